@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "DataBank",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "databank", targets: ["databank"]),
+        .library(name: "DataBankCore", targets: ["DataBankCore"]),
+        .library(name: "DataBankServer", targets: ["DataBankServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+    ],
+    targets: [
+        // The domain core: catalog rules, standards, lifecycle, search tokens, authorization table. No I/O.
+        .target(name: "DataBankCore", swiftSettings: swiftSettings),
+        // The Vapor application as a library, so tests drive it in-process.
+        .target(
+            name: "DataBankServer",
+            dependencies: [
+                "DataBankCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Plot", package: "Plot"),
+            ],
+            resources: [.copy("Public")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "databank",
+            dependencies: ["DataBankServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DataBankCoreTests", dependencies: ["DataBankCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DataBankServerTests",
+            dependencies: [
+                "DataBankServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,125 @@
+/// A user's role on the platform.
+public enum Role: String, CatalogTerm {
+    case platformAdmin, departmentAdmin, steward, reviewer, viewer
+    public var zh: String {
+        ["platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
+         "reviewer": "目录审核员", "viewer": "浏览者"][rawValue]!
+    }
+    public var en: String {
+        ["platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
+         "reviewer": "Catalog reviewer", "viewer": "Viewer"][rawValue]!
+    }
+}
+
+/// Who is asking: nobody (`nil` actor) or a signed-in user of a department.
+public struct Actor: Hashable, Sendable {
+    public var userID: String
+    public var role: Role
+    public var departmentCode: String
+    public init(userID: String, role: Role, departmentCode: String) {
+        self.userID = userID; self.role = role; self.departmentCode = departmentCode
+    }
+}
+
+/// Everything the platform lets someone do to the catalog. Every route names one.
+public enum CatalogAction: String, CaseIterable, Sendable {
+    case readPublished, readUnpublished, readClassified
+    case createResource, editResource, submit, withdraw, requestChange, approve, reject, publish, retire
+    case comment, readReviewQueue
+    case manageDepartments, manageStandards, manageUsers, manageOwnTokens, createEdition
+
+    /// The lifecycle action's own authorization entry.
+    public init(_ action: LifecycleAction) {
+        switch action {
+        case .submit: self = .submit
+        case .withdraw: self = .withdraw
+        case .requestChange: self = .requestChange
+        case .approve: self = .approve
+        case .reject: self = .reject
+        case .publish: self = .publish
+        case .retire: self = .retire
+        }
+    }
+}
+
+/// The answer to "may this actor do this?".
+public enum Decision: Equatable, Sendable {
+    case allow
+    /// Nobody is signed in and the action needs someone: answer 401.
+    case needsSignIn
+    /// Signed in but not allowed: answer 403 with the reason.
+    case deny(String)
+
+    public var isAllowed: Bool { self == .allow }
+}
+
+/// Role × action: the one place that decides who may do what.
+///
+/// Read the table row by row: `.own` means only for resources (or users) of the actor's
+/// own department; `.any` means for every department.
+public enum Authorization {
+    public enum Scope: Sendable { case any, own }
+    public enum Rule: Sendable {
+        case everyone
+        case signedIn
+        case roles([Role: Scope])
+    }
+
+    public static let table: [CatalogAction: Rule] = [
+        .readPublished:     .everyone,
+        .readUnpublished:   .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
+        .readClassified:    .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own]),
+        .createResource:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .editResource:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .submit:            .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .withdraw:          .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .requestChange:     .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .approve:           .roles([.platformAdmin: .any, .reviewer: .any]),
+        .reject:            .roles([.platformAdmin: .any, .reviewer: .any]),
+        .publish:           .roles([.platformAdmin: .any, .reviewer: .any]),
+        .retire:            .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own]),
+        .comment:           .signedIn,
+        .readReviewQueue:   .roles([.platformAdmin: .any, .reviewer: .any]),
+        .manageDepartments: .roles([.platformAdmin: .any]),
+        .manageStandards:   .roles([.platformAdmin: .any, .reviewer: .any]),
+        .manageUsers:       .roles([.platformAdmin: .any, .departmentAdmin: .own]),
+        .manageOwnTokens:   .signedIn,
+        .createEdition:     .roles([.platformAdmin: .any]),
+    ]
+
+    /// Decides whether `actor` may perform `action` on something owned by `departmentCode`
+    /// (`nil` when the action has no owning department, e.g. creating an edition).
+    public static func decide(_ actor: Actor?, _ action: CatalogAction, departmentCode: String? = nil) -> Decision {
+        guard let rule = table[action] else { return .deny("No rule for \(action.rawValue)") }
+        switch rule {
+        case .everyone: return .allow
+        case .signedIn: return actor == nil ? .needsSignIn : .allow
+        case .roles(let roles):
+            guard let actor else { return .needsSignIn }
+            guard let scope = roles[actor.role] else {
+                return .deny("A \(actor.role.en.lowercased()) may not \(action.rawValue)")
+            }
+            if scope == .own, let owner = departmentCode, owner != actor.departmentCode {
+                return .deny("Only \(owner)'s own users may \(action.rawValue)")
+            }
+            return .allow
+        }
+    }
+}
+
+extension Authorization {
+    /// How far an allowed action reaches for this actor: nowhere, their own department, or everywhere.
+    public enum Reach: Sendable, Equatable { case none, own(String), all }
+
+    /// The reach of `action` for `actor`, for filtering lists in SQL.
+    public static func reach(_ actor: Actor?, _ action: CatalogAction) -> Reach {
+        guard let rule = table[action] else { return .none }
+        switch rule {
+        case .everyone: return .all
+        case .signedIn: return actor == nil ? .none : .all
+        case .roles(let roles):
+            guard let actor, let scope = roles[actor.role] else { return .none }
+            return scope == .any ? .all : .own(actor.departmentCode)
+        }
+    }
+}

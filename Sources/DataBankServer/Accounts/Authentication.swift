@@ -1,0 +1,109 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// Signs the user in from a bearer token or the web session. Never rejects: routes decide
+/// through ``Request/authorize(_:department:)``.
+struct UserAuthenticator: AsyncMiddleware {
+    static let sessionKey = "user_id"
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = req.headers.bearerAuthorization?.token {
+            guard let user = try await Self.user(forToken: bearer, on: req.db) else {
+                throw AppError(.unauthorized, "invalid_token", "The API token is unknown or revoked")
+            }
+            req.auth.login(user)
+            req.storage[AuthMethodKey.self] = .token
+        } else if req.hasSession, let id = req.session.data[Self.sessionKey].flatMap(UUID.init(uuidString:)),
+                  let user = try await User.find(id, on: req.db) {
+            req.auth.login(user)
+            req.storage[AuthMethodKey.self] = .session
+        }
+        return try await next.respond(to: req)
+    }
+
+    static func user(forToken token: String, on db: any Database) async throws -> User? {
+        guard let row = try await UserToken.query(on: db)
+            .filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil)
+            .with(\.$user).first() else { return nil }
+        if row.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
+            row.lastUsedAt = Date()
+            try await row.save(on: db)
+        }
+        return row.user
+    }
+}
+
+enum AuthMethod { case session, token }
+struct AuthMethodKey: StorageKey { typealias Value = AuthMethod }
+
+extension Request {
+    /// The signed-in user, if any.
+    var user: User? { auth.get(User.self) }
+    /// The signed-in user as the domain sees them.
+    var actor: Actor? { user?.actor }
+
+    /// Asks the authorization table; throws 401 or 403 when the answer is no.
+    func authorize(_ action: CatalogAction, department: String? = nil) throws {
+        switch Authorization.decide(actor, action, departmentCode: department) {
+        case .allow: return
+        case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in to \(action.rawValue)")
+        case .deny(let why): throw AppError(.forbidden, "forbidden", why)
+        }
+    }
+
+    /// Whether the table allows it, for showing or hiding buttons.
+    func can(_ action: CatalogAction, department: String? = nil) -> Bool {
+        Authorization.decide(actor, action, departmentCode: department).isAllowed
+    }
+
+    /// The signed-in user, or 401.
+    func requireUser() throws -> User {
+        guard let user else { throw AppError(.unauthorized, "unauthenticated", "Sign in first") }
+        return user
+    }
+}
+
+/// Password hashing and the account operations shared by the CLI and the web.
+enum Accounts {
+    static func hashPassword(_ password: String) throws -> String { try Bcrypt.hash(password, cost: 10) }
+
+    static func verify(_ password: String, hash: String) -> Bool { (try? Bcrypt.verify(password, created: hash)) ?? false }
+
+    static func checkPassword(_ password: String) throws {
+        guard password.count >= 8 else {
+            throw AppError.field(.unprocessableEntity, "weak_password", "password", zh: "密码至少 8 个字符", en: "A password needs at least 8 characters")
+        }
+    }
+
+    /// Creates a user; refuses an unknown department or a taken username.
+    @discardableResult
+    static func addUser(username: String, displayName: String, password: String, role: Role, departmentCode: String, on db: any Database) async throws -> User {
+        try checkPassword(password)
+        guard try await Department.query(on: db).filter(\.$code == departmentCode).first() != nil else {
+            throw AppError.field(.unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")
+        }
+        guard try await User.query(on: db).filter(\.$username == username).first() == nil else {
+            throw AppError.field(.conflict, "duplicate_username", "username", zh: "用户名已存在", en: "Username \(username) is taken")
+        }
+        let user = User(username: username, displayName: displayName, passwordHash: try hashPassword(password), role: role, departmentCode: departmentCode)
+        try await user.save(on: db)
+        return user
+    }
+
+    /// Issues a new token for `user`; returns the token text, which is never stored.
+    static func issueToken(for user: User, name: String, on db: any Database) async throws -> (String, UserToken) {
+        let token = UserToken.generate()
+        let row = UserToken(userID: try user.requireID(), name: name, tokenHash: UserToken.hash(token), prefix: String(token.prefix(8)))
+        try await row.save(on: db)
+        return (token, row)
+    }
+
+    static func signIn(username: String, password: String, on db: any Database) async throws -> User? {
+        guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
+            _ = verify(password, hash: "$2b$10$abcdefghijklmnopqrstuuF8pC3bNv1t1mE8H2fPp0Q7bK1Y5uW9i") // same cost either way
+            return nil
+        }
+        return verify(password, hash: user.passwordHash) ? user : nil
+    }
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// A person who signs in: a department's steward, a reviewer, the platform admin …
+final class User: Model, Authenticatable, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var roleName: String
+    @Field(key: "department_code") var departmentCode: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(username: String, displayName: String, passwordHash: String, role: Role, departmentCode: String) {
+        self.username = username; self.displayName = displayName; self.passwordHash = passwordHash
+        self.roleName = role.rawValue; self.departmentCode = departmentCode
+    }
+
+    var role: Role { Role(rawValue: roleName) ?? .viewer }
+
+    var actor: Actor { Actor(userID: id?.uuidString ?? "", role: role, departmentCode: departmentCode) }
+}
+
+/// A personal API token. Only its SHA-256 is stored; the token itself is shown once.
+final class UserToken: Model, @unchecked Sendable {
+    static let schema = "user_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "name") var name: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "prefix") var prefix: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    init(userID: UUID, name: String, tokenHash: String, prefix: String) {
+        self.$user.id = userID; self.name = name; self.tokenHash = tokenHash; self.prefix = prefix
+    }
+
+    /// A new random token: `dbk_` + 40 url-safe characters.
+    static func generate() -> String {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SystemRandomNumberGenerator()
+        return "dbk_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

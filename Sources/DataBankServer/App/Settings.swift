@@ -1,0 +1,72 @@
+import Vapor
+
+/// Where DataBank keeps its data, parsed from `DATABASE_URL` or `--database-url`.
+///
+/// - `sqlite://data/databank.sqlite` (relative to the working directory),
+///   `sqlite:///var/lib/databank.sqlite` (absolute), `sqlite::memory:` (tests).
+/// - `postgres://user:password@host:5432/database` (`postgresql://` too).
+public enum DatabaseLocation: Equatable, Sendable {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(String)
+
+    /// The default for `serve`: a file under `./data/`.
+    public static let defaultServe = DatabaseLocation.sqliteFile("data/databank.sqlite")
+    /// The default for `demo`.
+    public static let defaultDemo = DatabaseLocation.sqliteFile("data/demo.sqlite")
+
+    public init(url: String) throws {
+        if url == "sqlite::memory:" || url == "sqlite://:memory:" { self = .sqliteMemory; return }
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw DatabaseLocationError(url: url) }
+            self = .sqliteFile(path); return
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { self = .postgres(url); return }
+        throw DatabaseLocationError(url: url)
+    }
+
+    public var isPostgres: Bool { if case .postgres = self { true } else { false } }
+
+    /// A description safe to print: no password.
+    public var redacted: String {
+        switch self {
+        case .sqliteFile(let p): return "sqlite://\(p)"
+        case .sqliteMemory: return "sqlite::memory:"
+        case .postgres(let url):
+            guard var c = URLComponents(string: url) else { return "postgres://…" }
+            if c.password != nil { c.password = "***" }
+            return c.string ?? "postgres://…"
+        }
+    }
+}
+
+public struct DatabaseLocationError: Error, CustomStringConvertible {
+    public var url: String
+    public var description: String {
+        "DATABASE_URL must be sqlite://PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DB (got \(url))"
+    }
+}
+
+/// Settings the application is configured with.
+public struct Settings: Sendable {
+    public var database: DatabaseLocation
+    /// Largest request body accepted, e.g. "2mb".
+    public var maxBodySize: ByteCount
+    /// Public notice period (公示期) in days.
+    public var noticeDays: Int
+
+    public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7) {
+        self.database = database; self.maxBodySize = maxBodySize; self.noticeDays = noticeDays
+    }
+}
+
+struct SettingsKey: StorageKey { typealias Value = Settings }
+
+extension Application {
+    /// The settings `configure` was called with.
+    public var settings: Settings {
+        get { storage[SettingsKey.self] ?? Settings(database: .sqliteMemory) }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,75 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+/// Configures DataBank on `app`: database, migrations, sessions, middleware, routes.
+///
+/// Migrations are registered, not run: `databank migrate`, `serve --auto-migrate` or the demo run them.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+    switch settings.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+    case .sqliteFile(let path):
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+    }
+    Migrations.register(on: app)
+
+    app.routes.defaultMaxBodySize = settings.maxBodySize
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "databank_session"
+    app.sessions.configuration.cookieFactory = { id in
+        .init(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDHeaderMiddleware())
+    app.middleware.use(ErrorRenderingMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(UserAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+}
+
+/// Every migration, in order. Shipped migrations are never edited; add new ones at the end.
+enum Migrations {
+    static func register(on app: Application) {
+        app.migrations.add(CreateAccounts())
+        app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateCatalog())
+    }
+}
+
+func routes(_ app: Application) throws {
+    app.get("healthz") { req async throws -> [String: String] in
+        _ = try await Department.query(on: req.db).count()
+        return ["status": "ok"]
+    }
+    let api = app.grouped("api", "v1")
+    try api.register(collection: ResourceAPI())
+    try api.register(collection: DirectoryAPI())
+    try api.register(collection: EditionAPI())
+    try api.register(collection: AccountAPI())
+    try WebRoutes.register(on: app)
+}
+
+/// The bundled CSS and JavaScript.
+func publicDirectory() -> String {
+    (Bundle.module.resourceURL ?? URL(fileURLWithPath: ".")).appendingPathComponent("Public").path + "/"
+}
+
+/// Echoes the request id (also on every log line of the request) as `X-Request-Id`.
+struct RequestIDHeaderMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: req.id)
+        return response
+    }
+}

@@ -1,0 +1,123 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// `databank bench catalog`: the catalog's benchmark scenarios, printed as a table.
+///
+/// Run it on a release build (`swift run -c release databank bench catalog`). Each scenario
+/// builds its own throw-away database (SQLite files under a temp folder, or the database
+/// named by `--database-url` for PostgreSQL, which is emptied first).
+struct BenchCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "scenario", help: "catalog")
+        var scenario: String
+        @Option(name: "resources", help: "Size of the synthetic catalog (default 50000)")
+        var resources: Int?
+        @Option(name: "queries", help: "Search requests per scenario (default 400)")
+        var queries: Int?
+        init() {}
+    }
+
+    var help: String { "Runs benchmark scenarios (catalog) and prints p50/p99 timings; use a release build." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog") }
+        let app = context.application
+        let queries = signature.queries ?? 400
+        var rows: [(String, String, String)] = []
+        func row(_ name: String, _ value: String, _ target: String) {
+            rows.append((name, value, target)); context.console.print("\(name): \(value) (target \(target))")
+        }
+
+        try await app.autoRevert()
+        try await app.autoMigrate()
+        let genStart = ContinuousClock.now
+        let seed = DemoCity.generate(scale: .seed)
+        _ = try await DemoLoader.load(seed, on: app.db)
+        let genSeconds = (ContinuousClock.now - genStart).seconds
+        row("seed-scale demo generation (57 depts, 512 resources, 6,361 items)", String(format: "%.2f s", genSeconds), "< 10 s")
+
+        let seedTimes = try await searchTimes(app, count: queries)
+        row("search+facets, seed scale, p50", ms(seedTimes.p(0.5)), "-")
+        row("search+facets, seed scale, p99", ms(seedTimes.p(0.99)), "< 20 ms")
+
+        let rss = try await idleRSS(app)
+        row("server idle RSS (serve, seed-scale catalog)", rss.map { String(format: "%.1f MB", $0) } ?? "n/a", "< 100 MB")
+
+        let n = signature.resources ?? 50_000
+        try await app.autoRevert()
+        try await app.autoMigrate()
+        let synStart = ContinuousClock.now
+        _ = try await DemoLoader.load(DemoCity.synthetic(resourceCount: n), on: app.db, withEdition: false)
+        row("synthetic catalog load (\(n) resources)", String(format: "%.1f s", (ContinuousClock.now - synStart).seconds), "-")
+        let bigTimes = try await searchTimes(app, count: queries)
+        row("search+facets, \(n) resources, p50", ms(bigTimes.p(0.5)), "-")
+        row("search+facets, \(n) resources, p99", ms(bigTimes.p(0.99)), "< 100 ms")
+
+        context.console.print("")
+        context.console.print("| scenario | result | target |")
+        context.console.print("|---|---|---|")
+        for (a, b, c) in rows { context.console.print("| \(a) | \(b) | \(c) |") }
+        context.console.print("database: \(app.settings.database.redacted)")
+    }
+
+    /// The queries a catalog user makes: Chinese words, two-character words, English, facets, paging.
+    static let mix: [ResourceQuery] = [
+        ResourceQuery(q: "企业登记"), ResourceQuery(q: "社保"), ResourceQuery(q: "公积金", limit: 20),
+        ResourceQuery(q: "enterprise"), ResourceQuery(q: "信息", sharing: "conditional"),
+        ResourceQuery(department: nil, theme: "transport"), ResourceQuery(q: "登记", cycle: "daily", offset: 20),
+        ResourceQuery(), ResourceQuery(classification: "1", sort: "name"), ResourceQuery(q: "人口", open: "unconditional"),
+        ResourceQuery(q: "车"), ResourceQuery(q: "统一社会信用代码"),
+    ]
+
+    func searchTimes(_ app: Application, count: Int) async throws -> Samples {
+        let names = try await Directory.departmentNames(on: app.db, language: "zh")
+        let search = CatalogSearch(sql: app.db as! any SQLDatabase, actor: nil)
+        for q in Self.mix { _ = try await search.run(q, departmentNames: names, language: "zh") }  // warm up
+        var samples = Samples()
+        for i in 0..<count {
+            let start = ContinuousClock.now
+            _ = try await search.run(Self.mix[i % Self.mix.count], departmentNames: names, language: "zh")
+            samples.add((ContinuousClock.now - start).seconds)
+        }
+        return samples
+    }
+
+    /// Starts `databank serve` on the same database, waits until it answers, reads its RSS.
+    func idleRSS(_ app: Application) async throws -> Double? {
+        guard case .sqliteFile(let path) = app.settings.database else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["serve", "--port", "18479", "--database-url", "sqlite://\(path)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        let client = app.client
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(100))
+            if let r = try? await client.get("http://127.0.0.1:18479/api/v1/resources?q=社保"), r.status == .ok { break }
+        }
+        try await Task.sleep(for: .seconds(2))
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb / 1024
+    }
+
+    func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
+}
+
+struct Samples {
+    var values: [Double] = []
+    mutating func add(_ v: Double) { values.append(v) }
+    func p(_ q: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import Vapor
+
+/// The `databank` executable: picks the database, configures the app and runs the command.
+///
+/// `--database-url URL` (or `DATABASE_URL`) chooses the database for every command;
+/// `demo` defaults to `./data/demo.sqlite`, everything else to `./data/databank.sqlite`.
+public enum DataBankCLI {
+    public static func main(arguments: [String] = CommandLine.arguments) async throws {
+        var args = arguments
+        var urlFlag: String?
+        if let i = args.firstIndex(where: { $0 == "--database-url" }), i + 1 < args.count {
+            urlFlag = args[i + 1]
+            args.removeSubrange(i...(i + 1))
+        } else if let i = args.firstIndex(where: { $0.hasPrefix("--database-url=") }) {
+            urlFlag = String(args[i].dropFirst("--database-url=".count))
+            args.remove(at: i)
+        }
+        let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
+        let location: DatabaseLocation
+        do {
+            if let url = urlFlag ?? Environment.get("DATABASE_URL") { location = try DatabaseLocation(url: url) }
+            else {
+                switch command {
+                case "demo": location = .defaultDemo
+                case "bench": location = .sqliteFile("data/bench.sqlite")  // never the real database: bench empties it
+                default: location = .defaultServe
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(2)
+        }
+
+        var env = try Environment.detect(arguments: args)
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, settings: Settings(database: location))
+            app.asyncCommands.use(DemoCommand(), as: "demo")
+            app.asyncCommands.use(UserCommand(), as: "user")
+            app.asyncCommands.use(BenchCommand(), as: "bench")
+            app.logger.info("database: \(location.redacted)")
+            if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
+                try await app.autoMigrate()
+            }
+            try await app.execute()
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}

@@ -1,0 +1,64 @@
+import Vapor
+
+/// The server-rendered portal.
+enum WebRoutes {
+    static func register(on app: Application) throws {
+        let web = app.grouped(WebMiddleware())
+        web.get { req in req.redirect(to: "/catalog") }
+
+        web.get("catalog", use: CatalogSearchPage.show)
+        web.get("catalog", "new", use: ResourceFormPage.new)
+        web.post("catalog", "new", use: ResourceFormPage.create)
+        web.get("catalog", "resources", ":code", use: ResourcePage.show)
+        web.get("catalog", "resources", ":code", "edit", use: ResourceFormPage.edit)
+        web.post("catalog", "resources", ":code", "edit", use: ResourceFormPage.update)
+        web.post("catalog", "resources", ":code", "transition", use: ResourcePage.transition)
+        web.post("catalog", "resources", ":code", "comments", use: ResourcePage.comment)
+
+        web.get("departments", use: DepartmentPages.list)
+        web.get("departments", ":code", use: DepartmentPages.show)
+        web.get("standards", use: StandardPages.list)
+        web.get("standards", ":code", use: StandardPages.show)
+
+        web.get("editions", use: EditionPages.list)
+        web.post("editions", use: EditionPages.create)
+        web.get("editions", "diff", use: EditionPages.diff)
+        web.get("editions", ":slug", use: EditionPages.show)
+
+        web.get("reviews", use: ReviewsPage.show)
+
+        web.get("login", use: LoginPage.show)
+        web.post("login", use: LoginPage.submit)
+        web.post("logout", use: LoginPage.logout)
+        web.get("account", use: AccountPage.show)
+        web.post("account", "tokens", use: AccountPage.create)
+        web.post("account", "tokens", ":id", "revoke", use: AccountPage.revoke)
+    }
+}
+
+/// What every portal page shares: `?lang=` is remembered in the `lang` cookie, and an
+/// anonymous visitor stopped by "sign in first" is sent to the sign-in page and back.
+struct WebMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next.respond(to: req)
+        } catch {
+            let e = AppError.from(error)
+            guard e.status == .unauthorized, req.user == nil else { throw error }
+            response = req.redirect(to: QueryLink("/login", [("next", Self.returnPath(req))]).href)
+        }
+        if let lang = req.query[String.self, at: "lang"], lang == "zh" || lang == "en" {
+            response.cookies["lang"] = HTTPCookies.Value(string: lang, maxAge: 365 * 86_400, path: "/", isHTTPOnly: false, sameSite: .lax)
+        }
+        return response
+    }
+
+    /// Where to come back to after signing in: the page itself, or for a form post the page it was on.
+    static func returnPath(_ req: Request) -> String {
+        let path = req.url.path
+        if req.method == .GET { return req.url.query.map { path + "?" + $0 } ?? path }
+        for suffix in ["/transition", "/comments"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
+        return path
+    }
+}

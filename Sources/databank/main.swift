@@ -1,0 +1,3 @@
+import DataBankServer
+
+try await DataBankCLI.main()

@@ -1,0 +1,128 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Runs `body` against a fresh DataBank holding the small demo city.
+///
+/// SQLite (default): a new in-memory database per test. PostgreSQL (when
+/// `DATABANK_TEST_DATABASE_URL` is set, as `scripts/test` does): a new database per test,
+/// cloned from a template that is migrated and seeded once per run.
+func withDataBank(_ body: (Application) async throws -> Void) async throws {
+    let location: DatabaseLocation
+    if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
+    try await withApp { app in
+        try await configure(app, settings: Settings(database: location, maxBodySize: "256kb"))
+        if !location.isPostgres {
+            try await app.autoMigrate()
+            _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
+        }
+        try await body(app)
+    }
+}
+
+/// Hands out PostgreSQL databases cloned from one seeded template.
+actor TestDatabases {
+    static let shared = TestDatabases()
+    private var template: Task<Void, any Error>?
+    private var admin: Application?
+
+    func freshPostgresURL() async throws -> String? {
+        guard let base = Environment.get("DATABANK_TEST_DATABASE_URL") else { return nil }
+        let admin = try await adminApp(base)
+        if template == nil {
+            template = Task { try await Self.buildTemplate(base: base, admin: admin) }
+        }
+        try await template!.value
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(ident: name) TEMPLATE databank_template").run()
+        return Self.url(base, database: name)
+    }
+
+    private func adminApp(_ base: String) async throws -> Application {
+        if let admin { return admin }
+        let app = try await Application.make(.testing)
+        app.databases.use(try .postgres(url: base), as: .psql)
+        admin = app
+        return app
+    }
+
+    private static func buildTemplate(base: String, admin: Application) async throws {
+        let sql = admin.db as! any SQLDatabase
+        try await sql.raw("DROP DATABASE IF EXISTS databank_template").run()
+        try await sql.raw("CREATE DATABASE databank_template").run()
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, settings: Settings(database: .postgres(url(base, database: "databank_template"))))
+            try await app.autoMigrate()
+            _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
+        } catch {
+            try? await app.asyncShutdown(); throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func url(_ base: String, database: String) -> String {
+        var c = URLComponents(string: base)!
+        c.path = "/" + database
+        return c.string!
+    }
+}
+
+extension Application {
+    /// A fresh API token for a demo user.
+    func token(_ username: String) async throws -> String {
+        let user = try #require(try await User.query(on: db).filter(\.$username == username).first())
+        return try await Accounts.issueToken(for: user, name: "test", on: db).0
+    }
+
+    /// Sends a request and hands back the response.
+    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable & Sendable)? = nil,
+              body: String? = nil) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = .init(token: token) }
+        var result: TestingHTTPResponse?
+        try await testing().test(method, path, headers: headers, beforeRequest: { req in
+            if let json { try req.content.encode(AnyEncodable(json), as: .json) }
+            if let body { req.headers.contentType = .json; req.body = ByteBuffer(string: body) }
+        }, afterResponse: { res in result = res })
+        return try #require(result)
+    }
+}
+
+struct AnyEncodable: Encodable, Sendable {
+    let value: any Encodable & Sendable
+    init(_ v: any Encodable & Sendable) { value = v }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+/// The parts of an error answer every client relies on.
+struct ErrorEnvelope: Decodable {
+    struct Inner: Decodable { var code: String; var message: String; var details: [FieldError] }
+    var error: Inner
+}
+
+extension TestingHTTPResponse {
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try content.decode(type) }
+    /// Asserts the one error shape and returns it.
+    func errorBody() throws -> ErrorEnvelope.Inner { try content.decode(ErrorEnvelope.self).error }
+}
+
+/// A valid new resource for the market regulation bureau, bound to real standards.
+func sampleResource(_ app: Application, code: String = "301001-09001", departmentCode: String? = nil) async throws -> ResourceSnapshot {
+    let steward = try #require(try await User.query(on: app.db).filter(\.$username == "scj_steward").first())
+    let standards = try await StandardRow.query(on: app.db).filter(\.$dataType == "C").sort(\.$code).limit(2).all()
+    #expect(standards.count == 2)
+    let items = standards.enumerated().map { i, s in
+        InformationItem(name: s.name, column: "c\(i)", standardCode: s.code, dataType: .C, length: s.length,
+                        primaryKey: i == 0, required: i == 0, sensitivity: Sensitivity(rawValue: s.sensitivity)!)
+    }
+    return ResourceSnapshot(code: code, name: "市场主体年报信息测试表", nameEn: "Annual report test table",
+                            departmentCode: departmentCode ?? steward.departmentCode, classification: String(code.prefix(6)),
+                            catalogKind: .departmental, abstract: "测试用资源摘要", format: .table, items: items,
+                            sharing: SharingAttributes(type: .unconditional, method: .api),
+                            open: OpenAttributes(type: .unconditional), updateCycle: .monthly, themes: [.enterprise], tags: ["年报"])
+}
