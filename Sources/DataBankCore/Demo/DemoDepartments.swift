@@ -18,6 +18,10 @@ struct DemoDepartmentSpec: Sendable {
     var smallQuota: Int
     /// 1-based position in the seed city's department list; part of classification codes.
     var ordinal: Int
+    /// District name put before template resource names of district bodies, e.g. 南海区.
+    var namePrefix = ""
+    /// English district name put after template resource names, e.g. " (Nanhai District)".
+    var nameEnSuffix = ""
 }
 
 /// Department codes the curated resources and the demo users refer to.
@@ -91,14 +95,16 @@ enum DemoDepartments {
     static let all: [DemoDepartmentSpec] = {
         var out: [DemoDepartmentSpec] = []
         func add(_ code: String, _ name: String, _ en: String, _ level: DepartmentLevel, _ parent: String?,
-                 _ short: String, _ function: DemoFunction, _ office: String, _ seed: Int, _ small: Int) {
+                 _ short: String, _ function: DemoFunction, _ office: String, _ seed: Int, _ small: Int,
+                 district: (String, String)? = nil) {
             let ordinal = out.count + 1
             let phone = (ordinal * 104_729 + 13_579) % 1_000_000
             let areaPrefix = parent == nil || parent == DemoCode.city ? "83" : (code.hasPrefix("440606") ? "22" : "86")
             let contact = "\(office)，电话 0757-\(areaPrefix)\(demoPad(phone, 6))"
             let info = DepartmentInfo(code: code, name: name, nameEn: en, level: level, parentCode: parent, contact: contact)
             out.append(DemoDepartmentSpec(info: info, function: function, short: short, office: office,
-                                          seedQuota: seed, smallQuota: small, ordinal: ordinal))
+                                          seedQuota: seed, smallQuota: small, ordinal: ordinal,
+                                          namePrefix: district?.0 ?? "", nameEnSuffix: district.map { " (\($0.1))" } ?? ""))
         }
         add(DemoCode.city, "佛山市人民政府", "Foshan Municipal People's Government", .city, nil, "市政府", .cityGov, "市政府办公室", 4, 1)
         for b in bureaus {
@@ -106,10 +112,11 @@ enum DemoDepartments {
         }
         for d in districts {
             let code = d.0 + "000"
-            add(code, d.1 + "人民政府", d.2 + " People's Government", .district, DemoCode.city, d.1, .district, "区政府办公室", d.3, d.4)
+            add(code, d.1 + "人民政府", d.2 + " People's Government", .district, DemoCode.city, d.1, .district, "区政府办公室", d.3, d.4,
+                district: (d.1, d.2))
             for u in units {
                 let small = d.0 == "440605" && u.0 == "001" ? 2 : 0
-                add(d.0 + u.0, d.1 + u.1, d.2 + " " + u.2, .unit, code, d.1 + u.3, u.4, u.5, u.6, small)
+                add(d.0 + u.0, d.1 + u.1, d.2 + " " + u.2, .unit, code, d.1 + u.3, u.4, u.5, u.6, small, district: (d.1, d.2))
             }
         }
         return out

@@ -1,4 +1,4 @@
-/// Resource templates of the other city bureaus and the district governments.
+/// Resource templates of the city bureaus for transport, health, education, land, environment, economy, justice, culture and agriculture.
 extension DemoTemplates {
     static let transport: [DemoSubject] = [
         demoSubject("公交站点", "bus stop", "bus_stop", .object, [.transport], "stop_name line_no longitude latitude address",

@@ -134,12 +134,12 @@ extension DemoTemplates {
     static let district: [DemoSubject] = [
         demoSubject("村（社区）", "village or community", "community", .object, [.government, .civilAffairs], "region_code address contact_phone",
                     base: 3, kinds: [.basic, .change, .statistics]),
-        demoSubject("区级政府投资项目", "district government investment project", "district_project", .object, [.economy],
+        demoSubject("政府投资项目", "government investment project", "district_project", .object, [.economy],
                     "construction_unit total_investment", kinds: [.basic, .change], id: "project_code project_name"),
         demoSubject("社会治理网格", "social governance grid", "grid", .object, [.urbanConstruction], "region_code", kinds: [.basic, .statistics]),
         demoSubject("镇（街道）便民服务中心", "township service centre", "town_service_centre", .object, [.government],
                     "address open_hours contact_phone", kinds: [.basic]),
-        demoSubject("区重点企业", "key enterprise of the district", "district_key_enterprise", .enterprise, [.enterprise, .economy],
+        demoSubject("重点企业", "key enterprise", "district_key_enterprise", .enterprise, [.enterprise, .economy],
                     "enterprise_name", kinds: [.basic]),
     ]
 }

@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestIDHeaderMiddleware())
     app.middleware.use(ErrorRenderingMiddleware())
+    app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
@@ -71,5 +72,18 @@ struct RequestIDHeaderMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: req)
         response.headers.replaceOrAdd(name: "X-Request-Id", value: req.id)
         return response
+    }
+}
+
+/// Refuses bodies over the configured limit up front, whether announced by Content-Length
+/// or already buffered, with the API's error shape (413 `payload_too_large`).
+struct BodyLimitMiddleware: AsyncMiddleware {
+    let limit: Int
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let announced = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
+        if announced > limit || (req.body.data?.readableBytes ?? 0) > limit {
+            throw AppError(.payloadTooLarge, "payload_too_large", "The request body is over the \(limit / 1024) KiB limit")
+        }
+        return try await next.respond(to: req)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import DataBankCore
 

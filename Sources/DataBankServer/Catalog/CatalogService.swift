@@ -72,8 +72,9 @@ struct CatalogService {
         try await revision(r, number: r.workingRevision).resourceSnapshot ?? r.catalogSnapshot!
     }
 
-    func revision(_ r: ResourceRow, number: Int) async throws -> RevisionRow {
-        guard let rev = try await RevisionRow.query(on: db).filter(\.$resourceID == r.requireID())
+    /// One revision; inside a transaction pass its `db`, or the pool's single SQLite connection deadlocks.
+    func revision(_ r: ResourceRow, number: Int, on db: (any Database)? = nil) async throws -> RevisionRow {
+        guard let rev = try await RevisionRow.query(on: db ?? self.db).filter(\.$resourceID == r.requireID())
             .filter(\.$number == number).first() else { throw AppError.notFound("Revision \(number) of \(r.code)") }
         return rev
     }
@@ -142,7 +143,7 @@ struct CatalogService {
         guard version == row.version else { throw Self.stale(code, row.version) }
         try await validate(s)
         return try await db.transaction { tx in
-            let rev = try await revision(row, number: row.workingRevision)
+            let rev = try await revision(row, number: row.workingRevision, on: tx)
             rev.snapshot = JSONText.encode(s)
             rev.authorID = try user.requireID(); rev.authorName = user.displayName
             try await rev.update(on: tx)
@@ -216,7 +217,7 @@ struct CatalogService {
     // MARK: Steps inside a transition
 
     private func publishWorkingRevision(_ row: ResourceRow, on tx: any Database) async throws {
-        let rev = try await revision(row, number: row.workingRevision)
+        let rev = try await revision(row, number: row.workingRevision, on: tx)
         guard var s = rev.resourceSnapshot else { return }
         if s.publishDate == nil { s.publishDate = Date().ymd; rev.snapshot = JSONText.encode(s) }
         rev.publishedAt = Date()
@@ -229,14 +230,14 @@ struct CatalogService {
     }
 
     private func openChange(_ row: ResourceRow, by user: User, on tx: any Database) async throws {
-        let current = try await revision(row, number: row.workingRevision)
+        let current = try await revision(row, number: row.workingRevision, on: tx)
         let next = row.workingRevision + 1
         try await RevisionRow(resourceID: row.requireID(), number: next, snapshot: current.resourceSnapshot!, author: user).create(on: tx)
         row.workingRevision = next
     }
 
     private func dropChange(_ row: ResourceRow, on tx: any Database) async throws {
-        try await revision(row, number: row.workingRevision).delete(on: tx)
+        try await revision(row, number: row.workingRevision, on: tx).delete(on: tx)
         row.workingRevision -= 1
     }
 

@@ -43,8 +43,8 @@ enum Directory {
     }
 }
 
-extension ItemStandard: @retroactive Content {}
-extension EditionDiff: @retroactive Content {}
+extension ItemStandard: Content {}
+extension EditionDiff: Content {}
 
 struct DepartmentView: Content {
     var code: String; var name: String; var nameEn: String; var level: String; var parentCode: String?; var contact: String?

@@ -1,4 +1,5 @@
 import Vapor
+import DataBankCore
 
 /// A parsed `application/x-www-form-urlencoded` body or query string: every value of every
 /// name, in order. Parsed by hand so field names can be anything (`items[3][length]`).

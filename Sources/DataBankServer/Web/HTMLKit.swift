@@ -57,7 +57,7 @@ extension Node {
     /// A boolean attribute (`checked`, `selected`, `readonly` …) when `on`.
     static func flag(_ name: String, _ on: Bool = true) -> Node { on ? .attribute(named: name) : .empty }
 
-    static func cls(_ className: String) -> Node { .attr("class", className) }
+    static func cls(_ className: String) -> Node { className.isEmpty ? .empty : .attr("class", className) }
 
     /// `data-testid`, the browser test's handle on an element.
     static func testid(_ id: String) -> Node { .attr("data-testid", id) }

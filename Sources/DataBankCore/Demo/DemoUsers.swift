@@ -1,0 +1,19 @@
+/// The demo accounts, one per role, in the data authority, market regulation, HR and health departments.
+enum DemoUsers {
+    static let password = "databank-demo"
+
+    static let all: [DemoUser] = [
+        DemoUser(username: "admin", displayName: "平台管理员（张海峰）", role: "platformAdmin",
+                 departmentCode: DemoCode.dataAuthority, password: password),
+        DemoUser(username: "reviewer", displayName: "目录审核员（陈静）", role: "reviewer",
+                 departmentCode: DemoCode.dataAuthority, password: password),
+        DemoUser(username: "scj_admin", displayName: "市场监管局部门管理员（黄志强）", role: "departmentAdmin",
+                 departmentCode: DemoCode.market, password: password),
+        DemoUser(username: "scj_steward", displayName: "市场监管局数据专员（梁晓琳）", role: "steward",
+                 departmentCode: DemoCode.market, password: password),
+        DemoUser(username: "rsj_steward", displayName: "人社局数据专员（何伟明）", role: "steward",
+                 departmentCode: DemoCode.hr, password: password),
+        DemoUser(username: "viewer", displayName: "浏览用户（李明）", role: "viewer",
+                 departmentCode: DemoCode.health, password: password),
+    ]
+}

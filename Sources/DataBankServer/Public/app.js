@@ -1,0 +1,54 @@
+// DataBank portal: small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // "Add an item" on the resource form: clone the row template with the next index.
+  document.querySelectorAll("[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var body = document.getElementById(button.getAttribute("data-add-row"));
+      var template = document.getElementById("item-row-template");
+      if (!body || !template) return;
+      var next = 0;
+      body.querySelectorAll("[name^='items[']").forEach(function (input) {
+        var m = /^items\[(\d+)\]/.exec(input.name);
+        if (m) next = Math.max(next, Number(m[1]) + 1);
+      });
+      var html = template.innerHTML.replace(/__i__/g, String(next));
+      var holder = document.createElement("tbody");
+      holder.innerHTML = html.trim();
+      var row = holder.firstElementChild;
+      body.appendChild(row);
+      var first = row.querySelector("input");
+      if (first) first.focus();
+    });
+  });
+
+  // Picking a standard code fills the item's data type, length and sensitivity.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-standard-input]")) return;
+    var option = document.querySelector("#standard-codes option[value='" + CSS.escape(input.value.trim()) + "']");
+    if (!option) return;
+    var prefix = input.name.replace(/\[standardCode\]$/, "");
+    var set = function (field, value) {
+      var el = document.querySelector("[name='" + prefix + "[" + field + "]']");
+      if (el && value && (!el.value || field !== "length")) el.value = value;
+    };
+    set("dataType", option.getAttribute("data-type"));
+    set("length", option.getAttribute("data-length"));
+    set("sensitivity", option.getAttribute("data-sensitivity"));
+  });
+
+  // The classification defaults to the code's part before the hyphen.
+  var code = document.querySelector("input[name='code']:not([readonly])");
+  var cls = document.querySelector("input[name='classification']");
+  if (code && cls) {
+    code.addEventListener("input", function () {
+      var m = /^(\d{1,12})-/.exec(code.value.trim());
+      if (m && (!cls.value || cls.dataset.auto === "1")) { cls.value = m[1]; cls.dataset.auto = "1"; }
+      var kind = document.querySelector("select[name='catalogKind']");
+      var kinds = { "1": "base", "2": "thematic", "3": "departmental" };
+      if (m && kind && kinds[m[1][0]]) kind.value = kinds[m[1][0]];
+    });
+  }
+})();

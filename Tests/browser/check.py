@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Drives the DataBank portal in headless Chromium (run by Tests/browser/run).
+
+Each check is one step of a steward's and a reviewer's day; later steps build on earlier
+ones. Prints one line per check and ends with "browser: N passed, M failed".
+"""
+import json
+import os
+import sys
+import traceback
+from urllib.parse import urlparse
+
+from playwright.sync_api import sync_playwright, expect
+
+BASE = os.environ.get("DATABANK_URL", "http://127.0.0.1:18080").rstrip("/")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOT = "/tmp/databank-catalog.png"
+PASSWORD = "databank-demo"
+NEW_CODE = "302001-90001"
+NEW_NAME = "浏览器测试企业信用信息表"
+MARKET = "440600002"  # 佛山市市场监督管理局
+
+expect.set_options(timeout=15_000)
+results = []
+
+
+def check(name):
+    def register(fn):
+        results.append((name, fn))
+        return fn
+    return register
+
+
+def path_of(page):
+    return urlparse(page.url).path
+
+
+def sign_in(page, username):
+    page.goto(f"{BASE}/login")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("user-name")).to_be_visible()
+
+
+state = {}
+
+
+@check("search 企业登记 shows 企业登记信息表 and facet counts")
+def search(page):
+    page.goto(f"{BASE}/catalog")
+    page.get_by_test_id("search-input").fill("企业登记")
+    page.get_by_test_id("search-submit").click()
+    page.wait_for_url("**/catalog?*q=*")
+    expect(page.get_by_test_id("result-name").filter(has_text="企业登记信息表").first).to_be_visible()
+    counts = page.get_by_test_id("facets").get_by_test_id("facet-count").all_inner_texts()
+    assert counts and all(c.strip().isdigit() and int(c) > 0 for c in counts), f"facet counts: {counts}"
+    expect(page.get_by_test_id("facet-department")).to_be_visible()
+    total = page.get_by_test_id("result-total").inner_text()
+    assert any(ch.isdigit() for ch in total), f"total: {total!r}"
+
+
+@check("a resource page shows its information items")
+def resource_page(page):
+    page.get_by_test_id("result-name").filter(has_text="企业登记信息表").first.click()
+    page.wait_for_url("**/catalog/resources/**")
+    expect(page.get_by_test_id("page-title")).to_contain_text("企业登记信息表")
+    rows = page.get_by_test_id("items-table").locator("tbody tr")
+    assert rows.count() >= 1, "no information items"
+    expect(rows.first.locator("a[href^='/standards/']")).to_be_visible()
+    expect(page.get_by_test_id("resource-sharing")).to_be_visible()
+
+
+@check("scj_steward signs in")
+def steward_signs_in(page):
+    sign_in(page, "scj_steward")
+    expect(page.get_by_test_id("user-name")).to_contain_text("梁晓琳")
+
+
+def pick_standard(page):
+    response = page.request.get(f"{BASE}/api/v1/standards?limit=200")
+    assert response.ok, f"GET /api/v1/standards: {response.status}"
+    items = response.json()["items"]
+    assert items, "the standards library is empty"
+    with_length = [s for s in items if s.get("length") and s["dataType"] in ("C", "N")]
+    return (with_length or items)[0]
+
+
+@check("register a resource: a missing legal basis is shown inline, input kept; then saved")
+def register(page):
+    std = pick_standard(page)
+    state["standard"] = std
+    page.goto(f"{BASE}/catalog/new")
+    expect(page.get_by_test_id("resource-form")).to_be_visible()
+    assert page.get_by_test_id("input-departmentCode").input_value() == MARKET, "department should default to the steward's"
+    rows_before = page.locator("#item-rows tr").count()
+    page.get_by_test_id("add-item").click()
+    assert page.locator("#item-rows tr").count() == rows_before + 1, "add-row did not add a row"
+
+    page.get_by_test_id("input-code").fill(NEW_CODE)
+    page.get_by_test_id("input-name").fill(NEW_NAME)
+    page.get_by_test_id("input-office").fill("信用监督管理科")
+    page.get_by_test_id("input-abstract").fill("浏览器测试登记的企业信用信息，含统一社会信用代码。")
+    page.get_by_test_id("input-catalogKind").select_option("departmental")
+    page.get_by_test_id("input-sharing.type").select_option("conditional")
+    page.get_by_test_id("input-sharing.condition").fill("仅限政务部门履职使用")
+    page.get_by_test_id("input-open.type").select_option("closed")
+    page.get_by_test_id("input-tags").fill("信用, 浏览器测试")
+    page.get_by_test_id("item-0-name").fill("统一社会信用代码")
+    page.get_by_test_id("item-0-column").fill("credit_code")
+    page.get_by_test_id("item-0-standardCode").fill(std["code"])
+    page.get_by_test_id("item-0-dataType").select_option(std["dataType"])
+    if std.get("length"):
+        page.get_by_test_id("item-0-length").fill(str(std["length"]))
+    page.get_by_test_id("item-0-sensitivity").select_option(std["sensitivity"])
+    page.get_by_test_id("item-0-primaryKey").check()
+    page.get_by_test_id("item-0-required").check()
+    page.get_by_test_id("save-resource").click()
+    page.wait_for_load_state()
+
+    assert path_of(page) == "/catalog/new", f"expected the form again, at {page.url}"
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_visible()
+    inline = page.locator('[data-testid="error-sharing.legalBasis"]')
+    expect(inline).to_be_visible()
+    errors = page.locator(".field-error").all_inner_texts()
+    assert len(errors) == 1, f"expected only the legal-basis error, got: {errors}"
+    kept = {
+        "input-code": NEW_CODE, "input-name": NEW_NAME, "input-sharing.condition": "仅限政务部门履职使用",
+        "item-0-name": "统一社会信用代码", "item-0-column": "credit_code", "item-0-standardCode": std["code"],
+        "input-sharing.type": "conditional", "item-0-dataType": std["dataType"],
+    }
+    for testid, value in kept.items():
+        got = page.get_by_test_id(testid).input_value()
+        assert got == value, f"{testid} lost its value: {got!r} != {value!r}"
+    assert page.get_by_test_id("item-0-primaryKey").is_checked(), "primary key tick lost"
+
+    page.get_by_test_id("input-sharing.legalBasis").fill("《政务信息资源共享管理暂行办法》第九条")
+    page.get_by_test_id("save-resource").click()
+    page.wait_for_url(f"**/catalog/resources/{NEW_CODE}*")
+    expect(page.get_by_test_id("ok-banner")).to_be_visible()
+    expect(page.get_by_test_id("resource-status")).to_have_text("草稿")
+    expect(page.get_by_test_id("items-table")).to_contain_text("credit_code")
+    expect(page.get_by_test_id("resource-sharing")).to_contain_text("第九条")
+
+
+@check("the steward submits it for review")
+def submit(page):
+    page.goto(f"{BASE}/catalog/resources/{NEW_CODE}")
+    page.get_by_test_id("action-submit").click()
+    page.wait_for_url(f"**/catalog/resources/{NEW_CODE}?done=submit")
+    expect(page.get_by_test_id("resource-status")).to_have_text("待审核")
+    expect(page.get_by_test_id("transitions")).to_contain_text("提交审核")
+
+
+@check("the reviewer finds it in /reviews and approves it into public notice")
+def approve(page):
+    page.get_by_test_id("logout").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("login-link")).to_be_visible()
+    sign_in(page, "reviewer")
+    page.get_by_test_id("nav-reviews").click()
+    page.wait_for_url("**/reviews")
+    queue = page.get_by_test_id("queue-submitted")
+    expect(queue).to_contain_text(NEW_CODE)
+    queue.get_by_test_id("review-item").filter(has_text=NEW_NAME).click()
+    page.wait_for_url(f"**/catalog/resources/{NEW_CODE}")
+    page.get_by_test_id("action-approve").click()
+    page.wait_for_url(f"**/catalog/resources/{NEW_CODE}?done=approve")
+    expect(page.get_by_test_id("resource-status")).to_have_text("公示中")
+    expect(page.get_by_test_id("notice-end")).to_be_visible()
+    page.goto(f"{BASE}/reviews")
+    expect(page.get_by_test_id("queue-notice")).to_contain_text(NEW_CODE)
+
+
+@check("English switch translates the page and is remembered")
+def english(page):
+    page.goto(f"{BASE}/catalog")
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_url("**lang=en*")
+    expect(page.get_by_test_id("nav-catalog")).to_have_text("Catalog")
+    page.goto(f"{BASE}/standards")
+    expect(page.get_by_test_id("nav-standards")).to_have_text("Standards")
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("nav-catalog")).to_have_text("目录")
+
+
+@check(f"screenshot of the catalog page at {SCREENSHOT}")
+def screenshot(page):
+    page.goto(f"{BASE}/catalog")
+    expect(page.get_by_test_id("results")).to_be_visible()
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    assert os.path.getsize(SCREENSHOT) > 10_000, "screenshot is suspiciously small"
+
+
+def main():
+    passed = failed = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page_errors = []
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        for name, fn in results:
+            try:
+                fn(page)
+                assert not page_errors, f"JavaScript errors: {page_errors}"
+                passed += 1
+                print(f"ok   {name}", flush=True)
+            except Exception as e:  # noqa: BLE001 — every failure is reported the same way
+                failed += 1
+                print(f"FAIL {name}\n     at {page.url}\n     {type(e).__name__}: {e}", flush=True)
+                if os.environ.get("BROWSER_TRACE"):
+                    traceback.print_exc()
+            page_errors.clear()
+        browser.close()
+    print(f"browser: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
