@@ -27,27 +27,23 @@ func withDataBank(_ body: (Application) async throws -> Void) async throws {
 /// Hands out PostgreSQL databases cloned from one seeded template.
 actor TestDatabases {
     static let shared = TestDatabases()
-    private var template: Task<Void, any Error>?
-    private var admin: Application?
+    /// Created once; a stored task so concurrent tests wait for the same setup (actor re-entrancy).
+    private var setup: Task<Application, any Error>?
 
     func freshPostgresURL() async throws -> String? {
         guard let base = Environment.get("DATABANK_TEST_DATABASE_URL") else { return nil }
-        let admin = try await adminApp(base)
-        if template == nil {
-            template = Task { try await Self.buildTemplate(base: base, admin: admin) }
+        if setup == nil {
+            setup = Task {
+                let admin = try await Application.make(.testing)
+                admin.databases.use(try .postgres(url: base), as: .psql)
+                try await Self.buildTemplate(base: base, admin: admin)
+                return admin
+            }
         }
-        try await template!.value
+        let admin = try await setup!.value
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(ident: name) TEMPLATE databank_template").run()
         return Self.url(base, database: name)
-    }
-
-    private func adminApp(_ base: String) async throws -> Application {
-        if let admin { return admin }
-        let app = try await Application.make(.testing)
-        app.databases.use(try .postgres(url: base), as: .psql)
-        admin = app
-        return app
     }
 
     private static func buildTemplate(base: String, admin: Application) async throws {

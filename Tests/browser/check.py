@@ -110,6 +110,8 @@ def register(page):
     page.get_by_test_id("item-0-name").fill("统一社会信用代码")
     page.get_by_test_id("item-0-column").fill("credit_code")
     page.get_by_test_id("item-0-standardCode").fill(std["code"])
+    page.get_by_test_id("item-0-standardCode").press("Tab")  # lets the page fill type, length, sensitivity
+    assert page.get_by_test_id("item-0-dataType").input_value() == std["dataType"], "standard autofill did not set the data type"
     page.get_by_test_id("item-0-dataType").select_option(std["dataType"])
     if std.get("length"):
         page.get_by_test_id("item-0-length").fill(str(std["length"]))
