@@ -49,7 +49,7 @@ struct DemoCommand: AsyncCommand {
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
         var serve = context
-        serve.input = CommandInput(arguments: ["databank", "serve"])
+        serve.input = CommandInput(arguments: ["databank"])
         try await app.servers.asyncCommand.run(using: &serve)
     }
 
