@@ -20,7 +20,7 @@ enum AccountPage {
         let form = FormData(body: req)
         let name = String((form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? "api").prefix(100))
         let (token, _) = try await Accounts.issueToken(for: user, name: name, on: req.db)
-        return try await page(req, newToken: token, banners: [], status: .created)
+        return try await page(req, newToken: token, banners: [])
     }
 
     static func revoke(req: Request) async throws -> Response {

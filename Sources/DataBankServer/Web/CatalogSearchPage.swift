@@ -122,7 +122,7 @@ enum CatalogSearchPage {
             .p(.cls("meta"),
                .span(.cls("code"), .esc(r.code)),
                .span(.esc(r.departmentName ?? r.departmentCode)),
-               .span(.esc(s.t("\(r.itemCount) 个信息项", "\(r.itemCount) items")))),
+               .span(.esc(s.t("\(r.itemCount) 个信息项", r.itemCount == 1 ? "1 item" : "\(r.itemCount) items")))),
             .p(.cls("badges"),
                sharingBadge(r.sharingType, s), openBadge(r.openType, s),
                r.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,

@@ -97,10 +97,27 @@ enum ResourceFormPage {
         return parse + validation.filter { !taken.contains($0.field) }
     }
 
+    /// Errors in the order their inputs appear on the form.
+    static func formOrder(_ errors: [FieldError]) -> [FieldError] {
+        let fields = ResourceFormState.textFields + ["classified", "themes", "items"]
+        func rank(_ e: FieldError) -> (Int, Int, Int) {
+            let key = Forms.errorKey(e.field)
+            if key.hasPrefix("items["), let row = Int(key.dropFirst("items[".count).prefix { $0 != "]" }) {
+                let sub = key.split(separator: ".").last.map(String.init) ?? ""
+                return (fields.count, row, ResourceFormState.itemFields.firstIndex(of: sub) ?? 99)
+            }
+            return (fields.firstIndex(of: key) ?? fields.count + 1, 0, 0)
+        }
+        return errors.enumerated().sorted { a, b in
+            let x = rank(a.element), y = rank(b.element)
+            return (x.0, x.1, x.2, a.offset) < (y.0, y.1, y.2, b.offset)
+        }.map(\.element)
+    }
+
     static func page(_ req: Request, state: ResourceFormState, editing: ResourceRow?, errors: [FieldError],
                      departments: [(String, String)], status: HTTPResponseStatus = .ok, failure: AppError? = nil) async throws -> Response {
         let s = req.strings
-        let view = ResourceFormView(s: s, state: state, errors: FieldErrors(errors), editing: editing, departments: departments,
+        let view = ResourceFormView(s: s, state: state, errors: FieldErrors(formOrder(errors)), editing: editing, departments: departments,
                                     standards: try await standards(req), csrf: req.csrfToken)
         var banners: [Body] = []
         if !errors.isEmpty { banners.append(view.summary()) }

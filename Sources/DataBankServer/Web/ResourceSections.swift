@@ -75,7 +75,7 @@ enum ResourceSections {
 
     static func changeTable(_ changes: [FieldChange], _ s: Strings) -> Body {
         .dataTable([s.t("字段", "Field"), s.t("原值", "Before"), s.t("新值", "After")], changes.map { c in [
-            .span(.cls("code"), .esc(c.path)), .el("del", text(c.old)), .el("ins", text(c.new)),
+            .group([.esc(s.field(c.path)), .br(), .span(.cls("code muted"), .esc(c.path))]), .el("del", text(c.old)), .el("ins", text(c.new)),
         ] }, testid: "changes-table", cls: "data diff")
     }
 

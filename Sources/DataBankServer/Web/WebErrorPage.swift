@@ -17,6 +17,9 @@ enum WebErrorPage {
             explanation = error.code == "csrf_failed"
                 ? s.t("表单已过期或并非来自本站，请刷新页面后重试。", "The form has expired or did not come from DataBank; reload the page and try again.")
                 : s.t("您的账号没有执行此操作的权限。", "Your account may not do this.")
+        case 409:
+            title = s.t("当前状态下无法执行", "Not possible right now")
+            explanation = s.t("该操作与资源的当前状态冲突。", "This conflicts with the current state of the resource.")
         case 404:
             title = s.t("未找到", "Not found")
             explanation = s.t("您访问的内容不存在，或您无权查看。", "What you asked for does not exist, or you may not see it.")

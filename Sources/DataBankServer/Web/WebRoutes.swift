@@ -3,10 +3,6 @@ import Vapor
 /// The server-rendered portal.
 enum WebRoutes {
     static func register(on app: Application) throws {
-        // Workaround: CSRFMiddleware reads `_csrf` from the body before the route has collected
-        // it, so a form larger than the first chunk (the resource form) fails the check. Collect
-        // portal form bodies first; remove once CSRFMiddleware collects the body itself.
-        app.middleware.use(FormBodyCollector(), at: .beginning)
         let web = app.grouped(WebMiddleware())
         web.get { req in req.redirect(to: "/catalog") }
 
@@ -64,16 +60,5 @@ struct WebMiddleware: AsyncMiddleware {
         if req.method == .GET { return req.url.query.map { path + "?" + $0 } ?? path }
         for suffix in ["/transition", "/comments"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
         return path
-    }
-}
-
-/// Collects the body of portal form posts before any middleware reads it (see `register`).
-struct FormBodyCollector: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if req.method == .POST, req.body.data == nil, !req.url.path.hasPrefix("/api/"),
-           req.headers.contentType == .urlEncodedForm {
-            _ = try? await req.body.collect(max: req.application.routes.defaultMaxBodySize.value).get()
-        }
-        return try await next.respond(to: req)
     }
 }
