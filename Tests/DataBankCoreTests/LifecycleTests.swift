@@ -26,9 +26,9 @@ let transitionTable: [TransitionCase] = {
         (.notice, .publish, .published, .published),
         (.published, .requestChange, .changeRequested, .changeRequested),
         (.published, .retire, .retired, .retired),
-        // Withdrawing a change abandons it: the published revision stands. (The source answers
-        // `.published` even when `hasPublishedRevision` is false, a state the flow never reaches.)
-        (.changeRequested, .withdraw, .published, .published),
+        // Withdrawing a change abandons it: the published revision stands. Without one there is
+        // nothing to fall back to, so it is refused.
+        (.changeRequested, .withdraw, nil, .published),
     ]
     var cases: [TransitionCase] = []
     for state in LifecycleState.allCases {
@@ -54,11 +54,11 @@ struct LifecycleTests {
         #expect(Lifecycle.next(from: c.state, by: c.action, hasPublishedRevision: true) == c.change)
     }
 
-    /// The transition table covers all 6 × 7 state/action pairs, and exactly ten of them are allowed.
+    /// The transition table covers all 6 × 7 state/action pairs, and exactly ten of them are allowed (nine without a published revision).
     @Test func tableIsComplete() {
         #expect(transitionTable.count == LifecycleState.allCases.count * LifecycleAction.allCases.count)
         #expect(transitionTable.count == 42)
-        #expect(transitionTable.filter { $0.fresh != nil }.count == 10)
+        #expect(transitionTable.filter { $0.fresh != nil }.count == 9)
         #expect(transitionTable.filter { $0.change != nil }.count == 10)
     }
 

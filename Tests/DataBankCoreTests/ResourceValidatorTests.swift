@@ -96,6 +96,10 @@ struct ResourceValidatorTests {
             $0.items[0].length = 19
         },
         RuleCase(label: "zero length", field: "items[1].length", code: "invalid") { $0.items[1].length = 0 },
+        RuleCase(label: "length on a date item", field: "items[3].length", code: "not_applicable") { $0.items[3].length = 8 },
+        RuleCase(label: "classification outside 1–3", field: "code", code: "unknown_class") {
+            $0.code = "401001-00023"; $0.classification = "401001"
+        },
         RuleCase(label: "sensitivity below standard", field: "items[2].sensitivity", code: "below_standard") {
             $0.items[2].sensitivity = .internal
         },

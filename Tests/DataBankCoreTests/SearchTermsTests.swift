@@ -64,13 +64,18 @@ struct SearchTermsTests {
         #expect(!SearchTerms.isHan("，".unicodeScalars.first!))
     }
 
-    /// A query is answerable from the index unless it holds a lone Han character or no terms at all.
-    @Test(arguments: [
-        ("车", false), ("社保", true), ("enterprise", true), ("车 社保", false), ("社保 api", true),
-        ("2024", true), ("", false), ("，。", false), ("A车", false),
-    ])
-    func isIndexable(_ query: String, _ expected: Bool) {
-        #expect(SearchTerms.isIndexable(query) == expected)
+    /// A document is also indexed under each Han character, once, after its bigrams and words.
+    @Test func documentTermsAddCharacters() {
+        #expect(SearchTerms.documentTerms(in: "公交车 bus") == ["公交", "交车", "bus", "公", "交", "车"])
+        #expect(SearchTerms.documentTerms(in: "车车") == ["车车", "车"])
+    }
+
+    /// Every query, a single character included, finds a document containing it through the index alone.
+    @Test(arguments: ["车", "交", "公交车", "bus", "车 bus", "公交 车"])
+    func anyContainedQueryIsSubsetOfDocumentTerms(_ query: String) {
+        let document = Set(SearchTerms.documentTerms(in: "公交车 bus"))
+        #expect(!SearchTerms.terms(in: query).isEmpty)
+        #expect(Set(SearchTerms.terms(in: query)).isSubset(of: document))
     }
 
     /// Each term appears once, in the order it first occurs; case variants of a word are the same term.

@@ -23,11 +23,25 @@ struct CatalogSearchTests {
         }
     }
 
-    /// A single character still matches, by substring.
+    /// A single character matches wherever it stands in a word: "业" (inside 企业) finds 企业登记信息表.
     @Test func singleCharacterQuery() async throws {
         try await withDataBank { app in
-            let page = try await app.send(.GET, "/api/v1/resources?q=企").decode(SearchPage.self)
+            let page = try await app.send(.GET, "/api/v1/resources?q=业&limit=200").decode(SearchPage.self)
             #expect(page.items.contains { $0.name == "企业登记信息表" })
+            #expect(page.total == page.items.count)
+        }
+    }
+
+    /// Each theme's facet count is exactly the number of resources the theme filter returns.
+    @Test func themeFacetMatchesThemeFilter() async throws {
+        try await withDataBank { app in
+            let all = try await app.send(.GET, "/api/v1/resources").decode(SearchPage.self)
+            let themes = try #require(all.facets["theme"])
+            #expect(!themes.isEmpty)
+            for theme in themes {
+                let filtered = try await app.send(.GET, "/api/v1/resources?theme=\(theme.value)").decode(SearchPage.self)
+                #expect(filtered.total == theme.count, "theme \(theme.value)")
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public enum Lifecycle {
         case (.notice, .publish): return .published
         case (.published, .requestChange): return .changeRequested
         case (.published, .retire): return .retired
-        case (.changeRequested, .withdraw): return .published
+        case (.changeRequested, .withdraw): return hasPublishedRevision ? .published : nil
         default: return nil
         }
     }

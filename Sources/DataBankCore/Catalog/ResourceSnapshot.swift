@@ -55,11 +55,29 @@ public struct InformationItem: Codable, Hashable, Sendable {
     public var primaryKey: Bool
     public var required: Bool
     public var sensitivity: Sensitivity
+    /// A query field: consumers filter on it, so its record-store column is indexed.
+    public var queryField: Bool
 
     public init(name: String, column: String, standardCode: String, dataType: DataType, length: Int? = nil,
-                primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal) {
+                primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal, queryField: Bool = false) {
         self.name = name; self.column = column; self.standardCode = standardCode; self.dataType = dataType
         self.length = length; self.primaryKey = primaryKey; self.required = required; self.sensitivity = sensitivity
+        self.queryField = queryField
+    }
+
+    enum CodingKeys: String, CodingKey { case name, column, standardCode, dataType, length, primaryKey, required, sensitivity, queryField }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        column = try c.decode(String.self, forKey: .column)
+        standardCode = try c.decode(String.self, forKey: .standardCode)
+        dataType = try c.decode(DataType.self, forKey: .dataType)
+        length = try c.decodeIfPresent(Int.self, forKey: .length)
+        primaryKey = try c.decodeIfPresent(Bool.self, forKey: .primaryKey) ?? false
+        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        sensitivity = try c.decodeIfPresent(Sensitivity.self, forKey: .sensitivity) ?? .internal
+        queryField = try c.decodeIfPresent(Bool.self, forKey: .queryField) ?? false
     }
 }
 

@@ -25,8 +25,12 @@ public struct ResourceValidator: Sendable {
             if parsed.classification != r.classification {
                 fail("classification", "mismatch", "分类代码须与资源代码的分类部分一致", "Classification must match the classification part of the code")
             }
-            if let kind = ResourceCode.catalogKind(ofClassification: parsed.classification), kind != r.catalogKind {
-                fail("catalogKind", "mismatch", "目录类型须与分类代码首位一致（1 基础、2 主题、3 部门）", "Catalog kind must match the first classification digit (1 base, 2 thematic, 3 departmental)")
+            if let kind = ResourceCode.catalogKind(ofClassification: parsed.classification) {
+                if kind != r.catalogKind {
+                    fail("catalogKind", "mismatch", "目录类型须与分类代码首位一致（1 基础、2 主题、3 部门）", "Catalog kind must match the first classification digit (1 base, 2 thematic, 3 departmental)")
+                }
+            } else {
+                fail("code", "unknown_class", "分类代码首位须为 1（基础）、2（主题）或 3（部门）", "The classification's first digit must be 1 (base), 2 (thematic) or 3 (departmental)")
             }
         } else {
             fail("code", "invalid_format", "资源代码格式应为“分类代码-顺序码”，如 101001-00023", "Resource code must be classification-sequence, e.g. 101001-00023")
@@ -79,7 +83,9 @@ public struct ResourceValidator: Sendable {
                 fail("\(at).dataType", "type_mismatch", "数据类型须与标准“\(standard.name)”一致（\(standard.dataType.zh)）", "Data type must match standard \(standard.code) (\(standard.dataType.en))")
             }
             if let length = item.length {
-                if length <= 0 { fail("\(at).length", "invalid", "长度须为正整数", "Length must be positive") }
+                if !item.dataType.hasLength {
+                    fail("\(at).length", "not_applicable", "\(item.dataType.zh)不设长度", "A \(item.dataType.en) item has no length")
+                } else if length <= 0 { fail("\(at).length", "invalid", "长度须为正整数", "Length must be positive") }
                 else if let max = standard.length, length > max {
                     fail("\(at).length", "exceeds_standard", "长度 \(length) 超过标准“\(standard.name)”规定的 \(max)", "Length \(length) exceeds the standard's \(max)")
                 }

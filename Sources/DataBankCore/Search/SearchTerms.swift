@@ -1,10 +1,13 @@
-/// Turns text into the terms of DataBank's search index, the same way for documents and queries.
+/// Turns text into the terms of DataBank's search index.
 ///
 /// Chinese is written without spaces, so runs of Han characters are indexed as overlapping
 /// character bigrams ("企业登记" → 企业, 业登, 登记): any query of two or more characters is
-/// then found by intersecting its bigrams, with no dictionary. Runs of letters and digits
-/// become lower-cased words. A lone Han character (a one-character run) is kept as a unigram.
+/// then found by intersecting its bigrams, with no dictionary. A document also indexes each
+/// Han character on its own, so a one-character query ("车") is an index lookup too. Runs of
+/// letters and digits become lower-cased words.
 public enum SearchTerms {
+    /// The terms a query is looked up by: bigrams of each Han run (a lone character stays
+    /// one term), and words. Every one must be in a document for it to match.
     public static func terms(in text: String) -> [String] {
         var out: [String] = []
         var seen: Set<String> = []
@@ -13,22 +16,23 @@ public enum SearchTerms {
             if isHan {
                 if run.count == 1 { add(String(run[0])); return }
                 for i in 0..<(run.count - 1) { add(String(run[i]) + String(run[i + 1])) }
-            } else if run.count >= 1 {
+            } else {
                 add(String(String.UnicodeScalarView(run)).lowercased())
             }
         }
         return out
     }
 
-    /// Whether the query can be answered from the index alone. A single Han character
-    /// inside a longer document run is not indexed as a unigram, so such queries need a scan.
-    public static func isIndexable(_ query: String) -> Bool {
-        var ok = true, any = false
-        forEachRun(in: query) { run, isHan in
-            any = true
-            if isHan && run.count == 1 { ok = false }
+    /// The terms a document is indexed under: its query terms plus every Han character alone,
+    /// so that any query's terms are found among them.
+    public static func documentTerms(in text: String) -> [String] {
+        var out = terms(in: text)
+        var seen = Set(out)
+        for s in text.unicodeScalars where isHan(s) {
+            let t = String(s)
+            if seen.insert(t).inserted { out.append(t) }
         }
-        return ok && any
+        return out
     }
 
     private static func forEachRun(in text: String, _ body: ([Unicode.Scalar], Bool) -> Void) {

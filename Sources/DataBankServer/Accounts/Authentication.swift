@@ -45,11 +45,7 @@ extension Request {
 
     /// Asks the authorization table; throws 401 or 403 when the answer is no.
     func authorize(_ action: CatalogAction, department: String? = nil) throws {
-        switch Authorization.decide(actor, action, departmentCode: department) {
-        case .allow: return
-        case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in to \(action.rawValue)")
-        case .deny(let why): throw AppError(.forbidden, "forbidden", why)
-        }
+        try AuthorizationGate.authorize(actor, action, department: department)
     }
 
     /// Whether the table allows it, for showing or hiding buttons.
@@ -58,7 +54,20 @@ extension Request {
     }
 
     /// The signed-in user, or 401.
-    func requireUser() throws -> User {
+    func requireUser() throws -> User { try AuthorizationGate.signedIn(user) }
+}
+
+/// The authorization table's answers as HTTP errors: the one place that turns "no" into 401 or 403.
+enum AuthorizationGate {
+    static func authorize(_ actor: Actor?, _ action: CatalogAction, department: String?) throws {
+        switch Authorization.decide(actor, action, departmentCode: department) {
+        case .allow: return
+        case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in to \(action.rawValue)")
+        case .deny(let why): throw AppError(.forbidden, "forbidden", why)
+        }
+    }
+
+    static func signedIn(_ user: User?) throws -> User {
         guard let user else { throw AppError(.unauthorized, "unauthenticated", "Sign in first") }
         return user
     }

@@ -19,6 +19,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
     Migrations.register(on: app)
+    app.lifecycle.use(SQLiteTuning())
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)
@@ -45,6 +46,7 @@ enum Migrations {
         app.migrations.add(CreateAccounts())
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateCatalog())
+        app.migrations.add(AddSearchFacetKeys())
     }
 }
 

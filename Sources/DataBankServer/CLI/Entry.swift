@@ -43,6 +43,7 @@ public enum DataBankCLI {
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()
+                try await Statistics.optimize(on: app.db)
             }
             try await app.execute()
         } catch {

@@ -33,7 +33,7 @@ enum CatalogIndex {
                 items.append([e.id, i, item.name, item.column, item.standardCode])
             }
             for t in Set(e.snapshot.themes) { themes.append([e.id, t.rawValue]) }
-            for term in SearchTerms.terms(in: e.text) where term.utf8.count <= 64 { terms.append([e.id, term]) }
+            for term in SearchTerms.documentTerms(in: e.text) where term.utf8.count <= 64 { terms.append([e.id, term]) }
         }
         try await insert(into: "resource_items", ["resource_id", "position", "name", "column_name", "standard_code"], items, on: sql)
         try await insert(into: "resource_themes", ["resource_id", "theme"], themes, on: sql)

@@ -72,6 +72,9 @@ final class ResourceRow: Model, @unchecked Sendable {
     @Field(key: "update_cycle") var updateCycle: String
     @Field(key: "classified") var classified: Bool
     @Field(key: "item_count") var itemCount: Int
+    /// The fixed facets packed (``FacetKey``) and the themes as a bit mask, for one-pass facet counts.
+    @Field(key: "facet_key") var facetKey: Int
+    @Field(key: "theme_mask") var themeMask: Int
     /// Lower-cased text searched by substring when a query cannot use the term index.
     @Field(key: "search_text") var searchText: String
     /// The catalog-visible snapshot as JSON.
@@ -95,6 +98,7 @@ final class ResourceRow: Model, @unchecked Sendable {
         classification = s.classification; catalogKind = s.catalogKind.rawValue; format = s.format.rawValue
         sharingType = s.sharing.type.rawValue; openType = s.open.type.rawValue; updateCycle = s.updateCycle.rawValue
         classified = s.classified; itemCount = s.items.count; snapshot = JSONText.encode(s)
+        facetKey = FacetKey(s).packed; themeMask = FacetKey.themeMask(s.themes)
     }
 }
 

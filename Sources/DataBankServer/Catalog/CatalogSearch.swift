@@ -58,29 +58,34 @@ struct SearchPage: Content, Sendable {
 
 /// Catalog search over SQLite and PostgreSQL alike, with the same SQL.
 ///
-/// Text matches come from the `search_terms` index (Han bigrams and words, see
-/// ``SearchTerms``): a resource matches when it holds every term of the query. Queries the
-/// index cannot answer (a single Han character) fall back to a substring scan.
+/// Text matches come from the `search_terms` index (Han bigrams, characters and words, see
+/// ``SearchTerms``): a resource matches when it holds every term of the query. A query with
+/// no terms at all (only punctuation) falls back to a substring scan.
 /// Visibility follows the authorization table, expressed as a SQL predicate.
 struct CatalogSearch {
     let sql: any SQLDatabase
     let actor: Actor?
 
-    static let facetColumns: [(name: String, column: String)] = [
-        ("department", "department_code"), ("classification", "catalog_kind"), ("sharing", "sharing_type"),
-        ("open", "open_type"), ("cycle", "update_cycle"), ("format", "format"),
-    ]
+    static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
     func run(_ query: ResourceQuery, departmentNames: [String: String], language: String) async throws -> SearchPage {
         let filter = try whereClause(query)
+        let source = from(query)
         let limit = min(max(query.limit ?? 20, 0), ResourceQuery.maxLimit)
         let offset = max(query.offset ?? 0, 0)
         let order = try orderBy(query)
 
+        // The page is chosen from the covering index (ids only), then its 20 rows are read:
+        // sorting whole rows would read every match's wide columns.
         let rows = try await sql.raw("""
-            SELECT code, name, name_en, department_code, classification, catalog_kind, format, sharing_type,
-                   open_type, update_cycle, classified, item_count, status, published_revision, version
-            FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.classification,
+                   resources.catalog_kind, resources.format, resources.sharing_type, resources.open_type, resources.update_cycle,
+                   resources.classified, resources.item_count, resources.status, resources.published_revision, resources.version
+            FROM resources JOIN (
+                SELECT resources.id AS pick FROM \(source) WHERE \(filter)
+                ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            ) AS page ON resources.id = page.pick
+            ORDER BY \(order)
             """).all()
         let items = try rows.map { r in
             ResourceSummary(
@@ -101,24 +106,39 @@ struct CatalogSearch {
                 version: try r.decode(column: "version", as: Int.self))
         }.map { s in var s = s; s.departmentName = departmentNames[s.departmentCode]; return s }
 
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM resources WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let (total, facets) = try await totalAndFacets(source, filter, departmentNames: departmentNames, language: language)
+        return SearchPage(items: items, total: total, facets: facets)
+    }
+
+    /// The total and every facet in one statement: the matches are grouped by department,
+    /// packed ``FacetKey`` and theme mask (a few thousand groups at most, read from a narrow
+    /// covering index), and the groups are summed per facet here.
+    func totalAndFacets(_ source: SQLQueryString, _ filter: SQLQueryString, departmentNames: [String: String], language: String) async throws -> (Int, [String: [FacetCount]]) {
+        let groups = try await sql.raw("""
+            SELECT resources.department_code AS d, resources.facet_key AS k, resources.theme_mask AS t, COUNT(*) AS n
+            FROM \(source) WHERE \(filter)
+            GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
+            """).all()
+        var total = 0
+        var counts: [String: [String: Int]] = [:]
+        func add(_ facet: String, _ value: String, _ n: Int) { counts[facet, default: [:]][value, default: 0] += n }
+        for row in groups {
+            let n = try row.decode(column: "n", as: Int.self)
+            total += n
+            add("department", try row.decode(column: "d", as: String.self), n)
+            if let key = FacetKey(packed: try row.decode(column: "k", as: Int.self)) {
+                add("classification", key.kind.rawValue, n); add("sharing", key.sharing.rawValue, n)
+                add("open", key.open.rawValue, n); add("cycle", key.cycle.rawValue, n); add("format", key.format.rawValue, n)
+            }
+            for theme in FacetKey.themes(inMask: try row.decode(column: "t", as: Int.self)) { add("theme", theme.rawValue, n) }
+        }
         var facets: [String: [FacetCount]] = [:]
-        for (name, column) in Self.facetColumns {
-            let counts = try await sql.raw("""
-                SELECT \(ident: column) AS v, COUNT(*) AS n FROM resources WHERE \(filter) GROUP BY \(ident: column)
-                """).all()
-            facets[name] = try counts.map { try ($0.decode(column: "v", as: String.self), $0.decode(column: "n", as: Int.self)) }
-                .map { FacetCount(value: $0.0, label: Self.label(facet: name, value: $0.0, departmentNames: departmentNames, language: language), count: $0.1) }
+        for name in Self.facetNames {
+            facets[name] = (counts[name] ?? [:])
+                .map { FacetCount(value: $0.key, label: Self.label(facet: name, value: $0.key, departmentNames: departmentNames, language: language), count: $0.value) }
                 .sorted { ($0.count, $1.value) > ($1.count, $0.value) }
         }
-        let themeCounts = try await sql.raw("""
-            SELECT resource_themes.theme AS v, COUNT(*) AS n FROM resource_themes
-            JOIN resources ON resources.id = resource_themes.resource_id WHERE \(filter) GROUP BY resource_themes.theme
-            """).all()
-        facets["theme"] = try themeCounts.map { try ($0.decode(column: "v", as: String.self), $0.decode(column: "n", as: Int.self)) }
-            .map { FacetCount(value: $0.0, label: Theme(rawValue: $0.0)?.label(language) ?? $0.0, count: $0.1) }
-            .sorted { ($0.count, $1.value) > ($1.count, $0.value) }
-        return SearchPage(items: items, total: total, facets: facets)
+        return (total, facets)
     }
 
     static func label(facet: String, value: String, departmentNames: [String: String], language: String) -> String {
@@ -129,6 +149,7 @@ struct CatalogSearch {
         case "open": return OpenType(rawValue: value)?.label(language) ?? value
         case "cycle": return UpdateCycle(rawValue: value)?.label(language) ?? value
         case "format": return ResourceFormat(rawValue: value)?.label(language) ?? value
+        case "theme": return Theme(rawValue: value)?.label(language) ?? value
         default: return value
         }
     }
@@ -137,26 +158,33 @@ struct CatalogSearch {
 
     func whereClause(_ q: ResourceQuery) throws -> SQLQueryString {
         var parts: [SQLQueryString] = [visibility()]
-        if let text = q.q?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+        if let text = Self.text(q) {
             guard text.count <= 200 else {
                 throw AppError.field(.badRequest, "query_too_long", "q", zh: "查询词不超过 200 字", en: "A query is at most 200 characters")
             }
-            parts.append(textMatch(text))
+            if SearchTerms.terms(in: text).isEmpty {
+                parts.append("resources.search_text LIKE \(bind: "%" + Self.likeEscaped(text.lowercased()) + "%") ESCAPE '\\'")
+            }
         }
-        func enumFilter<T: CatalogTerm>(_ value: String?, _ type: T.Type, _ column: String, _ param: String) throws {
-            guard let value, !value.isEmpty else { return }
-            guard T(rawValue: value) != nil else {
+        func parse<T: CatalogTerm>(_ value: String?, _ type: T.Type, _ param: String) throws -> T? {
+            guard let value, !value.isEmpty else { return nil }
+            guard let term = T(rawValue: value) else {
                 throw AppError.field(.badRequest, "invalid_filter", param, zh: "未知的筛选值：\(value)",
                                      en: "Unknown \(param) \(value); one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            parts.append("resources.\(ident: column) = \(bind: value)")
+            return term
         }
-        try enumFilter(q.sharing, SharingType.self, "sharing_type", "sharing")
-        try enumFilter(q.open, OpenType.self, "open_type", "open")
-        try enumFilter(q.cycle, UpdateCycle.self, "update_cycle", "cycle")
-        try enumFilter(q.format, ResourceFormat.self, "format", "format")
-        try enumFilter(q.kind, CatalogKind.self, "catalog_kind", "kind")
-        try enumFilter(q.status, LifecycleState.self, "status", "status")
+        // The five fixed facets filter on the packed key, which the covering indexes hold.
+        func facetFilter<T: CatalogTerm>(_ value: String?, _ type: T.Type, _ param: String) throws {
+            guard let term = try parse(value, type, param), let at = FacetKey.position(of: term) else { return }
+            parts.append("((resources.facet_key >> \(literal: at.shift)) & 255) = \(literal: at.index)")
+        }
+        try facetFilter(q.sharing, SharingType.self, "sharing")
+        try facetFilter(q.open, OpenType.self, "open")
+        try facetFilter(q.cycle, UpdateCycle.self, "cycle")
+        try facetFilter(q.format, ResourceFormat.self, "format")
+        try facetFilter(q.kind, CatalogKind.self, "kind")
+        if let status = try parse(q.status, LifecycleState.self, "status") { parts.append("resources.status = \(bind: status.rawValue)") }
         if let d = q.department, !d.isEmpty { parts.append("resources.department_code = \(bind: d)") }
         if let c = q.classification, !c.isEmpty {
             guard c.allSatisfy(\.isNumber), c.count <= 12 else {
@@ -164,26 +192,38 @@ struct CatalogSearch {
             }
             parts.append("resources.classification LIKE \(bind: c + "%")")
         }
-        if let t = q.theme, !t.isEmpty {
-            guard Theme(rawValue: t) != nil else {
-                throw AppError.field(.badRequest, "invalid_filter", "theme", zh: "未知主题：\(t)", en: "Unknown theme \(t)")
-            }
-            parts.append("resources.id IN (SELECT resource_id FROM resource_themes WHERE theme = \(bind: t))")
+        if let theme = try parse(q.theme, Theme.self, "theme") {
+            parts.append("(resources.theme_mask & \(literal: FacetKey.bit(theme))) <> 0")
         }
         return parts.joined(separator: " AND ")
     }
 
-    func textMatch(_ text: String) -> SQLQueryString {
+    /// The rows searched: the whole catalog, or, for a text query, the resources holding every
+    /// term of it, joined from the term index (which drives the plan: it is the selective side).
+    func from(_ q: ResourceQuery) -> SQLQueryString {
+        guard let text = Self.text(q) else { return "resources" }
         let terms = SearchTerms.terms(in: text)
-        if SearchTerms.isIndexable(text), !terms.isEmpty {
+        switch terms.count {
+        case 0:
+            return "resources"  // punctuation or symbols only: matched by substring in `whereClause`
+        case 1:
+            return "search_terms AS hits JOIN resources ON resources.id = hits.resource_id AND hits.term = \(bind: terms[0])"
+        default:
             return """
-                resources.id IN (SELECT resource_id FROM search_terms WHERE term IN (\(binds: terms))
-                GROUP BY resource_id HAVING COUNT(*) = \(literal: terms.count))
+                (SELECT resource_id FROM search_terms WHERE term IN (\(binds: terms))
+                 GROUP BY resource_id HAVING COUNT(*) = \(literal: terms.count)) AS hits
+                JOIN resources ON resources.id = hits.resource_id
                 """
         }
-        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        return "resources.search_text LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+    }
+
+    static func text(_ q: ResourceQuery) -> String? {
+        guard let text = q.q?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
+    }
+
+    static func likeEscaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// What the actor may list: the published catalog, plus unpublished and classified
@@ -207,9 +247,7 @@ struct CatalogSearch {
         switch q.sort ?? (hasText ? "relevance" : "code") {
         case "relevance":
             guard hasText else { return "resources.code" }
-            let needle = "%" + (q.q ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-                .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let needle = "%" + Self.likeEscaped((q.q ?? "").trimmingCharacters(in: .whitespaces).lowercased()) + "%"
             return "CASE WHEN LOWER(resources.name) LIKE \(bind: needle) ESCAPE '\\' THEN 0 ELSE 1 END, resources.item_count DESC, resources.code"
         case "code": return "resources.code"
         case "-code": return "resources.code DESC"

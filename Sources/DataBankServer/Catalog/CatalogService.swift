@@ -55,17 +55,10 @@ struct CatalogService {
     }
 
     func authorize(_ action: CatalogAction, _ department: String?) throws {
-        switch Authorization.decide(actor, action, departmentCode: department) {
-        case .allow: return
-        case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in to \(action.rawValue)")
-        case .deny(let why): throw AppError(.forbidden, "forbidden", why)
-        }
+        try AuthorizationGate.authorize(actor, action, department: department)
     }
 
-    func signedInUser() throws -> User {
-        guard let user else { throw AppError(.unauthorized, "unauthenticated", "Sign in first") }
-        return user
-    }
+    func signedInUser() throws -> User { try AuthorizationGate.signedIn(user) }
 
     /// The snapshot being edited: the working revision's.
     func workingSnapshot(_ r: ResourceRow) async throws -> ResourceSnapshot {

@@ -14,6 +14,12 @@ public enum DemoLoader {
     }
 
     public static func load(_ city: DemoCity, on db: any Database, withEdition: Bool = true) async throws -> Summary {
+        let summary = try await insert(city, on: db, withEdition: withEdition)
+        try await Statistics.refresh(on: db)
+        return summary
+    }
+
+    static func insert(_ city: DemoCity, on db: any Database, withEdition: Bool) async throws -> Summary {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             try await CatalogIndex.insert(into: "departments", ["id", "code", "name", "name_en", "level", "parent_code", "contact"],
@@ -58,7 +64,8 @@ public enum DemoLoader {
                 if published && s.publishDate == nil { s.publishDate = "2016-06-30" }
                 let text = CatalogIndex.searchText(s, departmentName: deptNames[s.departmentCode], standardNames: stdNames)
                 resources.append([id, s.code, s.name, s.nameEn, s.departmentCode, s.classification, s.catalogKind.rawValue, s.format.rawValue,
-                                  s.sharing.type.rawValue, s.open.type.rawValue, s.updateCycle.rawValue, s.classified, s.items.count, text,
+                                  s.sharing.type.rawValue, s.open.type.rawValue, s.updateCycle.rawValue, s.classified, s.items.count,
+                                  FacetKey(s).packed, FacetKey.themeMask(s.themes), text,
                                   JSONText.encode(s), r.state.rawValue, published ? Optional(1) : nil, 1, 1,
                                   r.state == .notice ? Optional(now.addingTimeInterval(7 * 86_400)) : nil, now, now])
                 revisions.append([UUID(), id, 1, JSONText.encode(s), author.id!, author.displayName, published ? Optional(now) : nil, now, now])
@@ -68,7 +75,7 @@ public enum DemoLoader {
                 index.append((id, s, text))
             }
             try await CatalogIndex.insert(into: "resources", ["id", "code", "name", "name_en", "department_code", "classification", "catalog_kind",
-                "format", "sharing_type", "open_type", "update_cycle", "classified", "item_count", "search_text", "snapshot", "status",
+                "format", "sharing_type", "open_type", "update_cycle", "classified", "item_count", "facet_key", "theme_mask", "search_text", "snapshot", "status",
                 "published_revision", "working_revision", "version", "notice_ends_at", "created_at", "updated_at"], resources, on: sql)
             try await CatalogIndex.insert(into: "resource_revisions", ["id", "resource_id", "number", "snapshot", "author_id", "author_name",
                 "published_at", "created_at", "updated_at"], revisions, on: sql)

@@ -1,0 +1,28 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// Per-connection SQLite settings, applied once the app boots, to the one connection each
+/// event loop's pool holds.
+///
+/// - WAL journal: readers never wait for a writer, and a load that is killed leaves the
+///   committed batches and nothing else.
+/// - `synchronous = NORMAL` in WAL: a commit is durable against a process crash (SIGKILL),
+///   which is what crash safety asks; only power loss can roll back the last commits.
+/// - A 64 MiB page cache and memory-mapped reads: on a 50,000-resource catalog the default
+///   2 MiB cache re-read the search indexes from the kernel on every query (p99 110 ms →
+///   see docs/PERFORMANCE.md). Pages are only resident once read, so idle RSS is unchanged.
+struct SQLiteTuning: LifecycleHandler {
+    static let pragmas = [
+        "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536",
+        "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY",
+    ]
+
+    func didBootAsync(_ app: Application) async throws {
+        guard case .sqliteFile = app.settings.database else { return }
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let sql = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            for pragma in Self.pragmas { try await sql.raw("\(unsafeRaw: pragma)").run() }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+@testable import DataBankCore
+
+/// "企业登记" in GB18030.
+let gbBytes: [UInt8] = [0xC6, 0xF3, 0xD2, 0xB5, 0xB5, 0xC7, 0xBC, 0xC7]
+
+func transcode(_ bytes: [UInt8], _ encoding: TextEncoding, chunk: Int) throws -> (String, [Int]) {
+    let t = try TextTranscoder(encoding)
+    var out: [UInt8] = []
+    for start in stride(from: 0, to: bytes.count, by: chunk) {
+        let end = min(start + chunk, bytes.count)
+        bytes[start..<end].withUnsafeBufferPointer { t.convert($0, final: end == bytes.count, into: &out) }
+    }
+    return (String(decoding: out, as: UTF8.self), t.invalid.map(\.source))
+}
+
+@Suite("Encodings and JSON records")
+struct TranscoderAndJSONTests {
+    /// GB18030 is detected when the bytes are not UTF-8; a UTF-8 BOM is recognised and measured.
+    @Test func detection() {
+        #expect(gbBytes.withUnsafeBufferPointer { TextEncoding.detect($0) } == (.gb18030, 0))
+        #expect(Array("企业".utf8).withUnsafeBufferPointer { TextEncoding.detect($0) } == (.utf8, 0))
+        #expect(([0xEF, 0xBB, 0xBF] + Array("a".utf8)).withUnsafeBufferPointer { TextEncoding.detect($0) } == (.utf8, 3))
+        // A sample that cuts a UTF-8 character in half is still UTF-8.
+        #expect(Array(Array("企业".utf8).dropLast()).withUnsafeBufferPointer { TextEncoding.detect($0) } == (.utf8, 0))
+    }
+
+    /// GB18030 converts to UTF-8 even when a character is split across chunks.
+    @Test(arguments: [1, 3, 8])
+    func gb18030Chunked(_ chunk: Int) throws {
+        let (text, invalid) = try transcode(gbBytes, .gb18030, chunk: chunk)
+        #expect(text == "企业登记")
+        #expect(invalid.isEmpty)
+    }
+
+    /// Undecodable bytes are replaced and reported with their source offset.
+    @Test func invalidUTF8IsReported() throws {
+        let (text, invalid) = try transcode(Array("ab".utf8) + [0xFF] + Array("企".utf8), .utf8, chunk: 2)
+        #expect(text == "ab\u{FFFD}企")
+        #expect(invalid == [2])
+    }
+
+    /// A JSON array's objects come out one by one, numbers kept exactly as written.
+    @Test func jsonArray() throws {
+        var reader = JSONRecordReader(mode: .array)
+        var records: [JSONRecord] = []
+        let text = #"[{"id": 1, "amount": 12.30, "name": "张\"三\u4e00", "ok": true, "x": null}, {"id": 2}]"#
+        for chunk in Array(text.utf8).chunked(5) {
+            try chunk.withUnsafeBufferPointer { try reader.feed($0) { records.append(try $0.get()) } }
+        }
+        try reader.finish()
+        #expect(records.count == 2)
+        #expect(records[0].fields.map(\.key) == ["id", "amount", "name", "ok", "x"])
+        #expect(records[0].fields[1].value == .literal(Array("12.30".utf8)))
+        #expect(records[0].fields[2].value == .string(Array("张\"三一".utf8)))
+        #expect(records[0].fields[4].value == .null)
+    }
+
+    /// In NDJSON a bad line is reported with its number and the lines after it still load.
+    @Test func ndjsonBadLine() throws {
+        var reader = JSONRecordReader(mode: .lines)
+        var good: [Int] = [], bad: [Int] = []
+        let text = "{\"id\":1}\n{\"id\":2,}\nnot json\n{\"id\":4}\n"
+        try Array(text.utf8).withUnsafeBufferPointer { try reader.feed($0) { r in
+            switch r { case .success(let rec): good.append(rec.number); case .failure(let e): bad.append(e.record) }
+        } }
+        try reader.finish()
+        #expect(good == [1, 4])
+        #expect(bad == [2, 3])
+    }
+
+    /// A JSON array cut off in the middle is an error naming where.
+    @Test func truncatedArray() throws {
+        var reader = JSONRecordReader(mode: .array)
+        try Array(#"[{"id":1},{"id":"#.utf8).withUnsafeBufferPointer { try reader.feed($0) { _ in } }
+        #expect(throws: JSONStreamError.self) { try reader.finish() }
+    }
+}
+
+extension Array {
+    func chunked(_ n: Int) -> [[Element]] { stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) } }
+}
