@@ -52,6 +52,9 @@ let policy: [PolicyRow] = {
         (.manageUsers,       .signIn,    "A  O  -  -  -"),
         (.manageOwnTokens,   .signIn,    "A  A  A  A  A"),
         (.createEdition,     .signIn,    "A  -  -  -  -"),
+        (.readRecords,       .signIn,    "A  O  O  -  -"),
+        (.writeRecords,      .signIn,    "A  O  O  -  -"),
+        (.readAudit,         .signIn,    "A  -  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
     return rows.map { action, anonymous, cells in

@@ -27,6 +27,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case createResource, editResource, submit, withdraw, requestChange, approve, reject, publish, retire
     case comment, readReviewQueue
     case manageDepartments, manageStandards, manageUsers, manageOwnTokens, createEdition
+    /// The data bus: records of a resource's store, its change feed, and the audit trail.
+    case readRecords, writeRecords, readAudit
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -85,6 +87,10 @@ public enum Authorization {
         .manageUsers:       .roles([.platformAdmin: .any, .departmentAdmin: .own]),
         .manageOwnTokens:   .signedIn,
         .createEdition:     .roles([.platformAdmin: .any]),
+        // Until grants exist (governed sharing), records stay with their provider and the data authority.
+        .readRecords:       .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .writeRecords:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .readAudit:         .roles([.platformAdmin: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -20,6 +20,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     Migrations.register(on: app)
     app.lifecycle.use(SQLiteTuning())
+    _ = app.totalCache  // made before requests run, so they never race to make it
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)
@@ -47,6 +48,7 @@ enum Migrations {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(CreateCatalog())
         app.migrations.add(AddSearchFacetKeys())
+        app.migrations.add(CreateExchange())
     }
 }
 
@@ -60,6 +62,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: DirectoryAPI())
     try api.register(collection: EditionAPI())
     try api.register(collection: AccountAPI())
+    try api.register(collection: RecordsAPI())
     try WebRoutes.register(on: app)
 }
 
@@ -82,6 +85,10 @@ struct RequestIDHeaderMiddleware: AsyncMiddleware {
 struct BodyLimitMiddleware: AsyncMiddleware {
     let limit: Int
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Record loads stream their body through the ingest pipeline: no size limit applies.
+        if req.method == .POST, req.url.path.hasPrefix("/api/v1/resources/"), req.url.path.hasSuffix("/records") {
+            return try await next.respond(to: req)
+        }
         let announced = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         if announced > limit || (req.body.data?.readableBytes ?? 0) > limit {
             throw AppError(.payloadTooLarge, "payload_too_large", "The request body is over the \(limit / 1024) KiB limit")

@@ -49,7 +49,7 @@ struct BenchCommand: AsyncCommand {
         try await app.autoRevert()
         try await app.autoMigrate()
         let synStart = ContinuousClock.now
-        _ = try await DemoLoader.load(DemoCity.synthetic(resourceCount: n), on: app.db, withEdition: false)
+        _ = try await DemoLoader.load(DemoCity.synthetic(resourceCount: n), on: app.db, withEdition: false, withStores: false)
         row("synthetic catalog load (\(n) resources)", String(format: "%.1f s", (ContinuousClock.now - synStart).seconds), "-")
         let bigTimes = try await searchTimes(app, count: queries)
         row("search+facets, \(n) resources, p50", ms(bigTimes.p(0.5)), "-")
@@ -76,10 +76,22 @@ struct BenchCommand: AsyncCommand {
         let search = CatalogSearch(sql: app.db as! any SQLDatabase, actor: nil)
         for q in Self.mix { _ = try await search.run(q, departmentNames: names, language: "zh") }  // warm up
         var samples = Samples()
+        var perQuery = [Samples](repeating: Samples(), count: Self.mix.count)
         for i in 0..<count {
             let start = ContinuousClock.now
             _ = try await search.run(Self.mix[i % Self.mix.count], departmentNames: names, language: "zh")
-            samples.add((ContinuousClock.now - start).seconds)
+            let seconds = (ContinuousClock.now - start).seconds
+            samples.add(seconds)
+            perQuery[i % Self.mix.count].add(seconds)
+        }
+        // The slowest queries of the mix, to see where a p99 comes from.
+        let slowest = perQuery.indices.sorted { perQuery[$0].p(0.99) > perQuery[$1].p(0.99) }.prefix(3)
+        for i in slowest {
+            let q = Self.mix[i]
+            let label = [q.q.map { "q=\($0)" }, q.sharing.map { "sharing=\($0)" }, q.theme.map { "theme=\($0)" }, q.cycle.map { "cycle=\($0)" },
+                         q.classification.map { "classification=\($0)" }, q.open.map { "open=\($0)" }, q.sort.map { "sort=\($0)" },
+                         q.offset.map { "offset=\($0)" }].compactMap { $0 }.joined(separator: "&")
+            print("  slowest: \(label.isEmpty ? "(no filter)" : label) p50 \(ms(perQuery[i].p(0.5))) p99 \(ms(perQuery[i].p(0.99)))")
         }
         return samples
     }

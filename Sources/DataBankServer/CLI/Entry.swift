@@ -40,6 +40,8 @@ public enum DataBankCLI {
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")
             app.asyncCommands.use(BenchCommand(), as: "bench")
+            app.asyncCommands.use(LoadCommand(), as: "load")
+            app.asyncCommands.use(AuditCommand(), as: "audit")
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()

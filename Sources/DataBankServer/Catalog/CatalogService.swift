@@ -220,6 +220,7 @@ struct CatalogService {
         row.publishedRevision = rev.number
         row.noticeEndsAt = nil
         try await CatalogIndex.reindex([(row.requireID(), s, row.searchText)], on: tx)
+        try await RecordStores.ensure(row, snapshot: s, on: tx)
     }
 
     private func openChange(_ row: ResourceRow, by user: User, on tx: any Database) async throws {

@@ -13,13 +13,14 @@ public enum DemoLoader {
         public var departments: Int, standards: Int, resources: Int, items: Int, users: [DemoUser]
     }
 
-    public static func load(_ city: DemoCity, on db: any Database, withEdition: Bool = true) async throws -> Summary {
-        let summary = try await insert(city, on: db, withEdition: withEdition)
+    /// `withStores`: give published resources their (empty) record stores, as publishing does.
+    public static func load(_ city: DemoCity, on db: any Database, withEdition: Bool = true, withStores: Bool = true) async throws -> Summary {
+        let summary = try await insert(city, on: db, withEdition: withEdition, withStores: withStores)
         try await Statistics.refresh(on: db)
         return summary
     }
 
-    static func insert(_ city: DemoCity, on db: any Database, withEdition: Bool) async throws -> Summary {
+    static func insert(_ city: DemoCity, on db: any Database, withEdition: Bool, withStores: Bool) async throws -> Summary {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             try await CatalogIndex.insert(into: "departments", ["id", "code", "name", "name_en", "level", "parent_code", "contact"],
@@ -42,6 +43,11 @@ public enum DemoLoader {
             let author = admin ?? User(username: "system", displayName: "system", passwordHash: "", role: .platformAdmin, departmentCode: city.departments[0].code)
             if author.id == nil { author.id = UUID() }
             try await insertResources(city, author: author, sql: sql, on: tx)
+            let precision = Dictionary(city.standards.compactMap { s in s.precision.map { (s.code, $0) } }, uniquingKeysWith: { a, _ in a })
+            for r in city.resources where withStores && r.state == .published {
+                try await RecordStores.create(code: r.snapshot.code, department: r.snapshot.departmentCode, revision: 1,
+                                              layout: RecordLayout(r.snapshot, precision: precision), on: tx)
+            }
             if withEdition, city.resources.contains(where: { $0.state == .published }) {
                 _ = try await Editions.create(year: 2016, phase: 2, title: "2016年版第二期政务信息资源目录", by: author, on: tx)
             }

@@ -1,0 +1,159 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// One audited access to records: who, what, how many, why.
+struct AuditEntry: Content, Sendable, Equatable {
+    var seq: Int
+    var at: String
+    var actorKind: String
+    var actorID: String?
+    var actorName: String
+    var departmentCode: String?
+    var resourceCode: String?
+    var operation: String
+    var fields: [String]
+    var recordCount: Int
+    var purpose: String?
+    var requestID: String?
+    var requestHash: String?
+    var prevHash: String
+    var hash: String
+}
+
+/// The hash chain: each entry's hash covers its content and its predecessor's hash, so an
+/// altered, removed or reordered entry breaks every link after it.
+enum AuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// The canonical text hashed for an entry: every field, in a fixed order, unit-separated.
+    static func canonical(_ e: AuditEntry) -> String {
+        [String(e.seq), e.at, e.actorKind, e.actorID ?? "", e.actorName, e.departmentCode ?? "", e.resourceCode ?? "",
+         e.operation, e.fields.joined(separator: ","), String(e.recordCount), e.purpose ?? "", e.requestID ?? "",
+         e.requestHash ?? "", e.prevHash].joined(separator: "\u{1F}")
+    }
+
+    static func hash(_ e: AuditEntry) -> String {
+        SHA256.hash(data: Array(canonical(e).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What `verify` found: nil when the chain holds, else the first broken entry and why.
+    struct Break: Equatable, Sendable {
+        var seq: Int
+        var reason: String
+    }
+
+    /// Walks entries in `seq` order and names the first that was altered, deleted or reordered.
+    static func verify(_ entries: [AuditEntry], previous: (seq: Int, hash: String) = (0, genesis)) -> Break? {
+        var expectedSeq = previous.seq + 1
+        var prevHash = previous.hash
+        for e in entries {
+            if e.seq != expectedSeq {
+                return Break(seq: e.seq > expectedSeq ? expectedSeq : e.seq, reason: e.seq > expectedSeq
+                             ? "entries \(expectedSeq)…\(e.seq - 1) are missing (deleted)"
+                             : "entry \(e.seq) is out of order (expected \(expectedSeq))")
+            }
+            if e.prevHash != prevHash {
+                return Break(seq: e.seq, reason: "entry \(e.seq) does not follow its predecessor (reordered or predecessor altered)")
+            }
+            if hash(e) != e.hash { return Break(seq: e.seq, reason: "entry \(e.seq) was altered (its content no longer matches its hash)") }
+            prevHash = e.hash
+            expectedSeq += 1
+        }
+        return nil
+    }
+}
+
+/// Appends to and reads the audit log.
+enum AuditLog {
+    /// Who acted, as the audit log names them.
+    struct Who: Sendable {
+        var kind: String
+        var id: String?
+        var name: String
+        var departmentCode: String?
+
+        static func of(_ req: Request) -> Who {
+            guard let user = req.user else { return Who(kind: "anonymous", id: nil, name: "anonymous", departmentCode: nil) }
+            let kind = req.storage[AuthMethodKey.self] == .token ? "token" : "user"
+            return Who(kind: kind, id: user.id?.uuidString, name: user.username, departmentCode: user.departmentCode)
+        }
+
+        static func cli(_ user: User?) -> Who {
+            Who(kind: "cli", id: user?.id?.uuidString, name: user?.username ?? "cli", departmentCode: user?.departmentCode)
+        }
+    }
+
+    /// Appends one entry in its own transaction, serialised on the chain's head row.
+    @discardableResult
+    static func append(_ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
+                       requestID: String?, requestHash: String?, on db: any Database) async throws -> AuditEntry {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            // The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite) first.
+            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first() else {
+                throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
+            }
+            var entry = AuditEntry(
+                seq: try head.decode(column: "seq", as: Int.self), at: Date().iso8601Millis, actorKind: who.kind, actorID: who.id,
+                actorName: who.name, departmentCode: who.departmentCode, resourceCode: resource, operation: operation,
+                fields: fields, recordCount: count, purpose: purpose, requestID: requestID, requestHash: requestHash,
+                prevHash: try head.decode(column: "hash", as: String.self), hash: "")
+            entry.hash = AuditChain.hash(entry)
+            try await sql.insert(into: "audit_log")
+                .columns("seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
+                         "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
+                .values(entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
+                        entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
+                        entry.requestHash, entry.prevHash, entry.hash)
+                .run()
+            try await sql.update("audit_head").set("hash", to: entry.hash).where("id", .equal, 1).run()
+            return entry
+        }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> AuditEntry {
+        AuditEntry(
+            seq: try row.decode(column: "seq", as: Int.self), at: try row.decode(column: "at", as: String.self),
+            actorKind: try row.decode(column: "actor_kind", as: String.self), actorID: try row.decode(column: "actor_id", as: String?.self),
+            actorName: try row.decode(column: "actor_name", as: String.self),
+            departmentCode: try row.decode(column: "department_code", as: String?.self),
+            resourceCode: try row.decode(column: "resource_code", as: String?.self),
+            operation: try row.decode(column: "operation", as: String.self),
+            fields: try row.decode(column: "fields", as: String.self).split(separator: ",").map(String.init),
+            recordCount: try row.decode(column: "record_count", as: Int.self), purpose: try row.decode(column: "purpose", as: String?.self),
+            requestID: try row.decode(column: "request_id", as: String?.self), requestHash: try row.decode(column: "request_hash", as: String?.self),
+            prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
+    }
+
+    /// Verifies the whole chain in pages, so a long log never sits in memory.
+    static func verify(on db: any Database, pageSize: Int = 10_000) async throws -> (checked: Int, broken: AuditChain.Break?) {
+        let sql = db as! any SQLDatabase
+        var previous = (seq: 0, hash: AuditChain.genesis)
+        var checked = 0
+        while true {
+            let rows = try await sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: previous.seq) ORDER BY seq LIMIT \(literal: pageSize)").all()
+            let entries = try rows.map(decode)
+            if let broken = AuditChain.verify(entries, previous: previous) { return (checked, broken) }
+            checked += entries.count
+            guard let last = entries.last else { break }
+            previous = (last.seq, last.hash)
+        }
+        // The head must point at the last entry: a truncated tail shows here.
+        if let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first(),
+           try head.decode(column: "seq", as: Int.self) != previous.seq {
+            let headSeq = try head.decode(column: "seq", as: Int.self)
+            return (checked, AuditChain.Break(seq: previous.seq + 1, reason: "entries \(previous.seq + 1)…\(headSeq) are missing (deleted from the end)"))
+        }
+        return (checked, nil)
+    }
+}
+
+extension Date {
+    var iso8601Millis: String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: self)
+    }
+}

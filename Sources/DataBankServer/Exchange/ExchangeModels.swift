@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import DataBankCore
+
+/// A resource's record store: which tables hold its records and change log, the layout they
+/// were built for, and the counters every write moves (in the same transaction).
+final class RecordStoreRow: Model, @unchecked Sendable {
+    static let schema = "record_stores"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "resource_code") var resourceCode: String
+    @Field(key: "department_code") var departmentCode: String
+    @Field(key: "table_name") var tableName: String
+    @Field(key: "layout") var layout: String
+    /// The catalog revision whose items the table reflects.
+    @Field(key: "revision") var revision: Int
+    @Field(key: "row_count") var rowCount: Int
+    /// The last change-log sequence number handed out (0: none yet).
+    @Field(key: "last_seq") var lastSeq: Int
+    /// Bumped by every committed write; caches of totals are keyed by it.
+    @Field(key: "version") var version: Int
+    @OptionalField(key: "last_load_at") var lastLoadAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    var recordLayout: RecordLayout { JSONText.decode(RecordLayout.self, layout) ?? RecordLayout(columns: []) }
+    var tables: RecordTables { RecordTables(base: tableName) }
+}
+
+/// A refused row, kept with everything needed to fix and resubmit it.
+final class QuarantineRow: Model, @unchecked Sendable {
+    static let schema = "quarantine"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "resource_code") var resourceCode: String
+    @Field(key: "load_id") var loadID: UUID
+    @Field(key: "row_number") var rowNumber: Int
+    @OptionalField(key: "byte_offset") var byteOffset: Int?
+    @OptionalField(key: "column_name") var columnName: String?
+    @OptionalField(key: "raw_value") var rawValue: String?
+    @Field(key: "code") var code: String
+    @Field(key: "message") var message: String
+    @Field(key: "message_en") var messageEn: String
+    @Field(key: "status") var status: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// One load into a store: who, how, and what came of it.
+final class LoadRow: Model, @unchecked Sendable {
+    static let schema = "loads"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "resource_code") var resourceCode: String
+    @Field(key: "mode") var mode: String
+    @Field(key: "format") var format: String
+    @OptionalField(key: "encoding") var encoding: String?
+    @OptionalField(key: "source") var source: String?
+    @Field(key: "actor_name") var actorName: String
+    @Field(key: "status") var status: String
+    @Field(key: "inserted") var inserted: Int
+    @Field(key: "updated") var updated: Int
+    @Field(key: "rejected") var rejected: Int
+    @OptionalField(key: "error") var error: String?
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+    init() {}
+}

@@ -1,0 +1,325 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// The file formats a load accepts. (XLSX is read into rows first: ``XLSXReader``.)
+enum IngestFormat: String, Codable, Sendable, CaseIterable {
+    case csv, tsv, json, ndjson
+
+    /// From a file name's extension or a content type.
+    static func guess(fileName: String? = nil, contentType: String? = nil) -> IngestFormat? {
+        if let ext = fileName?.split(separator: ".").last?.lowercased(), let f = IngestFormat(rawValue: ext == "jsonl" ? "ndjson" : ext) { return f }
+        switch contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "text/csv": return .csv
+        case "text/tab-separated-values": return .tsv
+        case "application/json": return .json
+        case "application/x-ndjson", "application/jsonl", "application/ndjson": return .ndjson
+        default: return nil
+        }
+    }
+}
+
+/// What a load did, as the CLI prints it and the API answers it.
+struct LoadSummary: Content, Sendable {
+    var loadID: UUID
+    var resource: String
+    var mode: String
+    var format: String
+    var encoding: String?
+    var status: String
+    var inserted = 0
+    var updated = 0
+    var rejected = 0
+    var rows = 0
+    var seconds = 0.0
+    var error: String?
+    /// The first refused rows, for a quick look; all are in the quarantine.
+    var problems: [ProblemLine] = []
+
+    struct ProblemLine: Content, Sendable {
+        var row: Int
+        var column: String?
+        var value: String?
+        var code: String
+        var message: String
+    }
+}
+
+/// A stream of bytes → decoded text → rows → typed, checked JSON objects → batches written
+/// to the record store. Memory is one batch, whatever the input size.
+///
+/// Drive it with ``feed(_:)`` for each chunk and ``finish()`` at the end; the header (CSV)
+/// or first record (JSON) is checked before anything is written.
+final class Ingest: @unchecked Sendable {  // driven by one task at a time
+    static let batchRows = 10_000
+    static let sniffBytes = 64 * 1024
+
+    let writer: RecordWriter
+    let layout: RecordLayout
+    let format: IngestFormat
+    let requestedEncoding: TextEncoding?
+    let db: any Database
+    var summary: LoadSummary
+    let started = ContinuousClock.now
+    var progress: (@Sendable (Int, Int) -> Void)?
+
+    private var transcoder: TextTranscoder?
+    private var pending: [UInt8] = []
+    private var utf8: [UInt8] = []
+    private var csv: CSVParser?
+    private var json: JSONRecordReader?
+    private var encoder: RowEncoder?
+    private var batches: [RecordBatch] = [RecordBatch()]
+    private var firstBatchWritten = false
+    private var invalidCursor = 0
+    private var bytesIn = 0
+    private var fatal: AppError?
+
+    init(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, loadID: UUID, on db: any Database) throws {
+        writer = try RecordWriter(store: store, mode: mode, loadID: loadID)
+        layout = store.recordLayout
+        self.format = format
+        self.requestedEncoding = encoding
+        self.db = db
+        summary = LoadSummary(loadID: loadID, resource: store.resourceCode, mode: mode.rawValue, format: format.rawValue,
+                              encoding: encoding?.rawValue, status: "running")
+        switch format {
+        case .csv: csv = CSVParser(delimiter: UInt8(ascii: ","))
+        case .tsv: csv = CSVParser(delimiter: 0x09)
+        case .json: json = JSONRecordReader(mode: .array)
+        case .ndjson: json = JSONRecordReader(mode: .lines)
+        }
+    }
+
+    /// Feeds the next chunk of the input.
+    func feed(_ chunk: [UInt8]) async throws {
+        bytesIn += chunk.count
+        if transcoder == nil {
+            pending.append(contentsOf: chunk)
+            if pending.count < Self.sniffBytes { return }
+            try start()
+        } else {
+            chunk.withUnsafeBufferPointer { convert($0, final: false) }
+        }
+        try parse()
+        try await flushFullBatches()
+    }
+
+    /// Ends the input: parses what is left, writes the last batches, returns the summary.
+    func finish() async throws -> LoadSummary {
+        if transcoder == nil { try start() }
+        convert(UnsafeBufferPointer(start: nil, count: 0), final: true)
+        try parse()
+        do {
+            try csv.map { var p = $0; try finishCSV(&p) }
+            try json?.finish()
+        } catch let e as JSONStreamError {
+            fatal = AppError(.badRequest, "malformed_json", e.problem.messageEn,
+                             details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
+        }
+        try await flush(all: true)
+        if let fatal { throw fatal }
+        summary.status = "committed"
+        summary.seconds = (ContinuousClock.now - started).seconds
+        return summary
+    }
+
+    private func start() throws {
+        var bomLength = 0
+        let encoding: TextEncoding
+        if let requestedEncoding {
+            encoding = requestedEncoding
+            if encoding == .utf8 && pending.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
+        } else {
+            (encoding, bomLength) = pending.withUnsafeBufferPointer { TextEncoding.detect($0) }
+        }
+        summary.encoding = encoding.rawValue
+        transcoder = try TextTranscoder(encoding)
+        let data = pending
+        pending = []
+        data.withUnsafeBufferPointer { convert(UnsafeBufferPointer(rebasing: $0[bomLength...]), final: false) }
+    }
+
+    private func convert(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
+        transcoder?.convert(bytes, final: final, into: &utf8)
+    }
+
+    private func parse() throws {
+        defer { utf8.removeAll(keepingCapacity: true) }
+        if var parser = csv {
+            try utf8.withUnsafeBufferPointer { bytes in try parser.feed(bytes) { try self.accept($0) } }
+            csv = parser
+        } else if var reader = json {
+            do {
+                try utf8.withUnsafeBufferPointer { bytes in try reader.feed(bytes) { try self.accept($0) } }
+            } catch let e as JSONStreamError {
+                json = reader
+                throw AppError(.badRequest, "malformed_json", e.problem.messageEn,
+                               details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
+            }
+            json = reader
+        }
+    }
+
+    private func finishCSV(_ parser: inout CSVParser) throws {
+        try parser.finish { try self.accept($0) }
+        csv = parser
+    }
+
+    // MARK: Rows
+
+    private func accept(_ record: CSVRecord) throws {
+        guard encoder != nil else {
+            let header = (0..<record.count).map(record.string)
+            switch Result(catching: { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: header, layout: layout) }) {
+            case .success(let e): encoder = e
+            case .failure(let p): throw Self.headerError(p)
+            }
+            return
+        }
+        let row = record.line
+        summary.rows += 1
+        if let problem = record.problem {
+            reject([RowProblem(row: row, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)])
+            return
+        }
+        if let bad = undecodable(in: record.byteOffset..<record.endOffset) {
+            reject([RowProblem(row: row, byteOffset: bad, raw: Self.rawText(record), problem: FieldProblem(
+                "undecodable", zh: "第 \(row) 行含无法按 \(summary.encoding ?? "") 解码的字节（源文件字节 \(bad)）",
+                en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))])
+            return
+        }
+        add(row: row, offset: record.byteOffset, fieldCount: record.count) { record.field($0) }
+    }
+
+    /// Encoders by field list: JSON objects may order their fields freely and omit optional ones.
+    private var encoders: [[String]: RowEncoder] = [:]
+
+    private func encoder(for names: [String]) -> Result<RowEncoder, HeaderProblem> {
+        if let cached = encoders[names] { return .success(cached) }
+        let made = Result { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: names, layout: layout, requireAll: false) }
+        if case .success(let e) = made { encoders[names] = e }
+        return made
+    }
+
+    private func accept(_ result: Result<JSONRecord, JSONStreamError>) throws {
+        summary.rows += 1
+        let record: JSONRecord
+        switch result {
+        case .failure(let e):
+            reject([RowProblem(row: e.record, byteOffset: e.byteOffset, problem: e.problem)])
+            return
+        case .success(let r): record = r
+        }
+        let names = record.fields.map(\.key)
+        let rowEncoder: RowEncoder
+        switch encoder(for: names) {
+        case .success(let e): rowEncoder = e
+        case .failure(let p):
+            // The first record's fields are checked before anything is written; later ones cost only their row.
+            if summary.rows == 1 { throw Self.headerError(p) }
+            reject([RowProblem(row: record.number, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))])
+            return
+        }
+        // The values back to back, so the encoder reads them through one buffer.
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>?] = []
+        for field in record.fields {
+            switch field.value {
+            case .null: ranges.append(nil)
+            case .string(let v), .literal(let v):
+                let start = storage.count
+                storage.append(contentsOf: v)
+                ranges.append(start..<storage.count)
+            }
+        }
+        storage.withUnsafeBufferPointer { buffer in
+            add(row: record.number, offset: record.byteOffset, fieldCount: ranges.count, encoder: rowEncoder) { i in
+                ranges[i].map { UnsafeBufferPointer(rebasing: buffer[$0]) }
+            }
+        }
+    }
+
+    private func add(row: Int, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+        let encoder = encoder ?? self.encoder!
+        let last = batches.count - 1
+        let start = batches[last].bytes.count
+        switch encoder.encode(row: row, byteOffset: offset, fieldCount: fieldCount, into: &batches[last].bytes, field: field) {
+        case .failure(let failure):
+            reject(failure.problems)
+        case .success(let key):
+            guard let earlier = batches.lastIndex(where: { $0.keySet.contains(key) }) else {
+                batches[last].append(object: start..<batches[last].bytes.count, key: key, row: row)
+                return
+            }
+            // The key came earlier in this load: in an upsert the later row wins, written in a later
+            // batch so it updates the earlier one; otherwise the file repeats a key, which is refused.
+            let object = Array(batches[last].bytes[start...])
+            batches[last].bytes.removeSubrange(start...)
+            guard writer.mode == .upsert else {
+                reject([RowProblem(row: row, byteOffset: offset, problem: FieldProblem(
+                    "duplicate_key", zh: "主键在本次载入中重复：\(key)", en: "Key repeated within this load: \(key)"))])
+                return
+            }
+            if earlier == batches.count - 1 { batches.append(RecordBatch()) }
+            let target = earlier + 1
+            let s = batches[target].bytes.count
+            batches[target].bytes.append(contentsOf: object)
+            batches[target].append(object: s..<batches[target].bytes.count, key: key, row: row)
+        }
+    }
+
+    private func reject(_ problems: [RowProblem]) {
+        batches[batches.count - 1].rejected.append(contentsOf: problems)
+        summary.rejected += 1
+        for p in problems where summary.problems.count < 20 {
+            summary.problems.append(.init(row: p.row, column: p.column, value: p.raw, code: p.problem.code, message: p.problem.messageEn))
+        }
+    }
+
+    private func undecodable(in range: Range<Int>) -> Int? {
+        guard let invalid = transcoder?.invalid, invalidCursor < invalid.count else { return nil }
+        while invalidCursor < invalid.count && invalid[invalidCursor].output < range.lowerBound { invalidCursor += 1 }
+        guard invalidCursor < invalid.count, range.contains(invalid[invalidCursor].output) else { return nil }
+        return invalid[invalidCursor].source
+    }
+
+    // MARK: Writing
+
+    private func flushFullBatches() async throws {
+        if batches[0].count + batches[0].rejected.count >= Self.batchRows { try await flush(all: false) }
+    }
+
+    private func flush(all: Bool) async throws {
+        while let batch = batches.first, !batch.isEmpty || batches.count > 1 {
+            batches.removeFirst()
+            if batches.isEmpty { batches.append(RecordBatch()) }
+            let outcome = try await writer.write(batch, first: !firstBatchWritten, on: db)
+            firstBatchWritten = true
+            summary.inserted += outcome.inserted
+            summary.updated += outcome.updated
+            summary.rejected += outcome.duplicates
+            progress?(summary.rows, bytesIn)
+            if !all { break }
+        }
+        if writer.mode == .replace && !firstBatchWritten {
+            _ = try await writer.write(RecordBatch(), first: true, on: db)
+            firstBatchWritten = true
+        }
+    }
+
+    // MARK: Errors
+
+    static func headerError(_ p: HeaderProblem) -> AppError {
+        var details: [FieldError] = []
+        details += p.unknown.map { FieldError(field: $0, code: "unknown_column", message: "未知列：\($0)", messageEn: "Unknown column \($0)") }
+        details += p.missing.map { FieldError(field: $0, code: "missing_column", message: "缺少列：\($0)", messageEn: "Missing column \($0)") }
+        details += p.duplicate.map { FieldError(field: $0, code: "duplicate_column", message: "重复列：\($0)", messageEn: "Duplicate column \($0)") }
+        return AppError(.unprocessableEntity, "bad_header", "Nothing was loaded: " + p.messageEn, details: details)
+    }
+
+    static func rawText(_ record: CSVRecord) -> String {
+        (0..<record.count).map(record.string).joined(separator: ",")
+    }
+}

@@ -1,0 +1,82 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// Runs one load end to end: records it in `loads`, feeds the ingest (inside one transaction
+/// for `replace`, batch by batch otherwise), and writes how it ended — also when it fails.
+enum Loads {
+    static func run(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, source: String?,
+                    who: AuditLog.Who, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                    feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
+        let load = LoadRow()
+        load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = format.rawValue
+        load.encoding = encoding?.rawValue; load.source = source; load.actorName = who.name; load.status = "running"
+        load.inserted = 0; load.updated = 0; load.rejected = 0; load.startedAt = Date()
+        try await load.create(on: db)
+        let loadID = try load.requireID()
+
+        @Sendable func body(_ db: any Database) async throws -> LoadSummary {
+            let ingest = try Ingest(store: store, mode: mode, format: format, encoding: encoding, loadID: loadID, on: db)
+            ingest.progress = progress
+            do {
+                try await feed(ingest)
+                return try await ingest.finish()
+            } catch {
+                throw LoadFailure(error: error, summary: ingest.summary)
+            }
+        }
+        do {
+            // replace: readers keep seeing the old records until the whole new set commits.
+            let summary = mode == .replace ? try await db.transaction { try await body($0) } : try await body(db)
+            load.status = "committed"; load.inserted = summary.inserted; load.updated = summary.updated
+            load.rejected = summary.rejected; load.encoding = summary.encoding; load.finishedAt = Date()
+            try await load.save(on: db)
+            return summary
+        } catch let failure as LoadFailure {
+            let committed = mode == .replace ? (0, 0) : (failure.summary.inserted, failure.summary.updated)
+            load.status = "failed"; load.inserted = committed.0; load.updated = committed.1
+            load.rejected = mode == .replace ? 0 : failure.summary.rejected
+            load.error = AppError.from(failure.error).message; load.finishedAt = Date()
+            try? await load.save(on: db)
+            throw failure.error
+        }
+    }
+
+    struct LoadFailure: Error {
+        var error: any Error
+        var summary: LoadSummary
+    }
+}
+
+/// The change log as the API serves it: operations in `seq` order with their data.
+enum ChangeFeed {
+    struct Page {
+        var json: String
+        var count: Int
+    }
+
+    static func page(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> Page {
+        let rows = try await sql.raw("""
+            SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes)
+            WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            """).all()
+        var json = "{\"items\":["
+        json.reserveCapacity(rows.count * 200)
+        var last = after
+        for (i, row) in rows.enumerated() {
+            let seq = try row.decode(column: "seq", as: Int.self)
+            if i > 0 { json += "," }
+            json += "{\"seq\":\(seq),\"op\":\"\(try row.decode(column: "op", as: String.self))\",\"key\":"
+            json += try row.decode(column: "record_key", as: String?.self) ?? "null"
+            json += ",\"data\":" + (try row.decode(column: "data", as: String?.self) ?? "null")
+            json += ",\"at\":\(try row.decode(column: "at_ms", as: Int.self))}"
+            last = seq
+        }
+        // `next` is the cursor for the following call; `lastSeq` says how far the log goes.
+        let head = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: store.resourceCode)").first()
+        let lastSeq = try head?.decode(column: "last_seq", as: Int.self) ?? last
+        json += "],\"next\":\(last),\"lastSeq\":\(lastSeq)}"
+        return Page(json: json, count: rows.count)
+    }
+}

@@ -1,0 +1,196 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// A read of a record store: filters, chosen fields, sort and a keyset cursor, turned into
+/// SQL for either dialect. Rows come back already rendered as JSON objects by the database
+/// (`json_object` / `json_build_object`), so a page is concatenated, not re-encoded.
+struct RecordQuery: Sendable {
+    let tables: RecordTables
+    let layout: RecordLayout
+    let conditions: [RecordCondition]
+    let fields: [RecordLayout.Column]
+    /// The order: an optional leading column, then the key; the cursor holds these values.
+    let order: [RecordLayout.Column]
+    let descending: Bool
+
+    static let maxPage = 10_000
+
+    init(store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?) throws {
+        tables = store.tables
+        layout = store.recordLayout
+        switch RecordFilter.parse(params, layout: layout) {
+        case .success(let c): conditions = c
+        case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
+        }
+        if let fields, !fields.isEmpty {
+            var chosen: [RecordLayout.Column] = []
+            for name in fields.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let c = layout.column(named: name) else {
+                    throw AppError.field(.badRequest, "unknown_field", "fields", zh: "未知字段：\(name)", en: "Unknown field \(name)")
+                }
+                chosen.append(c)
+            }
+            self.fields = chosen
+        } else {
+            self.fields = layout.columns
+        }
+        var order = layout.keyColumns
+        var descending = false
+        if let sort, !sort.isEmpty {
+            descending = sort.hasPrefix("-")
+            let name = descending ? String(sort.dropFirst()) : sort
+            guard let c = layout.column(named: name) else {
+                throw AppError.field(.badRequest, "invalid_sort", "sort", zh: "未知排序字段：\(name)", en: "Unknown sort column \(name)")
+            }
+            // Keyset paging compares rows by value; a column with empty values cannot be paged that way.
+            guard c.required || c.primaryKey else {
+                throw AppError.field(.badRequest, "invalid_sort", "sort", zh: "只能按必填项或主键排序：\(name)",
+                                     en: "Sort by a required or key column; \(name) may be empty, which keyset paging cannot order")
+            }
+            if !c.primaryKey { order.insert(c, at: 0) }
+        }
+        self.order = order
+        self.descending = descending
+    }
+
+    // MARK: SQL
+
+    func value(_ text: String, _ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        switch dialect {
+        case .postgres: return "\(bind: text)::\(unsafeRaw: RecordTables.columnType(c, .postgres))"
+        case .sqlite:
+            if c.type == .L { return "\(literal: text == "true" ? 1 : 0)" }
+            return "\(bind: text)"
+        }
+    }
+
+    func whereClause(after cursor: [String]?, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["1 = 1"]
+        for c in conditions {
+            let col: SQLQueryString = "\(ident: c.column.name)"
+            switch c.op {
+            case .eq: parts.append("\(col) = \(value(c.values[0], c.column, dialect))")
+            case .ne: parts.append("\(col) <> \(value(c.values[0], c.column, dialect))")
+            case .gt: parts.append("\(col) > \(value(c.values[0], c.column, dialect))")
+            case .gte: parts.append("\(col) >= \(value(c.values[0], c.column, dialect))")
+            case .lt: parts.append("\(col) < \(value(c.values[0], c.column, dialect))")
+            case .lte: parts.append("\(col) <= \(value(c.values[0], c.column, dialect))")
+            case .between:
+                parts.append("\(col) BETWEEN \(value(c.values[0], c.column, dialect)) AND \(value(c.values[1], c.column, dialect))")
+            case .in:
+                parts.append("\(col) IN (\(c.values.map { value($0, c.column, dialect) }.joined(separator: ", ")))")
+            case .isnull: parts.append(c.values[0] == "true" ? "\(col) IS NULL" : "\(col) IS NOT NULL")
+            case .prefix:
+                let escaped = c.values[0].replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                let text: SQLQueryString = dialect == .postgres ? "\(col)::text" : "CAST(\(col) AS TEXT)"
+                parts.append("\(text) LIKE \(bind: escaped + "%") ESCAPE '\\'")
+            }
+        }
+        if let cursor, cursor.count == order.count {
+            let lhs = order.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+            let rhs = zip(cursor, order).map { value($0, $1, dialect) }.joined(separator: ", ")
+            parts.append("(\(lhs)) \(unsafeRaw: descending ? "<" : ">") (\(rhs))")
+        }
+        return parts.joined(separator: " AND ")
+    }
+
+    var orderBy: SQLQueryString {
+        order.map { "\(ident: $0.name)\(unsafeRaw: descending ? " DESC" : "")" as SQLQueryString }.joined(separator: ", ")
+    }
+
+    /// The row as one JSON object text, built by the database.
+    func jsonExpression(_ dialect: RecordTables.Dialect) -> SQLQueryString {
+        switch dialect {
+        case .sqlite:
+            let pairs = fields.map { c -> SQLQueryString in
+                let v: SQLQueryString = c.type == .L
+                    ? "CASE WHEN \(ident: c.name) IS NULL THEN NULL ELSE json(CASE WHEN \(ident: c.name) THEN 'true' ELSE 'false' END) END"
+                    : "\(ident: c.name)"
+                return "\(literal: c.name), \(v)"
+            }
+            return "json_object(\(pairs.joined(separator: ", ")))"
+        case .postgres:
+            // json_build_object takes at most 100 arguments: build in groups of 50 pairs and merge.
+            let groups = stride(from: 0, to: fields.count, by: 50).map { Array(fields[$0..<min($0 + 50, fields.count)]) }
+            let objects = groups.map { g in
+                "jsonb_build_object(\(g.map { "\(literal: $0.name), \(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")))" as SQLQueryString
+            }
+            return "(\(objects.joined(separator: " || ")))::text"
+        }
+    }
+
+    /// The cursor columns as text, so the next page can start after this row.
+    func cursorExpressions(_ dialect: RecordTables.Dialect) -> SQLQueryString {
+        order.enumerated().map { i, c -> SQLQueryString in
+            switch (dialect, c.type) {
+            case (.sqlite, .L): return "CASE WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: "_k\(i)")"
+            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_k\(i)")"
+            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD\"T\"HH24:MI:SS') AS \(ident: "_k\(i)")"
+            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_k\(i)")"
+            }
+        }.joined(separator: ", ")
+    }
+
+    /// One page: JSON object texts and the cursor of the last row.
+    func page(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+        let dialect = RecordTables.Dialect(sql)
+        let rows = try await sql.raw("""
+            SELECT \(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect)) FROM \(ident: tables.records)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            """).all()
+        var out: [String] = []
+        out.reserveCapacity(rows.count)
+        for row in rows { out.append(try row.decode(column: "j", as: String.self)) }
+        guard rows.count == limit, let last = rows.last else { return (out, nil) }
+        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+    }
+
+    /// One page as CSV cells (text), for exports.
+    func csvPage(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+        let dialect = RecordTables.Dialect(sql)
+        let cells = fields.enumerated().map { i, c -> SQLQueryString in
+            switch (dialect, c.type) {
+            case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: "_c\(i)")"
+            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_c\(i)")"
+            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD HH24:MI:SS') AS \(ident: "_c\(i)")"
+            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_c\(i)")"
+            }
+        }.joined(separator: ", ")
+        let rows = try await sql.raw("""
+            SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            """).all()
+        let out = try rows.map { row in try fields.indices.map { try row.decode(column: "_c\($0)", as: String?.self) } }
+        guard rows.count == limit, let last = rows.last else { return (out, nil) }
+        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+    }
+
+    func count(on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: tables.records) WHERE \(whereClause(after: nil, RecordTables.Dialect(sql)))")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// A stable description of the filter, for caching totals.
+    var signature: String {
+        conditions.map { "\($0.column.name)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }.sorted().joined(separator: "&")
+    }
+
+    // MARK: Cursor
+
+    static func encodeCursor(_ values: [String]) -> String {
+        Data(JSONText.encode(values).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeCursor(_ text: String) throws -> [String] {
+        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard let data = Data(base64Encoded: b64), let values = try? JSONDecoder().decode([String].self, from: data) else {
+            throw AppError.field(.badRequest, "invalid_cursor", "after", zh: "翻页游标无效", en: "The after= cursor is not one this API issued")
+        }
+        return values
+    }
+}

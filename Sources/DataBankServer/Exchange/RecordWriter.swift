@@ -1,0 +1,252 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// How a load treats keys that are already in the store.
+enum LoadMode: String, Codable, Sendable, CaseIterable {
+    /// Insert only; a row whose key exists is quarantined as a duplicate.
+    case append
+    /// Insert new keys, update existing ones.
+    case upsert
+    /// Everything in the store is replaced, atomically, by the load.
+    case replace
+}
+
+/// Rows ready to write: their canonical JSON objects back to back, with keys and source rows.
+struct RecordBatch {
+    var bytes: [UInt8] = []
+    /// Each row's object as a range of `bytes`.
+    var objects: [Range<Int>] = []
+    var keys: [String] = []
+    var keySet: Set<String> = []
+    var rows: [Int] = []
+    var rejected: [RowProblem] = []
+
+    var count: Int { objects.count }
+    var isEmpty: Bool { objects.isEmpty && rejected.isEmpty }
+
+    mutating func append(object: Range<Int>, key: String, row: Int) {
+        objects.append(object); keys.append(key); keySet.insert(key); rows.append(row)
+    }
+
+    /// A JSON array of the chosen rows.
+    func payload(_ indexes: some Sequence<Int>) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        var first = true
+        for i in indexes {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: bytes[objects[i]])
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// What one committed batch did.
+struct BatchOutcome: Sendable {
+    var inserted = 0, updated = 0
+    /// Rows refused at write time because their key was already in the store (append/replace).
+    var duplicates = 0
+}
+
+/// Writes batches into a record store. Each batch is one transaction holding its rows, its
+/// change-log entries (gap-free `seq`, allocated under the store row's lock) and its
+/// quarantined rows, so a crash leaves whole batches or nothing.
+struct RecordWriter: Sendable {
+    let storeID: UUID
+    let resourceCode: String
+    let tables: RecordTables
+    let layout: RecordLayout
+    let mode: LoadMode
+    let loadID: UUID
+
+    init(store: RecordStoreRow, mode: LoadMode, loadID: UUID) throws {
+        storeID = try store.requireID(); resourceCode = store.resourceCode
+        tables = store.tables; layout = store.recordLayout
+        self.mode = mode; self.loadID = loadID
+    }
+
+    /// Writes a batch. For `replace`, `db` is the load's one transaction and `first` clears the store.
+    func write(_ batch: RecordBatch, first: Bool, on db: any Database) async throws -> BatchOutcome {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            let dialect = RecordTables.Dialect(sql)
+            // Lock the store (and learn where its sequence stands) before reading anything.
+            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq").first() else {
+                throw AppError.notFound("Record store of \(resourceCode)")
+            }
+            var seq = try head.decode(column: "last_seq", as: Int.self)
+            let now = Int(Date().timeIntervalSince1970 * 1000)
+            var outcome = BatchOutcome()
+            var rejected = batch.rejected
+            var rowDelta = 0
+            if mode == .replace && first {
+                try await sql.raw("DELETE FROM \(ident: tables.records)").run()
+                seq += 1
+                try await sql.raw("""
+                    INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
+                    VALUES (\(bind: seq), 'reset', NULL, NULL, \(bind: now), \(bind: loadID.uuidString))
+                    """).run()
+                try await sql.raw("UPDATE record_stores SET row_count = 0 WHERE id = \(bind: storeID)").run()
+            }
+            var inserts: [Int] = [], updates: [Int] = []
+            if batch.count > 0 {
+                let existing = try await existingIndexes(batch, sql, dialect)
+                for i in 0..<batch.count {
+                    if !existing.contains(i) { inserts.append(i); continue }
+                    if mode == .upsert { updates.append(i); continue }
+                    rejected.append(RowProblem(row: batch.rows[i], problem: FieldProblem(
+                        "duplicate_key", zh: "主键已存在：\(batch.keys[i])", en: "Key already in the store: \(batch.keys[i])")))
+                }
+            }
+            if !inserts.isEmpty {
+                let payload = batch.payload(inserts)
+                try await sql.raw(insertSQL(payload, dialect)).run()
+                try await sql.raw(changeSQL(payload, op: "insert", firstSeq: seq + 1, at: now, dialect)).run()
+                seq += inserts.count
+                outcome.inserted = inserts.count
+                rowDelta += inserts.count
+            }
+            if !updates.isEmpty {
+                let payload = batch.payload(updates)
+                try await sql.raw(updateSQL(payload, dialect)).run()
+                try await sql.raw(changeSQL(payload, op: "update", firstSeq: seq + 1, at: now, dialect)).run()
+                seq += updates.count
+                outcome.updated = updates.count
+            }
+            if !rejected.isEmpty { try await quarantine(rejected, sql) }
+            outcome.duplicates = rejected.count - batch.rejected.count
+            try await sql.raw("""
+                UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count + \(bind: rowDelta),
+                    last_load_at = \(bind: Date()) WHERE id = \(bind: storeID)
+                """).run()
+            return outcome
+        }
+    }
+
+    /// Deletes records by key; returns how many existed. One transaction, logged like a load.
+    func delete(keys: [[String: String]], on db: any Database) async throws -> Int {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq").first() else {
+                throw AppError.notFound("Record store of \(resourceCode)")
+            }
+            var seq = try head.decode(column: "last_seq", as: Int.self)
+            let now = Int(Date().timeIntervalSince1970 * 1000)
+            var deleted = 0
+            for key in keys {
+                let condition = layout.keyColumns.map { c in "\(ident: c.name) = \(bind: key[c.name] ?? "")\(unsafeRaw: castSuffix(c, RecordTables.Dialect(sql)))" as SQLQueryString }
+                    .joined(separator: " AND ")
+                let gone = try await sql.raw("DELETE FROM \(ident: tables.records) WHERE \(condition) RETURNING 1 AS one").all()
+                guard !gone.isEmpty else { continue }
+                seq += 1
+                deleted += 1
+                let keyJSON = JSONText.encode(layout.keyColumns.map { key[$0.name] ?? "" })
+                try await sql.raw("""
+                    INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
+                    VALUES (\(bind: seq), 'delete', \(bind: keyJSON), NULL, \(bind: now), NULL)
+                    """).run()
+            }
+            try await sql.raw("""
+                UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count - \(bind: deleted) WHERE id = \(bind: storeID)
+                """).run()
+            return deleted
+        }
+    }
+
+    /// A text parameter compared with a typed PostgreSQL column needs a cast.
+    func castSuffix(_ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> String {
+        dialect == .postgres ? "::" + RecordTables.columnType(c, .postgres) : ""
+    }
+
+    // MARK: Dialect SQL (the payload is one bound JSON text; identifiers come from the layout)
+
+    var columnList: SQLQueryString { layout.columns.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ") }
+
+    /// Rows of `payload` (by index) whose key is already in the store.
+    func existingIndexes(_ batch: RecordBatch, _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Set<Int> {
+        let payload = batch.payload(0..<batch.count)
+        let match: SQLQueryString
+        let query: SQLQueryString
+        switch dialect {
+        case .sqlite:
+            match = layout.keyColumns.map { "r.\(ident: $0.name) = p.value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: " AND ")
+            query = "SELECT p.key AS i FROM json_each(\(bind: payload)) AS p WHERE EXISTS (SELECT 1 FROM \(ident: tables.records) AS r WHERE \(match))"
+        case .postgres:
+            match = layout.keyColumns.map { c in
+                "r.\(ident: c.name) = (p.value ->> \(literal: c.name))::\(unsafeRaw: RecordTables.columnType(c, .postgres))" as SQLQueryString
+            }.joined(separator: " AND ")
+            query = """
+                SELECT p.ord - 1 AS i FROM json_array_elements(\(bind: payload)::json) WITH ORDINALITY AS p(value, ord)
+                WHERE EXISTS (SELECT 1 FROM \(ident: tables.records) AS r WHERE \(match))
+                """
+        }
+        return Set(try await sql.raw(query).all().map { try $0.decode(column: "i", as: Int.self) })
+    }
+
+    func insertSQL(_ payload: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        switch dialect {
+        case .sqlite:
+            let values = layout.columns.map { "value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
+            return "INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM json_each(\(bind: payload))"
+        case .postgres:
+            return """
+                INSERT INTO \(ident: tables.records) (\(columnList))
+                SELECT \(columnList) FROM json_populate_recordset(NULL::\(ident: tables.records), \(bind: payload)::json)
+                """
+        }
+    }
+
+    func updateSQL(_ payload: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let nonKey = layout.columns.filter { !$0.primaryKey }
+        switch dialect {
+        case .sqlite:
+            let values = layout.columns.map { "value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
+            let keys = layout.keyColumns.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+            let sets = nonKey.isEmpty ? "NOTHING" as SQLQueryString
+                : "UPDATE SET " + nonKey.map { "\(ident: $0.name) = excluded.\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+            return """
+                INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM json_each(\(bind: payload)) WHERE true
+                ON CONFLICT (\(keys)) DO \(sets)
+                """
+        case .postgres:
+            guard !nonKey.isEmpty else { return "SELECT 1" }
+            let sets = nonKey.map { "\(ident: $0.name) = p.\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+            let match = layout.keyColumns.map { "r.\(ident: $0.name) = p.\(ident: $0.name)" as SQLQueryString }.joined(separator: " AND ")
+            return """
+                UPDATE \(ident: tables.records) AS r SET \(sets)
+                FROM json_populate_recordset(NULL::\(ident: tables.records), \(bind: payload)::json) AS p WHERE \(match)
+                """
+        }
+    }
+
+    func changeSQL(_ payload: String, op: String, firstSeq: Int, at: Int, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        switch dialect {
+        case .sqlite:
+            let key = layout.keyColumns.map { "value -> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
+            return """
+                INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
+                SELECT \(bind: firstSeq) + key, \(literal: op), json_array(\(key)), value, \(bind: at), \(bind: loadID.uuidString)
+                FROM json_each(\(bind: payload))
+                """
+        case .postgres:
+            let key = layout.keyColumns.map { "p.value -> \(literal: $0.name)" as SQLQueryString }.joined(separator: ", ")
+            return """
+                INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
+                SELECT \(bind: firstSeq) + p.ord - 1, \(literal: op), json_build_array(\(key))::text, p.value::text, \(bind: at), \(bind: loadID.uuidString)
+                FROM json_array_elements(\(bind: payload)::json) WITH ORDINALITY AS p(value, ord)
+                """
+        }
+    }
+
+    func quarantine(_ problems: [RowProblem], _ sql: any SQLDatabase) async throws {
+        let rows: [[any Encodable & Sendable]] = problems.map { p in
+            [UUID(), resourceCode, loadID, p.row, p.byteOffset, p.column, p.raw.map { String($0.prefix(2000)) }, p.problem.code,
+             p.problem.message, p.problem.messageEn, "open", Date()]
+        }
+        try await CatalogIndex.insert(into: "quarantine", ["id", "resource_code", "load_id", "row_number", "byte_offset", "column_name",
+            "raw_value", "code", "message", "message_en", "status", "created_at"], rows, on: sql)
+    }
+}

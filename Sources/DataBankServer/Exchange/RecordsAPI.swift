@@ -1,0 +1,346 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// The data bus over HTTP: load, query, read one, delete, follow changes, see what was refused.
+/// Every call is load → authorize → validate → act → audit, and answers `X-Request-Hash`.
+struct RecordsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let resource = routes.grouped("resources", ":code")
+        resource.on(.POST, "records", body: .stream, use: load)
+        resource.get("records", use: query)
+        resource.get("records", ":key", use: one)
+        resource.delete("records", ":key", use: delete)
+        resource.get("changes", use: changes)
+        resource.get("quarantine", use: quarantine)
+        resource.get("loads", use: loads)
+    }
+
+    // MARK: Access
+
+    /// Loads the store and checks the caller may do `action` on it; reads by someone outside
+    /// the provider department must say why (`purpose` or `X-Purpose`).
+    static func access(_ req: Request, _ action: CatalogAction) async throws -> (RecordStoreRow, purpose: String?) {
+        let code = try req.parameters.require("code")
+        if req.user == nil { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to use records") }
+        let store = try await RecordStores.find(code, on: req.db)
+        try req.authorize(action, department: store.departmentCode)
+        let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if action == .readRecords, req.user?.departmentCode != store.departmentCode, (purpose ?? "").isEmpty {
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
+                                 en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
+        }
+        return (store, purpose?.isEmpty == true ? nil : purpose)
+    }
+
+    static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }
+
+    static func audit(_ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
+                      purpose: String?, hash: String) async throws {
+        try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
+                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db)
+    }
+
+    // MARK: Load
+
+    func load(req: Request) async throws -> Response {
+        let (store, purpose) = try await Self.access(req, .writeRecords)
+        let mode = try req.query[String.self, at: "mode"].map { m in
+            guard let mode = LoadMode(rawValue: m) else {
+                throw AppError.field(.badRequest, "invalid_mode", "mode", zh: "载入方式为 append、upsert 或 replace", en: "mode is append, upsert or replace")
+            }
+            return mode
+        } ?? .upsert
+        guard let format = try req.query[String.self, at: "format"].map({ f in
+            guard let format = IngestFormat(rawValue: f) else {
+                throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 csv、tsv、json 或 ndjson", en: "format is csv, tsv, json or ndjson")
+            }
+            return format
+        }) ?? IngestFormat.guess(contentType: req.headers.first(name: .contentType)) else {
+            throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "Content-Type",
+                                 zh: "请以 text/csv、text/tab-separated-values、application/json 或 application/x-ndjson 提交，或用 format= 指明",
+                                 en: "Send text/csv, text/tab-separated-values, application/json or application/x-ndjson, or name format=")
+        }
+        let encoding = try req.query[String.self, at: "encoding"].flatMap { e -> TextEncoding? in
+            if e == "auto" { return nil }
+            guard let enc = TextEncoding(rawValue: e.lowercased()) else {
+                throw AppError.field(.badRequest, "invalid_encoding", "encoding", zh: "编码为 auto、utf-8 或 gb18030", en: "encoding is auto, utf-8 or gb18030")
+            }
+            return enc
+        }
+        let digest = RequestDigest(req)
+        let body = req.body
+        let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
+                                          who: .of(req), on: req.db) { ingest in
+            for try await var buffer in body {
+                let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+                digest.update(bytes)
+                try await ingest.feed(bytes)
+            }
+        }
+        let hash = digest.hex
+        try await Self.audit(req, store, "load.\(mode.rawValue)", fields: store.recordLayout.columns.map(\.name),
+                             count: summary.inserted + summary.updated, purpose: purpose, hash: hash)
+        let response = try await summary.encodeResponse(status: summary.rejected > 0 ? .multiStatus : .ok, for: req)
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        return response
+    }
+
+    // MARK: Reads
+
+    func query(req: Request) async throws -> Response {
+        let (store, purpose) = try await Self.access(req, .readRecords)
+        let params = Self.queryPairs(req)
+        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"])
+        let cursor = try req.query[String.self, at: "after"].map(RecordQuery.decodeCursor)
+        let limitText = req.query[String.self, at: "limit"]
+        let all = limitText == "all"
+        let limit: Int = try limitText.map { text in
+            if text == "all" { return Int.max }
+            guard let n = Int(text), n >= 1, n <= RecordQuery.maxPage else {
+                throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage) 或 all", en: "limit is 1 to \(RecordQuery.maxPage), or all")
+            }
+            return n
+        } ?? 100
+        let format = req.query[String.self, at: "format"] ?? Self.formatFromAccept(req)
+        guard ["json", "ndjson", "csv"].contains(format) else {
+            throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json、ndjson 或 csv", en: "format is json, ndjson or csv")
+        }
+        let sql = req.db as! any SQLDatabase
+        let hash = Self.requestHash(req)
+        let fields = q.fields.map(\.name)
+        let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
+
+        if format == "json" && !all {
+            let page = try await q.page(after: cursor, limit: limit, on: sql)
+            try await Self.audit(req, store, "query", fields: fields, count: page.rows.count, purpose: purpose, hash: hash)
+            var body = "{\"items\":[" + page.rows.joined(separator: ",") + "],\"total\":\(total),\"next\":"
+            body += page.next.map { "\"\(RecordQuery.encodeCursor($0))\"" } ?? "null"
+            body += ",\"fields\":" + JSONText.encode(fields) + "}"
+            return Self.response(body, type: "application/json; charset=utf-8", hash: hash)
+        }
+        // Exports stream page by page (keyset), so memory stays flat for any number of rows.
+        try await Self.audit(req, store, "export.\(format)", fields: fields, count: min(total, limit), purpose: purpose, hash: hash)
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: format == "csv" ? "text/csv; charset=utf-8"
+                                      : format == "ndjson" ? "application/x-ndjson" : "application/json; charset=utf-8")
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
+        let chunk = 5_000
+        response.body = .init(asyncStream: { writer in
+            do {
+                var after = cursor
+                var sent = 0
+                var first = true
+                if format == "csv" {
+                    try await writer.write(.buffer(ByteBuffer(string: "\u{FEFF}" + CSVText.line(fields))))
+                } else if format == "json" {
+                    try await writer.write(.buffer(ByteBuffer(string: "{\"total\":\(total),\"fields\":\(JSONText.encode(fields)),\"items\":[")))
+                }
+                while sent < limit {
+                    let size = min(chunk, limit - sent)
+                    var text = ""
+                    let next: [String]?
+                    if format == "csv" {
+                        let page = try await q.csvPage(after: after, limit: size, on: sql)
+                        for row in page.rows { text += CSVText.line(row) }
+                        sent += page.rows.count; next = page.next
+                    } else {
+                        let page = try await q.page(after: after, limit: size, on: sql)
+                        for row in page.rows {
+                            if format == "json" { if !first { text += "," }; first = false; text += row } else { text += row + "\n" }
+                        }
+                        sent += page.rows.count; next = page.next
+                    }
+                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
+                    guard let next else { break }
+                    after = next
+                }
+                if format == "json" { try await writer.write(.buffer(ByteBuffer(string: "]}"))) }
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
+            }
+        })
+        return response
+    }
+
+    func one(req: Request) async throws -> Response {
+        let (store, purpose) = try await Self.access(req, .readRecords)
+        let keyText = try req.parameters.require("key")
+        let layout = store.recordLayout
+        let values = Self.splitKey(keyText, count: layout.keyColumns.count)
+        guard values.count == layout.keyColumns.count else {
+            throw AppError.field(.badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值，以逗号分隔",
+                                 en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
+        }
+        let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
+        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil)
+        let page = try await q.page(after: nil, limit: 1, on: req.db as! any SQLDatabase)
+        let hash = Self.requestHash(req)
+        try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)
+        guard let row = page.rows.first else { throw AppError.notFound("Record \(keyText) of \(store.resourceCode)") }
+        return Self.response(row, type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let (store, purpose) = try await Self.access(req, .writeRecords)
+        let keyText = try req.parameters.require("key")
+        let layout = store.recordLayout
+        let values = Self.splitKey(keyText, count: layout.keyColumns.count)
+        guard values.count == layout.keyColumns.count else {
+            throw AppError.field(.badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值", en: "The key has \(layout.keyColumns.count) parts")
+        }
+        var canonical: [String: String] = [:]
+        for (c, v) in zip(layout.keyColumns, values) {
+            var out: [UInt8] = []
+            if let p = FieldConverter.appendJSON(v, as: c, to: &out) {
+                throw AppError.field(.badRequest, "invalid_key", c.name, zh: p.message, en: p.messageEn)
+            }
+            canonical[c.name] = RecordFilter.canonicalText(out)
+        }
+        let writer = try RecordWriter(store: store, mode: .upsert, loadID: UUID())
+        let deleted = try await writer.delete(keys: [canonical], on: req.db)
+        let hash = Self.requestHash(req)
+        try await Self.audit(req, store, "delete", fields: layout.keyNames, count: deleted, purpose: purpose, hash: hash)
+        guard deleted > 0 else { throw AppError.notFound("Record \(keyText) of \(store.resourceCode)") }
+        let response = Response(status: .noContent)
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        return response
+    }
+
+    // MARK: Change feed
+
+    func changes(req: Request) async throws -> Response {
+        let (store, purpose) = try await Self.access(req, .readRecords)
+        let after = try req.query[String.self, at: "after"].map { text in
+            guard let n = Int(text), n >= 0 else { throw AppError.field(.badRequest, "invalid_cursor", "after", zh: "after 为序号", en: "after is a sequence number") }
+            return n
+        } ?? 0
+        let limit = try req.query[String.self, at: "limit"].map { text in
+            guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
+                throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
+            }
+            return n
+        } ?? 1_000
+        let feed = try await ChangeFeed.page(store: store, after: after, limit: limit, on: req.db as! any SQLDatabase)
+        let hash = Self.requestHash(req)
+        try await Self.audit(req, store, "changes", fields: store.recordLayout.columns.map(\.name), count: feed.count, purpose: purpose, hash: hash)
+        return Self.response(feed.json, type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    // MARK: Quarantine and loads
+
+    func quarantine(req: Request) async throws -> ListPage<QuarantineItem> {
+        let (store, _) = try await Self.access(req, .writeRecords)
+        var q = QuarantineRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
+        if let load = req.query[UUID.self, at: "load"] { q = q.filter(\.$loadID == load) }
+        let total = try await q.count()
+        let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
+        let offset = max(req.query[Int.self, at: "offset"] ?? 0, 0)
+        let rows = try await q.sort(\.$createdAt, .descending).sort(\.$rowNumber).range(offset..<offset + limit).all()
+        return ListPage(items: rows.map(QuarantineItem.init), total: total)
+    }
+
+    func loads(req: Request) async throws -> ListPage<LoadItem> {
+        let (store, _) = try await Self.access(req, .writeRecords)
+        let q = LoadRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
+        let total = try await q.count()
+        let rows = try await q.sort(\.$startedAt, .descending).range(0..<100).all()
+        return ListPage(items: rows.map(LoadItem.init), total: total)
+    }
+
+    // MARK: Helpers
+
+    static func queryPairs(_ req: Request) -> [(String, String)] {
+        (req.url.query ?? "").split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            guard let name = parts.first, !name.isEmpty else { return nil }
+            return (name, parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    static func formatFromAccept(_ req: Request) -> String {
+        let accept = req.headers.first(name: .accept) ?? ""
+        if accept.contains("text/csv") { return "csv" }
+        if accept.contains("ndjson") { return "ndjson" }
+        return "json"
+    }
+
+    static func splitKey(_ text: String, count: Int) -> [String] {
+        count <= 1 ? [text] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    static func response(_ body: String, type: String, hash: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: body))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        return response
+    }
+}
+
+/// SHA-256 of a request: its method and URL, then its body as it streams past.
+final class RequestDigest: @unchecked Sendable {  // updated by the one task reading the body
+    private var hasher = SHA256()
+    init(_ req: Request) { hasher.update(data: Array("\(req.method.rawValue) \(req.url.string)\n".utf8)) }
+    func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+    var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}
+
+struct QuarantineItem: Content {
+    var id: UUID?, loadID: UUID, row: Int, byteOffset: Int?, column: String?, value: String?, code: String, message: String, messageEn: String, status: String
+    init(_ r: QuarantineRow) {
+        id = r.id; loadID = r.loadID; row = r.rowNumber; byteOffset = r.byteOffset; column = r.columnName; value = r.rawValue
+        code = r.code; message = r.message; messageEn = r.messageEn; status = r.status
+    }
+}
+
+struct LoadItem: Content {
+    var id: UUID?, mode: String, format: String, encoding: String?, source: String?, actor: String, status: String
+    var inserted: Int, updated: Int, rejected: Int, error: String?, startedAt: Date, finishedAt: Date?
+    init(_ r: LoadRow) {
+        id = r.id; mode = r.mode; format = r.format; encoding = r.encoding; source = r.source; actor = r.actorName; status = r.status
+        inserted = r.inserted; updated = r.updated; rejected = r.rejected; error = r.error; startedAt = r.startedAt; finishedAt = r.finishedAt
+    }
+}
+
+/// CSV output: RFC 4180 quoting where needed, CRLF line ends (what spreadsheets expect).
+enum CSVText {
+    static func line(_ cells: [String?]) -> String {
+        cells.map { cell -> String in
+            guard let cell else { return "" }
+            if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return cell
+        }.joined(separator: ",") + "\r\n"
+    }
+    static func line(_ cells: [String]) -> String { line(cells.map(Optional.some)) }
+}
+
+/// Exact totals, computed once per store version and filter (a write bumps the version, and
+/// the version is read from the database, so several instances never serve a stale total).
+actor TotalCache {
+    private var entries: [String: Int] = [:]
+
+    func total(store: RecordStoreRow, signature: String, compute: @Sendable () async throws -> Int) async throws -> Int {
+        let key = "\(store.resourceCode)#\(store.version)#\(signature)"
+        if let hit = entries[key] { return hit }
+        let value = try await compute()
+        if entries.count > 10_000 { entries.removeAll() }
+        entries[key] = value
+        return value
+    }
+}
+
+extension Application {
+    private struct TotalCacheKey: StorageKey { typealias Value = TotalCache }
+    var totalCache: TotalCache {
+        if let cache = storage[TotalCacheKey.self] { return cache }
+        let cache = TotalCache()
+        storage[TotalCacheKey.self] = cache
+        return cache
+    }
+}
