@@ -14,15 +14,24 @@ struct BenchCommand: AsyncCommand {
         var scenario: String
         @Option(name: "resources", help: "Size of the synthetic catalog (default 50000)")
         var resources: Int?
-        @Option(name: "queries", help: "Search requests per scenario (default 400)")
+        @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus)")
         var queries: Int?
+        @Option(name: "rows", help: "bus: rows in the generated CSV (default 1000000)")
+        var rows: Int?
         init() {}
     }
 
-    var help: String { "Runs benchmark scenarios (catalog) and prints p50/p99 timings; use a release build." }
+    var help: String { "Runs benchmark scenarios (catalog, bus) and prints a table of figures; use a release build." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog") }
+        if signature.scenario == "bus" {
+            var bench = BusBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
+                                 requests: signature.queries ?? 2_000)
+            try await bench.run()
+            Self.printTable(bench.table, context: context)
+            return
+        }
+        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus") }
         let app = context.application
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -55,11 +64,15 @@ struct BenchCommand: AsyncCommand {
         row("search+facets, \(n) resources, p50", ms(bigTimes.p(0.5)), "-")
         row("search+facets, \(n) resources, p99", ms(bigTimes.p(0.99)), "< 100 ms")
 
+        Self.printTable(rows, context: context)
+    }
+
+    static func printTable(_ rows: [(String, String, String)], context: CommandContext) {
         context.console.print("")
         context.console.print("| scenario | result | target |")
         context.console.print("|---|---|---|")
         for (a, b, c) in rows { context.console.print("| \(a) | \(b) | \(c) |") }
-        context.console.print("database: \(app.settings.database.redacted)")
+        context.console.print("database: \(context.application.settings.database.redacted)")
     }
 
     /// The queries a catalog user makes: Chinese words, two-character words, English, facets, paging.

@@ -65,10 +65,19 @@ struct LoadCommand: AsyncCommand {
         c.print("Loaded \(signature.file) into \(summary.resource) (\(summary.mode), \(summary.format), \(summary.encoding ?? "-"))")
         c.print(String(format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,
                        summary.rejected, summary.rows, summary.seconds, Double(summary.rows) / max(summary.seconds, 0.001)))
+        if let peak = Self.peakRSS() { c.print(String(format: "  peak RSS %.1f MB", peak)) }
         for p in summary.problems.prefix(10) {
             c.print("  row \(p.row)\(p.column.map { ", \($0)" } ?? ""): \(p.message)\(p.value.map { " [\($0.prefix(60))]" } ?? "")")
         }
         if summary.rejected > 0 { c.print("  all refused rows: GET /api/v1/resources/\(summary.resource)/quarantine?load=\(summary.loadID)") }
+    }
+
+    /// The process's peak resident memory (VmHWM), in MB.
+    static func peakRSS() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb / 1024
     }
 
     func actor(_ name: String?, on db: any Database) async throws -> User? {

@@ -75,17 +75,32 @@ struct CatalogSearch {
         let offset = max(query.offset ?? 0, 0)
         let order = try orderBy(query)
 
-        // The page is chosen from the covering index (ids only), then its 20 rows are read:
-        // sorting whole rows would read every match's wide columns.
-        let rows = try await sql.raw("""
+        // One statement finds the matches once (text and filters, from the covering indexes)
+        // and answers both the facet groups and the ids of the page; a second reads those rows.
+        let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
+        let answer = try await sql.raw("""
+            WITH matched AS MATERIALIZED (
+                SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
+                       resources.name, resources.item_count, resources.code\(sortColumns)
+                FROM \(source) WHERE \(filter))
+            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            ) AS page
+            UNION ALL
+            SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
+            GROUP BY department_code, facet_key, theme_mask
+            """).all()
+        var pageIDs: [UUID] = []
+        var groups: [any SQLRow] = []
+        for row in answer {
+            if try row.decode(column: "part", as: String.self) == "p" { pageIDs.append(try row.decode(column: "id", as: UUID.self)) }
+            else { groups.append(row) }
+        }
+        let rows = pageIDs.isEmpty ? [] : try await sql.raw("""
             SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.classification,
                    resources.catalog_kind, resources.format, resources.sharing_type, resources.open_type, resources.update_cycle,
                    resources.classified, resources.item_count, resources.status, resources.published_revision, resources.version
-            FROM resources JOIN (
-                SELECT resources.id AS pick FROM \(source) WHERE \(filter)
-                ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-            ) AS page ON resources.id = page.pick
-            ORDER BY \(order)
+            FROM resources WHERE resources.id IN (\(binds: pageIDs)) ORDER BY \(order)
             """).all()
         let items = try rows.map { r in
             ResourceSummary(
@@ -106,19 +121,13 @@ struct CatalogSearch {
                 version: try r.decode(column: "version", as: Int.self))
         }.map { s in var s = s; s.departmentName = departmentNames[s.departmentCode]; return s }
 
-        let (total, facets) = try await totalAndFacets(source, filter, departmentNames: departmentNames, language: language)
+        let (total, facets) = try totalAndFacets(groups, departmentNames: departmentNames, language: language)
         return SearchPage(items: items, total: total, facets: facets)
     }
 
-    /// The total and every facet in one statement: the matches are grouped by department,
-    /// packed ``FacetKey`` and theme mask (a few thousand groups at most, read from a narrow
-    /// covering index), and the groups are summed per facet here.
-    func totalAndFacets(_ source: SQLQueryString, _ filter: SQLQueryString, departmentNames: [String: String], language: String) async throws -> (Int, [String: [FacetCount]]) {
-        let groups = try await sql.raw("""
-            SELECT resources.department_code AS d, resources.facet_key AS k, resources.theme_mask AS t, COUNT(*) AS n
-            FROM \(source) WHERE \(filter)
-            GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
-            """).all()
+    /// The total and every facet from the groups of matches by department, packed
+    /// ``FacetKey`` and theme mask (a few thousand groups at most), summed per facet here.
+    func totalAndFacets(_ groups: [any SQLRow], departmentNames: [String: String], language: String) throws -> (Int, [String: [FacetCount]]) {
         var total = 0
         var counts: [String: [String: Int]] = [:]
         func add(_ facet: String, _ value: String, _ n: Int) { counts[facet, default: [:]][value, default: 0] += n }

@@ -1,0 +1,211 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `databank bench bus`: the data bus's scenarios — ingest of a generated CSV through the
+/// full path (as `databank load`, in a child process so its peak memory is its own), point
+/// reads and filtered pages over HTTP against `databank serve`, and the change feed pulled
+/// over HTTP with audit on. Peers (`sqlite-utils`, `datasette`) run beside it when installed.
+struct BusBench {
+    let app: Application
+    let console: any Console
+    let rows: Int
+    let requests: Int
+    var table: [(String, String, String)] = []
+
+    static let resourceCode = "109001-00001"
+
+    /// 10 typed columns, as an exchange table of a real department would have.
+    static let layout = RecordLayout(columns: [
+        .init(name: "id_number", itemName: "公民身份号码", type: .C, length: 18, required: true, primaryKey: true),
+        .init(name: "name", itemName: "姓名", type: .C, length: 50, required: true),
+        .init(name: "employer", itemName: "工作单位", type: .C, length: 100),
+        .init(name: "credit_code", itemName: "统一社会信用代码", type: .C, length: 18, queryField: true),
+        .init(name: "region", itemName: "行政区划代码", type: .C, length: 6, queryField: true),
+        .init(name: "amount", itemName: "缴费金额", type: .N, length: 12, precision: 2),
+        .init(name: "months", itemName: "缴费月数", type: .I),
+        .init(name: "paid_on", itemName: "缴费日期", type: .D),
+        .init(name: "updated_at", itemName: "更新时间", type: .T),
+        .init(name: "active", itemName: "是否在保", type: .L),
+    ])
+
+    mutating func row(_ name: String, _ value: String, _ target: String) {
+        table.append((name, value, target)); console.print("\(name): \(value) (target \(target))")
+    }
+
+    mutating func run() async throws {
+        try await app.autoRevert()
+        try await app.autoMigrate()
+        _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db, withStores: false)
+        guard let steward = try await User.query(on: app.db).filter(\.$username == "scj_steward").first() else { throw CLIError("demo users missing") }
+        try await RecordStores.create(code: Self.resourceCode, department: steward.departmentCode, revision: 1, layout: Self.layout, on: app.db)
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-\(rows).csv").path
+        if !FileManager.default.fileExists(atPath: file) { try Self.writeCSV(rows: rows, to: file) }
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        console.print(String(format: "input: %@ (%d rows, %.0f MB)", file, rows, Double(size) / 1_048_576))
+
+        // Ingest: `databank load` as a child process on the same database.
+        guard case .sqliteFile(let dbPath) = app.settings.database else { throw CLIError("bench bus runs on a SQLite file database") }
+        let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", "sqlite://\(dbPath)"])
+        let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
+        let seconds = load.output.firstMatch(of: /in ([\d.]+) s/).flatMap { Double($0.1) } ?? load.seconds
+        row("ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), SQLite", String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
+        row("ingest peak RSS (databank load)", load.peakRSS.map { String(format: "%.0f MB", $0) } ?? "n/a", "< 200 MB")
+        if let peer = try? Self.runChild(["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"], executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path) {
+            row("peer: sqlite-utils insert (same file)", String(format: "%.0f rows/s (%.2f s)", Double(rows) / peer.seconds, peer.seconds), "-")
+        } else {
+            row("peer: sqlite-utils insert", "not installed (pip install sqlite-utils)", "-")
+        }
+
+        // Reads over HTTP, against a server on the same database.
+        let server = try Self.startServer(dbPath)
+        defer { server.terminate(); server.waitUntilExit() }
+        let token = try await Self.token(for: "scj_steward", dbPath: dbPath)
+        let client = app.client
+        let base = "http://127.0.0.1:18480/api/v1/resources/\(Self.resourceCode)"
+        try await Self.waitForServer(client)
+        var point = Samples(), filtered = Samples()
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<requests {
+            let key = Self.idNumber(Int(rng.next() % UInt64(rows)))
+            point.add(try await Self.timedGet(client, "\(base)/records/\(key)", token: token))
+        }
+        for i in 0..<requests {
+            let region = Self.regions[i % Self.regions.count]
+            filtered.add(try await Self.timedGet(client, "\(base)/records?region=\(region)&limit=100", token: token))
+        }
+        row("point read over HTTP, \(rows) rows, p50 / p99", "\(ms(point.p(0.5))) / \(ms(point.p(0.99)))", "p99 < 5 ms")
+        row("filtered page of 100 over HTTP, p50 / p99", "\(ms(filtered.p(0.5))) / \(ms(filtered.p(0.99)))", "p99 < 20 ms")
+
+        // The change feed: every change, in pages of 10,000, each page audited.
+        let feedStart = ContinuousClock.now
+        var after = 0, pulled = 0
+        while true {
+            let response = try await client.get(URI(string: "\(base)/changes?after=\(after)&limit=10000"),
+                                                headers: ["Authorization": "Bearer \(token)"])
+            guard response.status == .ok, let body = response.body else { throw CLIError("changes answered \(response.status.code)") }
+            let page = try JSONDecoder().decode(FeedCursor.self, from: body)
+            pulled += page.count
+            if page.count == 0 { break }
+            after = page.next
+        }
+        let feedSeconds = (ContinuousClock.now - feedStart).seconds
+        row("change feed: pull \(pulled) changes in pages of 10,000 (audit on)", String(format: "%.2f s", feedSeconds), "< 5 s for 1,000,000")
+    }
+
+    func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
+
+    struct FeedCursor: Decodable {
+        var next: Int
+        var count: Int
+        enum CodingKeys: String, CodingKey { case next, items }
+        struct Skip: Decodable {}
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            next = try c.decode(Int.self, forKey: .next)
+            count = try c.decode([Skip].self, forKey: .items).count
+        }
+    }
+
+    // MARK: Data
+
+    static let regions = ["440604", "440605", "440606", "440607", "440608"]
+    static let surnames = Array("陈李黄张梁刘何林吴罗郭杨冯邓周谭苏麦叶区")
+    static let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
+
+    /// The i-th of up to 16,800,000 distinct, valid resident ID numbers (GB 11643 check digit).
+    static func idNumber(_ i: Int) -> String {
+        let d = i / 1000
+        let body = "440604" + String(format: "%04d%02d%02d%03d", 1950 + d % 50, (d / 50) % 12 + 1, (d / 600) % 28 + 1, i % 1000)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return body + String(Array("10X98765432")[sum % 11])
+    }
+
+    /// A deterministic CSV of `rows` records: Chinese text, IDs, decimals, dates.
+    static func writeCSV(rows: Int, to path: String) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? out.close() }
+        var buffer = "id_number,name,employer,credit_code,region,amount,months,paid_on,updated_at,active\n"
+        for i in 0..<rows {
+            let name = String(surnames[i % surnames.count]) + String(given[i % given.count]) + String(given[(i / 7) % given.count])
+            let employer = "佛山市\(["南海", "禅城", "顺德", "高明", "三水"][i % 5])区第\(i % 997)号\(["制造", "贸易", "科技", "物流"][i % 4])有限公司"
+            let credit = String(format: "91440600MA%07d%X", i % 10_000_000, i % 16)
+            buffer += "\(idNumber(i)),\(name),\(employer),\(credit),\(regions[i % 5]),\(i % 100_000).\(i % 100),\(i % 240),"
+            buffer += String(format: "2024-%02d-%02d,2024-%02d-%02d %02d:%02d:00,", i % 12 + 1, i % 28 + 1, i % 12 + 1, i % 28 + 1, i % 24, i % 60)
+            buffer += i % 3 == 0 ? "false\n" : "true\n"
+            if buffer.utf8.count > 1 << 20 { out.write(Data(buffer.utf8)); buffer = "" }
+        }
+        out.write(Data(buffer.utf8))
+    }
+
+    // MARK: Processes
+
+    struct ChildResult { var output: String; var seconds: Double; var peakRSS: Double? }
+
+    /// Runs a command to completion; `databank` subcommands report their own peak RSS.
+    static func runChild(_ args: [String], executable: String? = nil, removing: String? = nil) throws -> ChildResult {
+        if let removing { try? FileManager.default.removeItem(atPath: removing) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable ?? CommandLine.arguments[0])
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard p.terminationStatus == 0 else { throw CLIError("\(args.joined(separator: " ")) failed: \(output.suffix(400))") }
+        let peak = output.firstMatch(of: /peak RSS ([\d.]+) MB/).flatMap { Double($0.1) }
+        return ChildResult(output: output, seconds: (ContinuousClock.now - start).seconds, peakRSS: peak)
+    }
+
+    static func startServer(_ dbPath: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["serve", "--port", "18480", "--database-url", "sqlite://\(dbPath)", "--log", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    static func waitForServer(_ client: any Client) async throws {
+        for _ in 0..<200 {
+            if let r = try? await client.get("http://127.0.0.1:18480/healthz"), r.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CLIError("databank serve did not start")
+    }
+
+    static func token(for username: String, dbPath: String) async throws -> String {
+        let out = try runChild(["user", "token", username, "--database-url", "sqlite://\(dbPath)"])
+        guard let token = out.output.split(whereSeparator: \.isNewline).last.map(String.init), !token.isEmpty else { throw CLIError("no token") }
+        return token.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func timedGet(_ client: any Client, _ url: String, token: String) async throws -> Double {
+        let start = ContinuousClock.now
+        let response = try await client.get(URI(string: url), headers: ["Authorization": "Bearer \(token)"])
+        guard response.status == .ok else { throw CLIError("GET \(url) answered \(response.status.code)") }
+        return (ContinuousClock.now - start).seconds
+    }
+}
+
+/// A small deterministic random generator for reproducible benchmark keys.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
