@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "DataBankServer",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

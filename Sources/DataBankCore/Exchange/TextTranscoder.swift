@@ -8,18 +8,37 @@ import Darwin
 public enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8", gb18030, utf16le = "utf-16le", utf16be = "utf-16be"
 
-    /// Guesses from the first bytes of a file: a byte-order mark, else UTF-8 if the sample is
-    /// valid UTF-8 (a sequence cut at the sample's end is allowed), else GB18030 (which
+    /// Guesses from the first bytes of a file: a byte-order mark; else UTF-8 when the sample's
+    /// non-ASCII text is (almost all) valid UTF-8 — a few stray bytes in a UTF-8 file are that
+    /// file's errors, reported per row, not a reason to misread all of it; else GB18030 (which
     /// includes GBK and GB2312). Returns the encoding and the length of its BOM.
     public static func detect(_ sample: UnsafeBufferPointer<UInt8>) -> (TextEncoding, bom: Int) {
         if sample.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3) }
         if sample.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if sample.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
-        return (UTF8Validation.firstInvalid(sample, allowTruncatedEnd: true) == nil ? .utf8 : .gb18030, 0)
+        let (valid, invalid) = UTF8Validation.census(sample)
+        return (invalid == 0 || valid >= invalid * 4 ? .utf8 : .gb18030, 0)
     }
 }
 
 enum UTF8Validation {
+    /// Counts valid multi-byte UTF-8 sequences and invalid bytes (a sequence cut at the end is neither).
+    static func census(_ b: UnsafeBufferPointer<UInt8>) -> (valid: Int, invalid: Int) {
+        var valid = 0, invalid = 0, i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+            if i + len > b.count { break }  // cut at the end of the sample
+            if len > 1, firstInvalid(UnsafeBufferPointer(rebasing: b[i..<i + len]), allowTruncatedEnd: false) == nil {
+                valid += 1; i += len
+            } else {
+                invalid += 1; i += 1
+            }
+        }
+        return (valid, invalid)
+    }
+
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
     static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>, from start: Int = 0, allowTruncatedEnd: Bool) -> Int? {
         var i = start

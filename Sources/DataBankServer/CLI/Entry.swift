@@ -32,6 +32,10 @@ public enum DataBankCLI {
             exit(2)
         }
 
+        // Commands whose output is data keep informational logs off stdout.
+        if let command, ["sample", "stores"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
+            args += ["--log", "warning"]
+        }
         var env = try Environment.detect(arguments: args)
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
@@ -42,6 +46,8 @@ public enum DataBankCLI {
             app.asyncCommands.use(BenchCommand(), as: "bench")
             app.asyncCommands.use(LoadCommand(), as: "load")
             app.asyncCommands.use(AuditCommand(), as: "audit")
+            app.asyncCommands.use(SampleCommand(), as: "sample")
+            app.asyncCommands.use(StoreCommand(), as: "stores")
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()

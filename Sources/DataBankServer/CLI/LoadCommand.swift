@@ -35,27 +35,13 @@ struct LoadCommand: AsyncCommand {
         case "auto": encoding = nil
         case let e: guard let enc = TextEncoding(rawValue: e) else { throw CLIError("--encoding is auto, utf-8 or gb18030") }; encoding = enc
         }
-        guard let handle = FileHandle(forReadingAtPath: signature.file) else { throw CLIError("Cannot read \(signature.file)") }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
         let store = try await RecordStores.find(signature.resource, on: app.db)
         let user = try await actor(signature.user, on: app.db)
+        let size = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
         let bar = ProgressLine(console: context.console, totalBytes: size)
-        let summary: LoadSummary
-        if formatName == "xlsx" {
-            let sheet = try XLSXReader(path: signature.file).rows(sheet: signature.sheet)
-            summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: signature.file,
-                                          who: .cli(user), on: app.db, progress: { rows, _ in bar.update(rows: rows, bytes: 0) }) { ingest in
-                for chunk in sheet.ndjsonChunks() { try await ingest.feed(chunk) }
-            }
-        } else {
-            guard let format = IngestFormat(rawValue: formatName) else { throw CLIError("Unknown format \(formatName); use --format") }
-            summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: signature.file,
-                                          who: .cli(user), on: app.db, progress: { rows, bytes in bar.update(rows: rows, bytes: bytes) }) { ingest in
-                while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-                    try await ingest.feed([UInt8](data))
-                }
-            }
+        let summary = try await FileLoad.run(path: signature.file, formatName: formatName, sheet: signature.sheet, store: store,
+                                             mode: mode, encoding: encoding, who: .cli(user), on: app.db) { rows, bytes in
+            bar.update(rows: rows, bytes: bytes)
         }
         bar.finish()
         try await AuditLog.append(.cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",

@@ -63,6 +63,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     var summary: LoadSummary
     let started = ContinuousClock.now
     var progress: (@Sendable (Int, Int) -> Void)?
+    /// Added to JSON record numbers to report sheet rows (a workbook's header is row 1).
+    var rowOffset = 0
 
     private var transcoder: TextTranscoder?
     private var pending: [UInt8] = []
@@ -208,7 +210,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         let record: JSONRecord
         switch result {
         case .failure(let e):
-            reject([RowProblem(row: e.record, byteOffset: e.byteOffset, problem: e.problem)])
+            reject([RowProblem(row: e.record + rowOffset, byteOffset: e.byteOffset, problem: e.problem)])
             return
         case .success(let r): record = r
         }
@@ -219,7 +221,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         case .failure(let p):
             // The first record's fields are checked before anything is written; later ones cost only their row.
             if summary.rows == 1 { throw Self.headerError(p) }
-            reject([RowProblem(row: record.number, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))])
+            reject([RowProblem(row: record.number + rowOffset, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))])
             return
         }
         // The values back to back, so the encoder reads them through one buffer.
@@ -235,7 +237,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             }
         }
         storage.withUnsafeBufferPointer { buffer in
-            add(row: record.number, offset: record.byteOffset, fieldCount: ranges.count, encoder: rowEncoder) { i in
+            add(row: record.number + rowOffset, offset: record.byteOffset, fieldCount: ranges.count, encoder: rowEncoder) { i in
                 ranges[i].map { UnsafeBufferPointer(rebasing: buffer[$0]) }
             }
         }

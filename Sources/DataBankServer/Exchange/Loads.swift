@@ -8,7 +8,7 @@ import DataBankCore
 enum Loads {
     static func run(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, source: String?,
                     who: AuditLog.Who, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                    feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
+                    rowOffset: Int = 0, feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
         let load = LoadRow()
         load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = format.rawValue
         load.encoding = encoding?.rawValue; load.source = source; load.actorName = who.name; load.status = "running"
@@ -19,6 +19,7 @@ enum Loads {
         @Sendable func body(_ db: any Database) async throws -> LoadSummary {
             let ingest = try Ingest(store: store, mode: mode, format: format, encoding: encoding, loadID: loadID, on: db)
             ingest.progress = progress
+            ingest.rowOffset = rowOffset
             do {
                 try await feed(ingest)
                 return try await ingest.finish()

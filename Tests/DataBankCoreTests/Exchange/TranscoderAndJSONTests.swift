@@ -80,3 +80,12 @@ struct TranscoderAndJSONTests {
 extension Array {
     func chunked(_ n: Int) -> [[Element]] { stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) } }
 }
+
+extension TranscoderAndJSONTests {
+    /// A UTF-8 file with one stray GB18030 character is still read as UTF-8 (its bad row is reported), not misread whole.
+    @Test func mostlyUTF8StaysUTF8() {
+        let text = Array("企业登记信息表，社保缴费记录，住房公积金".utf8) + gbBytes.prefix(2)
+        #expect(text.withUnsafeBufferPointer { TextEncoding.detect($0) } == (.utf8, 0))
+        #expect((gbBytes + gbBytes).withUnsafeBufferPointer { TextEncoding.detect($0) } == (.gb18030, 0))
+    }
+}

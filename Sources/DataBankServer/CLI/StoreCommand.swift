@@ -1,0 +1,42 @@
+import Fluent
+import Vapor
+
+/// `databank stores list` and `databank stores verify <code>`: the record stores, and a
+/// consistency check of one (exit status 1 when it finds a problem).
+struct StoreCommand: AsyncCommandGroup {
+    var help: String { "Record stores: `databank stores list`, `databank stores verify 101001-00001`." }
+    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore()] }
+    var defaultCommand: (any AnyAsyncCommand)? { ListStores() }
+}
+
+struct ListStores: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "Lists record stores: code, records, last change seq, resource name (tab-separated)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let stores = try await RecordStoreRow.query(on: db).sort(\.$resourceCode).all()
+        let names = Dictionary(try await ResourceRow.query(on: db).all().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        context.console.print("code\trecords\tlast_seq\tname")
+        for s in stores { context.console.print("\(s.resourceCode)\t\(s.rowCount)\t\(s.lastSeq)\t\(names[s.resourceCode] ?? "")") }
+    }
+}
+
+struct VerifyStore: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "resource", help: "Resource code")
+        var resource: String
+        init() {}
+    }
+    var help: String { "Checks a store: change log numbered without a gap, row count and log in step with the records." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let code = signature.resource
+        let report = try await StoreCheck.run(try await RecordStores.find(code, on: db), on: db)
+        context.console.print("\(code): \(report.records) records, \(report.changes) changes (seq \(report.firstSeq ?? 0)…\(report.lastSeq))")
+        for p in report.problems { context.console.error("  problem: \(p)") }
+        if !report.ok { throw CLIError("store \(code) is inconsistent") }
+        context.console.print("  consistent: no gap in the change log; row count and log agree with the records")
+    }
+}

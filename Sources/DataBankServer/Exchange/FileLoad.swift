@@ -1,0 +1,35 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// Loads a file from disk: delimited and JSON files stream in 1 MiB reads; a workbook is
+/// read sheet-first (XLSX is a ZIP of XML) and fed as rows.
+enum FileLoad {
+    static func run(path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
+                    encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> LoadSummary {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)") }
+        if formatName == "xlsx" {
+            let rows = try XLSXReader(path: path).rows(sheet: sheet)
+            guard !rows.header.isEmpty else { throw AppError(.badRequest, "empty_sheet", "The sheet has no header row") }
+            let chunks = rows.ndjsonChunks()
+            var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
+                                              progress: progress, rowOffset: 1) { ingest in
+                for chunk in chunks { try await ingest.feed(chunk) }
+            }
+            summary.format = "xlsx"
+            return summary
+        }
+        guard let format = IngestFormat(rawValue: formatName) else {
+            throw CLIError("Unknown format \(formatName); use --format csv|tsv|json|ndjson|xlsx")
+        }
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        return try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: path, who: who, on: db,
+                                   progress: progress) { ingest in
+            while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+                try await ingest.feed([UInt8](data))
+            }
+        }
+    }
+}
