@@ -13,16 +13,17 @@ import Vapor
 ///   2 MiB cache re-read the search indexes from the kernel on every query (p99 110 ms →
 ///   see docs/PERFORMANCE.md). Pages are only resident once read, so idle RSS is unchanged.
 struct SQLiteTuning: LifecycleHandler {
-    static let pragmas = [
-        "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536",
-        "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY",
-    ]
+    static func pragmas(_ s: Settings) -> [String] {
+        ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -\(s.sqliteCacheMiB * 1024)",
+         "PRAGMA mmap_size = \(s.sqliteMmapMiB * 1_048_576)", "PRAGMA temp_store = MEMORY"]
+    }
 
     func didBootAsync(_ app: Application) async throws {
         guard case .sqliteFile = app.settings.database else { return }
+        let pragmas = Self.pragmas(app.settings)
         for eventLoop in app.eventLoopGroup.makeIterator() {
             guard let sql = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
-            for pragma in Self.pragmas { try await sql.raw("\(unsafeRaw: pragma)").run() }
+            for pragma in pragmas { try await sql.raw("\(unsafeRaw: pragma)").run() }
         }
     }
 }

@@ -55,9 +55,15 @@ public struct Settings: Sendable {
     public var maxBodySize: ByteCount
     /// Public notice period (公示期) in days.
     public var noticeDays: Int
+    /// SQLite page cache and memory-mapped window per connection, in MiB: large for serving
+    /// searches, small for a bulk load whose pages are written once (its memory stays low).
+    public var sqliteCacheMiB: Int
+    public var sqliteMmapMiB: Int
 
-    public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7) {
+    public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
+                sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {
         self.database = database; self.maxBodySize = maxBodySize; self.noticeDays = noticeDays
+        self.sqliteCacheMiB = sqliteCacheMiB; self.sqliteMmapMiB = sqliteMmapMiB
     }
 }
 

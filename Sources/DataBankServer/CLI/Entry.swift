@@ -40,7 +40,9 @@ public enum DataBankCLI {
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
         do {
-            try await configure(app, settings: Settings(database: location))
+            var settings = Settings(database: location)
+            if command == "load" { settings.sqliteCacheMiB = 16; settings.sqliteMmapMiB = 0 }
+            try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")
             app.asyncCommands.use(BenchCommand(), as: "bench")

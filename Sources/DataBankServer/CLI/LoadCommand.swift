@@ -105,7 +105,11 @@ final class ProgressLine: @unchecked Sendable {
     func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 
     static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        return s.reversed().enumerated().reduce("") { acc, e in (e.offset > 0 && e.offset % 3 == 0 ? "," : "") + String(e.element) + acc }
+        var out: [Character] = []
+        for (i, ch) in String(n).reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
     }
 }

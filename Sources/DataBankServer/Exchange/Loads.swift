@@ -57,27 +57,24 @@ enum ChangeFeed {
         var count: Int
     }
 
+    /// The page is assembled by the database (each line concatenated, the lines aggregated)
+    /// into one string: a page of 10,000 changes costs one row to read, not 10,000.
     static func page(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> Page {
-        let rows = try await sql.raw("""
-            SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes)
-            WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
-            """).all()
-        var json = "{\"items\":["
-        json.reserveCapacity(rows.count * 200)
-        var last = after
-        for (i, row) in rows.enumerated() {
-            let seq = try row.decode(column: "seq", as: Int.self)
-            if i > 0 { json += "," }
-            json += "{\"seq\":\(seq),\"op\":\"\(try row.decode(column: "op", as: String.self))\",\"key\":"
-            json += try row.decode(column: "record_key", as: String?.self) ?? "null"
-            json += ",\"data\":" + (try row.decode(column: "data", as: String?.self) ?? "null")
-            json += ",\"at\":\(try row.decode(column: "at_ms", as: Int.self))}"
-            last = seq
-        }
+        let line: SQLQueryString = """
+            '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":' || COALESCE(data, 'null') || ',"at":' || at_ms || '}'
+            """
+        let aggregate: SQLQueryString = RecordTables.Dialect(sql) == .postgres ? "string_agg(line, ',' ORDER BY seq)" : "group_concat(line, ',')"
+        let row = try await sql.raw("""
+            SELECT \(aggregate) AS body, COUNT(*) AS n, MAX(seq) AS last FROM (
+                SELECT seq, \(line) AS line FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            ) AS page
+            """).first()
+        let count = try row?.decode(column: "n", as: Int.self) ?? 0
+        let last = try row?.decode(column: "last", as: Int?.self) ?? nil
+        let body = try row?.decode(column: "body", as: String?.self) ?? nil
         // `next` is the cursor for the following call; `lastSeq` says how far the log goes.
         let head = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: store.resourceCode)").first()
-        let lastSeq = try head?.decode(column: "last_seq", as: Int.self) ?? last
-        json += "],\"next\":\(last),\"lastSeq\":\(lastSeq)}"
-        return Page(json: json, count: rows.count)
+        let lastSeq = try head?.decode(column: "last_seq", as: Int.self) ?? (last ?? after)
+        return Page(json: "{\"items\":[" + (body ?? "") + "],\"next\":\(last ?? after),\"lastSeq\":\(lastSeq)}", count: count)
     }
 }

@@ -20,7 +20,7 @@ enum RecordStores {
                                "The published change cannot migrate the record store: " + refusal.reasons.map { $0.components(separatedBy: " | ").last ?? $0 }.joined(separator: "; "),
                                details: refusal.reasons.map { FieldError(field: "items", code: "store_incompatible", message: $0.components(separatedBy: " | ").first ?? $0, messageEn: $0.components(separatedBy: " | ").last ?? $0) })
             case .success(let migration):
-                for statement in store.tables.migrationStatements(migration, dialect) { try await sql.raw(statement).run() }
+                for statement in store.tables.migrationStatements(migration, key: layout.keyNames, dialect) { try await sql.raw(statement).run() }
                 store.layout = JSONText.encode(layout)
                 store.revision = resource.publishedRevision ?? store.revision
                 store.departmentCode = resource.departmentCode

@@ -51,7 +51,9 @@ struct BatchOutcome: Sendable {
     var duplicates = 0
 }
 
-/// Writes batches into a record store. Each batch is one transaction holding its rows, its
+/// Writes batches into a record store. (SQLite reads the payload with `jsonb_each`: parsed
+/// once per statement, its values are then looked up in binary instead of re-parsed per column.)
+/// Each batch is one transaction holding its rows, its
 /// change-log entries (gap-free `seq`, allocated under the store row's lock) and its
 /// quarantined rows, so a crash leaves whole batches or nothing.
 struct RecordWriter: Sendable {
@@ -74,10 +76,11 @@ struct RecordWriter: Sendable {
             let sql = tx as! any SQLDatabase
             let dialect = RecordTables.Dialect(sql)
             // Lock the store (and learn where its sequence stands) before reading anything.
-            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq").first() else {
+            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq, row_count").first() else {
                 throw AppError.notFound("Record store of \(resourceCode)")
             }
             var seq = try head.decode(column: "last_seq", as: Int.self)
+            var storeIsEmpty = try head.decode(column: "row_count", as: Int.self) == 0
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var outcome = BatchOutcome()
             var rejected = batch.rejected
@@ -90,10 +93,12 @@ struct RecordWriter: Sendable {
                     VALUES (\(bind: seq), 'reset', NULL, NULL, \(bind: now), \(bind: loadID.uuidString))
                     """).run()
                 try await sql.raw("UPDATE record_stores SET row_count = 0 WHERE id = \(bind: storeID)").run()
+                storeIsEmpty = true
             }
             var inserts: [Int] = [], updates: [Int] = []
             if batch.count > 0 {
-                let existing = try await existingIndexes(batch, sql, dialect)
+                // An empty store (a first load, or just reset) holds none of the keys: skip the lookup.
+                let existing = storeIsEmpty ? [] : try await existingIndexes(batch, sql, dialect)
                 for i in 0..<batch.count {
                     if !existing.contains(i) { inserts.append(i); continue }
                     if mode == .upsert { updates.append(i); continue }
@@ -173,7 +178,7 @@ struct RecordWriter: Sendable {
         switch dialect {
         case .sqlite:
             match = layout.keyColumns.map { "r.\(ident: $0.name) = p.value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: " AND ")
-            query = "SELECT p.key AS i FROM json_each(\(bind: payload)) AS p WHERE EXISTS (SELECT 1 FROM \(ident: tables.records) AS r WHERE \(match))"
+            query = "SELECT p.key AS i FROM jsonb_each(\(bind: payload)) AS p WHERE EXISTS (SELECT 1 FROM \(ident: tables.records) AS r WHERE \(match))"
         case .postgres:
             match = layout.keyColumns.map { c in
                 "r.\(ident: c.name) = (p.value ->> \(literal: c.name))::\(unsafeRaw: RecordTables.columnType(c, .postgres))" as SQLQueryString
@@ -190,7 +195,7 @@ struct RecordWriter: Sendable {
         switch dialect {
         case .sqlite:
             let values = layout.columns.map { "value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
-            return "INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM json_each(\(bind: payload))"
+            return "INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM jsonb_each(\(bind: payload))"
         case .postgres:
             return """
                 INSERT INTO \(ident: tables.records) (\(columnList))
@@ -208,7 +213,7 @@ struct RecordWriter: Sendable {
             let sets = nonKey.isEmpty ? "NOTHING" as SQLQueryString
                 : "UPDATE SET " + nonKey.map { "\(ident: $0.name) = excluded.\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
             return """
-                INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM json_each(\(bind: payload)) WHERE true
+                INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM jsonb_each(\(bind: payload)) WHERE true
                 ON CONFLICT (\(keys)) DO \(sets)
                 """
         case .postgres:
@@ -228,8 +233,8 @@ struct RecordWriter: Sendable {
             let key = layout.keyColumns.map { "value -> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
             return """
                 INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
-                SELECT \(bind: firstSeq) + key, \(literal: op), json_array(\(key)), value, \(bind: at), \(bind: loadID.uuidString)
-                FROM json_each(\(bind: payload))
+                SELECT \(bind: firstSeq) + key, \(literal: op), json_array(\(key)), json(value), \(bind: at), \(bind: loadID.uuidString)
+                FROM jsonb_each(\(bind: payload))
                 """
         case .postgres:
             let key = layout.keyColumns.map { "p.value -> \(literal: $0.name)" as SQLQueryString }.joined(separator: ", ")
