@@ -289,6 +289,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
 
     // MARK: Writing
 
+    /// The batch being written while the next one is parsed: writing (SQLite's thread) and
+    /// parsing (this task) overlap on two cores. Writes stay strictly in order, one at a time.
+    private var inFlight: Task<BatchOutcome, any Error>?
+
     private func flushFullBatches() async throws {
         if batches[0].count + batches[0].rejected.count >= Self.batchRows { try await flush(all: false) }
     }
@@ -297,19 +301,31 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         while let batch = batches.first, !batch.isEmpty || batches.count > 1 {
             batches.removeFirst()
             if batches.isEmpty { batches.append(RecordBatch()) }
-            let outcome = try await writer.write(batch, first: !firstBatchWritten, on: db)
+            try await settleInFlight()
+            let (writer, db, first) = (self.writer, self.db, !firstBatchWritten)
             firstBatchWritten = true
-            summary.inserted += outcome.inserted
-            summary.updated += outcome.updated
-            summary.rejected += outcome.duplicates
-            progress?(summary.rows, bytesIn)
+            inFlight = Task { try await writer.write(batch, first: first, on: db) }
             if !all { break }
         }
+        if all { try await settleInFlight() }
         if writer.mode == .replace && !firstBatchWritten {
             _ = try await writer.write(RecordBatch(), first: true, on: db)
             firstBatchWritten = true
         }
     }
+
+    private func settleInFlight() async throws {
+        guard let task = inFlight else { return }
+        inFlight = nil
+        let outcome = try await task.value
+        summary.inserted += outcome.inserted
+        summary.updated += outcome.updated
+        summary.rejected += outcome.duplicates
+        progress?(summary.rows, bytesIn)
+    }
+
+    /// Waits for a write still running (after a failure elsewhere), so nothing outlives the load.
+    func drain() async { try? await settleInFlight() }
 
     // MARK: Errors
 

@@ -24,6 +24,7 @@ enum Loads {
                 try await feed(ingest)
                 return try await ingest.finish()
             } catch {
+                await ingest.drain()
                 throw LoadFailure(error: error, summary: ingest.summary)
             }
         }

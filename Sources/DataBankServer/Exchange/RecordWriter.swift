@@ -96,7 +96,14 @@ struct RecordWriter: Sendable {
                 storeIsEmpty = true
             }
             var inserts: [Int] = [], updates: [Int] = []
-            if batch.count > 0 {
+            var insertedOptimistically = false
+            if batch.count > 0 && mode != .upsert && !storeIsEmpty {
+                // Appends rarely repeat stored keys: insert the whole batch under a savepoint, and
+                // only if a key collides, undo it and sort the rows out key by key.
+                insertedOptimistically = try await insertUnlessDuplicate(batch.payload(0..<batch.count), sql, dialect)
+                if insertedOptimistically { inserts = Array(0..<batch.count) }
+            }
+            if batch.count > 0 && !insertedOptimistically {
                 // An empty store (a first load, or just reset) holds none of the keys: skip the lookup.
                 let existing = storeIsEmpty ? [] : try await existingIndexes(batch, sql, dialect)
                 for i in 0..<batch.count {
@@ -108,7 +115,7 @@ struct RecordWriter: Sendable {
             }
             if !inserts.isEmpty {
                 let payload = batch.payload(inserts)
-                try await sql.raw(insertSQL(payload, dialect)).run()
+                if !insertedOptimistically { try await sql.raw(insertSQL(payload, dialect)).run() }
                 try await sql.raw(changeSQL(payload, op: "insert", firstSeq: seq + 1, at: now, dialect)).run()
                 seq += inserts.count
                 outcome.inserted = inserts.count
@@ -129,6 +136,26 @@ struct RecordWriter: Sendable {
                 """).run()
             return outcome
         }
+    }
+
+    /// Inserts the payload inside a savepoint; false (and nothing inserted) if a key was already stored.
+    func insertUnlessDuplicate(_ payload: String, _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Bool {
+        try await sql.raw("SAVEPOINT batch_insert").run()
+        do {
+            try await sql.raw(insertSQL(payload, dialect)).run()
+            try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
+            return true
+        } catch where Self.isUniqueViolation(error) {
+            try await sql.raw("ROLLBACK TO SAVEPOINT batch_insert").run()
+            try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
+            return false
+        }
+    }
+
+    /// A duplicate-key error, as SQLite and PostgreSQL word it.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key value")
     }
 
     /// Deletes records by key; returns how many existed. One transaction, logged like a load.
