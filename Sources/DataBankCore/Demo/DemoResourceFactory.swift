@@ -53,7 +53,12 @@ struct DemoResourceFactory {
     }
 
     mutating func curated(_ c: DemoCurated, department: DemoDepartmentSpec, rng: inout DemoRandom) -> DemoResource {
-        let items = c.fields.enumerated().map { library.item(library.index($0.element), position: $0.offset) }
+        var items = c.fields.enumerated().map { library.item(library.index($0.element), position: $0.offset) }
+        // A real-time stream is keyed by its entity and the time of each report (vehicle + GPS time).
+        if c.format == .stream, let t = items.firstIndex(where: { $0.dataType == .T }) {
+            items[t].primaryKey = true
+            items[t].required = true
+        }
         let (code, cls, kind) = nextCode(c.placement, themes: c.themes, group: 90, ordinal: department.ordinal)
         let state = nextState(pinned: c.pinned)
         let snapshot = ResourceSnapshot(

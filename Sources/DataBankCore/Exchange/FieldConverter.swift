@@ -95,7 +95,11 @@ public enum FieldConverter {
     /// A JSON string literal: quotes, backslashes and control characters escaped.
     public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(quote)
-        for b in bytes {
+        // Most values need no escaping: copy runs of plain bytes in one go.
+        var runStart = 0
+        for (i, b) in bytes.enumerated() where b < 0x20 || b == quote || b == 0x5C {
+            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
             switch b {
             case quote: out.append(0x5C); out.append(quote)
             case 0x5C: out.append(0x5C); out.append(0x5C)
@@ -107,6 +111,7 @@ public enum FieldConverter {
             default: out.append(b)
             }
         }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         out.append(quote)
     }
 

@@ -15,11 +15,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         let unsafe = ![.GET, .HEAD, .OPTIONS].contains(req.method)
         let viaSession = req.storage[AuthMethodKey.self] != .token && (req.cookies["databank_session"] != nil)
         if unsafe && viaSession {
-            if req.headers.first(name: "X-CSRF-Token") == nil && req.body.data == nil {
+            // A streamed upload form carries the token in its action URL, so its body is not read here.
+            let inURL = req.query[String.self, at: Self.field]
+            if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.body.data == nil {
                 // Vapor collects a streamed body only inside the route; the form field is needed now.
                 _ = try await req.body.collect(max: req.application.routes.defaultMaxBodySize.value).get()
             }
-            let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: Self.field))
+            let sent = req.headers.first(name: "X-CSRF-Token") ?? inURL ?? (try? req.content.get(String.self, at: Self.field))
             guard let sent, let cookie = req.cookies[Self.cookie]?.string, sent == cookie else {
                 throw AppError(.forbidden, "csrf_failed", "The form has expired or did not come from DataBank; reload the page and try again")
             }

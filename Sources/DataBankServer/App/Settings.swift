@@ -59,6 +59,8 @@ public struct Settings: Sendable {
     /// searches, small for a bulk load whose pages are written once (its memory stays low).
     public var sqliteCacheMiB: Int
     public var sqliteMmapMiB: Int
+    /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
+    public var runWorkers: Bool = false
 
     public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
                 sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {

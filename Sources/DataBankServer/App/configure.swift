@@ -20,6 +20,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     Migrations.register(on: app)
     app.lifecycle.use(SQLiteTuning())
+    app.lifecycle.use(ExchangeWorker())
     _ = app.totalCache  // made before requests run, so they never race to make it
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
@@ -49,6 +50,7 @@ enum Migrations {
         app.migrations.add(CreateCatalog())
         app.migrations.add(AddSearchFacetKeys())
         app.migrations.add(CreateExchange())
+        app.migrations.add(CreateSubscriptions())
     }
 }
 
@@ -63,6 +65,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: EditionAPI())
     try api.register(collection: AccountAPI())
     try api.register(collection: RecordsAPI())
+    try api.register(collection: FeedAPI())
     try WebRoutes.register(on: app)
 }
 
@@ -86,7 +89,8 @@ struct BodyLimitMiddleware: AsyncMiddleware {
     let limit: Int
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Record loads stream their body through the ingest pipeline: no size limit applies.
-        if req.method == .POST, req.url.path.hasPrefix("/api/v1/resources/"), req.url.path.hasSuffix("/records") {
+        if req.method == .POST, req.url.path.hasPrefix("/api/v1/resources/") || req.url.path.hasPrefix("/catalog/resources/"),
+           req.url.path.hasSuffix("/records") {
             return try await next.respond(to: req)
         }
         let announced = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0

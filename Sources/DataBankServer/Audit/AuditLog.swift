@@ -109,6 +109,9 @@ enum AuditLog {
                         entry.requestHash, entry.prevHash, entry.hash)
                 .run()
             try await sql.update("audit_head").set("hash", to: entry.hash).where("id", .equal, 1).run()
+            if let resource, count > 0 || operation.hasPrefix("load") || operation == "query" {
+                try await ExchangeStats.add(resource: resource, consumer: who.departmentCode ?? who.kind, operation: operation, count: count, on: sql)
+            }
             return entry
         }
     }
@@ -155,5 +158,23 @@ extension Date {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.string(from: self)
+    }
+}
+
+/// Records in and out per resource, consumer department and day, kept with every audited access.
+enum ExchangeStats {
+    static func add(resource: String, consumer: String, operation: String, count: Int, on sql: any SQLDatabase) async throws {
+        let incoming = operation.hasPrefix("load") || operation == "delete"
+        let provider = try await sql.raw("SELECT department_code FROM record_stores WHERE resource_code = \(bind: resource)").first()?
+            .decode(column: "department_code", as: String.self) ?? ""
+        let day = String(Date().iso8601Millis.prefix(10))
+        try await sql.raw("""
+            INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
+            VALUES (\(bind: day), \(bind: resource), \(bind: provider), \(bind: consumer), \(bind: incoming ? count : 0), \(bind: incoming ? 0 : count), 1)
+            ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
+                records_in = exchange_stats.records_in + excluded.records_in,
+                records_out = exchange_stats.records_out + excluded.records_out,
+                requests = exchange_stats.requests + 1
+            """).run()
     }
 }

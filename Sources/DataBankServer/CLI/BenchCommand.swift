@@ -18,6 +18,8 @@ struct BenchCommand: AsyncCommand {
         var queries: Int?
         @Option(name: "rows", help: "bus: rows in the generated CSV (default 1000000)")
         var rows: Int?
+        @Option(name: "read-rows", help: "bus: rows in the store for the read scenarios (default 10000000)")
+        var readRows: Int?
         init() {}
     }
 
@@ -26,7 +28,7 @@ struct BenchCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
             var bench = BusBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
-                                 requests: signature.queries ?? 2_000)
+                                 readRows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000)
             try await bench.run()
             Self.printTable(bench.table, context: context)
             return

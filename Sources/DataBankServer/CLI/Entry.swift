@@ -41,7 +41,8 @@ public enum DataBankCLI {
         let app = try await Application.make(env)
         do {
             var settings = Settings(database: location)
-            if command == "load" { settings.sqliteCacheMiB = 16; settings.sqliteMmapMiB = 0 }
+            if command == "load" { settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0 }
+            settings.runWorkers = command == nil || command == "serve" || command == "demo"
             try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")

@@ -19,6 +19,8 @@ final class RecordStoreRow: Model, @unchecked Sendable {
     /// Bumped by every committed write; caches of totals are keyed by it.
     @Field(key: "version") var version: Int
     @OptionalField(key: "last_load_at") var lastLoadAt: Date?
+    /// Streams: records older than this many hours are dropped (nil: kept).
+    @OptionalField(key: "retention_hours") var retentionHours: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 

@@ -60,10 +60,19 @@ enum ChangeFeed {
 
     /// The page is assembled by the database (each line concatenated, the lines aggregated)
     /// into one string: a page of 10,000 changes costs one row to read, not 10,000.
+    /// One change as JSON text, built by the database.
+    static let line: SQLQueryString = """
+        '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":' || COALESCE(data, 'null') || ',"at":' || at_ms || '}'
+        """
+
+    /// Changes one by one (for the live feed): their seq and JSON.
+    static func items(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> [(seq: Int, json: String)] {
+        try await sql.raw("""
+            SELECT seq, \(line) AS line FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            """).all().map { (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "line", as: String.self)) }
+    }
+
     static func page(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> Page {
-        let line: SQLQueryString = """
-            '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":' || COALESCE(data, 'null') || ',"at":' || at_ms || '}'
-            """
         let aggregate: SQLQueryString = RecordTables.Dialect(sql) == .postgres ? "string_agg(line, ',' ORDER BY seq)" : "group_concat(line, ',')"
         let row = try await sql.raw("""
             SELECT \(aggregate) AS body, COUNT(*) AS n, MAX(seq) AS last FROM (

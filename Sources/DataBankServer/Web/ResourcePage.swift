@@ -20,6 +20,8 @@ enum ResourcePage {
         var comments: [CommentRow]?
         var pendingChanges: [FieldChange]?
         var canComment: Bool
+        /// Whether to link the records page: the resource has a store the viewer may read.
+        var recordsLink: Bool
     }
 
     static func show(req: Request) async throws -> Response {
@@ -53,6 +55,7 @@ enum ResourcePage {
            let before = try await service.revision(row, number: published).resourceSnapshot {
             pending = ResourceDiff.changes(from: before, to: working)
         }
+        let hasStore = try await RecordStoreRow.query(on: req.db).filter(\.$resourceCode == row.code).count() > 0
         return Model(
             row: row, detail: detail, snapshot: snapshot, viewingRevision: revision,
             departmentNames: try await Directory.departmentNames(on: req.db, language: req.language),
@@ -62,7 +65,8 @@ enum ResourcePage {
             editions: try await Editions.membership(resourceID: row.requireID(), on: req.db),
             comments: req.user == nil ? nil : try await service.comments(row),
             pendingChanges: pending,
-            canComment: row.state == .notice && service.allowed(.comment, row.departmentCode))
+            canComment: row.state == .notice && service.allowed(.comment, row.departmentCode),
+            recordsLink: hasStore && service.allowed(.readRecords, row.departmentCode))
     }
 
     /// The page, optionally with banners (an error of a posted form) and the posted text kept.
@@ -102,6 +106,9 @@ enum ResourcePage {
         if let r = m.viewingRevision {
             extra.append(.banner("info", .p(.esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
                                             .link("/catalog/resources/\(Escape.url(snap.code))", s.t("返回当前版本", "Back to the current entry")))))
+        }
+        if m.recordsLink {
+            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/records", s.t("数据", "Records"), .cls("button"), .testid("records-link")))
         }
         if m.detail.editable {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/edit", s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))

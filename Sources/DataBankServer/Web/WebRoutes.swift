@@ -14,6 +14,9 @@ enum WebRoutes {
         web.post("catalog", "resources", ":code", "edit", use: ResourceFormPage.update)
         web.post("catalog", "resources", ":code", "transition", use: ResourcePage.transition)
         web.post("catalog", "resources", ":code", "comments", use: ResourcePage.comment)
+        web.get("catalog", "resources", ":code", "records", use: RecordsPage.show)
+        web.on(.POST, "catalog", "resources", ":code", "records", body: .stream, use: RecordsPage.upload)
+        web.get("audit", use: AuditPage.show)
 
         web.get("departments", use: DepartmentPages.list)
         web.get("departments", ":code", use: DepartmentPages.show)

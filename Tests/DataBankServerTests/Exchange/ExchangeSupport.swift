@@ -62,8 +62,8 @@ extension Application {
     }
 
     /// Every record of the store as parsed JSON objects, keyed by the key text.
-    func allRecords(_ f: StoreFixture, token: String) async throws -> [String: [String: JSONValue]] {
-        let res = try await send(.GET, "/api/v1/resources/\(f.code)/records?limit=all&format=ndjson", token: token)
+    func allRecords(_ f: StoreFixture, token: String, purpose: String? = nil) async throws -> [String: [String: JSONValue]] {
+        let res = try await send(.GET, "/api/v1/resources/\(f.code)/records?limit=all&format=ndjson" + (purpose.map { "&purpose=\($0)" } ?? ""), token: token)
         #expect(res.status == .ok)
         var out: [String: [String: JSONValue]] = [:]
         for line in res.body.string.split(separator: "\n") {

@@ -1,0 +1,180 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// Following a resource: webhook subscriptions, the live Server-Sent Events feed, a stream's
+/// latest-per-key view and retention window, and the exchange statistics.
+struct FeedAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let resource = routes.grouped("resources", ":code")
+        resource.get("changes", "stream", use: stream)
+        resource.get("latest", use: latest)
+        resource.patch("store", use: updateStore)
+        resource.get("subscriptions", use: list)
+        resource.post("subscriptions", use: create)
+        routes.get("subscriptions", ":id", use: show)
+        routes.post("subscriptions", ":id", "resume", use: resume)
+        routes.delete("subscriptions", ":id", use: remove)
+        routes.get("stats", "exchange", use: stats)
+    }
+
+    // MARK: Server-Sent Events
+
+    /// `GET …/changes/stream?after=SEQ` (or `Last-Event-ID`): every change from the cursor on,
+    /// as `event: change` with `id: seq`, then new ones as they commit; a comment every 15 s keeps
+    /// proxies from closing the connection. Each batch sent is audited.
+    func stream(req: Request) async throws -> Response {
+        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let start = Int(req.headers.first(name: "Last-Event-ID") ?? req.query[String.self, at: "after"] ?? "0") ?? 0
+        let who = AuditLog.Who.of(req)
+        let db = req.db
+        let requestID = req.id
+        let hash = RecordsAPI.requestHash(req)
+        let fields = store.recordLayout.columns.map(\.name)
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        response.body = .init(asyncStream: { writer in
+            var cursor = start
+            var idle = 0
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
+                while !Task.isCancelled {
+                    let items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: db as! any SQLDatabase)
+                    if items.isEmpty {
+                        idle += 1
+                        if idle % 30 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
+                        try await Task.sleep(for: .milliseconds(500))
+                        continue
+                    }
+                    idle = 0
+                    var text = ""
+                    for item in items { text += "id: \(item.seq)\nevent: change\ndata: \(item.json)\n\n" }
+                    try await writer.write(.buffer(ByteBuffer(string: text)))
+                    cursor = items.last!.seq
+                    try await AuditLog.append(who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: items.count,
+                                              purpose: purpose, requestID: requestID, requestHash: hash, on: db)
+                }
+            } catch {
+                // The client went away (or the server is stopping): nothing to report to anyone.
+            }
+            try? await writer.write(.end)
+        })
+        return response
+    }
+
+    // MARK: Streams
+
+    func latest(req: Request) async throws -> Response {
+        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let limit = min(max(req.query[Int.self, at: "limit"] ?? 1000, 1), RecordQuery.maxPage)
+        let rows = try await StreamStores.latest(store, limit: limit, on: req.db as! any SQLDatabase)
+        let hash = RecordsAPI.requestHash(req)
+        try await RecordsAPI.audit(req, store, "latest", fields: store.recordLayout.columns.map(\.name), count: rows.count, purpose: purpose, hash: hash)
+        return RecordsAPI.response("{\"items\":[" + rows.joined(separator: ",") + "],\"total\":\(rows.count),\"next\":null,\"fields\":"
+                                   + JSONText.encode(store.recordLayout.columns.map(\.name)) + "}",
+                                   type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    struct StoreSettings: Content { var retentionHours: Int? }
+
+    /// `PATCH …/store {"retentionHours": 168}`: the retention window of a stream (null: keep all).
+    func updateStore(req: Request) async throws -> StoreSettings {
+        let (store, _) = try await RecordsAPI.access(req, .writeRecords)
+        let body = try req.content.decode(StoreSettings.self)
+        if let h = body.retentionHours, h < 1 || h > 24 * 3650 {
+            throw AppError.field(.unprocessableEntity, "invalid", "retentionHours", zh: "保留时长为 1 小时到 10 年", en: "retentionHours is 1 to 87600")
+        }
+        if body.retentionHours != nil && StreamStores.timeColumn(store.recordLayout) == nil {
+            throw AppError.field(.unprocessableEntity, "not_a_stream", "retentionHours", zh: "主键中没有时间项，无法按时间保留",
+                                 en: "The key has no date-time item to measure retention by")
+        }
+        store.retentionHours = body.retentionHours
+        try await store.save(on: req.db)
+        return StoreSettings(retentionHours: store.retentionHours)
+    }
+
+    // MARK: Webhooks
+
+    struct NewSubscription: Content {
+        var url: String
+        /// Start after this sequence number (default: from now on, the current last seq).
+        var after: Int?
+        var purpose: String?
+    }
+
+    func create(req: Request) async throws -> Response {
+        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let user = try req.requireUser()
+        let body = try req.content.decode(NewSubscription.self)
+        guard let url = URL(string: body.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw AppError.field(.unprocessableEntity, "invalid_url", "url", zh: "回调地址须为 http(s) 网址", en: "url must be an http(s) URL")
+        }
+        var rng = SystemRandomNumberGenerator()
+        let secret = "whsec_" + (0..<4).map { _ in String(rng.next(), radix: 36) }.joined()
+        let sub = SubscriptionRow()
+        sub.resourceCode = store.resourceCode; sub.ownerID = try user.requireID(); sub.ownerName = user.username
+        sub.departmentCode = user.departmentCode; sub.url = body.url; sub.secret = secret
+        sub.purpose = body.purpose ?? purpose
+        sub.cursor = max(0, body.after ?? store.lastSeq); sub.status = "active"; sub.failures = 0; sub.nextAttemptAt = Date()
+        try await sub.create(on: req.db)
+        try await RecordsAPI.audit(req, store, "subscribe", fields: [], count: 0, purpose: sub.purpose, hash: RecordsAPI.requestHash(req))
+        return try await SubscriptionInfo(sub, secret: secret).encodeResponse(status: .created, for: req)
+    }
+
+    func list(req: Request) async throws -> ListPage<SubscriptionInfo> {
+        let (store, _) = try await RecordsAPI.access(req, .readRecords)
+        var q = SubscriptionRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
+        if req.user?.role != .platformAdmin, let user = req.user { q = q.filter(\.$ownerID == (try user.requireID())) }
+        return ListPage(items: try await q.sort(\.$createdAt).all().map { SubscriptionInfo($0) })
+    }
+
+    func owned(_ req: Request) async throws -> SubscriptionRow {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: UUID.self), let sub = try await SubscriptionRow.find(id, on: req.db),
+              sub.ownerID == user.id || user.role == .platformAdmin else { throw AppError.notFound("Subscription") }
+        return sub
+    }
+
+    func show(req: Request) async throws -> SubscriptionInfo { SubscriptionInfo(try await owned(req)) }
+
+    func resume(req: Request) async throws -> SubscriptionInfo {
+        let sub = try await owned(req)
+        sub.status = "active"; sub.failures = 0; sub.nextAttemptAt = Date(); sub.leaseUntil = nil
+        try await sub.save(on: req.db)
+        return SubscriptionInfo(sub)
+    }
+
+    func remove(req: Request) async throws -> HTTPStatus {
+        try await owned(req).delete(on: req.db)
+        return .noContent
+    }
+
+    // MARK: Statistics
+
+    struct StatLine: Content { var day: String; var resource: String; var provider: String; var consumer: String; var recordsIn: Int; var recordsOut: Int; var requests: Int }
+
+    /// `GET /stats/exchange?from=YYYY-MM-DD&to=&resource=&department=`: records in and out per
+    /// resource, consumer department and day (the heat analysis reads these).
+    func stats(req: Request) async throws -> ListPage<StatLine> {
+        try req.authorize(.readAudit)
+        let sql = req.db as! any SQLDatabase
+        var conditions: [SQLQueryString] = ["1 = 1"]
+        if let v = req.query[String.self, at: "from"] { conditions.append("day >= \(bind: v)") }
+        if let v = req.query[String.self, at: "to"] { conditions.append("day <= \(bind: v)") }
+        if let v = req.query[String.self, at: "resource"] { conditions.append("resource_code = \(bind: v)") }
+        if let v = req.query[String.self, at: "department"] { conditions.append("(provider_code = \(bind: v) OR consumer_code = \(bind: v))") }
+        let rows = try await sql.raw("""
+            SELECT * FROM exchange_stats WHERE \(conditions.joined(separator: " AND ")) ORDER BY day DESC, resource_code, consumer_code LIMIT 5000
+            """).all()
+        return ListPage(items: try rows.map { r in
+            StatLine(day: try r.decode(column: "day", as: String.self), resource: try r.decode(column: "resource_code", as: String.self),
+                     provider: try r.decode(column: "provider_code", as: String.self), consumer: try r.decode(column: "consumer_code", as: String.self),
+                     recordsIn: try r.decode(column: "records_in", as: Int.self), recordsOut: try r.decode(column: "records_out", as: Int.self),
+                     requests: try r.decode(column: "requests", as: Int.self))
+        })
+    }
+}

@@ -1,0 +1,60 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `GET /audit`: the audit log for the data authority — filter by department, resource,
+/// actor, operation and time; the chain's verification at the top.
+enum AuditPage {
+    static func show(req: Request) async throws -> Response {
+        try req.authorize(.readAudit)
+        let s = req.strings
+        let q = FormData(query: req)
+        let sql = req.db as! any SQLDatabase
+        var conditions: [SQLQueryString] = ["1 = 1"]
+        if let d = q["department"], !d.isEmpty { conditions.append("department_code = \(bind: d)") }
+        if let r = q["resource"], !r.isEmpty { conditions.append("resource_code = \(bind: r)") }
+        if let a = q["actor"], !a.isEmpty { conditions.append("actor_name = \(bind: a)") }
+        if let o = q["operation"], !o.isEmpty { conditions.append("operation LIKE \(bind: o + "%")") }
+        if let from = q["from"], !from.isEmpty { conditions.append("at >= \(bind: from)") }
+        if let to = q["to"], !to.isEmpty { conditions.append("at < \(bind: to + "T99")") }
+        let filter = conditions.joined(separator: " AND ")
+        let offset = max(q.int("offset") ?? 0, 0)
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let entries = try await sql.raw("SELECT * FROM audit_log WHERE \(filter) ORDER BY seq DESC LIMIT 100 OFFSET \(literal: offset)")
+            .all().map(AuditLog.decode)
+        let verified = try await AuditLog.verify(on: req.db)
+        let names = try await Directory.departmentNames(on: req.db, language: s.lang)
+        let chain: Body = verified.broken.map { b in
+            .banner("error", .p(.esc(s.t("审计链断裂于第 \(b.seq) 条：\(b.reason)", "The audit chain is broken at entry \(b.seq): \(b.reason)"))), testid: "audit-chain")
+        } ?? .banner("ok", .p(.esc(s.t("审计链完整：已核验 \(verified.checked) 条。", "Audit chain intact: \(verified.checked) entries verified."))), testid: "audit-chain")
+        let rows: [[Body]] = entries.map { e in [
+            .esc("\(e.seq)"), .esc(e.at.replacingOccurrences(of: "T", with: " ").prefix(19).description), .esc("\(e.actorName) (\(e.actorKind))"),
+            .esc(e.departmentCode.flatMap { names[$0] } ?? e.departmentCode ?? ""),
+            e.resourceCode.map { Body.link("/catalog/resources/\(Escape.url($0))", $0) } ?? .empty,
+            .esc(e.operation), .esc("\(e.recordCount)"), .esc(e.purpose ?? ""),
+            .el("code", .attr("title", e.requestHash ?? ""), .esc(String((e.requestHash ?? "").prefix(12)))),
+        ] }
+        let content: [Body] = [
+            Layout.heading(s.t("审计日志", "Audit log")),
+            chain,
+            .getForm("/audit", [
+                .cls("filter-bar"),
+                .input([.v("type", "text"), .v("name", "department"), .v("placeholder", s.t("部门代码", "Department code")), .v("value", q["department"] ?? "")]),
+                .input([.v("type", "text"), .v("name", "resource"), .v("placeholder", s.t("资源代码", "Resource code")), .v("value", q["resource"] ?? "")]),
+                .input([.v("type", "text"), .v("name", "actor"), .v("placeholder", s.t("操作人", "Actor")), .v("value", q["actor"] ?? "")]),
+                .input([.v("type", "text"), .v("name", "operation"), .v("placeholder", s.t("操作", "Operation")), .v("value", q["operation"] ?? "")]),
+                .input([.v("type", "date"), .v("name", "from"), .v("value", q["from"] ?? "")]),
+                .input([.v("type", "date"), .v("name", "to"), .v("value", q["to"] ?? "")]),
+                .submit(s.t("筛选", "Filter"), .cls("primary")),
+            ]),
+            .section(.cls("card"),
+                .p(.cls("hint"), .esc(s.t("共 \(total) 条，显示最新 100 条。", "\(total) entries; the newest 100 shown."))),
+                .dataTable(["#", s.t("时间", "Time"), s.t("操作人", "Actor"), s.t("部门", "Department"), s.t("资源", "Resource"),
+                            s.t("操作", "Operation"), s.t("记录数", "Records"), s.t("用途", "Purpose"), s.t("请求哈希", "Request hash")],
+                           rows, testid: "audit-entries", cls: "data compact")),
+        ]
+        return Layout.render(req, title: s.t("审计日志", "Audit log"), path: "/audit", content)
+    }
+}

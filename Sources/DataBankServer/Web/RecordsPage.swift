@@ -1,0 +1,228 @@
+import Fluent
+import MultipartKit
+import Plot
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `GET /catalog/resources/:code/records`: a resource's record store for its provider — the
+/// first records, a file upload with its summary, recent loads and refused rows.
+/// `POST` the same path (multipart) uploads a file through the same pipeline as the API.
+enum RecordsPage {
+    static func show(req: Request) async throws -> Response {
+        try await render(req, summary: nil, failure: nil)
+    }
+
+    static func render(_ req: Request, summary: LoadSummary?, failure: AppError?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let code = try req.parameters.require("code")
+        let s = req.strings
+        let resource = try await CatalogService(req: req).visible(code: code)
+        let store = try await RecordStores.find(code, on: req.db)
+        try req.authorize(.readRecords, department: store.departmentCode)
+        let purpose = req.query[String.self, at: "purpose"]?.trimmingCharacters(in: .whitespaces)
+        let own = req.user?.departmentCode == store.departmentCode
+        let canWrite = req.can(.writeRecords, department: store.departmentCode)
+        var banners: [Body] = []
+        if let summary { banners.append(summaryBanner(summary, s)) }
+        if let failure {
+            banners.append(.banner("error", .p(.esc(failure.message)),
+                                   .ul(.group(failure.details.map { .li(.esc("\($0.field)：\(s.isEnglish ? $0.messageEn : $0.message)")) })),
+                                   testid: "load-error"))
+        }
+
+        var sample: Body = .empty
+        if own || !(purpose ?? "").isEmpty {
+            let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil)
+            let page = try await q.csvPage(after: nil, limit: 20, on: req.db as! any SQLDatabase)
+            try await AuditLog.append(.of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
+                                      purpose: own ? nil : purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+            sample = page.rows.isEmpty ? .p(.cls("muted"), .testid("no-records"), .esc(s.t("暂无数据。", "No records yet.")))
+                : .dataTable(q.fields.map { "\($0.itemName) \($0.name)" }, page.rows.map { $0.map { .esc($0 ?? "") } }, testid: "records", cls: "data compact")
+        } else {
+            sample = .getForm("/catalog/resources/\(Escape.url(code))/records", [
+                .cls("filter-bar"),
+                .el("label", .attr("for", "f-purpose"), .esc(s.t("查看数据须说明用途", "State a purpose to view the records"))),
+                .input([.v("type", "text"), .v("name", "purpose"), .v("id", "f-purpose"), .v("required", "required")]),
+                .submit(s.t("查看", "View"), .cls("primary")),
+            ])
+        }
+
+        let loads = try await LoadRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$startedAt, .descending).range(0..<10).all()
+        let loadRows: [[Body]] = loads.map { l in [
+            .esc(s.dateTime(l.startedAt)), .esc(l.mode), .esc(l.format), .esc(l.encoding ?? ""), .esc(l.actorName),
+            .badge(l.status, l.status == "committed" ? "state-published" : l.status == "failed" ? "state-retired" : "state-submitted"),
+            .esc("\(l.inserted)"), .esc("\(l.updated)"), .esc("\(l.rejected)"),
+        ] }
+        var quarantine: Body = .empty
+        if canWrite, let latest = loads.first(where: { $0.rejected > 0 }) {
+            let rows = try await QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$loadID == latest.requireID())
+                .sort(\.$rowNumber).range(0..<50).all()
+            quarantine = .section(.cls("card"), .testid("quarantine"),
+                .h2(.esc(s.t("被拒绝的行（最近一次载入，\(latest.rejected) 行）", "Refused rows (latest load, \(latest.rejected))"))),
+                .dataTable([s.t("行", "Row"), s.t("列", "Column"), s.t("原值", "Value"), s.t("原因", "Reason")], rows.map { r in [
+                    .esc("\(r.rowNumber)"), .esc(r.columnName ?? "—"), .el("code", .esc(String((r.rawValue ?? "").prefix(80)))),
+                    .esc(s.isEnglish ? r.messageEn : r.message),
+                ] }, cls: "data compact"))
+        }
+        let upload: Body = canWrite ? .section(.cls("card"), .testid("upload"),
+            .h2(.esc(s.t("上传数据文件", "Upload a data file"))),
+            .p(.cls("hint"), .esc(s.t("CSV、TSV、JSON、NDJSON 或 XLSX；UTF-8 或 GB18030 自动识别。表头按字段名或信息项名称匹配。",
+                                      "CSV, TSV, JSON, NDJSON or XLSX; UTF-8 or GB18030 detected. Headers match column or item names."))),
+            .uploadForm("/catalog/resources/\(Escape.url(code))/records", csrf: req.csrfToken, [
+                  .cls("filter-bar"),
+                  .el("label", .attr("for", "f-mode"), .esc(s.t("方式", "Mode"))),
+                  .select("mode", [("upsert", s.t("更新或新增", "Upsert")), ("append", s.t("仅新增", "Append")), ("replace", s.t("整体替换", "Replace all"))],
+                          selected: "upsert", .attr("id", "f-mode")),
+                  .el("label", .attr("for", "f-encoding"), .esc(s.t("编码", "Encoding"))),
+                  .select("encoding", [("auto", s.t("自动", "Auto")), ("utf-8", "UTF-8"), ("gb18030", "GB18030")], selected: "auto", .attr("id", "f-encoding")),
+                  .input([.v("type", "file"), .v("name", "file"), .v("required", "required"), .v("data-testid", "upload-file")]),
+                  .submit(s.t("上传", "Upload"), .cls("primary"), .testid("upload-submit"))])) : .empty
+
+        let content: [Body] = [
+            .div(.cls("page-head"),
+                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
+                   .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .h1(.testid("page-title"), .esc(s.t("数据：\(resource.name)", "Records: \(resource.nameEn ?? resource.name)"))),
+                .p(.cls("badges"), .span(.cls("code"), .esc(code)),
+                   .esc(s.t(" \(store.rowCount) 条记录 · 变更序号 \(store.lastSeq)", " \(store.rowCount) records · change seq \(store.lastSeq)")),
+                   .text(" · "), .link("/api/v1/resources/\(Escape.url(code))/records", "API"))),
+            upload,
+            .section(.cls("card"), .h2(.esc(s.t("前 20 条记录", "First 20 records"))), sample),
+            quarantine,
+            .section(.cls("card"), .testid("loads"), .h2(.esc(s.t("最近载入", "Recent loads"))),
+                loadRows.isEmpty ? .p(.cls("muted"), .esc(s.t("尚无载入。", "No loads yet."))) :
+                    .dataTable([s.t("时间", "When"), s.t("方式", "Mode"), s.t("格式", "Format"), s.t("编码", "Encoding"), s.t("操作人", "By"),
+                                s.t("结果", "Status"), s.t("新增", "Inserted"), s.t("更新", "Updated"), s.t("拒绝", "Refused")], loadRows, cls: "data compact")),
+        ]
+        return Layout.render(req, title: s.t("数据", "Records") + " " + code, status: status,
+                             path: "/catalog/resources/\(Escape.url(code))/records", banners: banners, content)
+    }
+
+    static func summaryBanner(_ m: LoadSummary, _ s: Strings) -> Body {
+        .banner(m.rejected > 0 ? "info" : "ok",
+                .p(.esc(s.t("载入完成：新增 \(m.inserted)，更新 \(m.updated)，拒绝 \(m.rejected)（共 \(m.rows) 行，\(String(format: "%.2f", m.seconds)) 秒，\(m.encoding ?? "")）。",
+                            "Loaded: \(m.inserted) inserted, \(m.updated) updated, \(m.rejected) refused (\(m.rows) rows in \(String(format: "%.2f", m.seconds)) s, \(m.encoding ?? "")).")))
+                , testid: "load-summary")
+    }
+
+    // MARK: Upload
+
+    /// Streams the multipart body: form fields first, then the file part straight into the ingest.
+    static func upload(req: Request) async throws -> Response {
+        let code = try req.parameters.require("code")
+        let store = try await RecordStores.find(code, on: req.db)
+        try req.authorize(.writeRecords, department: store.departmentCode)
+        guard let boundary = req.headers.contentType?.parameters["boundary"] else {
+            throw AppError(.badRequest, "bad_request", "Upload the file with the page's form (multipart/form-data)")
+        }
+        let digest = RequestDigest(req)
+        do {
+            let upload = MultipartUpload(body: req.body, boundary: boundary, digest: digest)
+            let (fields, fileName) = try await upload.readUntilFile()
+            guard let fileName, !fileName.isEmpty else {
+                throw AppError.field(.badRequest, "file_required", "file", zh: "请选择要上传的文件", en: "Choose a file to upload")
+            }
+            let mode = LoadMode(rawValue: fields["mode"] ?? "upsert") ?? .upsert
+            let encoding = TextEncoding(rawValue: (fields["encoding"] ?? "auto").lowercased())
+            let ext = fileName.split(separator: ".").last.map { $0.lowercased() } ?? "csv"
+            let formatName = ext == "txt" ? "tsv" : ext == "jsonl" ? "ndjson" : ext
+            let who = AuditLog.Who.of(req)
+            let summary: LoadSummary
+            if formatName == "xlsx" {
+                // A workbook is a ZIP: its directory is at the end, so it is spooled to a file first.
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID()).xlsx").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                FileManager.default.createFile(atPath: path, contents: nil)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
+                try handle.close()
+                summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db)
+            } else {
+                guard let format = IngestFormat(rawValue: formatName) else {
+                    throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",
+                                         en: "Unsupported file type .\(formatName); use CSV, TSV, JSON, NDJSON or XLSX")
+                }
+                summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: fileName, who: who, on: req.db) { ingest in
+                    while let chunk = try await upload.nextFileChunk() { try await ingest.feed(chunk) }
+                }
+            }
+            try await AuditLog.append(who, resource: code, operation: "load.\(summary.mode)", fields: store.recordLayout.columns.map(\.name),
+                                      count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db)
+            return try await render(req, summary: summary, failure: nil)
+        } catch {
+            let e = AppError.from(error)
+            guard (400..<500).contains(e.status.code), e.status != .unauthorized, e.status != .forbidden else { throw error }
+            return try await render(req, summary: nil, failure: e, status: e.status)
+        }
+    }
+}
+
+/// A multipart/form-data body read as it arrives: the small fields before the file are kept,
+/// then the file part is handed out chunk by chunk, so an upload never sits in memory.
+final class MultipartUpload: @unchecked Sendable {  // driven by the one task reading the body
+    private var iterator: Request.Body.AsyncIterator
+    private let parser: MultipartParser
+    private let digest: RequestDigest
+    private var fields: [String: String] = [:]
+    private var partName: String?
+    private var partFile: String?
+    private var value: [UInt8] = []
+    private var fileBytes: [UInt8] = []
+    private var fileStarted = false
+    private var fileEnded = false
+    private var bodyEnded = false
+
+    init(body: Request.Body, boundary: String, digest: RequestDigest) {
+        iterator = body.makeAsyncIterator()
+        parser = MultipartParser(boundary: boundary)
+        self.digest = digest
+        parser.onHeader = { [unowned self] name, header in
+            guard name.lowercased() == "content-disposition" else { return }
+            partName = Self.parameter("name", in: header)
+            partFile = Self.parameter("filename", in: header)
+            if partFile != nil { fileStarted = true }
+        }
+        parser.onBody = { [unowned self] buffer in
+            var b = buffer
+            let bytes = b.readBytes(length: b.readableBytes) ?? []
+            if partFile != nil && !fileEnded { fileBytes += bytes } else { value += bytes }
+        }
+        parser.onPartComplete = { [unowned self] in
+            if partFile != nil { fileEnded = true } else if let name = partName { fields[name] = String(decoding: value, as: UTF8.self) }
+            value = []
+            partFile = nil
+        }
+    }
+
+    private func readMore() async throws -> Bool {
+        guard !bodyEnded, var buffer = try await iterator.next() else { bodyEnded = true; return false }
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        digest.update(bytes)
+        try parser.execute(bytes)
+        return true
+    }
+
+    /// Reads the fields up to the start of the file part; its file name, if there is one.
+    func readUntilFile() async throws -> ([String: String], String?) {
+        while !fileStarted, try await readMore() {}
+        return (fields, fileStarted ? partFile : nil)
+    }
+
+    /// The next bytes of the file, or nil after its last.
+    func nextFileChunk() async throws -> [UInt8]? {
+        while fileBytes.isEmpty && !fileEnded {
+            guard try await readMore() else { break }
+        }
+        guard !fileBytes.isEmpty else { return nil }
+        defer { fileBytes = [] }
+        return fileBytes
+    }
+
+    static func parameter(_ key: String, in header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if kv.count == 2, kv[0] == key { return String(kv[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,158 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Deliveries a test webhook receiver got: body and signature header.
+actor HookInbox {
+    var deliveries: [(body: String, signature: String?)] = []
+    var failNext = 0
+    func add(_ body: String, _ signature: String?) { deliveries.append((body, signature)) }
+    func shouldFail() -> Bool { if failNext > 0 { failNext -= 1; return true }; return false }
+    func setFail(_ n: Int) { failNext = n }
+}
+
+/// Runs `body` with the app served on a real port and a `/test-hook` route recording deliveries.
+func withServedDataBank(_ body: (Application, Int, HookInbox) async throws -> Void) async throws {
+    try await withDataBank { app in
+        let inbox = HookInbox()
+        app.post("test-hook") { req async throws -> HTTPStatus in
+            if await inbox.shouldFail() { return .serviceUnavailable }
+            await inbox.add(req.body.string ?? "", req.headers.first(name: "X-DataBank-Signature"))
+            return .ok
+        }
+        let port = Int.random(in: 20_000..<40_000)
+        app.http.server.configuration.port = port
+        app.http.server.configuration.hostname = "127.0.0.1"
+        try await app.server.start(address: .hostname("127.0.0.1", port: port))
+        do { try await body(app, port, inbox) } catch { await app.server.shutdown(); throw error }
+        await app.server.shutdown()
+    }
+}
+
+@Suite("Subscriptions, live feed, streams, statistics")
+struct FeedTests {
+    /// A webhook receives the changes after its cursor, signed with HMAC-SHA256 of the body; the cursor moves on 2xx.
+    @Test func webhookDeliversSignedChanges() async throws {
+        try await withServedDataBank { app, port, inbox in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            let created = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+                                             json: ["url": "http://127.0.0.1:\(port)/test-hook"])
+            #expect(created.status == .created)
+            let info = try created.decode(SubscriptionInfo.self)
+            let secret = try #require(info.secret)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: token)
+            try await WebhookDelivery.runOnce(app: app)
+            let got = await inbox.deliveries
+            #expect(got.count == 1)
+            let delivery = try #require(got.first)
+            #expect(delivery.signature == WebhookDelivery.signature(Array(delivery.body.utf8), secret: secret))
+            let page = try JSONDecoder().decode(ChangePage.self, from: Data(delivery.body.utf8))
+            #expect(page.items.map(\.op) == ["insert", "insert", "insert"])
+            let after = try await app.send(.GET, "/api/v1/subscriptions/\(info.id!)", token: token).decode(SubscriptionInfo.self)
+            #expect(after.cursor == page.next)
+            #expect(after.secret == nil)
+        }
+    }
+
+    /// A failing endpoint is retried with growing delays, then paused and shown so; resuming re-delivers (at least once).
+    @Test func failingWebhookBacksOffThenPauses() async throws {
+        try await withServedDataBank { app, port, inbox in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            let info = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+                                          json: ["url": "http://127.0.0.1:\(port)/test-hook"]).decode(SubscriptionInfo.self)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: token)
+            await inbox.setFail(100)
+            var clock = Date()
+            var delays: [TimeInterval] = []
+            for _ in 0..<WebhookDelivery.maxFailures {
+                try await WebhookDelivery.runOnce(app: app, now: clock)
+                let sub = try #require(try await SubscriptionRow.find(info.id, on: app.db))
+                delays.append(sub.nextAttemptAt.timeIntervalSince(clock))
+                clock = sub.nextAttemptAt.addingTimeInterval(0.001)
+            }
+            #expect(zip(delays, delays.dropFirst()).allSatisfy { $0 < $1 })
+            let paused = try await app.send(.GET, "/api/v1/subscriptions/\(info.id!)", token: token).decode(SubscriptionInfo.self)
+            #expect(paused.status == "paused")
+            #expect(paused.failures == WebhookDelivery.maxFailures)
+            #expect(paused.cursor == 0)
+            await inbox.setFail(0)
+            let resumed = try await app.send(.POST, "/api/v1/subscriptions/\(info.id!)/resume", token: token).decode(SubscriptionInfo.self)
+            #expect(resumed.status == "active")
+            try await WebhookDelivery.runOnce(app: app)
+            #expect(await inbox.deliveries.count == 1)
+        }
+    }
+
+    /// The live feed sends every change as a Server-Sent Event with its sequence number as id.
+    @Test func serverSentEvents() async throws {
+        try await withServedDataBank { app, port, _ in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: token)
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sN", "--max-time", "2", "-H", "Authorization: Bearer \(token)",
+                              "http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1"]
+            let pipe = Pipe()
+            curl.standardOutput = pipe
+            try curl.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            curl.waitUntilExit()
+            let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { $0.dropFirst(4) }
+            #expect(ids == ["2", "3", "4"])
+            #expect(text.contains("event: change"))
+        }
+    }
+
+    /// A stream's latest view gives each entity's newest report; retention drops old reports with one `expire` change.
+    @Test func streamLatestAndRetention() async throws {
+        try await withDataBank { app in
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "公交车辆实时位置").first())
+            guard let store = try? await RecordStores.find(resource.code, on: app.db) else { return }  // not published in this city
+            let layout = store.recordLayout
+            let time = try #require(StreamStores.timeColumn(layout))
+            let entity = try #require(StreamStores.entityColumns(layout).first)
+            let sample = SampleRecords(layout: layout)
+            func row(_ vehicle: String, _ at: String) -> String {
+                layout.columns.map { c in c.name == entity.name ? vehicle : c.name == time.name ? at : sample.value(c, row: 1) }.joined(separator: ",")
+            }
+            let csv = sample.header + "\n" + [row("V1", "2020-01-01 08:00:00"), row("V1", "2030-01-01 08:05:00"),
+                                              row("V2", "2020-01-01 07:00:00")].joined(separator: "\n") + "\n"
+            let token = try await app.token("admin")
+            let loaded = try await app.sendRaw(.POST, "/api/v1/resources/\(resource.code)/records", token: token, contentType: "text/csv",
+                                               body: Array(csv.utf8)).decode(LoadAnswer.self)
+            #expect(loaded.inserted == 3)
+            let latest = try await app.send(.GET, "/api/v1/resources/\(resource.code)/latest?purpose=test", token: token)
+            let items = try latest.decode(RecordPage.self).items
+            #expect(items.map { $0[time.name]?.text ?? "" } == ["2030-01-01T08:05:00", "2020-01-01T07:00:00"])
+            let set = try await app.send(.PATCH, "/api/v1/resources/\(resource.code)/store", token: token, json: ["retentionHours": 24])
+            #expect(set.status == .ok)
+            try await StreamRetention.prune(on: app.db)
+            #expect(try await app.allRecords(StoreFixture(code: resource.code, layout: layout, steward: "admin"), token: token, purpose: "test").count == 1)
+            let feed = try await app.send(.GET, "/api/v1/resources/\(resource.code)/changes?purpose=test", token: token).decode(ChangePage.self)
+            #expect(feed.items.last?.op == "expire")
+        }
+    }
+
+    /// Exchange statistics count records in and out per resource, consumer department and day.
+    @Test func exchangeStatistics() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<5), token: token)
+            _ = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=3", token: token)
+            let stats = try await app.send(.GET, "/api/v1/stats/exchange?resource=\(f.code)", token: try await app.token("admin"))
+                .decode(ListPage<FeedAPI.StatLine>.self)
+            #expect(stats.items.count == 1)
+            #expect(stats.items.first.map { [$0.recordsIn, $0.recordsOut, $0.requests] } == [5, 3, 2])
+            #expect(try await app.send(.GET, "/api/v1/stats/exchange", token: token).status == .forbidden)
+        }
+    }
+}
