@@ -245,6 +245,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
 
     private func add(row: Int, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
         let encoder = encoder ?? self.encoder!
+        // Batches hold exactly `batchRows` rows (the last one fewer), so a load commits in known steps.
+        if batches[batches.count - 1].count >= Self.batchRows { batches.append(RecordBatch()) }
         let last = batches.count - 1
         let start = batches[last].bytes.count
         switch encoder.encode(row: row, byteOffset: offset, fieldCount: fieldCount, into: &batches[last].bytes, field: field) {
@@ -294,7 +296,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     private var inFlight: Task<BatchOutcome, any Error>?
 
     private func flushFullBatches() async throws {
-        if batches[0].count + batches[0].rejected.count >= Self.batchRows { try await flush(all: false) }
+        while batches.count > 1 || batches[0].count >= Self.batchRows { try await flush(all: false) }
     }
 
     private func flush(all: Bool) async throws {
