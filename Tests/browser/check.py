@@ -156,6 +156,22 @@ def submit(page):
     expect(page.get_by_test_id("transitions")).to_contain_text("提交审核")
 
 
+@check("the steward uploads a CSV on the records page and sees the summary and the records")
+def upload_records(page):
+    code = os.environ.get("SAMPLE_CODE")
+    assert code, "SAMPLE_CODE not set by Tests/browser/run"
+    page.goto(f"{BASE}/catalog/resources/{code}")
+    page.get_by_test_id("records-link").click()
+    page.wait_for_url(f"**/catalog/resources/{code}/records")
+    expect(page.get_by_test_id("no-records")).to_be_visible()
+    page.get_by_test_id("upload-file").set_input_files(os.environ["SAMPLE_CSV"])
+    page.get_by_test_id("upload-submit").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("load-summary")).to_contain_text("新增 25")
+    assert page.get_by_test_id("records").locator("tbody tr").count() == 20, "the first 20 records are listed"
+    expect(page.get_by_test_id("loads")).to_contain_text("committed")
+
+
 @check("the reviewer finds it in /reviews and approves it into public notice")
 def approve(page):
     page.get_by_test_id("logout").click()

@@ -49,15 +49,22 @@ struct BusBench {
         console.print(String(format: "input: %@ (%d rows, %.0f MB)", file, rows, Double(size) / 1_048_576))
 
         // Ingest: `databank load` as a child process on the same database.
-        guard case .sqliteFile(let dbPath) = app.settings.database else { throw CLIError("bench bus runs on a SQLite file database") }
-        let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", "sqlite://\(dbPath)"])
+        let dbURL: String
+        var dbPath: String?
+        switch app.settings.database {
+        case .sqliteFile(let path): dbURL = "sqlite://\(path)"; dbPath = path
+        case .postgres(let url): dbURL = url
+        case .sqliteMemory: throw CLIError("bench bus needs a database file or PostgreSQL (--database-url)")
+        }
+        let dialect = dbPath == nil ? "PostgreSQL" : "SQLite"
+        let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", dbURL])
         let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
         let seconds = load.output.firstMatch(of: /in ([\d.]+) s/).flatMap { Double($0.1) } ?? load.seconds
-        row("ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), SQLite", String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
+        row("ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), \(dialect)", String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
         row("ingest peak RSS (databank load)", load.peakRSS.map { String(format: "%.0f MB", $0) } ?? "n/a", "< 200 MB")
-        if let peer = try? Self.runChild(["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"], executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path) {
+        if dbPath != nil, let peer = try? Self.runChild(["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"], executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path) {
             row("peer: sqlite-utils insert (same file)", String(format: "%.0f rows/s (%.2f s)", Double(rows) / peer.seconds, peer.seconds), "-")
-        } else {
+        } else if dbPath != nil {
             row("peer: sqlite-utils insert", "not installed (pip install sqlite-utils)", "-")
         }
 
@@ -65,15 +72,15 @@ struct BusBench {
         if readRows > rows {
             let more = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-\(rows)-\(readRows).csv").path
             if !FileManager.default.fileExists(atPath: more) { try Self.writeCSV(rows: readRows, from: rows, to: more) }
-            let grow = try Self.runChild(["load", Self.resourceCode, more, "--mode", "append", "--database-url", "sqlite://\(dbPath)"])
+            let grow = try Self.runChild(["load", Self.resourceCode, more, "--mode", "append", "--database-url", dbURL])
             console.print(String(format: "grew the store to %d rows in %.0f s", readRows, grow.seconds))
         }
         let readCount = max(rows, readRows)
 
         // Reads over HTTP, against a server on the same database.
-        let server = try Self.startServer(dbPath)
+        let server = try Self.startServer(dbURL)
         defer { server.terminate(); server.waitUntilExit() }
-        let token = try await Self.token(for: "scj_steward", dbPath: dbPath)
+        let token = try await Self.token(for: "scj_steward", dbURL: dbURL)
         let client = app.client
         let base = "http://127.0.0.1:18480/api/v1/resources/\(Self.resourceCode)"
         try await Self.waitForServer(client)
@@ -107,8 +114,9 @@ struct BusBench {
         server.terminate(); server.waitUntilExit()
 
         // Peer: datasette's JSON API reading the same table from the same file.
-        if let datasette = try? Self.startDatasette(dbPath) {
-            defer { datasette.terminate(); datasette.waitUntilExit() }
+        if let dbPath, let datasette = try? Self.startDatasette(dbPath) {
+            // SIGKILL: uvicorn's graceful shutdown would wait for the client's keep-alive connections.
+            defer { kill(datasette.processIdentifier, SIGKILL); datasette.waitUntilExit() }
             var peer = Samples()
             var ready = false
             for _ in 0..<100 where !ready {
@@ -121,7 +129,7 @@ struct BusBench {
                 peer.add(try await Self.timedGet(client, "http://127.0.0.1:18481/\(db)/rec_109001_00001/\(key).json", token: ""))
             }
             row("peer: datasette row JSON, same table, p50 / p99", ready ? "\(ms(peer.p(0.5))) / \(ms(peer.p(0.99)))" : "did not start", "-")
-        } else {
+        } else if dbPath != nil {
             row("peer: datasette", "not installed (pip install datasette)", "-")
         }
     }
@@ -206,10 +214,10 @@ struct BusBench {
         return p
     }
 
-    static func startServer(_ dbPath: String) throws -> Process {
+    static func startServer(_ dbURL: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        p.arguments = ["serve", "--port", "18480", "--database-url", "sqlite://\(dbPath)", "--log", "warning"]
+        p.arguments = ["serve", "--port", "18480", "--database-url", dbURL, "--log", "warning"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -224,8 +232,8 @@ struct BusBench {
         throw CLIError("databank serve did not start")
     }
 
-    static func token(for username: String, dbPath: String) async throws -> String {
-        let out = try runChild(["user", "token", username, "--database-url", "sqlite://\(dbPath)"])
+    static func token(for username: String, dbURL: String) async throws -> String {
+        let out = try runChild(["user", "token", username, "--database-url", dbURL])
         guard let token = out.output.split(whereSeparator: \.isNewline).last.map(String.init), !token.isEmpty else { throw CLIError("no token") }
         return token.trimmingCharacters(in: .whitespaces)
     }

@@ -59,11 +59,9 @@ struct CreateSubscriptions: AsyncMigration {
             .field("requests", .int64, .required)
             .unique(on: "day", "resource_code", "consumer_code")
             .create()
-        try await db.schema("record_stores").field("retention_hours", .int).update()
     }
 
     func revert(on db: any Database) async throws {
-        try await db.schema("record_stores").deleteField("retention_hours").update()
         try await db.schema("exchange_stats").delete()
         try await db.schema("subscriptions").delete()
     }

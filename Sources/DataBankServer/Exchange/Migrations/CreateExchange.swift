@@ -16,6 +16,7 @@ struct CreateExchange: AsyncMigration {
             .field("last_seq", .int64, .required)
             .field("version", .int64, .required)
             .field("last_load_at", .datetime)
+            .field("retention_hours", .int)
             .field("created_at", .datetime)
             .create()
         try await db.schema("loads")
@@ -84,9 +85,11 @@ struct CreateExchange: AsyncMigration {
 
     func revert(on db: any Database) async throws {
         if let sql = db as? any SQLDatabase {
-            for store in try await RecordStoreRow.query(on: db).all() {
-                try await sql.drop(table: store.tables.changes).ifExists().run()
-                try await sql.drop(table: store.tables.records).ifExists().run()
+            // Raw SQL, not the model: the model may have moved on since this migration.
+            for row in try await sql.raw("SELECT table_name FROM record_stores").all() {
+                let tables = RecordTables(base: try row.decode(column: "table_name", as: String.self))
+                try await sql.drop(table: tables.changes).ifExists().run()
+                try await sql.drop(table: tables.records).ifExists().run()
             }
         }
         for table in ["audit_head", "audit_log", "quarantine", "loads", "record_stores"] { try await db.schema(table).delete() }

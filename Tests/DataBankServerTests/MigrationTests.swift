@@ -1,0 +1,27 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// Every migration reverts cleanly from a database with records in its stores (record tables
+    /// included), and migrates again from nothing — as `databank bench` does on every run.
+    @Test func revertAndMigrateAgain() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: try await app.token(f.steward))
+            let sql = app.db as! any SQLDatabase
+            try await app.autoRevert()
+            let leftover = try await sql.raw(sql.dialect.name == "sqlite"
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rec\\_%' ESCAPE '\\' OR name LIKE 'chg\\_%' ESCAPE '\\')"
+                : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND (tablename LIKE 'rec\\_%' OR tablename LIKE 'chg\\_%')").all()
+            #expect(leftover.isEmpty)
+            try await app.autoMigrate()
+            _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
+            #expect(try await RecordStoreRow.query(on: app.db).count() > 0)
+        }
+    }
+}
