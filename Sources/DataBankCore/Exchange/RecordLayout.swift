@@ -45,10 +45,12 @@ public struct RecordLayout: Codable, Hashable, Sendable {
     /// How a table built for `self` becomes one for `new`, or why it cannot.
     public func migration(to new: RecordLayout) -> Result<LayoutMigration, LayoutChangeRefusal> {
         var migration = LayoutMigration()
-        var refusals: [String] = []
+        var refusals: [LayoutChangeRefusal.Reason] = []
+        func refuse(_ column: String?, _ zh: String, _ en: String) { refusals.append(.init(column: column, zh: zh, en: en)) }
         let old = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0) })
         if keyNames != new.keyNames {
-            refusals.append("主键由 (\(keyNames.joined(separator: ", "))) 改为 (\(new.keyNames.joined(separator: ", "))) | the key changes from (\(keyNames.joined(separator: ", "))) to (\(new.keyNames.joined(separator: ", ")))")
+            refuse(nil, "主键由 (\(keyNames.joined(separator: ", "))) 改为 (\(new.keyNames.joined(separator: ", ")))",
+                   "the key changes from (\(keyNames.joined(separator: ", "))) to (\(new.keyNames.joined(separator: ", ")))")
         }
         for column in new.columns {
             guard let before = old[column.name] else {
@@ -56,19 +58,19 @@ public struct RecordLayout: Codable, Hashable, Sendable {
                 continue
             }
             if before.type != column.type {
-                refusals.append("\(column.name): 类型由 \(before.type.rawValue) 改为 \(column.type.rawValue) | type changes from \(before.type.rawValue) to \(column.type.rawValue)")
+                refuse(column.name, "类型由 \(before.type.rawValue) 改为 \(column.type.rawValue)", "type changes from \(before.type.rawValue) to \(column.type.rawValue)")
             } else if let was = before.length, (column.length ?? Int.max) > was {
                 migration.widened.append(column)
             } else if let now = column.length, now < (before.length ?? Int.max) {
-                refusals.append("\(column.name): 长度由 \(before.length.map(String.init) ?? "不限") 缩短为 \(now) | length shrinks to \(now)")
+                refuse(column.name, "长度由 \(before.length.map(String.init) ?? "不限") 缩短为 \(now)", "length shrinks to \(now)")
             }
             if (before.precision ?? 0) != (column.precision ?? 0) {
-                refusals.append("\(column.name): 精度由 \(before.precision ?? 0) 改为 \(column.precision ?? 0) | precision changes from \(before.precision ?? 0) to \(column.precision ?? 0)")
+                refuse(column.name, "精度由 \(before.precision ?? 0) 改为 \(column.precision ?? 0)", "precision changes from \(before.precision ?? 0) to \(column.precision ?? 0)")
             }
             if column.queryField && !before.queryField { migration.newIndexes.append(column) }
         }
         for column in columns where !new.columns.contains(where: { $0.name == column.name }) {
-            refusals.append("\(column.name): 删除信息项会丢失已有数据 | removing an item would lose its data")
+            refuse(column.name, "删除信息项会丢失已有数据", "removing the item would lose its data")
         }
         if !refusals.isEmpty { return .failure(LayoutChangeRefusal(reasons: refusals)) }
         return .success(migration)
@@ -84,7 +86,13 @@ public struct LayoutMigration: Hashable, Sendable {
     public init() {}
 }
 
-/// Why a published change cannot migrate the record store: each reason "zh | en".
+/// Why a published change cannot migrate the record store, column by column.
 public struct LayoutChangeRefusal: Error, Hashable, Sendable {
-    public var reasons: [String]
+    public struct Reason: Hashable, Sendable {
+        /// The column at fault (nil: the key as a whole).
+        public var column: String?
+        public var zh: String
+        public var en: String
+    }
+    public var reasons: [Reason]
 }

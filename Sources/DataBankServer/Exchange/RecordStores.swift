@@ -16,9 +16,12 @@ enum RecordStores {
         if let store = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == resource.code).first() {
             switch store.recordLayout.migration(to: layout) {
             case .failure(let refusal):
-                throw AppError(.conflict, "store_incompatible",
-                               "The published change cannot migrate the record store: " + refusal.reasons.map { $0.components(separatedBy: " | ").last ?? $0 }.joined(separator: "; "),
-                               details: refusal.reasons.map { FieldError(field: "items", code: "store_incompatible", message: $0.components(separatedBy: " | ").first ?? $0, messageEn: $0.components(separatedBy: " | ").last ?? $0) })
+                let english = refusal.reasons.map { ($0.column.map { "\($0): " } ?? "") + $0.en }
+                throw AppError(.conflict, "store_incompatible", "The published change cannot migrate the record store: " + english.joined(separator: "; "),
+                               details: refusal.reasons.map { r in
+                                   FieldError(field: r.column.map { "items.\($0)" } ?? "items", code: "store_incompatible",
+                                              message: (r.column.map { "\($0)：" } ?? "") + r.zh, messageEn: (r.column.map { "\($0): " } ?? "") + r.en)
+                               })
             case .success(let migration):
                 for statement in store.tables.migrationStatements(migration, key: layout.keyNames, dialect) { try await sql.raw(statement).run() }
                 store.layout = JSONText.encode(layout)
