@@ -8,6 +8,21 @@ public struct SampleRecords: Sendable {
     static let words = Array("佛山南海禅城顺德高明三水市场监管人社公积金民政住建交通卫健教育企业登记社保缴费信息")
 
     public func value(_ c: RecordLayout.Column, row i: Int) -> String {
+        // Coordinates fall in Foshan; a stream's entity repeats every 60 rows (60 vehicles reporting).
+        if c.name == "longitude" || c.name == "latitude", [.N, .F, .B, .Y].contains(c.type) {
+            let base = c.name == "longitude" ? 112.85 : 22.85
+            let spread = Double((i &* 7919) % 1000) / (c.name == "longitude" ? 2000 : 2500)
+            let places = min(c.precision ?? 6, 6)
+            let scaled = Int(((base + spread) * pow10(places)).rounded())
+            let unit = Int(pow10(places))
+            return places == 0 ? String(scaled) : "\(scaled / unit)." + String(scaled % unit).padding(places, left: true)
+        }
+        if c.primaryKey && !(c.type == .T || c.type == .D) && layout.keyColumns.count > 1 {
+            return c.type == .I ? String(i % 60) : "V\(i % 60)"
+        }
+        if c.primaryKey && (c.type == .T || c.type == .D) && layout.keyColumns.count > 1 {
+            return CivilDate(daysSinceEpoch: 20_000 + i / 60).iso + (c.type == .T ? " 08:" + String((i / 60) % 60).padding(2, left: true) + ":00" : "")
+        }
         switch c.type {
         case .C, .M, .G:
             if c.primaryKey {

@@ -186,7 +186,11 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
                 } catch is CancellationError {
                     return
                 } catch {
-                    app.logger.warning("exchange worker: \(String(describing: error))")
+                    // Before `demo`/`serve` have migrated a new database the tables are not there yet.
+                    let text = String(describing: error)
+                    if !(text.contains("no such table") || text.contains("does not exist")) {
+                        app.logger.warning("exchange worker: \(text)")
+                    }
                     try? await Task.sleep(for: .seconds(2))
                 }
             }

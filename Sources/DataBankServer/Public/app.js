@@ -52,3 +52,30 @@
     });
   }
 })();
+
+// A live stream map: follow the change feed (Server-Sent Events) and move each entity's dot.
+(function () {
+  "use strict";
+  var map = document.querySelector("svg[data-feed]");
+  if (!map || !window.EventSource) return;
+  var box = map.getAttribute("data-box").split(",").map(Number);
+  var lon = map.getAttribute("data-lon"), lat = map.getAttribute("data-lat"), entity = map.getAttribute("data-entity");
+  var w = map.viewBox.baseVal.width, h = map.viewBox.baseVal.height;
+  var feed = new EventSource(map.getAttribute("data-feed"));
+  feed.addEventListener("change", function (event) {
+    var change = JSON.parse(event.data);
+    if (!change.data) return;
+    var id = String(change.data[entity]), x = Number(change.data[lon]), y = Number(change.data[lat]);
+    if (!isFinite(x) || !isFinite(y)) return;
+    var dot = map.querySelector("circle[data-id='" + CSS.escape(id) + "']");
+    if (!dot) {
+      dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+      dot.setAttribute("r", "4");
+      dot.setAttribute("data-id", id);
+      map.appendChild(dot);
+    }
+    dot.setAttribute("cx", ((x - box[0]) / (box[1] - box[0]) * w).toFixed(1));
+    dot.setAttribute("cy", ((box[3] - y) / (box[3] - box[2]) * h).toFixed(1));
+    dot.classList.add("moved");
+  });
+})();

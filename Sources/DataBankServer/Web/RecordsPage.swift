@@ -85,7 +85,9 @@ enum RecordsPage {
                 .h1(.testid("page-title"), .esc(s.t("数据：\(resource.name)", "Records: \(resource.nameEn ?? resource.name)"))),
                 .p(.cls("badges"), .span(.cls("code"), .esc(code)),
                    .esc(s.t(" \(store.rowCount) 条记录 · 变更序号 \(store.lastSeq)", " \(store.rowCount) records · change seq \(store.lastSeq)")),
-                   .text(" · "), .link("/api/v1/resources/\(Escape.url(code))/records", "API"))),
+                   .text(" · "), .link("/api/v1/resources/\(Escape.url(code))/records", "API"),
+                   StreamStores.timeColumn(store.recordLayout) != nil && store.recordLayout.column(named: "longitude") != nil
+                       ? .group([.text(" · "), .link("/catalog/resources/\(Escape.url(code))/map", s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
             upload,
             .section(.cls("card"), .h2(.esc(s.t("前 20 条记录", "First 20 records"))), sample),
             quarantine,

@@ -15,6 +15,7 @@ enum WebRoutes {
         web.post("catalog", "resources", ":code", "transition", use: ResourcePage.transition)
         web.post("catalog", "resources", ":code", "comments", use: ResourcePage.comment)
         web.get("catalog", "resources", ":code", "records", use: RecordsPage.show)
+        web.get("catalog", "resources", ":code", "map", use: StreamMapPage.show)
         web.on(.POST, "catalog", "resources", ":code", "records", body: .stream, use: RecordsPage.upload)
         web.get("audit", use: AuditPage.show)
 

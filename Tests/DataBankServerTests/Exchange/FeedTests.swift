@@ -156,3 +156,31 @@ struct FeedTests {
         }
     }
 }
+
+@Suite("Live stream map")
+struct StreamMapTests {
+    /// The provider's map shows each bus's latest position as a dot, and names the feed its script follows.
+    @Test func mapShowsLatestPositions() async throws {
+        try await withDataBank { app in
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "公交车辆实时位置").first())
+            _ = try await Accounts.addUser(username: "jtj_steward", displayName: "交通局专员", password: "databank-demo", role: .steward,
+                                           departmentCode: resource.departmentCode, on: app.db)
+            let loaded = try await DemoRecords.load(on: app.db)
+            #expect(loaded > 0)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: try await app.token("jtj_steward"))
+            var body = ""
+            try await app.testing().test(.GET, "/catalog/resources/\(resource.code)/map", headers: headers) { res in
+                #expect(res.status == .ok)
+                body = res.body.string
+            }
+            #expect(body.components(separatedBy: "<circle").count - 1 == 60)  // 60 buses, one dot each
+            #expect(body.contains("data-feed=\"/api/v1/resources/\(resource.code)/changes/stream?after="))
+            var other = HTTPHeaders()
+            other.bearerAuthorization = .init(token: try await app.token("scj_steward"))
+            try await app.testing().test(.GET, "/catalog/resources/\(resource.code)/map", headers: other) { res in
+                #expect(res.status == .forbidden)
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `GET /catalog/resources/:code/map`: where every vehicle (entity) of a real-time stream is
+/// now — an SVG drawn on the server from the latest view, then kept current by the page's
+/// script following the Server-Sent Events feed.
+enum StreamMapPage {
+    static let width = 900.0, height = 600.0
+
+    static func show(req: Request) async throws -> Response {
+        let code = try req.parameters.require("code")
+        let s = req.strings
+        let resource = try await CatalogService(req: req).visible(code: code)
+        let store = try await RecordStores.find(code, on: req.db)
+        try req.authorize(.readRecords, department: store.departmentCode)
+        guard req.user?.departmentCode == store.departmentCode else {
+            throw AppError(.forbidden, "forbidden", "The live map is for the provider department; others read the records with a purpose")
+        }
+        let layout = store.recordLayout
+        guard let lon = layout.columns.first(where: { ["longitude", "lon", "lng"].contains($0.name) }),
+              let lat = layout.columns.first(where: { ["latitude", "lat"].contains($0.name) }),
+              let entity = StreamStores.entityColumns(layout).first else {
+            throw AppError(.conflict, "not_a_map", "Resource \(code) has no entity key with longitude and latitude items")
+        }
+        let rows = try await StreamStores.latest(store, limit: 5000, on: req.db as! any SQLDatabase)
+        try await AuditLog.append(.of(req), resource: code, operation: "latest", fields: layout.columns.map(\.name), count: rows.count,
+                                  purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+        var points: [(id: String, x: Double, y: Double)] = []
+        for row in rows {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
+                  let x = number(object[lon.name]), let y = number(object[lat.name]) else { continue }
+            points.append((String(describing: object[entity.name] ?? ""), x, y))
+        }
+        // The frame: the city's extent, or the points' own when they fall outside it.
+        var box = (minX: 112.35, maxX: 113.45, minY: 22.55, maxY: 23.60)
+        if let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(), let maxY = points.map(\.y).max(),
+           minX < box.minX || maxX > box.maxX || minY < box.minY || maxY > box.maxY {
+            box = (minX - 0.01, maxX + 0.01, minY - 0.01, maxY + 0.01)
+        }
+        func px(_ x: Double) -> String { String(format: "%.1f", (x - box.minX) / (box.maxX - box.minX) * width) }
+        func py(_ y: Double) -> String { String(format: "%.1f", (box.maxY - y) / (box.maxY - box.minY) * height) }
+        let circles = points.map { p in
+            "<circle r=\"4\" cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" data-id=\"\(Escape.attribute(p.id))\"><title>\(Escape.text(p.id))</title></circle>"
+        }.joined()
+        let svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" class="stream-map" data-testid="stream-map" \
+            data-feed="/api/v1/resources/\(Escape.attribute(code))/changes/stream?after=\(store.lastSeq)" data-lon="\(lon.name)" data-lat="\(lat.name)" \
+            data-entity="\(entity.name)" data-box="\(box.minX),\(box.maxX),\(box.minY),\(box.maxY)">\
+            <rect width="100%" height="100%" class="map-ground"/>\(circles)</svg>
+            """
+        let content: [Body] = [
+            .div(.cls("page-head"),
+                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
+                   .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .h1(.testid("page-title"), .esc(s.t("实时位置：\(resource.name)", "Live positions: \(resource.nameEn ?? resource.name)"))),
+                .p(.cls("hint"), .testid("map-count"),
+                   .esc(s.t("\(points.count) 个对象的最新位置；随实时数据更新。", "Latest position of \(points.count) entities; updated as reports arrive.")))),
+            .section(.cls("card"), .raw(svg)),
+        ]
+        return Layout.render(req, title: s.t("实时位置", "Live positions"), path: "/catalog/resources/\(Escape.url(code))/map", content)
+    }
+
+    static func number(_ v: Any?) -> Double? {
+        if let n = v as? NSNumber { return n.doubleValue }
+        if let s = v as? String { return Double(s) }
+        return nil
+    }
+}
