@@ -163,13 +163,14 @@ def upload_records(page):
     page.goto(f"{BASE}/catalog/resources/{code}")
     page.get_by_test_id("records-link").click()
     page.wait_for_url(f"**/catalog/resources/{code}/records")
-    expect(page.get_by_test_id("no-records")).to_be_visible()
+    before = page.get_by_test_id("loads").inner_text()
     page.get_by_test_id("upload-file").set_input_files(os.environ["SAMPLE_CSV"])
     page.get_by_test_id("upload-submit").click()
     page.wait_for_load_state()
     expect(page.get_by_test_id("load-summary")).to_contain_text("新增 25")
     assert page.get_by_test_id("records").locator("tbody tr").count() == 20, "the first 20 records are listed"
     expect(page.get_by_test_id("loads")).to_contain_text("committed")
+    assert page.get_by_test_id("loads").inner_text() != before, "the upload is listed among the loads"
 
 
 @check("the reviewer finds it in /reviews and approves it into public notice")

@@ -83,9 +83,13 @@ final class ProgressLine: @unchecked Sendable {
     private var lastDraw = ContinuousClock.now - .seconds(1)
     private let lock = NSLock()
 
+    /// Redrawn only on a terminal: a log file or CI output gets the summary alone.
+    let enabled = isatty(STDERR_FILENO) != 0
+
     init(console: any Console, totalBytes: Int) { self.console = console; self.totalBytes = totalBytes }
 
     func update(rows: Int, bytes: Int) {
+        guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         let now = ContinuousClock.now
         guard now - lastDraw > .milliseconds(200) else { return }
@@ -102,7 +106,7 @@ final class ProgressLine: @unchecked Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    func finish() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 
     static func grouped(_ n: Int) -> String {
         var out: [Character] = []
