@@ -15,7 +15,8 @@ import Vapor
 struct SQLiteTuning: LifecycleHandler {
     static func pragmas(_ s: Settings) -> [String] {
         ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -\(s.sqliteCacheMiB * 1024)",
-         "PRAGMA mmap_size = \(s.sqliteMmapMiB * 1_048_576)", "PRAGMA temp_store = MEMORY"]
+         "PRAGMA mmap_size = \(s.sqliteMmapMiB * 1_048_576)", "PRAGMA temp_store = MEMORY",
+         "PRAGMA wal_autocheckpoint = \(s.sqliteWalAutocheckpoint)"]
     }
 
     func didBootAsync(_ app: Application) async throws {

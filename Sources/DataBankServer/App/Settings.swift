@@ -59,6 +59,8 @@ public struct Settings: Sendable {
     /// searches, small for a bulk load whose pages are written once (its memory stays low).
     public var sqliteCacheMiB: Int
     public var sqliteMmapMiB: Int
+    /// WAL pages before an automatic checkpoint (SQLite's default is 1,000).
+    public var sqliteWalAutocheckpoint: Int = 1000
     /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
     public var runWorkers: Bool = false
 

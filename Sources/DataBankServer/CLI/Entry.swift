@@ -41,7 +41,11 @@ public enum DataBankCLI {
         let app = try await Application.make(env)
         do {
             var settings = Settings(database: location)
-            if command == "load" { settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0 }
+            if command == "load" {
+                settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0
+                // Fewer, larger checkpoints: a page rewritten by several batches is copied back once.
+                settings.sqliteWalAutocheckpoint = Int(Environment.get("DATABANK_WAL_CHECKPOINT") ?? "") ?? 16_384
+            }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
             try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")

@@ -43,6 +43,7 @@ enum Layout {
             nav("/editions", "目录版本", "Editions", "editions"),
         ]
         if req.can(.readReviewQueue) { items.append(nav("/reviews", "审核", "Reviews", "reviews")) }
+        if req.can(.readAudit) { items.append(nav("/audit", "审计", "Audit", "audit")) }
         let here = path ?? current
         let query = req.method == .GET && path == nil ? FormData(query: req).pairs.filter { $0.0 != "lang" } : []
         let other = s.isEnglish ? "zh" : "en"

@@ -184,3 +184,25 @@ struct StreamMapTests {
         }
     }
 }
+
+@Suite("Audit page")
+struct AuditPageTests {
+    /// The platform admin's audit page lists accesses and shows the chain verified; others are refused.
+    @Test func auditPageForAdminOnly() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: try await app.token(f.steward))
+            var admin = HTTPHeaders()
+            admin.bearerAuthorization = .init(token: try await app.token("admin"))
+            try await app.testing().test(.GET, "/audit?resource=\(f.code)", headers: admin) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("data-testid=\"audit-entries\""))
+                #expect(res.body.string.contains("load.upsert"))
+                #expect(res.body.string.contains("审计链完整"))
+            }
+            var steward = HTTPHeaders()
+            steward.bearerAuthorization = .init(token: try await app.token(f.steward))
+            try await app.testing().test(.GET, "/audit", headers: steward) { res in #expect(res.status == .forbidden) }
+        }
+    }
+}
