@@ -4,8 +4,8 @@ import Vapor
 /// `databank stores list` and `databank stores verify <code>`: the record stores, and a
 /// consistency check of one (exit status 1 when it finds a problem).
 struct StoreCommand: AsyncCommandGroup {
-    var help: String { "Record stores: `databank stores list`, `databank stores verify 101001-00001`." }
-    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore()] }
+    var help: String { "Record stores: `databank stores list`, `stores verify 101001-00001`, `stores loads 101001-00001`." }
+    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore(), "loads": ListLoads()] }
     var defaultCommand: (any AnyAsyncCommand)? { ListStores() }
 }
 
@@ -38,5 +38,24 @@ struct VerifyStore: AsyncCommand {
         for p in report.problems { context.console.error("  problem: \(p)") }
         if !report.ok { throw CLIError("store \(code) is inconsistent") }
         context.console.print("  consistent: no gap in the change log; row count and log agree with the records")
+    }
+}
+
+struct ListLoads: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "resource", help: "Resource code")
+        var resource: String
+        init() {}
+    }
+    var help: String { "Lists a store's loads, newest first: started, status, inserted, updated, rejected, source (tab-separated)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        try await LoadRow.markInterrupted(resource: signature.resource, on: db)
+        let loads = try await LoadRow.query(on: db).filter(\.$resourceCode == signature.resource).sort(\.$startedAt, .descending).all()
+        context.console.print("started\tstatus\tinserted\tupdated\trejected\tsource")
+        for l in loads {
+            context.console.print("\(l.startedAt.iso8601Millis)\t\(l.status)\t\(l.inserted)\t\(l.updated)\t\(l.rejected)\t\(l.source ?? "")")
+        }
     }
 }

@@ -62,6 +62,20 @@ final class LoadRow: Model, @unchecked Sendable {
     @Field(key: "rejected") var rejected: Int
     @OptionalField(key: "error") var error: String?
     @Field(key: "started_at") var startedAt: Date
+    /// Moved by every committed batch: a `running` load whose heartbeat stops was interrupted.
+    @OptionalField(key: "heartbeat_at") var heartbeatAt: Date?
     @OptionalField(key: "finished_at") var finishedAt: Date?
     init() {}
+}
+
+extension LoadRow {
+    /// Marks loads that stopped committing (their process was killed) as interrupted; their
+    /// counts are what they committed.
+    static func markInterrupted(resource: String? = nil, olderThan seconds: TimeInterval = 120, on db: any Database) async throws {
+        var q = LoadRow.query(on: db).filter(\.$status == "running").filter(\.$heartbeatAt < Date().addingTimeInterval(-seconds))
+        if let resource { q = q.filter(\.$resourceCode == resource) }
+        try await q.set(\.$status, to: "interrupted")
+            .set(\.$error, to: "The load stopped (its process ended) after the batches counted here were committed")
+            .update()
+    }
 }

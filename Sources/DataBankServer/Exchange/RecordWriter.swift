@@ -134,6 +134,11 @@ struct RecordWriter: Sendable {
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count + \(bind: rowDelta),
                     last_load_at = \(bind: Date()) WHERE id = \(bind: storeID)
                 """).run()
+            // The load's own row counts what is committed, batch by batch, and proves it is alive.
+            try await sql.raw("""
+                UPDATE loads SET inserted = inserted + \(bind: outcome.inserted), updated = updated + \(bind: outcome.updated),
+                    rejected = rejected + \(bind: Set(rejected.map(\.row)).count), heartbeat_at = \(bind: Date()) WHERE id = \(bind: loadID)
+                """).run()
             return outcome
         }
     }

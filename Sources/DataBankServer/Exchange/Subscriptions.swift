@@ -180,6 +180,7 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
                     let attempted = try await WebhookDelivery.runOnce(app: app)
                     if Date().timeIntervalSince(lastPrune) > 60 {
                         try await StreamRetention.prune(on: app.db)
+                        try await LoadRow.markInterrupted(on: app.db)
                         lastPrune = Date()
                     }
                     if attempted == 0 { try await Task.sleep(for: .milliseconds(500)) }

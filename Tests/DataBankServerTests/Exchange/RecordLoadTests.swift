@@ -139,4 +139,24 @@ struct RecordLoadTests {
             #expect(feed.items.map(\.op).contains("reset"))
         }
     }
+
+    /// A load whose process died (no batch committed for two minutes) is shown as interrupted, with what it committed.
+    @Test func silentLoadIsMarkedInterrupted() async throws {
+        try await withDataBank { app in
+            let load = LoadRow()
+            load.resourceCode = "102003-00001"; load.mode = "append"; load.format = "csv"; load.actorName = "cli"
+            load.status = "running"; load.inserted = 30_000; load.updated = 0; load.rejected = 0
+            load.startedAt = Date().addingTimeInterval(-600); load.heartbeatAt = Date().addingTimeInterval(-300)
+            try await load.create(on: app.db)
+            let alive = LoadRow()
+            alive.resourceCode = "102003-00001"; alive.mode = "append"; alive.format = "csv"; alive.actorName = "cli"
+            alive.status = "running"; alive.inserted = 0; alive.updated = 0; alive.rejected = 0
+            alive.startedAt = Date(); alive.heartbeatAt = Date()
+            try await alive.create(on: app.db)
+            try await LoadRow.markInterrupted(on: app.db)
+            #expect(try await LoadRow.find(load.id, on: app.db)?.status == "interrupted")
+            #expect(try await LoadRow.find(load.id, on: app.db)?.inserted == 30_000)
+            #expect(try await LoadRow.find(alive.id, on: app.db)?.status == "running")
+        }
+    }
 }

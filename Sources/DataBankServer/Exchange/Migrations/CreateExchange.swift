@@ -33,6 +33,7 @@ struct CreateExchange: AsyncMigration {
             .field("rejected", .int64, .required)
             .field("error", .string)
             .field("started_at", .datetime, .required)
+            .field("heartbeat_at", .datetime)
             .field("finished_at", .datetime)
             .create()
         try await db.schema("quarantine")
