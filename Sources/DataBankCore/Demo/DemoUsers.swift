@@ -1,4 +1,5 @@
-/// The demo accounts, one per role, in the data authority, market regulation, HR and health departments.
+/// The demo accounts, one per role, in the data authority, market regulation, HR, transport
+/// (the bus GPS stream and its live map) and health departments.
 enum DemoUsers {
     static let password = "databank-demo"
 
@@ -13,6 +14,8 @@ enum DemoUsers {
                  departmentCode: DemoCode.market, password: password),
         DemoUser(username: "rsj_steward", displayName: "人社局数据专员（何伟明）", role: "steward",
                  departmentCode: DemoCode.hr, password: password),
+        DemoUser(username: "jtj_steward", displayName: "交通运输局数据专员（罗嘉欣）", role: "steward",
+                 departmentCode: DemoCode.transport, password: password),
         DemoUser(username: "viewer", displayName: "浏览用户（李明）", role: "viewer",
                  departmentCode: DemoCode.health, password: password),
     ]

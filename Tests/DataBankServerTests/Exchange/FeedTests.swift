@@ -163,8 +163,6 @@ struct StreamMapTests {
     @Test func mapShowsLatestPositions() async throws {
         try await withDataBank { app in
             let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "公交车辆实时位置").first())
-            _ = try await Accounts.addUser(username: "jtj_steward", displayName: "交通局专员", password: "databank-demo", role: .steward,
-                                           departmentCode: resource.departmentCode, on: app.db)
             let loaded = try await DemoRecords.load(on: app.db)
             #expect(loaded > 0)
             var headers = HTTPHeaders()
