@@ -35,7 +35,9 @@ actor TestDatabases {
         if setup == nil {
             setup = Task {
                 let admin = try await Application.make(.testing)
-                admin.databases.use(try .postgres(url: base), as: .psql)
+                // Every test clones the template through this pool, and PostgreSQL copies templates one at
+                // a time: with 170 tests starting together the last ones wait well past the 10 s default.
+                admin.databases.use(try .postgres(url: base, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(600)), as: .psql)
                 try await Self.buildTemplate(base: base, admin: admin)
                 return admin
             }
