@@ -169,7 +169,7 @@ def upload_records(page):
     page.wait_for_load_state()
     expect(page.get_by_test_id("load-summary")).to_contain_text("新增 25")
     assert page.get_by_test_id("records").locator("tbody tr").count() == 20, "the first 20 records are listed"
-    expect(page.get_by_test_id("loads")).to_contain_text("committed")
+    expect(page.get_by_test_id("loads")).to_contain_text("已完成")
     assert page.get_by_test_id("loads").inner_text() != before, "the upload is listed among the loads"
 
 

@@ -50,7 +50,7 @@ enum RecordsPage {
         let loads = try await LoadRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$startedAt, .descending).range(0..<10).all()
         let loadRows: [[Body]] = loads.map { l in [
             .esc(s.dateTime(l.startedAt)), .esc(l.mode), .esc(l.format), .esc(l.encoding ?? ""), .esc(l.actorName),
-            .badge(l.status, l.status == "committed" ? "state-published" : l.status == "failed" ? "state-retired" : "state-submitted"),
+            .badge(statusLabel(l.status, s), l.status == "committed" ? "state-published" : l.status == "running" ? "state-submitted" : "state-retired"),
             .esc("\(l.inserted)"), .esc("\(l.updated)"), .esc("\(l.rejected)"),
         ] }
         var quarantine: Body = .empty
@@ -98,6 +98,16 @@ enum RecordsPage {
         ]
         return Layout.render(req, title: s.t("数据", "Records") + " " + code, status: status,
                              path: "/catalog/resources/\(Escape.url(code))/records", banners: banners, content)
+    }
+
+    static func statusLabel(_ status: String, _ s: Strings) -> String {
+        switch status {
+        case "committed": return s.t("已完成", "committed")
+        case "running": return s.t("进行中", "running")
+        case "failed": return s.t("失败", "failed")
+        case "interrupted": return s.t("已中断", "interrupted")
+        default: return status
+        }
     }
 
     static func summaryBanner(_ m: LoadSummary, _ s: Strings) -> Body {
