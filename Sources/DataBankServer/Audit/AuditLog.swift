@@ -165,12 +165,12 @@ extension Date {
 enum ExchangeStats {
     static func add(resource: String, consumer: String, operation: String, count: Int, on sql: any SQLDatabase) async throws {
         let incoming = operation.hasPrefix("load") || operation == "delete"
-        let provider = try await sql.raw("SELECT department_code FROM record_stores WHERE resource_code = \(bind: resource)").first()?
-            .decode(column: "department_code", as: String.self) ?? ""
         let day = String(Date().iso8601Millis.prefix(10))
+        // One statement: the provider comes from the store's row inside the INSERT.
         try await sql.raw("""
             INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
-            VALUES (\(bind: day), \(bind: resource), \(bind: provider), \(bind: consumer), \(bind: incoming ? count : 0), \(bind: incoming ? 0 : count), 1)
+            SELECT \(bind: day), \(bind: resource), COALESCE((SELECT department_code FROM record_stores WHERE resource_code = \(bind: resource)), ''),
+                   \(bind: consumer), \(bind: incoming ? count : 0), \(bind: incoming ? 0 : count), 1 WHERE true
             ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
                 records_in = exchange_stats.records_in + excluded.records_in,
                 records_out = exchange_stats.records_out + excluded.records_out,
