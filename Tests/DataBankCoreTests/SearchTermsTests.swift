@@ -91,4 +91,12 @@ struct SearchTermsTests {
         #expect(SearchTerms.terms(in: text) == SearchTerms.terms(in: text))
         #expect(SearchTerms.terms(in: text) == ["南海", "海区", "区企", "企业", "业信", "信用", "用信", "信息", "息公", "公示", "credit", "2024"])
     }
+
+    /// Long Han queries look up a cover of bigrams; short ones every bigram; both stay within a matching document's terms.
+    @Test func queryTermsCoverLongPhrases() {
+        #expect(SearchTerms.queryTerms(in: "统一社会信用代码") == ["统一", "社会", "信用", "代码"])
+        #expect(SearchTerms.queryTerms(in: "企业登记信息表") == ["企业", "登记", "信息", "息表"])
+        #expect(SearchTerms.queryTerms(in: "企业信息") == SearchTerms.terms(in: "企业信息"))
+        #expect(Set(SearchTerms.queryTerms(in: "企业登记信息表")).isSubset(of: Set(SearchTerms.documentTerms(in: "佛山市企业登记信息表"))))
+    }
 }

@@ -23,6 +23,24 @@ public enum SearchTerms {
         return out
     }
 
+    /// The terms a query is looked up by. Runs of six or more Han characters use a cover of
+    /// non-overlapping bigrams (every character still in one): "统一社会信用代码" → 统一, 社会,
+    /// 信用, 代码 — half the index entries to intersect for the long phrases users paste, while
+    /// short queries keep every bigram, so "企业信息" never matches "企业登记信息表".
+    public static func queryTerms(in text: String) -> [String] {
+        var out: [String] = []
+        var seen: Set<String> = []
+        func add(_ t: String) { if seen.insert(t).inserted { out.append(t) } }
+        forEachRun(in: text) { run, isHan in
+            guard isHan else { add(String(String.UnicodeScalarView(run)).lowercased()); return }
+            if run.count == 1 { add(String(run[0])); return }
+            let starts = run.count >= 6 ? Array(stride(from: 0, to: run.count - 1, by: 2)) + (run.count % 2 == 1 ? [run.count - 2] : [])
+                                        : Array(0..<(run.count - 1))
+            for i in starts { add(String(run[i]) + String(run[i + 1])) }
+        }
+        return out
+    }
+
     /// The terms a document is indexed under: its query terms plus every Han character alone,
     /// so that any query's terms are found among them.
     public static func documentTerms(in text: String) -> [String] {

@@ -171,7 +171,7 @@ struct CatalogSearch {
             guard text.count <= 200 else {
                 throw AppError.field(.badRequest, "query_too_long", "q", zh: "查询词不超过 200 字", en: "A query is at most 200 characters")
             }
-            if SearchTerms.terms(in: text).isEmpty {
+            if SearchTerms.queryTerms(in: text).isEmpty {
                 parts.append("resources.search_text LIKE \(bind: "%" + Self.likeEscaped(text.lowercased()) + "%") ESCAPE '\\'")
             }
         }
@@ -211,7 +211,7 @@ struct CatalogSearch {
     /// term of it, joined from the term index (which drives the plan: it is the selective side).
     func from(_ q: ResourceQuery) -> SQLQueryString {
         guard let text = Self.text(q) else { return "resources" }
-        let terms = SearchTerms.terms(in: text)
+        let terms = SearchTerms.queryTerms(in: text)
         switch terms.count {
         case 0:
             return "resources"  // punctuation or symbols only: matched by substring in `whereClause`
