@@ -75,10 +75,19 @@ struct CatalogSearch {
         let offset = max(query.offset ?? 0, 0)
         let order = try orderBy(query)
 
-        // One statement finds the matches once (text and filters, from the covering indexes)
-        // and answers both the facet groups and the ids of the page; a second reads those rows.
+        // With a text query, one statement finds the matches once (from the term index and the
+        // covering indexes) and answers both the facet groups and the page's ids. Without one,
+        // nothing is worth materialising: the facets are grouped straight off
+        // `idx_resources_facets` (in its order) and the page walks the sort's index.
         let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
-        let answer = try await sql.raw("""
+        let answer = Self.text(query) == nil ? try await sql.raw("""
+            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            ) AS page
+            UNION ALL
+            SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
+            GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
+            """).all() : try await sql.raw("""
             WITH matched AS MATERIALIZED (
                 SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
                        resources.name, resources.item_count, resources.code\(sortColumns)
