@@ -50,6 +50,10 @@ public struct CivilDateTime: Hashable, Sendable {
     public var date: CivilDate
     public var hour: Int, minute: Int, second: Int
 
+    public init(date: CivilDate, hour: Int, minute: Int, second: Int) {
+        self.date = date; self.hour = hour; self.minute = minute; self.second = second
+    }
+
     public func appendISO(to out: inout [UInt8]) {
         date.appendISO(to: &out); out.append(UInt8(ascii: "T"))
         DateParsing.appendDigits(hour, 2, &out); out.append(0x3A)

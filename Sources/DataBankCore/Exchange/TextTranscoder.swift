@@ -93,12 +93,20 @@ public final class TextTranscoder {
 
     /// Converts `input`, appending UTF-8 to `out`. `final` flushes a sequence cut at the end.
     public func convert(_ input: UnsafeBufferPointer<UInt8>, final: Bool = false, into out: inout [UInt8]) {
-        var bytes = carry
-        bytes.append(contentsOf: input)
-        carry.removeAll()
         let start = out.count
-        let consumed = bytes.withUnsafeBufferPointer { encoding == .utf8 ? passUTF8($0, final: final, &out) : iconvert($0, final: final, &out) }
-        if consumed < bytes.count { carry = Array(bytes[consumed...]) }
+        let consumed: Int, total: Int
+        if carry.isEmpty {
+            // The usual case: nothing left over from the last chunk, so no copy of this one.
+            consumed = encoding == .utf8 ? passUTF8(input, final: final, &out) : iconvert(input, final: final, &out)
+            total = input.count
+            if consumed < total { carry = Array(input[consumed...]) }
+        } else {
+            let bytes = carry + Array(input)
+            carry.removeAll()
+            consumed = bytes.withUnsafeBufferPointer { encoding == .utf8 ? passUTF8($0, final: final, &out) : iconvert($0, final: final, &out) }
+            total = bytes.count
+            if consumed < total { carry = Array(bytes[consumed...]) }
+        }
         sourceOffset += consumed
         outputOffset += out.count - start
     }

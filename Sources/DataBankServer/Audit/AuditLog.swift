@@ -154,11 +154,8 @@ enum AuditLog {
 }
 
 extension Date {
-    var iso8601Millis: String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: self)
-    }
+    /// `2026-11-28T10:30:34.123Z`; a format style, not a formatter built per call (every audited request uses it).
+    var iso8601Millis: String { formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
 }
 
 /// Records in and out per resource, consumer department and day, kept with every audited access.

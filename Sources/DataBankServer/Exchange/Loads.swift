@@ -40,9 +40,14 @@ enum Loads {
             let committed = mode == .replace ? (0, 0) : (failure.summary.inserted, failure.summary.updated)
             load.status = "failed"; load.inserted = committed.0; load.updated = committed.1
             load.rejected = mode == .replace ? 0 : failure.summary.rejected
-            load.error = AppError.from(failure.error).message; load.finishedAt = Date()
+            let error = AppError.from(failure.error)
+            load.error = error.message; load.finishedAt = Date()
             try? await load.save(on: db)
-            throw failure.error
+            // Batches committed before the failure stay (replace: none do); the caller is told so.
+            guard committed.0 + committed.1 > 0 else { throw failure.error }
+            throw AppError(error.status, error.code,
+                           error.message + " — \(committed.0) rows inserted and \(committed.1) updated before this point stay committed (load \(loadID))",
+                           details: error.details)
         }
     }
 
@@ -57,6 +62,8 @@ enum ChangeFeed {
     struct Page {
         var json: String
         var count: Int
+        /// The cursor for the following call: the last seq in this page (or `after` if none).
+        var next: Int
     }
 
     /// The page is assembled by the database (each line concatenated, the lines aggregated)
@@ -86,6 +93,7 @@ enum ChangeFeed {
         // `next` is the cursor for the following call; `lastSeq` says how far the log goes.
         let head = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: store.resourceCode)").first()
         let lastSeq = try head?.decode(column: "last_seq", as: Int.self) ?? (last ?? after)
-        return Page(json: "{\"items\":[" + (body ?? "") + "],\"next\":\(last ?? after),\"lastSeq\":\(lastSeq)}", count: count)
+        return Page(json: "{\"items\":[" + (body ?? "") + "],\"next\":\(last ?? after),\"lastSeq\":\(lastSeq)}", count: count,
+                    next: last ?? after)
     }
 }

@@ -76,11 +76,9 @@ struct RecordWriter: Sendable {
             let sql = tx as! any SQLDatabase
             let dialect = RecordTables.Dialect(sql)
             // Lock the store (and learn where its sequence stands) before reading anything.
-            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq, row_count").first() else {
-                throw AppError.notFound("Record store of \(resourceCode)")
-            }
-            var seq = try head.decode(column: "last_seq", as: Int.self)
-            var storeIsEmpty = try head.decode(column: "row_count", as: Int.self) == 0
+            let head = try await lockStore(sql)
+            var seq = head.lastSeq
+            var storeIsEmpty = head.rowCount == 0
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var outcome = BatchOutcome()
             var rejected = batch.rejected
@@ -143,6 +141,16 @@ struct RecordWriter: Sendable {
         }
     }
 
+    /// Takes the store's row lock (PostgreSQL) / the write lock (SQLite) before anything else in a
+    /// write transaction, bumps its version, and says where its sequence and row count stand.
+    /// Every writer goes through here, so sequence numbers are handed out one writer at a time.
+    func lockStore(_ sql: any SQLDatabase) async throws -> (lastSeq: Int, rowCount: Int) {
+        guard let head = try await sql.raw("""
+            UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq, row_count
+            """).first() else { throw AppError.notFound("Record store of \(resourceCode)") }
+        return (try head.decode(column: "last_seq", as: Int.self), try head.decode(column: "row_count", as: Int.self))
+    }
+
     /// Inserts the payload inside a savepoint; false (and nothing inserted) if a key was already stored.
     func insertUnlessDuplicate(_ payload: String, _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Bool {
         try await sql.raw("SAVEPOINT batch_insert").run()
@@ -167,10 +175,7 @@ struct RecordWriter: Sendable {
     func delete(keys: [[String: String]], on db: any Database) async throws -> Int {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq").first() else {
-                throw AppError.notFound("Record store of \(resourceCode)")
-            }
-            var seq = try head.decode(column: "last_seq", as: Int.self)
+            var seq = try await lockStore(sql).lastSeq
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var deleted = 0
             for key in keys {

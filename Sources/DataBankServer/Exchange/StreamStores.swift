@@ -54,9 +54,11 @@ enum StreamRetention {
         let seconds = Int(date.timeIntervalSince1970) + DateParsing.cityUTCOffsetMinutes * 60
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - day * 86_400
-        let d = CivilDate(daysSinceEpoch: day)
-        if column.type == .D { return d.iso }
-        return d.iso + String(format: "T%02d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60)
+        let local = CivilDateTime(date: CivilDate(daysSinceEpoch: day), hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)
+        if column.type == .D { return local.date.iso }
+        var bytes: [UInt8] = []
+        local.appendISO(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -65,15 +67,13 @@ extension RecordWriter {
     func expire(before cutoff: Date, column: RecordLayout.Column, on db: any Database) async throws -> Int {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            guard let head = try await sql.raw("UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq").first() else {
-                throw AppError.notFound("Record store of \(resourceCode)")
-            }
+            let head = try await lockStore(sql)
             let bound = StreamRetention.text(cutoff, for: column)
             let dialect = RecordTables.Dialect(sql)
             let value: SQLQueryString = dialect == .postgres ? "\(bind: bound)::\(unsafeRaw: RecordTables.columnType(column, .postgres))" : "\(bind: bound)"
             let gone = try await sql.raw("DELETE FROM \(ident: tables.records) WHERE \(ident: column.name) < \(value) RETURNING 1 AS one").all().count
             guard gone > 0 else { return 0 }
-            let seq = try head.decode(column: "last_seq", as: Int.self) + 1
+            let seq = head.lastSeq + 1
             let data = JSONText.encode(["column": column.name, "before": bound])
             try await sql.raw("""
                 INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)

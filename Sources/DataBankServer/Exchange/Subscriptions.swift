@@ -152,8 +152,7 @@ enum WebhookDelivery {
             sub.nextAttemptAt = now.addingTimeInterval(backoff(failures: sub.failures))
             if sub.failures >= maxFailures { sub.status = "paused" }
         } else {
-            let next = try JSONDecoder().decode(FeedNext.self, from: Data(body)).next
-            sub.cursor = next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
+            sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
             sub.nextAttemptAt = now  // more may be waiting: come back at once
             try await AuditLog.append(AuditLog.Who(kind: "webhook", id: sub.id?.uuidString, name: sub.ownerName, departmentCode: sub.departmentCode),
                                       resource: sub.resourceCode, operation: "webhook.deliver", fields: store.recordLayout.columns.map(\.name),
@@ -164,7 +163,6 @@ enum WebhookDelivery {
         try await sub.save(on: db)
     }
 
-    struct FeedNext: Decodable { var next: Int }
 }
 
 /// Runs webhook delivery and stream retention in the background while the server serves.

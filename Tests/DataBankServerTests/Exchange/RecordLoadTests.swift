@@ -159,4 +159,27 @@ struct RecordLoadTests {
             #expect(try await LoadRow.find(alive.id, on: app.db)?.status == "running")
         }
     }
+
+    /// A JSON body cut off mid-record keeps every complete record before the cut, and the error says how many.
+    @Test func brokenStreamKeepsCommittedBatches() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            let sample = SampleRecords(layout: f.layout)
+            let lines = (0..<10_001).map { i in
+                "{" + f.layout.columns.map { c in
+                    let v = sample.value(c, row: i)
+                    return JSONText.encode(c.name) + ":" + ([.I, .N, .Y, .F, .B, .L].contains(c.type) ? v : JSONText.encode(v))
+                }.joined(separator: ",") + "}"
+            }
+            let body = "[" + lines.joined(separator: ",") + ",{\"broken\":"
+            let res = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records", token: token,
+                                            contentType: "application/json", body: Array(body.utf8))
+            #expect(res.status == .badRequest)
+            let error = try res.errorBody()
+            #expect(error.code == "malformed_json")
+            #expect(error.message.contains("10001 rows inserted"))
+            #expect(try await app.allRecords(f, token: token).count == 10_001)
+        }
+    }
 }
