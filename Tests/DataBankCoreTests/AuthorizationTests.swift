@@ -55,6 +55,12 @@ let policy: [PolicyRow] = {
         (.readRecords,       .signIn,    "A  O  O  -  -"),
         (.writeRecords,      .signIn,    "A  O  O  -  -"),
         (.readAudit,         .signIn,    "A  -  -  -  -"),
+        (.applyForAccess,    .signIn,    "A  O  O  -  -"),
+        (.reviewApplication, .signIn,    "A  O  O  -  -"),
+        (.countersign,       .signIn,    "A  -  -  -  -"),
+        (.manageApps,        .signIn,    "A  O  O  -  -"),
+        (.manageVerificationServices, .signIn, "A  O  O  -  -"),
+        (.readGrants,        .signIn,    "A  A  A  A  A"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
     return rows.map { action, anonymous, cells in

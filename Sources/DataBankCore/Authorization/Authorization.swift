@@ -29,6 +29,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageDepartments, manageStandards, manageUsers, manageOwnTokens, createEdition
     /// The data bus: records of a resource's store, its change feed, and the audit trail.
     case readRecords, writeRecords, readAudit
+    /// Governed sharing: applications for access, their review, apps, verification services, grants.
+    case applyForAccess, reviewApplication, countersign, manageApps, manageVerificationServices, readGrants
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -91,6 +93,17 @@ public enum Authorization {
         .readRecords:       .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .writeRecords:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .readAudit:         .roles([.platformAdmin: .any]),
+        // Governed sharing. A department applies for itself (department = the consumer) …
+        .applyForAccess:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // … the provider reviews (department = the provider) …
+        .reviewApplication: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // … and the data authority countersigns or escalates what is overdue.
+        .countersign:       .roles([.platformAdmin: .any]),
+        // Apps belong to the consuming department; verification services to the provider.
+        .manageApps:        .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .manageVerificationServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Who holds which grant is no secret inside government: transparency keeps sharing honest.
+        .readGrants:        .signedIn,
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

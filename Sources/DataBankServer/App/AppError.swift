@@ -51,6 +51,7 @@ extension AppError {
             case .methodNotAllowed: "method_not_allowed"
             case .unsupportedMediaType: "unsupported_media_type"
             case .badRequest: "bad_request"
+            case .tooManyRequests: "rate_limited"
             default: e.status.code >= 500 ? "internal" : "bad_request"
             }
             return AppError(e.status, code, e.reason)
@@ -97,6 +98,7 @@ struct ErrorRenderingMiddleware: AsyncMiddleware {
             let response = Response(status: appError.status)
             try response.content.encode(ErrorBody(error: .init(code: appError.code, message: appError.message, details: appError.details)))
             if appError.status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+            if let limited = error as? RateLimited { response.headers.replaceOrAdd(name: "Retry-After", value: String(max(1, limited.retryAfter))) }
             return response
         }
     }

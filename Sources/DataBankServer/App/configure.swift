@@ -51,6 +51,8 @@ enum Migrations {
         app.migrations.add(AddSearchFacetKeys())
         app.migrations.add(CreateExchange())
         app.migrations.add(CreateSubscriptions())
+        app.migrations.add(AddAuditHeadPrevHash())
+        app.migrations.add(CreateSharing())
     }
 }
 
@@ -66,6 +68,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: AccountAPI())
     try api.register(collection: RecordsAPI())
     try api.register(collection: FeedAPI())
+    try api.register(collection: SharingAPI())
+    try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
 }
 

@@ -75,6 +75,7 @@ enum AuditLog {
         var departmentCode: String?
 
         static func of(_ req: Request) -> Who {
+            if let app = req.app { return Who(kind: "app", id: app.id.uuidString, name: app.name, departmentCode: app.departmentCode) }
             guard let user = req.user else { return Who(kind: "anonymous", id: nil, name: "anonymous", departmentCode: nil) }
             let kind = req.storage[AuthMethodKey.self] == .token ? "token" : "user"
             return Who(kind: kind, id: user.id?.uuidString, name: user.username, departmentCode: user.departmentCode)
@@ -89,17 +90,25 @@ enum AuditLog {
     @discardableResult
     static func append(_ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
                        requestID: String?, requestHash: String?, on db: any Database) async throws -> AuditEntry {
-        try await db.transaction { tx in
+        let draft = AuditEntry(
+            seq: 0, at: Date().iso8601Millis, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
+            resourceCode: resource, operation: operation, fields: fields, recordCount: count, purpose: purpose, requestID: requestID,
+            requestHash: requestHash, prevHash: "", hash: "")
+        let stats = resource.flatMap { r in
+            count > 0 || operation.hasPrefix("load") || operation == "query"
+                ? ExchangeStats.upsert(resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
+        }
+        let sql = db as! any SQLDatabase
+        if RecordTables.Dialect(sql) == .postgres { return try await appendInOneStatement(draft, stats: stats, on: sql) }
+        return try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             // The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite) first.
             guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first() else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
             }
-            var entry = AuditEntry(
-                seq: try head.decode(column: "seq", as: Int.self), at: Date().iso8601Millis, actorKind: who.kind, actorID: who.id,
-                actorName: who.name, departmentCode: who.departmentCode, resourceCode: resource, operation: operation,
-                fields: fields, recordCount: count, purpose: purpose, requestID: requestID, requestHash: requestHash,
-                prevHash: try head.decode(column: "hash", as: String.self), hash: "")
+            var entry = draft
+            entry.seq = try head.decode(column: "seq", as: Int.self)
+            entry.prevHash = try head.decode(column: "hash", as: String.self)
             entry.hash = AuditChain.hash(entry)
             try await sql.insert(into: "audit_log")
                 .columns("seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
@@ -109,11 +118,43 @@ enum AuditLog {
                         entry.requestHash, entry.prevHash, entry.hash)
                 .run()
             try await sql.update("audit_head").set("hash", to: entry.hash).where("id", .equal, 1).run()
-            if let resource, count > 0 || operation.hasPrefix("load") || operation == "query" {
-                try await ExchangeStats.add(resource: resource, consumer: who.departmentCode ?? who.kind, operation: operation, count: count, on: sql)
-            }
+            if let stats { try await sql.raw(stats).run() }
             return entry
         }
+    }
+
+    /// PostgreSQL: the whole append (head, entry, statistics) in one statement, so an audited
+    /// request pays one round trip for its audit. The hash is computed by the server from the same
+    /// canonical text as ``AuditChain/canonical(_:)``; `verify` recomputes it in Swift.
+    static func appendInOneStatement(_ e: AuditEntry, stats: SQLQueryString?, on sql: any SQLDatabase) async throws -> AuditEntry {
+        let fields = e.fields.joined(separator: ",")
+        let canonicalTail: SQLQueryString = """
+            \(bind: e.at), \(bind: e.actorKind), \(bind: e.actorID ?? ""), \(bind: e.actorName), \(bind: e.departmentCode ?? ""),
+            \(bind: e.resourceCode ?? ""), \(bind: e.operation), \(bind: fields), \(bind: String(e.recordCount)), \(bind: e.purpose ?? ""),
+            \(bind: e.requestID ?? ""), \(bind: e.requestHash ?? "")
+            """
+        var query: SQLQueryString = """
+            WITH head AS (
+                UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
+                    hash = encode(sha256(convert_to(concat_ws(chr(31), (seq + 1)::text, \(canonicalTail), hash), 'UTF8')), 'hex')
+                WHERE id = 1 RETURNING seq, prev_hash, hash),
+            logged AS (
+                INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, department_code, resource_code, operation,
+                                       fields, record_count, purpose, request_id, request_hash, prev_hash, hash)
+                SELECT seq, \(bind: e.at), \(bind: e.actorKind), \(bind: e.actorID), \(bind: e.actorName), \(bind: e.departmentCode),
+                       \(bind: e.resourceCode), \(bind: e.operation), \(bind: fields), \(bind: e.recordCount), \(bind: e.purpose),
+                       \(bind: e.requestID), \(bind: e.requestHash), prev_hash, hash FROM head RETURNING seq)
+            """
+        if let stats { query = query + ", stats AS (" + stats + ")" }
+        query = query + " SELECT seq, prev_hash, hash FROM head"
+        guard let head = try await sql.raw(query).first() else {
+            throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
+        }
+        var entry = e
+        entry.seq = try head.decode(column: "seq", as: Int.self)
+        entry.prevHash = try head.decode(column: "prev_hash", as: String.self)
+        entry.hash = try head.decode(column: "hash", as: String.self)
+        return entry
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {
@@ -160,11 +201,11 @@ extension Date {
 
 /// Records in and out per resource, consumer department and day, kept with every audited access.
 enum ExchangeStats {
-    static func add(resource: String, consumer: String, operation: String, count: Int, on sql: any SQLDatabase) async throws {
+    /// One statement: the provider comes from the store's row inside the INSERT.
+    static func upsert(resource: String, consumer: String, operation: String, count: Int) -> SQLQueryString {
         let incoming = operation.hasPrefix("load") || operation == "delete"
         let day = String(Date().iso8601Millis.prefix(10))
-        // One statement: the provider comes from the store's row inside the INSERT.
-        try await sql.raw("""
+        return """
             INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
             SELECT \(bind: day), \(bind: resource), COALESCE((SELECT department_code FROM record_stores WHERE resource_code = \(bind: resource)), ''),
                    \(bind: consumer), \(bind: incoming ? count : 0), \(bind: incoming ? 0 : count), 1 WHERE true
@@ -172,6 +213,6 @@ enum ExchangeStats {
                 records_in = exchange_stats.records_in + excluded.records_in,
                 records_out = exchange_stats.records_out + excluded.records_out,
                 requests = exchange_stats.requests + 1
-            """).run()
+            """
     }
 }

@@ -25,13 +25,14 @@ struct FeedAPI: RouteCollection {
     /// as `event: change` with `id: seq`, then new ones as they commit; a comment every 15 s keeps
     /// proxies from closing the connection. Each batch sent is audited.
     func stream(req: Request) async throws -> Response {
-        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
         let start = Int(req.headers.first(name: "Last-Event-ID") ?? req.query[String.self, at: "after"] ?? "0") ?? 0
         let who = AuditLog.Who.of(req)
         let db = req.db
         let requestID = req.id
         let hash = RecordsAPI.requestHash(req)
-        let fields = store.recordLayout.columns.map(\.name)
+        let fields = (view?.columns ?? store.recordLayout.columns).map(\.name)
+        let consumer = view.map { (grant: $0.grantID, department: $0.consumerCode) }
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
@@ -43,7 +44,16 @@ struct FeedAPI: RouteCollection {
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while !Task.isCancelled {
-                    let items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: db as! any SQLDatabase)
+                    let sql = db as! any SQLDatabase
+                    let items: [(seq: Int, json: String?)]
+                    if let consumer {
+                        // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
+                        guard let grant = try await GrantRow.find(consumer.grant, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
+                        let view = try await GrantAccess.view(grant, store: store, on: db)
+                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                    } else {
+                        items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
+                    }
                     if items.isEmpty {
                         idle += 1
                         if idle % 30 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
@@ -52,10 +62,12 @@ struct FeedAPI: RouteCollection {
                     }
                     idle = 0
                     var text = ""
-                    for item in items { text += "id: \(item.seq)\nevent: change\ndata: \(item.json)\n\n" }
-                    try await writer.write(.buffer(ByteBuffer(string: text)))
+                    let shown = items.filter { $0.json != nil }
+                    for item in shown { text += "id: \(item.seq)\nevent: change\ndata: \(item.json!)\n\n" }
+                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
                     cursor = items.last!.seq
-                    try await AuditLog.append(who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: items.count,
+                    if shown.isEmpty { continue }
+                    try await AuditLog.append(who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: shown.count,
                                               purpose: purpose, requestID: requestID, requestHash: hash, on: db)
                 }
             } catch {
@@ -69,7 +81,10 @@ struct FeedAPI: RouteCollection {
     // MARK: Streams
 
     func latest(req: Request) async throws -> Response {
-        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
+        if view != nil {
+            throw AppError(.forbidden, "not_available_to_consumers", "The latest-per-key view is the provider's; consumers follow the change feed or query records")
+        }
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 1000, 1), RecordQuery.maxPage)
         let rows = try await StreamStores.latest(store, limit: limit, on: req.db as! any SQLDatabase)
         let hash = RecordsAPI.requestHash(req)
@@ -107,7 +122,7 @@ struct FeedAPI: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let (store, purpose) = try await RecordsAPI.access(req, .readRecords)
+        let (store, purpose, _) = try await RecordsAPI.grantedAccess(req, .readRecords)
         let user = try req.requireUser()
         let body = try req.content.decode(NewSubscription.self)
         guard let url = URL(string: body.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -126,7 +141,7 @@ struct FeedAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> ListPage<SubscriptionInfo> {
-        let (store, _) = try await RecordsAPI.access(req, .readRecords)
+        let (store, _, _) = try await RecordsAPI.grantedAccess(req, .readRecords)
         var q = SubscriptionRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
         if req.user?.role != .platformAdmin, let user = req.user { q = q.filter(\.$ownerID == (try user.requireID())) }
         return ListPage(items: try await q.sort(\.$createdAt).all().map { SubscriptionInfo($0) })

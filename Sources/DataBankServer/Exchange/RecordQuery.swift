@@ -14,27 +14,41 @@ struct RecordQuery: Sendable {
     /// The order: an optional leading column, then the key; the cursor holds these values.
     let order: [RecordLayout.Column]
     let descending: Bool
+    /// A consumer's grant: its columns, its row scope (added to `conditions`) and its masks.
+    let view: GrantView?
 
     static let maxPage = 10_000
 
-    init(store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?) throws {
+    /// - Parameter keyLookup: the parameters address one record by its key; a consumer may
+    ///   address records by key even when the key is masked in its grant.
+    init(store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?, view: GrantView? = nil, keyLookup: Bool = false) throws {
         tables = store.tables
         layout = store.recordLayout
+        self.view = view
+        var parsed: [RecordCondition]
         switch RecordFilter.parse(params, layout: layout) {
-        case .success(let c): conditions = c
+        case .success(let c): parsed = c
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
         }
+        if let view {
+            if !keyLookup { for c in parsed { try view.requireClear(c.column.name, parameter: c.column.name) } }
+            parsed += view.conditions
+        }
+        conditions = parsed
         if let fields, !fields.isEmpty {
             var chosen: [RecordLayout.Column] = []
             for name in fields.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 guard let c = layout.column(named: name) else {
                     throw AppError.field(.badRequest, "unknown_field", "fields", zh: "未知字段：\(name)", en: "Unknown field \(name)")
                 }
+                if let view, !view.columnNames.contains(name) {
+                    throw AppError.field(.forbidden, "item_not_granted", "fields", zh: "授权范围不含数据项：\(name)", en: "Your grant does not include the item \(name)")
+                }
                 chosen.append(c)
             }
             self.fields = chosen
         } else {
-            self.fields = layout.columns
+            self.fields = view?.columns ?? layout.columns
         }
         var order = layout.keyColumns
         var descending = false
@@ -49,6 +63,7 @@ struct RecordQuery: Sendable {
                 throw AppError.field(.badRequest, "invalid_sort", "sort", zh: "只能按必填项或主键排序：\(name)",
                                      en: "Sort by a required or key column; \(name) may be empty, which keyset paging cannot order")
             }
+            if let view { try view.requireClear(name, parameter: "sort") }
             if !c.primaryKey { order.insert(c, at: 0) }
         }
         self.order = order
@@ -136,6 +151,7 @@ struct RecordQuery: Sendable {
 
     /// One page: JSON object texts and the cursor of the last row.
     func page(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+        if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, on: sql) }
         let dialect = RecordTables.Dialect(sql)
         let rows = try await sql.raw("""
             SELECT \(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect)) FROM \(ident: tables.records)
@@ -150,12 +166,24 @@ struct RecordQuery: Sendable {
 
     /// One page as CSV cells (text), for exports.
     func csvPage(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+        var page = try await cellPage(after: cursor, limit: limit, dateTimeSeparator: " ", on: sql)
+        if let view {
+            let today = GrantAccess.today()
+            for r in page.rows.indices { for (i, c) in fields.enumerated() { page.rows[r][i] = view.mask(page.rows[r][i], column: c.name, today: today) } }
+        }
+        return page
+    }
+
+    /// One page of cells as text, and the cursor of its last row.
+    func cellPage(after cursor: [String]?, limit: Int, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
         let dialect = RecordTables.Dialect(sql)
         let cells = fields.enumerated().map { i, c -> SQLQueryString in
             switch (dialect, c.type) {
             case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: "_c\(i)")"
             case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_c\(i)")"
-            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD HH24:MI:SS') AS \(ident: "_c\(i)")"
+            case (.postgres, .T):
+                return "to_char(\(ident: c.name), \(literal: dateTimeSeparator == "T" ? "YYYY-MM-DD\"T\"HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS")) AS \(ident: "_c\(i)")"
+            case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: "_c\(i)")"
             case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_c\(i)")"
             }
         }.joined(separator: ", ")
@@ -166,6 +194,29 @@ struct RecordQuery: Sendable {
         let out = try rows.map { row in try fields.indices.map { try row.decode(column: "_c\($0)", as: String?.self) } }
         guard rows.count == limit, let last = rows.last else { return (out, nil) }
         return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+    }
+
+    /// A consumer's page with masks applied: cells are read as text, masked, and rendered as
+    /// JSON here (a masked value is always a string; a clear one keeps its JSON type).
+    func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+        let page = try await cellPage(after: cursor, limit: limit, dateTimeSeparator: "T", on: sql)
+        let today = GrantAccess.today()
+        let rows = page.rows.map { cells in
+            var out: [UInt8] = [UInt8(ascii: "{")]
+            for (i, c) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: JSONText.encode(c.name).utf8); out.append(UInt8(ascii: ":"))
+                let rule = view.rule(c.name)
+                guard let value = rule == .clear ? cells[i] : view.mask(cells[i], column: c.name, today: today) else {
+                    out.append(contentsOf: "null".utf8); continue
+                }
+                if rule == .clear, [.I, .N, .Y, .F, .B, .L].contains(c.type) { out.append(contentsOf: value.utf8) }
+                else { var v = value; v.withUTF8 { FieldConverter.appendString($0, to: &out) } }
+            }
+            out.append(UInt8(ascii: "}"))
+            return String(decoding: out, as: UTF8.self)
+        }
+        return (rows, page.next)
     }
 
     func count(on sql: any SQLDatabase) async throws -> Int {

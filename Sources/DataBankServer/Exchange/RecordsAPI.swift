@@ -19,20 +19,49 @@ struct RecordsAPI: RouteCollection {
 
     // MARK: Access
 
-    /// Loads the store and checks the caller may do `action` on it; reads by someone outside
-    /// the provider department must say why (`purpose` or `X-Purpose`).
+    /// Loads the store and checks the caller may do `action` on it (writes and the provider's own reads).
     static func access(_ req: Request, _ action: CatalogAction) async throws -> (RecordStoreRow, purpose: String?) {
+        let granted = try await grantedAccess(req, action)
+        if granted.view != nil && action != .readRecords { throw AppError(.forbidden, "forbidden", "A grant allows reading, not \(action.rawValue)") }
+        return (granted.store, granted.purpose)
+    }
+
+    /// Who may read what, decided once for every path out of a store: the provider department
+    /// and the platform admin read everything; another department reads through its active grant
+    /// (an app, through a grant bound to it), and gets the ``GrantView`` that every read applies.
+    /// Reads by someone outside the provider department must say why (`purpose` or `X-Purpose`).
+    static func grantedAccess(_ req: Request, _ action: CatalogAction) async throws -> (store: RecordStoreRow, purpose: String?, view: GrantView?) {
         let code = try req.parameters.require("code")
-        if req.user == nil { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to use records") }
+        guard req.user != nil || req.app != nil else {
+            throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to use records")
+        }
         let store = try await RecordStores.find(code, on: req.db)
-        try req.authorize(action, department: store.departmentCode)
+        let reader = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
+        var view: GrantView?
+        if let app = req.app {
+            guard action == .readRecords else { throw AppError(.forbidden, "forbidden", "Apps read records; writing needs a user") }
+            if app.departmentCode != store.departmentCode { view = try await grantView(req, store, consumer: reader, appID: app.id) }
+        } else if !req.can(action, department: store.departmentCode) {
+            // Grants are for reading; anything else is answered by the authorization table (401/403).
+            if action != .readRecords { try req.authorize(action, department: store.departmentCode) }
+            view = try await grantView(req, store, consumer: reader, appID: nil)
+        }
         let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if action == .readRecords, req.user?.departmentCode != store.departmentCode, (purpose ?? "").isEmpty {
+        if action == .readRecords, reader != store.departmentCode, (purpose ?? "").isEmpty {
             throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
                                  en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
         }
-        return (store, purpose?.isEmpty == true ? nil : purpose)
+        return (store, purpose?.isEmpty == true ? nil : purpose, view)
+    }
+
+    static func grantView(_ req: Request, _ store: RecordStoreRow, consumer: String, appID: UUID?) async throws -> GrantView {
+        guard let grant = try await GrantAccess.activeGrant(consumer: consumer, resource: store.resourceCode, appID: appID, on: req.db) else {
+            throw AppError(.forbidden, "no_grant", appID == nil
+                ? "Your department holds no active grant on \(store.resourceCode); apply for access first"
+                : "This app is bound to no active grant on \(store.resourceCode)")
+        }
+        return try await GrantAccess.view(grant, store: store, on: req.db)
     }
 
     static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }
@@ -91,9 +120,9 @@ struct RecordsAPI: RouteCollection {
     // MARK: Reads
 
     func query(req: Request) async throws -> Response {
-        let (store, purpose) = try await Self.access(req, .readRecords)
+        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
         let params = Self.queryPairs(req)
-        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"])
+        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view)
         let cursor = try req.query[String.self, at: "after"].map(RecordQuery.decodeCursor)
         let limitText = req.query[String.self, at: "limit"]
         let all = limitText == "all"
@@ -168,7 +197,7 @@ struct RecordsAPI: RouteCollection {
     }
 
     func one(req: Request) async throws -> Response {
-        let (store, purpose) = try await Self.access(req, .readRecords)
+        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
         let keyText = try req.parameters.require("key")
         let layout = store.recordLayout
         let values = Self.splitKey(keyText, count: layout.keyColumns.count)
@@ -177,7 +206,7 @@ struct RecordsAPI: RouteCollection {
                                  en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
-        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil)
+        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil, view: view, keyLookup: true)
         let page = try await q.page(after: nil, limit: 1, on: req.db as! any SQLDatabase)
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)
@@ -214,7 +243,7 @@ struct RecordsAPI: RouteCollection {
     // MARK: Change feed
 
     func changes(req: Request) async throws -> Response {
-        let (store, purpose) = try await Self.access(req, .readRecords)
+        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
         let after = try req.query[String.self, at: "after"].map { text in
             guard let n = Int(text), n >= 0 else { throw AppError.field(.badRequest, "invalid_cursor", "after", zh: "after 为序号", en: "after is a sequence number") }
             return n
@@ -225,9 +254,11 @@ struct RecordsAPI: RouteCollection {
             }
             return n
         } ?? 1_000
-        let feed = try await ChangeFeed.page(store: store, after: after, limit: limit, on: req.db as! any SQLDatabase)
+        let sql = req.db as! any SQLDatabase
+        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, on: sql) }
+            else { try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql) }
         let hash = Self.requestHash(req)
-        try await Self.audit(req, store, "changes", fields: store.recordLayout.columns.map(\.name), count: feed.count, purpose: purpose, hash: hash)
+        try await Self.audit(req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)
         return Self.response(feed.json, type: "application/json; charset=utf-8", hash: hash)
     }
 

@@ -126,8 +126,20 @@ enum WebhookDelivery {
             sub.status = "paused"; sub.lastError = "The resource has no record store"; sub.leaseUntil = nil
             try await sub.save(on: db); return
         }
-        let page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: db as! any SQLDatabase)
+        let sql = db as! any SQLDatabase
+        let page: ChangeFeed.Page
+        if sub.departmentCode == store.departmentCode {
+            page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: sql)
+        } else {
+            // A consumer's webhook carries what its grant shows; without an active grant it pauses.
+            guard let grant = try await GrantAccess.activeGrant(consumer: sub.departmentCode, resource: store.resourceCode, appID: nil, on: db) else {
+                sub.status = "paused"; sub.lastError = "No active grant on \(store.resourceCode)"; sub.leaseUntil = nil
+                try await sub.save(on: db); return
+            }
+            page = try await ConsumerFeed.page(store: store, view: try await GrantAccess.view(grant, store: store, on: db), after: sub.cursor, limit: batchSize, on: sql)
+        }
         guard page.count > 0 else {
+            sub.cursor = page.next  // changes outside a consumer's scope are passed over
             sub.nextAttemptAt = now.addingTimeInterval(1); sub.leaseUntil = nil
             try await sub.save(on: db); return
         }

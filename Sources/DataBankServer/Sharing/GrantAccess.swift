@@ -1,0 +1,90 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// What a consumer may see of one record store under one grant: the columns, the rows (extra
+/// conditions every read adds), and each column's mask. Built once per request from the grant;
+/// every path out of a store (query, single read, export, change feed, SSE, webhook) applies it.
+struct GrantView: Sendable {
+    let grantID: UUID
+    let consumerCode: String
+    let columns: [RecordLayout.Column]
+    let conditions: [RecordCondition]
+    let masks: [String: MaskRule]
+    let pseudonymKey: [UInt8]
+
+    var columnNames: Set<String> { Set(columns.map(\.name)) }
+
+    /// True when every visible column is shown as stored, so the database can render rows itself.
+    var showsClearValues: Bool { columns.allSatisfy { (masks[$0.name] ?? .clear) == .clear } }
+
+    func rule(_ column: String) -> MaskRule { masks[column] ?? .clear }
+
+    /// The value a consumer sees.
+    func mask(_ value: String?, column: String, today: CivilDate) -> String? {
+        let rule = rule(column)
+        if rule == .clear { return value }
+        return Masker.apply(rule, to: value, pseudonym: { Pseudonyms.token($0, column: column, rule: rule, consumer: consumerCode, key: pseudonymKey) },
+                            today: today)
+    }
+
+    /// A filter, sort or field the consumer names must be one it may see in clear: filtering on a
+    /// masked column would let it probe the values the mask hides.
+    func requireClear(_ column: String, parameter: String) throws {
+        guard columnNames.contains(column) else {
+            throw AppError.field(.forbidden, "item_not_granted", parameter, zh: "授权范围不含数据项：\(column)",
+                                 en: "Your grant does not include the item \(column)")
+        }
+        guard rule(column) == .clear else {
+            throw AppError.field(.forbidden, "item_masked", parameter, zh: "数据项 \(column) 经脱敏提供，不能用于筛选或排序",
+                                 en: "The item \(column) is masked in your grant, so it cannot be filtered or sorted on")
+        }
+    }
+}
+
+/// Finds the grant a reader holds on a resource and turns it into a ``GrantView``.
+enum GrantAccess {
+    /// Today in the city (UTC+8), as grants' validity dates are written.
+    static func today(_ now: Date = Date()) -> CivilDate {
+        CivilDate(daysSinceEpoch: Int(((now.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)))
+    }
+
+    /// The active resource grant of `consumer` on `resource`; with `appID`, only grants bound to that app.
+    /// The newest active grant wins when several are valid.
+    static func activeGrant(consumer: String, resource: String, appID: UUID?, on db: any Database) async throws -> GrantRow? {
+        let today = today().iso
+        var query = GrantRow.query(on: db)
+            .filter(\.$consumerCode == consumer).filter(\.$resourceCode == resource).filter(\.$kind == "resource")
+            .filter(\.$revokedAt == nil).filter(\.$validFrom <= today).filter(\.$validUntil >= today)
+        if let appID {
+            let bound = try await AppGrantRow.query(on: db).filter(\.$appID == appID).all().map(\.grantID)
+            query = query.filter(\.$id ~~ bound)
+        }
+        return try await query.sort(\.$createdAt, .descending).first()
+    }
+
+    /// The reader's view of the store under `grant`; a grant whose items no longer exist shows nothing of them.
+    static func view(_ grant: GrantRow, store: RecordStoreRow, on db: any Database) async throws -> GrantView {
+        let layout = store.recordLayout
+        let scope = grant.grantScope
+        let conditions: [RecordCondition]
+        switch scope.conditions(layout: layout) {
+        case .success(let c): conditions = c
+        case .failure(let e): throw AppError(.conflict, "grant_outdated", "The grant's row scope no longer fits the resource: \(e.messageEn)", details: [e])
+        }
+        return GrantView(grantID: try grant.requireID(), consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
+                         conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(on: db))
+    }
+
+    /// Each item's default mask, from its sensitivity and its standard's semantic kind.
+    static func defaultMasks(resource: ResourceRow, on db: any Database) async throws -> [String: MaskRule] {
+        guard let snapshot = resource.catalogSnapshot else { return [:] }
+        let codes = Array(Set(snapshot.items.map(\.standardCode)))
+        let standards = try await StandardRow.query(on: db).filter(\.$code ~~ codes).all()
+        let semantic = Dictionary(standards.map { ($0.code, SemanticKind(rawValue: $0.semanticKind) ?? .plain) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(snapshot.items.map { item in
+            (item.column, Masker.defaultRule(semantic: semantic[item.standardCode] ?? .plain, sensitivity: item.sensitivity))
+        }, uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// Keyed pseudonyms: HMAC-SHA256 of the value under the platform's secret key. The same value
+/// gives the same token in every resource, so a consumer can join two resources on a person
+/// without ever holding the ID number; `perConsumer` mixes in the consumer department, so two
+/// consumers cannot join their data with each other's.
+enum Pseudonyms {
+    static func token(_ value: String, column: String, rule: MaskRule, consumer: String, key: [UInt8]) -> String {
+        var input = ""
+        if case .pseudonym(perConsumer: true) = rule { input = consumer + "\u{1F}" }
+        input += value
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: key))
+        return "P" + mac.prefix(12).map { String(format: "%02X", $0) }.joined()
+    }
+
+    /// The platform's key (created by migration 007), read once per process.
+    static func key(on db: any Database) async throws -> [UInt8] {
+        if let cached = cache.value { return cached }
+        guard let row = try await (db as! any SQLDatabase).raw("SELECT value FROM platform_keys WHERE name = 'pseudonym'").first(),
+              let key = Data(base64Encoded: try row.decode(column: "value", as: String.self)) else {
+            throw AppError(.internalServerError, "pseudonym_key_missing", "The platform's pseudonym key is missing")
+        }
+        let bytes = Array(key)
+        cache.value = bytes
+        return bytes
+    }
+
+    private static let cache = KeyCache()
+
+    /// The key, once read; a lock because every request may ask.
+    final class KeyCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [UInt8]?
+        var value: [UInt8]? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// Applications, decisions, grants, the inbox and apps over HTTP.
+struct SharingAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let applications = routes.grouped("applications")
+        applications.post(use: apply)
+        applications.get(use: list)
+        applications.get(":id", use: show)
+        applications.post(":id", "decision", use: decide)
+        applications.post(":id", "countersign", use: countersign)
+        applications.post(":id", "escalate", use: escalate)
+        applications.post(":id", "withdraw", use: withdraw)
+        routes.get("grants", use: grants)
+        routes.post("grants", ":id", "revoke", use: revoke)
+        routes.get("inbox", use: inbox)
+        routes.post("apps", use: createApp)
+        routes.get("apps", use: apps)
+        routes.delete("apps", ":id", use: revokeApp)
+    }
+
+    static let reviewDays = Environment.get("DATABANK_REVIEW_WORKING_DAYS").flatMap(Int.init) ?? 10
+
+    func apply(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try req.content.decode(ApplicationInput.self)
+        let row = try await Applications.apply(input, by: user, reviewDays: Self.reviewDays, on: req.db)
+        return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req.db)).encodeResponse(status: .created, for: req)
+    }
+
+    func list(req: Request) async throws -> ListPage<ApplicationInfo> {
+        let user = try req.requireUser()
+        var q = ApplicationRow.query(on: req.db)
+        switch req.query[String.self, at: "box"] ?? "all" {
+        case "review": q = q.filter(\.$providerCode == user.departmentCode)
+        case "mine": q = q.filter(\.$consumerCode == user.departmentCode)
+        case "overdue":
+            try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
+            q = q.filter(\.$status == ApplicationStatus.pending.rawValue).filter(\.$deadline < GrantAccess.today().iso)
+        default:
+            if user.role != .platformAdmin {
+                q = q.group(.or) { $0.filter(\.$providerCode == user.departmentCode).filter(\.$consumerCode == user.departmentCode) }
+            }
+        }
+        if let status = req.query[String.self, at: "status"] { q = q.filter(\.$status == status) }
+        let rows = try await q.sort(\.$createdAt, .descending).range(0..<500).all()
+        return ListPage(items: rows.map { ApplicationInfo($0, events: nil, grant: nil) })
+    }
+
+    func show(req: Request) async throws -> ApplicationInfo {
+        let row = try await load(req)
+        let events = try await ApplicationEventRow.query(on: req.db).filter(\.$applicationID == (try row.requireID())).sort(\.$at).all()
+        return ApplicationInfo(row, events: events.map(EventInfo.init), grant: try await grant(of: row, req.db))
+    }
+
+    func decide(req: Request) async throws -> ApplicationInfo {
+        let row = try await load(req)
+        try await Applications.decide(row, try req.content.decode(DecisionInput.self), by: try req.requireUser(), countersign: false, on: req.db)
+        return try await show(req: req)
+    }
+
+    func countersign(req: Request) async throws -> ApplicationInfo {
+        let row = try await load(req)
+        try await Applications.decide(row, try req.content.decode(DecisionInput.self), by: try req.requireUser(), countersign: true, on: req.db)
+        return try await show(req: req)
+    }
+
+    struct Note: Content { var note: String?; var reason: String? }
+
+    func escalate(req: Request) async throws -> ApplicationInfo {
+        let row = try await load(req)
+        try await Applications.escalate(row, note: (try? req.content.decode(Note.self))?.note, by: try req.requireUser(), on: req.db)
+        return try await show(req: req)
+    }
+
+    func withdraw(req: Request) async throws -> ApplicationInfo {
+        let row = try await load(req)
+        try await Applications.withdraw(row, by: try req.requireUser(), on: req.db)
+        return try await show(req: req)
+    }
+
+    func grants(req: Request) async throws -> ListPage<GrantInfo> {
+        let user = try req.requireUser()
+        try AuthorizationGate.authorize(user.actor, .readGrants, department: nil)
+        var q = GrantRow.query(on: req.db)
+        if let resource = req.query[String.self, at: "resource"] { q = q.filter(\.$resourceCode == resource) }
+        if let consumer = req.query[String.self, at: "consumer"] { q = q.filter(\.$consumerCode == consumer) }
+        let today = GrantAccess.today().iso
+        return ListPage(items: try await q.sort(\.$createdAt, .descending).range(0..<1000).all().map { GrantInfo($0, today: today) })
+    }
+
+    func revoke(req: Request) async throws -> GrantInfo {
+        guard let grant = try await GrantRow.find(req.parameters.get("id", as: UUID.self), on: req.db) else { throw AppError.notFound("Grant") }
+        try await Applications.revoke(grant, reason: (try? req.content.decode(Note.self))?.reason, by: try req.requireUser(), on: req.db)
+        return GrantInfo(grant, today: GrantAccess.today().iso)
+    }
+
+    struct Inbox: Content {
+        var toReview: [ApplicationInfo]
+        var overdue: [ApplicationInfo]
+        var mine: [ApplicationInfo]
+        var expiringGrants: [GrantInfo]
+        var notifications: [NotificationInfo]
+    }
+
+    /// A department's inbox: applications to review, its own applications and their decisions,
+    /// grants expiring within 30 days, and notifications.
+    func inbox(req: Request) async throws -> Inbox {
+        let user = try req.requireUser()
+        let dept = user.departmentCode
+        let today = GrantAccess.today()
+        let open = [ApplicationStatus.pending.rawValue, ApplicationStatus.escalated.rawValue]
+        let toReview = try await ApplicationRow.query(on: req.db).filter(\.$providerCode == dept).filter(\.$status ~~ open).sort(\.$createdAt).all()
+        let overdue = user.role == .platformAdmin
+            ? try await ApplicationRow.query(on: req.db).filter(\.$status == ApplicationStatus.pending.rawValue).filter(\.$deadline < today.iso).all() : []
+        let mine = try await ApplicationRow.query(on: req.db).filter(\.$consumerCode == dept).sort(\.$createdAt, .descending).range(0..<100).all()
+        let soon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + 30).iso
+        let expiring = try await GrantRow.query(on: req.db).filter(\.$consumerCode == dept).filter(\.$revokedAt == nil)
+            .filter(\.$validUntil >= today.iso).filter(\.$validUntil <= soon).all()
+        let notes = try await NotificationRow.query(on: req.db).filter(\.$departmentCode == dept).sort(\.$createdAt, .descending).range(0..<50).all()
+        return Inbox(toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil) }, overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil) },
+                     mine: mine.map { ApplicationInfo($0, events: nil, grant: nil) }, expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
+                     notifications: notes.map(NotificationInfo.init))
+    }
+
+    // MARK: Apps
+
+    struct NewApp: Content { var name: String; var ratePerMinute: Int?; var grants: [UUID]?; var department: String? }
+
+    func createApp(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.content.decode(NewApp.self)
+        let department = body.department ?? user.departmentCode
+        try AuthorizationGate.authorize(user.actor, .manageApps, department: department)
+        guard !body.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AppError.field(.unprocessableEntity, "required", "name", zh: "应用名称必填", en: "name is required")
+        }
+        let rate = body.ratePerMinute ?? 600
+        guard (1...600_000).contains(rate) else {
+            throw AppError.field(.unprocessableEntity, "invalid", "ratePerMinute", zh: "每分钟请求数为 1–600000", en: "ratePerMinute is 1 to 600000")
+        }
+        let grants = try await GrantRow.query(on: req.db).filter(\.$id ~~ (body.grants ?? [])).all()
+        if let foreign = grants.first(where: { $0.consumerCode != department }) ?? (grants.count < (body.grants ?? []).count ? GrantRow() : nil) {
+            throw AppError.field(.unprocessableEntity, "unknown_grant", "grants", zh: "只能绑定本部门的授权", en: "Bind only your department's grants (\(foreign.id?.uuidString ?? "unknown"))")
+        }
+        let token = Apps.generateToken()
+        let app = AppRow()
+        app.departmentCode = department; app.name = body.name; app.tokenHash = UserToken.hash(token); app.prefix = String(token.prefix(12))
+        app.ratePerMinute = rate; app.createdBy = user.username
+        try await req.db.transaction { tx in
+            try await app.create(on: tx)
+            for g in grants { try await AppGrantRow(appID: try app.requireID(), grantID: try g.requireID()).create(on: tx) }
+        }
+        return try await AppInfo(app, grants: grants.compactMap(\.id), token: token).encodeResponse(status: .created, for: req)
+    }
+
+    func apps(req: Request) async throws -> ListPage<AppInfo> {
+        let user = try req.requireUser()
+        var q = AppRow.query(on: req.db)
+        if user.role != .platformAdmin { q = q.filter(\.$departmentCode == user.departmentCode) }
+        let rows = try await q.sort(\.$createdAt).all()
+        let bindings = try await AppGrantRow.query(on: req.db).filter(\.$appID ~~ rows.compactMap(\.id)).all()
+        return ListPage(items: rows.map { app in AppInfo(app, grants: bindings.filter { $0.appID == app.id }.map(\.grantID), token: nil) })
+    }
+
+    func revokeApp(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        guard let app = try await AppRow.find(req.parameters.get("id", as: UUID.self), on: req.db) else { throw AppError.notFound("App") }
+        try AuthorizationGate.authorize(user.actor, .manageApps, department: app.departmentCode)
+        app.revokedAt = Date()
+        try await app.save(on: req.db)
+        return .noContent
+    }
+
+    // MARK: Helpers
+
+    func load(_ req: Request) async throws -> ApplicationRow {
+        let user = try req.requireUser()
+        guard let row = try await ApplicationRow.find(req.parameters.get("id", as: UUID.self), on: req.db) else { throw AppError.notFound("Application") }
+        // The applicant, the provider and the platform see an application; nobody else.
+        guard [row.consumerCode, row.providerCode].contains(user.departmentCode) || user.role == .platformAdmin else {
+            throw AppError.notFound("Application")
+        }
+        return row
+    }
+
+    func grant(of row: ApplicationRow, _ db: any Database) async throws -> GrantInfo? {
+        guard let g = try await GrantRow.query(on: db).filter(\.$applicationID == (try row.requireID())).first() else { return nil }
+        return GrantInfo(g, today: GrantAccess.today().iso)
+    }
+}

@@ -1,0 +1,199 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// Verification services: status data instead of precise data. A provider defines a service on
+/// a resource; a consumer holding a service grant asks yes/no (or a band, or a category) for
+/// one subject or a batch, with a purpose; every call is audited with the number of subjects.
+struct VerifyAPI: RouteCollection {
+    static let maxBatch = 100_000
+    static let chunk = 1_000
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("resources", ":code", "services", use: define)
+        routes.get("services", use: list)
+        routes.get("services", ":service", use: show)
+        routes.post("verify", ":service", use: verify)
+        routes.on(.POST, "verify", ":service", "batch", body: .stream, use: batch)
+    }
+
+    struct NewService: Content { var code: String; var name: String; var nameEn: String?; var spec: VerificationSpec }
+
+    struct ServiceInfo: Content {
+        var code: String, name: String, nameEn: String?, resource: String, provider: String, spec: VerificationSpec?
+        init(_ s: VerificationServiceRow) {
+            code = s.code; name = s.name; nameEn = s.nameEn; resource = s.resourceCode; provider = s.providerCode; spec = s.verificationSpec
+        }
+    }
+
+    func define(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
+        try AuthorizationGate.authorize(user.actor, .manageVerificationServices, department: store.departmentCode)
+        let body = try req.content.decode(NewService.self)
+        guard body.code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) != nil else {
+            throw AppError.field(.unprocessableEntity, "invalid_code", "code", zh: "服务代码为小写字母、数字和连字符", en: "code is lower-case letters, digits and hyphens (2–63)")
+        }
+        let problems = body.spec.problems(layout: store.recordLayout)
+        if let first = problems.first { throw AppError(.unprocessableEntity, first.code, problems.map(\.messageEn).joined(separator: "; "), details: problems) }
+        if try await VerificationServiceRow.query(on: req.db).filter(\.$code == body.code).first() != nil {
+            throw AppError.field(.conflict, "duplicate_code", "code", zh: "服务代码已存在", en: "A service with this code exists")
+        }
+        let row = VerificationServiceRow()
+        row.code = body.code; row.name = body.name; row.nameEn = body.nameEn; row.resourceCode = store.resourceCode
+        row.providerCode = store.departmentCode; row.spec = JSONText.encode(body.spec)
+        try await row.create(on: req.db)
+        return try await ServiceInfo(row).encodeResponse(status: .created, for: req)
+    }
+
+    func list(req: Request) async throws -> ListPage<ServiceInfo> {
+        var q = VerificationServiceRow.query(on: req.db).filter(\.$retiredAt == nil)
+        if let resource = req.query[String.self, at: "resource"] { q = q.filter(\.$resourceCode == resource) }
+        return ListPage(items: try await q.sort(\.$code).all().map(ServiceInfo.init))
+    }
+
+    func show(req: Request) async throws -> ServiceInfo { ServiceInfo(try await service(req)) }
+
+    struct Call: Content { var params: [String: String]; var purpose: String? }
+    struct Answer: Content { var service: String; var answer: String }
+
+    func verify(req: Request) async throws -> Response {
+        let (service, store, spec, purpose) = try await access(req)
+        let call = try req.content.decode(Call.self)
+        let params: [String: String]
+        switch spec.checkInput(call.params) {
+        case .success(let p): params = p
+        case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
+        }
+        let answers = try await evaluate([params], spec: spec, store: store, on: req.db as! any SQLDatabase)
+        let hash = RecordsAPI.requestHash(req)
+        try await RecordsAPI.audit(req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
+                                   purpose: purpose ?? call.purpose, hash: hash)
+        return RecordsAPI.response(JSONText.encode(Answer(service: service.code, answer: answers[0])), type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    /// A CSV (header = parameter names) or NDJSON body of up to 100,000 inputs; answers one NDJSON
+    /// line per input line: `{"line":n,"answer":"yes"}` or `{"line":n,"error":{…}}`.
+    func batch(req: Request) async throws -> Response {
+        let (service, store, spec, purpose) = try await access(req)
+        let digest = RequestDigest(req)
+        var bytes: [UInt8] = []
+        for try await var buffer in req.body {
+            let chunk = buffer.readBytes(length: buffer.readableBytes) ?? []
+            digest.update(chunk); bytes += chunk
+            if bytes.count > 64 * 1_048_576 { throw AppError(.payloadTooLarge, "payload_too_large", "A batch is at most 64 MB") }
+        }
+        let isJSON = (req.headers.contentType?.subType ?? "").contains("json") || bytes.first == UInt8(ascii: "{")
+        let inputs = isJSON ? BatchInputs.ndjson(bytes) : try BatchInputs.csv(bytes)
+        guard inputs.count <= Self.maxBatch else {
+            throw AppError(.payloadTooLarge, "batch_too_large", "A batch holds at most \(Self.maxBatch) inputs (got \(inputs.count))")
+        }
+        var lines = [String](repeating: "", count: inputs.count)
+        var valid: [(index: Int, params: [String: String])] = []
+        for (i, input) in inputs.enumerated() {
+            switch input.fields.map({ spec.checkInput($0) }) ?? .failure(input.error!) {
+            case .success(let p): valid.append((i, p))
+            case .failure(let e): lines[i] = "{\"line\":\(input.line),\"error\":" + JSONText.encode(e) + "}"
+            }
+        }
+        let sql = req.db as! any SQLDatabase
+        for start in stride(from: 0, to: valid.count, by: Self.chunk) {
+            let part = Array(valid[start..<min(start + Self.chunk, valid.count)])
+            let answers = try await evaluate(part.map(\.params), spec: spec, store: store, on: sql)
+            for (k, item) in part.enumerated() {
+                lines[item.index] = "{\"line\":\(inputs[item.index].line),\"answer\":" + JSONText.encode(answers[k]) + "}"
+            }
+        }
+        let hash = digest.hex
+        try await RecordsAPI.audit(req, store, "verify.\(service.code).batch", fields: Array(spec.usedColumns).sorted(), count: valid.count,
+                                   purpose: purpose, hash: hash)
+        return RecordsAPI.response(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), type: "application/x-ndjson", hash: hash)
+    }
+
+    // MARK: Parts
+
+    func evaluate(_ inputs: [[String: String]], spec: VerificationSpec, store: RecordStoreRow, on sql: any SQLDatabase) async throws -> [String] {
+        let q = VerificationSQL(spec: spec, layout: store.recordLayout, table: store.tables.records, dialect: RecordTables.Dialect(sql))
+        let rows = try await sql.raw(q.statement(inputs: JSONText.encode(inputs))).all()
+        var answers = [String](repeating: q.label(0), count: inputs.count)
+        for row in rows { answers[try row.decode(column: "n", as: Int.self)] = q.label(try row.decode(column: "answer", as: Int.self)) }
+        return answers
+    }
+
+    func service(_ req: Request) async throws -> VerificationServiceRow {
+        let code = try req.parameters.require("service")
+        guard let row = try await VerificationServiceRow.query(on: req.db).filter(\.$code == code).filter(\.$retiredAt == nil).first() else {
+            throw AppError.notFound("Verification service \(code)")
+        }
+        return row
+    }
+
+    /// The caller may use the service: its provider, the platform admin, or a consumer with an
+    /// active service grant (an app: one bound to it). A purpose is always required.
+    func access(_ req: Request) async throws -> (VerificationServiceRow, RecordStoreRow, VerificationSpec, String?) {
+        guard req.user != nil || req.app != nil else { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token") }
+        let service = try await service(req)
+        guard let spec = service.verificationSpec else { throw AppError(.internalServerError, "invalid_service", "The service's definition cannot be read") }
+        let store = try await RecordStores.find(service.resourceCode, on: req.db)
+        let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
+        let isProvider = caller == service.providerCode || (req.app == nil && req.user?.role == .platformAdmin)
+        if !isProvider {
+            let today = GrantAccess.today().iso
+            var q = GrantRow.query(on: req.db).filter(\.$kind == "service").filter(\.$serviceCode == service.code)
+                .filter(\.$consumerCode == caller).filter(\.$revokedAt == nil).filter(\.$validFrom <= today).filter(\.$validUntil >= today)
+            if let app = req.app { q = q.filter(\.$id ~~ (try await AppGrantRow.query(on: req.db).filter(\.$appID == app.id).all().map(\.grantID))) }
+            guard try await q.first() != nil else {
+                throw AppError(.forbidden, "no_grant", "No active grant for the verification service \(service.code); apply for it first")
+            }
+        }
+        let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if req.url.path.hasSuffix("/batch"), (purpose ?? "").isEmpty {
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "核验须说明用途（purpose 参数或 X-Purpose 请求头）", en: "A verification needs a purpose (purpose= or X-Purpose)")
+        }
+        return (service, store, spec, purpose?.isEmpty == true ? nil : purpose)
+    }
+}
+
+/// The lines of a batch: parameters by name, or why the line cannot be read.
+enum BatchInputs {
+    struct Line { var line: Int; var fields: [String: String]?; var error: FieldError? }
+
+    static func ndjson(_ bytes: [UInt8]) -> [Line] {
+        var out: [Line] = []
+        var number = 0
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                out.append(Line(line: number, error: FieldError(field: "line \(number)", code: "malformed_json", message: "第 \(number) 行不是 JSON 对象", messageEn: "Line \(number) is not a JSON object")))
+                continue
+            }
+            out.append(Line(line: number, fields: object.mapValues { "\($0)" }))
+        }
+        return out
+    }
+
+    static func csv(_ bytes: [UInt8]) throws -> [Line] {
+        var parser = CSVParser(delimiter: UInt8(ascii: ","))
+        var header: [String]?
+        var out: [Line] = []
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        func take(_ record: CSVRecord) {
+            let cells = (0..<record.count).map(record.string)
+            guard let names = header else { header = cells.map { $0.trimmingCharacters(in: .whitespaces) }; return }
+            if let problem = record.problem {
+                out.append(Line(line: record.line, error: FieldError(field: "line \(record.line)", code: problem.code, message: problem.message, messageEn: problem.messageEn)))
+            } else if cells.count != names.count {
+                out.append(Line(line: record.line, error: FieldError(field: "line \(record.line)", code: "wrong_field_count",
+                                                                     message: "第 \(record.line) 行应有 \(names.count) 列", messageEn: "Line \(record.line) should have \(names.count) fields")))
+            } else {
+                out.append(Line(line: record.line, fields: Dictionary(zip(names, cells), uniquingKeysWith: { a, _ in a })))
+            }
+        }
+        try body.withUnsafeBufferPointer { try parser.feed($0) { take($0) } }
+        try parser.finish { take($0) }
+        return out
+    }
+}
