@@ -205,6 +205,103 @@ def english(page):
     expect(page.get_by_test_id("nav-catalog")).to_have_text("目录")
 
 
+def sign_out(page):
+    if page.get_by_test_id("logout").count():
+        page.get_by_test_id("logout").click()
+        page.wait_for_load_state()
+
+
+def switch_user(page, username):
+    sign_out(page)
+    sign_in(page, username)
+
+
+def apply_for(page, code, purpose):
+    """Fills the apply form of `code` as the signed-in user and submits it; returns the application's path."""
+    page.goto(f"{BASE}/catalog/resources/{code}")
+    page.get_by_test_id("apply-link").click()
+    page.wait_for_url(f"**/catalog/resources/{code}/apply")
+    expect(page.get_by_test_id("apply-form")).to_be_visible()
+    page.get_by_test_id("input-purpose").fill(purpose)
+    page.get_by_test_id("input-legalBasis").fill("《政务信息资源共享管理暂行办法》第十条")
+    assert page.get_by_test_id("input-validUntil").input_value(), "valid-until should be prefilled"
+    page.get_by_test_id("apply-submit").click()
+    page.wait_for_url("**/sharing/applications/**")
+    expect(page.get_by_test_id("ok-banner")).to_be_visible()
+    expect(page.get_by_test_id("purpose")).to_have_text(purpose)
+    return path_of(page)
+
+
+@check("jtj_steward applies for 企业登记信息表 through the apply form")
+def apply_records(page):
+    code = os.environ.get("SAMPLE_CODE")
+    assert code, "SAMPLE_CODE not set by Tests/browser/run"
+    switch_user(page, "jtj_steward")
+    expect(page.get_by_test_id("nav-sharing")).to_have_text("共享")
+    state["application"] = apply_for(page, code, "浏览器测试：道路运输企业资质核查")
+    expect(page.get_by_test_id("page-title")).to_contain_text("企业登记信息表")
+    status = page.get_by_test_id("application-status").first.inner_text()
+    state["pending"] = status == "待审核"
+    if not state["pending"]:
+        # 无条件共享 is approved at once; for the provider's decision apply for a conditional resource of theirs.
+        expect(page.get_by_test_id("application-status").first).to_have_text("已同意")
+        found = page.request.get(f"{BASE}/api/v1/resources?department={MARKET}&sharing=conditional&limit=50")
+        assert found.ok, f"search: {found.status}"
+        items = [r for r in found.json()["items"] if r.get("status", "published") == "published"]
+        assert items, "the market bureau has no conditionally shared resource"
+        state["conditional"] = items[0]
+        state["application"] = apply_for(page, items[0]["code"], "浏览器测试：有条件共享资源申请")
+        expect(page.get_by_test_id("application-status").first).to_have_text("待审核")
+
+
+@check("the application is listed on /sharing under 我的申请")
+def inbox_lists_it(page):
+    page.get_by_test_id("nav-sharing").click()
+    page.wait_for_url("**/sharing")
+    mine = page.get_by_test_id("mine")
+    expect(mine).to_contain_text("企业登记信息表")
+    expect(mine.locator(f"a[href='{state['application']}']")).to_be_visible()
+
+
+@check("scj_steward opens it from 待我审核 and approves it")
+def provider_approves(page):
+    switch_user(page, "scj_steward")
+    page.goto(f"{BASE}/sharing")
+    queue = page.get_by_test_id("to-review")
+    expect(queue).to_contain_text("交通运输局")
+    queue.locator(f"a[href='{state['application']}']").click()
+    page.wait_for_url(f"**{state['application']}")
+    expect(page.get_by_test_id("decision-form")).to_be_visible()
+    page.get_by_test_id("decide-reject").click()  # without a reason: refused, the form comes back
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("error-reason")).to_be_visible()
+    page.get_by_test_id("decide-approve").click()
+    page.wait_for_url("**?done=decided")
+    expect(page.get_by_test_id("application-status").first).to_have_text("已同意")
+    expect(page.get_by_test_id("grant")).to_contain_text("有效")
+
+
+@check("jtj_steward sees the grant on /sharing/grants")
+def consumer_sees_grant(page):
+    switch_user(page, "jtj_steward")
+    page.goto(f"{BASE}/sharing/grants")
+    grants = page.get_by_test_id("grants")
+    expect(grants).to_contain_text("企业登记信息表")
+    if "conditional" in state:
+        expect(grants).to_contain_text(state["conditional"]["name"])
+    expect(grants.get_by_test_id("grant-state").first).to_have_text("有效")
+
+
+@check("/sharing in English")
+def sharing_english(page):
+    page.goto(f"{BASE}/sharing?lang=en")
+    expect(page.get_by_test_id("nav-sharing")).to_have_text("Sharing")
+    expect(page.get_by_test_id("tab-review")).to_contain_text("To review")
+    expect(page.get_by_test_id("page-title")).to_have_text("Sharing")
+    page.goto(f"{BASE}/sharing?lang=zh")
+    expect(page.get_by_test_id("tab-review")).to_contain_text("待我审核")
+
+
 @check(f"screenshot of the catalog page at {SCREENSHOT}")
 def screenshot(page):
     page.goto(f"{BASE}/catalog")

@@ -1,5 +1,6 @@
 /// The demo accounts, one per role, in the data authority, market regulation, HR, transport
-/// (the bus GPS stream and its live map) and health departments.
+/// (the bus GPS stream and its live map), natural resources and civil affairs (the verification
+/// services) and health departments.
 enum DemoUsers {
     static let password = "databank-demo"
 
@@ -16,6 +17,11 @@ enum DemoUsers {
                  departmentCode: DemoCode.hr, password: password),
         DemoUser(username: "jtj_steward", displayName: "交通运输局数据专员（罗嘉欣）", role: "steward",
                  departmentCode: DemoCode.transport, password: password),
+        // Providers of the verification services (首套房核验, 低保资格核验): status data instead of precise data.
+        DemoUser(username: "zrj_steward", displayName: "自然资源局数据专员（邓志军）", role: "steward",
+                 departmentCode: DemoCode.naturalResources, password: password),
+        DemoUser(username: "mzj_steward", displayName: "民政局数据专员（冯丽华）", role: "steward",
+                 departmentCode: DemoCode.civil, password: password),
         DemoUser(username: "viewer", displayName: "浏览用户（李明）", role: "viewer",
                  departmentCode: DemoCode.health, password: password),
     ]

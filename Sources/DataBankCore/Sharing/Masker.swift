@@ -38,7 +38,7 @@ public enum Masker {
         case .mobile: return keep(chars, first: 3, last: 4)
         case .landline: return keep(chars, first: 4, last: 2)
         case .bankCard: return keep(chars, first: 4, last: 4)
-        case .plate: return keep(chars, first: 2, last: 1)
+        case .plate: return keep(chars, first: 3, last: 1)  // §3: 粤E4***0
         case .address:
             return chars.count > 8 ? String(chars.dropLast(8)) + stars(8) : keep(chars, first: 1, last: 0)
         case .email:

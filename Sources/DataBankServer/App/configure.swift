@@ -22,6 +22,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
     _ = app.totalCache  // made before requests run, so they never race to make it
+    _ = app.rateLimiter
+    _ = app.pseudonymKeyCache
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)

@@ -18,12 +18,12 @@ struct BenchCommand: AsyncCommand {
         var queries: Int?
         @Option(name: "rows", help: "bus: rows in the generated CSV (default 1000000)")
         var rows: Int?
-        @Option(name: "read-rows", help: "bus: rows in the store for the read scenarios (default 10000000)")
+        @Option(name: "read-rows", help: "bus, access: rows in the store for the read scenarios (default 10000000)")
         var readRows: Int?
         init() {}
     }
 
-    var help: String { "Runs benchmark scenarios (catalog, bus) and prints a table of figures; use a release build." }
+    var help: String { "Runs benchmark scenarios (catalog, bus, access) and prints a table of figures; use a release build." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
@@ -33,7 +33,14 @@ struct BenchCommand: AsyncCommand {
             Self.printTable(bench.table, context: context)
             return
         }
-        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus") }
+        if signature.scenario == "access" {
+            var bench = AccessBench(app: context.application, console: context.console, rows: signature.readRows ?? 10_000_000,
+                                    requests: signature.queries ?? 2_000, batchSize: 100_000)
+            try await bench.run()
+            Self.printTable(bench.table, context: context)
+            return
+        }
+        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access") }
         let app = context.application
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []

@@ -61,7 +61,7 @@ struct RecordsAPI: RouteCollection {
                 ? "Your department holds no active grant on \(store.resourceCode); apply for access first"
                 : "This app is bound to no active grant on \(store.resourceCode)")
         }
-        return try await GrantAccess.view(grant, store: store, on: req.db)
+        return try await GrantAccess.view(grant, store: store, app: req.application, on: req.db)
     }
 
     static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }

@@ -136,7 +136,7 @@ enum WebhookDelivery {
                 sub.status = "paused"; sub.lastError = "No active grant on \(store.resourceCode)"; sub.leaseUntil = nil
                 try await sub.save(on: db); return
             }
-            page = try await ConsumerFeed.page(store: store, view: try await GrantAccess.view(grant, store: store, on: db), after: sub.cursor, limit: batchSize, on: sql)
+            page = try await ConsumerFeed.page(store: store, view: try await GrantAccess.view(grant, store: store, app: app, on: db), after: sub.cursor, limit: batchSize, on: sql)
         }
         guard page.count > 0 else {
             sub.cursor = page.next  // changes outside a consumer's scope are passed over

@@ -65,7 +65,7 @@ enum GrantAccess {
     }
 
     /// The reader's view of the store under `grant`; a grant whose items no longer exist shows nothing of them.
-    static func view(_ grant: GrantRow, store: RecordStoreRow, on db: any Database) async throws -> GrantView {
+    static func view(_ grant: GrantRow, store: RecordStoreRow, app: Application, on db: any Database) async throws -> GrantView {
         let layout = store.recordLayout
         let scope = grant.grantScope
         let conditions: [RecordCondition]
@@ -74,7 +74,7 @@ enum GrantAccess {
         case .failure(let e): throw AppError(.conflict, "grant_outdated", "The grant's row scope no longer fits the resource: \(e.messageEn)", details: [e])
         }
         return GrantView(grantID: try grant.requireID(), consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
-                         conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(on: db))
+                         conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(app: app, on: db))
     }
 
     /// Each item's default mask, from its sensitivity and its standard's semantic kind.

@@ -16,19 +16,17 @@ enum Pseudonyms {
         return "P" + mac.prefix(12).map { String(format: "%02X", $0) }.joined()
     }
 
-    /// The platform's key (created by migration 007), read once per process.
-    static func key(on db: any Database) async throws -> [UInt8] {
+    /// The platform's key (created by migration 007), read once per application.
+    static func key(app: Application, on db: any Database) async throws -> [UInt8] {
+        let cache = app.pseudonymKeyCache
         if let cached = cache.value { return cached }
         guard let row = try await (db as! any SQLDatabase).raw("SELECT value FROM platform_keys WHERE name = 'pseudonym'").first(),
               let key = Data(base64Encoded: try row.decode(column: "value", as: String.self)) else {
             throw AppError(.internalServerError, "pseudonym_key_missing", "The platform's pseudonym key is missing")
         }
-        let bytes = Array(key)
-        cache.value = bytes
-        return bytes
+        cache.value = Array(key)
+        return Array(key)
     }
-
-    private static let cache = KeyCache()
 
     /// The key, once read; a lock because every request may ask.
     final class KeyCache: @unchecked Sendable {
@@ -38,5 +36,16 @@ enum Pseudonyms {
             get { lock.withLock { stored } }
             set { lock.withLock { stored = newValue } }
         }
+    }
+}
+
+extension Application {
+    private struct PseudonymKeyCacheKey: StorageKey { typealias Value = Pseudonyms.KeyCache }
+    /// Created at configuration (``configure(_:)``) so concurrent requests share one cache.
+    var pseudonymKeyCache: Pseudonyms.KeyCache {
+        if let cache = storage[PseudonymKeyCacheKey.self] { return cache }
+        let cache = Pseudonyms.KeyCache()
+        storage[PseudonymKeyCacheKey.self] = cache
+        return cache
     }
 }

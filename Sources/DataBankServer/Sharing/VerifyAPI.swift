@@ -42,7 +42,8 @@ struct VerifyAPI: RouteCollection {
         }
         let row = VerificationServiceRow()
         row.code = body.code; row.name = body.name; row.nameEn = body.nameEn; row.resourceCode = store.resourceCode
-        row.providerCode = store.departmentCode; row.spec = JSONText.encode(body.spec)
+        // Constants are stored in canonical form (`1990/1/2` → `1990-01-02`), as the records are.
+        row.providerCode = store.departmentCode; row.spec = JSONText.encode(body.spec.canonicalized(layout: store.recordLayout))
         try await row.create(on: req.db)
         return try await ServiceInfo(row).encodeResponse(status: .created, for: req)
     }
@@ -61,6 +62,9 @@ struct VerifyAPI: RouteCollection {
     func verify(req: Request) async throws -> Response {
         let (service, store, spec, purpose) = try await access(req)
         let call = try req.content.decode(Call.self)
+        guard let why = purpose ?? call.purpose.flatMap({ $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }) else {
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "核验须说明用途（purpose）", en: "A verification needs a purpose (purpose)")
+        }
         let params: [String: String]
         switch spec.checkInput(call.params) {
         case .success(let p): params = p
@@ -69,7 +73,7 @@ struct VerifyAPI: RouteCollection {
         let answers = try await evaluate([params], spec: spec, store: store, on: req.db as! any SQLDatabase)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
-                                   purpose: purpose ?? call.purpose, hash: hash)
+                                   purpose: why, hash: hash)
         return RecordsAPI.response(JSONText.encode(Answer(service: service.code, answer: answers[0])), type: "application/json; charset=utf-8", hash: hash)
     }
 

@@ -81,6 +81,7 @@ enum ResourcePage {
             .div(.cls("columns"),
                 .section(.cls("card"), .testid("resource-fields"), .h2(.esc(s.t("基本信息", "Metadata"))), ResourceSections.metadata(snap, m, s)),
                 .section(.cls("card"), .testid("resource-sharing"), .h2(.esc(s.t("共享与开放", "Sharing and opening"))), ResourceSections.sharing(snap, s))),
+            m.viewingRevision == nil ? try await ResourceSharingSection.render(req, row: m.row, names: m.departmentNames) : .empty,
             .section(.cls("card"), .attr("id", "items"),
                 .h2(.esc(s.t("信息项（\(snap.items.count)）", "Information items (\(snap.items.count))"))),
                 ResourceSections.items(snap.items, standards: m.standardNames, s)),

@@ -31,6 +31,21 @@ enum WebRoutes {
 
         web.get("reviews", use: ReviewsPage.show)
 
+        // Governed sharing.
+        web.get("catalog", "resources", ":code", "apply", use: ApplyPage.show)
+        web.post("catalog", "resources", ":code", "apply", use: ApplyPage.submit)
+        web.get("sharing", use: InboxPage.show)
+        web.get("sharing", "applications", ":id", use: ApplicationPage.show)
+        web.post("sharing", "applications", ":id", "decision", use: ApplicationPage.decide)
+        web.post("sharing", "applications", ":id", "countersign", use: ApplicationPage.countersign)
+        web.post("sharing", "applications", ":id", "escalate", use: ApplicationPage.escalate)
+        web.post("sharing", "applications", ":id", "withdraw", use: ApplicationPage.withdraw)
+        web.get("sharing", "grants", use: GrantsPage.show)
+        web.post("sharing", "grants", ":id", "revoke", use: GrantsPage.revoke)
+        web.get("sharing", "apps", use: AppsPage.show)
+        web.post("sharing", "apps", use: AppsPage.create)
+        web.post("sharing", "apps", ":id", "revoke", use: AppsPage.revoke)
+
         web.get("login", use: LoginPage.show)
         web.post("login", use: LoginPage.submit)
         web.post("logout", use: LoginPage.logout)
@@ -62,7 +77,9 @@ struct WebMiddleware: AsyncMiddleware {
     static func returnPath(_ req: Request) -> String {
         let path = req.url.path
         if req.method == .GET { return req.url.query.map { path + "?" + $0 } ?? path }
-        for suffix in ["/transition", "/comments"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
+        for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
+        if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
+        if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         return path
     }
 }

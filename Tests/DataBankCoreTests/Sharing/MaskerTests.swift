@@ -16,7 +16,7 @@ struct MaskerTests {
         ("佛山市南海区桂城街道南海大道1号", .address, "佛山市南海区桂城********"),
         ("zhang@example.com", .email, "z***@example.com"),
         ("6222021234567890123", .bankCard, "6222***********0123"),
-        ("粤E4B7X0", .plate, "粤E****0"),
+        ("粤E4B7X0", .plate, "粤E4***0"),
     ])
     func masks(_ value: String, _ kind: MaskKind, _ expected: String) {
         #expect(masked(value, kind) == expected)
