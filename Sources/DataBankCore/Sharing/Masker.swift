@@ -26,32 +26,53 @@ public enum Masker {
     }
 
     /// One value under one display mask (§3). Lengths are kept except for email, whose local
-    /// part always shows as `***` so its length does not leak either.
+    /// part always shows as `***` so its length does not leak either. Counted in Unicode scalars
+    /// (a Chinese character is one), which is what every identifier, name and address here holds —
+    /// and several times faster than grapheme clusters on a million-row export.
     public static func mask(_ value: String, as kind: MaskKind) -> String {
-        let chars = Array(value)
-        if chars.isEmpty { return value }
+        let count = value.unicodeScalars.count
+        if count == 0 { return value }
         // Too short to show any part of it safely (a name keeps its surname: 张*).
-        if chars.count <= 2 && kind != .name { return stars(chars.count) }
+        if count <= 2 && kind != .name { return stars(count) }
         switch kind {
-        case .name: return chars.count == 1 ? "*" : String(chars[0]) + stars(chars.count - 1)
-        case .residentID: return keep(chars, first: 1, last: 2)
-        case .mobile: return keep(chars, first: 3, last: 4)
-        case .landline: return keep(chars, first: 4, last: 2)
-        case .bankCard: return keep(chars, first: 4, last: 4)
-        case .plate: return keep(chars, first: 3, last: 1)  // §3: 粤E4***0
-        case .address:
-            return chars.count > 8 ? String(chars.dropLast(8)) + stars(8) : keep(chars, first: 1, last: 0)
+        case .name: return count == 1 ? "*" : keep(value, count, first: 1, last: 0)
+        case .residentID: return keep(value, count, first: 1, last: 2)
+        case .mobile: return keep(value, count, first: 3, last: 4)
+        case .landline: return keep(value, count, first: 4, last: 2)
+        case .bankCard: return keep(value, count, first: 4, last: 4)
+        case .plate: return keep(value, count, first: 3, last: 1)  // §3: 粤E4***0
+        case .address: return count > 8 ? keep(value, count, first: count - 8, last: 0) : keep(value, count, first: 1, last: 0)
         case .email:
-            guard let at = chars.lastIndex(of: "@"), at > 0 else { return keep(chars, first: 1, last: 0) }
-            return String(chars[0]) + "***" + String(chars[at...])
+            let chars = Array(value.unicodeScalars)
+            guard let at = chars.lastIndex(of: "@"), at > 0 else { return keep(value, count, first: 1, last: 0) }
+            var out = String.UnicodeScalarView()
+            out.append(chars[0]); out.append(contentsOf: "***".unicodeScalars); out.append(contentsOf: chars[at...])
+            return String(out)
         }
     }
 
-    /// Keeps `first` and `last` characters and stars the middle; when that would show (nearly)
-    /// everything, keeps only the first character.
-    static func keep(_ chars: [Character], first: Int, last: Int) -> String {
-        guard chars.count > first + last else { return String(chars[0]) + stars(chars.count - 1) }
-        return String(chars.prefix(first)) + stars(chars.count - first - last) + String(chars.suffix(last))
+    /// Keeps `first` and `last` of the `count` scalars and stars the middle; when that would show
+    /// (nearly) everything, keeps only the first. Works on the UTF-8 bytes in one pass: an export
+    /// masks millions of values.
+    static func keep(_ value: String, _ count: Int, first: Int, last: Int) -> String {
+        let (first, last) = count > first + last ? (first, last) : (1, 0)
+        var value = value
+        return value.withUTF8 { bytes in
+            var scalar = 0, headEnd = bytes.count, tailStart = bytes.count
+            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                if scalar == first { headEnd = i }
+                if scalar == count - last { tailStart = i }
+                scalar += 1
+            }
+            let middle = count - first - last
+            let size = headEnd + middle + (bytes.count - tailStart)
+            return String(unsafeUninitializedCapacity: size) { out in
+                _ = out.initialize(fromContentsOf: bytes[..<headEnd])
+                out[headEnd..<(headEnd + middle)].initialize(repeating: UInt8(ascii: "*"))
+                _ = out[(headEnd + middle)...].initialize(fromContentsOf: bytes[tailStart...])
+                return size
+            }
+        }
     }
 
     static func stars(_ n: Int) -> String { String(repeating: "*", count: max(n, 0)) }

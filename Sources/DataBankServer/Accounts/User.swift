@@ -12,6 +12,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "role") var roleName: String
     @Field(key: "department_code") var departmentCode: String
+    /// Where notifications are mailed when SMTP is configured (migration 008).
+    @OptionalField(key: "email") var email: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -63,6 +63,8 @@ public struct Settings: Sendable {
     public var sqliteWalAutocheckpoint: Int = 1000
     /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
     public var runWorkers: Bool = false
+    /// Notification mail (`DATABANK_SMTP_URL`, `DATABANK_SMTP_FROM`); nil: in the app only.
+    var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
 
     public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
                 sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {

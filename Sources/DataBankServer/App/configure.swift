@@ -55,6 +55,7 @@ enum Migrations {
         app.migrations.add(CreateSubscriptions())
         app.migrations.add(AddAuditHeadPrevHash())
         app.migrations.add(CreateSharing())
+        app.migrations.add(AddNotificationMail())
     }
 }
 

@@ -93,10 +93,16 @@ struct AccessBench {
             granted.add(try await BusBench.timedGet(client, path, token: consumerToken))
         }
         row("100-row record query, provider / consumer with grant and masks, p50", "\(ms(own.p(0.5))) / \(ms(granted.p(0.5))) (\(percent(granted.p(0.5), own.p(0.5))))", "< +10 %")
-        let exportRows = min(rows, 1_000_000)
-        let exportPath = "\(base)/resources/\(Self.code)/records?format=csv&limit=\(exportRows)&purpose=bench"
-        let ownExport = try await BusBench.timedGet(client, exportPath, token: providerToken)
-        let grantedExport = try await BusBench.timedGet(client, exportPath, token: consumerToken)
+        // `months` is row % 240, so `months__lt=N` selects N/240 of the rows: about 1,000,000 of them.
+        let months = max(1, min(240, 240 * 1_000_000 / rows))
+        let exportRows = rows * months / 240
+        let exportPath = "\(base)/resources/\(Self.code)/records?format=csv&limit=all&months__lt=\(months)&purpose=bench"
+        // Alternating, best of three each, so neither side profits from a warmer cache.
+        var ownExport = Double.infinity, grantedExport = Double.infinity
+        for _ in 0..<3 {
+            ownExport = min(ownExport, try await BusBench.timedGet(client, exportPath, token: providerToken))
+            grantedExport = min(grantedExport, try await BusBench.timedGet(client, exportPath, token: consumerToken))
+        }
         row("\(exportRows)-row CSV export, provider / consumer with grant and masks", String(format: "%.2f s / %.2f s (%@)", ownExport, grantedExport, percent(grantedExport, ownExport)), "< +10 %")
     }
 

@@ -4,9 +4,9 @@ import DataBankCore
 
 /// `databank user add|passwd|token|list`.
 struct UserCommand: AsyncCommandGroup {
-    var help: String { "Manages accounts: add, passwd, token, list" }
+    var help: String { "Manages accounts: add, passwd, token, list, email" }
     var commands: [String: any AnyAsyncCommand] {
-        ["add": AddUser(), "passwd": ChangePassword(), "token": IssueToken(), "list": ListUsers()]
+        ["add": AddUser(), "passwd": ChangePassword(), "token": IssueToken(), "list": ListUsers(), "email": SetEmail()]
     }
     var defaultCommand: (any AnyAsyncCommand)? { nil }
 }
@@ -24,6 +24,8 @@ struct AddUser: AsyncCommand {
         var name: String?
         @Option(name: "password", help: "The password (else DATABANK_PASSWORD, else asked for)")
         var password: String?
+        @Option(name: "email", help: "Where notifications are mailed (when DATABANK_SMTP_URL is set)")
+        var email: String?
         init() {}
     }
     var help: String { "Adds an account: databank user add NAME --role steward --department CODE [--name 显示名]" }
@@ -34,8 +36,12 @@ struct AddUser: AsyncCommand {
         }
         guard let dept = signature.department else { throw CLIError("--department CODE is required (see GET /api/v1/departments)") }
         let password = signature.password ?? askPassword(context)
-        try await Accounts.addUser(username: signature.username, displayName: signature.name ?? signature.username,
-                                   password: password, role: role, departmentCode: dept, on: context.application.db)
+        let user = try await Accounts.addUser(username: signature.username, displayName: signature.name ?? signature.username,
+                                              password: password, role: role, departmentCode: dept, on: context.application.db)
+        if let email = signature.email {
+            user.email = try SetEmail.checked(email)
+            try await user.save(on: context.application.db)
+        }
         context.console.print("Added \(signature.username) (\(role.rawValue), \(dept)).")
     }
 }
@@ -98,4 +104,31 @@ private func findUser(_ username: String, _ db: any Database) async throws -> Us
 
 private func askPassword(_ context: CommandContext) -> String {
     Environment.get("DATABANK_PASSWORD") ?? context.console.ask("Password:", isSecure: true)
+}
+
+/// `databank user email NAME ADDRESS`: where the account's notifications are mailed ("-" removes it).
+struct SetEmail: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "username", help: "The account")
+        var username: String
+        @Argument(name: "address", help: "An e-mail address, or - to remove it")
+        var address: String
+        init() {}
+    }
+    var help: String { "Sets where an account's notifications are mailed (DATABANK_SMTP_URL)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let user = try await findUser(signature.username, context.application.db)
+        user.email = signature.address == "-" ? nil : try Self.checked(signature.address)
+        try await user.save(on: context.application.db)
+        context.console.print("\(user.username): \(user.email ?? "no e-mail")")
+    }
+
+    static func checked(_ address: String) throws -> String {
+        let parts = address.split(separator: "@")
+        guard parts.count == 2, parts[1].contains("."), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
+            throw CLIError("\(address) is not an e-mail address")
+        }
+        return address
+    }
 }

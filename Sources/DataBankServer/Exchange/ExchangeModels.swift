@@ -24,7 +24,14 @@ final class RecordStoreRow: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 
-    var recordLayout: RecordLayout { JSONText.decode(RecordLayout.self, layout) ?? RecordLayout(columns: []) }
+    /// Decoded once per row object (a read asks for it several times); re-decoded if `layout` changes.
+    var recordLayout: RecordLayout {
+        if let (text, decoded) = decodedLayout, text == layout { return decoded }
+        let decoded = JSONText.decode(RecordLayout.self, layout) ?? RecordLayout(columns: [])
+        decodedLayout = (layout, decoded)
+        return decoded
+    }
+    private var decodedLayout: (String, RecordLayout)?
     var tables: RecordTables { RecordTables(base: tableName) }
 }
 

@@ -50,7 +50,7 @@ struct FeedAPI: RouteCollection {
                     if let consumer {
                         // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
                         guard let grant = try await GrantRow.find(consumer.grant, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
-                        let view = try await GrantAccess.view(grant, store: store, app: application, on: db)
+                        let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
                         items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
                     } else {
                         items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }

@@ -117,7 +117,9 @@ struct RecordQuery: Sendable {
     }
 
     /// The row as one JSON object text, built by the database.
-    func jsonExpression(_ dialect: RecordTables.Dialect) -> SQLQueryString {
+    func jsonExpression(_ dialect: RecordTables.Dialect, of fields: [RecordLayout.Column]? = nil) -> SQLQueryString {
+        let fields = fields ?? self.fields
+        if fields.isEmpty { return "'{}'" }
         switch dialect {
         case .sqlite:
             let pairs = fields.map { c -> SQLQueryString in
@@ -168,8 +170,12 @@ struct RecordQuery: Sendable {
     func csvPage(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
         var page = try await cellPage(after: cursor, limit: limit, dateTimeSeparator: " ", on: sql)
         if let view {
+            // Only the masked columns are touched, and their rules are looked up once per page.
             let today = GrantAccess.today()
-            for r in page.rows.indices { for (i, c) in fields.enumerated() { page.rows[r][i] = view.mask(page.rows[r][i], column: c.name, today: today) } }
+            let masked = fields.indices.compactMap { i in view.rule(fields[i].name) == .clear ? nil : (i, view.rule(fields[i].name)) }
+            for r in page.rows.indices {
+                for (i, rule) in masked { page.rows[r][i] = view.mask(page.rows[r][i], rule: rule, column: fields[i].name, today: today) }
+            }
         }
         return page
     }
@@ -191,32 +197,54 @@ struct RecordQuery: Sendable {
             SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
             """).all()
-        let out = try rows.map { row in try fields.indices.map { try row.decode(column: "_c\($0)", as: String?.self) } }
+        let names = fields.indices.map { "_c\($0)" }  // built once per page, not per cell
+        let out = try rows.map { row in try names.map { try row.decode(column: $0, as: String?.self) } }
         guard rows.count == limit, let last = rows.last else { return (out, nil) }
         return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
     }
 
-    /// A consumer's page with masks applied: cells are read as text, masked, and rendered as
-    /// JSON here (a masked value is always a string; a clear one keeps its JSON type).
+    /// A consumer's page with masks applied: the database renders the clear items as JSON, as
+    /// for the provider; only the masked items come back as cells, are masked here, and are
+    /// added to each object (a masked value is always a string).
     func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
-        let page = try await cellPage(after: cursor, limit: limit, dateTimeSeparator: "T", on: sql)
-        let today = GrantAccess.today()
-        let rows = page.rows.map { cells in
-            var out: [UInt8] = [UInt8(ascii: "{")]
-            for (i, c) in fields.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: JSONText.encode(c.name).utf8); out.append(UInt8(ascii: ":"))
-                let rule = view.rule(c.name)
-                guard let value = rule == .clear ? cells[i] : view.mask(cells[i], column: c.name, today: today) else {
-                    out.append(contentsOf: "null".utf8); continue
-                }
-                if rule == .clear, [.I, .N, .Y, .F, .B, .L].contains(c.type) { out.append(contentsOf: value.utf8) }
-                else { var v = value; v.withUTF8 { FieldConverter.appendString($0, to: &out) } }
+        let dialect = RecordTables.Dialect(sql)
+        let clear = fields.filter { view.rule($0.name) == .clear }
+        let masked = fields.filter { view.rule($0.name) != .clear }
+        let cells = masked.enumerated().map { i, c -> SQLQueryString in
+            switch (dialect, c.type) {
+            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD\"T\"HH24:MI:SS') AS \(ident: "_m\(i)")"
+            case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: "_m\(i)")"
+            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_m\(i)")"
+            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_m\(i)")"
             }
-            out.append(UInt8(ascii: "}"))
-            return String(decoding: out, as: UTF8.self)
+        }.joined(separator: ", ")
+        let rows = try await sql.raw("""
+            SELECT \(jsonExpression(dialect, of: clear)) AS j, \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            """).all()
+        let today = GrantAccess.today()
+        let names = masked.indices.map { "_m\($0)" }
+        let keys = masked.map { Array(("\"" + $0.name + "\":").utf8) }  // identifiers: nothing to escape
+        var out: [String] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            var object = Array(try row.decode(column: "j", as: String.self).utf8)
+            object.removeLast()  // the closing brace
+            for (i, c) in masked.enumerated() {
+                if object.count > 1 { object.append(UInt8(ascii: ",")) }
+                object.append(contentsOf: keys[i])
+                if let shown = view.mask(try row.decode(column: names[i], as: String?.self), column: c.name, today: today) {
+                    var v = shown
+                    v.withUTF8 { FieldConverter.appendString($0, to: &object) }
+                } else {
+                    object.append(contentsOf: "null".utf8)
+                }
+            }
+            object.append(UInt8(ascii: "}"))
+            out.append(String(decoding: object, as: UTF8.self))
         }
-        return (rows, page.next)
+        guard rows.count == limit, let last = rows.last else { return (out, nil) }
+        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
     }
 
     func count(on sql: any SQLDatabase) async throws -> Int {

@@ -174,7 +174,7 @@ struct RecordsAPI: RouteCollection {
                     let next: [String]?
                     if format == "csv" {
                         let page = try await q.csvPage(after: after, limit: size, on: sql)
-                        for row in page.rows { text += CSVText.line(row) }
+                        for row in page.rows { CSVText.append(row, to: &text) }
                         sent += page.rows.count; next = page.next
                     } else {
                         let page = try await q.page(after: after, limit: size, on: sql)
@@ -340,13 +340,23 @@ struct LoadItem: Content {
 /// CSV output: RFC 4180 quoting where needed, CRLF line ends (what spreadsheets expect).
 enum CSVText {
     static func line(_ cells: [String?]) -> String {
-        cells.map { cell -> String in
-            guard let cell else { return "" }
-            if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out = ""
+        append(cells, to: &out)
+        return out
+    }
+
+    /// Appends one line; bytes are checked, not characters (an export runs this for every cell).
+    static func append(_ cells: [String?], to out: inout String) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out += "," }
+            guard let cell else { continue }
+            if cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out += "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            } else {
+                out += cell
             }
-            return cell
-        }.joined(separator: ",") + "\r\n"
+        }
+        out += "\r\n"
     }
     static func line(_ cells: [String]) -> String { line(cells.map(Optional.some)) }
 }

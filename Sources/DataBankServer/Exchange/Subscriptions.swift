@@ -177,7 +177,7 @@ enum WebhookDelivery {
 
 }
 
-/// Runs webhook delivery and stream retention in the background while the server serves.
+/// Runs webhook delivery, notification mail and stream retention in the background while the server serves.
 final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
@@ -187,7 +187,8 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
             var lastPrune = Date.distantPast
             while !Task.isCancelled {
                 do {
-                    let attempted = try await WebhookDelivery.runOnce(app: app)
+                    var attempted = try await WebhookDelivery.runOnce(app: app)
+                    if let smtp = app.settings.smtp { attempted += try await NotificationMail.runOnce(app: app, smtp: smtp) }
                     if Date().timeIntervalSince(lastPrune) > 60 {
                         try await StreamRetention.prune(on: app.db)
                         try await LoadRow.markInterrupted(on: app.db)

@@ -64,7 +64,8 @@ enum ConsumerFeed {
         var out: [UInt8] = [UInt8(ascii: "{")]
         for (i, c) in view.columns.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: JSONText.encode(c.name).utf8); out.append(UInt8(ascii: ":"))
+            // Column names are identifiers (letters, digits, underscores): nothing to escape.
+            out.append(UInt8(ascii: "\"")); out.append(contentsOf: c.name.utf8); out.append(contentsOf: "\":".utf8)
             append(fields[c.name] ?? nil, column: c, view: view, today: today, to: &out)
         }
         out.append(UInt8(ascii: "}"))

@@ -23,7 +23,11 @@ struct GrantView: Sendable {
 
     /// The value a consumer sees.
     func mask(_ value: String?, column: String, today: CivilDate) -> String? {
-        let rule = rule(column)
+        mask(value, rule: rule(column), column: column, today: today)
+    }
+
+    /// As above, with the rule already looked up (loops over many rows look it up once).
+    func mask(_ value: String?, rule: MaskRule, column: String, today: CivilDate) -> String? {
         if rule == .clear { return value }
         return Masker.apply(rule, to: value, pseudonym: { Pseudonyms.token($0, column: column, rule: rule, consumer: consumerCode, key: pseudonymKey) },
                             today: today)
@@ -52,28 +56,39 @@ enum GrantAccess {
 
     /// The active resource grant of `consumer` on `resource`; with `appID`, only grants bound to that app.
     /// The newest active grant wins when several are valid.
-    static func activeGrant(consumer: String, resource: String, appID: UUID?, on db: any Database) async throws -> GrantRow? {
+    /// One SQL query (every consumer read pays for it), reading only what the view needs.
+    static func activeGrant(consumer: String, resource: String, appID: UUID?, on db: any Database) async throws -> ActiveGrant? {
         let today = today().iso
-        var query = GrantRow.query(on: db)
-            .filter(\.$consumerCode == consumer).filter(\.$resourceCode == resource).filter(\.$kind == "resource")
-            .filter(\.$revokedAt == nil).filter(\.$validFrom <= today).filter(\.$validUntil >= today)
-        if let appID {
-            let bound = try await AppGrantRow.query(on: db).filter(\.$appID == appID).all().map(\.grantID)
-            query = query.filter(\.$id ~~ bound)
-        }
-        return try await query.sort(\.$createdAt, .descending).first()
+        let boundToApp: SQLQueryString = appID.map { "AND g.id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0))" } ?? ""
+        guard let row = try await (db as! any SQLDatabase).raw("""
+            SELECT g.id, g.consumer_code, g.scope FROM grants AS g
+            WHERE g.consumer_code = \(bind: consumer) AND g.resource_code = \(bind: resource) AND g.kind = 'resource'
+              AND g.revoked_at IS NULL AND g.valid_from <= \(bind: today) AND g.valid_until >= \(bind: today) \(boundToApp)
+            ORDER BY g.created_at DESC LIMIT 1
+            """).first() else { return nil }
+        return ActiveGrant(id: try row.decode(column: "id", as: UUID.self), consumerCode: try row.decode(column: "consumer_code", as: String.self),
+                           scope: JSONText.decode(GrantScope.self, try row.decode(column: "scope", as: String.self)) ?? GrantScope(items: []))
+    }
+
+    /// What enforcement needs of a grant.
+    struct ActiveGrant: Sendable {
+        var id: UUID
+        var consumerCode: String
+        var scope: GrantScope
+        init(id: UUID, consumerCode: String, scope: GrantScope) { self.id = id; self.consumerCode = consumerCode; self.scope = scope }
+        init(_ g: GrantRow) throws { self.init(id: try g.requireID(), consumerCode: g.consumerCode, scope: g.grantScope) }
     }
 
     /// The reader's view of the store under `grant`; a grant whose items no longer exist shows nothing of them.
-    static func view(_ grant: GrantRow, store: RecordStoreRow, app: Application, on db: any Database) async throws -> GrantView {
+    static func view(_ grant: ActiveGrant, store: RecordStoreRow, app: Application, on db: any Database) async throws -> GrantView {
         let layout = store.recordLayout
-        let scope = grant.grantScope
+        let scope = grant.scope
         let conditions: [RecordCondition]
         switch scope.conditions(layout: layout) {
         case .success(let c): conditions = c
         case .failure(let e): throw AppError(.conflict, "grant_outdated", "The grant's row scope no longer fits the resource: \(e.messageEn)", details: [e])
         }
-        return GrantView(grantID: try grant.requireID(), consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
+        return GrantView(grantID: grant.id, consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
                          conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(app: app, on: db))
     }
 

@@ -142,6 +142,8 @@ final class NotificationRow: Model, @unchecked Sendable {
     @Field(key: "text_en") var textEn: String
     @OptionalField(key: "link") var link: String?
     @OptionalField(key: "read_at") var readAt: Date?
+    @OptionalField(key: "mailed_at") var mailedAt: Date?
+    @OptionalField(key: "mail_error") var mailError: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
     init(departmentCode: String, kind: String, text: String, textEn: String, link: String?) {

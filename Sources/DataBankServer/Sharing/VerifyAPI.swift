@@ -143,11 +143,14 @@ struct VerifyAPI: RouteCollection {
         let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
         let isProvider = caller == service.providerCode || (req.app == nil && req.user?.role == .platformAdmin)
         if !isProvider {
+            // One query: every consumer call pays for it.
             let today = GrantAccess.today().iso
-            var q = GrantRow.query(on: req.db).filter(\.$kind == "service").filter(\.$serviceCode == service.code)
-                .filter(\.$consumerCode == caller).filter(\.$revokedAt == nil).filter(\.$validFrom <= today).filter(\.$validUntil >= today)
-            if let app = req.app { q = q.filter(\.$id ~~ (try await AppGrantRow.query(on: req.db).filter(\.$appID == app.id).all().map(\.grantID))) }
-            guard try await q.first() != nil else {
+            let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
+            let held = try await (req.db as! any SQLDatabase).raw("""
+                SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)
+                  AND revoked_at IS NULL AND valid_from <= \(bind: today) AND valid_until >= \(bind: today) \(boundToApp) LIMIT 1
+                """).first()
+            guard held != nil else {
                 throw AppError(.forbidden, "no_grant", "No active grant for the verification service \(service.code); apply for it first")
             }
         }

@@ -123,6 +123,29 @@ struct SharingPagesTests {
         }
     }
 
+    @Test func notSharedResourceOffersItsVerificationServices() async throws {
+        try await withDataBank { app in
+            let resource = try await conditionalResource(app)
+            let spec = #"{"code":"registered","name":"企业登记核验","spec":{"parameters":[{"name":"credit_code","type":"C"}],"#
+                + #""predicate":{"exists":{"where":[{"column":"credit_code","op":"eq","param":"credit_code"}]}},"answer":"yesNo"}}"#
+            let defined = try await app.send(.POST, "/api/v1/resources/\(resource.code)/services", token: try await app.token(Self.provider), body: spec)
+            #expect(defined.status == .created)
+            resource.sharingType = SharingType.none.rawValue
+            try await resource.save(on: app.db)
+
+            let web = try await WebSession.signIn(app, Self.consumer)
+            let form = try await web.get("/catalog/resources/\(resource.code)/apply").body.string
+            #expect(form.contains("data-testid=\"service-form\"") && form.contains("apply-service-registered"))
+            #expect(!form.contains("data-testid=\"apply-form\""), "no records form for 不予共享")
+            let res = try await web.post("/catalog/resources/\(resource.code)/apply", [
+                ("purpose", "道路运输经营者资格核验"), ("legalBasis", "《道路运输条例》"), ("validUntil", SharingWeb.day(plus: 90)), ("service", "registered"),
+            ])
+            #expect(res.status == .seeOther)
+            let row = try #require(try await ApplicationRow.query(on: app.db).first())
+            #expect(row.kind == "service" && row.serviceCode == "registered" && row.status == "pending")
+        }
+    }
+
     @Test func appsPageShowsNewTokenOnce() async throws {
         try await withDataBank { app in
             let web = try await WebSession.signIn(app, Self.consumer)
