@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
     _ = app.pseudonymKeyCache
+    _ = app.verificationServices
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)

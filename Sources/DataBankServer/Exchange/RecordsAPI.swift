@@ -35,16 +35,22 @@ struct RecordsAPI: RouteCollection {
         guard req.user != nil || req.app != nil else {
             throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to use records")
         }
-        let store = try await RecordStores.find(code, on: req.db)
         let reader = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
+        // A reader who may be a consumer: look for the grant while the store loads (two round trips
+        // at once; for the provider the answer is simply not used).
+        let mayBeConsumer = action == .readRecords && req.user?.role != .platformAdmin
+        async let speculative = mayBeConsumer
+            ? GrantAccess.activeGrant(consumer: reader, resource: code, appID: req.app?.id, on: req.db) : nil
+        let store = try await RecordStores.find(code, on: req.db)
+        let grant = try await speculative
         var view: GrantView?
         if let app = req.app {
             guard action == .readRecords else { throw AppError(.forbidden, "forbidden", "Apps read records; writing needs a user") }
-            if app.departmentCode != store.departmentCode { view = try await grantView(req, store, consumer: reader, appID: app.id) }
+            if app.departmentCode != store.departmentCode { view = try await grantView(req, store, grant, appID: app.id) }
         } else if !req.can(action, department: store.departmentCode) {
             // Grants are for reading; anything else is answered by the authorization table (401/403).
             if action != .readRecords { try req.authorize(action, department: store.departmentCode) }
-            view = try await grantView(req, store, consumer: reader, appID: nil)
+            view = try await grantView(req, store, grant, appID: nil)
         }
         let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -55,8 +61,8 @@ struct RecordsAPI: RouteCollection {
         return (store, purpose?.isEmpty == true ? nil : purpose, view)
     }
 
-    static func grantView(_ req: Request, _ store: RecordStoreRow, consumer: String, appID: UUID?) async throws -> GrantView {
-        guard let grant = try await GrantAccess.activeGrant(consumer: consumer, resource: store.resourceCode, appID: appID, on: req.db) else {
+    static func grantView(_ req: Request, _ store: RecordStoreRow, _ grant: GrantAccess.ActiveGrant?, appID: UUID?) async throws -> GrantView {
+        guard let grant else {
             throw AppError(.forbidden, "no_grant", appID == nil
                 ? "Your department holds no active grant on \(store.resourceCode); apply for access first"
                 : "This app is bound to no active grant on \(store.resourceCode)")

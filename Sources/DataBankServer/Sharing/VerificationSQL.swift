@@ -10,9 +10,29 @@ struct VerificationSQL {
     let layout: RecordLayout
     let table: String
     let dialect: RecordTables.Dialect
+    /// One call's parameters, bound straight into the statement (a plan as simple as a point
+    /// read); nil: a batch, whose parameters come from each input row.
+    var single: [String: String]? = nil
+
+    /// One call: `n` = 0 and its `answer`.
+    func statement(single params: [String: String]) -> SQLQueryString {
+        var one = self
+        one.single = params
+        return "SELECT 0 AS n, \(one.answerExpression) AS answer"
+    }
 
     /// `n` (0-based input index) and `answer` (0/1 for yes/no, a count, or a category index; -1: otherwise).
     func statement(inputs payload: String) -> SQLQueryString {
+        let answer = answerExpression
+        switch dialect {
+        case .sqlite:
+            return "SELECT i.key AS n, \(answer) AS answer FROM json_each(\(bind: payload)) AS i ORDER BY i.key"
+        case .postgres:
+            return "SELECT i.ord - 1 AS n, \(answer) AS answer FROM json_array_elements(\(bind: payload)::json) WITH ORDINALITY AS i(value, ord) ORDER BY i.ord"
+        }
+    }
+
+    var answerExpression: SQLQueryString {
         let answer: SQLQueryString
         switch spec.answer {
         case .yesNo: answer = "CASE WHEN \(predicate(spec.predicate)) THEN 1 ELSE 0 END"
@@ -21,12 +41,7 @@ struct VerificationSQL {
             let whens = cases.enumerated().map { i, c in "WHEN \(predicate(c.predicate)) THEN \(literal: i)" as SQLQueryString }
             answer = "CASE \(whens.joined(separator: " ")) ELSE -1 END"
         }
-        switch dialect {
-        case .sqlite:
-            return "SELECT i.key AS n, \(answer) AS answer FROM json_each(\(bind: payload)) AS i ORDER BY i.key"
-        case .postgres:
-            return "SELECT i.ord - 1 AS n, \(answer) AS answer FROM json_array_elements(\(bind: payload)::json) WITH ORDINALITY AS i(value, ord) ORDER BY i.ord"
-        }
+        return answer
     }
 
     /// The label a consumer is told for a raw answer.
@@ -62,6 +77,7 @@ struct VerificationSQL {
     func operand(_ operand: VerificationSpec.Operand, _ column: RecordLayout.Column) -> SQLQueryString {
         let text: SQLQueryString
         switch (operand, dialect) {
+        case (.parameter(let name), _) where single != nil: text = "\(bind: single?[name] ?? "")"
         case (.parameter(let name), .sqlite): text = "(i.value ->> \(literal: "$." + name))"
         case (.parameter(let name), .postgres): text = "(i.value ->> \(literal: name))"
         case (.constant(let value), _): text = "\(bind: value)"

@@ -119,10 +119,25 @@ struct VerifyAPI: RouteCollection {
 
     func evaluate(_ inputs: [[String: String]], spec: VerificationSpec, store: RecordStoreRow, on sql: any SQLDatabase) async throws -> [String] {
         let q = VerificationSQL(spec: spec, layout: store.recordLayout, table: store.tables.records, dialect: RecordTables.Dialect(sql))
-        let rows = try await sql.raw(q.statement(inputs: JSONText.encode(inputs))).all()
+        let statement = inputs.count == 1 ? q.statement(single: inputs[0]) : q.statement(inputs: JSONText.encode(inputs))
+        let rows = try await sql.raw(statement).all()
         var answers = [String](repeating: q.label(0), count: inputs.count)
         for row in rows { answers[try row.decode(column: "n", as: Int.self)] = q.label(try row.decode(column: "answer", as: Int.self)) }
         return answers
+    }
+
+    /// A service, its store and its spec, as calls need them; kept for a few seconds so a stream
+    /// of calls does not load them again each time (grants are still checked on every call).
+    func definition(_ req: Request) async throws -> ServiceCache.Entry {
+        let code = try req.parameters.require("service")
+        if let hit = await req.application.verificationServices.get(code) { return hit }
+        let service = try await service(req)
+        guard let spec = service.verificationSpec else { throw AppError(.internalServerError, "invalid_service", "The service's definition cannot be read") }
+        let store = try await RecordStores.find(service.resourceCode, on: req.db)
+        _ = store.recordLayout  // decoded now, so the shared entry is only read
+        let entry = ServiceCache.Entry(service: service, store: store, spec: spec)
+        await req.application.verificationServices.put(code, entry)
+        return entry
     }
 
     func service(_ req: Request) async throws -> VerificationServiceRow {
@@ -137,9 +152,8 @@ struct VerifyAPI: RouteCollection {
     /// active service grant (an app: one bound to it). A purpose is always required.
     func access(_ req: Request) async throws -> (VerificationServiceRow, RecordStoreRow, VerificationSpec, String?) {
         guard req.user != nil || req.app != nil else { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token") }
-        let service = try await service(req)
-        guard let spec = service.verificationSpec else { throw AppError(.internalServerError, "invalid_service", "The service's definition cannot be read") }
-        let store = try await RecordStores.find(service.resourceCode, on: req.db)
+        let definition = try await definition(req)
+        let (service, store, spec) = (definition.service, definition.store, definition.spec)
         let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
         let isProvider = caller == service.providerCode || (req.app == nil && req.user?.role == .platformAdmin)
         if !isProvider {
@@ -202,5 +216,37 @@ enum BatchInputs {
         try body.withUnsafeBufferPointer { try parser.feed($0) { take($0) } }
         try parser.finish { take($0) }
         return out
+    }
+}
+
+/// Verification services recently used, for `ServiceCache.ttl` seconds (a retired or changed
+/// service is seen within that time; grants are never cached).
+actor ServiceCache {
+    struct Entry: @unchecked Sendable {  // rows read only once cached
+        var service: VerificationServiceRow
+        var store: RecordStoreRow
+        var spec: VerificationSpec
+    }
+    static let ttl: TimeInterval = 10
+    private var entries: [String: (Date, Entry)] = [:]
+
+    func get(_ code: String) -> Entry? {
+        guard let (at, entry) = entries[code], Date().timeIntervalSince(at) < Self.ttl else { return nil }
+        return entry
+    }
+
+    func put(_ code: String, _ entry: Entry) {
+        if entries.count > 1_000 { entries.removeAll() }
+        entries[code] = (Date(), entry)
+    }
+}
+
+extension Application {
+    private struct ServiceCacheKey: StorageKey { typealias Value = ServiceCache }
+    var verificationServices: ServiceCache {
+        if let cache = storage[ServiceCacheKey.self] { return cache }
+        let cache = ServiceCache()
+        storage[ServiceCacheKey.self] = cache
+        return cache
     }
 }

@@ -25,10 +25,14 @@ func withServedDataBank(_ body: (Application, Int, HookInbox) async throws -> Vo
             await inbox.add(req.body.string ?? "", req.headers.first(name: "X-DataBank-Signature"))
             return .ok
         }
-        let port = Int.random(in: 20_000..<40_000)
-        app.http.server.configuration.port = port
-        app.http.server.configuration.hostname = "127.0.0.1"
-        try await app.server.start(address: .hostname("127.0.0.1", port: port))
+        // A random free port: tests run in parallel, so another may have just taken one.
+        var port = 0
+        for attempt in 1...20 {
+            port = Int.random(in: 20_000..<40_000)
+            app.http.server.configuration.port = port
+            app.http.server.configuration.hostname = "127.0.0.1"
+            do { try await app.server.start(address: .hostname("127.0.0.1", port: port)); break } catch where attempt < 20 { continue }
+        }
         do { try await body(app, port, inbox) } catch { await app.server.shutdown(); throw error }
         await app.server.shutdown()
     }
@@ -98,7 +102,7 @@ struct FeedTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: token)
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sN", "--max-time", "2", "-H", "Authorization: Bearer \(token)",
+            curl.arguments = ["-sN", "--max-time", "5", "-H", "Authorization: Bearer \(token)",
                               "http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1"]
             let pipe = Pipe()
             curl.standardOutput = pipe

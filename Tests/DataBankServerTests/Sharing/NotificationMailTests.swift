@@ -51,12 +51,13 @@ final class FakeSMTPRelay: Sendable {
     actor Inbox { var mails: [Mail] = []; func add(_ m: Mail) { mails.append(m) } }
 
     let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
-    let inbox = Inbox()
+    let inbox: Inbox
     let task: Task<Void, Never>
     var port: Int { channel.channel.localAddress?.port ?? 0 }
 
     private init(_ channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, inbox: Inbox) {
         self.channel = channel
+        self.inbox = inbox
         task = Task {
             try? await channel.executeThenClose { connections in
                 for try await connection in connections { await Self.serve(connection, inbox) }
