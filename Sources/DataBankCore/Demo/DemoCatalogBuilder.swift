@@ -138,7 +138,9 @@ struct DemoCatalogBuilder {
         for (i, names) in pendingRelations {
             resources[i].snapshot.relatedCodes = names.compactMap { codeByName[$0] }
         }
+        // A small city has fewer bureaus: accounts of the bureaus it lacks are left out.
+        let present = Set(departments.map(\.info.code))
         return DemoCity(departments: departments.map(\.info), standards: library.standards, resources: resources,
-                        users: DemoUsers.all)
+                        users: DemoUsers.all.filter { present.contains($0.departmentCode) })
     }
 }

@@ -84,6 +84,7 @@ enum Applications {
         row.applicantID = try user.requireID(); row.applicantName = user.username; row.appID = input.app
         row.sharingType = effective.rawValue; row.purpose = input.purpose; row.legalBasis = input.legalBasis ?? ""
         row.scope = JSONText.encode(scope); row.validFrom = from.iso; row.validUntil = until.iso
+        row.unmaskReason = input.unmaskReason.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         row.status = ApplicationStatus.pending.rawValue
         row.deadline = WorkingDays.add(reviewDays, to: today).iso
         try await db.transaction { tx in
@@ -92,7 +93,7 @@ enum Applications {
             try await event(id, "applied", user.username, input.purpose, on: tx)
             if SharingPolicy.approvesAtOnce(effective) {
                 row.deadline = nil
-                try await settle(row, .approve, scope: scope, until: until.iso, reason: nil, unmaskReason: input.unmaskReason,
+                try await settle(row, .approve, scope: scope, until: until.iso, reason: nil, unmaskReason: row.unmaskReason,
                                  by: "system", action: "approvedAtOnce", on: tx)
             } else {
                 try await notify(row.providerCode, "application", zh: "\(row.consumerCode) 申请 \(row.resourceCode)，请在 \(row.deadline ?? "") 前审核",
@@ -138,7 +139,7 @@ enum Applications {
             throw AppError(status, problem.code, problem.messageEn, details: [problem])
         }
         try await db.transaction { tx in
-            try await settle(row, kind, scope: granted ?? asked, until: until?.iso ?? row.validUntil, reason: input.reason, unmaskReason: nil,
+            try await settle(row, kind, scope: granted ?? asked, until: until?.iso ?? row.validUntil, reason: input.reason, unmaskReason: row.unmaskReason,
                              by: user.username, action: countersign ? "countersigned:\(kind.rawValue)" : kind.rawValue, on: tx)
         }
     }

@@ -21,6 +21,8 @@ final class ApplicationRow: Model, @unchecked Sendable {
     @Field(key: "legal_basis") var legalBasis: String
     /// The asked scope (``GrantScope`` JSON).
     @Field(key: "scope") var scope: String
+    /// Why an item is asked without its default mask; carried into the grant.
+    @OptionalField(key: "unmask_reason") var unmaskReason: String?
     @Field(key: "valid_from") var validFrom: String
     @Field(key: "valid_until") var validUntil: String
     @Field(key: "status") var status: String

@@ -14,6 +14,7 @@ struct ApplicationInfo: Content {
     var purpose: String
     var legalBasis: String
     var scope: GrantScope
+    var unmaskReason: String?
     var validFrom: String
     var validUntil: String
     var status: String
@@ -31,6 +32,7 @@ struct ApplicationInfo: Content {
     init(_ r: ApplicationRow, events: [EventInfo]?, grant: GrantInfo?) {
         id = r.id; kind = r.kind; resource = r.resourceCode; service = r.serviceCode; provider = r.providerCode; consumer = r.consumerCode
         applicant = r.applicantName; sharingType = r.sharingType; purpose = r.purpose; legalBasis = r.legalBasis; scope = r.askedScope
+        unmaskReason = r.unmaskReason
         validFrom = r.validFrom; validUntil = r.validUntil; status = r.status; deadline = r.deadline
         overdue = r.applicationStatus == .pending && (r.deadline.map { $0 < GrantAccess.today().iso } ?? false)
         decidedBy = r.decidedBy; decidedAt = r.decidedAt; reason = r.decisionReason

@@ -107,6 +107,9 @@ struct SharingRulesTests {
                 "resource": AnyEncodable(f.code), "purpose": AnyEncodable("关联"), "items": AnyEncodable([key]),
                 "masks": AnyEncodable([key: "pseudonym"]), "unmaskReason": AnyEncodable("关联比对"), "validUntil": AnyEncodable("2027-06-30")])
             #expect(applied.status == .created, "\(applied.body.string)")
+            // Unmasking beyond the default is recorded with the grant.
+            let grantID = try #require(try applied.decode(ApplicationInfo.self).grant?.id)
+            #expect(try await GrantRow.find(grantID, on: app.db)?.unmaskReason == "关联比对")
             let page = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=x", token: consumer).decode(RecordPage.self)
             let tokens = page.items.compactMap { $0[key]?.text }
             #expect(tokens.count == 2 && tokens.allSatisfy { $0.hasPrefix("P") && !$0.contains("K1000") })

@@ -20,6 +20,7 @@ struct CreateSharing: AsyncMigration {
             .field("purpose", .string, .required)
             .field("legal_basis", .string, .required)
             .field("scope", .string, .required)
+            .field("unmask_reason", .string)
             .field("valid_from", .string, .required)
             .field("valid_until", .string, .required)
             .field("status", .string, .required)
