@@ -22,8 +22,8 @@ struct FeedAPI: RouteCollection {
     // MARK: Server-Sent Events
 
     /// `GET …/changes/stream?after=SEQ` (or `Last-Event-ID`): every change from the cursor on,
-    /// as `event: change` with `id: seq`, then new ones as they commit; a comment every 15 s keeps
-    /// proxies from closing the connection. Each batch sent is audited.
+    /// as `event: change` with `id: seq`, then new ones as they commit; a comment every 2 s keeps
+    /// proxies from closing the connection and shows soon when the client has gone. Each batch sent is audited.
     func stream(req: Request) async throws -> Response {
         let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
         let start = Int(req.headers.first(name: "Last-Event-ID") ?? req.query[String.self, at: "after"] ?? "0") ?? 0
@@ -57,7 +57,7 @@ struct FeedAPI: RouteCollection {
                     }
                     if items.isEmpty {
                         idle += 1
-                        if idle % 30 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
+                        if idle % 4 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
                         try await Task.sleep(for: .milliseconds(500))
                         continue
                     }

@@ -38,6 +38,29 @@ func withServedDataBank(_ body: (Application, Int, HookInbox) async throws -> Vo
     }
 }
 
+/// Follows a Server-Sent Events URL with curl until `events` events arrived (or 60 s passed),
+/// so a slow, busy test machine waits longer instead of failing.
+func readEvents(_ url: String, token: String, events: Int) throws -> String {
+    let curl = Process()
+    curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    curl.arguments = ["-sN", "--max-time", "60", "-H", "Authorization: Bearer \(token)", url]
+    let pipe = Pipe()
+    curl.standardOutput = pipe
+    try curl.run()
+    var text = ""
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    let fd = pipe.fileHandleForReading.fileDescriptor
+    while text.components(separatedBy: "\ndata: ").count - 1 < events {
+        // read(2) returns as soon as anything arrives (FileHandle.availableData may wait for more).
+        let n = read(fd, &buffer, buffer.count)
+        if n <= 0 { break }  // curl ended (its time limit)
+        text += String(decoding: buffer[..<n], as: UTF8.self)
+    }
+    kill(curl.processIdentifier, SIGKILL)
+    curl.waitUntilExit()
+    return text
+}
+
 @Suite("Subscriptions, live feed, streams, statistics")
 struct FeedTests {
     /// A webhook receives the changes after its cursor, signed with HMAC-SHA256 of the body; the cursor moves on 2xx.
@@ -100,15 +123,7 @@ struct FeedTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: token)
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sN", "--max-time", "5", "-H", "Authorization: Bearer \(token)",
-                              "http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1"]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            try curl.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
+            let text = try readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1", token: token, events: 3)
             let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { $0.dropFirst(4) }
             #expect(ids == ["2", "3", "4"])
             #expect(text.contains("event: change"))

@@ -32,18 +32,10 @@ struct ConsumerFeedTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: try await app.token(f.steward))
             let consumer = try await app.token("jtj_steward")
             _ = try await grant(app, f, consumer: consumer)
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sN", "--max-time", "5", "-H", "Authorization: Bearer \(consumer)",
-                              "http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test"]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            try curl.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
+            let text = try readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: consumer, events: 2)
             let events = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }
                 .map { try? JSONDecoder().decode(ChangeItem.self, from: Data($0.dropFirst(6).utf8)) }
-            #expect(events.count == 2)
+            #expect(events.count == 2, "\(text)")
             let data = events.compactMap { $0?.data }
             #expect(data.allSatisfy { Set($0.keys) == Set(Self.granted + [f.keyColumn.name]) })
             #expect(data.allSatisfy { ($0["legal_rep"]?.text ?? "").dropFirst().allSatisfy { $0 == "*" } })
