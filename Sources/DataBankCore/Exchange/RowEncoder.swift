@@ -29,9 +29,12 @@ public struct RowProblem: Hashable, Sendable {
     public var column: String?
     public var raw: String?
     public var problem: FieldProblem
+    /// The whole source row as JSON — an object of column → raw text, or the raw line as a JSON
+    /// string when the row could not be split — so a steward can fix it and resubmit it.
+    public var rawRow: String?
 
-    public init(row: Int, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem) {
-        self.row = row; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem
+    public init(row: Int, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem, rawRow: String? = nil) {
+        self.row = row; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem; self.rawRow = rawRow
     }
 }
 

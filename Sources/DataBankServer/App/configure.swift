@@ -57,6 +57,7 @@ enum Migrations {
         app.migrations.add(AddAuditHeadPrevHash())
         app.migrations.add(CreateSharing())
         app.migrations.add(AddNotificationMail())
+        app.migrations.add(AddQuarantineResubmit())
     }
 }
 
@@ -72,6 +73,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AccountAPI())
     try api.register(collection: RecordsAPI())
     try api.register(collection: FeedAPI())
+    try api.register(collection: QuarantineAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

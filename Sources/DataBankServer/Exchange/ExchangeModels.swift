@@ -48,8 +48,14 @@ final class QuarantineRow: Model, @unchecked Sendable {
     @Field(key: "code") var code: String
     @Field(key: "message") var message: String
     @Field(key: "message_en") var messageEn: String
+    /// `open`, `resolved` (resubmitted and accepted) or `discarded` (with a note).
     @Field(key: "status") var status: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// The whole source row (migration 009): see ``RowProblem/rawRow``.
+    @OptionalField(key: "raw_row") var rawRow: String?
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    @OptionalField(key: "resolved_by") var resolvedBy: String?
+    @OptionalField(key: "note") var note: String?
     init() {}
 }
 

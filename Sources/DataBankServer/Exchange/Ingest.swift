@@ -183,13 +183,15 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         let row = record.line
         summary.rows += 1
         if let problem = record.problem {
-            reject([RowProblem(row: row, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)])
+            reject([RowProblem(row: row, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)],
+                   rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
         if let bad = undecodable(in: record.byteOffset..<record.endOffset) {
             reject([RowProblem(row: row, byteOffset: bad, raw: Self.rawText(record), problem: FieldProblem(
                 "undecodable", zh: "第 \(row) 行含无法按 \(summary.encoding ?? "") 解码的字节（源文件字节 \(bad)）",
-                en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))])
+                en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))],
+                   rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
         add(row: row, offset: record.byteOffset, fieldCount: record.count) { record.field($0) }
@@ -221,7 +223,14 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         case .failure(let p):
             // The first record's fields are checked before anything is written; later ones cost only their row.
             if summary.rows == 1 { throw Self.headerError(p) }
-            reject([RowProblem(row: record.number + rowOffset, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))])
+            let fields: [String: String?] = Dictionary(record.fields.map { f -> (String, String?) in
+                switch f.value {
+                case .null: return (f.key, nil)
+                case .string(let b), .literal(let b): return (f.key, String(decoding: b, as: UTF8.self))
+                }
+            }, uniquingKeysWith: { a, _ in a })
+            reject([RowProblem(row: record.number + rowOffset, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))],
+                   rawRow: JSONText.encode(fields))
             return
         }
         // The values back to back, so the encoder reads them through one buffer.
@@ -251,7 +260,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         let start = batches[last].bytes.count
         switch encoder.encode(row: row, byteOffset: offset, fieldCount: fieldCount, into: &batches[last].bytes, field: field) {
         case .failure(let failure):
-            reject(failure.problems)
+            reject(failure.problems, rawRow: Self.rawRow(encoder, fieldCount: fieldCount, field: field))
         case .success(let key):
             guard let earlier = batches.lastIndex(where: { $0.keySet.contains(key) }) else {
                 batches[last].append(object: start..<batches[last].bytes.count, key: key, row: row)
@@ -263,7 +272,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             batches[last].bytes.removeSubrange(start...)
             guard writer.mode == .upsert else {
                 reject([RowProblem(row: row, byteOffset: offset, problem: FieldProblem(
-                    "duplicate_key", zh: "主键在本次载入中重复：\(key)", en: "Key repeated within this load: \(key)"))])
+                    "duplicate_key", zh: "主键在本次载入中重复：\(key)", en: "Key repeated within this load: \(key)"))],
+                       rawRow: String(decoding: object, as: UTF8.self))
                 return
             }
             if earlier == batches.count - 1 { batches.append(RecordBatch()) }
@@ -274,8 +284,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         }
     }
 
-    private func reject(_ problems: [RowProblem]) {
-        batches[batches.count - 1].rejected.append(contentsOf: problems)
+    private func reject(_ problems: [RowProblem], rawRow: String? = nil) {
+        batches[batches.count - 1].rejected.append(contentsOf: problems.map { p in var p = p; p.rawRow = p.rawRow ?? rawRow; return p })
         summary.rejected += 1
         for p in problems where summary.problems.count < 20 {
             summary.problems.append(.init(row: p.row, column: p.column, value: p.raw, code: p.problem.code, message: p.problem.messageEn))
@@ -337,6 +347,15 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         details += p.missing.map { FieldError(field: $0, code: "missing_column", message: "缺少列：\($0)", messageEn: "Missing column \($0)") }
         details += p.duplicate.map { FieldError(field: $0, code: "duplicate_column", message: "重复列：\($0)", messageEn: "Duplicate column \($0)") }
         return AppError(.unprocessableEntity, "bad_header", "Nothing was loaded: " + p.messageEn, details: details)
+    }
+
+    /// A refused row's source values by column name, as JSON, for fixing and resubmitting it.
+    static func rawRow(_ encoder: RowEncoder, fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) -> String {
+        var values: [String: String?] = [:]
+        for (i, c) in encoder.fieldColumns.enumerated() where c >= 0 && i < fieldCount {
+            values[encoder.layout.columns[c].name] = field(i).map { String(decoding: $0, as: UTF8.self) }
+        }
+        return JSONText.encode(values)
     }
 
     static func rawText(_ record: CSVRecord) -> String {

@@ -108,7 +108,8 @@ struct RecordWriter: Sendable {
                     if !existing.contains(i) { inserts.append(i); continue }
                     if mode == .upsert { updates.append(i); continue }
                     rejected.append(RowProblem(row: batch.rows[i], problem: FieldProblem(
-                        "duplicate_key", zh: "主键已存在：\(batch.keys[i])", en: "Key already in the store: \(batch.keys[i])")))
+                        "duplicate_key", zh: "主键已存在：\(batch.keys[i])", en: "Key already in the store: \(batch.keys[i])"),
+                        rawRow: String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)))
                 }
             }
             if !inserts.isEmpty {
@@ -286,9 +287,9 @@ struct RecordWriter: Sendable {
     func quarantine(_ problems: [RowProblem], _ sql: any SQLDatabase) async throws {
         let rows: [[any Encodable & Sendable]] = problems.map { p in
             [UUID(), resourceCode, loadID, p.row, p.byteOffset, p.column, p.raw.map { String($0.prefix(2000)) }, p.problem.code,
-             p.problem.message, p.problem.messageEn, "open", Date()]
+             p.problem.message, p.problem.messageEn, "open", Date(), p.rawRow.map { String($0.prefix(100_000)) }]
         }
         try await CatalogIndex.insert(into: "quarantine", ["id", "resource_code", "load_id", "row_number", "byte_offset", "column_name",
-            "raw_value", "code", "message", "message_en", "status", "created_at"], rows, on: sql)
+            "raw_value", "code", "message", "message_en", "status", "created_at", "raw_row"], rows, on: sql)
     }
 }

@@ -274,6 +274,7 @@ struct RecordsAPI: RouteCollection {
         let (store, _) = try await Self.access(req, .writeRecords)
         var q = QuarantineRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
         if let load = req.query[UUID.self, at: "load"] { q = q.filter(\.$loadID == load) }
+        if let status = req.query[String.self, at: "status"] { q = q.filter(\.$status == status) }
         let total = try await q.count()
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
         let offset = max(req.query[Int.self, at: "offset"] ?? 0, 0)
@@ -328,9 +329,16 @@ final class RequestDigest: @unchecked Sendable {  // updated by the one task rea
 
 struct QuarantineItem: Content {
     var id: UUID?, loadID: UUID, row: Int, byteOffset: Int?, column: String?, value: String?, code: String, message: String, messageEn: String, status: String
+    /// The source row by column (to fix and resubmit), or `line` when it could not be split.
+    var record: [String: String?]?
+    var line: String?
+    var resolvedAt: Date?, resolvedBy: String?, note: String?
     init(_ r: QuarantineRow) {
         id = r.id; loadID = r.loadID; row = r.rowNumber; byteOffset = r.byteOffset; column = r.columnName; value = r.rawValue
         code = r.code; message = r.message; messageEn = r.messageEn; status = r.status
+        record = r.rawRow.flatMap { JSONText.decode([String: String?].self, $0) }
+        line = record == nil ? r.rawRow.flatMap { JSONText.decode(String.self, $0) } : nil
+        resolvedAt = r.resolvedAt; resolvedBy = r.resolvedBy; note = r.note
     }
 }
 
