@@ -21,8 +21,11 @@ struct QuarantineAPI: RouteCollection {
     struct Outcome: Content {
         struct Row: Content {
             var id: UUID
+            /// `accepted`, or `refused` — then the row's open entry is `replacedBy` (the attempt's own
+            /// refusal, with the values as resubmitted) and the old one is `superseded`.
             var status: String
             var problems: [LoadSummary.ProblemLine]
+            var replacedBy: UUID? = nil
         }
         var summary: LoadSummary
         var rows: [Row]
@@ -32,14 +35,33 @@ struct QuarantineAPI: RouteCollection {
         let (store, purpose) = try await RecordsAPI.access(req, .writeRecords)
         let user = try req.requireUser()
         let body = try req.content.decode(Resubmission.self)
-        guard !body.rows.isEmpty, body.rows.count <= 10_000 else {
+        let outcome = try await QuarantineFixes.resubmit(body.rows, store: store, who: .of(req), user: user, on: req.db)
+        try await RecordsAPI.audit(req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
+                                   count: outcome.summary.inserted + outcome.summary.updated, purpose: purpose, hash: RecordsAPI.requestHash(req))
+        return try await outcome.encodeResponse(status: outcome.summary.rejected > 0 ? .multiStatus : .ok, for: req)
+    }
+
+    struct Discard: Content { var note: String? }
+
+    func discard(req: Request) async throws -> QuarantineItem {
+        let (store, _) = try await RecordsAPI.access(req, .writeRecords)
+        let note = (try? req.content.decode(Discard.self))?.note
+        return try await QuarantineFixes.discard(try req.parameters.require("id", as: UUID.self), note: note, store: store,
+                                                 user: try req.requireUser(), on: req.db)
+    }
+}
+
+/// Resubmitting and discarding refused rows: shared by the API and the records page.
+enum QuarantineFixes {
+    static func resubmit(_ rows: [QuarantineAPI.Resubmission.Row], store: RecordStoreRow, who: AuditLog.Who, user: User,
+                         on db: any Database) async throws -> QuarantineAPI.Outcome {
+        guard !rows.isEmpty, rows.count <= 10_000 else {
             throw AppError.field(.badRequest, "invalid_rows", "rows", zh: "每次重新提交 1–10000 行", en: "Resubmit 1 to 10,000 rows at a time")
         }
-        let entries = try await QuarantineRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
-            .filter(\.$id ~~ body.rows.map(\.id)).all()
+        let entries = try await QuarantineRow.query(on: db).filter(\.$resourceCode == store.resourceCode).filter(\.$id ~~ rows.map(\.id)).all()
         let byID = Dictionary(entries.compactMap { e in e.id.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
         var problems: [FieldError] = []
-        for (i, row) in body.rows.enumerated() {
+        for (i, row) in rows.enumerated() {
             guard let entry = byID[row.id] else {
                 problems.append(FieldError(field: "rows[\(i)].id", code: "not_found", message: "隔离区没有此行", messageEn: "No quarantined row \(row.id)"))
                 continue
@@ -53,50 +75,46 @@ struct QuarantineAPI: RouteCollection {
             throw AppError(first.code == "not_found" ? .notFound : .conflict, first.code, problems.map(\.messageEn).joined(separator: "; "), details: problems)
         }
         // One NDJSON line per row: the same reader, converter and checks as any load.
-        let lines = body.rows.map { JSONText.encode($0.values) }.joined(separator: "\n") + "\n"
-        let bytes = Array(lines.utf8)
+        let bytes = Array((rows.map { JSONText.encode($0.values) }.joined(separator: "\n") + "\n").utf8)
         let summary = try await Loads.run(store: store, mode: .upsert, format: .ndjson, encoding: .utf8, source: "quarantine resubmit",
-                                          who: .of(req), on: req.db) { ingest in try await ingest.feed(bytes) }
-        let refused = try await QuarantineRow.query(on: req.db).filter(\.$loadID == summary.loadID).all()
-        let refusedByLine = Dictionary(grouping: refused, by: \.rowNumber)
-        let outcome: [Outcome.Row] = try await req.db.transaction { tx in
-            var outcome: [Outcome.Row] = []
-            for (i, row) in body.rows.enumerated() {
+                                          who: who, on: db) { ingest in try await ingest.feed(bytes) }
+        let refusedByLine = Dictionary(grouping: try await QuarantineRow.query(on: db).filter(\.$loadID == summary.loadID).all(), by: \.rowNumber)
+        let outcome: [QuarantineAPI.Outcome.Row] = try await db.transaction { tx in
+            var outcome: [QuarantineAPI.Outcome.Row] = []
+            for (i, row) in rows.enumerated() {
                 if let again = refusedByLine[i + 1] {
+                    // The latest attempt is what stays open: its reasons and values are the current ones.
+                    try await settle(byID[row.id]!, status: "superseded", note: "resubmitted in load \(summary.loadID.uuidString), still refused",
+                                     user: user, on: tx)
                     outcome.append(.init(id: row.id, status: "refused", problems: again.map {
                         .init(row: $0.rowNumber, column: $0.columnName, value: $0.rawValue, code: $0.code, message: $0.messageEn)
-                    }))
+                    }, replacedBy: again.first?.id))
                     continue
                 }
                 // Every refusal of the original row is settled with it (a row can fail on several columns).
-                let original = byID[row.id]!
-                try await QuarantineRow.query(on: tx).filter(\.$loadID == original.loadID).filter(\.$rowNumber == original.rowNumber)
-                    .filter(\.$status == "open")
-                    .set(\.$status, to: "resolved").set(\.$resolvedAt, to: Date()).set(\.$resolvedBy, to: user.username)
-                    .set(\.$note, to: "resubmitted in load \(summary.loadID.uuidString)").update()
+                try await settle(byID[row.id]!, status: "resolved", note: "resubmitted in load \(summary.loadID.uuidString)", user: user, on: tx)
                 outcome.append(.init(id: row.id, status: "accepted", problems: []))
             }
             return outcome
         }
-        try await RecordsAPI.audit(req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
-                                   count: summary.inserted + summary.updated, purpose: purpose, hash: RecordsAPI.requestHash(req))
-        return try await Outcome(summary: summary, rows: outcome).encodeResponse(status: summary.rejected > 0 ? .multiStatus : .ok, for: req)
+        return QuarantineAPI.Outcome(summary: summary, rows: outcome)
     }
 
-    struct Discard: Content { var note: String? }
-
-    func discard(req: Request) async throws -> QuarantineItem {
-        let (store, _) = try await RecordsAPI.access(req, .writeRecords)
-        let user = try req.requireUser()
-        guard let entry = try await QuarantineRow.find(req.parameters.get("id", as: UUID.self), on: req.db),
-              entry.resourceCode == store.resourceCode else { throw AppError.notFound("Quarantined row") }
+    static func discard(_ id: UUID, note: String?, store: RecordStoreRow, user: User, on db: any Database) async throws -> QuarantineItem {
+        guard let entry = try await QuarantineRow.find(id, on: db), entry.resourceCode == store.resourceCode else {
+            throw AppError.notFound("Quarantined row")
+        }
         guard entry.status == "open" else { throw AppError(.conflict, "already_settled", "The row is already \(entry.status)") }
-        guard let note = (try? req.content.decode(Discard.self))?.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty else {
+        guard let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty else {
             throw AppError.field(.badRequest, "note_required", "note", zh: "舍弃须说明理由", en: "Discarding a row needs a note saying why")
         }
-        try await QuarantineRow.query(on: req.db).filter(\.$loadID == entry.loadID).filter(\.$rowNumber == entry.rowNumber)
-            .filter(\.$status == "open")
-            .set(\.$status, to: "discarded").set(\.$resolvedAt, to: Date()).set(\.$resolvedBy, to: user.username).set(\.$note, to: note).update()
-        return QuarantineItem(try await QuarantineRow.find(entry.id, on: req.db) ?? entry)
+        try await settle(entry, status: "discarded", note: note, user: user, on: db)
+        return QuarantineItem(try await QuarantineRow.find(entry.id, on: db) ?? entry)
+    }
+
+    /// Settles every open refusal of the entry's source row.
+    static func settle(_ entry: QuarantineRow, status: String, note: String, user: User, on db: any Database) async throws {
+        try await QuarantineRow.query(on: db).filter(\.$loadID == entry.loadID).filter(\.$rowNumber == entry.rowNumber).filter(\.$status == "open")
+            .set(\.$status, to: status).set(\.$resolvedAt, to: Date()).set(\.$resolvedBy, to: user.username).set(\.$note, to: note).update()
     }
 }

@@ -24,6 +24,9 @@ enum RecordsPage {
         let canWrite = req.can(.writeRecords, department: store.departmentCode)
         var banners: [Body] = []
         if let summary { banners.append(summaryBanner(summary, s)) }
+        if req.query[String.self, at: "fixed"] != nil {
+            banners.append(.banner("ok", .p(.esc(s.t("已重新提交并通过检查。", "Resubmitted and accepted."))), testid: "fixed"))
+        }
         if let failure {
             banners.append(.banner("error", .p(.esc(failure.message)),
                                    .ul(.group(failure.details.map { .li(.esc("\($0.field)：\(s.isEnglish ? $0.messageEn : $0.message)")) })),
@@ -54,15 +57,21 @@ enum RecordsPage {
             .esc("\(l.inserted)"), .esc("\(l.updated)"), .esc("\(l.rejected)"),
         ] }
         var quarantine: Body = .empty
-        if canWrite, let latest = loads.first(where: { $0.rejected > 0 }) {
-            let rows = try await QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$loadID == latest.requireID())
-                .sort(\.$rowNumber).range(0..<50).all()
-            quarantine = .section(.cls("card"), .testid("quarantine"),
-                .h2(.esc(s.t("被拒绝的行（最近一次载入，\(latest.rejected) 行）", "Refused rows (latest load, \(latest.rejected))"))),
-                .dataTable([s.t("行", "Row"), s.t("列", "Column"), s.t("原值", "Value"), s.t("原因", "Reason")], rows.map { r in [
-                    .esc("\(r.rowNumber)"), .esc(r.columnName ?? "—"), .el("code", .esc(String((r.rawValue ?? "").prefix(80)))),
-                    .esc(s.isEnglish ? r.messageEn : r.message),
-                ] }, cls: "data compact"))
+        if canWrite {
+            // Every refused row still open, from any load: each can be fixed and resubmitted, or discarded.
+            let open = QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$status == "open")
+            let total = try await open.count()
+            let rows = try await open.sort(\.$createdAt, .descending).sort(\.$rowNumber).range(0..<50).all()
+            if total > 0 {
+                quarantine = .section(.cls("card"), .testid("quarantine"),
+                    .h2(.esc(s.t("待处理的被拒绝行（\(total)）", "Refused rows to settle (\(total))"))),
+                    .dataTable([s.t("行", "Row"), s.t("列", "Column"), s.t("原值", "Value"), s.t("原因", "Reason"), ""], rows.map { r in [
+                        .esc("\(r.rowNumber)"), .esc(r.columnName ?? "—"), .el("code", .esc(String((r.rawValue ?? "").prefix(80)))),
+                        .esc(s.isEnglish ? r.messageEn : r.message),
+                        r.rawRow == nil ? .empty : .link("/catalog/resources/\(Escape.url(code))/quarantine/\(r.id?.uuidString ?? "")",
+                                                          s.t("修正", "Fix"), .testid("fix-link")),
+                    ] }, cls: "data compact"))
+            }
         }
         let upload: Body = canWrite ? .section(.cls("card"), .testid("upload"),
             .h2(.esc(s.t("上传数据文件", "Upload a data file"))),

@@ -17,7 +17,7 @@ struct QuarantineEntry: Decodable {
 struct QuarantinePage: Decodable { var items: [QuarantineEntry] }
 
 struct ResubmitOutcome: Decodable {
-    struct Row: Decodable { var id: UUID; var status: String; var problems: [LoadSummary.ProblemLine] }
+    struct Row: Decodable { var id: UUID; var status: String; var problems: [LoadSummary.ProblemLine]; var replacedBy: UUID? }
     var rows: [Row]
 }
 
@@ -74,8 +74,12 @@ struct QuarantineTests {
             let outcome = try res.decode(ResubmitOutcome.self)
             #expect(outcome.rows.map(\.status) == ["refused"])
             #expect(outcome.rows.first?.problems.first?.code == "too_long")
+            // One open entry for the row: the latest attempt, with its values; the first is superseded.
             let open = try await app.send(.GET, "/api/v1/resources/\(f.code)/quarantine?status=open", token: token).decode(QuarantinePage.self)
-            #expect(open.items.map(\.id).contains(entry.id))
+            let replacement = try #require(outcome.rows.first?.replacedBy)
+            #expect(open.items.map(\.id) == [replacement])
+            #expect(open.items.first?.record == entry.record)
+            #expect(try await QuarantineRow.find(entry.id, on: app.db)?.status == "superseded")
         }
     }
 
@@ -91,6 +95,33 @@ struct QuarantineTests {
             let consumer = try await app.send(.POST, "/api/v1/resources/\(f.code)/quarantine/\(entry.id)/discard", token: try await app.token("jtj_steward"),
                                               json: ["note": "x"])
             #expect(consumer.status == .forbidden)
+        }
+    }
+}
+
+/// The records page lists open refused rows; the fix page resubmits a corrected row or shows why it is still refused.
+@Suite("Quarantine: fix page")
+struct QuarantineFixPageTests {
+    @Test func stewardFixesARowInTheBrowser() async throws {
+        try await withDataBank { app in
+            let (f, _, entry, text) = try await QuarantineTests().loadWithOneBadRow(app)
+            let web = try await WebSession.signIn(app, f.steward)
+            let records = try await web.get("/catalog/resources/\(f.code)/records")
+            #expect(records.body.string.contains("/catalog/resources/\(f.code)/quarantine/\(entry.id.uuidString)"))
+            let page = try await web.get("/catalog/resources/\(f.code)/quarantine/\(entry.id.uuidString)")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("data-testid=\"fix-form\""))
+            var fields = f.layout.columns.map { c in ("v.\(c.name)", ((entry.record ?? [:])[c.name] ?? nil) ?? "") }
+            let stillWrong = try await web.post("/catalog/resources/\(f.code)/quarantine/\(entry.id.uuidString)", fields)
+            #expect(stillWrong.status == .seeOther)
+            let next = try #require(stillWrong.headers.first(name: .location))
+            #expect(next.contains("again=1") && !next.contains(entry.id.uuidString))
+            #expect(try await web.get(next).body.string.contains("fix-refused"))
+            fields = fields.map { $0.0 == "v.\(text.name)" ? ($0.0, "已修正") : $0 }
+            let fixed = try await web.post(String(next.prefix { $0 != "?" }), fields)
+            #expect(fixed.status == .seeOther)
+            #expect(fixed.headers.first(name: .location)?.contains("fixed=1") == true)
+            #expect(try await QuarantineRow.query(on: app.db).filter(\.$status == "open").count() == 0)
         }
     }
 }
