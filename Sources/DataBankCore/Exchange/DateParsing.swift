@@ -8,8 +8,12 @@ public struct CivilDate: Hashable, Sendable, Comparable {
     }
 
     public static func days(inMonth m: Int, year y: Int) -> Int {
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        // A switch, not an array literal: every date of every row passes through here.
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
