@@ -16,6 +16,7 @@ struct SharingAPI: RouteCollection {
         routes.get("grants", use: grants)
         routes.post("grants", ":id", "revoke", use: revoke)
         routes.get("inbox", use: inbox)
+        routes.post("notifications", "read", use: markRead)
         routes.post("apps", use: createApp)
         routes.get("apps", use: apps)
         routes.delete("apps", ":id", use: revokeApp)
@@ -123,6 +124,25 @@ struct SharingAPI: RouteCollection {
         return Inbox(toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil) }, overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil) },
                      mine: mine.map { ApplicationInfo($0, events: nil, grant: nil) }, expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
                      notifications: notes.map(NotificationInfo.init))
+    }
+
+    struct ReadRequest: Content { var ids: [UUID]? }
+    struct ReadCount: Content { var marked: Int }
+
+    /// Marks the department's notifications read: the ones named, or all of them.
+    func markRead(req: Request) async throws -> ReadCount {
+        let user = try req.requireUser()
+        return ReadCount(marked: try await Self.markRead(department: user.departmentCode, ids: (try? req.content.decode(ReadRequest.self))?.ids, on: req.db))
+    }
+
+    static func markRead(department: String, ids: [UUID]?, on db: any Database) async throws -> Int {
+        var q = NotificationRow.query(on: db).filter(\.$departmentCode == department).filter(\.$readAt == nil)
+        if let ids { q = q.filter(\.$id ~~ ids) }
+        let count = try await q.count()
+        var update = NotificationRow.query(on: db).filter(\.$departmentCode == department).filter(\.$readAt == nil)
+        if let ids { update = update.filter(\.$id ~~ ids) }
+        try await update.set(\.$readAt, to: Date()).update()
+        return count
     }
 
     // MARK: Apps

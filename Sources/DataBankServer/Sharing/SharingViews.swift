@@ -70,8 +70,8 @@ struct GrantInfo: Content {
 }
 
 struct NotificationInfo: Content {
-    var kind: String, text: String, textEn: String, link: String?, at: Date?, read: Bool
-    init(_ n: NotificationRow) { kind = n.kind; text = n.text; textEn = n.textEn; link = n.link; at = n.createdAt; read = n.readAt != nil }
+    var id: UUID?, kind: String, text: String, textEn: String, link: String?, at: Date?, read: Bool
+    init(_ n: NotificationRow) { id = n.id; kind = n.kind; text = n.text; textEn = n.textEn; link = n.link; at = n.createdAt; read = n.readAt != nil }
 }
 
 struct AppInfo: Content {

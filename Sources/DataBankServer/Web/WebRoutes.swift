@@ -38,6 +38,7 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "apply", use: ApplyPage.show)
         web.post("catalog", "resources", ":code", "apply", use: ApplyPage.submit)
         web.get("sharing", use: InboxPage.show)
+        web.post("sharing", "notifications", "read", use: InboxPage.markRead)
         web.get("sharing", "applications", ":id", use: ApplicationPage.show)
         web.post("sharing", "applications", ":id", "decision", use: ApplicationPage.decide)
         web.post("sharing", "applications", ":id", "countersign", use: ApplicationPage.countersign)

@@ -146,3 +146,27 @@ struct SharingRulesTests {
         }
     }
 }
+
+/// Notifications are read in the inbox and can be marked read, all or by id.
+@Suite("Notifications")
+struct NotificationTests {
+    @Test func markingRead() async throws {
+        try await withDataBank { app in
+            let f = try await SharingRulesTests().conditional(app)
+            let consumer = try await app.token("jtj_steward")
+            _ = try await SharingRulesTests().apply(app, f, token: consumer)
+            _ = try await SharingRulesTests().apply(app, f, token: consumer)
+            let provider = try await app.token(f.steward)
+            let inbox = try await app.send(.GET, "/api/v1/inbox", token: provider).decode(SharingAPI.Inbox.self)
+            #expect(inbox.notifications.filter { !$0.read }.count == 2)
+            let one = try #require(inbox.notifications.first?.id)
+            let marked = try await app.send(.POST, "/api/v1/notifications/read", token: provider, json: ["ids": [one]])
+            #expect(try marked.decode(SharingAPI.ReadCount.self).marked == 1)
+            let rest = try await app.send(.POST, "/api/v1/notifications/read", token: provider, json: [String: String]())
+            #expect(try rest.decode(SharingAPI.ReadCount.self).marked == 1)
+            let after = try await app.send(.GET, "/api/v1/inbox", token: provider).decode(SharingAPI.Inbox.self)
+            let unread = after.notifications.filter { !$0.read }
+            #expect(unread.isEmpty)
+        }
+    }
+}

@@ -6,6 +6,13 @@ import DataBankCore
 /// applications, grants expiring within 30 days, notifications, and for the platform the
 /// overdue applications it may countersign or escalate.
 enum InboxPage {
+    /// `POST /sharing/notifications/read`: every notification of the department read.
+    static func markRead(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        _ = try await SharingAPI.markRead(department: user.departmentCode, ids: nil, on: req.db)
+        return req.redirect(to: "/sharing#notifications", redirectType: .normal)
+    }
+
     static func show(req: Request) async throws -> Response {
         let box = try await SharingAPI().inbox(req: req)
         let s = req.strings
@@ -31,12 +38,16 @@ enum InboxPage {
                 SharingWeb.resource(g.resource, resources), dept(g.provider), .esc(g.validUntil),
                 .link(SharingWeb.applyLink(g.resource), s.t("重新申请", "Apply again")),
             ] }, testid: "expiring")
-        let notes: Body = box.notifications.isEmpty ? SharingWeb.empty(s, "notifications-empty") :
+        let unread = box.notifications.filter { !$0.read }.count
+        let notes: Body = box.notifications.isEmpty ? SharingWeb.empty(s, "notifications-empty") : .group([
             .ul(.cls("notifications"), .testid("notifications"), .group(box.notifications.map { n in
                 let text = s.isEnglish ? n.textEn : n.text
-                return Node<HTML.ListContext>.li(.span(.cls("muted"), .esc(s.dateTime(n.at) + " ")),
+                return Node<HTML.ListContext>.li(n.read ? .empty : .cls("unread"), .span(.cls("muted"), .esc(s.dateTime(n.at) + " ")),
                                                  n.link.map { Body.link($0, text) } ?? .esc(text))
-            }))
+            })),
+            unread == 0 ? .empty : .postForm("/sharing/notifications/read", csrf: req.csrfToken, [
+                .submit(s.t("全部标为已读（\(unread)）", "Mark all read (\(unread))"), .testid("mark-read"))]),
+        ])
 
         var tabs: [(String, String, Int?)] = [
             ("review", s.t("待我审核", "To review"), box.toReview.count), ("mine", s.t("我的申请", "My applications"), box.mine.count),
