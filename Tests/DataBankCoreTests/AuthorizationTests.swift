@@ -61,6 +61,7 @@ let policy: [PolicyRow] = {
         (.manageApps,        .signIn,    "A  O  O  -  -"),
         (.manageVerificationServices, .signIn, "A  O  O  -  -"),
         (.readGrants,        .signIn,    "A  A  A  A  A"),
+        (.manageQualityRules, .signIn,   "A  O  O  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
     return rows.map { action, anonymous, cells in

@@ -31,6 +31,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case readRecords, writeRecords, readAudit
     /// Governed sharing: applications for access, their review, apps, verification services, grants.
     case applyForAccess, reviewApplication, countersign, manageApps, manageVerificationServices, readGrants
+    /// Data quality: the provider's rules on its resources.
+    case manageQualityRules
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -104,6 +106,8 @@ public enum Authorization {
         .manageVerificationServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         // Who holds which grant is no secret inside government: transparency keeps sharing honest.
         .readGrants:        .signedIn,
+        // A resource's quality rules are its provider's (and the data authority's) to write.
+        .manageQualityRules: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -58,6 +58,7 @@ enum Migrations {
         app.migrations.add(CreateSharing())
         app.migrations.add(AddNotificationMail())
         app.migrations.add(AddQuarantineResubmit())
+        app.migrations.add(CreateQualityRules())
     }
 }
 
@@ -74,6 +75,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: RecordsAPI())
     try api.register(collection: FeedAPI())
     try api.register(collection: QuarantineAPI())
+    try api.register(collection: QualityRulesAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

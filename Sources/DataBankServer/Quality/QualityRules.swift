@@ -1,0 +1,143 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// A rule a provider wrote for a resource: a cross-field expression or a reference to another
+/// resource's key. (Derived rules are computed from the items and standards, never stored.)
+final class QualityRuleRow: Model, @unchecked Sendable {
+    static let schema = "quality_rules"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "resource_code") var resourceCode: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "column_name") var columnName: String?
+    @OptionalField(key: "expression") var expression: String?
+    @OptionalField(key: "references") var references: String?
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    var rule: QualityRule {
+        QualityRule(id: id?.uuidString ?? "", kind: QualityRule.Kind(rawValue: kind) ?? .expression, column: columnName, name: name, nameEn: name,
+                    derived: false, expression: expression, references: references,
+                    errorType: kind == "referential" ? "foreign-key" : "constraint-error")
+    }
+}
+
+/// Migration 010: the rules providers write.
+struct CreateQualityRules: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("quality_rules")
+            .id()
+            .field("resource_code", .string, .required)
+            .field("kind", .string, .required)
+            .field("name", .string, .required)
+            .field("column_name", .string)
+            .field("expression", .string)
+            .field("references", .string)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await (db as? any SQLDatabase)?.create(index: "idx_quality_rules_resource").on("quality_rules").column("resource_code").run()
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema("quality_rules").delete() }
+}
+
+/// `GET/POST /api/v1/resources/{code}/rules`, `DELETE …/rules/{id}`: a resource's quality rules.
+/// A rule that cannot compile is refused with the position of the error; nothing is saved.
+struct QualityRulesAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let rules = routes.grouped("resources", ":code", "rules")
+        rules.get(use: list)
+        rules.post(use: create)
+        rules.delete(":id", use: remove)
+    }
+
+    struct RuleList: Content { var derived: [QualityRule]; var custom: [QualityRule] }
+
+    func list(req: Request) async throws -> RuleList {
+        let (store, resource) = try await load(req)
+        let custom = try await QualityRuleRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode).sort(\.$createdAt).all()
+        return RuleList(derived: try await Self.derived(resource, on: req.db), custom: custom.map(\.rule))
+    }
+
+    struct NewRule: Content { var kind: String; var name: String?; var expression: String?; var column: String?; var references: String? }
+
+    func create(req: Request) async throws -> Response {
+        let (store, _) = try await load(req)
+        let user = try req.requireUser()
+        try req.authorize(.manageQualityRules, department: store.departmentCode)
+        let body = try req.content.decode(NewRule.self)
+        let row = QualityRuleRow()
+        row.resourceCode = store.resourceCode; row.createdBy = user.username
+        switch body.kind {
+        case "expression":
+            guard let source = body.expression, !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw AppError.field(.unprocessableEntity, "required", "expression", zh: "请填写规则表达式", en: "expression is required")
+            }
+            if case .failure(let e) = RuleCompiler.compile(source, layout: store.recordLayout) {
+                throw AppError(.unprocessableEntity, e.code, "\(e.messageEn) (at character \(e.position + 1))",
+                               details: [FieldError(field: "expression", code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
+                                                    messageEn: "\(e.messageEn) (at character \(e.position + 1))")])
+            }
+            row.kind = "expression"; row.expression = source; row.name = body.name ?? source
+        case "referential":
+            guard let column = body.column, store.recordLayout.column(named: column) != nil else {
+                throw AppError.field(.unprocessableEntity, "unknown_item", "column", zh: "未知信息项：\(body.column ?? "")", en: "Unknown item \(body.column ?? "")")
+            }
+            let target = try await Self.referencedKey(body.references ?? "", on: req.db)
+            row.kind = "referential"; row.columnName = column; row.references = target
+            row.name = body.name ?? "\(column) → \(target)"
+        default:
+            throw AppError.field(.badRequest, "invalid_kind", "kind", zh: "规则类型为 expression 或 referential", en: "kind is expression or referential")
+        }
+        try await row.create(on: req.db)
+        return try await row.rule.encodeResponse(status: .created, for: req)
+    }
+
+    func remove(req: Request) async throws -> HTTPStatus {
+        let (store, _) = try await load(req)
+        try req.authorize(.manageQualityRules, department: store.departmentCode)
+        guard let row = try await QualityRuleRow.find(req.parameters.get("id", as: UUID.self), on: req.db),
+              row.resourceCode == store.resourceCode else { throw AppError.notFound("Rule") }
+        try await row.delete(on: req.db)
+        return .noContent
+    }
+
+    // MARK: Parts
+
+    func load(_ req: Request) async throws -> (RecordStoreRow, ResourceRow) {
+        let code = try req.parameters.require("code")
+        let resource = try await CatalogService(req: req).visible(code: code)
+        return (try await RecordStores.find(code, on: req.db), resource)
+    }
+
+    static func derived(_ resource: ResourceRow, on db: any Database) async throws -> [QualityRule] {
+        guard let snapshot = resource.catalogSnapshot else { return [] }
+        let standards = try await StandardRow.query(on: db).filter(\.$code ~~ Array(Set(snapshot.items.map(\.standardCode)))).all()
+        return DerivedRules.rules(items: snapshot.items, standards: Dictionary(standards.map { ($0.code, $0.standard) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// `CODE.column`: a published resource whose single key is that column.
+    static func referencedKey(_ text: String, on db: any Database) async throws -> String {
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            throw AppError.field(.unprocessableEntity, "invalid_reference", "references", zh: "引用写作 资源代码.信息项", en: "references is RESOURCE-CODE.column")
+        }
+        guard try await ResourceRow.query(on: db).filter(\.$code == parts[0]).first() != nil else {
+            throw AppError.field(.unprocessableEntity, "unknown_resource", "references", zh: "未知资源：\(parts[0])", en: "Unknown resource \(parts[0])")
+        }
+        guard let target = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == parts[0]).first() else {
+            throw AppError.field(.conflict, "not_published", "references", zh: "资源 \(parts[0]) 尚未发布", en: "Resource \(parts[0]) is not published")
+        }
+        guard target.recordLayout.keyNames == [parts[1]] else {
+            throw AppError.field(.unprocessableEntity, "not_a_key", "references", zh: "\(parts[1]) 不是 \(parts[0]) 的主键",
+                                 en: "\(parts[1]) is not the key of \(parts[0]) (its key: \(target.recordLayout.keyNames.joined(separator: ", ")))")
+        }
+        return text
+    }
+}
+
+extension QualityRule: Content {}
