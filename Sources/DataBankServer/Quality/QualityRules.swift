@@ -58,7 +58,7 @@ struct QualityRulesAPI: RouteCollection {
     struct RuleList: Content { var derived: [QualityRule]; var custom: [QualityRule] }
 
     func list(req: Request) async throws -> RuleList {
-        let (store, resource) = try await load(req)
+        let (store, resource) = try await Self.load(req)
         let custom = try await QualityRuleRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode).sort(\.$createdAt).all()
         return RuleList(derived: try await Self.derived(resource, on: req.db), custom: custom.map(\.rule))
     }
@@ -66,10 +66,18 @@ struct QualityRulesAPI: RouteCollection {
     struct NewRule: Content { var kind: String; var name: String?; var expression: String?; var column: String?; var references: String? }
 
     func create(req: Request) async throws -> Response {
+        let body = try req.content.decode(NewRule.self)
+        let row = try await Self.add(req, kind: body.kind, name: body.name, expression: body.expression, column: body.column, references: body.references)
+        return try await row.rule.encodeResponse(status: .created, for: req)
+    }
+
+    /// Load → authorize → validate (compile, or check the reference) → save. Shared by the API and the page.
+    @discardableResult
+    static func add(_ req: Request, kind: String, name: String?, expression: String?, column: String?, references: String?) async throws -> QualityRuleRow {
         let (store, _) = try await load(req)
         let user = try req.requireUser()
         try req.authorize(.manageQualityRules, department: store.departmentCode)
-        let body = try req.content.decode(NewRule.self)
+        let body = NewRule(kind: kind, name: name, expression: expression, column: column, references: references)
         let row = QualityRuleRow()
         row.resourceCode = store.resourceCode; row.createdBy = user.username
         switch body.kind {
@@ -94,21 +102,25 @@ struct QualityRulesAPI: RouteCollection {
             throw AppError.field(.badRequest, "invalid_kind", "kind", zh: "规则类型为 expression 或 referential", en: "kind is expression or referential")
         }
         try await row.create(on: req.db)
-        return try await row.rule.encodeResponse(status: .created, for: req)
+        return row
     }
 
     func remove(req: Request) async throws -> HTTPStatus {
+        try await Self.removeRule(req)
+        return .noContent
+    }
+
+    static func removeRule(_ req: Request) async throws {
         let (store, _) = try await load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
         guard let row = try await QualityRuleRow.find(req.parameters.get("id", as: UUID.self), on: req.db),
               row.resourceCode == store.resourceCode else { throw AppError.notFound("Rule") }
         try await row.delete(on: req.db)
-        return .noContent
     }
 
     // MARK: Parts
 
-    func load(_ req: Request) async throws -> (RecordStoreRow, ResourceRow) {
+    static func load(_ req: Request) async throws -> (RecordStoreRow, ResourceRow) {
         let code = try req.parameters.require("code")
         let resource = try await CatalogService(req: req).visible(code: code)
         return (try await RecordStores.find(code, on: req.db), resource)

@@ -111,6 +111,9 @@ enum ResourcePage {
         if m.recordsLink {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/records", s.t("数据", "Records"), .cls("button"), .testid("records-link")))
         }
+        if row.publishedRevision != nil {
+            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/rules", s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
+        }
         if m.detail.editable {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/edit", s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))
         }

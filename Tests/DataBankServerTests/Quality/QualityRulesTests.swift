@@ -73,3 +73,32 @@ struct QualityRulesTests {
         }
     }
 }
+
+/// The rules page: everyone sees the rules; the provider adds one (a broken one comes back with
+/// the character at fault and the text kept) and removes it.
+@Suite("Quality rules page")
+struct QualityRulesPageTests {
+    @Test func providerAddsAndRemovesARule() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let web = try await WebSession.signIn(app, f.steward)
+            let resource = try await web.get("/catalog/resources/\(f.code)")
+            #expect(resource.body.string.contains("/catalog/resources/\(f.code)/rules"))
+            let page = try await web.get("/catalog/resources/\(f.code)/rules")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("data-testid=\"derived-rules\""))
+            let broken = try await web.post("/catalog/resources/\(f.code)/rules", [("name", "期限"), ("expression", "business_term_to >= ")])
+            #expect(broken.status == .unprocessableEntity)
+            #expect(broken.body.string.contains("rule-error") && broken.body.string.contains("business_term_to &gt;= "))
+            let added = try await web.post("/catalog/resources/\(f.code)/rules", [("name", "期限"), ("expression", "business_term_to >= business_term_from")])
+            #expect(added.status == .seeOther)
+            let rule = try #require(try await QualityRuleRow.query(on: app.db).first())
+            let removed = try await web.post("/catalog/resources/\(f.code)/rules/\(rule.id!.uuidString)/delete", [])
+            #expect(removed.status == .seeOther)
+            #expect(try await QualityRuleRow.query(on: app.db).count() == 0)
+            let viewer = try await WebSession.signIn(app, "viewer")
+            let seen = try await viewer.get("/catalog/resources/\(f.code)/rules")
+            #expect(seen.status == .ok && !seen.body.string.contains("rule-form"))
+        }
+    }
+}
