@@ -21,26 +21,14 @@ struct AccessBench {
     }
 
     mutating func run() async throws {
-        try await app.autoRevert()
-        try await app.autoMigrate()
-        _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db, withStores: false)
+        let (dbURL, _) = try await BusBench.freshStore(app, bench: "access")
         guard let provider = try await User.query(on: app.db).filter(\.$username == "scj_steward").first(),
               let consumer = try await User.query(on: app.db).filter(\.$username == "jtj_steward").first() else { throw CLIError("demo users missing") }
-        try await RecordStores.create(code: Self.code, department: provider.departmentCode, revision: 1, layout: BusBench.layout, on: app.db)
-        let dbURL: String
-        switch app.settings.database {
-        case .sqliteFile(let path): dbURL = "sqlite://\(path)"
-        case .postgres(let url): dbURL = url
-        case .sqliteMemory: throw CLIError("bench access needs a database file or PostgreSQL (--database-url)")
-        }
-        // The store: the bus bench's generated files, loaded with `databank load`.
-        let first = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-1000000.csv").path
-        if !FileManager.default.fileExists(atPath: first) { try BusBench.writeCSV(rows: min(rows, 1_000_000), to: first) }
-        _ = try BusBench.runChild(["load", Self.code, first, "--mode", "append", "--database-url", dbURL])
-        if rows > 1_000_000 {
-            let more = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-1000000-\(rows).csv").path
-            if !FileManager.default.fileExists(atPath: more) { try BusBench.writeCSV(rows: rows, from: 1_000_000, to: more) }
-            _ = try BusBench.runChild(["load", Self.code, more, "--mode", "append", "--database-url", dbURL])
+        // The store: the bus bench's generated files (shared with it), loaded with `databank load`.
+        let first = min(rows, 1_000_000)
+        _ = try BusBench.runChild(["load", Self.code, try BusBench.generatedFile(to: first), "--mode", "append", "--database-url", dbURL])
+        if rows > first {
+            _ = try BusBench.runChild(["load", Self.code, try BusBench.generatedFile(from: first, to: rows), "--mode", "append", "--database-url", dbURL])
         }
         console.print("store: \(rows) rows")
 

@@ -36,26 +36,39 @@ struct BusBench {
         table.append((name, value, target)); console.print("\(name): \(value) (target \(target))")
     }
 
-    mutating func run() async throws {
+    /// Starts a bench database afresh: the small demo city (for its users) and the bench's empty
+    /// store, owned by the market regulation bureau. Answers the URL child processes (`databank
+    /// load`, `serve`) use, and the SQLite file if that is the database.
+    static func freshStore(_ app: Application, bench: String) async throws -> (url: String, sqlitePath: String?) {
+        let location: (url: String, sqlitePath: String?)
+        switch app.settings.database {
+        case .sqliteFile(let path): location = ("sqlite://\(path)", path)
+        case .postgres(let url): location = (url, nil)
+        case .sqliteMemory: throw CLIError("bench \(bench) needs a database file or PostgreSQL (--database-url)")
+        }
         try await app.autoRevert()
         try await app.autoMigrate()
         _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db, withStores: false)
         guard let steward = try await User.query(on: app.db).filter(\.$username == "scj_steward").first() else { throw CLIError("demo users missing") }
-        try await RecordStores.create(code: Self.resourceCode, department: steward.departmentCode, revision: 1, layout: Self.layout, on: app.db)
+        try await RecordStores.create(code: resourceCode, department: steward.departmentCode, revision: 1, layout: layout, on: app.db)
+        return location
+    }
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-\(rows).csv").path
-        if !FileManager.default.fileExists(atPath: file) { try Self.writeCSV(rows: rows, to: file) }
+    /// The generated CSV of rows `first..<rows`, kept in the temp folder and written only once.
+    static func generatedFile(from first: Int = 0, to rows: Int) throws -> String {
+        let name = first == 0 ? "databank-bench-\(rows).csv" : "databank-bench-\(first)-\(rows).csv"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+        if !FileManager.default.fileExists(atPath: path) { try writeCSV(rows: rows, from: first, to: path) }
+        return path
+    }
+
+    mutating func run() async throws {
+        let (dbURL, dbPath) = try await Self.freshStore(app, bench: "bus")
+        let file = try Self.generatedFile(to: rows)
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         console.print(String(format: "input: %@ (%d rows, %.0f MB)", file, rows, Double(size) / 1_048_576))
 
         // Ingest: `databank load` as a child process on the same database.
-        let dbURL: String
-        var dbPath: String?
-        switch app.settings.database {
-        case .sqliteFile(let path): dbURL = "sqlite://\(path)"; dbPath = path
-        case .postgres(let url): dbURL = url
-        case .sqliteMemory: throw CLIError("bench bus needs a database file or PostgreSQL (--database-url)")
-        }
         let dialect = dbPath == nil ? "PostgreSQL" : "SQLite"
         let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", dbURL])
         let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
@@ -70,8 +83,7 @@ struct BusBench {
 
         // Grow the store for the read scenarios (not timed as ingest: the figure above is).
         if readRows > rows {
-            let more = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-\(rows)-\(readRows).csv").path
-            if !FileManager.default.fileExists(atPath: more) { try Self.writeCSV(rows: readRows, from: rows, to: more) }
+            let more = try Self.generatedFile(from: rows, to: readRows)
             let grow = try Self.runChild(["load", Self.resourceCode, more, "--mode", "append", "--database-url", dbURL])
             console.print(String(format: "grew the store to %d rows in %.0f s", readRows, grow.seconds))
         }

@@ -33,7 +33,7 @@ struct FeedAPI: RouteCollection {
         let requestID = req.id
         let hash = RecordsAPI.requestHash(req)
         let fields = (view?.columns ?? store.recordLayout.columns).map(\.name)
-        let consumer = view.map { (grant: $0.grantID, department: $0.consumerCode) }
+        let grantID = view?.grantID
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
@@ -47,9 +47,9 @@ struct FeedAPI: RouteCollection {
                 while !Task.isCancelled {
                     let sql = db as! any SQLDatabase
                     let items: [(seq: Int, json: String?)]
-                    if let consumer {
+                    if let grantID {
                         // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
-                        guard let grant = try await GrantRow.find(consumer.grant, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
+                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
                         let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
                         items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
                     } else {

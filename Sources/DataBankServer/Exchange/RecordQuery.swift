@@ -139,16 +139,22 @@ struct RecordQuery: Sendable {
         }
     }
 
+    /// A column read back as canonical text (booleans `true`/`false`, dates `YYYY-MM-DD`, date-times
+    /// with `dateTimeSeparator`), named `alias`: what cursors, CSV cells and masking work on.
+    static func text(_ c: RecordLayout.Column, as alias: String, dateTimeSeparator: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        switch (dialect, c.type) {
+        case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: alias)"
+        case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: alias)"
+        case (.postgres, .T):
+            return "to_char(\(ident: c.name), \(literal: dateTimeSeparator == "T" ? "YYYY-MM-DD\"T\"HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS")) AS \(ident: alias)"
+        case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: alias)"
+        case (.postgres, _): return "\(ident: c.name)::text AS \(ident: alias)"
+        }
+    }
+
     /// The cursor columns as text, so the next page can start after this row.
     func cursorExpressions(_ dialect: RecordTables.Dialect) -> SQLQueryString {
-        order.enumerated().map { i, c -> SQLQueryString in
-            switch (dialect, c.type) {
-            case (.sqlite, .L): return "CASE WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: "_k\(i)")"
-            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_k\(i)")"
-            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD\"T\"HH24:MI:SS') AS \(ident: "_k\(i)")"
-            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_k\(i)")"
-            }
-        }.joined(separator: ", ")
+        order.enumerated().map { i, c in Self.text(c, as: "_k\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
     }
 
     /// One page: JSON object texts and the cursor of the last row.
@@ -183,16 +189,8 @@ struct RecordQuery: Sendable {
     /// One page of cells as text, and the cursor of its last row.
     func cellPage(after cursor: [String]?, limit: Int, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
         let dialect = RecordTables.Dialect(sql)
-        let cells = fields.enumerated().map { i, c -> SQLQueryString in
-            switch (dialect, c.type) {
-            case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: "_c\(i)")"
-            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_c\(i)")"
-            case (.postgres, .T):
-                return "to_char(\(ident: c.name), \(literal: dateTimeSeparator == "T" ? "YYYY-MM-DD\"T\"HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS")) AS \(ident: "_c\(i)")"
-            case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: "_c\(i)")"
-            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_c\(i)")"
-            }
-        }.joined(separator: ", ")
+        let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
+            .joined(separator: ", ")
         let rows = try await sql.raw("""
             SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
@@ -210,14 +208,7 @@ struct RecordQuery: Sendable {
         let dialect = RecordTables.Dialect(sql)
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
-        let cells = masked.enumerated().map { i, c -> SQLQueryString in
-            switch (dialect, c.type) {
-            case (.postgres, .T): return "to_char(\(ident: c.name), 'YYYY-MM-DD\"T\"HH24:MI:SS') AS \(ident: "_m\(i)")"
-            case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: "_m\(i)")"
-            case (.postgres, _): return "\(ident: c.name)::text AS \(ident: "_m\(i)")"
-            case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: "_m\(i)")"
-            }
-        }.joined(separator: ", ")
+        let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
         let rows = try await sql.raw("""
             SELECT \(jsonExpression(dialect, of: clear)) AS j, \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)

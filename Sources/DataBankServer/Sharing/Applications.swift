@@ -107,8 +107,7 @@ enum Applications {
     static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, on db: any Database) async throws {
         if countersign {
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
-            let overdue = row.deadline.map { WorkingDays.isOverdue(deadline: (try? date($0, field: "deadline")) ?? GrantAccess.today(), today: GrantAccess.today()) } ?? false
-            guard overdue || row.applicationStatus == .escalated else {
+            guard row.isOverdue() || row.applicationStatus == .escalated else {
                 throw AppError(.conflict, "not_overdue", "Only an overdue or escalated application is countersigned by the platform")
             }
         } else {

@@ -29,7 +29,7 @@ struct GrantView: Sendable {
     /// As above, with the rule already looked up (loops over many rows look it up once).
     func mask(_ value: String?, rule: MaskRule, column: String, today: CivilDate) -> String? {
         if rule == .clear { return value }
-        return Masker.apply(rule, to: value, pseudonym: { Pseudonyms.token($0, column: column, rule: rule, consumer: consumerCode, key: pseudonymKey) },
+        return Masker.apply(rule, to: value, pseudonym: { Pseudonyms.token($0, rule: rule, consumer: consumerCode, key: pseudonymKey) },
                             today: today)
     }
 

@@ -8,7 +8,7 @@ import DataBankCore
 /// without ever holding the ID number; `perConsumer` mixes in the consumer department, so two
 /// consumers cannot join their data with each other's.
 enum Pseudonyms {
-    static func token(_ value: String, column: String, rule: MaskRule, consumer: String, key: [UInt8]) -> String {
+    static func token(_ value: String, rule: MaskRule, consumer: String, key: [UInt8]) -> String {
         var input = ""
         if case .pseudonym(perConsumer: true) = rule { input = consumer + "\u{1F}" }
         input += value

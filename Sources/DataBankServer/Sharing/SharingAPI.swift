@@ -136,12 +136,12 @@ struct SharingAPI: RouteCollection {
     }
 
     static func markRead(department: String, ids: [UUID]?, on db: any Database) async throws -> Int {
-        var q = NotificationRow.query(on: db).filter(\.$departmentCode == department).filter(\.$readAt == nil)
-        if let ids { q = q.filter(\.$id ~~ ids) }
-        let count = try await q.count()
-        var update = NotificationRow.query(on: db).filter(\.$departmentCode == department).filter(\.$readAt == nil)
-        if let ids { update = update.filter(\.$id ~~ ids) }
-        try await update.set(\.$readAt, to: Date()).update()
+        func unread() -> QueryBuilder<NotificationRow> {
+            let q = NotificationRow.query(on: db).filter(\.$departmentCode == department).filter(\.$readAt == nil)
+            return ids.map { q.filter(\.$id ~~ $0) } ?? q
+        }
+        let count = try await unread().count()
+        try await unread().set(\.$readAt, to: Date()).update()
         return count
     }
 
@@ -161,9 +161,12 @@ struct SharingAPI: RouteCollection {
         guard (1...600_000).contains(rate) else {
             throw AppError.field(.unprocessableEntity, "invalid", "ratePerMinute", zh: "每分钟请求数为 1–600000", en: "ratePerMinute is 1 to 600000")
         }
-        let grants = try await GrantRow.query(on: req.db).filter(\.$id ~~ (body.grants ?? [])).all()
-        if let foreign = grants.first(where: { $0.consumerCode != department }) ?? (grants.count < (body.grants ?? []).count ? GrantRow() : nil) {
-            throw AppError.field(.unprocessableEntity, "unknown_grant", "grants", zh: "只能绑定本部门的授权", en: "Bind only your department's grants (\(foreign.id?.uuidString ?? "unknown"))")
+        let asked = Set(body.grants ?? [])
+        let grants = try await GrantRow.query(on: req.db).filter(\.$id ~~ Array(asked)).filter(\.$consumerCode == department).all()
+        let bad = asked.subtracting(grants.compactMap(\.id))
+        guard bad.isEmpty else {
+            throw AppError.field(.unprocessableEntity, "unknown_grant", "grants", zh: "只能绑定本部门的授权",
+                                 en: "Bind only your department's grants (not: \(bad.map(\.uuidString).sorted().joined(separator: ", ")))")
         }
         let token = Apps.generateToken()
         let app = AppRow()

@@ -39,6 +39,11 @@ final class ApplicationRow: Model, @unchecked Sendable {
 
     var askedScope: GrantScope { JSONText.decode(GrantScope.self, scope) ?? GrantScope(items: []) }
     var applicationStatus: ApplicationStatus { ApplicationStatus(rawValue: status) ?? .pending }
+
+    /// Pending past its deadline (dates are `YYYY-MM-DD`, so they compare as text, as in SQL).
+    func isOverdue(today: CivilDate = GrantAccess.today()) -> Bool {
+        applicationStatus == .pending && (deadline.map { $0 < today.iso } ?? false)
+    }
 }
 
 /// One step in an application's history: applied, decided, countersigned, escalated, revoked…

@@ -34,7 +34,7 @@ struct ApplicationInfo: Content {
         applicant = r.applicantName; sharingType = r.sharingType; purpose = r.purpose; legalBasis = r.legalBasis; scope = r.askedScope
         unmaskReason = r.unmaskReason
         validFrom = r.validFrom; validUntil = r.validUntil; status = r.status; deadline = r.deadline
-        overdue = r.applicationStatus == .pending && (r.deadline.map { $0 < GrantAccess.today().iso } ?? false)
+        overdue = r.isOverdue()
         decidedBy = r.decidedBy; decidedAt = r.decidedAt; reason = r.decisionReason
         grantedScope = r.grantedScope.flatMap { JSONText.decode(GrantScope.self, $0) }; grantedUntil = r.grantedUntil
         createdAt = r.createdAt; self.events = events; self.grant = grant

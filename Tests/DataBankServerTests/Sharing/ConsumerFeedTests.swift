@@ -13,16 +13,7 @@ struct ConsumerFeedTests {
 
     /// A grant covering the first two records, showing two items with the representative masked.
     func grant(_ app: Application, _ f: StoreFixture, consumer: String) async throws -> UUID {
-        let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
-        resource.sharingType = SharingType.unconditional.rawValue
-        try await resource.save(on: app.db)
-        let res = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
-            "resource": AnyEncodable(f.code), "purpose": AnyEncodable("订阅"), "items": AnyEncodable(Self.granted),
-            "masks": AnyEncodable(["legal_rep": "mask:name"]), "rowFilter": AnyEncodable("\(f.keyColumn.name)__lte=K100001"),
-            "validUntil": AnyEncodable("2027-06-30")])
-        #expect(res.status == .created)
-        let id = try #require(try res.decode(ApplicationInfo.self).id)
-        return try #require(try await GrantRow.query(on: app.db).filter(\.$applicationID == id).first()?.id)
+        try #require(try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: "K100001", purpose: "订阅").id)
     }
 
     /// Server-Sent Events for a consumer: only changes to rows in scope, only granted items, masked.

@@ -114,16 +114,7 @@ struct GrantMatrixTests {
     }
 
     func grant(_ app: Application, _ f: StoreFixture, consumer: String) async throws -> GrantRow {
-        let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
-        resource.sharingType = SharingType.unconditional.rawValue
-        try await resource.save(on: app.db)
-        let res = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
-            "resource": AnyEncodable(f.code), "purpose": AnyEncodable("矩阵测试"), "items": AnyEncodable(Self.granted),
-            "masks": AnyEncodable(["legal_rep": "mask:name"]), "rowFilter": AnyEncodable("\(f.keyColumn.name)__lte=K100002"),
-            "validUntil": AnyEncodable("2027-06-30")])
-        #expect(res.status == .created, "\(res.body.string)")
-        let id = try res.decode(ApplicationInfo.self).id
-        return try #require(try await GrantRow.query(on: app.db).filter(\.$applicationID == id!).first())
+        try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: "K100002", purpose: "矩阵测试")
     }
 
     /// The field names, the number of records and each field's values, whatever the format.

@@ -116,10 +116,10 @@ struct SharingRulesTests {
             let feed = try await app.send(.GET, "/api/v1/resources/\(f.code)/changes?purpose=x", token: consumer).decode(ChangePage.self)
             #expect(Set(feed.items.compactMap { $0.data?[key]?.text }) == Set(tokens))
             let k = try await Pseudonyms.key(app: app, on: app.db)
-            let shared = Pseudonyms.token("K100000", column: key, rule: .pseudonym(perConsumer: false), consumer: "A", key: k)
-            #expect(shared == Pseudonyms.token("K100000", column: "other", rule: .pseudonym(perConsumer: false), consumer: "B", key: k))
-            #expect(Pseudonyms.token("K100000", column: key, rule: .pseudonym(perConsumer: true), consumer: "A", key: k)
-                    != Pseudonyms.token("K100000", column: key, rule: .pseudonym(perConsumer: true), consumer: "B", key: k))
+            let shared = Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: false), consumer: "A", key: k)
+            #expect(shared == Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: false), consumer: "B", key: k))
+            #expect(Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: true), consumer: "A", key: k)
+                    != Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: true), consumer: "B", key: k))
         }
     }
 
