@@ -40,7 +40,20 @@ func withServedDataBank(_ body: (Application, Int, HookInbox) async throws -> Vo
 
 /// Follows a Server-Sent Events URL with curl until `events` events arrived (or 60 s passed),
 /// so a slow, busy test machine waits longer instead of failing.
-func readEvents(_ url: String, token: String, events: Int) throws -> String {
+///
+/// The blocking reads run on a Dispatch thread, never on Swift's cooperative pool: that pool has one
+/// thread per core, and two tests blocked in `read(2)` there on a 2-core machine would starve the very
+/// server tasks that should answer them.
+func readEvents(_ url: String, token: String, events: Int) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do { continuation.resume(returning: try followEvents(url, token: token, events: events)) }
+            catch { continuation.resume(throwing: error) }
+        }
+    }
+}
+
+private func followEvents(_ url: String, token: String, events: Int) throws -> String {
     let curl = Process()
     curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
     curl.arguments = ["-sN", "--max-time", "60", "-H", "Authorization: Bearer \(token)", url]
@@ -123,7 +136,7 @@ struct FeedTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: token)
-            let text = try readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1", token: token, events: 3)
+            let text = try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?after=1", token: token, events: 3)
             let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { $0.dropFirst(4) }
             #expect(ids == ["2", "3", "4"])
             #expect(text.contains("event: change"))

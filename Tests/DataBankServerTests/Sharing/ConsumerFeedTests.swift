@@ -23,7 +23,7 @@ struct ConsumerFeedTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<4), token: try await app.token(f.steward))
             let consumer = try await app.token("jtj_steward")
             _ = try await grant(app, f, consumer: consumer)
-            let text = try readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: consumer, events: 2)
+            let text = try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: consumer, events: 2)
             let events = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }
                 .map { try? JSONDecoder().decode(ChangeItem.self, from: Data($0.dropFirst(6).utf8)) }
             #expect(events.count == 2, "\(text)")
