@@ -4,7 +4,7 @@
 /// Frictionless error type its findings carry, so reports line up with `frictionless validate`.
 public struct QualityRule: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case type, required, length, precision, pattern, domain, semantic, primaryKey, expression, referential
+        case type, required, length, precision, pattern, domain, semantic, range, unique, primaryKey, expression, referential
     }
 
     /// `derived:<column>:<kind>` for derived rules (stable across runs), a UUID for written ones.
@@ -21,14 +21,22 @@ public struct QualityRule: Codable, Hashable, Sendable {
     public var semantic: SemanticKind?
     /// `RESOURCE-CODE.column` that values must exist in (as that resource's key).
     public var references: String?
+    /// `length`: fewest characters (the most is `maxLength`, or the column's declared length).
+    public var minLength: Int?
+    public var maxLength: Int?
+    /// `range`: bounds as canonical text of the column's type ("12.5", "2024-01-31"), inclusive.
+    public var minimum: String?
+    public var maximum: String?
     /// The Frictionless error type of this rule's findings.
     public var errorType: String
 
     public init(id: String, kind: Kind, column: String?, name: String, nameEn: String, derived: Bool, expression: String? = nil,
-                pattern: String? = nil, codes: [String]? = nil, semantic: SemanticKind? = nil, references: String? = nil, errorType: String) {
+                pattern: String? = nil, codes: [String]? = nil, semantic: SemanticKind? = nil, references: String? = nil,
+                minLength: Int? = nil, maxLength: Int? = nil, minimum: String? = nil, maximum: String? = nil, errorType: String) {
         self.id = id; self.kind = kind; self.column = column; self.name = name; self.nameEn = nameEn; self.derived = derived
         self.expression = expression; self.pattern = pattern; self.codes = codes; self.semantic = semantic
-        self.references = references; self.errorType = errorType
+        self.references = references; self.minLength = minLength; self.maxLength = maxLength
+        self.minimum = minimum; self.maximum = maximum; self.errorType = errorType
     }
 }
 
