@@ -3,7 +3,10 @@
 /// Row `i` always gives the same values; key columns are distinct for every row.
 public struct SampleRecords: Sendable {
     public let layout: RecordLayout
-    public init(layout: RecordLayout) { self.layout = layout }
+    let samples: SampleValues
+    /// - Parameter rules: the store's quality rules, so values pass them (identifiers with valid
+    ///   check characters, codes from the code lists, values matching the patterns).
+    public init(layout: RecordLayout, rules: [QualityRule] = []) { self.layout = layout; self.samples = SampleValues(rules: rules) }
 
     static let words = Array("佛山南海禅城顺德高明三水市场监管人社公积金民政住建交通卫健教育企业登记社保缴费信息")
 
@@ -23,6 +26,7 @@ public struct SampleRecords: Sendable {
         if c.primaryKey && (c.type == .T || c.type == .D) && layout.keyColumns.count > 1 {
             return CivilDate(daysSinceEpoch: 20_000 + i / 60).iso + (c.type == .T ? " 08:" + String((i / 60) % 60).padding(2, left: true) + ":00" : "")
         }
+        if [.C, .M, .G].contains(c.type), let v = samples.value(c.name, row: i), v.count <= (c.length ?? Int.max) { return v }
         switch c.type {
         case .C, .M, .G:
             if c.primaryKey {

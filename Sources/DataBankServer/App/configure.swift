@@ -59,6 +59,7 @@ enum Migrations {
         app.migrations.add(AddNotificationMail())
         app.migrations.add(AddQuarantineResubmit())
         app.migrations.add(CreateQualityRules())
+        app.migrations.add(CreateQualityChecks())
     }
 }
 

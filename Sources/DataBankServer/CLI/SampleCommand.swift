@@ -18,7 +18,7 @@ struct SampleCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let store = try await RecordStores.find(signature.resource, on: context.application.db)
-        let sample = SampleRecords(layout: store.recordLayout)
+        let sample = SampleRecords(layout: store.recordLayout, rules: try await QualitySetup.load(store, on: context.application.db).rules)
         let out = FileHandle.standardOutput
         out.write(Data((sample.header + "\n").utf8))
         let start = signature.from ?? 0

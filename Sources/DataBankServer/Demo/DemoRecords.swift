@@ -14,7 +14,7 @@ enum DemoRecords {
         for (name, rows) in samples {
             guard let resource = try await ResourceRow.query(on: db).filter(\.$name == name).first(),
                   let store = try? await RecordStores.find(resource.code, on: db) else { continue }
-            let sample = SampleRecords(layout: store.recordLayout)
+            let sample = SampleRecords(layout: store.recordLayout, rules: try await QualitySetup.load(store, on: db).rules)
             let csv = Array((sample.header + "\n" + sample.csv(0..<rows)).utf8)
             let summary = try await Loads.run(store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",
                                               who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),

@@ -61,7 +61,7 @@ enum DemoSharing {
     static func loadRecords(_ name: String, rows: Int, person: (Int) -> Int, on db: any Database) async throws {
         guard let store = try await store(name, db) else { return }
         let layout = store.recordLayout
-        let sample = SampleRecords(layout: layout)
+        let sample = SampleRecords(layout: layout, rules: try await QualitySetup.load(store, on: db).rules)
         var csv = sample.header + "\n"
         for i in 0..<rows {
             let p = person(i)

@@ -21,6 +21,8 @@ final class RecordStoreRow: Model, @unchecked Sendable {
     @OptionalField(key: "last_load_at") var lastLoadAt: Date?
     /// Streams: records older than this many hours are dropped (nil: kept).
     @OptionalField(key: "retention_hours") var retentionHours: Int?
+    /// `quarantine` (nil), `flag` or `reject`: see ``QualityPolicy`` (migration 011).
+    @OptionalField(key: "quality_policy") var qualityPolicyText: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 

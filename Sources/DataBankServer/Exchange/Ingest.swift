@@ -65,6 +65,15 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     var progress: (@Sendable (Int, Int) -> Void)?
     /// Added to JSON record numbers to report sheet rows (a workbook's header is row 1).
     var rowOffset = 0
+    /// The store's quality rules and policy; nil: none are applied (a store with no rules beyond types).
+    var quality: QualitySetup? {
+        didSet {
+            guard let checker = quality?.checker, !checker.isEmpty else { quality = nil; return }
+            canonical = Array(repeating: nil, count: layout.columns.count)
+        }
+    }
+    let today = GrantAccess.today()
+    private var canonical: [String?] = []
 
     private var transcoder: TextTranscoder?
     private var pending: [UInt8] = []
@@ -262,6 +271,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         case .failure(let failure):
             reject(failure.problems, rawRow: Self.rawRow(encoder, fieldCount: fieldCount, field: field))
         case .success(let key):
+            if let quality, !check(quality, object: start..<batches[last].bytes.count, key: key, row: row, offset: offset,
+                                   rawRow: { Self.rawRow(encoder, fieldCount: fieldCount, field: field) }) {
+                return
+            }
             guard let earlier = batches.lastIndex(where: { $0.keySet.contains(key) }) else {
                 batches[last].append(object: start..<batches[last].bytes.count, key: key, row: row)
                 return
@@ -282,6 +295,68 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             batches[target].bytes.append(contentsOf: object)
             batches[target].append(object: s..<batches[target].bytes.count, key: key, row: row)
         }
+    }
+
+    /// Applies the quality rules to the row just encoded at `object` of the last batch. Returns
+    /// false when the row was refused (quarantine and reject policies): it is taken out again.
+    private func check(_ quality: QualitySetup, object: Range<Int>, key: String, row: Int, offset: Int?, rawRow: () -> String) -> Bool {
+        let last = batches.count - 1
+        batches[last].bytes.withUnsafeBufferPointer { bytes in
+            CanonicalRow.read(UnsafeBufferPointer(rebasing: bytes[object]), layout: layout, wanted: quality.checker.columnsRead, into: &canonical)
+        }
+        var findings: [RuleFinding] = []
+        quality.checker.check(today: today, { self.canonical[$0] }, into: &findings)
+        if findings.isEmpty {
+            for (i, ref) in quality.checker.references.enumerated() {
+                if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
+            }
+            return true
+        }
+        if quality.policy == .flag {
+            batches[last].flags += findings.map { QualityFlag(key: key, row: row, finding: $0) }
+            for (i, ref) in quality.checker.references.enumerated() {
+                if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
+            }
+            return true
+        }
+        batches[last].bytes.removeSubrange(object.lowerBound...)
+        reject(findings.map { RowProblem(row: row, byteOffset: offset, column: $0.column, raw: $0.value,
+                                         problem: FieldProblem($0.code, zh: $0.message, en: $0.messageEn)) }, rawRow: rawRow())
+        return false
+    }
+
+    /// Looks the batch's referenced values up in their target stores (one query per rule and
+    /// 5,000 values); rows referring to missing keys are refused or flagged by the policy.
+    private func checkReferences(_ batch: inout RecordBatch) async throws {
+        guard let quality, !batch.references.isEmpty else { return }
+        let sql = db as! any SQLDatabase
+        var refused: Set<String> = []
+        for rule in quality.checker.references.indices {
+            let refs = batch.references.filter { $0.rule == rule }
+            let missing = try await quality.missingReferences(rule, Set(refs.map(\.value)), on: sql)
+            guard !missing.isEmpty else { continue }
+            let (r, column) = quality.checker.references[rule]
+            let name = layout.columns[column].name
+            for ref in refs where missing.contains(ref.value) {
+                let finding = RuleFinding(ruleID: r.id, column: name, value: ref.value, errorType: "foreign-key", code: "foreign_key",
+                                          message: "\(layout.columns[column].itemName)：“\(ref.value)”在 \(r.references ?? "") 中不存在",
+                                          messageEn: "\(name): '\(ref.value)' does not exist in \(r.references ?? "")")
+                if quality.policy == .flag {
+                    batch.flags.append(QualityFlag(key: ref.key, row: ref.row, finding: finding))
+                } else if let i = batch.keys.firstIndex(of: ref.key), !refused.contains(ref.key) {
+                    refused.insert(ref.key)
+                    let raw = String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)
+                    batch.rejected.append(RowProblem(row: ref.row, byteOffset: ref.offset, column: name, raw: ref.value,
+                                                     problem: FieldProblem("foreign_key", zh: finding.message, en: finding.messageEn), rawRow: raw))
+                    summary.rejected += 1
+                    if summary.problems.count < 20 {
+                        summary.problems.append(.init(row: ref.row, column: name, value: ref.value, code: "foreign_key", message: finding.messageEn))
+                    }
+                }
+            }
+        }
+        if !refused.isEmpty { batch.remove(keys: refused) }
+        batch.references = []
     }
 
     private func reject(_ problems: [RowProblem], rawRow: String? = nil) {
@@ -310,13 +385,15 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     }
 
     private func flush(all: Bool) async throws {
-        while let batch = batches.first, !batch.isEmpty || batches.count > 1 {
-            batches.removeFirst()
+        while let next = batches.first, !next.isEmpty || batches.count > 1 {
+            var batch = batches.removeFirst()
             if batches.isEmpty { batches.append(RecordBatch()) }
             try await settleInFlight()
-            let (writer, db, first) = (self.writer, self.db, !firstBatchWritten)
+            // After the write in flight: one connection at a time, and earlier batches' keys are visible.
+            try await checkReferences(&batch)
+            let (writer, db, first, ready) = (self.writer, self.db, !firstBatchWritten, batch)
             firstBatchWritten = true
-            inFlight = Task { try await writer.write(batch, first: first, on: db) }
+            inFlight = Task { try await writer.write(ready, first: first, on: db) }
             if !all { break }
         }
         if all { try await settleInFlight() }

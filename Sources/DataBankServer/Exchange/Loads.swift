@@ -16,14 +16,20 @@ enum Loads {
         load.inserted = 0; load.updated = 0; load.rejected = 0; load.startedAt = Date(); load.heartbeatAt = Date()
         try await load.create(on: db)
         let loadID = try load.requireID()
+        let quality = try await QualitySetup.load(store, on: db)
+        // Under the reject policy the load is one transaction, like a replace: any failing row undoes it all.
+        let atomic = mode == .replace || quality.policy == .reject
 
         @Sendable func body(_ db: any Database) async throws -> LoadSummary {
             let ingest = try Ingest(store: store, mode: mode, format: format, encoding: encoding, loadID: loadID, on: db)
             ingest.progress = progress
             ingest.rowOffset = rowOffset
+            ingest.quality = quality
             do {
                 try await feed(ingest)
-                return try await ingest.finish()
+                let summary = try await ingest.finish()
+                if quality.policy == .reject && summary.rejected > 0 { throw Self.rejected(summary) }
+                return summary
             } catch {
                 await ingest.drain()
                 throw LoadFailure(error: error, summary: ingest.summary)
@@ -31,15 +37,15 @@ enum Loads {
         }
         do {
             // replace: readers keep seeing the old records until the whole new set commits.
-            let summary = mode == .replace ? try await db.transaction { try await body($0) } : try await body(db)
+            let summary = atomic ? try await db.transaction { try await body($0) } : try await body(db)
             load.status = "committed"; load.inserted = summary.inserted; load.updated = summary.updated
             load.rejected = summary.rejected; load.encoding = summary.encoding; load.finishedAt = Date()
             try await load.save(on: db)
             return summary
         } catch let failure as LoadFailure {
-            let committed = mode == .replace ? (0, 0) : (failure.summary.inserted, failure.summary.updated)
+            let committed = atomic ? (0, 0) : (failure.summary.inserted, failure.summary.updated)
             load.status = "failed"; load.inserted = committed.0; load.updated = committed.1
-            load.rejected = mode == .replace ? 0 : failure.summary.rejected
+            load.rejected = atomic ? 0 : failure.summary.rejected
             let error = AppError.from(failure.error)
             load.error = error.message; load.finishedAt = Date()
             try? await load.save(on: db)
@@ -49,6 +55,14 @@ enum Loads {
                            error.message + " — \(committed.0) rows inserted and \(committed.1) updated before this point stay committed (load \(loadID))",
                            details: error.details)
         }
+    }
+
+    /// The whole load refused under the reject policy, naming the first failing rows.
+    static func rejected(_ summary: LoadSummary) -> AppError {
+        AppError(.unprocessableEntity, "load_rejected",
+                 "Nothing was loaded: \(summary.rejected) of \(summary.rows) rows fail the quality rules, and this resource rejects a load with any failing row",
+                 details: summary.problems.map { FieldError(field: $0.column ?? "row", code: $0.code, message: "第 \($0.row) 行：\($0.message)",
+                                                            messageEn: "Row \($0.row): \($0.message)") })
     }
 
     struct LoadFailure: Error {

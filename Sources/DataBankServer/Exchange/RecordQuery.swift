@@ -73,6 +73,11 @@ struct RecordQuery: Sendable {
     // MARK: SQL
 
     func value(_ text: String, _ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        Self.typedValue(text, c, dialect)
+    }
+
+    /// A canonical text bound as the column's type, so comparisons use the column's index.
+    static func typedValue(_ text: String, _ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> SQLQueryString {
         switch dialect {
         case .postgres: return "\(bind: text)::\(unsafeRaw: RecordTables.columnType(c, .postgres))"
         case .sqlite:

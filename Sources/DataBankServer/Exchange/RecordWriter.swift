@@ -22,12 +22,23 @@ struct RecordBatch {
     var keySet: Set<String> = []
     var rows: [Int] = []
     var rejected: [RowProblem] = []
+    /// Findings of rows kept under the `flag` policy, written with the batch.
+    var flags: [QualityFlag] = []
+    /// Values to look up in other stores before the batch is written.
+    var references: [PendingReference] = []
 
     var count: Int { objects.count }
     var isEmpty: Bool { objects.isEmpty && rejected.isEmpty }
 
     mutating func append(object: Range<Int>, key: String, row: Int) {
         objects.append(object); keys.append(key); keySet.insert(key); rows.append(row)
+    }
+
+    /// Takes rows out by key (their bytes stay; only the listed objects are written).
+    mutating func remove(keys gone: Set<String>) {
+        let kept = keys.indices.filter { !gone.contains(keys[$0]) }
+        objects = kept.map { objects[$0] }; rows = kept.map { rows[$0] }; keys = kept.map { keys[$0] }
+        keySet.subtract(gone)
     }
 
     /// A JSON array of the chosen rows.
@@ -128,6 +139,7 @@ struct RecordWriter: Sendable {
                 outcome.updated = updates.count
             }
             if !rejected.isEmpty { try await quarantine(rejected, sql) }
+            if !batch.flags.isEmpty { try await flag(batch.flags, sql) }
             outcome.duplicates = rejected.count - batch.rejected.count
             try await sql.raw("""
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count + \(bind: rowDelta),
@@ -282,6 +294,16 @@ struct RecordWriter: Sendable {
                 FROM json_array_elements(\(bind: payload)::json) WITH ORDINALITY AS p(value, ord)
                 """
         }
+    }
+
+    func flag(_ flags: [QualityFlag], _ sql: any SQLDatabase) async throws {
+        let now = Date()
+        let rows: [[any Encodable & Sendable]] = flags.map { f in
+            [UUID(), resourceCode, loadID, f.key.replacingOccurrences(of: "\u{1F}", with: ", "), f.row, f.finding.ruleID, f.finding.column,
+             f.finding.value.map { String($0.prefix(2000)) }, f.finding.errorType, f.finding.code, f.finding.message, f.finding.messageEn, now]
+        }
+        try await CatalogIndex.insert(into: "quality_flags", ["id", "resource_code", "load_id", "record_key", "row_number", "rule_id", "column_name",
+            "value", "error_type", "code", "message", "message_en", "created_at"], rows, on: sql)
     }
 
     func quarantine(_ problems: [RowProblem], _ sql: any SQLDatabase) async throws {

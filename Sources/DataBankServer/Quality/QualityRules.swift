@@ -21,7 +21,7 @@ final class QualityRuleRow: Model, @unchecked Sendable {
     var rule: QualityRule {
         QualityRule(id: id?.uuidString ?? "", kind: QualityRule.Kind(rawValue: kind) ?? .expression, column: columnName, name: name, nameEn: name,
                     derived: false, expression: expression, references: references,
-                    errorType: kind == "referential" ? "foreign-key" : "constraint-error")
+                    errorType: kind == "referential" ? "foreign-key" : "row-constraint")
     }
 }
 

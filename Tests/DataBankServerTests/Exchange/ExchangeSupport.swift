@@ -11,15 +11,22 @@ struct StoreFixture {
     var code: String
     var layout: RecordLayout
     var steward: String   // scj_steward, of the provider department
+    /// Values passing the resource's quality rules (identifiers, code lists, patterns).
+    var samples = SampleValues(rules: [])
 
     static func enterprise(_ app: Application) async throws -> StoreFixture {
         let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "企业登记信息表").first())
         let store = try await RecordStores.find(resource.code, on: app.db)
-        return StoreFixture(code: resource.code, layout: store.recordLayout, steward: "scj_steward")
+        return StoreFixture(code: resource.code, layout: store.recordLayout, steward: "scj_steward",
+                            samples: SampleValues(rules: try await QualitySetup.load(store, on: app.db).rules))
     }
+
+    /// The key of row `row` (a valid unified social credit code).
+    func key(_ row: Int) -> String { value(keyColumn, row: row) }
 
     /// A value that fits `column`, distinct per `row` for key columns.
     func value(_ column: RecordLayout.Column, row: Int, variant: Int = 0) -> String {
+        if let v = samples.value(column.name, row: column.primaryKey ? 100_000 + row : row + variant) { return v }
         switch column.type {
         case .C, .M, .G:
             let text = column.primaryKey ? "K\(100_000 + row)" : "值\(row)-\(variant)"

@@ -151,7 +151,7 @@ struct FeedTests {
             let layout = store.recordLayout
             let time = try #require(StreamStores.timeColumn(layout))
             let entity = try #require(StreamStores.entityColumns(layout).first)
-            let sample = SampleRecords(layout: layout)
+            let sample = SampleRecords(layout: layout, rules: try await QualitySetup.load(store, on: app.db).rules)
             func row(_ vehicle: String, _ at: String) -> String {
                 layout.columns.map { c in c.name == entity.name ? vehicle : c.name == time.name ? at : sample.value(c, row: 1) }.joined(separator: ",")
             }

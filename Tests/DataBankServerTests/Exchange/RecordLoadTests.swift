@@ -165,7 +165,8 @@ struct RecordLoadTests {
         try await withDataBank { app in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
-            let sample = SampleRecords(layout: f.layout)
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let sample = SampleRecords(layout: f.layout, rules: try await QualitySetup.load(store, on: app.db).rules)
             let lines = (0..<10_001).map { i in
                 "{" + f.layout.columns.map { c in
                     let v = sample.value(c, row: i)

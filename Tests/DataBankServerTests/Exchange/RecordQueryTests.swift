@@ -30,7 +30,7 @@ struct RecordQueryTests {
                 seen += page.items.map { $0[f.keyColumn.name]?.text ?? "" }
                 after = page.next
             } while after != nil
-            #expect(seen == (0..<25).map { "K\(100_000 + $0)" })
+            #expect(seen == (0..<25).map { f.key($0) })
         }
     }
 
@@ -44,10 +44,10 @@ struct RecordQueryTests {
             func total(_ q: String) async throws -> Int {
                 try await app.send(.GET, "/api/v1/resources/\(f.code)/records?\(q)", token: token).decode(RecordPage.self).total
             }
-            #expect(try await total("\(key)=K100003") == 1)
-            #expect(try await total("\(key)__in=K100003,K100004,K999999") == 2)
-            #expect(try await total("\(key)__prefix=K10001") == 2)
-            #expect(try await total("\(key)__gte=K100010") == 2)
+            #expect(try await total("\(key)=\(f.key(3))") == 1)
+            #expect(try await total("\(key)__in=\(f.key(3)),\(f.key(4)),\(f.key(99_999))") == 2)
+            #expect(try await total("\(key)__prefix=\(f.key(10).prefix(15))") == 2)
+            #expect(try await total("\(key)__gte=\(f.key(10))") == 2)
             #expect(try await total("\(key)__isnull=true") == 0)
             let bad = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?nope=1", token: token)
             #expect(bad.status == .badRequest)
@@ -61,9 +61,9 @@ struct RecordQueryTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: token)
-            let one = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/K100001?fields=\(f.keyColumn.name)", token: token)
+            let one = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(1))?fields=\(f.keyColumn.name)", token: token)
             #expect(one.status == .ok)
-            #expect(try one.decode([String: JSONValue].self) == [f.keyColumn.name: .string("K100001")])
+            #expect(try one.decode([String: JSONValue].self) == [f.keyColumn.name: .string(f.key(1))])
             #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/records/K999", token: token).status == .notFound)
         }
     }
@@ -92,7 +92,7 @@ struct RecordQueryTests {
             let snapshotSeq = try await app.send(.GET, "/api/v1/resources/\(f.code)/changes?after=0&limit=1", token: token)
                 .decode(ChangePage.self).lastSeq
             _ = try await app.loadCSV(f, f.csv(rows: 5..<15, variant: 2), token: token)
-            #expect(try await app.send(.DELETE, "/api/v1/resources/\(f.code)/records/K100002", token: token).status == .noContent)
+            #expect(try await app.send(.DELETE, "/api/v1/resources/\(f.code)/records/\(f.key(2))", token: token).status == .noContent)
             _ = try await app.loadCSV(f, f.csv(rows: 14..<16, variant: 3), token: token)
             var after = snapshotSeq
             while true {

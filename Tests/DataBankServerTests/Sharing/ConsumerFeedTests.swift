@@ -13,7 +13,7 @@ struct ConsumerFeedTests {
 
     /// A grant covering the first two records, showing two items with the representative masked.
     func grant(_ app: Application, _ f: StoreFixture, consumer: String) async throws -> UUID {
-        try #require(try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: "K100001", purpose: "订阅").id)
+        try #require(try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: f.key(1), purpose: "订阅").id)
     }
 
     /// Server-Sent Events for a consumer: only changes to rows in scope, only granted items, masked.

@@ -120,23 +120,23 @@ struct GrantEnforcementTests {
             let defined = try await app.send(.POST, "/api/v1/resources/\(f.code)/services", token: provider,
                                              json: ["code": AnyEncodable("registered"), "name": AnyEncodable("登记核验"), "spec": AnyEncodable(spec)])
             #expect(defined.status == .created)
-            let refused = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": "K100001"]), "purpose": AnyEncodable("核验")])
+            let refused = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": f.key(1)]), "purpose": AnyEncodable("核验")])
             #expect(refused.status == .forbidden)
             try await setSharing(app, f, .unconditional)
             let applied = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
                 "resource": AnyEncodable(f.code), "service": AnyEncodable("registered"), "purpose": AnyEncodable("核验企业登记"),
                 "validUntil": AnyEncodable("2027-06-30")])
             #expect(applied.status == .created)
-            let yes = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": "K100001"]), "purpose": AnyEncodable("核验")])
+            let yes = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": f.key(1)]), "purpose": AnyEncodable("核验")])
             #expect(yes.status == .ok)
             #expect(yes.body.string.contains("\"answer\":\"yes\""))
             #expect(!yes.body.string.contains("值"))
-            let no = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": "K999999"]), "purpose": AnyEncodable("核验")])
+            let no = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["code": f.key(99_999)]), "purpose": AnyEncodable("核验")])
             #expect(no.body.string.contains("\"answer\":\"no\""))
             let unknown = try await app.send(.POST, "/api/v1/verify/registered", token: consumer, json: ["params": AnyEncodable(["nope": "1"]), "purpose": AnyEncodable("核验")])
             #expect(unknown.status == .badRequest)
 
-            let batch = "code\nK100000\nK999999\n\"broken\n"
+            let batch = "code\n\(f.key(0))\n\(f.key(99_999))\n\"broken\n"
             let answered = try await app.sendRaw(.POST, "/api/v1/verify/registered/batch?purpose=核验", token: consumer, contentType: "text/csv", body: Array(batch.utf8))
             #expect(answered.status == .ok)
             let lines = answered.body.string.split(separator: "\n")

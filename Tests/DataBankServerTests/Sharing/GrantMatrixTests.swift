@@ -33,7 +33,7 @@ struct GrantMatrixTests {
             let key = f.keyColumn.name
             let token = try await token(for: c.reader, app, f)
             let path = "/api/v1/resources/\(f.code)/" + [
-                .query: "records?purpose=matrix", .one: "records/K100001?purpose=matrix",
+                .query: "records?purpose=matrix", .one: "records/\(f.key(1))?purpose=matrix",
                 .export: "records?purpose=matrix&format=csv&limit=all", .changes: "changes?purpose=matrix",
             ][c.endpoint]!
             let res = try await app.send(.GET, path, token: token)
@@ -74,7 +74,7 @@ struct GrantMatrixTests {
             let masked = try await app.send(.GET, "\(base)?purpose=x&legal_rep=x", token: token)
             #expect(masked.status == .forbidden)
             #expect(try masked.errorBody().code == "item_masked")
-            let outside = try await app.send(.GET, "\(base)/K100005?purpose=x", token: token)
+            let outside = try await app.send(.GET, "\(base)/\(f.key(5))?purpose=x", token: token)
             #expect(outside.status == .notFound)
             let noPurpose = try await app.send(.GET, base, token: token)
             #expect(noPurpose.status == .badRequest)
@@ -114,7 +114,7 @@ struct GrantMatrixTests {
     }
 
     func grant(_ app: Application, _ f: StoreFixture, consumer: String) async throws -> GrantRow {
-        try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: "K100002", purpose: "矩阵测试")
+        try await app.grantAtOnce(f, consumer: consumer, items: Self.granted, lastKey: f.key(2), purpose: "矩阵测试")
     }
 
     /// The field names, the number of records and each field's values, whatever the format.
