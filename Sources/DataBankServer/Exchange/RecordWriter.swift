@@ -299,11 +299,19 @@ struct RecordWriter: Sendable {
     func flag(_ flags: [QualityFlag], _ sql: any SQLDatabase) async throws {
         let now = Date()
         let rows: [[any Encodable & Sendable]] = flags.map { f in
-            [UUID(), resourceCode, loadID, f.key.replacingOccurrences(of: "\u{1F}", with: ", "), f.row, f.finding.ruleID, f.finding.column,
+            [UUID(), resourceCode, loadID, Self.keyText(f.key), f.row, f.finding.ruleID, f.finding.column,
              f.finding.value.map { String($0.prefix(2000)) }, f.finding.errorType, f.finding.code, f.finding.message, f.finding.messageEn, now]
         }
         try await CatalogIndex.insert(into: "quality_flags", ["id", "resource_code", "load_id", "record_key", "row_number", "rule_id", "column_name",
             "value", "error_type", "code", "message", "message_en", "created_at"], rows, on: sql)
+    }
+
+    /// A batch key (each part's canonical JSON, joined by U+001F) as people read it: `a, b`.
+    static func keyText(_ key: String) -> String {
+        key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map { part in
+            var part = String(part)
+            return part.withUTF8 { CanonicalRow.value(ofJSON: $0) } ?? ""
+        }.joined(separator: ", ")
     }
 
     func quarantine(_ problems: [RowProblem], _ sql: any SQLDatabase) async throws {

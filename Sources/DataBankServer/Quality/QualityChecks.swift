@@ -124,3 +124,5 @@ struct PendingReference: Sendable {
     var row: Int
     var offset: Int?
 }
+
+extension ValidationReport: Content {}

@@ -18,6 +18,10 @@ public struct ValidationReport: Codable, Hashable, Sendable {
         public var count = 0
         /// Up to ``ValidationReport/examplesPerRule`` failing values, as found (mask before showing them to others).
         public var examples: [String] = []
+
+        public init(ruleID: String, errorType: String, count: Int = 0, examples: [String] = []) {
+            self.ruleID = ruleID; self.errorType = errorType; self.count = count; self.examples = examples
+        }
     }
 
     public static let maxLines = 1_000
