@@ -57,6 +57,8 @@ enum DepartmentPages {
                 (s.t("联系方式", "Contact"), ResourceSections.text(d.contact)),
                 (s.t("下级单位", "Units"), units.isEmpty ? .span(.cls("none"), "—") : .group(units.map { u in
                     Body.link("/departments/\(Escape.url(u.code))", s.isEnglish ? u.nameEn : u.name, .cls("chip")) })),
+                (s.t("数据质量", "Data quality"), req.user == nil ? .span(.cls("none"), "—")
+                    : .link("/departments/\(Escape.url(d.code))/quality", s.t("查看质量得分", "Quality scores"), .testid("department-quality-link"))),
             ], testid: "department-fields")),
             .section(.cls("card"),
                 .h2(.esc(s.t("信息资源", "Information resources"))),

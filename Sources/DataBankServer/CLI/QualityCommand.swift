@@ -1,0 +1,89 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `databank quality check CODE` and `databank quality validate FILE --resource CODE`: a full
+/// check of a store (kept as a run, with its scores), and what a load of a file would find.
+struct QualityCommand: AsyncCommandGroup {
+    var help: String { "Data quality: `databank quality check 101001-00001`, `quality validate file.csv --resource 101001-00001 [--json]`." }
+    var commands: [String: any AnyAsyncCommand] { ["check": CheckQuality(), "validate": ValidateFile()] }
+    var defaultCommand: (any AnyAsyncCommand)? { nil }
+}
+
+struct CheckQuality: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "resource", help: "Resource code")
+        var resource: String
+        init() {}
+    }
+    var help: String { "Checks every record of a store against its rules and prints the scores (the run is kept)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let store = try await RecordStores.find(signature.resource, on: db)
+        let run = try await QualityCheck.run(store, actor: "cli", on: db)
+        let c = context.console
+        c.print("\(store.resourceCode): \(run.rowCount) rows, \(run.findings) findings in \(String(format: "%.2f", run.finishedAt.timeIntervalSince(run.startedAt))) s")
+        guard let detail = run.detail else { return }
+        for d in QualityScores.Dimension.allCases { c.print(String(format: "  %-14@ %5.1f", d.rawValue, detail.scores.score(d))) }
+        c.print(String(format: "  %-14@ %5.1f%@", "overall", detail.scores.overall, detail.scores.late ? "  (late)" : ""))
+        for r in detail.rules.prefix(20) { c.print("  \(r.count)\t\(r.errorType)\t\(r.name)\t\(r.examples.joined(separator: " "))") }
+    }
+}
+
+struct ValidateFile: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV or TSV file")
+        var file: String
+        @Option(name: "resource", help: "Check against this resource's rules")
+        var resource: String?
+        @Option(name: "encoding", help: "auto (default), utf-8 or gb18030")
+        var encoding: String?
+        @Flag(name: "json", help: "Print the report as JSON")
+        var json: Bool
+        init() {}
+    }
+    var help: String { "Validates a file against a resource's rules without loading it (exit status 1 when it finds problems)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let code = signature.resource else { throw CLIError("Name the rules: --resource CODE") }
+        let db = context.application.db
+        let store = try await RecordStores.find(code, on: db)
+        let setup = try await QualitySetup.load(store, on: db)
+        let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
+        let report = try await Self.validate(signature.file, layout: store.recordLayout, rules: setup.rules, encoding: encoding,
+                                             references: setup, on: db as! any SQLDatabase)
+        Self.print(report, json: signature.json, console: context.console)
+        if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
+    }
+
+    /// Streams the file through a ``CSVValidation`` in 1 MiB reads; references are looked up between reads.
+    static func validate(_ path: String, layout: RecordLayout, rules: [QualityRule], encoding: TextEncoding?,
+                         references: QualitySetup?, on sql: any SQLDatabase) async throws -> ValidationReport {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)") }
+        defer { try? handle.close() }
+        let delimiter: UInt8 = path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".txt") ? 0x09 : UInt8(ascii: ",")
+        let validation = CSVValidation(layout: layout, rules: rules, today: GrantAccess.today(), delimiter: delimiter, encoding: encoding)
+        do {
+            while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+                try [UInt8](data).withUnsafeBufferPointer { try validation.feed($0) }
+                if let references { try await FileValidation.resolveReferences(validation, references, on: sql) }
+            }
+            _ = try validation.finish()
+            if let references { try await FileValidation.resolveReferences(validation, references, on: sql) }
+        } catch let error as ValidatorSetupError {
+            throw FileValidation.appError(error)
+        }
+        return validation.validator?.report ?? ValidationReport()
+    }
+
+    static func print(_ report: ValidationReport, json: Bool, console: any Console) {
+        if json { console.print(JSONText.encode(report)); return }
+        console.print("\(report.rows) rows, \(report.invalidRows) with findings, \(report.errorCount) findings")
+        for (type, n) in report.errors.sorted(by: { $0.key < $1.key }) { console.print("  \(type)\t\(n)") }
+        for line in report.lines.prefix(30) {
+            console.print("  row \(line.row)\t\(line.errorType)\t\(line.column ?? "—")\t\(line.messageEn)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Fluent
+import Plot
+import Vapor
+import DataBankCore
+
+/// `GET /catalog/resources/:code/quality`: a resource's quality — the latest scores per GB/T 36344
+/// dimension, their trend over checks (SVG), the failing rules with counts and masked example
+/// values, and for the provider: the policy for failing rows, a check on demand, the flagged rows.
+enum QualityPage {
+    static func show(req: Request) async throws -> Response {
+        try await render(req, banner: nil)
+    }
+
+    static func render(_ req: Request, banner: Body?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let code = try req.parameters.require("code")
+        let s = req.strings
+        let resource = try await CatalogService(req: req).visible(code: code)
+        let store = try await RecordStores.find(code, on: req.db)
+        let owner = req.can(.manageQualityRules, department: store.departmentCode)
+        let summary = try await QualityAPI.summary(store, on: req.db)
+        let base = "/catalog/resources/\(Escape.url(code))/quality"
+        let latest = summary.latest
+        var content: [Body] = [
+            .div(.cls("page-head"),
+                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .h1(.testid("page-title"), .esc(s.t("数据质量：\(resource.name)", "Data quality: \(resource.nameEn ?? resource.name)"))),
+                .p(.cls("actions"),
+                   .link("/catalog/resources/\(Escape.url(code))/rules", s.t("质量规则", "Quality rules")), .text(" · "),
+                   .link("/api/v1/resources/\(Escape.url(code))/quality/runs?format=csv", s.t("历次检查（CSV）", "Checks (CSV)")), .text(" · "),
+                   .link("/api/v1/resources/\(Escape.url(code))/quality", "JSON"))),
+        ]
+        if let scores = latest?.scores {
+            content.append(scoreCard(scores, latest!, s))
+        } else {
+            content.append(.section(.cls("card"), .testid("no-check"), .p(.cls("muted"), .esc(s.t("尚未检查。", "Not checked yet.")))))
+        }
+        if summary.history.count > 0 {
+            let chart = TrendChart(dates: summary.history.map(\.at), series: [
+                .init(name: s.t("综合", "Overall"), cssClass: "overall", values: summary.history.map(\.overall)),
+                .init(name: s.t("规范性", "Validity"), cssClass: "validity", values: summary.history.compactMap { $0.scores?.validity }),
+                .init(name: s.t("完整性", "Completeness"), cssClass: "completeness", values: summary.history.compactMap { $0.scores?.completeness }),
+                .init(name: s.t("一致性", "Consistency"), cssClass: "consistency", values: summary.history.compactMap { $0.scores?.consistency }),
+            ])
+            content.append(.section(.cls("card"), .testid("trend"), .h2(.esc(s.t("质量趋势", "Trend"))), .raw(chart.svg),
+                                    .p(.cls("legend"), .span(.cls("key overall"), .esc(s.t("综合", "Overall"))), .span(.cls("key validity"), .esc(s.t("规范性", "Validity"))),
+                                       .span(.cls("key completeness"), .esc(s.t("完整性", "Completeness"))), .span(.cls("key consistency"), .esc(s.t("一致性", "Consistency"))))))
+        }
+        if let latest, !latest.rules.isEmpty {
+            let rows: [[Body]] = latest.rules.map { r in [
+                .esc(s.isEnglish ? r.nameEn : r.name), .el("code", .esc(r.errorType)), .text(String(r.count)),
+                .esc(r.examples.joined(separator: "、")),
+            ] }
+            content.append(.section(.cls("card"), .testid("failing-rules"), .h2(.esc(s.t("未通过的规则", "Failing rules"))),
+                                    .dataTable([s.t("规则", "Rule"), s.t("错误类型", "Error type"), s.t("行数", "Count"), s.t("示例（已脱敏）", "Examples (masked)")], rows, cls: "data compact")))
+        }
+        if owner { content.append(try await ownerTools(req, store, summary, base, s)) }
+        return Layout.render(req, title: s.t("数据质量", "Data quality") + " " + code, status: status, path: base,
+                             banners: banner.map { [$0] } ?? [], content)
+    }
+
+    static func scoreCard(_ scores: QualityScores, _ run: QualityAPI.RunInfo, _ s: Strings) -> Body {
+        let cells: [Body] = QualityScores.Dimension.allCases.map { d in
+            .div(.cls("score-cell"), .testid("score-\(d.rawValue)"),
+                 .span(.cls("score-name"), .esc(s.t(d.zh, d.en))),
+                 .span(.cls("score-value"), .text(String(format: "%.1f", scores.score(d)))),
+                 .el("meter", .attr("min", "0"), .attr("max", "100"), .attr("value", String(scores.score(d)))))
+        }
+        let time = ISO8601DateFormatter().string(from: run.startedAt)
+        return .section(.cls("card"), .testid("scores"),
+            .h2(.esc(s.t("综合得分", "Overall score")), .text(" "), .span(.cls("score-overall"), .testid("overall"), .text(String(format: "%.1f", scores.overall))),
+                scores.late ? .badge(s.t("更新逾期", "Late"), "warn", testid: "late") : .empty),
+            .div(.cls("score-grid"), .group(cells)),
+            .p(.cls("hint"), .esc(s.t("检查于 \(time)，\(run.rows) 行，\(run.findings) 处问题；数据纠错扣分 \(scores.objectionPenalty)。权重：规范性 25%、完整性 20%、唯一性 10%、一致性 20%、时效性 15%、可访问性 10%。",
+                                      "Checked \(time): \(run.rows) rows, \(run.findings) findings; objections −\(scores.objectionPenalty). Weights: validity 25 %, completeness 20 %, uniqueness 10 %, consistency 20 %, timeliness 15 %, accessibility 10 %."))))
+    }
+
+    static func ownerTools(_ req: Request, _ store: RecordStoreRow, _ summary: QualityAPI.Summary, _ base: String, _ s: Strings) async throws -> Body {
+        let policies = QualityPolicy.allCases.map { ($0.rawValue, s.t($0.zh, $0.en)) }
+        let flags = summary.openFlags > 0 ? try await flagRows(req, store, s) : .empty
+        return .section(.cls("card"), .testid("quality-tools"),
+            .h2(.esc(s.t("质量管理", "Managing quality"))),
+            .postForm("\(base)/check", csrf: req.csrfToken, [.submit(s.t("立即检查", "Check now"), .cls("primary"), .testid("run-check"))]),
+            .postForm("\(base)/policy", csrf: req.csrfToken, [
+                .el("label", .attr("for", Forms.id("policy")), .esc(s.t("问题行的处理", "Rows failing the rules"))),
+                .select("policy", policies, selected: summary.policy, .attr("id", Forms.id("policy"))),
+                .submit(s.t("保存", "Save"), .testid("save-policy")),
+            ]),
+            .p(.esc(s.t("隔离区待处理 \(summary.openQuarantine) 行；已标记问题 \(summary.openFlags) 处。",
+                        "\(summary.openQuarantine) rows wait in the quarantine; \(summary.openFlags) findings flagged.")),
+               .text(" "), .link("/catalog/resources/\(Escape.url(store.resourceCode))/records", s.t("记录与隔离区", "Records and quarantine"))),
+            flags)
+    }
+
+    static func flagRows(_ req: Request, _ store: RecordStoreRow, _ s: Strings) async throws -> Body {
+        let lines = try await QualityAPI().flags(req: req)
+        let rows: [[Body]] = lines.prefix(50).map { f in [
+            .esc(f.recordKey), .esc(f.column ?? "—"), .esc(f.value ?? ""), .esc(s.isEnglish ? f.messageEn : f.message),
+        ] }
+        return .dataTable([s.t("记录", "Record"), s.t("信息项", "Item"), s.t("值", "Value"), s.t("问题", "Finding")], rows, testid: "flags", cls: "data compact")
+    }
+
+    static func check(req: Request) async throws -> Response {
+        let s = req.strings
+        let run = try await QualityAPI.runCheck(req)
+        return try await render(req, banner: .banner("ok", .p(.esc(s.t("检查完成：\(run.rowCount) 行，\(run.findings) 处问题。", "Checked: \(run.rowCount) rows, \(run.findings) findings."))), testid: "check-done"))
+    }
+
+    static func setPolicy(req: Request) async throws -> Response {
+        let form = FormData(body: req)
+        do {
+            try await QualityAPI.setPolicy(req, form["policy"] ?? "")
+            return req.redirect(to: "/catalog/resources/\(Escape.url(try req.parameters.require("code")))/quality", redirectType: .normal)
+        } catch let e as AppError where e.status == .unprocessableEntity {
+            return try await render(req, banner: .banner("error", .p(.esc(req.strings.isEnglish ? e.message : (e.details.first?.message ?? e.message)))), status: e.status)
+        }
+    }
+}
