@@ -75,4 +75,17 @@ struct QualityPagesTests {
             #expect(department.body.string.contains("/catalog/resources/\(f.code)/quality"))
         }
     }
+
+    /// The demo city's quality story: a week-old check, flagged corrections and today's check.
+    @Test func demoHasAQualityStory() async throws {
+        try await withDataBank { app in
+            try await DemoRecords.load(on: app.db)
+            try await DemoQuality.load(on: app.db)
+            let f = try await StoreFixture.enterprise(app)
+            let summary = try await app.send(.GET, "/api/v1/resources/\(f.code)/quality").decode(QualityAPI.Summary.self)
+            #expect(summary.history.count == 2)
+            #expect(summary.openFlags > 0)
+            #expect((summary.latest?.scores?.overall ?? 100) < summary.history.first!.overall)
+        }
+    }
 }
