@@ -76,6 +76,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: FeedAPI())
     try api.register(collection: QuarantineAPI())
     try api.register(collection: QualityRulesAPI())
+    try api.register(collection: TableSchemaAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

@@ -2,7 +2,7 @@
 /// what the items and standards cannot hold turned into written rules.
 ///
 /// The standard of a field is, in order: its `databank:standard`; the standard of the same data
-/// type whose name is the field's title; else the most general standard of that type (plain, no
+/// type whose name is the field's title; else the most general standard of that type (plain or date, no
 /// pattern, no code list, long enough, least sensitive). Constraints the standard does not carry
 /// (`pattern`, `enum`, `minLength`, `minimum`, `maximum`) become expression rules; `unique` on a
 /// non-key field cannot be written as a rule and is reported as not kept.
@@ -82,7 +82,7 @@ extension TableSchema {
         }
         let sameType = standards.filter { $0.dataType == type }
         if let title = f.title, let s = sameType.first(where: { $0.name == title }) { return s }
-        let general = sameType.filter { $0.semanticKind == .plain && $0.pattern == nil && $0.codeList.isEmpty && ($0.length ?? Int.max) >= (length ?? 0) }
+        let general = sameType.filter { [.plain, .date].contains($0.semanticKind) && $0.pattern == nil && $0.codeList.isEmpty && ($0.length ?? Int.max) >= (length ?? 0) }
             .min { ($0.sensitivity, -($0.length ?? Int.max), $0.code) < ($1.sensitivity, -($1.length ?? Int.max), $1.code) }
         if general == nil {
             reader.fail("\(path).type", "no_standard", zh: "标准库中没有可绑定的\(type.zh)信息项标准；请用 databank:standard 指定",
@@ -100,7 +100,7 @@ extension TableSchema {
         var rules: [WrittenRule] = []
         var notKept: [String] = []
         for (i, f) in fields.enumerated() {
-            guard let r = own.field(named: f.name), r.effectiveType == f.effectiveType else { continue }
+            guard let r = own.field(named: f.name), r.dataType == f.dataType else { continue }
             let c = f.constraints, o = r.constraints
             let column = f.name
             func literal(_ value: String) -> String {
