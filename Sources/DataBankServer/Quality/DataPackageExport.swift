@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import SQLKit
 import Vapor
@@ -15,8 +14,9 @@ import DataBankCore
 enum DataPackageExport {
     static func zip(req: Request) async throws -> Response {
         let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
-        let (_, snapshot) = try await TableSchemaAPI.visibleSnapshot(req)
-        let published = try await ResourceRow.query(on: req.db).filter(\.$code == store.resourceCode).first()?.catalogSnapshot ?? snapshot
+        // The store holds the published items: the package describes those, not a draft change.
+        let row = try await CatalogService(req: req).visible(code: store.resourceCode)
+        guard let published = row.catalogSnapshot else { throw AppError.notFound("Resource \(store.resourceCode)") }
         let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: view)
         let full = try await TableSchemaAPI.schema(of: published, code: store.resourceCode, on: req.db)
         let schema = visible(full, fields: q.fields.map(\.name), masked: Set(q.fields.map(\.name).filter { (view?.rule($0) ?? .clear) != .clear }))

@@ -63,6 +63,9 @@ enum TableSchemaImport {
                                notKept: draft.notKept, notApplied: [])
         }
         try req.authorize(.manageQualityRules, department: row.departmentCode)
+        guard row.publishedRevision != nil else {
+            throw AppError(.conflict, "not_editable", "Resource \(row.code) is \(row.state.en.lowercased()): neither editable nor published")
+        }
         let store = try await RecordStores.find(row.code, on: req.db)
         let own = try await TableSchemaAPI.schema(of: row.catalogSnapshot!, code: row.code, on: req.db)
         let beyond = parsed.rulesBeyond(own)

@@ -281,4 +281,13 @@ struct TableSchemaTests {
         #expect(try JSONReader.parse(v.serialized()) == v)
         #expect(throws: TableSchemaError.self) { try JSONReader.parse("[01]") }
     }
+
+    /// Missing values: the field's own, else the schema's, else [""]; booleans read Frictionless's default true/false texts.
+    @Test func missingAndBooleanDefaults() throws {
+        let s = try TableSchema.parse(#"{"fields": [{"name": "a", "type": "boolean"}, {"name": "b", "missingValues": ["-"]}], "missingValues": ["", "NA"]}"#)
+        #expect(s.missingValues(for: s.fields[0]) == ["", "NA"])
+        #expect(s.missingValues(for: s.fields[1]) == ["-"])
+        #expect(try TableSchema.parse(F.field(#"{"name": "a"}"#)).missingValues(for: TableSchema.Field(name: "a")) == [""])
+        #expect(s.fields[0].effectiveTrueValues == ["true", "True", "TRUE", "1"])
+    }
 }

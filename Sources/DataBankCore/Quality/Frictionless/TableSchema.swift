@@ -166,3 +166,17 @@ public struct TableSchema: Hashable, Sendable {
         public init(name: String? = nil, expression: String) { self.name = name; self.expression = expression }
     }
 }
+
+extension TableSchema {
+    /// Frictionless's defaults, for readers of cells (a cell equal to one of these is a boolean).
+    public static let defaultTrueValues = ["true", "True", "TRUE", "1"]
+    public static let defaultFalseValues = ["false", "False", "FALSE", "0"]
+
+    /// The texts that mean "no value" in `field`: its own `missingValues` (v2), else the schema's, else `[""]`.
+    public func missingValues(for field: Field) -> [String] { field.missingValues ?? missingValues ?? [""] }
+}
+
+extension TableSchema.Field {
+    public var effectiveTrueValues: [String] { trueValues ?? TableSchema.defaultTrueValues }
+    public var effectiveFalseValues: [String] { falseValues ?? TableSchema.defaultFalseValues }
+}
