@@ -256,6 +256,33 @@ struct TableSchemaAPITests {
         }
     }
 
+    /// The upload form (multipart, CSRF token in the action URL) replaces a draft's items from a schema file.
+    @Test func webUploadReplacesTheItems() async throws {
+        try await withDataBank { app in
+            let token = try await app.token("scj_steward")
+            let sample = try await sampleResource(app)
+            #expect(try await app.send(.POST, "/api/v1/resources", token: token, json: sample).status == .created)
+            var own = TableSchema(resource: sample, standards: try await TableSchemaAPI.standards(on: app.db))
+            own.fields[1].title = "改名后的信息项"
+            var web = try await WebSession.signIn(app, "scj_steward")
+            web.keep(try await web.get("/catalog/resources/\(sample.code)/edit"))
+            let csrf = web.cookies[CSRFMiddleware.cookie] ?? ""
+            let boundary = "----databank-test"
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"schema.json\"\r\nContent-Type: application/json\r\n\r\n"
+                + own.serialized() + "\r\n--\(boundary)--\r\n"
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            var result: TestingHTTPResponse?
+            try await app.testing().test(.POST, "/catalog/resources/\(sample.code)/tableschema?_csrf=\(csrf)", headers: headers,
+                                         body: ByteBuffer(string: body), afterResponse: { result = $0 })
+            let res = try #require(result)
+            #expect(res.status == .seeOther, "\(res.body.string)")
+            let detail = try await app.send(.GET, "/api/v1/resources/\(sample.code)", token: token).decode(ResourceDetail.self)
+            #expect(detail.working?.items.map(\.name) == [sample.items[0].name, "改名后的信息项"])
+        }
+    }
+
     func unzip(_ res: TestingHTTPResponse) throws -> [String: String] {
         let archive = try Archive(data: Data(res.body.readableBytesView), accessMode: .read)
         var files: [String: String] = [:]
