@@ -185,6 +185,25 @@ struct TableSchemaAPITests {
         }
     }
 
+    /// A foreign key to an unpublished resource, or to a column that is not its key, refuses the import at `foreignKeys[i].reference`.
+    @Test func foreignKeysNeedAPublishedKey() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            let unpublished = try #require(try await ResourceRow.query(on: app.db).filter(\.$publishedRevision == nil).first())
+            var s = try await schema(app, f.code)
+            let path = "/api/v1/resources/\(f.code)/schema?mode=apply"
+            s.foreignKeys = [.init(fields: ["credit_code"], resource: unpublished.code, referenceFields: ["x"])]
+            let refused = try await post(app, path, token: token, s.serialized())
+            #expect(refused.status == .conflict)
+            #expect(try refused.errorBody().code == "not_published")
+            #expect(try refused.errorBody().details.map(\.field) == ["foreignKeys[0].reference"])
+            s.foreignKeys = [.init(fields: ["credit_code"], resource: f.code, referenceFields: ["credit_code"])]
+            let ok = try await post(app, path, token: token, s.serialized())
+            #expect(try ok.decode(SchemaApplyAnswer.self).rulesAdded.map(\.references) == ["\(f.code).credit_code"])
+        }
+    }
+
     /// On a draft, `apply` replaces the items through the catalog's edit (validation, version) and writes rules.
     @Test func applyOnDraftReplacesItems() async throws {
         try await withDataBank { app in

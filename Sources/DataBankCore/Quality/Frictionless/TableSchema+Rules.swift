@@ -17,7 +17,10 @@ extension TableSchema {
 
     /// The rules of the schema, one per constraint (`minLength` and `maxLength` are two rules, as
     /// Frictionless reports them apart): ids are `tableschema:<field>:<constraint>`, and
-    /// ``QualityRule/frictionlessConstraint`` names the constraint a finding breaks.
+    /// ``QualityRule/frictionlessConstraint`` names the constraint a finding breaks. Semantics to
+    /// apply them as `frictionless validate` does: a cell in ``missingValues(for:)`` is null and only
+    /// `required` (and the key) look at it; a cell that fails its type gets a `type-error` and no
+    /// constraint check; `pattern` must match the whole value (`^(?:pattern)$`).
     public func rules() -> [QualityRule] {
         var out: [QualityRule] = []
         for f in fields {
