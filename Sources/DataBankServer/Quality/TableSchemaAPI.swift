@@ -87,7 +87,8 @@ struct TableSchemaAPI: RouteCollection {
         let status: HTTPResponseStatus = ["invalid_json", "invalid_encoding", "too_deep"].contains(error.code) ? .badRequest : .unprocessableEntity
         let message = error.problems.count == 1 ? "\(first.map { $0.path.isEmpty ? "" : $0.path + ": " } ?? "")\(error.fieldErrors[0].messageEn)"
                                                 : "\(error.problems.count) problems in the Table Schema"
-        return AppError(status, error.code, message, details: error.fieldErrors)
+        // One problem answers its own code; several answer `invalid_schema` and list each in details.
+        return AppError(status, error.problems.count == 1 ? error.code : "invalid_schema", message, details: error.fieldErrors)
     }
 
     static func json(_ value: JSONValue, filename: String) -> Response {
