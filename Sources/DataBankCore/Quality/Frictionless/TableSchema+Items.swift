@@ -3,9 +3,10 @@
 ///
 /// The standard of a field is, in order: its `databank:standard`; the standard of the same data
 /// type whose name is the field's title; else the most general standard of that type (plain or date, no
-/// pattern, no code list, long enough, least sensitive). Constraints the standard does not carry
-/// (`pattern`, `enum`, `minLength`, `minimum`, `maximum`) become expression rules; `unique` on a
-/// non-key field cannot be written as a rule and is reported as not kept.
+/// pattern, no code list, long enough, least sensitive). Constraints the resulting items and their
+/// standards do not enforce (``rulesBeyond(_:)``: `required`, `minLength`, `maxLength`, `pattern`,
+/// `enum`, `minimum`, `maximum`) become expression rules; `unique` on a non-key field cannot be
+/// written as a rule and is reported as not kept.
 extension TableSchema {
     public struct ItemDraft: Hashable, Sendable {
         public var items: [InformationItem]

@@ -1,4 +1,4 @@
-/// Writing a ``TableSchema`` as JSON, and `Codable` through the same path as ``TableSchema/parse(_:)-(JSONValue)``.
+/// Writing a ``TableSchema`` as JSON, and `Codable` through the same path as `TableSchema.parse(_: JSONValue)`.
 extension TableSchema {
     /// The schema as a JSON document: Frictionless properties first, `databank:` ones after.
     public func json() -> JSONValue {
@@ -53,7 +53,7 @@ extension TableSchema.Field {
 }
 
 extension TableSchema: Codable {
-    /// Decodes through ``parse(_:)-(JSONValue)``, so a decoded schema passed every check.
+    /// Decodes through `parse(_: JSONValue)`, so a decoded schema passed every check.
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)
         do { self = try TableSchema.parse(value) } catch {

@@ -19,7 +19,7 @@ extension TableSchema {
     }
 }
 
-/// The checks of ``TableSchema/parse(_:)-(JSONValue)``, collecting problems instead of stopping at the first.
+/// The checks of `TableSchema.parse(_: JSONValue)`, collecting problems instead of stopping at the first.
 struct SchemaReader {
     var problems: [TableSchemaProblem] = []
 
@@ -69,7 +69,7 @@ struct SchemaReader {
             if list.arrayValue == nil { fail("databank:rules", "invalid_type", zh: "databank:rules 须为数组", en: "databank:rules must be an array") }
         }
         let known: Set<String> = ["fields", "primaryKey", "foreignKeys", "missingValues", "databank:rules"]
-        var schema = TableSchema(fields: fields, primaryKey: primaryKey, foreignKeys: foreignKeys, missingValues: missing, rules: rules,
+        let schema = TableSchema(fields: fields, primaryKey: primaryKey, foreignKeys: foreignKeys, missingValues: missing, rules: rules,
                                  extra: .object(members.filter { !known.contains($0.key) }))
         if problems.isEmpty {   // rules compile against the layout, which needs sound fields
             let layout = schema.layout()
@@ -80,7 +80,6 @@ struct SchemaReader {
                 }
             }
         }
-        schema.extra = .object(members.filter { !known.contains($0.key) })
         return schema
     }
 

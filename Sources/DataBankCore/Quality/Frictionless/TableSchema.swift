@@ -1,7 +1,7 @@
 /// A Frictionless Table Schema (v1, and the v2 additions DataBank uses): the fields of a table,
 /// their types and constraints, its primary key and foreign keys.
 ///
-/// Read with ``parse(_:)-(([UInt8])`` (every problem refused with its JSON path, or the line and column
+/// Read with `parse(_: [UInt8])` (every problem refused with its JSON path, or the line and column
 /// for text that is not JSON), written with ``json()``. DataBank's own facts travel in `databank:`
 /// properties (`databank:type`, `databank:standard`, `databank:semantic`, `databank:rules` …), which
 /// standard Frictionless readers ignore, so an export → import round trip loses nothing.
