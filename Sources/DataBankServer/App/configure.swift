@@ -78,6 +78,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: QuarantineAPI())
     try api.register(collection: QualityRulesAPI())
     try api.register(collection: QualityAPI())
+    try api.register(collection: TableSchemaAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

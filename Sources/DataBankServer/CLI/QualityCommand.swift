@@ -6,7 +6,7 @@ import DataBankCore
 /// `databank quality check CODE` and `databank quality validate FILE --resource CODE`: a full
 /// check of a store (kept as a run, with its scores), and what a load of a file would find.
 struct QualityCommand: AsyncCommandGroup {
-    var help: String { "Data quality: `databank quality check 101001-00001`, `quality validate file.csv --resource 101001-00001 [--json]`." }
+    var help: String { "Data quality: `databank quality check 101001-00001`, `quality validate file.csv (--resource 101001-00001 | --schema schema.json) [--json]`." }
     var commands: [String: any AnyAsyncCommand] { ["check": CheckQuality(), "validate": ValidateFile()] }
     var defaultCommand: (any AnyAsyncCommand)? { nil }
 }
@@ -38,22 +38,37 @@ struct ValidateFile: AsyncCommand {
         var file: String
         @Option(name: "resource", help: "Check against this resource's rules")
         var resource: String?
+        @Option(name: "schema", help: "Check against a Frictionless Table Schema (JSON file) instead")
+        var schema: String?
         @Option(name: "encoding", help: "auto (default), utf-8 or gb18030")
         var encoding: String?
         @Flag(name: "json", help: "Print the report as JSON")
         var json: Bool
         init() {}
     }
-    var help: String { "Validates a file against a resource's rules without loading it (exit status 1 when it finds problems)." }
+    var help: String { "Validates a file against a resource's rules or a Table Schema without loading it (exit status 1 when it finds problems)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let code = signature.resource else { throw CLIError("Name the rules: --resource CODE") }
         let db = context.application.db
-        let store = try await RecordStores.find(code, on: db)
-        let setup = try await QualitySetup.load(store, on: db)
+        let layout: RecordLayout, setup: QualitySetup
+        switch (signature.resource, signature.schema) {
+        case (let code?, nil):
+            let store = try await RecordStores.find(code, on: db)
+            (layout, setup) = (store.recordLayout, try await QualitySetup.load(store, on: db))
+        case (nil, let path?):
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)") }
+            let schema: TableSchema
+            do { schema = try TableSchema.parse([UInt8](bytes)) } catch {
+                throw CLIError("\(path) is not a usable Table Schema: " + error.problems.map { "\($0.fieldError.field): \($0.fieldError.messageEn)" }.joined(separator: "; "))
+            }
+            layout = schema.layout()
+            setup = try await QualitySetup.make(layout: layout, policy: .quarantine, rules: schema.rules(), on: db)
+        default:
+            throw CLIError("Name the rules: --resource CODE or --schema FILE")
+        }
         let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
-        let report = try await Self.validate(signature.file, layout: store.recordLayout, rules: setup.rules, encoding: encoding,
-                                             references: setup, on: db as! any SQLDatabase)
+        let report = try await Self.validate(signature.file, layout: layout, rules: setup.rules, encoding: encoding,
+                                             references: setup.targets.isEmpty ? nil : setup, on: db as! any SQLDatabase)
         Self.print(report, json: signature.json, console: context.console)
         if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
     }

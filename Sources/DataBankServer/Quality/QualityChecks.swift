@@ -69,8 +69,13 @@ struct QualitySetup: Sendable {
     }
 
     static func make(_ store: RecordStoreRow, rules: [QualityRule], on db: any Database) async throws -> QualitySetup {
+        try await make(layout: store.recordLayout, policy: store.qualityPolicy, rules: rules, on: db)
+    }
+
+    /// For a layout of its own (a Table Schema being validated): references still resolve to published stores.
+    static func make(layout: RecordLayout, policy: QualityPolicy, rules: [QualityRule], on db: any Database) async throws -> QualitySetup {
         let checker: RowChecker
-        do { checker = try RowChecker(layout: store.recordLayout, rules: rules) } catch {
+        do { checker = try RowChecker(layout: layout, rules: rules) } catch {
             throw AppError(.unprocessableEntity, error.code, "Rule \(error.ruleID) cannot be applied: \(error.messageEn)")
         }
         var targets: [(String, RecordLayout.Column)] = []
@@ -82,7 +87,7 @@ struct QualitySetup: Sendable {
             }
             targets.append((target.tables.records, column))
         }
-        return QualitySetup(rules: rules, checker: checker, policy: store.qualityPolicy, targets: targets)
+        return QualitySetup(rules: rules, checker: checker, policy: policy, targets: targets)
     }
 
     /// Of `values`, those not present as keys of referential rule `index`'s target: one query per 5,000 values.

@@ -126,6 +126,7 @@ enum ResourceFormPage {
         let path = editing.map { "/catalog/resources/\(Escape.url($0.code))/edit" } ?? "/catalog/new"
         return Layout.render(req, title: title, status: status, path: path, banners: banners,
                              [Layout.heading(title, sub: editing.map { s.t("资源代码 \($0.code) · 版本 \($0.version)", "Code \($0.code) · version \($0.version)") }),
-                              view.form(action: path)])
+                              view.form(action: path),
+                              editing.map { TableSchemaImportForm.card(req, code: $0.code) } ?? .empty])
     }
 }

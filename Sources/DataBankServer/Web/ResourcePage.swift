@@ -115,6 +115,11 @@ enum ResourcePage {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/rules", s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/quality", s.t("数据质量", "Data quality"), .cls("button"), .testid("quality-link")))
         }
+        // Frictionless downloads: the schema for anyone who sees the entry; the package (with data) as the records.
+        extra.append(.link("/api/v1/resources/\(Escape.url(snap.code))/schema.json", "Table Schema", .cls("button"), .testid("tableschema-link")))
+        if m.recordsLink {
+            extra.append(.link("/api/v1/resources/\(Escape.url(snap.code))/datapackage.zip", "Data Package", .cls("button"), .testid("datapackage-link")))
+        }
         if m.detail.editable {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/edit", s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))
         }

@@ -16,6 +16,7 @@ enum WebRoutes {
         web.post("catalog", "resources", ":code", "comments", use: ResourcePage.comment)
         web.get("catalog", "resources", ":code", "records", use: RecordsPage.show)
         web.get("catalog", "resources", ":code", "quarantine", ":id", use: QuarantineFixPage.show)
+        web.post("catalog", "resources", ":code", "tableschema", use: TableSchemaImportForm.submit)
         web.get("catalog", "resources", ":code", "rules", use: QualityRulesPage.show)
         web.post("catalog", "resources", ":code", "rules", use: QualityRulesPage.add)
         web.post("catalog", "resources", ":code", "rules", ":id", "delete", use: QualityRulesPage.remove)

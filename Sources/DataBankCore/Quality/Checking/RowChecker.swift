@@ -39,9 +39,11 @@ public struct RowChecker: Sendable {
             case .type, .required, .precision, .primaryKey:
                 continue
             case .length:
-                guard rule.minLength != nil || rule.maxLength != nil else { continue }  // the declared length: the encoder's
                 let c = try column(rule)
-                values.append(ValueCheck(rule: rule, column: c, test: .length(min: rule.minLength, max: rule.maxLength)))
+                // The declared length is the encoder's (a too-long value never converts): not checked twice.
+                let max = rule.maxLength == layout.columns[c].length ? nil : rule.maxLength
+                guard rule.minLength != nil || max != nil else { continue }
+                values.append(ValueCheck(rule: rule, column: c, test: .length(min: rule.minLength, max: max)))
             case .pattern:
                 let c = try column(rule)
                 guard let source = rule.pattern else { continue }

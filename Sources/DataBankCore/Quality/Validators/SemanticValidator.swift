@@ -8,7 +8,8 @@ public enum SemanticValidator {
     /// nil when valid. `today` decides "birth date not in the future". The kinds with no
     /// semantic rule here (plain, personName, address, plate) always pass.
     public static func check(_ value: String, as kind: SemanticKind, today: CivilDate) -> ValueFinding? {
-        switch kind {
+        if quicklyValid(value, as: kind, today: today) { return nil }
+        return switch kind {
         case .residentID: residentID(value, today: today)
         case .creditCode: creditCode(value)
         case .mobile: mobile(value)
