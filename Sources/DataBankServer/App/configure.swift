@@ -59,6 +59,7 @@ enum Migrations {
         app.migrations.add(AddNotificationMail())
         app.migrations.add(AddQuarantineResubmit())
         app.migrations.add(CreateQualityRules())
+        app.migrations.add(CreateObjections())
     }
 }
 
@@ -76,6 +77,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: FeedAPI())
     try api.register(collection: QuarantineAPI())
     try api.register(collection: QualityRulesAPI())
+    try api.register(collection: ObjectionsAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

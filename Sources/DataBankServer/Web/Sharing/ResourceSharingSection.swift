@@ -20,6 +20,9 @@ enum ResourceSharingSection {
         if let user = req.user, user.departmentCode != store.departmentCode, req.can(.applyForAccess, department: user.departmentCode) {
             apply = .p(.link(SharingWeb.applyLink(row.code), s.t("申请使用", "Apply"), .cls("button primary"), .testid("apply-link")))
         }
+        // Any signed-in reader may flag a wrong value (数据纠错); the form checks they can read the record.
+        let objection: Body = req.user == nil ? .empty
+            : .p(.link(ObjectionFormPage.link(row.code, key: ""), s.t("数据纠错", "Report an error in the data"), .cls("button"), .testid("objection-form-link")))
         let holders: Body = grants.isEmpty ? SharingWeb.empty(s, "no-grants", "暂无部门持有有效授权。", "No department holds an active grant.") :
             .dataTable([s.t("使用部门", "Consumer"), s.t("类型", "Kind"), s.t("信息项", "Items"), s.t("有效期至", "Until")], grants.map { g in [
                 .esc(names[g.consumerCode] ?? g.consumerCode),
@@ -36,6 +39,7 @@ enum ResourceSharingSection {
             .h2(.esc(s.t("共享与核验", "Sharing and verification"))),
             .p(.badge(s.label(sharing), "share-\(sharing.rawValue)")),
             apply,
+            objection,
             .h3(.esc(s.t("持有有效授权的部门（\(grants.count)）", "Departments holding active grants (\(grants.count))"))),
             holders,
             .h3(.esc(s.t("核验服务（\(services.count)）", "Verification services (\(services.count))"))),
