@@ -184,6 +184,20 @@ struct ObjectionTests {
         }
     }
 
+    /// A resource open to the public (无条件开放) may be objected to by anyone signed in, who sees it
+    /// as the open portal would (default masks), without a grant.
+    @Test func openResourceNeedsNoGrant() async throws {
+        try await withDataBank { app in
+            let s = try await setUp(app)
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == s.f.code).first())
+            #expect(resource.openType == OpenType.unconditional.rawValue)
+            let reader = try await app.token("rsj_steward")
+            let res = try await raise(app, s, row: 4, column: s.text.name, token: reader)
+            #expect(res.status == .created, "\(res.body.string)")
+            #expect(try res.decode(ObjectionInfo.self).consumer != s.f.code)
+        }
+    }
+
     /// Bad input answers with a stable code and the field at fault: unknown key, unknown column, an
     /// item outside the grant, an empty note.
     @Test func badInputNamesTheField() async throws {
