@@ -58,7 +58,11 @@ enum ObjectionsPage {
         let resources = try await SharingWeb.resourceNames((toMe + mine + settled).map(\.resourceCode), req: req)
         let departments = try await Directory.departmentNames(on: req.db, language: s.lang)
         var layouts: [String: RecordLayout] = [:]
-        for code in Set(toMe.map(\.resourceCode)) { layouts[code] = try? await RecordStores.find(code, on: req.db).recordLayout }
+        for code in Set((toMe + mine + settled).map(\.resourceCode)) { layouts[code] = try? await RecordStores.find(code, on: req.db).recordLayout }
+        /// "企业名称 enterprise_name": the item's name where the store still has it.
+        func item(_ code: String, _ column: String) -> String {
+            layouts[code]?.column(named: column).map { "\($0.itemName) \(column)" } ?? column
+        }
 
         var banners: [Body] = []
         if let done = req.query[String.self, at: "done"] {
@@ -77,7 +81,7 @@ enum ObjectionsPage {
             var pairs: [(String, Body)] = [
                 (s.t("资源", "Resource"), SharingWeb.resource(o.resourceCode, resources)),
                 (s.t("记录", "Record"), .el("code", .esc(o.recordKey))),
-                (s.t("数据项", "Item"), .esc(o.columnName ?? s.t("整条记录", "The whole record"))),
+                (s.t("数据项", "Item"), .esc(o.columnName.map { item(o.resourceCode, $0) } ?? s.t("整条记录", "The whole record"))),
             ]
             if o.columnName != nil { pairs.append((s.t("所见值", "Value as seen"), .el("code", .esc(o.seenValue ?? "")))) }
             if let suggested = o.suggestedValue { pairs.append((s.t("建议值", "Suggested"), .el("code", .esc(suggested)))) }
@@ -109,9 +113,10 @@ enum ObjectionsPage {
                 ? form.field("column", s.t("更正的数据项", "Item to correct"), .select("column", [("", "—")] + columns.map { ($0.name, "\($0.itemName)（\($0.name)）") },
                                                                                     selected: typed?["column"]))
                 : .hidden("column", o.columnName ?? "")
-            return .div(.cls("objection-actions"),
+            return .div(.cls("columns objection-actions"),
                 .postForm("/objections/\(id)/accept", csrf: req.csrfToken, [
                     .testid("accept-form"),
+                    .h4(.esc(s.t("采纳并更正", "Accept and correct"))),
                     column,
                     form.text("value", s.t("更正值（留空：不改数据，例如已在别处更正）", "Corrected value (blank: no change, e.g. fixed elsewhere)"),
                               value: typed?.raw("value") ?? o.suggestedValue ?? "", prefix: "a\(id.prefix(8))-"),
@@ -120,6 +125,7 @@ enum ObjectionsPage {
                 ]),
                 .postForm("/objections/\(id)/reject", csrf: req.csrfToken, [
                     .testid("reject-form"),
+                    .h4(.esc(s.t("不予采纳", "Reject"))),
                     form.area("reason", s.t("不予采纳的理由（必填）", "Why not (required)"), value: typed?.raw("reason") ?? "", required: true,
                               prefix: "r\(id.prefix(8))-"),
                     .submit(s.t("不予采纳", "Reject"), .testid("reject-submit")),
