@@ -139,6 +139,23 @@ struct ObjectionTests {
         }
     }
 
+    /// An objection to a whole record is corrected by naming the item: without it, 422 `column_required`.
+    @Test func wholeRecordCorrectionNamesTheItem() async throws {
+        try await withDataBank { app in
+            let s = try await setUp(app)
+            let o = try await raised(app, s, column: nil)
+            #expect(o.column == nil && o.seenValue == nil)
+            let bare = try await settle(app, o.id, "accept", token: s.provider, ["value": "新名称"])
+            #expect(bare.status == .unprocessableEntity)
+            let error = try bare.decode(ObjectionError.self)
+            #expect(error.code == "column_required" && error.field == "column")
+            let res = try await settle(app, o.id, "accept", token: s.provider, ["value": "新名称", "column": s.text.name])
+            #expect(res.status == .ok, "\(res.body.string)")
+            #expect(try res.decode(ObjectionInfo.self).correctedColumn == s.text.name)
+            #expect(try await app.allRecords(s.f, token: s.provider)[s.key(1)]?[s.text.name]?.text == "新名称")
+        }
+    }
+
     /// Rejecting needs a reason; with one, the objection is rejected and the raiser is told why.
     @Test func rejectNeedsReason() async throws {
         try await withDataBank { app in
@@ -301,6 +318,7 @@ struct ObjectionTests {
             #expect(records.body.string.contains("data-testid=\"objection-link\""))
 
             let web = try await WebSession.signIn(app, Self.consumer)
+            #expect(try await web.get("/catalog/resources/\(s.f.code)").body.string.contains("objection-form-link"), "the grant holder is offered the form")
             let form = try await web.get("/catalog/resources/\(s.f.code)/objections/new?key=\(s.key(1))&column=\(s.text.name)")
             #expect(form.status == .ok)
             #expect(form.body.string.contains("objection-form") && form.body.string.contains(s.f.value(s.text, row: 1)))
@@ -317,6 +335,7 @@ struct ObjectionTests {
             let o = try #require(try await ObjectionRow.query(on: app.db).first())
             let inbox = try await providerWeb.get("/objections")
             #expect(inbox.body.string.contains("accept-form") && inbox.body.string.contains("reject-form") && inbox.body.string.contains("网页改正"))
+            #expect(inbox.body.string.contains("current-value"))
             let noReason = try await providerWeb.post("/objections/\(o.id!)/reject", [("reason", "")])
             #expect(noReason.status == .unprocessableEntity)
             #expect(noReason.body.string.contains("error-reason"))
@@ -324,6 +343,14 @@ struct ObjectionTests {
             #expect(accepted.status == .seeOther)
             #expect(try await app.allRecords(s.f, token: s.provider)[s.key(1)]?[s.text.name]?.text == "网页改正")
             #expect(try await providerWeb.get("/objections?lang=en").body.string.contains("Accepted"))
+
+            // The raiser's other objection, withdrawn through its button.
+            _ = try await web.post("/catalog/resources/\(s.f.code)/objections", [("recordKey", s.key(2)), ("note", "整条记录有误")])
+            let second = try #require(try await ObjectionRow.query(on: app.db).filter(\.$recordKey == s.key(2)).first())
+            #expect(try await web.post("/objections/\(second.id!)/withdraw", []).status == .seeOther)
+            #expect(try await ObjectionRow.find(second.id, on: app.db)?.state == "withdrawn")
+            let again = try await web.post("/objections/\(second.id!)/withdraw", [])
+            #expect(again.status == .conflict && again.body.string.contains("已处理"))
         }
     }
 }

@@ -64,6 +64,13 @@ enum ObjectionsPage {
             layouts[code]?.column(named: column).map { "\($0.itemName) \(column)" } ?? column
         }
 
+        // The value now, next to the value as seen: it may have been corrected since.
+        var current: [UUID: String] = [:]
+        for o in toMe.prefix(50) {
+            guard let id = o.id, let column = o.columnName, let store = try? await RecordStores.find(o.resourceCode, on: req.db),
+                  let cells = try? await ObjectionReading.record(o.recordKey, store: store, view: nil, on: req.db) else { continue }
+            current[id] = cells.first { $0.column.name == column }?.value ?? ""
+        }
         var banners: [Body] = []
         if let done = req.query[String.self, at: "done"] {
             let text = ["accepted": s.t("已采纳。", "Accepted."), "rejected": s.t("已不予采纳，已通知提出部门。", "Rejected; the raising department is told."),
@@ -84,6 +91,7 @@ enum ObjectionsPage {
                 (s.t("数据项", "Item"), .esc(o.columnName.map { item(o.resourceCode, $0) } ?? s.t("整条记录", "The whole record"))),
             ]
             if o.columnName != nil { pairs.append((s.t("所见值", "Value as seen"), .el("code", .esc(o.seenValue ?? "")))) }
+            if let now = o.id.flatMap({ current[$0] }) { pairs.append((s.t("当前值", "Value now"), .el("code", .testid("current-value"), .esc(now)))) }
             if let suggested = o.suggestedValue { pairs.append((s.t("建议值", "Suggested"), .el("code", .esc(suggested)))) }
             pairs.append((s.t("说明", "Note"), .esc(o.note)))
             pairs.append((s.t("提出", "Raised by"), .esc("\(o.raisedBy) · \(departments[o.consumerCode] ?? o.consumerCode) · \(s.dateTime(o.createdAt))")))

@@ -20,8 +20,12 @@ enum ResourceSharingSection {
         if let user = req.user, user.departmentCode != store.departmentCode, req.can(.applyForAccess, department: user.departmentCode) {
             apply = .p(.link(SharingWeb.applyLink(row.code), s.t("申请使用", "Apply"), .cls("button primary"), .testid("apply-link")))
         }
-        // Any signed-in reader may flag a wrong value (数据纠错); the form checks they can read the record.
-        let objection: Body = req.user == nil ? .empty
+        // A reader of the records may flag a wrong value (数据纠错): the provider, a grant holder, anyone for open data.
+        let reads = req.user.map { user in
+            req.can(.readRecords, department: store.departmentCode) || row.openType == OpenType.unconditional.rawValue
+                || grants.contains { $0.kind == "resource" && $0.consumerCode == user.departmentCode }
+        } ?? false
+        let objection: Body = !reads ? .empty
             : .p(.link(ObjectionFormPage.link(row.code, key: ""), s.t("数据纠错", "Report an error in the data"), .cls("button"), .testid("objection-form-link")))
         let holders: Body = grants.isEmpty ? SharingWeb.empty(s, "no-grants", "暂无部门持有有效授权。", "No department holds an active grant.") :
             .dataTable([s.t("使用部门", "Consumer"), s.t("类型", "Kind"), s.t("信息项", "Items"), s.t("有效期至", "Until")], grants.map { g in [
