@@ -69,8 +69,8 @@ enum ObjectionFormPage {
                 .getForm("/catalog/resources/\(Escape.url(code))/objections/new", [
                     .cls("filter-bar"),
                     .el("label", .attr("for", "f-key"), .esc(s.t("记录主键", "Record key") + "（\(store.recordLayout.keyNames.joined(separator: ","))）")),
-                    .input([.v("type", "text"), .v("name", "key"), .v("id", "f-key"), .v("value", key)]),
-                    .submit(s.t("查看记录", "Show the record")),
+                    .input([.v("type", "text"), .v("name", "key"), .v("id", "f-key"), .v("value", key), .v("data-testid", "objection-key")]),
+                    .submit(s.t("查看记录", "Show the record"), .testid("objection-lookup-submit")),
                 ])),
             record,
             .section(.cls("card"), .testid("objection-form"),
