@@ -8,11 +8,12 @@ extension Objections {
     /// The provider accepts; with `value`, the record is corrected through the ingest path
     /// (converted and checked like any load, change log, subscribers, audit) before the objection closes.
     static func accept(_ id: UUID?, value: String?, column: String?, note: String?, req: Request) async throws -> ObjectionRow {
-        let (row, store) = try await loadForProvider(id, req: req)
+        let row = try await loadForProvider(id, req: req)
         try requireOpen(row)
         let note = try text(note, field: "note", required: false, zh: "", en: "")
         let correction = value?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let correction {
+            let store = try await RecordStores.find(row.resourceCode, on: req.db)
             let target = try ObjectionReading.column(column ?? row.columnName, store: store, view: nil)
             guard let target else {
                 throw AppError.field(.unprocessableEntity, "column_required", "column", zh: "纠正数值须指明数据项",
@@ -38,7 +39,7 @@ extension Objections {
 
     /// The provider rejects, saying why; the raiser is told.
     static func reject(_ id: UUID?, reason: String?, req: Request) async throws -> ObjectionRow {
-        let (row, _) = try await loadForProvider(id, req: req)
+        let row = try await loadForProvider(id, req: req)
         try requireOpen(row)
         let reason = try text(reason, field: "reason", required: true, zh: "不予采纳须说明理由", en: "Rejecting needs a reason")!
         try await settle(row, .rejected, resolution: reason, req: req)
@@ -65,11 +66,12 @@ extension Objections {
 
     // MARK: Parts
 
-    static func loadForProvider(_ id: UUID?, req: Request) async throws -> (ObjectionRow, RecordStoreRow) {
+    /// The objection, if the user settles for its provider (the department that owned the resource
+    /// when it was raised: a rejection still works after the resource is retired).
+    static func loadForProvider(_ id: UUID?, req: Request) async throws -> ObjectionRow {
         let row = try await find(id, req: req)
-        let store = try await RecordStores.find(row.resourceCode, on: req.db)
-        try req.authorize(.resolveObjection, department: store.departmentCode)
-        return (row, store)
+        try req.authorize(.resolveObjection, department: row.providerCode)
+        return row
     }
 
     static func requireOpen(_ row: ObjectionRow) throws {
