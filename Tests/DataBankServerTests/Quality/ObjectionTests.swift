@@ -254,6 +254,20 @@ struct ObjectionTests {
         }
     }
 
+    /// Two settlements at once: exactly one wins, the other answers 409.
+    @Test func concurrentSettlementsOneWins() async throws {
+        try await withDataBank { app in
+            let s = try await setUp(app)
+            let o = try await raised(app, s, column: s.text.name)
+            async let accept = settle(app, o.id, "accept", token: s.provider, ["note": "已在源系统更正"])
+            async let reject = settle(app, o.id, "reject", token: s.provider, ["reason": "无误"])
+            let statuses = [try await accept.status, try await reject.status]
+            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
+            let state = try #require(try await ObjectionRow.find(o.id, on: app.db)).state
+            #expect(state == (statuses[0] == .ok ? "accepted" : "rejected"))
+        }
+    }
+
     /// Another department sees nothing of an objection that is not its own or to it.
     @Test func strangersSeeNothing() async throws {
         try await withDataBank { app in
@@ -323,6 +337,8 @@ struct ObjectionTests {
             #expect(form.status == .ok)
             #expect(form.body.string.contains("objection-form") && form.body.string.contains(s.f.value(s.text, row: 1)))
             #expect(form.body.string.contains("data-testid=\"nav-objections\""))
+            let viewed = try await (app.db as! any SQLDatabase).raw("SELECT * FROM audit_log WHERE operation = 'objection.view'").all()
+            #expect(viewed.count == 1, "showing the record to the consumer is audited")
             let empty = try await web.post("/catalog/resources/\(s.f.code)/objections", [("recordKey", s.key(1)), ("column", s.text.name), ("note", "")])
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.string.contains("error-note") && empty.body.string.contains("请说明哪里有误"))
