@@ -359,6 +359,9 @@ struct ObjectionTests {
             #expect(accepted.status == .seeOther)
             #expect(try await app.allRecords(s.f, token: s.provider)[s.key(1)]?[s.text.name]?.text == "网页改正")
             #expect(try await providerWeb.get("/objections?lang=en").body.string.contains("Accepted"))
+            let onlyRejected = try await providerWeb.get("/objections?state=rejected").body.string
+            #expect(onlyRejected.contains("state-filter") && !onlyRejected.contains("objections-settled"), "nothing rejected yet")
+            #expect(try await web.get("/catalog/resources/\(s.f.code)").body.string.contains("已采纳 1"))
 
             // The raiser's other objection, withdrawn through its button.
             _ = try await web.post("/catalog/resources/\(s.f.code)/objections", [("recordKey", s.key(2)), ("note", "整条记录有误")])

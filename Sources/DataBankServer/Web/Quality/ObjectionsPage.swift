@@ -52,8 +52,10 @@ enum ObjectionsPage {
         let s = req.strings
         let canResolve = req.can(.resolveObjection, department: user.departmentCode)
         let toMe = canResolve ? try await Objections.list(req, box: .provider, state: .open) : []
-        let settled = canResolve ? try await Objections.list(req, box: .provider, state: nil).filter { !$0.objectionState.isOpen }.prefix(50) : []
-        let mine = try await Objections.list(req, box: .mine, state: nil)
+        // `?state=` narrows the lists of outcomes (mine, and settled); what waits for the provider is always shown.
+        let filter = try Objections.state(req.query[String.self, at: "state"])
+        let settled = canResolve ? try await Objections.list(req, box: .provider, state: filter).filter { !$0.objectionState.isOpen }.prefix(50) : []
+        let mine = try await Objections.list(req, box: .mine, state: filter)
         let counts = try await Objections.counts(department: user.departmentCode, on: req.db)
         let resources = try await SharingWeb.resourceNames((toMe + mine + settled).map(\.resourceCode), req: req)
         let departments = try await Directory.departmentNames(on: req.db, language: s.lang)
@@ -163,9 +165,15 @@ enum ObjectionsPage {
                 .h2(.esc(s.t("已处理（本部门资源）", "Settled (your department's resources)"))),
                 .group(settled.map { card($0, actions: .empty) })))
         }
+        let states: [(String?, String)] = [(nil, s.t("全部", "All"))] + ObjectionState.allCases.map { ($0.rawValue, s.t($0.zh, $0.en)) }
+        let filters: Body = .nav(.cls("tabs"), .attr("aria-label", s.t("按状态", "By state")), .testid("state-filter"), .group(states.map { raw, label in
+            Body.link(QueryLink("/objections", raw.map { [("state", $0)] } ?? []).href, label,
+                      .cls(raw == filter?.rawValue ? "active" : ""), .testid("state-\(raw ?? "all")"))
+        }))
         return Layout.render(req, title: s.t("数据纠错", "Objections"), status: status, path: "/objections", banners: banners, [
             Layout.heading(s.t("数据纠错", "Objections"),
                            sub: s.t("使用部门对数据提出的纠错，以及提供方的采纳与更正。", "Errors readers flag in the data, and the provider's answers and corrections.")),
+            filters,
         ] + sections)
     }
 }

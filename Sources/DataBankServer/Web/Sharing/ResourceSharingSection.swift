@@ -25,8 +25,14 @@ enum ResourceSharingSection {
             req.can(.readRecords, department: store.departmentCode) || row.openType == OpenType.unconditional.rawValue
                 || grants.contains { $0.kind == "resource" && $0.consumerCode == user.departmentCode }
         } ?? false
-        let objection: Body = !reads ? .empty
-            : .p(.link(ObjectionFormPage.link(row.code, key: ""), s.t("数据纠错", "Report an error in the data"), .cls("button"), .testid("objection-form-link")))
+        // Objection counts are for signed-in users, as in the API.
+        let counts = req.user == nil ? nil : try await Objections.counts(resource: row.code, on: req.db)
+        let objection: Body = counts.map { counts in .p(.testid("objection-counts"),
+            reads ? .link(ObjectionFormPage.link(row.code, key: ""), s.t("数据纠错", "Report an error in the data"), .cls("button"), .testid("objection-form-link"))
+                  : .empty,
+            .text(" "),
+            .span(.cls("muted"), .esc(s.t("纠错：待处理 \(counts.open)，已采纳 \(counts.accepted)，未采纳 \(counts.rejected)",
+                                          "Objections: \(counts.open) open, \(counts.accepted) accepted, \(counts.rejected) rejected")))) } ?? .empty
         let holders: Body = grants.isEmpty ? SharingWeb.empty(s, "no-grants", "暂无部门持有有效授权。", "No department holds an active grant.") :
             .dataTable([s.t("使用部门", "Consumer"), s.t("类型", "Kind"), s.t("信息项", "Items"), s.t("有效期至", "Until")], grants.map { g in [
                 .esc(names[g.consumerCode] ?? g.consumerCode),
