@@ -62,6 +62,9 @@ let policy: [PolicyRow] = {
         (.manageVerificationServices, .signIn, "A  O  O  -  -"),
         (.readGrants,        .signIn,    "A  A  A  A  A"),
         (.manageQualityRules, .signIn,   "A  O  O  -  -"),
+        (.raiseObjection,    .signIn,    "A  A  A  A  A"),
+        (.resolveObjection,  .signIn,    "A  O  O  -  -"),
+        (.withdrawObjection, .signIn,    "A  O  O  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
     return rows.map { action, anonymous, cells in

@@ -308,6 +308,58 @@ def consumer_sees_grant(page):
     expect(grants.get_by_test_id("grant-state").first).to_have_text("有效")
 
 
+def unobjected_enterprise_key():
+    """A key of 企业登记信息表 the demo city's objections left alone (they flag the 2nd and 4th records)."""
+    table = "rec_" + os.environ["SAMPLE_CODE"].replace("-", "_")
+    con = sqlite3.connect(os.environ["SAMPLE_DB"], timeout=30)
+    try:
+        return con.execute(f"SELECT credit_code FROM {table} ORDER BY credit_code LIMIT 1 OFFSET 2").fetchone()[0]
+    finally:
+        con.close()
+
+
+@check("jtj_steward objects to a value from the resource page: a blank note is shown inline, then sent")
+def consumer_objects(page):
+    code = os.environ["SAMPLE_CODE"]
+    state["objection_key"] = key = unobjected_enterprise_key()
+    page.goto(f"{BASE}/catalog/resources/{code}")
+    page.get_by_test_id("objection-form-link").click()
+    page.wait_for_url(f"**/catalog/resources/{code}/objections/new**")
+    page.get_by_test_id("objection-key").fill(key)
+    page.get_by_test_id("objection-lookup-submit").click()
+    expect(page.get_by_test_id("objection-record")).to_contain_text(key)
+    page.get_by_test_id("object-enterprise_name").click()
+    page.wait_for_load_state()
+    expect(page.locator("select[name=column]")).to_have_value("enterprise_name")
+    page.get_by_test_id("input-suggested").fill("浏览器测试更正名称")
+    page.get_by_test_id("input-note").fill("   ")  # only blanks: the browser sends it, the server refuses it
+    page.get_by_test_id("objection-submit").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("error-note")).to_be_visible()
+    expect(page.get_by_test_id("input-suggested")).to_have_value("浏览器测试更正名称")
+    page.get_by_test_id("input-note").fill("浏览器测试：名称与执照不符")
+    page.get_by_test_id("objection-submit").click()
+    page.wait_for_url("**/objections?raised=1*")
+    expect(page.get_by_test_id("ok-banner")).to_be_visible()
+    expect(page.get_by_test_id("objections-mine")).to_contain_text("浏览器测试：名称与执照不符")
+
+
+@check("scj_steward accepts it on /objections with the corrected value; jtj_steward sees 已采纳")
+def provider_accepts_objection(page):
+    switch_user(page, "scj_steward")
+    page.get_by_test_id("nav-objections").click()
+    page.wait_for_url("**/objections")
+    card = page.get_by_test_id("objection").filter(has_text="浏览器测试：名称与执照不符")
+    expect(card.locator("input[name=value]")).to_have_value("浏览器测试更正名称")
+    card.get_by_test_id("accept-submit").click()
+    page.wait_for_url("**/objections?done=accepted*")
+    expect(page.get_by_test_id("objections-settled")).to_contain_text("浏览器测试更正名称")
+    switch_user(page, "jtj_steward")
+    page.goto(f"{BASE}/objections")
+    mine = page.get_by_test_id("objections-mine").get_by_test_id("objection").filter(has_text="浏览器测试：名称与执照不符")
+    expect(mine.get_by_test_id("objection-state")).to_have_text("已采纳")
+
+
 @check("/sharing in English")
 def sharing_english(page):
     page.goto(f"{BASE}/sharing?lang=en")

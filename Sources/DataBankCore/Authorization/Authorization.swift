@@ -33,6 +33,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case applyForAccess, reviewApplication, countersign, manageApps, manageVerificationServices, readGrants
     /// Data quality: the provider's rules on its resources.
     case manageQualityRules
+    /// Objections (数据纠错): a reader flags a value as wrong, the provider settles it, the raiser may withdraw it.
+    case raiseObjection, resolveObjection, withdrawObjection
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -108,6 +110,13 @@ public enum Authorization {
         .readGrants:        .signedIn,
         // A resource's quality rules are its provider's (and the data authority's) to write.
         .manageQualityRules: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Objections: anyone signed in may flag what they can read (whether they can read the record
+        // is the grant's to say, as for every read) …
+        .raiseObjection:    .signedIn,
+        // … the provider (department = the owner of the resource) accepts or rejects …
+        .resolveObjection:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // … and the raising department's stewards may withdraw (department = the raiser's; the raiser always may).
+        .withdrawObjection: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

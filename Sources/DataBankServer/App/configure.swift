@@ -60,6 +60,7 @@ enum Migrations {
         app.migrations.add(AddQuarantineResubmit())
         app.migrations.add(CreateQualityRules())
         app.migrations.add(CreateQualityChecks())
+        app.migrations.add(CreateObjections())
     }
 }
 
@@ -79,6 +80,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: QualityRulesAPI())
     try api.register(collection: QualityAPI())
     try api.register(collection: TableSchemaAPI())
+    try api.register(collection: ObjectionsAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

@@ -35,6 +35,7 @@ struct DemoCommand: AsyncCommand {
             let s = try await DemoLoader.load(city, on: app.db)
             let records = try await DemoRecords.load(on: app.db)
             try await DemoSharing.load(on: app.db)
+            try await DemoObjections.load(on: app.db)
             try await DemoQuality.load(on: app.db)
             context.console.print("Generated the demo city (\(scale.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(ContinuousClock.now - start).")
         } else {

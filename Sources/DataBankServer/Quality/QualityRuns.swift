@@ -100,7 +100,7 @@ enum QualityCheck {
             }
         }
         let filled = try await filledCells(store, on: sql)
-        let objections = try await ObjectionTally.counts(resource: store.resourceCode, on: db)
+        let objections = try await Objections.counts(resource: store.resourceCode, on: db)
         let measures = QualityMeasures(
             rows: report.rows, rowsFailingValueRules: failingValue, rowsFailingCrossRules: failingCross, rowsRepeatingUniqueValues: repeating,
             filledCells: filled, columns: layout.columns.count,

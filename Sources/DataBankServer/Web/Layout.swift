@@ -42,8 +42,11 @@ enum Layout {
             nav("/standards", "标准", "Standards", "standards"),
             nav("/editions", "目录版本", "Editions", "editions"),
         ]
-        if req.user != nil { items.append(nav("/sharing", "共享", "Sharing", "sharing")) }
-        if req.user != nil { items.append(nav("/quality", "质量", "Quality", "quality")) }
+        if req.user != nil {
+            items.append(nav("/sharing", "共享", "Sharing", "sharing"))
+            items.append(nav("/objections", "纠错", "Objections", "objections"))
+            items.append(nav("/quality", "质量", "Quality", "quality"))
+        }
         if req.can(.readReviewQueue) { items.append(nav("/reviews", "审核", "Reviews", "reviews")) }
         if req.can(.readAudit) { items.append(nav("/audit", "审计", "Audit", "audit")) }
         let here = path ?? current

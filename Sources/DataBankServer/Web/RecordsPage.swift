@@ -39,8 +39,13 @@ enum RecordsPage {
             let page = try await q.csvPage(after: nil, limit: 20, on: req.db as! any SQLDatabase)
             try await AuditLog.append(.of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
                                       purpose: own ? nil : purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+            // Each record can be objected to (数据纠错): the link carries its key as the records API addresses it.
+            let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }
             sample = page.rows.isEmpty ? .p(.cls("muted"), .testid("no-records"), .esc(s.t("暂无数据。", "No records yet.")))
-                : .dataTable(q.fields.map { "\($0.itemName) \($0.name)" }, page.rows.map { $0.map { .esc($0 ?? "") } }, testid: "records", cls: "data compact")
+                : .dataTable([""] + q.fields.map { "\($0.itemName) \($0.name)" }, page.rows.map { row in
+                    [Body.link(ObjectionFormPage.link(code, key: keyIndices.map { row[$0] ?? "" }.joined(separator: ",")),
+                               s.t("纠错", "Report an error"), .testid("objection-link"))] + row.map { Body.esc($0 ?? "") }
+                  }, testid: "records", cls: "data compact")
         } else {
             sample = .getForm("/catalog/resources/\(Escape.url(code))/records", [
                 .cls("filter-bar"),

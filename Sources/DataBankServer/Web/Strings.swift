@@ -57,6 +57,9 @@ struct Strings: Sendable {
             "contact": ("联系方式", "Contact"), "classified": ("涉密", "Classified"), "items": ("信息项", "Information items"),
             "version": ("版本", "Version"), "reason": ("理由", "Reason"), "action": ("操作", "Action"), "body": ("意见", "Comment"),
             "year": ("年份", "Year"), "phase": ("期数", "Phase"), "title": ("标题", "Title"),
+            // Objections (数据纠错).
+            "recordKey": ("记录主键", "Record key"), "column": ("数据项", "Item"), "suggested": ("建议值", "Suggested value"),
+            "value": ("更正值", "Corrected value"), "note": ("说明", "Note"),
         ]
         if path.hasPrefix("items["), let dot = path.firstIndex(of: ".") {
             let sub = String(path[path.index(after: dot)...])

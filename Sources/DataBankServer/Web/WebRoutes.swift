@@ -59,6 +59,14 @@ enum WebRoutes {
         web.post("sharing", "apps", use: AppsPage.create)
         web.post("sharing", "apps", ":id", "revoke", use: AppsPage.revoke)
 
+        // Objections (数据纠错).
+        web.get("catalog", "resources", ":code", "objections", "new", use: ObjectionFormPage.show)
+        web.post("catalog", "resources", ":code", "objections", use: ObjectionFormPage.submit)
+        web.get("objections", use: ObjectionsPage.show)
+        web.post("objections", ":id", "accept", use: ObjectionsPage.accept)
+        web.post("objections", ":id", "reject", use: ObjectionsPage.reject)
+        web.post("objections", ":id", "withdraw", use: ObjectionsPage.withdraw)
+
         web.get("login", use: LoginPage.show)
         web.post("login", use: LoginPage.submit)
         web.post("logout", use: LoginPage.logout)
@@ -93,6 +101,8 @@ struct WebMiddleware: AsyncMiddleware {
         for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
+        if path.hasPrefix("/objections/") { return "/objections" }
+        if path.hasPrefix("/catalog/resources/"), path.hasSuffix("/objections") { return path + "/new" }
         return path
     }
 }

@@ -152,6 +152,23 @@ struct QualityCheckTests {
         }
     }
 
+    /// An open objection costs the resource two points of its overall score.
+    @Test func objectionsLowerTheScore() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: token)
+            let clean = try await app.send(.POST, "/api/v1/resources/\(f.code)/quality/check", token: token).decode(QualityAPI.RunInfo.self)
+            let raised = try await app.send(.POST, "/api/v1/resources/\(f.code)/objections", token: try await app.token("jtj_steward"),
+                                            json: ["recordKey": f.key(1), "column": "enterprise_name", "note": "名称已变更"])
+            #expect(raised.status == .created, "\(raised.body.string)")
+            let after = try await app.send(.POST, "/api/v1/resources/\(f.code)/quality/check", token: token).decode(QualityAPI.RunInfo.self)
+            #expect(after.scores?.objectionPenalty == 2)
+            #expect(after.measures?.openObjections == 1)
+            #expect(abs((clean.scores?.overall ?? 0) - (after.scores?.overall ?? 0) - 2) < 0.11)
+        }
+    }
+
     /// Only the owning department runs checks.
     @Test func checksAreTheProviders() async throws {
         try await withDataBank { app in

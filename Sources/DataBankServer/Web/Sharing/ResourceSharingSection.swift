@@ -20,6 +20,19 @@ enum ResourceSharingSection {
         if let user = req.user, user.departmentCode != store.departmentCode, req.can(.applyForAccess, department: user.departmentCode) {
             apply = .p(.link(SharingWeb.applyLink(row.code), s.t("申请使用", "Apply"), .cls("button primary"), .testid("apply-link")))
         }
+        // A reader of the records may flag a wrong value (数据纠错): the provider, a grant holder, anyone for open data.
+        let reads = req.user.map { user in
+            req.can(.readRecords, department: store.departmentCode) || row.openType == OpenType.unconditional.rawValue
+                || grants.contains { $0.kind == "resource" && $0.consumerCode == user.departmentCode }
+        } ?? false
+        // Objection counts are for signed-in users, as in the API.
+        let counts = req.user == nil ? nil : try await Objections.counts(resource: row.code, on: req.db)
+        let objection: Body = counts.map { counts in .p(.testid("objection-counts"),
+            reads ? .link(ObjectionFormPage.link(row.code, key: ""), s.t("数据纠错", "Report an error in the data"), .cls("button"), .testid("objection-form-link"))
+                  : .empty,
+            .text(" "),
+            .span(.cls("muted"), .esc(s.t("纠错：待处理 \(counts.open)，已采纳 \(counts.accepted)，未采纳 \(counts.rejected)",
+                                          "Objections: \(counts.open) open, \(counts.accepted) accepted, \(counts.rejected) rejected")))) } ?? .empty
         let holders: Body = grants.isEmpty ? SharingWeb.empty(s, "no-grants", "暂无部门持有有效授权。", "No department holds an active grant.") :
             .dataTable([s.t("使用部门", "Consumer"), s.t("类型", "Kind"), s.t("信息项", "Items"), s.t("有效期至", "Until")], grants.map { g in [
                 .esc(names[g.consumerCode] ?? g.consumerCode),
@@ -36,6 +49,7 @@ enum ResourceSharingSection {
             .h2(.esc(s.t("共享与核验", "Sharing and verification"))),
             .p(.badge(s.label(sharing), "share-\(sharing.rawValue)")),
             apply,
+            objection,
             .h3(.esc(s.t("持有有效授权的部门（\(grants.count)）", "Departments holding active grants (\(grants.count))"))),
             holders,
             .h3(.esc(s.t("核验服务（\(services.count)）", "Verification services (\(services.count))"))),
