@@ -105,7 +105,8 @@ def run(cmd):
     result = subprocess.run(cmd, capture_output=True, text=True)
     if not result.stdout.strip():
         sys.exit("no output from %s (exit %d): %s" % (" ".join(cmd), result.returncode, result.stderr[-2000:]))
-    return json.loads(result.stdout[result.stdout.index("{"):])
+    # The report is the first JSON value printed; a summary line may follow it.
+    return json.JSONDecoder().raw_decode(result.stdout[result.stdout.index("{"):])[0]
 
 
 def main():

@@ -47,7 +47,6 @@ public struct CellValidator: Sendable {
         var findings: [RuleFinding] = []
         let layout = checker.layout
         var blank = true
-        var typeFailed = [Bool](repeating: false, count: layout.columns.count)
         for (c, column) in layout.columns.enumerated() {
             let f = sourceOf[c]
             let present = f >= 0 && f < fieldCount
@@ -59,7 +58,6 @@ public struct CellValidator: Sendable {
             }
             scratch.removeAll(keepingCapacity: true)
             if let problem = FieldConverter.appendJSON(raw, as: column, to: &scratch) {
-                typeFailed[c] = problem.code == "type_error"
                 findings.append(RuleFinding(ruleID: "derived:\(column.name):\(Self.ruleKind(problem.code))", column: column.name,
                                             value: raw.map { String(decoding: $0, as: UTF8.self) },
                                             errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
@@ -77,15 +75,19 @@ public struct CellValidator: Sendable {
             }
         }
         if blank {
+            // Only the blank row itself — and, as Frictionless does, its missing key.
             report.add(row: row, [RuleFinding(ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
-                                              message: "空行", messageEn: "Blank row")])
+                                              message: "空行", messageEn: "Blank row")] + [uniqueness.blankRowKeyFinding].compactMap { $0 })
             return
         }
         // A cell that failed its type is null to the rules (Frictionless checks no constraint on it).
-        let current = values
-        checker.check(today: today, { typeFailed[$0] ? nil : current[$0] }, into: &findings)
-        uniqueness.observe({ typeFailed[$0] ? nil : current[$0] }, into: &findings)
-        for (i, ref) in checker.references.enumerated() where !typeFailed[ref.column] {
+        // The values move out and back so the closures below read them without copying the array.
+        var current: [String?] = []
+        swap(&current, &values)
+        defer { swap(&current, &values) }
+        checker.check(today: today, { current[$0] }, into: &findings)
+        uniqueness.observe({ current[$0] }, into: &findings)
+        for (i, ref) in checker.references.enumerated() {
             if let v = current[ref.column] { pendingReferences[i].append((row, v)) }
         }
         report.add(row: row, findings)

@@ -118,16 +118,19 @@ public struct RuleSetError: Error, Hashable, Sendable {
     public var messageEn: String
 }
 
-struct ExpressionCheck: Sendable {
+/// Classes, not structs: the per-row loop then retains one reference, not every string of the rule.
+final class ExpressionCheck: Sendable {
     let rule: QualityRule
     let compiled: CompiledRule
     let columns: [Int]
+    init(rule: QualityRule, compiled: CompiledRule, columns: [Int]) { self.rule = rule; self.compiled = compiled; self.columns = columns }
 }
 
-struct ValueCheck: Sendable {
+final class ValueCheck: Sendable {
     let rule: QualityRule
     let column: Int
     let test: ValueTest
+    init(rule: QualityRule, column: Int, test: ValueTest) { self.rule = rule; self.column = column; self.test = test }
 }
 
 /// One value rule, compiled.

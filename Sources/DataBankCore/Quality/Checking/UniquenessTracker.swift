@@ -36,16 +36,29 @@ public struct UniquenessTracker: Sendable {
             }
         }
         guard let keyRule, !keyColumns.isEmpty else { return }
-        var parts: [String] = []
-        for c in keyColumns {
-            guard let v = value(c) else { return }  // a null key part is the required rule's finding
-            parts.append(v)
+        let parts = keyColumns.map { value($0) }
+        // A row with no key at all cannot be told apart from any other (Frictionless reports it too).
+        if parts.allSatisfy({ $0 == nil }) {
+            findings.append(Self.keyMissing(keyRule))
+            return
         }
-        let key = parts.joined(separator: "\u{1F}")
+        let key = parts.map { $0 ?? "\u{0}" }.joined(separator: "\u{1F}")
         if !keys.insert(key).inserted {
-            findings.append(RuleFinding(ruleID: keyRule.id, column: nil, value: parts.joined(separator: ", "), errorType: "primary-key",
-                                        code: "duplicate_key", message: "主键重复：\(parts.joined(separator: ", "))",
-                                        messageEn: "Key repeated: \(parts.joined(separator: ", "))"))
+            let text = parts.map { $0 ?? "" }.joined(separator: ", ")
+            findings.append(RuleFinding(ruleID: keyRule.id, column: nil, value: text, errorType: "primary-key",
+                                        code: "duplicate_key", message: "主键重复：\(text)", messageEn: "Key repeated: \(text)"))
         }
     }
+
+    /// The finding of a row whose key cells are all empty.
+    static func keyMissing(_ rule: QualityRule) -> RuleFinding {
+        RuleFinding(ruleID: rule.id, column: nil, value: nil, errorType: "primary-key", code: "key_missing",
+                    message: "主键各项均为空", messageEn: "Every key cell is empty")
+    }
+
+    /// Whether rows are checked for their key (a file; a store enforces its own).
+    public var checksKey: Bool { keyRule != nil && !keyColumns.isEmpty }
+
+    /// The key finding of a blank row (its key is empty), when keys are checked.
+    public var blankRowKeyFinding: RuleFinding? { checksKey ? keyRule.map(Self.keyMissing) : nil }
 }
