@@ -101,11 +101,14 @@ public enum DateParsing {
     public static func date(_ s: String) -> CivilDate? { var s = s; return s.withUTF8 { date($0) } }
     public static func dateTime(_ s: String) -> CivilDateTime? { var s = s; return s.withUTF8 { dateTime($0) } }
 
+    /// The lowest `width` digits of `n`, zero-padded. No allocation: every date of every row comes here.
     static func appendDigits(_ n: Int, _ width: Int, _ out: inout [UInt8]) {
-        var digits = [UInt8](repeating: 0x30, count: width)
-        var n = n
-        for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = UInt8(0x30 + n % 10); n /= 10 }
-        out.append(contentsOf: digits)
+        var divisor = 1
+        for _ in 1..<max(width, 1) { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(0x30 + (n / divisor) % 10))
+            divisor /= 10
+        }
     }
 
     struct Scanner {
