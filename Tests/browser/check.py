@@ -360,6 +360,29 @@ def provider_accepts_objection(page):
     expect(mine.get_by_test_id("objection-state")).to_have_text("已采纳")
 
 
+@check("scj_steward opens 数据质量 of 企业登记信息表: scores, the SVG trend, failing rules; checks now; sets the policy")
+def quality_page(page):
+    switch_user(page, "scj_steward")
+    page.goto(f"{BASE}/catalog?q=企业登记信息表")
+    page.get_by_role("link", name="企业登记信息表").first.click()
+    page.get_by_test_id("quality-link").click()
+    page.wait_for_url("**/quality")
+    expect(page.get_by_test_id("scores")).to_be_visible()
+    chart = page.get_by_test_id("trend-chart")
+    expect(chart).to_be_visible()
+    assert chart.locator("polyline").count() >= 1, "the trend chart draws no line"
+    expect(page.get_by_test_id("failing-rules")).to_contain_text("constraint-error")
+    page.get_by_test_id("run-check").click()
+    expect(page.get_by_test_id("check-done")).to_be_visible()
+    page.locator("select[name=policy]").select_option("reject")
+    page.get_by_test_id("save-policy").click()
+    page.wait_for_url("**/quality")
+    expect(page.locator("select[name=policy]")).to_have_value("reject")
+    page.get_by_test_id("nav-quality").click()
+    page.wait_for_url("**/quality")
+    expect(page.get_by_test_id("departments-quality")).to_contain_text("市场监督管理局")
+
+
 @check("/sharing in English")
 def sharing_english(page):
     page.goto(f"{BASE}/sharing?lang=en")

@@ -106,7 +106,22 @@ struct DirectoryAPI: RouteCollection {
         }
         if s.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "name", code: "required", message: "请填写标准名称", messageEn: "Name is required")) }
         if let l = s.length, l <= 0 { errors.append(FieldError(field: "length", code: "invalid", message: "长度须为正整数", messageEn: "Length must be positive")) }
-        if let p = s.pattern, (try? Regex(p)) == nil { errors.append(FieldError(field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式", messageEn: "Pattern is not a valid regular expression")) }
+        if let p = s.pattern {
+            do { _ = try Regex(p) } catch {
+                errors.append(FieldError(field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式：\(error)",
+                                         messageEn: "Pattern is not a valid regular expression: \(error)"))
+            }
+        }
+        var seenCodes: [String: Int] = [:]
+        for (i, entry) in s.codeList.enumerated() {
+            if let first = seenCodes[entry.code] {
+                errors.append(FieldError(field: "codeList[\(i)].code", code: "duplicate_code_value",
+                                         message: "代码表第 \(i + 1) 项的代码“\(entry.code)”与第 \(first + 1) 项重复",
+                                         messageEn: "Code list entry \(i + 1) repeats the code '\(entry.code)' of entry \(first + 1)"))
+            } else {
+                seenCodes[entry.code] = i
+            }
+        }
         if !errors.isEmpty { throw AppError.validation(errors) }
         if try await StandardRow.query(on: req.db).filter(\.$code == s.code).first() != nil {
             throw AppError.field(.conflict, "duplicate_code", "code", zh: "标准代码已存在", en: "Standard \(s.code) already exists")

@@ -102,3 +102,25 @@ struct QualityRulesPageTests {
         }
     }
 }
+
+/// Standards carry the rules' code lists and patterns: a broken one is refused with the entry at fault.
+@Suite("Standards as rule sources")
+struct StandardRuleSourceTests {
+    /// A code list repeating a code is refused naming the entry; an invalid pattern says why; nothing is saved.
+    @Test func duplicateCodesAndBadPatternsAreRefused() async throws {
+        try await withDataBank { app in
+            let admin = try await app.token("admin")
+            let dup = ItemStandard(code: "TESTDUP1", name: "测试代码表", definition: "测试", dataType: .C, length: 2,
+                                   codeList: [.init(code: "01", label: "甲"), .init(code: "02", label: "乙"), .init(code: "01", label: "丙")])
+            let refused = try await app.send(.POST, "/api/v1/standards", token: admin, json: dup)
+            #expect(refused.status == .unprocessableEntity)
+            let error = try refused.errorBody()
+            #expect(error.details.map(\.field) == ["codeList[2].code"])
+            #expect(error.details.first?.code == "duplicate_code_value")
+            let badPattern = ItemStandard(code: "TESTPAT1", name: "测试格式", definition: "测试", dataType: .C, length: 6, pattern: "[0-9")
+            let refusedPattern = try await app.send(.POST, "/api/v1/standards", token: admin, json: badPattern)
+            #expect(try refusedPattern.errorBody().details.first?.field == "pattern")
+            #expect(try await StandardRow.query(on: app.db).filter(\.$code ~~ ["TESTDUP1", "TESTPAT1"]).count() == 0)
+        }
+    }
+}
