@@ -192,6 +192,8 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
     private var fields: [String: String] = [:]
     private var partName: String?
     private var partFile: String?
+    /// The uploaded file's name, kept after its part ends (a small file can end in the first read).
+    private var fileName: String?
     private var value: [UInt8] = []
     private var fileBytes: [UInt8] = []
     private var fileStarted = false
@@ -206,7 +208,7 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
             guard name.lowercased() == "content-disposition" else { return }
             partName = Self.parameter("name", in: header)
             partFile = Self.parameter("filename", in: header)
-            if partFile != nil { fileStarted = true }
+            if partFile != nil, !fileStarted { fileStarted = true; fileName = partFile }
         }
         parser.onBody = { [unowned self] buffer in
             var b = buffer
@@ -231,7 +233,7 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
     /// Reads the fields up to the start of the file part; its file name, if there is one.
     func readUntilFile() async throws -> ([String: String], String?) {
         while !fileStarted, try await readMore() {}
-        return (fields, fileStarted ? partFile : nil)
+        return (fields, fileName)
     }
 
     /// The next bytes of the file, or nil after its last.

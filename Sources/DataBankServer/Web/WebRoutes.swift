@@ -23,6 +23,7 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "quality", use: QualityPage.show)
         web.post("catalog", "resources", ":code", "quality", "check", use: QualityPage.check)
         web.post("catalog", "resources", ":code", "quality", "policy", use: QualityPage.setPolicy)
+        web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate)
         web.get("quality", use: QualityOverviewPages.overview)
         web.get("departments", ":code", "quality", use: QualityOverviewPages.department)
         web.post("catalog", "resources", ":code", "quarantine", ":id", use: QuarantineFixPage.resubmit)

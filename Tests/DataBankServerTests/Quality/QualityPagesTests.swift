@@ -1,6 +1,7 @@
 import DataBankCore
 @testable import DataBankServer
 import Fluent
+import Foundation
 import Testing
 import Vapor
 import VaporTesting
@@ -86,6 +87,47 @@ struct QualityPagesTests {
             #expect(summary.history.count == 2)
             #expect(summary.openFlags > 0)
             #expect((summary.latest?.scores?.overall ?? 100) < summary.history.first!.overall)
+        }
+    }
+
+    /// The provider validates a file from the quality page (a real multipart upload over HTTP):
+    /// the report comes back, nothing is loaded.
+    @Test func validateAFileFromThePage() async throws {
+        try await withServedDataBank { app, port, _ in
+            let f = try await StoreFixture.enterprise(app)
+            var web = try await WebSession.signIn(app, f.steward)
+            let page = try await web.get("/catalog/resources/\(f.code)/quality")
+            #expect(page.body.string.contains("data-testid=\"validate-file\""))
+            web.keep(page)
+            let csrf = web.cookies[CSRFMiddleware.cookie] ?? ""
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("企业-\(UUID()).csv").path
+            try f.csv(rows: 0..<5, setting: "region_code", to: "999999", inRow: 3).write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let cookie = web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let html = try await curl(["-s", "-H", "Cookie: \(cookie)", "-F", "file=@\(path);type=text/csv",
+                                       "http://127.0.0.1:\(port)/catalog/resources/\(f.code)/quality/validate?_csrf=\(csrf)"])
+            #expect(html.contains("data-testid=\"validate-report\""), "\(html.prefix(400))")
+            #expect(html.contains("999999"))
+            #expect(try await app.allRecords(f, token: try await app.token(f.steward)).isEmpty)
+        }
+    }
+}
+
+/// Runs curl on a Dispatch thread (never blocking the cooperative pool) and answers its output.
+func curl(_ arguments: [String]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            p.arguments = ["--max-time", "60"] + arguments
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            do {
+                try p.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            } catch { continuation.resume(throwing: error) }
         }
     }
 }

@@ -85,6 +85,7 @@ enum QualityPage {
                 .select("policy", policies, selected: summary.policy, .attr("id", Forms.id("policy"))),
                 .submit(s.t("保存", "Save"), .testid("save-policy")),
             ]),
+            ValidateFilePage.form(req, code: store.resourceCode, s),
             .p(.esc(s.t("隔离区待处理 \(summary.openQuarantine) 行；已标记问题 \(summary.openFlags) 处。",
                         "\(summary.openQuarantine) rows wait in the quarantine; \(summary.openFlags) findings flagged.")),
                .text(" "), .link("/catalog/resources/\(Escape.url(store.resourceCode))/records", s.t("记录与隔离区", "Records and quarantine"))),
