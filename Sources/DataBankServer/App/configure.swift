@@ -21,10 +21,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
     Migrations.register(on: app)
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
+    app.lifecycle.use(ProfileScheduler.Lifecycle())
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
     _ = app.pseudonymKeyCache
     _ = app.verificationServices
+    _ = app.profileScheduler
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)
@@ -59,6 +61,7 @@ enum Migrations {
         app.migrations.add(AddNotificationMail())
         app.migrations.add(AddQuarantineResubmit())
         app.migrations.add(CreateQualityRules())
+        app.migrations.add(CreateProfiles())
     }
 }
 
@@ -76,6 +79,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: FeedAPI())
     try api.register(collection: QuarantineAPI())
     try api.register(collection: QualityRulesAPI())
+    try api.register(collection: ProfileAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
