@@ -55,6 +55,7 @@ public enum DataBankCLI {
             app.asyncCommands.use(AuditCommand(), as: "audit")
             app.asyncCommands.use(SampleCommand(), as: "sample")
             app.asyncCommands.use(StoreCommand(), as: "stores")
+            app.asyncCommands.use(QualityCommand(), as: "quality")
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()

@@ -113,6 +113,7 @@ enum ResourcePage {
         }
         if row.publishedRevision != nil {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/rules", s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
+            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/profile", s.t("字段画像", "Column profile"), .cls("button"), .testid("profile-link")))
         }
         if m.detail.editable {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/edit", s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))

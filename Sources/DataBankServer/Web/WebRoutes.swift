@@ -19,6 +19,8 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "rules", use: QualityRulesPage.show)
         web.post("catalog", "resources", ":code", "rules", use: QualityRulesPage.add)
         web.post("catalog", "resources", ":code", "rules", ":id", "delete", use: QualityRulesPage.remove)
+        web.get("catalog", "resources", ":code", "profile", use: ProfilePage.show)
+        web.post("catalog", "resources", ":code", "profile", use: ProfilePage.scan)
         web.post("catalog", "resources", ":code", "quarantine", ":id", use: QuarantineFixPage.resubmit)
         web.post("catalog", "resources", ":code", "quarantine", ":id", "discard", use: QuarantineFixPage.discard)
         web.get("catalog", "resources", ":code", "map", use: StreamMapPage.show)
