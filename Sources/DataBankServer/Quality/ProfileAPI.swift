@@ -51,8 +51,8 @@ struct ProfileAPI: RouteCollection {
         let (store, resource) = try await QualityRulesAPI.load(req)
         let history = try await ProfileRuns.history(store.resourceCode, on: req.db)
         var summary = try await ProfileRuns.latestSummary(store.resourceCode, on: req.db)
-        // A load that did not queue a run (the CLI with --no-profile, the demo): catch up now.
-        if let s = summary, s.coveredSeq < store.lastSeq { req.application.profileScheduler.afterLoad(store.resourceCode) }
+        // Loads that queued no run (the demo's, `databank load --no-profile`): catch up in the background.
+        if (summary?.coveredSeq ?? 0) < store.lastSeq { req.application.profileScheduler.afterLoad(store.resourceCode) }
         let masked = !seesClearValues(req, store)
         if masked, let s = summary { summary = try await mask(s, resource: resource, on: req.db) }
         return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: masked, storeLastSeq: store.lastSeq, history: history.map {

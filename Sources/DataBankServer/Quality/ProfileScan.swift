@@ -64,7 +64,7 @@ struct ProfileScan: Sendable {
         let aggregates = columns.enumerated().map { i, c in
             "COUNT(\(ident: c.name)) AS \(ident: "n\(i)"), \(bound("MIN", c)) AS \(ident: "lo\(i)"), \(bound("MAX", c)) AS \(ident: "hi\(i)")" as SQLQueryString
         }.joined(separator: ", ")
-        let concat: SQLQueryString = dialect == .postgres ? "string_agg(line, E'\\n' ORDER BY \(keyList))" : "group_concat(line, char(10))"
+        let concat: SQLQueryString = dialect == .postgres ? "string_agg(line, E'\\n' ORDER BY \(keyList))" : "group_concat(line, char(10) ORDER BY \(keyList))"
         guard let row = try await sql.raw("""
             SELECT \(concat) AS body, COUNT(*) AS rows_in_chunk, \(aggregates)
             FROM (SELECT \(line()) AS line, \(names) FROM \(ident: tables.records) WHERE \(condition)
@@ -124,7 +124,7 @@ struct ProfileScan: Sendable {
         var after = seq, read = 0
         let concat: SQLQueryString = dialect == .postgres
             ? "string_agg(op || E'\\t' || COALESCE(data, 'null'), E'\\n' ORDER BY seq)"
-            : "group_concat(op || char(9) || COALESCE(data, 'null'), char(10))"
+            : "group_concat(op || char(9) || COALESCE(data, 'null'), char(10) ORDER BY seq)"
         while after < head.lastSeq {
             guard let row = try await sql.raw("""
                 SELECT \(concat) AS body, COUNT(*) AS n, MAX(seq) AS last FROM (

@@ -74,6 +74,22 @@ struct ColumnProfilerTests {
         #expect(top[0].count <= 12_500 && top[0].count >= 12_500 - p.topValues.maxError)
     }
 
+    /// Values are counted exactly up to 1,024 distinct (240 months, each as often as the others).
+    @Test func topValuesExactUpToAThousandDistinct() {
+        var p = ColumnProfiler(name: "months", type: .I)
+        for i in 0..<24_000 { p.add(String(i % 240)) }
+        #expect(p.summary.topValuesExact)
+        #expect(p.summary.topValues.allSatisfy { $0.count == 100 })
+    }
+
+    /// A column of unique values past the counters reports no top values rather than arbitrary ones.
+    @Test func uniqueColumnReportsNoTopValues() {
+        var p = ColumnProfiler(name: "id", type: .C)
+        for i in 0..<5_000 { p.add("ID\(i)") }
+        #expect(p.summary.topValues.isEmpty)
+        #expect(!p.summary.topValuesExact)
+    }
+
     /// Lengths are in characters (a Chinese name of three characters is 3), bucketed one by one up to 64.
     @Test func lengthHistogramCountsCharacters() {
         let s = profile(.C, ["张三丰", "李四", "王五", "a"]).summary

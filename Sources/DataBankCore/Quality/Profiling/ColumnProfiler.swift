@@ -5,12 +5,16 @@
 ///
 /// Values are canonical text as the record store gives them back (nil: null). Memory is bounded
 /// whatever the number of values: about 100 KB while counting distinct values exactly, 16 KB of
-/// registers after, and 64 counters each for values and shapes. Two profilers of the same
+/// registers after, 1,024 counters for values and 64 for shapes. Two profilers of the same
 /// column merge (each part is a mergeable summary), which is how a load's profile joins the
 /// resource's; a profiler is `Codable`, so the merged state is stored between runs.
 public struct ColumnProfiler: Codable, Sendable, Equatable {
-    /// Counters kept for the most frequent values and shapes; ``reported`` are shown.
-    public static let counters = 64
+    /// Counters kept for the most frequent values: exact up to 1,024 distinct values (code lists,
+    /// months, names of a district), and past that any value more frequent than 1 in 1,025 is found.
+    public static let valueCounters = 1_024
+    /// Counters kept for the most frequent shapes (a column rarely has many).
+    public static let patternCounters = 64
+    /// Values and shapes reported.
     public static let reported = 10
 
     public let name: String
@@ -21,8 +25,8 @@ public struct ColumnProfiler: Codable, Sendable, Equatable {
     public private(set) var min: String?
     public private(set) var max: String?
     public private(set) var distinct = DistinctCounter()
-    public private(set) var topValues = FrequentItems(capacity: counters)
-    public private(set) var patterns = FrequentItems(capacity: counters)
+    public private(set) var topValues = FrequentItems(capacity: valueCounters)
+    public private(set) var patterns = FrequentItems(capacity: patternCounters)
     public private(set) var lengths = LengthHistogram()
 
     public init(name: String, type: DataType) { self.name = name; self.type = type }

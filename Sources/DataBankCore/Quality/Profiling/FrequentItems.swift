@@ -73,7 +73,12 @@ public struct FrequentItems: Sendable {
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
     }
 
-    public func top(_ k: Int) -> [(value: String, count: Int)] { Array(items.prefix(k)) }
+    /// The `k` most frequent values worth reporting: all kept values while the counts are exact;
+    /// after decrements only those counted more often than ``maxError`` — below that a kept value
+    /// may be any of the many rare ones (in a column of unique IDs, none is reported).
+    public func top(_ k: Int) -> [(value: String, count: Int)] {
+        Array(items.lazy.filter { isExact || $0.count > maxError }.prefix(k))
+    }
 
     public mutating func merge(_ other: FrequentItems) {
         total += other.total

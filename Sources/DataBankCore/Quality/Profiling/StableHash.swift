@@ -12,9 +12,9 @@ public enum StableHash {
         var h = seed ^ (UInt64(bytes.count) &* multiplier)
         var i = 0
         let n = bytes.count
+        let raw = UnsafeRawBufferPointer(bytes)
         while i + 8 <= n {
-            var chunk: UInt64 = 0
-            for j in 0..<8 { chunk |= UInt64(bytes[i + j]) << (UInt64(j) * 8) }
+            let chunk = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             h = (h ^ mix(chunk)) &* 0x9FB2_1C65_1E98_DF25
             h = (h << 27) | (h >> 37)
             i += 8

@@ -100,10 +100,12 @@ public struct TableProfiler: Sendable {
     // MARK: Lines
 
     static func forEachLine(_ text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base = text.baseAddress else { return }
         var start = 0
-        for i in 0...text.count where i == text.count || text[i] == 0x0A {
-            if i > start { body(UnsafeBufferPointer(rebasing: text[start..<i])) }
-            start = i + 1
+        while start < text.count {
+            let end = memchr(base + start, 0x0A, text.count - start).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? text.count
+            if end > start { body(UnsafeBufferPointer(rebasing: text[start..<end])) }
+            start = end + 1
         }
     }
 
