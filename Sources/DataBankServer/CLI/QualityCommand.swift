@@ -40,8 +40,9 @@ struct ProfileCommand: AsyncCommand {
             }
             bar.finish()
             summary = outcome.profile.summary
-            c.print(String(format: "Profiled %@ (%@): %d rows read in %.2f s (%.0f rows/s)", signature.resource, outcome.run.kind,
-                           outcome.run.rowsRead, outcome.seconds, Double(outcome.run.rowsRead) / max(outcome.seconds, 0.001)))
+            c.print(String(format: "Profiled %@ (%@): %d rows read in %.2f s (%.0f rows/s), peak RSS %@", signature.resource, outcome.run.kind,
+                           outcome.run.rowsRead, outcome.seconds, Double(outcome.run.rowsRead) / max(outcome.seconds, 0.001),
+                           LoadCommand.peakRSS().map { String(format: "%.0f MB", $0) } ?? "n/a"))
         }
         for line in Self.table(summary) { c.print(line) }
     }
