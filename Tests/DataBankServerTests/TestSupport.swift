@@ -11,11 +11,14 @@ import VaporTesting
 /// SQLite (default): a new in-memory database per test. PostgreSQL (when
 /// `DATABANK_TEST_DATABASE_URL` is set, as `scripts/test` does): a new database per test,
 /// cloned from a template that is migrated and seeded once per run.
-func withDataBank(_ body: (Application) async throws -> Void) async throws {
+/// - Parameter profileAfterLoads: queue a profile after each load, as `serve` does (profiling tests).
+func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async throws -> Void) async throws {
     let location: DatabaseLocation
     if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
     try await withApp { app in
-        try await configure(app, settings: Settings(database: location, maxBodySize: "256kb"))
+        var settings = Settings(database: location, maxBodySize: "256kb")
+        settings.profileAfterLoads = profileAfterLoads
+        try await configure(app, settings: settings)
         if !location.isPostgres {
             try await app.autoMigrate()
             _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)

@@ -63,6 +63,10 @@ public struct Settings: Sendable {
     public var sqliteWalAutocheckpoint: Int = 1000
     /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
     public var runWorkers: Bool = false
+    /// Profile a store after each load, off the request path. Tests leave it off unless they are
+    /// about profiling: hundreds of parallel in-memory apps would otherwise queue runs that compete
+    /// for one SQLite connection each.
+    public var profileAfterLoads: Bool = true
     /// Notification mail (`DATABANK_SMTP_URL`, `DATABANK_SMTP_FROM`); nil: in the app only.
     var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
 

@@ -21,10 +21,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
     Migrations.register(on: app)
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
+    app.lifecycle.use(ProfileScheduler.Lifecycle())
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
     _ = app.pseudonymKeyCache
     _ = app.verificationServices
+    _ = app.profileScheduler
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)
@@ -61,6 +63,7 @@ enum Migrations {
         app.migrations.add(CreateQualityRules())
         app.migrations.add(CreateQualityChecks())
         app.migrations.add(CreateObjections())
+        app.migrations.add(CreateProfiles())
     }
 }
 
@@ -81,6 +84,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: QualityAPI())
     try api.register(collection: TableSchemaAPI())
     try api.register(collection: ObjectionsAPI())
+    try api.register(collection: ProfileAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)

@@ -16,19 +16,25 @@ struct BenchCommand: AsyncCommand {
         var resources: Int?
         @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus)")
         var queries: Int?
-        @Option(name: "rows", help: "bus, quality: rows in the generated CSV (default 1000000)")
+        @Option(name: "rows", help: "bus, quality: rows in the generated CSV (default 1000000); profile: rows in the store (default 10000000)")
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access: rows in the store for the read scenarios (default 10000000)")
         var readRows: Int?
         init() {}
     }
 
-    var help: String { "Runs benchmark scenarios (catalog, bus, access, quality) and prints a table of figures; use a release build." }
+    var help: String { "Runs benchmark scenarios (catalog, bus, access, quality, profile) and prints a table of figures; use a release build." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
             var bench = BusBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
                                  readRows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000)
+            try await bench.run()
+            Self.printTable(bench.table, context: context)
+            return
+        }
+        if signature.scenario == "profile" {
+            var bench = ProfileBench(app: context.application, console: context.console, rows: signature.rows ?? 10_000_000)
             try await bench.run()
             Self.printTable(bench.table, context: context)
             return
@@ -46,7 +52,7 @@ struct BenchCommand: AsyncCommand {
             Self.printTable(bench.table, context: context)
             return
         }
-        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality") }
+        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile") }
         let app = context.application
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []

@@ -20,6 +20,8 @@ struct LoadCommand: AsyncCommand {
         var sheet: String?
         @Option(name: "as", help: "Username the audit log records (default: the platform admin)")
         var user: String?
+        @Flag(name: "no-profile", help: "Do not update the column profile after the load (a later load or `databank quality profile` will)")
+        var noProfile: Bool
         init() {}
     }
 
@@ -56,6 +58,11 @@ struct LoadCommand: AsyncCommand {
             c.print("  row \(p.row)\(p.column.map { ", \($0)" } ?? ""): \(p.message)\(p.value.map { " [\($0.prefix(60))]" } ?? "")")
         }
         if summary.rejected > 0 { c.print("  all refused rows: GET /api/v1/resources/\(summary.resource)/quarantine?load=\(summary.loadID)") }
+        if !signature.noProfile {
+            // After the summary (and its peak RSS): the profile is not part of the load.
+            let profiled = try await app.profileScheduler.run(store.resourceCode, kind: .incremental)
+            c.print(String(format: "  profile updated (%@, %d rows read) in %.2f s", profiled.run.kind, profiled.run.rowsRead, profiled.seconds))
+        }
     }
 
     /// The process's peak resident memory (VmHWM), in MB.

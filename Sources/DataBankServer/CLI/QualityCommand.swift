@@ -3,11 +3,15 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// `databank quality check CODE` and `databank quality validate FILE --resource CODE`: a full
-/// check of a store (kept as a run, with its scores), and what a load of a file would find.
+/// `databank quality check CODE`, `databank quality validate FILE --resource CODE` and
+/// `databank quality profile CODE`: a full check of a store (kept as a run, with its scores),
+/// what a load of a file would find, and the columns' profile.
 struct QualityCommand: AsyncCommandGroup {
-    var help: String { "Data quality: `databank quality check 101001-00001`, `quality validate file.csv (--resource 101001-00001 | --schema schema.json) [--json]`." }
-    var commands: [String: any AnyAsyncCommand] { ["check": CheckQuality(), "validate": ValidateFile()] }
+    var help: String {
+        "Data quality: `databank quality check 101001-00001`, `quality validate file.csv (--resource 101001-00001 | --schema schema.json) [--json]`, "
+            + "`quality profile 101001-00001 [--incremental]`."
+    }
+    var commands: [String: any AnyAsyncCommand] { ["check": CheckQuality(), "validate": ValidateFile(), "profile": ProfileCommand()] }
     var defaultCommand: (any AnyAsyncCommand)? { nil }
 }
 

@@ -36,6 +36,7 @@ struct QuarantineAPI: RouteCollection {
         let user = try req.requireUser()
         let body = try req.content.decode(Resubmission.self)
         let outcome = try await QuarantineFixes.resubmit(body.rows, store: store, who: .of(req), user: user, on: req.db)
+        req.application.profileScheduler.afterLoad(store.resourceCode)
         try await RecordsAPI.audit(req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
                                    count: outcome.summary.inserted + outcome.summary.updated, purpose: purpose, hash: RecordsAPI.requestHash(req))
         return try await outcome.encodeResponse(status: outcome.summary.rejected > 0 ? .multiStatus : .ok, for: req)

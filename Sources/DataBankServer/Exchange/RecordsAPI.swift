@@ -114,6 +114,7 @@ struct RecordsAPI: RouteCollection {
                 try await ingest.feed(bytes)
             }
         }
+        req.application.profileScheduler.afterLoad(store.resourceCode)
         let hash = digest.hex
         try await Self.audit(req, store, "load.\(mode.rawValue)", fields: store.recordLayout.columns.map(\.name),
                              count: summary.inserted + summary.updated, purpose: purpose, hash: hash)

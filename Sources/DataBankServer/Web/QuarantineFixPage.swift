@@ -62,6 +62,7 @@ enum QuarantineFixPage {
         let row = QuarantineAPI.Resubmission.Row(id: try entry.requireID(), values: values.mapValues { $0.isEmpty ? nil : $0 })
         do {
             let outcome = try await QuarantineFixes.resubmit([row], store: store, who: .of(req), user: try req.requireUser(), on: req.db)
+            req.application.profileScheduler.afterLoad(store.resourceCode)
             try await RecordsAPI.audit(req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
                                        count: outcome.summary.inserted + outcome.summary.updated, purpose: nil, hash: RecordsAPI.requestHash(req))
             if let refused = outcome.rows.first, refused.status == "refused", let next = refused.replacedBy {

@@ -172,6 +172,7 @@ enum RecordsPage {
                     while let chunk = try await upload.nextFileChunk() { try await ingest.feed(chunk) }
                 }
             }
+            req.application.profileScheduler.afterLoad(code)
             try await AuditLog.append(who, resource: code, operation: "load.\(summary.mode)", fields: store.recordLayout.columns.map(\.name),
                                       count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db)
             return try await render(req, summary: summary, failure: nil)

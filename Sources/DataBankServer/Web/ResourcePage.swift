@@ -114,6 +114,7 @@ enum ResourcePage {
         if row.publishedRevision != nil {
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/rules", s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
             extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/quality", s.t("数据质量", "Data quality"), .cls("button"), .testid("quality-link")))
+            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/profile", s.t("字段画像", "Column profile"), .cls("button"), .testid("profile-link")))
         }
         // Frictionless downloads: the schema for anyone who sees the entry; the package (with data) as the records.
         extra.append(.link("/api/v1/resources/\(Escape.url(snap.code))/schema.json", "Table Schema", .cls("button"), .testid("tableschema-link")))

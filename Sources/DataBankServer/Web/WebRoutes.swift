@@ -26,6 +26,8 @@ enum WebRoutes {
         web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate)
         web.get("quality", use: QualityOverviewPages.overview)
         web.get("departments", ":code", "quality", use: QualityOverviewPages.department)
+        web.get("catalog", "resources", ":code", "profile", use: ProfilePage.show)
+        web.post("catalog", "resources", ":code", "profile", use: ProfilePage.scan)
         web.post("catalog", "resources", ":code", "quarantine", ":id", use: QuarantineFixPage.resubmit)
         web.post("catalog", "resources", ":code", "quarantine", ":id", "discard", use: QuarantineFixPage.discard)
         web.get("catalog", "resources", ":code", "map", use: StreamMapPage.show)

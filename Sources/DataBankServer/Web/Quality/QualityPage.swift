@@ -5,7 +5,8 @@ import DataBankCore
 
 /// `GET /catalog/resources/:code/quality`: a resource's quality — the latest scores per GB/T 36344
 /// dimension, their trend over checks (SVG), the failing rules with counts and masked example
-/// values, and for the provider: the policy for failing rows, a check on demand, the flagged rows.
+/// values, the column profiles, and for the provider: the policy for failing rows, a check on demand,
+/// the flagged rows, and a file validated without loading it.
 enum QualityPage {
     static func show(req: Request) async throws -> Response {
         try await render(req, banner: nil)
@@ -54,6 +55,10 @@ enum QualityPage {
                                     .dataTable([s.t("规则", "Rule"), s.t("错误类型", "Error type"), s.t("行数", "Count"), s.t("示例（已脱敏）", "Examples (masked)")], rows, cls: "data compact")))
         }
         if owner { content.append(try await ownerTools(req, store, summary, base, s)) }
+        // The column profiles (masked for other departments, as on the profile page).
+        let profile = try await ProfileAPI.answer(req)
+        content.append(profile.masked ? .p(.cls("hint"), .esc(s.t("敏感信息项的取值已按默认规则脱敏。", "Values of sensitive items are masked by their default rule."))) : .empty)
+        content.append(ProfileSection.render(profile.profile, history: profile.history, lang: s.lang))
         return Layout.render(req, title: s.t("数据质量", "Data quality") + " " + code, status: status, path: base,
                              banners: banner.map { [$0] } ?? [], content)
     }

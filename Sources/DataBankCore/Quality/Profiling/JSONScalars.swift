@@ -1,0 +1,149 @@
+/// Reads the scalars out of one line of JSON the database wrote (a row as an array, or a
+/// change-log object), without building any JSON values: strings come out as their bytes
+/// (unescaped only when they hold an escape), numbers and `true`/`false` as their text, `null`
+/// as nil. Nested arrays are read through, so a row built as several arrays (PostgreSQL builds
+/// at most 100 arguments at a time) reads as one.
+enum JSONScalars {
+    /// Calls `body` with each scalar of an array line, in order. Returns false if the line is not well formed.
+    @discardableResult
+    static func forEachArrayValue(_ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+                                  _ body: (UnsafeBufferPointer<UInt8>?) -> Void) -> Bool {
+        var i = 0
+        let n = line.count
+        while i < n {
+            let b = line[i]
+            switch b {
+            case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), 0x20, 0x09, 0x0D:
+                i += 1
+            default:
+                guard let end = scalar(line, at: i, scratch: &scratch, body) else { return false }
+                i = end
+            }
+        }
+        return true
+    }
+
+    /// Calls `body` with each member of an object line: the key's bytes and the value (nil: null).
+    @discardableResult
+    static func forEachObjectMember(_ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+                                    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void) -> Bool {
+        var i = 0
+        let n = line.count
+        var keyScratch: [UInt8] = []
+        while i < n {
+            let b = line[i]
+            switch b {
+            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), 0x20, 0x09, 0x0D:
+                i += 1
+            case UInt8(ascii: "\""):
+                var key: (start: Int, end: Int, escaped: Bool) = (0, 0, false)
+                guard let keyEnd = stringBounds(line, at: i, &key) else { return false }
+                i = keyEnd
+                while i < n && (line[i] == 0x20 || line[i] == UInt8(ascii: ":")) { i += 1 }
+                guard i < n else { return false }
+                var ok = true
+                withKey(line, key, scratch: &keyScratch) { keyBytes in
+                    if let end = scalar(line, at: i, scratch: &scratch, { body(keyBytes, $0) }) { i = end } else { ok = false }
+                }
+                if !ok { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    static func withKey(_ line: UnsafeBufferPointer<UInt8>, _ key: (start: Int, end: Int, escaped: Bool), scratch: inout [UInt8],
+                        _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if !key.escaped { body(UnsafeBufferPointer(rebasing: line[key.start..<key.end])); return }
+        unescape(UnsafeBufferPointer(rebasing: line[key.start..<key.end]), into: &scratch)
+        scratch.withUnsafeBufferPointer { body($0) }
+    }
+
+    /// Reads the scalar at `i`, calls `body` with it, and answers where it ends (nil: malformed).
+    static func scalar(_ line: UnsafeBufferPointer<UInt8>, at i: Int, scratch: inout [UInt8],
+                       _ body: (UnsafeBufferPointer<UInt8>?) -> Void) -> Int? {
+        let n = line.count
+        if line[i] == UInt8(ascii: "\"") {
+            var s: (start: Int, end: Int, escaped: Bool) = (0, 0, false)
+            guard let end = stringBounds(line, at: i, &s) else { return nil }
+            if s.escaped {
+                unescape(UnsafeBufferPointer(rebasing: line[s.start..<s.end]), into: &scratch)
+                scratch.withUnsafeBufferPointer { body($0) }
+            } else {
+                body(UnsafeBufferPointer(rebasing: line[s.start..<s.end]))
+            }
+            return end
+        }
+        var j = i
+        while j < n {
+            let c = line[j]
+            if c == UInt8(ascii: ",") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") || c == 0x20 { break }
+            j += 1
+        }
+        guard j > i else { return nil }
+        let token = UnsafeBufferPointer(rebasing: line[i..<j])
+        if token.count == 4 && token[0] == UInt8(ascii: "n") { body(nil) } else { body(token) }
+        return j
+    }
+
+    /// The bounds of the string starting at the quote at `i`; answers the index after its closing quote.
+    @inline(__always)
+    static func stringBounds(_ line: UnsafeBufferPointer<UInt8>, at i: Int, _ out: inout (start: Int, end: Int, escaped: Bool)) -> Int? {
+        var j = i + 1
+        var escaped = false
+        let n = line.count
+        while j < n {
+            let c = line[j]
+            if c == UInt8(ascii: "\"") { out = (i + 1, j, escaped); return j + 1 }
+            if c == UInt8(ascii: "\\") { escaped = true; j += 2; continue }
+            j += 1
+        }
+        return nil
+    }
+
+    /// JSON string escapes (`\"`, `\\`, `\n`, `\uXXXX` with surrogate pairs …) to UTF-8.
+    static func unescape(_ s: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= s.count else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = s[k]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x41...0x46: d = c - 0x41 + 10
+                case 0x61...0x66: d = c - 0x61 + 10
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            return v
+        }
+        while i < s.count {
+            let c = s[i]
+            guard c == UInt8(ascii: "\\"), i + 1 < s.count else { out.append(c); i += 1; continue }
+            let e = s[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard var v = hex4(i) else { continue }
+                i += 4
+                if (0xD800...0xDBFF).contains(v), i + 6 <= s.count, s[i] == UInt8(ascii: "\\"), s[i + 1] == UInt8(ascii: "u"),
+                   let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) {
+                    v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                out.append(contentsOf: String(Unicode.Scalar(v) ?? "\u{FFFD}").utf8)
+            default: out.append(e)  // \" \\ \/
+            }
+        }
+    }
+}
