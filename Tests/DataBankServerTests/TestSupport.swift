@@ -15,6 +15,10 @@ import VaporTesting
 func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async throws -> Void) async throws {
     let location: DatabaseLocation
     if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
+    // On PostgreSQL every test holds connections of its own: at most `TestSlots.limit` run at once,
+    // so hundreds of tests never exhaust the server's connection slots.
+    if location.isPostgres { await TestSlots.shared.acquire() }
+    defer { if location.isPostgres { Task { await TestSlots.shared.release() } } }
     try await withApp { app in
         var settings = Settings(database: location, maxBodySize: "256kb")
         settings.profileAfterLoads = profileAfterLoads
@@ -24,6 +28,23 @@ func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async t
             _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
         }
         try await body(app)
+    }
+}
+
+/// A counting semaphore for tests that need a scarce resource (PostgreSQL connections).
+actor TestSlots {
+    static let shared = TestSlots()
+    static let limit = 24
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if inUse < Self.limit { inUse += 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { inUse -= 1 } else { waiters.removeFirst().resume() }  // the slot passes on
     }
 }
 
