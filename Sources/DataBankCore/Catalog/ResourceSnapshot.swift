@@ -57,15 +57,19 @@ public struct InformationItem: Codable, Hashable, Sendable {
     public var sensitivity: Sensitivity
     /// A query field: consumers filter on it, so its record-store column is indexed.
     public var queryField: Bool
+    /// No two records share a value of this item (beyond the key, which is unique anyway): a
+    /// derived `unique` rule checks it.
+    public var unique: Bool
 
     public init(name: String, column: String, standardCode: String, dataType: DataType, length: Int? = nil,
-                primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal, queryField: Bool = false) {
+                primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal, queryField: Bool = false,
+                unique: Bool = false) {
         self.name = name; self.column = column; self.standardCode = standardCode; self.dataType = dataType
         self.length = length; self.primaryKey = primaryKey; self.required = required; self.sensitivity = sensitivity
-        self.queryField = queryField
+        self.queryField = queryField; self.unique = unique
     }
 
-    enum CodingKeys: String, CodingKey { case name, column, standardCode, dataType, length, primaryKey, required, sensitivity, queryField }
+    enum CodingKeys: String, CodingKey { case name, column, standardCode, dataType, length, primaryKey, required, sensitivity, queryField, unique }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -78,6 +82,7 @@ public struct InformationItem: Codable, Hashable, Sendable {
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
         sensitivity = try c.decodeIfPresent(Sensitivity.self, forKey: .sensitivity) ?? .internal
         queryField = try c.decodeIfPresent(Bool.self, forKey: .queryField) ?? false
+        unique = try c.decodeIfPresent(Bool.self, forKey: .unique) ?? false
     }
 }
 
@@ -128,13 +133,18 @@ public struct ItemStandard: Codable, Hashable, Sendable {
     public var semanticKind: SemanticKind
     public var sensitivity: Sensitivity
     public var version: String
+    /// Inclusive bounds every value keeps, as canonical text of the type ("0", "1900-01-01"), if any.
+    public var minimum: String?
+    public var maximum: String?
 
     public init(code: String, name: String, nameEn: String? = nil, definition: String, dataType: DataType,
                 length: Int? = nil, precision: Int? = nil, pattern: String? = nil, codeList: [CodeListEntry] = [],
-                semanticKind: SemanticKind = .plain, sensitivity: Sensitivity = .internal, version: String = "1.0") {
+                semanticKind: SemanticKind = .plain, sensitivity: Sensitivity = .internal, version: String = "1.0",
+                minimum: String? = nil, maximum: String? = nil) {
         self.code = code; self.name = name; self.nameEn = nameEn; self.definition = definition
         self.dataType = dataType; self.length = length; self.precision = precision; self.pattern = pattern
         self.codeList = codeList; self.semanticKind = semanticKind; self.sensitivity = sensitivity; self.version = version
+        self.minimum = minimum; self.maximum = maximum
     }
 
     public var summary: StandardSummary {

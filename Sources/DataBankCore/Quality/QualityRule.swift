@@ -68,6 +68,15 @@ public enum DerivedRules {
                 add(item, .domain, "\(item.name)取值于代码表（\(list.count) 项）", "\(item.column) is one of \(list.count) codes",
                     errorType: "constraint-error", codes: list.map(\.code))
             }
+            if standard?.minimum != nil || standard?.maximum != nil {
+                let bounds = [standard?.minimum.map { "≥ \($0)" }, standard?.maximum.map { "≤ \($0)" }].compactMap { $0 }.joined(separator: " ")
+                out.append(QualityRule(id: "derived:\(item.column):range", kind: .range, column: item.column, name: "\(item.name) \(bounds)",
+                                       nameEn: "\(item.column) \(bounds)", derived: true, minimum: standard?.minimum, maximum: standard?.maximum,
+                                       errorType: "constraint-error"))
+            }
+            if item.unique && !item.primaryKey {
+                add(item, .unique, "\(item.name)唯一", "\(item.column) is unique", errorType: "unique-error")
+            }
             if let kind = standard?.semanticKind, [.residentID, .creditCode, .mobile, .landline, .regionCode, .postalCode, .email, .date].contains(kind) {
                 add(item, .semantic, "\(item.name)是有效的\(kind.zh)", "\(item.column) is a valid \(kind.en.lowercased())",
                     errorType: "constraint-error", semantic: kind)

@@ -153,3 +153,49 @@ struct QualityScoresTests {
         #expect(measures(open: 9).scores.objectionPenalty == 10)
     }
 }
+
+/// Rules derived from items and standards: bounds from the standard, uniqueness from the item.
+@Suite("Derived rules")
+struct DerivedRuleTests {
+    /// A standard's bounds become a range rule; an item marked unique gets a unique rule; both apply.
+    @Test func rangeAndUniqueAreDerived() throws {
+        let standards = [
+            "amount": ItemStandard(code: "amount", name: "金额", definition: "金额", dataType: .N, length: 12, precision: 2, minimum: "0", maximum: "1000"),
+            "text": ItemStandard(code: "text", name: "文本", definition: "文本", dataType: .C, length: 20),
+        ]
+        let items = [
+            InformationItem(name: "编号", column: "id", standardCode: "text", dataType: .C, length: 20, primaryKey: true, required: true),
+            InformationItem(name: "金额", column: "amount", standardCode: "amount", dataType: .N, length: 12),
+            InformationItem(name: "牌号", column: "plate", standardCode: "text", dataType: .C, length: 20, unique: true),
+        ]
+        let rules = DerivedRules.rules(items: items, standards: standards)
+        #expect(rules.contains { $0.kind == .range && $0.column == "amount" && $0.minimum == "0" && $0.maximum == "1000" })
+        #expect(rules.contains { $0.kind == .unique && $0.column == "plate" && $0.errorType == "unique-error" })
+        #expect(!rules.contains { $0.kind == .unique && $0.column == "id" })
+        let layout = RecordLayout(columns: [
+            .init(name: "id", itemName: "编号", type: .C, length: 20, required: true, primaryKey: true),
+            .init(name: "amount", itemName: "金额", type: .N, length: 12, precision: 2),
+            .init(name: "plate", itemName: "牌号", type: .C, length: 20),
+        ])
+        let v = CSVValidation(layout: layout, rules: rules, today: today)
+        let text = Array("id,amount,plate\na,5,X1\nb,1000.5,X1\nc,-1,X2\n".utf8)
+        try text.withUnsafeBufferPointer { try v.feed($0) }
+        let report = try v.finish()
+        #expect(report.errors == ["constraint-error": 2, "unique-error": 1])
+    }
+
+    /// The item's unique flag and the standard's bounds travel through a Table Schema and back.
+    @Test func uniqueAndBoundsRoundTripThroughTableSchema() throws {
+        let standards = ["amount": ItemStandard(code: "amount", name: "金额", definition: "金额", dataType: .N, length: 12, precision: 2, minimum: "0"),
+                         "text": ItemStandard(code: "text", name: "文本", definition: "文本", dataType: .C, length: 20)]
+        let items = [InformationItem(name: "编号", column: "id", standardCode: "text", dataType: .C, length: 20, primaryKey: true, required: true),
+                     InformationItem(name: "金额", column: "amount", standardCode: "amount", dataType: .N, length: 12),
+                     InformationItem(name: "牌号", column: "plate", standardCode: "text", dataType: .C, length: 20, unique: true)]
+        let schema = TableSchema(items: items, standards: standards)
+        #expect(schema.field(named: "plate")?.constraints.unique == true)
+        #expect(schema.field(named: "amount")?.constraints.minimum == "0")
+        let back = try TableSchema.parse(schema.serialized()).itemDraft(standards: Array(standards.values))
+        #expect(back.items.first { $0.column == "plate" }?.unique == true)
+        #expect(back.notKept.isEmpty)
+    }
+}

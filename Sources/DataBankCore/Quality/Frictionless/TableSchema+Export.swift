@@ -21,6 +21,9 @@ extension TableSchema {
             if item.dataType == .C, let n = item.length { c.maxLength = n }
             c.pattern = standard?.pattern
             if let list = standard?.codeList, !list.isEmpty { c.enumValues = list.map(\.code) }
+            if item.unique && !item.primaryKey { c.unique = true }
+            if let m = standard?.minimum { c.minimum = m }
+            if let m = standard?.maximum { c.maximum = m }
             let precision = [.N, .Y].contains(item.dataType) ? standard?.precision ?? (item.dataType == .Y ? 2 : nil) : nil
             let facts = DataBankFacts(
                 dataType: type.dataType == item.dataType ? nil : item.dataType, standard: item.standardCode,

@@ -5,8 +5,7 @@
 /// type whose name is the field's title; else the most general standard of that type (plain or date, no
 /// pattern, no code list, long enough, least sensitive). Constraints the resulting items and their
 /// standards do not enforce (``rulesBeyond(_:)``: `required`, `minLength`, `maxLength`, `pattern`,
-/// `enum`, `minimum`, `maximum`) become expression rules; `unique` on a non-key field cannot be
-/// written as a rule and is reported as not kept.
+/// `enum`, `minimum`, `maximum`) become expression rules; `unique` becomes the item's `unique` flag.
 extension TableSchema {
     public struct ItemDraft: Hashable, Sendable {
         public var items: [InformationItem]
@@ -50,7 +49,8 @@ extension TableSchema {
             let sensitivity = max(f.databank.sensitivity ?? standard.sensitivity, standard.sensitivity)
             items.append(InformationItem(name: f.title ?? f.name, column: f.name, standardCode: standard.code, dataType: type,
                                          length: type.hasLength ? length ?? standard.length : nil, primaryKey: primaryKey.contains(f.name),
-                                         required: f.constraints.required == true, sensitivity: sensitivity, queryField: f.databank.queryField ?? false))
+                                         required: f.constraints.required == true, sensitivity: sensitivity, queryField: f.databank.queryField ?? false,
+                                         unique: f.constraints.unique == true && !primaryKey.contains(f.name)))
         }
         var references: [(String, String)] = []
         for (i, fk) in foreignKeys.enumerated() {
