@@ -306,16 +306,14 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         }
         var findings: [RuleFinding] = []
         quality.checker.check(today: today, { self.canonical[$0] }, into: &findings)
-        if findings.isEmpty {
+        if findings.isEmpty || quality.policy == .flag {
+            batches[last].flags += findings.map { QualityFlag(key: key, row: row, finding: $0) }
+            // What only the database can answer is looked up a batch at a time (Ingest+BatchRules).
             for (i, ref) in quality.checker.references.enumerated() {
                 if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
             }
-            return true
-        }
-        if quality.policy == .flag {
-            batches[last].flags += findings.map { QualityFlag(key: key, row: row, finding: $0) }
-            for (i, ref) in quality.checker.references.enumerated() {
-                if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
+            for (i, u) in quality.checker.uniques.enumerated() {
+                if let v = canonical[u.column] { batches[last].uniques.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
             }
             return true
         }
@@ -325,39 +323,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         return false
     }
 
-    /// Looks the batch's referenced values up in their target stores (one query per rule and
-    /// 5,000 values); rows referring to missing keys are refused or flagged by the policy.
-    private func checkReferences(_ batch: inout RecordBatch) async throws {
-        guard let quality, !batch.references.isEmpty else { return }
-        let sql = db as! any SQLDatabase
-        var refused: Set<String> = []
-        for rule in quality.checker.references.indices {
-            let refs = batch.references.filter { $0.rule == rule }
-            let missing = try await quality.missingReferences(rule, Set(refs.map(\.value)), on: sql)
-            guard !missing.isEmpty else { continue }
-            let (r, column) = quality.checker.references[rule]
-            let name = layout.columns[column].name
-            for ref in refs where missing.contains(ref.value) {
-                let finding = RuleFinding(ruleID: r.id, column: name, value: ref.value, errorType: "foreign-key", code: "foreign_key",
-                                          message: "\(layout.columns[column].itemName)：“\(ref.value)”在 \(r.references ?? "") 中不存在",
-                                          messageEn: "\(name): '\(ref.value)' does not exist in \(r.references ?? "")")
-                if quality.policy == .flag {
-                    batch.flags.append(QualityFlag(key: ref.key, row: ref.row, finding: finding))
-                } else if let i = batch.keys.firstIndex(of: ref.key), !refused.contains(ref.key) {
-                    refused.insert(ref.key)
-                    let raw = String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)
-                    batch.rejected.append(RowProblem(row: ref.row, byteOffset: ref.offset, column: name, raw: ref.value,
-                                                     problem: FieldProblem("foreign_key", zh: finding.message, en: finding.messageEn), rawRow: raw))
-                    summary.rejected += 1
-                    if summary.problems.count < 20 {
-                        summary.problems.append(.init(row: ref.row, column: name, value: ref.value, code: "foreign_key", message: finding.messageEn))
-                    }
-                }
-            }
-        }
-        if !refused.isEmpty { batch.remove(keys: refused) }
-        batch.references = []
-    }
+    /// Per `unique` rule, each value met in this load and the key that holds it.
+    var uniqueSeen: [[String: String]] = []
 
     private func reject(_ problems: [RowProblem], rawRow: String? = nil) {
         batches[batches.count - 1].rejected.append(contentsOf: problems.map { p in var p = p; p.rawRow = p.rawRow ?? rawRow; return p })
@@ -391,6 +358,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             try await settleInFlight()
             // After the write in flight: one connection at a time, and earlier batches' keys are visible.
             try await checkReferences(&batch)
+            try await checkUniques(&batch)
             let (writer, db, first, ready) = (self.writer, self.db, !firstBatchWritten, batch)
             firstBatchWritten = true
             inFlight = Task { try await writer.write(ready, first: first, on: db) }

@@ -26,6 +26,8 @@ struct RecordBatch {
     var flags: [QualityFlag] = []
     /// Values to look up in other stores before the batch is written.
     var references: [PendingReference] = []
+    /// Values of `unique` items, to check against the store and the load before the batch is written.
+    var uniques: [PendingReference] = []
 
     var count: Int { objects.count }
     var isEmpty: Bool { objects.isEmpty && rejected.isEmpty }

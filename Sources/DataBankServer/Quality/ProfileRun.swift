@@ -62,25 +62,26 @@ enum ProfileRun {
 /// docs/PERFORMANCE.md). Requests for the same resource queue
 /// behind each other; a queued incremental run that has not started yet covers any later load
 /// too, so loads in quick succession cost one run. On shutdown the queued runs are awaited.
-actor ProfileScheduler {
+final class ProfileScheduler: @unchecked Sendable {  // state behind `lock`
     private let app: Application
+    private let lock = NSLock()
     private var tails: [String: Task<Void, Never>] = [:]
     private var queuedIncremental: Set<String> = []
+    /// Set on shutdown: nothing is queued after it, so no run outlives the database.
+    private var closed = false
 
     init(app: Application) { self.app = app }
 
     /// Queues an incremental run after a load (nothing if one is already waiting to start).
-    nonisolated func afterLoad(_ code: String) {
+    /// Synchronous, so a run queued just before shutdown is one shutdown waits for.
+    func afterLoad(_ code: String) {
         guard app.settings.profileAfterLoads else { return }
-        Task { await self.queueIncremental(code) }
-    }
-
-    private func queueIncremental(_ code: String) {
-        guard !queuedIncremental.contains(code) else { return }
-        queuedIncremental.insert(code)
         let app = self.app
-        _ = enqueue(code) { [weak self] in
-            await self?.started(code)
+        lock.lock(); defer { lock.unlock() }
+        guard !closed, !queuedIncremental.contains(code) else { return }
+        queuedIncremental.insert(code)
+        _ = enqueueLocked(code) { [self] in
+            started(code)
             do {
                 _ = try await ProfileRun.run(code: code, kind: .incremental, on: app.db)
             } catch {
@@ -89,16 +90,23 @@ actor ProfileScheduler {
         }
     }
 
-    private func started(_ code: String) { queuedIncremental.remove(code) }
+    private func started(_ code: String) {
+        lock.lock(); defer { lock.unlock() }
+        queuedIncremental.remove(code)
+    }
 
     /// Runs a profile now (after any run queued for the resource) and answers it.
     func run(_ code: String, kind: ProfileKind, progress: (@Sendable (Int) -> Void)? = nil) async throws -> ProfileRun.Outcome {
         let app = self.app
-        let task = enqueue(code) { try await ProfileRun.run(code: code, kind: kind, on: app.db, progress: progress) }
+        let task: Task<ProfileRun.Outcome, any Error> = {
+            lock.lock(); defer { lock.unlock() }
+            return enqueueLocked(code) { try await ProfileRun.run(code: code, kind: kind, on: app.db, progress: progress) }
+        }()
         return try await task.value
     }
 
-    private func enqueue<T: Sendable>(_ code: String, _ job: @escaping @Sendable () async throws -> T) -> Task<T, any Error> {
+    /// Chains `job` after the resource's last queued run. Call with `lock` held.
+    private func enqueueLocked<T: Sendable>(_ code: String, _ job: @escaping @Sendable () async throws -> T) -> Task<T, any Error> {
         let previous = tails[code]
         let task = Task<T, any Error> {
             await previous?.value
@@ -108,17 +116,23 @@ actor ProfileScheduler {
         return task
     }
 
-    /// Waits until every queued run has finished (tests, shutdown).
-    func waitUntilIdle() async {
-        while let (code, tail) = tails.first {
+    /// Waits until every queued run has finished (tests); with `closing`, queues nothing more (shutdown).
+    func waitUntilIdle(closing: Bool = false) async {
+        while true {
+            let next: (String, Task<Void, Never>)? = {
+                lock.lock(); defer { lock.unlock() }
+                if closing { closed = true }
+                return tails.first.map { ($0.key, $0.value) }
+            }()
+            guard let (code, tail) = next else { return }
             await tail.value
-            if tails[code] == tail { tails[code] = nil }
+            lock.withLock { if tails[code] == tail { tails[code] = nil } }
         }
     }
 
     /// Awaits the queued runs when the application shuts down.
     struct Lifecycle: LifecycleHandler {
-        func shutdownAsync(_ app: Application) async { await app.profileScheduler.waitUntilIdle() }
+        func shutdownAsync(_ app: Application) async { await app.profileScheduler.waitUntilIdle(closing: true) }
     }
 }
 

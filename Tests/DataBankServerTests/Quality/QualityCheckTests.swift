@@ -219,3 +219,32 @@ struct FileValidationTests {
         }
     }
 }
+
+/// A `unique` item at ingest: a value another record holds — in the store or earlier in the load — is refused.
+@Suite("Unique items at ingest")
+struct UniqueAtIngestTests {
+    @Test func repeatedValuesAreQuarantined() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            // Mark the enterprise name unique in the published snapshot (as a catalog change would).
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
+            var snapshot = try #require(resource.catalogSnapshot)
+            let i = try #require(snapshot.items.firstIndex { $0.column == "enterprise_name" })
+            snapshot.items[i].unique = true
+            resource.snapshot = JSONText.encode(snapshot)
+            try await resource.save(on: app.db)
+            let token = try await app.token(f.steward)
+            let name = f.value(f.layout.column(named: "enterprise_name")!, row: 0)
+            // Row 3 repeats row 0's name within the load.
+            let first = try await app.loadCSV(f, f.csv(rows: 0..<4, setting: "enterprise_name", to: name, inRow: 3), token: token).decode(LoadAnswer.self)
+            #expect(first.inserted == 3 && first.rejected == 1)
+            // A later load: row 5 takes the stored name of row 0; row 0 itself is updated keeping its name.
+            let second = try await app.loadCSV(f, f.csv(rows: 4..<6, setting: "enterprise_name", to: name, inRow: 5), token: token).decode(LoadAnswer.self)
+            #expect(second.inserted == 1 && second.rejected == 1)
+            let again = try await app.loadCSV(f, f.csv(rows: 0..<1), token: token).decode(LoadAnswer.self)
+            #expect(again.updated == 1 && again.rejected == 0)
+            let open = try await app.send(.GET, "/api/v1/resources/\(f.code)/quarantine?status=open", token: token).decode(QuarantineListAnswer.self)
+            #expect(open.items.map(\.code) == ["unique", "unique"])
+        }
+    }
+}
