@@ -111,24 +111,17 @@ struct QualityBench {
         return path
     }
 
-    /// Validates `path` in this process, reading it in 1 MiB chunks.
-    static func validate(_ path: String, today: CivilDate) throws -> ValidationReport {
-        let validation = CSVValidation(layout: layout, rules: rules, today: today)
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-            try [UInt8](data).withUnsafeBufferPointer { try validation.feed($0) }
-        }
-        return try validation.finish()
+    /// Validates `path` in this process, through the same path as `databank quality validate`.
+    static func validate(_ path: String) async throws -> ValidationReport {
+        try await ValidateFile.validate(path, layout: layout, rules: rules, encoding: nil, references: nil, on: nil)
     }
 
     mutating func run() async throws {
         let path = try Self.file(rows: rows)
         console.print("input: \(path) (\(rows) rows)")
-        let today = GrantAccess.today()
-        _ = try Self.validate(try Self.file(rows: 10_000), today: today)  // warm up (region table, regexes)
+        _ = try await Self.validate(try Self.file(rows: 10_000))  // warm up (region table, regexes)
         let start = ContinuousClock.now
-        let report = try Self.validate(path, today: today)
+        let report = try await Self.validate(path)
         let seconds = (ContinuousClock.now - start).seconds
         row("validate \(rows) rows × 10 columns (ID, credit code, region, mobile, code list, cross-field, key)",
             String(format: "%.0f rows/s (%.2f s)", Double(report.rows) / seconds, seconds), "≥ 300,000 rows/s")

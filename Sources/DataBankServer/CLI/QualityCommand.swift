@@ -72,29 +72,21 @@ struct ValidateFile: AsyncCommand {
         }
         let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
         let report = try await Self.validate(signature.file, layout: layout, rules: setup.rules, encoding: encoding,
-                                             references: setup.targets.isEmpty ? nil : setup, on: db as! any SQLDatabase)
+                                             references: setup, on: db as? any SQLDatabase)
         Self.print(report, json: signature.json, console: context.console)
         if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
     }
 
-    /// Streams the file through a ``CSVValidation`` in 1 MiB reads; references are looked up between reads.
+    /// Streams the file in 1 MiB reads; references are looked up between reads.
     static func validate(_ path: String, layout: RecordLayout, rules: [QualityRule], encoding: TextEncoding?,
-                         references: QualitySetup?, on sql: any SQLDatabase) async throws -> ValidationReport {
+                         references: QualitySetup?, on sql: (any SQLDatabase)?) async throws -> ValidationReport {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)") }
         defer { try? handle.close() }
-        let delimiter: UInt8 = path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".txt") ? 0x09 : UInt8(ascii: ",")
-        let validation = CSVValidation(layout: layout, rules: rules, today: GrantAccess.today(), delimiter: delimiter, encoding: encoding)
-        do {
-            while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-                try [UInt8](data).withUnsafeBufferPointer { try validation.feed($0) }
-                if let references { try await FileValidation.resolveReferences(validation, references, on: sql) }
-            }
-            _ = try validation.finish()
-            if let references { try await FileValidation.resolveReferences(validation, references, on: sql) }
-        } catch let error as ValidatorSetupError {
-            throw FileValidation.appError(error)
+        return try await FileValidation.run(layout: layout, rules: rules, delimiter: FileValidation.delimiter(fileName: path), encoding: encoding,
+                                            references: references, on: sql) {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return [UInt8](data)
         }
-        return validation.validator?.report ?? ValidationReport()
     }
 
     static func print(_ report: ValidationReport, json: Bool, console: any Console) {

@@ -17,11 +17,8 @@ extension Ingest {
             let missing = try await quality.missingReferences(rule, Set(refs.map(\.value)), on: sql)
             guard !missing.isEmpty else { continue }
             let (r, column) = quality.checker.references[rule]
-            let name = layout.columns[column].name
             for ref in refs where missing.contains(ref.value) {
-                settle(ref, RuleFinding(ruleID: r.id, column: name, value: ref.value, errorType: "foreign-key", code: "foreign_key",
-                                        message: "\(layout.columns[column].itemName)：“\(ref.value)”在 \(r.references ?? "") 中不存在",
-                                        messageEn: "\(name): '\(ref.value)' does not exist in \(r.references ?? "")"),
+                settle(ref, RuleFinding.missingReference(r, column: layout.columns[column], value: ref.value),
                        policy: quality.policy, in: &batch, refused: &refused)
             }
         }

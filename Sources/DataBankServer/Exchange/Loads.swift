@@ -9,6 +9,8 @@ enum Loads {
     static func run(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, source: String?,
                     who: AuditLog.Who, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil,
                     rowOffset: Int = 0, feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
+        // The rules first: a rule that can no longer apply refuses the load before it is recorded as running.
+        let quality = try await QualitySetup.load(store, on: db)
         try await LoadRow.markInterrupted(resource: store.resourceCode, on: db)
         let load = LoadRow()
         load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = format.rawValue
@@ -16,7 +18,6 @@ enum Loads {
         load.inserted = 0; load.updated = 0; load.rejected = 0; load.startedAt = Date(); load.heartbeatAt = Date()
         try await load.create(on: db)
         let loadID = try load.requireID()
-        let quality = try await QualitySetup.load(store, on: db)
         // Under the reject policy the load is one transaction, like a replace: any failing row undoes it all.
         let atomic = mode == .replace || quality.policy == .reject
 

@@ -152,9 +152,13 @@ struct QualityAPI: RouteCollection {
     func flags(req: Request) async throws -> [FlagLine] {
         let (store, resource) = try await QualityRulesAPI.load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1_000)
-        let masks = try await QualityMasks.forStore(store, resource: resource, on: req.db)
-        let rows = try await (req.db as! any SQLDatabase).raw("""
+        return try await Self.flagLines(store, resource: resource, limit: min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1_000), on: req.db)
+    }
+
+    /// The newest flags of a store, values masked by their items' default masks (the caller authorized).
+    static func flagLines(_ store: RecordStoreRow, resource: ResourceRow, limit: Int, on db: any Database) async throws -> [FlagLine] {
+        let masks = try await QualityMasks.forStore(store, resource: resource, on: db)
+        let rows = try await (db as! any SQLDatabase).raw("""
             SELECT record_key, row_number, rule_id, column_name, value, error_type, code, message, message_en, created_at, load_id
             FROM quality_flags WHERE resource_code = \(bind: store.resourceCode) ORDER BY created_at DESC, row_number LIMIT \(literal: limit)
             """).all()
@@ -182,20 +186,11 @@ struct QualityAPI: RouteCollection {
                                  en: "Validation takes text/csv or text/tab-separated-values")
         }
         let setup = try await QualitySetup.load(store, on: req.db)
-        let validation = CSVValidation(layout: store.recordLayout, rules: setup.rules, today: GrantAccess.today(),
-                                       delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","))
-        let sql = req.db as! any SQLDatabase
-        do {
-            for try await var buffer in req.body {
-                let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-                try bytes.withUnsafeBufferPointer { try validation.feed($0) }
-                try await FileValidation.resolveReferences(validation, setup, on: sql)
-            }
-            let report = try validation.finish()
-            try await FileValidation.resolveReferences(validation, setup, on: sql)
-            return validation.validator?.report ?? report
-        } catch let error as ValidatorSetupError {
-            throw FileValidation.appError(error)
+        var body = req.body.makeAsyncIterator()
+        return try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
+                                            references: setup, on: req.db as? any SQLDatabase) {
+            guard var buffer = try await body.next() else { return nil }
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
         }
     }
 

@@ -53,20 +53,3 @@ enum DepartmentQualityRollup {
             } : nil)
     }
 }
-
-/// Validating files: reference lookups between chunks, and setup errors as API errors.
-enum FileValidation {
-    static func resolveReferences(_ validation: CSVValidation, _ setup: QualitySetup, on sql: any SQLDatabase) async throws {
-        for (i, pending) in validation.pendingReferences.enumerated() where !pending.isEmpty {
-            let missing = try await setup.missingReferences(i, Set(pending.map(\.value)), on: sql)
-            validation.recordMissing(rule: i, pending.filter { missing.contains($0.value) })
-        }
-    }
-
-    static func appError(_ error: ValidatorSetupError) -> AppError {
-        switch error {
-        case .header(let p): return Ingest.headerError(p)
-        case .rules(let e): return AppError(.unprocessableEntity, e.code, "Rule \(e.ruleID) cannot be applied: \(e.messageEn)")
-        }
-    }
-}

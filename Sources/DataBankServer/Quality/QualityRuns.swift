@@ -56,7 +56,9 @@ enum QualityCheck {
         let checker = setup.checker
         let today = GrantAccess.today()
         var report = ValidationReport()
-        var failingValue = 0, failingCross = 0
+        // Rows failing a cross-field or a referential rule, each counted once whatever it failed.
+        var failingValue = 0
+        var failingCross = Set<Int>()
         let query = try RecordQuery(store: store, params: [], fields: nil, sort: nil)
         var cursor: [String]? = nil
         var rowNumber = 0
@@ -69,7 +71,7 @@ enum QualityCheck {
                 checker.check(today: today, { cells[$0] }, into: &findings)
                 for (i, ref) in checker.references.enumerated() { if let v = cells[ref.column] { referenced[i].append((rowNumber, v)) } }
                 report.rows += 1
-                if findings.contains(where: { $0.errorType == "row-constraint" }) { failingCross += 1 }
+                if findings.contains(where: { $0.errorType == "row-constraint" }) { failingCross.insert(rowNumber) }
                 if findings.contains(where: { $0.errorType != "row-constraint" }) { failingValue += 1 }
                 report.add(row: rowNumber, findings)
             }
@@ -79,10 +81,8 @@ enum QualityCheck {
                 let (rule, column) = checker.references[i]
                 var extra = ValidationReport()
                 for m in values where missing.contains(m.value) {
-                    failingCross += 1
-                    extra.add(row: m.row, [RuleFinding(ruleID: rule.id, column: layout.columns[column].name, value: m.value, errorType: "foreign-key",
-                                                       code: "foreign_key", message: "“\(m.value)”在 \(rule.references ?? "") 中不存在",
-                                                       messageEn: "'\(m.value)' does not exist in \(rule.references ?? "")")])
+                    failingCross.insert(m.row)
+                    extra.add(row: m.row, [RuleFinding.missingReference(rule, column: layout.columns[column], value: m.value)])
                 }
                 report.merge(extra)
             }
@@ -102,7 +102,7 @@ enum QualityCheck {
         let filled = try await filledCells(store, on: sql)
         let objections = try await Objections.counts(resource: store.resourceCode, on: db)
         let measures = QualityMeasures(
-            rows: report.rows, rowsFailingValueRules: failingValue, rowsFailingCrossRules: failingCross, rowsRepeatingUniqueValues: repeating,
+            rows: report.rows, rowsFailingValueRules: failingValue, rowsFailingCrossRules: failingCross.count, rowsRepeatingUniqueValues: repeating,
             filledCells: filled, columns: layout.columns.count,
             daysSinceLastLoad: store.lastLoadAt.map { Date().timeIntervalSince($0) / 86_400 },
             updateCycle: resource.flatMap { UpdateCycle(rawValue: $0.updateCycle) } ?? .irregular,

@@ -35,43 +35,19 @@ public enum CanonicalRow {
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ","), closeBrace = UInt8(ascii: "}")
     static let nullBytes = Array("null".utf8)
 
+    /// A string body with escapes, as text (the profiler's unescaper: one for the canonical JSON).
     static func unescape(_ body: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(body.count)
-        var i = 0
-        var pendingHigh: UInt32?
-        while i < body.count {
-            let b = body[i]
-            guard b == backslash else { out.append(b); i += 1; continue }
-            let e = body[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"):
-                var code: UInt32 = 0
-                for k in 0..<4 { code = code << 4 | UInt32(hexValue(body[i + k])) }
-                i += 4
-                if (0xD800..<0xDC00).contains(code) { pendingHigh = code; continue }
-                if let high = pendingHigh, (0xDC00..<0xE000).contains(code) {
-                    code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
-                }
-                pendingHigh = nil
-                out.append(contentsOf: Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8))
-            default: out.append(e)  // \" \\ \/
-            }
-        }
+        JSONScalars.unescape(body, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func hexValue(_ b: UInt8) -> UInt8 {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        default: b - UInt8(ascii: "A") + 10
+    /// One canonical JSON value (as ``FieldConverter`` writes it) as text; nil for `null`.
+    public static func value(ofJSON json: UnsafeBufferPointer<UInt8>) -> String? {
+        if json.first == quote {
+            let body = UnsafeBufferPointer(rebasing: json[1..<(json.count - 1)])
+            return body.contains(backslash) ? unescape(body) : String(decoding: body, as: UTF8.self)
         }
+        return json.elementsEqual(nullBytes) ? nil : String(decoding: json, as: UTF8.self)
     }
 }

@@ -16,6 +16,8 @@ public struct CellValidator: Sendable {
     var scratch: [UInt8] = []
     var values: [String?]
     public private(set) var report = ValidationReport()
+    /// Rows with findings so far (few), so a row found again by a later reference lookup counts once.
+    var invalidRowNumbers: Set<Int> = []
     /// Values of referential rules, by rule index in ``RowChecker/references``: (row, value).
     public var pendingReferences: [[(row: Int, value: String)]]
 
@@ -90,20 +92,20 @@ public struct CellValidator: Sendable {
         for (i, ref) in checker.references.enumerated() {
             if let v = current[ref.column] { pendingReferences[i].append((row, v)) }
         }
+        if !findings.isEmpty { invalidRowNumbers.insert(row) }
         report.add(row: row, findings)
     }
 
     /// Records referenced values found missing by the caller's lookup.
     public mutating func addMissingReferences(rule index: Int, _ missing: [(row: Int, value: String)]) {
         let (rule, column) = checker.references[index]
-        let name = checker.layout.columns[column].name
         var extra = ValidationReport()
         for m in missing {
-            extra.add(row: m.row, [RuleFinding(ruleID: rule.id, column: name, value: m.value, errorType: "foreign-key", code: "foreign_key",
-                                               message: "“\(m.value)”在 \(rule.references ?? "") 中不存在", messageEn: "'\(m.value)' does not exist in \(rule.references ?? "")")])
+            extra.add(row: m.row, [RuleFinding.missingReference(rule, column: checker.layout.columns[column], value: m.value)])
         }
-        // Rows already invalid for another reason are not counted twice.
-        extra.invalidRows = 0
+        // A row already invalid for another reason is not counted again.
+        extra.invalidRows = Set(missing.map(\.row)).subtracting(invalidRowNumbers).count
+        invalidRowNumbers.formUnion(missing.map(\.row))
         report.merge(extra)
     }
 
@@ -121,15 +123,4 @@ public struct CellValidator: Sendable {
 public enum ValidatorSetupError: Error, Sendable {
     case rules(RuleSetError)
     case header(HeaderProblem)
-}
-
-extension CanonicalRow {
-    /// One canonical JSON value (as ``FieldConverter`` writes it) as text; nil for `null`.
-    public static func value(ofJSON json: UnsafeBufferPointer<UInt8>) -> String? {
-        if json.first == quote {
-            let body = UnsafeBufferPointer(rebasing: json[1..<(json.count - 1)])
-            return body.contains(backslash) ? unescape(body) : String(decoding: body, as: UTF8.self)
-        }
-        return json.elementsEqual(nullBytes) ? nil : String(decoding: json, as: UTF8.self)
-    }
 }

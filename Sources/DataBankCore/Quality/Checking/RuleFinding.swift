@@ -20,6 +20,13 @@ public struct RuleFinding: Hashable, Sendable, Codable {
         self.code = code; self.message = message; self.messageEn = messageEn
     }
 
+    /// A value a referential rule did not find among the target's keys.
+    public static func missingReference(_ rule: QualityRule, column: RecordLayout.Column, value: String) -> RuleFinding {
+        let target = rule.references ?? ""
+        return RuleFinding(ruleID: rule.id, column: column.name, value: value, errorType: "foreign-key", code: "foreign_key",
+                           message: "\(column.itemName)：“\(value)”在 \(target) 中不存在", messageEn: "\(column.name): '\(value)' does not exist in \(target)")
+    }
+
     /// The Frictionless error type of a refusal at the door (`FieldProblem.code` of the row encoder).
     public static func errorType(ofLoadProblem code: String) -> String {
         switch code {

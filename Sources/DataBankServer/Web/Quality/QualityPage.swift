@@ -54,7 +54,7 @@ enum QualityPage {
             content.append(.section(.cls("card"), .testid("failing-rules"), .h2(.esc(s.t("未通过的规则", "Failing rules"))),
                                     .dataTable([s.t("规则", "Rule"), s.t("错误类型", "Error type"), s.t("行数", "Count"), s.t("示例（已脱敏）", "Examples (masked)")], rows, cls: "data compact")))
         }
-        if owner { content.append(try await ownerTools(req, store, summary, base, s)) }
+        if owner { content.append(try await ownerTools(req, store, resource, summary, base, s)) }
         // The column profiles (masked for other departments, as on the profile page).
         let profile = try await ProfileAPI.answer(req)
         content.append(profile.masked ? .p(.cls("hint"), .esc(s.t("敏感信息项的取值已按默认规则脱敏。", "Values of sensitive items are masked by their default rule."))) : .empty)
@@ -79,9 +79,10 @@ enum QualityPage {
                                       "Checked \(time): \(run.rows) rows, \(run.findings) findings; objections −\(scores.objectionPenalty). Weights: validity 25 %, completeness 20 %, uniqueness 10 %, consistency 20 %, timeliness 15 %, accessibility 10 %."))))
     }
 
-    static func ownerTools(_ req: Request, _ store: RecordStoreRow, _ summary: QualityAPI.Summary, _ base: String, _ s: Strings) async throws -> Body {
+    static func ownerTools(_ req: Request, _ store: RecordStoreRow, _ resource: ResourceRow, _ summary: QualityAPI.Summary,
+                           _ base: String, _ s: Strings) async throws -> Body {
         let policies = QualityPolicy.allCases.map { ($0.rawValue, s.t($0.zh, $0.en)) }
-        let flags = summary.openFlags > 0 ? try await flagRows(req, store, s) : .empty
+        let flags = summary.openFlags > 0 ? try await flagRows(req, store, resource, s) : .empty
         return .section(.cls("card"), .testid("quality-tools"),
             .h2(.esc(s.t("质量管理", "Managing quality"))),
             .postForm("\(base)/check", csrf: req.csrfToken, [.submit(s.t("立即检查", "Check now"), .cls("primary"), .testid("run-check"))]),
@@ -97,9 +98,9 @@ enum QualityPage {
             flags)
     }
 
-    static func flagRows(_ req: Request, _ store: RecordStoreRow, _ s: Strings) async throws -> Body {
-        let lines = try await QualityAPI().flags(req: req)
-        let rows: [[Body]] = lines.prefix(50).map { f in [
+    static func flagRows(_ req: Request, _ store: RecordStoreRow, _ resource: ResourceRow, _ s: Strings) async throws -> Body {
+        let lines = try await QualityAPI.flagLines(store, resource: resource, limit: 50, on: req.db)
+        let rows: [[Body]] = lines.map { f in [
             .esc(f.recordKey), .esc(f.column ?? "—"), .esc(f.value ?? ""), .esc(s.isEnglish ? f.messageEn : f.message),
         ] }
         return .dataTable([s.t("记录", "Record"), s.t("信息项", "Item"), s.t("值", "Value"), s.t("问题", "Finding")], rows, testid: "flags", cls: "data compact")

@@ -33,21 +33,8 @@ enum ValidateFilePage {
                 throw AppError.field(.badRequest, "file_required", "file", zh: "请选择要校验的文件", en: "Choose a file to validate")
             }
             let setup = try await QualitySetup.load(store, on: req.db)
-            let tab = fileName.lowercased().hasSuffix(".tsv") || fileName.lowercased().hasSuffix(".txt")
-            let validation = CSVValidation(layout: store.recordLayout, rules: setup.rules, today: GrantAccess.today(),
-                                           delimiter: tab ? 0x09 : UInt8(ascii: ","))
-            let sql = req.db as! any SQLDatabase
-            do {
-                while let chunk = try await upload.nextFileChunk() {
-                    try chunk.withUnsafeBufferPointer { try validation.feed($0) }
-                    try await FileValidation.resolveReferences(validation, setup, on: sql)
-                }
-                _ = try validation.finish()
-                try await FileValidation.resolveReferences(validation, setup, on: sql)
-            } catch let error as ValidatorSetupError {
-                throw FileValidation.appError(error)
-            }
-            let report = validation.validator?.report ?? ValidationReport()
+            let report = try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: FileValidation.delimiter(fileName: fileName),
+                                                      references: setup, on: req.db as? any SQLDatabase) { try await upload.nextFileChunk() }
             return try await QualityPage.render(req, banner: banner(report, fileName: fileName, s))
         } catch {
             let e = AppError.from(error)
