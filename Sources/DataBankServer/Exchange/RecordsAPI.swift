@@ -111,7 +111,7 @@ struct RecordsAPI: RouteCollection {
         let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
                                           who: .of(req), on: req.db) { ingest in
             // Inside the load: a corrupt or exploding body is recorded as the load's failure, with its reason.
-            let inflater = compressed ? try BodyInflater(limits: inflateLimits) : nil
+            let inflater: BodyInflater? = try compressed ? BodyInflater(limits: inflateLimits) : nil
             for try await var buffer in body {
                 let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
                 digest.update(bytes)

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Vapor
 import ZIPFoundation
 import DataBankCore
 

@@ -19,6 +19,7 @@ private func writeBomb(header: [String], padding: Int, to path: String) throws {
     }
     try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(sheetSize), compressionMethod: .deflate) { p, n in
         // Produced chunk by chunk, so the test never holds the inflated sheet either.
+        if Int(p) >= head.count && Int(p) + n <= head.count + padding { return Data(repeating: 0x20, count: n) }
         var chunk = Data(capacity: n)
         for i in Int(p)..<Int(p) + n {
             if i < head.count { chunk.append(head[i]) } else if i < head.count + padding { chunk.append(0x20) } else { chunk.append(tail[i - head.count - padding]) }

@@ -16,7 +16,8 @@ public struct LinearPattern: Sendable {
 
     public init(_ source: String) throws(PatternError) {
         self.source = source
-        let node = try PatternParser(source).parse()
+        var parser = PatternParser(source)
+        let node = try parser.parse()
         program = try PatternProgram(node, limit: Self.maxProgramSize)
     }
 

@@ -46,8 +46,8 @@ struct PatternParser {
         var items: [PatternNode] = []
         while let c = peek, c != "|", c != ")" {
             let start = i
-            guard let atom = try atom() else { continue }
-            items.append(try quantified(atom, at: start))
+            guard let parsed = try atom() else { continue }
+            items.append(try quantified(parsed, at: start))
         }
         return items.isEmpty ? .empty : items.count == 1 ? items[0] : .concat(items)
     }
@@ -82,14 +82,14 @@ struct PatternParser {
     mutating func group(at start: Int) throws(PatternError) -> PatternNode {
         if peek == "?" {
             switch (peek(1), peek(2)) {
-            case (":", _): i += 2
-            case ("=", _), ("!", _):
+            case (":"?, _): i += 2
+            case ("="?, _), ("!"?, _):
                 throw .backtracking(start, "(?\(peek(1)!)…)", zh: "先行断言", en: "lookahead")
-            case ("<", "="), ("<", "!"):
+            case ("<"?, "="?), ("<"?, "!"?):
                 throw .backtracking(start, "(?<\(peek(2)!)…)", zh: "后行断言", en: "lookbehind")
-            case (">", _):
+            case (">"?, _):
                 throw .backtracking(start, "(?>…)", zh: "原子组", en: "atomic group")
-            case ("<", _), ("P", "<"), ("'", _):  // a named group: matched as a plain group
+            case ("<"?, _), ("P"?, "<"?), ("'"?, _):  // a named group: matched as a plain group
                 let close: Unicode.Scalar = peek(1) == "'" ? "'" : ">"
                 i += peek(1) == "P" ? 3 : 2
                 while let c = peek, c != close { i += 1 }
@@ -127,7 +127,7 @@ struct PatternParser {
 
     func lookingAtQuantifier() -> Bool {
         var copy = self
-        return (try? copy.quantifier()).flatMap { $0 } != nil
+        return (try? copy.quantifier()) != nil
     }
 
     /// `*`, `+`, `?`, `{m}`, `{m,}`, `{m,n}`, `{,n}`; nil if none (a `{` that is no quantifier is a literal).
@@ -215,7 +215,7 @@ struct PatternParser {
         i += 1
         let e = try escape(at: start, inClass: true)
         if let scalar = e.scalar { return .scalar(scalar) }
-        if let (k, negated) = e.cls { return .classes(k, negated) }
+        if let c = e.cls { return .classes(c.0, c.1) }
         throw PatternError(start, zh: "第 \(start + 1) 个字符处的转义不能用在字符类中", en: "the escape at position \(start + 1) cannot be used in a character class")
     }
 

@@ -3,7 +3,7 @@
 /// unrolled, so the program's size is bounded to keep matching cheap.
 struct PatternProgram: Sendable {
     enum Instruction: Sendable {
-        case set(ScalarSet)
+        case set(Int)  // an index into `sets`
         case split(Int, Int)
         case jump(Int)
         case assert(PatternAssertion)
@@ -11,17 +11,23 @@ struct PatternProgram: Sendable {
     }
 
     private(set) var code: [Instruction] = []
+    private(set) var sets: [ScalarSet] = []
+    /// Each set's ASCII bitmaps, two words per set, read without touching the set itself.
+    private(set) var ascii: [UInt64] = []
 
     init(_ node: PatternNode, limit: Int) throws(PatternError) {
         var builder = Builder(limit: limit)
         try builder.emit(node)
         try builder.append(.match)
         code = builder.code
+        sets = builder.sets
+        ascii = sets.flatMap { [$0.low, $0.high] }
     }
 
     struct Builder {
         let limit: Int
         var code: [Instruction] = []
+        var sets: [ScalarSet] = []
 
         mutating func append(_ i: Instruction) throws(PatternError) {
             guard code.count < limit else {
@@ -34,7 +40,9 @@ struct PatternProgram: Sendable {
         mutating func emit(_ node: PatternNode) throws(PatternError) {
             switch node {
             case .empty: break
-            case .set(let s): try append(.set(s))
+            case .set(let s):
+                try append(.set(sets.count))
+                sets.append(s)
             case .assertion(let a): try append(.assert(a))
             case .concat(let items): for n in items { try emit(n) }
             case .alternation(let branches):
@@ -76,48 +84,102 @@ struct PatternProgram: Sendable {
 
     /// Runs the automaton over `text`'s scalars: every live state advances together, so the
     /// time is at most (scalars + 1) × instructions. `search` lets a match start anywhere.
+    /// The state lists live in one stack allocation (no heap traffic per value checked).
     func run(_ text: String, search: Bool) -> Bool {
-        var current = ThreadList(size: code.count), next = ThreadList(size: code.count)
-        var generation = 1
+        let n = code.count
+        return code.withUnsafeBufferPointer { code in
+            ascii.withUnsafeBufferPointer { ascii in sets.withUnsafeBufferPointer { sets in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * n) { buffer in
+                    var machine = Machine(code: code, ascii: ascii, sets: sets, current: UnsafeMutableBufferPointer(rebasing: buffer[0..<n]),
+                                          next: UnsafeMutableBufferPointer(rebasing: buffer[n..<2 * n]),
+                                          marks: UnsafeMutableBufferPointer(rebasing: buffer[2 * n..<3 * n]),
+                                          stack: UnsafeMutableBufferPointer(rebasing: buffer[3 * n..<4 * n]))
+                    machine.marks.initialize(repeating: 0)
+                    return machine.run(text, search: search)
+                }
+            } }
+        }
+    }
+}
+
+/// One run's state: the live states at this position (`current`), those at the next, and the
+/// generation in which each state was last added (a state is added once per position).
+private struct Machine {
+    let code: UnsafeBufferPointer<PatternProgram.Instruction>
+    let ascii: UnsafeBufferPointer<UInt64>
+    let sets: UnsafeBufferPointer<ScalarSet>
+    var current: UnsafeMutableBufferPointer<Int>
+    var next: UnsafeMutableBufferPointer<Int>
+    var marks: UnsafeMutableBufferPointer<Int>
+    var stack: UnsafeMutableBufferPointer<Int>
+    var currentCount = 0
+    var nextCount = 0
+    var generation = 1
+
+    init(code: UnsafeBufferPointer<PatternProgram.Instruction>, ascii: UnsafeBufferPointer<UInt64>, sets: UnsafeBufferPointer<ScalarSet>, current: UnsafeMutableBufferPointer<Int>,
+         next: UnsafeMutableBufferPointer<Int>, marks: UnsafeMutableBufferPointer<Int>, stack: UnsafeMutableBufferPointer<Int>) {
+        self.code = code; self.ascii = ascii; self.sets = sets; self.current = current; self.next = next; self.marks = marks; self.stack = stack
+    }
+
+    mutating func run(_ text: String, search: Bool) -> Bool {
         var iterator = text.unicodeScalars.makeIterator()
         var scalar = iterator.next()
-        add(0, to: &current, generation: generation, previous: nil, next: scalar)
+        add(0, previous: nil, following: scalar)
+        swap(&current, &next); currentCount = nextCount
         while true {
-            if search && current.contains(match: code) { return true }
+            if search && hasMatch() { return true }
             guard let c = scalar else { break }
-            if current.count == 0 && !search { return false }
+            if currentCount == 0 && !search { return false }
             let following = iterator.next()
             generation += 1
-            next.clear()
-            for k in 0..<current.count {
-                let pc = current.items[k]
-                if case .set(let s) = code[pc], s.contains(c) {
-                    add(pc + 1, to: &next, generation: generation, previous: c, next: following)
+            nextCount = 0
+            for k in 0..<currentCount {
+                let pc = current[k]
+                guard case .set(let s) = code[pc] else { continue }
+                let v = c.value
+                let hit = v < 64 ? ascii[2 * s] & (1 << UInt64(v)) != 0 : v < 128 ? ascii[2 * s + 1] & (1 << UInt64(v - 64)) != 0 : sets[s].slowContains(c)
+                if hit {
+                    add(pc + 1, previous: c, following: following)
                 }
             }
-            if search { add(0, to: &next, generation: generation, previous: c, next: following) }
-            swap(&current, &next)
+            if search { add(0, previous: c, following: following) }
+            swap(&current, &next); currentCount = nextCount
             scalar = following
         }
-        return current.contains(match: code)
+        return hasMatch()
     }
 
-    /// Follows forks, jumps and assertions from `pc` at one position, adding each state once.
-    private func add(_ pc: Int, to list: inout ThreadList, generation: Int, previous: Unicode.Scalar?, next: Unicode.Scalar?) {
-        var stack = [pc]
-        while let pc = stack.popLast() {
-            guard list.mark(pc, generation) else { continue }
+    func hasMatch() -> Bool {
+        for k in 0..<currentCount { if case .match = code[current[k]] { return true } }
+        return false
+    }
+
+    /// Follows forks, jumps and assertions from `start`, adding the states that consume or accept
+    /// to `next`; each state is marked when pushed, so the stack never holds more than the program.
+    mutating func add(_ start: Int, previous: Unicode.Scalar?, following: Unicode.Scalar?) {
+        if marks[start] == generation { return }
+        marks[start] = generation
+        stack[0] = start
+        var top = 1
+        while top > 0 {
+            top -= 1
+            let pc = stack[top]
+            var a = -1, b = -1
             switch code[pc] {
-            case .jump(let to): stack.append(to)
-            case .split(let a, let b): stack.append(b); stack.append(a)
-            case .assert(let a):
-                if Self.holds(a, previous: previous, next: next) { stack.append(pc + 1) }
-            case .set, .match: list.items[list.count] = pc; list.count += 1
+            case .jump(let to): a = to
+            case .split(let x, let y): a = x; b = y
+            case .assert(let kind):
+                if Self.holds(kind, previous: previous, next: following) { a = pc + 1 }
+            case .set, .match:
+                next[nextCount] = pc
+                nextCount += 1
             }
+            if b >= 0 && marks[b] != generation { marks[b] = generation; stack[top] = b; top += 1 }
+            if a >= 0 && marks[a] != generation { marks[a] = generation; stack[top] = a; top += 1 }
         }
     }
 
-    private static func holds(_ a: PatternAssertion, previous: Unicode.Scalar?, next: Unicode.Scalar?) -> Bool {
+    static func holds(_ a: PatternAssertion, previous: Unicode.Scalar?, next: Unicode.Scalar?) -> Bool {
         switch a {
         case .start: return previous == nil
         case .end: return next == nil
@@ -126,28 +188,5 @@ struct PatternProgram: Sendable {
             let after = next.map(ScalarClass.word.contains) ?? false
             return (before != after) == (a == .wordBoundary)
         }
-    }
-}
-
-/// The live states at one position: a dense list and the generation each state was last added in.
-struct ThreadList {
-    var items: [Int]
-    var count = 0
-    var marks: [Int]
-
-    init(size: Int) { items = Array(repeating: 0, count: size); marks = Array(repeating: 0, count: size) }
-
-    mutating func clear() { count = 0 }
-
-    /// Marks `pc` for this generation; false if it already was.
-    mutating func mark(_ pc: Int, _ generation: Int) -> Bool {
-        if marks[pc] == generation { return false }
-        marks[pc] = generation
-        return true
-    }
-
-    func contains(match code: [PatternProgram.Instruction]) -> Bool {
-        for k in 0..<count { if case .match = code[items[k]] { return true } }
-        return false
     }
 }

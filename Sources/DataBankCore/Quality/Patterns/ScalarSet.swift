@@ -22,7 +22,8 @@ struct ScalarSet: Sendable {
     var ranges: [ClosedRange<UInt32>] = []
     var classes: [(ScalarClass, Bool)] = []
     var negated = false
-    private var low: UInt64 = 0, high: UInt64 = 0
+    /// Membership of the scalars below 64 and from 64 to 127, one bit each.
+    private(set) var low: UInt64 = 0, high: UInt64 = 0
 
     /// Builds the ASCII bitmap; call once the set is complete.
     mutating func finish() {
@@ -56,7 +57,7 @@ struct ScalarSet: Sendable {
         return slowContains(c)
     }
 
-    private func slowContains(_ c: Unicode.Scalar) -> Bool {
+    func slowContains(_ c: Unicode.Scalar) -> Bool {
         var found = ranges.contains { $0.contains(c.value) }
         if !found { found = classes.contains { k, negated in k.contains(c) != negated } }
         return found != negated
