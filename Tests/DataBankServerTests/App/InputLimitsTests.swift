@@ -35,7 +35,15 @@ func gzip(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 /// Sends raw bytes to 127.0.0.1:`port` over TCP and reads until the server closes (or 20 s pass).
-func rawExchange(port: Int, _ request: [UInt8]) throws -> String {
+/// The blocking socket calls run on a thread of their own: on the cooperative pool they could
+/// hold the threads the server's handlers need.
+func rawExchange(port: Int, _ request: [UInt8]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, request) }) }
+    }
+}
+
+private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EIO) }
     defer { close(fd) }
@@ -119,11 +127,11 @@ struct InputLimitsTests {
     @Test func oversizedTargetAndHeadersGetStatusCodes() async throws {
         try await withRunningDataBank { _, port in
             let url = "/api/v1/resources?q=" + String(repeating: "a", count: 20_000)
-            let long = try rawExchange(port: port, request("GET \(url) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            let long = try await rawExchange(port: port, request("GET \(url) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
             #expect(long.hasPrefix("HTTP/1.1 414"))
             #expect(long.contains("uri_too_long"))
             let headers = (0..<40).map { "X-Filler-\($0): \(String(repeating: "b", count: 1_000))\r\n" }.joined()
-            let many = try rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\(headers)Connection: close\r\n\r\n"))
+            let many = try await rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\(headers)Connection: close\r\n\r\n"))
             #expect(many.hasPrefix("HTTP/1.1 431"))
             #expect(many.contains("headers_too_large"))
         }
@@ -133,11 +141,11 @@ struct InputLimitsTests {
     /// closes the connection before any middleware runs: no 500, and the server keeps serving.
     @Test func parserRefusalsCloseTheConnectionAndServingGoesOn() async throws {
         try await withRunningDataBank { _, port in
-            let huge = try rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "c", count: 100_000))\r\n\r\n"))
+            let huge = try await rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "c", count: 100_000))\r\n\r\n"))
             #expect(!huge.contains(" 500 "))
-            let garbage = try rawExchange(port: port, request("GARBAGE\u{1}\r\n\r\n"))
+            let garbage = try await rawExchange(port: port, request("GARBAGE\u{1}\r\n\r\n"))
             #expect(!garbage.contains(" 500 "))
-            let ok = try rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+            let ok = try await rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
             #expect(ok.hasPrefix("HTTP/1.1 200"))
         }
     }
@@ -147,21 +155,21 @@ struct InputLimitsTests {
         try await withRunningDataBank { app, port in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
-            func post(_ body: [UInt8]) throws -> String {
-                try rawExchange(port: port, request("POST /api/v1/resources/\(f.code)/records HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+            func post(_ body: [UInt8]) async throws -> String {
+                try await rawExchange(port: port, request("POST /api/v1/resources/\(f.code)/records HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
                     + "Content-Type: text/csv\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n", body: body))
             }
-            let good = try post(gzip(Array(f.csv(rows: 0..<2).utf8)))
+            let good = try await post(gzip(Array(f.csv(rows: 0..<2).utf8)))
             #expect(good.hasPrefix("HTTP/1.1 200"))
             #expect(good.contains("\"inserted\":2"))
 
-            let corrupt = try post(Array(gzip(Array(f.csv(rows: 2..<4).utf8)).prefix(12)) + [0xFF, 0xFE, 0xFD, 0xFC])
+            let corrupt = try await post(Array(gzip(Array(f.csv(rows: 2..<4).utf8)).prefix(12)) + [0xFF, 0xFE, 0xFD, 0xFC])
             #expect(corrupt.hasPrefix("HTTP/1.1 400"))
             #expect(corrupt.contains("invalid_content_encoding"))
 
             let bomb = gzip(Array(f.header().utf8) + [0x0A] + [UInt8](repeating: 0x20, count: 40 << 20))
             #expect(bomb.count < 100_000)
-            let refused = try post(bomb)
+            let refused = try await post(bomb)
             #expect(refused.hasPrefix("HTTP/1.1 422"))
             #expect(refused.contains("compression_bomb"))
 
