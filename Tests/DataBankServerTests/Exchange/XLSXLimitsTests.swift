@@ -82,6 +82,25 @@ struct XLSXLimitsTests {
         }
     }
 
+    /// Nested entities in the sheet's XML ("billion laughs") never expand into gigabytes: the read is refused.
+    @Test func entityExpansionIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("laughs-\(UUID()).xlsx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try? FileManager.default.removeItem(atPath: path)
+        var dtd = "<!DOCTYPE worksheet [<!ENTITY l0 \"hahahahahahahahahaha\">"
+        for k in 1...9 { dtd += "<!ENTITY l\(k) \"" + String(repeating: "&l\(k - 1);", count: 10) + "\">" }
+        dtd += "]>"
+        let sheet = Data(("<?xml version=\"1.0\"?>" + dtd + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+            + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&l9;</t></is></c></row></sheetData></worksheet>").utf8)
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, data) in [("xl/workbook.xml", workbook), ("xl/worksheets/sheet1.xml", sheet)] {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { p, n in
+                data.subdata(in: Int(p)..<Int(p) + n)
+            }
+        }
+        #expect(throws: AppError.self) { try XLSXReader(path: path).rows(sheet: nil) }
+    }
+
     /// Rows stream from the sheet: the reader hands each on as it ends (header first).
     @Test func rowsStreamInOrder() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rows-\(UUID()).xlsx").path
