@@ -67,6 +67,10 @@ public struct Settings: Sendable {
     /// about profiling: hundreds of parallel in-memory apps would otherwise queue runs that compete
     /// for one SQLite connection each.
     public var profileAfterLoads: Bool = true
+    /// How far an uploaded .xlsx may expand (`DATABANK_XLSX_MAX_BYTES`: decompressed bytes, default 1 GiB).
+    public var xlsxLimits: XLSXLimits = .standard
+    /// How far a gzip/deflate load body may expand (`DATABANK_INFLATE_MAX_BYTES`, default 4 GiB; 100× past 10 MB).
+    var inflateLimits = BodyInflater.Limits(maxBytes: Environment.get("DATABANK_INFLATE_MAX_BYTES").flatMap(Int.init) ?? 4 << 30)
     /// Notification mail (`DATABANK_SMTP_URL`, `DATABANK_SMTP_FROM`); nil: in the app only.
     var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
 

@@ -29,6 +29,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     _ = app.profileScheduler
 
     app.routes.defaultMaxBodySize = settings.maxBodySize
+    // Compressed bodies are inflated by the load itself (BodyInflater), bounded and answered with a
+    // 4xx: NIO's decompressor would close the connection with no answer on a bad or oversized body.
+    app.http.server.configuration.requestDecompression = .disabled
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "databank_session"
     app.sessions.configuration.cookieFactory = { id in
@@ -38,6 +41,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestIDHeaderMiddleware())
     app.middleware.use(ErrorRenderingMiddleware())
+    app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
@@ -109,6 +113,11 @@ struct RequestIDHeaderMiddleware: AsyncMiddleware {
 /// or already buffered, with the API's error shape (413 `payload_too_large`).
 struct BodyLimitMiddleware: AsyncMiddleware {
     let limit: Int
+
+    static func isRecordLoad(_ req: Request) -> Bool {
+        req.method == .POST && (req.url.path.hasPrefix("/api/v1/resources/") || req.url.path.hasPrefix("/catalog/resources/"))
+            && req.url.path.hasSuffix("/records")
+    }
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Routes that stream their body (loads, file validation, verification batches) bound it themselves.
         if req.route?.streamsBodyDeclared == true { return try await next.respond(to: req) }

@@ -106,9 +106,9 @@ struct DirectoryAPI: RouteCollection {
         if s.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "name", code: "required", message: "请填写标准名称", messageEn: "Name is required")) }
         if let l = s.length, l <= 0 { errors.append(FieldError(field: "length", code: "invalid", message: "长度须为正整数", messageEn: "Length must be positive")) }
         if let p = s.pattern {
-            do { _ = try Regex(p) } catch {
-                errors.append(FieldError(field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式：\(error)",
-                                         messageEn: "Pattern is not a valid regular expression: \(error)"))
+            do { _ = try LinearPattern(p) } catch {
+                errors.append(FieldError(field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式：\(p)（\(error.zh)）",
+                                         messageEn: "Pattern is not a valid regular expression: \(p) (\(error.en))"))
             }
         }
         var seenCodes: [String: Int] = [:]

@@ -7,15 +7,18 @@ import DataBankCore
 enum FileLoad {
     static func run(path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
                     encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> LoadSummary {
+                    progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard) async throws -> LoadSummary {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)") }
         if formatName == "xlsx" {
-            let rows = try XLSXReader(path: path).rows(sheet: sheet)
-            guard !rows.header.isEmpty else { throw AppError(.badRequest, "empty_sheet", "The sheet has no header row") }
-            let chunks = rows.ndjsonChunks()
+            // Read inside the load, so a refused workbook (a zip bomb, a malformed sheet) is recorded with its reason.
             var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
-                                              progress: progress, rowOffset: 1) { ingest in
-                for chunk in chunks { try await ingest.feed(chunk) }
+                                              progress: progress, rowOffset: 1, recordedFormat: "xlsx") { ingest in
+                let (ndjson, header) = try XLSXReader(path: path, limits: xlsxLimits).ndjsonFile(sheet: sheet)
+                defer { try? FileManager.default.removeItem(atPath: ndjson) }
+                guard !header.isEmpty else { throw AppError(.badRequest, "empty_sheet", "The sheet has no header row") }
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: ndjson))
+                defer { try? handle.close() }
+                while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { try await ingest.feed([UInt8](data)) }
             }
             summary.format = "xlsx"
             return summary

@@ -8,12 +8,13 @@ import DataBankCore
 enum Loads {
     static func run(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, source: String?,
                     who: AuditLog.Who, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                    rowOffset: Int = 0, feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
+                    rowOffset: Int = 0, recordedFormat: String? = nil,
+                    feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
         // The rules first: a rule that can no longer apply refuses the load before it is recorded as running.
         let quality = try await QualitySetup.load(store, on: db)
         try await LoadRow.markInterrupted(resource: store.resourceCode, on: db)
         let load = LoadRow()
-        load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = format.rawValue
+        load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = recordedFormat ?? format.rawValue
         load.encoding = encoding?.rawValue; load.source = source; load.actorName = who.name; load.status = "running"
         load.inserted = 0; load.updated = 0; load.rejected = 0; load.startedAt = Date(); load.heartbeatAt = Date()
         try await load.create(on: db)

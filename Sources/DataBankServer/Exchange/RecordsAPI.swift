@@ -70,13 +70,18 @@ struct RecordsAPI: RouteCollection {
         }
         let digest = RequestDigest(req)
         let body = req.body
+        let compressed = try BodyInflater.encoding(req.headers) != nil
+        let inflateLimits = req.application.settings.inflateLimits
         let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
                                           who: .of(req), on: req.db) { ingest in
+            // Inside the load: a corrupt or exploding body is recorded as the load's failure, with its reason.
+            let inflater: BodyInflater? = try compressed ? BodyInflater(limits: inflateLimits) : nil
             for try await var buffer in body {
                 let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
                 digest.update(bytes)
-                try await ingest.feed(bytes)
+                try await ingest.feed(try inflater?.inflate(bytes) ?? bytes)
             }
+            try inflater?.finish()
         }
         req.application.profileScheduler.afterLoad(store.resourceCode)
         let hash = digest.hex

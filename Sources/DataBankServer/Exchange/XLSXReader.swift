@@ -2,36 +2,88 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Vapor
 import ZIPFoundation
 import DataBankCore
+
+/// How much an .xlsx may expand when read: a ZIP entry of a few MB can inflate to gigabytes
+/// (a "zip bomb"), so every entry is inflated in chunks and counted.
+public struct XLSXLimits: Sendable {
+    /// Decompressed bytes over all the parts read (`DATABANK_XLSX_MAX_BYTES`, default 1 GiB): 413 past it.
+    public var maxBytes: Int
+    /// An entry may expand at most this many times its compressed size once past `ratioFreeBytes`: 422 past it.
+    public var maxRatio = 100
+    public var ratioFreeBytes = 10 << 20
+    /// The longest text one cell may hold (no column holds more).
+    public var maxCellBytes = 1 << 20
+
+    public init(maxBytes: Int = 1 << 30) { self.maxBytes = maxBytes }
+
+    public static let standard = XLSXLimits(maxBytes: Environment.get("DATABANK_XLSX_MAX_BYTES").flatMap(Int.init) ?? 1 << 30)
+}
 
 /// Reads a worksheet of an .xlsx file (Office Open XML) into rows of text, the way the cells
 /// show: shared and inline strings, numbers as stored, booleans, and dates — numbers whose
 /// cell style has a date format — as `YYYY-MM-DD` (or `YYYY-MM-DD HH:MM:SS` with a time).
-struct XLSXReader {
+/// The sheet part is inflated to a scratch file and parsed from it in chunks, so a large sheet
+/// is never in memory whole; every part counts against ``XLSXLimits``.
+final class XLSXReader {
     let archive: Archive
+    let limits: XLSXLimits
+    /// Decompressed bytes so far, over all parts.
+    private(set) var inflated = 0
 
-    init(path: String) throws {
+    init(path: String, limits: XLSXLimits = .standard) throws {
+        self.limits = limits
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw AppError(.badRequest, "invalid_xlsx", "\(path) is not an .xlsx file (not a ZIP archive)")
         }
     }
 
-    init(data: Data) throws {
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
-            throw AppError(.badRequest, "invalid_xlsx", "The upload is not an .xlsx file (not a ZIP archive)")
+    /// Inflates one entry chunk by chunk into `consume`, refusing it once it passes the limits.
+    func inflate(_ entry: Entry, _ consume: (Data) throws -> Void) throws {
+        let compressed = max(Int(clamping: entry.compressedSize), 1)
+        let declared = Int(clamping: entry.uncompressedSize)
+        try checkLimits(entry.path, produced: declared, compressed: compressed, total: inflated + declared)
+        var produced = 0
+        do {
+            _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { chunk in
+                produced += chunk.count
+                inflated += chunk.count
+                try checkLimits(entry.path, produced: produced, compressed: compressed, total: inflated)
+                try consume(chunk)
+            }
+        } catch let e as AppError {
+            throw e
+        } catch {
+            throw AppError(.badRequest, "invalid_xlsx", "The workbook part \(entry.path) cannot be read: \(error)")
         }
     }
 
+    private func checkLimits(_ path: String, produced: Int, compressed: Int, total: Int) throws {
+        if total > limits.maxBytes {
+            throw AppError.field(.payloadTooLarge, "xlsx_too_large", "file",
+                                 zh: "工作簿解压后超过 \(limits.maxBytes >> 20) MiB 上限（\(path)），已拒绝",
+                                 en: "The workbook expands past the \(limits.maxBytes >> 20) MiB limit once decompressed (\(path)); refused")
+        }
+        if produced > limits.ratioFreeBytes && produced / compressed > limits.maxRatio {
+            throw AppError.field(.unprocessableEntity, "xlsx_bomb", "file",
+                                 zh: "工作簿部件 \(path) 解压后膨胀超过 \(limits.maxRatio) 倍（疑似压缩炸弹），已拒绝",
+                                 en: "The workbook part \(path) expands more than \(limits.maxRatio) times its compressed size (a zip bomb); refused")
+        }
+    }
+
+    /// A small part (workbook, relationships, shared strings, styles) in memory, within the limits.
     func entry(_ path: String) throws -> Data? {
         guard let entry = archive[path] else { return nil }
         var data = Data()
-        _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+        try inflate(entry) { data.append($0) }
         return data
     }
 
-    /// The named sheet (or the first), as a header row and data rows.
-    func rows(sheet name: String?) throws -> Sheet {
+    /// The named sheet (or the first): each row holding a value (the header first) handed to `row`
+    /// with its sheet row number, as it is parsed.
+    func read(sheet name: String?, row: @escaping (Int, [String?]) throws -> Void) throws {
         guard let workbook = try entry("xl/workbook.xml") else { throw AppError(.badRequest, "invalid_xlsx", "The file has no workbook (xl/workbook.xml)") }
         let sheets = XMLCollector.attributes(of: "sheet", in: workbook)
         guard !sheets.isEmpty else { throw AppError(.badRequest, "invalid_xlsx", "The workbook has no sheets") }
@@ -49,35 +101,76 @@ struct XLSXReader {
         let rels = try entry("xl/_rels/workbook.xml.rels").map { XMLCollector.attributes(of: "Relationship", in: $0) } ?? []
         var target = rels.first { $0["Id"] == relID }?["Target"] ?? "worksheets/sheet1.xml"
         if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
-        guard let sheetData = try entry(target) else { throw AppError(.badRequest, "invalid_xlsx", "Sheet part \(target) is missing") }
+        guard let sheetEntry = archive[target] else { throw AppError(.badRequest, "invalid_xlsx", "Sheet part \(target) is missing") }
         let shared = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
         let dateStyles = try entry("xl/styles.xml").map(DateStyles.parse) ?? []
-        let parser = SheetParser(shared: shared, dateStyles: dateStyles)
-        return try parser.parse(sheetData)
+
+        // The sheet goes to a scratch file (counted as it inflates), then is parsed from it in chunks.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sheet-\(UUID()).xml")
+        FileManager.default.createFile(atPath: scratch.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let handle = try FileHandle(forWritingTo: scratch)
+        do {
+            try inflate(sheetEntry) { try handle.write(contentsOf: $0) }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        guard let stream = InputStream(url: scratch) else { throw AppError(.badRequest, "invalid_xlsx", "Sheet part \(target) cannot be read") }
+        let parser = SheetParser(shared: shared, dateStyles: dateStyles, maxCellBytes: limits.maxCellBytes, row: row)
+        try parser.parse(XMLParser(stream: stream))
+    }
+
+    static func header(_ cells: [String?]) -> [String] { cells.map { ($0 ?? "").trimmingCharacters(in: .whitespaces) } }
+
+    /// The whole sheet in memory (small workbooks and tests).
+    func rows(sheet name: String?) throws -> Sheet {
+        var header: [String]?
+        var rows: [(number: Int, cells: [String?])] = []
+        try read(sheet: name) { n, cells in
+            if header == nil { header = Self.header(cells) } else { rows.append((n, cells)) }
+        }
+        return Sheet(header: header ?? [], rows: rows)
     }
 
     struct Sheet {
         var header: [String]
         /// Data rows with their sheet row numbers.
         var rows: [(number: Int, cells: [String?])]
+    }
 
-        /// The rows as NDJSON objects keyed by the header, in chunks for the ingest.
-        func ndjsonChunks(rowsPerChunk: Int = 2_000) -> [[UInt8]] {
-            var chunks: [[UInt8]] = []
-            var current: [UInt8] = []
-            for (i, row) in rows.enumerated() {
-                var line = "{"
-                line += header.enumerated().filter { !$0.element.isEmpty }.map { c, name in
-                    let value = c < row.cells.count ? row.cells[c] : nil
-                    return JSONText.encode(name) + ":" + (value.map { JSONText.encode($0) } ?? "null")
-                }.joined(separator: ",")
-                line += "}\n"
-                current.append(contentsOf: line.utf8)
-                if (i + 1) % rowsPerChunk == 0 { chunks.append(current); current = [] }
+    /// One row as an NDJSON object keyed by the header (blank header cells dropped).
+    static func ndjsonLine(header: [String], cells: [String?]) -> String {
+        var line = "{"
+        line += header.enumerated().filter { !$0.element.isEmpty }.map { c, name in
+            let value = c < cells.count ? cells[c] : nil
+            return JSONText.encode(name) + ":" + (value.map { JSONText.encode($0) } ?? "null")
+        }.joined(separator: ",")
+        return line + "}\n"
+    }
+
+    /// Reads the sheet into an NDJSON scratch file, row by row; returns its path (the caller removes it).
+    func ndjsonFile(sheet name: String?) throws -> (path: String, header: [String]) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sheet-\(UUID()).ndjson").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        var buffer: [UInt8] = []
+        var header: [String]?
+        do {
+            try read(sheet: name) { _, cells in
+                guard let header else { header = Self.header(cells); return }
+                buffer.append(contentsOf: Self.ndjsonLine(header: header, cells: cells).utf8)
+                if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
             }
-            if !current.isEmpty { chunks.append(current) }
-            return chunks
+            try handle.write(contentsOf: buffer)
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
+        return (path, header ?? [])
     }
 }
 
@@ -185,11 +278,13 @@ final class DateStyles: NSObject, XMLParserDelegate {
     }
 }
 
-/// A worksheet's `sheetData`: cells placed by their reference (A1, AB7), so gaps stay gaps.
+/// A worksheet's `sheetData`: cells placed by their reference (A1, AB7), so gaps stay gaps;
+/// each row is handed on as soon as it ends.
 final class SheetParser: NSObject, XMLParserDelegate {
     let shared: [String]
     let dateStyles: Set<Int>
-    var rows: [(number: Int, cells: [String?])] = []
+    let maxCellBytes: Int
+    let row: (Int, [String?]) throws -> Void
     var cells: [String?] = []
     var rowNumber = 0
     var cellColumn = 0
@@ -197,27 +292,33 @@ final class SheetParser: NSObject, XMLParserDelegate {
     var cellStyle = 0
     var text = ""
     var collecting = false
-    var failure: String?
+    var failure: (any Error)?
 
-    init(shared: [String], dateStyles: Set<Int>) { self.shared = shared; self.dateStyles = dateStyles }
+    init(shared: [String], dateStyles: Set<Int>, maxCellBytes: Int, row: @escaping (Int, [String?]) throws -> Void) {
+        self.shared = shared; self.dateStyles = dateStyles; self.maxCellBytes = maxCellBytes; self.row = row
+    }
 
-    func parse(_ data: Data) throws -> XLSXReader.Sheet {
-        let p = XMLParser(data: data)
+    func parse(_ p: XMLParser) throws {
         p.delegate = self
-        guard p.parse() else {
+        let parsed = p.parse()
+        if let failure { throw failure }
+        guard parsed else {
             throw AppError(.badRequest, "invalid_xlsx", "The sheet's XML is malformed at line \(p.lineNumber): \(p.parserError?.localizedDescription ?? "")")
         }
-        if let failure { throw AppError(.badRequest, "invalid_xlsx", failure) }
-        guard let first = rows.first else { return XLSXReader.Sheet(header: [], rows: []) }
-        let header = first.cells.map { ($0 ?? "").trimmingCharacters(in: .whitespaces) }
-        return XLSXReader.Sheet(header: header, rows: Array(rows.dropFirst()))
+    }
+
+    /// Stops the parse with `error` (a delegate callback cannot throw).
+    func fail(_ parser: XMLParser, _ error: any Error) {
+        guard failure == nil else { return }
+        failure = error
+        parser.abortParsing()
     }
 
     static func column(of reference: String) -> Int {
         var n = 0
         for ch in reference.unicodeScalars {
             guard ch.value >= 65 && ch.value <= 90 else { break }
-            n = n * 26 + Int(ch.value - 64)
+            n = min(n * 26 + Int(ch.value - 64), 1 << 20)  // no overflow on a crafted reference
         }
         return n - 1
     }
@@ -238,17 +339,33 @@ final class SheetParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting { text += string } }
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard collecting, failure == nil else { return }
+        text += string
+        if text.utf8.count > maxCellBytes {
+            fail(parser, AppError.field(.unprocessableEntity, "xlsx_cell_too_long", "file",
+                                        zh: "第 \(rowNumber) 行有单元格超过 \(maxCellBytes >> 10) KiB，已拒绝",
+                                        en: "A cell in row \(rowNumber) holds more than \(maxCellBytes >> 10) KiB; refused"))
+        }
+    }
 
     func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+        guard failure == nil else { return }
         switch element {
         case "v", "t": collecting = false
         case "c":
+            // A reference far to the right of the last cell would fill the row with gaps.
+            guard cellColumn < 16_384 else {
+                fail(parser, AppError(.badRequest, "invalid_xlsx", "A cell in row \(rowNumber) lies past column XFD"))
+                return
+            }
             while cells.count < cellColumn { cells.append(nil) }
             cells.append(value())
             cellColumn += 1
         case "row":
-            if cells.contains(where: { $0 != nil }) { rows.append((rowNumber, cells)) }
+            if cells.contains(where: { $0 != nil }) {
+                do { try row(rowNumber, cells) } catch { fail(parser, error) }
+            }
         default: break
         }
     }

@@ -169,7 +169,8 @@ enum RecordsPage {
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
                 while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
                 try handle.close()
-                summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db)
+                summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db,
+                                                 xlsxLimits: req.application.settings.xlsxLimits)
             } else {
                 guard let format = IngestFormat(rawValue: formatName) else {
                     throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",

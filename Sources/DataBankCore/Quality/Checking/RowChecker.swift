@@ -49,8 +49,8 @@ public struct RowChecker: Sendable {
                 guard let source = rule.pattern else { continue }
                 let pattern: CompiledPattern
                 do { pattern = try CompiledPattern(source) } catch {
-                    throw RuleSetError(ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error)）",
-                                       messageEn: "Invalid regular expression \(source) (\(error))")
+                    throw RuleSetError(ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error.zh)）",
+                                       messageEn: "Invalid regular expression \(source) (\(error.en))")
                 }
                 values.append(ValueCheck(rule: rule, column: c, test: .pattern(pattern)))
             case .domain:
@@ -180,17 +180,16 @@ struct Bound: Sendable {
     }
 }
 
-/// A regular expression matched against the whole value, as Frictionless does (`^(?:p)$`).
-struct CompiledPattern: @unchecked Sendable {  // Regex is immutable once built
-    let source: String
-    let regex: Regex<AnyRegexOutput>
+/// A regular expression matched against the whole value, as Frictionless does (`^(?:p)$`),
+/// in linear time (``LinearPattern``).
+struct CompiledPattern: Sendable {
+    let pattern: LinearPattern
 
-    init(_ source: String) throws {
-        self.source = source
-        self.regex = try Regex(source)
-    }
+    var source: String { pattern.source }
 
-    func matches(_ v: String) -> Bool { (try? regex.wholeMatch(in: v)) != nil }
+    init(_ source: String) throws(PatternError) { pattern = try LinearPattern(source) }
+
+    func matches(_ v: String) -> Bool { pattern.wholeMatch(v) }
 }
 
 extension DataType {

@@ -119,7 +119,7 @@ enum RuleFunctions {
         let regex: RuleRegex
         do { regex = try RuleRegex(pattern) } catch {
             throw ExpressionError("invalid_regex", node.span.position, node.span.length,
-                                  zh: "无效的正则表达式 '\(pattern)'：\(error)", en: "invalid regular expression '\(pattern)': \(error)")
+                                  zh: "无效的正则表达式 '\(pattern)'：\(error.zh)", en: "invalid regular expression '\(pattern)': \(error.en)")
         }
         return .bool { r, t in s(r, t).map(regex.matches) }
     }

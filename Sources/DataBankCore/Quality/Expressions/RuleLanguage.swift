@@ -71,7 +71,7 @@
 /// | `upper(s)` `lower(s)` `trim(s)` | text (trim removes Unicode white space incl. 全角空格) |
 /// | `substr(s, start[, len])` | text, 1-based, in characters |
 /// | `starts_with(s, p)` `ends_with(s, p)` `contains(s, p)` | boolean |
-/// | `matches(s, 're')` | boolean: the regex (a string literal, Swift `Regex` syntax) occurs in `s`; anchor with `^…$` |
+/// | `matches(s, 're')` | boolean: the regex (a string literal; `LinearPattern` syntax, matched in linear time) occurs in `s`; anchor with `^…$` |
 /// | `year(d)` `month(d)` `day(d)` | number, of a date or date-time |
 /// | `today()` | the ingest date passed to `evaluate(today:)` |
 /// | `days_between(d1, d2)` | days from `d1` to `d2` (positive when `d2` is later) |

@@ -128,19 +128,12 @@ enum RuleText {
     }
 }
 
-/// A compiled `matches` pattern. Swift's `Regex` is not `Sendable`, so it lives in this box,
-/// which the rule's closures share. This is safe: the pattern is compiled (and its matching
-/// program lowered, by a first match) when the rule compiles, and after that matching only reads
-/// the compiled program and keeps its state in per-call locals; the standard library also
-/// publishes the lazily lowered program with an atomic store. Should a future toolchain make that
-/// unsafe, compile one `CompiledRule` per thread instead (compiling is cheap).
-final class RuleRegex: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
+/// A compiled `matches` pattern: found anywhere in the value (anchors make it whole), in
+/// linear time (``LinearPattern``).
+struct RuleRegex: Sendable {
+    let pattern: LinearPattern
 
-    init(_ pattern: String) throws {
-        regex = try Regex(pattern)
-        _ = "".contains(regex)
-    }
+    init(_ source: String) throws(PatternError) { pattern = try LinearPattern(source) }
 
-    func matches(_ s: String) -> Bool { s.contains(regex) }
+    func matches(_ s: String) -> Bool { pattern.contains(s) }
 }

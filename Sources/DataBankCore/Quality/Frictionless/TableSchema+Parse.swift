@@ -151,8 +151,8 @@ struct SchemaReader {
                 if key == "minimum" { c.minimum = bound } else { c.maximum = bound }
             case "pattern":
                 guard applies(key, [.string, .any].contains(type)), let p = text(v, at: at) else { continue }
-                do { _ = try Regex(p) } catch {
-                    fail(at, "invalid_pattern", zh: "pattern 不是有效的正则表达式：\(p)", en: "pattern is not a valid regular expression: \(p) (\(error))")
+                do { _ = try LinearPattern(p) } catch {
+                    fail(at, "invalid_pattern", zh: "pattern 不是有效的正则表达式：\(p)（\(error.zh)）", en: "pattern is not a valid regular expression: \(p) (\(error.en))")
                 }
                 c.pattern = p
             case "enum":
