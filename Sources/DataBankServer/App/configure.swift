@@ -31,11 +31,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.routes.defaultMaxBodySize = settings.maxBodySize
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "databank_session"
+    let secure = settings.secureCookies
     app.sessions.configuration.cookieFactory = { id in
-        .init(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+        .init(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RequestIDHeaderMiddleware())
     app.middleware.use(ErrorRenderingMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
@@ -64,6 +66,7 @@ enum Migrations {
         app.migrations.add(CreateQualityChecks())
         app.migrations.add(CreateObjections())
         app.migrations.add(CreateProfiles())
+        app.migrations.add(CreateAuthThrottle())
     }
 }
 
