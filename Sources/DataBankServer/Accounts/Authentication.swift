@@ -34,7 +34,7 @@ struct UserAuthenticator: AsyncMiddleware {
             req.auth.login(user)
             req.storage[AuthMethodKey.self] = .token
         } catch let error as AppError where error.code == "invalid_token" {
-            try await SignInThrottle.fail(from, req)
+            if let wait = try await SignInThrottle.fail(from, req) { throw SignInThrottled(retryAfter: wait) }
             throw error
         }
     }
