@@ -36,8 +36,13 @@ import VaporTesting
             var steward = SignInClient(app)
             let status = try await steward.signIn("scj_steward", "databank-demo").status; #expect(status == .seeOther)
             let code = try #require(try await ResourceRow.query(on: app.db).first()?.code)
-            for path in ["/catalog", "/login", "/catalog/new", "/catalog/resources/\(code)", "/sharing", "/quality", "/account", "/departments", "/standards"] {
-                let html = try await steward.request(.GET, path, body: nil).body.string
+            var anonymous = SignInClient(app)
+            let login = try await anonymous.open().body.string
+            #expect(login.contains("<script src=\"/app.js\"") && !login.contains(" style="))
+            for path in ["/catalog", "/catalog/new", "/catalog/resources/\(code)", "/sharing", "/quality", "/account", "/departments", "/standards"] {
+                let page = try await steward.request(.GET, path, body: nil)
+                #expect(page.status == .ok, "\(path)")
+                let html = page.body.string
                 #expect(html.contains("<script src=\"/app.js\""), "\(path)")
                 #expect(html.range(of: "<script(?![^>]*\\ssrc=)", options: .regularExpression) == nil, "inline script on \(path)")
                 #expect(html.range(of: "<style|\\sstyle=|\\son[a-z]+=|javascript:", options: [.regularExpression, .caseInsensitive]) == nil, "inline style or handler on \(path)")

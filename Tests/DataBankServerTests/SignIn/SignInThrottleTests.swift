@@ -75,7 +75,7 @@ import VaporTesting
             // Through the same proxy, another client: its own account signs in; the guessed one waits.
             var colleague = SignInClient(app, live: true, forwardedFor: "198.51.100.9")
             let own = try await colleague.signIn("jtj_steward", "databank-demo").status
-            #expect(own == .seeOther)
+            #expect(own == .seeOther || own == .ok, "signed in (the socket client follows the redirect to the catalog)")
             var owner = SignInClient(app, live: true, forwardedFor: "198.51.100.10")
             let held = try await owner.signIn("scj_steward", "databank-demo").status
             #expect(held == .tooManyRequests, "per account, whatever the address")
