@@ -12,7 +12,9 @@ import VaporTesting
 /// `DATABANK_TEST_DATABASE_URL` is set, as `scripts/test` does): a new database per test,
 /// cloned from a template that is migrated and seeded once per run.
 /// - Parameter profileAfterLoads: queue a profile after each load, as `serve` does (profiling tests).
-func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async throws -> Void) async throws {
+/// - Parameter adjust: changes to the settings before `configure` (e.g. `secureCookies`).
+func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> Void = { _ in },
+                  _ body: (Application) async throws -> Void) async throws {
     let location: DatabaseLocation
     if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
     // On PostgreSQL every test holds connections of its own: at most `TestSlots.limit` run at once,
@@ -22,6 +24,7 @@ func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async t
     try await withApp { app in
         var settings = Settings(database: location, maxBodySize: "256kb")
         settings.profileAfterLoads = profileAfterLoads
+        adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {
             try await app.autoMigrate()

@@ -73,6 +73,14 @@ def resource_page(page):
     expect(page.get_by_test_id("resource-sharing")).to_be_visible()
 
 
+@check("pages carry a Content-Security-Policy without inline script")
+def content_security_policy(page):
+    response = page.goto(f"{BASE}/catalog")
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, f"CSP: {csp!r}"
+    assert response.headers.get("x-frame-options") == "DENY"
+
+
 @check("scj_steward signs in")
 def steward_signs_in(page):
     sign_in(page, "scj_steward")
@@ -409,6 +417,9 @@ def main():
         page = context.new_page()
         page_errors = []
         page.on("pageerror", lambda e: page_errors.append(str(e)))
+        # Anything the Content-Security-Policy blocks (an inline script or style) fails the step.
+        page.on("console", lambda m: page_errors.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text else None)
         for name, fn in results:
             try:
                 fn(page)

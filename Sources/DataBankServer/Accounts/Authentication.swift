@@ -8,20 +8,35 @@ struct UserAuthenticator: AsyncMiddleware {
     static let sessionKey = "user_id"
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let bearer = req.headers.bearerAuthorization?.token, bearer.hasPrefix(Apps.tokenPrefix) {
-            try await Apps.authenticate(bearer, req)
-        } else if let bearer = req.headers.bearerAuthorization?.token {
-            guard let user = try await Self.user(forToken: bearer, on: req.db) else {
-                throw AppError(.unauthorized, "invalid_token", "The API token is unknown or revoked")
-            }
-            req.auth.login(user)
-            req.storage[AuthMethodKey.self] = .token
+        if let bearer = req.headers.bearerAuthorization?.token {
+            try await Self.signIn(bearer: bearer, req)
         } else if req.hasSession, let id = req.session.data[Self.sessionKey].flatMap(UUID.init(uuidString:)),
                   let user = try await User.find(id, on: req.db) {
             req.auth.login(user)
             req.storage[AuthMethodKey.self] = .session
         }
         return try await next.respond(to: req)
+    }
+
+    /// A user or app token. Guessing is throttled per client address: unknown tokens count as
+    /// failures, and an address over the limit is answered 429 before its token is even looked up.
+    static func signIn(bearer: String, _ req: Request) async throws {
+        let from = SignInThrottle.Subject.tokenAddress(ClientAddress.of(req))
+        if let wait = try await SignInThrottle.wait([from], req) { throw SignInThrottled(retryAfter: wait) }
+        do {
+            if bearer.hasPrefix(Apps.tokenPrefix) {
+                try await Apps.authenticate(bearer, req)
+                return
+            }
+            guard let user = try await Self.user(forToken: bearer, on: req.db) else {
+                throw AppError(.unauthorized, "invalid_token", "The API token is unknown or revoked")
+            }
+            req.auth.login(user)
+            req.storage[AuthMethodKey.self] = .token
+        } catch let error as AppError where error.code == "invalid_token" {
+            if let wait = try await SignInThrottle.fail(from, req) { throw SignInThrottled(retryAfter: wait) }
+            throw error
+        }
     }
 
     static func user(forToken token: String, on db: any Database) async throws -> User? {

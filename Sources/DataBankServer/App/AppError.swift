@@ -92,13 +92,17 @@ struct ErrorRenderingMiddleware: AsyncMiddleware {
             } else {
                 request.logger.info("\(appError.status.code) \(appError.code): \(appError.message)")
             }
+            // The wait of a 429 (app rate limit, sign-in throttle), for pages and the API alike.
+            let retryAfter = appError.status == .tooManyRequests ? (error as? any AbortError)?.headers.first(name: "Retry-After") : nil
             if request.wantsHTML {
-                return WebErrorPage.response(for: appError, request: request)
+                let page = WebErrorPage.response(for: appError, request: request)
+                if let retryAfter { page.headers.replaceOrAdd(name: "Retry-After", value: retryAfter) }
+                return page
             }
             let response = Response(status: appError.status)
             try response.content.encode(ErrorBody(error: .init(code: appError.code, message: appError.message, details: appError.details)))
             if appError.status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
-            if let limited = error as? RateLimited { response.headers.replaceOrAdd(name: "Retry-After", value: String(max(1, limited.retryAfter))) }
+            if let retryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: retryAfter) }
             return response
         }
     }

@@ -3,8 +3,9 @@ import Vapor
 /// CSRF protection, double-submit style: a random `databank_csrf` cookie that every form
 /// repeats in a hidden `_csrf` field (and scripts in an `X-CSRF-Token` header).
 ///
-/// Only requests that carry a session cookie are checked: a bearer token cannot be sent
-/// by a foreign site, and an anonymous request has nothing to abuse.
+/// Requests that carry a session cookie are checked, and so is the sign-in form, which has no
+/// session yet: a foreign page must not sign a visitor into the attacker's account. A bearer
+/// token cannot be sent by a foreign site, and other anonymous requests have nothing to abuse.
 struct CSRFMiddleware: AsyncMiddleware {
     static let cookie = "databank_csrf"
     static let field = "_csrf"
@@ -14,7 +15,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         req.storage[CSRFTokenKey.self] = token
         let unsafe = ![.GET, .HEAD, .OPTIONS].contains(req.method)
         let viaSession = req.storage[AuthMethodKey.self] != .token && (req.cookies["databank_session"] != nil)
-        if unsafe && viaSession {
+        let signInForm = req.method == .POST && req.url.path == "/login" && req.storage[AuthMethodKey.self] != .token
+        if unsafe && (viaSession || signInForm) {
             // A streamed upload form carries the token in its action URL, so its body is not read here.
             let inURL = req.query[String.self, at: Self.field]
             if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.body.data == nil {
@@ -23,12 +25,19 @@ struct CSRFMiddleware: AsyncMiddleware {
             }
             let sent = req.headers.first(name: "X-CSRF-Token") ?? inURL ?? (try? req.content.get(String.self, at: Self.field))
             guard let sent, let cookie = req.cookies[Self.cookie]?.string, sent == cookie else {
+                // The sign-in form is shown again (with a fresh token), not an error page.
+                if signInForm { return try await respond(LoginPage.refusedForm(req), token: token, req) }
                 throw AppError(.forbidden, "csrf_failed", "The form has expired or did not come from DataBank; reload the page and try again")
             }
         }
-        let response = try await next.respond(to: req)
+        return try await respond(next.respond(to: req), token: token, req)
+    }
+
+    /// Sets the cookie the forms of `response` repeat, when the browser has none yet.
+    private func respond(_ response: Response, token: String, _ req: Request) async throws -> Response {
         if req.cookies[Self.cookie] == nil {
-            response.cookies[Self.cookie] = .init(string: token, maxAge: 7 * 86_400, path: "/", isHTTPOnly: false, sameSite: .strict)
+            response.cookies[Self.cookie] = .init(string: token, maxAge: 7 * 86_400, path: "/",
+                                                  isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .strict)
         }
         return response
     }

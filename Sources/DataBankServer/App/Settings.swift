@@ -73,11 +73,28 @@ public struct Settings: Sendable {
     var inflateLimits = BodyInflater.Limits(maxBytes: Environment.get("DATABANK_INFLATE_MAX_BYTES").flatMap(Int.init) ?? 4 << 30)
     /// Notification mail (`DATABANK_SMTP_URL`, `DATABANK_SMTP_FROM`); nil: in the app only.
     var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
+    /// Cookies marked `Secure` (`DATABANK_SECURE_COOKIES=1`, `--secure-cookies`): on whenever browsers reach
+    /// DataBank over HTTPS, e.g. behind a TLS-terminating reverse proxy that forwards plain HTTP.
+    public var secureCookies: Bool = Environment.get("DATABANK_SECURE_COOKIES") == "1"
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (`DATABANK_TRUSTED_PROXIES`,
+    /// `--trusted-proxies`, comma-separated). Empty: the client is the socket peer, whatever the headers say.
+    public var trustedProxies: [String] = Settings.list(Environment.get("DATABANK_TRUSTED_PROXIES"))
+    /// Backoff for wrong passwords and unknown tokens.
+    public var signInThrottle = SignInThrottlePolicy()
+    /// The clock of time-bound security decisions (sign-in throttling); tests move it.
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
                 sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {
         self.database = database; self.maxBodySize = maxBodySize; self.noticeDays = noticeDays
         self.sqliteCacheMiB = sqliteCacheMiB; self.sqliteMmapMiB = sqliteMmapMiB
+    }
+}
+
+extension Settings {
+    /// "a, b,c" → ["a", "b", "c"].
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 

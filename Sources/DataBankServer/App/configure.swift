@@ -34,11 +34,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.requestDecompression = .disabled
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "databank_session"
+    let secure = settings.secureCookies
     app.sessions.configuration.cookieFactory = { id in
-        .init(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+        .init(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RequestIDHeaderMiddleware())
     app.middleware.use(ErrorRenderingMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
@@ -69,6 +71,7 @@ enum Migrations {
         app.migrations.add(CreateQualityChecks())
         app.migrations.add(CreateObjections())
         app.migrations.add(CreateProfiles())
+        app.migrations.add(CreateAuthThrottle())
     }
 }
 

@@ -5,6 +5,7 @@ import Vapor
 ///
 /// `--database-url URL` (or `DATABASE_URL`) chooses the database for every command;
 /// `demo` defaults to `./data/demo.sqlite`, everything else to `./data/databank.sqlite`.
+/// `--secure-cookies` and `--trusted-proxies LIST` are for running behind a TLS reverse proxy.
 public enum DataBankCLI {
     public static func main(arguments: [String] = CommandLine.arguments) async throws {
         var args = arguments
@@ -14,6 +15,18 @@ public enum DataBankCLI {
             args.removeSubrange(i...(i + 1))
         } else if let i = args.firstIndex(where: { $0.hasPrefix("--database-url=") }) {
             urlFlag = String(args[i].dropFirst("--database-url=".count))
+            args.remove(at: i)
+        }
+        // Behind a TLS reverse proxy: `--secure-cookies`, `--trusted-proxies 10.0.0.5,10.0.0.6` (or the
+        // DATABANK_SECURE_COOKIES=1 and DATABANK_TRUSTED_PROXIES variables).
+        let secureCookiesFlag = args.contains("--secure-cookies")
+        args.removeAll { $0 == "--secure-cookies" }
+        var proxiesFlag: String?
+        if let i = args.firstIndex(where: { $0 == "--trusted-proxies" }), i + 1 < args.count {
+            proxiesFlag = args[i + 1]
+            args.removeSubrange(i...(i + 1))
+        } else if let i = args.firstIndex(where: { $0.hasPrefix("--trusted-proxies=") }) {
+            proxiesFlag = String(args[i].dropFirst("--trusted-proxies=".count))
             args.remove(at: i)
         }
         let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
@@ -47,6 +60,8 @@ public enum DataBankCLI {
                 settings.sqliteWalAutocheckpoint = 16_384
             }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
+            if secureCookiesFlag { settings.secureCookies = true }
+            if let proxiesFlag { settings.trustedProxies = Settings.list(proxiesFlag) }
             try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")

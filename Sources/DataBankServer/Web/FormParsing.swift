@@ -70,9 +70,23 @@ enum Forms {
     }
 
     /// Only local paths are followed after sign-in.
+    ///
+    /// Judged as a browser would read it: percent-decoded (repeatedly, so `%252F` is `/` too),
+    /// tabs and newlines dropped, backslashes read as slashes. It must then start with one `/`
+    /// followed by something other than `/` (`//host` and `/\host` name another site). A value
+    /// with control characters is refused outright (it would also break the `Location` header).
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-              !next.contains("\n"), !next.contains("\r") else { return nil }
+        func control(_ s: String) -> Bool { s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
+        guard let next, !control(next) else { return nil }
+        var seen = next
+        for _ in 0..<4 {
+            guard let decoded = seen.removingPercentEncoding else { return nil }  // a broken escape: no real path has one
+            if decoded == seen { break }
+            seen = decoded
+        }
+        seen = String(String.UnicodeScalarView(seen.unicodeScalars.filter { !["\t", "\n", "\r"].contains($0) }))
+            .replacingOccurrences(of: "\\", with: "/")
+        guard !control(seen), seen.hasPrefix("/"), !seen.hasPrefix("//") else { return nil }
         return next
     }
 }

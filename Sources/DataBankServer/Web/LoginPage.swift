@@ -6,17 +6,31 @@ enum LoginPage {
     static func show(req: Request) async throws -> Response {
         let next = Forms.safeNext(FormData(query: req)["next"])
         if req.user != nil { return req.redirect(to: next ?? "/catalog") }
-        return page(req, username: "", next: next, failed: false)
+        return page(req, username: "", next: next, problem: nil)
     }
+
+    /// Why the form is shown again.
+    enum Problem { case wrongPassword, expiredForm, throttled(seconds: Int) }
 
     static func submit(req: Request) async throws -> Response {
         let form = FormData(body: req)
         let username = form["username"] ?? "", password = form.raw("password")
         let next = Forms.safeNext(form["next"])
-        guard !username.isEmpty, !password.isEmpty,
-              let user = try await Accounts.signIn(username: username, password: password, on: req.db) else {
-            return page(req, username: username, next: next, failed: true)
+        let account = SignInThrottle.Subject.account(username), address = SignInThrottle.Subject.address(ClientAddress.of(req))
+        // Held back: refused before the password is even checked, so guessing gains nothing.
+        if let wait = try await SignInThrottle.wait([account, address], req) {
+            return page(req, username: username, next: next, problem: .throttled(seconds: wait))
         }
+        guard !username.isEmpty, !password.isEmpty else {
+            return page(req, username: username, next: next, problem: .wrongPassword)
+        }
+        guard let user = try await Accounts.signIn(username: username, password: password, on: req.db) else {
+            let accountWait = try await SignInThrottle.fail(account, req), addressWait = try await SignInThrottle.fail(address, req)
+            let wait = [accountWait, addressWait].compactMap { $0 }.max()
+            return page(req, username: username, next: next, problem: wait.map { .throttled(seconds: $0) } ?? .wrongPassword)
+        }
+        // The account's count starts again; the address keeps its own (a guesser's own account cannot clear it).
+        try await SignInThrottle.reset(account, req)
         // A fresh session id on sign-in, so an id planted before cannot ride along.
         if let old = req.session.id {
             try? await req.application.sessions.driver.deleteSession(old, for: req).get()
@@ -26,13 +40,19 @@ enum LoginPage {
         return Layout.seeOther(next ?? "/catalog")
     }
 
+    /// The form again after a POST without the form's CSRF token (another site's form).
+    static func refusedForm(_ req: Request) -> Response {
+        let form = FormData(body: req)
+        return page(req, username: form["username"] ?? "", next: Forms.safeNext(form["next"]), problem: .expiredForm)
+    }
+
     static func logout(req: Request) async throws -> Response {
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
         return Layout.seeOther("/catalog")
     }
 
-    static func page(_ req: Request, username: String, next: String?, failed: Bool) -> Response {
+    static func page(_ req: Request, username: String, next: String?, problem: Problem?) -> Response {
         let s = req.strings
         let form: Body = .postForm("/login", csrf: req.csrfToken, [
             .cls("login-form"), .testid("login-form"),
@@ -47,12 +67,31 @@ enum LoginPage {
                          .on("required"), .on("autofocus", !username.isEmpty), .v("data-testid", "login-password")])),
             .submit(s.t("登录", "Sign in"), .cls("primary"), .testid("login-submit")),
         ])
-        let banners: [Body] = failed ? [.banner("error", .p(.esc(s.t("用户名或密码不正确。", "Wrong username or password."))), testid: "login-error")] : []
-        return Layout.render(req, title: s.t("登录", "Sign in"), status: failed ? .unauthorized : .ok, path: "/login", banners: banners, [
+        let (status, banners): (HTTPResponseStatus, [Body]) = switch problem {
+        case nil: (.ok, [])
+        case .wrongPassword:
+            (.unauthorized, [.banner("error", .p(.esc(s.t("用户名或密码不正确。", "Wrong username or password."))), testid: "login-error")])
+        case .expiredForm:
+            (.forbidden, [.banner("error", .p(.esc(s.t("登录表单已过期或并非来自本站，请重新登录。",
+                                                      "The sign-in form has expired or did not come from DataBank; please sign in again."))), testid: "login-csrf")])
+        case .throttled(let seconds):
+            (.tooManyRequests, [.banner("error", .p(.esc(s.t("登录失败次数过多，请在 \(waitText(seconds, zh: true)) 后重试。",
+                                                            "Too many failed sign-ins; try again in \(waitText(seconds, zh: false))."))), testid: "login-throttled")])
+        }
+        let response = Layout.render(req, title: s.t("登录", "Sign in"), status: status, path: "/login", banners: banners, [
             .div(.cls("narrow"),
                  Layout.heading(s.t("登录", "Sign in"), sub: s.t("数据专员、审核员和管理员登录后可登记、审核资源。",
                                                                 "Stewards, reviewers and administrators sign in to register and review resources.")),
                  .section(.cls("card"), form)),
         ])
+        if case .throttled(let seconds) = problem { response.headers.replaceOrAdd(name: "Retry-After", value: String(max(1, seconds))) }
+        return response
+    }
+
+    /// "45 秒" / "3 minutes".
+    static func waitText(_ seconds: Int, zh: Bool) -> String {
+        if seconds < 120 { return zh ? "\(seconds) 秒" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        return zh ? "\(minutes) 分钟" : "\(minutes) minutes"
     }
 }

@@ -92,7 +92,8 @@ struct WebMiddleware: AsyncMiddleware {
             response = req.redirect(to: QueryLink("/login", [("next", Self.returnPath(req))]).href)
         }
         if let lang = req.query[String.self, at: "lang"], lang == "zh" || lang == "en" {
-            response.cookies["lang"] = HTTPCookies.Value(string: lang, maxAge: 365 * 86_400, path: "/", isHTTPOnly: false, sameSite: .lax)
+            response.cookies["lang"] = HTTPCookies.Value(string: lang, maxAge: 365 * 86_400, path: "/",
+                                                         isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .lax)
         }
         return response
     }
