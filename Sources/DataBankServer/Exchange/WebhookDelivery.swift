@@ -133,6 +133,11 @@ enum WebhookDelivery {
         headers.add(name: "X-DataBank-Resource", value: sub.resourceCode)
         headers.add(name: "User-Agent", value: "DataBank-Webhook/1")
         let error = await post(body, headers: headers, to: sub.url, settings: app.settings, on: app.eventLoopGroup)
+        if Task.isCancelled {
+            // The server is stopping: not the endpoint's failure; the next instance to claim it sends again.
+            sub.leaseUntil = nil
+            try await sub.save(on: db); return
+        }
         if let error {
             sub.failures += 1
             sub.lastError = error

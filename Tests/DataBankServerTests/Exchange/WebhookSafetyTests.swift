@@ -14,7 +14,7 @@ final class Tarpit: Sendable {
     private let fd: Int32
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -24,6 +24,7 @@ final class Tarpit: Sendable {
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, $0, &length) == 0 }
         }
         guard bound else { close(fd); throw Abort(.internalServerError, reason: "tarpit: cannot listen") }
+        self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
@@ -127,8 +128,8 @@ struct WebhookSafetyTests {
             #expect(long.status == .badRequest)
             #expect(try long.errorBody().code == "url_too_long")
             #expect(try long.errorBody().details.first?.field == "url")
-            let public = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": "https://93.184.216.34/hook"])
-            #expect(public.status == .created)
+            let reachable = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": "https://93.184.216.34/hook"])
+            #expect(reachable.status == .created)
         }
     }
 
