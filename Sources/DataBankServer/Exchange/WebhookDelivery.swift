@@ -178,7 +178,8 @@ enum WebhookDelivery {
                                                      timeout: .init(connect: connect, read: response),
                                                      connectionPool: .init(idleTimeout: .seconds(1)))
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        configuration.dnsOverride = [host: address.description, bare: address.description]
+        configuration.dnsOverride[host] = address.description
+        configuration.dnsOverride[bare] = address.description
         let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         var request = HTTPClientRequest(url: urlText)
         request.method = .POST
