@@ -117,7 +117,8 @@ struct WebhookSafetyTests {
             for url in ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://127.8.9.1/", "http://10.0.0.5/",
                         "http://172.16.1.1/", "http://172.31.255.1/", "http://192.168.1.1/", "http://0.0.0.0/", "http://100.64.0.1/",
                         "http://224.0.0.1/", "http://[::1]/", "http://[fc00::1]/", "http://[fd12::1]/", "http://[fe80::1]/",
-                        "http://[::ffff:127.0.0.1]/", "http://[ff02::1]/", "https://localhost:8443/hook"] {
+                        "http://[::ffff:127.0.0.1]/", "http://[ff02::1]/", "http://[2001:db8::1]/", "http://[2002:7f00:1::]/",
+                        "https://localhost:8443/hook"] {
                 let answer = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": url])
                 #expect(answer.status == .unprocessableEntity, "\(url)")
                 let error = try answer.errorBody()
@@ -134,6 +135,8 @@ struct WebhookSafetyTests {
             #expect(try long.errorBody().details.first?.field == "url")
             let reachable = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": "https://93.184.216.34/hook"])
             #expect(reachable.status == .created)
+            let v6 = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": "https://[2606:4700::1111]/hook"])
+            #expect(v6.status == .created)
         }
     }
 
