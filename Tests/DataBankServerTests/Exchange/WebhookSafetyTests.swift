@@ -208,4 +208,29 @@ struct WebhookSafetyTests {
             #expect(text.contains("event: change"))
         }
     }
+
+    /// Revoking the app whose token opened a consumer's live feed ends the feed too.
+    @Test func revokingTheAppEndsItsStream() async throws {
+        try await withServedDataBank { app, port, _ in
+            let f = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: try await app.token(f.steward))
+            let consumer = try await app.token("jtj_steward")
+            let grant = try await app.grantAtOnce(f, consumer: consumer, items: ["enterprise_name", "legal_rep"], lastKey: f.key(1), purpose: "订阅")
+            let made = try await app.send(.POST, "/api/v1/apps", token: consumer, json: [
+                "name": AnyEncodable("stream app"), "grants": AnyEncodable([try grant.requireID()])]).decode(AppInfo.self)
+            let token = try #require(made.token)
+            let reading = Task {
+                try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: token, events: 1000)
+            }
+            #expect(try await eventually {
+                try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                    .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+            })
+            let revokedAt = Date()
+            #expect(try await app.send(.DELETE, "/api/v1/apps/\(made.id!)", token: consumer).status == .noContent)
+            let text = try await reading.value
+            #expect(Date().timeIntervalSince(revokedAt) < 15, "the stream outlived its app")
+            #expect(text.contains("event: change"))
+        }
+    }
 }
