@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         // Already in the graph through Vapor; named here because the SMTP client opens its own connections.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
+        // Already in the graph through Vapor; webhooks need per-delivery timeouts and a pinned address (dnsOverride).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         // The domain core: catalog rules, standards, lifecycle, search tokens, authorization table. No I/O.
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Public")],
             swiftSettings: swiftSettings

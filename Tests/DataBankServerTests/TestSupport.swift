@@ -12,7 +12,7 @@ import VaporTesting
 /// `DATABANK_TEST_DATABASE_URL` is set, as `scripts/test` does): a new database per test,
 /// cloned from a template that is migrated and seeded once per run.
 /// - Parameter profileAfterLoads: queue a profile after each load, as `serve` does (profiling tests).
-/// - Parameter adjust: changes to the settings before `configure` (e.g. `secureCookies`).
+/// - Parameter adjust: changes to the settings before `configure` (e.g. `secureCookies`, webhook timeouts).
 func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> Void = { _ in },
                   _ body: (Application) async throws -> Void) async throws {
     let location: DatabaseLocation
@@ -24,6 +24,8 @@ func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> V
     try await withApp { app in
         var settings = Settings(database: location, maxBodySize: "256kb")
         settings.profileAfterLoads = profileAfterLoads
+        // Test webhooks go to listeners on this machine: allowed here explicitly, refused by default.
+        settings.webhookAllow = WebhookAllowList("127.0.0.1, ::1")
         adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {

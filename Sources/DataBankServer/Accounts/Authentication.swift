@@ -28,10 +28,11 @@ struct UserAuthenticator: AsyncMiddleware {
                 try await Apps.authenticate(bearer, req)
                 return
             }
-            guard let user = try await Self.user(forToken: bearer, on: req.db) else {
+            guard let signedIn = try await Self.user(forToken: bearer, on: req.db) else {
                 throw AppError(.unauthorized, "invalid_token", "The API token is unknown or revoked")
             }
-            req.auth.login(user)
+            req.auth.login(signedIn.user)
+            req.storage[UserTokenIDKey.self] = signedIn.tokenID
             req.storage[AuthMethodKey.self] = .token
         } catch let error as AppError where error.code == "invalid_token" {
             if let wait = try await SignInThrottle.fail(from, req) { throw SignInThrottled(retryAfter: wait) }
@@ -39,7 +40,8 @@ struct UserAuthenticator: AsyncMiddleware {
         }
     }
 
-    static func user(forToken token: String, on db: any Database) async throws -> User? {
+    /// The token's user and the token's id.
+    static func user(forToken token: String, on db: any Database) async throws -> (user: User, tokenID: UUID)? {
         // One query (token joined to its user): every API request pays for it.
         guard let row = try await UserToken.query(on: db)
             .join(User.self, on: \UserToken.$user.$id == \User.$id)
@@ -50,9 +52,12 @@ struct UserAuthenticator: AsyncMiddleware {
             row.lastUsedAt = Date()
             try await row.save(on: db)
         }
-        return user
+        return (user, try row.requireID())
     }
 }
+
+/// The id of the API token a request signed in with (long-lived responses re-check it).
+struct UserTokenIDKey: StorageKey { typealias Value = UUID }
 
 enum AuthMethod { case session, token }
 struct AuthMethodKey: StorageKey { typealias Value = AuthMethod }

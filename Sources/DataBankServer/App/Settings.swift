@@ -71,6 +71,17 @@ public struct Settings: Sendable {
     public var xlsxLimits: XLSXLimits = .standard
     /// How far a gzip/deflate load body may expand (`DATABANK_INFLATE_MAX_BYTES`, default 4 GiB; 100× past 10 MB).
     var inflateLimits = BodyInflater.Limits(maxBytes: Environment.get("DATABANK_INFLATE_MAX_BYTES").flatMap(Int.init) ?? 4 << 30)
+    /// Webhooks: seconds to connect (`DATABANK_WEBHOOK_CONNECT_TIMEOUT`, 5) and to receive the answer
+    /// (`DATABANK_WEBHOOK_RESPONSE_TIMEOUT`, 10), so a listener that never answers holds one delivery slot for that long.
+    public var webhookConnectTimeout: Double = Settings.env("DATABANK_WEBHOOK_CONNECT_TIMEOUT", 5)
+    public var webhookResponseTimeout: Double = Settings.env("DATABANK_WEBHOOK_RESPONSE_TIMEOUT", 10)
+    /// Deliveries in flight at once per instance (`DATABANK_WEBHOOK_CONCURRENCY`, 8).
+    public var webhookConcurrency: Int = Int(Settings.env("DATABANK_WEBHOOK_CONCURRENCY", 8))
+    /// Subscriptions a department may hold (`DATABANK_WEBHOOK_MAX_PER_DEPARTMENT`, 50).
+    public var webhookMaxPerDepartment: Int = Int(Settings.env("DATABANK_WEBHOOK_MAX_PER_DEPARTMENT", 50))
+    /// Private targets webhooks may reach (`DATABANK_WEBHOOK_ALLOW`, e.g. `127.0.0.1, 10.1.2.0/24, hooks.internal`);
+    /// by default only public unicast addresses.
+    var webhookAllow = WebhookAllowList(Environment.get("DATABANK_WEBHOOK_ALLOW"))
     /// Notification mail (`DATABANK_SMTP_URL`, `DATABANK_SMTP_FROM`); nil: in the app only.
     var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
     /// Cookies marked `Secure` (`DATABANK_SECURE_COOKIES=1`, `--secure-cookies`): on whenever browsers reach
@@ -95,6 +106,11 @@ extension Settings {
     /// "a, b,c" → ["a", "b", "c"].
     static func list(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A positive number from the environment, or the default.
+    static func env(_ name: String, _ fallback: Double) -> Double {
+        Environment.get(name).flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? fallback
     }
 }
 

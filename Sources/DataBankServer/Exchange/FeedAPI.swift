@@ -37,6 +37,7 @@ struct FeedAPI: RouteCollection {
         // A grant is looked up again each batch; the open portal's view has no grant to revoke.
         let grantID = view?.grantID == StoreReading.openPortalGrant ? nil : view?.grantID
         let fixedView = grantID == nil ? view : nil
+        let credential = StreamCredential.of(req)
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
@@ -48,6 +49,8 @@ struct FeedAPI: RouteCollection {
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while !Task.isCancelled {
+                    // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
+                    guard try await credential.isValid(on: db) else { break }
                     let sql = db as! any SQLDatabase
                     let items: [(seq: Int, json: String?)]
                     if let grantID {
@@ -140,8 +143,12 @@ struct FeedAPI: RouteCollection {
         let (store, purpose, _) = try await RecordsAPI.grantedAccess(req)
         let user = try req.requireUser()
         let body = try req.content.decode(NewSubscription.self)
-        guard let url = URL(string: body.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw AppError.field(.unprocessableEntity, "invalid_url", "url", zh: "回调地址须为 http(s) 网址", en: "url must be an http(s) URL")
+        try await WebhookTargets.validate(body.url, allow: req.application.settings.webhookAllow)
+        let limit = req.application.settings.webhookMaxPerDepartment
+        if try await SubscriptionRow.query(on: req.db).filter(\.$departmentCode == user.departmentCode).count() >= limit {
+            throw AppError(.conflict, "subscription_limit", "Your department already has \(limit) subscriptions; delete one first",
+                           details: [FieldError(field: "url", code: "subscription_limit", message: "本部门的订阅已达上限 \(limit) 个，请先删除不用的订阅",
+                                                messageEn: "Your department already has \(limit) subscriptions; delete one first")])
         }
         var rng = SystemRandomNumberGenerator()
         let secret = "whsec_" + (0..<4).map { _ in String(rng.next(), radix: 36) }.joined()

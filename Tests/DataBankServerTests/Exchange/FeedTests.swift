@@ -17,8 +17,9 @@ actor HookInbox {
 }
 
 /// Runs `body` with the app served on a real port and a `/test-hook` route recording deliveries.
-func withServedDataBank(_ body: (Application, Int, HookInbox) async throws -> Void) async throws {
-    try await withDataBank { app in
+func withServedDataBank(adjust: (inout Settings) -> Void = { _ in },
+                        _ body: (Application, Int, HookInbox) async throws -> Void) async throws {
+    try await withDataBank(adjust: adjust) { app in
         let inbox = HookInbox()
         app.post("test-hook") { req async throws -> HTTPStatus in
             if await inbox.shouldFail() { return .serviceUnavailable }

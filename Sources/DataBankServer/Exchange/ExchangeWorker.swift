@@ -1,0 +1,53 @@
+import Vapor
+
+/// The background work of `serve` and `demo`, in three independent loops so one cannot stall
+/// another: webhook deliveries (parallel, bounded), notification mail, and housekeeping (stream
+/// retention, marking interrupted loads).
+final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
+    private var tasks: [Task<Void, Never>] = []
+
+    func didBootAsync(_ app: Application) async throws {
+        guard app.settings.runWorkers else { return }
+        tasks.append(Task { [app] in await WebhookDelivery.run(app: app) })
+        if let smtp = app.settings.smtp {
+            tasks.append(Task { [app] in
+                await Self.every(.milliseconds(500), app: app) { try await NotificationMail.runOnce(app: app, smtp: smtp) > 0 }
+            })
+        }
+        tasks.append(Task { [app] in
+            await Self.every(.seconds(60), app: app) {
+                try await StreamRetention.prune(on: app.db)
+                try await LoadRow.markInterrupted(on: app.db)
+                return false
+            }
+        })
+    }
+
+    /// Runs `work` until cancelled; again at once when it says more is waiting, else after `pause`.
+    static func every(_ pause: Duration, app: Application, _ work: @Sendable () async throws -> Bool) async {
+        while !Task.isCancelled {
+            do {
+                if try await work() { continue }
+                try await Task.sleep(for: pause)
+            } catch is CancellationError {
+                return
+            } catch {
+                report(error, app: app)
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    static func report(_ error: any Error, app: Application) {
+        // Before `demo`/`serve` have migrated a new database the tables are not there yet.
+        let text = String(describing: error)
+        if !(text.contains("no such table") || text.contains("does not exist")) {
+            app.logger.warning("exchange worker: \(text)")
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+}
