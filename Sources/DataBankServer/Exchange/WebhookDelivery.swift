@@ -103,21 +103,22 @@ enum WebhookDelivery {
 
     static func deliver(_ sub: SubscriptionRow, app: Application, now: Date) async throws {
         let db = app.db
-        guard let store = try? await RecordStores.find(sub.resourceCode, on: db) else {
-            sub.status = "paused"; sub.lastError = "The resource has no record store"; sub.leaseUntil = nil
+        // The one read decision, with the owner's identity: full, the grant's view, or the open
+        // portal's; a webhook whose owner may no longer read pauses and says why.
+        let store: RecordStoreRow, view: GrantView?
+        do {
+            (store, view) = try await StoreReading.readAs(ownerID: sub.ownerID, code: sub.resourceCode, app: app, on: db)
+        } catch let e as AppError {
+            sub.status = "paused"; sub.leaseUntil = nil
+            sub.lastError = e.code == "not_published" ? "The resource has no record store" : "No active grant on \(sub.resourceCode)"
             try await sub.save(on: db); return
         }
         let sql = db as! any SQLDatabase
         let page: ChangeFeed.Page
-        if sub.departmentCode == store.departmentCode {
-            page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: sql)
+        if let view {
+            page = try await ConsumerFeed.page(store: store, view: view, after: sub.cursor, limit: batchSize, on: sql)
         } else {
-            // A consumer's webhook carries what its grant shows; without an active grant it pauses.
-            guard let grant = try await GrantAccess.activeGrant(consumer: sub.departmentCode, resource: store.resourceCode, appID: nil, on: db) else {
-                sub.status = "paused"; sub.lastError = "No active grant on \(store.resourceCode)"; sub.leaseUntil = nil
-                try await sub.save(on: db); return
-            }
-            page = try await ConsumerFeed.page(store: store, view: try await GrantAccess.view(grant, store: store, app: app, on: db), after: sub.cursor, limit: batchSize, on: sql)
+            page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: sql)
         }
         guard page.count > 0 else {
             sub.cursor = page.next  // changes outside a consumer's scope are passed over

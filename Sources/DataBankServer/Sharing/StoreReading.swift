@@ -77,11 +77,39 @@ enum StoreReading {
         async let grantRow = activeGrant(reader, resource: code, req: req)
         let (resource, store, grant) = try await (resourceRow, storeRow, grantRow)
         guard let resource else { throw unknown(code) }
-        let facts = ReadAccess.Facts(
-            actor: req.actor, appDepartment: req.app?.departmentCode, provider: resource.departmentCode,
-            inCatalogForReader: CatalogService.canSee(resource, actor: req.actor), hasGrant: grant != nil,
-            openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
+        let facts = facts(resource, actor: req.actor, appDepartment: req.app?.departmentCode, hasGrant: grant != nil)
         return Decided(resource: resource, store: store, grant: grant, facts: facts, access: ReadAccess.decide(facts))
+    }
+
+    static func facts(_ resource: ResourceRow, actor: Actor?, appDepartment: String?, hasGrant: Bool) -> ReadAccess.Facts {
+        ReadAccess.Facts(actor: actor, appDepartment: appDepartment, provider: resource.departmentCode,
+                         inCatalogForReader: CatalogService.canSee(resource, actor: actor), hasGrant: hasGrant,
+                         openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
+    }
+
+    /// The same decision for a reader who is not asking now: a webhook delivers with its owner's
+    /// identity (as the owner is today: a changed role or a lost grant takes effect on the next delivery).
+    /// Returns the store and the view (nil: full), or throws 403 `no_grant` when the owner may not read.
+    static func readAs(ownerID: UUID, code: String, app: Application, on db: any Database) async throws -> (store: RecordStoreRow, view: GrantView?) {
+        let owner = try await User.find(ownerID, on: db)
+        async let resourceRow = ResourceRow.query(on: db).filter(\.$code == code).first()
+        async let storeRow = RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first()
+        let (resource, store) = try await (resourceRow, storeRow)
+        var grant: GrantAccess.ActiveGrant?
+        if let owner { grant = try await GrantAccess.activeGrant(consumer: owner.departmentCode, resource: code, appID: nil, on: db) }
+        guard let resource, let store else { throw RecordStores.notPublished(code) }
+        let facts = facts(resource, actor: owner?.actor, appDepartment: nil, hasGrant: grant != nil)
+        switch ReadAccess.decide(facts) {
+        case .full: return (store, nil)
+        case .grant:
+            guard let grant else { break }
+            return (store, try await GrantAccess.view(grant, store: store, app: app, on: db))
+        case .openPortal:
+            return (store, try await openPortalView(resource, store: store, reader: owner?.departmentCode ?? "public", app: app, on: db))
+        case .hidden, .needsSignIn, .noGrant:
+            break
+        }
+        throw AppError(.forbidden, "no_grant", "No active grant on \(code)")
     }
 
     static func activeGrant(_ reader: String?, resource: String, req: Request) async throws -> GrantAccess.ActiveGrant? {
