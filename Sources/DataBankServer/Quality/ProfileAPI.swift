@@ -22,6 +22,8 @@ struct ProfileAPI: RouteCollection {
         var resource: String
         var profile: ProfileSummary?
         var masked: Bool
+        /// How the reader sees it: `full`, `grant`, `openPortal`, or `none` (history only: no profile).
+        var access: String
         /// The store's last change-log seq: past the profile's `coveredSeq`, an update is on its way.
         var storeLastSeq: Int
         var history: [RunEntry]
@@ -65,7 +67,8 @@ struct ProfileAPI: RouteCollection {
             try await AuditLog.append(.of(req), resource: store.resourceCode, operation: "profile.read", fields: summary.columns.map(\.name),
                                       count: 0, purpose: StoreReading.statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db)
         }
-        return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: redaction.access != .full, storeLastSeq: store.lastSeq,
+        let access: String = switch redaction.access { case .full?: "full"; case .grant?: "grant"; case .openPortal?: "openPortal"; default: "none" }
+        return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: redaction.access != .full, access: access, storeLastSeq: store.lastSeq,
                              history: history.map {
             RunEntry(id: $0.id, kind: $0.kind, startedAt: $0.startedAt, finishedAt: $0.finishedAt, rowCount: $0.rowCount,
                      coveredSeq: $0.coveredSeq, rowsRead: $0.rowsRead)

@@ -21,7 +21,7 @@ enum ProfilePage {
                 .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link("/catalog/resources/\(Escape.url(code))", resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("字段画像：\(resource.name)", "Column profile: \(resource.nameEn ?? resource.name)"))),
                 scan),
-            answer.masked ? .p(.cls("hint"), .esc(s.t("敏感信息项的取值已按默认规则脱敏。", "Values of sensitive items are masked by their default rule."))) : .empty,
+            ProfileSection.accessHint(answer.access, s),
             ProfileSection.render(answer.profile, history: answer.history, lang: s.lang),
         ]
         return Layout.render(req, title: s.t("字段画像", "Column profile") + " " + code, path: path, content)

@@ -94,3 +94,19 @@ enum ProfileSection {
 
     static func grouped(_ n: Int) -> String { ProgressLine.grouped(n) }
 }
+
+extension ProfileSection {
+    /// What the reader is shown, in one line: nothing for the provider; the grant's view, the open
+    /// portal's, or why there is no profile.
+    static func accessHint(_ access: String, _ s: Strings) -> Body {
+        switch access {
+        case "grant": return .p(.cls("hint"), .testid("profile-access"), .esc(s.t("按您的授权显示：仅含授权的数据项，脱敏项的取值同样脱敏（有行范围的授权只显示计数）。",
+                                                        "Shown as your grant provides: its items only, masked items masked here too (a grant with a row scope shows counts only).")))
+        case "openPortal": return .p(.cls("hint"), .testid("profile-access"), .esc(s.t("以开放数据形式显示：敏感信息项的取值按默认规则脱敏。",
+                                                             "Shown as open data: values of sensitive items are masked by their default rule.")))
+        case "none": return .p(.cls("hint"), .testid("profile-access"), .esc(s.t("字段画像只向数据的读者显示：提供部门、持有授权的部门，或开放数据的公众。",
+                                                       "Column profiles are shown to readers of the records: the provider, departments holding a grant, or anyone for open data.")))
+        default: return .empty
+        }
+    }
+}

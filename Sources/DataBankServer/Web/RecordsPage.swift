@@ -36,6 +36,16 @@ enum RecordsPage {
                                    testid: "load-error"))
         }
 
+        // Say how the records are shown when they are not the provider's own, in clear.
+        switch read.access {
+        case .grant:
+            banners.append(.banner("info", .p(.esc(s.t("按您的授权显示：仅含授权的数据项和记录，部分数据项经脱敏。",
+                                                       "Shown as your grant provides: its items and rows only, some items masked."))), testid: "grant-view"))
+        case .openPortal:
+            banners.append(.banner("info", .p(.esc(s.t("以开放数据形式显示：敏感信息项按默认规则脱敏。",
+                                                       "Shown as open data: sensitive items under their default masks."))), testid: "open-view"))
+        default: break
+        }
         var sample: Body = .empty
         if !needsPurpose || purpose != nil {
             let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: read.view)

@@ -58,7 +58,7 @@ enum QualityPage {
         if owner { content.append(try await ownerTools(req, store, resource, summary, base, s)) }
         // The column profiles (masked for other departments, as on the profile page).
         let profile = try await ProfileAPI.answer(req)
-        content.append(profile.masked ? .p(.cls("hint"), .esc(s.t("敏感信息项的取值已按默认规则脱敏。", "Values of sensitive items are masked by their default rule."))) : .empty)
+        content.append(ProfileSection.accessHint(profile.access, s))
         content.append(ProfileSection.render(profile.profile, history: profile.history, lang: s.lang))
         return Layout.render(req, title: s.t("数据质量", "Data quality") + " " + code, status: status, path: base,
                              banners: banner.map { [$0] } ?? [], content)
