@@ -12,7 +12,8 @@ import VaporTesting
 /// `DATABANK_TEST_DATABASE_URL` is set, as `scripts/test` does): a new database per test,
 /// cloned from a template that is migrated and seeded once per run.
 /// - Parameter profileAfterLoads: queue a profile after each load, as `serve` does (profiling tests).
-func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async throws -> Void) async throws {
+func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> Void = { _ in },
+                  _ body: (Application) async throws -> Void) async throws {
     let location: DatabaseLocation
     if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
     // On PostgreSQL every test holds connections of its own: at most `TestSlots.limit` run at once,
@@ -22,6 +23,9 @@ func withDataBank(profileAfterLoads: Bool = false, _ body: (Application) async t
     try await withApp { app in
         var settings = Settings(database: location, maxBodySize: "256kb")
         settings.profileAfterLoads = profileAfterLoads
+        settings.auditKeyFile = nil  // the fixed in-memory key, no checkpoints: the template's chain verifies in every clone
+        settings.auditCheckpointFile = nil
+        adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {
             try await app.autoMigrate()
@@ -78,7 +82,10 @@ actor TestDatabases {
         try await sql.raw("CREATE DATABASE databank_template").run()
         let app = try await Application.make(.testing)
         do {
-            try await configure(app, settings: Settings(database: .postgres(url(base, database: "databank_template"))))
+            var settings = Settings(database: .postgres(url(base, database: "databank_template")))
+            settings.auditKeyFile = nil
+            settings.auditCheckpointFile = nil
+            try await configure(app, settings: settings)
             try await app.autoMigrate()
             _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
         } catch {

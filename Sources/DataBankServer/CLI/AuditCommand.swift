@@ -1,7 +1,8 @@
 import Vapor
 
-/// `databank audit verify`: walks the audit log's hash chain and names the first entry that
-/// was altered, deleted or reordered. Exits non-zero when the chain is broken.
+/// `databank audit verify`: walks the audit log's keyed hash chain and its checkpoints and names
+/// the first entry that was altered, deleted, reordered or cut off. One line either way; exit 1
+/// when the chain is broken.
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "action", help: "verify")
@@ -13,11 +14,25 @@ struct AuditCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "verify" else { throw CLIError("Unknown action \(signature.action); use: databank audit verify") }
-        let (checked, broken) = try await AuditLog.verify(on: context.application.db)
-        if let broken {
-            context.console.error("Audit chain BROKEN at entry \(broken.seq): \(broken.reason) (\(checked) entries verified before it)")
-            throw CLIError("audit chain broken at entry \(broken.seq)")
+        let trail = context.application.auditTrail
+        let result = try await AuditLog.verify(on: context.application.db, trail: trail)
+        if let broken = result.broken {
+            let place = broken.seq > 0 ? " at entry \(broken.seq)" : ""
+            context.console.error("Audit chain BROKEN\(place): \(broken.reason) (\(result.checked) entries verified before it)")
+            throw CLIExit(status: 1)
         }
-        context.console.print("Audit chain intact: \(checked) entries verified.")
+        context.console.print(Self.summary(result, checkpointFile: trail.checkpointFile))
     }
+
+    static func summary(_ r: AuditLog.Verification, checkpointFile: String?) -> String {
+        let legacy = r.legacy > 0 ? " (\(r.legacy) of them on the legacy unkeyed chain, written before the audit key existed)" : ""
+        let anchors = checkpointFile == nil ? "no checkpoint file configured"
+            : r.checkpoints == 0 ? "no checkpoints yet in \(checkpointFile!)" : "\(r.checkpoints) checkpoints match"
+        return "Audit chain intact: \(r.checked) entries verified\(legacy); \(anchors)."
+    }
+}
+
+/// Ends the command with `status`, its message already printed.
+struct CLIExit: Error {
+    var status: Int32
 }

@@ -33,7 +33,7 @@ public enum DataBankCLI {
         }
 
         // Commands whose output is data keep informational logs off stdout.
-        if let command, ["sample", "stores"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
+        if let command, ["sample", "stores", "audit"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
             args += ["--log", "warning"]
         }
         var env = try Environment.detect(arguments: args)
@@ -47,6 +47,11 @@ public enum DataBankCLI {
                 settings.sqliteWalAutocheckpoint = 16_384
             }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
+            if command == "audit" {
+                // Verifying needs the real key, and must not anchor the log it is checking.
+                settings.createAuditKey = false
+                settings.writeAuditCheckpoints = false
+            }
             try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")
@@ -63,9 +68,11 @@ public enum DataBankCLI {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            // One line, no backtrace: an error thrown out of `main` would crash with one.
+            if let exit = error as? CLIExit { Foundation.exit(exit.status) }
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(1)
         }
         try await app.asyncShutdown()
     }

@@ -74,7 +74,7 @@ struct RecordsAPI: RouteCollection {
     static func audit(_ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
                       purpose: String?, hash: String) async throws {
         try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
-                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db)
+                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db, trail: req.application.auditTrail)
     }
 
     // MARK: Load
