@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 #if canImport(Glibc)
@@ -79,13 +78,15 @@ struct AuditCheckpoint: Equatable, Sendable {
 ///
 /// Several instances may share the file: each checkpoint is one `write` of one line to a file opened
 /// with `O_APPEND`, which a local file system appends whole (on NFS, give each instance its own file).
-final class AuditCheckpointWriter: Sendable {
+final class AuditCheckpointWriter: @unchecked Sendable {
     let path: String
     let every: Int
     let interval: TimeInterval
     let key: AuditKey
     private struct State { var pending = 0; var lastWrite = Date(); var lastSeq = 0 }
-    private let state = NIOLockedValueBox(State())
+    /// Behind `lock`: every audited request updates it.
+    private var state = State()
+    private let lock = NSLock()
 
     init(path: String, every: Int, interval: TimeInterval, key: AuditKey) throws {
         self.path = path; self.every = max(every, 1); self.interval = interval; self.key = key
@@ -100,10 +101,10 @@ final class AuditCheckpointWriter: Sendable {
     /// Called after an entry is committed; writes a checkpoint naming it when one is due.
     func appended(_ e: AuditEntry, keyedFrom: Int, logger: Logger) {
         let now = Date()
-        let due = state.withLockedValue { s -> Bool in
-            s.pending += 1
-            guard s.pending >= every || now.timeIntervalSince(s.lastWrite) >= interval, e.seq > s.lastSeq else { return false }
-            s.pending = 0; s.lastWrite = now; s.lastSeq = e.seq
+        let due = lock.withLock { () -> Bool in
+            state.pending += 1
+            guard state.pending >= every || now.timeIntervalSince(state.lastWrite) >= interval, e.seq > state.lastSeq else { return false }
+            state.pending = 0; state.lastWrite = now; state.lastSeq = e.seq
             return true
         }
         if due { appendLine(AuditCheckpoint(seq: e.seq, hash: e.hash, at: now.iso8601Millis, keyedFrom: keyedFrom), logger: logger) }
@@ -113,14 +114,14 @@ final class AuditCheckpointWriter: Sendable {
     /// (with `onlyIfAppended`, only when this process appended since: a short command that wrote
     /// nothing adds no checkpoint).
     func checkpointHead(on db: any Database, logger: Logger, onlyIfAppended: Bool = false) async {
-        if onlyIfAppended, state.withLockedValue({ $0.pending == 0 }) { return }
+        if onlyIfAppended, lock.withLock({ state.pending == 0 }) { return }
         do {
             guard let head = try await (db as! any SQLDatabase).raw("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1").first() else { return }
             let seq = try head.decode(column: "seq", as: Int.self)
             let now = Date()
-            let due = state.withLockedValue { s -> Bool in
-                guard seq > s.lastSeq else { return false }
-                s.pending = 0; s.lastWrite = now; s.lastSeq = seq
+            let due = lock.withLock { () -> Bool in
+                guard seq > state.lastSeq else { return false }
+                state.pending = 0; state.lastWrite = now; state.lastSeq = seq
                 return true
             }
             guard due else { return }

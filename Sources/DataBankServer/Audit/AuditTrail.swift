@@ -25,24 +25,29 @@ final class AuditTrail: Sendable {
 
     /// Checkpoints the head every interval while the server runs, and once more at shutdown.
     struct Lifecycle: LifecycleHandler {
-        final class Timer: Sendable {
-            let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        final class Timer: @unchecked Sendable {
+            private let lock = NSLock()
+            private var stored: Task<Void, Never>?
+            var task: Task<Void, Never>? {
+                get { lock.withLock { stored } }
+                set { lock.withLock { stored = newValue } }
+            }
         }
         let timer = Timer()
 
         func didBootAsync(_ app: Application) async throws {
             guard app.settings.runWorkers, let writer = app.auditTrail.writer else { return }
-            timer.task.withLockedValue { $0 = Task { [app] in
+            timer.task = Task { [app] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(writer.interval))
                     if Task.isCancelled { break }
                     await writer.checkpointHead(on: app.db, logger: app.logger)
                 }
-            } }
+            }
         }
 
         func shutdownAsync(_ app: Application) async {
-            timer.task.withLockedValue { $0?.cancel() }
+            timer.task?.cancel()
             guard let writer = app.auditTrail.writer else { return }
             await writer.checkpointHead(on: app.db, logger: app.logger, onlyIfAppended: !app.settings.runWorkers)
         }

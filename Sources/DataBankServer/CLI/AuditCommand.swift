@@ -14,14 +14,21 @@ struct AuditCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "verify" else { throw CLIError("Unknown action \(signature.action); use: databank audit verify") }
-        let trail = context.application.auditTrail
-        let result = try await AuditLog.verify(on: context.application.db, trail: trail)
-        if let broken = result.broken {
-            let place = broken.seq > 0 ? " at entry \(broken.seq)" : ""
-            context.console.error("Audit chain BROKEN\(place): \(broken.reason) (\(result.checked) entries verified before it)")
-            throw CLIExit(status: 1)
+        let app = context.application
+        // Reported here, not thrown: a thrown error is logged once more by Vapor.
+        do {
+            let result = try await AuditLog.verify(on: app.db, trail: app.auditTrail)
+            if let broken = result.broken {
+                let place = broken.seq > 0 ? " at entry \(broken.seq)" : ""
+                context.console.error("Audit chain BROKEN\(place): \(broken.reason) (\(result.checked) entries verified before it)")
+                app.exitStatus = 1
+                return
+            }
+            context.console.print(Self.summary(result, checkpointFile: app.auditTrail.checkpointFile))
+        } catch {
+            context.console.error("error: " + "\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
+            app.exitStatus = 1
         }
-        context.console.print(Self.summary(result, checkpointFile: trail.checkpointFile))
     }
 
     static func summary(_ r: AuditLog.Verification, checkpointFile: String?) -> String {
@@ -32,7 +39,11 @@ struct AuditCommand: AsyncCommand {
     }
 }
 
-/// Ends the command with `status`, its message already printed.
-struct CLIExit: Error {
-    var status: Int32
+extension Application {
+    private struct ExitStatusKey: StorageKey { typealias Value = Int32 }
+    /// What the process exits with once the command has run and the app shut down.
+    var exitStatus: Int32 {
+        get { storage[ExitStatusKey.self] ?? 0 }
+        set { storage[ExitStatusKey.self] = newValue }
+    }
 }

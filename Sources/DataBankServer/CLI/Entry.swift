@@ -70,10 +70,12 @@ public enum DataBankCLI {
         } catch {
             try? await app.asyncShutdown()
             // One line, no backtrace: an error thrown out of `main` would crash with one.
-            if let exit = error as? CLIExit { Foundation.exit(exit.status) }
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(1)
+            let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+            exit(1)
         }
+        let status = app.exitStatus
         try await app.asyncShutdown()
+        if status != 0 { exit(status) }
     }
 }

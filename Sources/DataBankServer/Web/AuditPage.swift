@@ -24,7 +24,7 @@ enum AuditPage {
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
         let entries = try await sql.raw("SELECT * FROM audit_log WHERE \(filter) ORDER BY seq DESC LIMIT 100 OFFSET \(literal: offset)")
             .all().map(AuditLog.decode)
-        var verified: AuditLog.Verification
+        let verified: AuditLog.Verification
         do { verified = try await AuditLog.verify(on: req.db, trail: req.application.auditTrail) } catch let error as AuditKeyError {
             verified = AuditLog.Verification(broken: AuditChain.Break(seq: 0, reason: error.description))  // an unreadable checkpoint file
         }
