@@ -15,10 +15,9 @@ final class AuditTrail: Sendable {
     /// Loads (or creates) the key and opens the checkpoint file as the settings say.
     static func make(_ settings: Settings) throws -> AuditTrail {
         let key = try settings.auditKeyFile.map { try AuditKey.load(path: $0, create: settings.createAuditKey) } ?? .inMemory
-        let writer = try settings.auditCheckpointFile.flatMap { path in
-            settings.writeAuditCheckpoints
-                ? try AuditCheckpointWriter(path: path, every: settings.auditCheckpointEvery, interval: settings.auditCheckpointInterval, key: key)
-                : nil
+        var writer: AuditCheckpointWriter?
+        if let path = settings.auditCheckpointFile, settings.writeAuditCheckpoints {
+            writer = try AuditCheckpointWriter(path: path, every: settings.auditCheckpointEvery, interval: settings.auditCheckpointInterval, key: key)
         }
         return AuditTrail(key: key, checkpointFile: settings.auditCheckpointFile, writer: writer)
     }
