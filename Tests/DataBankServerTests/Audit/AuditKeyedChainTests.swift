@@ -146,11 +146,11 @@ struct AuditKeyedChainTests {
 
     /// Two entries whose fields split differently around U+001F hash differently (the legacy text was the same).
     @Test func separatorInAFieldCannotCollide() {
-        let base = AuditEntry(seq: 1, at: "2026-12-05T00:00:00.000Z", actorKind: "user", actorID: nil, actorName: "x", departmentCode: "y",
+        let base = AuditEntry(seq: 1, at: "2026-12-05T00:00:00.000Z", actorKind: "user", actorID: nil, actorName: "x\u{1F}y", departmentCode: "z",
                               resourceCode: nil, operation: "query", fields: [], recordCount: 1, purpose: nil, requestID: nil,
                               requestHash: nil, prevHash: AuditChain.genesis, hash: "")
         var shifted = base
-        shifted.actorName = "x\u{1F}y"; shifted.departmentCode = ""
+        shifted.actorName = "x"; shifted.departmentCode = "y\u{1F}z"
         #expect(AuditChain.legacyCanonical(base) == AuditChain.legacyCanonical(shifted))
         #expect(AuditChain.canonical(base) != AuditChain.canonical(shifted))
         #expect(AuditChain.hash(base, key: .inMemory) != AuditChain.hash(shifted, key: .inMemory))
