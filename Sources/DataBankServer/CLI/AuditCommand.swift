@@ -19,8 +19,11 @@ struct AuditCommand: AsyncCommand {
         do {
             let result = try await AuditLog.verify(on: app.db, trail: app.auditTrail)
             if let broken = result.broken {
-                let place = broken.seq > 0 ? " at entry \(broken.seq)" : ""
-                context.console.error("Audit chain BROKEN\(place): \(broken.reason) (\(result.checked) entries verified before it)")
+                // A problem with the checkpoint file itself names no entry.
+                let line = broken.seq > 0
+                    ? "Audit chain BROKEN at entry \(broken.seq): \(broken.reason) (\(result.checked) entries verified before it)"
+                    : "Audit chain BROKEN: \(broken.reason)"
+                context.console.error(line)
                 app.exitStatus = 1
                 return
             }

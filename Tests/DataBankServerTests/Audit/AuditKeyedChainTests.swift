@@ -120,6 +120,21 @@ struct AuditKeyedChainTests {
         }
     }
 
+    /// Upgrading a database whose log was written unkeyed: the migration records where keyed hashing
+    /// starts, the old entries verify as the legacy chain and the new ones keyed after them.
+    @Test func migrationSwitchesAnUnkeyedLogOver() async throws {
+        try await Self.withAuditFiles(checkpoints: false) { app, _ in
+            try await Self.appendEntries(app, 3)
+            try await Self.rewrite(app, from: 1, hashing: AuditChain.legacyHash)  // as the previous version wrote them
+            try await AddAuditKeyedChain().revert(on: app.db)
+            try await AddAuditKeyedChain().prepare(on: app.db)
+            try await Self.appendEntries(app, 2)
+            let result = try await Self.verify(app)
+            #expect(result.broken == nil)
+            #expect(result.checked == 5 && result.legacy == 3)
+        }
+    }
+
     /// Moving the switch-over point past the end, to rehash everything unkeyed: the checkpoints say where it was.
     @Test func movedSwitchOverIsFound() async throws {
         try await Self.withAuditFiles { app, _ in
@@ -142,6 +157,30 @@ struct AuditKeyedChainTests {
             let result = try await Self.verify(app)
             #expect(result.broken?.reason.contains("wrong MAC") == true)
         }
+    }
+
+    /// Two instances checkpointing into one file at once: every line whole and valid (O_APPEND, one write each).
+    @Test func concurrentWritersKeepTheFileWhole() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-cp-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let key = AuditKey(bytes: Array(repeating: 3, count: 32))
+        let writers = try (0..<2).map { _ in try AuditCheckpointWriter(path: path, every: 1, interval: 300, key: key) }
+        let logger = Logger(label: "test")
+        await withTaskGroup(of: Void.self) { group in
+            for writer in writers {
+                group.addTask {
+                    for seq in 1...200 {
+                        let e = AuditEntry(seq: seq, at: "", actorKind: "", actorID: nil, actorName: "", departmentCode: nil, resourceCode: nil,
+                                           operation: "", fields: [], recordCount: 0, purpose: nil, requestID: nil, requestHash: nil,
+                                           prevHash: "", hash: String(repeating: "b", count: 64))
+                        writer.appended(e, keyedFrom: 1, logger: logger)
+                    }
+                }
+            }
+        }
+        let contents = try AuditCheckpoint.read(path: path, key: key)
+        #expect(contents.problem == nil)
+        #expect(contents.checkpoints.count == 400)
     }
 
     /// Two entries whose fields split differently around U+001F hash differently (the legacy text was the same).
