@@ -126,8 +126,10 @@ struct AuditKeyedChainTests {
         try await Self.withAuditFiles(checkpoints: false) { app, _ in
             try await Self.appendEntries(app, 3)
             try await Self.rewrite(app, from: 1, hashing: AuditChain.legacyHash)  // as the previous version wrote them
-            try await AddAuditKeyedChain().revert(on: app.db)
-            try await AddAuditKeyedChain().prepare(on: app.db)
+            try await app.db.withConnection { db in  // one connection: SQLite's in-memory schema is per connection cache
+                try await AddAuditKeyedChain().revert(on: db)
+                try await AddAuditKeyedChain().prepare(on: db)
+            }
             try await Self.appendEntries(app, 2)
             let result = try await Self.verify(app)
             #expect(result.broken == nil)
