@@ -53,17 +53,19 @@ let policy: [PolicyRow] = {
         (.manageOwnTokens,   .signIn,    "A  A  A  A  A"),
         (.createEdition,     .signIn,    "A  -  -  -  -"),
         (.readRecords,       .signIn,    "A  O  O  -  -"),
-        (.writeRecords,      .signIn,    "A  O  O  -  -"),
+        (.writeRecords,      .signIn,    "-  O  O  -  -"),
         (.readAudit,         .signIn,    "A  -  -  -  -"),
+        (.readLoads,         .signIn,    "A  O  O  -  -"),
         (.applyForAccess,    .signIn,    "A  O  O  -  -"),
         (.reviewApplication, .signIn,    "A  O  O  -  -"),
         (.countersign,       .signIn,    "A  -  -  -  -"),
         (.manageApps,        .signIn,    "A  O  O  -  -"),
         (.manageVerificationServices, .signIn, "A  O  O  -  -"),
         (.readGrants,        .signIn,    "A  A  A  A  A"),
-        (.manageQualityRules, .signIn,   "A  O  O  -  -"),
+        (.manageQualityRules, .signIn,   "-  O  O  -  -"),
+        (.runQualityCheck,   .signIn,    "A  O  O  -  -"),
         (.raiseObjection,    .signIn,    "A  A  A  A  A"),
-        (.resolveObjection,  .signIn,    "A  O  O  -  -"),
+        (.resolveObjection,  .signIn,    "-  O  O  -  -"),
         (.withdrawObjection, .signIn,    "A  O  O  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
@@ -103,12 +105,13 @@ struct AuthorizationTests {
         }
     }
 
-    /// With no owning department (e.g. creating an edition), a role is allowed whenever the policy lets it act at all.
+    /// With no owning department (e.g. creating an edition), a role is allowed where the policy lets it act
+    /// everywhere; an own-department rule asked without the department denies (never allow by omission).
     @Test(arguments: policy)
     func noOwningDepartment(_ row: PolicyRow) {
         for role in Role.allCases {
             let actor = Actor(userID: "u", role: role, departmentCode: Self.ownDept)
-            let expected: Outcome = row.cells[role]! == "-" ? .deny : .allow
+            let expected: Outcome = row.cells[role]! == "A" ? .allow : .deny
             #expect(Outcome(Authorization.decide(actor, row.action)) == expected, "\(role.rawValue)")
         }
     }

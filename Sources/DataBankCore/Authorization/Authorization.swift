@@ -29,10 +29,12 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageDepartments, manageStandards, manageUsers, manageOwnTokens, createEdition
     /// The data bus: records of a resource's store, its change feed, and the audit trail.
     case readRecords, writeRecords, readAudit
+    /// A store's loads and refused rows (the provider's working data; the data authority reads them with a purpose).
+    case readLoads
     /// Governed sharing: applications for access, their review, apps, verification services, grants.
     case applyForAccess, reviewApplication, countersign, manageApps, manageVerificationServices, readGrants
-    /// Data quality: the provider's rules on its resources.
-    case manageQualityRules
+    /// Data quality: the provider's rules and policy on its resources; checks and profile scans on demand.
+    case manageQualityRules, runQualityCheck
     /// Objections (数据纠错): a reader flags a value as wrong, the provider settles it, the raiser may withdraw it.
     case raiseObjection, resolveObjection, withdrawObjection
 
@@ -93,9 +95,13 @@ public enum Authorization {
         .manageUsers:       .roles([.platformAdmin: .any, .departmentAdmin: .own]),
         .manageOwnTokens:   .signedIn,
         .createEdition:     .roles([.platformAdmin: .any]),
-        // Until grants exist (governed sharing), records stay with their provider and the data authority.
+        // Records: the provider reads and writes its own; the data authority (platform admin) reads any
+        // store in full — always with a stated purpose and an audit entry (ReadAccess.needsPurpose) — but
+        // writes none: loads, deletes, retention, rules and policy stay with the department that answers
+        // for the data. Other departments read through grants (ReadAccess), never through this table.
         .readRecords:       .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
-        .writeRecords:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .writeRecords:      .roles([.departmentAdmin: .own, .steward: .own]),
+        .readLoads:         .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .readAudit:         .roles([.platformAdmin: .any]),
         // Governed sharing. A department applies for itself (department = the consumer) …
         .applyForAccess:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
@@ -109,12 +115,14 @@ public enum Authorization {
         // Who holds which grant is no secret inside government: transparency keeps sharing honest.
         .readGrants:        .signedIn,
         // A resource's quality rules are its provider's (and the data authority's) to write.
-        .manageQualityRules: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .manageQualityRules: .roles([.departmentAdmin: .own, .steward: .own]),
+        // … while checking and profiling (which change no data) the data authority may run on any store.
+        .runQualityCheck:   .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         // Objections: anyone signed in may flag what they can read (whether they can read the record
         // is the grant's to say, as for every read) …
         .raiseObjection:    .signedIn,
         // … the provider (department = the owner of the resource) accepts or rejects …
-        .resolveObjection:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .resolveObjection:  .roles([.departmentAdmin: .own, .steward: .own]),
         // … and the raising department's stewards may withdraw (department = the raiser's; the raiser always may).
         .withdrawObjection: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
@@ -131,8 +139,10 @@ public enum Authorization {
             guard let scope = roles[actor.role] else {
                 return .deny("A \(actor.role.en.lowercased()) may not \(action.rawValue)")
             }
-            if scope == .own, let owner = departmentCode, owner != actor.departmentCode {
-                return .deny("Only \(owner)'s own users may \(action.rawValue)")
+            if scope == .own {
+                // An own-department rule asked without a department denies: never allow by omission.
+                guard let owner = departmentCode else { return .deny("\(action.rawValue) needs the department it concerns") }
+                if owner != actor.departmentCode { return .deny("Only \(owner)'s own users may \(action.rawValue)") }
             }
             return .allow
         }

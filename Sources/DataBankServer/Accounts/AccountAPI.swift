@@ -5,10 +5,10 @@ import DataBankCore
 /// `/api/v1/me` and personal API tokens.
 struct AccountAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("me", use: me)
-        routes.get("tokens", use: tokens)
-        routes.post("tokens", use: createToken)
-        routes.delete("tokens", ":id", use: revokeToken)
+        routes.get("me", use: me).gate(.signedIn)
+        routes.get("tokens", use: tokens).gate(.action(.manageOwnTokens))
+        routes.post("tokens", use: createToken).gate(.action(.manageOwnTokens))
+        routes.delete("tokens", ":id", use: revokeToken).gate(.action(.manageOwnTokens))
     }
 
     struct MeView: Content { var username: String; var displayName: String; var role: String; var departmentCode: String }
@@ -33,11 +33,18 @@ struct AccountAPI: RouteCollection {
         return ListPage(items: try await UserToken.query(on: req.db).filter(\.$user.$id == u.requireID()).sort(\.$createdAt, .descending).all().map { TokenView($0) })
     }
 
-    struct CreateBody: Content { var name: String? }
+    struct CreateBody: Content, BoundedText {
+        var name: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("name", name, TextLimit.name)] }
+    }
 
     func createToken(req: Request) async throws -> Response {
         try req.authorize(.manageOwnTokens)
-        let name = (try? req.content.decode(CreateBody.self))?.name ?? "api"
+        // An empty body names the token "api"; a malformed one is a 400, never a default.
+        let name = try req.decodeOptionalBody(CreateBody.self)?.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "api"
+        guard !name.isEmpty else {
+            throw AppError.field(.unprocessableEntity, "required", "name", zh: "令牌名称不能为空", en: "name may not be blank")
+        }
         let (token, row) = try await Accounts.issueToken(for: try req.requireUser(), name: name, on: req.db)
         return try await TokenView(row, token: token).encodeResponse(status: .created, for: req)
     }

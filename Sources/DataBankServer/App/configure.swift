@@ -44,6 +44,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
+    app.middleware.use(RouteGateMiddleware())
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)
@@ -71,7 +72,7 @@ enum Migrations {
 }
 
 func routes(_ app: Application) throws {
-    app.get("healthz") { req async throws -> [String: String] in
+    app.gated(.open).get("healthz") { req async throws -> [String: String] in
         _ = try await Department.query(on: req.db).count()
         return ["status": "ok"]
     }
@@ -112,11 +113,8 @@ struct RequestIDHeaderMiddleware: AsyncMiddleware {
 struct BodyLimitMiddleware: AsyncMiddleware {
     let limit: Int
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // Record loads stream their body through the ingest pipeline: no size limit applies.
-        if req.method == .POST, req.url.path.hasPrefix("/api/v1/resources/") || req.url.path.hasPrefix("/catalog/resources/"),
-           req.url.path.hasSuffix("/records") {
-            return try await next.respond(to: req)
-        }
+        // Routes that stream their body (loads, file validation, verification batches) bound it themselves.
+        if req.route?.streamsBodyDeclared == true { return try await next.respond(to: req) }
         let announced = req.headers.first(name: .contentLength).flatMap(Int.init) ?? 0
         if announced > limit || (req.body.data?.readableBytes ?? 0) > limit {
             throw AppError(.payloadTooLarge, "payload_too_large", "The request body is over the \(limit / 1024) KiB limit")

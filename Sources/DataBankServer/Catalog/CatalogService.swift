@@ -35,16 +35,19 @@ struct CatalogService {
     /// Loads a resource the actor may see; answers 404 (not 403) for what they may not know exists.
     func visible(code: String) async throws -> ResourceRow {
         let row = try await find(code: code)
-        guard canSee(row) else {
-            if actor == nil { throw AppError(.unauthorized, "unauthenticated", "Sign in to see resource \(code)") }
-            throw AppError.notFound("Resource \(code)")
-        }
+        // Whoever may not see it gets exactly what an unknown code gets.
+        guard canSee(row) else { throw AppError.notFound("Resource \(code)") }
         return row
     }
 
-    func canSee(_ r: ResourceRow) -> Bool {
-        if r.classified && !allowed(.readClassified, r.departmentCode) { return false }
-        return Self.isInCatalog(r) || allowed(.readUnpublished, r.departmentCode)
+    func canSee(_ r: ResourceRow) -> Bool { Self.canSee(r, actor: actor) }
+
+    /// Whether `actor` may know of the resource: the published catalog, unless classified beyond them,
+    /// and their own department's drafts.
+    static func canSee(_ r: ResourceRow, actor: Actor?) -> Bool {
+        func allowed(_ action: CatalogAction) -> Bool { Authorization.decide(actor, action, departmentCode: r.departmentCode).isAllowed }
+        if r.classified && !allowed(.readClassified) { return false }
+        return isInCatalog(r) || allowed(.readUnpublished)
     }
 
     /// Whether the actor may see the working (unpublished) revision.

@@ -62,11 +62,11 @@ struct StandardView: Content {
 /// `/api/v1/departments` and `/api/v1/standards`.
 struct DirectoryAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("departments", use: departments)
-        routes.get("departments", ":code", use: department)
-        routes.get("standards", use: standards)
-        routes.post("standards", use: createStandard)
-        routes.get("standards", ":code", use: standard)
+        routes.get("departments", use: departments).gate(.action(.readPublished))
+        routes.get("departments", ":code", use: department).gate(.action(.readPublished))
+        routes.get("standards", use: standards).gate(.action(.readPublished))
+        routes.post("standards", use: createStandard).gate(.action(.manageStandards))
+        routes.get("standards", ":code", use: standard).gate(.action(.readPublished))
     }
 
     func departments(req: Request) async throws -> ListPage<DepartmentView> {
@@ -83,8 +83,7 @@ struct DirectoryAPI: RouteCollection {
     }
 
     func standards(req: Request) async throws -> ListPage<ItemStandard> {
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 50, 0), 500)
-        let offset = max(req.query[Int.self, at: "offset"] ?? 0, 0)
+        let (limit, offset) = try ListPaging.parse(req, defaultLimit: 50, maxLimit: 500, minLimit: 0)
         let (items, total) = try await Directory.standards(q: req.query[String.self, at: "q"], dataType: req.query[String.self, at: "dataType"],
                                                            kind: req.query[String.self, at: "semanticKind"], limit: limit, offset: offset, on: req.db)
         return ListPage(items: items.map(\.standard), total: total)

@@ -78,10 +78,10 @@ struct EditionView: Content {
 struct EditionAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let e = routes.grouped("editions")
-        e.get(use: list)
-        e.post(use: create)
-        e.get(":slug", use: show)
-        e.get(":slug", "diff", ":other", use: diff)
+        e.get(use: list).gate(.action(.readPublished))
+        e.post(use: create).gate(.action(.createEdition))
+        e.get(":slug", use: show).gate(.action(.readPublished))
+        e.get(":slug", "diff", ":other", use: diff).gate(.action(.readPublished))
     }
 
     func list(req: Request) async throws -> ListPage<EditionView> {

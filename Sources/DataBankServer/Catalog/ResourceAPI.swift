@@ -6,21 +6,23 @@ import DataBankCore
 struct ResourceAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let r = routes.grouped("resources")
-        r.get(use: search)
-        r.post(use: create)
-        r.get(":code", use: show)
-        r.put(":code", use: update)
-        r.post(":code", "transitions", use: transition)
-        r.get(":code", "transitions", use: transitions)
-        r.get(":code", "revisions", use: revisions)
-        r.get(":code", "revisions", ":number", use: revision)
-        r.get(":code", "diff", use: diff)
-        r.get(":code", "comments", use: comments)
-        r.post(":code", "comments", use: addComment)
-        routes.get("reviews", use: reviews)
+        r.get(use: search).gate(.action(.readPublished))
+        r.post(use: create).gate(.action(.createResource))
+        r.get(":code", use: show).gate(.action(.readPublished))
+        r.put(":code", use: update).gate(.action(.editResource))
+        r.post(":code", "transitions", use: transition).gate(.signedIn)
+        r.get(":code", "transitions", use: transitions).gate(.action(.readPublished))
+        r.get(":code", "revisions", use: revisions).gate(.action(.readPublished))
+        r.get(":code", "revisions", ":number", use: revision).gate(.action(.readPublished))
+        r.get(":code", "diff", use: diff).gate(.action(.readPublished))
+        r.get(":code", "comments", use: comments).gate(.action(.readPublished))
+        r.post(":code", "comments", use: addComment).gate(.action(.comment))
+        routes.get("reviews", use: reviews).gate(.action(.readReviewQueue))
     }
 
     func search(req: Request) async throws -> SearchPage {
+        // Out-of-range paging is a 400 naming the parameter, as on every list.
+        _ = try ListPaging.parse(req, defaultLimit: 20, maxLimit: ResourceQuery.maxLimit, minLimit: 0)
         let query = try req.query.decode(ResourceQuery.self)
         return try await CatalogSearch(sql: req.sql, actor: req.actor)
             .run(query, departmentNames: try await Directory.departmentNames(on: req.db, language: req.language), language: req.language)
@@ -47,10 +49,13 @@ struct ResourceAPI: RouteCollection {
         return try await ResourceDetail.make(row, req: req)
     }
 
-    struct TransitionBody: Content { var action: String; var reason: String?; var version: Int? }
+    struct TransitionBody: Content, BoundedText {
+        var action: String; var reason: String?; var version: Int?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("action", action, 40), ("reason", reason, TextLimit.note)] }
+    }
 
     func transition(req: Request) async throws -> ResourceDetail {
-        let body = try req.content.decode(TransitionBody.self)
+        let body = try req.decodeBody(TransitionBody.self)
         guard let action = LifecycleAction(rawValue: body.action) else {
             throw AppError.field(.badRequest, "invalid_action", "action", zh: "未知操作：\(body.action)",
                                  en: "Unknown action \(body.action); one of \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -119,10 +124,13 @@ struct ResourceAPI: RouteCollection {
         return ListPage(items: try await service.comments(row).map(CommentView.init))
     }
 
-    struct CommentBody: Content { var body: String }
+    struct CommentBody: Content, BoundedText {
+        var body: String
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("body", body, TextLimit.note)] }
+    }
 
     func addComment(req: Request) async throws -> Response {
-        let body = try req.content.decode(CommentBody.self)
+        let body = try req.decodeBody(CommentBody.self)
         let c = try await CatalogService(req: req).comment(code: try req.parameters.require("code"), body: body.body)
         return try await CommentView(c).encodeResponse(status: .created, for: req)
     }

@@ -8,15 +8,15 @@ import DataBankCore
 struct FeedAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let resource = routes.grouped("resources", ":code")
-        resource.get("changes", "stream", use: stream)
-        resource.get("latest", use: latest)
-        resource.patch("store", use: updateStore)
-        resource.get("subscriptions", use: list)
-        resource.post("subscriptions", use: create)
-        routes.get("subscriptions", ":id", use: show)
-        routes.post("subscriptions", ":id", "resume", use: resume)
-        routes.delete("subscriptions", ":id", use: remove)
-        routes.get("stats", "exchange", use: stats)
+        resource.get("changes", "stream", use: stream).gate(.storeRead)
+        resource.get("latest", use: latest).gate(.storeRead)
+        resource.patch("store", use: updateStore).gate(.action(.writeRecords))
+        resource.get("subscriptions", use: list).gate(.signedIn)
+        resource.post("subscriptions", use: create).gate(.signedIn)
+        routes.get("subscriptions", ":id", use: show).gate(.signedIn)
+        routes.post("subscriptions", ":id", "resume", use: resume).gate(.signedIn)
+        routes.delete("subscriptions", ":id", use: remove).gate(.signedIn)
+        routes.get("stats", "exchange", use: stats).gate(.action(.readAudit))
     }
 
     // MARK: Server-Sent Events
@@ -25,15 +25,18 @@ struct FeedAPI: RouteCollection {
     /// as `event: change` with `id: seq`, then new ones as they commit; a comment every 2 s keeps
     /// proxies from closing the connection and shows soon when the client has gone. Each batch sent is audited.
     func stream(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
-        let start = Int(req.headers.first(name: "Last-Event-ID") ?? req.query[String.self, at: "after"] ?? "0") ?? 0
+        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req)
+        let start = try Self.position(req.headers.first(name: "Last-Event-ID"), field: "Last-Event-ID")
+            ?? Self.position(req.query[String.self, at: "after"], field: "after") ?? 0
         let who = AuditLog.Who.of(req)
         let db = req.db
         let application = req.application
         let requestID = req.id
         let hash = RecordsAPI.requestHash(req)
         let fields = (view?.columns ?? store.recordLayout.columns).map(\.name)
-        let grantID = view?.grantID
+        // A grant is looked up again each batch; the open portal's view has no grant to revoke.
+        let grantID = view?.grantID == StoreReading.openPortalGrant ? nil : view?.grantID
+        let fixedView = grantID == nil ? view : nil
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
@@ -52,6 +55,8 @@ struct FeedAPI: RouteCollection {
                         guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
                         let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
                         items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                    } else if let fixedView {
+                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
                     } else {
                         items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
                     }
@@ -79,14 +84,23 @@ struct FeedAPI: RouteCollection {
         return response
     }
 
+    /// A change-feed position: a sequence number, or 400 naming where it came from (never a silent replay from 0).
+    static func position(_ text: String?, field: String) throws -> Int? {
+        guard let text else { return nil }
+        guard text.count <= 20, let n = Int(text), n >= 0 else {
+            throw AppError.field(.badRequest, "invalid_cursor", field, zh: "\(field) 须为变更序号（非负整数）", en: "\(field) is a change sequence number (a whole number from 0)")
+        }
+        return n
+    }
+
     // MARK: Streams
 
     func latest(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
+        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req)
         if view != nil {
             throw AppError(.forbidden, "not_available_to_consumers", "The latest-per-key view is the provider's; consumers follow the change feed or query records")
         }
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 1000, 1), RecordQuery.maxPage)
+        let limit = try ListPaging.limit(req.query[String.self, at: "limit"], default: 1_000, range: 1...RecordQuery.maxPage)
         let rows = try await StreamStores.latest(store, limit: limit, on: req.db as! any SQLDatabase)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "latest", fields: store.recordLayout.columns.map(\.name), count: rows.count, purpose: purpose, hash: hash)
@@ -123,7 +137,7 @@ struct FeedAPI: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let (store, purpose, _) = try await RecordsAPI.grantedAccess(req, .readRecords)
+        let (store, purpose, _) = try await RecordsAPI.grantedAccess(req)
         let user = try req.requireUser()
         let body = try req.content.decode(NewSubscription.self)
         guard let url = URL(string: body.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -142,7 +156,7 @@ struct FeedAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> ListPage<SubscriptionInfo> {
-        let (store, _, _) = try await RecordsAPI.grantedAccess(req, .readRecords)
+        let (store, _, _) = try await RecordsAPI.grantedAccess(req)
         var q = SubscriptionRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
         if req.user?.role != .platformAdmin, let user = req.user { q = q.filter(\.$ownerID == (try user.requireID())) }
         return ListPage(items: try await q.sort(\.$createdAt).all().map { SubscriptionInfo($0) })

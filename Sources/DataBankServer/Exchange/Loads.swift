@@ -85,7 +85,7 @@ enum ChangeFeed {
     /// into one string: a page of 10,000 changes costs one row to read, not 10,000.
     /// One change as JSON text, built by the database.
     static let line: SQLQueryString = """
-        '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":' || COALESCE(data, 'null') || ',"at":' || at_ms || '}'
+        '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":' || (CASE WHEN op = 'delete' THEN 'null' ELSE COALESCE(data, 'null') END) || ',"at":' || at_ms || '}'
         """
 
     /// Changes one by one (for the live feed): their seq and JSON.

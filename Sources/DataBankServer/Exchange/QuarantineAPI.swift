@@ -9,8 +9,8 @@ import DataBankCore
 struct QuarantineAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let quarantine = routes.grouped("resources", ":code", "quarantine")
-        quarantine.post("resubmit", use: resubmit)
-        quarantine.post(":id", "discard", use: discard)
+        quarantine.post("resubmit", use: resubmit).gate(.action(.writeRecords))
+        quarantine.post(":id", "discard", use: discard).gate(.action(.writeRecords))
     }
 
     struct Resubmission: Content {
@@ -42,11 +42,14 @@ struct QuarantineAPI: RouteCollection {
         return try await outcome.encodeResponse(status: outcome.summary.rejected > 0 ? .multiStatus : .ok, for: req)
     }
 
-    struct Discard: Content { var note: String? }
+    struct Discard: Content, BoundedText {
+        var note: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("note", note, TextLimit.note)] }
+    }
 
     func discard(req: Request) async throws -> QuarantineItem {
         let (store, _) = try await RecordsAPI.access(req, .writeRecords)
-        let note = (try? req.content.decode(Discard.self))?.note
+        let note = try req.decodeOptionalBody(Discard.self)?.note
         return try await QuarantineFixes.discard(try req.parameters.require("id", as: UUID.self), note: note, store: store,
                                                  user: try req.requireUser(), on: req.db)
     }

@@ -123,7 +123,11 @@ struct RecordQuery: Sendable {
 
     /// The row as one JSON object text, built by the database.
     func jsonExpression(_ dialect: RecordTables.Dialect, of fields: [RecordLayout.Column]? = nil) -> SQLQueryString {
-        let fields = fields ?? self.fields
+        Self.rowJSON(fields ?? self.fields, dialect)
+    }
+
+    /// A row of these columns as one JSON object text, built by the database.
+    static func rowJSON(_ fields: [RecordLayout.Column], _ dialect: RecordTables.Dialect) -> SQLQueryString {
         if fields.isEmpty { return "'{}'" }
         switch dialect {
         case .sqlite:
@@ -251,21 +255,5 @@ struct RecordQuery: Sendable {
     /// A stable description of the filter, for caching totals.
     var signature: String {
         conditions.map { "\($0.column.name)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }.sorted().joined(separator: "&")
-    }
-
-    // MARK: Cursor
-
-    static func encodeCursor(_ values: [String]) -> String {
-        Data(JSONText.encode(values).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeCursor(_ text: String) throws -> [String] {
-        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let values = try? JSONDecoder().decode([String].self, from: data) else {
-            throw AppError.field(.badRequest, "invalid_cursor", "after", zh: "翻页游标无效", en: "The after= cursor is not one this API issued")
-        }
-        return values
     }
 }

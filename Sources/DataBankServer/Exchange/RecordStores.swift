@@ -62,7 +62,11 @@ enum RecordStores {
         guard try await ResourceRow.query(on: db).filter(\.$code == code).first() != nil else {
             throw AppError.notFound("Resource \(code)")
         }
-        throw AppError(.conflict, "not_published", "Resource \(code) has no record store until it is published",
-                       details: [FieldError(field: "code", code: "not_published", message: "资源 \(code) 发布后才有数据存储", messageEn: "Resource \(code) is not published yet")])
+        throw notPublished(code)
+    }
+
+    static func notPublished(_ code: String) -> AppError {
+        AppError(.conflict, "not_published", "Resource \(code) has no record store until it is published",
+                 details: [FieldError(field: "code", code: "not_published", message: "资源 \(code) 发布后才有数据存储", messageEn: "Resource \(code) is not published yet")])
     }
 }

@@ -196,14 +196,19 @@ struct RecordWriter: Sendable {
             for key in keys {
                 let condition = layout.keyColumns.map { c in "\(ident: c.name) = \(bind: key[c.name] ?? "")\(unsafeRaw: castSuffix(c, RecordTables.Dialect(sql)))" as SQLQueryString }
                     .joined(separator: " AND ")
-                let gone = try await sql.raw("DELETE FROM \(ident: tables.records) WHERE \(condition) RETURNING 1 AS one").all()
-                guard !gone.isEmpty else { continue }
+                // The deleted row is kept with its change: a consumer's feed shows the delete only if the
+                // row was inside its grant's scope (the provider's feed shows no data for a delete).
+                let gone = try await sql.raw("""
+                    DELETE FROM \(ident: tables.records) WHERE \(condition) RETURNING \(RecordQuery.rowJSON(layout.columns, RecordTables.Dialect(sql))) AS j
+                    """).all()
+                guard let row = gone.first else { continue }
+                let image = try row.decode(column: "j", as: String.self)
                 seq += 1
                 deleted += 1
                 let keyJSON = JSONText.encode(layout.keyColumns.map { key[$0.name] ?? "" })
                 try await sql.raw("""
                     INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
-                    VALUES (\(bind: seq), 'delete', \(bind: keyJSON), NULL, \(bind: now), NULL)
+                    VALUES (\(bind: seq), 'delete', \(bind: keyJSON), \(bind: image), \(bind: now), NULL)
                     """).run()
             }
             try await sql.raw("""

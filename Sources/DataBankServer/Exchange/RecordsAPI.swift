@@ -8,65 +8,29 @@ import DataBankCore
 struct RecordsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let resource = routes.grouped("resources", ":code")
-        resource.on(.POST, "records", body: .stream, use: load)
-        resource.get("records", use: query)
-        resource.get("records", ":key", use: one)
-        resource.delete("records", ":key", use: delete)
-        resource.get("changes", use: changes)
-        resource.get("quarantine", use: quarantine)
-        resource.get("loads", use: loads)
+        resource.on(.POST, "records", body: .stream, use: load).gate(.action(.writeRecords)).streamsBody()
+        resource.get("records", use: query).gate(.storeRead)
+        resource.get("records", ":key", use: one).gate(.storeRead)
+        resource.delete("records", ":key", use: delete).gate(.action(.writeRecords))
+        resource.get("changes", use: changes).gate(.storeRead)
+        resource.get("quarantine", use: quarantine).gate(.action(.readLoads))
+        resource.get("loads", use: loads).gate(.action(.readLoads))
     }
 
     // MARK: Access
 
-    /// Loads the store and checks the caller may do `action` on it (writes and the provider's own reads).
+    /// Loads the store for a provider's action (writes, the quarantine, loads): 404 as for an unknown
+    /// code when the caller may not see the resource, then the authorization table.
     static func access(_ req: Request, _ action: CatalogAction) async throws -> (RecordStoreRow, purpose: String?) {
-        let granted = try await grantedAccess(req, action)  // a grant (a view) only ever answers `.readRecords`
-        return (granted.store, granted.purpose)
+        let (store, _) = try await StoreReading.forAction(req, action)
+        return (store, StoreReading.statedPurpose(req))
     }
 
-    /// Who may read what, decided once for every path out of a store: the provider department
-    /// and the platform admin read everything; another department reads through its active grant
-    /// (an app, through a grant bound to it), and gets the ``GrantView`` that every read applies.
-    /// Reads by someone outside the provider department must say why (`purpose` or `X-Purpose`).
-    static func grantedAccess(_ req: Request, _ action: CatalogAction) async throws -> (store: RecordStoreRow, purpose: String?, view: GrantView?) {
-        let code = try req.parameters.require("code")
-        guard req.user != nil || req.app != nil else {
-            throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to use records")
-        }
-        let reader = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
-        // A reader who may be a consumer: look for the grant while the store loads (two round trips
-        // at once; for the provider the answer is simply not used).
-        let mayBeConsumer = action == .readRecords && req.user?.role != .platformAdmin
-        async let speculative = mayBeConsumer
-            ? GrantAccess.activeGrant(consumer: reader, resource: code, appID: req.app?.id, on: req.db) : nil
-        let store = try await RecordStores.find(code, on: req.db)
-        let grant = try await speculative
-        var view: GrantView?
-        if let app = req.app {
-            guard action == .readRecords else { throw AppError(.forbidden, "forbidden", "Apps read records; writing needs a user") }
-            if app.departmentCode != store.departmentCode { view = try await grantView(req, store, grant, appID: app.id) }
-        } else if !req.can(action, department: store.departmentCode) {
-            // Grants are for reading; anything else is answered by the authorization table (401/403).
-            if action != .readRecords { try req.authorize(action, department: store.departmentCode) }
-            view = try await grantView(req, store, grant, appID: nil)
-        }
-        let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if action == .readRecords, reader != store.departmentCode, (purpose ?? "").isEmpty {
-            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
-                                 en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
-        }
-        return (store, purpose?.isEmpty == true ? nil : purpose, view)
-    }
-
-    static func grantView(_ req: Request, _ store: RecordStoreRow, _ grant: GrantAccess.ActiveGrant?, appID: UUID?) async throws -> GrantView {
-        guard let grant else {
-            throw AppError(.forbidden, "no_grant", appID == nil
-                ? "Your department holds no active grant on \(store.resourceCode); apply for access first"
-                : "This app is bound to no active grant on \(store.resourceCode)")
-        }
-        return try await GrantAccess.view(grant, store: store, app: req.application, on: req.db)
+    /// The store and what the caller may read of it, from the one read decision (``StoreReading``):
+    /// `view` is nil when they read everything in clear, else the grant's or the open portal's view.
+    static func grantedAccess(_ req: Request) async throws -> (store: RecordStoreRow, purpose: String?, view: GrantView?) {
+        let read = try await StoreReading.read(req)
+        return (read.store, read.purpose, read.view)
     }
 
     static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }
@@ -126,10 +90,12 @@ struct RecordsAPI: RouteCollection {
     // MARK: Reads
 
     func query(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
+        let (store, purpose, view) = try await Self.grantedAccess(req)
         let params = Self.queryPairs(req)
         let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view)
-        let cursor = try req.query[String.self, at: "after"].map(RecordQuery.decodeCursor)
+        let sealing = try await CursorSeal.key(app: req.application, on: req.db)
+        let binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: view?.grantID)
+        let cursor = try req.query[String.self, at: "after"].map { try CursorSeal.open($0, binding, key: sealing) }
         let limitText = req.query[String.self, at: "limit"]
         let all = limitText == "all"
         let limit: Int = try limitText.map { text in
@@ -152,7 +118,7 @@ struct RecordsAPI: RouteCollection {
             let page = try await q.page(after: cursor, limit: limit, on: sql)
             try await Self.audit(req, store, "query", fields: fields, count: page.rows.count, purpose: purpose, hash: hash)
             var body = "{\"items\":[" + page.rows.joined(separator: ",") + "],\"total\":\(total),\"next\":"
-            body += page.next.map { "\"\(RecordQuery.encodeCursor($0))\"" } ?? "null"
+            body += page.next.map { "\"\(CursorSeal.seal($0, binding, key: sealing))\"" } ?? "null"
             body += ",\"fields\":" + JSONText.encode(fields) + "}"
             return Self.response(body, type: "application/json; charset=utf-8", hash: hash)
         }
@@ -203,7 +169,7 @@ struct RecordsAPI: RouteCollection {
     }
 
     func one(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
+        let (store, purpose, view) = try await Self.grantedAccess(req)
         let keyText = try req.parameters.require("key")
         let layout = store.recordLayout
         let values = Self.splitKey(keyText, count: layout.keyColumns.count)
@@ -249,11 +215,8 @@ struct RecordsAPI: RouteCollection {
     // MARK: Change feed
 
     func changes(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await Self.grantedAccess(req, .readRecords)
-        let after = try req.query[String.self, at: "after"].map { text in
-            guard let n = Int(text), n >= 0 else { throw AppError.field(.badRequest, "invalid_cursor", "after", zh: "after 为序号", en: "after is a sequence number") }
-            return n
-        } ?? 0
+        let (store, purpose, view) = try await Self.grantedAccess(req)
+        let after = try FeedAPI.position(req.query[String.self, at: "after"], field: "after") ?? 0
         let limit = try req.query[String.self, at: "limit"].map { text in
             guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
                 throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
@@ -271,23 +234,36 @@ struct RecordsAPI: RouteCollection {
     // MARK: Quarantine and loads
 
     func quarantine(req: Request) async throws -> ListPage<QuarantineItem> {
-        let (store, _) = try await Self.access(req, .writeRecords)
+        let store = try await Self.loadsAccess(req, "quarantine.read")
         var q = QuarantineRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
         if let load = req.query[UUID.self, at: "load"] { q = q.filter(\.$loadID == load) }
         if let status = req.query[String.self, at: "status"] { q = q.filter(\.$status == status) }
         let total = try await q.count()
-        let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
-        let offset = max(req.query[Int.self, at: "offset"] ?? 0, 0)
+        let (limit, offset) = try ListPaging.parse(req, defaultLimit: 100, maxLimit: 1_000)
         let rows = try await q.sort(\.$createdAt, .descending).sort(\.$rowNumber).range(offset..<offset + limit).all()
         return ListPage(items: rows.map(QuarantineItem.init), total: total)
     }
 
     func loads(req: Request) async throws -> ListPage<LoadItem> {
-        let (store, _) = try await Self.access(req, .writeRecords)
+        let store = try await Self.loadsAccess(req, "loads.read")
         let q = LoadRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode)
         let total = try await q.count()
         let rows = try await q.sort(\.$startedAt, .descending).range(0..<100).all()
         return ListPage(items: rows.map(LoadItem.init), total: total)
+    }
+
+    /// The provider's loads and refused rows; the data authority reads them with a purpose, audited.
+    static func loadsAccess(_ req: Request, _ operation: String) async throws -> RecordStoreRow {
+        let (store, _) = try await StoreReading.forAction(req, .readLoads)
+        guard req.user?.departmentCode != store.departmentCode else { return store }
+        guard let purpose = StoreReading.statedPurpose(req) else {
+            try await StoreReading.refuse(req, store.resourceCode, "purpose_required")
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "查看其他部门的载入记录须说明用途（purpose 参数或 X-Purpose 请求头）",
+                                 en: "Reading another department's loads needs a purpose (purpose= or X-Purpose)")
+        }
+        try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: [], count: 0, purpose: purpose,
+                                  requestID: req.id, requestHash: requestHash(req), on: req.db, trail: req.application.auditTrail)
+        return store
     }
 
     // MARK: Helpers

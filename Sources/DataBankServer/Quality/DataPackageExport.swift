@@ -13,7 +13,7 @@ import DataBankCore
 /// The CSV is written page by page to a temporary file, zipped, streamed and removed.
 enum DataPackageExport {
     static func zip(req: Request) async throws -> Response {
-        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req, .readRecords)
+        let (store, purpose, view) = try await RecordsAPI.grantedAccess(req)
         // The store holds the published items: the package describes those, not a draft change.
         let row = try await CatalogService(req: req).visible(code: store.resourceCode)
         guard let published = row.catalogSnapshot else { throw AppError.notFound("Resource \(store.resourceCode)") }

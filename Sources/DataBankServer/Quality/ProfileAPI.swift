@@ -13,8 +13,8 @@ import DataBankCore
 struct ProfileAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let profile = routes.grouped("resources", ":code", "profile")
-        profile.get(use: show)
-        profile.post(use: scan)
+        profile.get(use: show).gate(.storeRead)
+        profile.post(use: scan).gate(.action(.runQualityCheck))
     }
 
     /// The latest profile (nil before the first run), as this reader may see it, and the runs.
@@ -37,50 +37,39 @@ struct ProfileAPI: RouteCollection {
         var rowsRead: Int
     }
 
-    func show(req: Request) async throws -> ProfileAnswer { try await Self.answer(req) }
+    /// Readers of the records only (the one read decision; refusals answer as the records API does).
+    func show(req: Request) async throws -> ProfileAnswer {
+        _ = try await StoreReading.read(req, purposeRequired: false)
+        return try await Self.answer(req)
+    }
 
     func scan(req: Request) async throws -> ProfileAnswer {
         let (store, _) = try await QualityRulesAPI.load(req)
-        try req.authorize(.manageQualityRules, department: store.departmentCode)
+        try req.authorize(.runQualityCheck, department: store.departmentCode)
         _ = try await req.application.profileScheduler.run(store.resourceCode, kind: .full)
         return try await Self.answer(req)
     }
 
-    /// Load (404/409) → the reader's view → the latest run and the history.
+    /// Load (404/409) → the reader's view (``QualityRedaction``) → the latest run and the history.
+    /// A reader of no records gets the history (row counts) and no profile.
     static func answer(_ req: Request) async throws -> ProfileAnswer {
-        let (store, resource) = try await QualityRulesAPI.load(req)
+        let (store, _) = try await QualityRulesAPI.load(req)
+        let redaction = try await QualityRedaction.of(req)
         let history = try await ProfileRuns.history(store.resourceCode, on: req.db)
         var summary = try await ProfileRuns.latestSummary(store.resourceCode, on: req.db)
         // Loads that queued no run (the demo's, `databank load --no-profile`): catch up in the background.
         if (summary?.coveredSeq ?? 0) < store.lastSeq { req.application.profileScheduler.afterLoad(store.resourceCode) }
-        let masked = !seesClearValues(req, store)
-        if masked, let s = summary { summary = try await mask(s, resource: resource, on: req.db) }
-        return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: masked, storeLastSeq: store.lastSeq, history: history.map {
+        summary = summary.flatMap(redaction.apply)
+        if redaction.access != .full, let summary {
+            // Values of another department's data were read: the audit trail says who saw which items.
+            try await AuditLog.append(.of(req), resource: store.resourceCode, operation: "profile.read", fields: summary.columns.map(\.name),
+                                      count: 0, purpose: StoreReading.statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db,
+                                      trail: req.application.auditTrail)
+        }
+        return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: redaction.access != .full, storeLastSeq: store.lastSeq,
+                             history: history.map {
             RunEntry(id: $0.id, kind: $0.kind, startedAt: $0.startedAt, finishedAt: $0.finishedAt, rowCount: $0.rowCount,
                      coveredSeq: $0.coveredSeq, rowsRead: $0.rowsRead)
         })
-    }
-
-    /// The provider department and the platform admin see values as stored.
-    static func seesClearValues(_ req: Request, _ store: RecordStoreRow) -> Bool {
-        guard let user = req.user else { return false }
-        return user.role == .platformAdmin || user.departmentCode == store.departmentCode
-    }
-
-    /// Each column's values under its item's default mask (``Masker/defaultRule(semantic:sensitivity:)``).
-    static func mask(_ summary: ProfileSummary, resource: ResourceRow, on db: any Database) async throws -> ProfileSummary {
-        let rules = try await GrantAccess.defaultMasks(resource: resource, on: db)
-        let today = GrantAccess.today()
-        var out = summary
-        out.columns = summary.columns.map { c in
-            let rule = rules[c.name] ?? .suppress  // an item the catalog no longer lists: nothing shown
-            guard rule != .clear else { return c }
-            // A pseudonym would need the consumer's key; a profile shows none (no default rule asks for one).
-            return c.masking { value in
-                if case .pseudonym = rule { return nil }
-                return Masker.apply(rule, to: value, pseudonym: { _ in "" }, today: today)
-            }
-        }
-        return out
     }
 }

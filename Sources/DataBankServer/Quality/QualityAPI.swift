@@ -10,15 +10,15 @@ import DataBankCore
 struct QualityAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let quality = routes.grouped("resources", ":code", "quality")
-        quality.get(use: summary)
-        quality.post("check", use: check)
-        quality.put("policy", use: setPolicy)
-        quality.get("runs", use: runs)
-        quality.get("runs", ":id", use: run)
-        quality.get("flags", use: flags)
-        routes.on(.POST, "resources", ":code", "validate", body: .stream, use: validate)
-        routes.get("quality", "departments", use: departments)
-        routes.get("departments", ":code", "quality", use: department)
+        quality.get(use: summary).gate(.action(.readPublished))
+        quality.post("check", use: check).gate(.action(.runQualityCheck))
+        quality.put("policy", use: setPolicy).gate(.action(.manageQualityRules))
+        quality.get("runs", use: runs).gate(.action(.readPublished))
+        quality.get("runs", ":id", use: run).gate(.action(.readPublished))
+        quality.get("flags", use: flags).gate(.action(.manageQualityRules))
+        routes.on(.POST, "resources", ":code", "validate", body: .stream, use: validate).gate(.action(.writeRecords)).streamsBody()
+        routes.get("quality", "departments", use: departments).gate(.action(.readPublished))
+        routes.get("departments", ":code", "quality", use: department).gate(.action(.readPublished))
     }
 
     // MARK: A resource
@@ -55,9 +55,12 @@ struct QualityAPI: RouteCollection {
         var lines: [ValidationReport.Line]?
     }
 
+    /// Scores and counts for whoever may see the resource; example values as ``QualityRedaction`` allows.
     func summary(req: Request) async throws -> Summary {
         let (store, _) = try await QualityRulesAPI.load(req)
-        return try await Self.summary(store, on: req.db)
+        var summary = try await Self.summary(store, on: req.db)
+        summary.latest = summary.latest.map(try await QualityRedaction.of(req).apply)
+        return summary
     }
 
     static func summary(_ store: RecordStoreRow, on db: any Database) async throws -> Summary {
@@ -87,7 +90,7 @@ struct QualityAPI: RouteCollection {
 
     static func runCheck(_ req: Request) async throws -> QualityRunRow {
         let (store, _) = try await QualityRulesAPI.load(req)
-        try req.authorize(.manageQualityRules, department: store.departmentCode)
+        try req.authorize(.runQualityCheck, department: store.departmentCode)
         return try await QualityCheck.run(store, actor: try req.requireUser().username, on: req.db)
     }
 
@@ -123,7 +126,8 @@ struct QualityAPI: RouteCollection {
             }
             return Self.csv(out, name: "quality-\(store.resourceCode).csv")
         }
-        return try await runs.map { Self.info($0, lines: false) }.encodeResponse(for: req)
+        let redaction = try await QualityRedaction.of(req)
+        return try await runs.map { redaction.apply(Self.info($0, lines: false)) }.encodeResponse(for: req)
     }
 
     func run(req: Request) async throws -> RunInfo {
@@ -131,7 +135,7 @@ struct QualityAPI: RouteCollection {
         guard let run = try await QualityRunRow.find(req.parameters.get("id", as: UUID.self), on: req.db), run.resourceCode == store.resourceCode else {
             throw AppError.notFound("Quality run")
         }
-        return Self.info(run, lines: true)
+        return try await QualityRedaction.of(req).apply(Self.info(run, lines: true))
     }
 
     struct FlagLine: Content {
@@ -152,7 +156,7 @@ struct QualityAPI: RouteCollection {
     func flags(req: Request) async throws -> [FlagLine] {
         let (store, resource) = try await QualityRulesAPI.load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
-        return try await Self.flagLines(store, resource: resource, limit: min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1_000), on: req.db)
+        return try await Self.flagLines(store, resource: resource, limit: try ListPaging.limit(req.query[String.self, at: "limit"], default: 100, range: 1...1_000), on: req.db)
     }
 
     /// The newest flags of a store, values masked by their items' default masks (the caller authorized).
@@ -233,7 +237,7 @@ struct QualityAPI: RouteCollection {
     func department(req: Request) async throws -> DepartmentQuality {
         _ = try req.requireUser()
         let code = try req.parameters.require("code")
-        guard let d = try await DepartmentQualityRollup.one(code, on: req.db) else { throw AppError.notFound("Department \(code)") }
+        guard let d = try await DepartmentQualityRollup.one(code, actor: req.actor, on: req.db) else { throw AppError.notFound("Department \(code)") }
         return d
     }
 

@@ -18,10 +18,14 @@ enum DepartmentQualityRollup {
         }
     }
 
-    static func one(_ code: String, on db: any Database) async throws -> QualityAPI.DepartmentQuality? {
+    /// One department with each resource `actor` may see (a hidden resource is not listed, not even counted).
+    static func one(_ code: String, actor: Actor?, on db: any Database) async throws -> QualityAPI.DepartmentQuality? {
         guard let d = try await Department.query(on: db).filter(\.$code == code).first() else { return nil }
-        let stores = try await RecordStoreRow.query(on: db).filter(\.$departmentCode == code).sort(\.$resourceCode).all()
-        let names = try await ResourceRow.query(on: db).filter(\.$code ~~ stores.map(\.resourceCode)).all()
+        let all = try await RecordStoreRow.query(on: db).filter(\.$departmentCode == code).sort(\.$resourceCode).all()
+        let names = try await ResourceRow.query(on: db).filter(\.$code ~~ all.map(\.resourceCode)).all()
+            .filter { CatalogService.canSee($0, actor: actor) }
+        let visible = Set(names.map(\.code))
+        let stores = all.filter { visible.contains($0.resourceCode) }
         return rollup(d, stores, try await latestRuns(department: code, on: db), items: true,
                       names: Dictionary(names.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
     }

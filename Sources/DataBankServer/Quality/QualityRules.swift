@@ -50,9 +50,9 @@ struct CreateQualityRules: AsyncMigration {
 struct QualityRulesAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let rules = routes.grouped("resources", ":code", "rules")
-        rules.get(use: list)
-        rules.post(use: create)
-        rules.delete(":id", use: remove)
+        rules.get(use: list).gate(.action(.readPublished))
+        rules.post(use: create).gate(.action(.manageQualityRules))
+        rules.delete(":id", use: remove).gate(.action(.manageQualityRules))
     }
 
     struct RuleList: Content { var derived: [QualityRule]; var custom: [QualityRule] }
@@ -63,10 +63,15 @@ struct QualityRulesAPI: RouteCollection {
         return RuleList(derived: try await Self.derived(resource, on: req.db), custom: custom.map(\.rule))
     }
 
-    struct NewRule: Content { var kind: String; var name: String?; var expression: String?; var column: String?; var references: String? }
+    struct NewRule: Content, BoundedText {
+        var kind: String; var name: String?; var expression: String?; var column: String?; var references: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] {
+            [("kind", kind, 40), ("name", name, TextLimit.name), ("expression", expression, TextLimit.note), ("column", column, 64), ("references", references, 64)]
+        }
+    }
 
     func create(req: Request) async throws -> Response {
-        let body = try req.content.decode(NewRule.self)
+        let body = try req.decodeBody(NewRule.self)
         let row = try await Self.add(req, kind: body.kind, name: body.name, expression: body.expression, column: body.column, references: body.references)
         return try await row.rule.encodeResponse(status: .created, for: req)
     }

@@ -13,11 +13,11 @@ import DataBankCore
 struct TableSchemaAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let resource = routes.grouped("resources", ":code")
-        resource.get("schema.json", use: schema)
-        resource.get("datapackage.json", use: datapackage)
-        resource.get("datapackage.zip", use: DataPackageExport.zip)
-        resource.on(.POST, "schema", body: .collect(maxSize: "1mb"), use: importSchema)
-        routes.on(.POST, "resources", "from-tableschema", body: .collect(maxSize: "1mb"), use: create)
+        resource.get("schema.json", use: schema).gate(.action(.readPublished))
+        resource.get("datapackage.json", use: datapackage).gate(.action(.readPublished))
+        resource.get("datapackage.zip", use: DataPackageExport.zip).gate(.storeRead)
+        resource.on(.POST, "schema", body: .collect(maxSize: "1mb"), use: importSchema).gate(.action(.readPublished))  // mode=check is open; apply authorizes editResource
+        routes.on(.POST, "resources", "from-tableschema", body: .collect(maxSize: "1mb"), use: create).gate(.action(.createResource))
     }
 
     func schema(req: Request) async throws -> Response {

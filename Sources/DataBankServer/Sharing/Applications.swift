@@ -23,6 +23,13 @@ struct ApplicationInput: Content {
     var app: UUID?
 }
 
+extension ApplicationInput: BoundedText {
+    var boundedFields: [(field: String, value: String?, max: Int)] {
+        [("resource", resource, 64), ("service", service, 64), ("purpose", purpose, TextLimit.purpose), ("legalBasis", legalBasis, TextLimit.note),
+         ("rowFilter", rowFilter, TextLimit.note), ("unmaskReason", unmaskReason, TextLimit.note), ("validFrom", validFrom, 32), ("validUntil", validUntil, 32)]
+    }
+}
+
 /// A provider's (or, when overdue, the platform admin's) decision.
 struct DecisionInput: Content {
     var decision: String
@@ -34,12 +41,21 @@ struct DecisionInput: Content {
     var validUntil: String?
 }
 
+extension DecisionInput: BoundedText {
+    var boundedFields: [(field: String, value: String?, max: Int)] {
+        [("decision", decision, 40), ("reason", reason, TextLimit.note), ("rowFilter", rowFilter, TextLimit.note), ("validUntil", validUntil, 32)]
+    }
+}
+
 /// The application lifecycle: apply → (at once, or reviewed within the deadline) → grant.
 /// Load → authorize → validate → act, as everywhere.
 enum Applications {
     static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, on db: any Database) async throws -> ApplicationRow {
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
-        guard let resource = try await ResourceRow.query(on: db).filter(\.$code == input.resource).first() else {
+        try input.checkLengths()
+        // A resource the applicant may not see is answered exactly as an unknown code.
+        guard let resource = try await ResourceRow.query(on: db).filter(\.$code == input.resource).first(),
+              CatalogService.canSee(resource, actor: user.actor) else {
             throw AppError.notFound("Resource \(input.resource)")
         }
         let store = try await RecordStores.find(resource.code, on: db)
@@ -105,6 +121,7 @@ enum Applications {
 
     /// Approve, approve part, or reject — once.
     static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, on db: any Database) async throws {
+        try input.checkLengths()
         if countersign {
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
             guard row.isOverdue() || row.applicationStatus == .escalated else {

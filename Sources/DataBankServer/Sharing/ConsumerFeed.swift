@@ -25,7 +25,13 @@ enum ConsumerFeed {
             if let keyText = try row.decode(column: "record_key", as: String?.self) {
                 key = maskedKey(keyText, layout: layout, view: view, today: today)
             }
-            if let dataText = try row.decode(column: "data", as: String?.self) {
+            let dataText = try row.decode(column: "data", as: String?.self)
+            if op == "delete" {
+                // A delete reaches the consumer only if the deleted row was inside its scope; a delete
+                // logged without its row (before the row was kept) is shown only to unscoped grants.
+                let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
+                guard inScope else { return Change(seq: seq, json: nil) }
+            } else if let dataText {
                 guard let shown = maskedData(dataText, view: view, today: today) else { return Change(seq: seq, json: nil) }
                 data = shown
             }

@@ -6,27 +6,27 @@ import DataBankCore
 struct SharingAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let applications = routes.grouped("applications")
-        applications.post(use: apply)
-        applications.get(use: list)
-        applications.get(":id", use: show)
-        applications.post(":id", "decision", use: decide)
-        applications.post(":id", "countersign", use: countersign)
-        applications.post(":id", "escalate", use: escalate)
-        applications.post(":id", "withdraw", use: withdraw)
-        routes.get("grants", use: grants)
-        routes.post("grants", ":id", "revoke", use: revoke)
-        routes.get("inbox", use: inbox)
-        routes.post("notifications", "read", use: markRead)
-        routes.post("apps", use: createApp)
-        routes.get("apps", use: apps)
-        routes.delete("apps", ":id", use: revokeApp)
+        applications.post(use: apply).gate(.action(.applyForAccess))
+        applications.get(use: list).gate(.signedIn)
+        applications.get(":id", use: show).gate(.signedIn)
+        applications.post(":id", "decision", use: decide).gate(.action(.reviewApplication))
+        applications.post(":id", "countersign", use: countersign).gate(.action(.countersign))
+        applications.post(":id", "escalate", use: escalate).gate(.signedIn)
+        applications.post(":id", "withdraw", use: withdraw).gate(.signedIn)
+        routes.get("grants", use: grants).gate(.action(.readGrants))
+        routes.post("grants", ":id", "revoke", use: revoke).gate(.signedIn)
+        routes.get("inbox", use: inbox).gate(.signedIn)
+        routes.post("notifications", "read", use: markRead).gate(.signedIn)
+        routes.post("apps", use: createApp).gate(.action(.manageApps))
+        routes.get("apps", use: apps).gate(.action(.manageApps))
+        routes.delete("apps", ":id", use: revokeApp).gate(.action(.manageApps))
     }
 
     static let reviewDays = Environment.get("DATABANK_REVIEW_WORKING_DAYS").flatMap(Int.init) ?? 10
 
     func apply(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let input = try req.content.decode(ApplicationInput.self)
+        let input = try req.decodeBody(ApplicationInput.self)
         let row = try await Applications.apply(input, by: user, reviewDays: Self.reviewDays, on: req.db)
         return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req.db)).encodeResponse(status: .created, for: req)
     }
@@ -58,21 +58,24 @@ struct SharingAPI: RouteCollection {
 
     func decide(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.content.decode(DecisionInput.self), by: try req.requireUser(), countersign: false, on: req.db)
+        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: false, on: req.db)
         return try await show(req: req)
     }
 
     func countersign(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.content.decode(DecisionInput.self), by: try req.requireUser(), countersign: true, on: req.db)
+        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: true, on: req.db)
         return try await show(req: req)
     }
 
-    struct Note: Content { var note: String?; var reason: String? }
+    struct Note: Content, BoundedText {
+        var note: String?; var reason: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("note", note, TextLimit.note), ("reason", reason, TextLimit.note)] }
+    }
 
     func escalate(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.escalate(row, note: (try? req.content.decode(Note.self))?.note, by: try req.requireUser(), on: req.db)
+        try await Applications.escalate(row, note: try req.decodeOptionalBody(Note.self)?.note, by: try req.requireUser(), on: req.db)
         return try await show(req: req)
     }
 
@@ -94,7 +97,7 @@ struct SharingAPI: RouteCollection {
 
     func revoke(req: Request) async throws -> GrantInfo {
         guard let grant = try await GrantRow.find(req.parameters.get("id", as: UUID.self), on: req.db) else { throw AppError.notFound("Grant") }
-        try await Applications.revoke(grant, reason: (try? req.content.decode(Note.self))?.reason, by: try req.requireUser(), on: req.db)
+        try await Applications.revoke(grant, reason: try req.decodeOptionalBody(Note.self)?.reason, by: try req.requireUser(), on: req.db)
         return GrantInfo(grant, today: GrantAccess.today().iso)
     }
 
@@ -132,7 +135,7 @@ struct SharingAPI: RouteCollection {
     /// Marks the department's notifications read: the ones named, or all of them.
     func markRead(req: Request) async throws -> ReadCount {
         let user = try req.requireUser()
-        return ReadCount(marked: try await Self.markRead(department: user.departmentCode, ids: (try? req.content.decode(ReadRequest.self))?.ids, on: req.db))
+        return ReadCount(marked: try await Self.markRead(department: user.departmentCode, ids: try req.decodeOptionalBody(ReadRequest.self)?.ids, on: req.db))
     }
 
     static func markRead(department: String, ids: [UUID]?, on db: any Database) async throws -> Int {
@@ -147,11 +150,14 @@ struct SharingAPI: RouteCollection {
 
     // MARK: Apps
 
-    struct NewApp: Content { var name: String; var ratePerMinute: Int?; var grants: [UUID]?; var department: String? }
+    struct NewApp: Content, BoundedText {
+        var name: String; var ratePerMinute: Int?; var grants: [UUID]?; var department: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("name", name, TextLimit.name), ("department", department, 64)] }
+    }
 
     func createApp(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let body = try req.content.decode(NewApp.self)
+        let body = try req.decodeBody(NewApp.self)
         let department = body.department ?? user.departmentCode
         try AuthorizationGate.authorize(user.actor, .manageApps, department: department)
         guard !body.name.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -11,14 +11,17 @@ struct VerifyAPI: RouteCollection {
     static let chunk = 1_000
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("resources", ":code", "services", use: define)
-        routes.get("services", use: list)
-        routes.get("services", ":service", use: show)
-        routes.post("verify", ":service", use: verify)
-        routes.on(.POST, "verify", ":service", "batch", body: .stream, use: batch)
+        routes.post("resources", ":code", "services", use: define).gate(.action(.manageVerificationServices))
+        routes.get("services", use: list).gate(.open)
+        routes.get("services", ":service", use: show).gate(.open)
+        routes.post("verify", ":service", use: verify).gate(.signedIn)
+        routes.on(.POST, "verify", ":service", "batch", body: .stream, use: batch).gate(.signedIn).streamsBody()
     }
 
-    struct NewService: Content { var code: String; var name: String; var nameEn: String?; var spec: VerificationSpec }
+    struct NewService: Content, BoundedText {
+        var code: String; var name: String; var nameEn: String?; var spec: VerificationSpec
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("code", code, 64), ("name", name, TextLimit.name), ("nameEn", nameEn, TextLimit.name)] }
+    }
 
     struct ServiceInfo: Content {
         var code: String, name: String, nameEn: String?, resource: String, provider: String, spec: VerificationSpec?
@@ -31,7 +34,7 @@ struct VerifyAPI: RouteCollection {
         let user = try req.requireUser()
         let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
         try AuthorizationGate.authorize(user.actor, .manageVerificationServices, department: store.departmentCode)
-        let body = try req.content.decode(NewService.self)
+        let body = try req.decodeBody(NewService.self)
         guard body.code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) != nil else {
             throw AppError.field(.unprocessableEntity, "invalid_code", "code", zh: "服务代码为小写字母、数字和连字符", en: "code is lower-case letters, digits and hyphens (2–63)")
         }
@@ -51,17 +54,31 @@ struct VerifyAPI: RouteCollection {
     func list(req: Request) async throws -> ListPage<ServiceInfo> {
         var q = VerificationServiceRow.query(on: req.db).filter(\.$retiredAt == nil)
         if let resource = req.query[String.self, at: "resource"] { q = q.filter(\.$resourceCode == resource) }
-        return ListPage(items: try await q.sort(\.$code).all().map(ServiceInfo.init))
+        let services = try await q.sort(\.$code).all()
+        // Only services of resources the caller may see: a hidden resource's services are not listed.
+        let codes = Array(Set(services.map(\.resourceCode)))
+        let visible = Set(try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
+            .filter { CatalogService.canSee($0, actor: req.actor) }.map(\.code))
+        return ListPage(items: services.filter { visible.contains($0.resourceCode) }.map(ServiceInfo.init))
     }
 
-    func show(req: Request) async throws -> ServiceInfo { ServiceInfo(try await service(req)) }
+    /// A service of a resource the caller may see (its definition is what an applicant reads).
+    func show(req: Request) async throws -> ServiceInfo {
+        let row = try await service(req)
+        guard let resource = try await ResourceRow.query(on: req.db).filter(\.$code == row.resourceCode).first(),
+              CatalogService.canSee(resource, actor: req.actor) else { throw AppError.notFound("Verification service \(row.code)") }
+        return ServiceInfo(row)
+    }
 
-    struct Call: Content { var params: [String: String]; var purpose: String? }
+    struct Call: Content, BoundedText {
+        var params: [String: String]; var purpose: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("purpose", purpose, TextLimit.purpose)] }
+    }
     struct Answer: Content { var service: String; var answer: String }
 
     func verify(req: Request) async throws -> Response {
         let (service, store, spec, purpose) = try await access(req)
-        let call = try req.content.decode(Call.self)
+        let call = try req.decodeBody(Call.self)
         guard let why = purpose ?? call.purpose.flatMap({ $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }) else {
             throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "核验须说明用途（purpose）", en: "A verification needs a purpose (purpose)")
         }
@@ -135,7 +152,10 @@ struct VerifyAPI: RouteCollection {
         guard let spec = service.verificationSpec else { throw AppError(.internalServerError, "invalid_service", "The service's definition cannot be read") }
         let store = try await RecordStores.find(service.resourceCode, on: req.db)
         _ = store.recordLayout  // decoded now, so the shared entry is only read
-        let entry = ServiceCache.Entry(service: service, store: store, spec: spec)
+        guard let resource = try await ResourceRow.query(on: req.db).filter(\.$code == service.resourceCode).first() else {
+            throw AppError.notFound("Verification service \(code)")
+        }
+        let entry = ServiceCache.Entry(service: service, store: store, spec: spec, resource: resource)
         await req.application.verificationServices.put(code, entry)
         return entry
     }
@@ -148,15 +168,19 @@ struct VerifyAPI: RouteCollection {
         return row
     }
 
-    /// The caller may use the service: its provider, the platform admin, or a consumer with an
-    /// active service grant (an app: one bound to it). A purpose is always required.
+    /// The caller may use the service, by the one read decision (``ReadAccess``) with the service
+    /// grant as the grant: the provider and the data authority, or a consumer with an active service
+    /// grant (an app: one bound to it); a hidden resource's service is answered as an unknown one.
+    /// A purpose is always required.
     func access(_ req: Request) async throws -> (VerificationServiceRow, RecordStoreRow, VerificationSpec, String?) {
         guard req.user != nil || req.app != nil else { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token") }
+        try StoreReading.checkPurpose(req)
         let definition = try await definition(req)
         let (service, store, spec) = (definition.service, definition.store, definition.spec)
         let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
-        let isProvider = caller == service.providerCode || (req.app == nil && req.user?.role == .platformAdmin)
-        if !isProvider {
+        var facts = ReadAccess.Facts(actor: req.actor, appDepartment: req.app?.departmentCode, provider: service.providerCode,
+                                     inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
+        if ReadAccess.decide(facts) != .full {
             // One query: every consumer call pays for it.
             let today = GrantAccess.today().iso
             let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
@@ -164,7 +188,15 @@ struct VerifyAPI: RouteCollection {
                 SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)
                   AND revoked_at IS NULL AND valid_from <= \(bind: today) AND valid_until >= \(bind: today) \(boundToApp) LIMIT 1
                 """).first()
-            guard held != nil else {
+            facts.hasGrant = held != nil
+            switch ReadAccess.decide(facts) {
+            case .full, .grant: break
+            case .hidden:
+                try await StoreReading.refuse(req, service.resourceCode, "hidden")
+                throw AppError.notFound("Verification service \(service.code)")
+            case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
+            case .noGrant, .openPortal:
+                try await StoreReading.refuse(req, service.resourceCode, "no_grant")
                 throw AppError(.forbidden, "no_grant", "No active grant for the verification service \(service.code); apply for it first")
             }
         }
@@ -226,6 +258,7 @@ actor ServiceCache {
         var service: VerificationServiceRow
         var store: RecordStoreRow
         var spec: VerificationSpec
+        var resource: ResourceRow
     }
     static let ttl: TimeInterval = 10
     private var entries: [String: (Date, Entry)] = [:]

@@ -13,7 +13,7 @@ enum ProfilePage {
         let store = try await RecordStores.find(code, on: req.db)
         let answer = try await ProfileAPI.answer(req)
         let path = "/catalog/resources/\(Escape.url(code))/profile"
-        let scan: Body = req.can(.manageQualityRules, department: store.departmentCode)
+        let scan: Body = req.can(.runQualityCheck, department: store.departmentCode)
             ? .postForm(path, csrf: req.csrfToken, [.submit(s.t("立即全量扫描", "Run a full scan now"), .cls("primary"), .testid("profile-scan"))])
             : .empty
         let content: [Body] = [
@@ -30,7 +30,7 @@ enum ProfilePage {
     static func scan(req: Request) async throws -> Response {
         let code = try req.parameters.require("code")
         let (store, _) = try await QualityRulesAPI.load(req)
-        try req.authorize(.manageQualityRules, department: store.departmentCode)
+        try req.authorize(.runQualityCheck, department: store.departmentCode)
         _ = try await req.application.profileScheduler.run(store.resourceCode, kind: .full)
         return req.redirect(to: "/catalog/resources/\(Escape.url(code))/profile", redirectType: .normal)
     }

@@ -88,8 +88,7 @@ enum QuarantineFixPage {
 
     /// The store (the provider's stewards only), the entry, and every refusal of its source row.
     static func load(_ req: Request) async throws -> (RecordStoreRow, QuarantineRow, [QuarantineRow]) {
-        let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
-        try req.authorize(.writeRecords, department: store.departmentCode)
+        let (store, _) = try await StoreReading.forAction(req, .writeRecords)
         guard let entry = try await QuarantineRow.find(req.parameters.get("id", as: UUID.self), on: req.db),
               entry.resourceCode == store.resourceCode else { throw AppError.notFound("Quarantined row") }
         let all = try await QuarantineRow.query(on: req.db).filter(\.$loadID == entry.loadID).filter(\.$rowNumber == entry.rowNumber).all()

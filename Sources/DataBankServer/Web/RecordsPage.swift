@@ -16,12 +16,15 @@ enum RecordsPage {
     static func render(_ req: Request, summary: LoadSummary?, failure: AppError?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let code = try req.parameters.require("code")
         let s = req.strings
-        let resource = try await CatalogService(req: req).visible(code: code)
-        let store = try await RecordStores.find(code, on: req.db)
-        try req.authorize(.readRecords, department: store.departmentCode)
-        let purpose = req.query[String.self, at: "purpose"]?.trimmingCharacters(in: .whitespaces)
-        let own = req.user?.departmentCode == store.departmentCode
+        // The one read decision: full (the provider, the data authority), a grant's view, or the open
+        // portal's; refusals answer as the API does (404 for a hidden resource).
+        let read = try await StoreReading.read(req, code: code, purposeRequired: false)
+        let resource = read.resource, store = read.store
+        let purpose = read.purpose
+        let needsPurpose = read.needsPurpose
         let canWrite = req.can(.writeRecords, department: store.departmentCode)
+        // Loads and refused rows are the provider's working data; the data authority sees them with a purpose.
+        let seesLoads = canWrite || (req.can(.readLoads, department: store.departmentCode) && purpose != nil)
         var banners: [Body] = []
         if let summary { banners.append(summaryBanner(summary, s)) }
         if req.query[String.self, at: "fixed"] != nil {
@@ -34,11 +37,11 @@ enum RecordsPage {
         }
 
         var sample: Body = .empty
-        if own || !(purpose ?? "").isEmpty {
-            let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil)
+        if !needsPurpose || purpose != nil {
+            let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: read.view)
             let page = try await q.csvPage(after: nil, limit: 20, on: req.db as! any SQLDatabase)
             try await AuditLog.append(.of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
-                                      purpose: own ? nil : purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+                                      purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
                                       trail: req.application.auditTrail)
             // Each record can be objected to (数据纠错): the link carries its key as the records API addresses it.
             let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }
@@ -56,7 +59,11 @@ enum RecordsPage {
             ])
         }
 
-        let loads = try await LoadRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$startedAt, .descending).range(0..<10).all()
+        let loads = seesLoads ? try await LoadRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$startedAt, .descending).range(0..<10).all() : []
+        if seesLoads && !canWrite {
+            try await AuditLog.append(.of(req), resource: code, operation: "web.loads", fields: [], count: loads.count, purpose: purpose,
+                                      requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+        }
         let loadRows: [[Body]] = loads.map { l in [
             .esc(s.dateTime(l.startedAt)), .esc(l.mode), .esc(l.format), .esc(l.encoding ?? ""), .esc(l.actorName),
             .badge(statusLabel(l.status, s), l.status == "committed" ? "state-published" : l.status == "running" ? "state-submitted" : "state-retired"),
@@ -106,7 +113,7 @@ enum RecordsPage {
             upload,
             .section(.cls("card"), .h2(.esc(s.t("前 20 条记录", "First 20 records"))), sample),
             quarantine,
-            .section(.cls("card"), .testid("loads"), .h2(.esc(s.t("最近载入", "Recent loads"))),
+            !seesLoads ? .empty : .section(.cls("card"), .testid("loads"), .h2(.esc(s.t("最近载入", "Recent loads"))),
                 loadRows.isEmpty ? .p(.cls("muted"), .esc(s.t("尚无载入。", "No loads yet."))) :
                     .dataTable([s.t("时间", "When"), s.t("方式", "Mode"), s.t("格式", "Format"), s.t("编码", "Encoding"), s.t("操作人", "By"),
                                 s.t("结果", "Status"), s.t("新增", "Inserted"), s.t("更新", "Updated"), s.t("拒绝", "Refused")], loadRows, cls: "data compact")),

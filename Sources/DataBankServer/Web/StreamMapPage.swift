@@ -13,10 +13,11 @@ enum StreamMapPage {
     static func show(req: Request) async throws -> Response {
         let code = try req.parameters.require("code")
         let s = req.strings
-        let resource = try await CatalogService(req: req).visible(code: code)
-        let store = try await RecordStores.find(code, on: req.db)
-        try req.authorize(.readRecords, department: store.departmentCode)
-        guard req.user?.departmentCode == store.departmentCode else {
+        // The one read decision first (404 for a hidden resource, 401/403 as the API answers) …
+        let read = try await StoreReading.read(req, code: code, purposeRequired: false)
+        let resource = read.resource, store = read.store
+        // … and the live map is the provider's own view: every position, in clear.
+        guard read.access == .full, req.user?.departmentCode == store.departmentCode else {
             throw AppError(.forbidden, "forbidden", "The live map is for the provider department; others read the records with a purpose")
         }
         let layout = store.recordLayout

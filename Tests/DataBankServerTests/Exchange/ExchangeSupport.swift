@@ -14,8 +14,14 @@ struct StoreFixture {
     /// Values passing the resource's quality rules (identifiers, code lists, patterns).
     var samples = SampleValues(rules: [])
 
-    static func enterprise(_ app: Application) async throws -> StoreFixture {
+    /// The demo publishes it 无条件开放; by default the fixture closes it to the public, so that what other
+    /// departments read is their grants' alone (`openToPublic: true` keeps the open portal's view).
+    static func enterprise(_ app: Application, openToPublic: Bool = false) async throws -> StoreFixture {
         let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "企业登记信息表").first())
+        if !openToPublic {
+            resource.openType = OpenType.closed.rawValue
+            try await resource.save(on: app.db)
+        }
         let store = try await RecordStores.find(resource.code, on: app.db)
         return StoreFixture(code: resource.code, layout: store.recordLayout, steward: "scj_steward",
                             samples: SampleValues(rules: try await QualitySetup.load(store, on: app.db).rules))
@@ -62,6 +68,17 @@ extension Application {
         var result: TestingHTTPResponse?
         try await testing().test(method, path, headers: headers, body: ByteBuffer(bytes: body), afterResponse: { result = $0 })
         return try #require(result)
+    }
+
+    /// A token of a data steward of `department` (the provider who may write its stores).
+    func stewardToken(of department: String) async throws -> String {
+        if let steward = try await User.query(on: db).filter(\.$departmentCode == department)
+            .filter(\.$roleName == Role.steward.rawValue).first() {
+            return try await token(steward.username)
+        }
+        let name = "steward_\(department)"
+        try await Accounts.addUser(username: name, displayName: name, password: "databank-test", role: .steward, departmentCode: department, on: db)
+        return try await token(name)
     }
 
     func loadCSV(_ f: StoreFixture, _ csv: String, mode: String = "upsert", token: String) async throws -> TestingHTTPResponse {

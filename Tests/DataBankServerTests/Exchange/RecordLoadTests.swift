@@ -14,8 +14,10 @@ struct RecordLoadTests {
             let f = try await StoreFixture.enterprise(app)
             #expect(f.layout.columns.count > 0)
             #expect(!f.layout.keyColumns.isEmpty)
-            let draft = try #require(try await ResourceRow.query(on: app.db).filter(\.$publishedRevision == nil).first())
-            let res = try await app.sendRaw(.POST, "/api/v1/resources/\(draft.code)/records", token: try await app.token("admin"),
+            let steward = try await app.token("scj_steward")
+            let created = try await app.send(.POST, "/api/v1/resources", token: steward, json: try await sampleResource(app))
+            #expect(created.status == .created)
+            let res = try await app.sendRaw(.POST, "/api/v1/resources/301001-09001/records", token: steward,
                                             contentType: "text/csv", body: Array("a\n1\n".utf8))
             #expect(res.status == .conflict)
             #expect(try res.errorBody().code == "not_published")

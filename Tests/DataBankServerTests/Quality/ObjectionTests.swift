@@ -207,7 +207,8 @@ struct ObjectionTests {
         try await withDataBank { app in
             let s = try await setUp(app)
             let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == s.f.code).first())
-            #expect(resource.openType == OpenType.unconditional.rawValue)
+            resource.openType = OpenType.unconditional.rawValue
+            try await resource.save(on: app.db)
             let reader = try await app.token("rsj_steward")
             let res = try await raise(app, s, row: 4, column: s.text.name, token: reader)
             #expect(res.status == .created, "\(res.body.string)")

@@ -139,10 +139,15 @@ struct ProfileTests {
         return nil
     }
 
-    /// Another department (and an anonymous reader) sees sensitive items' values masked; the provider sees them clear.
+    /// On an openly published resource another department (and an anonymous reader) sees sensitive
+    /// items' values under their default masks, without their shapes; the provider sees them clear.
+    /// Closed to the public, the profile is for readers of the records only (401 / 403 `no_grant`).
     @Test func sensitiveValuesAreMaskedForOtherDepartments() async throws {
         try await withDataBank(profileAfterLoads: true) { app in
             let (f, sensitive, readerName) = try #require(try await sensitiveFixture(app))
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
+            resource.openType = OpenType.unconditional.rawValue
+            try await resource.save(on: app.db)
             let token = try await app.token(f.steward)
             #expect(try await app.loadCSV(f, csv(f, rows: 0..<6), token: token).status == .ok)
             let own = try await profile(app, f, token: token)
@@ -158,9 +163,14 @@ struct ProfileTests {
                 #expect(c.topValues.map(\.count) == Array(repeating: 1, count: 6))
                 #expect(c.topValues.allSatisfy { $0.value.map { !clearValues.contains($0) && $0.contains("*") } ?? true })
                 #expect(c.min.map { !clearValues.contains($0) } ?? true)
-                #expect(!c.patterns.isEmpty)  // shapes reveal no value and stay
+                #expect(c.patterns.isEmpty)  // a masked item's shapes are withheld too
                 #expect(try column(other, f.keyColumn.name).masked == false || f.keyColumn.name == sensitive.name)
             }
+            resource.openType = OpenType.closed.rawValue
+            try await resource.save(on: app.db)
+            #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/profile").status == .unauthorized)
+            let refused = try await app.send(.GET, "/api/v1/resources/\(f.code)/profile", token: try await app.token(readerName))
+            #expect(refused.status == .forbidden)
         }
     }
 
@@ -175,7 +185,7 @@ struct ProfileTests {
             #expect(other.status == .forbidden)
             let anonymous = try await app.send(.POST, "/api/v1/resources/\(f.code)/profile")
             #expect(anonymous.status == .unauthorized)
-            let empty = try await app.send(.GET, "/api/v1/resources/\(f.code)/profile")
+            let empty = try await app.send(.GET, "/api/v1/resources/\(f.code)/profile", token: try await app.token(f.steward))
             #expect(try empty.decode(ProfileAPI.ProfileAnswer.self).profile == nil)
         }
     }

@@ -94,12 +94,12 @@ struct QualityAtIngestTests {
                 return !c.primaryKey
             }
             let other = try #require(stores.first(where: refersToEnterprises))
-            let token = try await app.token("admin")  // the platform admin acts for the other store's department
+            let token = try await app.stewardToken(of: other.departmentCode)  // the other store's own steward
             _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: try await app.token(f.steward))
             let rule = try await app.send(.POST, "/api/v1/resources/\(other.resourceCode)/rules", token: token,
                                           json: ["kind": "referential", "column": "credit_code", "references": "\(f.code).credit_code"])
             #expect(rule.status == .created, "\(rule.body.string)")
-            let g = StoreFixture(code: other.resourceCode, layout: other.recordLayout, steward: "admin",
+            let g = StoreFixture(code: other.resourceCode, layout: other.recordLayout, steward: "",
                                  samples: SampleValues(rules: try await QualitySetup.load(other, on: app.db).rules))
             // Rows 0 and 1 name enterprises that exist (the same sample codes); row 2's does not.
             let csv = ([g.header()] + (0..<3).map { r in g.layout.columns.map { c in
@@ -155,7 +155,7 @@ struct QualityCheckTests {
     /// An open objection costs the resource two points of its overall score.
     @Test func objectionsLowerTheScore() async throws {
         try await withDataBank { app in
-            let f = try await StoreFixture.enterprise(app)
+            let f = try await StoreFixture.enterprise(app, openToPublic: true)  // anyone signed in may object to open data
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: token)
             let clean = try await app.send(.POST, "/api/v1/resources/\(f.code)/quality/check", token: token).decode(QualityAPI.RunInfo.self)

@@ -3,29 +3,21 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// What a would-be raiser can read of a record: the same answer as every read of a store
-/// (``RecordsAPI/grantedAccess``) — the provider and the platform read everything, another
-/// department reads through its active grant — and, for a resource open to the public
-/// (无条件开放), any signed-in user reads it as the open portal would publish it (default masks).
+/// What a would-be raiser can read of a record: the one read decision (``StoreReading``) — the
+/// provider and the platform read everything, another department reads through its active grant,
+/// and, for a resource open to the public (无条件开放), as the open portal publishes it.
 enum ObjectionReading {
-    /// The reader's view of the store: `nil` when they read everything in clear.
-    static func view(_ req: Request, user: User, store: RecordStoreRow) async throws -> GrantView? {
-        if req.can(.readRecords, department: store.departmentCode) { return nil }
-        if let grant = try await GrantAccess.activeGrant(consumer: user.departmentCode, resource: store.resourceCode, appID: nil, on: req.db) {
-            return try await GrantAccess.view(grant, store: store, app: req.application, on: req.db)
+    /// The store and the reader's view of it (`nil` when they read everything in clear). Objecting is
+    /// its own purpose (数据纠错), so no other is asked for.
+    static func read(_ req: Request, code: String) async throws -> (store: RecordStoreRow, view: GrantView?) {
+        do {
+            let read = try await StoreReading.read(req, code: code, purposeRequired: false)
+            return (read.store, read.view)
+        } catch let e as AppError where e.code == "no_grant" {
+            throw AppError(.forbidden, "no_grant",
+                           "Your department holds no active grant on \(code); only readers of a record may object to it")
         }
-        if let resource = try await ResourceRow.query(on: req.db).filter(\.$code == store.resourceCode).first(),
-           resource.openType == OpenType.unconditional.rawValue {
-            return GrantView(grantID: openPortal, consumerCode: user.departmentCode, columns: store.recordLayout.columns, conditions: [],
-                             masks: try await GrantAccess.defaultMasks(resource: resource, on: req.db),
-                             pseudonymKey: try await Pseudonyms.key(app: req.application, on: req.db))
-        }
-        throw AppError(.forbidden, "no_grant",
-                       "Your department holds no active grant on \(store.resourceCode); only readers of a record may object to it")
     }
-
-    /// Stands for "no grant: the open portal's view" where a view names its grant.
-    static let openPortal = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     /// The key text split into the key columns' values, or 400 naming `recordKey`.
     static func keyParams(_ keyText: String, store: RecordStoreRow) throws -> [(String, String)] {

@@ -22,8 +22,7 @@ enum Objections {
         let user = try req.requireUser()
         guard req.app == nil else { throw AppError(.forbidden, "forbidden", "Apps read records; objecting needs a user") }
         try req.authorize(.raiseObjection, department: user.departmentCode)
-        let store = try await RecordStores.find(code, on: req.db)
-        let view = try await ObjectionReading.view(req, user: user, store: store)
+        let (store, view) = try await ObjectionReading.read(req, code: code)
         let column = try ObjectionReading.column(input.column, store: store, view: view)
         let note = try text(input.note, field: "note", required: true, zh: "请说明哪里有误", en: "note is required: say what is wrong")!
         let suggested = try text(input.suggested, field: "suggested", required: false, zh: "", en: "")

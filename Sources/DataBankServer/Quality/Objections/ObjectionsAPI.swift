@@ -8,15 +8,15 @@ import DataBankCore
 struct ObjectionsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let resource = routes.grouped("resources", ":code", "objections")
-        resource.post(use: raise)
-        resource.get(use: listForResource)
-        resource.get("counts", use: counts)
+        resource.post(use: raise).gate(.action(.raiseObjection))
+        resource.get(use: listForResource).gate(.signedIn)
+        resource.get("counts", use: counts).gate(.signedIn)
         let objections = routes.grouped("objections")
-        objections.get(use: list)
-        objections.get(":id", use: show)
-        objections.post(":id", "accept", use: accept)
-        objections.post(":id", "reject", use: reject)
-        objections.post(":id", "withdraw", use: withdraw)
+        objections.get(use: list).gate(.signedIn)
+        objections.get(":id", use: show).gate(.signedIn)
+        objections.post(":id", "accept", use: accept).gate(.action(.resolveObjection))
+        objections.post(":id", "reject", use: reject).gate(.action(.resolveObjection))
+        objections.post(":id", "withdraw", use: withdraw).gate(.signedIn)
     }
 
     func raise(req: Request) async throws -> Response {
@@ -52,13 +52,24 @@ struct ObjectionsAPI: RouteCollection {
     /// Open and settled counts of a resource (public inside government, like its grants).
     func counts(req: Request) async throws -> ObjectionCounts {
         _ = try req.requireUser()
-        let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
+        // 404 exactly as for an unknown code when the resource is hidden from the caller.
+        let resource = try await CatalogService(req: req).visible(code: try req.parameters.require("code"))
+        let store = try await RecordStores.find(resource.code, on: req.db)
         return try await Objections.counts(resource: store.resourceCode, on: req.db)
     }
 
-    struct Acceptance: Content { var value: String?; var column: String?; var note: String? }
-    struct Rejection: Content { var reason: String? }
-    struct Withdrawal: Content { var note: String? }
+    struct Acceptance: Content, BoundedText {
+        var value: String?; var column: String?; var note: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("value", value, TextLimit.note), ("column", column, 64), ("note", note, TextLimit.note)] }
+    }
+    struct Rejection: Content, BoundedText {
+        var reason: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("reason", reason, TextLimit.note)] }
+    }
+    struct Withdrawal: Content, BoundedText {
+        var note: String?
+        var boundedFields: [(field: String, value: String?, max: Int)] { [("note", note, TextLimit.note)] }
+    }
 
     func accept(req: Request) async throws -> ObjectionInfo {
         let body = try Self.decode(Acceptance.self, req) ?? Acceptance()
@@ -78,7 +89,6 @@ struct ObjectionsAPI: RouteCollection {
 
     /// The body, or nil when there is none (settling needs no body unless it says something).
     static func decode<T: Content>(_ type: T.Type, _ req: Request) throws -> T? {
-        guard let body = req.body.data, body.readableBytes > 0 else { return nil }
-        return try req.content.decode(T.self)
+        try req.decodeOptionalBody(T.self)
     }
 }

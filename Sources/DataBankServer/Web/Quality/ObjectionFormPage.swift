@@ -31,8 +31,7 @@ enum ObjectionFormPage {
         let s = req.strings
         let code = try req.parameters.require("code")
         let resource = try await CatalogService(req: req).visible(code: code)
-        let store = try await RecordStores.find(code, on: req.db)
-        let view = try await ObjectionReading.view(req, user: user, store: store)
+        let (store, view) = try await ObjectionReading.read(req, code: code)
         let columns = view?.columns ?? store.recordLayout.columns
         var banners: [Body] = []
 

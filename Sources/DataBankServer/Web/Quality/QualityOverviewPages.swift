@@ -29,7 +29,7 @@ enum QualityOverviewPages {
         let s = req.strings
         _ = try req.requireUser()
         let code = try req.parameters.require("code")
-        guard let d = try await DepartmentQualityRollup.one(code, on: req.db) else { throw AppError.notFound("Department \(code)") }
+        guard let d = try await DepartmentQualityRollup.one(code, actor: req.actor, on: req.db) else { throw AppError.notFound("Department \(code)") }
         let rows: [[Body]] = (d.items ?? []).map { r in
             [.link("/catalog/resources/\(Escape.url(r.code))/quality", r.name), .el("code", .esc(r.code))]
                 + QualityScores.Dimension.allCases.map { dim in .text(r.scores.map { String(format: "%.1f", $0.score(dim)) } ?? "—") }

@@ -18,7 +18,8 @@ enum QualityPage {
         let resource = try await CatalogService(req: req).visible(code: code)
         let store = try await RecordStores.find(code, on: req.db)
         let owner = req.can(.manageQualityRules, department: store.departmentCode)
-        let summary = try await QualityAPI.summary(store, on: req.db)
+        var summary = try await QualityAPI.summary(store, on: req.db)
+        summary.latest = summary.latest.map(try await QualityRedaction.of(req).apply)
         let base = "/catalog/resources/\(Escape.url(code))/quality"
         let latest = summary.latest
         var content: [Body] = [

@@ -21,8 +21,7 @@ enum ValidateFilePage {
     static func validate(req: Request) async throws -> Response {
         let s = req.strings
         let code = try req.parameters.require("code")
-        let store = try await RecordStores.find(code, on: req.db)
-        try req.authorize(.writeRecords, department: store.departmentCode)
+        let (store, _) = try await StoreReading.forAction(req, .writeRecords, code: code)
         guard let boundary = req.headers.contentType?.parameters["boundary"] else {
             throw AppError(.badRequest, "bad_request", "Upload the file with the page's form (multipart/form-data)")
         }

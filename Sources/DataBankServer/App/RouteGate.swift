@@ -1,0 +1,97 @@
+import Vapor
+import DataBankCore
+
+/// What a route asks of its caller, declared where the route is registered. Every route declares
+/// one (a test walks them all, and ``RouteGateMiddleware`` refuses to serve a route that does not):
+/// it is the first check, before the handler's own load → authorize → validate → act.
+enum RouteGate: Sendable, CustomStringConvertible {
+    /// Anyone, signed in or not: public pages and their assets, sign-in, health. The handler may show
+    /// the signed-in more (the catalog), and still decides per resource.
+    case open
+    /// Someone signed in (a user, or an app where the handler accepts apps); the handler decides the rest.
+    case signedIn
+    /// The handler authorizes this action in the role × action table (``Authorization``).
+    case action(CatalogAction)
+    /// The handler asks the one read decision (``StoreReading``): full, a grant's view, the open
+    /// portal's view, or nothing. Open data needs no sign-in, so nothing is checked up front.
+    case storeRead
+
+    static let key = "databank.gate"
+    static let streamsKey = "databank.streamsBody"
+
+    var description: String {
+        switch self {
+        case .open: return "open"
+        case .signedIn: return "signedIn"
+        case .action(let a): return "action(\(a.rawValue))"
+        case .storeRead: return "storeRead"
+        }
+    }
+
+    /// Whether this gate lets an anonymous caller through to the handler.
+    var admitsAnonymous: Bool {
+        switch self {
+        case .open, .storeRead: return true
+        case .signedIn: return false
+        case .action(let a):
+            if case .everyone? = Authorization.table[a] { return true }
+            return false
+        }
+    }
+}
+
+extension Route {
+    /// Declares what this route asks of its caller.
+    @discardableResult
+    func gate(_ gate: RouteGate) -> Route {
+        userInfo[RouteGate.key] = gate
+        return self
+    }
+
+    /// The declared gate, nil for a route that declared none.
+    var declaredGate: RouteGate? { userInfo[RouteGate.key] as? RouteGate }
+
+    /// Declares that the handler streams the body itself (loads, file validation, verification
+    /// batches), so the body size limit does not apply up front; the handler bounds what it reads.
+    @discardableResult
+    func streamsBody() -> Route {
+        userInfo[RouteGate.streamsKey] = true
+        return self
+    }
+
+    var streamsBodyDeclared: Bool { userInfo[RouteGate.streamsKey] as? Bool ?? false }
+}
+
+extension RoutesBuilder {
+    /// A builder whose routes all declare `gate` (a route may still declare its own after).
+    func gated(_ gate: RouteGate) -> any RoutesBuilder { GatedRoutesBuilder(base: self, gate: gate) }
+}
+
+struct GatedRoutesBuilder: RoutesBuilder {
+    let base: any RoutesBuilder
+    let gate: RouteGate
+    func add(_ route: Route) {
+        route.userInfo[RouteGate.key] = gate
+        base.add(route)
+    }
+}
+
+/// Serves only routes that declared their gate, and answers 401 up front where the gate needs
+/// someone and nobody signed in — the same answer for every code, known or not.
+struct RouteGateMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let route = req.route else { return try await next.respond(to: req) }  // not found: 404 follows
+        guard let gate = route.declaredGate else {
+            req.logger.critical("Route \(route.method) \(route.path.string) declares no gate; refusing to serve it")
+            throw AppError(.internalServerError, "undeclared_route", "This route declares no access rule and is not served")
+        }
+        if !gate.admitsAnonymous, req.user == nil, req.app == nil {
+            guard req.url.path.hasPrefix("/api/") else {
+                // A page: to the sign-in form and back, as the portal does for "sign in first".
+                return req.redirect(to: QueryLink("/login", [("next", WebMiddleware.returnPath(req))]).href)
+            }
+            throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
+        }
+        return try await next.respond(to: req)
+    }
+}

@@ -1,0 +1,160 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// A reader's answer for one store: what every path out of it applies.
+struct StoreRead: Sendable {
+    let store: RecordStoreRow
+    let resource: ResourceRow
+    /// `.full`, `.grant` or `.openPortal` (the refusals are thrown).
+    let access: ReadAccess
+    /// What the reader sees of the store; `nil` when they read everything in clear.
+    let view: GrantView?
+    /// Why they read (required for other departments' data under a grant, and for the data authority).
+    let purpose: String?
+    /// Whether this reader must state a purpose before seeing records.
+    let needsPurpose: Bool
+}
+
+/// Gathers the facts for ``ReadAccess/decide(_:)`` — the one decision of what a caller may read of a
+/// store — and turns its answer into a view or an error. Records, exports, the Data Package, the
+/// change feed, SSE, objections, profiles and quality examples all call this; none decides for itself.
+enum StoreReading {
+    /// The resource named by the route's `:code` (or `code`), its store and the caller's view.
+    ///
+    /// Refusals are audited (who tried to read what, and why) and answered: 404 exactly as for an
+    /// unknown code when the caller may not know the resource exists, 401, 403 `no_grant`, 400
+    /// `purpose_required`; 409 `not_published` for a visible resource without a store.
+    static func read(_ req: Request, code: String? = nil, purposeRequired: Bool = true) async throws -> StoreRead {
+        try checkPurpose(req)
+        let decided = try await decide(req, code: code)
+        let code = decided.resource.code
+        switch decided.access {
+        case .hidden:
+            try await refuse(req, code, "hidden")
+            throw unknown(code)
+        case .needsSignIn:
+            try await refuse(req, code, "unauthenticated")
+            throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to read the records of \(code)")
+        case .noGrant:
+            try await refuse(req, code, "no_grant")
+            throw AppError(.forbidden, "no_grant", req.app == nil
+                ? "Your department holds no active grant on \(code); apply for access first"
+                : "This app is bound to no active grant on \(code)")
+        case .full, .grant, .openPortal:
+            break
+        }
+        guard let store = decided.store else { throw RecordStores.notPublished(code) }
+        let purpose = statedPurpose(req)
+        if purposeRequired, ReadAccess.needsPurpose(decided.access, decided.facts), purpose == nil {
+            try await refuse(req, code, "purpose_required")
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
+                                 en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
+        }
+        return StoreRead(store: store, resource: decided.resource, access: decided.access,
+                         view: try await view(decided, store: store, req: req), purpose: purpose,
+                         needsPurpose: ReadAccess.needsPurpose(decided.access, decided.facts))
+    }
+
+    /// The facts and the decision, refusals included (nothing thrown for them, nothing audited):
+    /// for pages that show less, rather than nothing, to a reader who may not read the records.
+    struct Decided: Sendable {
+        var resource: ResourceRow
+        var store: RecordStoreRow?
+        var grant: GrantAccess.ActiveGrant?
+        var facts: ReadAccess.Facts
+        var access: ReadAccess
+    }
+
+    /// Loads the resource (404 for an unknown code), its store and the reader's grant, and decides.
+    static func decide(_ req: Request, code: String? = nil) async throws -> Decided {
+        let code = try code ?? req.parameters.require("code")
+        let reader = req.app?.departmentCode ?? req.user?.departmentCode
+        // The three look-ups at once: the resource, its store, and the reader's grant.
+        async let resourceRow = ResourceRow.query(on: req.db).filter(\.$code == code).first()
+        async let storeRow = RecordStoreRow.query(on: req.db).filter(\.$resourceCode == code).first()
+        async let grantRow = activeGrant(reader, resource: code, req: req)
+        let (resource, store, grant) = try await (resourceRow, storeRow, grantRow)
+        guard let resource else { throw unknown(code) }
+        let facts = ReadAccess.Facts(
+            actor: req.actor, appDepartment: req.app?.departmentCode, provider: resource.departmentCode,
+            inCatalogForReader: CatalogService.canSee(resource, actor: req.actor), hasGrant: grant != nil,
+            openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
+        return Decided(resource: resource, store: store, grant: grant, facts: facts, access: ReadAccess.decide(facts))
+    }
+
+    static func activeGrant(_ reader: String?, resource: String, req: Request) async throws -> GrantAccess.ActiveGrant? {
+        guard let reader else { return nil }
+        return try await GrantAccess.activeGrant(consumer: reader, resource: resource, appID: req.app?.id, on: req.db)
+    }
+
+    /// The reader's view for an allowed decision: nil (everything in clear), the grant's, or the open portal's.
+    static func view(_ decided: Decided, store: RecordStoreRow, req: Request) async throws -> GrantView? {
+        switch decided.access {
+        case .grant:
+            // Never a clear view by accident: a grant decision without its grant is a refusal.
+            guard let grant = decided.grant else { throw AppError(.forbidden, "no_grant", "No active grant on \(decided.resource.code)") }
+            return try await GrantAccess.view(grant, store: store, app: req.application, on: req.db)
+        case .openPortal:
+            let reader = req.app?.departmentCode ?? req.user?.departmentCode ?? "public"
+            return try await openPortalView(decided.resource, store: store, reader: reader, app: req.application, on: req.db)
+        default:
+            return nil
+        }
+    }
+
+    /// Loads the store for a provider's action (`writeRecords`, rules, policy …): 404 exactly as for an
+    /// unknown code when the caller may not see the resource, then the authorization table (401/403).
+    static func forAction(_ req: Request, _ action: CatalogAction, code: String? = nil) async throws -> (store: RecordStoreRow, resource: ResourceRow) {
+        let code = try code ?? req.parameters.require("code")
+        async let resourceRow = ResourceRow.query(on: req.db).filter(\.$code == code).first()
+        async let storeRow = RecordStoreRow.query(on: req.db).filter(\.$resourceCode == code).first()
+        let (resource, store) = try await (resourceRow, storeRow)
+        guard let resource else { throw unknown(code) }
+        if !CatalogService.canSee(resource, actor: req.actor), !req.can(action, department: resource.departmentCode) {
+            try await refuse(req, code, "hidden")
+            throw unknown(code)
+        }
+        if req.app != nil { throw AppError(.forbidden, "forbidden", "Apps read records; writing needs a user") }
+        try req.authorize(action, department: resource.departmentCode)
+        guard let store else { throw RecordStores.notPublished(code) }
+        return (store, resource)
+    }
+
+    /// What an unknown code gets: the same status, code and message for a hidden resource.
+    static func unknown(_ code: String) -> AppError { AppError.notFound("Resource \(code)") }
+
+    /// `purpose=` or `X-Purpose`, trimmed; nil when blank. Kept to its first ``TextLimit/purpose``
+    /// characters where it is only recorded; ``read(_:code:purposeRequired:)`` refuses a longer one.
+    static func statedPurpose(_ req: Request) -> String? {
+        let text = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let text, !text.isEmpty else { return nil }
+        return String(text.prefix(TextLimit.purpose))
+    }
+
+    /// 422 `too_long` for a purpose longer than ``TextLimit/purpose``.
+    static func checkPurpose(_ req: Request) throws {
+        let text = req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose")
+        try TextLimit.check([("purpose", text?.trimmingCharacters(in: .whitespacesAndNewlines), TextLimit.purpose)])
+    }
+
+    /// A refused read, written to the audit trail: who tried to read what, and why it was refused.
+    static func refuse(_ req: Request, _ code: String, _ reason: String) async throws {
+        try await AuditLog.append(.of(req), resource: code, operation: "refused.\(reason)", fields: [], count: 0,
+                                  purpose: statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+    }
+
+    /// Stands for "no grant: the open portal's view" where a view names its grant.
+    static let openPortalGrant = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    /// Every item under its default mask, every row: the resource as the open portal publishes it.
+    static func openPortalView(_ resource: ResourceRow, store: RecordStoreRow, reader: String, app: Application, on db: any Database) async throws -> GrantView {
+        let masks = try await GrantAccess.defaultMasks(resource: resource, on: db)
+        // An item the published catalog no longer lists is not published at all.
+        return GrantView(grantID: openPortalGrant, consumerCode: reader, columns: store.recordLayout.columns.filter { masks[$0.name] != nil },
+                  conditions: [], masks: masks,
+                  pseudonymKey: try await Pseudonyms.key(app: app, on: db))
+    }
+}
