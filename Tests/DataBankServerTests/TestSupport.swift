@@ -26,6 +26,8 @@ func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> V
         settings.profileAfterLoads = profileAfterLoads
         // Test webhooks go to listeners on this machine: allowed here explicitly, refused by default.
         settings.webhookAllow = WebhookAllowList("127.0.0.1, ::1")
+        settings.auditKeyFile = nil  // the fixed in-memory key, no checkpoints: the template's chain verifies in every clone
+        settings.auditCheckpointFile = nil
         adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {
@@ -83,7 +85,10 @@ actor TestDatabases {
         try await sql.raw("CREATE DATABASE databank_template").run()
         let app = try await Application.make(.testing)
         do {
-            try await configure(app, settings: Settings(database: .postgres(url(base, database: "databank_template"))))
+            var settings = Settings(database: .postgres(url(base, database: "databank_template")))
+            settings.auditKeyFile = nil
+            settings.auditCheckpointFile = nil
+            try await configure(app, settings: settings)
             try await app.autoMigrate()
             _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
         } catch {

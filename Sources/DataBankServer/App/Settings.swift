@@ -94,11 +94,39 @@ public struct Settings: Sendable {
     public var signInThrottle = SignInThrottlePolicy()
     /// The clock of time-bound security decisions (sign-in throttling); tests move it.
     public var now: @Sendable () -> Date = { Date() }
+    /// The audit key file (`DATABANK_AUDIT_KEY_FILE`): by default `audit.key` next to the SQLite
+    /// file, `data/audit.key` for PostgreSQL; nil (a fixed, public key) for in-memory databases only.
+    /// Every instance writing one database must use the same key.
+    public var auditKeyFile: String?
+    /// Make the key file when it is missing (not for `audit verify`, which needs the real one).
+    public var createAuditKey = true
+    /// The append-only checkpoint file (`DATABANK_AUDIT_CHECKPOINT_FILE`; empty: none): by default
+    /// `audit-checkpoints.log` next to the key file.
+    public var auditCheckpointFile: String?
+    /// Whether this process adds checkpoints (not `audit verify`).
+    public var writeAuditCheckpoints = true
+    /// A checkpoint every so many entries (`DATABANK_AUDIT_CHECKPOINT_EVERY`) or seconds
+    /// (`DATABANK_AUDIT_CHECKPOINT_SECONDS`), whichever comes first, and one at shutdown.
+    public var auditCheckpointEvery = Environment.get("DATABANK_AUDIT_CHECKPOINT_EVERY").flatMap(Int.init) ?? 1000
+    public var auditCheckpointInterval = Environment.get("DATABANK_AUDIT_CHECKPOINT_SECONDS").flatMap(TimeInterval.init) ?? 300
 
     public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
                 sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {
         self.database = database; self.maxBodySize = maxBodySize; self.noticeDays = noticeDays
         self.sqliteCacheMiB = sqliteCacheMiB; self.sqliteMmapMiB = sqliteMmapMiB
+        let dataDirectory: String?
+        switch database {
+        case .sqliteFile(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            dataDirectory = dir.isEmpty ? "." : dir
+        case .postgres: dataDirectory = "data"
+        case .sqliteMemory: dataDirectory = nil
+        }
+        if let dataDirectory {
+            auditKeyFile = Environment.get("DATABANK_AUDIT_KEY_FILE") ?? dataDirectory + "/audit.key"
+            let checkpoints = Environment.get("DATABANK_AUDIT_CHECKPOINT_FILE") ?? dataDirectory + "/audit-checkpoints.log"
+            auditCheckpointFile = checkpoints.isEmpty ? nil : checkpoints
+        }
     }
 }
 

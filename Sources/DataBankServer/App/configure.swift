@@ -19,6 +19,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
     Migrations.register(on: app)
+    app.auditTrail = try AuditTrail.make(settings)
+    app.lifecycle.use(AuditTrail.Lifecycle())
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
     app.lifecycle.use(ProfileScheduler.Lifecycle())
@@ -72,6 +74,7 @@ enum Migrations {
         app.migrations.add(CreateObjections())
         app.migrations.add(CreateProfiles())
         app.migrations.add(CreateAuthThrottle())
+        app.migrations.add(AddAuditKeyedChain())
     }
 }
 

@@ -22,49 +22,6 @@ struct AuditEntry: Content, Sendable, Equatable {
     var hash: String
 }
 
-/// The hash chain: each entry's hash covers its content and its predecessor's hash, so an
-/// altered, removed or reordered entry breaks every link after it.
-enum AuditChain {
-    static let genesis = String(repeating: "0", count: 64)
-
-    /// The canonical text hashed for an entry: every field, in a fixed order, unit-separated.
-    static func canonical(_ e: AuditEntry) -> String {
-        [String(e.seq), e.at, e.actorKind, e.actorID ?? "", e.actorName, e.departmentCode ?? "", e.resourceCode ?? "",
-         e.operation, e.fields.joined(separator: ","), String(e.recordCount), e.purpose ?? "", e.requestID ?? "",
-         e.requestHash ?? "", e.prevHash].joined(separator: "\u{1F}")
-    }
-
-    static func hash(_ e: AuditEntry) -> String {
-        SHA256.hash(data: Array(canonical(e).utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// What `verify` found: nil when the chain holds, else the first broken entry and why.
-    struct Break: Equatable, Sendable {
-        var seq: Int
-        var reason: String
-    }
-
-    /// Walks entries in `seq` order and names the first that was altered, deleted or reordered.
-    static func verify(_ entries: [AuditEntry], previous: (seq: Int, hash: String) = (0, genesis)) -> Break? {
-        var expectedSeq = previous.seq + 1
-        var prevHash = previous.hash
-        for e in entries {
-            if e.seq != expectedSeq {
-                return Break(seq: e.seq > expectedSeq ? expectedSeq : e.seq, reason: e.seq > expectedSeq
-                             ? "entries \(expectedSeq)…\(e.seq - 1) are missing (deleted)"
-                             : "entry \(e.seq) is out of order (expected \(expectedSeq))")
-            }
-            if e.prevHash != prevHash {
-                return Break(seq: e.seq, reason: "entry \(e.seq) does not follow its predecessor (reordered or predecessor altered)")
-            }
-            if hash(e) != e.hash { return Break(seq: e.seq, reason: "entry \(e.seq) was altered (its content no longer matches its hash)") }
-            prevHash = e.hash
-            expectedSeq += 1
-        }
-        return nil
-    }
-}
-
 /// Appends to and reads the audit log.
 enum AuditLog {
     /// Who acted, as the audit log names them.
@@ -86,10 +43,12 @@ enum AuditLog {
         }
     }
 
-    /// Appends one entry in its own transaction, serialised on the chain's head row.
+    /// Appends one entry in its own transaction, serialised on the chain's head row, its hash keyed
+    /// with `trail`'s key. The key never leaves this process (no hashing in SQL): the head is read,
+    /// the MAC computed here, then the entry written, all while the head's row lock is held.
     @discardableResult
     static func append(_ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
-                       requestID: String?, requestHash: String?, on db: any Database) async throws -> AuditEntry {
+                       requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
         let draft = AuditEntry(
             seq: 0, at: Date().iso8601Millis, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
             resourceCode: resource, operation: operation, fields: fields, recordCount: count, purpose: purpose, requestID: requestID,
@@ -98,18 +57,32 @@ enum AuditLog {
             count > 0 || operation.hasPrefix("load") || operation == "query"
                 ? ExchangeStats.upsert(resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
         }
-        let sql = db as! any SQLDatabase
-        if RecordTables.Dialect(sql) == .postgres { return try await appendInOneStatement(draft, stats: stats, on: sql) }
-        return try await db.transaction { tx in
+        let (entry, keyedFrom) = try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             // The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite) first.
-            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first() else {
+            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from").first() else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
             }
             var entry = draft
             entry.seq = try head.decode(column: "seq", as: Int.self)
             entry.prevHash = try head.decode(column: "hash", as: String.self)
-            entry.hash = AuditChain.hash(entry)
+            entry.hash = AuditChain.hash(entry, key: trail.key)
+            if RecordTables.Dialect(sql) == .postgres {
+                // The entry, the head and the statistics in one statement: one round trip while the lock is held.
+                var query: SQLQueryString = """
+                    WITH logged AS (
+                        INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, department_code, resource_code, operation,
+                                               fields, record_count, purpose, request_id, request_hash, prev_hash, hash)
+                        VALUES (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.actorKind), \(bind: entry.actorID), \(bind: entry.actorName),
+                                \(bind: entry.departmentCode), \(bind: entry.resourceCode), \(bind: entry.operation),
+                                \(bind: entry.fields.joined(separator: ",")), \(bind: entry.recordCount), \(bind: entry.purpose),
+                                \(bind: entry.requestID), \(bind: entry.requestHash), \(bind: entry.prevHash), \(bind: entry.hash))),
+                    head AS (UPDATE audit_head SET hash = \(bind: entry.hash), prev_hash = \(bind: entry.prevHash) WHERE id = 1)
+                    """
+                if let stats { query = query + ", stats AS (" + stats + ")" }
+                try await sql.raw(query + " SELECT 1").run()
+                return (entry, try head.decode(column: "keyed_from", as: Int.self))
+            }
             try await sql.insert(into: "audit_log")
                 .columns("seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
                          "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
@@ -117,43 +90,11 @@ enum AuditLog {
                         entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
                         entry.requestHash, entry.prevHash, entry.hash)
                 .run()
-            try await sql.update("audit_head").set("hash", to: entry.hash).where("id", .equal, 1).run()
+            try await sql.update("audit_head").set("hash", to: entry.hash).set("prev_hash", to: entry.prevHash).where("id", .equal, 1).run()
             if let stats { try await sql.raw(stats).run() }
-            return entry
+            return (entry, try head.decode(column: "keyed_from", as: Int.self))
         }
-    }
-
-    /// PostgreSQL: the whole append (head, entry, statistics) in one statement, so an audited
-    /// request pays one round trip for its audit. The hash is computed by the server from the same
-    /// canonical text as ``AuditChain/canonical(_:)``; `verify` recomputes it in Swift.
-    static func appendInOneStatement(_ e: AuditEntry, stats: SQLQueryString?, on sql: any SQLDatabase) async throws -> AuditEntry {
-        let fields = e.fields.joined(separator: ",")
-        let canonicalTail: SQLQueryString = """
-            \(bind: e.at), \(bind: e.actorKind), \(bind: e.actorID ?? ""), \(bind: e.actorName), \(bind: e.departmentCode ?? ""),
-            \(bind: e.resourceCode ?? ""), \(bind: e.operation), \(bind: fields), \(bind: String(e.recordCount)), \(bind: e.purpose ?? ""),
-            \(bind: e.requestID ?? ""), \(bind: e.requestHash ?? "")
-            """
-        var query: SQLQueryString = """
-            WITH head AS (
-                UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
-                    hash = encode(sha256(convert_to(concat_ws(chr(31), (seq + 1)::text, \(canonicalTail), hash), 'UTF8')), 'hex')
-                WHERE id = 1 RETURNING seq, prev_hash, hash),
-            logged AS (
-                INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, department_code, resource_code, operation,
-                                       fields, record_count, purpose, request_id, request_hash, prev_hash, hash)
-                SELECT seq, \(bind: e.at), \(bind: e.actorKind), \(bind: e.actorID), \(bind: e.actorName), \(bind: e.departmentCode),
-                       \(bind: e.resourceCode), \(bind: e.operation), \(bind: fields), \(bind: e.recordCount), \(bind: e.purpose),
-                       \(bind: e.requestID), \(bind: e.requestHash), prev_hash, hash FROM head RETURNING seq)
-            """
-        if let stats { query = query + ", stats AS (" + stats + ")" }
-        query = query + " SELECT seq, prev_hash, hash FROM head"
-        guard let head = try await sql.raw(query).first() else {
-            throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
-        }
-        var entry = e
-        entry.seq = try head.decode(column: "seq", as: Int.self)
-        entry.prevHash = try head.decode(column: "prev_hash", as: String.self)
-        entry.hash = try head.decode(column: "hash", as: String.self)
+        trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger)
         return entry
     }
 
@@ -171,26 +112,63 @@ enum AuditLog {
             prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
     }
 
-    /// Verifies the whole chain in pages, so a long log never sits in memory.
-    static func verify(on db: any Database, pageSize: Int = 10_000) async throws -> (checked: Int, broken: AuditChain.Break?) {
-        let sql = db as! any SQLDatabase
-        var previous = (seq: 0, hash: AuditChain.genesis)
+    /// What `verify` found.
+    struct Verification: Sendable {
+        /// Entries found intact (before the break, if any); `legacy` of them on the unkeyed chain.
         var checked = 0
+        var legacy = 0
+        var checkpoints = 0
+        var broken: AuditChain.Break?
+    }
+
+    /// Verifies the whole chain in pages, so a long log never sits in memory: every link, every
+    /// keyed hash, every checkpoint against the entry it names, and the tail against the head and
+    /// the last checkpoint. Throws when the checkpoint file cannot be read.
+    static func verify(on db: any Database, trail: AuditTrail, pageSize: Int = 10_000) async throws -> Verification {
+        let sql = db as! any SQLDatabase
+        guard let head = try await sql.raw("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1").first() else {
+            throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
+        }
+        let headSeq = try head.decode(column: "seq", as: Int.self)
+        let keyedFrom = try head.decode(column: "keyed_from", as: Int.self)
+        var result = Verification()
+        var file = AuditCheckpoint.FileContents()
+        if let path = trail.checkpointFile {
+            file = try AuditCheckpoint.read(path: path, key: trail.key)
+            result.checkpoints = file.checkpoints.count
+            if let problem = file.problem { result.broken = problem; return result }
+            if let moved = file.checkpoints.first(where: { $0.keyedFrom != keyedFrom }) {
+                result.broken = AuditChain.Break(seq: min(moved.keyedFrom, keyedFrom), reason:
+                    "keyed hashing starts at entry \(keyedFrom) in the database, but at entry \(moved.keyedFrom) by the checkpoint at \(moved.at) (the switch-over point was moved)")
+                return result
+            }
+        }
+        var walk = AuditChain.Walk(key: trail.key, keyedFrom: keyedFrom, checkpoints: Dictionary(grouping: file.checkpoints, by: \.seq))
         while true {
-            let rows = try await sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: previous.seq) ORDER BY seq LIMIT \(literal: pageSize)").all()
+            let rows = try await sql.raw("SELECT * FROM audit_log WHERE seq > \(bind: walk.lastSeq) ORDER BY seq LIMIT \(literal: pageSize)").all()
             let entries = try rows.map(decode)
-            if let broken = AuditChain.verify(entries, previous: previous) { return (checked, broken) }
-            checked += entries.count
-            guard let last = entries.last else { break }
-            previous = (last.seq, last.hash)
+            let broken = walk.feed(entries)
+            result.checked = walk.checked; result.legacy = walk.legacy
+            if let broken { result.broken = broken; return result }
+            if entries.isEmpty { break }
         }
-        // The head must point at the last entry: a truncated tail shows here.
-        if let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first(),
-           try head.decode(column: "seq", as: Int.self) != previous.seq {
-            let headSeq = try head.decode(column: "seq", as: Int.self)
-            return (checked, AuditChain.Break(seq: previous.seq + 1, reason: "entries \(previous.seq + 1)…\(headSeq) are missing (deleted from the end)"))
+        // The head must point at the last entry: a truncated tail shows here...
+        if headSeq != walk.lastSeq {
+            result.broken = AuditChain.Break(seq: walk.lastSeq + 1, reason: headSeq > walk.lastSeq
+                ? "entries \(walk.lastSeq + 1)…\(headSeq) are missing (deleted from the end)"
+                : "the head names entry \(headSeq) but the log goes on to entry \(walk.lastSeq)")
+            return result
         }
-        return (checked, nil)
+        // ...unless the head was moved back too: then the last checkpoint names an entry that is gone.
+        if let last = file.checkpoints.max(by: { $0.seq < $1.seq }), last.seq > walk.lastSeq {
+            result.broken = AuditChain.Break(seq: walk.lastSeq + 1, reason:
+                "entries after #\(walk.lastSeq) are missing: the checkpoint at \(last.at) names entry #\(last.seq)")
+            return result
+        }
+        if file.missing, walk.lastSeq >= keyedFrom, let path = trail.checkpointFile {
+            result.broken = AuditChain.Break(seq: 0, reason: "the checkpoint file \(path) is missing (deleted?): a cut tail cannot be ruled out")
+        }
+        return result
     }
 }
 

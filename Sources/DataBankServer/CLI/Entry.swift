@@ -46,7 +46,7 @@ public enum DataBankCLI {
         }
 
         // Commands whose output is data keep informational logs off stdout.
-        if let command, ["sample", "stores"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
+        if let command, ["sample", "stores", "audit"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
             args += ["--log", "warning"]
         }
         var env = try Environment.detect(arguments: args)
@@ -62,6 +62,11 @@ public enum DataBankCLI {
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
             if secureCookiesFlag { settings.secureCookies = true }
             if let proxiesFlag { settings.trustedProxies = Settings.list(proxiesFlag) }
+            if command == "audit" {
+                // Verifying needs the real key, and must not anchor the log it is checking.
+                settings.createAuditKey = false
+                settings.writeAuditCheckpoints = false
+            }
             try await configure(app, settings: settings)
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(UserCommand(), as: "user")
@@ -78,10 +83,14 @@ public enum DataBankCLI {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            // One line, no backtrace: an error thrown out of `main` would crash with one.
+            let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+            exit(1)
         }
+        let status = app.exitStatus
         try await app.asyncShutdown()
+        if status != 0 { exit(status) }
     }
 }

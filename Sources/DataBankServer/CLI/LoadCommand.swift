@@ -48,7 +48,7 @@ struct LoadCommand: AsyncCommand {
         bar.finish()
         try await AuditLog.append(.cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",
                                   fields: store.recordLayout.columns.map(\.name), count: summary.inserted + summary.updated,
-                                  purpose: nil, requestID: nil, requestHash: nil, on: app.db)
+                                  purpose: nil, requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
         let c = context.console
         c.print("Loaded \(signature.file) into \(summary.resource) (\(summary.mode), \(summary.format), \(summary.encoding ?? "-"))")
         c.print(String(format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,

@@ -77,7 +77,7 @@ struct FeedAPI: RouteCollection {
                     cursor = items.last!.seq
                     if shown.isEmpty { continue }
                     try await AuditLog.append(who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: shown.count,
-                                              purpose: purpose, requestID: requestID, requestHash: hash, on: db)
+                                              purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
                 }
             } catch {
                 // The client went away (or the server is stopping): nothing to report to anyone.

@@ -38,7 +38,7 @@ struct RecordsAPI: RouteCollection {
     static func audit(_ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
                       purpose: String?, hash: String) async throws {
         try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
-                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db)
+                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db, trail: req.application.auditTrail)
     }
 
     // MARK: Load
@@ -267,7 +267,7 @@ struct RecordsAPI: RouteCollection {
                                  en: "Reading another department's loads needs a purpose (purpose= or X-Purpose)")
         }
         try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: [], count: 0, purpose: purpose,
-                                  requestID: req.id, requestHash: requestHash(req), on: req.db)
+                                  requestID: req.id, requestHash: requestHash(req), on: req.db, trail: req.application.auditTrail)
         return store
     }
 

@@ -149,9 +149,10 @@ enum WebhookDelivery {
             sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
             sub.nextAttemptAt = now  // more may be waiting: come back at once
             try await AuditLog.append(AuditLog.Who(kind: "webhook", id: sub.id?.uuidString, name: sub.ownerName, departmentCode: sub.departmentCode),
-                                      resource: sub.resourceCode, operation: "webhook.deliver", fields: store.recordLayout.columns.map(\.name),
+                                      resource: sub.resourceCode, operation: "webhook.deliver", fields: (view?.columns ?? store.recordLayout.columns).map(\.name),
                                       count: page.count, purpose: sub.purpose, requestID: deliveryID,
-                                      requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db)
+                                      requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db,
+                                      trail: app.auditTrail)
         }
         sub.leaseUntil = nil
         try await sub.save(on: db)

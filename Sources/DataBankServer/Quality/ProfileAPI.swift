@@ -65,7 +65,8 @@ struct ProfileAPI: RouteCollection {
         if redaction.access != .full, let summary {
             // Values of another department's data were read: the audit trail says who saw which items.
             try await AuditLog.append(.of(req), resource: store.resourceCode, operation: "profile.read", fields: summary.columns.map(\.name),
-                                      count: 0, purpose: StoreReading.statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db)
+                                      count: 0, purpose: StoreReading.statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db,
+                                      trail: req.application.auditTrail)
         }
         let access: String = switch redaction.access { case .full?: "full"; case .grant?: "grant"; case .openPortal?: "openPortal"; default: "none" }
         return ProfileAnswer(resource: store.resourceCode, profile: summary, masked: redaction.access != .full, access: access, storeLastSeq: store.lastSeq,

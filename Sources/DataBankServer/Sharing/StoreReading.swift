@@ -171,7 +171,7 @@ enum StoreReading {
     /// A refused read, written to the audit trail: who tried to read what, and why it was refused.
     static func refuse(_ req: Request, _ code: String, _ reason: String) async throws {
         try await AuditLog.append(.of(req), resource: code, operation: "refused.\(reason)", fields: [], count: 0,
-                                  purpose: statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db)
+                                  purpose: statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
     }
 
     /// Stands for "no grant: the open portal's view" where a view names its grant.

@@ -24,7 +24,10 @@ enum AuditPage {
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
         let entries = try await sql.raw("SELECT * FROM audit_log WHERE \(filter) ORDER BY seq DESC LIMIT 100 OFFSET \(literal: offset)")
             .all().map(AuditLog.decode)
-        let verified = try await AuditLog.verify(on: req.db)
+        let verified: AuditLog.Verification
+        do { verified = try await AuditLog.verify(on: req.db, trail: req.application.auditTrail) } catch let error as AuditKeyError {
+            verified = AuditLog.Verification(broken: AuditChain.Break(seq: 0, reason: error.description))  // an unreadable checkpoint file
+        }
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
         let chain: Body = verified.broken.map { b in
             .banner("error", .p(.esc(s.t("审计链断裂于第 \(b.seq) 条：\(b.reason)", "The audit chain is broken at entry \(b.seq): \(b.reason)"))), testid: "audit-chain")

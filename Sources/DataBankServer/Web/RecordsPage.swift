@@ -51,7 +51,8 @@ enum RecordsPage {
             let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: read.view)
             let page = try await q.csvPage(after: nil, limit: 20, on: req.db as! any SQLDatabase)
             try await AuditLog.append(.of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
-                                      purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+                                      purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+                                      trail: req.application.auditTrail)
             // Each record can be objected to (数据纠错): the link carries its key as the records API addresses it.
             let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }
             sample = page.rows.isEmpty ? .p(.cls("muted"), .testid("no-records"), .esc(s.t("暂无数据。", "No records yet.")))
@@ -71,7 +72,7 @@ enum RecordsPage {
         let loads = seesLoads ? try await LoadRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$startedAt, .descending).range(0..<10).all() : []
         if seesLoads && !canWrite {
             try await AuditLog.append(.of(req), resource: code, operation: "web.loads", fields: [], count: loads.count, purpose: purpose,
-                                      requestID: req.id, requestHash: nil, on: req.db)
+                                      requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
         }
         let loadRows: [[Body]] = loads.map { l in [
             .esc(s.dateTime(l.startedAt)), .esc(l.mode), .esc(l.format), .esc(l.encoding ?? ""), .esc(l.actorName),
@@ -192,7 +193,8 @@ enum RecordsPage {
             }
             req.application.profileScheduler.afterLoad(code)
             try await AuditLog.append(who, resource: code, operation: "load.\(summary.mode)", fields: store.recordLayout.columns.map(\.name),
-                                      count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db)
+                                      count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db,
+                                      trail: req.application.auditTrail)
             return try await render(req, summary: summary, failure: nil)
         } catch {
             let e = AppError.from(error)

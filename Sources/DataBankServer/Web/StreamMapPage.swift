@@ -28,7 +28,8 @@ enum StreamMapPage {
         }
         let rows = try await StreamStores.latest(store, limit: 5000, on: req.db as! any SQLDatabase)
         try await AuditLog.append(.of(req), resource: code, operation: "latest", fields: layout.columns.map(\.name), count: rows.count,
-                                  purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+                                  purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+                                  trail: req.application.auditTrail)
         var points: [(id: String, x: Double, y: Double)] = []
         for row in rows {
             guard let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],

@@ -148,7 +148,7 @@ struct AuditLogTests {
             #expect(entries[0].requestHash == load.headers.first(name: "X-Request-Hash"))
             #expect(entries[1].requestHash == read.headers.first(name: "X-Request-Hash"))
             #expect(entries.allSatisfy { $0.actorName == "scj_steward" && $0.resourceCode == f.code })
-            #expect(try await AuditLog.verify(on: app.db).broken == nil)
+            #expect(try await AuditLog.verify(on: app.db, trail: app.auditTrail).broken == nil)
         }
     }
 
@@ -171,7 +171,7 @@ struct AuditLogTests {
                 expected = 3
             default: try await sql.raw("DELETE FROM audit_log WHERE seq = 5").run(); expected = 5
             }
-            let result = try await AuditLog.verify(on: app.db)
+            let result = try await AuditLog.verify(on: app.db, trail: app.auditTrail)
             #expect(result.broken?.seq == expected)
         }
     }

@@ -94,7 +94,7 @@ struct ObjectionTests {
             let sql = app.db as! any SQLDatabase
             let operations = try await sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode).map(\.operation)
             #expect(operations.contains("objection.raise") && operations.contains("objection.accepted"))
-            #expect(try await AuditLog.verify(on: app.db).broken == nil)
+            #expect(try await AuditLog.verify(on: app.db, trail: app.auditTrail).broken == nil)
             let load = try #require(try await LoadRow.find(done.correctionLoad, on: app.db))
             #expect(load.status == "committed" && load.updated == 1)
         }

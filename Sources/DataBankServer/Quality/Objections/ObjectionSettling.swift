@@ -98,7 +98,8 @@ extension Objections {
         row.state = state.rawValue; row.resolution = resolution; row.resolvedBy = user.username; row.resolvedAt = now
         try await AuditLog.append(.of(req), resource: row.resourceCode, operation: "objection.\(state.rawValue)",
                                   fields: [row.correctedColumn ?? row.columnName].compactMap { $0 }, count: row.correctionLoadID == nil ? 0 : 1,
-                                  purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+                                  purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+                                  trail: req.application.auditTrail)
     }
 
     /// Writes the corrected record: the whole current row, with the one value changed, upserted

@@ -44,7 +44,7 @@ enum Objections {
         row.raisedBy = user.username; row.raisedByID = try user.requireID(); row.consumerCode = user.departmentCode
         try await row.create(on: req.db)
         try await AuditLog.append(.of(req), resource: code, operation: "objection.raise", fields: column.map { [$0.name] } ?? record.map(\.column.name),
-                                  count: 1, purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+                                  count: 1, purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db, trail: req.application.auditTrail)
         let what = column.map { " \($0.itemName)（\($0.name)）" } ?? ""
         try await Applications.notify(store.departmentCode, "objection.raised",
                                       zh: "\(user.displayName) 对 \(code) 记录 \(keyText)\(what) 提出纠错：\(note.prefix(80))",

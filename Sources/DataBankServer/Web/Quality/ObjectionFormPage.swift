@@ -40,7 +40,8 @@ enum ObjectionFormPage {
             do {
                 let cells = try await ObjectionReading.record(key, store: store, view: view, on: req.db)
                 try await AuditLog.append(.of(req), resource: code, operation: "objection.view", fields: cells.map(\.column.name), count: 1,
-                                          purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db)
+                                          purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+                                          trail: req.application.auditTrail)
                 record = .section(.cls("card"), .testid("objection-record"),
                     .h2(.esc(s.t("记录 \(key)", "Record \(key)"))),
                     view.map { v in v.showsClearValues ? Body.empty
