@@ -30,27 +30,34 @@ public enum DataBankCLI {
             args.remove(at: i)
         }
         let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
+        let wantsHelp = args.contains("--help") || args.contains("-h")
         let location: DatabaseLocation
         do {
-            if let url = urlFlag ?? Environment.get("DATABASE_URL") { location = try DatabaseLocation(url: url) }
-            else {
-                switch command {
-                case "demo": location = .defaultDemo
-                case "bench": location = .sqliteFile("data/bench.sqlite")  // never the real database: bench empties it
-                default: location = .defaultServe
-                }
-            }
+            if wantsHelp { location = .sqliteMemory }  // help creates no database, key or file
+            else if let url = urlFlag ?? Environment.get("DATABASE_URL") { location = try DatabaseLocation(url: url) }
+            else { location = defaultLocation(command) }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(2)
+            fail("\(error)", status: 2)
+        }
+        // Commands that work on an existing database refuse to create one by accident.
+        if let command, dataCommands.contains(command), case .sqliteFile(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            fail("no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
         }
 
-        // Commands whose output is data keep informational logs off stdout.
-        if let command, ["sample", "stores", "audit"].contains(command), !args.contains(where: { $0.hasPrefix("--log") }) {
-            args += ["--log", "warning"]
+        // Logs go to standard error, so a command's output (a token, a CSV, a report) is only its data;
+        // commands other than the server log errors only unless --log says otherwise.
+        if command.map({ !["serve", "demo", "bench"].contains($0) }) ?? false, !args.contains(where: { $0.hasPrefix("--log") }) {
+            args += ["--log", "error"]
         }
-        var env = try Environment.detect(arguments: args)
-        try LoggingSystem.bootstrap(from: &env)
+        var env: Environment
+        do { env = try Environment.detect(arguments: args) } catch { fail("\(error)", status: 2) }
+        try LoggingSystem.bootstrap(from: &env) { level in
+            { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
         let app = try await Application.make(env)
         do {
             var settings = Settings(database: location)
@@ -85,12 +92,48 @@ public enum DataBankCLI {
         } catch {
             try? await app.asyncShutdown()
             // One line, no backtrace: an error thrown out of `main` would crash with one.
-            let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
-            exit(1)
+            fail(describe(error, location: location), status: error is CommandError ? 2 : 1)
         }
         let status = app.exitStatus
         try await app.asyncShutdown()
         if status != 0 { exit(status) }
+    }
+
+    /// Commands that read or change an existing database (not `serve`, `demo`, `migrate` or `bench`).
+    static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit"]
+
+    /// Where a command works without `--database-url`: the demo its own file, the bench a scratch one;
+    /// the data commands the server's database, or the demo's when only the demo has been run.
+    static func defaultLocation(_ command: String?) -> DatabaseLocation {
+        switch command {
+        case "demo": return .defaultDemo
+        case "bench": return .sqliteFile("data/bench.sqlite")  // never the real database: bench empties it
+        case let c? where dataCommands.contains(c):
+            guard case .sqliteFile(let serve) = DatabaseLocation.defaultServe, case .sqliteFile(let demo) = DatabaseLocation.defaultDemo,
+                  !FileManager.default.fileExists(atPath: serve), FileManager.default.fileExists(atPath: demo) else { return .defaultServe }
+            FileHandle.standardError.write(Data("note: using the demo's database \(demo) (no \(serve) yet)\n".utf8))
+            return .defaultDemo
+        default: return .defaultServe
+        }
+    }
+
+    /// The error as one line a person can act on.
+    static func describe(_ error: any Error, location: DatabaseLocation) -> String {
+        let text: String
+        switch error {
+        case let e as AppError: text = e.message + e.details.map { " — \($0.field): \($0.messageEn)" }.joined()
+        case let e as CommandError: text = e.description + " (see --help)"
+        default: text = "\(error)"
+        }
+        // A database that was never set up fails on its first query with "no such table" / "does not exist".
+        if text.contains("no such table") || (text.contains("relation") && text.contains("does not exist")) {
+            return "the database \(location.redacted) is not set up: run `databank migrate` (or `databank demo` / `databank serve`) first"
+        }
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(status)
     }
 }
