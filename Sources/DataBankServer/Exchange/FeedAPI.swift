@@ -38,6 +38,10 @@ struct FeedAPI: RouteCollection {
         let grantID = view?.grantID == StoreReading.openPortalGrant ? nil : view?.grantID
         let fixedView = grantID == nil ? view : nil
         let credential = StreamCredential.of(req)
+        // The read decision is taken again every few seconds: a change of role or department, a
+        // withdrawn or newly classified resource, ends the stream as a revoked grant does.
+        let decided = view == nil ? ReadAccess.full : grantID == nil ? .openPortal : .grant
+        let reader = StoreReading.Reader(userID: req.user?.id, app: req.app)
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
@@ -46,11 +50,16 @@ struct FeedAPI: RouteCollection {
         response.body = .init(asyncStream: { writer in
             var cursor = start
             var idle = 0
+            var decidedAt = Date()
             do {
                 try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
                 while !Task.isCancelled {
                     // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
                     guard try await credential.isValid(on: db) else { break }
+                    if Date().timeIntervalSince(decidedAt) >= 5 {
+                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, on: db) == decided else { break }
+                        decidedAt = Date()
+                    }
                     let sql = db as! any SQLDatabase
                     let items: [(seq: Int, json: String?)]
                     if let grantID {

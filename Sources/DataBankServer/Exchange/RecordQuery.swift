@@ -19,8 +19,8 @@ struct RecordQuery: Sendable {
 
     static let maxPage = 10_000
 
-    /// - Parameter keyLookup: the parameters address one record by its key; a consumer may
-    ///   address records by key even when the key is masked in its grant.
+    /// - Parameter keyLookup: the parameters address one record by its key (a consumer's grant must
+    ///   show the key in clear: a masked key cannot be probed by lookups).
     init(store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?, view: GrantView? = nil, keyLookup: Bool = false) throws {
         tables = store.tables
         layout = store.recordLayout
@@ -31,7 +31,9 @@ struct RecordQuery: Sendable {
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
         }
         if let view {
-            if !keyLookup { for c in parsed { try view.requireClear(c.column.name, parameter: c.column.name) } }
+            // Addressing a record by a masked key would let a consumer probe clear keys (200 or 404):
+            // a key lookup, like any filter, needs the key in clear.
+            for c in parsed { try view.requireClear(c.column.name, parameter: keyLookup ? "key" : c.column.name) }
             parsed += view.conditions
         }
         conditions = parsed

@@ -62,8 +62,10 @@ struct ProfileAPI: RouteCollection {
         // Loads that queued no run (the demo's, `databank load --no-profile`): catch up in the background.
         if (summary?.coveredSeq ?? 0) < store.lastSeq { req.application.profileScheduler.afterLoad(store.resourceCode) }
         summary = summary.flatMap(redaction.apply)
-        if redaction.access != .full, let summary {
-            // Values of another department's data were read: the audit trail says who saw which items.
+        let outside = (req.app?.departmentCode ?? req.user?.departmentCode) != store.departmentCode
+        if outside, let summary {
+            // Values of another department's data were read (a consumer, open data, or the data
+            // authority in full): the audit trail says who saw which items.
             try await AuditLog.append(.of(req), resource: store.resourceCode, operation: "profile.read", fields: summary.columns.map(\.name),
                                       count: 0, purpose: StoreReading.statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db,
                                       trail: req.application.auditTrail)

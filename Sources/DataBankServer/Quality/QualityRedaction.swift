@@ -3,15 +3,13 @@ import DataBankCore
 
 /// What a reader may see of a store's quality findings and column profile: the one read decision
 /// (``StoreReading``) applied to values. Scores and counts say nothing of a value and stay visible to
-/// whoever may see the resource; example values, report lines and profile values go to readers of
-/// the records only — in clear to the provider, through the grant's items and masks to a consumer,
-/// under the default masks for an openly published resource.
+/// whoever may see the resource; example values and findings' values go to the provider's readers
+/// only; profile values to readers of the records — in clear to the provider, through the grant's
+/// items and masks to a consumer, under the default masks for an openly published resource.
 struct QualityRedaction: Sendable {
     /// nil: the reader may not read the records, so no value at all.
     let access: ReadAccess?
     let view: GrantView?
-    /// How many columns the store has (a grant showing them all, in clear, unscoped, sees what the provider sees).
-    var allColumns = 0
 
     /// The decision for this request, refusals kept as "no values" rather than thrown (hidden
     /// resources were answered 404 by the caller's load already).
@@ -21,36 +19,23 @@ struct QualityRedaction: Sendable {
         case .full: return QualityRedaction(access: .full, view: nil)
         case .grant, .openPortal:
             guard let store = decided.store else { return QualityRedaction(access: nil, view: nil) }
-            return QualityRedaction(access: decided.access, view: try await StoreReading.view(decided, store: store, req: req),
-                                    allColumns: store.recordLayout.columns.count)
+            return QualityRedaction(access: decided.access, view: try await StoreReading.view(decided, store: store, req: req))
         default: return QualityRedaction(access: nil, view: nil)
         }
     }
 
-    /// Whether the reader sees stored values of `column` (nil: a value of no one column, like a rule's
-    /// example row). Examples are stored under the item's default mask — what the open portal shows;
-    /// a grant shows them only for its clear items and only without a row scope (a finding or a profile
-    /// covers every row, also those outside the scope).
-    func showsValues(of column: String?) -> Bool {
-        switch access {
-        case .full?: return true
-        case .openPortal?: return column.map { view?.columnNames.contains($0) ?? false } ?? true
-        case .grant?:
-            guard let view, view.conditions.isEmpty else { return false }
-            guard let column else { return view.showsClearValues && view.columns.count == allColumns }
-            return view.columnNames.contains(column) && view.rule(column) == .clear
-        default: return false
-        }
-    }
-
-    /// A run as this reader may see it: rule examples only where every value could be shown.
+    /// A run as this reader may see it: the provider's readers see the examples and findings (stored
+    /// under each item's default mask); anyone else the counts and scores only — a finding's message
+    /// quotes its value, and a key's examples have no item mask, so neither leaves for them.
     func apply(_ info: QualityAPI.RunInfo) -> QualityAPI.RunInfo {
         if access == .full { return info }
         var out = info
-        if !showsValues(of: nil) { out.rules = info.rules.map { var r = $0; r.examples = []; return r } }
+        out.rules = info.rules.map { var r = $0; r.examples = []; return r }
         out.lines = info.lines?.map { line in
             var l = line
-            if !showsValues(of: line.column) { l.value = nil }
+            l.value = nil
+            l.message = "第 \(line.row) 行未通过规则 \(line.ruleID)（\(line.errorType)）"
+            l.messageEn = "Row \(line.row) fails rule \(line.ruleID) (\(line.errorType))"
             return l
         }
         return out

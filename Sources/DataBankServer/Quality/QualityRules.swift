@@ -100,7 +100,7 @@ struct QualityRulesAPI: RouteCollection {
             guard let column = body.column, store.recordLayout.column(named: column) != nil else {
                 throw AppError.field(.unprocessableEntity, "unknown_item", "column", zh: "未知信息项：\(body.column ?? "")", en: "Unknown item \(body.column ?? "")")
             }
-            let target = try await Self.referencedKey(body.references ?? "", on: req.db)
+            let target = try await Self.referencedKey(body.references ?? "", req: req)
             row.kind = "referential"; row.columnName = column; row.references = target
             row.name = body.name ?? "\(column) → \(target)"
         default:
@@ -138,13 +138,20 @@ struct QualityRulesAPI: RouteCollection {
     }
 
     /// `CODE.column`: a published resource whose single key is that column.
-    static func referencedKey(_ text: String, on db: any Database) async throws -> String {
+    /// A rule's reference to another store's key. Its author must be a reader of that store (the one
+    /// read decision: full, a grant, or open data): a reference answers "does this key exist?" at
+    /// every load, so it is a read. A store hidden from the author is answered as an unknown one.
+    static func referencedKey(_ text: String, req: Request) async throws -> String {
+        let db = req.db
         let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2 else {
             throw AppError.field(.unprocessableEntity, "invalid_reference", "references", zh: "引用写作 资源代码.信息项", en: "references is RESOURCE-CODE.column")
         }
-        guard try await ResourceRow.query(on: db).filter(\.$code == parts[0]).first() != nil else {
-            throw AppError.field(.unprocessableEntity, "unknown_resource", "references", zh: "未知资源：\(parts[0])", en: "Unknown resource \(parts[0])")
+        let unknown = AppError.field(.unprocessableEntity, "unknown_resource", "references", zh: "未知资源：\(parts[0])", en: "Unknown resource \(parts[0])")
+        guard let decided = try? await StoreReading.decide(req, code: parts[0]), decided.access != .hidden else { throw unknown }
+        guard [.full, .grant, .openPortal].contains(decided.access) else {
+            throw AppError.field(.forbidden, "no_grant", "references", zh: "引用其他部门的资源须持有其授权：\(parts[0])",
+                                 en: "Referring to \(parts[0]) needs read access to it (a grant, or open data)")
         }
         guard let target = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == parts[0]).first() else {
             throw AppError.field(.conflict, "not_published", "references", zh: "资源 \(parts[0]) 尚未发布", en: "Resource \(parts[0]) is not published")

@@ -111,7 +111,7 @@ enum TableSchemaImport {
                 throw AppError.field(.unprocessableEntity, "unknown_item", "foreignKeys[\(i)].fields", zh: "未知信息项：\(reference.column)", en: "Unknown item \(reference.column)")
             }
             let target: String
-            do { target = try await QualityRulesAPI.referencedKey(reference.references, on: req.db) } catch let e as AppError {
+            do { target = try await QualityRulesAPI.referencedKey(reference.references, req: req) } catch let e as AppError {
                 throw AppError(e.status, e.code, "foreignKeys[\(i)].reference: \(e.message)",
                                details: e.details.map { FieldError(field: "foreignKeys[\(i)].reference", code: $0.code, message: $0.message, messageEn: $0.messageEn) })
             }

@@ -79,7 +79,8 @@ enum ConsumerFeed {
     }
 
     static func maskedKey(_ text: String, layout: RecordLayout, view: GrantView, today: CivilDate) -> String {
-        guard let values = try? JSONDecoder().decode([KeyPart].self, from: Data(text.utf8)) else { return text }
+        // A key that cannot be read is not shown (never its stored, possibly clear, text).
+        guard let values = try? JSONDecoder().decode([KeyPart].self, from: Data(text.utf8)) else { return "null" }
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (i, (c, v)) in zip(layout.keyColumns, values).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

@@ -92,7 +92,20 @@ struct SharingAPI: RouteCollection {
         if let resource = req.query[String.self, at: "resource"] { q = q.filter(\.$resourceCode == resource) }
         if let consumer = req.query[String.self, at: "consumer"] { q = q.filter(\.$consumerCode == consumer) }
         let today = GrantAccess.today().iso
-        return ListPage(items: try await q.sort(\.$createdAt, .descending).range(0..<1000).all().map { GrantInfo($0, today: today) })
+        let rows = try await q.sort(\.$createdAt, .descending).range(0..<1000).all()
+        // Who holds which grant is open inside government, but only on resources the caller may see;
+        // a row scope can quote values (an ID, a region), so it is shown to the two parties and the authority.
+        let codes = Array(Set(rows.map(\.resourceCode)))
+        let visible = Set(try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
+            .filter { CatalogService.canSee($0, actor: user.actor) }.map(\.code))
+        let authority = user.role == .platformAdmin
+        return ListPage(items: rows.compactMap { row in
+            let party = authority || row.consumerCode == user.departmentCode || row.providerCode == user.departmentCode
+            guard party || visible.contains(row.resourceCode) else { return nil }
+            var info = GrantInfo(row, today: today)
+            if !party { info.scope.rowFilter = [] }
+            return info
+        })
     }
 
     func revoke(req: Request) async throws -> GrantInfo {

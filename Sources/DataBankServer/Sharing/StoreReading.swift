@@ -87,6 +87,24 @@ enum StoreReading {
                          openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
     }
 
+    /// Who reads, for a decision taken again later (a stream): the user is loaded afresh each time,
+    /// so a changed role or department counts.
+    struct Reader: Sendable {
+        var userID: UUID?
+        var app: AppPrincipal?
+    }
+
+    /// The decision as it stands now for `reader` (no view, no error: the stream compares answers).
+    static func currentAccess(_ reader: Reader, code: String, on db: any Database) async throws -> ReadAccess {
+        guard let resource = try await ResourceRow.query(on: db).filter(\.$code == code).first() else { return .hidden }
+        var actor: Actor?
+        if let id = reader.userID { actor = try await User.find(id, on: db)?.actor }
+        let department = reader.app?.departmentCode ?? actor?.departmentCode
+        var grant: GrantAccess.ActiveGrant?
+        if let department { grant = try await GrantAccess.activeGrant(consumer: department, resource: code, appID: reader.app?.id, on: db) }
+        return ReadAccess.decide(facts(resource, actor: actor, appDepartment: reader.app?.departmentCode, hasGrant: grant != nil))
+    }
+
     /// The same decision for a reader who is not asking now: a webhook delivers with its owner's
     /// identity (as the owner is today: a changed role or a lost grant takes effect on the next delivery).
     /// Returns the store and the view (nil: full), or throws 403 `no_grant` when the owner may not read.

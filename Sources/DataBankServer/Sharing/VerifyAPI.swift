@@ -32,7 +32,7 @@ struct VerifyAPI: RouteCollection {
 
     func define(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
+        let (store, _) = try await StoreReading.forAction(req, .manageVerificationServices)
         try AuthorizationGate.authorize(user.actor, .manageVerificationServices, department: store.departmentCode)
         let body = try req.decodeBody(NewService.self)
         guard body.code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) != nil else {

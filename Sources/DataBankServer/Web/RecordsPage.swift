@@ -48,18 +48,7 @@ enum RecordsPage {
         }
         var sample: Body = .empty
         if !needsPurpose || purpose != nil {
-            let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: read.view)
-            let page = try await q.csvPage(after: nil, limit: 20, on: req.db as! any SQLDatabase)
-            try await AuditLog.append(.of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
-                                      purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
-                                      trail: req.application.auditTrail)
-            // Each record can be objected to (数据纠错): the link carries its key as the records API addresses it.
-            let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }
-            sample = page.rows.isEmpty ? .p(.cls("muted"), .testid("no-records"), .esc(s.t("暂无数据。", "No records yet.")))
-                : .dataTable([""] + q.fields.map { "\($0.itemName) \($0.name)" }, page.rows.map { row in
-                    [Body.link(ObjectionFormPage.link(code, key: keyIndices.map { row[$0] ?? "" }.joined(separator: ",")),
-                               s.t("纠错", "Report an error"), .testid("objection-link"))] + row.map { Body.esc($0 ?? "") }
-                  }, testid: "records", cls: "data compact")
+            sample = try await RecordsBrowser.render(req, read, purpose: purpose, code: code, s: s)
         } else {
             sample = .getForm("/catalog/resources/\(Escape.url(code))/records", [
                 .cls("filter-bar"),
@@ -121,7 +110,7 @@ enum RecordsPage {
                    StreamStores.timeColumn(store.recordLayout) != nil && store.recordLayout.column(named: "longitude") != nil
                        ? .group([.text(" · "), .link("/catalog/resources/\(Escape.url(code))/map", s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
             upload,
-            .section(.cls("card"), .h2(.esc(s.t("前 20 条记录", "First 20 records"))), sample),
+            .section(.cls("card"), .h2(.esc(s.t("记录", "Records"))), sample),
             quarantine,
             !seesLoads ? .empty : .section(.cls("card"), .testid("loads"), .h2(.esc(s.t("最近载入", "Recent loads"))),
                 loadRows.isEmpty ? .p(.cls("muted"), .esc(s.t("尚无载入。", "No loads yet."))) :
@@ -154,8 +143,7 @@ enum RecordsPage {
     /// Streams the multipart body: form fields first, then the file part straight into the ingest.
     static func upload(req: Request) async throws -> Response {
         let code = try req.parameters.require("code")
-        let store = try await RecordStores.find(code, on: req.db)
-        try req.authorize(.writeRecords, department: store.departmentCode)
+        let (store, _) = try await StoreReading.forAction(req, .writeRecords, code: code)
         guard let boundary = req.headers.contentType?.parameters["boundary"] else {
             throw AppError(.badRequest, "bad_request", "Upload the file with the page's form (multipart/form-data)")
         }

@@ -87,7 +87,7 @@ struct QualityAtIngestTests {
     /// A referential rule refuses rows naming a key the other resource does not hold.
     @Test func referentialRuleLooksUpTheOtherStore() async throws {
         try await withDataBank { app in
-            let f = try await StoreFixture.enterprise(app)
+            let f = try await StoreFixture.enterprise(app, openToPublic: true)  // a reference needs read access: open data
             let stores = try await RecordStoreRow.query(on: app.db).all()
             func refersToEnterprises(_ s: RecordStoreRow) -> Bool {
                 guard s.resourceCode != f.code, let c = s.recordLayout.column(named: "credit_code") else { return false }

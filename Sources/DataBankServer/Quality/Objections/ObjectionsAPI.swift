@@ -28,7 +28,9 @@ struct ObjectionsAPI: RouteCollection {
     /// A resource's objections: the provider (and the platform) sees all; another department its own.
     func listForResource(req: Request) async throws -> ListPage<ObjectionInfo> {
         let user = try req.requireUser()
-        let store = try await RecordStores.find(try req.parameters.require("code"), on: req.db)
+        // 404 exactly as for an unknown code when the resource is hidden from the caller.
+        let resource = try await CatalogService(req: req).visible(code: try req.parameters.require("code"))
+        let store = try await RecordStores.find(resource.code, on: req.db)
         let state = try Objections.state(req.query[String.self, at: "state"])
         let box: Objections.Box = req.can(.resolveObjection, department: store.departmentCode) ? .provider : .mine
         let rows = try await Objections.list(req, box: user.role == .platformAdmin ? .all : box, state: state, resource: store.resourceCode)
