@@ -103,7 +103,6 @@ enum WebhookDelivery {
 
     static func deliver(_ sub: SubscriptionRow, app: Application, now: Date) async throws {
         let db = app.db
-        let started = Date()
         // The one read decision, with the owner's identity: full, the grant's view, or the open
         // portal's; a webhook whose owner may no longer read pauses and says why.
         let store: RecordStoreRow, view: GrantView?
@@ -143,8 +142,9 @@ enum WebhookDelivery {
         if let error {
             sub.failures += 1
             sub.lastError = error
-            // From the end of the attempt (`now` plus the time it took: a timed-out one took the timeouts' length).
-            sub.nextAttemptAt = now.addingTimeInterval(Date().timeIntervalSince(started) + backoff(failures: sub.failures))
+            // From the attempt's start on its clock (deterministic; a timed-out attempt already spent up to
+            // the timeouts, which the doubling soon exceeds).
+            sub.nextAttemptAt = now.addingTimeInterval(backoff(failures: sub.failures))
             if sub.failures >= maxFailures { sub.status = "paused" }
         } else {
             sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now

@@ -55,7 +55,10 @@ enum ResourcePage {
            let before = try await service.revision(row, number: published).resourceSnapshot {
             pending = ResourceDiff.changes(from: before, to: working)
         }
-        let hasStore = try await RecordStoreRow.query(on: req.db).filter(\.$resourceCode == row.code).count() > 0
+        // The way into the records for whoever the one read decision lets read them (the provider, a
+        // granted department, anyone for open data).
+        let decided = try await StoreReading.decide(req, code: row.code)
+        let readsRecords = decided.store != nil && [ReadAccess.full, .grant, .openPortal].contains(decided.access)
         return Model(
             row: row, detail: detail, snapshot: snapshot, viewingRevision: revision,
             departmentNames: try await Directory.departmentNames(on: req.db, language: req.language),
@@ -66,7 +69,7 @@ enum ResourcePage {
             comments: req.user == nil ? nil : try await service.comments(row),
             pendingChanges: pending,
             canComment: row.state == .notice && service.allowed(.comment, row.departmentCode),
-            recordsLink: hasStore && service.allowed(.readRecords, row.departmentCode))
+            recordsLink: readsRecords)
     }
 
     /// The page, optionally with banners (an error of a posted form) and the posted text kept.
