@@ -142,9 +142,9 @@ enum WebhookDelivery {
         if let error {
             sub.failures += 1
             sub.lastError = error
-            // From the attempt's start on its clock (deterministic; a timed-out attempt already spent up to
-            // the timeouts, which the doubling soon exceeds).
-            sub.nextAttemptAt = now.addingTimeInterval(backoff(failures: sub.failures))
+            // From the end of the attempt: a timed-out one took the timeouts' length (`now` when a caller's
+            // clock is ahead, as in tests).
+            sub.nextAttemptAt = max(now, Date()).addingTimeInterval(backoff(failures: sub.failures))
             if sub.failures >= maxFailures { sub.status = "paused" }
         } else {
             sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
