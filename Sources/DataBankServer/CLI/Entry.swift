@@ -9,26 +9,12 @@ import Vapor
 public enum DataBankCLI {
     public static func main(arguments: [String] = CommandLine.arguments) async throws {
         var args = arguments
-        var urlFlag: String?
-        if let i = args.firstIndex(where: { $0 == "--database-url" }), i + 1 < args.count {
-            urlFlag = args[i + 1]
-            args.removeSubrange(i...(i + 1))
-        } else if let i = args.firstIndex(where: { $0.hasPrefix("--database-url=") }) {
-            urlFlag = String(args[i].dropFirst("--database-url=".count))
-            args.remove(at: i)
-        }
+        let urlFlag = takeOption("--database-url", from: &args)
         // Behind a TLS reverse proxy: `--secure-cookies`, `--trusted-proxies 10.0.0.5,10.0.0.6` (or the
         // DATABANK_SECURE_COOKIES=1 and DATABANK_TRUSTED_PROXIES variables).
         let secureCookiesFlag = args.contains("--secure-cookies")
         args.removeAll { $0 == "--secure-cookies" }
-        var proxiesFlag: String?
-        if let i = args.firstIndex(where: { $0 == "--trusted-proxies" }), i + 1 < args.count {
-            proxiesFlag = args[i + 1]
-            args.removeSubrange(i...(i + 1))
-        } else if let i = args.firstIndex(where: { $0.hasPrefix("--trusted-proxies=") }) {
-            proxiesFlag = String(args[i].dropFirst("--trusted-proxies=".count))
-            args.remove(at: i)
-        }
+        let proxiesFlag = takeOption("--trusted-proxies", from: &args)
         let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
         let wantsHelp = args.contains("--help") || args.contains("-h")
         let location: DatabaseLocation
@@ -97,6 +83,19 @@ public enum DataBankCLI {
         let status = app.exitStatus
         try await app.asyncShutdown()
         if status != 0 { exit(status) }
+    }
+
+    /// Removes `--name VALUE` or `--name=VALUE` from the arguments (options every command takes) and returns VALUE.
+    static func takeOption(_ name: String, from args: inout [String]) -> String? {
+        if let i = args.firstIndex(of: name), i + 1 < args.count {
+            defer { args.removeSubrange(i...(i + 1)) }
+            return args[i + 1]
+        }
+        if let i = args.firstIndex(where: { $0.hasPrefix(name + "=") }) {
+            defer { args.remove(at: i) }
+            return String(args[i].dropFirst(name.count + 1))
+        }
+        return nil
     }
 
     /// Commands that read or change an existing database (not `serve`, `demo`, `migrate` or `bench`).

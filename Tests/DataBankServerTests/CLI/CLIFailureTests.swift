@@ -8,9 +8,7 @@ import VaporTesting
 /// (2 for a usage error), no backtrace, and no database made by accident.
 @Suite("Command-line failures")
 struct CLIFailureTests {
-    static let binary = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/databank")
+    static let binary = AuditCLITests.binary
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
