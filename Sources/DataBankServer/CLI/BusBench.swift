@@ -50,6 +50,18 @@ struct BusBench {
         try await app.autoMigrate()
         _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db, withStores: false)
         guard let steward = try await User.query(on: app.db).filter(\.$username == "scj_steward").first() else { throw CLIError("demo users missing") }
+        // A store belongs to a published catalog entry (the read decision starts from it): the bench's
+        // entry is a copy of one of the bureau's, closed to the public, so other departments read by grant.
+        guard let template = try await ResourceRow.query(on: app.db).filter(\.$departmentCode == steward.departmentCode)
+                .filter(\.$publishedRevision != nil).filter(\.$classified == false).first(),
+              var snapshot = template.catalogSnapshot else { throw CLIError("demo catalog missing") }
+        snapshot.code = resourceCode; snapshot.name = "参保人员信息（基准测试）"; snapshot.nameEn = "Insured persons (bench)"
+        snapshot.open.type = .closed
+        let entry = ResourceRow()
+        entry.apply(snapshot)
+        entry.searchText = snapshot.name.lowercased(); entry.status = LifecycleState.published.rawValue
+        entry.publishedRevision = 1; entry.workingRevision = 1; entry.version = 1
+        try await entry.create(on: app.db)
         try await RecordStores.create(code: resourceCode, department: steward.departmentCode, revision: 1, layout: layout, on: app.db)
         return location
     }
