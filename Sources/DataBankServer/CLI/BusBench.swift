@@ -57,6 +57,7 @@ struct BusBench {
               var snapshot = template.catalogSnapshot else { throw CLIError("demo catalog missing") }
         snapshot.code = resourceCode; snapshot.name = "参保人员信息（基准测试）"; snapshot.nameEn = "Insured persons (bench)"
         snapshot.open.type = .closed
+        snapshot.items = []  // the store's layout is the bench's own: no derived rules from the template's items
         let entry = ResourceRow()
         entry.apply(snapshot)
         entry.searchText = snapshot.name.lowercased(); entry.status = LifecycleState.published.rawValue
