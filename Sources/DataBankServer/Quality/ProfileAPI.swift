@@ -54,9 +54,10 @@ struct ProfileAPI: RouteCollection {
 
     /// Load (404/409) → the reader's view (``QualityRedaction``) → the latest run and the history.
     /// A reader of no records gets the history (row counts) and no profile.
-    static func answer(_ req: Request) async throws -> ProfileAnswer {
+    static func answer(_ req: Request, redaction known: QualityRedaction? = nil) async throws -> ProfileAnswer {
         let (store, _) = try await QualityRulesAPI.load(req)
-        let redaction = try await QualityRedaction.of(req)
+        let redaction: QualityRedaction
+        if let known { redaction = known } else { redaction = try await QualityRedaction.of(req) }
         let history = try await ProfileRuns.history(store.resourceCode, on: req.db)
         var summary = try await ProfileRuns.latestSummary(store.resourceCode, on: req.db)
         // Loads that queued no run (the demo's, `databank load --no-profile`): catch up in the background.

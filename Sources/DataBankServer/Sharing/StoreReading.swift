@@ -70,21 +70,25 @@ enum StoreReading {
     /// Loads the resource (404 for an unknown code), its store and the reader's grant, and decides.
     static func decide(_ req: Request, code: String? = nil) async throws -> Decided {
         let code = try code ?? req.parameters.require("code")
-        let reader = req.app?.departmentCode ?? req.user?.departmentCode
-        // The three look-ups at once: the resource, its store, and the reader's grant.
-        async let resourceRow = ResourceRow.query(on: req.db).filter(\.$code == code).first()
-        async let storeRow = RecordStoreRow.query(on: req.db).filter(\.$resourceCode == code).first()
-        async let grantRow = activeGrant(reader, resource: code, req: req)
-        let (resource, store, grant) = try await (resourceRow, storeRow, grantRow)
-        guard let resource else { throw unknown(code) }
-        let facts = facts(resource, actor: req.actor, appDepartment: req.app?.departmentCode, hasGrant: grant != nil)
-        return Decided(resource: resource, store: store, grant: grant, facts: facts, access: ReadAccess.decide(facts))
+        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, on: req.db) else { throw unknown(code) }
+        return decided
     }
 
-    static func facts(_ resource: ResourceRow, actor: Actor?, appDepartment: String?, hasGrant: Bool) -> ReadAccess.Facts {
-        ReadAccess.Facts(actor: actor, appDepartment: appDepartment, provider: resource.departmentCode,
-                         inCatalogForReader: CatalogService.canSee(resource, actor: actor), hasGrant: hasGrant,
-                         openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
+    /// The one place the facts are gathered — for a request, a stream taking the decision again, or a
+    /// webhook delivering with its owner's identity. Nil when no resource has the code.
+    static func decide(actor: Actor?, app: AppPrincipal?, code: String, on db: any Database) async throws -> Decided? {
+        let reader = app?.departmentCode ?? actor?.departmentCode
+        // The three look-ups at once: the resource, its store, and the reader's grant.
+        async let resourceRow = ResourceRow.query(on: db).filter(\.$code == code).first()
+        async let storeRow = RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first()
+        async let grantRow = activeGrant(reader, appID: app?.id, resource: code, on: db)
+        let (resource, store, grant) = try await (resourceRow, storeRow, grantRow)
+        guard let resource else { return nil }
+        let facts = ReadAccess.Facts(
+            actor: actor, appDepartment: app?.departmentCode, provider: resource.departmentCode,
+            inCatalogForReader: CatalogService.canSee(resource, actor: actor), hasGrant: grant != nil,
+            openToPublic: CatalogService.isInCatalog(resource) && resource.openType == OpenType.unconditional.rawValue)
+        return Decided(resource: resource, store: store, grant: grant, facts: facts, access: ReadAccess.decide(facts))
     }
 
     /// Who reads, for a decision taken again later (a stream): the user is loaded afresh each time,
@@ -96,13 +100,9 @@ enum StoreReading {
 
     /// The decision as it stands now for `reader` (no view, no error: the stream compares answers).
     static func currentAccess(_ reader: Reader, code: String, on db: any Database) async throws -> ReadAccess {
-        guard let resource = try await ResourceRow.query(on: db).filter(\.$code == code).first() else { return .hidden }
         var actor: Actor?
         if let id = reader.userID { actor = try await User.find(id, on: db)?.actor }
-        let department = reader.app?.departmentCode ?? actor?.departmentCode
-        var grant: GrantAccess.ActiveGrant?
-        if let department { grant = try await GrantAccess.activeGrant(consumer: department, resource: code, appID: reader.app?.id, on: db) }
-        return ReadAccess.decide(facts(resource, actor: actor, appDepartment: reader.app?.departmentCode, hasGrant: grant != nil))
+        return try await decide(actor: actor, app: reader.app, code: code, on: db)?.access ?? .hidden
     }
 
     /// The same decision for a reader who is not asking now: a webhook delivers with its owner's
@@ -110,41 +110,31 @@ enum StoreReading {
     /// Returns the store and the view (nil: full), or throws 403 `no_grant` when the owner may not read.
     static func readAs(ownerID: UUID, code: String, app: Application, on db: any Database) async throws -> (store: RecordStoreRow, view: GrantView?) {
         let owner = try await User.find(ownerID, on: db)
-        async let resourceRow = ResourceRow.query(on: db).filter(\.$code == code).first()
-        async let storeRow = RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first()
-        let (resource, store) = try await (resourceRow, storeRow)
-        var grant: GrantAccess.ActiveGrant?
-        if let owner { grant = try await GrantAccess.activeGrant(consumer: owner.departmentCode, resource: code, appID: nil, on: db) }
-        guard let resource, let store else { throw RecordStores.notPublished(code) }
-        let facts = facts(resource, actor: owner?.actor, appDepartment: nil, hasGrant: grant != nil)
-        switch ReadAccess.decide(facts) {
-        case .full: return (store, nil)
-        case .grant:
-            guard let grant else { break }
-            return (store, try await GrantAccess.view(grant, store: store, app: app, on: db))
-        case .openPortal:
-            return (store, try await openPortalView(resource, store: store, reader: owner?.departmentCode ?? "public", app: app, on: db))
-        case .hidden, .needsSignIn, .noGrant:
-            break
+        guard let decided = try await decide(actor: owner?.actor, app: nil, code: code, on: db), let store = decided.store else {
+            throw RecordStores.notPublished(code)
         }
-        throw AppError(.forbidden, "no_grant", "No active grant on \(code)")
+        guard [.full, .grant, .openPortal].contains(decided.access) else { throw AppError(.forbidden, "no_grant", "No active grant on \(code)") }
+        return (store, try await view(decided, store: store, reader: owner?.departmentCode, app: app, on: db))
     }
 
-    static func activeGrant(_ reader: String?, resource: String, req: Request) async throws -> GrantAccess.ActiveGrant? {
+    static func activeGrant(_ reader: String?, appID: UUID?, resource: String, on db: any Database) async throws -> GrantAccess.ActiveGrant? {
         guard let reader else { return nil }
-        return try await GrantAccess.activeGrant(consumer: reader, resource: resource, appID: req.app?.id, on: req.db)
+        return try await GrantAccess.activeGrant(consumer: reader, resource: resource, appID: appID, on: db)
     }
 
     /// The reader's view for an allowed decision: nil (everything in clear), the grant's, or the open portal's.
     static func view(_ decided: Decided, store: RecordStoreRow, req: Request) async throws -> GrantView? {
+        try await view(decided, store: store, reader: req.app?.departmentCode ?? req.user?.departmentCode, app: req.application, on: req.db)
+    }
+
+    static func view(_ decided: Decided, store: RecordStoreRow, reader: String?, app: Application, on db: any Database) async throws -> GrantView? {
         switch decided.access {
         case .grant:
             // Never a clear view by accident: a grant decision without its grant is a refusal.
             guard let grant = decided.grant else { throw AppError(.forbidden, "no_grant", "No active grant on \(decided.resource.code)") }
-            return try await GrantAccess.view(grant, store: store, app: req.application, on: req.db)
+            return try await GrantAccess.view(grant, store: store, app: app, on: db)
         case .openPortal:
-            let reader = req.app?.departmentCode ?? req.user?.departmentCode ?? "public"
-            return try await openPortalView(decided.resource, store: store, reader: reader, app: req.application, on: req.db)
+            return try await openPortalView(decided.resource, store: store, reader: reader ?? "public", app: app, on: db)
         default:
             return nil
         }

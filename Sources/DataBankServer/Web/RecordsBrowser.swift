@@ -56,11 +56,11 @@ enum RecordsBrowser {
         ])
 
         let sql = req.db as! any SQLDatabase
-        let q: RecordQuery, page: (rows: [[String?]], next: [String]?), total: Int
+        let q: RecordQuery, page: (rows: [[String?]], next: [String]?), total: Int, binding: CursorSeal.Binding
         let sealing = try await CursorSeal.key(app: req.application, on: req.db)
         do {
             q = try RecordQuery(store: store, params: selection.filter, fields: nil, sort: selection.sort.isEmpty ? nil : selection.sort, view: read.view)
-            let binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: read.view?.grantID)
+            binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: read.view?.grantID)
             let after = try selection.after.isEmpty ? nil : CursorSeal.open(selection.after, binding, key: sealing)
             page = try await q.csvPage(after: after, limit: pageSize, on: sql)
             total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
@@ -82,7 +82,6 @@ enum RecordsBrowser {
                 (keysClear ? [Body.link(ObjectionFormPage.link(code, key: keyIndices.map { row[$0] ?? "" }.joined(separator: ",")),
                                         s.t("纠错", "Report an error"), .testid("objection-link"))] : []) + row.map { Body.esc($0 ?? "") }
               }, testid: "records", cls: "data compact")
-        let binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: read.view?.grantID)
         let csv = QueryLink("/api/v1/resources/\(Escape.url(code))/records",
                             [("format", "csv"), ("limit", "all"), ("purpose", purpose ?? ""), ("sort", selection.sort)] + selection.filter)
         let paging = Body.p(.cls("pager"), .testid("records-pager"),

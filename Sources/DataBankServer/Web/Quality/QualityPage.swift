@@ -19,7 +19,8 @@ enum QualityPage {
         let store = try await RecordStores.find(code, on: req.db)
         let owner = req.can(.manageQualityRules, department: store.departmentCode)
         var summary = try await QualityAPI.summary(store, on: req.db)
-        summary.latest = summary.latest.map(try await QualityRedaction.of(req).apply)
+        let redaction = try await QualityRedaction.of(req)
+        summary.latest = summary.latest.map(redaction.apply)
         let base = "/catalog/resources/\(Escape.url(code))/quality"
         let latest = summary.latest
         var content: [Body] = [
@@ -57,7 +58,7 @@ enum QualityPage {
         }
         if owner { content.append(try await ownerTools(req, store, resource, summary, base, s)) }
         // The column profiles (masked for other departments, as on the profile page).
-        let profile = try await ProfileAPI.answer(req)
+        let profile = try await ProfileAPI.answer(req, redaction: redaction)
         content.append(ProfileSection.accessHint(profile.access, s))
         content.append(ProfileSection.render(profile.profile, history: profile.history, lang: s.lang))
         return Layout.render(req, title: s.t("数据质量", "Data quality") + " " + code, status: status, path: base,
