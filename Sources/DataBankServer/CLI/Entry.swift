@@ -17,7 +17,7 @@ public enum DataBankCLI {
         let proxiesFlag = takeOption("--trusted-proxies", from: &args)
         let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
         let wantsHelp = args.contains("--help") || args.contains("-h")
-        let location: DatabaseLocation
+        var location: DatabaseLocation
         do {
             if wantsHelp { location = .sqliteMemory }  // help creates no database, key or file
             else if let url = urlFlag ?? Environment.get("DATABASE_URL") { location = try DatabaseLocation(url: url) }
@@ -27,7 +27,13 @@ public enum DataBankCLI {
         }
         // Commands that work on an existing database refuse to create one by accident.
         if let command, dataCommands.contains(command), case .sqliteFile(let path) = location, !FileManager.default.fileExists(atPath: path) {
-            fail("no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
+            // Validating a file against a Table Schema needs no database: only a schema's references
+            // to published stores would, and without a database there are none to refer to.
+            if command == "quality", args.contains("validate"), args.contains(where: { $0 == "--schema" || $0.hasPrefix("--schema=") }) {
+                location = .sqliteMemory
+            } else {
+                fail("no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
+            }
         }
 
         // Logs go to standard error, so a command's output (a token, a CSV, a report) is only its data;
