@@ -24,4 +24,26 @@ struct MigrationTests {
             #expect(try await RecordStoreRow.query(on: app.db).count() > 0)
         }
     }
+
+    /// Databases record migrations by name: the names of shipped migrations never change, and new
+    /// ones only ever come after them.
+    @Test func shippedNamesAndOrderNeverChange() {
+        let shipped = ["CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
+                       "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
+                       "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain"]
+        let names = Migrations.all.map(\.name)
+        #expect(names.count >= shipped.count)
+        for (name, expected) in zip(names, shipped) where expected != "SessionRecord" {
+            #expect(name == "DataBankServer." + expected)
+        }
+    }
+
+    /// Each migration's file is numbered in the order the list runs them (`Migrations/NNN_Type.swift`).
+    @Test func filesAreNumberedInOrder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/DataBankServer/Migrations").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.first?.isNumber == true }.sorted()
+        let types = Migrations.all.map(\.name).filter { $0.hasPrefix("DataBankServer.") }.map { String($0.dropFirst("DataBankServer.".count)) }
+        #expect(files == types.enumerated().map { String(format: "%03d", $0.offset + 1) + "_\($0.element).swift" })
+    }
 }

@@ -57,18 +57,18 @@ struct FeedAPI: RouteCollection {
                     // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
                     guard try await credential.isValid(on: db) else { break }
                     if Date().timeIntervalSince(decidedAt) >= 5 {
-                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, on: db) == decided else { break }
+                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, today: application.today, on: db) == decided else { break }
                         decidedAt = Date()
                     }
                     let sql = db as! any SQLDatabase
                     let items: [(seq: Int, json: String?)]
                     if let grantID {
                         // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
-                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
+                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: application.today.iso) == "active" else { break }
                         let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
-                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
                     } else if let fixedView {
-                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
                     } else {
                         items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
                     }

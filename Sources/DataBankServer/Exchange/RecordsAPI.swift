@@ -229,7 +229,7 @@ struct RecordsAPI: RouteCollection {
             return n
         } ?? 1_000
         let sql = req.db as! any SQLDatabase
-        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, on: sql) }
+        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, today: req.application.today, on: sql) }
             else { try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql) }
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)

@@ -116,7 +116,7 @@ enum WebhookDelivery {
         let sql = db as! any SQLDatabase
         let page: ChangeFeed.Page
         if let view {
-            page = try await ConsumerFeed.page(store: store, view: view, after: sub.cursor, limit: batchSize, on: sql)
+            page = try await ConsumerFeed.page(store: store, view: view, after: sub.cursor, limit: batchSize, today: app.today, on: sql)
         } else {
             page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: sql)
         }

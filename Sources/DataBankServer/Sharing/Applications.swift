@@ -50,7 +50,7 @@ extension DecisionInput: BoundedText {
 /// The application lifecycle: apply → (at once, or reviewed within the deadline) → grant.
 /// Load → authorize → validate → act, as everywhere.
 enum Applications {
-    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, on db: any Database) async throws -> ApplicationRow {
+    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(), on db: any Database) async throws -> ApplicationRow {
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
         try input.checkLengths()
         // A resource the applicant may not see is answered exactly as an unknown code.
@@ -72,7 +72,6 @@ enum Applications {
         let layout = store.recordLayout
         let scope = service == nil ? try await askedScope(input.items, input.rowFilter, input.masks, resource: resource, layout: layout, on: db)
                                    : GrantScope(items: [])
-        let today = GrantAccess.today()
         let from = try date(input.validFrom ?? today.iso, field: "validFrom")
         let until = try date(input.validUntil, field: "validUntil")
         // A service is what a 不予共享 resource may still offer: reviewed like a conditional resource.
@@ -120,11 +119,11 @@ enum Applications {
     }
 
     /// Approve, approve part, or reject — once.
-    static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, on db: any Database) async throws {
+    static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, today: CivilDate = GrantAccess.today(), on db: any Database) async throws {
         try input.checkLengths()
         if countersign {
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
-            guard row.isOverdue() || row.applicationStatus == .escalated else {
+            guard row.isOverdue(today: today) || row.applicationStatus == .escalated else {
                 throw AppError(.conflict, "not_overdue", "Only an overdue or escalated application is countersigned by the platform")
             }
         } else {

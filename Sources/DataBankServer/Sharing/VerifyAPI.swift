@@ -182,7 +182,7 @@ struct VerifyAPI: RouteCollection {
                                      inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
         if ReadAccess.decide(facts) != .full {
             // One query: every consumer call pays for it.
-            let today = GrantAccess.today().iso
+            let today = req.application.today.iso
             let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
             let held = try await (req.db as! any SQLDatabase).raw("""
                 SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)

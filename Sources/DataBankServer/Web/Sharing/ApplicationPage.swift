@@ -81,7 +81,7 @@ enum ApplicationPage {
         }
         return try await attempt(req, form: form, failed: countersign ? "countersign" : "decision",
                                  done: countersign ? "countersigned" : "decided") {
-            try await Applications.decide(row, input, by: user, countersign: countersign, on: req.db)
+            try await Applications.decide(row, input, by: user, countersign: countersign, today: req.application.today, on: req.db)
         }
     }
 

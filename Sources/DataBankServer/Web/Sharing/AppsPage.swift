@@ -50,7 +50,7 @@ enum AppsPage {
         try req.authorize(.manageApps, department: user.departmentCode)
         let s = req.strings
         let apps = try await SharingAPI().apps(req: req).items
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let bound = try await GrantRow.query(on: req.db).filter(\.$id ~~ apps.flatMap(\.grants)).all()
         let active = try await GrantRow.query(on: req.db).filter(\.$consumerCode == user.departmentCode).filter(\.$revokedAt == nil)
             .filter(\.$validUntil >= today).sort(\.$createdAt, .descending).all()

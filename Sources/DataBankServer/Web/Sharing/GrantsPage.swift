@@ -36,7 +36,7 @@ enum GrantsPage {
         let grants = try await q.sort(\.$createdAt, .descending).range(0..<500).all()
         let resources = try await SharingWeb.resourceNames(grants.map(\.resourceCode), req: req)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let rows: [[Body]] = grants.map { g in
             let state = g.state(today: today)
             let items = g.grantScope.items
