@@ -13,7 +13,7 @@ struct MigrationTests {
         try await withDataBank { app in
             let f = try await StoreFixture.enterprise(app)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: try await app.token(f.steward))
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await app.autoRevert()
             let leftover = try await sql.raw(sql.dialect.name == "sqlite"
                 ? "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rec\\_%' ESCAPE '\\' OR name LIKE 'chg\\_%' ESCAPE '\\')"

@@ -72,7 +72,7 @@ struct ValidateFile: AsyncCommand {
         }
         let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
         let report = try await Self.validate(signature.file, layout: layout, rules: setup.rules, encoding: encoding,
-                                             references: setup, on: db as? any SQLDatabase)
+                                             references: setup, on: db.sql)
         Self.print(report, json: signature.json, console: context.console)
         if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
     }

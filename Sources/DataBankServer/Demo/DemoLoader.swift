@@ -22,7 +22,7 @@ public enum DemoLoader {
 
     static func insert(_ city: DemoCity, on db: any Database, withEdition: Bool, withStores: Bool) async throws -> Summary {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await CatalogIndex.insert(into: "departments", ["id", "code", "name", "name_en", "level", "parent_code", "contact"],
                 city.departments.map { [UUID(), $0.code, $0.name, $0.nameEn, $0.level.rawValue, $0.parentCode, $0.contact] }, on: sql)
             try await CatalogIndex.insert(

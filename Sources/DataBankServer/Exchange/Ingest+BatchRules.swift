@@ -10,7 +10,7 @@ extension Ingest {
     /// 5,000 values); rows referring to missing keys are refused or flagged by the policy.
     func checkReferences(_ batch: inout RecordBatch) async throws {
         guard let quality, !batch.references.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var refused: Set<String> = []
         for rule in quality.checker.references.indices {
             let refs = batch.references.filter { $0.rule == rule }
@@ -31,7 +31,7 @@ extension Ingest {
     /// own value (an upsert of the same key) is not a repeat.
     func checkUniques(_ batch: inout RecordBatch) async throws {
         guard let quality, !batch.uniques.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let dialect = RecordTables.Dialect(sql)
         if uniqueSeen.isEmpty { uniqueSeen = Array(repeating: [:], count: quality.checker.uniques.count) }
         let keyText = layout.keyColumns.enumerated().map { RecordQuery.text($1, as: "k\($0)", dateTimeSeparator: "T", dialect) }

@@ -65,7 +65,7 @@ struct QualityAPI: RouteCollection {
 
     static func summary(_ store: RecordStoreRow, on db: any Database) async throws -> Summary {
         let runs = try await QualityRunRow.query(on: db).filter(\.$resourceCode == store.resourceCode).sort(\.$startedAt, .descending).limit(60).all()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let flags = try await sql.raw("SELECT COUNT(*) AS n FROM quality_flags WHERE resource_code = \(bind: store.resourceCode)").first()?
             .decode(column: "n", as: Int.self) ?? 0
         let quarantined = try await QuarantineRow.query(on: db).filter(\.$resourceCode == store.resourceCode).filter(\.$status == "open").count()
@@ -162,7 +162,7 @@ struct QualityAPI: RouteCollection {
     /// The newest flags of a store, values masked by their items' default masks (the caller authorized).
     static func flagLines(_ store: RecordStoreRow, resource: ResourceRow, limit: Int, on db: any Database) async throws -> [FlagLine] {
         let masks = try await QualityMasks.forStore(store, resource: resource, on: db)
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT record_key, row_number, rule_id, column_name, value, error_type, code, message, message_en, created_at, load_id
             FROM quality_flags WHERE resource_code = \(bind: store.resourceCode) ORDER BY created_at DESC, row_number LIMIT \(literal: limit)
             """).all()
@@ -192,7 +192,7 @@ struct QualityAPI: RouteCollection {
         let setup = try await QualitySetup.load(store, on: req.db)
         var body = req.body.makeAsyncIterator()
         return try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
-                                            references: setup, on: req.db as? any SQLDatabase) {
+                                            references: setup, on: req.db.sql) {
             guard var buffer = try await body.next() else { return nil }
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         }

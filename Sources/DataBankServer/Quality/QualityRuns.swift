@@ -49,7 +49,7 @@ enum QualityCheck {
 
     static func run(_ store: RecordStoreRow, actor: String, on db: any Database) async throws -> QualityRunRow {
         let started = Date()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let setup = try await QualitySetup.load(store, on: db)
         let resource = try await ResourceRow.query(on: db).filter(\.$code == store.resourceCode).first()
         let layout = store.recordLayout

@@ -112,7 +112,7 @@ enum Applications {
                                  by: "system", action: "approvedAtOnce", on: tx)
             } else {
                 try await notify(row.providerCode, "application", zh: "\(row.consumerCode) 申请 \(row.resourceCode)，请在 \(row.deadline ?? "") 前审核",
-                                 en: "\(row.consumerCode) applied for \(row.resourceCode); decide by \(row.deadline ?? "")", link: "/sharing/applications/\(id)", on: tx)
+                                 en: "\(row.consumerCode) applied for \(row.resourceCode); decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
             }
         }
         return row
@@ -178,7 +178,7 @@ enum Applications {
         try await event(id, action, actor, reason, on: db)
         let verdict = kind == .reject ? ("未获批准", "rejected") : kind == .approvePart ? ("部分批准", "partly approved") : ("已批准", "approved")
         try await notify(row.consumerCode, "decision", zh: "对 \(row.resourceCode) 的申请\(verdict.0)", en: "Your application for \(row.resourceCode) was \(verdict.1)",
-                         link: "/sharing/applications/\(id)", on: db)
+                         link: SiteURL.application(id).path, on: db)
     }
 
     static func escalate(_ row: ApplicationRow, note: String?, by user: User, on db: any Database) async throws {
@@ -189,7 +189,7 @@ enum Applications {
             try await row.save(on: tx)
             try await event(try row.requireID(), "escalated", user.username, note, on: tx)
             try await notify(row.providerCode, "escalation", zh: "\(row.resourceCode) 的共享申请已超期并被督办", en: "An overdue application for \(row.resourceCode) was escalated",
-                             link: "/sharing/applications/\(try row.requireID())", on: tx)
+                             link: SiteURL.application(try row.requireID()).path, on: tx)
         }
     }
 
@@ -216,7 +216,7 @@ enum Applications {
             try await grant.save(on: tx)
             try await event(grant.applicationID, "revoked", user.username, reason, on: tx)
             try await notify(grant.consumerCode, "revocation", zh: "对 \(grant.resourceCode) 的授权已撤销：\(reason)", en: "Your grant on \(grant.resourceCode) was revoked: \(reason)",
-                             link: "/sharing/applications/\(grant.applicationID)", on: tx)
+                             link: SiteURL.application(grant.applicationID).path, on: tx)
         }
     }
 

@@ -61,7 +61,7 @@ enum GrantAccess {
     static func activeGrant(consumer: String, resource: String, appID: UUID?, today: CivilDate, on db: any Database) async throws -> ActiveGrant? {
         let today = today.iso
         let boundToApp: SQLQueryString = appID.map { "AND g.id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0))" } ?? ""
-        guard let row = try await (db as! any SQLDatabase).raw("""
+        guard let row = try await db.sql.raw("""
             SELECT g.id, g.consumer_code, g.scope FROM grants AS g
             WHERE g.consumer_code = \(bind: consumer) AND g.resource_code = \(bind: resource) AND g.kind = 'resource'
               AND g.revoked_at IS NULL AND g.valid_from <= \(bind: today) AND g.valid_until >= \(bind: today) \(boundToApp)

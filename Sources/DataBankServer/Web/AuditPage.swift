@@ -11,7 +11,7 @@ enum AuditPage {
         try req.authorize(.readAudit)
         let s = req.strings
         let q = FormData(query: req)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         var conditions: [SQLQueryString] = ["1 = 1"]
         if let d = q["department"], !d.isEmpty { conditions.append("department_code = \(bind: d)") }
         if let r = q["resource"], !r.isEmpty { conditions.append("resource_code = \(bind: r)") }
@@ -35,14 +35,14 @@ enum AuditPage {
         let rows: [[Body]] = entries.map { e in [
             .esc("\(e.seq)"), .esc(e.at.replacingOccurrences(of: "T", with: " ").prefix(19).description), .esc("\(e.actorName) (\(e.actorKind))"),
             .esc(e.departmentCode.flatMap { names[$0] } ?? e.departmentCode ?? ""),
-            e.resourceCode.map { Body.link("/catalog/resources/\(Escape.url($0))", $0) } ?? .empty,
+            e.resourceCode.map { Body.link(SiteURL.resource($0).path, $0) } ?? .empty,
             .esc(e.operation), .esc("\(e.recordCount)"), .esc(e.purpose ?? ""),
             .el("code", .attr("title", e.requestHash ?? ""), .esc(String((e.requestHash ?? "").prefix(12)))),
         ] }
         let content: [Body] = [
             Layout.heading(s.t("审计日志", "Audit log")),
             chain,
-            .getForm("/audit", [
+            .getForm(SiteURL.audit.path, [
                 .cls("filter-bar"),
                 .input([.v("type", "text"), .v("name", "department"), .v("placeholder", s.t("部门代码", "Department code")), .v("value", q["department"] ?? "")]),
                 .input([.v("type", "text"), .v("name", "resource"), .v("placeholder", s.t("资源代码", "Resource code")), .v("value", q["resource"] ?? "")]),
@@ -58,6 +58,6 @@ enum AuditPage {
                             s.t("操作", "Operation"), s.t("记录数", "Records"), s.t("用途", "Purpose"), s.t("请求哈希", "Request hash")],
                            rows, testid: "audit-entries", cls: "data compact")),
         ]
-        return Layout.render(req, title: s.t("审计日志", "Audit log"), path: "/audit", content)
+        return Layout.render(req, title: s.t("审计日志", "Audit log"), path: SiteURL.audit.path, content)
     }
 }

@@ -50,7 +50,7 @@ enum RecordsPage {
         if !needsPurpose || purpose != nil {
             sample = try await RecordsBrowser.render(req, read, purpose: purpose, code: code, s: s)
         } else {
-            sample = .getForm("/catalog/resources/\(Escape.url(code))/records", [
+            sample = .getForm(SiteURL.resource(code, .records).path, [
                 .cls("filter-bar"),
                 .el("label", .attr("for", "f-purpose"), .esc(s.t("查看数据须说明用途", "State a purpose to view the records"))),
                 .input([.v("type", "text"), .v("name", "purpose"), .v("id", "f-purpose"), .v("required", "required")]),
@@ -80,7 +80,7 @@ enum RecordsPage {
                     .dataTable([s.t("行", "Row"), s.t("列", "Column"), s.t("原值", "Value"), s.t("原因", "Reason"), ""], rows.map { r in [
                         .esc("\(r.rowNumber)"), .esc(r.columnName ?? "—"), .el("code", .esc(String((r.rawValue ?? "").prefix(80)))),
                         .esc(s.isEnglish ? r.messageEn : r.message),
-                        r.rawRow == nil ? .empty : .link("/catalog/resources/\(Escape.url(code))/quarantine/\(r.id?.uuidString ?? "")",
+                        r.rawRow == nil ? .empty : .link("\(SiteURL.resource(code).path)/quarantine/\(r.id?.uuidString ?? "")",
                                                           s.t("修正", "Fix"), .testid("fix-link")),
                     ] }, cls: "data compact"))
             }
@@ -89,7 +89,7 @@ enum RecordsPage {
             .h2(.esc(s.t("上传数据文件", "Upload a data file"))),
             .p(.cls("hint"), .esc(s.t("CSV、TSV、JSON、NDJSON 或 XLSX；UTF-8 或 GB18030 自动识别。表头按字段名或信息项名称匹配。",
                                       "CSV, TSV, JSON, NDJSON or XLSX; UTF-8 or GB18030 detected. Headers match column or item names."))),
-            .uploadForm("/catalog/resources/\(Escape.url(code))/records", csrf: req.csrfToken, [
+            .uploadForm(SiteURL.resource(code, .records).path, csrf: req.csrfToken, [
                   .cls("filter-bar"),
                   .el("label", .attr("for", "f-mode"), .esc(s.t("方式", "Mode"))),
                   .select("mode", [("upsert", s.t("更新或新增", "Upsert")), ("append", s.t("仅新增", "Append")), ("replace", s.t("整体替换", "Replace all"))],
@@ -101,14 +101,14 @@ enum RecordsPage {
 
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-                   .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                   .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("数据：\(resource.name)", "Records: \(resource.nameEn ?? resource.name)"))),
                 .p(.cls("badges"), .span(.cls("code"), .esc(code)),
                    .esc(s.t(" \(store.rowCount) 条记录 · 变更序号 \(store.lastSeq)", " \(store.rowCount) records · change seq \(store.lastSeq)")),
                    .text(" · "), .link("/api/v1/resources/\(Escape.url(code))/records", "API"),
                    StreamStores.timeColumn(store.recordLayout) != nil && store.recordLayout.column(named: "longitude") != nil
-                       ? .group([.text(" · "), .link("/catalog/resources/\(Escape.url(code))/map", s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
+                       ? .group([.text(" · "), .link(SiteURL.resource(code, .map).path, s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
             upload,
             .section(.cls("card"), .h2(.esc(s.t("记录", "Records"))), sample),
             quarantine,
@@ -118,7 +118,7 @@ enum RecordsPage {
                                 s.t("结果", "Status"), s.t("新增", "Inserted"), s.t("更新", "Updated"), s.t("拒绝", "Refused")], loadRows, cls: "data compact")),
         ]
         return Layout.render(req, title: s.t("数据", "Records") + " " + code, status: status,
-                             path: "/catalog/resources/\(Escape.url(code))/records", banners: banners, content)
+                             path: SiteURL.resource(code, .records).path, banners: banners, content)
     }
 
     static func statusLabel(_ status: String, _ s: Strings) -> String {

@@ -14,8 +14,8 @@ enum StandardPages {
         let offset = max(form.int("offset") ?? 0, 0)
         let q = form["q"] ?? "", type = form["dataType"] ?? "", kind = form["semanticKind"] ?? ""
         let (items, total) = try await Directory.standards(q: q, dataType: type, kind: kind, limit: pageSize, offset: offset, on: req.db)
-        let link = QueryLink("/standards", [("q", q), ("dataType", type), ("semanticKind", kind)])
-        let filter: Body = .getForm("/standards", [
+        let link = QueryLink(SiteURL.standards.path, [("q", q), ("dataType", type), ("semanticKind", kind)])
+        let filter: Body = .getForm(SiteURL.standards.path, [
             .cls("filter-bar"),
             .input([.v("type", "search"), .v("name", "q"), .v("value", q), .v("placeholder", s.t("代码、名称或定义", "Code, name or definition")),
                     .v("aria-label", s.t("搜索标准", "Search standards")), .v("data-testid", "standard-search")]),
@@ -26,7 +26,7 @@ enum StandardPages {
             .submit(s.t("筛选", "Filter")),
         ])
         let rows: [[Body]] = items.map { st in [
-            .link("/standards/\(Escape.url(st.code))", st.code, .cls("code"), .testid("standard-code")),
+            .link(SiteURL.standard(st.code).path, st.code, .cls("code"), .testid("standard-code")),
             .esc(s.isEnglish ? (st.nameEn ?? st.name) : st.name),
             .esc("\(st.dataType) \(s.label(DataType.self, st.dataType))"),
             .esc(st.length.map(String.init) ?? "—"),
@@ -65,7 +65,7 @@ enum StandardPages {
                        testid: "code-list")
         let content: [Body] = [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/standards", s.t("标准", "Standards"))),
+                 .p(.cls("crumbs"), .link(SiteURL.standards.path, s.t("标准", "Standards"))),
                  .h1(.testid("page-title"), .esc("\(st.code) \(s.isEnglish ? (st.nameEn ?? st.name) : st.name)"))),
             .section(.cls("card"), .fields([
                 (s.t("代码", "Code"), .span(.cls("code"), .esc(st.code))),
@@ -84,7 +84,7 @@ enum StandardPages {
             .section(.cls("card"),
                 .h2(.testid("used-by"), .esc(s.t("被 \(used) 个资源使用", "Used by \(used) resource\(used == 1 ? "" : "s")"))),
                 users.isEmpty ? .empty : .ul(.cls("plain"), .group(users.map { code, name in
-                    Node<HTML.ListContext>.li(.link("/catalog/resources/\(Escape.url(code))", name), .span(.cls("code muted"), .esc(" " + code))) }))),
+                    Node<HTML.ListContext>.li(.link(SiteURL.resource(code).path, name), .span(.cls("code muted"), .esc(" " + code))) }))),
         ]
         return Layout.render(req, title: st.name, content)
     }

@@ -8,7 +8,7 @@ import DataBankCore
 /// never send it twice; a failure is kept on the notification, and it is not retried.
 enum NotificationMail {
     static func runOnce(app: Application, smtp: SMTPSettings, now: Date = Date()) async throws -> Int {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let pending = try await NotificationRow.query(on: app.db).filter(\.$mailedAt == nil)
             .filter(\.$createdAt > now.addingTimeInterval(-86_400)).sort(\.$createdAt).range(0..<20).all()
         var sent = 0
