@@ -63,8 +63,10 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
+/// A command's failure, as one line: English, and Chinese where the command says it for users.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ d: String) { description = d }
+    var zh: String?
+    init(_ d: String, zh: String? = nil) { description = d; self.zh = zh }
 }
 

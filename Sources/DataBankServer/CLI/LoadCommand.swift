@@ -29,13 +29,13 @@ struct LoadCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else { throw CLIError("--mode is append, upsert or replace") }
+        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else { throw CLIError("--mode is append, upsert or replace", zh: "--mode 只能是 append、upsert 或 replace") }
         let ext = URL(fileURLWithPath: signature.file).pathExtension.lowercased()
         let formatName = signature.format ?? (ext == "txt" ? "tsv" : ext == "jsonl" ? "ndjson" : ext)
         let encoding: TextEncoding?
         switch signature.encoding?.lowercased() ?? "auto" {
         case "auto": encoding = nil
-        case let e: guard let enc = TextEncoding(rawValue: e) else { throw CLIError("--encoding is auto, utf-8 or gb18030") }; encoding = enc
+        case let e: guard let enc = TextEncoding(rawValue: e) else { throw CLIError("--encoding is auto, utf-8 or gb18030", zh: "--encoding 只能是 auto、utf-8 或 gb18030") }; encoding = enc
         }
         let store = try await RecordStores.find(signature.resource, on: app.db)
         let user = try await actor(signature.user, on: app.db)
@@ -75,7 +75,7 @@ struct LoadCommand: AsyncCommand {
 
     func actor(_ name: String?, on db: any Database) async throws -> User? {
         if let name {
-            guard let user = try await User.query(on: db).filter(\.$username == name).first() else { throw CLIError("No user \(name)") }
+            guard let user = try await User.query(on: db).filter(\.$username == name).first() else { throw CLIError("No user \(name)", zh: "没有用户 \(name)") }
             return user
         }
         return try await User.query(on: db).filter(\.$roleName == Role.platformAdmin.rawValue).first()

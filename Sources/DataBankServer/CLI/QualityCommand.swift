@@ -60,7 +60,7 @@ struct ValidateFile: AsyncCommand {
             let store = try await RecordStores.find(code, on: db)
             (layout, setup) = (store.recordLayout, try await QualitySetup.load(store, on: db))
         case (nil, let path?):
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)") }
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
             let schema: TableSchema
             do { schema = try TableSchema.parse([UInt8](bytes)) } catch {
                 throw CLIError("\(path) is not a usable Table Schema: " + error.problems.map { "\($0.fieldError.field): \($0.fieldError.messageEn)" }.joined(separator: "; "))
@@ -68,19 +68,19 @@ struct ValidateFile: AsyncCommand {
             layout = schema.layout()
             setup = try await QualitySetup.make(layout: layout, policy: .quarantine, rules: schema.rules(), on: db)
         default:
-            throw CLIError("Name the rules: --resource CODE or --schema FILE")
+            throw CLIError("Name the rules: --resource CODE or --schema FILE", zh: "请指定规则：--resource 资源代码 或 --schema 文件")
         }
         let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
         let report = try await Self.validate(signature.file, layout: layout, rules: setup.rules, encoding: encoding,
                                              references: setup, on: db.sql)
         Self.print(report, json: signature.json, console: context.console)
-        if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
+        if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows", zh: "\(report.rows) 行中有 \(report.invalidRows) 行发现 \(report.errorCount) 个问题") }
     }
 
     /// Streams the file in 1 MiB reads; references are looked up between reads.
     static func validate(_ path: String, layout: RecordLayout, rules: [QualityRule], encoding: TextEncoding?,
                          references: QualitySetup?, on sql: (any SQLDatabase)?) async throws -> ValidationReport {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         defer { try? handle.close() }
         return try await FileValidation.run(layout: layout, rules: rules, delimiter: FileValidation.delimiter(fileName: path), encoding: encoding,
                                             references: references, on: sql) {

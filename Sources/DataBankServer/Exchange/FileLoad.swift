@@ -8,7 +8,7 @@ enum FileLoad {
     static func run(path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
                     encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
                     progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard) async throws -> LoadSummary {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         if formatName == "xlsx" {
             // Read inside the load, so a refused workbook (a zip bomb, a malformed sheet) is recorded with its reason.
             var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
@@ -24,7 +24,7 @@ enum FileLoad {
             return summary
         }
         guard let format = IngestFormat(rawValue: formatName) else {
-            throw CLIError("Unknown format \(formatName); use --format csv|tsv|json|ndjson|xlsx")
+            throw CLIError("Unknown format \(formatName); use --format csv|tsv|json|ndjson|xlsx", zh: "未知格式 \(formatName)；请用 --format csv|tsv|json|ndjson|xlsx")
         }
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }

@@ -14,7 +14,7 @@ struct CLIFailureTests {
 
     /// Runs the binary in `directory` on a Dispatch thread (a blocking wait on the cooperative pool
     /// would starve the other tests' servers).
-    static func run(_ arguments: [String], in directory: URL, database: String? = nil) async throws -> Run {
+    static func run(_ arguments: [String], in directory: URL, database: String? = nil, lang: String? = nil) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
@@ -24,6 +24,8 @@ struct CLIFailureTests {
                     process.currentDirectoryURL = directory
                     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DATABANK_") && $0.key != "DATABASE_URL" }
                     if let database { env["DATABASE_URL"] = database }
+                    env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
+                    env["LANG"] = lang ?? "C.UTF-8"
                     process.environment = env
                     let out = Pipe(), err = Pipe()
                     process.standardOutput = out
@@ -105,5 +107,22 @@ struct CLIFailureTests {
         let bad = try await Self.run(["quality", "validate", "bad.csv", "--schema", "schema.json"], in: dir, database: memory)
         Self.expectOneErrorLine(bad, status: 1, "findings")
         #expect(bad.stdout.contains("type-error"), "\(bad.stdout)")
+    }
+
+    /// A user whose locale is Chinese reads the error in Chinese; others in English.
+    @Test func errorsInTheUsersLanguage() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the databank binary first")
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = "sqlite://" + dir.appendingPathComponent("db.sqlite").path
+        #expect(try await Self.run(["migrate", "-y"], in: dir, database: url).status == 0)
+        let zh = try await Self.run(["user", "token", "nobody"], in: dir, database: url, lang: "zh_CN.UTF-8")
+        Self.expectOneErrorLine(zh, status: 1, "zh")
+        #expect(zh.stderr.contains("没有用户 nobody"), "\(zh.stderr)")
+        let en = try await Self.run(["user", "token", "nobody"], in: dir, database: url, lang: "en_US.UTF-8")
+        #expect(en.stderr.contains("No user nobody"), "\(en.stderr)")
+        let noDatabase = try await Self.run(["stores", "list"], in: dir, lang: "zh_CN.UTF-8")
+        Self.expectOneErrorLine(noDatabase, status: 1, "zh, no database")
+        #expect(noDatabase.stderr.contains("没有 DataBank 数据库"), "\(noDatabase.stderr)")
     }
 }
