@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import DataBankCore
 
 /// The `databank` executable: picks the database, configures the app and runs the command.
 ///
@@ -25,6 +26,8 @@ public enum DataBankCLI {
         } catch {
             fail("\(error)", status: 2)
         }
+        // Options that would fail only after the database was made and migrated are checked first.
+        if !wantsHelp, let problem = optionProblem(command, args) { fail(problem, status: 2) }
         // Commands that work on an existing database refuse to create one by accident.
         if let command, dataCommands.contains(command), case .sqliteFile(let path) = location, !FileManager.default.fileExists(atPath: path) {
             // Validating a file against a Table Schema needs no database: only a schema's references
@@ -101,6 +104,20 @@ public enum DataBankCLI {
         if let i = args.firstIndex(where: { $0.hasPrefix(name + "=") }) {
             defer { args.remove(at: i) }
             return String(args[i].dropFirst(name.count + 1))
+        }
+        return nil
+    }
+
+    /// A usage error in the server's options (`--port`, `demo --scale`), found before anything is created.
+    static func optionProblem(_ command: String?, _ args: [String]) -> String? {
+        var rest = args
+        let port = takeOption("--port", from: &rest) ?? takeOption("-p", from: &rest)
+        if let port, !(Int(port).map { (1...65_535).contains($0) } ?? false) {
+            return chinese ? "--port 须为 1–65535 之间的整数，而不是 \(port)" : "--port must be a whole number from 1 to 65535, not \(port)"
+        }
+        if command == "demo", let scale = takeOption("--scale", from: &rest), DemoScale(rawValue: scale) == nil {
+            let known = DemoScale.allCases.map(\.rawValue).joined(separator: ", ")
+            return chinese ? "--scale 只能是 \(known)，而不是 \(scale)" : "--scale must be one of: \(known), not \(scale)"
         }
         return nil
     }

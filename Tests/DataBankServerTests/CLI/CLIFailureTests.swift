@@ -65,6 +65,10 @@ struct CLIFailureTests {
                      ["load", "102003-00001", "x.csv"], ["sample", "102003-00001"]] {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 1, args.joined(separator: " "))
         }
+        // Server options are checked before a database is made.
+        for args in [["demo", "--scale", "huge"], ["serve", "--port", "http"], ["demo", "--port", "99999"]] {
+            Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 2, args.joined(separator: " "))
+        }
         for args in [["load", "--help"], ["user", "--help"], ["quality", "validate", "--help"]] {
             let help = try await Self.run(args, in: dir)
             #expect(help.status == 0, "\(args): \(help.stderr)")
