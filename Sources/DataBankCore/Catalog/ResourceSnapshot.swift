@@ -136,16 +136,22 @@ public struct ItemStandard: Codable, Hashable, Sendable {
     /// Inclusive bounds every value keeps, as canonical text of the type ("0", "1900-01-01"), if any.
     public var minimum: String?
     public var maximum: String?
+    /// A date (or date-time) that cannot be later than today in the city (不晚于当日): births,
+    /// establishments, approvals. nil and false: no such rule.
+    public var notFuture: Bool?
 
     public init(code: String, name: String, nameEn: String? = nil, definition: String, dataType: DataType,
                 length: Int? = nil, precision: Int? = nil, pattern: String? = nil, codeList: [CodeListEntry] = [],
                 semanticKind: SemanticKind = .plain, sensitivity: Sensitivity = .internal, version: String = "1.0",
-                minimum: String? = nil, maximum: String? = nil) {
+                minimum: String? = nil, maximum: String? = nil, notFuture: Bool? = nil) {
         self.code = code; self.name = name; self.nameEn = nameEn; self.definition = definition
         self.dataType = dataType; self.length = length; self.precision = precision; self.pattern = pattern
         self.codeList = codeList; self.semanticKind = semanticKind; self.sensitivity = sensitivity; self.version = version
-        self.minimum = minimum; self.maximum = maximum
+        self.minimum = minimum; self.maximum = maximum; self.notFuture = notFuture
     }
+
+    /// Whether the standard says its dates cannot be in the future (only dates and date-times can).
+    public var forbidsFuture: Bool { notFuture == true && [.D, .T].contains(dataType) }
 
     public var summary: StandardSummary {
         StandardSummary(code: code, name: name, dataType: dataType, length: length, sensitivity: sensitivity)

@@ -24,7 +24,11 @@ public struct HeaderProblem: Error, Hashable, Sendable {
 /// One refused row: its number in the source, the column at fault (nil for the whole row),
 /// the raw value and why.
 public struct RowProblem: Hashable, Sendable {
+    /// The record's number: a delimited file's header is row 1 (Frictionless's `rowNumber`); a JSON
+    /// record's is its position; a sheet's row is its row in the sheet.
     public var row: Int
+    /// The file line where the record starts, for a delimited file.
+    public var line: Int?
     public var byteOffset: Int?
     public var column: String?
     public var raw: String?
@@ -33,8 +37,8 @@ public struct RowProblem: Hashable, Sendable {
     /// string when the row could not be split — so a steward can fix it and resubmit it.
     public var rawRow: String?
 
-    public init(row: Int, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem, rawRow: String? = nil) {
-        self.row = row; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem; self.rawRow = rawRow
+    public init(row: Int, line: Int? = nil, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem, rawRow: String? = nil) {
+        self.row = row; self.line = line; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem; self.rawRow = rawRow
     }
 }
 

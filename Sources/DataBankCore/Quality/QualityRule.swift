@@ -5,6 +5,8 @@
 public struct QualityRule: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case type, required, length, precision, pattern, domain, semantic, range, unique, primaryKey, expression, referential
+        /// A date not later than today in the city (a standard's `notFuture`).
+        case notFuture
     }
 
     /// `derived:<column>:<kind>` for derived rules (stable across runs), a UUID for written ones.
@@ -73,6 +75,9 @@ public enum DerivedRules {
                 out.append(QualityRule(id: "derived:\(item.column):range", kind: .range, column: item.column, name: "\(item.name) \(bounds)",
                                        nameEn: "\(item.column) \(bounds)", derived: true, minimum: standard?.minimum, maximum: standard?.maximum,
                                        errorType: "constraint-error"))
+            }
+            if standard?.forbidsFuture == true && [.D, .T].contains(item.dataType) {
+                add(item, .notFuture, "\(item.name)不晚于当日", "\(item.column) is not in the future", errorType: "constraint-error")
             }
             if item.unique && !item.primaryKey {
                 add(item, .unique, "\(item.name)唯一", "\(item.column) is unique", errorType: "unique-error")

@@ -15,6 +15,19 @@ enum Directory {
         return d
     }
 
+    /// A "not in the future" rule on a standard whose values are not dates.
+    static func notFutureProblem(_ notFuture: Bool?, dataType: DataType) -> FieldError? {
+        guard notFuture == true, ![.D, .T].contains(dataType) else { return nil }
+        return FieldError(field: "notFuture", code: "not_a_date", message: "只有日期型或日期时间型标准可以要求“不晚于当日”",
+                          messageEn: "Only a date or date-time standard can say its values are not in the future")
+    }
+
+    static func setNotFuture(_ notFuture: Bool, on row: StandardRow, db: any Database) async throws {
+        if let problem = notFutureProblem(notFuture, dataType: DataType(rawValue: row.dataType) ?? .C) { throw AppError.validation([problem]) }
+        row.notFuture = notFuture ? true : nil
+        try await row.save(on: db)
+    }
+
     static func standard(_ code: String, on db: any Database) async throws -> StandardRow {
         guard let s = try await StandardRow.query(on: db).filter(\.$code == code).first() else { throw AppError.notFound("Standard \(code)") }
         return s
@@ -67,6 +80,7 @@ struct DirectoryAPI: RouteCollection {
         routes.get("standards", use: standards).gate(.action(.readPublished))
         routes.post("standards", use: createStandard).gate(.action(.manageStandards))
         routes.get("standards", ":code", use: standard).gate(.action(.readPublished))
+        routes.patch("standards", ":code", use: updateStandard).gate(.action(.manageStandards))
     }
 
     func departments(req: Request) async throws -> ListPage<DepartmentView> {
@@ -111,6 +125,7 @@ struct DirectoryAPI: RouteCollection {
                                          messageEn: "Pattern is not a valid regular expression: \(p) (\(error.en))"))
             }
         }
+        if let problem = Directory.notFutureProblem(s.notFuture, dataType: s.dataType) { errors.append(problem) }
         var seenCodes: [String: Int] = [:]
         for (i, entry) in s.codeList.enumerated() {
             if let first = seenCodes[entry.code] {
@@ -127,5 +142,23 @@ struct DirectoryAPI: RouteCollection {
         }
         try await StandardRow(s).create(on: req.db)
         return try await StandardView(standard: s, usedBy: 0).encodeResponse(status: .created, for: req)
+    }
+
+    /// What of a standard can change once resources use it: its rules that do not change a value's
+    /// type or shape — for now, whether its dates may be in the future. Loads, validation and
+    /// checks derive their rules from the standard each time, so the change applies from the next one.
+    struct StandardChange: Content {
+        var notFuture: Bool?
+    }
+
+    func updateStandard(req: Request) async throws -> StandardView {
+        try req.authorize(.manageStandards)
+        let change = try req.decodeBody(StandardChange.self)
+        let row = try await Directory.standard(try req.parameters.require("code"), on: req.db)
+        guard let notFuture = change.notFuture else {
+            throw AppError.field(.unprocessableEntity, "required", "notFuture", zh: "请给出 notFuture（true 或 false）", en: "notFuture (true or false) is required")
+        }
+        try await Directory.setNotFuture(notFuture, on: row, db: req.db)
+        return try await standard(req: req)
     }
 }

@@ -7,12 +7,13 @@ import DataBankCore
 enum FileLoad {
     static func run(path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
                     encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard) async throws -> LoadSummary {
+                    progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard,
+                    today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil) async throws -> LoadSummary {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         if formatName == "xlsx" {
             // Read inside the load, so a refused workbook (a zip bomb, a malformed sheet) is recorded with its reason.
             var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
-                                              progress: progress, rowOffset: 1, recordedFormat: "xlsx") { ingest in
+                                              progress: progress, rowOffset: 1, recordedFormat: "xlsx", today: today, rules: rules) { ingest in
                 let (ndjson, header) = try XLSXReader(path: path, limits: xlsxLimits).ndjsonFile(sheet: sheet)
                 defer { try? FileManager.default.removeItem(atPath: ndjson) }
                 guard !header.isEmpty else { throw AppError(.badRequest, "empty_sheet", "The sheet has no header row") }
@@ -29,7 +30,7 @@ enum FileLoad {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         return try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: path, who: who, on: db,
-                                   progress: progress) { ingest in
+                                   progress: progress, today: today, rules: rules) { ingest in
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
                 try await ingest.feed([UInt8](data))
             }

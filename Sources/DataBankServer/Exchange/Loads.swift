@@ -8,10 +8,12 @@ import DataBankCore
 enum Loads {
     static func run(store: RecordStoreRow, mode: LoadMode, format: IngestFormat, encoding: TextEncoding?, source: String?,
                     who: AuditLog.Who, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                    rowOffset: Int = 0, recordedFormat: String? = nil,
+                    rowOffset: Int = 0, recordedFormat: String? = nil, today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil,
                     feed: @escaping @Sendable (Ingest) async throws -> Void) async throws -> LoadSummary {
         // The rules first: a rule that can no longer apply refuses the load before it is recorded as running.
-        let quality = try await QualitySetup.load(store, on: db)
+        // (`rules`: a Table Schema's, for `databank load --schema`; else the resource's.)
+        let quality: QualitySetup
+        if let rules { quality = rules } else { quality = try await QualitySetup.load(store, on: db) }
         try await LoadRow.markInterrupted(resource: store.resourceCode, on: db)
         let load = LoadRow()
         load.resourceCode = store.resourceCode; load.mode = mode.rawValue; load.format = recordedFormat ?? format.rawValue
@@ -26,6 +28,8 @@ enum Loads {
             let ingest = try Ingest(store: store, mode: mode, format: format, encoding: encoding, loadID: loadID, on: db)
             ingest.progress = progress
             ingest.rowOffset = rowOffset
+            ingest.today = today
+            ingest.rules = quality.rules
             ingest.quality = quality
             do {
                 try await feed(ingest)

@@ -73,7 +73,7 @@ struct RecordsAPI: RouteCollection {
         let compressed = try BodyInflater.encoding(req.headers) != nil
         let inflateLimits = req.application.settings.inflateLimits
         let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
-                                          who: .of(req), on: req.db) { ingest in
+                                          who: .of(req), on: req.db, today: req.application.today) { ingest in
             // Inside the load: a corrupt or exploding body is recorded as the load's failure, with its reason.
             let inflater: BodyInflater? = try compressed ? BodyInflater(limits: inflateLimits) : nil
             for try await var buffer in body {

@@ -26,6 +26,7 @@ enum Migrations {
             CreateProfiles(),           // 013
             CreateAuthThrottle(),       // 014
             AddAuditKeyedChain(),       // 015
+            AddStandardNotFuture(),     // 016
         ]
     }
 

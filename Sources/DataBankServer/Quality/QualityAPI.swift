@@ -91,7 +91,7 @@ struct QualityAPI: RouteCollection {
     static func runCheck(_ req: Request) async throws -> QualityRunRow {
         let (store, _) = try await QualityRulesAPI.load(req)
         try req.authorize(.runQualityCheck, department: store.departmentCode)
-        return try await QualityCheck.run(store, actor: try req.requireUser().username, on: req.db)
+        return try await QualityCheck.run(store, actor: try req.requireUser().username, today: req.application.today, on: req.db)
     }
 
     struct PolicyBody: Content { var policy: String }
@@ -192,7 +192,7 @@ struct QualityAPI: RouteCollection {
         let setup = try await QualitySetup.load(store, on: req.db)
         var body = req.body.makeAsyncIterator()
         return try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
-                                            references: setup, on: req.db.sql) {
+                                            today: req.application.today, references: setup, on: req.db.sql) {
             guard var buffer = try await body.next() else { return nil }
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         }

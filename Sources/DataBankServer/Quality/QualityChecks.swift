@@ -82,6 +82,9 @@ struct PendingReference: Sendable {
     var key: String
     var row: Int
     var offset: Int?
+    var line: Int? = nil
+    /// A `unique` value of a row already refused: it holds the value for later rows, and is reported if it repeats one.
+    var refused = false
 }
 
 extension ValidationReport: Content {}

@@ -47,14 +47,13 @@ struct QualityRunDetail: Codable, Sendable {
 enum QualityCheck {
     static let pageRows = 10_000
 
-    static func run(_ store: RecordStoreRow, actor: String, on db: any Database) async throws -> QualityRunRow {
+    static func run(_ store: RecordStoreRow, actor: String, today: CivilDate = GrantAccess.today(), on db: any Database) async throws -> QualityRunRow {
         let started = Date()
         let sql = db.sql
         let setup = try await QualitySetup.load(store, on: db)
         let resource = try await ResourceRow.query(on: db).filter(\.$code == store.resourceCode).first()
         let layout = store.recordLayout
         let checker = setup.checker
-        let today = GrantAccess.today()
         var report = ValidationReport()
         // Rows failing a cross-field or a referential rule, each counted once whatever it failed.
         var failingValue = 0

@@ -169,13 +169,14 @@ enum RecordsPage {
                 while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
                 try handle.close()
                 summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db,
-                                                 xlsxLimits: req.application.settings.xlsxLimits)
+                                                 xlsxLimits: req.application.settings.xlsxLimits, today: req.application.today)
             } else {
                 guard let format = IngestFormat(rawValue: formatName) else {
                     throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",
                                          en: "Unsupported file type .\(formatName); use CSV, TSV, JSON, NDJSON or XLSX")
                 }
-                summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: fileName, who: who, on: req.db) { ingest in
+                summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: fileName, who: who, on: req.db,
+                                              today: req.application.today) { ingest in
                     while let chunk = try await upload.nextFileChunk() { try await ingest.feed(chunk) }
                 }
             }

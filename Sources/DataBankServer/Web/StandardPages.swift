@@ -79,6 +79,7 @@ enum StandardPages {
                 (s.t("语义", "Meaning"), .esc(s.label(st.semanticKind))),
                 (s.itemField("sensitivity"), .badge(s.label(st.sensitivity), "sens-\(st.sensitivity.rawValue)")),
                 (s.t("版本", "Version"), .esc(st.version)),
+                (s.t("不晚于当日", "Not in the future"), notFuture(st, req, s)),
             ], testid: "standard-fields")),
             .section(.cls("card"), .h2(.esc(s.t("代码表", "Code list"))), codeList),
             .section(.cls("card"),
@@ -87,5 +88,28 @@ enum StandardPages {
                     Node<HTML.ListContext>.li(.link(SiteURL.resource(code).path, name), .span(.cls("code muted"), .esc(" " + code))) }))),
         ]
         return Layout.render(req, title: st.name, content)
+    }
+
+    /// Whether the standard's dates may be in the future, and for its stewards a button to change it.
+    static func notFuture(_ st: ItemStandard, _ req: Request, _ s: Strings) -> Body {
+        let state: Body = .span(.testid("not-future"), .esc(st.forbidsFuture
+            ? s.t("是：日期不得晚于当日（北京时间）", "Yes: a date cannot be later than today (Beijing time)") : s.t("否", "No")))
+        guard [.D, .T].contains(st.dataType), req.can(.manageStandards) else { return state }
+        return .group([state, .postForm("/standards/\(Escape.url(st.code))/not-future", csrf: req.csrfToken, [
+            .hidden("notFuture", st.forbidsFuture ? "false" : "true"),
+            .submit(st.forbidsFuture ? s.t("取消此规则", "Remove this rule") : s.t("要求不晚于当日", "Require not in the future"), .testid("toggle-not-future")),
+        ])])
+    }
+
+    /// `POST /standards/:code/not-future`: sets the rule from the standard's page.
+    static func setNotFuture(req: Request) async throws -> Response {
+        try req.authorize(.manageStandards)
+        let row = try await Directory.standard(try req.parameters.require("code"), on: req.db)
+        let form = FormData(body: req)
+        guard let value = form["notFuture"], ["true", "false"].contains(value) else {
+            throw AppError.field(.unprocessableEntity, "invalid", "notFuture", zh: "notFuture 为 true 或 false", en: "notFuture is true or false")
+        }
+        try await Directory.setNotFuture(value == "true", on: row, db: req.db)
+        return Layout.seeOther("/standards/\(Escape.url(row.code))")
     }
 }

@@ -38,6 +38,7 @@ enum WebRoutes {
         web.get("departments", ":code", use: DepartmentPages.show).gate(.action(.readPublished))
         web.get("standards", use: StandardPages.list).gate(.action(.readPublished))
         web.get("standards", ":code", use: StandardPages.show).gate(.action(.readPublished))
+        web.post("standards", ":code", "not-future", use: StandardPages.setNotFuture).gate(.action(.manageStandards))
 
         web.get("editions", use: EditionPages.list).gate(.action(.readPublished))
         web.post("editions", use: EditionPages.create).gate(.action(.createEdition))

@@ -44,8 +44,47 @@ public struct CellValidator: Sendable {
     }
 
     /// Validates one source row. `field(i)` gives source field `i` (nil: absent).
-    public mutating func validate(row: Int, fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+    /// - Parameters:
+    ///   - row: the record's number (the header is row 1, as Frictionless's `rowNumber`).
+    ///   - line: the file line where the record starts (a quoted field may span lines).
+    public mutating func validate(row: Int, line: Int? = nil, fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
         report.rows += 1
+        let (cells, blank) = cellFindings(fieldCount: fieldCount, field: field)
+        var findings = cells
+        if blank {
+            // Only the blank row itself — and, as Frictionless does, its missing key.
+            report.add(row: row, line: line, findings + [uniqueness.blankRowKeyFinding].compactMap { $0 })
+            return
+        }
+        // A cell that failed its type is null to the rules (Frictionless checks no constraint on it).
+        // The values move out and back so the closures below read them without copying the array.
+        var current: [String?] = []
+        swap(&current, &values)
+        defer { swap(&current, &values) }
+        checker.check(today: today, { current[$0] }, into: &findings)
+        uniqueness.observe({ current[$0] }, into: &findings)
+        for (i, ref) in checker.references.enumerated() {
+            if let v = current[ref.column] { pendingReferences[i].append((row, v)) }
+        }
+        if !findings.isEmpty { invalidRowNumbers.insert(row) }
+        report.add(row: row, line: line, findings)
+    }
+
+    /// The findings of one source row a load refused, as `validate` finds them but without
+    /// uniqueness, keys or references (the load keeps those across the whole load), and the
+    /// row's canonical values by layout column (nil: empty or not read as its type).
+    public mutating func refusedRowFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) -> (findings: [RuleFinding], blank: Bool, values: [String?]) {
+        let (cells, blank) = cellFindings(fieldCount: fieldCount, field: field, readEvery: true)
+        if blank { return (cells, true, values) }
+        var findings = cells
+        let current = values
+        checker.check(today: today, { current[$0] }, into: &findings)
+        return (findings, false, current)
+    }
+
+    /// The cells' own findings (missing and extra cells, types, required, length) and whether the
+    /// row is blank; leaves each read cell's canonical value in `values`.
+    mutating func cellFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?, readEvery: Bool = false) -> ([RuleFinding], Bool) {
         var findings: [RuleFinding] = []
         let layout = checker.layout
         var blank = true
@@ -65,7 +104,7 @@ public struct CellValidator: Sendable {
                                             errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
                                             message: "\(column.itemName)：\(problem.message)", messageEn: "\(column.name): \(problem.messageEn)"))
                 values[c] = nil
-            } else if readAll[c] {
+            } else if readAll[c] || readEvery {
                 values[c] = scratch.withUnsafeBufferPointer { CanonicalRow.value(ofJSON: $0) }
             }
         }
@@ -77,23 +116,10 @@ public struct CellValidator: Sendable {
             }
         }
         if blank {
-            // Only the blank row itself — and, as Frictionless does, its missing key.
-            report.add(row: row, [RuleFinding(ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
-                                              message: "空行", messageEn: "Blank row")] + [uniqueness.blankRowKeyFinding].compactMap { $0 })
-            return
+            return ([RuleFinding(ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
+                                 message: "空行", messageEn: "Blank row")], true)
         }
-        // A cell that failed its type is null to the rules (Frictionless checks no constraint on it).
-        // The values move out and back so the closures below read them without copying the array.
-        var current: [String?] = []
-        swap(&current, &values)
-        defer { swap(&current, &values) }
-        checker.check(today: today, { current[$0] }, into: &findings)
-        uniqueness.observe({ current[$0] }, into: &findings)
-        for (i, ref) in checker.references.enumerated() {
-            if let v = current[ref.column] { pendingReferences[i].append((row, v)) }
-        }
-        if !findings.isEmpty { invalidRowNumbers.insert(row) }
-        report.add(row: row, findings)
+        return (findings, false)
     }
 
     /// Records referenced values found missing by the caller's lookup.

@@ -65,6 +65,8 @@ public struct RowChecker: Sendable {
                 let numeric = layout.columns[c].type.isNumeric
                 values.append(ValueCheck(rule: rule, column: c, test: .range(min: rule.minimum.map { Bound($0, numeric: numeric) },
                                                                               max: rule.maximum.map { Bound($0, numeric: numeric) })))
+            case .notFuture:
+                values.append(ValueCheck(rule: rule, column: try column(rule), test: .notFuture))
             case .unique:
                 uniques.append((rule, try column(rule)))
             case .referential:
@@ -140,6 +142,8 @@ enum ValueTest: Sendable {
     case domain(Set<String>)
     case semantic(SemanticKind)
     case range(min: Bound?, max: Bound?)
+    /// Not after today (dates and date-times: canonical text starts `YYYY-MM-DD`).
+    case notFuture
 
     func failure(_ v: String, today: CivilDate) -> ValueFinding? {
         switch self {
@@ -158,6 +162,10 @@ enum ValueTest: Sendable {
             if let min, min.isAbove(v) { return ValueFinding("minimum", zh: "\(v) 小于下限 \(min.text)", en: "\(v) is below the minimum \(min.text)") }
             if let max, max.isBelow(v) { return ValueFinding("maximum", zh: "\(v) 大于上限 \(max.text)", en: "\(v) is above the maximum \(max.text)") }
             return nil
+        case .notFuture:
+            let day = today.iso
+            guard v.utf8.count >= 10, v.prefix(10) > day else { return nil }
+            return ValueFinding("not_future", zh: "\(v) 晚于当日（\(day)）", en: "\(v) is later than today (\(day))")
         }
     }
 }

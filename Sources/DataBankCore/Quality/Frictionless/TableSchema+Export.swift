@@ -29,7 +29,7 @@ extension TableSchema {
                 dataType: type.dataType == item.dataType ? nil : item.dataType, standard: item.standardCode,
                 semantic: standard.map(\.semanticKind).flatMap { $0 == .plain ? nil : $0 }, sensitivity: item.sensitivity,
                 queryField: item.queryField ? true : nil, length: item.dataType != .C && item.dataType.hasLength ? item.length : nil,
-                precision: precision)
+                precision: precision, notFuture: standard?.forbidsFuture == true && [.D, .T].contains(item.dataType) ? true : nil)
             return Field(name: item.column, title: item.name, description: standard?.definition, type: type,
                          constraints: c, databank: facts)
         }

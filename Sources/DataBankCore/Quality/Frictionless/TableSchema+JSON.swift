@@ -46,7 +46,7 @@ extension TableSchema.Field {
             ("databank:type", d.dataType.map { .string($0.rawValue) }), ("databank:standard", d.standard.map(JSONValue.string)),
             ("databank:semantic", d.semantic.map { .string($0.rawValue) }), ("databank:sensitivity", d.sensitivity.map { .string($0.rawValue) }),
             ("databank:queryField", d.queryField.map(JSONValue.bool)), ("databank:length", d.length.map { .number(String($0)) }),
-            ("databank:precision", d.precision.map { .number(String($0)) }),
+            ("databank:precision", d.precision.map { .number(String($0)) }), ("databank:notFuture", d.notFuture.map(JSONValue.bool)),
         ])
         return .object((own.objectValue ?? []) + (extra.objectValue ?? []))
     }

@@ -115,7 +115,7 @@ struct SchemaReader {
         field.databank = facts(value, type: field.effectiveType, at: path)
         let known: Set<String> = ["name", "title", "description", "type", "format", "constraints", "trueValues", "falseValues", "missingValues",
                                   "databank:type", "databank:standard", "databank:semantic", "databank:sensitivity", "databank:queryField",
-                                  "databank:length", "databank:precision"]
+                                  "databank:length", "databank:precision", "databank:notFuture"]
         field.extra = .object(members.filter { !known.contains($0.key) })
         return field
     }
@@ -204,6 +204,7 @@ struct SchemaReader {
             }
         }
         d.queryField = value["databank:queryField"].flatMap { bool($0, at: "\(path).databank:queryField") }
+        d.notFuture = value["databank:notFuture"].flatMap { bool($0, at: "\(path).databank:notFuture") }
         for key in ["databank:length", "databank:precision"] {
             guard let v = value[key] else { continue }
             guard let n = v.intValue, n >= 0 else {

@@ -47,6 +47,9 @@ extension TableSchema {
             if let p = f.databank.precision, [.N, .Y].contains(f.dataType) {
                 add(.precision, "databank:precision", "\(label)至多 \(p) 位小数", "\(f.name) has at most \(p) decimal places")
             }
+            if f.databank.notFuture == true, [.D, .T].contains(f.dataType) {
+                add(.notFuture, "databank:notFuture", "\(label)不晚于当日", "\(f.name) is not in the future")
+            }
             if let kind = f.databank.semantic, kind != .plain {
                 add(.semantic, "databank:semantic", "\(label)是有效的\(kind.zh)", "\(f.name) is a valid \(kind.en.lowercased())") { $0.semantic = kind }
             }

@@ -139,11 +139,14 @@ public struct TableSchema: Hashable, Sendable {
         /// Total digits of a number column (text lengths are `maxLength`).
         public var length: Int?
         public var precision: Int?
+        /// `databank:notFuture`: a date not later than today. Frictionless has no constraint for it (its
+        /// `maximum` is a fixed value), so `frictionless validate` does not check it; DataBank does.
+        public var notFuture: Bool?
 
         public init(dataType: DataType? = nil, standard: String? = nil, semantic: SemanticKind? = nil, sensitivity: Sensitivity? = nil,
-                    queryField: Bool? = nil, length: Int? = nil, precision: Int? = nil) {
+                    queryField: Bool? = nil, length: Int? = nil, precision: Int? = nil, notFuture: Bool? = nil) {
             self.dataType = dataType; self.standard = standard; self.semantic = semantic; self.sensitivity = sensitivity
-            self.queryField = queryField; self.length = length; self.precision = precision
+            self.queryField = queryField; self.length = length; self.precision = precision; self.notFuture = notFuture
         }
     }
 

@@ -33,7 +33,9 @@ enum ValidateFilePage {
             }
             let setup = try await QualitySetup.load(store, on: req.db)
             let report = try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: FileValidation.delimiter(fileName: fileName),
-                                                      references: setup, on: req.db.sql) { try await upload.nextFileChunk() }
+                                                      today: req.application.today, references: setup, on: req.db.sql) {
+                try await upload.nextFileChunk()
+            }
             return try await QualityPage.render(req, banner: banner(report, fileName: fileName, s))
         } catch {
             let e = AppError.from(error)
