@@ -15,6 +15,7 @@ enum SiteURL: Sendable, Hashable {
     case departmentQuality(String)
     case standards
     case standard(String)
+    case standardNotFuture(String)
     case editions
     case editionDiff
     case edition(String)
@@ -74,6 +75,7 @@ enum SiteURL: Sendable, Hashable {
         case .departmentQuality(let code): ["departments", code, "quality"]
         case .standards: ["standards"]
         case .standard(let code): ["standards", code]
+        case .standardNotFuture(let code): ["standards", code, "not-future"]
         case .editions: ["editions"]
         case .editionDiff: ["editions", "diff"]
         case .edition(let slug): ["editions", slug]

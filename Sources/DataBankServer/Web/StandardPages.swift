@@ -95,7 +95,7 @@ enum StandardPages {
         let state: Body = .span(.testid("not-future"), .esc(st.forbidsFuture
             ? s.t("是：日期不得晚于当日（北京时间）", "Yes: a date cannot be later than today (Beijing time)") : s.t("否", "No")))
         guard [.D, .T].contains(st.dataType), req.can(.manageStandards) else { return state }
-        return .group([state, .postForm("/standards/\(Escape.url(st.code))/not-future", csrf: req.csrfToken, [
+        return .group([state, .postForm(SiteURL.standardNotFuture(st.code).path, csrf: req.csrfToken, [
             .hidden("notFuture", st.forbidsFuture ? "false" : "true"),
             .submit(st.forbidsFuture ? s.t("取消此规则", "Remove this rule") : s.t("要求不晚于当日", "Require not in the future"), .testid("toggle-not-future")),
         ])])
@@ -110,6 +110,6 @@ enum StandardPages {
             throw AppError.field(.unprocessableEntity, "invalid", "notFuture", zh: "notFuture 为 true 或 false", en: "notFuture is true or false")
         }
         try await Directory.setNotFuture(value == "true", on: row, db: req.db)
-        return Layout.seeOther("/standards/\(Escape.url(row.code))")
+        return Layout.seeOther(SiteURL.standard(row.code).path)
     }
 }

@@ -24,7 +24,7 @@ struct SiteURLTests {
         (.resource("101001-00001", .discardQuarantine(id)), .POST),
         (.resource("101001-00001", .objections), .POST), (.resource("101001-00001", .newObjection), .GET),
         (.quality, .GET), (.audit, .GET), (.departments, .GET), (.department("440600001"), .GET), (.departmentQuality("440600001"), .GET),
-        (.standards, .GET), (.standard("DE0001"), .GET), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET), (.edition("2016-2"), .GET),
+        (.standards, .GET), (.standard("DE0001"), .GET), (.standardNotFuture("DE0001"), .POST), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET), (.edition("2016-2"), .GET),
         (.reviews, .GET), (.sharing, .GET), (.markNotificationsRead, .POST),
         (.application(id), .GET), (.application(id, .decision), .POST), (.application(id, .countersign), .POST),
         (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
