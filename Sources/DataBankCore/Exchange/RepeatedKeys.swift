@@ -44,9 +44,10 @@ public struct RepeatedKeys: Sendable {
         case .key(let text):
             guard !insert(text) else { return nil }
             let shown = RepeatedKeys.text(text)
-            return RuleFinding(ruleID: rule().id, column: nil, value: shown, errorType: "primary-key", code: "duplicate_key",
-                               message: "主键在本次载入中重复：\(shown)（保留先出现的行）",
-                               messageEn: "Key repeated within this load: \(shown) (the earlier row is kept)")
+            return RuleFinding(
+                ruleID: rule().id, column: nil, value: shown, errorType: "primary-key", code: "duplicate_key",
+                message: "主键在本次载入中重复：\(shown)（保留先出现的行）",
+                messageEn: "Key repeated within this load: \(shown) (the earlier row is kept)")
         }
     }
 

@@ -84,11 +84,14 @@ public struct RowEncoder {
     /// Encodes one row into `out` (an object, appended) and returns its key text, or the
     /// problems; on problems `out` is left as it was.
     /// - Parameter field: the raw bytes of source field `i` (nil: absent / JSON null).
-    public func encode(row: Int, byteOffset: Int? = nil, fieldCount: Int, into out: inout [UInt8],
-                       field: (Int) -> UnsafeBufferPointer<UInt8>?) -> Result<String, RowEncodingFailure> {
+    public func encode(
+        row: Int, byteOffset: Int? = nil, fieldCount: Int, into out: inout [UInt8],
+        field: (Int) -> UnsafeBufferPointer<UInt8>?
+    ) -> Result<String, RowEncodingFailure> {
         guard fieldCount == fieldColumns.count else {
-            let p = FieldProblem("wrong_field_count", zh: "应有 \(fieldColumns.count) 列，实有 \(fieldCount) 列",
-                                 en: "Expected \(fieldColumns.count) fields, found \(fieldCount)")
+            let p = FieldProblem(
+                "wrong_field_count", zh: "应有 \(fieldColumns.count) 列，实有 \(fieldCount) 列",
+                en: "Expected \(fieldColumns.count) fields, found \(fieldCount)")
             return .failure(RowEncodingFailure(problems: [RowProblem(row: row, byteOffset: byteOffset, problem: p)]))
         }
         let mark = out.count
@@ -101,8 +104,10 @@ public struct RowEncoder {
                 out.append(contentsOf: columnNameBytes[c])
                 let raw = sourceOf[c] >= 0 ? field(sourceOf[c]) : nil
                 if let problem = FieldConverter.appendJSON(raw, as: column, to: &out) {
-                    problems.append(RowProblem(row: row, byteOffset: byteOffset, column: column.name,
-                                               raw: raw.map { String(decoding: $0, as: UTF8.self) }, problem: problem))
+                    problems.append(
+                        RowProblem(
+                            row: row, byteOffset: byteOffset, column: column.name,
+                            raw: raw.map { String(decoding: $0, as: UTF8.self) }, problem: problem))
                     out.append(contentsOf: FieldConverter.nullBytes)
                 }
                 valueEnds[c] = out.count

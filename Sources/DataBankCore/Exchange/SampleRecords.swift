@@ -44,7 +44,9 @@ public struct SampleRecords: Sendable {
         case .F, .B: return "\(i % 1000).25"
         // A date that cannot be in the future (births, establishments, approvals) ends years before any "today".
         case .D: return CivilDate(daysSinceEpoch: (samples.notFuture.contains(c.name) ? 15_000 : 18_000) + i % 3_000).iso
-        case .T: return CivilDate(daysSinceEpoch: (samples.notFuture.contains(c.name) ? 15_000 : 18_000) + i % 3_000).iso + " " + String(i % 24).padding(2, left: true) + ":30:00"
+        case .T:
+            return CivilDate(daysSinceEpoch: (samples.notFuture.contains(c.name) ? 15_000 : 18_000) + i % 3_000).iso + " "
+                + String(i % 24).padding(2, left: true) + ":30:00"
         case .L: return i % 3 == 0 ? "false" : "true"
         }
     }

@@ -22,7 +22,11 @@ struct LoadCommand: AsyncCommand {
         var user: String?
         @Flag(name: "no-profile", help: "Do not update the column profile after the load (a later load or `databank quality profile` will)")
         var noProfile: Bool
-        @Option(name: "schema", help: "Check rows by this Table Schema's rules instead of the resource's; creates the store from the schema if there is none (a scratch store, e.g. to compare a load with `quality validate --schema`)")
+        @Option(
+            name: "schema",
+            help:
+                "Check rows by this Table Schema's rules instead of the resource's; creates the store from the schema if there is none (a scratch store, e.g. to compare a load with `quality validate --schema`)"
+        )
         var schema: String?
         @Flag(name: "json", help: "Print the summary as JSON")
         var json: Bool
@@ -33,13 +37,18 @@ struct LoadCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else { throw CLIError("--mode is append, upsert or replace", zh: "--mode 只能是 append、upsert 或 replace") }
+        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else {
+            throw CLIError("--mode is append, upsert or replace", zh: "--mode 只能是 append、upsert 或 replace")
+        }
         let ext = URL(fileURLWithPath: signature.file).pathExtension.lowercased()
         let formatName = signature.format ?? (ext == "txt" ? "tsv" : ext == "jsonl" ? "ndjson" : ext)
         let encoding: TextEncoding?
         switch signature.encoding?.lowercased() ?? "auto" {
         case "auto": encoding = nil
-        case let e: guard let enc = TextEncoding(rawValue: e) else { throw CLIError("--encoding is auto, utf-8 or gb18030", zh: "--encoding 只能是 auto、utf-8 或 gb18030") }; encoding = enc
+        case let e:
+            guard let enc = TextEncoding(rawValue: e) else {
+                throw CLIError("--encoding is auto, utf-8 or gb18030", zh: "--encoding 只能是 auto、utf-8 或 gb18030")
+            }; encoding = enc
         }
         var store: RecordStoreRow
         var rules: QualitySetup?
@@ -51,14 +60,17 @@ struct LoadCommand: AsyncCommand {
         let user = try await actor(signature.user, on: app.db)
         let size = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
         let bar = ProgressLine(console: context.console, totalBytes: size)
-        let summary = try await FileLoad.run(path: signature.file, formatName: formatName, sheet: signature.sheet, store: store,
-                                             mode: mode, encoding: encoding, who: .cli(user), on: app.db, progress: { rows, bytes in
-            bar.update(rows: rows, bytes: bytes)
-        }, today: app.today, rules: rules)
+        let summary = try await FileLoad.run(
+            path: signature.file, formatName: formatName, sheet: signature.sheet, store: store,
+            mode: mode, encoding: encoding, who: .cli(user), on: app.db,
+            progress: { rows, bytes in
+                bar.update(rows: rows, bytes: bytes)
+            }, today: app.today, rules: rules)
         bar.finish()
-        try await AuditLog.append(.cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",
-                                  fields: store.recordLayout.columns.map(\.name), count: summary.inserted + summary.updated,
-                                  purpose: nil, requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
+        try await AuditLog.append(
+            .cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",
+            fields: store.recordLayout.columns.map(\.name), count: summary.inserted + summary.updated,
+            purpose: nil, requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
         let c = context.console
         if signature.json {
             // The summary alone; the profile is updated all the same.
@@ -67,8 +79,10 @@ struct LoadCommand: AsyncCommand {
             return
         }
         c.print("Loaded \(signature.file) into \(summary.resource) (\(summary.mode), \(summary.format), \(summary.encoding ?? "-"))")
-        c.print(String(format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,
-                       summary.rejected, summary.rows, summary.seconds, Double(summary.rows) / max(summary.seconds, 0.001)))
+        c.print(
+            String(
+                format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,
+                summary.rejected, summary.rows, summary.seconds, Double(summary.rows) / max(summary.seconds, 0.001)))
         if let peak = Self.peakRSS() { c.print(String(format: "  peak RSS %.1f MB", peak)) }
         for p in summary.problems.prefix(10) {
             c.print("  row \(p.row)\(p.column.map { ", \($0)" } ?? ""): \(p.message)\(p.value.map { " [\($0.prefix(60))]" } ?? "")")
@@ -97,8 +111,9 @@ struct LoadCommand: AsyncCommand {
     /// The process's peak resident memory (VmHWM), in MB.
     static func peakRSS() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kb / 1024
     }
 
@@ -136,8 +151,9 @@ final class ProgressLine: @unchecked Sendable {
             let fraction = min(1, Double(bytes) / Double(totalBytes))
             let width = 24
             let filled = Int(fraction * Double(width))
-            line += String(format: " [%@%@] %3.0f%% · ETA %.0f s", String(repeating: "█", count: filled), String(repeating: "·", count: width - filled),
-                           fraction * 100, elapsed / max(fraction, 0.0001) - elapsed)
+            line += String(
+                format: " [%@%@] %3.0f%% · ETA %.0f s", String(repeating: "█", count: filled), String(repeating: "·", count: width - filled),
+                fraction * 100, elapsed / max(fraction, 0.0001) - elapsed)
         }
         FileHandle.standardError.write(Data(line.utf8))
     }

@@ -17,8 +17,9 @@ final class Department: Model, @unchecked Sendable {
         code = d.code; name = d.name; nameEn = d.nameEn; level = d.level.rawValue; parentCode = d.parentCode; contact = d.contact
     }
     var info: DepartmentInfo {
-        DepartmentInfo(code: code, name: name, nameEn: nameEn, level: DepartmentLevel(rawValue: level) ?? .unit,
-                       parentCode: parentCode, contact: contact)
+        DepartmentInfo(
+            code: code, name: name, nameEn: nameEn, level: DepartmentLevel(rawValue: level) ?? .unit,
+            parentCode: parentCode, contact: contact)
     }
 }
 
@@ -48,11 +49,12 @@ final class StandardRow: Model, @unchecked Sendable {
         sensitivity = s.sensitivity.rawValue; version = s.version; notFuture = s.notFuture
     }
     var standard: ItemStandard {
-        ItemStandard(code: code, name: name, nameEn: nameEn, definition: definition, dataType: DataType(rawValue: dataType) ?? .C,
-                     length: length, precision: precision, pattern: pattern,
-                     codeList: JSONText.decode([CodeListEntry].self, codeList) ?? [],
-                     semanticKind: SemanticKind(rawValue: semanticKind) ?? .plain,
-                     sensitivity: Sensitivity(rawValue: sensitivity) ?? .internal, version: version, notFuture: notFuture == true ? true : nil)
+        ItemStandard(
+            code: code, name: name, nameEn: nameEn, definition: definition, dataType: DataType(rawValue: dataType) ?? .C,
+            length: length, precision: precision, pattern: pattern,
+            codeList: JSONText.decode([CodeListEntry].self, codeList) ?? [],
+            semanticKind: SemanticKind(rawValue: semanticKind) ?? .plain,
+            sensitivity: Sensitivity(rawValue: sensitivity) ?? .internal, version: version, notFuture: notFuture == true ? true : nil)
     }
 }
 

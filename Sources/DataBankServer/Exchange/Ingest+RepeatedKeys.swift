@@ -14,21 +14,30 @@ extension Ingest {
     }
 
     /// Refuses a row the encoder could not encode, with every finding validation would name.
-    func refuseUnencoded(_ failure: RowEncodingFailure, row: Int, line: Int?, offset: Int?, fieldCount: Int, encoder: RowEncoder,
-                         names: [String], field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+    func refuseUnencoded(
+        _ failure: RowEncodingFailure, row: Int, line: Int?, offset: Int?, fieldCount: Int, encoder: RowEncoder,
+        names: [String], field: (Int) -> UnsafeBufferPointer<UInt8>?
+    ) {
         let rawRow = Self.rawRow(encoder, fieldCount: fieldCount, field: field)
         guard var validator = refusalValidator(names) else {
-            reject(failure.problems.map { var p = $0; p.line = line; return p }, rawRow: rawRow)
+            reject(
+                failure.problems.map {
+                    var p = $0; p.line = line; return p
+                }, rawRow: rawRow)
             return
         }
         let (cells, blank, values) = validator.refusedRowFindings(fieldCount: fieldCount, field: field)
         refusalValidators[names] = validator
-        var findings = cells.isEmpty ? failure.problems.map { p in
-            RuleFinding(ruleID: "load:\(p.problem.code)", column: p.column, value: p.raw, errorType: RuleFinding.errorType(ofLoadProblem: p.problem.code),
-                        code: p.problem.code, message: p.problem.message, messageEn: p.problem.messageEn)
-        } : cells
+        var findings =
+            cells.isEmpty
+            ? failure.problems.map { p in
+                RuleFinding(
+                    ruleID: "load:\(p.problem.code)", column: p.column, value: p.raw, errorType: RuleFinding.errorType(ofLoadProblem: p.problem.code),
+                    code: p.problem.code, message: p.problem.message, messageEn: p.problem.messageEn)
+            } : cells
         if keyed,
-           let keyFinding = seenKeys.finding(blank ? .missing : encoder.key(fieldCount: fieldCount, field: field), rule: RepeatedKeys.keyRule(rules)) {
+            let keyFinding = seenKeys.finding(blank ? .missing : encoder.key(fieldCount: fieldCount, field: field), rule: RepeatedKeys.keyRule(rules))
+        {
             findings.append(keyFinding)
         }
         reject(findings.map { Self.problem($0, row: row, line: line, offset: offset) }, rawRow: rawRow)

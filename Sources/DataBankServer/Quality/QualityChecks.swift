@@ -36,7 +36,8 @@ struct QualitySetup: Sendable {
         for (rule, _) in checker.references {
             let parts = (rule.references ?? "").split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let target = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == parts[0]).first(),
-                  let column = target.recordLayout.column(named: parts[1]) else {
+                let column = target.recordLayout.column(named: parts[1])
+            else {
                 throw AppError(.conflict, "reference_gone", "Rule \(rule.name) refers to \(rule.references ?? ""), which is no longer published")
             }
             targets.append((target.tables.records, column))
@@ -51,9 +52,11 @@ struct QualitySetup: Sendable {
         var found = Set<String>()
         for chunk in Array(values).chunked(5_000) {
             let list = chunk.map { RecordQuery.typedValue($0, column, dialect) }.joined(separator: ", ")
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT \(RecordQuery.text(column, as: "v", dateTimeSeparator: "T", dialect)) FROM \(ident: table) WHERE \(ident: column.name) IN (\(list))
-                """).all()
+                """
+            ).all()
             for row in rows { if let v = try row.decode(column: "v", as: String?.self) { found.insert(v) } }
         }
         return values.subtracting(found)

@@ -23,7 +23,8 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "quality", use: QualityPage.show).gate(.action(.readPublished))
         web.post("catalog", "resources", ":code", "quality", "check", use: QualityPage.check).gate(.action(.runQualityCheck))
         web.post("catalog", "resources", ":code", "quality", "policy", use: QualityPage.setPolicy).gate(.action(.manageQualityRules))
-        web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate).gate(.action(.writeRecords)).streamsBody()
+        web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate).gate(.action(.writeRecords))
+            .streamsBody()
         web.get("quality", use: QualityOverviewPages.overview).gate(.action(.readPublished))
         web.get("departments", ":code", "quality", use: QualityOverviewPages.department).gate(.action(.readPublished))
         web.get("catalog", "resources", ":code", "profile", use: ProfilePage.show).gate(.storeRead)
@@ -93,8 +94,9 @@ struct WebMiddleware: AsyncMiddleware {
             response = req.redirect(to: QueryLink("/login", [("next", Self.returnPath(req))]).href)
         }
         if let lang = req.query[String.self, at: "lang"], lang == "zh" || lang == "en" {
-            response.cookies["lang"] = HTTPCookies.Value(string: lang, maxAge: 365 * 86_400, path: "/",
-                                                         isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .lax)
+            response.cookies["lang"] = HTTPCookies.Value(
+                string: lang, maxAge: 365 * 86_400, path: "/",
+                isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .lax)
         }
         return response
     }
@@ -103,7 +105,9 @@ struct WebMiddleware: AsyncMiddleware {
     static func returnPath(_ req: Request) -> String {
         let path = req.url.path
         if req.method == .GET { return req.url.query.map { path + "?" + $0 } ?? path }
-        for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
+        for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) {
+            return String(path.dropLast(suffix.count))
+        }
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         if path.hasPrefix("/objections/") { return "/objections" }

@@ -4,7 +4,7 @@ import Testing
 private let layout = RecordLayout(columns: [
     .init(name: "id", itemName: "编号", type: .I, required: true, primaryKey: true),
     .init(name: "name", itemName: "名称", type: .C, length: 10),
-    .init(name: "born", itemName: "出生日期", type: .D),
+    .init(name: "born", itemName: "出生日期", type: .D)
 ])
 
 private let today = CivilDate(year: 2025, month: 7, day: 1)!
@@ -70,8 +70,10 @@ struct LoadAgreementTests {
     /// Frictionless has no constraint for it: the schema carries `databank:notFuture`, and reads it back as a rule.
     @Test func tableSchemasCarryIt() throws {
         let standard = ItemStandard(code: "DE1", name: "出生日期", definition: "", dataType: .D, notFuture: true)
-        let items = [InformationItem(name: "编号", column: "id", standardCode: "DE0", dataType: .I, primaryKey: true),
-                     InformationItem(name: "出生日期", column: "born", standardCode: "DE1", dataType: .D)]
+        let items = [
+            InformationItem(name: "编号", column: "id", standardCode: "DE0", dataType: .I, primaryKey: true),
+            InformationItem(name: "出生日期", column: "born", standardCode: "DE1", dataType: .D)
+        ]
         let schema = TableSchema(items: items, standards: ["DE1": standard])
         let json = schema.json()
         #expect(json.serialized().contains("\"databank:notFuture\": true"))

@@ -78,14 +78,16 @@ struct RepeatedKeyTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             let lines = (0..<3).map { r in
-                "{" + f.layout.columns.map { c in
-                    let v = f.value(c, row: r)
-                    return JSONText.encode(c.name) + ":" + ([.I, .N, .Y, .F, .B, .L].contains(c.type) ? v : JSONText.encode(v))
-                }.joined(separator: ",") + "}"
+                "{"
+                    + f.layout.columns.map { c in
+                        let v = f.value(c, row: r)
+                        return JSONText.encode(c.name) + ":" + ([.I, .N, .Y, .F, .B, .L].contains(c.type) ? v : JSONText.encode(v))
+                    }.joined(separator: ",") + "}"
             }
             let body = (lines + [lines[2]]).joined(separator: "\n") + "\n"
-            let res = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records?mode=upsert", token: token,
-                                            contentType: "application/x-ndjson", body: Array(body.utf8))
+            let res = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records?mode=upsert", token: token,
+                contentType: "application/x-ndjson", body: Array(body.utf8))
             let answer = try res.decode(LoadAnswer.self)
             #expect(answer.inserted == 3 && answer.updated == 0 && answer.rejected == 1)
             let open = try await Self.openQuarantine(app, f, token: token)
@@ -101,8 +103,9 @@ struct RepeatedKeyTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3, repeating: 1), token: token)
             let entry = try #require(try await Self.openQuarantine(app, f, token: token).first)
             let values = try #require(entry.record)
-            let res = try await app.send(.POST, "/api/v1/resources/\(f.code)/quarantine/resubmit", token: token,
-                                         json: ["rows": [AnyEncodable(["id": AnyEncodable(entry.id), "values": AnyEncodable(values)])]])
+            let res = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/quarantine/resubmit", token: token,
+                json: ["rows": [AnyEncodable(["id": AnyEncodable(entry.id), "values": AnyEncodable(values)])]])
             #expect(res.status == .ok, "\(res.body.string)")
             #expect(try res.decode(ResubmitOutcome.self).rows.map(\.status) == ["accepted"])
             let text = try #require(f.textColumn)
@@ -125,8 +128,10 @@ struct RepeatedKeyTests {
             lines[1] = cells.joined(separator: ",")
             lines.append(lines[2])  // row 5 (file line 6) repeats the key of row 3
             let csv = lines.joined(separator: "\n") + "\n"
-            let validated = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/validate", token: token, contentType: "text/csv",
-                                                  body: Array(csv.utf8)).decode(ValidationReport.self)
+            let validated = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/validate", token: token, contentType: "text/csv",
+                body: Array(csv.utf8)
+            ).decode(ValidationReport.self)
             #expect(validated.lines.map(\.row) == [5] && validated.lines.map(\.line) == [6])
             #expect(validated.lines.map(\.code) == ["duplicate_key"])
             let loaded = try await app.loadCSV(f, csv, token: token)

@@ -43,14 +43,17 @@ struct NotFutureTests {
     /// Today (in Asia/Shanghai) passes, tomorrow is refused — in a load and in validation.
     @Test func loadsAndValidationUseTheAppClockInTheCity() async throws {
         let clock = TestClock(Self.cityMidnight)
-        try await withDataBank(adjust: { $0.now = { clock.now } }) { app in
+        let onTheClock: (inout Settings) -> Void = { $0.now = { clock.now } }
+        try await withDataBank(adjust: onTheClock) { app in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             let today = try await app.loadCSV(f, f.csv(rows: 0..<3, setting: "establish_date", to: "2025-07-01", inRow: 1), token: token)
             #expect(try today.decode(LoadAnswer.self).rejected == 0)
             let future = f.csv(rows: 3..<6, setting: "establish_date", to: "2025-07-02", inRow: 4)
-            let report = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/validate", token: token, contentType: "text/csv",
-                                               body: Array(future.utf8)).decode(ValidationReport.self)
+            let report = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/validate", token: token, contentType: "text/csv",
+                body: Array(future.utf8)
+            ).decode(ValidationReport.self)
             #expect(report.lines.map(\.code) == ["not_future"] && report.lines.first?.row == 3)
             let answer = try await app.loadCSV(f, future, token: token).decode(LoadAnswer.self)
             #expect(answer.inserted == 2 && answer.rejected == 1)
@@ -65,7 +68,8 @@ struct NotFutureTests {
     /// The full check reads the same clock: a stored date later than "today" is a finding.
     @Test func theFullCheckFindsIt() async throws {
         let clock = TestClock("2025-07-10T04:00:00Z")
-        try await withDataBank(adjust: { $0.now = { clock.now } }) { app in
+        let onTheClock: (inout Settings) -> Void = { $0.now = { clock.now } }
+        try await withDataBank(adjust: onTheClock) { app in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3, setting: "establish_date", to: "2025-07-05", inRow: 1), token: token)

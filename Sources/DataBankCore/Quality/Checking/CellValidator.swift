@@ -31,7 +31,8 @@ public struct CellValidator: Sendable {
         do { encoder = try RowEncoder(header: header, layout: layout, requireAll: false) } catch { throw .header(error) }
         self.checker = checker
         self.today = today
-        let keyRule = rules.first { $0.kind == .primaryKey }
+        let keyRule =
+            rules.first { $0.kind == .primaryKey }
             ?? QualityRule(id: "derived:key", kind: .primaryKey, column: nil, name: "主键唯一", nameEn: "Key is unique", derived: true, errorType: "primary-key")
         uniqueness = UniquenessTracker(checker: checker, keyRule: checkKey && !layout.keyNames.isEmpty ? keyRule : nil)
         fieldColumns = encoder.fieldColumns
@@ -73,7 +74,9 @@ public struct CellValidator: Sendable {
     /// The findings of one source row a load refused, as `validate` finds them but without
     /// uniqueness, keys or references (the load keeps those across the whole load), and the
     /// row's canonical values by layout column (nil: empty or not read as its type).
-    public mutating func refusedRowFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) -> (findings: [RuleFinding], blank: Bool, values: [String?]) {
+    public mutating func refusedRowFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) -> (
+        findings: [RuleFinding], blank: Bool, values: [String?]
+    ) {
         let (cells, blank) = cellFindings(fieldCount: fieldCount, field: field, readEvery: true)
         if blank { return (cells, true, values) }
         var findings = cells
@@ -94,15 +97,19 @@ public struct CellValidator: Sendable {
             let raw = present ? field(f) : nil
             if let raw, !raw.isEmpty { blank = false }
             if f >= 0 && f >= fieldCount {
-                findings.append(RuleFinding(ruleID: "load:missing_cell", column: column.name, value: nil, errorType: "missing-cell", code: "missing_cell",
-                                            message: "缺少第 \(f + 1) 列（\(column.itemName)）", messageEn: "Cell \(f + 1) (\(column.name)) is missing"))
+                findings.append(
+                    RuleFinding(
+                        ruleID: "load:missing_cell", column: column.name, value: nil, errorType: "missing-cell", code: "missing_cell",
+                        message: "缺少第 \(f + 1) 列（\(column.itemName)）", messageEn: "Cell \(f + 1) (\(column.name)) is missing"))
             }
             scratch.removeAll(keepingCapacity: true)
             if let problem = FieldConverter.appendJSON(raw, as: column, to: &scratch) {
-                findings.append(RuleFinding(ruleID: "derived:\(column.name):\(Self.ruleKind(problem.code))", column: column.name,
-                                            value: raw.map { String(decoding: $0, as: UTF8.self) },
-                                            errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
-                                            message: "\(column.itemName)：\(problem.message)", messageEn: "\(column.name): \(problem.messageEn)"))
+                findings.append(
+                    RuleFinding(
+                        ruleID: "derived:\(column.name):\(Self.ruleKind(problem.code))", column: column.name,
+                        value: raw.map { String(decoding: $0, as: UTF8.self) },
+                        errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
+                        message: "\(column.itemName)：\(problem.message)", messageEn: "\(column.name): \(problem.messageEn)"))
                 values[c] = nil
             } else if readAll[c] || readEvery {
                 values[c] = scratch.withUnsafeBufferPointer { CanonicalRow.value(ofJSON: $0) }
@@ -110,14 +117,21 @@ public struct CellValidator: Sendable {
         }
         if fieldCount > fieldColumns.count {
             for i in fieldColumns.count..<fieldCount {
-                findings.append(RuleFinding(ruleID: "load:extra_cell", column: nil, value: field(i).map { String(decoding: $0, as: UTF8.self) },
-                                            errorType: "extra-cell", code: "extra_cell", message: "多出第 \(i + 1) 列", messageEn: "Extra cell \(i + 1)"))
+                findings.append(
+                    RuleFinding(
+                        ruleID: "load:extra_cell", column: nil, value: field(i).map { String(decoding: $0, as: UTF8.self) },
+                        errorType: "extra-cell", code: "extra_cell", message: "多出第 \(i + 1) 列", messageEn: "Extra cell \(i + 1)"))
                 if let raw = field(i), !raw.isEmpty { blank = false }
             }
         }
         if blank {
-            return ([RuleFinding(ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
-                                 message: "空行", messageEn: "Blank row")], true)
+            return (
+                [
+                    RuleFinding(
+                        ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
+                        message: "空行", messageEn: "Blank row")
+                ], true
+            )
         }
         return (findings, false)
     }

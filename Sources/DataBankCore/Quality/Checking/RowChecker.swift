@@ -29,8 +29,9 @@ public struct RowChecker: Sendable {
         var read = [Bool](repeating: false, count: layout.columns.count)
         func column(_ rule: QualityRule) throws(RuleSetError) -> Int {
             guard let name = rule.column, let i = layout.columns.firstIndex(where: { $0.name == name }) else {
-                throw RuleSetError(ruleID: rule.id, code: "unknown_item", message: "规则引用了未知信息项：\(rule.column ?? "")",
-                                   messageEn: "The rule names an unknown item: \(rule.column ?? "")")
+                throw RuleSetError(
+                    ruleID: rule.id, code: "unknown_item", message: "规则引用了未知信息项：\(rule.column ?? "")",
+                    messageEn: "The rule names an unknown item: \(rule.column ?? "")")
             }
             return i
         }
@@ -49,8 +50,9 @@ public struct RowChecker: Sendable {
                 guard let source = rule.pattern else { continue }
                 let pattern: CompiledPattern
                 do { pattern = try CompiledPattern(source) } catch {
-                    throw RuleSetError(ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error.zh)）",
-                                       messageEn: "Invalid regular expression \(source) (\(error.en))")
+                    throw RuleSetError(
+                        ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error.zh)）",
+                        messageEn: "Invalid regular expression \(source) (\(error.en))")
                 }
                 values.append(ValueCheck(rule: rule, column: c, test: .pattern(pattern)))
             case .domain:
@@ -63,8 +65,12 @@ public struct RowChecker: Sendable {
             case .range:
                 let c = try column(rule)
                 let numeric = layout.columns[c].type.isNumeric
-                values.append(ValueCheck(rule: rule, column: c, test: .range(min: rule.minimum.map { Bound($0, numeric: numeric) },
-                                                                              max: rule.maximum.map { Bound($0, numeric: numeric) })))
+                values.append(
+                    ValueCheck(
+                        rule: rule, column: c,
+                        test: .range(
+                            min: rule.minimum.map { Bound($0, numeric: numeric) },
+                            max: rule.maximum.map { Bound($0, numeric: numeric) })))
             case .notFuture:
                 values.append(ValueCheck(rule: rule, column: try column(rule), test: .notFuture))
             case .unique:
@@ -75,8 +81,9 @@ public struct RowChecker: Sendable {
                 guard let source = rule.expression else { continue }
                 switch RuleCompiler.compile(source, layout: layout) {
                 case .failure(let e):
-                    throw RuleSetError(ruleID: rule.id, code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
-                                       messageEn: "\(e.messageEn) (at character \(e.position + 1))")
+                    throw RuleSetError(
+                        ruleID: rule.id, code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
+                        messageEn: "\(e.messageEn) (at character \(e.position + 1))")
                 case .success(let compiled):
                     let indexes = compiled.columns.map { name in layout.columns.firstIndex { $0.name == name }! }
                     for i in indexes { read[i] = true }
@@ -101,13 +108,17 @@ public struct RowChecker: Sendable {
             guard let v = value(check.column) else { continue }
             if let f = check.test.failure(v, today: today) {
                 let column = layout.columns[check.column]
-                findings.append(RuleFinding(ruleID: check.rule.id, column: column.name, value: v, errorType: check.rule.errorType,
-                                            code: f.code, message: "\(column.itemName)：\(f.message)", messageEn: "\(column.name): \(f.messageEn)"))
+                findings.append(
+                    RuleFinding(
+                        ruleID: check.rule.id, column: column.name, value: v, errorType: check.rule.errorType,
+                        code: f.code, message: "\(column.itemName)：\(f.message)", messageEn: "\(column.name): \(f.messageEn)"))
             }
         }
         for e in expressions where e.compiled.evaluate(today: today, { value(e.columns[$0]) }) == false {
-            findings.append(RuleFinding(ruleID: e.rule.id, column: nil, value: nil, errorType: e.rule.errorType, code: "expression",
-                                        message: "不满足规则：\(e.rule.name)", messageEn: "Fails the rule \(e.rule.nameEn)"))
+            findings.append(
+                RuleFinding(
+                    ruleID: e.rule.id, column: nil, value: nil, errorType: e.rule.errorType, code: "expression",
+                    message: "不满足规则：\(e.rule.name)", messageEn: "Fails the rule \(e.rule.nameEn)"))
         }
     }
 }

@@ -142,7 +142,10 @@ enum PatternSample {
             let e = p[i + 1]
             i += 2
             switch e {
-            case "d": return { counter in let d = counter % 10; counter /= 10; return String(9 - d) }
+            case "d":
+                return { counter in
+                    let d = counter % 10; counter /= 10; return String(9 - d)
+                }
             case "w": return { _ in "a" }
             default: return { _ in String(e) }
             }

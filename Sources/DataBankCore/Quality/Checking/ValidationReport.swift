@@ -53,8 +53,10 @@ public struct ValidationReport: Codable, Hashable, Sendable {
             if let v = f.value, count.examples.count < Self.examplesPerRule, !count.examples.contains(v) { count.examples.append(v) }
             rules[f.ruleID] = count
             if lines.count < Self.maxLines {
-                lines.append(Line(row: row, line: line, errorType: f.errorType, code: f.code, ruleID: f.ruleID, column: f.column, value: f.value,
-                                  message: f.message, messageEn: f.messageEn))
+                lines.append(
+                    Line(
+                        row: row, line: line, errorType: f.errorType, code: f.code, ruleID: f.ruleID, column: f.column, value: f.value,
+                        message: f.message, messageEn: f.messageEn))
             }
         }
     }
