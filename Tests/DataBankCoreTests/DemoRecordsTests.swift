@@ -26,12 +26,12 @@ struct DemoRecordsTests {
         return (try v.finish(), g)
     }
 
-    /// Every published store of the seed city: 300 generated rows, checked cell by cell (type,
+    /// Every published store of the seed city: 80 generated rows, checked cell by cell (type,
     /// length, required, key uniqueness) and by every derived rule, without a finding.
     @Test func everyPublishedStorePassesItsRules() throws {
         var failures: [String] = []
         for r in Self.city.resources where r.state == .published {
-            let (report, _) = try Self.validate(r, rows: 300)
+            let (report, _) = try Self.validate(r, rows: 80)
             if !report.valid {
                 let lines = report.lines.prefix(3).map { "\($0.column ?? "") \($0.value ?? "nil"): \($0.messageEn)" }
                 failures.append("\(r.snapshot.name): " + lines.joined(separator: "; "))
@@ -50,13 +50,13 @@ struct DemoRecordsTests {
         let rows = (0..<2_000).map { g.row($0) }
         func column(_ name: String) -> [String] { let k = names.firstIndex(of: name)!; return rows.map { $0[k] } }
         #expect(Set(column("enterprise_name")).count > 1_500)
-        #expect(column("enterprise_name").allSatisfy { $0.hasPrefix("佛山市") && ["禅城区", "南海区", "顺德区", "三水区", "高明区"].contains { d in $0.contains(d) } })
+        #expect(column("enterprise_name").allSatisfy { name in name.hasPrefix("佛山市") && ["禅城区", "南海区", "顺德区", "三水区", "高明区"].contains { name.contains($0) } })
         #expect(Set(column("legal_rep")).count > 300)
         #expect(Set(column("establish_date")).count > 1_000)
         #expect(column("establish_date").allSatisfy { $0 <= "2026-11-28" })
         #expect(column("approval_date").allSatisfy { $0 <= "2026-11-28" })
         #expect(Set(column("region_code")).count == 5)
-        #expect(column("residence").allSatisfy { $0.hasPrefix("佛山市") && $0.hasSuffix("号") || $0.contains("号") })
+        #expect(column("residence").allSatisfy { $0.hasPrefix("佛山市") && $0.contains("号") })
         #expect(column("credit_code").allSatisfy { SemanticValidator.creditCode($0) == nil })
     }
 
@@ -92,11 +92,11 @@ struct DemoRecordsTests {
         }
     }
 
-    /// At the seed volume at least 60 stores get records, the flagship ones thousands.
+    /// At the seed volume at least 60 stores get records, the flagship ones thousands; at the full volume 10,000 and more.
     @Test func planFillsManyStores() {
         let plan = DemoRecordPlan.targets(Self.city, volume: .seed)
         #expect(plan.count >= 60)
-        #expect(plan.first { $0.name == "企业登记信息表" }?.rows ?? 0 >= 5_000)
+        #expect(plan.first { $0.name == "企业登记信息表" }?.rows ?? 0 >= 2_000)
         let full = DemoRecordPlan.targets(Self.city, volume: .full)
         #expect(full.filter { $0.rows >= 10_000 }.count >= 5)
     }

@@ -38,7 +38,11 @@ struct DemoCommand: AsyncCommand {
         if try await Department.query(on: app.db).count() == 0 {
             let start = ContinuousClock.now
             let s = try await DemoLoader.load(city, on: app.db)
-            let records = try await Self.loadStories(volume: volume, on: app.db)
+            let catalogTime = ContinuousClock.now - start
+            let records = try await Self.loadStories(volume: volume, on: app.db) { phase, took in
+                context.console.print("  \(phase): \(took)")
+            }
+            context.console.print("  catalog: \(catalogTime)")
             let stores = try await RecordStoreRow.query(on: app.db).filter(\.$rowCount > 0).count()
             context.console.print("Generated the demo city (\(scale.rawValue), records \(volume.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(stores) stores in \(ContinuousClock.now - start).")
         } else {
@@ -62,11 +66,17 @@ struct DemoCommand: AsyncCommand {
     }
 
     /// Records, sharing, objections and quality runs, in the order their stories need; returns the records written.
-    static func loadStories(volume: DemoRecordVolume, on db: any Database) async throws -> Int {
+    static func loadStories(volume: DemoRecordVolume, on db: any Database,
+                            timing: (String, Duration) -> Void = { _, _ in }) async throws -> Int {
+        var clock = ContinuousClock.now
+        func lap(_ phase: String) { timing(phase, ContinuousClock.now - clock); clock = ContinuousClock.now }
         let records = try await DemoRecords.load(volume: volume, on: db)
+        lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
         try await DemoObjections.load(on: db)
+        lap("sharing and objections")
         try await DemoQuality.load(on: db)
+        lap("quality checks")
         return records
     }
 

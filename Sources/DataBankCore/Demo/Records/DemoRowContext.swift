@@ -25,7 +25,7 @@ struct DemoRowContext {
 
     mutating func company() -> DemoEnterprise {
         if let c = _company { return c }
-        let keyed = ["credit_code", "taxpayer_id"].contains(keyName ?? "")
+        let keyed = ["credit_code", "taxpayer_id", "discharge_permit_no"].contains(keyName ?? "")
         let n = keyed ? own : rng.int(g.companyPool)
         let c = DemoEntities.enterprise(n, today: g.today, kind: g.creditKind)
         _company = c
