@@ -2,6 +2,7 @@ import Testing
 import Fluent
 import SQLKit
 import Vapor
+import VaporTesting
 @testable import DataBankServer
 @testable import DataBankCore
 
@@ -31,10 +32,17 @@ struct DemoRecordsLoadTests {
     }
 
     /// The sharing story's timeline: filed in the past, deadlines after filing, events in order,
-    /// and the inbox's notifications dated as the application.
+    /// and the inbox's notifications dated as the application. The story needs the seed city's
+    /// registers (the small city has no property or welfare rolls), so this one builds it in memory.
     @Test func sharingTimelineIsCoherent() async throws {
-        try await withDataBank { app in
-            _ = try await DemoCommand.loadStories(volume: .small, on: app.db)
+        try await withApp { app in
+            var settings = Settings(database: .sqliteMemory, maxBodySize: "256kb")
+            settings.auditKeyFile = nil
+            settings.auditCheckpointFile = nil
+            try await configure(app, settings: settings)
+            try await app.autoMigrate()
+            _ = try await DemoLoader.load(DemoCity.generate(scale: .seed), on: app.db)
+            try await DemoSharing.load(on: app.db)
             let applications = try await ApplicationRow.query(on: app.db).all()
             #expect(applications.count >= 3)
             var overdue = 0
