@@ -25,8 +25,7 @@ enum DemoEntities {
         let sum = zip(body, SemanticValidator.idWeights).reduce(0) { $0 + Int($1.0.asciiValue! - 48) * $1.1 }
         body.append(SemanticValidator.idCheckChars[sum % 11])
         let (street, address) = DemoValues.address(district: d, &rng, home: true)
-        var name = DemoFoshan.personName(&rng)
-        if male == (name.last.map { "丽美秀淑婉欣燕玉桂颖诗雅翠惠芳玲琳婷敏娟霞洁涵仪怡珊".contains($0) } ?? false) { name = String(name.dropLast()) + (male ? "强" : "婷") }
+        let name = DemoFoshan.personName(&rng, male: male)
         return DemoPerson(idNumber: String(body), name: name, gender: male ? "1" : "2", birth: birth, district: d, street: street,
                           address: address, mobile: DemoValues.mobile(&rng))
     }

@@ -38,14 +38,19 @@ enum DemoFoshan {
 
     /// Surnames with Guangdong's frequencies, most common first (陈 and 李 lead in Foshan).
     static let surnames = Array("陈李黄梁何张罗林吴刘周郑冯邓叶谭苏卢潘麦区关钟杨伍欧曾邝汤冼霍")
-    static let givenFirst = Array("志伟嘉俊家国建文永丽晓美秀淑婉欣子浩明燕玉桂锦颖诗雅梓翠惠少振")
-    static let givenSecond = Array("强华明芳玲杰辉豪琳婷敏娟霞洁欣轩涵宇峰斌聪荣坤仪怡珊勇波恒")
+    static let maleFirst = Array("志伟嘉俊家国建文永子浩明振少锦梓")
+    static let maleSecond = Array("强华明杰辉豪轩宇峰斌聪荣坤勇波恒")
+    static let femaleFirst = Array("丽晓美秀淑婉欣燕玉桂颖诗雅翠惠嘉")
+    static let femaleSecond = Array("芳玲琳婷敏娟霞洁欣涵仪怡珊华燕")
 
-    static func personName(_ rng: inout DemoRandom) -> String {
+    /// A name for a man or a woman (either when `male` is nil); one in eight has a one-character given name.
+    static func personName(_ rng: inout DemoRandom, male: Bool? = nil) -> String {
         // Surnames: the first ten cover most people (a skewed pick).
         let s = rng.unit() < 0.7 ? surnames[rng.int(10)] : surnames[rng.int(surnames.count)]
-        let single = rng.int(8) == 0
-        return String(s) + String(givenFirst[rng.int(givenFirst.count)]) + (single ? "" : String(givenSecond[rng.int(givenSecond.count)]))
+        let man = male ?? (rng.int(2) == 0)
+        let first = man ? maleFirst : femaleFirst, second = man ? maleSecond : femaleSecond
+        if rng.int(8) == 0 { return String(s) + String(second[rng.int(second.count)]) }
+        return String(s) + String(first[rng.int(first.count)]) + String(second[rng.int(second.count)])
     }
 
     /// Trade names (字号): two characters, as Foshan's firms are named.

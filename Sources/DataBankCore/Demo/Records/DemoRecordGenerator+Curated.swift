@@ -34,7 +34,7 @@ extension DemoRecordGenerator {
         // People
         case "id_number", "social_security_no": return x.person().idNumber
         case "person_name":
-            return isBirthCertificate ? DemoFoshan.personName(&x.rng) : x.person().name
+            return isBirthCertificate ? DemoFoshan.personName(&x.rng, male: x.person().gender == "1") : x.person().name
         case "birth_date":
             if isBirthCertificate { return x.event().iso }
             return x.person().birth.iso
