@@ -88,7 +88,7 @@ extension DemoRecordGenerator {
     /// "{subject}名称" of a subject: a place-like name in the row's district.
     func subjectName(_ c: RecordLayout.Column, _ x: inout DemoRowContext) -> String {
         let n = x.subjectForName(c.name)
-        var r = DemoRandom(seed: salt ^ UInt64(n) &* 0x2545_F491_4F6C_DD1D)
+        var r = subjectRandom(n)
         let d = DemoFoshan.districts[DemoFoshan.district(&r)]
         let street = r.pick(d.streets)
         let place = String(street.dropLast(street.hasSuffix("镇街道") ? 3 : street.hasSuffix("街道") ? 2 : 1))

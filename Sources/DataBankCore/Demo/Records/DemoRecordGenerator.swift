@@ -23,6 +23,8 @@ public struct DemoRecordGenerator: Sendable {
     let salt: UInt64
     /// What the layout holds, asked once rather than per value.
     let hasCompany: Bool, hasPerson: Bool, isBus: Bool, isBirthCertificate: Bool, hasProject: Bool, hasIndicator: Bool
+    /// The `{subject}_name` column, when the row is about a named subject (a car park, a monitoring station).
+    let subjectNameColumn: String?
 
     /// - Parameters:
     ///   - nowLocalSeconds: the city's wall clock (UTC+8) in seconds since 1970; every date is at or before it, except
@@ -62,6 +64,7 @@ public struct DemoRecordGenerator: Sendable {
         isBirthCertificate = names.contains("birth_cert_no")
         hasProject = names.contains("project_name")
         hasIndicator = names.contains("indicator_name")
+        subjectNameColumn = layout.columns.first { $0.name.hasSuffix("_name") && names.contains(String($0.name.dropLast(5)) + "_no") }?.name
         entityCount = streamEntities ?? (isBus ? min(max(rows / 120, 40), DemoBusFleet.maxBuses) : layout.columns.contains { $0.name == "parking_lot_no" } ? 120 : 30)
         interval = isBus ? 30 : layout.columns.contains { $0.name == "parking_lot_no" } ? 900 : 3600
         offset = entityOffset; self.companyPool = max(companyPool, 1); self.personPool = max(personPool, 1)
@@ -70,6 +73,9 @@ public struct DemoRecordGenerator: Sendable {
         for b in resourceName.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         salt = h
     }
+
+    /// The generator of subject `n`'s name and place: the same for every column of its row.
+    func subjectRandom(_ n: Int) -> DemoRandom { DemoRandom(seed: salt ^ UInt64(n) &* 0x2545_F491_4F6C_DD1D) }
 
     /// How many rows keep the key distinct (a store keyed by month or year has only so many).
     public var capacity: Int {

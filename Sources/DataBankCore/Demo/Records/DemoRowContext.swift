@@ -46,7 +46,11 @@ struct DemoRowContext {
     /// The district of the row: its enterprise's, its person's, or one drawn by the districts' weights.
     mutating func district() -> Int {
         if let d = _district { return d }
-        let d = hasCompany ? company().district : hasPerson ? person().district : DemoFoshan.district(&rng)
+        let d: Int
+        if hasCompany { d = company().district } else if hasPerson { d = person().district } else if let column = g.subjectNameColumn {
+            var r = g.subjectRandom(subjectForName(column))   // where the named subject is
+            d = DemoFoshan.district(&r)
+        } else { d = DemoFoshan.district(&rng) }
         _district = d
         return d
     }
