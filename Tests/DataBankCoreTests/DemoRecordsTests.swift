@@ -75,6 +75,21 @@ struct DemoRecordsTests {
         }
     }
 
+    /// A case is accepted before it is finished, a record created before it is updated, and none after now.
+    @Test func timesAreInOrderAndPast() throws {
+        let r = try #require(Self.city.resources.first { $0.snapshot.name == "政务服务办件信息" })
+        let (report, g) = try Self.validate(r, rows: 1_500)
+        #expect(report.valid)
+        let names = g.layout.columns.map(\.name)
+        let accept = names.firstIndex(of: "accept_time")!, finish = names.firstIndex(of: "finish_time")!, update = names.firstIndex(of: "update_time")!
+        let now = DemoValues.stamp(localSeconds: Self.now)
+        for i in 0..<1_500 {
+            let row = g.row(i)
+            #expect(row[accept] <= row[finish], "\(row[accept]) \(row[finish])")
+            #expect(row[finish] <= now && row[update] <= now)
+        }
+    }
+
     /// Buses stay inside Foshan at bus speeds, and each bus's reports form a track (no jumps).
     @Test func busesDriveAlongTheirRoutes() {
         for bus in 0..<40 {

@@ -88,14 +88,11 @@ extension DemoRecordGenerator {
             return CivilDate(year: from.year + x.rng.pick([1, 2, 3]), month: from.month, day: min(from.day, 28))!.iso
         case "registration_date", "insured_date":
             return hasCompanyColumns && !x.hasPerson ? x.later(than: x.company().established, atMost: 400).iso : x.event().iso
-        case "create_time": return DemoValues.stamp(x.event(), seconds: DemoValues.officeSeconds(&x.rng))
-        case "update_time":
-            let day = x.later(than: x.event(), atMost: 60)
-            return DemoValues.stamp(day, seconds: day == today ? min(DemoValues.officeSeconds(&x.rng), now - today.daysSinceEpoch * 86_400) : DemoValues.officeSeconds(&x.rng))
-        case "accept_time": return DemoValues.stamp(x.event(), seconds: DemoValues.officeSeconds(&x.rng))
-        case "finish_time":
-            let day = x.later(than: x.event(), atMost: 15)
-            return DemoValues.stamp(day, seconds: day == x.event() ? 63_000 : DemoValues.officeSeconds(&x.rng))
+        case "create_time", "accept_time": return pastStamp(x.event(), DemoValues.officeSeconds(&x.rng))
+        case "update_time", "finish_time":
+            // Later than the record's creation (the end of that office day when on the same day), never after now.
+            let day = x.later(than: x.event(), atMost: c.name == "finish_time" ? 15 : 60)
+            return pastStamp(day, day == x.event() ? 63_000 : DemoValues.officeSeconds(&x.rng))
         // Money and counts (units as the standards say)
         case "contribution_base", "deposit_base": return money(DemoValues.logUniform(2_300...30_000, &x.rng), c)
         case "employer_contribution", "personal_contribution":
@@ -199,6 +196,11 @@ extension DemoRecordGenerator {
 
     var hasCompanyColumns: Bool { hasCompany }
 
+    /// `day` at `seconds`, but not after the generator's clock when `day` is today.
+    func pastStamp(_ day: CivilDate, _ seconds: Int) -> String {
+        DemoValues.stamp(day, seconds: day == today ? min(seconds, now - today.daysSinceEpoch * 86_400) : seconds)
+    }
+
     func money(_ v: Double, _ c: RecordLayout.Column) -> String { DemoValues.decimal(v, places: c.precision ?? 2, length: c.length) }
 
     /// YYYYMM, `k` months before this one.
@@ -230,7 +232,7 @@ extension DemoRecordGenerator {
     func generic(_ c: RecordLayout.Column, _ x: inout DemoRowContext) -> String {
         switch c.type {
         case .D: return x.event().iso
-        case .T: return DemoValues.stamp(x.event(), seconds: DemoValues.officeSeconds(&x.rng))
+        case .T: return pastStamp(x.event(), DemoValues.officeSeconds(&x.rng))
         case .I: return String(Int(DemoValues.logUniform(1...2_000, &x.rng)))
         case .N, .Y: return DemoValues.decimal(DemoValues.logUniform(1...100_000, &x.rng), places: c.precision ?? 2, length: c.length)
         case .F, .B: return DemoValues.decimal(x.rng.unit() * 1_000, places: min(c.precision ?? 2, 6), length: c.length)
