@@ -50,7 +50,9 @@ extension DecisionInput: BoundedText {
 /// The application lifecycle: apply → (at once, or reviewed within the deadline) → grant.
 /// Load → authorize → validate → act, as everywhere.
 enum Applications {
-    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(), on db: any Database) async throws -> ApplicationRow {
+    /// `today`: the day of the application (the demo's timeline files some in the past).
+    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(),
+                      on db: any Database) async throws -> ApplicationRow {
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
         try input.checkLengths()
         // A resource the applicant may not see is answered exactly as an unknown code.
