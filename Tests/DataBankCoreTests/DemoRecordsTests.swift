@@ -58,6 +58,12 @@ struct DemoRecordsTests {
         #expect(Set(column("region_code")).count == 5)
         #expect(column("residence").allSatisfy { $0.hasPrefix("佛山市") && $0.contains("号") })
         #expect(column("credit_code").allSatisfy { SemanticValidator.creditCode($0) == nil })
+        // The region is the district in the name; the record was last updated after its approval.
+        let codes = ["禅城区": "440604", "南海区": "440605", "顺德区": "440606", "三水区": "440607", "高明区": "440608"]
+        for (name, (region, (approved, updated))) in zip(column("enterprise_name"), zip(column("region_code"), zip(column("approval_date"), column("update_time")))) {
+            #expect(codes.first { name.contains($0.key) }?.value == region, "\(name) in \(region)")
+            #expect(String(updated.prefix(10)) >= approved, "\(name): updated \(updated), approved \(approved)")
+        }
     }
 
     /// People's ID numbers carry their birth date and gender; births are in the past.

@@ -55,9 +55,9 @@ struct DemoRecordsLoadTests {
                 let events = try await ApplicationEventRow.query(on: app.db).filter(\.$applicationID == a.requireID()).sort(\.$at).all()
                 #expect(events.first?.action == "applied")
                 #expect(events.first?.at == created)
-                if a.isOverdue() { overdue += 1 }
+                if a.isOverdue(today: app.today) { overdue += 1 }
                 if let decided = a.decidedAt { #expect(decided >= created) }
-                let notes = try await NotificationRow.query(on: app.db).filter(\.$link == "/sharing/applications/\(try a.requireID())").all()
+                let notes = try await NotificationRow.query(on: app.db).filter(\.$link == SiteURL.application(try a.requireID()).path).all()
                 for n in notes { #expect((n.createdAt ?? .distantFuture) >= created) }
             }
             #expect(overdue == 1)
@@ -70,10 +70,10 @@ struct DemoRecordsLoadTests {
             _ = try await DemoRecords.load(volume: .small, on: app.db) { $0.name == DemoBusFeed.resourceName }
             let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == DemoBusFeed.resourceName).first())
             let store = try await RecordStores.find(resource.code, on: app.db)
-            let before = try await StreamStores.latest(store, limit: 1000, on: app.db as! any SQLDatabase)
+            let before = try await StreamStores.latest(store, limit: 1000, on: app.db.sql)
             let written = try await DemoBusFeed.report(at: Date().addingTimeInterval(60), on: app.db)
             #expect(written == before.count)
-            let after = try await StreamStores.latest(store, limit: 1000, on: app.db as! any SQLDatabase)
+            let after = try await StreamStores.latest(store, limit: 1000, on: app.db.sql)
             #expect(after.count == before.count)
             #expect(Set(after) != Set(before))
             for row in after {

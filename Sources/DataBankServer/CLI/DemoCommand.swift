@@ -7,7 +7,7 @@ struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "scale", help: "small (a dozen departments) or seed (57 departments, 512 resources, 6,361 items; default)")
         var scale: String?
-        @Option(name: "records", help: "seed (thousands in the flagship stores, quick; default) or full (10,000–100,000 in the flagship stores; minutes in a debug build)")
+        @Option(name: "records", help: "seed (thousands in the flagship stores, quick) or full (10,000–100,000 in the flagship stores before serving; minutes in a debug build). Default: seed, then the flagship stores fill to full in the background while the demo serves")
         var records: String?
         @Flag(name: "fresh", help: "Delete the demo database and generate the city again")
         var fresh: Bool
@@ -58,6 +58,7 @@ struct DemoCommand: AsyncCommand {
         context.console.print("API token for scripts: swift run databank user token admin")
         guard !signature.noServe else { return }
         DemoBusFeed.start(app)
+        if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
         var serve = context

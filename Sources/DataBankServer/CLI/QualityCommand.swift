@@ -81,7 +81,7 @@ struct ValidateFile: AsyncCommand {
     }
 
     static func readSchema(_ path: String) throws -> TableSchema {
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)") }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         do { return try TableSchema.parse([UInt8](bytes)) } catch {
             throw CLIError(
                 "\(path) is not a usable Table Schema: " + error.problems.map { "\($0.fieldError.field): \($0.fieldError.messageEn)" }.joined(separator: "; "))

@@ -14,7 +14,7 @@ enum DemoBusFeed {
     static func report(at now: Date = Date(), on db: any Database) async throws -> Int {
         guard let resource = try await ResourceRow.query(on: db).filter(\.$name == resourceName).first(),
               let store = try? await RecordStores.find(resource.code, on: db), store.rowCount > 0 else { return 0 }
-        let buses = try await StreamStores.latest(store, limit: DemoBusFleet.maxBuses, on: db as! any SQLDatabase).count
+        let buses = try await StreamStores.latest(store, limit: DemoBusFleet.maxBuses, on: db.sql).count
         guard buses > 0 else { return 0 }
         let rules = try await QualitySetup.load(store, on: db).rules
         // Rows 0..<buses of a one-tick generator: every bus, at `now`.

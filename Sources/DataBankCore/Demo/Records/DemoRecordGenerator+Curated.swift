@@ -16,6 +16,8 @@ extension DemoRecordGenerator {
             return x.company().name
         case "legal_rep": return x.company().legalRep
         case "industry_code": return DemoFoshan.industries[x.company().industry].code
+        case "region_code":
+            return DemoFoshan.districts[x.district()].code
         case "business_scope": return DemoFoshan.industries[x.company().industry].scope
         case "registered_capital": return DemoValues.decimal(x.company().capitalWan, places: c.precision ?? 2, length: c.length)
         case "establish_date", "business_term_from": return x.company().established.iso
@@ -90,8 +92,15 @@ extension DemoRecordGenerator {
             return hasCompanyColumns && !x.hasPerson ? x.later(than: x.company().established, atMost: 400).iso : x.event().iso
         case "create_time", "accept_time": return pastStamp(x.event(), DemoValues.officeSeconds(&x.rng))
         case "update_time", "finish_time":
-            // Later than the record's creation (the end of that office day when on the same day), never after now.
-            let day = x.later(than: x.event(), atMost: c.name == "finish_time" ? 15 : 60)
+            // Later than the record's creation (the end of that office day when on the same day) and, for an
+            // update, than every past date the row already holds (an approval, a registration); never after now.
+            var from = x.event()
+            if c.name == "update_time" {
+                for v in x.values.values where v.count >= 10 {
+                    if let d = DateParsing.date(String(v.prefix(10))), d > from, d <= today { from = d }
+                }
+            }
+            let day = x.later(than: from, atMost: c.name == "finish_time" ? 15 : 60)
             return pastStamp(day, day == x.event() ? 63_000 : DemoValues.officeSeconds(&x.rng))
         // Money and counts (units as the standards say)
         case "contribution_base", "deposit_base": return money(DemoValues.logUniform(2_300...30_000, &x.rng), c)

@@ -33,6 +33,9 @@ public enum DemoRecordPlan {
         "气象实况观测数据": (720, 17_280),
     ]
 
+    /// Whether the store is one of the flagships, which the full volume fills to 10,000–100,000 records.
+    public static func isFlagship(_ name: String) -> Bool { flagships[name] != nil }
+
     /// Stores the sharing story loads itself (its people overlap on purpose).
     public static let loadedElsewhere: Set<String> = ["不动产登记信息", "最低生活保障对象信息"]
 
