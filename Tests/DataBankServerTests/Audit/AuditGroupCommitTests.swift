@@ -106,7 +106,7 @@ struct AuditGroupCommitTests {
             let sql = app.db as! any SQLDatabase
             func counted() async throws -> (requests: Int, out: Int) {
                 let row = try await sql.raw("""
-                    SELECT COALESCE(SUM(requests), 0) AS r, COALESCE(SUM(records_out), 0) AS o FROM exchange_stats WHERE resource_code = \(bind: f.code)
+                    SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS r, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS o FROM exchange_stats WHERE resource_code = \(bind: f.code)
                     """).first()
                 return (try row?.decode(column: "r", as: Int.self) ?? 0, try row?.decode(column: "o", as: Int.self) ?? 0)
             }
