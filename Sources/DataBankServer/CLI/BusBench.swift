@@ -278,7 +278,7 @@ struct BusBench {
             request = function() return wrk.format("GET", paths[math.random(#paths)]) end
             """
         FileManager.default.createFile(atPath: script, contents: Data(lua.utf8))
-        let out = try runChild(["wrk", "-t2", "-c\(connections)", "-d10s", "--latency", "-s", script, base], executable: "/usr/bin/env")
+        let out = try runChild(["wrk", "-t\(min(2, connections))", "-c\(connections)", "-d10s", "--latency", "-s", script, base], executable: "/usr/bin/env")
         let perSecond = out.output.firstMatch(of: /Requests\/sec:\s+([\d.]+)/).flatMap { Double($0.1) } ?? 0
         let p99 = out.output.firstMatch(of: /99%\s+([\d.]+\w+)/).map { String($0.1) } ?? "?"
         let bad = out.output.firstMatch(of: /Non-2xx or 3xx responses: (\d+)/).map { ", \($0.1) non-2xx" } ?? ""
