@@ -43,59 +43,73 @@ enum AuditLog {
         }
     }
 
-    /// Appends one entry in its own transaction, serialised on the chain's head row, its hash keyed
-    /// with `trail`'s key. The key never leaves this process (no hashing in SQL): the head is read,
-    /// the MAC computed here, then the entry written, all while the head's row lock is held.
+    /// An entry before the chain places it, with what it adds to the exchange statistics.
+    struct Draft: Sendable {
+        var entry: AuditEntry
+        var stats: ExchangeStats.Delta?
+    }
+
+    /// Appends one entry, chained under the head's row lock, its hash keyed with `trail`'s key, and
+    /// returns once it committed. The key never leaves this process (no hashing in SQL): the head
+    /// is read, the MACs computed here, then the entries written, all while the lock is held.
+    ///
+    /// Outside a transaction the entry goes through the trail's group commit (one transaction for
+    /// the entries of concurrent requests, ``AuditGroupCommit``); inside one it is written in that
+    /// transaction, so it commits (or rolls back) with what it records.
     @discardableResult
     static func append(_ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
                        requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
-        let draft = AuditEntry(
-            seq: 0, at: Date().iso8601Millis, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
+        let at = Date().iso8601Millis
+        let entry = AuditEntry(
+            seq: 0, at: at, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
             resourceCode: resource, operation: operation, fields: fields, recordCount: count, purpose: purpose, requestID: requestID,
             requestHash: requestHash, prevHash: "", hash: "")
         let stats = resource.flatMap { r in
             count > 0 || operation.hasPrefix("load") || operation == "query"
-                ? ExchangeStats.upsert(resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
+                ? ExchangeStats.Delta(day: String(at.prefix(10)), resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
         }
-        let (entry, keyedFrom) = try await db.transaction { tx in
+        let draft = Draft(entry: entry, stats: stats)
+        if db.inTransaction { return try await appendBatch([draft], on: db, trail: trail)[0] }
+        return try await trail.groupCommit.append(draft, on: db, trail: trail)
+    }
+
+    /// Writes `drafts` in order in one transaction (or the caller's): takes the head's row lock
+    /// (PostgreSQL) / the write lock (SQLite) with the `UPDATE` that claims their sequence numbers,
+    /// chains them, inserts them in one statement, moves the head and adds the statistics.
+    static func appendBatch(_ drafts: [Draft], on db: any Database, trail: AuditTrail) async throws -> [AuditEntry] {
+        guard !drafts.isEmpty else { return [] }
+        let (entries, keyedFrom) = try await db.transaction { tx in
             let sql = tx.sql
-            // The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite) first.
-            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from").first() else {
+            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: drafts.count) WHERE id = 1 RETURNING seq, hash, keyed_from").first() else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
             }
-            var entry = draft
-            entry.seq = try head.decode(column: "seq", as: Int.self)
-            entry.prevHash = try head.decode(column: "hash", as: String.self)
-            entry.hash = AuditChain.hash(entry, key: trail.key)
-            if RecordTables.Dialect(sql) == .postgres {
-                // The entry, the head and the statistics in one statement: one round trip while the lock is held.
-                var query: SQLQueryString = """
-                    WITH logged AS (
-                        INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, department_code, resource_code, operation,
-                                               fields, record_count, purpose, request_id, request_hash, prev_hash, hash)
-                        VALUES (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.actorKind), \(bind: entry.actorID), \(bind: entry.actorName),
-                                \(bind: entry.departmentCode), \(bind: entry.resourceCode), \(bind: entry.operation),
-                                \(bind: entry.fields.joined(separator: ",")), \(bind: entry.recordCount), \(bind: entry.purpose),
-                                \(bind: entry.requestID), \(bind: entry.requestHash), \(bind: entry.prevHash), \(bind: entry.hash))),
-                    head AS (UPDATE audit_head SET hash = \(bind: entry.hash), prev_hash = \(bind: entry.prevHash) WHERE id = 1)
-                    """
-                if let stats { query = query + ", stats AS (" + stats + ")" }
-                try await sql.raw(query + " SELECT 1").run()
-                return (entry, try head.decode(column: "keyed_from", as: Int.self))
-            }
-            try await sql.insert(into: "audit_log")
+            var seq = try head.decode(column: "seq", as: Int.self) - drafts.count
+            var prev = try head.decode(column: "hash", as: String.self)
+            var entries: [AuditEntry] = []
+            entries.reserveCapacity(drafts.count)
+            let insert = sql.insert(into: "audit_log")
                 .columns("seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
                          "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
-                .values(entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
-                        entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
-                        entry.requestHash, entry.prevHash, entry.hash)
-                .run()
-            try await sql.update("audit_head").set("hash", to: entry.hash).set("prev_hash", to: entry.prevHash).where("id", .equal, 1).run()
-            if let stats { try await sql.raw(stats).run() }
-            return (entry, try head.decode(column: "keyed_from", as: Int.self))
+            for draft in drafts {
+                var entry = draft.entry
+                seq += 1
+                entry.seq = seq
+                entry.prevHash = prev
+                entry.hash = AuditChain.hash(entry, key: trail.key)
+                prev = entry.hash
+                entries.append(entry)
+                insert.values(entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
+                              entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
+                              entry.requestHash, entry.prevHash, entry.hash)
+            }
+            try await insert.run()
+            let last = entries[entries.count - 1]
+            try await sql.update("audit_head").set("hash", to: last.hash).set("prev_hash", to: last.prevHash).where("id", .equal, 1).run()
+            for delta in ExchangeStats.Delta.merged(drafts.compactMap(\.stats)) { try await sql.raw(ExchangeStats.upsert(delta)).run() }
+            return (entries, try head.decode(column: "keyed_from", as: Int.self))
         }
-        trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger)
-        return entry
+        for entry in entries { trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger) }
+        return entries
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {
@@ -179,18 +193,47 @@ extension Date {
 
 /// Records in and out per resource, consumer department and day, kept with every audited access.
 enum ExchangeStats {
+    /// What audited accesses add to one (day, resource, consumer) row.
+    struct Delta: Sendable, Equatable {
+        var day: String
+        var resource: String
+        var consumer: String
+        var recordsIn = 0
+        var recordsOut = 0
+        var requests = 1
+
+        init(day: String, resource: String, consumer: String, operation: String, count: Int) {
+            self.day = day; self.resource = resource; self.consumer = consumer
+            if operation.hasPrefix("load") || operation == "delete" { recordsIn = count } else { recordsOut = count }
+        }
+
+        /// One delta per row, in first-seen order: a batch of entries updates each row once.
+        static func merged(_ deltas: [Delta]) -> [Delta] {
+            var order: [String] = []
+            var byRow: [String: Delta] = [:]
+            for d in deltas {
+                let key = d.day + "\u{1F}" + d.resource + "\u{1F}" + d.consumer
+                if var sum = byRow[key] {
+                    sum.recordsIn += d.recordsIn; sum.recordsOut += d.recordsOut; sum.requests += d.requests
+                    byRow[key] = sum
+                } else {
+                    byRow[key] = d; order.append(key)
+                }
+            }
+            return order.map { byRow[$0]! }
+        }
+    }
+
     /// One statement: the provider comes from the store's row inside the INSERT.
-    static func upsert(resource: String, consumer: String, operation: String, count: Int) -> SQLQueryString {
-        let incoming = operation.hasPrefix("load") || operation == "delete"
-        let day = String(Date().iso8601Millis.prefix(10))
-        return """
-            INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
-            SELECT \(bind: day), \(bind: resource), COALESCE((SELECT department_code FROM record_stores WHERE resource_code = \(bind: resource)), ''),
-                   \(bind: consumer), \(bind: incoming ? count : 0), \(bind: incoming ? 0 : count), 1 WHERE true
-            ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
-                records_in = exchange_stats.records_in + excluded.records_in,
-                records_out = exchange_stats.records_out + excluded.records_out,
-                requests = exchange_stats.requests + 1
-            """
+    static func upsert(_ d: Delta) -> SQLQueryString {
+        """
+        INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
+        SELECT \(bind: d.day), \(bind: d.resource), COALESCE((SELECT department_code FROM record_stores WHERE resource_code = \(bind: d.resource)), ''),
+               \(bind: d.consumer), \(bind: d.recordsIn), \(bind: d.recordsOut), \(bind: d.requests) WHERE true
+        ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
+            records_in = exchange_stats.records_in + excluded.records_in,
+            records_out = exchange_stats.records_out + excluded.records_out,
+            requests = exchange_stats.requests + excluded.requests
+        """
     }
 }

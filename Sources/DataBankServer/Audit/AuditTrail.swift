@@ -7,6 +7,8 @@ final class AuditTrail: Sendable {
     let key: AuditKey
     let checkpointFile: String?
     let writer: AuditCheckpointWriter?
+    /// Where this process's requests queue their entries (one writer, one transaction per batch).
+    let groupCommit = AuditGroupCommit()
 
     init(key: AuditKey, checkpointFile: String?, writer: AuditCheckpointWriter?) {
         self.key = key; self.checkpointFile = checkpointFile; self.writer = writer

@@ -136,6 +136,20 @@ struct BusBench {
         }
         let feedSeconds = (ContinuousClock.now - feedStart).seconds
         row("change feed: pull the first \(pulled) changes in pages of 10,000 (audit on)", String(format: "%.2f s", feedSeconds), "< 5 s for 1,000,000")
+
+        // Throughput under concurrency: wrk with random keys, every read audited (group commit).
+        let keys = Self.keyFile(count: readCount)
+        var audited: Double?
+        if Self.hasWrk {
+            for connections in [1, 4, 16] {
+                let result = try Self.wrk("http://127.0.0.1:18480", pathsFile: keys, prefix: "/api/v1/resources/\(Self.resourceCode)/records/",
+                                          suffix: "", token: token, connections: connections)
+                row("audited point reads, wrk -t2 -c\(connections), random keys", result.text, connections == 16 ? "≥ 2,000 req/s" : "-")
+                if connections == 16 { audited = result.perSecond }
+            }
+        } else {
+            row("audited point reads under concurrency", "wrk not installed (apt-get install wrk)", "≥ 2,000 req/s")
+        }
         server.terminate(); server.waitUntilExit()
 
         // Peer: datasette's JSON API reading the same table from the same file.
@@ -154,6 +168,14 @@ struct BusBench {
                 peer.add(try await Self.timedGet(client, "http://127.0.0.1:18481/\(db)/rec_109001_00001/\(key).json", token: ""))
             }
             row("peer: datasette row JSON, same table, p50 / p99", ready ? "\(ms(peer.p(0.5))) / \(ms(peer.p(0.99)))" : "did not start", "-")
+            if ready, Self.hasWrk {
+                let result = try Self.wrk("http://127.0.0.1:18481", pathsFile: keys, prefix: "/\(db)/rec_109001_00001/", suffix: ".json",
+                                          token: nil, connections: 16)
+                row("peer: datasette row JSON, wrk -t2 -c16, random keys", result.text, "-")
+                if let audited, result.perSecond > 0 {
+                    row("audited point reads / datasette, c=16, same run", String(format: "%.2f×", audited / result.perSecond), "≥ 3×")
+                }
+            }
         } else if dbPath != nil {
             row("peer: datasette", "not installed (pip install datasette)", "-")
         }
@@ -227,6 +249,41 @@ struct BusBench {
         guard p.terminationStatus == 0 else { throw CLIError("\(args.joined(separator: " ")) failed: \(output.suffix(400))") }
         let peak = output.firstMatch(of: /peak RSS ([\d.]+) MB/).flatMap { Double($0.1) }
         return ChildResult(output: output, seconds: (ContinuousClock.now - start).seconds, peakRSS: peak)
+    }
+
+    static var hasWrk: Bool {
+        ["/usr/bin/wrk", "/usr/local/bin/wrk"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// 10,000 random keys of the store, one a line, for wrk's script to pick from.
+    static func keyFile(count: Int) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-keys-\(count).txt").path
+        var rng = SplitMix(seed: 11)
+        let text = (0..<10_000).map { _ in idNumber(Int(rng.next() % UInt64(max(count, 1)))) }.joined(separator: "\n") + "\n"
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    struct WrkResult { var perSecond: Double; var text: String }
+
+    /// `wrk -t2 -c<connections> -d10s` over random keys (a Lua script picks one per request);
+    /// answers other than 2xx are counted and shown, never silently included.
+    static func wrk(_ base: String, pathsFile: String, prefix: String, suffix: String, token: String?, connections: Int) throws -> WrkResult {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-wrk.lua").path
+        let lua = """
+            local paths = {}
+            for line in io.lines("\(pathsFile)") do paths[#paths + 1] = "\(prefix)" .. line .. "\(suffix)" end
+            \(token.map { "wrk.headers[\"Authorization\"] = \"Bearer \($0)\"" } ?? "")
+            math.randomseed(os.time())
+            request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+            """
+        FileManager.default.createFile(atPath: script, contents: Data(lua.utf8))
+        let out = try runChild(["wrk", "-t\(min(2, connections))", "-c\(connections)", "-d10s", "--latency", "-s", script, base], executable: "/usr/bin/env")
+        let perSecond = out.output.firstMatch(of: /Requests\/sec:\s+([\d.]+)/).flatMap { Double($0.1) } ?? 0
+        let p99 = out.output.firstMatch(of: /99%\s+([\d.]+\w+)/).map { String($0.1) } ?? "?"
+        let bad = out.output.firstMatch(of: /Non-2xx or 3xx responses: (\d+)/).map { ", \($0.1) non-2xx" } ?? ""
+        let errors = out.output.firstMatch(of: /Socket errors: [^\n]+/).map { ", " + String($0.0) } ?? ""
+        return WrkResult(perSecond: perSecond, text: String(format: "%.0f req/s, p99 %@%@%@", perSecond, p99, bad, errors))
     }
 
     static func startDatasette(_ dbPath: String) throws -> Process {

@@ -111,7 +111,7 @@ struct RecordWriter: Sendable {
             if batch.count > 0 && mode != .upsert && !storeIsEmpty {
                 // Appends rarely repeat stored keys: insert the whole batch under a savepoint, and
                 // only if a key collides, undo it and sort the rows out key by key.
-                insertedOptimistically = try await insertUnlessDuplicate(batch.payload(0..<batch.count), sql, dialect)
+                insertedOptimistically = try await insertUnlessDuplicate(batch, Array(0..<batch.count), sql, dialect)
                 if insertedOptimistically { inserts = Array(0..<batch.count) }
             }
             if batch.count > 0 && !insertedOptimistically {
@@ -126,17 +126,15 @@ struct RecordWriter: Sendable {
                 }
             }
             if !inserts.isEmpty {
-                let payload = batch.payload(inserts)
-                if !insertedOptimistically { try await sql.raw(insertSQL(payload, dialect)).run() }
-                try await sql.raw(changeSQL(payload, op: "insert", firstSeq: seq + 1, at: now, dialect)).run()
+                if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect) }
+                try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect)
                 seq += inserts.count
                 outcome.inserted = inserts.count
                 rowDelta += inserts.count
             }
             if !updates.isEmpty {
-                let payload = batch.payload(updates)
-                try await sql.raw(updateSQL(payload, dialect)).run()
-                try await sql.raw(changeSQL(payload, op: "update", firstSeq: seq + 1, at: now, dialect)).run()
+                try await sql.raw(updateSQL(batch.payload(updates), dialect)).run()
+                try await logChanges(batch, updates, op: "update", firstSeq: seq + 1, at: now, sql, dialect)
                 seq += updates.count
                 outcome.updated = updates.count
             }
@@ -166,17 +164,36 @@ struct RecordWriter: Sendable {
         return (try head.decode(column: "last_seq", as: Int.self), try head.decode(column: "row_count", as: Int.self))
     }
 
-    /// Inserts the payload inside a savepoint; false (and nothing inserted) if a key was already stored.
-    func insertUnlessDuplicate(_ payload: String, _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Bool {
+    /// Inserts the rows inside a savepoint; false (and nothing inserted) if a key was already stored.
+    func insertUnlessDuplicate(_ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Bool {
         try await sql.raw("SAVEPOINT batch_insert").run()
         do {
-            try await sql.raw(insertSQL(payload, dialect)).run()
+            try await insertRows(batch, indexes, sql, dialect)
             try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
             return true
         } catch where Self.isUniqueViolation(error) {
             try await sql.raw("ROLLBACK TO SAVEPOINT batch_insert").run()
             try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
             return false
+        }
+    }
+
+    /// PostgreSQL takes new rows by COPY (``RecordCopy``); SQLite by one INSERT over the bound JSON payload.
+    func insertRows(_ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws {
+        if dialect == .postgres && RecordCopy.usable(layout, tables) {
+            try await RecordCopy(writer: self).records(batch, indexes, on: sql)
+        } else {
+            try await sql.raw(insertSQL(batch.payload(indexes), dialect)).run()
+        }
+    }
+
+    /// The change-log entries of the rows, numbered from `firstSeq`: by COPY on PostgreSQL.
+    func logChanges(_ batch: RecordBatch, _ indexes: [Int], op: String, firstSeq: Int, at: Int,
+                    _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws {
+        if dialect == .postgres && RecordCopy.usable(layout, tables) {
+            try await RecordCopy(writer: self).changes(batch, indexes, op: op, firstSeq: firstSeq, at: at, on: sql)
+        } else {
+            try await sql.raw(changeSQL(batch.payload(indexes), op: op, firstSeq: firstSeq, at: at, dialect)).run()
         }
     }
 

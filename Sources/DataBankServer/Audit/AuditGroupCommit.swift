@@ -1,0 +1,62 @@
+import Fluent
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Group commit of audit entries: concurrent requests queue their entries and one writer appends
+/// whatever is queued in one transaction (the chain computed in queue order under the head's lock),
+/// then resumes every waiter. A waiter resumes only once its entry's transaction committed — or
+/// with the batch's error — so no answer leaves before its entry is durable, and a failed write
+/// fails every request of its batch.
+///
+/// The writer is a task started by the first entry queued while none runs; it drains the queue
+/// batch by batch and stops when it is empty. With one request at a time a batch holds one entry,
+/// as before; under load the per-transaction cost (the head's row lock, the commit) is shared.
+final class AuditGroupCommit: Sendable {
+    /// Entries per transaction at most: keeps the bound parameters of one INSERT far below either
+    /// database's limit and a batch's lock short.
+    static let maxBatch = 500
+
+    private struct Waiter {
+        let draft: AuditLog.Draft
+        let continuation: CheckedContinuation<AuditEntry, any Error>
+    }
+
+    private struct State {
+        var queue: [Waiter] = []
+        var writing = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Queues `draft` and returns its entry once the batch holding it committed.
+    func append(_ draft: AuditLog.Draft, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
+        try await withCheckedThrowingContinuation { continuation in
+            let startWriter = state.withLockedValue { s -> Bool in
+                s.queue.append(Waiter(draft: draft, continuation: continuation))
+                if s.writing { return false }
+                s.writing = true
+                return true
+            }
+            if startWriter { Task { await self.drain(on: db, trail: trail) } }
+        }
+    }
+
+    private func drain(on db: any Database, trail: AuditTrail) async {
+        while true {
+            let batch = state.withLockedValue { s -> [Waiter] in
+                let n = min(s.queue.count, Self.maxBatch)
+                let batch = Array(s.queue.prefix(n))
+                s.queue.removeFirst(n)
+                if batch.isEmpty { s.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                let entries = try await AuditLog.appendBatch(batch.map(\.draft), on: db, trail: trail)
+                for (waiter, entry) in zip(batch, entries) { waiter.continuation.resume(returning: entry) }
+            } catch {
+                for waiter in batch { waiter.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import DataBankCore
+@testable import DataBankServer
+import Foundation
+import Fluent
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Concurrent audited reads share audit transactions (group commit) without loosening the audit:
+/// every read has its entry, committed before its answer, on one chain that verifies.
+@Suite("Audit group commit")
+struct AuditGroupCommitTests {
+    /// `n` point reads at once; each answer with its request id.
+    static func concurrentReads(_ app: Application, _ f: StoreFixture, token: String, _ n: Int) async throws -> [(HTTPStatus, String)] {
+        try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
+            for i in 0..<n {
+                group.addTask {
+                    let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(i % 10))", token: token)
+                    return (res.status, res.headers.first(name: "X-Request-Id") ?? "")
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    static func readEntries(_ app: Application) async throws -> [AuditEntry] {
+        try await app.db.sql.raw("SELECT * FROM audit_log WHERE operation = 'read' ORDER BY seq").all().map(AuditLog.decode)
+    }
+
+    /// 40 reads at once: 40 entries, one per request id, on a chain that verifies, with gap-free numbers.
+    @Test func concurrentReadsAreAllAuditedOnOneChain() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<10), token: token)
+            let answers = try await Self.concurrentReads(app, f, token: token, 40)
+            #expect(answers.allSatisfy { $0.0 == .ok })
+            let entries = try await Self.readEntries(app)
+            #expect(entries.count == 40)
+            #expect(Set(entries.compactMap(\.requestID)) == Set(answers.map(\.1)))
+            let verification = try await AuditLog.verify(on: app.db, trail: app.auditTrail)
+            #expect(verification.broken == nil)
+        }
+    }
+
+    /// An answer is sent only after its entry committed: as each answer arrives, its entry is
+    /// already in the database (read on another connection than the writer's transaction).
+    @Test func entryIsCommittedBeforeTheAnswer() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<10), token: token)
+            let sql = app.db.sql
+            let missing = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(i % 10))", token: token)
+                        let id = res.headers.first(name: "X-Request-Id") ?? ""
+                        let found = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE request_id = \(bind: id)").first()?
+                            .decode(column: "n", as: Int.self) ?? 0
+                        return res.status == .ok && found == 1 ? 0 : 1
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(missing == 0)
+        }
+    }
+
+    /// No answer without an entry: when the audit write fails, the read fails and no record leaves.
+    @Test func failingAuditWriteFailsTheRead() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<10), token: token)
+            let sql = app.db.sql
+            try await sql.raw("ALTER TABLE audit_log RENAME TO audit_log_away").run()
+            let answers = try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
+                for i in 0..<8 {
+                    group.addTask {
+                        let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(i))", token: token)
+                        return (res.status, res.body.string)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try await sql.raw("ALTER TABLE audit_log_away RENAME TO audit_log").run()
+            #expect(answers.count == 8)
+            for (status, body) in answers {
+                #expect(status == .internalServerError)
+                #expect(!body.contains(f.key(0)) && !body.contains(f.key(7)))
+            }
+            // Nothing half-written: the head did not move past the log, and the chain still verifies.
+            let verification = try await AuditLog.verify(on: app.db, trail: app.auditTrail)
+            #expect(verification.broken == nil)
+        }
+    }
+
+    /// Entries batched together still count in the exchange statistics one request each.
+    @Test func batchedEntriesCountInTheStatistics() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let token = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<10), token: token)
+            let sql = app.db.sql
+            func counted() async throws -> (requests: Int, out: Int) {
+                let row = try await sql.raw("""
+                    SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS r, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS o FROM exchange_stats WHERE resource_code = \(bind: f.code)
+                    """).first()
+                return (try row?.decode(column: "r", as: Int.self) ?? 0, try row?.decode(column: "o", as: Int.self) ?? 0)
+            }
+            let before = try await counted()
+            _ = try await Self.concurrentReads(app, f, token: token, 30)
+            let after = try await counted()
+            #expect(after.requests - before.requests == 30)
+            #expect(after.out - before.out == 30)
+        }
+    }
+
+    /// Deltas for one (day, resource, consumer) row merge into one upsert; others stay apart, in order.
+    @Test func statisticsDeltasMerge() {
+        let a = ExchangeStats.Delta(day: "2026-12-05", resource: "r1", consumer: "d1", operation: "read", count: 1)
+        let b = ExchangeStats.Delta(day: "2026-12-05", resource: "r2", consumer: "d1", operation: "load.append", count: 5)
+        let merged = ExchangeStats.Delta.merged([a, b, a])
+        #expect(merged.count == 2)
+        #expect(merged[0].requests == 2 && merged[0].recordsOut == 2 && merged[0].recordsIn == 0)
+        #expect(merged[1].requests == 1 && merged[1].recordsIn == 5)
+    }
+}
