@@ -19,6 +19,7 @@ enum ResourcePage {
         var editions: [(slug: String, title: String, revision: Int)]
         var comments: [CommentRow]?
         var pendingChanges: [FieldChange]?
+        var seesAllComments: Bool
         var canComment: Bool
         /// Whether to link the records page: the resource has a store the viewer may read.
         var recordsLink: Bool
@@ -66,7 +67,8 @@ enum ResourcePage {
             revisions: seesWorking ? allRevisions : allRevisions.filter { $0.publishedAt != nil },
             transitions: seesWorking ? try await service.transitions(row) : nil,
             editions: try await Editions.membership(resourceID: row.requireID(), on: req.db),
-            comments: req.user == nil ? nil : try await service.comments(row),
+            comments: req.user == nil && row.state != .notice ? nil : try await service.comments(row),
+            seesAllComments: service.seesAllComments(row),
             pendingChanges: pending,
             canComment: row.state == .notice && service.allowed(.comment, row.departmentCode),
             recordsLink: readsRecords)
@@ -105,7 +107,7 @@ enum ResourcePage {
                .badge(s.label(state), "state-\(state.rawValue)", testid: "resource-status"),
                snap.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
                state == .notice ? .span(.cls("notice-end"), .testid("notice-end"),
-                                        .esc(s.t("公示截止：\(s.date(row.noticeEndsAt))", "Notice ends \(s.date(row.noticeEndsAt))"))) : .empty),
+                                        .esc(s.t("公示截止：\(s.dateTime(row.noticeEndsAt))", "Public notice ends \(s.dateTime(row.noticeEndsAt))"))) : .empty),
         ]
         if let r = m.viewingRevision {
             extra.append(.banner("info", .p(.esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
@@ -162,7 +164,8 @@ enum ResourcePage {
         _ = try req.requireUser()
         let form = FormData(body: req)
         do {
-            _ = try await CatalogService(req: req).comment(code: code, body: form.raw("body"))
+            let c = try await CatalogService(req: req).comment(code: code, body: form.raw("body"))
+            try await ResourceAPI.auditComment(req, c)
             return Layout.seeOther("/catalog/resources/\(Escape.url(code))?done=comment#comments")
         } catch {
             return try await failed(error, req: req, code: code, posted: form, action: "comment")

@@ -23,7 +23,7 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "quality", use: QualityPage.show).gate(.action(.readPublished))
         web.post("catalog", "resources", ":code", "quality", "check", use: QualityPage.check).gate(.action(.runQualityCheck))
         web.post("catalog", "resources", ":code", "quality", "policy", use: QualityPage.setPolicy).gate(.action(.manageQualityRules))
-        web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate).gate(.action(.writeRecords)).streamsBody()
+        web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate).gate(.action(.writeRecords)).streamsFormUpload()
         web.get("quality", use: QualityOverviewPages.overview).gate(.action(.readPublished))
         web.get("departments", ":code", "quality", use: QualityOverviewPages.department).gate(.action(.readPublished))
         web.get("catalog", "resources", ":code", "profile", use: ProfilePage.show).gate(.storeRead)
@@ -31,7 +31,8 @@ enum WebRoutes {
         web.post("catalog", "resources", ":code", "quarantine", ":id", use: QuarantineFixPage.resubmit).gate(.action(.writeRecords))
         web.post("catalog", "resources", ":code", "quarantine", ":id", "discard", use: QuarantineFixPage.discard).gate(.action(.writeRecords))
         web.get("catalog", "resources", ":code", "map", use: StreamMapPage.show).gate(.storeRead)
-        web.on(.POST, "catalog", "resources", ":code", "records", body: .stream, use: RecordsPage.upload).gate(.action(.writeRecords)).streamsBody()
+        web.on(.POST, "catalog", "resources", ":code", "records", body: .stream, use: RecordsPage.upload).gate(.action(.writeRecords)).streamsFormUpload()
+        web.get("catalog", "resources", ":code", "loads", ":id", use: LoadResultPage.show).gate(.action(.writeRecords))
         web.get("audit", use: AuditPage.show).gate(.action(.readAudit))
 
         web.get("departments", use: DepartmentPages.list).gate(.action(.readPublished))
