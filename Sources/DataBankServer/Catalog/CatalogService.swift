@@ -94,8 +94,9 @@ struct CatalogService {
     /// them), a commenter's own for everyone else — comments may hold contact details.
     func comments(_ r: ResourceRow) async throws -> [CommentRow] {
         guard let user else { return [] }
-        var q = CommentRow.query(on: db).filter(\.$resourceID == r.requireID())
-        if !canSeeWorking(r) { q = q.filter(\.$authorID == user.requireID()) }
+        let resourceID = try r.requireID(), authorID = try user.requireID()
+        var q = CommentRow.query(on: db).filter(\.$resourceID == resourceID)
+        if !canSeeWorking(r) { q = q.filter(\.$authorID == authorID) }
         return try await q.sort(\.$createdAt, .ascending).all()
     }
 

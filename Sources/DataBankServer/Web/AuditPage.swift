@@ -35,7 +35,7 @@ enum AuditPage {
             .banner("error", .p(.esc(s.t("审计链断裂于第 \(b.seq) 条：\(b.reason)", "The audit chain is broken at entry \(b.seq): \(b.reason)"))), testid: "audit-chain")
         } ?? .banner("ok", .p(.esc(s.t("审计链完整：已核验 \(verified.checked) 条。", "Audit chain intact: \(verified.checked) entries verified."))), testid: "audit-chain")
         let rows: [[Body]] = entries.map { e in [
-            .esc("\(e.seq)"), .el("time", .attr("datetime", e.at), .esc(DisplayTime.parse(e.at).map(s.dateTime) ?? e.at)),
+            .esc("\(e.seq)"), .el("time", .attr("datetime", e.at), .esc(DisplayTime.parse(e.at).map { s.dateTime($0) } ?? e.at)),
             .span(.attr("title", e.actorName), .esc("\(people[e.actorName] ?? e.actorName)（\(actorKind(e.actorKind, s))）")),
             .esc(e.departmentCode.flatMap { names[$0] } ?? e.departmentCode ?? ""),
             e.resourceCode.map { Body.link("/catalog/resources/\(Escape.url($0))", $0) } ?? .empty,

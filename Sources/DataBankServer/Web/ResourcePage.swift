@@ -18,8 +18,8 @@ enum ResourcePage {
         var transitions: [TransitionRow]?
         var editions: [(slug: String, title: String, revision: Int)]
         var comments: [CommentRow]?
-        var pendingChanges: [FieldChange]?
         var seesAllComments: Bool
+        var pendingChanges: [FieldChange]?
         var canComment: Bool
         /// Whether to link the records page: the resource has a store the viewer may read.
         var recordsLink: Bool
