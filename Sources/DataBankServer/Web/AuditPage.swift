@@ -36,7 +36,7 @@ enum AuditPage {
         } ?? .banner("ok", .p(.esc(s.t("审计链完整：已核验 \(verified.checked) 条。", "Audit chain intact: \(verified.checked) entries verified."))), testid: "audit-chain")
         let rows: [[Body]] = entries.map { e in [
             .esc("\(e.seq)"), .el("time", .attr("datetime", e.at), .esc(DisplayTime.parse(e.at).map { s.dateTime($0) } ?? e.at)),
-            .span(.attr("title", e.actorName), .esc("\(people[e.actorName] ?? e.actorName)（\(actorKind(e.actorKind, s))）")),
+            .span(.attr("title", e.actorName), .esc("\(people[e.actorName] ?? e.actorName) · \(actorKind(e.actorKind, s))")),
             .esc(e.departmentCode.flatMap { names[$0] } ?? e.departmentCode ?? ""),
             e.resourceCode.map { Body.link("/catalog/resources/\(Escape.url($0))", $0) } ?? .empty,
             .span(.attr("title", e.operation), .esc(s.auditOperation(e.operation))), .esc("\(e.recordCount)"), .esc(e.purpose ?? ""),

@@ -225,7 +225,9 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
             if partFile != nil && !fileEnded { fileBytes += bytes } else { value += bytes }
         }
         parser.onPartComplete = { [unowned self] in
-            if partFile != nil { fileEnded = true } else if let name = partName { fields[name] = String(decoding: value, as: UTF8.self) }
+            // Only the fields before the file count: they are what was read when the file began (and the
+            // CSRF token must be among them), however the body happened to arrive in chunks.
+            if partFile != nil { fileEnded = true } else if let name = partName, !fileStarted { fields[name] = String(decoding: value, as: UTF8.self) }
             value = []
             partFile = nil
         }

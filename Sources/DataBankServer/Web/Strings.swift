@@ -48,7 +48,7 @@ struct Strings: Sendable {
     /// An audit log operation (`load.upsert`, `read`, `refused.purpose` …) in the page language; the
     /// raw code stays in the entry (and the filter), the label is for reading.
     func auditOperation(_ op: String) -> String {
-        if op.hasPrefix("load.") { return t("载入（\(loadMode(String(op.dropFirst(5)))))", "Load (\(loadMode(String(op.dropFirst(5)))))") }
+        if op.hasPrefix("load.") { return t("载入（\(loadMode(String(op.dropFirst(5))))）", "Load (\(loadMode(String(op.dropFirst(5)))))") }
         if op.hasPrefix("refused.") { return t("拒绝访问（\(op.dropFirst(8))）", "Refused (\(op.dropFirst(8)))") }
         if op.hasPrefix("objection."), op != "objection.raise", op != "objection.view" {
             return t("纠错处理（\(op.dropFirst(10))）", "Objection settled (\(op.dropFirst(10)))")
