@@ -30,15 +30,16 @@ enum AuditPage {
             verified = AuditLog.Verification(broken: AuditChain.Break(seq: 0, reason: error.description))  // an unreadable checkpoint file
         }
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
+        let resources = try await SharingWeb.resourceNames(entries.compactMap(\.resourceCode), req: req)
         let people = try await Directory.displayNames(entries.filter { $0.actorKind != "app" }.map(\.actorName), on: req.db)
         let chain: Body = verified.broken.map { b in
             .banner("error", .p(.esc(s.t("审计链断裂于第 \(b.seq) 条：\(b.reason)", "The audit chain is broken at entry \(b.seq): \(b.reason)"))), testid: "audit-chain")
         } ?? .banner("ok", .p(.esc(s.t("审计链完整：已核验 \(verified.checked) 条。", "Audit chain intact: \(verified.checked) entries verified."))), testid: "audit-chain")
         let rows: [[Body]] = entries.map { e in [
-            .esc("\(e.seq)"), .el("time", .attr("datetime", e.at), .esc(DisplayTime.parse(e.at).map { s.dateTime($0) } ?? e.at)),
+            .esc("\(e.seq)"), .el("time", .cls("nowrap"), .attr("datetime", e.at), .esc(DisplayTime.parse(e.at).map(DisplayTime.plain) ?? e.at)),
             .span(.attr("title", e.actorName), .esc("\(people[e.actorName] ?? e.actorName) · \(actorKind(e.actorKind, s))")),
             .esc(e.departmentCode.flatMap { names[$0] } ?? e.departmentCode ?? ""),
-            e.resourceCode.map { Body.link("/catalog/resources/\(Escape.url($0))", $0) } ?? .empty,
+            e.resourceCode.map { SharingWeb.resource($0, resources) } ?? .empty,
             .span(.attr("title", e.operation), .esc(s.auditOperation(e.operation))), .esc("\(e.recordCount)"), .esc(e.purpose ?? ""),
             .el("code", .attr("title", e.requestHash ?? ""), .esc(String((e.requestHash ?? "").prefix(12)))),
         ] }
@@ -57,7 +58,7 @@ enum AuditPage {
             ]),
             .section(.cls("card"),
                 .p(.cls("hint"), .esc(s.t("共 \(total) 条，显示最新 100 条。", "\(total) entries; the newest 100 shown."))),
-                .dataTable(["#", s.t("时间", "Time"), s.t("操作人", "Actor"), s.t("部门", "Department"), s.t("资源", "Resource"),
+                .dataTable(["#", s.t("时间", "Time") + " " + DisplayTime.zoneName(s.lang), s.t("操作人", "Actor"), s.t("部门", "Department"), s.t("资源", "Resource"),
                             s.t("操作", "Operation"), s.t("记录数", "Records"), s.t("用途", "Purpose"), s.t("请求哈希", "Request hash")],
                            rows, testid: "audit-entries", cls: "data compact")),
         ]

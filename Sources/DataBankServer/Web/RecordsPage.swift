@@ -76,7 +76,9 @@ enum RecordsPage {
             // Counted and listed by source row (a row refused for three reasons is one row), as the load's summary counts.
             let entries = try await QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$status == "open")
                 .sort(\.$createdAt, .descending).sort(\.$rowNumber).all()
-            let rows = RefusedRow.group(entries)
+            // Latest load first, and within a load in the file's order.
+            let loadOrder = Dictionary(entries.enumerated().map { ($1.loadID, $0) }, uniquingKeysWith: { a, _ in a })
+            let rows = RefusedRow.group(entries).sorted { (loadOrder[$0.loadID] ?? 0, $0.rowNumber) < (loadOrder[$1.loadID] ?? 0, $1.rowNumber) }
             if !rows.isEmpty {
                 quarantine = .section(.cls("card"), .testid("quarantine"),
                     .h2(.esc(s.t("待处理的被拒绝行（\(rows.count)）", "Refused rows to settle (\(rows.count))"))),
