@@ -102,6 +102,18 @@ struct PageLabelTests {
         }
     }
 
+    /// An application's page names the applicant and the steps' actors by display name, not username.
+    @Test func applicationPageNamesPeople() async throws {
+        try await withDataBank { app in
+            let f = try await SharingRulesTests().conditional(app)
+            let applied = try await SharingRulesTests().apply(app, f, token: try await app.token("jtj_steward"))
+            let id = try #require(try applied.decode(ApplicationInfo.self).id)
+            let web = try await WebSession.signIn(app, f.steward)
+            let html = try await web.get("/sharing/applications/\(id)").body.string
+            #expect(html.contains("交通运输局数据专员（罗嘉欣）") && !html.contains(">jtj_steward<"))
+        }
+    }
+
     /// A load's mode and its steward's display name on the records page, not `upsert` and a username.
     @Test func recordsPageNamesLoads() async throws {
         try await withDataBank { app in
