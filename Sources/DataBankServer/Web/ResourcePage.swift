@@ -52,7 +52,10 @@ enum ResourcePage {
         let standards = codes.isEmpty ? [] : try await StandardRow.query(on: req.db).filter(\.$code ~~ codes).all()
         let allRevisions = try await service.revisions(row)
         var pending: [FieldChange]?
-        if seesWorking, let published = row.publishedRevision, published != row.workingRevision, let working = detail.working,
+        // A change in public notice is shown to everyone: what is about to change is what the notice is for.
+        let noticed = row.state == .notice ? try await service.workingSnapshot(row) : nil
+        if seesWorking || noticed != nil, let published = row.publishedRevision, published != row.workingRevision,
+           let working = detail.working ?? noticed,
            let before = try await service.revision(row, number: published).resourceSnapshot {
             pending = ResourceDiff.changes(from: before, to: working)
         }

@@ -40,6 +40,25 @@ struct PublicNoticeTests {
         }
     }
 
+    /// A change of a published resource in notice shows what is about to change to anonymous visitors too.
+    @Test func aChangeInNoticeShowsItsDifferences() async throws {
+        try await withDataBank { app in
+            let steward = try await app.token("scj_steward"), reviewer = try await app.token("reviewer")
+            let published = try #require(try await app.send(.GET, "/api/v1/resources?q=企业登记信息表").decode(SearchPage.self).items.first)
+            let path = "/api/v1/resources/\(published.code)"
+            struct Change: Encodable, Sendable { var action: String; var reason: String }
+            let detail = try await app.send(.POST, "\(path)/transitions", token: steward, json: Change(action: "requestChange", reason: "摘要更新"))
+                .decode(ResourceDetail.self)
+            var edited = try #require(detail.working)
+            edited.abstract = "公示中的新摘要"
+            #expect(try await app.send(.PUT, path, token: steward, json: ResourceAPI.UpdateBody(version: detail.version, resource: edited)).status == .ok)
+            #expect(try await app.send(.POST, "\(path)/transitions", token: steward, json: Step(action: "submit")).status == .ok)
+            #expect(try await app.send(.POST, "\(path)/transitions", token: reviewer, json: Step(action: "approve")).status == .ok)
+            let html = try await app.send(.GET, "/catalog/resources/\(published.code)").body.string
+            #expect(html.contains("data-testid=\"pending-diff\"") && html.contains("公示中的新摘要"))
+        }
+    }
+
     /// `publish` is offered only when it would succeed: not to a reviewer while the notice runs, to the data authority.
     @Test func publishIsOfferedOnlyWhenItWouldSucceed() async throws {
         try await withDataBank { app in
