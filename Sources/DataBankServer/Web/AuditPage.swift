@@ -48,10 +48,12 @@ enum AuditPage {
             chain,
             .getForm("/audit", [
                 .cls("filter-bar"),
-                .input([.v("type", "text"), .v("name", "department"), .v("placeholder", s.t("部门代码", "Department code")), .v("value", q["department"] ?? "")]),
+                .select("department", [("", s.t("全部部门", "All departments"))] + names.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                        selected: q["department"] ?? "", .attr("aria-label", s.t("部门", "Department"))),
                 .input([.v("type", "text"), .v("name", "resource"), .v("placeholder", s.t("资源代码", "Resource code")), .v("value", q["resource"] ?? "")]),
                 .input([.v("type", "text"), .v("name", "actor"), .v("placeholder", s.t("操作人用户名", "Actor's username")), .v("value", q["actor"] ?? "")]),
-                .input([.v("type", "text"), .v("name", "operation"), .v("placeholder", s.t("操作代码（如 load）", "Operation code (e.g. load)")), .v("value", q["operation"] ?? "")]),
+                .select("operation", [("", s.t("全部操作", "All operations"))] + Self.operations.map { ($0, $0.hasSuffix(".") ? s.auditOperationGroup($0) : s.auditOperation($0)) },
+                        selected: q["operation"] ?? "", .attr("aria-label", s.t("操作", "Operation"))),
                 .input([.v("type", "date"), .v("name", "from"), .v("value", q["from"] ?? ""), .v("aria-label", s.t("起始日期（北京时间）", "From (China Standard Time)"))]),
                 .input([.v("type", "date"), .v("name", "to"), .v("value", q["to"] ?? ""), .v("aria-label", s.t("截止日期（北京时间）", "To (China Standard Time)"))]),
                 .submit(s.t("筛选", "Filter"), .cls("primary")),
@@ -64,6 +66,10 @@ enum AuditPage {
         ]
         return Layout.render(req, title: s.t("审计日志", "Audit log"), path: "/audit", content)
     }
+
+    /// The operations offered in the filter (a trailing dot: every operation of the group); the filter matches by prefix.
+    static let operations = ["load.", "read", "query", "latest", "changes", "changes.stream", "subscribe", "delete", "export.datapackage",
+                             "quarantine.resubmit", "web.view", "web.loads", "profile.read", "objection.", "webhook.deliver", "refused.", "catalog.comment"]
 
     static func actorKind(_ kind: String, _ s: Strings) -> String {
         switch kind {

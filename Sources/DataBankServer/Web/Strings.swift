@@ -45,6 +45,16 @@ struct Strings: Sendable {
         }
     }
 
+    /// A group of audit operations in the audit page's filter (`load.` → 载入（全部方式）).
+    func auditOperationGroup(_ prefix: String) -> String {
+        switch prefix {
+        case "load.": return t("载入（全部方式）", "Loads (every mode)")
+        case "objection.": return t("纠错（全部）", "Objections (all)")
+        case "refused.": return t("拒绝访问（全部）", "Refused access (all)")
+        default: return prefix
+        }
+    }
+
     /// An audit log operation (`load.upsert`, `read`, `refused.purpose` …) in the page language; the
     /// raw code stays in the entry (and the filter), the label is for reading.
     func auditOperation(_ op: String) -> String {
