@@ -141,7 +141,7 @@ enum ResourceSections {
             .submit(s.t("提交意见", "Add comment"), .testid("comment-submit")),
         ]) : m.row.state == .notice && req.user == nil
             ? .p(.testid("comment-sign-in"), .esc(s.t("公示期内欢迎提出意见：", "Opinions are welcome during the public notice: ")),
-                 .link(QueryLink("/login", [("next", "/catalog/resources/\(m.row.code)")]).href, s.t("登录后提交意见", "sign in to comment"), .cls("button")))
+                 .link(QueryLink("/login", [("next", "/catalog/resources/\(m.row.code)")]).href, s.t("登录后提交意见", "Sign in to comment"), .cls("button")))
             : .empty
         // Comments may hold contact details: the provider and the reviewers read them all, a commenter their own.
         let who: Body = m.row.state == .notice && req.user != nil ? .p(.cls("hint"), .esc(m.seesAllComments

@@ -34,7 +34,7 @@ struct PublicNoticeTests {
             #expect(html.contains("data-testid=\"notice-end\"") && html.contains("(北京时间)"))
             #expect(html.contains("data-testid=\"comment-sign-in\""))
             let en = try await app.send(.GET, "/catalog/resources/\(Self.code)?lang=en").body.string
-            #expect(en.contains("(China Standard Time)") && en.contains("sign in to comment"))
+            #expect(en.contains("(China Standard Time)") && en.contains("Sign in to comment"))
             let found = try await app.send(.GET, "/api/v1/resources?q=年报信息").decode(SearchPage.self)
             #expect(found.items.contains { $0.code == Self.code })
         }
