@@ -7,11 +7,13 @@ import DataBankCore
 enum FileLoad {
     static func run(path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
                     encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard) async throws -> LoadSummary {
+                    progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard,
+                    source: String? = nil) async throws -> LoadSummary {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)") }
         if formatName == "xlsx" {
             // Read inside the load, so a refused workbook (a zip bomb, a malformed sheet) is recorded with its reason.
-            var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
+            // The source recorded is the name the user knows (an upload's file name), not a spool path.
+            var summary = try await Loads.run(store: store, mode: mode, format: .ndjson, encoding: .utf8, source: source ?? path, who: who, on: db,
                                               progress: progress, rowOffset: 1, recordedFormat: "xlsx") { ingest in
                 let (ndjson, header) = try XLSXReader(path: path, limits: xlsxLimits).ndjsonFile(sheet: sheet)
                 defer { try? FileManager.default.removeItem(atPath: ndjson) }

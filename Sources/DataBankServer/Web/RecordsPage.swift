@@ -167,7 +167,7 @@ enum RecordsPage {
                 while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
                 try handle.close()
                 summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db,
-                                                 xlsxLimits: req.application.settings.xlsxLimits)
+                                                 xlsxLimits: req.application.settings.xlsxLimits, source: fileName)
             } else {
                 guard let format = IngestFormat(rawValue: formatName) else {
                     throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",

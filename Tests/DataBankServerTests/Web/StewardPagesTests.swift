@@ -81,6 +81,33 @@ struct StewardPagesTests {
         }
     }
 
+    /// A workbook uploaded on the page is recorded, and shown, under its file name, not the spool file's path.
+    @Test func workbookUploadKeepsItsName() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let (web, _) = try await Self.steward(app, f)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID()).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try writeWorkbook(header: f.layout.columns.map(\.name),
+                              rows: (0..<2).map { r in f.layout.columns.map { XLSXCell.text(f.value($0, row: r)) } }, to: path)
+            let boundary = "----databank-xlsx"
+            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.cookies[CSRFMiddleware.cookie] ?? "")\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"企业名录.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(try Data(contentsOf: URL(fileURLWithPath: path)))
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            var result: TestingHTTPResponse?
+            try await app.testing().test(.POST, "/catalog/resources/\(f.code)/records", headers: headers, body: body, afterResponse: { result = $0 })
+            let res = try #require(result)
+            #expect(res.status == .seeOther, "\(res.body.string.prefix(400))")
+            let location = try #require(res.headers.first(name: .location))
+            let page = try await web.get(location).body.string
+            #expect(page.contains("载入结果：企业名录.xlsx") && page.contains("新增 2"), "\(page.prefix(600))")
+        }
+    }
+
     /// A multipart post whose first field is not the cookie's token — or comes after the file — loads nothing.
     @Test func uploadWithoutTheFormsTokenIsRefused() async throws {
         try await withDataBank { app in
