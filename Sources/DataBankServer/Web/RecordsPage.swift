@@ -30,8 +30,10 @@ enum RecordsPage {
             banners.append(.banner("ok", .p(.esc(s.t("已重新提交并通过检查。", "Resubmitted and accepted."))), testid: "fixed"))
         }
         if let failure {
-            banners.append(.banner("error", .p(.esc(failure.message)),
-                                   .ul(.group(failure.details.map { .li(.esc("\($0.field)：\(s.isEnglish ? $0.messageEn : $0.message)")) })),
+            // In the page's language: the details carry both; a bare message is English, so a Chinese page says it plainly.
+            let headline = s.isEnglish ? failure.message : s.t("文件未载入，请修改后重新上传。", "")
+            banners.append(.banner("error", .p(.esc(headline)),
+                                   .ul(.group(failure.details.map { .li(.esc("\(s.field($0.field))：\(s.message($0))")) })),
                                    testid: "load-error"))
         }
 

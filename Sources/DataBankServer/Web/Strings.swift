@@ -97,6 +97,8 @@ struct Strings: Sendable {
             // Objections (数据纠错).
             "recordKey": ("记录主键", "Record key"), "column": ("数据项", "Item"), "suggested": ("建议值", "Suggested value"),
             "value": ("更正值", "Corrected value"), "note": ("说明", "Note"),
+            // Uploads.
+            "file": ("文件", "File"), "mode": ("方式", "Mode"), "encoding": ("编码", "Encoding"),
         ]
         if path.hasPrefix("items["), let dot = path.firstIndex(of: ".") {
             let sub = String(path[path.index(after: dot)...])

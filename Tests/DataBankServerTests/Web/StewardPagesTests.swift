@@ -108,6 +108,21 @@ struct StewardPagesTests {
         }
     }
 
+    /// A file the page cannot load comes back on the page, in its language: no English server message on a Chinese page.
+    @Test func refusedUploadSpeaksThePageLanguage() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            let (web, _) = try await Self.steward(app, f)
+            let res = try await Self.upload(web, f, csv: "no_such_column\nx\n", csrf: web.cookies[CSRFMiddleware.cookie])
+            #expect((400..<500).contains(res.status.code))
+            let html = res.body.string
+            let banner = try #require(html.range(of: "data-testid=\"load-error\""))
+            let text = String(html[banner.lowerBound...].prefix(600))
+            #expect(text.contains("文件未载入"), "\(text)")
+            #expect(!text.contains("Unknown") && !text.contains("Missing") && !text.contains("header"), "\(text)")
+        }
+    }
+
     /// A multipart post whose first field is not the cookie's token — or comes after the file — loads nothing.
     @Test func uploadWithoutTheFormsTokenIsRefused() async throws {
         try await withDataBank { app in
