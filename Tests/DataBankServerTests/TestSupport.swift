@@ -75,12 +75,12 @@ actor TestDatabases {
         }
         let admin = try await setup!.value
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(ident: name) TEMPLATE databank_template").run()
+        try await admin.db.sql.raw("CREATE DATABASE \(ident: name) TEMPLATE databank_template").run()
         return Self.url(base, database: name)
     }
 
     private static func buildTemplate(base: String, admin: Application) async throws {
-        let sql = admin.db as! any SQLDatabase
+        let sql = admin.db.sql
         try await sql.raw("DROP DATABASE IF EXISTS databank_template").run()
         try await sql.raw("CREATE DATABASE databank_template").run()
         let app = try await Application.make(.testing)

@@ -1,20 +1,28 @@
 #!/usr/bin/env python3
-"""Agreement between DataBank's validation and `frictionless validate` (PyPI).
+"""Agreement between DataBank's validation, DataBank's loads and `frictionless validate` (PyPI).
 
 Generates CSV files with seeded defects of every kind a Table Schema can catch (type errors,
-required, length, pattern, enum, range, unique, primary key, missing and extra cells, blank rows),
-writes the Table Schema, validates each file with both tools on the same file and schema, and
-compares the number of findings per Frictionless error type. Exits 1 if any count differs.
+required, length, pattern, enum, range, unique, primary key, missing and extra cells, blank rows,
+a quoted field spanning lines), writes the Table Schema, and for each file compares:
+  - validate vs frictionless: the number of findings per Frictionless error type, and the row
+    numbers of each type (both number rows as records, the header being row 1);
+  - load vs validate: the file loaded with `databank load` into a scratch SQLite store made from the
+    same schema (modes upsert, append, replace in turn) refuses the same rows with the same findings:
+    counts per error type, and (row, code) pairs read back from the quarantine.
+Exits 1 if anything differs.
 
     scripts/quality/agreement.py [--databank PATH] [--frictionless PATH] [--rows N] [--files K] [--seed S]
 
-DataBank is run as `databank quality validate FILE --schema SCHEMA --json`; frictionless as
+DataBank is run as `databank quality validate FILE --schema SCHEMA --json` and
+`databank load CODE FILE --schema SCHEMA --mode M --json --no-profile` (DATABASE_URL a scratch SQLite
+file, made with `databank migrate -y`); frictionless as
 `frictionless validate --json --trusted --limit-errors 10000000 --schema SCHEMA FILE`.
 """
 import argparse
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -82,7 +90,9 @@ def generate(path, rows, rng):
             if roll < 0.01:
                 out.write("," * (len(SCHEMA["fields"]) - 1) + "\n")  # a blank row
                 continue
-            if roll < 0.02 and codes_seen:
+            if roll < 0.015:
+                row[8] = '"第一行\n第二行"'  # a quoted note spanning two lines: rows are records, not lines
+            elif roll < 0.02 and codes_seen:
                 row[2] = rng.choice(codes_seen)  # a repeated unique value
             elif roll < 0.025 and i > 1:
                 row[0] = str(i - 1)  # a repeated key
@@ -90,19 +100,46 @@ def generate(path, rows, rng):
                 rng.choice(DEFECTS)[1](row, rng)
             if len(row) > 2 and row[2]:
                 codes_seen.append(row[2])
-            out.write(",".join('"%s"' % c if "," in c else c for c in row) + "\n")
+            out.write(",".join('"%s"' % c if "," in c and not c.startswith('"') else c for c in row) + "\n")
 
 
 def count_frictionless(report):
-    counts = Counter()
+    counts, rows = Counter(), Counter()
     for task in report.get("tasks", []):
         for error in task.get("errors", []):
             counts[error["type"]] += 1
-    return counts
+            if error.get("rowNumber"):
+                rows[(error["rowNumber"], error["type"])] += 1
+    return counts, rows
 
 
-def run(cmd):
-    result = subprocess.run(cmd, capture_output=True, text=True)
+def compare(title, ours, theirs, names):
+    """Prints one table of counts; answers how many differ."""
+    print("  %s" % title)
+    print("    %-18s %10s %12s" % (("error type",) + names))
+    differ = 0
+    for kind in sorted(set(ours) | set(theirs)):
+        mark = "" if ours[kind] == theirs[kind] else "   <-- differs"
+        print("    %-18s %10d %12d%s" % (kind, ours[kind], theirs[kind], mark))
+        differ += ours[kind] != theirs[kind]
+    return differ
+
+
+def compare_rows(title, ours, theirs, upto):
+    """Compares multisets of (row, kind) up to row `upto`; prints the first differences."""
+    ours = Counter({k: v for k, v in ours.items() if k[0] <= upto})
+    theirs = Counter({k: v for k, v in theirs.items() if k[0] <= upto})
+    missing, extra = theirs - ours, ours - theirs
+    if not missing and not extra:
+        print("  %s: the same %d (row, finding) pairs" % (title, sum(ours.values())))
+        return 0
+    print("  %s: DIFFER — only on the left %s; only on the right %s"
+          % (title, sorted(extra.elements())[:10], sorted(missing.elements())[:10]))
+    return 1
+
+
+def run(cmd, env=None):
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if not result.stdout.strip():
         sys.exit("no output from %s (exit %d): %s" % (" ".join(cmd), result.returncode, result.stderr[-2000:]))
     # The report is the first JSON value printed; a summary line may follow it.
@@ -124,19 +161,40 @@ def main():
         json.dump(SCHEMA, f, ensure_ascii=False, indent=1)
     disagreements = 0
     total = Counter()
+    env = dict(os.environ, DATABASE_URL="sqlite://" + os.path.join(work, "load.sqlite"))
+    for key in [k for k in env if k.startswith("DATABANK_")]:
+        del env[key]
+    migrated = subprocess.run([args.databank, "migrate", "-y"], capture_output=True, text=True, env=env)
+    if migrated.returncode != 0:
+        sys.exit("databank migrate failed: " + migrated.stderr[-2000:])
+    modes = ["upsert", "append", "replace"]
     for k in range(args.files):
         path = os.path.join(work, "defects-%d.csv" % k)
         generate(path, args.rows, random.Random(args.seed + k))
-        ours = Counter(run([args.databank, "quality", "validate", path, "--schema", schema_path, "--json"])["errors"])
-        theirs = count_frictionless(run([args.frictionless, "validate", "--json", "--trusted", "--limit-errors", "10000000",
-                                         "--schema", schema_path, path]))
-        print("file %s (%d rows)" % (os.path.basename(path), args.rows))
-        print("  %-18s %10s %12s" % ("error type", "DataBank", "frictionless"))
-        for kind in sorted(set(ours) | set(theirs)):
-            mark = "" if ours[kind] == theirs[kind] else "   <-- differs"
-            print("  %-18s %10d %12d%s" % (kind, ours[kind], theirs[kind], mark))
-            if ours[kind] != theirs[kind]:
-                disagreements += 1
+        report = run([args.databank, "quality", "validate", path, "--schema", schema_path, "--json"])
+        ours = Counter(report["errors"])
+        our_rows = Counter((line["row"], line["errorType"]) for line in report["lines"])
+        # Compare row numbers only as far as the report lists every finding (it keeps the first 1,000).
+        upto = report["lines"][-1]["row"] - 1 if len(report["lines"]) >= 1000 else 10 ** 9
+        theirs, their_rows = count_frictionless(run([args.frictionless, "validate", "--json", "--trusted", "--limit-errors", "10000000",
+                                                     "--schema", schema_path, path]))
+        code = "999999-%05d" % (k + 1)
+        mode = modes[k % len(modes)]
+        summary = run([args.databank, "load", code, path, "--schema", schema_path, "--mode", mode, "--json", "--no-profile"], env=env)
+        with sqlite3.connect(os.path.join(work, "load.sqlite")) as db:
+            refused = db.execute("SELECT row_number, code FROM quarantine WHERE resource_code = ?", (code,)).fetchall()
+        error_type = {line["code"]: line["errorType"] for line in report["lines"]}
+        loaded = Counter(error_type.get(c, "unknown code " + c) for _, c in refused)
+        print("file %s (%d rows; load %s: %d inserted, %d refused)"
+              % (os.path.basename(path), args.rows, mode, summary.get("inserted", 0), summary.get("rejected", 0)))
+        disagreements += compare("validate vs frictionless", ours, theirs, ("DataBank", "frictionless"))
+        disagreements += compare_rows("row numbers, validate vs frictionless", our_rows, their_rows, upto)
+        disagreements += compare("load vs validate", loaded, ours, ("load", "validate"))
+        disagreements += compare_rows("row numbers, load vs validate", Counter(refused),
+                                      Counter((line["row"], line["code"]) for line in report["lines"]), upto)
+        if summary.get("rows") != report["rows"]:
+            print("  rows: load read %s, validate %s   <-- differs" % (summary.get("rows"), report["rows"]))
+            disagreements += 1
         total += ours
     print("agreement: %s (%d findings over %d files; files in %s)"
           % ("yes" if disagreements == 0 else "NO, %d counts differ" % disagreements, sum(total.values()), args.files, work))

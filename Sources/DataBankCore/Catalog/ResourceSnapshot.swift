@@ -29,11 +29,13 @@ public struct ResourceSnapshot: Codable, Hashable, Sendable {
     /// 涉密: visible only to signed-in users allowed to see classified resources.
     public var classified: Bool
 
-    public init(code: String, name: String, nameEn: String? = nil, departmentCode: String, office: String? = nil,
-                classification: String, catalogKind: CatalogKind, abstract: String, format: ResourceFormat,
-                items: [InformationItem], sharing: SharingAttributes, open: OpenAttributes,
-                updateCycle: UpdateCycle, publishDate: String? = nil, relatedCodes: [String] = [],
-                themes: [Theme] = [], tags: [String] = [], contact: String? = nil, classified: Bool = false) {
+    public init(
+        code: String, name: String, nameEn: String? = nil, departmentCode: String, office: String? = nil,
+        classification: String, catalogKind: CatalogKind, abstract: String, format: ResourceFormat,
+        items: [InformationItem], sharing: SharingAttributes, open: OpenAttributes,
+        updateCycle: UpdateCycle, publishDate: String? = nil, relatedCodes: [String] = [],
+        themes: [Theme] = [], tags: [String] = [], contact: String? = nil, classified: Bool = false
+    ) {
         self.code = code; self.name = name; self.nameEn = nameEn; self.departmentCode = departmentCode
         self.office = office; self.classification = classification; self.catalogKind = catalogKind
         self.abstract = abstract; self.format = format; self.items = items; self.sharing = sharing
@@ -61,9 +63,11 @@ public struct InformationItem: Codable, Hashable, Sendable {
     /// derived `unique` rule checks it.
     public var unique: Bool
 
-    public init(name: String, column: String, standardCode: String, dataType: DataType, length: Int? = nil,
-                primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal, queryField: Bool = false,
-                unique: Bool = false) {
+    public init(
+        name: String, column: String, standardCode: String, dataType: DataType, length: Int? = nil,
+        primaryKey: Bool = false, required: Bool = false, sensitivity: Sensitivity = .internal, queryField: Bool = false,
+        unique: Bool = false
+    ) {
         self.name = name; self.column = column; self.standardCode = standardCode; self.dataType = dataType
         self.length = length; self.primaryKey = primaryKey; self.required = required; self.sensitivity = sensitivity
         self.queryField = queryField; self.unique = unique
@@ -136,16 +140,24 @@ public struct ItemStandard: Codable, Hashable, Sendable {
     /// Inclusive bounds every value keeps, as canonical text of the type ("0", "1900-01-01"), if any.
     public var minimum: String?
     public var maximum: String?
+    /// A date (or date-time) that cannot be later than today in the city (不晚于当日): births,
+    /// establishments, approvals. nil and false: no such rule.
+    public var notFuture: Bool?
 
-    public init(code: String, name: String, nameEn: String? = nil, definition: String, dataType: DataType,
-                length: Int? = nil, precision: Int? = nil, pattern: String? = nil, codeList: [CodeListEntry] = [],
-                semanticKind: SemanticKind = .plain, sensitivity: Sensitivity = .internal, version: String = "1.0",
-                minimum: String? = nil, maximum: String? = nil) {
+    public init(
+        code: String, name: String, nameEn: String? = nil, definition: String, dataType: DataType,
+        length: Int? = nil, precision: Int? = nil, pattern: String? = nil, codeList: [CodeListEntry] = [],
+        semanticKind: SemanticKind = .plain, sensitivity: Sensitivity = .internal, version: String = "1.0",
+        minimum: String? = nil, maximum: String? = nil, notFuture: Bool? = nil
+    ) {
         self.code = code; self.name = name; self.nameEn = nameEn; self.definition = definition
         self.dataType = dataType; self.length = length; self.precision = precision; self.pattern = pattern
         self.codeList = codeList; self.semanticKind = semanticKind; self.sensitivity = sensitivity; self.version = version
-        self.minimum = minimum; self.maximum = maximum
+        self.minimum = minimum; self.maximum = maximum; self.notFuture = notFuture
     }
+
+    /// Whether the standard says its dates cannot be in the future (only dates and date-times can).
+    public var forbidsFuture: Bool { notFuture == true && [.D, .T].contains(dataType) }
 
     public var summary: StandardSummary {
         StandardSummary(code: code, name: name, dataType: dataType, length: length, sensitivity: sensitivity)

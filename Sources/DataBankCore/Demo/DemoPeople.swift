@@ -28,7 +28,7 @@ public enum DemoPeople {
     public static func gender(_ p: Int) -> String { p % 2 == 0 ? "1" : "2" }
     public static func district(_ p: Int) -> String { districts[p % districts.count] }
     public static func address(_ p: Int) -> String {
-        "佛山市\(districtNames[p % districtNames.count])\(["桂城", "祖庙", "大良", "西南", "荷城"][p % 5])街道\(p % 80 + 1)号\(p % 30 + 1)座\(p % 20 + 1)0\(p % 4 + 1)房"
+        "佛山市\(districtNames[p % districtNames.count])\(["祖庙", "桂城", "大良", "西南", "荷城"][p % 5])街道\(p % 80 + 1)号\(p % 30 + 1)座\(p % 20 + 1)0\(p % 4 + 1)房"
     }
 }
 

@@ -31,7 +31,7 @@ struct DemoStandardLibrary: Sendable {
             standards.append(ItemStandard(
                 code: "DE" + demoPad(standards.count + 1, 5), name: spec.name, nameEn: spec.nameEn, definition: spec.definition,
                 dataType: spec.type, length: spec.length, precision: spec.precision, pattern: spec.pattern, codeList: spec.codes,
-                semanticKind: spec.semantic, sensitivity: spec.sensitivity, version: "1.0"))
+                semanticKind: spec.semantic, sensitivity: spec.sensitivity, version: "1.0", notFuture: spec.notFuture ? true : nil))
         }
         self.standards = standards
         self.columns = columns

@@ -11,12 +11,14 @@ struct DemoStandardSpec: Sendable {
     var sensitivity: Sensitivity
     var pattern: String?
     var codes: [CodeListEntry]
+    /// A date that cannot be later than today (不晚于当日).
+    var notFuture = false
 }
 
 /// Builds a standard row; `codes` is a compact code list, `"1:男|2:女"`.
 func demoStd(_ key: String, _ name: String, _ en: String, _ type: DataType, _ length: Int? = nil, _ precision: Int? = nil,
              _ definition: String? = nil, sem: SemanticKind = .plain, sens: Sensitivity = .internal,
-             pattern: String? = nil, codes: String = "") -> DemoStandardSpec {
+             pattern: String? = nil, codes: String = "", notFuture: Bool = false) -> DemoStandardSpec {
     let list = codes.isEmpty ? [] : codes.split(separator: "|").map { pair -> CodeListEntry in
         let parts = pair.split(separator: ":", maxSplits: 1)
         return CodeListEntry(code: String(parts[0]), label: String(parts[1]))
@@ -24,7 +26,8 @@ func demoStd(_ key: String, _ name: String, _ en: String, _ type: DataType, _ le
     let def = definition ?? (list.isEmpty ? "\(name)，按本市政务信息资源目录的统一口径采集和填报。"
                                            : "\(name)，取值须为本标准值域中的代码。")
     return DemoStandardSpec(key: key, name: name, nameEn: en, type: type, length: type.hasLength ? length : nil,
-                            precision: precision, definition: def, semantic: sem, sensitivity: sens, pattern: pattern, codes: list)
+                            precision: precision, definition: def, semantic: sem, sensitivity: sens, pattern: pattern, codes: list,
+                            notFuture: notFuture)
 }
 
 enum DemoStandardTable {
@@ -39,7 +42,8 @@ enum DemoStandardTable {
                 "按照GB 11643-1999编制的18位公民身份号码，末位为校验码。", sem: .residentID, sens: .sensitive, pattern: "^[0-9]{17}[0-9X]$"),
         demoStd("person_name", "姓名", "Name", .C, 50, nil, "自然人在户籍管理部门登记的姓名。", sem: .personName, sens: .sensitive),
         demoStd("gender", "性别", "Gender", .C, 1, nil, "按照GB/T 2261.1的人的性别代码。", codes: "1:男|2:女"),
-        demoStd("birth_date", "出生日期", "Date of birth", .D, nil, nil, "自然人的出生日期，格式为YYYY-MM-DD。", sem: .date, sens: .sensitive),
+        demoStd("birth_date", "出生日期", "Date of birth", .D, nil, nil, "自然人的出生日期，格式为YYYY-MM-DD。", sem: .date, sens: .sensitive,
+                notFuture: true),
         demoStd("ethnicity", "民族", "Ethnicity", .C, 2, nil, "按照GB/T 3304的中国各民族名称代码。",
                 codes: "01:汉族|02:蒙古族|03:回族|04:藏族|05:维吾尔族|06:苗族|07:彝族|08:壮族|09:布依族|10:朝鲜族|11:满族|97:其他"),
         demoStd("mobile", "手机号码", "Mobile phone number", .C, 11, nil, "11位移动电话号码。", sem: .mobile, sens: .sensitive,

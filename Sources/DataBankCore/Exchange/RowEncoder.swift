@@ -24,7 +24,11 @@ public struct HeaderProblem: Error, Hashable, Sendable {
 /// One refused row: its number in the source, the column at fault (nil for the whole row),
 /// the raw value and why.
 public struct RowProblem: Hashable, Sendable {
+    /// The record's number: a delimited file's header is row 1 (Frictionless's `rowNumber`); a JSON
+    /// record's is its position; a sheet's row is its row in the sheet.
     public var row: Int
+    /// The file line where the record starts, for a delimited file.
+    public var line: Int?
     public var byteOffset: Int?
     public var column: String?
     public var raw: String?
@@ -33,8 +37,8 @@ public struct RowProblem: Hashable, Sendable {
     /// string when the row could not be split — so a steward can fix it and resubmit it.
     public var rawRow: String?
 
-    public init(row: Int, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem, rawRow: String? = nil) {
-        self.row = row; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem; self.rawRow = rawRow
+    public init(row: Int, line: Int? = nil, byteOffset: Int? = nil, column: String? = nil, raw: String? = nil, problem: FieldProblem, rawRow: String? = nil) {
+        self.row = row; self.line = line; self.byteOffset = byteOffset; self.column = column; self.raw = raw; self.problem = problem; self.rawRow = rawRow
     }
 }
 
@@ -80,11 +84,14 @@ public struct RowEncoder {
     /// Encodes one row into `out` (an object, appended) and returns its key text, or the
     /// problems; on problems `out` is left as it was.
     /// - Parameter field: the raw bytes of source field `i` (nil: absent / JSON null).
-    public func encode(row: Int, byteOffset: Int? = nil, fieldCount: Int, into out: inout [UInt8],
-                       field: (Int) -> UnsafeBufferPointer<UInt8>?) -> Result<String, RowEncodingFailure> {
+    public func encode(
+        row: Int, byteOffset: Int? = nil, fieldCount: Int, into out: inout [UInt8],
+        field: (Int) -> UnsafeBufferPointer<UInt8>?
+    ) -> Result<String, RowEncodingFailure> {
         guard fieldCount == fieldColumns.count else {
-            let p = FieldProblem("wrong_field_count", zh: "应有 \(fieldColumns.count) 列，实有 \(fieldCount) 列",
-                                 en: "Expected \(fieldColumns.count) fields, found \(fieldCount)")
+            let p = FieldProblem(
+                "wrong_field_count", zh: "应有 \(fieldColumns.count) 列，实有 \(fieldCount) 列",
+                en: "Expected \(fieldColumns.count) fields, found \(fieldCount)")
             return .failure(RowEncodingFailure(problems: [RowProblem(row: row, byteOffset: byteOffset, problem: p)]))
         }
         let mark = out.count
@@ -97,8 +104,10 @@ public struct RowEncoder {
                 out.append(contentsOf: columnNameBytes[c])
                 let raw = sourceOf[c] >= 0 ? field(sourceOf[c]) : nil
                 if let problem = FieldConverter.appendJSON(raw, as: column, to: &out) {
-                    problems.append(RowProblem(row: row, byteOffset: byteOffset, column: column.name,
-                                               raw: raw.map { String(decoding: $0, as: UTF8.self) }, problem: problem))
+                    problems.append(
+                        RowProblem(
+                            row: row, byteOffset: byteOffset, column: column.name,
+                            raw: raw.map { String(decoding: $0, as: UTF8.self) }, problem: problem))
                     out.append(contentsOf: FieldConverter.nullBytes)
                 }
                 valueEnds[c] = out.count

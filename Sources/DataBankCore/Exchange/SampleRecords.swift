@@ -42,8 +42,11 @@ public struct SampleRecords: Sendable {
             let whole = (i % 100_000) % Int(pow10(Swift.max(1, Swift.min((c.length ?? 12) - places, 9))))
             return places > 0 ? "\(whole).\(String(i % 10).padding(places))" : String(whole)
         case .F, .B: return "\(i % 1000).25"
-        case .D: return CivilDate(daysSinceEpoch: 18_000 + i % 3_000).iso
-        case .T: return CivilDate(daysSinceEpoch: 18_000 + i % 3_000).iso + " " + String(i % 24).padding(2, left: true) + ":30:00"
+        // A date that cannot be in the future (births, establishments, approvals) ends years before any "today".
+        case .D: return CivilDate(daysSinceEpoch: (samples.notFuture.contains(c.name) ? 15_000 : 18_000) + i % 3_000).iso
+        case .T:
+            return CivilDate(daysSinceEpoch: (samples.notFuture.contains(c.name) ? 15_000 : 18_000) + i % 3_000).iso + " "
+                + String(i % 24).padding(2, left: true) + ":30:00"
         case .L: return i % 3 == 0 ? "false" : "true"
         }
     }

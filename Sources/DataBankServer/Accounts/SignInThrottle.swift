@@ -88,7 +88,7 @@ enum SignInThrottle {
         try await sql(req).raw("DELETE FROM auth_throttle WHERE subject = \(bind: subject.key)").run()
     }
 
-    private static func sql(_ req: Request) -> any SQLDatabase { req.db as! any SQLDatabase }
+    private static func sql(_ req: Request) -> any SQLDatabase { req.db.sql }
 
     private static func nowMs(_ req: Request) -> Int64 {
         Int64((req.application.settings.now().timeIntervalSince1970 * 1000).rounded())

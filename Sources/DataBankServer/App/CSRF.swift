@@ -15,7 +15,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         req.storage[CSRFTokenKey.self] = token
         let unsafe = ![.GET, .HEAD, .OPTIONS].contains(req.method)
         let viaSession = req.storage[AuthMethodKey.self] != .token && (req.cookies["databank_session"] != nil)
-        let signInForm = req.method == .POST && req.url.path == "/login" && req.storage[AuthMethodKey.self] != .token
+        let signInForm = req.method == .POST && req.url.path == SiteURL.login.path && req.storage[AuthMethodKey.self] != .token
         if unsafe && (viaSession || signInForm) {
             let inURL = req.query[String.self, at: Self.field]
             if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.route?.formUploadDeclared == true

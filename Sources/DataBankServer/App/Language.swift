@@ -9,5 +9,5 @@ extension Request {
         return "zh"
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 }

@@ -99,7 +99,7 @@ struct RouteGateMiddleware: AsyncMiddleware {
         if !gate.admitsAnonymous, req.user == nil, req.app == nil {
             guard req.url.path.hasPrefix("/api/") else {
                 // A page: to the sign-in form and back, as the portal does for "sign in first".
-                return req.redirect(to: QueryLink("/login", [("next", WebMiddleware.returnPath(req))]).href)
+                return req.redirect(to: QueryLink(SiteURL.login.path, [("next", WebMiddleware.returnPath(req))]).href)
             }
             throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
         }

@@ -92,7 +92,8 @@ public struct Settings: Sendable {
     public var trustedProxies: [String] = Settings.list(Environment.get("DATABANK_TRUSTED_PROXIES"))
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()
-    /// The clock of time-bound security decisions (sign-in throttling); tests move it.
+    /// The platform's clock: time-bound decisions (grant validity, review deadlines, sign-in throttling)
+    /// read it, through ``Application/today`` for dates; tests move it instead of writing dates that age.
     public var now: @Sendable () -> Date = { Date() }
     /// The audit key file (`DATABANK_AUDIT_KEY_FILE`): by default `audit.key` next to the SQLite
     /// file, `data/audit.key` for PostgreSQL; nil (a fixed, public key) for in-memory databases only.

@@ -8,7 +8,7 @@ import SQLKit
 enum Statistics {
     /// Gathers statistics for every table (`ANALYZE`): after migrations and bulk loads.
     static func refresh(on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+        let sql = db.sql
         if sql.dialect.name == "postgresql" {
             // VACUUM also sets the visibility map, without which PostgreSQL's index-only scans of
             // the covering indexes still visit every heap row. It cannot run inside a transaction.
@@ -19,7 +19,8 @@ enum Statistics {
 
     /// At startup, SQLite's cheap maintenance: re-analyzes only tables whose size changed a lot.
     static func optimize(on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        let sql = db.sql
+        guard sql.dialect.name == "sqlite" else { return }
         try await sql.raw("PRAGMA optimize").run()
     }
 }

@@ -56,28 +56,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try routes(app)
 }
 
-/// Every migration, in order. Shipped migrations are never edited; add new ones at the end.
-enum Migrations {
-    static func register(on app: Application) {
-        app.migrations.add(CreateAccounts())
-        app.migrations.add(SessionRecord.migration)
-        app.migrations.add(CreateCatalog())
-        app.migrations.add(AddSearchFacetKeys())
-        app.migrations.add(CreateExchange())
-        app.migrations.add(CreateSubscriptions())
-        app.migrations.add(AddAuditHeadPrevHash())
-        app.migrations.add(CreateSharing())
-        app.migrations.add(AddNotificationMail())
-        app.migrations.add(AddQuarantineResubmit())
-        app.migrations.add(CreateQualityRules())
-        app.migrations.add(CreateQualityChecks())
-        app.migrations.add(CreateObjections())
-        app.migrations.add(CreateProfiles())
-        app.migrations.add(CreateAuthThrottle())
-        app.migrations.add(AddAuditKeyedChain())
-    }
-}
-
 func routes(_ app: Application) throws {
     app.gated(.open).get("healthz") { req async throws -> [String: String] in
         _ = try await Department.query(on: req.db).count()

@@ -117,7 +117,7 @@ final class AuditCheckpointWriter: @unchecked Sendable {
     func checkpointHead(on db: any Database, logger: Logger, onlyIfAppended: Bool = false) async {
         if onlyIfAppended, lock.withLock({ state.pending == 0 }) { return }
         do {
-            guard let head = try await (db as! any SQLDatabase).raw("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1").first() else { return }
+            guard let head = try await db.sql.raw("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1").first() else { return }
             let seq = try head.decode(column: "seq", as: Int.self)
             let now = Date()
             let due = lock.withLock { () -> Bool in

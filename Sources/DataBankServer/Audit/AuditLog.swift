@@ -58,7 +58,7 @@ enum AuditLog {
                 ? ExchangeStats.upsert(resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
         }
         let (entry, keyedFrom) = try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             // The UPDATE takes the head's row lock (PostgreSQL) / the write lock (SQLite) first.
             guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash, keyed_from").first() else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
@@ -125,7 +125,7 @@ enum AuditLog {
     /// keyed hash, every checkpoint against the entry it names, and the tail against the head and
     /// the last checkpoint. Throws when the checkpoint file cannot be read.
     static func verify(on db: any Database, trail: AuditTrail, pageSize: Int = 10_000) async throws -> Verification {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard let head = try await sql.raw("SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1").first() else {
             throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
         }

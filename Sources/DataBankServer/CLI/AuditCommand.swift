@@ -13,7 +13,7 @@ struct AuditCommand: AsyncCommand {
     var help: String { "Checks the audit log: `databank audit verify`." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "verify" else { throw CLIError("Unknown action \(signature.action); use: databank audit verify") }
+        guard signature.action == "verify" else { throw CLIError("Unknown action \(signature.action); use: databank audit verify", zh: "未知操作 \(signature.action)；请用 databank audit verify") }
         let app = context.application
         // Reported here, not thrown: a thrown error is logged once more by Vapor.
         do {

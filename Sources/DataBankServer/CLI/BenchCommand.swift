@@ -107,7 +107,7 @@ struct BenchCommand: AsyncCommand {
 
     func searchTimes(_ app: Application, count: Int) async throws -> Samples {
         let names = try await Directory.departmentNames(on: app.db, language: "zh")
-        let search = CatalogSearch(sql: app.db as! any SQLDatabase, actor: nil)
+        let search = CatalogSearch(sql: app.db.sql, actor: nil)
         for q in Self.mix { _ = try await search.run(q, departmentNames: names, language: "zh") }  // warm up
         var samples = Samples()
         var perQuery = [Samples](repeating: Samples(), count: Self.mix.count)

@@ -7,6 +7,8 @@ struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "scale", help: "small (a dozen departments) or seed (57 departments, 512 resources, 6,361 items; default)")
         var scale: String?
+        @Option(name: "records", help: "seed (thousands in the flagship stores, quick; default) or full (10,000–100,000 in the flagship stores; minutes in a debug build)")
+        var records: String?
         @Flag(name: "fresh", help: "Delete the demo database and generate the city again")
         var fresh: Bool
         @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1)")
@@ -27,17 +29,22 @@ struct DemoCommand: AsyncCommand {
         guard let scale = DemoScale(rawValue: signature.scale ?? "seed") else {
             throw CLIError("--scale must be one of: \(DemoScale.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard let volume = DemoRecordVolume(rawValue: signature.records ?? (scale == .small ? "small" : "seed")) else {
+            throw CLIError("--records must be one of: \(DemoRecordVolume.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if signature.fresh { try await Self.wipe(app) }
         try await app.autoMigrate()
         let city = DemoCity.generate(scale: scale)
         if try await Department.query(on: app.db).count() == 0 {
             let start = ContinuousClock.now
             let s = try await DemoLoader.load(city, on: app.db)
-            let records = try await DemoRecords.load(on: app.db)
-            try await DemoSharing.load(on: app.db)
-            try await DemoObjections.load(on: app.db)
-            try await DemoQuality.load(on: app.db)
-            context.console.print("Generated the demo city (\(scale.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(ContinuousClock.now - start).")
+            let catalogTime = ContinuousClock.now - start
+            let records = try await Self.loadStories(volume: volume, on: app.db) { phase, took in
+                context.console.print("  \(phase): \(took)")
+            }
+            context.console.print("  catalog: \(catalogTime)")
+            let stores = try await RecordStoreRow.query(on: app.db).filter(\.$rowCount > 0).count()
+            context.console.print("Generated the demo city (\(scale.rawValue), records \(volume.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(stores) stores in \(ContinuousClock.now - start).")
         } else {
             context.console.print("Using the existing demo city in \(app.settings.database.redacted) (--fresh to recreate it).")
         }
@@ -50,11 +57,27 @@ struct DemoCommand: AsyncCommand {
         }
         context.console.print("API token for scripts: swift run databank user token admin")
         guard !signature.noServe else { return }
+        DemoBusFeed.start(app)
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
         var serve = context
         serve.input = CommandInput(arguments: ["databank"])
         try await app.servers.asyncCommand.run(using: &serve)
+    }
+
+    /// Records, sharing, objections and quality runs, in the order their stories need; returns the records written.
+    static func loadStories(volume: DemoRecordVolume, on db: any Database,
+                            timing: (String, Duration) -> Void = { _, _ in }) async throws -> Int {
+        var clock = ContinuousClock.now
+        func lap(_ phase: String) { timing(phase, ContinuousClock.now - clock); clock = ContinuousClock.now }
+        let records = try await DemoRecords.load(volume: volume, on: db)
+        lap("records (\(volume.rawValue))")
+        try await DemoSharing.load(on: db)
+        try await DemoObjections.load(on: db)
+        lap("sharing and objections")
+        try await DemoQuality.load(on: db)
+        lap("quality checks")
+        return records
     }
 
     /// Empties the demo database by reverting every migration (SQLite and PostgreSQL alike).
@@ -63,8 +86,10 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
+/// A command's failure, as one line: English, and Chinese where the command says it for users.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ d: String) { description = d }
+    var zh: String?
+    init(_ d: String, zh: String? = nil) { description = d; self.zh = zh }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import DataBankCore
 
 /// The `databank` executable: picks the database, configures the app and runs the command.
 ///
@@ -25,6 +26,8 @@ public enum DataBankCLI {
         } catch {
             fail("\(error)", status: 2)
         }
+        // Options that would fail only after the database was made and migrated are checked first.
+        if !wantsHelp, let problem = optionProblem(command, args) { fail(problem, status: 2) }
         // Commands that work on an existing database refuse to create one by accident.
         if let command, dataCommands.contains(command), case .sqliteFile(let path) = location, !FileManager.default.fileExists(atPath: path) {
             // Validating a file against a Table Schema needs no database: only a schema's references
@@ -32,7 +35,8 @@ public enum DataBankCLI {
             if command == "quality", args.contains("validate"), args.contains(where: { $0 == "--schema" || $0.hasPrefix("--schema=") }) {
                 location = .sqliteMemory
             } else {
-                fail("no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
+                fail(chinese ? "\(path) 处没有 DataBank 数据库：请先运行 `databank demo` 或 `databank serve`，或用 --database-url 指定"
+                     : "no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
             }
         }
 
@@ -104,6 +108,20 @@ public enum DataBankCLI {
         return nil
     }
 
+    /// A usage error in the server's options (`--port`, `demo --scale`), found before anything is created.
+    static func optionProblem(_ command: String?, _ args: [String]) -> String? {
+        var rest = args
+        let port = takeOption("--port", from: &rest) ?? takeOption("-p", from: &rest)
+        if let port, !(Int(port).map { (1...65_535).contains($0) } ?? false) {
+            return chinese ? "--port 须为 1–65535 之间的整数，而不是 \(port)" : "--port must be a whole number from 1 to 65535, not \(port)"
+        }
+        if command == "demo", let scale = takeOption("--scale", from: &rest), DemoScale(rawValue: scale) == nil {
+            let known = DemoScale.allCases.map(\.rawValue).joined(separator: ", ")
+            return chinese ? "--scale 只能是 \(known)，而不是 \(scale)" : "--scale must be one of: \(known), not \(scale)"
+        }
+        return nil
+    }
+
     /// Commands that read or change an existing database (not `serve`, `demo`, `migrate` or `bench`).
     static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit"]
 
@@ -122,17 +140,27 @@ public enum DataBankCLI {
         }
     }
 
-    /// The error as one line a person can act on.
-    static func describe(_ error: any Error, location: DatabaseLocation) -> String {
+    /// Whether the user reads Chinese: `DATABANK_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    static var chinese: Bool {
+        let env = ProcessInfo.processInfo.environment
+        let lang = env["DATABANK_LANG"] ?? [env["LC_ALL"], env["LC_MESSAGES"], env["LANG"]].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        return lang.lowercased().hasPrefix("zh")
+    }
+
+    /// The error as one line a person can act on, in Chinese where the user reads it and the error has it.
+    static func describe(_ error: any Error, location: DatabaseLocation, chinese: Bool = chinese) -> String {
         let text: String
         switch error {
+        case let e as AppError where chinese && !e.details.isEmpty: text = e.details.map { "\($0.field)：\($0.message)" }.joined(separator: "；")
         case let e as AppError: text = e.message + e.details.map { " — \($0.field): \($0.messageEn)" }.joined()
-        case let e as CommandError: text = e.description + " (see --help)"
+        case let e as CLIError where chinese && e.zh != nil: text = e.zh ?? e.description
+        case let e as CommandError: text = e.description + (chinese ? "（见 --help）" : " (see --help)")
         default: text = "\(error)"
         }
         // A database that was never set up fails on its first query with "no such table" / "does not exist".
         if text.contains("no such table") || (text.contains("relation") && text.contains("does not exist")) {
-            return "the database \(location.redacted) is not set up: run `databank migrate` (or `databank demo` / `databank serve`) first"
+            return chinese ? "数据库 \(location.redacted) 尚未初始化：请先运行 `databank migrate`（或 `databank demo` / `databank serve`）"
+                : "the database \(location.redacted) is not set up: run `databank migrate` (or `databank demo` / `databank serve`) first"
         }
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }

@@ -22,6 +22,14 @@ struct LoadCommand: AsyncCommand {
         var user: String?
         @Flag(name: "no-profile", help: "Do not update the column profile after the load (a later load or `databank quality profile` will)")
         var noProfile: Bool
+        @Option(
+            name: "schema",
+            help:
+                "Check rows by this Table Schema's rules instead of the resource's; creates the store from the schema if there is none (a scratch store, e.g. to compare a load with `quality validate --schema`)"
+        )
+        var schema: String?
+        @Flag(name: "json", help: "Print the summary as JSON")
+        var json: Bool
         init() {}
     }
 
@@ -29,30 +37,52 @@ struct LoadCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else { throw CLIError("--mode is append, upsert or replace") }
+        guard let mode = LoadMode(rawValue: signature.mode ?? "upsert") else {
+            throw CLIError("--mode is append, upsert or replace", zh: "--mode 只能是 append、upsert 或 replace")
+        }
         let ext = URL(fileURLWithPath: signature.file).pathExtension.lowercased()
         let formatName = signature.format ?? (ext == "txt" ? "tsv" : ext == "jsonl" ? "ndjson" : ext)
         let encoding: TextEncoding?
         switch signature.encoding?.lowercased() ?? "auto" {
         case "auto": encoding = nil
-        case let e: guard let enc = TextEncoding(rawValue: e) else { throw CLIError("--encoding is auto, utf-8 or gb18030") }; encoding = enc
+        case let e:
+            guard let enc = TextEncoding(rawValue: e) else {
+                throw CLIError("--encoding is auto, utf-8 or gb18030", zh: "--encoding 只能是 auto、utf-8 或 gb18030")
+            }; encoding = enc
         }
-        let store = try await RecordStores.find(signature.resource, on: app.db)
+        var store: RecordStoreRow
+        var rules: QualitySetup?
+        if let path = signature.schema {
+            (store, rules) = try await Self.scratchStore(signature.resource, schema: path, on: app.db)
+        } else {
+            store = try await RecordStores.find(signature.resource, on: app.db)
+        }
         let user = try await actor(signature.user, on: app.db)
         let size = (try? FileManager.default.attributesOfItem(atPath: signature.file)[.size] as? Int) ?? 0
         let bar = ProgressLine(console: context.console, totalBytes: size)
-        let summary = try await FileLoad.run(path: signature.file, formatName: formatName, sheet: signature.sheet, store: store,
-                                             mode: mode, encoding: encoding, who: .cli(user), on: app.db) { rows, bytes in
-            bar.update(rows: rows, bytes: bytes)
-        }
+        let summary = try await FileLoad.run(
+            path: signature.file, formatName: formatName, sheet: signature.sheet, store: store,
+            mode: mode, encoding: encoding, who: .cli(user), on: app.db,
+            progress: { rows, bytes in
+                bar.update(rows: rows, bytes: bytes)
+            }, today: app.today, rules: rules)
         bar.finish()
-        try await AuditLog.append(.cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",
-                                  fields: store.recordLayout.columns.map(\.name), count: summary.inserted + summary.updated,
-                                  purpose: nil, requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
+        try await AuditLog.append(
+            .cli(user), resource: store.resourceCode, operation: "load.\(mode.rawValue)",
+            fields: store.recordLayout.columns.map(\.name), count: summary.inserted + summary.updated,
+            purpose: nil, requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
         let c = context.console
+        if signature.json {
+            // The summary alone; the profile is updated all the same.
+            c.print(JSONText.encode(summary))
+            if !signature.noProfile { _ = try await app.profileScheduler.run(store.resourceCode, kind: .incremental) }
+            return
+        }
         c.print("Loaded \(signature.file) into \(summary.resource) (\(summary.mode), \(summary.format), \(summary.encoding ?? "-"))")
-        c.print(String(format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,
-                       summary.rejected, summary.rows, summary.seconds, Double(summary.rows) / max(summary.seconds, 0.001)))
+        c.print(
+            String(
+                format: "  inserted %d · updated %d · rejected %d · %d rows in %.2f s (%.0f rows/s)", summary.inserted, summary.updated,
+                summary.rejected, summary.rows, summary.seconds, Double(summary.rows) / max(summary.seconds, 0.001)))
         if let peak = Self.peakRSS() { c.print(String(format: "  peak RSS %.1f MB", peak)) }
         for p in summary.problems.prefix(10) {
             c.print("  row \(p.row)\(p.column.map { ", \($0)" } ?? ""): \(p.message)\(p.value.map { " [\($0.prefix(60))]" } ?? "")")
@@ -65,17 +95,31 @@ struct LoadCommand: AsyncCommand {
         }
     }
 
+    /// The store `code` with a Table Schema's layout and rules: made from the schema if it does not exist.
+    static func scratchStore(_ code: String, schema path: String, on db: any Database) async throws -> (RecordStoreRow, QualitySetup) {
+        let schema = try ValidateFile.readSchema(path)
+        let layout = schema.layout()
+        if try await RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first() == nil {
+            guard !layout.keyColumns.isEmpty else { throw CLIError("\(path) has no primaryKey: a store needs a key") }
+            try await RecordStores.create(code: code, department: "", revision: 0, layout: layout, on: db)
+        }
+        let store = try await RecordStores.find(code, on: db)
+        guard store.recordLayout == layout else { throw CLIError("The store of \(code) has another layout than \(path)") }
+        return (store, try await QualitySetup.make(layout: layout, policy: store.qualityPolicy, rules: schema.rules(), on: db))
+    }
+
     /// The process's peak resident memory (VmHWM), in MB.
     static func peakRSS() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kb / 1024
     }
 
     func actor(_ name: String?, on db: any Database) async throws -> User? {
         if let name {
-            guard let user = try await User.query(on: db).filter(\.$username == name).first() else { throw CLIError("No user \(name)") }
+            guard let user = try await User.query(on: db).filter(\.$username == name).first() else { throw CLIError("No user \(name)", zh: "没有用户 \(name)") }
             return user
         }
         return try await User.query(on: db).filter(\.$roleName == Role.platformAdmin.rawValue).first()
@@ -107,8 +151,9 @@ final class ProgressLine: @unchecked Sendable {
             let fraction = min(1, Double(bytes) / Double(totalBytes))
             let width = 24
             let filled = Int(fraction * Double(width))
-            line += String(format: " [%@%@] %3.0f%% · ETA %.0f s", String(repeating: "█", count: filled), String(repeating: "·", count: width - filled),
-                           fraction * 100, elapsed / max(fraction, 0.0001) - elapsed)
+            line += String(
+                format: " [%@%@] %3.0f%% · ETA %.0f s", String(repeating: "█", count: filled), String(repeating: "·", count: width - filled),
+                fraction * 100, elapsed / max(fraction, 0.0001) - elapsed)
         }
         FileHandle.standardError.write(Data(line.utf8))
     }

@@ -30,7 +30,7 @@ struct ProfileBench {
                                        "--database-url", dbURL])
         }
         console.print(String(format: "store: %d rows, loaded in %.0f s", rows, (ContinuousClock.now - loadStart).seconds))
-        if dbPath != nil { try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        if dbPath != nil { try await app.db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
 
         let full = try await ProfileRun.run(code: Self.code, kind: .full, on: app.db)
         let rss = LoadCommand.peakRSS()

@@ -24,7 +24,7 @@ struct ProfileCommand: AsyncCommand {
         if signature.latest {
             _ = try await RecordStores.find(signature.resource, on: app.db)
             guard let s = try await ProfileRuns.latestSummary(signature.resource, on: app.db) else {
-                throw CLIError("No profile of \(signature.resource) yet; run `databank quality profile \(signature.resource)`")
+                throw CLIError("No profile of \(signature.resource) yet; run `databank quality profile \(signature.resource)`", zh: "\(signature.resource) 尚无画像；请运行 `databank quality profile \(signature.resource)`")
             }
             summary = s
         } else {

@@ -26,9 +26,11 @@ struct CheckQuality: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
         let store = try await RecordStores.find(signature.resource, on: db)
-        let run = try await QualityCheck.run(store, actor: "cli", on: db)
+        let run = try await QualityCheck.run(store, actor: "cli", today: context.application.today, on: db)
         let c = context.console
-        c.print("\(store.resourceCode): \(run.rowCount) rows, \(run.findings) findings in \(String(format: "%.2f", run.finishedAt.timeIntervalSince(run.startedAt))) s")
+        c.print(
+            "\(store.resourceCode): \(run.rowCount) rows, \(run.findings) findings in \(String(format: "%.2f", run.finishedAt.timeIntervalSince(run.startedAt))) s"
+        )
         guard let detail = run.detail else { return }
         for d in QualityScores.Dimension.allCases { c.print(String(format: "  %-14@ %5.1f", d.rawValue, detail.scores.score(d))) }
         c.print(String(format: "  %-14@ %5.1f%@", "overall", detail.scores.overall, detail.scores.late ? "  (late)" : ""))
@@ -60,30 +62,43 @@ struct ValidateFile: AsyncCommand {
             let store = try await RecordStores.find(code, on: db)
             (layout, setup) = (store.recordLayout, try await QualitySetup.load(store, on: db))
         case (nil, let path?):
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)") }
-            let schema: TableSchema
-            do { schema = try TableSchema.parse([UInt8](bytes)) } catch {
-                throw CLIError("\(path) is not a usable Table Schema: " + error.problems.map { "\($0.fieldError.field): \($0.fieldError.messageEn)" }.joined(separator: "; "))
-            }
+            let schema = try Self.readSchema(path)
             layout = schema.layout()
             setup = try await QualitySetup.make(layout: layout, policy: .quarantine, rules: schema.rules(), on: db)
         default:
-            throw CLIError("Name the rules: --resource CODE or --schema FILE")
+            throw CLIError("Name the rules: --resource CODE or --schema FILE", zh: "请指定规则：--resource 资源代码 或 --schema 文件")
         }
         let encoding: TextEncoding? = signature.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0.lowercased()) }
-        let report = try await Self.validate(signature.file, layout: layout, rules: setup.rules, encoding: encoding,
-                                             references: setup, on: db as? any SQLDatabase)
+        let report = try await Self.validate(
+            signature.file, layout: layout, rules: setup.rules, encoding: encoding, today: context.application.today,
+            references: setup, on: db.sql)
         Self.print(report, json: signature.json, console: context.console)
-        if !report.valid { throw CLIError("\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows") }
+        if !report.valid {
+            throw CLIError(
+                "\(report.errorCount) findings in \(report.invalidRows) of \(report.rows) rows",
+                zh: "\(report.rows) 行中有 \(report.invalidRows) 行发现 \(report.errorCount) 个问题")
+        }
+    }
+
+    static func readSchema(_ path: String) throws -> TableSchema {
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("Cannot read \(path)") }
+        do { return try TableSchema.parse([UInt8](bytes)) } catch {
+            throw CLIError(
+                "\(path) is not a usable Table Schema: " + error.problems.map { "\($0.fieldError.field): \($0.fieldError.messageEn)" }.joined(separator: "; "))
+        }
     }
 
     /// Streams the file in 1 MiB reads; references are looked up between reads.
-    static func validate(_ path: String, layout: RecordLayout, rules: [QualityRule], encoding: TextEncoding?,
-                         references: QualitySetup?, on sql: (any SQLDatabase)?) async throws -> ValidationReport {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)") }
+    static func validate(
+        _ path: String, layout: RecordLayout, rules: [QualityRule], encoding: TextEncoding?, today: CivilDate = GrantAccess.today(),
+        references: QualitySetup?, on sql: (any SQLDatabase)?
+    ) async throws -> ValidationReport {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         defer { try? handle.close() }
-        return try await FileValidation.run(layout: layout, rules: rules, delimiter: FileValidation.delimiter(fileName: path), encoding: encoding,
-                                            references: references, on: sql) {
+        return try await FileValidation.run(
+            layout: layout, rules: rules, delimiter: FileValidation.delimiter(fileName: path), encoding: encoding,
+            today: today, references: references, on: sql
+        ) {
             guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
             return [UInt8](data)
         }

@@ -36,7 +36,7 @@ struct VerifyStore: AsyncCommand {
         let report = try await StoreCheck.run(try await RecordStores.find(code, on: db), on: db)
         context.console.print("\(code): \(report.records) records, \(report.changes) changes (seq \(report.firstSeq ?? 0)…\(report.lastSeq))")
         for p in report.problems { context.console.error("  problem: \(p)") }
-        if !report.ok { throw CLIError("store \(code) is inconsistent") }
+        if !report.ok { throw CLIError("store \(code) is inconsistent", zh: "数据存储 \(code) 不一致") }
         context.console.print("  consistent: no gap in the change log; row count and log agree with the records")
     }
 }

@@ -34,7 +34,7 @@ struct AddUser: AsyncCommand {
         guard let role = Role(rawValue: signature.role ?? "viewer") else {
             throw CLIError("--role must be one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let dept = signature.department else { throw CLIError("--department CODE is required (see GET /api/v1/departments)") }
+        guard let dept = signature.department else { throw CLIError("--department CODE is required (see GET /api/v1/departments)", zh: "必须给出 --department 部门代码（见 GET /api/v1/departments）") }
         let password = signature.password ?? askPassword(context)
         let user = try await Accounts.addUser(username: signature.username, displayName: signature.name ?? signature.username,
                                               password: password, role: role, departmentCode: dept, on: context.application.db)
@@ -98,7 +98,7 @@ struct ListUsers: AsyncCommand {
 }
 
 private func findUser(_ username: String, _ db: any Database) async throws -> User {
-    guard let u = try await User.query(on: db).filter(\.$username == username).first() else { throw CLIError("No user \(username)") }
+    guard let u = try await User.query(on: db).filter(\.$username == username).first() else { throw CLIError("No user \(username)", zh: "没有用户 \(username)") }
     return u
 }
 
@@ -127,7 +127,7 @@ struct SetEmail: AsyncCommand {
     static func checked(_ address: String) throws -> String {
         let parts = address.split(separator: "@")
         guard parts.count == 2, parts[1].contains("."), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
-            throw CLIError("\(address) is not an e-mail address")
+            throw CLIError("\(address) is not an e-mail address", zh: "\(address) 不是电子邮件地址")
         }
         return address
     }

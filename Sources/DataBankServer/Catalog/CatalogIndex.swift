@@ -18,7 +18,8 @@ enum CatalogIndex {
     /// Replaces the index rows of the given resources (already saved) in a few statements.
     /// `fresh`: the resources are new, so there is nothing to delete first.
     static func reindex(_ entries: [(id: UUID, snapshot: ResourceSnapshot, text: String)], on db: any Database, fresh: Bool = false) async throws {
-        guard let sql = db as? any SQLDatabase, !entries.isEmpty else { return }
+        let sql = db.sql
+        guard !entries.isEmpty else { return }
         let ids = fresh ? [] : entries.map(\.id)
         for chunk in ids.chunked(500) {
             for table in ["resource_items", "resource_themes", "search_terms"] {

@@ -17,8 +17,9 @@ final class Department: Model, @unchecked Sendable {
         code = d.code; name = d.name; nameEn = d.nameEn; level = d.level.rawValue; parentCode = d.parentCode; contact = d.contact
     }
     var info: DepartmentInfo {
-        DepartmentInfo(code: code, name: name, nameEn: nameEn, level: DepartmentLevel(rawValue: level) ?? .unit,
-                       parentCode: parentCode, contact: contact)
+        DepartmentInfo(
+            code: code, name: name, nameEn: nameEn, level: DepartmentLevel(rawValue: level) ?? .unit,
+            parentCode: parentCode, contact: contact)
     }
 }
 
@@ -38,19 +39,22 @@ final class StandardRow: Model, @unchecked Sendable {
     @Field(key: "semantic_kind") var semanticKind: String
     @Field(key: "sensitivity") var sensitivity: String
     @Field(key: "version") var version: String
+    /// Migration `AddStandardNotFuture`.
+    @OptionalField(key: "not_future") var notFuture: Bool?
     init() {}
     init(_ s: ItemStandard) {
         code = s.code; name = s.name; nameEn = s.nameEn; definition = s.definition; dataType = s.dataType.rawValue
         length = s.length; precision = s.precision; pattern = s.pattern
         codeList = JSONText.encode(s.codeList); semanticKind = s.semanticKind.rawValue
-        sensitivity = s.sensitivity.rawValue; version = s.version
+        sensitivity = s.sensitivity.rawValue; version = s.version; notFuture = s.notFuture
     }
     var standard: ItemStandard {
-        ItemStandard(code: code, name: name, nameEn: nameEn, definition: definition, dataType: DataType(rawValue: dataType) ?? .C,
-                     length: length, precision: precision, pattern: pattern,
-                     codeList: JSONText.decode([CodeListEntry].self, codeList) ?? [],
-                     semanticKind: SemanticKind(rawValue: semanticKind) ?? .plain,
-                     sensitivity: Sensitivity(rawValue: sensitivity) ?? .internal, version: version)
+        ItemStandard(
+            code: code, name: name, nameEn: nameEn, definition: definition, dataType: DataType(rawValue: dataType) ?? .C,
+            length: length, precision: precision, pattern: pattern,
+            codeList: JSONText.decode([CodeListEntry].self, codeList) ?? [],
+            semanticKind: SemanticKind(rawValue: semanticKind) ?? .plain,
+            sensitivity: Sensitivity(rawValue: sensitivity) ?? .internal, version: version, notFuture: notFuture == true ? true : nil)
     }
 }
 

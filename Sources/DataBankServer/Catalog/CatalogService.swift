@@ -264,7 +264,7 @@ struct CatalogService {
     /// Optimistic lock: claims the next version with a conditional UPDATE, so of two writers
     /// that read the same version exactly one wins; then saves the row's other changes.
     static func bumpVersion(_ row: ResourceRow, expected: Int, on tx: any Database) async throws {
-        let claimed = try await (tx as! any SQLDatabase).update("resources")
+        let claimed = try await tx.sql.update("resources")
             .set("version", to: expected + 1)
             .where("id", .equal, row.requireID()).where("version", .equal, expected)
             .returning("version").all()

@@ -23,6 +23,20 @@ enum Directory {
         return d
     }
 
+    /// A "not in the future" rule on a standard whose values are not dates.
+    static func notFutureProblem(_ notFuture: Bool?, dataType: DataType) -> FieldError? {
+        guard notFuture == true, ![.D, .T].contains(dataType) else { return nil }
+        return FieldError(
+            field: "notFuture", code: "not_a_date", message: "只有日期型或日期时间型标准可以要求“不晚于当日”",
+            messageEn: "Only a date or date-time standard can say its values are not in the future")
+    }
+
+    static func setNotFuture(_ notFuture: Bool, on row: StandardRow, db: any Database) async throws {
+        if let problem = notFutureProblem(notFuture, dataType: DataType(rawValue: row.dataType) ?? .C) { throw AppError.validation([problem]) }
+        row.notFuture = notFuture ? true : nil
+        try await row.save(on: db)
+    }
+
     static func standard(_ code: String, on db: any Database) async throws -> StandardRow {
         guard let s = try await StandardRow.query(on: db).filter(\.$code == code).first() else { throw AppError.notFound("Standard \(code)") }
         return s
@@ -30,15 +44,19 @@ enum Directory {
 
     /// Number of catalog resources per department (published, not classified).
     static func resourceCounts(on sql: any SQLDatabase) async throws -> [String: Int] {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT department_code AS d, COUNT(*) AS n FROM resources
             WHERE published_revision IS NOT NULL AND status <> 'retired' AND classified = \(bind: false) GROUP BY department_code
-            """).all()
+            """
+        ).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "d", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
 
     /// Standards filtered by text (code, name, definition), data type, semantic kind.
-    static func standards(q: String?, dataType: String?, kind: String?, limit: Int, offset: Int, on db: any Database) async throws -> (items: [StandardRow], total: Int) {
+    static func standards(q: String?, dataType: String?, kind: String?, limit: Int, offset: Int, on db: any Database) async throws -> (
+        items: [StandardRow], total: Int
+    ) {
         var query = StandardRow.query(on: db)
         if let q = q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             query = query.group(.or) { $0.filter(\.$code ~~ q).filter(\.$name ~~ q).filter(\.$definition ~~ q) }
@@ -75,13 +93,16 @@ struct DirectoryAPI: RouteCollection {
         routes.get("standards", use: standards).gate(.action(.readPublished))
         routes.post("standards", use: createStandard).gate(.action(.manageStandards))
         routes.get("standards", ":code", use: standard).gate(.action(.readPublished))
+        routes.patch("standards", ":code", use: updateStandard).gate(.action(.manageStandards))
     }
 
     func departments(req: Request) async throws -> ListPage<DepartmentView> {
         var all = try await Department.query(on: req.db).sort(\.$code).all()
         if let level = req.query[String.self, at: "level"], !level.isEmpty { all = all.filter { $0.level == level } }
         let counts = try await Directory.resourceCounts(on: req.sql)
-        let levels = Dictionary(grouping: all, by: \.level).map { FacetCount(value: $0.key, label: DepartmentLevel(rawValue: $0.key)?.label(req.language) ?? $0.key, count: $0.value.count) }
+        let levels = Dictionary(grouping: all, by: \.level).map {
+            FacetCount(value: $0.key, label: DepartmentLevel(rawValue: $0.key)?.label(req.language) ?? $0.key, count: $0.value.count)
+        }
         return ListPage(items: all.map { DepartmentView($0, count: counts[$0.code] ?? 0) }, facets: ["level": levels.sorted { $0.value < $1.value }])
     }
 
@@ -92,8 +113,9 @@ struct DirectoryAPI: RouteCollection {
 
     func standards(req: Request) async throws -> ListPage<ItemStandard> {
         let (limit, offset) = try ListPaging.parse(req, defaultLimit: 50, maxLimit: 500, minLimit: 0)
-        let (items, total) = try await Directory.standards(q: req.query[String.self, at: "q"], dataType: req.query[String.self, at: "dataType"],
-                                                           kind: req.query[String.self, at: "semanticKind"], limit: limit, offset: offset, on: req.db)
+        let (items, total) = try await Directory.standards(
+            q: req.query[String.self, at: "q"], dataType: req.query[String.self, at: "dataType"],
+            kind: req.query[String.self, at: "semanticKind"], limit: limit, offset: offset, on: req.db)
         return ListPage(items: items.map(\.standard), total: total)
     }
 
@@ -111,20 +133,27 @@ struct DirectoryAPI: RouteCollection {
         if !s.code.allSatisfy({ $0.isLetter || $0.isNumber }) || s.code.isEmpty || s.code.count > 32 {
             errors.append(FieldError(field: "code", code: "invalid_format", message: "标准代码须为 1–32 位字母或数字", messageEn: "Code is 1–32 letters or digits"))
         }
-        if s.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "name", code: "required", message: "请填写标准名称", messageEn: "Name is required")) }
+        if s.name.trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.append(FieldError(field: "name", code: "required", message: "请填写标准名称", messageEn: "Name is required"))
+        }
         if let l = s.length, l <= 0 { errors.append(FieldError(field: "length", code: "invalid", message: "长度须为正整数", messageEn: "Length must be positive")) }
         if let p = s.pattern {
             do { _ = try LinearPattern(p) } catch {
-                errors.append(FieldError(field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式：\(p)（\(error.zh)）",
-                                         messageEn: "Pattern is not a valid regular expression: \(p) (\(error.en))"))
+                errors.append(
+                    FieldError(
+                        field: "pattern", code: "invalid_pattern", message: "格式不是有效的正则表达式：\(p)（\(error.zh)）",
+                        messageEn: "Pattern is not a valid regular expression: \(p) (\(error.en))"))
             }
         }
+        if let problem = Directory.notFutureProblem(s.notFuture, dataType: s.dataType) { errors.append(problem) }
         var seenCodes: [String: Int] = [:]
         for (i, entry) in s.codeList.enumerated() {
             if let first = seenCodes[entry.code] {
-                errors.append(FieldError(field: "codeList[\(i)].code", code: "duplicate_code_value",
-                                         message: "代码表第 \(i + 1) 项的代码“\(entry.code)”与第 \(first + 1) 项重复",
-                                         messageEn: "Code list entry \(i + 1) repeats the code '\(entry.code)' of entry \(first + 1)"))
+                errors.append(
+                    FieldError(
+                        field: "codeList[\(i)].code", code: "duplicate_code_value",
+                        message: "代码表第 \(i + 1) 项的代码“\(entry.code)”与第 \(first + 1) 项重复",
+                        messageEn: "Code list entry \(i + 1) repeats the code '\(entry.code)' of entry \(first + 1)"))
             } else {
                 seenCodes[entry.code] = i
             }
@@ -135,5 +164,23 @@ struct DirectoryAPI: RouteCollection {
         }
         try await StandardRow(s).create(on: req.db)
         return try await StandardView(standard: s, usedBy: 0).encodeResponse(status: .created, for: req)
+    }
+
+    /// What of a standard can change once resources use it: its rules that do not change a value's
+    /// type or shape — for now, whether its dates may be in the future. Loads, validation and
+    /// checks derive their rules from the standard each time, so the change applies from the next one.
+    struct StandardChange: Content {
+        var notFuture: Bool?
+    }
+
+    func updateStandard(req: Request) async throws -> StandardView {
+        try req.authorize(.manageStandards)
+        let change = try req.decodeBody(StandardChange.self)
+        let row = try await Directory.standard(try req.parameters.require("code"), on: req.db)
+        guard let notFuture = change.notFuture else {
+            throw AppError.field(.unprocessableEntity, "required", "notFuture", zh: "请给出 notFuture（true 或 false）", en: "notFuture (true or false) is required")
+        }
+        try await Directory.setNotFuture(notFuture, on: row, db: req.db)
+        return try await standard(req: req)
     }
 }

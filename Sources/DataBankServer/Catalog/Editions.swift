@@ -18,7 +18,7 @@ enum Editions {
             throw AppError.field(.conflict, "duplicate_edition", "year", zh: "\(year) 年第 \(phase) 期目录已发布", en: "Edition \(slug) already exists")
         }
         return try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let rows = try await sql.raw("""
                 SELECT id, code, published_revision FROM resources
                 WHERE published_revision IS NOT NULL AND status <> 'retired'
@@ -45,7 +45,7 @@ enum Editions {
 
     /// The frozen snapshots of an edition, minus what the actor may not see (classified).
     static func snapshots(of edition: EditionRow, actor: Actor?, on db: any Database) async throws -> [ResourceSnapshot] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT resource_revisions.snapshot AS s FROM edition_entries
             JOIN resource_revisions ON resource_revisions.resource_id = edition_entries.resource_id
               AND resource_revisions.number = edition_entries.revision
@@ -58,7 +58,7 @@ enum Editions {
 
     /// Editions that hold the given resource, with the revision each froze.
     static func membership(resourceID: UUID, on db: any Database) async throws -> [(slug: String, title: String, revision: Int)] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT editions.slug AS slug, editions.title AS title, edition_entries.revision AS revision FROM edition_entries
             JOIN editions ON editions.id = edition_entries.edition_id
             WHERE edition_entries.resource_id = \(bind: resourceID) ORDER BY editions.year, editions.phase

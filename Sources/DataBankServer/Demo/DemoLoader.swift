@@ -22,14 +22,15 @@ public enum DemoLoader {
 
     static func insert(_ city: DemoCity, on db: any Database, withEdition: Bool, withStores: Bool) async throws -> Summary {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await CatalogIndex.insert(into: "departments", ["id", "code", "name", "name_en", "level", "parent_code", "contact"],
                 city.departments.map { [UUID(), $0.code, $0.name, $0.nameEn, $0.level.rawValue, $0.parentCode, $0.contact] }, on: sql)
             try await CatalogIndex.insert(
                 into: "standards",
-                ["id", "code", "name", "name_en", "definition", "data_type", "length", "precision", "pattern", "code_list", "semantic_kind", "sensitivity", "version"],
+                ["id", "code", "name", "name_en", "definition", "data_type", "length", "precision", "pattern", "code_list", "semantic_kind", "sensitivity", "version",
+                 "not_future"],
                 city.standards.map { [UUID(), $0.code, $0.name, $0.nameEn, $0.definition, $0.dataType.rawValue, $0.length, $0.precision, $0.pattern,
-                                      JSONText.encode($0.codeList), $0.semanticKind.rawValue, $0.sensitivity.rawValue, $0.version] }, on: sql)
+                                      JSONText.encode($0.codeList), $0.semanticKind.rawValue, $0.sensitivity.rawValue, $0.version, $0.notFuture] }, on: sql)
             var admin: User?
             var hashes: [String: String] = [:]   // bcrypt is slow by design: hash each demo password once
             for u in city.users {

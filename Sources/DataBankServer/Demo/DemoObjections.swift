@@ -9,7 +9,7 @@ enum DemoObjections {
     static func load(on db: any Database) async throws {
         guard let store = try await DemoSharing.store(DemoSharing.enterprises, db),
               let raiser = try await User.query(on: db).filter(\.$username == "jtj_steward").first() else { return }
-        let records = try await RecordQuery(store: store, params: [], fields: nil, sort: nil).csvPage(after: nil, limit: 5, on: db as! any SQLDatabase)
+        let records = try await RecordQuery(store: store, params: [], fields: nil, sort: nil).csvPage(after: nil, limit: 5, on: db.sql)
         let names = store.recordLayout.columns.map(\.name)
         func value(_ row: [String?], _ column: String) -> String? { names.firstIndex(of: column).flatMap { row[$0] } }
         let flagged: [(row: Int, column: String, suggested: String?, note: String)] = [

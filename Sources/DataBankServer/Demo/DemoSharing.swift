@@ -26,30 +26,40 @@ enum DemoSharing {
 
         let users = Dictionary(try await User.query(on: db).all().map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
         guard let hr = users["rsj_steward"], let transport = users["jtj_steward"], let civil = users["mzj_steward"] else { return }
-        let until = CivilDate(daysSinceEpoch: GrantAccess.today().daysSinceEpoch + 365).iso
-        // Human resources checks first homes for its talent-housing subsidy: reviewed and approved.
+        // A timeline over the past weeks: each application is filed on its day (so its deadline follows it),
+        // decided some days later, and its events, grant and notifications carry those times.
+        let today = GrantAccess.today()
+        let until = CivilDate(daysSinceEpoch: today.daysSinceEpoch + 365).iso
+        // Human resources checks first homes for its talent-housing subsidy: filed six weeks ago, approved four days later.
+        let filed1 = WorkingDays.add(-30, to: today)
         let firstHome = try await Applications.apply(ApplicationInput(
             resource: propertyStore.resourceCode, service: "first-home", purpose: "人才安居补贴资格审核", legalBasis: "《佛山市人才安居办法》",
-            validUntil: until), by: hr, reviewDays: 10, on: db)
+            validUntil: until), by: hr, reviewDays: 10, today: filed1, on: db)
         if let provider = users["zrj_steward"] {
             try await Applications.decide(firstHome, DecisionInput(decision: "approve", reason: "符合人才安居补贴审核用途"), by: provider, countersign: false, on: db)
         }
-        // Transport reads enterprise registrations (无条件共享: granted at once).
+        try await DemoTimeline.date(firstHome, filed: DemoTimeline.at(filed1, hour: 10), decided: DemoTimeline.at(WorkingDays.add(4, to: filed1), hour: 15), on: db)
+        // Transport reads enterprise registrations (无条件共享: granted at once), three weeks ago.
         if let enterpriseStore = try await store(enterprises, db) {
-            _ = try await Applications.apply(ApplicationInput(
+            let filed2 = WorkingDays.add(-15, to: today)
+            let open = try await Applications.apply(ApplicationInput(
                 resource: enterpriseStore.resourceCode, purpose: "道路运输经营许可核查", legalBasis: "《道路运输条例》",
-                items: ["enterprise_name", "legal_rep", "business_status", "contact_phone"], validUntil: until), by: transport, reviewDays: 10, on: db)
+                items: ["enterprise_name", "legal_rep", "business_status", "contact_phone"], validUntil: until), by: transport, reviewDays: 10,
+                today: filed2, on: db)
+            try await DemoTimeline.date(open, filed: DemoTimeline.at(filed2, hour: 9), decided: DemoTimeline.at(filed2, hour: 9, minute: 1), on: db)
         }
-        // Civil affairs cross-checks welfare applicants against property: waiting for natural resources' review.
-        _ = try await Applications.apply(ApplicationInput(
+        // Civil affairs cross-checks welfare applicants against property: filed three working days ago, waiting for review.
+        let filed3 = WorkingDays.add(-3, to: today)
+        let waiting = try await Applications.apply(ApplicationInput(
             resource: propertyStore.resourceCode, service: "first-home", purpose: "最低生活保障对象家庭财产核查", legalBasis: "《社会救助暂行办法》第十一条",
-            validUntil: until), by: civil, reviewDays: 10, on: db)
-        // Human resources asked for welfare data 12 working days ago: overdue, for the platform to countersign.
+            validUntil: until), by: civil, reviewDays: 10, today: filed3, on: db)
+        try await DemoTimeline.date(waiting, filed: DemoTimeline.at(filed3, hour: 11), decided: nil, on: db)
+        // Human resources asked for welfare data 12 working days ago: its 10-day deadline has passed, for the platform to countersign.
+        let filed4 = WorkingDays.add(-12, to: today)
         let overdue = try await Applications.apply(ApplicationInput(
             resource: welfareStore.resourceCode, purpose: "就业援助对象认定", legalBasis: "《就业促进法》第五十二条",
-            items: ["person_name", "assistance_type", "region_code"], validUntil: until), by: hr, reviewDays: 10, on: db)
-        overdue.deadline = WorkingDays.add(-2, to: GrantAccess.today()).iso
-        try await overdue.save(on: db)
+            items: ["person_name", "assistance_type", "region_code"], validUntil: until), by: hr, reviewDays: 10, today: filed4, on: db)
+        try await DemoTimeline.date(overdue, filed: DemoTimeline.at(filed4, hour: 14), decided: nil, on: db)
     }
 
     static func store(_ name: String, _ db: any Database) async throws -> RecordStoreRow? {
@@ -57,30 +67,29 @@ enum DemoSharing {
         return try? await RecordStores.find(resource.code, on: db)
     }
 
-    /// Records whose people come from ``DemoPeople``, loaded through the real pipeline.
+    /// Records whose people come from ``DemoPeople`` (the rest from ``DemoRecordGenerator``), loaded through the real pipeline.
     static func loadRecords(_ name: String, rows: Int, person: (Int) -> Int, on db: any Database) async throws {
         guard let store = try await store(name, db) else { return }
         let layout = store.recordLayout
-        let sample = SampleRecords(layout: layout, rules: try await QualitySetup.load(store, on: db).rules)
-        var csv = sample.header + "\n"
+        let g = DemoRecordGenerator(layout: layout, rules: try await QualitySetup.load(store, on: db).rules, resourceName: name,
+                                    rows: rows, nowLocalSeconds: DemoRecords.localNow())
+        var csv = g.header + "\n"
         for i in 0..<rows {
             let p = person(i)
-            csv += layout.columns.map { c -> String in
+            var row = g.row(i)
+            for (k, c) in layout.columns.enumerated() {
                 switch c.name {
-                case "id_number": return DemoPeople.residentID(p)
-                case "person_name": return DemoPeople.name(p)
-                case "gender": return DemoPeople.gender(p)
-                case "region_code": return DemoPeople.district(p)
-                case "house_address", "domicile_address": return DemoPeople.address(p + i)
-                case "assistance_type": return String(p % 4 == 0 ? 3 : 1)
-                case "land_use": return "07"
-                case "family_size": return String(1 + p % 5)
-                case "real_estate_cert": return "粤（2024）佛山市不动产权第\(String(1_000_000 + i))号"
-                default:
-                    let v = sample.value(c, row: i)
-                    return v.contains(",") ? "\"" + v + "\"" : v
+                case "id_number": row[k] = DemoPeople.residentID(p)
+                case "person_name": row[k] = DemoPeople.name(p)
+                case "gender": row[k] = DemoPeople.gender(p)
+                case "region_code": row[k] = DemoPeople.district(p)
+                case "house_address", "domicile_address": row[k] = DemoPeople.address(p + i)
+                case "assistance_type": row[k] = String(p % 4 == 0 ? 3 : 1)
+                case "land_use": row[k] = "07"
+                default: break
                 }
-            }.joined(separator: ",") + "\n"
+            }
+            csv += row.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ",") + "\n"
         }
         let bytes = Array(csv.utf8)
         _ = try await Loads.run(store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",

@@ -57,18 +57,18 @@ struct FeedAPI: RouteCollection {
                     // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
                     guard try await credential.isValid(on: db) else { break }
                     if Date().timeIntervalSince(decidedAt) >= 5 {
-                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, on: db) == decided else { break }
+                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, today: application.today, on: db) == decided else { break }
                         decidedAt = Date()
                     }
-                    let sql = db as! any SQLDatabase
+                    let sql = db.sql
                     let items: [(seq: Int, json: String?)]
                     if let grantID {
                         // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
-                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: GrantAccess.today().iso) == "active" else { break }
+                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: application.today.iso) == "active" else { break }
                         let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
-                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
                     } else if let fixedView {
-                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
                     } else {
                         items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
                     }
@@ -113,7 +113,7 @@ struct FeedAPI: RouteCollection {
             throw AppError(.forbidden, "not_available_to_consumers", "The latest-per-key view is the provider's; consumers follow the change feed or query records")
         }
         let limit = try ListPaging.limit(req.query[String.self, at: "limit"], default: 1_000, range: 1...RecordQuery.maxPage)
-        let rows = try await StreamStores.latest(store, limit: limit, on: req.db as! any SQLDatabase)
+        let rows = try await StreamStores.latest(store, limit: limit, on: req.db.sql)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "latest", fields: store.recordLayout.columns.map(\.name), count: rows.count, purpose: purpose, hash: hash)
         return RecordsAPI.response("{\"items\":[" + rows.joined(separator: ",") + "],\"total\":\(rows.count),\"next\":null,\"fields\":"
@@ -207,7 +207,7 @@ struct FeedAPI: RouteCollection {
     /// resource, consumer department and day (the heat analysis reads these).
     func stats(req: Request) async throws -> ListPage<StatLine> {
         try req.authorize(.readAudit)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         var conditions: [SQLQueryString] = ["1 = 1"]
         if let v = req.query[String.self, at: "from"] { conditions.append("day >= \(bind: v)") }
         if let v = req.query[String.self, at: "to"] { conditions.append("day <= \(bind: v)") }

@@ -10,7 +10,7 @@ extension Ingest {
     /// 5,000 values); rows referring to missing keys are refused or flagged by the policy.
     func checkReferences(_ batch: inout RecordBatch) async throws {
         guard let quality, !batch.references.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var refused: Set<String> = []
         for rule in quality.checker.references.indices {
             let refs = batch.references.filter { $0.rule == rule }
@@ -31,7 +31,7 @@ extension Ingest {
     /// own value (an upsert of the same key) is not a repeat.
     func checkUniques(_ batch: inout RecordBatch) async throws {
         guard let quality, !batch.uniques.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let dialect = RecordTables.Dialect(sql)
         if uniqueSeen.isEmpty { uniqueSeen = Array(repeating: [:], count: quality.checker.uniques.count) }
         let keyText = layout.keyColumns.enumerated().map { RecordQuery.text($1, as: "k\($0)", dateTimeSeparator: "T", dialect) }
@@ -55,18 +55,33 @@ extension Ingest {
                 }
             }
             for p in pending {
+                if p.refused {
+                    // A refused row's value counts as met (as validation counts every row); repeating one, it is reported too.
+                    guard uniqueSeen[index][p.value] != nil else { uniqueSeen[index][p.value] = "\u{0}\(p.row)"; continue }
+                    let finding = Self.uniqueFinding(rule, c, p.value)
+                    batch.rejected.append(RowProblem(row: p.row, line: p.line, byteOffset: p.offset, column: c.name, raw: p.value,
+                                                     problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn),
+                                                     rawRow: batch.rejected.last { $0.row == p.row }?.rawRow))
+                    if summary.problems.count < 20 {
+                        summary.problems.append(.init(row: p.row, line: p.line, column: c.name, value: p.value, code: finding.code, message: finding.messageEn))
+                    }
+                    continue
+                }
                 let mine = RecordWriter.keyText(p.key)
                 let earlier = uniqueSeen[index][p.value]
                 if earlier == nil { uniqueSeen[index][p.value] = mine }
                 let inStore = !(holders[p.value] ?? []).subtracting([mine]).isEmpty
                 guard inStore || (earlier != nil && earlier != mine) else { continue }
-                settle(p, RuleFinding(ruleID: rule.id, column: c.name, value: p.value, errorType: "unique-error", code: "unique",
-                                      message: "\(c.itemName)的值“\(p.value)”已被其他记录使用", messageEn: "\(c.name): '\(p.value)' is already another record's"),
-                       policy: quality.policy, in: &batch, refused: &refused)
+                settle(p, Self.uniqueFinding(rule, c, p.value), policy: quality.policy, in: &batch, refused: &refused)
             }
         }
         if !refused.isEmpty { batch.remove(keys: refused) }
         batch.uniques = []
+    }
+
+    static func uniqueFinding(_ rule: QualityRule, _ c: RecordLayout.Column, _ value: String) -> RuleFinding {
+        RuleFinding(ruleID: rule.id, column: c.name, value: value, errorType: "unique-error", code: "unique",
+                    message: "\(c.itemName)的值“\(value)”已被其他记录使用", messageEn: "\(c.name): '\(value)' is already another record's")
     }
 
     /// Flags the row, or takes it out of the batch into the quarantine with its whole object.
@@ -77,11 +92,11 @@ extension Ingest {
         }
         guard let i = batch.keys.firstIndex(of: p.key), refused.insert(p.key).inserted else { return }
         let raw = String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)
-        batch.rejected.append(RowProblem(row: p.row, byteOffset: p.offset, column: finding.column, raw: p.value,
+        batch.rejected.append(RowProblem(row: p.row, line: p.line, byteOffset: p.offset, column: finding.column, raw: p.value,
                                          problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn), rawRow: raw))
         summary.rejected += 1
         if summary.problems.count < 20 {
-            summary.problems.append(.init(row: p.row, column: finding.column, value: p.value, code: finding.code, message: finding.messageEn))
+            summary.problems.append(.init(row: p.row, line: p.line, column: finding.column, value: p.value, code: finding.code, message: finding.messageEn))
         }
     }
 }

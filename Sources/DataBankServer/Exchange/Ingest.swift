@@ -38,7 +38,10 @@ struct LoadSummary: Content, Sendable {
     var problems: [ProblemLine] = []
 
     struct ProblemLine: Content, Sendable {
+        /// The record's number (a delimited file's header is row 1, as Frictionless's `rowNumber`).
         var row: Int
+        /// The file line where the record starts (delimited files).
+        var line: Int?
         var column: String?
         var value: String?
         var code: String
@@ -72,8 +75,17 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             canonical = Array(repeating: nil, count: layout.columns.count)
         }
     }
-    let today = GrantAccess.today()
-    private var canonical: [String?] = []
+    /// Today in the city, from the app's clock (rules such as "not in the future" read it).
+    var today = GrantAccess.today()
+    /// Every rule of the store (also when `quality` is nil): a refused row's findings, the key rule.
+    var rules: [QualityRule] = []
+    /// The keys met in this load: a repeated key is a primary-key finding (Ingest+RepeatedKeys).
+    var seenKeys = RepeatedKeys()
+    lazy var keyed = !layout.keyColumns.isEmpty
+    /// Per header, the validator that words a refused row's findings as file validation does.
+    var refusalValidators: [[String]: CellValidator] = [:]
+    var header: [String] = []
+    var canonical: [String?] = []
 
     private var transcoder: TextTranscoder?
     private var pending: [UInt8] = []
@@ -81,7 +93,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     private var csv: CSVParser?
     private var json: JSONRecordReader?
     private var encoder: RowEncoder?
-    private var batches: [RecordBatch] = [RecordBatch()]
+    var batches: [RecordBatch] = [RecordBatch()]
     private var firstBatchWritten = false
     private var invalidCursor = 0
     private var bytesIn = 0
@@ -184,26 +196,27 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         guard encoder != nil else {
             let header = (0..<record.count).map(record.string)
             switch Result(catching: { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: header, layout: layout) }) {
-            case .success(let e): encoder = e
+            case .success(let e): encoder = e; self.header = header
             case .failure(let p): throw Self.headerError(p)
             }
             return
         }
-        let row = record.line
+        // Numbered as records, the header being row 1 (Frictionless's `rowNumber`), as validation numbers them.
         summary.rows += 1
+        let row = summary.rows + 1, line = record.line
         if let problem = record.problem {
-            reject([RowProblem(row: row, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)],
+            reject([RowProblem(row: row, line: line, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)],
                    rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
         if let bad = undecodable(in: record.byteOffset..<record.endOffset) {
-            reject([RowProblem(row: row, byteOffset: bad, raw: Self.rawText(record), problem: FieldProblem(
+            reject([RowProblem(row: row, line: line, byteOffset: bad, raw: Self.rawText(record), problem: FieldProblem(
                 "undecodable", zh: "第 \(row) 行含无法按 \(summary.encoding ?? "") 解码的字节（源文件字节 \(bad)）",
                 en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))],
                    rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
-        add(row: row, offset: record.byteOffset, fieldCount: record.count) { record.field($0) }
+        add(row: row, line: line, offset: record.byteOffset, fieldCount: record.count, names: header) { record.field($0) }
     }
 
     /// Encoders by field list: JSON objects may order their fields freely and omit optional ones.
@@ -255,13 +268,14 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             }
         }
         storage.withUnsafeBufferPointer { buffer in
-            add(row: record.number + rowOffset, offset: record.byteOffset, fieldCount: ranges.count, encoder: rowEncoder) { i in
+            add(row: record.number + rowOffset, offset: record.byteOffset, fieldCount: ranges.count, encoder: rowEncoder, names: names) { i in
                 ranges[i].map { UnsafeBufferPointer(rebasing: buffer[$0]) }
             }
         }
     }
 
-    private func add(row: Int, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+    private func add(row: Int, line: Int? = nil, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, names: [String],
+                     field: (Int) -> UnsafeBufferPointer<UInt8>?) {
         let encoder = encoder ?? self.encoder!
         // Batches hold exactly `batchRows` rows (the last one fewer), so a load commits in known steps.
         if batches[batches.count - 1].count >= Self.batchRows { batches.append(RecordBatch()) }
@@ -269,68 +283,61 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         let start = batches[last].bytes.count
         switch encoder.encode(row: row, byteOffset: offset, fieldCount: fieldCount, into: &batches[last].bytes, field: field) {
         case .failure(let failure):
-            reject(failure.problems, rawRow: Self.rawRow(encoder, fieldCount: fieldCount, field: field))
+            refuseUnencoded(failure, row: row, line: line, offset: offset, fieldCount: fieldCount, encoder: encoder, names: names, field: field)
         case .success(let key):
-            if let quality, !check(quality, object: start..<batches[last].bytes.count, key: key, row: row, offset: offset,
-                                   rawRow: { Self.rawRow(encoder, fieldCount: fieldCount, field: field) }) {
+            // A key met earlier in this load is a primary-key finding, in every mode: the first row is kept.
+            let repeated = repeatedKey(key)
+            if let quality {
+                if !check(quality, object: start..<batches[last].bytes.count, key: key, row: row, line: line, offset: offset, repeated: repeated,
+                          rawRow: { Self.rawRow(encoder, fieldCount: fieldCount, field: field) }) {
+                    return
+                }
+            } else if let repeated {
+                batches[last].bytes.removeSubrange(start...)
+                reject([Self.problem(repeated, row: row, line: line, offset: offset)], rawRow: Self.rawRow(encoder, fieldCount: fieldCount, field: field))
                 return
             }
-            guard let earlier = batches.lastIndex(where: { $0.keySet.contains(key) }) else {
-                batches[last].append(object: start..<batches[last].bytes.count, key: key, row: row)
-                return
-            }
-            // The key came earlier in this load: in an upsert the later row wins, written in a later
-            // batch so it updates the earlier one; otherwise the file repeats a key, which is refused.
-            let object = Array(batches[last].bytes[start...])
-            batches[last].bytes.removeSubrange(start...)
-            guard writer.mode == .upsert else {
-                reject([RowProblem(row: row, byteOffset: offset, problem: FieldProblem(
-                    "duplicate_key", zh: "主键在本次载入中重复：\(key)", en: "Key repeated within this load: \(key)"))],
-                       rawRow: String(decoding: object, as: UTF8.self))
-                return
-            }
-            if earlier == batches.count - 1 { batches.append(RecordBatch()) }
-            let target = earlier + 1
-            let s = batches[target].bytes.count
-            batches[target].bytes.append(contentsOf: object)
-            batches[target].append(object: s..<batches[target].bytes.count, key: key, row: row)
+            batches[last].append(object: start..<batches[last].bytes.count, key: key, row: row)
         }
     }
 
     /// Applies the quality rules to the row just encoded at `object` of the last batch. Returns
     /// false when the row was refused (quarantine and reject policies): it is taken out again.
-    private func check(_ quality: QualitySetup, object: Range<Int>, key: String, row: Int, offset: Int?, rawRow: () -> String) -> Bool {
+    private func check(_ quality: QualitySetup, object: Range<Int>, key: String, row: Int, line: Int?, offset: Int?, repeated: RuleFinding?,
+                       rawRow: () -> String) -> Bool {
         let last = batches.count - 1
         batches[last].bytes.withUnsafeBufferPointer { bytes in
             CanonicalRow.read(UnsafeBufferPointer(rebasing: bytes[object]), layout: layout, wanted: quality.checker.columnsRead, into: &canonical)
         }
         var findings: [RuleFinding] = []
         quality.checker.check(today: today, { self.canonical[$0] }, into: &findings)
-        if findings.isEmpty || quality.policy == .flag {
+        // Under every policy a repeated key is refused: the store holds one record per key.
+        if repeated == nil && (findings.isEmpty || quality.policy == .flag) {
             batches[last].flags += findings.map { QualityFlag(key: key, row: row, finding: $0) }
             // What only the database can answer is looked up a batch at a time (Ingest+BatchRules).
             for (i, ref) in quality.checker.references.enumerated() {
-                if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
+                if let v = canonical[ref.column] { batches[last].references.append(.init(rule: i, value: v, key: key, row: row, offset: offset, line: line)) }
             }
             for (i, u) in quality.checker.uniques.enumerated() {
-                if let v = canonical[u.column] { batches[last].uniques.append(.init(rule: i, value: v, key: key, row: row, offset: offset)) }
+                if let v = canonical[u.column] { batches[last].uniques.append(.init(rule: i, value: v, key: key, row: row, offset: offset, line: line)) }
             }
             return true
         }
         batches[last].bytes.removeSubrange(object.lowerBound...)
-        reject(findings.map { RowProblem(row: row, byteOffset: offset, column: $0.column, raw: $0.value,
-                                         problem: FieldProblem($0.code, zh: $0.message, en: $0.messageEn)) }, rawRow: rawRow())
+        findings += [repeated].compactMap { $0 }
+        reject(findings.map { Self.problem($0, row: row, line: line, offset: offset) }, rawRow: rawRow())
+        holdUniques(of: row, line: line, offset: offset) { self.canonical[$0] }
         return false
     }
 
     /// Per `unique` rule, each value met in this load and the key that holds it.
     var uniqueSeen: [[String: String]] = []
 
-    private func reject(_ problems: [RowProblem], rawRow: String? = nil) {
+    func reject(_ problems: [RowProblem], rawRow: String? = nil) {
         batches[batches.count - 1].rejected.append(contentsOf: problems.map { p in var p = p; p.rawRow = p.rawRow ?? rawRow; return p })
         summary.rejected += 1
         for p in problems where summary.problems.count < 20 {
-            summary.problems.append(.init(row: p.row, column: p.column, value: p.raw, code: p.problem.code, message: p.problem.messageEn))
+            summary.problems.append(.init(row: p.row, line: p.line, column: p.column, value: p.raw, code: p.problem.code, message: p.problem.messageEn))
         }
     }
 

@@ -10,7 +10,7 @@ enum RecordStores {
     /// refuses the publication naming every incompatible change. Runs inside the publishing
     /// transaction, so a refusal leaves catalog and store as they were.
     static func ensure(_ resource: ResourceRow, snapshot: ResourceSnapshot, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+        let sql = db.sql
         let dialect = RecordTables.Dialect(sql)
         let layout = try await layout(of: snapshot, on: db)
         if let store = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == resource.code).first() {
@@ -37,7 +37,7 @@ enum RecordStores {
 
     /// Creates the tables and registry row of a new store.
     static func create(code: String, department: String, revision: Int, layout: RecordLayout, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+        let sql = db.sql
         let tables = RecordTables(resourceCode: code)
         for statement in tables.createStatements(layout, RecordTables.Dialect(sql)) { try await sql.raw(statement).run() }
         let store = RecordStoreRow()

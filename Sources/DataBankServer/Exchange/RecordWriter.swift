@@ -86,7 +86,7 @@ struct RecordWriter: Sendable {
     /// Writes a batch. For `replace`, `db` is the load's one transaction and `first` clears the store.
     func write(_ batch: RecordBatch, first: Bool, on db: any Database) async throws -> BatchOutcome {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let dialect = RecordTables.Dialect(sql)
             // Lock the store (and learn where its sequence stands) before reading anything.
             let head = try await lockStore(sql)
@@ -189,7 +189,7 @@ struct RecordWriter: Sendable {
     /// Deletes records by key; returns how many existed. One transaction, logged like a load.
     func delete(keys: [[String: String]], on db: any Database) async throws -> Int {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var seq = try await lockStore(sql).lastSeq
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var deleted = 0

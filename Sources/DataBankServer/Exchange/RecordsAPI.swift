@@ -73,7 +73,7 @@ struct RecordsAPI: RouteCollection {
         let compressed = try BodyInflater.encoding(req.headers) != nil
         let inflateLimits = req.application.settings.inflateLimits
         let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
-                                          who: .of(req), on: req.db) { ingest in
+                                          who: .of(req), on: req.db, today: req.application.today) { ingest in
             // Inside the load: a corrupt or exploding body is recorded as the load's failure, with its reason.
             let inflater: BodyInflater? = try compressed ? BodyInflater(limits: inflateLimits) : nil
             for try await var buffer in body {
@@ -114,7 +114,7 @@ struct RecordsAPI: RouteCollection {
         guard ["json", "ndjson", "csv"].contains(format) else {
             throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json、ndjson 或 csv", en: "format is json, ndjson or csv")
         }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let hash = Self.requestHash(req)
         let fields = q.fields.map(\.name)
         let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
@@ -184,7 +184,7 @@ struct RecordsAPI: RouteCollection {
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
         let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil, view: view, keyLookup: true)
-        let page = try await q.page(after: nil, limit: 1, on: req.db as! any SQLDatabase)
+        let page = try await q.page(after: nil, limit: 1, on: req.db.sql)
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)
         guard let row = page.rows.first else { throw AppError.notFound("Record \(keyText) of \(store.resourceCode)") }
@@ -228,8 +228,8 @@ struct RecordsAPI: RouteCollection {
             }
             return n
         } ?? 1_000
-        let sql = req.db as! any SQLDatabase
-        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, on: sql) }
+        let sql = req.db.sql
+        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, today: req.application.today, on: sql) }
             else { try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql) }
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)

@@ -19,7 +19,7 @@ enum StoreCheck {
     }
 
     static func run(_ store: RecordStoreRow, on db: any Database) async throws -> Report {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let t = store.tables
         let records = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: t.records)").first()?.decode(column: "n", as: Int.self) ?? 0
         let log = try await sql.raw("SELECT COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi FROM \(ident: t.changes)").first()

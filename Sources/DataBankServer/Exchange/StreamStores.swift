@@ -66,7 +66,7 @@ extension RecordWriter {
     /// Deletes records older than `cutoff` and logs one `expire` change; returns how many went.
     func expire(before cutoff: Date, column: RecordLayout.Column, on db: any Database) async throws -> Int {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let head = try await lockStore(sql)
             let bound = StreamRetention.text(cutoff, for: column)
             let dialect = RecordTables.Dialect(sql)

@@ -31,7 +31,7 @@ enum WebhookDelivery {
     /// Claims up to `limit` due subscriptions for this instance. The lease outlasts the longest attempt.
     static func claim(app: Application, now: Date, limit: Int) async throws -> [UUID] {
         let lease = app.settings.webhookConnectTimeout + app.settings.webhookResponseTimeout + 60
-        return try await (app.db as! any SQLDatabase).raw("""
+        return try await app.db.sql.raw("""
             UPDATE subscriptions SET lease_until = \(bind: now.addingTimeInterval(lease))
             WHERE id IN (SELECT id FROM subscriptions WHERE status = 'active' AND next_attempt_at <= \(bind: now)
                          AND (lease_until IS NULL OR lease_until < \(bind: now)) ORDER BY next_attempt_at LIMIT \(bind: limit))
@@ -113,10 +113,10 @@ enum WebhookDelivery {
             sub.lastError = e.code == "not_published" ? "The resource has no record store" : "No active grant on \(sub.resourceCode)"
             try await sub.save(on: db); return
         }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let page: ChangeFeed.Page
         if let view {
-            page = try await ConsumerFeed.page(store: store, view: view, after: sub.cursor, limit: batchSize, on: sql)
+            page = try await ConsumerFeed.page(store: store, view: view, after: sub.cursor, limit: batchSize, today: app.today, on: sql)
         } else {
             page = try await ChangeFeed.page(store: store, after: sub.cursor, limit: batchSize, on: sql)
         }

@@ -20,7 +20,7 @@ enum DataPackageExport {
         let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: view)
         let full = try await TableSchemaAPI.schema(of: published, code: store.resourceCode, on: req.db)
         let schema = visible(full, fields: q.fields.map(\.name), masked: Set(q.fields.map(\.name).filter { (view?.rule($0) ?? .clear) != .clear }))
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let hash = RecordsAPI.requestHash(req)
         let total = try await q.count(on: sql)
         try await RecordsAPI.audit(req, store, "export.datapackage", fields: q.fields.map(\.name), count: total, purpose: purpose, hash: hash)

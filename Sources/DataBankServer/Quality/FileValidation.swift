@@ -11,10 +11,12 @@ enum FileValidation {
     /// - Parameters:
     ///   - references: the setup whose referential rules to look up (nil: the rules hold none, or no database).
     ///   - next: the next chunk of the file, nil after its last.
-    static func run(layout: RecordLayout, rules: [QualityRule], delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding? = nil,
-                    references: QualitySetup?, on sql: (any SQLDatabase)?,
-                    next: () async throws -> [UInt8]?) async throws -> ValidationReport {
-        let validation = CSVValidation(layout: layout, rules: rules, today: GrantAccess.today(), delimiter: delimiter, encoding: encoding)
+    static func run(
+        layout: RecordLayout, rules: [QualityRule], delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding? = nil,
+        today: CivilDate = GrantAccess.today(), references: QualitySetup?, on sql: (any SQLDatabase)?,
+        next: () async throws -> [UInt8]?
+    ) async throws -> ValidationReport {
+        let validation = CSVValidation(layout: layout, rules: rules, today: today, delimiter: delimiter, encoding: encoding)
         do {
             while let chunk = try await next() {
                 try chunk.withUnsafeBufferPointer { try validation.feed($0) }

@@ -21,7 +21,7 @@ enum ProfileRun {
 
     static func run(code: String, kind requested: ProfileKind, on db: any Database,
                     progress: (@Sendable (Int) -> Void)? = nil) async throws -> Outcome {
-        guard let sql = db as? any SQLDatabase else { throw AppError(.internalServerError, "no_sql", "Profiling needs an SQL database") }
+        let sql = db.sql
         let store = try await RecordStores.find(code, on: db)
         let started = Date()
         let clock = ContinuousClock.now

@@ -65,21 +65,27 @@ struct QualityAPI: RouteCollection {
 
     static func summary(_ store: RecordStoreRow, on db: any Database) async throws -> Summary {
         let runs = try await QualityRunRow.query(on: db).filter(\.$resourceCode == store.resourceCode).sort(\.$startedAt, .descending).limit(60).all()
-        let sql = db as! any SQLDatabase
-        let flags = try await sql.raw("SELECT COUNT(*) AS n FROM quality_flags WHERE resource_code = \(bind: store.resourceCode)").first()?
+        let sql = db.sql
+        let flags =
+            try await sql.raw("SELECT COUNT(*) AS n FROM quality_flags WHERE resource_code = \(bind: store.resourceCode)").first()?
             .decode(column: "n", as: Int.self) ?? 0
         let quarantined = try await QuarantineRow.query(on: db).filter(\.$resourceCode == store.resourceCode).filter(\.$status == "open").count()
-        return Summary(resource: store.resourceCode, policy: store.qualityPolicy.rawValue, latest: runs.first.map { info($0, lines: false) },
-                       history: runs.reversed().map { RunPoint(id: $0.id!, at: $0.startedAt, rows: $0.rowCount, findings: $0.findings,
-                                                              overall: $0.overall, scores: $0.detail?.scores) },
-                       openFlags: flags, openQuarantine: quarantined)
+        return Summary(
+            resource: store.resourceCode, policy: store.qualityPolicy.rawValue, latest: runs.first.map { info($0, lines: false) },
+            history: runs.reversed().map {
+                RunPoint(
+                    id: $0.id!, at: $0.startedAt, rows: $0.rowCount, findings: $0.findings,
+                    overall: $0.overall, scores: $0.detail?.scores)
+            },
+            openFlags: flags, openQuarantine: quarantined)
     }
 
     static func info(_ run: QualityRunRow, lines: Bool) -> RunInfo {
         let detail = run.detail
-        return RunInfo(id: run.id!, startedAt: run.startedAt, finishedAt: run.finishedAt, rows: run.rowCount, findings: run.findings, actor: run.actor,
-                       measures: detail?.measures, scores: detail?.scores, rules: detail?.rules ?? [], errors: detail?.errors ?? [:],
-                       lines: lines ? JSONText.decode([ValidationReport.Line].self, run.report) : nil)
+        return RunInfo(
+            id: run.id!, startedAt: run.startedAt, finishedAt: run.finishedAt, rows: run.rowCount, findings: run.findings, actor: run.actor,
+            measures: detail?.measures, scores: detail?.scores, rules: detail?.rules ?? [], errors: detail?.errors ?? [:],
+            lines: lines ? JSONText.decode([ValidationReport.Line].self, run.report) : nil)
     }
 
     /// `POST …/quality/check`: a full check now (load → authorize → act).
@@ -91,7 +97,7 @@ struct QualityAPI: RouteCollection {
     static func runCheck(_ req: Request) async throws -> QualityRunRow {
         let (store, _) = try await QualityRulesAPI.load(req)
         try req.authorize(.runQualityCheck, department: store.departmentCode)
-        return try await QualityCheck.run(store, actor: try req.requireUser().username, on: req.db)
+        return try await QualityCheck.run(store, actor: try req.requireUser().username, today: req.application.today, on: req.db)
     }
 
     struct PolicyBody: Content { var policy: String }
@@ -106,7 +112,8 @@ struct QualityAPI: RouteCollection {
         let (store, _) = try await QualityRulesAPI.load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
         guard let policy = QualityPolicy(rawValue: text) else {
-            throw AppError.field(.unprocessableEntity, "invalid_policy", "policy", zh: "策略为 quarantine、flag 或 reject", en: "policy is quarantine, flag or reject")
+            throw AppError.field(
+                .unprocessableEntity, "invalid_policy", "policy", zh: "策略为 quarantine、flag 或 reject", en: "policy is quarantine, flag or reject")
         }
         store.qualityPolicy = policy
         try await store.save(on: req.db)
@@ -117,12 +124,14 @@ struct QualityAPI: RouteCollection {
         let (store, _) = try await QualityRulesAPI.load(req)
         let runs = try await QualityRunRow.query(on: req.db).filter(\.$resourceCode == store.resourceCode).sort(\.$startedAt).all()
         if req.query[String.self, at: "format"] == "csv" {
-            var out = CSVText.line(["resource", "started_at", "rows", "findings"] + QualityScores.Dimension.allCases.map(\.rawValue) + ["objection_penalty", "overall"])
+            var out = CSVText.line(
+                ["resource", "started_at", "rows", "findings"] + QualityScores.Dimension.allCases.map(\.rawValue) + ["objection_penalty", "overall"])
             for run in runs {
                 let s = run.detail?.scores
-                out += CSVText.line([run.resourceCode, ISO8601DateFormatter().string(from: run.startedAt), String(run.rowCount), String(run.findings)]
-                                    + QualityScores.Dimension.allCases.map { d in s.map { String($0.score(d)) } ?? "" }
-                                    + [s.map { String($0.objectionPenalty) } ?? "", String(run.overall)])
+                out += CSVText.line(
+                    [run.resourceCode, ISO8601DateFormatter().string(from: run.startedAt), String(run.rowCount), String(run.findings)]
+                        + QualityScores.Dimension.allCases.map { d in s.map { String($0.score(d)) } ?? "" }
+                        + [s.map { String($0.objectionPenalty) } ?? "", String(run.overall)])
             }
             return Self.csv(out, name: "quality-\(store.resourceCode).csv")
         }
@@ -156,24 +165,28 @@ struct QualityAPI: RouteCollection {
     func flags(req: Request) async throws -> [FlagLine] {
         let (store, resource) = try await QualityRulesAPI.load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
-        return try await Self.flagLines(store, resource: resource, limit: try ListPaging.limit(req.query[String.self, at: "limit"], default: 100, range: 1...1_000), on: req.db)
+        return try await Self.flagLines(
+            store, resource: resource, limit: try ListPaging.limit(req.query[String.self, at: "limit"], default: 100, range: 1...1_000), on: req.db)
     }
 
     /// The newest flags of a store, values masked by their items' default masks (the caller authorized).
     static func flagLines(_ store: RecordStoreRow, resource: ResourceRow, limit: Int, on db: any Database) async throws -> [FlagLine] {
         let masks = try await QualityMasks.forStore(store, resource: resource, on: db)
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT record_key, row_number, rule_id, column_name, value, error_type, code, message, message_en, created_at, load_id
             FROM quality_flags WHERE resource_code = \(bind: store.resourceCode) ORDER BY created_at DESC, row_number LIMIT \(literal: limit)
-            """).all()
+            """
+        ).all()
         return try rows.map { r in
             let column = try r.decode(column: "column_name", as: String?.self)
-            return FlagLine(recordKey: try r.decode(column: "record_key", as: String.self), row: try r.decode(column: "row_number", as: Int.self),
-                            ruleID: try r.decode(column: "rule_id", as: String.self), column: column,
-                            value: try r.decode(column: "value", as: String?.self).map { masks.mask($0, column: column) },
-                            errorType: try r.decode(column: "error_type", as: String.self), code: try r.decode(column: "code", as: String.self),
-                            message: try r.decode(column: "message", as: String.self), messageEn: try r.decode(column: "message_en", as: String.self),
-                            at: try r.decode(column: "created_at", as: Date.self), load: try r.decode(column: "load_id", as: UUID.self))
+            return FlagLine(
+                recordKey: try r.decode(column: "record_key", as: String.self), row: try r.decode(column: "row_number", as: Int.self),
+                ruleID: try r.decode(column: "rule_id", as: String.self), column: column,
+                value: try r.decode(column: "value", as: String?.self).map { masks.mask($0, column: column) },
+                errorType: try r.decode(column: "error_type", as: String.self), code: try r.decode(column: "code", as: String.self),
+                message: try r.decode(column: "message", as: String.self), messageEn: try r.decode(column: "message_en", as: String.self),
+                at: try r.decode(column: "created_at", as: Date.self), load: try r.decode(column: "load_id", as: UUID.self))
         }
     }
 
@@ -186,13 +199,16 @@ struct QualityAPI: RouteCollection {
         try req.authorize(.writeRecords, department: store.departmentCode)
         let format = IngestFormat.guess(contentType: req.headers.first(name: .contentType)) ?? .csv
         guard format == .csv || format == .tsv else {
-            throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "Content-Type", zh: "校验接受 text/csv 或 text/tab-separated-values",
-                                 en: "Validation takes text/csv or text/tab-separated-values")
+            throw AppError.field(
+                .unsupportedMediaType, "unsupported_media_type", "Content-Type", zh: "校验接受 text/csv 或 text/tab-separated-values",
+                en: "Validation takes text/csv or text/tab-separated-values")
         }
         let setup = try await QualitySetup.load(store, on: req.db)
         var body = req.body.makeAsyncIterator()
-        return try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
-                                            references: setup, on: req.db as? any SQLDatabase) {
+        return try await FileValidation.run(
+            layout: store.recordLayout, rules: setup.rules, delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
+            today: req.application.today, references: setup, on: req.db.sql
+        ) {
             guard var buffer = try await body.next() else { return nil }
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         }
@@ -225,9 +241,10 @@ struct QualityAPI: RouteCollection {
         if req.query[String.self, at: "format"] == "csv" {
             var out = CSVText.line(["department", "name", "resources", "checked"] + QualityScores.Dimension.allCases.map(\.rawValue) + ["overall", "late"])
             for d in all {
-                out += CSVText.line([d.department, d.name, String(d.resources), String(d.checked)]
-                                    + QualityScores.Dimension.allCases.map { d.scores[$0.rawValue].map { String($0) } ?? "" }
-                                    + [d.overall.map { String($0) } ?? "", String(d.late)])
+                out += CSVText.line(
+                    [d.department, d.name, String(d.resources), String(d.checked)]
+                        + QualityScores.Dimension.allCases.map { d.scores[$0.rawValue].map { String($0) } ?? "" }
+                        + [d.overall.map { String($0) } ?? "", String(d.late)])
             }
             return Self.csv(out, name: "quality-departments.csv")
         }

@@ -3,52 +3,6 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// Migration 011: each store's quality policy, the findings of rows loaded under the `flag`
-/// policy, and the quality runs (a full check of a store, with its scores) kept for trends.
-struct CreateQualityChecks: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema("record_stores").field("quality_policy", .string).update()
-        try await db.schema("quality_flags")
-            .id()
-            .field("resource_code", .string, .required)
-            .field("load_id", .uuid, .required)
-            .field("record_key", .string, .required)
-            .field("row_number", .int, .required)
-            .field("rule_id", .string, .required)
-            .field("column_name", .string)
-            .field("value", .string)
-            .field("error_type", .string, .required)
-            .field("code", .string, .required)
-            .field("message", .string, .required)
-            .field("message_en", .string, .required)
-            .field("created_at", .datetime, .required)
-            .create()
-        try await db.schema("quality_runs")
-            .id()
-            .field("resource_code", .string, .required)
-            .field("department_code", .string, .required)
-            .field("started_at", .datetime, .required)
-            .field("finished_at", .datetime, .required)
-            .field("row_count", .int, .required)
-            .field("findings", .int, .required)
-            .field("overall", .double, .required)
-            .field("scores", .string, .required)
-            .field("report", .string, .required)
-            .field("actor", .string, .required)
-            .create()
-        let sql = db as! any SQLDatabase
-        try await sql.create(index: "idx_quality_flags_resource").on("quality_flags").column("resource_code").column("created_at").run()
-        try await sql.create(index: "idx_quality_runs_resource").on("quality_runs").column("resource_code").column("started_at").run()
-        try await sql.create(index: "idx_quality_runs_department").on("quality_runs").column("department_code").column("started_at").run()
-    }
-
-    func revert(on db: any Database) async throws {
-        try await db.schema("quality_runs").delete()
-        try await db.schema("quality_flags").delete()
-        try await db.schema("record_stores").deleteField("quality_policy").update()
-    }
-}
-
 /// Everything a load or a check needs to apply a store's rules: the compiled checker, the
 /// policy, and where each referential rule's keys live.
 struct QualitySetup: Sendable {
@@ -82,7 +36,8 @@ struct QualitySetup: Sendable {
         for (rule, _) in checker.references {
             let parts = (rule.references ?? "").split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let target = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == parts[0]).first(),
-                  let column = target.recordLayout.column(named: parts[1]) else {
+                let column = target.recordLayout.column(named: parts[1])
+            else {
                 throw AppError(.conflict, "reference_gone", "Rule \(rule.name) refers to \(rule.references ?? ""), which is no longer published")
             }
             targets.append((target.tables.records, column))
@@ -97,9 +52,11 @@ struct QualitySetup: Sendable {
         var found = Set<String>()
         for chunk in Array(values).chunked(5_000) {
             let list = chunk.map { RecordQuery.typedValue($0, column, dialect) }.joined(separator: ", ")
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT \(RecordQuery.text(column, as: "v", dateTimeSeparator: "T", dialect)) FROM \(ident: table) WHERE \(ident: column.name) IN (\(list))
-                """).all()
+                """
+            ).all()
             for row in rows { if let v = try row.decode(column: "v", as: String?.self) { found.insert(v) } }
         }
         return values.subtracting(found)
@@ -128,6 +85,9 @@ struct PendingReference: Sendable {
     var key: String
     var row: Int
     var offset: Int?
+    var line: Int? = nil
+    /// A `unique` value of a row already refused: it holds the value for later rows, and is reported if it repeats one.
+    var refused = false
 }
 
 extension ValidationReport: Content {}

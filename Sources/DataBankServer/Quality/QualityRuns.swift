@@ -47,14 +47,13 @@ struct QualityRunDetail: Codable, Sendable {
 enum QualityCheck {
     static let pageRows = 10_000
 
-    static func run(_ store: RecordStoreRow, actor: String, on db: any Database) async throws -> QualityRunRow {
+    static func run(_ store: RecordStoreRow, actor: String, today: CivilDate = GrantAccess.today(), on db: any Database) async throws -> QualityRunRow {
         let started = Date()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let setup = try await QualitySetup.load(store, on: db)
         let resource = try await ResourceRow.query(on: db).filter(\.$code == store.resourceCode).first()
         let layout = store.recordLayout
         let checker = setup.checker
-        let today = GrantAccess.today()
         var report = ValidationReport()
         // Rows failing a cross-field or a referential rule, each counted once whatever it failed.
         var failingValue = 0
@@ -112,8 +111,9 @@ enum QualityCheck {
         let names = Dictionary(setup.rules.map { ($0.id, ($0.name, $0.nameEn)) }, uniquingKeysWith: { a, _ in a })
         let summaries = report.rules.values.sorted { $0.count > $1.count }.map { r in
             let column = setup.rules.first { $0.id == r.ruleID }?.column
-            return QualityRunDetail.RuleSummary(ruleID: r.ruleID, name: names[r.ruleID]?.0 ?? r.ruleID, nameEn: names[r.ruleID]?.1 ?? r.ruleID,
-                                                errorType: r.errorType, count: r.count, examples: r.examples.map { masks.mask($0, column: column) })
+            return QualityRunDetail.RuleSummary(
+                ruleID: r.ruleID, name: names[r.ruleID]?.0 ?? r.ruleID, nameEn: names[r.ruleID]?.1 ?? r.ruleID,
+                errorType: r.errorType, count: r.count, examples: r.examples.map { masks.mask($0, column: column) })
         }
         var lines = Array(report.lines.prefix(200))
         for i in lines.indices { lines[i].value = lines[i].value.map { masks.mask($0, column: lines[i].column) } }
@@ -132,10 +132,12 @@ enum QualityCheck {
     /// Rows beyond the first carrying each repeated value, and a few of the values.
     static func repeatedValues(_ store: RecordStoreRow, _ c: RecordLayout.Column, on sql: any SQLDatabase) async throws -> (rows: Int, examples: [String]) {
         let dialect = RecordTables.Dialect(sql)
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(RecordQuery.text(c, as: "v", dateTimeSeparator: "T", dialect)), COUNT(*) AS n FROM \(ident: store.tables.records)
             WHERE \(ident: c.name) IS NOT NULL GROUP BY \(ident: c.name) HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC
-            """).all()
+            """
+        ).all()
         var total = 0, examples: [String] = []
         for row in rows {
             total += try row.decode(column: "n", as: Int.self) - 1

@@ -50,7 +50,9 @@ extension DecisionInput: BoundedText {
 /// The application lifecycle: apply → (at once, or reviewed within the deadline) → grant.
 /// Load → authorize → validate → act, as everywhere.
 enum Applications {
-    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, on db: any Database) async throws -> ApplicationRow {
+    /// `today`: the day of the application (the demo's timeline files some in the past).
+    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(),
+                      on db: any Database) async throws -> ApplicationRow {
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
         try input.checkLengths()
         // A resource the applicant may not see is answered exactly as an unknown code.
@@ -72,7 +74,6 @@ enum Applications {
         let layout = store.recordLayout
         let scope = service == nil ? try await askedScope(input.items, input.rowFilter, input.masks, resource: resource, layout: layout, on: db)
                                    : GrantScope(items: [])
-        let today = GrantAccess.today()
         let from = try date(input.validFrom ?? today.iso, field: "validFrom")
         let until = try date(input.validUntil, field: "validUntil")
         // A service is what a 不予共享 resource may still offer: reviewed like a conditional resource.
@@ -114,18 +115,18 @@ enum Applications {
             } else {
                 let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
                 try await notify(row.providerCode, "application", zh: "\(n.department.zh) 申请“\(n.resource.zh)”，请在 \(row.deadline ?? "") 前审核",
-                                 en: "\(n.department.en) applied for “\(n.resource.en)”; decide by \(row.deadline ?? "")", link: "/sharing/applications/\(id)", on: tx)
+                                 en: "\(n.department.en) applied for “\(n.resource.en)”; decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
             }
         }
         return row
     }
 
     /// Approve, approve part, or reject — once.
-    static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, on db: any Database) async throws {
+    static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, today: CivilDate = GrantAccess.today(), on db: any Database) async throws {
         try input.checkLengths()
         if countersign {
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
-            guard row.isOverdue() || row.applicationStatus == .escalated else {
+            guard row.isOverdue(today: today) || row.applicationStatus == .escalated else {
                 throw AppError(.conflict, "not_overdue", "Only an overdue or escalated application is countersigned by the platform")
             }
         } else {
@@ -181,7 +182,7 @@ enum Applications {
         let verdict = kind == .reject ? ("未获批准", "rejected") : kind == .approvePart ? ("部分批准", "partly approved") : ("已批准", "approved")
         let n = try await NoticeNames.of(department: row.providerCode, resource: row.resourceCode, on: db)
         try await notify(row.consumerCode, "decision", zh: "对“\(n.resource.zh)”的申请\(verdict.0)", en: "Your application for “\(n.resource.en)” was \(verdict.1)",
-                         link: "/sharing/applications/\(id)", on: db)
+                         link: SiteURL.application(id).path, on: db)
     }
 
     static func escalate(_ row: ApplicationRow, note: String?, by user: User, on db: any Database) async throws {
@@ -194,7 +195,7 @@ enum Applications {
             let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
             try await notify(row.providerCode, "escalation", zh: "\(n.department.zh) 对“\(n.resource.zh)”的共享申请已超期并被督办",
                              en: "\(n.department.en)'s overdue application for “\(n.resource.en)” was escalated",
-                             link: "/sharing/applications/\(try row.requireID())", on: tx)
+                             link: SiteURL.application(try row.requireID()).path, on: tx)
         }
     }
 
@@ -222,7 +223,7 @@ enum Applications {
             try await event(grant.applicationID, "revoked", user.username, reason, on: tx)
             let n = try await NoticeNames.of(department: grant.providerCode, resource: grant.resourceCode, on: tx)
             try await notify(grant.consumerCode, "revocation", zh: "对“\(n.resource.zh)”的授权已撤销：\(reason)", en: "Your grant on “\(n.resource.en)” was revoked: \(reason)",
-                             link: "/sharing/applications/\(grant.applicationID)", on: tx)
+                             link: SiteURL.application(grant.applicationID).path, on: tx)
         }
     }
 

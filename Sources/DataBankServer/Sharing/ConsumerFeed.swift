@@ -11,12 +11,11 @@ enum ConsumerFeed {
         var json: String?
     }
 
-    static func changes(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> [Change] {
+    static func changes(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> [Change] {
         let rows = try await sql.raw("""
             SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
             """).all()
         let layout = store.recordLayout
-        let today = GrantAccess.today()
         return try rows.map { row in
             let seq = try row.decode(column: "seq", as: Int.self)
             let op = try row.decode(column: "op", as: String.self)
@@ -40,8 +39,8 @@ enum ConsumerFeed {
     }
 
     /// The page as ``ChangeFeed/page(store:after:limit:on:)`` answers it.
-    static func page(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> ChangeFeed.Page {
-        let all = try await changes(store: store, view: view, after: after, limit: limit, on: sql)
+    static func page(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> ChangeFeed.Page {
+        let all = try await changes(store: store, view: view, after: after, limit: limit, today: today, on: sql)
         let shown = all.compactMap(\.json)
         let next = all.last?.seq ?? after
         let head = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: store.resourceCode)").first()

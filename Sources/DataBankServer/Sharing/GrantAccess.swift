@@ -49,7 +49,8 @@ struct GrantView: Sendable {
 
 /// Finds the grant a reader holds on a resource and turns it into a ``GrantView``.
 enum GrantAccess {
-    /// Today in the city (UTC+8), as grants' validity dates are written.
+    /// Today in the city (UTC+8), as grants' validity dates are written; `now` from the app's clock
+    /// (``Application/today``), so tests can move it.
     static func today(_ now: Date = Date()) -> CivilDate {
         CivilDate(daysSinceEpoch: Int(((now.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)))
     }
@@ -57,10 +58,10 @@ enum GrantAccess {
     /// The active resource grant of `consumer` on `resource`; with `appID`, only grants bound to that app.
     /// The newest active grant wins when several are valid.
     /// One SQL query (every consumer read pays for it), reading only what the view needs.
-    static func activeGrant(consumer: String, resource: String, appID: UUID?, on db: any Database) async throws -> ActiveGrant? {
-        let today = today().iso
+    static func activeGrant(consumer: String, resource: String, appID: UUID?, today: CivilDate, on db: any Database) async throws -> ActiveGrant? {
+        let today = today.iso
         let boundToApp: SQLQueryString = appID.map { "AND g.id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0))" } ?? ""
-        guard let row = try await (db as! any SQLDatabase).raw("""
+        guard let row = try await db.sql.raw("""
             SELECT g.id, g.consumer_code, g.scope FROM grants AS g
             WHERE g.consumer_code = \(bind: consumer) AND g.resource_code = \(bind: resource) AND g.kind = 'resource'
               AND g.revoked_at IS NULL AND g.valid_from <= \(bind: today) AND g.valid_until >= \(bind: today) \(boundToApp)
@@ -102,4 +103,9 @@ enum GrantAccess {
             (item.column, Masker.defaultRule(semantic: semantic[item.standardCode] ?? .plain, sensitivity: item.sensitivity))
         }, uniquingKeysWith: { a, _ in a })
     }
+}
+
+extension Application {
+    /// Today in the city (UTC+8) by the platform's clock (``Settings/now``).
+    var today: CivilDate { GrantAccess.today(settings.now()) }
 }

@@ -27,8 +27,8 @@ struct SharingAPI: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.decodeBody(ApplicationInput.self)
-        let row = try await Applications.apply(input, by: user, reviewDays: Self.reviewDays, on: req.db)
-        return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req.db)).encodeResponse(status: .created, for: req)
+        let row = try await Applications.apply(input, by: user, reviewDays: Self.reviewDays, today: req.application.today, on: req.db)
+        return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req), today: req.application.today).encodeResponse(status: .created, for: req)
     }
 
     func list(req: Request) async throws -> ListPage<ApplicationInfo> {
@@ -39,7 +39,7 @@ struct SharingAPI: RouteCollection {
         case "mine": q = q.filter(\.$consumerCode == user.departmentCode)
         case "overdue":
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
-            q = q.filter(\.$status == ApplicationStatus.pending.rawValue).filter(\.$deadline < GrantAccess.today().iso)
+            q = q.filter(\.$status == ApplicationStatus.pending.rawValue).filter(\.$deadline < req.application.today.iso)
         default:
             if user.role != .platformAdmin {
                 q = q.group(.or) { $0.filter(\.$providerCode == user.departmentCode).filter(\.$consumerCode == user.departmentCode) }
@@ -47,24 +47,24 @@ struct SharingAPI: RouteCollection {
         }
         if let status = req.query[String.self, at: "status"] { q = q.filter(\.$status == status) }
         let rows = try await q.sort(\.$createdAt, .descending).range(0..<500).all()
-        return ListPage(items: rows.map { ApplicationInfo($0, events: nil, grant: nil) })
+        return ListPage(items: rows.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) })
     }
 
     func show(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
         let events = try await ApplicationEventRow.query(on: req.db).filter(\.$applicationID == (try row.requireID())).sort(\.$at).all()
-        return ApplicationInfo(row, events: events.map(EventInfo.init), grant: try await grant(of: row, req.db))
+        return ApplicationInfo(row, events: events.map(EventInfo.init), grant: try await grant(of: row, req), today: req.application.today)
     }
 
     func decide(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: false, on: req.db)
+        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: false, today: req.application.today, on: req.db)
         return try await show(req: req)
     }
 
     func countersign(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: true, on: req.db)
+        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: true, today: req.application.today, on: req.db)
         return try await show(req: req)
     }
 
@@ -91,7 +91,7 @@ struct SharingAPI: RouteCollection {
         var q = GrantRow.query(on: req.db)
         if let resource = req.query[String.self, at: "resource"] { q = q.filter(\.$resourceCode == resource) }
         if let consumer = req.query[String.self, at: "consumer"] { q = q.filter(\.$consumerCode == consumer) }
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let rows = try await q.sort(\.$createdAt, .descending).range(0..<1000).all()
         // Who holds which grant is open inside government, but only on resources the caller may see;
         // a row scope can quote values (an ID, a region), so it is shown to the two parties and the authority.
@@ -111,7 +111,7 @@ struct SharingAPI: RouteCollection {
     func revoke(req: Request) async throws -> GrantInfo {
         guard let grant = try await GrantRow.find(req.parameters.get("id", as: UUID.self), on: req.db) else { throw AppError.notFound("Grant") }
         try await Applications.revoke(grant, reason: try req.decodeOptionalBody(Note.self)?.reason, by: try req.requireUser(), on: req.db)
-        return GrantInfo(grant, today: GrantAccess.today().iso)
+        return GrantInfo(grant, today: req.application.today.iso)
     }
 
     struct Inbox: Content {
@@ -127,7 +127,7 @@ struct SharingAPI: RouteCollection {
     func inbox(req: Request) async throws -> Inbox {
         let user = try req.requireUser()
         let dept = user.departmentCode
-        let today = GrantAccess.today()
+        let today = req.application.today
         let open = [ApplicationStatus.pending.rawValue, ApplicationStatus.escalated.rawValue]
         let toReview = try await ApplicationRow.query(on: req.db).filter(\.$providerCode == dept).filter(\.$status ~~ open).sort(\.$createdAt).all()
         let overdue = user.role == .platformAdmin
@@ -137,8 +137,8 @@ struct SharingAPI: RouteCollection {
         let expiring = try await GrantRow.query(on: req.db).filter(\.$consumerCode == dept).filter(\.$revokedAt == nil)
             .filter(\.$validUntil >= today.iso).filter(\.$validUntil <= soon).all()
         let notes = try await NotificationRow.query(on: req.db).filter(\.$departmentCode == dept).sort(\.$createdAt, .descending).range(0..<50).all()
-        return Inbox(toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil) }, overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil) },
-                     mine: mine.map { ApplicationInfo($0, events: nil, grant: nil) }, expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
+        return Inbox(toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) }, overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) },
+                     mine: mine.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) }, expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
                      notifications: notes.map(NotificationInfo.init))
     }
 
@@ -228,8 +228,8 @@ struct SharingAPI: RouteCollection {
         return row
     }
 
-    func grant(of row: ApplicationRow, _ db: any Database) async throws -> GrantInfo? {
-        guard let g = try await GrantRow.query(on: db).filter(\.$applicationID == (try row.requireID())).first() else { return nil }
-        return GrantInfo(g, today: GrantAccess.today().iso)
+    func grant(of row: ApplicationRow, _ req: Request) async throws -> GrantInfo? {
+        guard let g = try await GrantRow.query(on: req.db).filter(\.$applicationID == (try row.requireID())).first() else { return nil }
+        return GrantInfo(g, today: req.application.today.iso)
     }
 }

@@ -41,7 +41,7 @@ final class ApplicationRow: Model, @unchecked Sendable {
     var applicationStatus: ApplicationStatus { ApplicationStatus(rawValue: status) ?? .pending }
 
     /// Pending past its deadline (dates are `YYYY-MM-DD`, so they compare as text, as in SQL).
-    func isOverdue(today: CivilDate = GrantAccess.today()) -> Bool {
+    func isOverdue(today: CivilDate) -> Bool {
         applicationStatus == .pending && (deadline.map { $0 < today.iso } ?? false)
     }
 }

@@ -29,12 +29,12 @@ struct ApplicationInfo: Content {
     var events: [EventInfo]?
     var grant: GrantInfo?
 
-    init(_ r: ApplicationRow, events: [EventInfo]?, grant: GrantInfo?) {
+    init(_ r: ApplicationRow, events: [EventInfo]?, grant: GrantInfo?, today: CivilDate) {
         id = r.id; kind = r.kind; resource = r.resourceCode; service = r.serviceCode; provider = r.providerCode; consumer = r.consumerCode
         applicant = r.applicantName; sharingType = r.sharingType; purpose = r.purpose; legalBasis = r.legalBasis; scope = r.askedScope
         unmaskReason = r.unmaskReason
         validFrom = r.validFrom; validUntil = r.validUntil; status = r.status; deadline = r.deadline
-        overdue = r.isOverdue()
+        overdue = r.isOverdue(today: today)
         decidedBy = r.decidedBy; decidedAt = r.decidedAt; reason = r.decisionReason
         grantedScope = r.grantedScope.flatMap { JSONText.decode(GrantScope.self, $0) }; grantedUntil = r.grantedUntil
         createdAt = r.createdAt; self.events = events; self.grant = grant

@@ -70,18 +70,18 @@ enum StoreReading {
     /// Loads the resource (404 for an unknown code), its store and the reader's grant, and decides.
     static func decide(_ req: Request, code: String? = nil) async throws -> Decided {
         let code = try code ?? req.parameters.require("code")
-        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, on: req.db) else { throw unknown(code) }
+        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, today: req.application.today, on: req.db) else { throw unknown(code) }
         return decided
     }
 
     /// The one place the facts are gathered — for a request, a stream taking the decision again, or a
     /// webhook delivering with its owner's identity. Nil when no resource has the code.
-    static func decide(actor: Actor?, app: AppPrincipal?, code: String, on db: any Database) async throws -> Decided? {
+    static func decide(actor: Actor?, app: AppPrincipal?, code: String, today: CivilDate, on db: any Database) async throws -> Decided? {
         let reader = app?.departmentCode ?? actor?.departmentCode
         // The three look-ups at once: the resource, its store, and the reader's grant.
         async let resourceRow = ResourceRow.query(on: db).filter(\.$code == code).first()
         async let storeRow = RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first()
-        async let grantRow = activeGrant(reader, appID: app?.id, resource: code, on: db)
+        async let grantRow = activeGrant(reader, appID: app?.id, resource: code, today: today, on: db)
         let (resource, store, grant) = try await (resourceRow, storeRow, grantRow)
         guard let resource else { return nil }
         let facts = ReadAccess.Facts(
@@ -99,10 +99,10 @@ enum StoreReading {
     }
 
     /// The decision as it stands now for `reader` (no view, no error: the stream compares answers).
-    static func currentAccess(_ reader: Reader, code: String, on db: any Database) async throws -> ReadAccess {
+    static func currentAccess(_ reader: Reader, code: String, today: CivilDate, on db: any Database) async throws -> ReadAccess {
         var actor: Actor?
         if let id = reader.userID { actor = try await User.find(id, on: db)?.actor }
-        return try await decide(actor: actor, app: reader.app, code: code, on: db)?.access ?? .hidden
+        return try await decide(actor: actor, app: reader.app, code: code, today: today, on: db)?.access ?? .hidden
     }
 
     /// The same decision for a reader who is not asking now: a webhook delivers with its owner's
@@ -110,16 +110,16 @@ enum StoreReading {
     /// Returns the store and the view (nil: full), or throws 403 `no_grant` when the owner may not read.
     static func readAs(ownerID: UUID, code: String, app: Application, on db: any Database) async throws -> (store: RecordStoreRow, view: GrantView?) {
         let owner = try await User.find(ownerID, on: db)
-        guard let decided = try await decide(actor: owner?.actor, app: nil, code: code, on: db), let store = decided.store else {
+        guard let decided = try await decide(actor: owner?.actor, app: nil, code: code, today: app.today, on: db), let store = decided.store else {
             throw RecordStores.notPublished(code)
         }
         guard [.full, .grant, .openPortal].contains(decided.access) else { throw AppError(.forbidden, "no_grant", "No active grant on \(code)") }
         return (store, try await view(decided, store: store, reader: owner?.departmentCode, app: app, on: db))
     }
 
-    static func activeGrant(_ reader: String?, appID: UUID?, resource: String, on db: any Database) async throws -> GrantAccess.ActiveGrant? {
+    static func activeGrant(_ reader: String?, appID: UUID?, resource: String, today: CivilDate, on db: any Database) async throws -> GrantAccess.ActiveGrant? {
         guard let reader else { return nil }
-        return try await GrantAccess.activeGrant(consumer: reader, resource: resource, appID: appID, on: db)
+        return try await GrantAccess.activeGrant(consumer: reader, resource: resource, appID: appID, today: today, on: db)
     }
 
     /// The reader's view for an allowed decision: nil (everything in clear), the grant's, or the open portal's.

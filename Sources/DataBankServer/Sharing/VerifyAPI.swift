@@ -87,7 +87,7 @@ struct VerifyAPI: RouteCollection {
         case .success(let p): params = p
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
         }
-        let answers = try await evaluate([params], spec: spec, store: store, on: req.db as! any SQLDatabase)
+        let answers = try await evaluate([params], spec: spec, store: store, on: req.db.sql)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
                                    purpose: why, hash: hash)
@@ -118,7 +118,7 @@ struct VerifyAPI: RouteCollection {
             case .failure(let e): lines[i] = "{\"line\":\(input.line),\"error\":" + JSONText.encode(e) + "}"
             }
         }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         for start in stride(from: 0, to: valid.count, by: Self.chunk) {
             let part = Array(valid[start..<min(start + Self.chunk, valid.count)])
             let answers = try await evaluate(part.map(\.params), spec: spec, store: store, on: sql)
@@ -182,9 +182,9 @@ struct VerifyAPI: RouteCollection {
                                      inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
         if ReadAccess.decide(facts) != .full {
             // One query: every consumer call pays for it.
-            let today = GrantAccess.today().iso
+            let today = req.application.today.iso
             let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
-            let held = try await (req.db as! any SQLDatabase).raw("""
+            let held = try await req.db.sql.raw("""
                 SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)
                   AND revoked_at IS NULL AND valid_from <= \(bind: today) AND valid_until >= \(bind: today) \(boundToApp) LIMIT 1
                 """).first()

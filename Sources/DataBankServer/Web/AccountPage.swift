@@ -34,7 +34,7 @@ enum AccountPage {
             t.revokedAt = Date()
             try await t.save(on: req.db)
         }
-        return Layout.seeOther("/account?done=revoked")
+        return Layout.seeOther("\(SiteURL.account.path)?done=revoked")
     }
 
     static func page(_ req: Request, newToken: String?, banners: [Body], status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -56,7 +56,7 @@ enum AccountPage {
             .esc(s.dateTime(t.createdAt)),
             .esc(t.lastUsedAt.map { s.dateTime($0) } ?? s.t("从未", "Never")),
             t.revokedAt != nil ? .badge(s.t("已吊销", "Revoked"), "state-retired") :
-                .postForm("/account/tokens/\(t.id?.uuidString ?? "")/revoke", csrf: req.csrfToken, [
+                .postForm(t.id.map { SiteURL.revokeToken($0).path } ?? "", csrf: req.csrfToken, [
                     .cls("inline"), .submit(s.t("吊销", "Revoke"), .cls("danger small"), .testid("revoke-token"))]),
         ] }
         let content: [Body] = [
@@ -65,7 +65,7 @@ enum AccountPage {
                 (s.t("姓名", "Name"), .esc(user.displayName)),
                 (s.t("用户名", "Username"), .el("code", .esc(user.username))),
                 (s.t("角色", "Role"), .esc(s.label(user.role))),
-                (s.t("所属部门", "Department"), .link("/departments/\(Escape.url(user.departmentCode))", names[user.departmentCode] ?? user.departmentCode)),
+                (s.t("所属部门", "Department"), .link(SiteURL.department(user.departmentCode).path, names[user.departmentCode] ?? user.departmentCode)),
             ], testid: "account-fields")),
             .section(.cls("card"),
                 .h2(.esc(s.t("API 令牌", "API tokens"))),
@@ -73,13 +73,13 @@ enum AccountPage {
                                           "Scripts call /api/v1 with Authorization: Bearer TOKEN, with your account's permissions."))),
                 rows.isEmpty ? .p(.cls("muted"), .esc(s.t("还没有令牌。", "No tokens yet."))) :
                     .dataTable([s.t("名称", "Name"), s.t("前缀", "Prefix"), s.t("创建", "Created"), s.t("最近使用", "Last used"), ""], rows, testid: "tokens"),
-                .postForm("/account/tokens", csrf: req.csrfToken, [
+                .postForm(SiteURL.tokens.path, csrf: req.csrfToken, [
                     .cls("filter-bar"),
                     .el("label", .attr("for", "f-token-name"), .esc(s.t("令牌名称", "Token name"))),
                     .input([.v("type", "text"), .v("name", "name"), .v("id", "f-token-name"), .v("placeholder", "api"), .v("data-testid", "token-name")]),
                     .submit(s.t("创建令牌", "Create token"), .cls("primary"), .testid("create-token")),
                 ])),
         ]
-        return Layout.render(req, title: s.t("我的账号", "My account"), status: status, path: "/account", banners: top, content)
+        return Layout.render(req, title: s.t("我的账号", "My account"), status: status, path: SiteURL.account.path, banners: top, content)
     }
 }

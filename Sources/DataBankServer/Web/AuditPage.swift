@@ -11,7 +11,7 @@ enum AuditPage {
         try req.authorize(.readAudit)
         let s = req.strings
         let q = FormData(query: req)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         var conditions: [SQLQueryString] = ["1 = 1"]
         if let d = q["department"], !d.isEmpty { conditions.append("department_code = \(bind: d)") }
         if let r = q["resource"], !r.isEmpty { conditions.append("resource_code = \(bind: r)") }
@@ -46,7 +46,7 @@ enum AuditPage {
         let content: [Body] = [
             Layout.heading(s.t("审计日志", "Audit log")),
             chain,
-            .getForm("/audit", [
+            .getForm(SiteURL.audit.path, [
                 .cls("filter-bar"),
                 .select("department", [("", s.t("全部部门", "All departments"))] + names.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                         selected: q["department"] ?? "", .attr("aria-label", s.t("部门", "Department"))),
@@ -64,7 +64,7 @@ enum AuditPage {
                             s.t("操作", "Operation"), s.t("记录数", "Records"), s.t("用途", "Purpose"), s.t("请求哈希", "Request hash")],
                            rows, testid: "audit-entries", cls: "data compact")),
         ]
-        return Layout.render(req, title: s.t("审计日志", "Audit log"), path: "/audit", content)
+        return Layout.render(req, title: s.t("审计日志", "Audit log"), path: SiteURL.audit.path, content)
     }
 
     /// The operations offered in the filter (a trailing dot: every operation of the group); the filter matches by prefix.

@@ -34,10 +34,10 @@ enum CatalogSearchPage {
             guard e.status.code < 500 else { throw error }
             failure = e
         }
-        let link = QueryLink("/catalog", filters)
+        let link = QueryLink(SiteURL.catalog.path, filters)
         var head: [Body] = []
         if let user = req.user, req.can(.createResource, department: user.departmentCode) {
-            head.append(.link("/catalog/new", s.t("登记新资源", "Register a resource"), .cls("button primary"), .testid("new-resource")))
+            head.append(.link(SiteURL.newResource.path, s.t("登记新资源", "Register a resource"), .cls("button primary"), .testid("new-resource")))
         }
         let content: [Body] = [
             .div(.cls("page-head"),
@@ -58,7 +58,7 @@ enum CatalogSearchPage {
     }
 
     static func searchBox(_ form: FormData, filters: [(String, String)], _ s: Strings) -> Body {
-        .getForm("/catalog", [
+        .getForm(SiteURL.catalog.path, [
             .cls("search-box"), .attr("role", "search"),
             .group(filters.filter { $0.0 != "q" }.map { Body.hidden($0.0, $0.1) }),
             .input([.v("type", "search"), .v("name", "q"), .v("value", form["q"] ?? ""), .v("aria-label", s.t("搜索", "Search")),
@@ -118,7 +118,7 @@ enum CatalogSearchPage {
 
     static func resultCard(_ r: ResourceSummary, _ s: Strings) -> Body {
         .article(.cls("result"), .testid("result"),
-            .h3(.link("/catalog/resources/\(Escape.url(r.code))", s.isEnglish ? (r.nameEn ?? r.name) : r.name, .testid("result-name"))),
+            .h3(.link(SiteURL.resource(r.code).path, s.isEnglish ? (r.nameEn ?? r.name) : r.name, .testid("result-name"))),
             .p(.cls("meta"),
                .span(.cls("code"), .esc(r.code)),
                .span(.esc(r.departmentName ?? r.departmentCode)),

@@ -19,7 +19,7 @@ enum DepartmentPages {
             let own = counts[d.code] ?? 0, total = subtotal(d)
             return .li(.cls("dept"), .testid("department"),
                 .div(.cls("dept-line"),
-                     .link("/departments/\(Escape.url(d.code))", s.isEnglish ? d.nameEn : d.name, .testid("department-name")),
+                     .link(SiteURL.department(d.code).path, s.isEnglish ? d.nameEn : d.name, .testid("department-name")),
                      .span(.cls("code"), .esc(d.code)),
                      .badge(s.label(DepartmentLevel.self, d.level), "level"),
                      .span(.cls("count"), .attr("title", s.t("本部门 / 含下级", "own / with units")),
@@ -43,11 +43,11 @@ enum DepartmentPages {
         let page = try await CatalogSearch(sql: req.sql, actor: req.actor)
             .run(ResourceQuery(department: d.code, limit: CatalogSearchPage.pageSize, offset: offset), departmentNames: names, language: s.lang)
         let units = try await Department.query(on: req.db).filter(\.$parentCode == d.code).sort(\.$code).all()
-        let parent: Body = d.parentCode.map { p in Body.link("/departments/\(Escape.url(p))", names[p] ?? p) } ?? .span(.cls("none"), "—")
+        let parent: Body = d.parentCode.map { p in Body.link(SiteURL.department(p).path, names[p] ?? p) } ?? .span(.cls("none"), "—")
         let title = s.isEnglish ? d.nameEn : d.name
         let content: [Body] = [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/departments", s.t("部门", "Departments"))),
+                 .p(.cls("crumbs"), .link(SiteURL.departments.path, s.t("部门", "Departments"))),
                  .h1(.testid("page-title"), .esc(title)),
                  .p(.cls("sub"), .esc(s.isEnglish ? d.name : d.nameEn))),
             .section(.cls("card"), .fields([
@@ -56,16 +56,16 @@ enum DepartmentPages {
                 (s.t("上级部门", "Parent"), parent),
                 (s.t("联系方式", "Contact"), ResourceSections.text(d.contact)),
                 (s.t("下级单位", "Units"), units.isEmpty ? .span(.cls("none"), "—") : .group(units.map { u in
-                    Body.link("/departments/\(Escape.url(u.code))", s.isEnglish ? u.nameEn : u.name, .cls("chip")) })),
+                    Body.link(SiteURL.department(u.code).path, s.isEnglish ? u.nameEn : u.name, .cls("chip")) })),
                 (s.t("数据质量", "Data quality"), req.user == nil ? .span(.cls("none"), "—")
-                    : .link("/departments/\(Escape.url(d.code))/quality", s.t("查看质量得分", "Quality scores"), .testid("department-quality-link"))),
+                    : .link(SiteURL.departmentQuality(d.code).path, s.t("查看质量得分", "Quality scores"), .testid("department-quality-link"))),
             ], testid: "department-fields")),
             .section(.cls("card"),
                 .h2(.esc(s.t("信息资源", "Information resources"))),
                 .p(.cls("total"), .testid("result-total"), .esc(s.count(page.total)), .text(" · "),
-                   .link(QueryLink("/catalog", [("department", d.code)]).href, s.t("在目录中筛选", "Filter in the catalog"))),
+                   .link(QueryLink(SiteURL.catalog.path, [("department", d.code)]).href, s.t("在目录中筛选", "Filter in the catalog"))),
                 CatalogSearchPage.results(page.items, s),
-                Layout.pager(QueryLink("/departments/\(Escape.url(d.code))"), offset: offset, limit: CatalogSearchPage.pageSize, total: page.total, s)),
+                Layout.pager(QueryLink(SiteURL.department(d.code).path), offset: offset, limit: CatalogSearchPage.pageSize, total: page.total, s)),
         ]
         return Layout.render(req, title: title, content)
     }

@@ -17,7 +17,7 @@ enum EditionPages {
         let s = req.strings
         let editions = try await all(req)
         let rows: [[Body]] = editions.map { e in [
-            .link("/editions/\(Escape.url(e.slug))", e.title, .testid("edition-link")),
+            .link(SiteURL.edition(e.slug).path, e.title, .testid("edition-link")),
             .span(.cls("code"), .esc(e.slug)),
             .esc(String(e.resourceCount)),
             .esc(e.createdBy),
@@ -31,7 +31,7 @@ enum EditionPages {
                            rows, testid: "editions-table"),
         ]
         if editions.count >= 2 {
-            content.append(.p(.link(QueryLink("/editions/diff", [("from", editions[1].slug), ("to", editions[0].slug)]).href,
+            content.append(.p(.link(QueryLink(SiteURL.editionDiff.path, [("from", editions[1].slug), ("to", editions[0].slug)]).href,
                                     s.t("比较最近两个版本 ›", "Compare the latest two editions ›"), .testid("edition-diff-link"))))
         }
         if req.can(.createEdition) {
@@ -45,7 +45,7 @@ enum EditionPages {
             let year = Calendar(identifier: .gregorian).component(.year, from: Date())
             content.append(.section(.cls("card"), .testid("edition-form"),
                 .h2(.esc(s.t("发布新版本", "Publish a new edition"))),
-                .postForm("/editions", csrf: req.csrfToken, [
+                .postForm(SiteURL.editions.path, csrf: req.csrfToken, [
                     .div(.cls("grid"),
                          input("year", s.t("年份", "Year"), posted?["year"] ?? String(year), "number"),
                          input("phase", s.t("期数", "Phase"), posted?["phase"] ?? "1", "number"),
@@ -54,7 +54,7 @@ enum EditionPages {
                 ])))
         }
         return Layout.render(req, title: s.t("目录版本", "Editions"), status: failure?.status ?? .ok,
-                             path: "/editions", banners: failure.map { [Layout.errorBanner($0, s)] } ?? [], content)
+                             path: SiteURL.editions.path, banners: failure.map { [Layout.errorBanner($0, s)] } ?? [], content)
     }
 
     static func create(req: Request) async throws -> Response {
@@ -66,7 +66,7 @@ enum EditionPages {
                 throw AppError.field(.unprocessableEntity, "invalid", "year", zh: "请填写年份", en: "Year is required")
             }
             let e = try await Editions.create(year: year, phase: form.int("phase") ?? 1, title: form["title"], by: user, on: req.db)
-            return Layout.seeOther("/editions/\(Escape.url(e.slug))")
+            return Layout.seeOther(SiteURL.edition(e.slug).path)
         } catch {
             let e = AppError.from(error)
             guard (400..<500).contains(e.status.code), e.status != .unauthorized else { throw error }
@@ -80,7 +80,7 @@ enum EditionPages {
         let snaps = try await Editions.snapshots(of: e, actor: req.actor, on: req.db)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
         let rows: [[Body]] = snaps.map { r in [
-            .link("/catalog/resources/\(Escape.url(r.code))", r.code, .cls("code")),
+            .link(SiteURL.resource(r.code).path, r.code, .cls("code")),
             .esc(s.isEnglish ? (r.nameEn ?? r.name) : r.name),
             .esc(names[r.departmentCode] ?? r.departmentCode),
             .esc(String(r.items.count)),
@@ -88,7 +88,7 @@ enum EditionPages {
         ] }
         let content: [Body] = [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/editions", s.t("目录版本", "Editions"))),
+                 .p(.cls("crumbs"), .link(SiteURL.editions.path, s.t("目录版本", "Editions"))),
                  .h1(.testid("page-title"), .esc(e.title)),
                  .p(.cls("sub"), .esc(s.t("\(e.year) 年第 \(e.phase) 期 · \(e.createdBy) 发布于 \(s.date(e.createdAt)) · 共 \(snaps.count) 个资源",
                                           "\(e.year), phase \(e.phase) · published by \(e.createdBy) on \(s.date(e.createdAt)) · \(snaps.count) resources")))),
@@ -106,9 +106,9 @@ enum EditionPages {
         let from = form["from"] ?? (editions.count > 1 ? editions[1].slug : ""), to = form["to"] ?? (editions.first?.slug ?? "")
         var content: [Body] = [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/editions", s.t("目录版本", "Editions"))),
+                 .p(.cls("crumbs"), .link(SiteURL.editions.path, s.t("目录版本", "Editions"))),
                  .h1(.testid("page-title"), .esc(s.t("版本比较", "Compare editions")))),
-            .getForm("/editions/diff", [
+            .getForm(SiteURL.editionDiff.path, [
                 .cls("filter-bar"),
                 .el("label", .esc(s.t("从", "From")), .select("from", options, selected: from, .testid("diff-from"))),
                 .el("label", .esc(s.t("到", "To")), .select("to", options, selected: to, .testid("diff-to"))),
@@ -127,14 +127,14 @@ enum EditionPages {
     static func result(_ d: EditionDiff, _ s: Strings) -> Body {
         func listed(_ items: [EditionDiff.Listed], _ id: String) -> Body {
             items.isEmpty ? .p(.cls("muted"), .esc(s.t("无", "None"))) : .ul(.cls("plain"), .testid(id), .group(items.map { r in
-                Node<HTML.ListContext>.li(.link("/catalog/resources/\(Escape.url(r.code))", r.code, .cls("code")), .esc(" " + r.name)) }))
+                Node<HTML.ListContext>.li(.link(SiteURL.resource(r.code).path, r.code, .cls("code")), .esc(" " + r.name)) }))
         }
         return .div(.testid("diff-result"),
             .section(.cls("card"), .h2(.esc(s.t("新增（\(d.added.count)）", "Added (\(d.added.count))"))), listed(d.added, "diff-added")),
             .section(.cls("card"), .h2(.esc(s.t("变更（\(d.changed.count)）", "Changed (\(d.changed.count))"))),
                 d.changed.isEmpty ? .p(.cls("muted"), .esc(s.t("无", "None"))) : .group(d.changed.map { c in
                     Body.div(.cls("changed"), .testid("diff-changed"),
-                             .h3(.link("/catalog/resources/\(Escape.url(c.code))", c.code, .cls("code")), .esc(" " + c.name)),
+                             .h3(.link(SiteURL.resource(c.code).path, c.code, .cls("code")), .esc(" " + c.name)),
                              ResourceSections.changeTable(c.changes, s)) })),
             .section(.cls("card"), .h2(.esc(s.t("撤销（\(d.retired.count)）", "Retired (\(d.retired.count))"))), listed(d.retired, "diff-retired")))
     }

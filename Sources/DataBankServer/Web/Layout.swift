@@ -37,18 +37,18 @@ enum Layout {
             return .link(href, s.t(zh, en), .cls(active ? "active" : ""), .testid("nav-\(id)"))
         }
         var items: [Body] = [
-            nav("/catalog", "目录", "Catalog", "catalog"),
-            nav("/departments", "部门", "Departments", "departments"),
-            nav("/standards", "标准", "Standards", "standards"),
-            nav("/editions", "目录版本", "Editions", "editions"),
+            nav(SiteURL.catalog.path, "目录", "Catalog", "catalog"),
+            nav(SiteURL.departments.path, "部门", "Departments", "departments"),
+            nav(SiteURL.standards.path, "标准", "Standards", "standards"),
+            nav(SiteURL.editions.path, "目录版本", "Editions", "editions"),
         ]
         if req.user != nil {
-            items.append(nav("/sharing", "共享", "Sharing", "sharing"))
-            items.append(nav("/objections", "纠错", "Objections", "objections"))
-            items.append(nav("/quality", "质量", "Quality", "quality"))
+            items.append(nav(SiteURL.sharing.path, "共享", "Sharing", "sharing"))
+            items.append(nav(SiteURL.objections.path, "纠错", "Objections", "objections"))
+            items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
         }
-        if req.can(.readReviewQueue) { items.append(nav("/reviews", "审核", "Reviews", "reviews")) }
-        if req.can(.readAudit) { items.append(nav("/audit", "审计", "Audit", "audit")) }
+        if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }
+        if req.can(.readAudit) { items.append(nav(SiteURL.audit.path, "审计", "Audit", "audit")) }
         let here = path ?? current
         let query = req.method == .GET && path == nil ? FormData(query: req).pairs.filter { $0.0 != "lang" } : []
         let other = s.isEnglish ? "zh" : "en"
@@ -56,15 +56,15 @@ enum Layout {
         var account: [Body] = [.link(switchHref, s.isEnglish ? "中文" : "English", .cls("lang-switch"), .testid("lang-switch"),
                                      .attr("lang", other == "en" ? "en" : "zh-CN"))]
         if let user = req.user {
-            account.append(.link("/account", user.displayName, .cls("user"), .testid("user-name")))
-            account.append(.postForm("/logout", csrf: req.csrfToken, [.submit(s.t("退出", "Sign out"), .cls("link-button"), .testid("logout"))]))
+            account.append(.link(SiteURL.account.path, user.displayName, .cls("user"), .testid("user-name")))
+            account.append(.postForm(SiteURL.logout.path, csrf: req.csrfToken, [.submit(s.t("退出", "Sign out"), .cls("link-button"), .testid("logout"))]))
         } else {
-            let next = req.method == .GET && current != "/login" ? QueryLink("/login", [("next", here)]).href : "/login"
+            let next = req.method == .GET && current != SiteURL.login.path ? QueryLink(SiteURL.login.path, [("next", here)]).href : SiteURL.login.path
             account.append(.link(next, s.t("登录", "Sign in"), .testid("login-link")))
         }
         return .header(.cls("site-header"),
             .div(.cls("header-inner"),
-                .a(.cls("brand"), .href("/catalog"), .span(.cls("brand-mark"), "DB"),
+                .a(.cls("brand"), .href(SiteURL.catalog.path), .span(.cls("brand-mark"), "DB"),
                    .span(.esc(s.t("政务信息资源目录", "Information Resource Catalog")))),
                 .nav(.cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")), .group(items)),
                 .div(.cls("account"), .group(account))

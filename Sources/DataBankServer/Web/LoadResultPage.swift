@@ -27,10 +27,10 @@ enum LoadResultPage {
             load.error.map { Body.p(.cls("muted"), .esc($0)) } ?? .empty,
             testid: "load-summary")
         let seconds = load.finishedAt.map { String(format: "%.1f", $0.timeIntervalSince(load.startedAt)) }
-        let base = "/catalog/resources/\(Escape.url(code))"
+        let base = SiteURL.resource(code).path
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link(base, resource.name), .text(" › "),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(base, resource.name), .text(" › "),
                    .link(base + "/records", s.t("数据", "Records"))),
                 .h1(.testid("page-title"), .esc(s.t("载入结果：\(load.source ?? code)", "Load result: \(load.source ?? code)")))),
             banner,
@@ -82,7 +82,7 @@ struct RefusedRow {
                                           e.rawValue.map { Body.span(.cls("muted"), .esc("“\(String($0.prefix(80)))” ")) } ?? .empty,
                                           .esc(s.isEnglish ? e.messageEn : e.message))
             })),
-            r.fixable.map { Body.link("/catalog/resources/\(Escape.url(code))/quarantine/\($0.id?.uuidString ?? "")", s.t("修正", "Fix"), .testid("fix-link")) }
+            r.fixable.flatMap { $0.id }.map { Body.link(SiteURL.resource(code, .quarantine($0)).path, s.t("修正", "Fix"), .testid("fix-link")) }
                 ?? .esc(r.isOpen ? "" : s.t("已处理", "Settled")),
         ] }, cls: "data compact")
     }

@@ -5,7 +5,7 @@ import Vapor
 enum LoginPage {
     static func show(req: Request) async throws -> Response {
         let next = Forms.safeNext(FormData(query: req)["next"])
-        if req.user != nil { return req.redirect(to: next ?? "/catalog") }
+        if req.user != nil { return req.redirect(to: next ?? SiteURL.catalog.path) }
         return page(req, username: "", next: next, problem: nil)
     }
 
@@ -37,7 +37,7 @@ enum LoginPage {
             req.session.id = nil
         }
         req.session.data[UserAuthenticator.sessionKey] = try user.requireID().uuidString
-        return Layout.seeOther(next ?? "/catalog")
+        return Layout.seeOther(next ?? SiteURL.catalog.path)
     }
 
     /// The form again after a POST without the form's CSRF token (another site's form).
@@ -49,12 +49,12 @@ enum LoginPage {
     static func logout(req: Request) async throws -> Response {
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
-        return Layout.seeOther("/catalog")
+        return Layout.seeOther(SiteURL.catalog.path)
     }
 
     static func page(_ req: Request, username: String, next: String?, problem: Problem?) -> Response {
         let s = req.strings
-        let form: Body = .postForm("/login", csrf: req.csrfToken, [
+        let form: Body = .postForm(SiteURL.login.path, csrf: req.csrfToken, [
             .cls("login-form"), .testid("login-form"),
             next.map { Body.hidden("next", $0) } ?? .empty,
             .div(.cls("field"),
@@ -78,7 +78,7 @@ enum LoginPage {
             (.tooManyRequests, [.banner("error", .p(.esc(s.t("登录失败次数过多，请在 \(waitText(seconds, zh: true)) 后重试。",
                                                             "Too many failed sign-ins; try again in \(waitText(seconds, zh: false))."))), testid: "login-throttled")])
         }
-        let response = Layout.render(req, title: s.t("登录", "Sign in"), status: status, path: "/login", banners: banners, [
+        let response = Layout.render(req, title: s.t("登录", "Sign in"), status: status, path: SiteURL.login.path, banners: banners, [
             .div(.cls("narrow"),
                  Layout.heading(s.t("登录", "Sign in"), sub: s.t("数据专员、审核员和管理员登录后可登记、审核资源。",
                                                                 "Stewards, reviewers and administrators sign in to register and review resources.")),

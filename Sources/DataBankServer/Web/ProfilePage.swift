@@ -12,13 +12,13 @@ enum ProfilePage {
         let resource = try await CatalogService(req: req).visible(code: code)
         let store = try await RecordStores.find(code, on: req.db)
         let answer = try await ProfileAPI.answer(req)
-        let path = "/catalog/resources/\(Escape.url(code))/profile"
+        let path = SiteURL.resource(code, .profile).path
         let scan: Body = req.can(.runQualityCheck, department: store.departmentCode)
             ? .postForm(path, csrf: req.csrfToken, [.submit(s.t("立即全量扫描", "Run a full scan now"), .cls("primary"), .testid("profile-scan"))])
             : .empty
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("字段画像：\(resource.name)", "Column profile: \(resource.nameEn ?? resource.name)"))),
                 scan),
             ProfileSection.accessHint(answer.access, s),
@@ -32,6 +32,6 @@ enum ProfilePage {
         let (store, _) = try await QualityRulesAPI.load(req)
         try req.authorize(.runQualityCheck, department: store.departmentCode)
         _ = try await req.application.profileScheduler.run(store.resourceCode, kind: .full)
-        return req.redirect(to: "/catalog/resources/\(Escape.url(code))/profile", redirectType: .normal)
+        return req.redirect(to: SiteURL.resource(code, .profile).path, redirectType: .normal)
     }
 }

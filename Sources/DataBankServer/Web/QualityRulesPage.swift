@@ -19,7 +19,7 @@ enum QualityRulesPage {
         let canEdit = req.can(.manageQualityRules, department: store.departmentCode)
         let derived = try await QualityRulesAPI.derived(resource, on: req.db)
         let custom = try await QualityRuleRow.query(on: req.db).filter(\.$resourceCode == code).sort(\.$createdAt).all()
-        let base = "/catalog/resources/\(Escape.url(code))/rules"
+        let base = SiteURL.resource(code, .rules).path
         var banners: [Body] = []
         if let failure {
             banners.append(.banner("error", .p(.esc(failure.message)),
@@ -45,7 +45,7 @@ enum QualityRulesPage {
             ])) : .empty
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("质量规则：\(resource.name)", "Quality rules: \(resource.nameEn ?? resource.name)")))),
             .section(.cls("card"), .testid("custom-rules"), .h2(.esc(s.t("自定义规则", "Written rules"))),
                 customRows.isEmpty ? .p(.cls("muted"), .esc(s.t("暂无。", "None yet.")))
@@ -63,7 +63,7 @@ enum QualityRulesPage {
         do {
             try await QualityRulesAPI.add(req, kind: "expression", name: draft.name.isEmpty ? nil : draft.name, expression: draft.expression,
                                           column: nil, references: nil)
-            return req.redirect(to: "/catalog/resources/\(Escape.url(try req.parameters.require("code")))/rules", redirectType: .normal)
+            return req.redirect(to: SiteURL.resource(try req.parameters.require("code"), .rules).path, redirectType: .normal)
         } catch let e as AppError where e.status != .forbidden && e.status != .unauthorized {
             return try await render(req, draft: draft, failure: e, status: e.status)
         }
@@ -71,6 +71,6 @@ enum QualityRulesPage {
 
     static func remove(req: Request) async throws -> Response {
         try await QualityRulesAPI.removeRule(req)
-        return req.redirect(to: "/catalog/resources/\(Escape.url(try req.parameters.require("code")))/rules", redirectType: .normal)
+        return req.redirect(to: SiteURL.resource(try req.parameters.require("code"), .rules).path, redirectType: .normal)
     }
 }

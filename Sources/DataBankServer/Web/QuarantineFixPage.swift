@@ -22,7 +22,7 @@ enum QuarantineFixPage {
         var banners: [Body] = []
         if let failure { banners.append(.banner("error", .p(.esc(failure.message)), testid: "fix-error")) }
         if !problems.isEmpty || req.query[String.self, at: "again"] != nil { banners.append(.banner("error", .p(.esc(s.t("仍未通过检查，请再修改。", "Still refused; please correct it again."))), testid: "fix-refused")) }
-        let base = "/catalog/resources/\(Escape.url(code))/quarantine/\(entry.id?.uuidString ?? "")"
+        let base = "\(SiteURL.resource(code).path)/quarantine/\(entry.id?.uuidString ?? "")"
         let rows: [[Body]] = store.recordLayout.columns.map { c in
             let reason = reasons.filter { $0.0 == c.name }.map(\.1).joined(separator: "；")
             let value = values?[c.name] ?? (source[c.name] ?? nil) ?? ""
@@ -35,7 +35,7 @@ enum QuarantineFixPage {
         let general = reasons.filter { $0.0.map { !columns.contains($0) } ?? true }.map { r in r.0.map { "\($0)：\(r.1)" } ?? r.1 }
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog/resources/\(Escape.url(code))/records", s.t("数据", "Records"))),
+                .p(.cls("crumbs"), .link(SiteURL.resource(code, .records).path, s.t("数据", "Records"))),
                 .h1(.testid("page-title"), .esc(s.t("修正被拒绝的行（第 \(entry.rowNumber) 行）", "Fix a refused row (row \(entry.rowNumber))"))),
                 .p(.cls("sub"), .testid("fix-summary"), .esc(s.t("此行有 \(reasons.count) 处问题，请一并修改后重新提交。",
                                                                  reasons.count == 1 ? "This row has 1 problem." : "This row has \(reasons.count) problems; correct them all, then resubmit.")))),
@@ -71,9 +71,9 @@ enum QuarantineFixPage {
                                        count: outcome.summary.inserted + outcome.summary.updated, purpose: nil, hash: RecordsAPI.requestHash(req))
             if let refused = outcome.rows.first, refused.status == "refused", let next = refused.replacedBy {
                 // The attempt's own refusal is the open one now: fix that.
-                return req.redirect(to: "/catalog/resources/\(Escape.url(store.resourceCode))/quarantine/\(next.uuidString)?again=1", redirectType: .normal)
+                return req.redirect(to: "\(SiteURL.resource(store.resourceCode).path)/quarantine/\(next.uuidString)?again=1", redirectType: .normal)
             }
-            return req.redirect(to: "/catalog/resources/\(Escape.url(store.resourceCode))/records?fixed=1", redirectType: .normal)
+            return req.redirect(to: "\(SiteURL.resource(store.resourceCode, .records).path)?fixed=1", redirectType: .normal)
         } catch let e as AppError {
             return try await render(req, values: values, problems: [], failure: e, status: e.status)
         }
@@ -84,7 +84,7 @@ enum QuarantineFixPage {
         do {
             _ = try await QuarantineFixes.discard(try entry.requireID(), note: FormData(body: req)["note"], store: store,
                                                   user: try req.requireUser(), on: req.db)
-            return req.redirect(to: "/catalog/resources/\(Escape.url(store.resourceCode))/records", redirectType: .normal)
+            return req.redirect(to: SiteURL.resource(store.resourceCode, .records).path, redirectType: .normal)
         } catch let e as AppError {
             return try await render(req, values: nil, problems: [], failure: e, status: e.status)
         }

@@ -35,7 +35,7 @@ enum RecordsBrowser {
     static func render(_ req: Request, _ read: StoreRead, purpose: String?, code: String, s: Strings) async throws -> Body {
         let store = read.store
         let selection = Selection(req)
-        let base = QueryLink("/catalog/resources/\(Escape.url(code))/records", [("purpose", purpose ?? ""), ("col", selection.column),
+        let base = QueryLink(SiteURL.resource(code, .records).path, [("purpose", purpose ?? ""), ("col", selection.column),
                                                                                   ("op", selection.op), ("val", selection.value), ("sort", selection.sort)])
         // What this reader may filter and sort on: the items it sees in clear (sorting: key or required ones).
         let visible = read.view?.columns ?? store.recordLayout.columns
@@ -55,7 +55,7 @@ enum RecordsBrowser {
             .submit(s.t("查询", "Apply"), .cls("primary"), .testid("records-apply")),
         ])
 
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let q: RecordQuery, page: (rows: [[String?]], next: [String]?), total: Int, binding: CursorSeal.Binding
         let sealing = try await CursorSeal.key(app: req.application, on: req.db)
         do {

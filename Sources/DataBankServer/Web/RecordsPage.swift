@@ -51,7 +51,7 @@ enum RecordsPage {
         if !needsPurpose || purpose != nil {
             sample = try await RecordsBrowser.render(req, read, purpose: purpose, code: code, s: s)
         } else {
-            sample = .getForm("/catalog/resources/\(Escape.url(code))/records", [
+            sample = .getForm(SiteURL.resource(code, .records).path, [
                 .cls("filter-bar"),
                 .el("label", .attr("for", "f-purpose"), .esc(s.t("查看数据须说明用途", "State a purpose to view the records"))),
                 .input([.v("type", "text"), .v("name", "purpose"), .v("id", "f-purpose"), .v("required", "required")]),
@@ -66,7 +66,7 @@ enum RecordsPage {
         }
         let people = try await Directory.displayNames(loads.map(\.actorName), on: req.db)
         let loadRows: [[Body]] = loads.map { l in [
-            canWrite ? .link("/catalog/resources/\(Escape.url(code))/loads/\(l.id?.uuidString ?? "")", s.dateTime(l.startedAt), .testid("load-link"))
+            canWrite && l.id != nil ? .link(SiteURL.resource(code, .load(l.id!)).path, s.dateTime(l.startedAt), .testid("load-link"))
                      : .esc(s.dateTime(l.startedAt)),
             .esc(s.loadMode(l.mode)), .esc(l.format), .esc(l.encoding ?? ""), .esc(people[l.actorName] ?? l.actorName),
             .badge(statusLabel(l.status, s), l.status == "committed" ? "state-published" : l.status == "running" ? "state-submitted" : "state-retired"),
@@ -92,7 +92,7 @@ enum RecordsPage {
             .h2(.esc(s.t("上传数据文件", "Upload a data file"))),
             .p(.cls("hint"), .esc(s.t("CSV、TSV、JSON、NDJSON 或 XLSX；UTF-8 或 GB18030 自动识别。表头按字段名或信息项名称匹配。",
                                       "CSV, TSV, JSON, NDJSON or XLSX; UTF-8 or GB18030 detected. Headers match column or item names."))),
-            .uploadForm("/catalog/resources/\(Escape.url(code))/records", csrf: req.csrfToken, [
+            .uploadForm(SiteURL.resource(code, .records).path, csrf: req.csrfToken, [
                   .cls("filter-bar"), .attr("data-upload-progress", ""),
                   .attr("data-sending", s.t("正在上传", "Uploading")), .attr("data-processing", s.t("上传完成，正在载入并检查…", "Uploaded; loading and checking…")),
                   .attr("data-failed", s.t("上传中断，请重试。", "The upload was interrupted; please try again.")),
@@ -108,14 +108,14 @@ enum RecordsPage {
 
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-                   .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                   .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("数据：\(resource.name)", "Records: \(resource.nameEn ?? resource.name)"))),
                 .p(.cls("badges"), .span(.cls("code"), .esc(code)),
                    .esc(s.t(" \(store.rowCount) 条记录 · 变更序号 \(store.lastSeq)", " \(store.rowCount) records · change seq \(store.lastSeq)")),
                    .text(" · "), .link("/api/v1/resources/\(Escape.url(code))/records", "API"),
                    StreamStores.timeColumn(store.recordLayout) != nil && store.recordLayout.column(named: "longitude") != nil
-                       ? .group([.text(" · "), .link("/catalog/resources/\(Escape.url(code))/map", s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
+                       ? .group([.text(" · "), .link(SiteURL.resource(code, .map).path, s.t("实时地图", "Live map"), .testid("map-link"))]) : .empty)),
             upload,
             .section(.cls("card"), .h2(.esc(s.t("记录", "Records"))), sample),
             quarantine,
@@ -125,7 +125,7 @@ enum RecordsPage {
                                 s.t("结果", "Status"), s.t("新增", "Inserted"), s.t("更新", "Updated"), s.t("拒绝", "Refused")], loadRows, cls: "data compact")),
         ]
         return Layout.render(req, title: s.t("数据", "Records") + " " + code, status: status,
-                             path: "/catalog/resources/\(Escape.url(code))/records", banners: banners, content)
+                             path: SiteURL.resource(code, .records).path, banners: banners, content)
     }
 
     static func statusLabel(_ status: String, _ s: Strings) -> String {
@@ -169,13 +169,14 @@ enum RecordsPage {
                 while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
                 try handle.close()
                 summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db,
-                                                 xlsxLimits: req.application.settings.xlsxLimits, source: fileName)
+                                                 xlsxLimits: req.application.settings.xlsxLimits, today: req.application.today, source: fileName)
             } else {
                 guard let format = IngestFormat(rawValue: formatName) else {
                     throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",
                                          en: "Unsupported file type .\(formatName); use CSV, TSV, JSON, NDJSON or XLSX")
                 }
-                summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: fileName, who: who, on: req.db) { ingest in
+                summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: fileName, who: who, on: req.db,
+                                              today: req.application.today) { ingest in
                     while let chunk = try await upload.nextFileChunk() { try await ingest.feed(chunk) }
                 }
             }
@@ -184,7 +185,7 @@ enum RecordsPage {
                                       count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db,
                                       trail: req.application.auditTrail)
             // Post/redirect/get: the result is a page of its own, so a refresh shows it again and never loads again.
-            return Layout.seeOther("/catalog/resources/\(Escape.url(code))/loads/\(summary.loadID.uuidString)")
+            return Layout.seeOther(SiteURL.resource(code, .load(summary.loadID)).path)
         } catch {
             let e = AppError.from(error)
             guard (400..<500).contains(e.status.code), e.status != .unauthorized, e.status != .forbidden else { throw error }

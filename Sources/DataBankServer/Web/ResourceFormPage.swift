@@ -37,7 +37,7 @@ enum ResourceFormPage {
         }
         do {
             let row = try await service.create(snapshot)
-            return Layout.seeOther("/catalog/resources/\(Escape.url(row.code))?done=saved")
+            return Layout.seeOther("\(SiteURL.resource(row.code).path)?done=saved")
         } catch {
             let e = try shown(error)
             return try await page(req, state: state, editing: nil, errors: e.details, departments: depts, status: e.status, failure: e)
@@ -75,7 +75,7 @@ enum ResourceFormPage {
         }
         do {
             _ = try await service.update(code: code, version: state.version ?? -1, snapshot: snapshot)
-            return Layout.seeOther("/catalog/resources/\(Escape.url(code))?done=saved")
+            return Layout.seeOther("\(SiteURL.resource(code).path)?done=saved")
         } catch {
             let e = try shown(error)
             return try await page(req, state: state, editing: row, errors: e.details, departments: depts, status: e.status, failure: e)
@@ -123,7 +123,7 @@ enum ResourceFormPage {
         if !errors.isEmpty { banners.append(view.summary()) }
         else if let failure { banners.append(Layout.errorBanner(failure, s)) }
         let title = editing.map { s.t("编辑：\($0.name)", "Edit: \($0.name)") } ?? s.t("登记信息资源", "Register an information resource")
-        let path = editing.map { "/catalog/resources/\(Escape.url($0.code))/edit" } ?? "/catalog/new"
+        let path = editing.map { SiteURL.resource($0.code, .edit).path } ?? SiteURL.newResource.path
         return Layout.render(req, title: title, status: status, path: path, banners: banners,
                              [Layout.heading(title, sub: editing.map { s.t("资源代码 \($0.code) · 版本 \($0.version)", "Code \($0.code) · version \($0.version)") }),
                               view.form(action: path),

@@ -104,7 +104,7 @@ struct ResourceFormView {
             items(),
             .div(.cls("form-actions"),
                  .submit(s.t("保存", "Save"), .cls("primary"), .testid("save-resource")),
-                 .link(editing.map { "/catalog/resources/\(Escape.url($0.code))" } ?? "/catalog", s.t("取消", "Cancel"), .cls("button"))),
+                 .link(editing.map { SiteURL.resource($0.code).path } ?? SiteURL.catalog.path, s.t("取消", "Cancel"), .cls("button"))),
         ])
     }
 

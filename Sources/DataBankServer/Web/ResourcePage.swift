@@ -98,7 +98,7 @@ enum ResourcePage {
             m.comments.map { ResourceSections.comments($0, m, req: req, posted: posted) } ?? .empty,
         ]
         let title = s.isEnglish ? (snap.nameEn ?? snap.name) : snap.name
-        return Layout.render(req, title: title, status: status, path: "/catalog/resources/\(Escape.url(code))", banners: banners, content)
+        return Layout.render(req, title: title, status: status, path: SiteURL.resource(code).path, banners: banners, content)
     }
 
     static func head(_ m: Model, _ s: Strings) -> Body {
@@ -114,15 +114,15 @@ enum ResourcePage {
         ]
         if let r = m.viewingRevision {
             extra.append(.banner("info", .p(.esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
-                                            .link("/catalog/resources/\(Escape.url(snap.code))", s.t("返回当前版本", "Back to the current entry")))))
+                                            .link(SiteURL.resource(snap.code).path, s.t("返回当前版本", "Back to the current entry")))))
         }
         if m.recordsLink {
-            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/records", s.t("数据", "Records"), .cls("button"), .testid("records-link")))
+            extra.append(.link(SiteURL.resource(snap.code, .records).path, s.t("数据", "Records"), .cls("button"), .testid("records-link")))
         }
         if row.publishedRevision != nil {
-            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/rules", s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
-            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/quality", s.t("数据质量", "Data quality"), .cls("button"), .testid("quality-link")))
-            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/profile", s.t("字段画像", "Column profile"), .cls("button"), .testid("profile-link")))
+            extra.append(.link(SiteURL.resource(snap.code, .rules).path, s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))
+            extra.append(.link(SiteURL.resource(snap.code, .quality).path, s.t("数据质量", "Data quality"), .cls("button"), .testid("quality-link")))
+            extra.append(.link(SiteURL.resource(snap.code, .profile).path, s.t("字段画像", "Column profile"), .cls("button"), .testid("profile-link")))
         }
         // Frictionless downloads: the schema for anyone who sees the entry; the package (with data) as the records.
         extra.append(.link("/api/v1/resources/\(Escape.url(snap.code))/schema.json", "Table Schema", .cls("button"), .testid("tableschema-link")))
@@ -130,12 +130,12 @@ enum ResourcePage {
             extra.append(.link("/api/v1/resources/\(Escape.url(snap.code))/datapackage.zip", "Data Package", .cls("button"), .testid("datapackage-link")))
         }
         if m.detail.editable {
-            extra.append(.link("/catalog/resources/\(Escape.url(snap.code))/edit", s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))
+            extra.append(.link(SiteURL.resource(snap.code, .edit).path, s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))
         }
         let sub = s.isEnglish ? (snap.nameEn == nil ? nil : snap.name) : snap.nameEn
         return .div(.cls("page-head"),
-            .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-               .link("/departments/\(Escape.url(snap.departmentCode))", m.departmentNames[snap.departmentCode] ?? snap.departmentCode)),
+            .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+               .link(SiteURL.department(snap.departmentCode).path, m.departmentNames[snap.departmentCode] ?? snap.departmentCode)),
             .h1(.testid("page-title"), .esc(s.isEnglish ? (snap.nameEn ?? snap.name) : snap.name)),
             sub.map { Body.p(.cls("sub"), .esc($0)) } ?? .empty,
             .group(extra))
@@ -155,7 +155,7 @@ enum ResourcePage {
             }
             let reason = form.raw("reason").trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try await CatalogService(req: req).transition(code: code, action: action, reason: reason.isEmpty ? nil : reason, version: form.int("version"))
-            return Layout.seeOther("/catalog/resources/\(Escape.url(code))?done=\(action.rawValue)")
+            return Layout.seeOther("\(SiteURL.resource(code).path)?done=\(action.rawValue)")
         } catch {
             return try await failed(error, req: req, code: code, posted: form, action: raw)
         }
@@ -169,7 +169,7 @@ enum ResourcePage {
         do {
             let c = try await CatalogService(req: req).comment(code: code, body: form.raw("body"))
             try await ResourceAPI.auditComment(req, c)
-            return Layout.seeOther("/catalog/resources/\(Escape.url(code))?done=comment#comments")
+            return Layout.seeOther("\(SiteURL.resource(code).path)?done=comment#comments")
         } catch {
             return try await failed(error, req: req, code: code, posted: form, action: "comment")
         }

@@ -4,7 +4,7 @@ import DataBankCore
 
 /// The parts of the resource page.
 enum ResourceSections {
-    static func resourceLink(_ code: String) -> String { "/catalog/resources/\(Escape.url(code))" }
+    static func resourceLink(_ code: String) -> String { SiteURL.resource(code).path }
 
     static func text(_ s: String?) -> Body {
         guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return .span(.cls("none"), "—") }
@@ -16,7 +16,7 @@ enum ResourceSections {
             (s.field("code"), .span(.cls("code"), .esc(r.code))),
             (s.field("name"), .esc(r.name)),
             (s.field("nameEn"), text(r.nameEn)),
-            (s.field("departmentCode"), .link("/departments/\(Escape.url(r.departmentCode))", m.departmentNames[r.departmentCode] ?? r.departmentCode)),
+            (s.field("departmentCode"), .link(SiteURL.department(r.departmentCode).path, m.departmentNames[r.departmentCode] ?? r.departmentCode)),
             (s.field("office"), text(r.office)),
             (s.field("classification"), .span(.cls("code"), .esc(r.classification))),
             (s.field("catalogKind"), .esc(s.label(r.catalogKind))),
@@ -27,7 +27,7 @@ enum ResourceSections {
             (s.field("contact"), text(r.contact)),
             (s.field("classified"), .esc(s.yesNo(r.classified))),
             (s.field("themes"), r.themes.isEmpty ? text(nil) : .group(r.themes.map { theme in
-                Body.link("/catalog?theme=\(theme.rawValue)", s.label(theme), .cls("chip")) })),
+                Body.link("\(SiteURL.catalog.path)?theme=\(theme.rawValue)", s.label(theme), .cls("chip")) })),
             (s.field("tags"), r.tags.isEmpty ? text(nil) : .group(r.tags.map { Body.span(.cls("tag"), .esc($0)) })),
             (s.field("relatedCodes"), r.relatedCodes.isEmpty ? text(nil) : .group(r.relatedCodes.map { code in
                 Body.link(resourceLink(code), code, .cls("code related"), .testid("related-code")) })),
@@ -53,7 +53,7 @@ enum ResourceSections {
             .esc(String(i + 1)),
             .esc(item.name),
             .span(.cls("code"), .esc(item.column)),
-            .group([.link("/standards/\(Escape.url(item.standardCode))", item.standardCode, .cls("code")),
+            .group([.link(SiteURL.standard(item.standardCode).path, item.standardCode, .cls("code")),
                     standards[item.standardCode].map { Body.span(.cls("muted"), .esc(" \($0)")) } ?? .empty]),
             .esc("\(item.dataType.rawValue) \(s.label(item.dataType))"),
             .esc(item.length.map(String.init) ?? "—"),
@@ -101,7 +101,7 @@ enum ResourceSections {
         parts.append(.h3(.esc(s.t("收录的目录版本", "In editions"))))
         parts.append(m.editions.isEmpty ? .p(.cls("muted"), .esc(s.t("尚未收录于任何目录版本。", "Not in any edition yet."))) :
             .ul(.testid("editions"), .group(m.editions.map { e in
-                Node<HTML.ListContext>.li(.link("/editions/\(Escape.url(e.slug))", e.title),
+                Node<HTML.ListContext>.li(.link(SiteURL.edition(e.slug).path, e.title),
                                           .span(.cls("muted"), .esc(s.t("（第 \(e.revision) 版）", " (revision \(e.revision))")))) })))
         return .section(.cls("card"), .attr("id", "history"), .group(parts))
     }
@@ -120,7 +120,7 @@ enum ResourceSections {
                                                               .attr("rows", "2"), .flag("required"), .testid("reason-\(a.rawValue)"), .esc(kept)]))
             }
             nodes.append(.submit(s.label(a), .cls(a == .reject || a == .retire ? "danger" : "primary"), .testid("action-\(a.rawValue)")))
-            return .postForm("/catalog/resources/\(Escape.url(m.row.code))/transition", csrf: req.csrfToken, nodes)
+            return .postForm(SiteURL.resource(m.row.code, .transition).path, csrf: req.csrfToken, nodes)
         }
         return .section(.cls("card actions"), .testid("actions"), .h2(.esc(s.t("可执行的操作", "Next steps"))),
                         .div(.cls("action-row"), .group(forms)))
@@ -133,7 +133,7 @@ enum ResourceSections {
                 Node<HTML.ListContext>.li(.p(.cls("comment-meta"), .strong(.esc(c.authorName)), .text(" · "), .esc(s.dateTime(c.createdAt)),
                                              .esc(s.t(" · 第 \(c.revision) 版", " · revision \(c.revision)"))),
                                           .p(.cls("comment-body"), .esc(c.body))) }))
-        let form: Body = m.canComment ? .postForm("/catalog/resources/\(Escape.url(m.row.code))/comments", csrf: req.csrfToken, [
+        let form: Body = m.canComment ? .postForm(SiteURL.resource(m.row.code, .comments).path, csrf: req.csrfToken, [
             .cls("comment-form"),
             .el("label", .attr("for", "f-body"), .esc(s.t("公示期意见", "Comment during the public notice"))),
             .element(named: "textarea", nodes: [.attr("name", "body"), .attr("id", "f-body"), .attr("rows", "3"), .flag("required"),
@@ -141,7 +141,7 @@ enum ResourceSections {
             .submit(s.t("提交意见", "Add comment"), .testid("comment-submit")),
         ]) : m.row.state == .notice && req.user == nil
             ? .p(.testid("comment-sign-in"), .esc(s.t("公示期内欢迎提出意见：", "Opinions are welcome during the public notice: ")),
-                 .link(QueryLink("/login", [("next", "/catalog/resources/\(m.row.code)")]).href, s.t("登录后提交意见", "Sign in to comment"), .cls("button")))
+                 .link(SiteURL.login.with([("next", SiteURL.resource(m.row.code).path)]), s.t("登录后提交意见", "Sign in to comment"), .cls("button")))
             : .empty
         // Comments may hold contact details: the provider and the reviewers read them all, a commenter their own.
         let who: Body = m.row.state == .notice && req.user != nil ? .p(.cls("hint"), .esc(m.seesAllComments

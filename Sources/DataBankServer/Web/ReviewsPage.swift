@@ -19,7 +19,7 @@ enum ReviewsPage {
                                s.t("共享", "Sharing"), s.t("状态", "State")],
                               page.items.map { r in [
                                   .span(.cls("code"), .esc(r.code)),
-                                  .link("/catalog/resources/\(Escape.url(r.code))", s.isEnglish ? (r.nameEn ?? r.name) : r.name, .testid("review-item")),
+                                  .link(SiteURL.resource(r.code).path, s.isEnglish ? (r.nameEn ?? r.name) : r.name, .testid("review-item")),
                                   .esc(r.departmentName ?? r.departmentCode),
                                   .esc(String(r.itemCount)),
                                   CatalogSearchPage.sharingBadge(r.sharingType, s),

@@ -26,7 +26,7 @@ enum StreamMapPage {
               let entity = StreamStores.entityColumns(layout).first else {
             throw AppError(.conflict, "not_a_map", "Resource \(code) has no entity key with longitude and latitude items")
         }
-        let rows = try await StreamStores.latest(store, limit: 5000, on: req.db as! any SQLDatabase)
+        let rows = try await StreamStores.latest(store, limit: 5000, on: req.db.sql)
         try await AuditLog.append(.of(req), resource: code, operation: "latest", fields: layout.columns.map(\.name), count: rows.count,
                                   purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
                                   trail: req.application.auditTrail)
@@ -55,14 +55,14 @@ enum StreamMapPage {
             """
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-                   .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                   .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("实时位置：\(resource.name)", "Live positions: \(resource.nameEn ?? resource.name)"))),
                 .p(.cls("hint"), .testid("map-count"),
                    .esc(s.t("\(points.count) 个对象的最新位置；随实时数据更新。", "Latest position of \(points.count) entities; updated as reports arrive.")))),
             .section(.cls("card"), .raw(svg)),
         ]
-        return Layout.render(req, title: s.t("实时位置", "Live positions"), path: "/catalog/resources/\(Escape.url(code))/map", content)
+        return Layout.render(req, title: s.t("实时位置", "Live positions"), path: SiteURL.resource(code, .map).path, content)
     }
 
     static func number(_ v: Any?) -> Double? {

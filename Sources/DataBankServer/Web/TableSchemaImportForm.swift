@@ -14,7 +14,7 @@ enum TableSchemaImportForm {
             .h2(.esc(s.t("导入 Table Schema", "Import a Table Schema"))),
             .p(.cls("hint"), .esc(s.t("上传或粘贴 Frictionless Table Schema（JSON）：其字段将替换本资源的信息项（经过同样的校验），信息项容纳不下的约束另存为质量规则。",
                                       "Upload or paste a Frictionless Table Schema (JSON): its fields replace this resource's items (validated as any edit), and constraints the items cannot hold become quality rules."))),
-            .uploadForm("/catalog/resources/\(Escape.url(code))/tableschema", csrf: req.csrfToken, [
+            .uploadForm(SiteURL.resource(code, .tableSchema).path, csrf: req.csrfToken, [
                 .el("label", .attr("for", Forms.id("schema_file")), .esc(s.t("文件", "File"))),
                 .input([.v("type", "file"), .v("name", "file"), .v("id", Forms.id("schema_file")), .v("accept", ".json,application/json"),
                         .v("data-testid", "tableschema-file")]),
@@ -43,7 +43,7 @@ enum TableSchemaImportForm {
             let parsed: TableSchema
             do { parsed = try TableSchema.parse(bytes) } catch { throw TableSchemaAPI.appError(error) }
             _ = try await TableSchemaImport.apply(req, parsed)
-            return Layout.seeOther("/catalog/resources/\(Escape.url(code))?done=saved")
+            return Layout.seeOther("\(SiteURL.resource(code).path)?done=saved")
         } catch let e as AppError where e.status != .forbidden && e.status != .unauthorized && e.status != .notFound {
             return try await failure(req, code: code, text: text, error: e)
         }
@@ -57,9 +57,9 @@ enum TableSchemaImportForm {
                                    } + (error.details.isEmpty ? [.li(.esc(error.message))] : []))),
                                    testid: "tableschema-error")
         let title = s.t("导入 Table Schema：\(code)", "Import a Table Schema: \(code)")
-        return Layout.render(req, title: title, status: error.status, path: "/catalog/resources/\(Escape.url(code))/edit", banners: [banner], [
+        return Layout.render(req, title: title, status: error.status, path: SiteURL.resource(code, .edit).path, banners: [banner], [
             Layout.heading(title, sub: nil),
-            .p(.link("/catalog/resources/\(Escape.url(code))/edit", s.t("返回编辑", "Back to the edit form"))),
+            .p(.link(SiteURL.resource(code, .edit).path, s.t("返回编辑", "Back to the edit form"))),
             card(req, code: code, text: text),
         ])
     }

@@ -30,10 +30,10 @@ enum WebErrorPage {
             title = s.t("服务器错误", "Server error")
             explanation = s.t("服务器处理请求时出错，请稍后重试。", "Something went wrong on our side; please try again later.")
         }
-        var actions: [Body] = [.link("/catalog", s.t("返回目录", "Back to the catalog"))]
+        var actions: [Body] = [.link(SiteURL.catalog.path, s.t("返回目录", "Back to the catalog"))]
         if code == 401 || (code == 403 && request.user == nil) {
             let next = request.method == .GET ? request.url.path : nil
-            actions.insert(.link(QueryLink("/login", next.map { [("next", $0)] } ?? []).href, s.t("登录", "Sign in"),
+            actions.insert(.link(QueryLink(SiteURL.login.path, next.map { [("next", $0)] } ?? []).href, s.t("登录", "Sign in"),
                                  .cls("button"), .testid("error-login")), at: 0)
         }
         // Only what exists in the page's language is shown: a field error carries both; a bare message

@@ -39,6 +39,7 @@ enum WebRoutes {
         web.get("departments", ":code", use: DepartmentPages.show).gate(.action(.readPublished))
         web.get("standards", use: StandardPages.list).gate(.action(.readPublished))
         web.get("standards", ":code", use: StandardPages.show).gate(.action(.readPublished))
+        web.post("standards", ":code", "not-future", use: StandardPages.setNotFuture).gate(.action(.manageStandards))
 
         web.get("editions", use: EditionPages.list).gate(.action(.readPublished))
         web.post("editions", use: EditionPages.create).gate(.action(.createEdition))
@@ -93,8 +94,9 @@ struct WebMiddleware: AsyncMiddleware {
             response = req.redirect(to: QueryLink("/login", [("next", Self.returnPath(req))]).href)
         }
         if let lang = req.query[String.self, at: "lang"], lang == "zh" || lang == "en" {
-            response.cookies["lang"] = HTTPCookies.Value(string: lang, maxAge: 365 * 86_400, path: "/",
-                                                         isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .lax)
+            response.cookies["lang"] = HTTPCookies.Value(
+                string: lang, maxAge: 365 * 86_400, path: "/",
+                isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .lax)
         }
         return response
     }
@@ -103,7 +105,9 @@ struct WebMiddleware: AsyncMiddleware {
     static func returnPath(_ req: Request) -> String {
         let path = req.url.path
         if req.method == .GET { return req.url.query.map { path + "?" + $0 } ?? path }
-        for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) { return String(path.dropLast(suffix.count)) }
+        for suffix in ["/transition", "/comments", "/decision", "/countersign", "/escalate", "/withdraw"] where path.hasSuffix(suffix) {
+            return String(path.dropLast(suffix.count))
+        }
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         if path.hasPrefix("/objections/") { return "/objections" }

@@ -59,7 +59,7 @@ struct AuditCLITests {
         #expect(intact.lines == ["Audit chain intact: 3 entries verified; 1 checkpoints match."])
 
         try await Self.withFileApp(database) { app in
-            try await (app.db as! any SQLDatabase).raw("UPDATE audit_log SET record_count = 999 WHERE seq = 2").run()
+            try await app.db.sql.raw("UPDATE audit_log SET record_count = 999 WHERE seq = 2").run()
         }
         let broken = try Self.verify(database)
         #expect(broken.status == 1)

@@ -19,7 +19,7 @@ struct AuditKeyedChainTests {
             s.auditCheckpointFile = checkpoints ? dir.appendingPathComponent("audit-checkpoints.log").path : nil
             s.auditCheckpointEvery = every
         }) { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("DELETE FROM audit_log").run()
             try await sql.raw("UPDATE audit_head SET seq = 0, hash = \(bind: AuditChain.genesis), prev_hash = '', keyed_from = 1 WHERE id = 1").run()
             try await body(app, dir)
@@ -37,7 +37,7 @@ struct AuditKeyedChainTests {
     /// later hash with `hashing` and moves the head along.
     static func rewrite(_ app: Application, from seq: Int, alter: (inout AuditEntry) -> Void = { _ in },
                         hashing: (AuditEntry) -> String) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let entries = try await sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
         var prev = entries.first(where: { $0.seq == seq - 1 })?.hash ?? AuditChain.genesis
         for var e in entries where e.seq >= seq {
@@ -94,7 +94,7 @@ struct AuditKeyedChainTests {
     @Test func cutTailIsNamedByTheCheckpoint() async throws {
         try await Self.withAuditFiles { app, _ in
             try await Self.appendEntries(app, 5)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let third = try #require(try await sql.raw("SELECT hash FROM audit_log WHERE seq = 3").first()?.decode(column: "hash", as: String.self))
             try await sql.raw("DELETE FROM audit_log WHERE seq > 3").run()
             try await sql.raw("UPDATE audit_head SET seq = 3, hash = \(bind: third) WHERE id = 1").run()
@@ -111,7 +111,7 @@ struct AuditKeyedChainTests {
         try await Self.withAuditFiles(checkpoints: false) { app, _ in
             try await Self.appendEntries(app, 5)
             let key = app.auditTrail.key
-            try await (app.db as! any SQLDatabase).raw("UPDATE audit_head SET keyed_from = 4 WHERE id = 1").run()
+            try await app.db.sql.raw("UPDATE audit_head SET keyed_from = 4 WHERE id = 1").run()
             try await Self.rewrite(app, from: 1, hashing: { $0.seq < 4 ? AuditChain.legacyHash($0) : AuditChain.hash($0, key: key) })
             let result = try await Self.verify(app)
             #expect(result.broken == nil)
@@ -141,7 +141,7 @@ struct AuditKeyedChainTests {
     @Test func movedSwitchOverIsFound() async throws {
         try await Self.withAuditFiles { app, _ in
             try await Self.appendEntries(app, 5)
-            try await (app.db as! any SQLDatabase).raw("UPDATE audit_head SET keyed_from = 100 WHERE id = 1").run()
+            try await app.db.sql.raw("UPDATE audit_head SET keyed_from = 100 WHERE id = 1").run()
             try await Self.rewrite(app, from: 1, alter: { $0.recordCount = 999 }, hashing: AuditChain.legacyHash)
             let result = try await Self.verify(app)
             #expect(result.broken?.reason.contains("the switch-over point was moved") == true)

@@ -14,7 +14,7 @@ struct CLIFailureTests {
 
     /// Runs the binary in `directory` on a Dispatch thread (a blocking wait on the cooperative pool
     /// would starve the other tests' servers).
-    static func run(_ arguments: [String], in directory: URL, database: String? = nil) async throws -> Run {
+    static func run(_ arguments: [String], in directory: URL, database: String? = nil, lang: String? = nil) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
@@ -24,6 +24,8 @@ struct CLIFailureTests {
                     process.currentDirectoryURL = directory
                     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DATABANK_") && $0.key != "DATABASE_URL" }
                     if let database { env["DATABASE_URL"] = database }
+                    env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
+                    env["LANG"] = lang ?? "C.UTF-8"
                     process.environment = env
                     let out = Pipe(), err = Pipe()
                     process.standardOutput = out
@@ -62,6 +64,10 @@ struct CLIFailureTests {
         for args in [["user", "token", "admin"], ["stores", "list"], ["audit", "verify"], ["quality", "check", "101001-00001"],
                      ["load", "102003-00001", "x.csv"], ["sample", "102003-00001"]] {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 1, args.joined(separator: " "))
+        }
+        // Server options are checked before a database is made.
+        for args in [["demo", "--scale", "huge"], ["serve", "--port", "http"], ["demo", "--port", "99999"]] {
+            Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 2, args.joined(separator: " "))
         }
         for args in [["load", "--help"], ["user", "--help"], ["quality", "validate", "--help"]] {
             let help = try await Self.run(args, in: dir)
@@ -105,5 +111,22 @@ struct CLIFailureTests {
         let bad = try await Self.run(["quality", "validate", "bad.csv", "--schema", "schema.json"], in: dir, database: memory)
         Self.expectOneErrorLine(bad, status: 1, "findings")
         #expect(bad.stdout.contains("type-error"), "\(bad.stdout)")
+    }
+
+    /// A user whose locale is Chinese reads the error in Chinese; others in English.
+    @Test func errorsInTheUsersLanguage() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the databank binary first")
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = "sqlite://" + dir.appendingPathComponent("db.sqlite").path
+        #expect(try await Self.run(["migrate", "-y"], in: dir, database: url).status == 0)
+        let zh = try await Self.run(["user", "token", "nobody"], in: dir, database: url, lang: "zh_CN.UTF-8")
+        Self.expectOneErrorLine(zh, status: 1, "zh")
+        #expect(zh.stderr.contains("没有用户 nobody"), "\(zh.stderr)")
+        let en = try await Self.run(["user", "token", "nobody"], in: dir, database: url, lang: "en_US.UTF-8")
+        #expect(en.stderr.contains("No user nobody"), "\(en.stderr)")
+        let noDatabase = try await Self.run(["stores", "list"], in: dir, lang: "zh_CN.UTF-8")
+        Self.expectOneErrorLine(noDatabase, status: 1, "zh, no database")
+        #expect(noDatabase.stderr.contains("没有 DataBank 数据库"), "\(noDatabase.stderr)")
     }
 }

@@ -207,7 +207,7 @@ struct StreamMapTests {
                 #expect(res.status == .ok)
                 body = res.body.string
             }
-            #expect(body.components(separatedBy: "<circle").count - 1 == 60)  // 60 buses, one dot each
+            #expect(body.components(separatedBy: "<circle").count - 1 == 40)  // 40 buses, one dot each
             #expect(body.contains("data-feed=\"/api/v1/resources/\(resource.code)/changes/stream?after="))
             var other = HTTPHeaders()
             other.bearerAuthorization = .init(token: try await app.token("scj_steward"))

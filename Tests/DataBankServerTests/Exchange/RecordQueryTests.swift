@@ -141,7 +141,7 @@ struct AuditLogTests {
             let token = try await app.token(f.steward)
             let load = try await app.loadCSV(f, f.csv(rows: 0..<3), token: token)
             let read = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=2", token: token)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let entries = try await sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
             #expect(entries.map(\.operation) == ["load.upsert", "query"])
             #expect(entries.map(\.recordCount) == [3, 2])
@@ -159,7 +159,7 @@ struct AuditLogTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             for i in 0..<5 { _ = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=\(i + 1)", token: token) }
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let expected: Int
             switch tamper {
             case "alter": try await sql.raw("UPDATE audit_log SET record_count = 999 WHERE seq = 3").run(); expected = 3

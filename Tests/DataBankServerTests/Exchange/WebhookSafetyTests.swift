@@ -200,7 +200,7 @@ struct WebhookSafetyTests {
             let reading = Task { try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream", token: token, events: 1000) }
             // Wait until the stream is open (its first change came back through it), then revoke.
             #expect(try await eventually {
-                try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
                     .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
             })
             let revokedAt = Date()
@@ -225,7 +225,7 @@ struct WebhookSafetyTests {
                 try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: token, events: 1000)
             }
             #expect(try await eventually {
-                try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
                     .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
             })
             let revokedAt = Date()

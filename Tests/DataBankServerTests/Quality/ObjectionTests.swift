@@ -91,7 +91,7 @@ struct ObjectionTests {
             let changes = try await app.send(.GET, "/api/v1/resources/\(s.f.code)/changes", token: s.provider).body.string
             #expect(changes.count > before.count && changes.contains("改正后的名称"))
             #expect(try await notifications(app, department: o.consumer, kind: "objection.accepted").count == 1)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let operations = try await sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode).map(\.operation)
             #expect(operations.contains("objection.raise") && operations.contains("objection.accepted"))
             #expect(try await AuditLog.verify(on: app.db, trail: app.auditTrail).broken == nil)
@@ -338,7 +338,7 @@ struct ObjectionTests {
             #expect(form.status == .ok)
             #expect(form.body.string.contains("objection-form") && form.body.string.contains(s.f.value(s.text, row: 1)))
             #expect(form.body.string.contains("data-testid=\"nav-objections\""))
-            let viewed = try await (app.db as! any SQLDatabase).raw("SELECT * FROM audit_log WHERE operation = 'objection.view'").all()
+            let viewed = try await app.db.sql.raw("SELECT * FROM audit_log WHERE operation = 'objection.view'").all()
             #expect(viewed.count == 1, "showing the record to the consumer is audited")
             let empty = try await web.post("/catalog/resources/\(s.f.code)/objections", [("recordKey", s.key(1)), ("column", s.text.name), ("note", "")])
             #expect(empty.status == .unprocessableEntity)

@@ -80,7 +80,7 @@ struct TableSchemaAPITests {
             let lines = csv.split(separator: "\r\n")
             #expect(lines.first.map(String.init) == f.header())
             #expect(lines.count == 4)
-            let audited = try await (app.db as! any SQLDatabase).raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
+            let audited = try await app.db.sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
             #expect(audited.filter { $0.operation == "export.datapackage" }.count == 1)
             #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/datapackage.zip").status == .unauthorized)
             #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/datapackage.zip?purpose=x", token: try await app.token("jtj_steward")).status == .forbidden)

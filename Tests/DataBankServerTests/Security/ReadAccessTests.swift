@@ -27,7 +27,7 @@ struct ReadAccessTests {
     }
 
     func auditOperations(_ app: Application, resource: String) async throws -> [String] {
-        try await (app.db as! any SQLDatabase).raw("SELECT operation FROM audit_log WHERE resource_code = \(bind: resource) ORDER BY seq")
+        try await app.db.sql.raw("SELECT operation FROM audit_log WHERE resource_code = \(bind: resource) ORDER BY seq")
             .all().map { try $0.decode(column: "operation", as: String.self) }
     }
 
@@ -153,7 +153,7 @@ struct ReadAccessTests {
             let f = try await StoreFixture.enterprise(app)
             let refused = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=probe", token: try await app.token(Self.consumer))
             #expect(refused.status == .forbidden)
-            let row = try #require(try await (app.db as! any SQLDatabase).raw("""
+            let row = try #require(try await app.db.sql.raw("""
                 SELECT actor_name, purpose FROM audit_log WHERE resource_code = \(bind: f.code) AND operation = 'refused.no_grant'
                 """).first())
             #expect(try row.decode(column: "actor_name", as: String.self) == Self.consumer)

@@ -120,7 +120,7 @@ struct ReviewFindingsTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<1), token: steward)
             let reading = Task { try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream", token: steward, events: 1000) }
             #expect(try await eventually {
-                try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
                     .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
             })
             let user = try #require(try await User.query(on: app.db).filter(\.$username == f.steward).first())

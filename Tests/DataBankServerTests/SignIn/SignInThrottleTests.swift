@@ -120,6 +120,6 @@ import VaporTesting
 
 /// The rows of `auth_throttle` (pruned as failures come in).
 func throttleRows(_ app: Application) async throws -> Int {
-    let row = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM auth_throttle").first()
+    let row = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM auth_throttle").first()
     return try row?.decode(column: "n", as: Int.self) ?? 0
 }

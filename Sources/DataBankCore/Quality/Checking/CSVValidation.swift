@@ -13,6 +13,8 @@ public final class CSVValidation {
     public private(set) var validator: CellValidator?
     public private(set) var encoding: TextEncoding?
     var setupError: ValidatorSetupError?
+    /// Data records read so far.
+    var records = 0
 
     public init(layout: RecordLayout, rules: [QualityRule], today: CivilDate, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding? = nil) {
         self.layout = layout; self.rules = rules; self.today = today
@@ -79,6 +81,9 @@ public final class CSVValidation {
             do { validator = try CellValidator(layout: layout, rules: rules, header: header, today: today) } catch { setupError = error }
             return
         }
-        validator!.validate(row: record.line, fieldCount: record.count) { record.field($0) }
+        // Rows are numbered as records, the header being row 1 (Frictionless's `rowNumber`), so a
+        // quoted field spanning lines does not shift them; the line says where the record starts.
+        records += 1
+        validator!.validate(row: records + 1, line: record.line, fieldCount: record.count) { record.field($0) }
     }
 }

@@ -31,7 +31,8 @@ public struct CellValidator: Sendable {
         do { encoder = try RowEncoder(header: header, layout: layout, requireAll: false) } catch { throw .header(error) }
         self.checker = checker
         self.today = today
-        let keyRule = rules.first { $0.kind == .primaryKey }
+        let keyRule =
+            rules.first { $0.kind == .primaryKey }
             ?? QualityRule(id: "derived:key", kind: .primaryKey, column: nil, name: "主键唯一", nameEn: "Key is unique", derived: true, errorType: "primary-key")
         uniqueness = UniquenessTracker(checker: checker, keyRule: checkKey && !layout.keyNames.isEmpty ? keyRule : nil)
         fieldColumns = encoder.fieldColumns
@@ -44,42 +45,16 @@ public struct CellValidator: Sendable {
     }
 
     /// Validates one source row. `field(i)` gives source field `i` (nil: absent).
-    public mutating func validate(row: Int, fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+    /// - Parameters:
+    ///   - row: the record's number (the header is row 1, as Frictionless's `rowNumber`).
+    ///   - line: the file line where the record starts (a quoted field may span lines).
+    public mutating func validate(row: Int, line: Int? = nil, fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) {
         report.rows += 1
-        var findings: [RuleFinding] = []
-        let layout = checker.layout
-        var blank = true
-        for (c, column) in layout.columns.enumerated() {
-            let f = sourceOf[c]
-            let present = f >= 0 && f < fieldCount
-            let raw = present ? field(f) : nil
-            if let raw, !raw.isEmpty { blank = false }
-            if f >= 0 && f >= fieldCount {
-                findings.append(RuleFinding(ruleID: "load:missing_cell", column: column.name, value: nil, errorType: "missing-cell", code: "missing_cell",
-                                            message: "缺少第 \(f + 1) 列（\(column.itemName)）", messageEn: "Cell \(f + 1) (\(column.name)) is missing"))
-            }
-            scratch.removeAll(keepingCapacity: true)
-            if let problem = FieldConverter.appendJSON(raw, as: column, to: &scratch) {
-                findings.append(RuleFinding(ruleID: "derived:\(column.name):\(Self.ruleKind(problem.code))", column: column.name,
-                                            value: raw.map { String(decoding: $0, as: UTF8.self) },
-                                            errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
-                                            message: "\(column.itemName)：\(problem.message)", messageEn: "\(column.name): \(problem.messageEn)"))
-                values[c] = nil
-            } else if readAll[c] {
-                values[c] = scratch.withUnsafeBufferPointer { CanonicalRow.value(ofJSON: $0) }
-            }
-        }
-        if fieldCount > fieldColumns.count {
-            for i in fieldColumns.count..<fieldCount {
-                findings.append(RuleFinding(ruleID: "load:extra_cell", column: nil, value: field(i).map { String(decoding: $0, as: UTF8.self) },
-                                            errorType: "extra-cell", code: "extra_cell", message: "多出第 \(i + 1) 列", messageEn: "Extra cell \(i + 1)"))
-                if let raw = field(i), !raw.isEmpty { blank = false }
-            }
-        }
+        let (cells, blank) = cellFindings(fieldCount: fieldCount, field: field)
+        var findings = cells
         if blank {
             // Only the blank row itself — and, as Frictionless does, its missing key.
-            report.add(row: row, [RuleFinding(ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
-                                              message: "空行", messageEn: "Blank row")] + [uniqueness.blankRowKeyFinding].compactMap { $0 })
+            report.add(row: row, line: line, findings + [uniqueness.blankRowKeyFinding].compactMap { $0 })
             return
         }
         // A cell that failed its type is null to the rules (Frictionless checks no constraint on it).
@@ -93,7 +68,72 @@ public struct CellValidator: Sendable {
             if let v = current[ref.column] { pendingReferences[i].append((row, v)) }
         }
         if !findings.isEmpty { invalidRowNumbers.insert(row) }
-        report.add(row: row, findings)
+        report.add(row: row, line: line, findings)
+    }
+
+    /// The findings of one source row a load refused, as `validate` finds them but without
+    /// uniqueness, keys or references (the load keeps those across the whole load), and the
+    /// row's canonical values by layout column (nil: empty or not read as its type).
+    public mutating func refusedRowFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?) -> (
+        findings: [RuleFinding], blank: Bool, values: [String?]
+    ) {
+        let (cells, blank) = cellFindings(fieldCount: fieldCount, field: field, readEvery: true)
+        if blank { return (cells, true, values) }
+        var findings = cells
+        let current = values
+        checker.check(today: today, { current[$0] }, into: &findings)
+        return (findings, false, current)
+    }
+
+    /// The cells' own findings (missing and extra cells, types, required, length) and whether the
+    /// row is blank; leaves each read cell's canonical value in `values`.
+    mutating func cellFindings(fieldCount: Int, field: (Int) -> UnsafeBufferPointer<UInt8>?, readEvery: Bool = false) -> ([RuleFinding], Bool) {
+        var findings: [RuleFinding] = []
+        let layout = checker.layout
+        var blank = true
+        for (c, column) in layout.columns.enumerated() {
+            let f = sourceOf[c]
+            let present = f >= 0 && f < fieldCount
+            let raw = present ? field(f) : nil
+            if let raw, !raw.isEmpty { blank = false }
+            if f >= 0 && f >= fieldCount {
+                findings.append(
+                    RuleFinding(
+                        ruleID: "load:missing_cell", column: column.name, value: nil, errorType: "missing-cell", code: "missing_cell",
+                        message: "缺少第 \(f + 1) 列（\(column.itemName)）", messageEn: "Cell \(f + 1) (\(column.name)) is missing"))
+            }
+            scratch.removeAll(keepingCapacity: true)
+            if let problem = FieldConverter.appendJSON(raw, as: column, to: &scratch) {
+                findings.append(
+                    RuleFinding(
+                        ruleID: "derived:\(column.name):\(Self.ruleKind(problem.code))", column: column.name,
+                        value: raw.map { String(decoding: $0, as: UTF8.self) },
+                        errorType: RuleFinding.errorType(ofLoadProblem: problem.code), code: problem.code,
+                        message: "\(column.itemName)：\(problem.message)", messageEn: "\(column.name): \(problem.messageEn)"))
+                values[c] = nil
+            } else if readAll[c] || readEvery {
+                values[c] = scratch.withUnsafeBufferPointer { CanonicalRow.value(ofJSON: $0) }
+            }
+        }
+        if fieldCount > fieldColumns.count {
+            for i in fieldColumns.count..<fieldCount {
+                findings.append(
+                    RuleFinding(
+                        ruleID: "load:extra_cell", column: nil, value: field(i).map { String(decoding: $0, as: UTF8.self) },
+                        errorType: "extra-cell", code: "extra_cell", message: "多出第 \(i + 1) 列", messageEn: "Extra cell \(i + 1)"))
+                if let raw = field(i), !raw.isEmpty { blank = false }
+            }
+        }
+        if blank {
+            return (
+                [
+                    RuleFinding(
+                        ruleID: "load:blank_row", column: nil, value: nil, errorType: "blank-row", code: "blank_row",
+                        message: "空行", messageEn: "Blank row")
+                ], true
+            )
+        }
+        return (findings, false)
     }
 
     /// Records referenced values found missing by the caller's lookup.

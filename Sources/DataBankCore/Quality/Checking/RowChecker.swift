@@ -29,8 +29,9 @@ public struct RowChecker: Sendable {
         var read = [Bool](repeating: false, count: layout.columns.count)
         func column(_ rule: QualityRule) throws(RuleSetError) -> Int {
             guard let name = rule.column, let i = layout.columns.firstIndex(where: { $0.name == name }) else {
-                throw RuleSetError(ruleID: rule.id, code: "unknown_item", message: "规则引用了未知信息项：\(rule.column ?? "")",
-                                   messageEn: "The rule names an unknown item: \(rule.column ?? "")")
+                throw RuleSetError(
+                    ruleID: rule.id, code: "unknown_item", message: "规则引用了未知信息项：\(rule.column ?? "")",
+                    messageEn: "The rule names an unknown item: \(rule.column ?? "")")
             }
             return i
         }
@@ -49,8 +50,9 @@ public struct RowChecker: Sendable {
                 guard let source = rule.pattern else { continue }
                 let pattern: CompiledPattern
                 do { pattern = try CompiledPattern(source) } catch {
-                    throw RuleSetError(ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error.zh)）",
-                                       messageEn: "Invalid regular expression \(source) (\(error.en))")
+                    throw RuleSetError(
+                        ruleID: rule.id, code: "invalid_pattern", message: "正则表达式无效：\(source)（\(error.zh)）",
+                        messageEn: "Invalid regular expression \(source) (\(error.en))")
                 }
                 values.append(ValueCheck(rule: rule, column: c, test: .pattern(pattern)))
             case .domain:
@@ -63,8 +65,14 @@ public struct RowChecker: Sendable {
             case .range:
                 let c = try column(rule)
                 let numeric = layout.columns[c].type.isNumeric
-                values.append(ValueCheck(rule: rule, column: c, test: .range(min: rule.minimum.map { Bound($0, numeric: numeric) },
-                                                                              max: rule.maximum.map { Bound($0, numeric: numeric) })))
+                values.append(
+                    ValueCheck(
+                        rule: rule, column: c,
+                        test: .range(
+                            min: rule.minimum.map { Bound($0, numeric: numeric) },
+                            max: rule.maximum.map { Bound($0, numeric: numeric) })))
+            case .notFuture:
+                values.append(ValueCheck(rule: rule, column: try column(rule), test: .notFuture))
             case .unique:
                 uniques.append((rule, try column(rule)))
             case .referential:
@@ -73,8 +81,9 @@ public struct RowChecker: Sendable {
                 guard let source = rule.expression else { continue }
                 switch RuleCompiler.compile(source, layout: layout) {
                 case .failure(let e):
-                    throw RuleSetError(ruleID: rule.id, code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
-                                       messageEn: "\(e.messageEn) (at character \(e.position + 1))")
+                    throw RuleSetError(
+                        ruleID: rule.id, code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
+                        messageEn: "\(e.messageEn) (at character \(e.position + 1))")
                 case .success(let compiled):
                     let indexes = compiled.columns.map { name in layout.columns.firstIndex { $0.name == name }! }
                     for i in indexes { read[i] = true }
@@ -99,13 +108,17 @@ public struct RowChecker: Sendable {
             guard let v = value(check.column) else { continue }
             if let f = check.test.failure(v, today: today) {
                 let column = layout.columns[check.column]
-                findings.append(RuleFinding(ruleID: check.rule.id, column: column.name, value: v, errorType: check.rule.errorType,
-                                            code: f.code, message: "\(column.itemName)：\(f.message)", messageEn: "\(column.name): \(f.messageEn)"))
+                findings.append(
+                    RuleFinding(
+                        ruleID: check.rule.id, column: column.name, value: v, errorType: check.rule.errorType,
+                        code: f.code, message: "\(column.itemName)：\(f.message)", messageEn: "\(column.name): \(f.messageEn)"))
             }
         }
         for e in expressions where e.compiled.evaluate(today: today, { value(e.columns[$0]) }) == false {
-            findings.append(RuleFinding(ruleID: e.rule.id, column: nil, value: nil, errorType: e.rule.errorType, code: "expression",
-                                        message: "不满足规则：\(e.rule.name)", messageEn: "Fails the rule \(e.rule.nameEn)"))
+            findings.append(
+                RuleFinding(
+                    ruleID: e.rule.id, column: nil, value: nil, errorType: e.rule.errorType, code: "expression",
+                    message: "不满足规则：\(e.rule.name)", messageEn: "Fails the rule \(e.rule.nameEn)"))
         }
     }
 }
@@ -140,6 +153,8 @@ enum ValueTest: Sendable {
     case domain(Set<String>)
     case semantic(SemanticKind)
     case range(min: Bound?, max: Bound?)
+    /// Not after today (dates and date-times: canonical text starts `YYYY-MM-DD`).
+    case notFuture
 
     func failure(_ v: String, today: CivilDate) -> ValueFinding? {
         switch self {
@@ -158,6 +173,10 @@ enum ValueTest: Sendable {
             if let min, min.isAbove(v) { return ValueFinding("minimum", zh: "\(v) 小于下限 \(min.text)", en: "\(v) is below the minimum \(min.text)") }
             if let max, max.isBelow(v) { return ValueFinding("maximum", zh: "\(v) 大于上限 \(max.text)", en: "\(v) is above the maximum \(max.text)") }
             return nil
+        case .notFuture:
+            let day = today.iso
+            guard v.utf8.count >= 10, v.prefix(10) > day else { return nil }
+            return ValueFinding("not_future", zh: "\(v) 晚于当日（\(day)）", en: "\(v) is later than today (\(day))")
         }
     }
 }

@@ -5,26 +5,34 @@ public struct SampleValues: Sendable {
     let semantic: [String: SemanticKind]
     let codes: [String: [String]]
     let patterns: [String: String]
+    /// Date columns that cannot be in the future: their dates end years before any "today".
+    let notFuture: Set<String>
 
     public init(rules: [QualityRule]) {
         var semantic: [String: SemanticKind] = [:], codes: [String: [String]] = [:], patterns: [String: String] = [:]
+        var notFuture: Set<String> = []
         for rule in rules {
             guard let column = rule.column else { continue }
             switch rule.kind {
             case .semantic: semantic[column] = rule.semantic
             case .domain: codes[column] = rule.codes
             case .pattern: patterns[column] = rule.pattern
+            case .notFuture: notFuture.insert(column)
             default: break
             }
         }
-        self.semantic = semantic; self.codes = codes; self.patterns = patterns
+        self.semantic = semantic; self.codes = codes; self.patterns = patterns; self.notFuture = notFuture
     }
 
     /// Whether `column` has a rule this generator answers for.
-    public func covers(_ column: String) -> Bool { semantic[column] != nil || codes[column] != nil || patterns[column] != nil }
+    public func covers(_ column: String) -> Bool {
+        semantic[column] != nil || codes[column] != nil || patterns[column] != nil || notFuture.contains(column)
+    }
 
     /// A passing value for `column` at `row`, or nil when no rule constrains it.
     public func value(_ column: String, row i: Int) -> String? {
+        // 2011-01-26 … 2019-04-13: in the past whatever day the data is loaded.
+        if notFuture.contains(column) { return CivilDate(daysSinceEpoch: 15_000 + i % 3_000).iso }
         if let kind = semantic[column], let v = Self.value(kind, row: i) { return v }
         if let list = codes[column], !list.isEmpty { return list[i % list.count] }
         if let pattern = patterns[column] { return PatternSample.generate(pattern, row: i) }
@@ -134,7 +142,10 @@ enum PatternSample {
             let e = p[i + 1]
             i += 2
             switch e {
-            case "d": return { counter in let d = counter % 10; counter /= 10; return String(9 - d) }
+            case "d":
+                return { counter in
+                    let d = counter % 10; counter /= 10; return String(9 - d)
+                }
             case "w": return { _ in "a" }
             default: return { _ in String(e) }
             }

@@ -2,7 +2,10 @@
 /// rule, and the first findings with their row numbers.
 public struct ValidationReport: Codable, Hashable, Sendable {
     public struct Line: Codable, Hashable, Sendable {
+        /// The record's number, the header being row 1 (Frictionless's `rowNumber`).
         public var row: Int
+        /// The file line where the record starts (nil: not from a file, e.g. a store's check).
+        public var line: Int?
         public var errorType: String
         public var code: String
         public var ruleID: String
@@ -40,7 +43,7 @@ public struct ValidationReport: Codable, Hashable, Sendable {
     public var valid: Bool { errorCount == 0 }
 
     /// Adds one row's findings.
-    public mutating func add(row: Int, _ findings: [RuleFinding]) {
+    public mutating func add(row: Int, line: Int? = nil, _ findings: [RuleFinding]) {
         guard !findings.isEmpty else { return }
         invalidRows += 1
         for f in findings {
@@ -50,8 +53,10 @@ public struct ValidationReport: Codable, Hashable, Sendable {
             if let v = f.value, count.examples.count < Self.examplesPerRule, !count.examples.contains(v) { count.examples.append(v) }
             rules[f.ruleID] = count
             if lines.count < Self.maxLines {
-                lines.append(Line(row: row, errorType: f.errorType, code: f.code, ruleID: f.ruleID, column: f.column, value: f.value,
-                                  message: f.message, messageEn: f.messageEn))
+                lines.append(
+                    Line(
+                        row: row, line: line, errorType: f.errorType, code: f.code, ruleID: f.ruleID, column: f.column, value: f.value,
+                        message: f.message, messageEn: f.messageEn))
             }
         }
     }

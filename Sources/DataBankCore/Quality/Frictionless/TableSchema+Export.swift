@@ -29,9 +29,10 @@ extension TableSchema {
                 dataType: type.dataType == item.dataType ? nil : item.dataType, standard: item.standardCode,
                 semantic: standard.map(\.semanticKind).flatMap { $0 == .plain ? nil : $0 }, sensitivity: item.sensitivity,
                 queryField: item.queryField ? true : nil, length: item.dataType != .C && item.dataType.hasLength ? item.length : nil,
-                precision: precision)
-            return Field(name: item.column, title: item.name, description: standard?.definition, type: type,
-                         constraints: c, databank: facts)
+                precision: precision, notFuture: standard?.forbidsFuture == true && [.D, .T].contains(item.dataType) ? true : nil)
+            return Field(
+                name: item.column, title: item.name, description: standard?.definition, type: type,
+                constraints: c, databank: facts)
         }
         var foreignKeys: [ForeignKey] = []
         var written: [WrittenRule] = []
@@ -40,8 +41,10 @@ extension TableSchema {
             switch rule.kind {
             case .referential:
                 guard let column = rule.column, let target = rule.references,
-                      let dot = target.lastIndex(of: ".") else { continue }
-                foreignKeys.append(ForeignKey(fields: [column], resource: String(target[..<dot]), referenceFields: [String(target[target.index(after: dot)...])]))
+                    let dot = target.lastIndex(of: ".")
+                else { continue }
+                foreignKeys.append(
+                    ForeignKey(fields: [column], resource: String(target[..<dot]), referenceFields: [String(target[target.index(after: dot)...])]))
             case .expression:
                 if let e = rule.expression { written.append(WrittenRule(name: rule.name == e ? nil : rule.name, expression: e)) }
             case .length where index != nil:

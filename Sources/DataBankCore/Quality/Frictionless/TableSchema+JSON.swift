@@ -6,14 +6,25 @@ extension TableSchema {
         members.append((key: "fields", value: .array(fields.map { $0.json() })))
         if !primaryKey.isEmpty { members.append((key: "primaryKey", value: .array(primaryKey.map(JSONValue.string)))) }
         if !foreignKeys.isEmpty {
-            members.append((key: "foreignKeys", value: .array(foreignKeys.map { fk in
-                .members([("fields", .array(fk.fields.map(JSONValue.string))),
-                          ("reference", .members([("resource", .string(fk.resource)), ("fields", .array(fk.referenceFields.map(JSONValue.string)))]))])
-            })))
+            members.append(
+                (
+                    key: "foreignKeys",
+                    value: .array(
+                        foreignKeys.map { fk in
+                            .members([
+                                ("fields", .array(fk.fields.map(JSONValue.string))),
+                                ("reference", .members([("resource", .string(fk.resource)), ("fields", .array(fk.referenceFields.map(JSONValue.string)))]))
+                            ])
+                        })
+                ))
         }
         if let missingValues { members.append((key: "missingValues", value: .array(missingValues.map(JSONValue.string)))) }
         if !writtenRules.isEmpty {
-            members.append((key: "databank:rules", value: .array(writtenRules.map { .members([("name", $0.name.map(JSONValue.string)), ("expression", .string($0.expression))]) })))
+            members.append(
+                (
+                    key: "databank:rules",
+                    value: .array(writtenRules.map { .members([("name", $0.name.map(JSONValue.string)), ("expression", .string($0.expression))]) })
+                ))
         }
         return .object(members + (extra.objectValue ?? []))
     }
@@ -31,12 +42,15 @@ extension TableSchema.Field {
             return .string(text)
         }
         let c = constraints
-        let constraintsJSON: JSONValue? = c.isEmpty ? nil : .members([
-            ("required", c.required.map(JSONValue.bool)), ("unique", c.unique.map(JSONValue.bool)),
-            ("minLength", c.minLength.map { .number(String($0)) }), ("maxLength", c.maxLength.map { .number(String($0)) }),
-            ("minimum", c.minimum.map(scalar)), ("maximum", c.maximum.map(scalar)),
-            ("pattern", c.pattern.map(JSONValue.string)), ("enum", c.enumValues.map { .array($0.map(scalar)) }),
-        ])
+        let constraintsJSON: JSONValue? =
+            c.isEmpty
+            ? nil
+            : .members([
+                ("required", c.required.map(JSONValue.bool)), ("unique", c.unique.map(JSONValue.bool)),
+                ("minLength", c.minLength.map { .number(String($0)) }), ("maxLength", c.maxLength.map { .number(String($0)) }),
+                ("minimum", c.minimum.map(scalar)), ("maximum", c.maximum.map(scalar)),
+                ("pattern", c.pattern.map(JSONValue.string)), ("enum", c.enumValues.map { .array($0.map(scalar)) })
+            ])
         let d = databank
         let own = JSONValue.members([
             ("name", .string(name)), ("title", title.map(JSONValue.string)), ("description", description.map(JSONValue.string)),
@@ -46,7 +60,7 @@ extension TableSchema.Field {
             ("databank:type", d.dataType.map { .string($0.rawValue) }), ("databank:standard", d.standard.map(JSONValue.string)),
             ("databank:semantic", d.semantic.map { .string($0.rawValue) }), ("databank:sensitivity", d.sensitivity.map { .string($0.rawValue) }),
             ("databank:queryField", d.queryField.map(JSONValue.bool)), ("databank:length", d.length.map { .number(String($0)) }),
-            ("databank:precision", d.precision.map { .number(String($0)) }),
+            ("databank:precision", d.precision.map { .number(String($0)) }), ("databank:notFuture", d.notFuture.map(JSONValue.bool))
         ])
         return .object((own.objectValue ?? []) + (extra.objectValue ?? []))
     }
@@ -58,8 +72,10 @@ extension TableSchema: Codable {
         let value = try JSONValue(from: decoder)
         do { self = try TableSchema.parse(value) } catch {
             let first = error.problems.first
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "\(first?.path ?? ""): \(first?.messageEn ?? "invalid Table Schema")"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\(first?.path ?? ""): \(first?.messageEn ?? "invalid Table Schema")"))
         }
     }
 

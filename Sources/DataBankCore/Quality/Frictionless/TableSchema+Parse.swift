@@ -39,14 +39,21 @@ struct SchemaReader {
                 for (i, item) in items.enumerated() {
                     guard let f = field(item, at: "fields[\(i)]") else { continue }
                     if let first = seen[f.name] {
-                        fail("fields[\(i)].name", "duplicate_field", zh: "字段名重复：\(f.name)（与 fields[\(first)] 相同）",
-                             en: "duplicate field name \(f.name) (same as fields[\(first)])")
-                    } else { seen[f.name] = i }
+                        fail(
+                            "fields[\(i)].name", "duplicate_field", zh: "字段名重复：\(f.name)（与 fields[\(first)] 相同）",
+                            en: "duplicate field name \(f.name) (same as fields[\(first)])")
+                    } else {
+                        seen[f.name] = i
+                    }
                     fields.append(f)
                 }
                 if items.isEmpty { fail("fields", "required", zh: "至少需要一个字段", en: "at least one field is required") }
-            } else { fail("fields", "invalid_type", zh: "fields 须为数组", en: "fields must be an array") }
-        } else { fail("fields", "required", zh: "缺少 fields", en: "fields is missing") }
+            } else {
+                fail("fields", "invalid_type", zh: "fields 须为数组", en: "fields must be an array")
+            }
+        } else {
+            fail("fields", "required", zh: "缺少 fields", en: "fields is missing")
+        }
 
         let names = Set(fields.map(\.name))
         let primaryKey = nameList(document["primaryKey"], at: "primaryKey", known: names)
@@ -54,7 +61,9 @@ struct SchemaReader {
         if let list = document["foreignKeys"] {
             if let items = list.arrayValue {
                 for (i, item) in items.enumerated() { if let fk = foreignKey(item, at: "foreignKeys[\(i)]", known: names) { foreignKeys.append(fk) } }
-            } else { fail("foreignKeys", "invalid_type", zh: "foreignKeys 须为数组", en: "foreignKeys must be an array") }
+            } else {
+                fail("foreignKeys", "invalid_type", zh: "foreignKeys 须为数组", en: "foreignKeys must be an array")
+            }
         }
         let missing = strings(document["missingValues"], at: "missingValues")
         var rules: [TableSchema.WrittenRule] = []
@@ -69,14 +78,16 @@ struct SchemaReader {
             if list.arrayValue == nil { fail("databank:rules", "invalid_type", zh: "databank:rules 须为数组", en: "databank:rules must be an array") }
         }
         let known: Set<String> = ["fields", "primaryKey", "foreignKeys", "missingValues", "databank:rules"]
-        let schema = TableSchema(fields: fields, primaryKey: primaryKey, foreignKeys: foreignKeys, missingValues: missing, rules: rules,
-                                 extra: .object(members.filter { !known.contains($0.key) }))
-        if problems.isEmpty {   // rules compile against the layout, which needs sound fields
+        let schema = TableSchema(
+            fields: fields, primaryKey: primaryKey, foreignKeys: foreignKeys, missingValues: missing, rules: rules,
+            extra: .object(members.filter { !known.contains($0.key) }))
+        if problems.isEmpty {  // rules compile against the layout, which needs sound fields
             let layout = schema.layout()
             for (i, rule) in schema.writtenRules.enumerated() {
                 if case .failure(let e) = RuleCompiler.compile(rule.expression, layout: layout) {
-                    fail("databank:rules[\(i)].expression", e.code, zh: "第 \(e.position + 1) 个字符处：\(e.message)",
-                         en: "at character \(e.position + 1): \(e.messageEn)")
+                    fail(
+                        "databank:rules[\(i)].expression", e.code, zh: "第 \(e.position + 1) 个字符处：\(e.message)",
+                        en: "at character \(e.position + 1): \(e.messageEn)")
                 }
             }
         }
@@ -94,17 +105,21 @@ struct SchemaReader {
             fail("\(path).name", "required", zh: "字段缺少名称（name）", en: "the field has no name")
             return nil
         }
-        var field = TableSchema.Field(name: name, title: text(value["title"], at: "\(path).title"),
-                                      description: text(value["description"], at: "\(path).description"))
+        var field = TableSchema.Field(
+            name: name, title: text(value["title"], at: "\(path).title"),
+            description: text(value["description"], at: "\(path).description"))
         if let t = value["type"] {
             if let raw = t.stringValue, let type = TableSchema.FieldType(rawValue: raw) {
                 if type.dataType == nil {
-                    fail("\(path).type", "unsupported_type", zh: "DataBank 不支持字段类型 \(raw)（支持 string、integer、number、boolean、date、datetime、year、any）",
-                         en: "DataBank cannot store fields of type \(raw) (it stores string, integer, number, boolean, date, datetime, year and any)")
+                    fail(
+                        "\(path).type", "unsupported_type", zh: "DataBank 不支持字段类型 \(raw)（支持 string、integer、number、boolean、date、datetime、year、any）",
+                        en: "DataBank cannot store fields of type \(raw) (it stores string, integer, number, boolean, date, datetime, year and any)")
                 }
                 field.type = type
             } else {
-                fail("\(path).type", "unknown_type", zh: "未知的字段类型：\(t.stringValue ?? t.serialized())", en: "unknown field type \(t.stringValue ?? t.serialized())")
+                fail(
+                    "\(path).type", "unknown_type", zh: "未知的字段类型：\(t.stringValue ?? t.serialized())",
+                    en: "unknown field type \(t.stringValue ?? t.serialized())")
             }
         }
         field.format = text(value["format"], at: "\(path).format")
@@ -113,9 +128,11 @@ struct SchemaReader {
         field.missingValues = strings(value["missingValues"], at: "\(path).missingValues")
         if let c = value["constraints"] { field.constraints = constraints(c, type: field.effectiveType, at: "\(path).constraints") }
         field.databank = facts(value, type: field.effectiveType, at: path)
-        let known: Set<String> = ["name", "title", "description", "type", "format", "constraints", "trueValues", "falseValues", "missingValues",
-                                  "databank:type", "databank:standard", "databank:semantic", "databank:sensitivity", "databank:queryField",
-                                  "databank:length", "databank:precision"]
+        let known: Set<String> = [
+            "name", "title", "description", "type", "format", "constraints", "trueValues", "falseValues", "missingValues",
+            "databank:type", "databank:standard", "databank:semantic", "databank:sensitivity", "databank:queryField",
+            "databank:length", "databank:precision", "databank:notFuture"
+        ]
         field.extra = .object(members.filter { !known.contains($0.key) })
         return field
     }
@@ -128,8 +145,9 @@ struct SchemaReader {
         var c = TableSchema.Constraints()
         func applies(_ key: String, _ ok: Bool) -> Bool {
             if !ok {
-                fail("\(path).\(key)", "constraint_not_applicable", zh: "\(type.rawValue) 类型的字段没有 \(key) 约束",
-                     en: "a field of type \(type.rawValue) has no \(key) constraint")
+                fail(
+                    "\(path).\(key)", "constraint_not_applicable", zh: "\(type.rawValue) 类型的字段没有 \(key) 约束",
+                    en: "a field of type \(type.rawValue) has no \(key) constraint")
             }
             return ok
         }
@@ -165,9 +183,12 @@ struct SchemaReader {
                 for (k, item) in list.enumerated() {
                     guard let text = canonical(item, type: type, at: "\(at)[\(k)]") else { continue }
                     if let first = seen[text] {
-                        fail("\(at)[\(k)]", "duplicate_enum_value", zh: "enum 取值重复：\(text)（与第 \(first + 1) 项相同）",
-                             en: "duplicate enum value \(text) (same as item \(first + 1))")
-                    } else { seen[text] = k }
+                        fail(
+                            "\(at)[\(k)]", "duplicate_enum_value", zh: "enum 取值重复：\(text)（与第 \(first + 1) 项相同）",
+                            en: "duplicate enum value \(text) (same as item \(first + 1))")
+                    } else {
+                        seen[text] = k
+                    }
                     values.append(text)
                 }
                 c.enumValues = values
@@ -186,24 +207,34 @@ struct SchemaReader {
         var d = TableSchema.DataBankFacts()
         if let v = value["databank:type"] {
             if let raw = v.stringValue, let t = DataType(rawValue: raw) {
-                if type.compatibleDataTypes.contains(t) { d.dataType = t } else {
-                    fail("\(path).databank:type", "type_mismatch", zh: "DataBank 类型 \(raw) 与字段类型 \(type.rawValue) 不符",
-                         en: "DataBank type \(raw) does not fit field type \(type.rawValue)")
+                if type.compatibleDataTypes.contains(t) {
+                    d.dataType = t
+                } else {
+                    fail(
+                        "\(path).databank:type", "type_mismatch", zh: "DataBank 类型 \(raw) 与字段类型 \(type.rawValue) 不符",
+                        en: "DataBank type \(raw) does not fit field type \(type.rawValue)")
                 }
-            } else { fail("\(path).databank:type", "unknown_type", zh: "未知的 DataBank 类型：\(v.serialized())", en: "unknown DataBank type \(v.serialized())") }
+            } else {
+                fail("\(path).databank:type", "unknown_type", zh: "未知的 DataBank 类型：\(v.serialized())", en: "unknown DataBank type \(v.serialized())")
+            }
         }
         d.standard = text(value["databank:standard"], at: "\(path).databank:standard")
         if let v = value["databank:semantic"] {
-            if let k = v.stringValue.flatMap(SemanticKind.init(rawValue:)) { d.semantic = k } else {
+            if let k = v.stringValue.flatMap(SemanticKind.init(rawValue:)) {
+                d.semantic = k
+            } else {
                 fail("\(path).databank:semantic", "unknown_semantic", zh: "未知的语义类型：\(v.serialized())", en: "unknown semantic kind \(v.serialized())")
             }
         }
         if let v = value["databank:sensitivity"] {
-            if let s = v.stringValue.flatMap(Sensitivity.init(rawValue:)) { d.sensitivity = s } else {
+            if let s = v.stringValue.flatMap(Sensitivity.init(rawValue:)) {
+                d.sensitivity = s
+            } else {
                 fail("\(path).databank:sensitivity", "unknown_sensitivity", zh: "未知的敏感级别：\(v.serialized())", en: "unknown sensitivity \(v.serialized())")
             }
         }
         d.queryField = value["databank:queryField"].flatMap { bool($0, at: "\(path).databank:queryField") }
+        d.notFuture = value["databank:notFuture"].flatMap { bool($0, at: "\(path).databank:notFuture") }
         for key in ["databank:length", "databank:precision"] {
             guard let v = value[key] else { continue }
             guard let n = v.intValue, n >= 0 else {
@@ -254,7 +285,9 @@ struct SchemaReader {
         // A self-reference names fields of this schema; another resource's are checked when it is known.
         let referenceFields = nameList(reference["fields"], at: "\(path).reference.fields", known: resource.isEmpty ? known : nil)
         if fields.isEmpty || fields.count != referenceFields.count {
-            fail("\(path).reference.fields", "invalid_foreign_key", zh: "外键两侧的字段数须相同且不为零", en: "both sides of a foreign key name the same, non-zero number of fields")
+            fail(
+                "\(path).reference.fields", "invalid_foreign_key", zh: "外键两侧的字段数须相同且不为零",
+                en: "both sides of a foreign key name the same, non-zero number of fields")
         }
         return TableSchema.ForeignKey(fields: fields, resource: resource, referenceFields: referenceFields)
     }
@@ -298,14 +331,18 @@ struct SchemaReader {
             fail(path, "invalid_constraint", zh: "须为 \(type.rawValue) 类型的值", en: "must be a value of type \(type.rawValue)")
             return nil
         }
-        let ok: String? = switch type {
-        case .integer, .year: Int(raw).map(String.init)
-        case .number: Double(raw) != nil ? raw : nil
-        case .boolean: raw == "true" || raw == "false" ? raw : nil
-        case .date: DateParsing.date(raw)?.iso
-        case .datetime: DateParsing.dateTime(raw).map { t in var b: [UInt8] = []; t.appendISO(to: &b); return String(decoding: b, as: UTF8.self) }
-        default: raw
-        }
+        let ok: String? =
+            switch type {
+            case .integer, .year: Int(raw).map(String.init)
+            case .number: Double(raw) != nil ? raw : nil
+            case .boolean: raw == "true" || raw == "false" ? raw : nil
+            case .date: DateParsing.date(raw)?.iso
+            case .datetime:
+                DateParsing.dateTime(raw).map { t in
+                    var b: [UInt8] = []; t.appendISO(to: &b); return String(decoding: b, as: UTF8.self)
+                }
+            default: raw
+            }
         if ok == nil { fail(path, "invalid_constraint", zh: "“\(raw)”不是 \(type.rawValue) 类型的值", en: "\(raw) is not a value of type \(type.rawValue)") }
         return ok
     }

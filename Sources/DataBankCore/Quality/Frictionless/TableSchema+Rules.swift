@@ -4,15 +4,16 @@ extension TableSchema {
     /// The record layout: one column per field, typed by ``Field/dataType``; text length from
     /// `maxLength` (or `databank:length`), the key from `primaryKey`.
     public func layout() -> RecordLayout {
-        RecordLayout(columns: fields.map { f in
-            let type = f.dataType
-            return RecordLayout.Column(
-                name: f.name, itemName: f.title ?? f.name, type: type,
-                length: type.hasLength ? (type == .C ? f.constraints.maxLength ?? f.databank.length : f.databank.length) : nil,
-                precision: [.N, .Y].contains(type) ? f.databank.precision ?? (type == .Y ? 2 : nil) : nil,
-                required: f.constraints.required == true || primaryKey.contains(f.name),
-                primaryKey: primaryKey.contains(f.name), queryField: f.databank.queryField ?? false)
-        })
+        RecordLayout(
+            columns: fields.map { f in
+                let type = f.dataType
+                return RecordLayout.Column(
+                    name: f.name, itemName: f.title ?? f.name, type: type,
+                    length: type.hasLength ? (type == .C ? f.constraints.maxLength ?? f.databank.length : f.databank.length) : nil,
+                    precision: [.N, .Y].contains(type) ? f.databank.precision ?? (type == .Y ? 2 : nil) : nil,
+                    required: f.constraints.required == true || primaryKey.contains(f.name),
+                    primaryKey: primaryKey.contains(f.name), queryField: f.databank.queryField ?? false)
+            })
     }
 
     /// The rules of the schema, one per constraint (`minLength` and `maxLength` are two rules, as
@@ -25,10 +26,13 @@ extension TableSchema {
         var out: [QualityRule] = []
         for f in fields {
             let label = f.title ?? f.name
-            func add(_ kind: QualityRule.Kind, _ constraint: String, _ zh: String, _ en: String, errorType: String = "constraint-error",
-                     configure: (inout QualityRule) -> Void = { _ in }) {
-                var rule = QualityRule(id: "tableschema:\(f.name):\(constraint)", kind: kind, column: f.name, name: zh, nameEn: en,
-                                       derived: true, errorType: errorType)
+            func add(
+                _ kind: QualityRule.Kind, _ constraint: String, _ zh: String, _ en: String, errorType: String = "constraint-error",
+                configure: (inout QualityRule) -> Void = { _ in }
+            ) {
+                var rule = QualityRule(
+                    id: "tableschema:\(f.name):\(constraint)", kind: kind, column: f.name, name: zh, nameEn: en,
+                    derived: true, errorType: errorType)
                 configure(&rule)
                 out.append(rule)
             }
@@ -47,24 +51,33 @@ extension TableSchema {
             if let p = f.databank.precision, [.N, .Y].contains(f.dataType) {
                 add(.precision, "databank:precision", "\(label)至多 \(p) 位小数", "\(f.name) has at most \(p) decimal places")
             }
+            if f.databank.notFuture == true, [.D, .T].contains(f.dataType) {
+                add(.notFuture, "databank:notFuture", "\(label)不晚于当日", "\(f.name) is not in the future")
+            }
             if let kind = f.databank.semantic, kind != .plain {
                 add(.semantic, "databank:semantic", "\(label)是有效的\(kind.zh)", "\(f.name) is a valid \(kind.en.lowercased())") { $0.semantic = kind }
             }
         }
         if let first = primaryKey.first {
-            out.append(QualityRule(id: "tableschema:\(primaryKey.joined(separator: ",")):primaryKey", kind: .primaryKey, column: first,
-                                   name: "主键（\(primaryKey.joined(separator: "、"))）唯一", nameEn: "Key (\(primaryKey.joined(separator: ", "))) is unique",
-                                   derived: true, errorType: "primary-key"))
+            out.append(
+                QualityRule(
+                    id: "tableschema:\(primaryKey.joined(separator: ",")):primaryKey", kind: .primaryKey, column: first,
+                    name: "主键（\(primaryKey.joined(separator: "、"))）唯一", nameEn: "Key (\(primaryKey.joined(separator: ", "))) is unique",
+                    derived: true, errorType: "primary-key"))
         }
         for (i, fk) in foreignKeys.enumerated() {
             let target = "\(fk.resource).\(fk.referenceFields.joined(separator: ","))"
-            out.append(QualityRule(id: "tableschema:foreignKeys[\(i)]", kind: .referential, column: fk.fields.first,
-                                   name: "\(fk.fields.joined(separator: "、"))须存在于 \(target)", nameEn: "\(fk.fields.joined(separator: ", ")) exists in \(target)",
-                                   derived: false, references: target, errorType: "foreign-key"))
+            out.append(
+                QualityRule(
+                    id: "tableschema:foreignKeys[\(i)]", kind: .referential, column: fk.fields.first,
+                    name: "\(fk.fields.joined(separator: "、"))须存在于 \(target)", nameEn: "\(fk.fields.joined(separator: ", ")) exists in \(target)",
+                    derived: false, references: target, errorType: "foreign-key"))
         }
         for (i, rule) in writtenRules.enumerated() {
-            out.append(QualityRule(id: "tableschema:rules[\(i)]", kind: .expression, column: nil, name: rule.name ?? rule.expression,
-                                   nameEn: rule.name ?? rule.expression, derived: false, expression: rule.expression, errorType: "row-constraint"))
+            out.append(
+                QualityRule(
+                    id: "tableschema:rules[\(i)]", kind: .expression, column: nil, name: rule.name ?? rule.expression,
+                    nameEn: rule.name ?? rule.expression, derived: false, expression: rule.expression, errorType: "row-constraint"))
         }
         return out
     }

@@ -17,8 +17,10 @@ public struct TableSchema: Hashable, Sendable {
     /// Any other property of the schema (`title`, `$schema`, …), in order.
     public var extra: JSONValue
 
-    public init(fields: [Field], primaryKey: [String] = [], foreignKeys: [ForeignKey] = [], missingValues: [String]? = nil,
-                rules: [WrittenRule] = [], extra: JSONValue = .object([])) {
+    public init(
+        fields: [Field], primaryKey: [String] = [], foreignKeys: [ForeignKey] = [], missingValues: [String]? = nil,
+        rules: [WrittenRule] = [], extra: JSONValue = .object([])
+    ) {
         self.fields = fields; self.primaryKey = primaryKey; self.foreignKeys = foreignKeys
         self.missingValues = missingValues; self.writtenRules = rules; self.extra = extra
     }
@@ -91,9 +93,11 @@ public struct TableSchema: Hashable, Sendable {
         /// Other properties of the field, kept as read.
         public var extra: JSONValue
 
-        public init(name: String, title: String? = nil, description: String? = nil, type: FieldType? = nil, format: String? = nil,
-                    constraints: Constraints = Constraints(), trueValues: [String]? = nil, falseValues: [String]? = nil,
-                    missingValues: [String]? = nil, databank: DataBankFacts = DataBankFacts(), extra: JSONValue = .object([])) {
+        public init(
+            name: String, title: String? = nil, description: String? = nil, type: FieldType? = nil, format: String? = nil,
+            constraints: Constraints = Constraints(), trueValues: [String]? = nil, falseValues: [String]? = nil,
+            missingValues: [String]? = nil, databank: DataBankFacts = DataBankFacts(), extra: JSONValue = .object([])
+        ) {
             self.name = name; self.title = title; self.description = description; self.type = type; self.format = format
             self.constraints = constraints; self.trueValues = trueValues; self.falseValues = falseValues
             self.missingValues = missingValues; self.databank = databank; self.extra = extra
@@ -119,8 +123,10 @@ public struct TableSchema: Hashable, Sendable {
         public var pattern: String?
         public var enumValues: [String]?
 
-        public init(required: Bool? = nil, unique: Bool? = nil, minLength: Int? = nil, maxLength: Int? = nil, minimum: String? = nil,
-                    maximum: String? = nil, pattern: String? = nil, enumValues: [String]? = nil) {
+        public init(
+            required: Bool? = nil, unique: Bool? = nil, minLength: Int? = nil, maxLength: Int? = nil, minimum: String? = nil,
+            maximum: String? = nil, pattern: String? = nil, enumValues: [String]? = nil
+        ) {
             self.required = required; self.unique = unique; self.minLength = minLength; self.maxLength = maxLength
             self.minimum = minimum; self.maximum = maximum; self.pattern = pattern; self.enumValues = enumValues
         }
@@ -139,11 +145,16 @@ public struct TableSchema: Hashable, Sendable {
         /// Total digits of a number column (text lengths are `maxLength`).
         public var length: Int?
         public var precision: Int?
+        /// `databank:notFuture`: a date not later than today. Frictionless has no constraint for it (its
+        /// `maximum` is a fixed value), so `frictionless validate` does not check it; DataBank does.
+        public var notFuture: Bool?
 
-        public init(dataType: DataType? = nil, standard: String? = nil, semantic: SemanticKind? = nil, sensitivity: Sensitivity? = nil,
-                    queryField: Bool? = nil, length: Int? = nil, precision: Int? = nil) {
+        public init(
+            dataType: DataType? = nil, standard: String? = nil, semantic: SemanticKind? = nil, sensitivity: Sensitivity? = nil,
+            queryField: Bool? = nil, length: Int? = nil, precision: Int? = nil, notFuture: Bool? = nil
+        ) {
             self.dataType = dataType; self.standard = standard; self.semantic = semantic; self.sensitivity = sensitivity
-            self.queryField = queryField; self.length = length; self.precision = precision
+            self.queryField = queryField; self.length = length; self.precision = precision; self.notFuture = notFuture
         }
     }
 

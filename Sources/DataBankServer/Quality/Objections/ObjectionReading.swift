@@ -33,7 +33,7 @@ enum ObjectionReading {
     /// One record as text by column, as `view` shows it (masked where masked); 404 when no such key.
     static func record(_ keyText: String, store: RecordStoreRow, view: GrantView?, on db: any Database) async throws -> [(column: RecordLayout.Column, value: String?)] {
         let q = try RecordQuery(store: store, params: try keyParams(keyText, store: store), fields: nil, sort: nil, view: view, keyLookup: true)
-        guard let row = try await q.csvPage(after: nil, limit: 1, on: db as! any SQLDatabase).rows.first else {
+        guard let row = try await q.csvPage(after: nil, limit: 1, on: db.sql).rows.first else {
             throw AppError.field(.notFound, "record_not_found", "recordKey", zh: "没有主键为 \(keyText) 的记录",
                                  en: "No record \(keyText) in \(store.resourceCode)")
         }

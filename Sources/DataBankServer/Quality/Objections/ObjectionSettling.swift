@@ -89,7 +89,7 @@ extension Objections {
     static func settle(_ row: ObjectionRow, _ state: ObjectionState, resolution: String?, req: Request) async throws {
         let user = try req.requireUser()
         let now = Date()
-        let updated = try await (req.db as! any SQLDatabase).raw("""
+        let updated = try await req.db.sql.raw("""
             UPDATE objections SET state = \(bind: state.rawValue), resolution = \(bind: resolution), resolved_by = \(bind: user.username),
                 resolved_at = \(bind: now), corrected_value = \(bind: row.correctedValue), corrected_column = \(bind: row.correctedColumn),
                 correction_load_id = \(bind: row.correctionLoadID)

@@ -96,7 +96,7 @@ enum Objections {
     }
 
     /// Where a notification about the objection leads.
-    static func link(_ row: ObjectionRow) -> String { "/objections#objection-\(row.id?.uuidString ?? "")" }
+    static func link(_ row: ObjectionRow) -> String { "\(SiteURL.objections.path)#objection-\(row.id?.uuidString ?? "")" }
 
     // MARK: Parts
 

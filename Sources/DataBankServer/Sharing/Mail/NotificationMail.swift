@@ -3,27 +3,12 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// Migration 008: users may have an e-mail address; a notification remembers when it was mailed.
-struct AddNotificationMail: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema("users").field("email", .string).update()
-        try await db.schema("notifications").field("mailed_at", .datetime).update()
-        try await db.schema("notifications").field("mail_error", .string).update()
-    }
-
-    func revert(on db: any Database) async throws {
-        try await db.schema("notifications").deleteField("mail_error").update()
-        try await db.schema("notifications").deleteField("mailed_at").update()
-        try await db.schema("users").deleteField("email").update()
-    }
-}
-
 /// Mails new notifications to the department's stewards and admins who have an address, when
 /// SMTP is configured. Each notification is claimed first (`mailed_at`), so several instances
 /// never send it twice; a failure is kept on the notification, and it is not retried.
 enum NotificationMail {
     static func runOnce(app: Application, smtp: SMTPSettings, now: Date = Date()) async throws -> Int {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let pending = try await NotificationRow.query(on: app.db).filter(\.$mailedAt == nil)
             .filter(\.$createdAt > now.addingTimeInterval(-86_400)).sort(\.$createdAt).range(0..<20).all()
         var sent = 0

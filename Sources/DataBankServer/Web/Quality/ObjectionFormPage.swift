@@ -17,7 +17,7 @@ enum ObjectionFormPage {
         let input = Objections.Raise(recordKey: form["recordKey"] ?? "", column: form["column"], suggested: form.raw("suggested"), note: form.raw("note"))
         do {
             let row = try await Objections.raise(input, resource: try req.parameters.require("code"), req: req)
-            return Layout.seeOther("/objections?raised=1#objection-\(row.id?.uuidString ?? "")")
+            return Layout.seeOther("\(SiteURL.objections.path)?raised=1#objection-\(row.id?.uuidString ?? "")")
         } catch {
             guard let e = SharingWeb.showable(error), e.code != "no_grant" else { throw error }
             return try await render(req, key: input.recordKey, column: input.column ?? "", suggested: input.suggested ?? "", note: input.note,
@@ -59,14 +59,14 @@ enum ObjectionFormPage {
         let options = [("", s.t("整条记录", "The whole record"))] + columns.map { ($0.name, "\($0.itemName)（\($0.name)）") }
         let content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-                   .link("/catalog/resources/\(Escape.url(code))", s.isEnglish ? (resource.nameEn ?? resource.name) : resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                   .link(SiteURL.resource(code).path, s.isEnglish ? (resource.nameEn ?? resource.name) : resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("数据纠错", "Report an error"))),
                 .p(.cls("sub"), .esc(s.t("发现数据有误？说明哪里不对，提供方会采纳并更正，或说明不予采纳的理由。",
                                          "Found something wrong? Say what; the provider accepts and corrects it, or says why not.")))),
             form.summary(failure),
             .section(.cls("card"), .testid("objection-lookup"),
-                .getForm("/catalog/resources/\(Escape.url(code))/objections/new", [
+                .getForm(SiteURL.resource(code, .newObjection).path, [
                     .cls("filter-bar"),
                     .el("label", .attr("for", "f-key"), .esc(s.t("记录主键", "Record key") + "（\(store.recordLayout.keyNames.joined(separator: ","))）")),
                     .input([.v("type", "text"), .v("name", "key"), .v("id", "f-key"), .v("value", key), .v("data-testid", "objection-key")]),
@@ -75,7 +75,7 @@ enum ObjectionFormPage {
             record,
             .section(.cls("card"), .testid("objection-form"),
                 .h2(.esc(s.t("提出纠错", "Raise an objection"))),
-                .postForm("/catalog/resources/\(Escape.url(code))/objections", csrf: req.csrfToken, [
+                .postForm(SiteURL.resource(code, .objections).path, csrf: req.csrfToken, [
                     form.text("recordKey", s.t("记录主键", "Record key"), value: key, required: true),
                     form.field("column", s.t("有误的数据项", "Item in error"), .select("column", options, selected: column)),
                     form.text("suggested", s.t("建议值（选填）", "Suggested value (optional)"), value: suggested),
@@ -84,11 +84,11 @@ enum ObjectionFormPage {
                 ])),
         ]
         return Layout.render(req, title: s.t("数据纠错", "Report an error") + " " + code, status: status,
-                             path: "/catalog/resources/\(Escape.url(code))/objections/new", banners: banners, content)
+                             path: SiteURL.resource(code, .newObjection).path, banners: banners, content)
     }
 
     /// The form for one record (and item).
     static func link(_ code: String, key: String, column: String? = nil) -> String {
-        QueryLink("/catalog/resources/\(Escape.url(code))/objections/new", [("key", key)] + (column.map { [("column", $0)] } ?? [])).href
+        QueryLink(SiteURL.resource(code, .newObjection).path, [("key", key)] + (column.map { [("column", $0)] } ?? [])).href
     }
 }

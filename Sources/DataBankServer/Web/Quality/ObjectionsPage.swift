@@ -40,7 +40,7 @@ enum ObjectionsPage {
         let form = FormData(body: req)
         do {
             let done = try await action(id, form)
-            return Layout.seeOther("/objections?done=\(done)#objection-\(id?.uuidString ?? "")")
+            return Layout.seeOther("\(SiteURL.objections.path)?done=\(done)#objection-\(id?.uuidString ?? "")")
         } catch {
             guard let e = SharingWeb.showable(error), let id else { throw error }
             return try await render(req, failure: Failure(id: id, error: e, form: form), status: e.status)
@@ -125,7 +125,7 @@ enum ObjectionsPage {
                                                                                     selected: typed?["column"]))
                 : .hidden("column", o.columnName ?? "")
             return .div(.cls("columns objection-actions"),
-                .postForm("/objections/\(id)/accept", csrf: req.csrfToken, [
+                .postForm(o.id.map { SiteURL.objection($0, .accept).path } ?? "", csrf: req.csrfToken, [
                     .testid("accept-form"),
                     .h4(.esc(s.t("采纳并更正", "Accept and correct"))),
                     column,
@@ -134,7 +134,7 @@ enum ObjectionsPage {
                     form.area("note", s.t("说明", "Note"), value: typed?.raw("note") ?? "", prefix: "a\(id.prefix(8))-"),
                     .submit(s.t("采纳", "Accept"), .cls("primary"), .testid("accept-submit")),
                 ]),
-                .postForm("/objections/\(id)/reject", csrf: req.csrfToken, [
+                .postForm(o.id.map { SiteURL.objection($0, .reject).path } ?? "", csrf: req.csrfToken, [
                     .testid("reject-form"),
                     .h4(.esc(s.t("不予采纳", "Reject"))),
                     form.area("reason", s.t("不予采纳的理由（必填）", "Why not (required)"), value: typed?.raw("reason") ?? "", required: true,
@@ -145,7 +145,7 @@ enum ObjectionsPage {
 
         func withdrawForm(_ o: ObjectionRow) -> Body {
             guard o.objectionState.isOpen, o.raisedByID == user.id || req.can(.withdrawObjection, department: o.consumerCode) else { return .empty }
-            return .postForm("/objections/\(o.id?.uuidString ?? "")/withdraw", csrf: req.csrfToken, [
+            return .postForm(o.id.map { SiteURL.objection($0, .withdraw).path } ?? "", csrf: req.csrfToken, [
                 .submit(s.t("撤回", "Withdraw"), .testid("withdraw-submit"))])
         }
 
@@ -168,10 +168,10 @@ enum ObjectionsPage {
         }
         let states: [(String?, String)] = [(nil, s.t("全部", "All"))] + ObjectionState.allCases.map { ($0.rawValue, s.t($0.zh, $0.en)) }
         let filters: Body = .nav(.cls("tabs"), .attr("aria-label", s.t("按状态", "By state")), .testid("state-filter"), .group(states.map { raw, label in
-            Body.link(QueryLink("/objections", raw.map { [("state", $0)] } ?? []).href, label,
+            Body.link(QueryLink(SiteURL.objections.path, raw.map { [("state", $0)] } ?? []).href, label,
                       .cls(raw == filter?.rawValue ? "active" : ""), .testid("state-\(raw ?? "all")"))
         }))
-        return Layout.render(req, title: s.t("数据纠错", "Objections"), status: status, path: "/objections", banners: banners, [
+        return Layout.render(req, title: s.t("数据纠错", "Objections"), status: status, path: SiteURL.objections.path, banners: banners, [
             Layout.heading(s.t("数据纠错", "Objections"),
                            sub: s.t("使用部门对数据提出的纠错，以及提供方的采纳与更正。", "Errors readers flag in the data, and the provider's answers and corrections.")),
             filters,

@@ -21,14 +21,14 @@ enum QualityPage {
         var summary = try await QualityAPI.summary(store, on: req.db)
         let redaction = try await QualityRedaction.of(req)
         summary.latest = summary.latest.map(redaction.apply)
-        let base = "/catalog/resources/\(Escape.url(code))/quality"
+        let base = SiteURL.resource(code, .quality).path
         let latest = summary.latest
         var content: [Body] = [
             .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "), .link("/catalog/resources/\(Escape.url(code))", resource.name)),
+                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("数据质量：\(resource.name)", "Data quality: \(resource.nameEn ?? resource.name)"))),
                 .p(.cls("actions"),
-                   .link("/catalog/resources/\(Escape.url(code))/rules", s.t("质量规则", "Quality rules")), .text(" · "),
+                   .link(SiteURL.resource(code, .rules).path, s.t("质量规则", "Quality rules")), .text(" · "),
                    .link("/api/v1/resources/\(Escape.url(code))/quality/runs?format=csv", s.t("历次检查（CSV）", "Checks (CSV)")), .text(" · "),
                    .link("/api/v1/resources/\(Escape.url(code))/quality", "JSON"))),
         ]
@@ -96,7 +96,7 @@ enum QualityPage {
             ValidateFilePage.form(req, code: store.resourceCode, s),
             .p(.esc(s.t("隔离区待处理 \(summary.openQuarantine) 行；已标记问题 \(summary.openFlags) 处。",
                         "\(summary.openQuarantine) rows wait in the quarantine; \(summary.openFlags) findings flagged.")),
-               .text(" "), .link("/catalog/resources/\(Escape.url(store.resourceCode))/records", s.t("记录与隔离区", "Records and quarantine"))),
+               .text(" "), .link(SiteURL.resource(store.resourceCode, .records).path, s.t("记录与隔离区", "Records and quarantine"))),
             flags)
     }
 
@@ -118,7 +118,7 @@ enum QualityPage {
         let form = FormData(body: req)
         do {
             try await QualityAPI.setPolicy(req, form["policy"] ?? "")
-            return req.redirect(to: "/catalog/resources/\(Escape.url(try req.parameters.require("code")))/quality", redirectType: .normal)
+            return req.redirect(to: SiteURL.resource(try req.parameters.require("code"), .quality).path, redirectType: .normal)
         } catch let e as AppError where e.status == .unprocessableEntity {
             return try await render(req, banner: .banner("error", .p(.esc(req.strings.isEnglish ? e.message : (e.details.first?.message ?? e.message)))), status: e.status)
         }

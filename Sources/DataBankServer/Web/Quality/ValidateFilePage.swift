@@ -11,7 +11,7 @@ enum ValidateFilePage {
     static func form(_ req: Request, code: String, _ s: Strings) -> Body {
         .section(.cls("card"), .testid("validate-file"),
             .h2(.esc(s.t("校验文件（不入库）", "Validate a file (nothing is loaded)"))),
-            .uploadForm("/catalog/resources/\(Escape.url(code))/quality/validate", csrf: req.csrfToken, [
+            .uploadForm(SiteURL.resource(code, .qualityValidate).path, csrf: req.csrfToken, [
                 .cls("filter-bar"),
                 .input([.v("type", "file"), .v("name", "file"), .v("required", "required"), .v("accept", ".csv,.tsv,.txt"), .v("data-testid", "validate-file-input")]),
                 .submit(s.t("校验", "Validate"), .testid("validate-submit")),
@@ -33,7 +33,9 @@ enum ValidateFilePage {
             }
             let setup = try await QualitySetup.load(store, on: req.db)
             let report = try await FileValidation.run(layout: store.recordLayout, rules: setup.rules, delimiter: FileValidation.delimiter(fileName: fileName),
-                                                      references: setup, on: req.db as? any SQLDatabase) { try await upload.nextFileChunk() }
+                                                      today: req.application.today, references: setup, on: req.db.sql) {
+                try await upload.nextFileChunk()
+            }
             return try await QualityPage.render(req, banner: banner(report, fileName: fileName, s))
         } catch {
             let e = AppError.from(error)

@@ -86,7 +86,7 @@ enum ApplicationPage {
         }
         return try await attempt(req, form: form, failed: countersign ? "countersign" : "decision",
                                  done: countersign ? "countersigned" : "decided") {
-            try await Applications.decide(row, input, by: user, countersign: countersign, on: req.db)
+            try await Applications.decide(row, input, by: user, countersign: countersign, today: req.application.today, on: req.db)
         }
     }
 
@@ -116,8 +116,8 @@ enum ApplicationPage {
                         _ step: () async throws -> Void) async throws -> Response {
         do {
             try await step()
-            let id = try req.parameters.require("id")
-            return Layout.seeOther("/sharing/applications/\(Escape.url(id))?done=\(done)")
+            let id = try req.parameters.require("id", as: UUID.self)
+            return Layout.seeOther(SiteURL.application(id).with([("done", done)]))
         } catch {
             guard let e = SharingWeb.showable(error) else { throw error }
             return try await render(req, status: e.status, posted: form, failed: failed, error: e)

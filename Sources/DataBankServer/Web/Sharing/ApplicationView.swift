@@ -33,7 +33,7 @@ struct ApplicationView {
         if status.isOpen && user?.departmentCode == info.consumer { forms.append(withdrawForm()) }
         return [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/sharing", s.t("申请与授权", "Sharing")), .text(" › "), .esc(s.t("申请", "Application"))),
+                 .p(.cls("crumbs"), .link(SiteURL.sharing.path, s.t("申请与授权", "Sharing")), .text(" › "), .esc(s.t("申请", "Application"))),
                  .h1(.testid("page-title"), .esc(title)),
                  .p(.cls("badges"), SharingWeb.statusBadge(info.status, s), info.overdue ? SharingWeb.overdueBadge(s) : .empty)),
             .div(.cls("columns"),
@@ -106,7 +106,7 @@ struct ApplicationView {
                 (s.t("信息项", "Items"), .esc(g.kind == "service" ? "—" : String(g.scope.items.count))),
                 (s.t("撤销理由", "Revoked because"), ResourceSections.text(g.revokeReason)),
             ]),
-            .p(.link("/sharing/grants", s.t("查看全部授权", "All grants"))))
+            .p(.link(SiteURL.grants.path, s.t("查看全部授权", "All grants"))))
     }
 
     func history() -> Body {

@@ -4,7 +4,7 @@ import Vapor
 import DataBankCore
 
 /// `GET /catalog/resources/:code/apply` shows the application form; `POST` sends it through
-/// ``Applications/apply(_:by:reviewDays:on:)`` and goes to the new application's page.
+/// ``Applications/apply(_:by:reviewDays:today:on:)`` and goes to the new application's page.
 enum ApplyPage {
     /// What the form needs to know about the resource and the applying department.
     struct Context {
@@ -39,7 +39,7 @@ enum ApplyPage {
             validFrom: form["validFrom"].flatMap { $0.isEmpty ? nil : $0 }, validUntil: form["validUntil"] ?? "",
             app: form["app"].flatMap(UUID.init(uuidString:)))
         do {
-            let row = try await Applications.apply(input, by: user, reviewDays: SharingAPI.reviewDays, on: req.db)
+            let row = try await Applications.apply(input, by: user, reviewDays: SharingAPI.reviewDays, today: req.application.today, on: req.db)
             return Layout.seeOther(SharingWeb.applicationLink(row.id) + "?done=applied")
         } catch {
             guard let e = SharingWeb.showable(error) else { throw error }

@@ -18,8 +18,8 @@ struct ApplyView {
         let title = s.t("申请使用：\(name)", "Apply for: \(name)")
         var content: [Body] = [
             .div(.cls("page-head"),
-                 .p(.cls("crumbs"), .link("/catalog", s.t("目录", "Catalog")), .text(" › "),
-                    .link("/catalog/resources/\(Escape.url(c.resource.code))", name)),
+                 .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                    .link(SiteURL.resource(c.resource.code).path, name)),
                  .h1(.testid("page-title"), .esc(title))),
             about(),
         ]
@@ -44,7 +44,7 @@ struct ApplyView {
                                   "Not shared: the records cannot be applied for; its verification services (answers only) can.")
         }
         return .section(.cls("card"), .testid("apply-about"), .fields([
-            (s.t("提供方", "Provider"), .link("/departments/\(Escape.url(c.providerCode))", c.providerName)),
+            (s.t("提供方", "Provider"), .link(SiteURL.department(c.providerCode).path, c.providerName)),
             (s.field("sharing.type"), .badge(s.label(c.sharing), "share-\(c.sharing.rawValue)", testid: "sharing-type")),
             (s.field("sharing.condition"), ResourceSections.text(c.snapshot?.sharing.condition)),
         ]), .p(.cls("hint"), .esc(explain)))
@@ -89,7 +89,7 @@ struct ApplyView {
                              .select("app", apps, selected: value("app", service: false), .testid("input-app")))),
                 .div(.cls("form-actions"),
                      .submit(s.t("提交申请", "Submit the application"), .cls("primary"), .testid("apply-submit")),
-                     .link("/catalog/resources/\(Escape.url(c.resource.code))", s.t("取消", "Cancel"), .cls("button"))),
+                     .link(SiteURL.resource(c.resource.code).path, s.t("取消", "Cancel"), .cls("button"))),
             ]))
     }
 

@@ -33,7 +33,7 @@ enum AppsPage {
 
     static func revoke(req: Request) async throws -> Response {
         _ = try await SharingAPI().revokeApp(req: req)
-        return Layout.seeOther("/sharing/apps?done=revoked")
+        return Layout.seeOther("\(SiteURL.apps.path)?done=revoked")
     }
 
     static func tokenBanner(_ app: AppInfo, _ s: Strings) -> Body {
@@ -50,7 +50,7 @@ enum AppsPage {
         try req.authorize(.manageApps, department: user.departmentCode)
         let s = req.strings
         let apps = try await SharingAPI().apps(req: req).items
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let bound = try await GrantRow.query(on: req.db).filter(\.$id ~~ apps.flatMap(\.grants)).all()
         let active = try await GrantRow.query(on: req.db).filter(\.$consumerCode == user.departmentCode).filter(\.$revokedAt == nil)
             .filter(\.$validUntil >= today).sort(\.$createdAt, .descending).all()
@@ -61,7 +61,7 @@ enum AppsPage {
             .esc(a.name), .el("code", .esc(a.prefix + "…")), .esc(s.t("\(a.ratePerMinute) 次/分钟", "\(a.ratePerMinute)/min")),
             a.grants.isEmpty ? .span(.cls("muted"), .esc(s.t("无", "None"))) : .esc(a.grants.map { grantName[$0] ?? $0.uuidString }.joined(separator: "、")),
             a.revoked ? .badge(s.t("已吊销", "Revoked"), "state-retired") :
-                .postForm("/sharing/apps/\(a.id?.uuidString ?? "")/revoke", csrf: req.csrfToken, [
+                .postForm(a.id.map { SiteURL.revokeApp($0).path } ?? "", csrf: req.csrfToken, [
                     .cls("inline"), .submit(s.t("吊销", "Revoke"), .cls("danger small"), .testid("revoke-app"))]),
         ] }
         let f = SharingFormView(s: s, errors: FieldErrors(error))
@@ -83,7 +83,7 @@ enum AppsPage {
                     .dataTable([s.t("名称", "Name"), s.t("前缀", "Prefix"), s.t("限流", "Rate"), s.t("绑定的授权", "Bound grants"), ""], rows, testid: "apps")),
             .section(.cls("card"),
                 .h2(.esc(s.t("新建应用", "New app"))),
-                .postForm("/sharing/apps", csrf: req.csrfToken, [
+                .postForm(SiteURL.apps.path, csrf: req.csrfToken, [
                     .cls("sharing-form"), .attr("novalidate", ""), .testid("app-form"),
                     .div(.cls("grid"),
                          f.text("name", s.t("应用名称", "App name"), value: posted?["name"] ?? "", required: true),
@@ -94,6 +94,6 @@ enum AppsPage {
                 ])),
         ]
         let top = banners + (error.map { [f.summary($0)] } ?? [])
-        return Layout.render(req, title: s.t("API 应用", "API apps"), status: status, path: "/sharing/apps", banners: top, content)
+        return Layout.render(req, title: s.t("API 应用", "API apps"), status: status, path: SiteURL.apps.path, banners: top, content)
     }
 }

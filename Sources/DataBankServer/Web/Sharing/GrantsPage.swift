@@ -18,7 +18,7 @@ enum GrantsPage {
         let form = FormData(body: req)
         do {
             try await Applications.revoke(grant, reason: form.raw("reason").trimmingCharacters(in: .whitespacesAndNewlines), by: user, on: req.db)
-            return Layout.seeOther("/sharing/grants?done=revoked")
+            return Layout.seeOther("\(SiteURL.grants.path)?done=revoked")
         } catch {
             guard let e = SharingWeb.showable(error) else { throw error }
             return try await render(req, banners: [Layout.errorBanner(e, req.strings)], status: e.status, failed: grant.id)
@@ -36,13 +36,13 @@ enum GrantsPage {
         let grants = try await q.sort(\.$createdAt, .descending).range(0..<500).all()
         let resources = try await SharingWeb.resourceNames(grants.map(\.resourceCode), req: req)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let rows: [[Body]] = grants.map { g in
             let state = g.state(today: today)
             let items = g.grantScope.items
             var revoke: Body = .empty
             if g.revokedAt == nil, req.can(.reviewApplication, department: g.providerCode), user.departmentCode == g.providerCode || user.role == .platformAdmin {
-                revoke = .postForm("/sharing/grants/\(g.id?.uuidString ?? "")/revoke", csrf: req.csrfToken, [
+                revoke = .postForm(g.id.map { SiteURL.revokeGrant($0).path } ?? "", csrf: req.csrfToken, [
                     .cls("inline revoke-form"),
                     .input([.v("type", "text"), .v("name", "reason"), .v("placeholder", s.t("撤销理由（必填）", "Reason (required)")),
                             .v("aria-label", s.t("撤销理由", "Reason for revoking")), .on("aria-invalid", failed == g.id), .v("data-testid", "revoke-reason")]),
@@ -71,6 +71,6 @@ enum GrantsPage {
                         .dataTable([s.t("资源", "Resource"), s.t("提供方", "Provider"), s.t("使用方", "Consumer"), s.t("信息项", "Items"),
                                     s.t("状态", "State"), s.t("有效期", "Validity"), ""], rows, testid: "grants")),
         ]
-        return Layout.render(req, title: s.t("授权", "Grants"), status: status, path: "/sharing/grants", banners: banners, content)
+        return Layout.render(req, title: s.t("授权", "Grants"), status: status, path: SiteURL.grants.path, banners: banners, content)
     }
 }

@@ -10,7 +10,7 @@ enum InboxPage {
     static func markRead(req: Request) async throws -> Response {
         let user = try req.requireUser()
         _ = try await SharingAPI.markRead(department: user.departmentCode, ids: nil, on: req.db)
-        return req.redirect(to: "/sharing#notifications", redirectType: .normal)
+        return req.redirect(to: "\(SiteURL.sharing.path)#notifications", redirectType: .normal)
     }
 
     static func show(req: Request) async throws -> Response {
@@ -45,7 +45,7 @@ enum InboxPage {
                 return Node<HTML.ListContext>.li(n.read ? .empty : .cls("unread"), .span(.cls("muted"), .esc(s.dateTime(n.at) + " ")),
                                                  n.link.map { Body.link($0, text) } ?? .esc(text))
             })),
-            unread == 0 ? .empty : .postForm("/sharing/notifications/read", csrf: req.csrfToken, [
+            unread == 0 ? .empty : .postForm(SiteURL.markNotificationsRead.path, csrf: req.csrfToken, [
                 .submit(s.t("全部标为已读（\(unread)）", "Mark all read (\(unread))"), .testid("mark-read"))]),
         ])
 
@@ -74,14 +74,14 @@ enum InboxPage {
             Layout.heading(s.t("申请与授权", "Sharing"),
                            sub: s.t("本部门的共享申请、待审核的申请、授权和通知。", "Your department's applications, the ones to review, grants and notifications."),
                            .p(.cls("actions-row"),
-                              .link("/sharing/grants", s.t("全部授权", "All grants"), .cls("button"), .testid("grants-link")),
+                              .link(SiteURL.grants.path, s.t("全部授权", "All grants"), .cls("button"), .testid("grants-link")),
                               .text(" "),
-                              .link("/sharing/apps", s.t("API 应用", "API apps"), .cls("button"), .testid("apps-link")))),
+                              .link(SiteURL.apps.path, s.t("API 应用", "API apps"), .cls("button"), .testid("apps-link")))),
             .nav(.cls("tabs"), .attr("aria-label", s.t("分区", "Sections")), .group(tabs.map { id, label, n in
                 Body.link("#\(id)", n.map { s.t("\(label)（\($0)）", "\(label) (\($0))") } ?? label, .testid("tab-\(id)"))
             })),
             .group(sections),
         ]
-        return Layout.render(req, title: s.t("申请与授权", "Sharing"), path: "/sharing", content)
+        return Layout.render(req, title: s.t("申请与授权", "Sharing"), path: SiteURL.sharing.path, content)
     }
 }

@@ -10,7 +10,7 @@ enum ResourceSharingSection {
         guard CatalogService.isInCatalog(row),
               let store = try await RecordStoreRow.query(on: req.db).filter(\.$resourceCode == row.code).first() else { return .empty }
         let s = req.strings
-        let today = GrantAccess.today().iso
+        let today = req.application.today.iso
         let grants = try await GrantRow.query(on: req.db).filter(\.$resourceCode == row.code).filter(\.$revokedAt == nil)
             .filter(\.$validFrom <= today).filter(\.$validUntil >= today).sort(\.$validUntil).all()
         let services = try await VerificationServiceRow.query(on: req.db).filter(\.$resourceCode == row.code).filter(\.$retiredAt == nil)

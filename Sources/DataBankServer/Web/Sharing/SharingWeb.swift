@@ -5,8 +5,8 @@ import DataBankCore
 
 /// What the governed-sharing pages share: badges, labels, mask choices, and names for codes.
 enum SharingWeb {
-    static func applicationLink(_ id: UUID?) -> String { "/sharing/applications/\(id?.uuidString ?? "")" }
-    static func applyLink(_ code: String) -> String { "/catalog/resources/\(Escape.url(code))/apply" }
+    static func applicationLink(_ id: UUID?) -> String { id.map { SiteURL.application($0).path } ?? "" }
+    static func applyLink(_ code: String) -> String { SiteURL.resource(code, .apply).path }
 
     /// The application's status as a coloured pill.
     static func statusBadge(_ raw: String, _ s: Strings) -> Body {
@@ -54,7 +54,7 @@ enum SharingWeb {
 
     /// A resource as a link with its name, and its code underneath in small print.
     static func resource(_ code: String, _ names: [String: String]) -> Body {
-        .group([.link("/catalog/resources/\(Escape.url(code))", names[code] ?? code, .testid("resource-name")), .br(),
+        .group([.link(SiteURL.resource(code).path, names[code] ?? code, .testid("resource-name")), .br(),
                 .span(.cls("code muted"), .esc(code))])
     }
 

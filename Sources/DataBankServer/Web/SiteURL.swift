@@ -1,0 +1,135 @@
+import Foundation
+
+/// Every page and form target of the portal, typed: links, form actions and redirects are built
+/// from these, never from path literals, so a renamed route cannot leave a dead link behind.
+/// `SiteURLTests` checks that each one answers a registered route.
+enum SiteURL: Sendable, Hashable {
+    case home
+    case catalog
+    case newResource
+    case resource(String, ResourcePart = .overview)
+    case quality
+    case audit
+    case departments
+    case department(String)
+    case departmentQuality(String)
+    case standards
+    case standard(String)
+    case standardNotFuture(String)
+    case editions
+    case editionDiff
+    case edition(String)
+    case reviews
+    case sharing
+    case markNotificationsRead
+    case application(UUID, ApplicationPart = .overview)
+    case grants
+    case revokeGrant(UUID)
+    case apps
+    case revokeApp(UUID)
+    case objections
+    case objection(UUID, ObjectionAction)
+    case login
+    case logout
+    case account
+    case tokens
+    case revokeToken(UUID)
+
+    /// The pages and form targets under one resource.
+    enum ResourcePart: Sendable, Hashable {
+        case overview, edit, transition, comments, records, map, profile, rules, tableSchema, apply
+        case quality, qualityCheck, qualityPolicy, qualityValidate
+        case deleteRule(UUID)
+        case quarantine(UUID), resubmitQuarantine(UUID), discardQuarantine(UUID)
+        /// One load's result page (where an upload lands after its 303).
+        case load(UUID)
+        case objections, newObjection
+    }
+
+    enum ApplicationPart: String, Sendable, Hashable {
+        case overview = "", decision, countersign, escalate, withdraw
+    }
+
+    enum ObjectionAction: String, Sendable, Hashable {
+        case accept, reject, withdraw
+    }
+
+    /// The path, its segments percent-encoded.
+    var path: String {
+        "/" + segments.map(Self.encode).joined(separator: "/")
+    }
+
+    /// The path with a query (empty values left out) and an optional fragment.
+    func with(_ params: [(String, String)], fragment: String? = nil) -> String {
+        QueryLink(path, params).href + (fragment.map { "#" + $0 } ?? "")
+    }
+
+    var segments: [String] {
+        switch self {
+        case .home: []
+        case .catalog: ["catalog"]
+        case .newResource: ["catalog", "new"]
+        case .resource(let code, let part): ["catalog", "resources", code] + part.segments
+        case .quality: ["quality"]
+        case .audit: ["audit"]
+        case .departments: ["departments"]
+        case .department(let code): ["departments", code]
+        case .departmentQuality(let code): ["departments", code, "quality"]
+        case .standards: ["standards"]
+        case .standard(let code): ["standards", code]
+        case .standardNotFuture(let code): ["standards", code, "not-future"]
+        case .editions: ["editions"]
+        case .editionDiff: ["editions", "diff"]
+        case .edition(let slug): ["editions", slug]
+        case .reviews: ["reviews"]
+        case .sharing: ["sharing"]
+        case .markNotificationsRead: ["sharing", "notifications", "read"]
+        case .application(let id, let part): ["sharing", "applications", id.uuidString] + (part == .overview ? [] : [part.rawValue])
+        case .grants: ["sharing", "grants"]
+        case .revokeGrant(let id): ["sharing", "grants", id.uuidString, "revoke"]
+        case .apps: ["sharing", "apps"]
+        case .revokeApp(let id): ["sharing", "apps", id.uuidString, "revoke"]
+        case .objections: ["objections"]
+        case .objection(let id, let action): ["objections", id.uuidString, action.rawValue]
+        case .login: ["login"]
+        case .logout: ["logout"]
+        case .account: ["account"]
+        case .tokens: ["account", "tokens"]
+        case .revokeToken(let id): ["account", "tokens", id.uuidString, "revoke"]
+        }
+    }
+
+    static func encode(_ segment: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+}
+
+extension SiteURL.ResourcePart {
+    var segments: [String] {
+        switch self {
+        case .overview: []
+        case .edit: ["edit"]
+        case .transition: ["transition"]
+        case .comments: ["comments"]
+        case .records: ["records"]
+        case .map: ["map"]
+        case .profile: ["profile"]
+        case .rules: ["rules"]
+        case .tableSchema: ["tableschema"]
+        case .apply: ["apply"]
+        case .quality: ["quality"]
+        case .qualityCheck: ["quality", "check"]
+        case .qualityPolicy: ["quality", "policy"]
+        case .qualityValidate: ["quality", "validate"]
+        case .deleteRule(let id): ["rules", id.uuidString, "delete"]
+        case .quarantine(let id): ["quarantine", id.uuidString]
+        case .resubmitQuarantine(let id): ["quarantine", id.uuidString]
+        case .discardQuarantine(let id): ["quarantine", id.uuidString, "discard"]
+        case .load(let id): ["loads", id.uuidString]
+        case .objections: ["objections"]
+        case .newObjection: ["objections", "new"]
+        }
+    }
+}

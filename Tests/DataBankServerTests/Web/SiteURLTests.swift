@@ -1,0 +1,59 @@
+@testable import DataBankServer
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Typed site URLs answer registered routes, so a link built from one cannot be dead.
+@Suite("Site URLs")
+struct SiteURLTests {
+    static let id = UUID()
+
+    /// Every page and form target, with the method it is used with.
+    static let everyURL: [(SiteURL, HTTPMethod)] = [
+        (.home, .GET), (.catalog, .GET), (.newResource, .GET), (.newResource, .POST),
+        (.resource("101001-00001"), .GET), (.resource("101001-00001", .edit), .GET), (.resource("101001-00001", .edit), .POST),
+        (.resource("101001-00001", .transition), .POST), (.resource("101001-00001", .comments), .POST),
+        (.resource("101001-00001", .records), .GET), (.resource("101001-00001", .map), .GET),
+        (.resource("101001-00001", .profile), .GET), (.resource("101001-00001", .profile), .POST),
+        (.resource("101001-00001", .rules), .GET), (.resource("101001-00001", .rules), .POST), (.resource("101001-00001", .deleteRule(id)), .POST),
+        (.resource("101001-00001", .tableSchema), .POST), (.resource("101001-00001", .apply), .GET), (.resource("101001-00001", .apply), .POST),
+        (.resource("101001-00001", .quality), .GET), (.resource("101001-00001", .qualityCheck), .POST),
+        (.resource("101001-00001", .qualityPolicy), .POST), (.resource("101001-00001", .qualityValidate), .POST),
+        (.resource("101001-00001", .quarantine(id)), .GET), (.resource("101001-00001", .resubmitQuarantine(id)), .POST),
+        (.resource("101001-00001", .discardQuarantine(id)), .POST), (.resource("101001-00001", .load(id)), .GET),
+        (.resource("101001-00001", .objections), .POST), (.resource("101001-00001", .newObjection), .GET),
+        (.quality, .GET), (.audit, .GET), (.departments, .GET), (.department("440600001"), .GET), (.departmentQuality("440600001"), .GET),
+        (.standards, .GET), (.standard("DE0001"), .GET), (.standardNotFuture("DE0001"), .POST), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET), (.edition("2016-2"), .GET),
+        (.reviews, .GET), (.sharing, .GET), (.markNotificationsRead, .POST),
+        (.application(id), .GET), (.application(id, .decision), .POST), (.application(id, .countersign), .POST),
+        (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
+        (.grants, .GET), (.revokeGrant(id), .POST), (.apps, .GET), (.apps, .POST), (.revokeApp(id), .POST),
+        (.objections, .GET), (.objection(id, .accept), .POST), (.objection(id, .reject), .POST), (.objection(id, .withdraw), .POST),
+        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
+    ]
+
+    /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
+    @Test func everyURLAnswersARoute() async throws {
+        try await withDataBank { app in
+            let routes = app.routes.all
+            for (url, method) in Self.everyURL {
+                let matches = routes.contains { route in
+                    route.method == method && route.path.count == url.segments.count
+                        && zip(route.path, url.segments).allSatisfy { component, segment in
+                            if case .constant(let c) = component { return c == segment }
+                            return true
+                        }
+                }
+                #expect(matches, "\(method) \(url.path) has no route")
+            }
+        }
+    }
+
+    /// Segments are percent-encoded, so a code cannot break out of its place in the path.
+    @Test func segmentsAreEncoded() {
+        #expect(SiteURL.resource("a/b?c").path == "/catalog/resources/a%2Fb%3Fc")
+        #expect(SiteURL.resource("101001-00001", .records).with([("sort", "-name"), ("empty", "")], fragment: "top")
+                == "/catalog/resources/101001-00001/records?sort=-name#top")
+    }
+}
