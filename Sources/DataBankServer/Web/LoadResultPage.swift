@@ -20,33 +20,50 @@ enum LoadResultPage {
         let rows = RefusedRow.group(refused)
         let open = rows.filter { $0.isOpen }.count
         let ok = load.status == "committed"
-        let summary = s.t("新增 \(load.inserted)，更新 \(load.updated)，拒绝 \(load.rejected) 行。",
-                          "\(load.inserted) inserted, \(load.updated) updated, \(load.rejected) rows refused.")
-        let banner: Body = .banner(!ok ? "error" : load.rejected > 0 ? "info" : "ok",
-            .p(.esc(ok ? s.t("载入完成：", "Loaded: ") + summary : s.t("载入未完成（\(RecordsPage.statusLabel(load.status, s))）：", "The load did not finish (\(RecordsPage.statusLabel(load.status, s))): ") + summary)),
+        let summary = s.t(
+            "新增 \(load.inserted)，更新 \(load.updated)，拒绝 \(load.rejected) 行。",
+            "\(load.inserted) inserted, \(load.updated) updated, \(load.rejected) rows refused.")
+        let banner: Body = .banner(
+            !ok ? "error" : load.rejected > 0 ? "info" : "ok",
+            .p(
+                .esc(
+                    ok
+                        ? s.t("载入完成：", "Loaded: ") + summary
+                        : s.t("载入未完成（\(RecordsPage.statusLabel(load.status, s))）：", "The load did not finish (\(RecordsPage.statusLabel(load.status, s))): ")
+                            + summary)),
             load.error.map { Body.p(.cls("muted"), .esc($0)) } ?? .empty,
             testid: "load-summary")
         let seconds = load.finishedAt.map { String(format: "%.1f", $0.timeIntervalSince(load.startedAt)) }
         let base = SiteURL.resource(code).path
         let content: [Body] = [
-            .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(base, resource.name), .text(" › "),
-                   .link(base + "/records", s.t("数据", "Records"))),
+            .div(
+                .cls("page-head"),
+                .p(
+                    .cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(base, resource.name), .text(" › "),
+                    .link(base + "/records", s.t("数据", "Records"))),
                 .h1(.testid("page-title"), .esc(s.t("载入结果：\(load.source ?? code)", "Load result: \(load.source ?? code)")))),
             banner,
-            .section(.cls("card"), .testid("load-facts"), .fields([
-                (s.t("开始时间", "Started"), .esc(s.dateTime(load.startedAt))),
-                (s.t("用时", "Took"), .esc(seconds.map { s.t("\($0) 秒", "\($0) s") } ?? "—")),
-                (s.t("文件", "File"), .esc(load.source ?? "—")),
-                (s.t("方式", "Mode"), .esc(s.loadMode(load.mode))),
-                (s.t("格式与编码", "Format and encoding"), .esc([load.format.uppercased(), load.encoding?.uppercased()].compactMap { $0 }.joined(separator: " · "))),
-                (s.t("操作人", "By"), .esc(names[load.actorName] ?? load.actorName)),
-                (s.t("结果", "Status"), .esc(RecordsPage.statusLabel(load.status, s))),
-            ])),
-            rows.isEmpty ? .empty : .section(.cls("card"), .testid("load-refused"),
-                .h2(.esc(s.t("被拒绝的行（\(rows.count)，待处理 \(open)）", "Refused rows (\(rows.count), \(open) to settle)"))),
-                RefusedRow.table(rows, code: code, s)),
-            .p(.link(base + "/records", s.t("返回数据页", "Back to the records"), .cls("button"), .testid("back-to-records"))),
+            .section(
+                .cls("card"), .testid("load-facts"),
+                .fields([
+                    (s.t("开始时间", "Started"), .esc(s.dateTime(load.startedAt))),
+                    (s.t("用时", "Took"), .esc(seconds.map { s.t("\($0) 秒", "\($0) s") } ?? "—")),
+                    (s.t("文件", "File"), .esc(load.source ?? "—")),
+                    (s.t("方式", "Mode"), .esc(s.loadMode(load.mode))),
+                    (
+                        s.t("格式与编码", "Format and encoding"),
+                        .esc([load.format.uppercased(), load.encoding?.uppercased()].compactMap { $0 }.joined(separator: " · "))
+                    ),
+                    (s.t("操作人", "By"), .esc(names[load.actorName] ?? load.actorName)),
+                    (s.t("结果", "Status"), .esc(RecordsPage.statusLabel(load.status, s)))
+                ])),
+            rows.isEmpty
+                ? .empty
+                : .section(
+                    .cls("card"), .testid("load-refused"),
+                    .h2(.esc(s.t("被拒绝的行（\(rows.count)，待处理 \(open)）", "Refused rows (\(rows.count), \(open) to settle)"))),
+                    RefusedRow.table(rows, code: code, s)),
+            .p(.link(base + "/records", s.t("返回数据页", "Back to the records"), .cls("button"), .testid("back-to-records")))
         ]
         return Layout.render(req, title: s.t("载入结果", "Load result") + " " + code, path: base + "/records", content)
     }
@@ -75,15 +92,23 @@ struct RefusedRow {
     }
 
     static func table(_ rows: [RefusedRow], code: String, _ s: Strings) -> Body {
-        .dataTable([s.t("行", "Row"), s.t("问题", "Problems"), ""], rows.map { r in [
-            .esc("\(r.rowNumber)"),
-            .ul(.cls("problems"), .group(r.entries.map { e in
-                Node<HTML.ListContext>.li(e.columnName.map { Body.el("code", .esc($0)) } ?? .empty, .text(e.columnName == nil ? "" : " "),
-                                          e.rawValue.map { Body.span(.cls("muted"), .esc("“\(String($0.prefix(80)))” ")) } ?? .empty,
-                                          .esc(s.isEnglish ? e.messageEn : e.message))
-            })),
-            r.fixable.flatMap { $0.id }.map { Body.link(SiteURL.resource(code, .quarantine($0)).path, s.t("修正", "Fix"), .testid("fix-link")) }
-                ?? .esc(r.isOpen ? "" : s.t("已处理", "Settled")),
-        ] }, cls: "data compact")
+        .dataTable(
+            [s.t("行", "Row"), s.t("问题", "Problems"), ""],
+            rows.map { r in
+                [
+                    .esc("\(r.rowNumber)"),
+                    .ul(
+                        .cls("problems"),
+                        .group(
+                            r.entries.map { e in
+                                Node<HTML.ListContext>.li(
+                                    e.columnName.map { Body.el("code", .esc($0)) } ?? .empty, .text(e.columnName == nil ? "" : " "),
+                                    e.rawValue.map { Body.span(.cls("muted"), .esc("“\(String($0.prefix(80)))” ")) } ?? .empty,
+                                    .esc(s.isEnglish ? e.messageEn : e.message))
+                            })),
+                    r.fixable.flatMap { $0.id }.map { Body.link(SiteURL.resource(code, .quarantine($0)).path, s.t("修正", "Fix"), .testid("fix-link")) }
+                        ?? .esc(r.isOpen ? "" : s.t("已处理", "Settled"))
+                ]
+            }, cls: "data compact")
     }
 }

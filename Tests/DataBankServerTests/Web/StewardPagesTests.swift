@@ -12,16 +12,17 @@ import VaporTesting
 struct StewardPagesTests {
     /// A CSV whose `bad` row holds two wrong values (a date and an amount).
     static func csvWithTwoProblems(_ f: StoreFixture, rows: Range<Int>, bad: Int) -> String {
-        ([f.header()] + rows.map { r in
-            f.layout.columns.map { c in
-                guard r == bad else { return f.value(c, row: r) }
-                switch c.name {
-                case "establish_date": return "不是日期"
-                case "registered_capital": return "很多"
-                default: return f.value(c, row: r)
-                }
-            }.joined(separator: ",")
-        }).joined(separator: "\n") + "\n"
+        ([f.header()]
+            + rows.map { r in
+                f.layout.columns.map { c in
+                    guard r == bad else { return f.value(c, row: r) }
+                    switch c.name {
+                    case "establish_date": return "不是日期"
+                    case "registered_capital": return "很多"
+                    default: return f.value(c, row: r)
+                    }
+                }.joined(separator: ",")
+            }).joined(separator: "\n") + "\n"
     }
 
     /// Posts the records page's upload form as a browser does: multipart, `_csrf` as its first field.
@@ -32,14 +33,16 @@ struct StewardPagesTests {
         }
         let file = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"企业.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n"
         let token = csrf.map { field("_csrf", $0) } ?? ""
-        let body = (csrfAfterFile ? "" : token) + field("mode", "upsert") + field("encoding", "auto") + file
+        let body =
+            (csrfAfterFile ? "" : token) + field("mode", "upsert") + field("encoding", "auto") + file
             + (csrfAfterFile ? token : "") + "--\(boundary)--\r\n"
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         var result: TestingHTTPResponse?
-        try await web.app.testing().test(.POST, "/catalog/resources/\(f.code)/records", headers: headers,
-                                         body: ByteBuffer(string: body), afterResponse: { result = $0 })
+        try await web.app.testing().test(
+            .POST, "/catalog/resources/\(f.code)/records", headers: headers,
+            body: ByteBuffer(string: body), afterResponse: { result = $0 })
         return try #require(result)
     }
 
@@ -88,11 +91,14 @@ struct StewardPagesTests {
             let (web, _) = try await Self.steward(app, f)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID()).xlsx").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try writeWorkbook(header: f.layout.columns.map(\.name),
-                              rows: (0..<2).map { r in f.layout.columns.map { XLSXCell.text(f.value($0, row: r)) } }, to: path)
+            try writeWorkbook(
+                header: f.layout.columns.map(\.name),
+                rows: (0..<2).map { r in f.layout.columns.map { XLSXCell.text(f.value($0, row: r)) } }, to: path)
             let boundary = "----databank-xlsx"
-            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.cookies[CSRFMiddleware.cookie] ?? "")\r\n"
-                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"企业名录.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            var body = ByteBuffer(
+                string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.cookies[CSRFMiddleware.cookie] ?? "")\r\n"
+                    + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"企业名录.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             body.writeBytes(try Data(contentsOf: URL(fileURLWithPath: path)))
             body.writeString("\r\n--\(boundary)--\r\n")
             var headers = HTTPHeaders()
@@ -152,7 +158,7 @@ struct StewardPagesTests {
             #expect(records.contains("待处理的被拒绝行（1）"))
             let entry = try #require(try await QuarantineRow.query(on: app.db).filter(\.$resourceCode == f.code).first())
             let fix = try await web.get("/catalog/resources/\(f.code)/quarantine/\(entry.id!.uuidString)").body.string
-            #expect(fix.contains("第 4 行"))   // the header is line 1, so the third data row is line 4
+            #expect(fix.contains("第 4 行"))  // the header is line 1, so the third data row is line 4
             #expect(fix.contains("此行有 2 处问题"))
             #expect(fix.components(separatedBy: "class=\"error-text\"").count - 1 == 2)
         }
