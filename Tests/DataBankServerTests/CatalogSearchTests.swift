@@ -72,11 +72,11 @@ struct CatalogSearchTests {
         }
     }
 
-    /// Without signing in, the catalog lists only published, non-classified resources.
+    /// Without signing in, the catalog lists only published and in-notice (公示) non-classified resources.
     @Test func anonymousSeesOnlyPublishedCatalog() async throws {
         try await withDataBank { app in
             let page = try await app.send(.GET, "/api/v1/resources?limit=200").decode(SearchPage.self)
-            #expect(page.items.allSatisfy { $0.status == "published" && !$0.classified })
+            #expect(page.items.allSatisfy { ["published", "notice"].contains($0.status) && !$0.classified })
             let admin = try await app.token("admin")
             let full = try await app.send(.GET, "/api/v1/resources?limit=200", token: admin).decode(SearchPage.self)
             #expect(full.total > page.total)

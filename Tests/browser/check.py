@@ -166,7 +166,7 @@ def submit(page):
     expect(page.get_by_test_id("transitions")).to_contain_text("提交审核")
 
 
-@check("the steward uploads a CSV on the records page and sees the summary and the records")
+@check("the steward uploads a CSV on the records page (with progress), lands on the load's result, and sees the records")
 def upload_records(page):
     code = os.environ.get("SAMPLE_CODE")
     assert code, "SAMPLE_CODE not set by Tests/browser/run"
@@ -176,8 +176,13 @@ def upload_records(page):
     before = page.get_by_test_id("loads").inner_text()
     page.get_by_test_id("upload-file").set_input_files(os.environ["SAMPLE_CSV"])
     page.get_by_test_id("upload-submit").click()
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/catalog/resources/{code}/loads/**")
+    assert "_csrf" not in page.url, "no token in the URL"
     expect(page.get_by_test_id("load-summary")).to_contain_text("新增 25")
+    page.reload()  # a refresh shows the result again and loads nothing again
+    expect(page.get_by_test_id("load-summary")).to_contain_text("新增 25")
+    page.get_by_test_id("back-to-records").click()
+    page.wait_for_url(f"**/catalog/resources/{code}/records")
     assert page.get_by_test_id("records").locator("tbody tr").count() == 20, "the first 20 records are listed"
     expect(page.get_by_test_id("loads")).to_contain_text("已完成")
     assert page.get_by_test_id("loads").inner_text() != before, "the upload is listed among the loads"

@@ -17,8 +17,17 @@ struct CSRFMiddleware: AsyncMiddleware {
         let viaSession = req.storage[AuthMethodKey.self] != .token && (req.cookies["databank_session"] != nil)
         let signInForm = req.method == .POST && req.url.path == SiteURL.login.path && req.storage[AuthMethodKey.self] != .token
         if unsafe && (viaSession || signInForm) {
-            // A streamed upload form carries the token in its action URL, so its body is not read here.
             let inURL = req.query[String.self, at: Self.field]
+            if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.route?.formUploadDeclared == true
+                && req.headers.contentType?.type == "multipart" && req.headers.contentType?.subType == "form-data" {
+                // A page's streamed upload: the token is the form's first field, checked by MultipartUpload
+                // before any of the file is used; without a cookie to match it can only fail.
+                guard let cookie = req.cookies[Self.cookie]?.string else {
+                    throw AppError(.forbidden, "csrf_failed", "The form has expired or did not come from DataBank; reload the page and try again")
+                }
+                req.storage[CSRFDeferredKey.self] = cookie
+                return try await respond(next.respond(to: req), token: token, req)
+            }
             if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.body.data == nil {
                 // Vapor collects a streamed body only inside the route; the form field is needed now.
                 _ = try await req.body.collect(max: req.application.routes.defaultMaxBodySize.value).get()
@@ -49,6 +58,8 @@ struct CSRFMiddleware: AsyncMiddleware {
 }
 
 struct CSRFTokenKey: StorageKey { typealias Value = String }
+/// The cookie a streamed upload form's first field must repeat (set only on ``Route/streamsFormUpload()`` routes).
+struct CSRFDeferredKey: StorageKey { typealias Value = String }
 
 extension Request {
     /// The token to put in forms.

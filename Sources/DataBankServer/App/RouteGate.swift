@@ -18,6 +18,7 @@ enum RouteGate: Sendable, CustomStringConvertible {
 
     static let key = "databank.gate"
     static let streamsKey = "databank.streamsBody"
+    static let formUploadKey = "databank.formUpload"
 
     var description: String {
         switch self {
@@ -60,6 +61,16 @@ extension Route {
     }
 
     var streamsBodyDeclared: Bool { userInfo[RouteGate.streamsKey] as? Bool ?? false }
+
+    /// Declares a page's streamed multipart upload form: the body streams (``streamsBody()``), and
+    /// the form's CSRF token, its first field, is checked by ``MultipartUpload`` as the body arrives.
+    @discardableResult
+    func streamsFormUpload() -> Route {
+        userInfo[RouteGate.formUploadKey] = true
+        return streamsBody()
+    }
+
+    var formUploadDeclared: Bool { userInfo[RouteGate.formUploadKey] as? Bool ?? false }
 }
 
 extension RoutesBuilder {

@@ -247,7 +247,8 @@ struct CatalogSearch {
     /// What the actor may list: the published catalog, plus unpublished and classified
     /// resources as far as the authorization table reaches.
     func visibility() -> SQLQueryString {
-        let inCatalog: SQLQueryString = "(resources.published_revision IS NOT NULL AND resources.status <> 'retired')"
+        // The published catalog, and what is in public notice (公示), which is there to be seen by everyone.
+        let inCatalog: SQLQueryString = "((resources.published_revision IS NOT NULL AND resources.status <> 'retired') OR resources.status = 'notice')"
         func reachSQL(_ reach: Authorization.Reach) -> SQLQueryString {
             switch reach {
             case .none: return "1 = 0"

@@ -42,12 +42,19 @@ struct CatalogService {
 
     func canSee(_ r: ResourceRow) -> Bool { Self.canSee(r, actor: actor) }
 
-    /// Whether `actor` may know of the resource: the published catalog, unless classified beyond them,
-    /// and their own department's drafts.
+    /// Whether `actor` may know of the resource: the published catalog and what is in public notice
+    /// (公示: shown to everyone, anonymous visitors too — that is what a public notice is for), unless
+    /// classified beyond them, and their own department's drafts.
     static func canSee(_ r: ResourceRow, actor: Actor?) -> Bool {
         func allowed(_ action: CatalogAction) -> Bool { Authorization.decide(actor, action, departmentCode: r.departmentCode).isAllowed }
         if r.classified && !allowed(.readClassified) { return false }
-        return isInCatalog(r) || allowed(.readUnpublished)
+        return isInCatalog(r) || r.state == .notice || allowed(.readUnpublished)
+    }
+
+    /// Why publishing must wait: the public notice still runs (the data authority may cut it short).
+    func noticeStillRuns(_ r: ResourceRow) -> Date? {
+        guard let ends = r.noticeEndsAt, ends > Date(), actor?.role != .platformAdmin else { return nil }
+        return ends
     }
 
     /// Whether the actor may see the working (unpublished) revision.
@@ -83,9 +90,18 @@ struct CatalogService {
         try await TransitionRow.query(on: db).filter(\.$resourceID == r.requireID()).sort(\.$at, .descending).all()
     }
 
+    /// The comments the actor may read: all of them for the provider and the reviewers (who act on
+    /// them), a commenter's own for everyone else — comments may hold contact details.
     func comments(_ r: ResourceRow) async throws -> [CommentRow] {
-        try await CommentRow.query(on: db).filter(\.$resourceID == r.requireID()).sort(\.$createdAt, .ascending).all()
+        guard let user else { return [] }
+        let resourceID = try r.requireID(), authorID = try user.requireID()
+        var q = CommentRow.query(on: db).filter(\.$resourceID == resourceID)
+        if !canSeeWorking(r) { q = q.filter(\.$authorID == authorID) }
+        return try await q.sort(\.$createdAt, .ascending).all()
     }
+
+    /// Whether the actor reads every comment of the resource (else only their own).
+    func seesAllComments(_ r: ResourceRow) -> Bool { user != nil && canSeeWorking(r) }
 
     // MARK: Validation
 
@@ -170,7 +186,7 @@ struct CatalogService {
         if action.needsReason && (reason ?? "").isEmpty {
             throw AppError.field(.unprocessableEntity, "reason_required", "reason", zh: "“\(action.zh)”须说明理由", en: "\(action.en) needs a reason")
         }
-        if action == .publish, let ends = row.noticeEndsAt, ends > Date(), actor?.role != .platformAdmin {
+        if action == .publish, let ends = noticeStillRuns(row) {
             throw AppError.field(.conflict, "notice_period", "action", zh: "公示期未满（至 \(ends.ymd)）", en: "The public notice runs until \(ends.ymd)")
         }
         if action == .submit { try await validate(try await workingSnapshot(row)) }

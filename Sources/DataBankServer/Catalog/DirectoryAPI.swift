@@ -10,6 +10,14 @@ enum Directory {
         return Dictionary(uniqueKeysWithValues: all.map { ($0.code, language == "en" ? $0.nameEn : $0.name) })
     }
 
+    /// Users' display names by username, for the usernames a page lists (audit entries, loads).
+    static func displayNames(_ usernames: some Collection<String>, on db: any Database) async throws -> [String: String] {
+        let wanted = Array(Set(usernames))
+        guard !wanted.isEmpty else { return [:] }
+        let users = try await User.query(on: db).filter(\.$username ~~ wanted).all()
+        return Dictionary(users.map { ($0.username, $0.displayName) }, uniquingKeysWith: { a, _ in a })
+    }
+
     static func department(_ code: String, on db: any Database) async throws -> Department {
         guard let d = try await Department.query(on: db).filter(\.$code == code).first() else { throw AppError.notFound("Department \(code)") }
         return d

@@ -132,7 +132,15 @@ struct ResourceAPI: RouteCollection {
     func addComment(req: Request) async throws -> Response {
         let body = try req.decodeBody(CommentBody.self)
         let c = try await CatalogService(req: req).comment(code: try req.parameters.require("code"), body: body.body)
+        try await Self.auditComment(req, c)
         return try await CommentView(c).encodeResponse(status: .created, for: req)
+    }
+
+    /// Every comment is in the audit log: who gave an opinion on which resource, when (no records: count 0, no exchange statistics).
+    static func auditComment(_ req: Request, _ c: CommentRow) async throws {
+        let code = try await ResourceRow.find(c.resourceID, on: req.db)?.code
+        try await AuditLog.append(.of(req), resource: code, operation: "catalog.comment", fields: [], count: 0, purpose: nil,
+                                  requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
     }
 
     /// The reviewers' queue: resources submitted or in public notice.
@@ -181,6 +189,8 @@ struct ResourceDetail: Content {
         let working = seesWorking ? try await service.workingSnapshot(row) : nil
         let actions = Lifecycle.actions(from: row.state, hasPublishedRevision: row.publishedRevision != nil)
             .filter { service.allowed(CatalogAction($0), row.departmentCode) }
+            // Offered only when it would succeed: publishing waits for the end of the public notice.
+            .filter { $0 != .publish || service.noticeStillRuns(row) == nil }
         return ResourceDetail(
             code: row.code, status: row.status, version: row.version, publishedRevision: row.publishedRevision,
             workingRevision: row.workingRevision, noticeEndsAt: row.noticeEndsAt, resource: row.catalogSnapshot!,

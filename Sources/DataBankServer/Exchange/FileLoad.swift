@@ -9,13 +9,14 @@ enum FileLoad {
         path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
         encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
         progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard,
-        today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil
+        today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil, source: String? = nil
     ) async throws -> LoadSummary {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         if formatName == "xlsx" {
             // Read inside the load, so a refused workbook (a zip bomb, a malformed sheet) is recorded with its reason.
+            // The source recorded is the name the user knows (an upload's file name), not a spool path.
             var summary = try await Loads.run(
-                store: store, mode: mode, format: .ndjson, encoding: .utf8, source: path, who: who, on: db,
+                store: store, mode: mode, format: .ndjson, encoding: .utf8, source: source ?? path, who: who, on: db,
                 progress: progress, rowOffset: 1, recordedFormat: "xlsx", today: today, rules: rules
             ) { ingest in
                 let (ndjson, header) = try XLSXReader(path: path, limits: xlsxLimits).ndjsonFile(sheet: sheet)

@@ -83,6 +83,15 @@ enum QuarantineFixes {
         let summary = try await Loads.run(store: store, mode: .upsert, format: .ndjson, encoding: .utf8, source: "quarantine resubmit",
                                           who: who, on: db) { ingest in try await ingest.feed(bytes) }
         let refusedByLine = Dictionary(grouping: try await QuarantineRow.query(on: db).filter(\.$loadID == summary.loadID).all(), by: \.rowNumber)
+        // A refusal of the attempt keeps the source row's number (the line of the file the steward knows), not
+        // its line in this resubmission — unless two rows of this resubmission came from rows of the same number
+        // (rows of different loads), when the lines are kept so each refused row stays one (load, row).
+        let originals = rows.compactMap { byID[$0.id]?.rowNumber }
+        for (i, row) in rows.enumerated() where Set(originals).count == rows.count {
+            guard let again = refusedByLine[i + 1], let original = byID[row.id]?.rowNumber, original != i + 1 else { continue }
+            try await QuarantineRow.query(on: db).filter(\.$id ~~ again.compactMap(\.id)).set(\.$rowNumber, to: original).update()
+            for e in again { e.rowNumber = original }
+        }
         let outcome: [QuarantineAPI.Outcome.Row] = try await db.transaction { tx in
             var outcome: [QuarantineAPI.Outcome.Row] = []
             for (i, row) in rows.enumerated() {

@@ -79,3 +79,59 @@
     dot.classList.add("moved");
   });
 })();
+
+// Upload with progress: the form is posted by XMLHttpRequest so the bytes sent can be shown; the
+// server answers with a 303 to the load's result page, which the browser then opens (a GET, so a
+// refresh never loads again). Without script the form posts as usual and ends on the same page.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    if (!window.XMLHttpRequest || !window.FormData) return;
+    var box = form.querySelector(".upload-progress");
+    if (!box) return;
+    var bar = box.querySelector("progress"), text = box.querySelector(".upload-progress-text");
+    var size = function (n) {
+      if (n >= 1048576) return (n / 1048576).toFixed(1) + " MB";
+      if (n >= 1024) return (n / 1024).toFixed(1) + " KB";
+      return n + " B";
+    };
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("[type=submit]");
+      var data = new FormData(form);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      var token = form.querySelector("input[name=_csrf]");
+      if (token) xhr.setRequestHeader("X-CSRF-Token", token.value);
+      box.hidden = false;
+      if (button) button.disabled = true;
+      xhr.upload.onprogress = function (e) {
+        if (!e.lengthComputable) { text.textContent = form.getAttribute("data-sending") + " " + size(e.loaded); return; }
+        var percent = Math.floor(e.loaded / e.total * 100);
+        bar.value = percent;
+        text.textContent = form.getAttribute("data-sending") + " " + size(e.loaded) + " / " + size(e.total) + " (" + percent + "%)";
+      };
+      xhr.upload.onload = function () {
+        bar.value = 100;
+        bar.removeAttribute("value");  // indeterminate while the server loads and checks
+        text.textContent = form.getAttribute("data-processing");
+      };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL && xhr.responseURL !== form.action) {
+          window.location.assign(xhr.responseURL);  // the result page the 303 pointed to
+          return;
+        }
+        // A refusal comes back as the page with its messages: show it as the plain form would.
+        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        document.title = page.title;
+        document.body.replaceWith(document.adoptNode(page.body));
+        window.scrollTo(0, 0);
+      };
+      xhr.onerror = function () {
+        text.textContent = form.getAttribute("data-failed");
+        if (button) button.disabled = false;
+      };
+      xhr.send(data);
+    });
+  });
+})();

@@ -113,8 +113,9 @@ enum Applications {
                 try await settle(row, .approve, scope: scope, until: until.iso, reason: nil, unmaskReason: row.unmaskReason,
                                  by: "system", action: "approvedAtOnce", on: tx)
             } else {
-                try await notify(row.providerCode, "application", zh: "\(row.consumerCode) 申请 \(row.resourceCode)，请在 \(row.deadline ?? "") 前审核",
-                                 en: "\(row.consumerCode) applied for \(row.resourceCode); decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
+                let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
+                try await notify(row.providerCode, "application", zh: "\(n.department.zh) 申请“\(n.resource.zh)”，请在 \(row.deadline ?? "") 前审核",
+                                 en: "\(n.department.en) applied for “\(n.resource.en)”; decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
             }
         }
         return row
@@ -179,7 +180,8 @@ enum Applications {
         try await row.save(on: db)
         try await event(id, action, actor, reason, on: db)
         let verdict = kind == .reject ? ("未获批准", "rejected") : kind == .approvePart ? ("部分批准", "partly approved") : ("已批准", "approved")
-        try await notify(row.consumerCode, "decision", zh: "对 \(row.resourceCode) 的申请\(verdict.0)", en: "Your application for \(row.resourceCode) was \(verdict.1)",
+        let n = try await NoticeNames.of(department: row.providerCode, resource: row.resourceCode, on: db)
+        try await notify(row.consumerCode, "decision", zh: "对“\(n.resource.zh)”的申请\(verdict.0)", en: "Your application for “\(n.resource.en)” was \(verdict.1)",
                          link: SiteURL.application(id).path, on: db)
     }
 
@@ -190,7 +192,9 @@ enum Applications {
         try await db.transaction { tx in
             try await row.save(on: tx)
             try await event(try row.requireID(), "escalated", user.username, note, on: tx)
-            try await notify(row.providerCode, "escalation", zh: "\(row.resourceCode) 的共享申请已超期并被督办", en: "An overdue application for \(row.resourceCode) was escalated",
+            let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
+            try await notify(row.providerCode, "escalation", zh: "\(n.department.zh) 对“\(n.resource.zh)”的共享申请已超期并被督办",
+                             en: "\(n.department.en)'s overdue application for “\(n.resource.en)” was escalated",
                              link: SiteURL.application(try row.requireID()).path, on: tx)
         }
     }
@@ -217,7 +221,8 @@ enum Applications {
         try await db.transaction { tx in
             try await grant.save(on: tx)
             try await event(grant.applicationID, "revoked", user.username, reason, on: tx)
-            try await notify(grant.consumerCode, "revocation", zh: "对 \(grant.resourceCode) 的授权已撤销：\(reason)", en: "Your grant on \(grant.resourceCode) was revoked: \(reason)",
+            let n = try await NoticeNames.of(department: grant.providerCode, resource: grant.resourceCode, on: tx)
+            try await notify(grant.consumerCode, "revocation", zh: "对“\(n.resource.zh)”的授权已撤销：\(reason)", en: "Your grant on “\(n.resource.en)” was revoked: \(reason)",
                              link: SiteURL.application(grant.applicationID).path, on: tx)
         }
     }
@@ -268,5 +273,18 @@ enum Applications {
 
     static func notify(_ department: String, _ kind: String, zh: String, en: String, link: String?, on db: any Database) async throws {
         try await NotificationRow(departmentCode: department, kind: kind, text: zh, textEn: en, link: link).create(on: db)
+    }
+}
+
+/// The names a notification speaks of (a department, a resource), in both languages, looked up
+/// when it is written: people read names, not codes; the code stays in the link.
+enum NoticeNames {
+    struct Pair { var zh: String; var en: String }
+
+    static func of(department: String, resource: String, on db: any Database) async throws -> (department: Pair, resource: Pair) {
+        let d = try await Department.query(on: db).filter(\.$code == department).first()
+        let r = try await ResourceRow.query(on: db).filter(\.$code == resource).first()
+        return (Pair(zh: d?.name ?? department, en: d?.nameEn ?? department),
+                Pair(zh: r.map { "\($0.name)（\(resource)）" } ?? resource, en: r.map { "\($0.nameEn ?? $0.name) (\(resource))" } ?? resource))
     }
 }

@@ -78,12 +78,11 @@ extension Node where Context == HTML.BodyContext {
         .element(named: "form", nodes: [.attr("method", "post"), .attr("action", action), .hidden("_csrf", csrf)] + nodes)
     }
 
-    /// A file-upload form that streams: its CSRF token rides in the action URL, so the server
-    /// can check it without reading the (possibly large) body first.
+    /// A file-upload form that streams. Its CSRF token is the first field, before the file, so the
+    /// server checks it as the body arrives (``MultipartUpload``) and no token shows in the URL.
     static func uploadForm(_ action: String, csrf: String, _ nodes: [Body]) -> Body {
-        let separator = action.contains("?") ? "&" : "?"
-        return .element(named: "form", nodes: [.attr("method", "post"), .attr("enctype", "multipart/form-data"),
-                                               .attr("action", action + separator + "_csrf=" + Escape.url(csrf))] + nodes)
+        .element(named: "form", nodes: [.attr("method", "post"), .attr("enctype", "multipart/form-data"), .attr("action", action),
+                                        .hidden("_csrf", csrf)] + nodes)
     }
 
     static func getForm(_ action: String, _ nodes: [Body]) -> Body {

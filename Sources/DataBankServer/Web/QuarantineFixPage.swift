@@ -30,11 +30,15 @@ enum QuarantineFixPage {
                     .input([.v("type", "text"), .v("name", "v.\(c.name)"), .v("value", value), .v("aria-label", c.name)]),
                     reason.isEmpty ? .empty : .span(.cls("error-text"), .esc(reason))]
         }
-        let general = reasons.filter { $0.0 == nil }.map(\.1)
+        // Every problem of the row shows at once: beside its column, or above the form when it names none the layout has.
+        let columns = Set(store.recordLayout.columns.map(\.name))
+        let general = reasons.filter { $0.0.map { !columns.contains($0) } ?? true }.map { r in r.0.map { "\($0)：\(r.1)" } ?? r.1 }
         let content: [Body] = [
             .div(.cls("page-head"),
                 .p(.cls("crumbs"), .link(SiteURL.resource(code, .records).path, s.t("数据", "Records"))),
-                .h1(.testid("page-title"), .esc(s.t("修正被拒绝的行（第 \(entry.rowNumber) 行）", "Fix a refused row (row \(entry.rowNumber))")))),
+                .h1(.testid("page-title"), .esc(s.t("修正被拒绝的行（第 \(entry.rowNumber) 行）", "Fix a refused row (row \(entry.rowNumber))"))),
+                .p(.cls("sub"), .testid("fix-summary"), .esc(s.t("此行有 \(reasons.count) 处问题，请一并修改后重新提交。",
+                                                                 reasons.count == 1 ? "This row has 1 problem." : "This row has \(reasons.count) problems; correct them all, then resubmit.")))),
             general.isEmpty ? .empty : .banner("info", .ul(.group(general.map { .li(.esc($0)) }))),
             entry.rawRow.flatMap { JSONText.decode(String.self, $0) }.map { line in
                 .p(.cls("hint"), .esc(s.t("原始行：", "The line as it came: ")), .el("code", .esc(String(line.prefix(500))))) } ?? .empty,

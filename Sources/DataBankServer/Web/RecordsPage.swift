@@ -10,10 +10,10 @@ import DataBankCore
 /// `POST` the same path (multipart) uploads a file through the same pipeline as the API.
 enum RecordsPage {
     static func show(req: Request) async throws -> Response {
-        try await render(req, summary: nil, failure: nil)
+        try await render(req, failure: nil)
     }
 
-    static func render(_ req: Request, summary: LoadSummary?, failure: AppError?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    static func render(_ req: Request, failure: AppError?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let code = try req.parameters.require("code")
         let s = req.strings
         // The one read decision: full (the provider, the data authority), a grant's view, or the open
@@ -26,13 +26,14 @@ enum RecordsPage {
         // Loads and refused rows are the provider's working data; the data authority sees them with a purpose.
         let seesLoads = canWrite || (req.can(.readLoads, department: store.departmentCode) && purpose != nil)
         var banners: [Body] = []
-        if let summary { banners.append(summaryBanner(summary, s)) }
         if req.query[String.self, at: "fixed"] != nil {
             banners.append(.banner("ok", .p(.esc(s.t("已重新提交并通过检查。", "Resubmitted and accepted."))), testid: "fixed"))
         }
         if let failure {
-            banners.append(.banner("error", .p(.esc(failure.message)),
-                                   .ul(.group(failure.details.map { .li(.esc("\($0.field)：\(s.isEnglish ? $0.messageEn : $0.message)")) })),
+            // In the page's language: the details carry both; a bare message is English, so a Chinese page says it plainly.
+            let headline = s.isEnglish ? failure.message : s.t("文件未载入，请修改后重新上传。", "")
+            banners.append(.banner("error", .p(.esc(headline)),
+                                   .ul(.group(failure.details.map { .li(.esc("\(s.field($0.field))：\(s.message($0))")) })),
                                    testid: "load-error"))
         }
 
@@ -63,26 +64,28 @@ enum RecordsPage {
             try await AuditLog.append(.of(req), resource: code, operation: "web.loads", fields: [], count: loads.count, purpose: purpose,
                                       requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
         }
+        let people = try await Directory.displayNames(loads.map(\.actorName), on: req.db)
         let loadRows: [[Body]] = loads.map { l in [
-            .esc(s.dateTime(l.startedAt)), .esc(l.mode), .esc(l.format), .esc(l.encoding ?? ""), .esc(l.actorName),
+            canWrite && l.id != nil ? .link(SiteURL.resource(code, .load(l.id!)).path, s.dateTime(l.startedAt), .testid("load-link"))
+                     : .esc(s.dateTime(l.startedAt)),
+            .esc(s.loadMode(l.mode)), .esc(l.format), .esc(l.encoding ?? ""), .esc(people[l.actorName] ?? l.actorName),
             .badge(statusLabel(l.status, s), l.status == "committed" ? "state-published" : l.status == "running" ? "state-submitted" : "state-retired"),
             .esc("\(l.inserted)"), .esc("\(l.updated)"), .esc("\(l.rejected)"),
         ] }
         var quarantine: Body = .empty
         if canWrite {
             // Every refused row still open, from any load: each can be fixed and resubmitted, or discarded.
-            let open = QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$status == "open")
-            let total = try await open.count()
-            let rows = try await open.sort(\.$createdAt, .descending).sort(\.$rowNumber).range(0..<50).all()
-            if total > 0 {
+            // Counted and listed by source row (a row refused for three reasons is one row), as the load's summary counts.
+            let entries = try await QuarantineRow.query(on: req.db).filter(\.$resourceCode == code).filter(\.$status == "open")
+                .sort(\.$createdAt, .descending).sort(\.$rowNumber).all()
+            // Latest load first, and within a load in the file's order.
+            let loadOrder = Dictionary(entries.enumerated().map { ($1.loadID, $0) }, uniquingKeysWith: { a, _ in a })
+            let rows = RefusedRow.group(entries).sorted { (loadOrder[$0.loadID] ?? 0, $0.rowNumber) < (loadOrder[$1.loadID] ?? 0, $1.rowNumber) }
+            if !rows.isEmpty {
                 quarantine = .section(.cls("card"), .testid("quarantine"),
-                    .h2(.esc(s.t("待处理的被拒绝行（\(total)）", "Refused rows to settle (\(total))"))),
-                    .dataTable([s.t("行", "Row"), s.t("列", "Column"), s.t("原值", "Value"), s.t("原因", "Reason"), ""], rows.map { r in [
-                        .esc("\(r.rowNumber)"), .esc(r.columnName ?? "—"), .el("code", .esc(String((r.rawValue ?? "").prefix(80)))),
-                        .esc(s.isEnglish ? r.messageEn : r.message),
-                        r.rawRow == nil ? .empty : .link("\(SiteURL.resource(code).path)/quarantine/\(r.id?.uuidString ?? "")",
-                                                          s.t("修正", "Fix"), .testid("fix-link")),
-                    ] }, cls: "data compact"))
+                    .h2(.esc(s.t("待处理的被拒绝行（\(rows.count)）", "Refused rows to settle (\(rows.count))"))),
+                    RefusedRow.table(Array(rows.prefix(50)), code: code, s),
+                    rows.count > 50 ? .p(.cls("hint"), .esc(s.t("显示最近 50 行。", "The latest 50 rows are shown."))) : .empty)
             }
         }
         let upload: Body = canWrite ? .section(.cls("card"), .testid("upload"),
@@ -90,14 +93,18 @@ enum RecordsPage {
             .p(.cls("hint"), .esc(s.t("CSV、TSV、JSON、NDJSON 或 XLSX；UTF-8 或 GB18030 自动识别。表头按字段名或信息项名称匹配。",
                                       "CSV, TSV, JSON, NDJSON or XLSX; UTF-8 or GB18030 detected. Headers match column or item names."))),
             .uploadForm(SiteURL.resource(code, .records).path, csrf: req.csrfToken, [
-                  .cls("filter-bar"),
+                  .cls("filter-bar"), .attr("data-upload-progress", ""),
+                  .attr("data-sending", s.t("正在上传", "Uploading")), .attr("data-processing", s.t("上传完成，正在载入并检查…", "Uploaded; loading and checking…")),
+                  .attr("data-failed", s.t("上传中断，请重试。", "The upload was interrupted; please try again.")),
                   .el("label", .attr("for", "f-mode"), .esc(s.t("方式", "Mode"))),
                   .select("mode", [("upsert", s.t("更新或新增", "Upsert")), ("append", s.t("仅新增", "Append")), ("replace", s.t("整体替换", "Replace all"))],
                           selected: "upsert", .attr("id", "f-mode")),
                   .el("label", .attr("for", "f-encoding"), .esc(s.t("编码", "Encoding"))),
                   .select("encoding", [("auto", s.t("自动", "Auto")), ("utf-8", "UTF-8"), ("gb18030", "GB18030")], selected: "auto", .attr("id", "f-encoding")),
                   .input([.v("type", "file"), .v("name", "file"), .v("required", "required"), .v("data-testid", "upload-file")]),
-                  .submit(s.t("上传", "Upload"), .cls("primary"), .testid("upload-submit"))])) : .empty
+                  .submit(s.t("上传", "Upload"), .cls("primary"), .testid("upload-submit")),
+                  .div(.cls("upload-progress"), .attr("hidden", "hidden"), .attr("role", "status"), .testid("upload-progress"),
+                       .element(named: "progress", nodes: [.attr("max", "100"), .attr("value", "0")]), .span(.cls("upload-progress-text")))])) : .empty
 
         let content: [Body] = [
             .div(.cls("page-head"),
@@ -131,13 +138,6 @@ enum RecordsPage {
         }
     }
 
-    static func summaryBanner(_ m: LoadSummary, _ s: Strings) -> Body {
-        .banner(m.rejected > 0 ? "info" : "ok",
-                .p(.esc(s.t("载入完成：新增 \(m.inserted)，更新 \(m.updated)，拒绝 \(m.rejected)（共 \(m.rows) 行，\(String(format: "%.2f", m.seconds)) 秒，\(m.encoding ?? "")）。",
-                            "Loaded: \(m.inserted) inserted, \(m.updated) updated, \(m.rejected) refused (\(m.rows) rows in \(String(format: "%.2f", m.seconds)) s, \(m.encoding ?? "")).")))
-                , testid: "load-summary")
-    }
-
     // MARK: Upload
 
     /// Streams the multipart body: form fields first, then the file part straight into the ingest.
@@ -149,7 +149,7 @@ enum RecordsPage {
         }
         let digest = RequestDigest(req)
         do {
-            let upload = MultipartUpload(body: req.body, boundary: boundary, digest: digest)
+            let upload = MultipartUpload(req, boundary: boundary, digest: digest)
             let (fields, fileName) = try await upload.readUntilFile()
             guard let fileName, !fileName.isEmpty else {
                 throw AppError.field(.badRequest, "file_required", "file", zh: "请选择要上传的文件", en: "Choose a file to upload")
@@ -169,7 +169,7 @@ enum RecordsPage {
                 while let chunk = try await upload.nextFileChunk() { handle.write(Data(chunk)) }
                 try handle.close()
                 summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: mode, encoding: nil, who: who, on: req.db,
-                                                 xlsxLimits: req.application.settings.xlsxLimits, today: req.application.today)
+                                                 xlsxLimits: req.application.settings.xlsxLimits, today: req.application.today, source: fileName)
             } else {
                 guard let format = IngestFormat(rawValue: formatName) else {
                     throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "file", zh: "不支持的文件类型：.\(formatName)",
@@ -184,11 +184,12 @@ enum RecordsPage {
             try await AuditLog.append(who, resource: code, operation: "load.\(summary.mode)", fields: store.recordLayout.columns.map(\.name),
                                       count: summary.inserted + summary.updated, purpose: nil, requestID: req.id, requestHash: digest.hex, on: req.db,
                                       trail: req.application.auditTrail)
-            return try await render(req, summary: summary, failure: nil)
+            // Post/redirect/get: the result is a page of its own, so a refresh shows it again and never loads again.
+            return Layout.seeOther(SiteURL.resource(code, .load(summary.loadID)).path)
         } catch {
             let e = AppError.from(error)
             guard (400..<500).contains(e.status.code), e.status != .unauthorized, e.status != .forbidden else { throw error }
-            return try await render(req, summary: nil, failure: e, status: e.status)
+            return try await render(req, failure: e, status: e.status)
         }
     }
 }
@@ -199,6 +200,8 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
     private var iterator: Request.Body.AsyncIterator
     private let parser: MultipartParser
     private let digest: RequestDigest
+    /// The cookie the form's first field must repeat, when the CSRF check was left to this reader.
+    private let deferredCSRF: String?
     private var fields: [String: String] = [:]
     private var partName: String?
     private var partFile: String?
@@ -210,8 +213,9 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
     private var fileEnded = false
     private var bodyEnded = false
 
-    init(body: Request.Body, boundary: String, digest: RequestDigest) {
-        iterator = body.makeAsyncIterator()
+    init(_ req: Request, boundary: String, digest: RequestDigest) {
+        iterator = req.body.makeAsyncIterator()
+        deferredCSRF = req.storage[CSRFDeferredKey.self]
         parser = MultipartParser(boundary: boundary)
         self.digest = digest
         parser.onHeader = { [unowned self] name, header in
@@ -226,7 +230,9 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
             if partFile != nil && !fileEnded { fileBytes += bytes } else { value += bytes }
         }
         parser.onPartComplete = { [unowned self] in
-            if partFile != nil { fileEnded = true } else if let name = partName { fields[name] = String(decoding: value, as: UTF8.self) }
+            // Only the fields before the file count: they are what was read when the file began (and the
+            // CSRF token must be among them), however the body happened to arrive in chunks.
+            if partFile != nil { fileEnded = true } else if let name = partName, !fileStarted { fields[name] = String(decoding: value, as: UTF8.self) }
             value = []
             partFile = nil
         }
@@ -243,6 +249,10 @@ final class MultipartUpload: @unchecked Sendable {  // driven by the one task re
     /// Reads the fields up to the start of the file part; its file name, if there is one.
     func readUntilFile() async throws -> ([String: String], String?) {
         while !fileStarted, try await readMore() {}
+        if let deferredCSRF, fields[CSRFMiddleware.field] != deferredCSRF {
+            // Checked before a byte of the file is used: a foreign page's form is refused as any other.
+            throw AppError(.forbidden, "csrf_failed", "The form has expired or did not come from DataBank; reload the page and try again")
+        }
         return (fields, fileName)
     }
 

@@ -18,6 +18,7 @@ enum ResourcePage {
         var transitions: [TransitionRow]?
         var editions: [(slug: String, title: String, revision: Int)]
         var comments: [CommentRow]?
+        var seesAllComments: Bool
         var pendingChanges: [FieldChange]?
         var canComment: Bool
         /// Whether to link the records page: the resource has a store the viewer may read.
@@ -51,7 +52,10 @@ enum ResourcePage {
         let standards = codes.isEmpty ? [] : try await StandardRow.query(on: req.db).filter(\.$code ~~ codes).all()
         let allRevisions = try await service.revisions(row)
         var pending: [FieldChange]?
-        if seesWorking, let published = row.publishedRevision, published != row.workingRevision, let working = detail.working,
+        // A change in public notice is shown to everyone: what is about to change is what the notice is for.
+        let noticed = row.state == .notice ? try await service.workingSnapshot(row) : nil
+        if seesWorking || noticed != nil, let published = row.publishedRevision, published != row.workingRevision,
+           let working = detail.working ?? noticed,
            let before = try await service.revision(row, number: published).resourceSnapshot {
             pending = ResourceDiff.changes(from: before, to: working)
         }
@@ -66,7 +70,8 @@ enum ResourcePage {
             revisions: seesWorking ? allRevisions : allRevisions.filter { $0.publishedAt != nil },
             transitions: seesWorking ? try await service.transitions(row) : nil,
             editions: try await Editions.membership(resourceID: row.requireID(), on: req.db),
-            comments: req.user == nil ? nil : try await service.comments(row),
+            comments: req.user == nil && row.state != .notice ? nil : try await service.comments(row),
+            seesAllComments: service.seesAllComments(row),
             pendingChanges: pending,
             canComment: row.state == .notice && service.allowed(.comment, row.departmentCode),
             recordsLink: readsRecords)
@@ -105,7 +110,7 @@ enum ResourcePage {
                .badge(s.label(state), "state-\(state.rawValue)", testid: "resource-status"),
                snap.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
                state == .notice ? .span(.cls("notice-end"), .testid("notice-end"),
-                                        .esc(s.t("公示截止：\(s.date(row.noticeEndsAt))", "Notice ends \(s.date(row.noticeEndsAt))"))) : .empty),
+                                        .esc(s.t("公示截止：\(s.dateTime(row.noticeEndsAt))", "Public notice ends \(s.dateTime(row.noticeEndsAt))"))) : .empty),
         ]
         if let r = m.viewingRevision {
             extra.append(.banner("info", .p(.esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
@@ -162,7 +167,8 @@ enum ResourcePage {
         _ = try req.requireUser()
         let form = FormData(body: req)
         do {
-            _ = try await CatalogService(req: req).comment(code: code, body: form.raw("body"))
+            let c = try await CatalogService(req: req).comment(code: code, body: form.raw("body"))
+            try await ResourceAPI.auditComment(req, c)
             return Layout.seeOther("\(SiteURL.resource(code).path)?done=comment#comments")
         } catch {
             return try await failed(error, req: req, code: code, posted: form, action: "comment")

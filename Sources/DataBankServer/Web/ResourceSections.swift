@@ -139,7 +139,16 @@ enum ResourceSections {
             .element(named: "textarea", nodes: [.attr("name", "body"), .attr("id", "f-body"), .attr("rows", "3"), .flag("required"),
                                                  .testid("comment-body"), .esc(posted?.raw("body") ?? "")]),
             .submit(s.t("提交意见", "Add comment"), .testid("comment-submit")),
-        ]) : .empty
-        return .section(.cls("card"), .attr("id", "comments"), .h2(.esc(s.t("意见（\(comments.count)）", "Comments (\(comments.count))"))), list, form)
+        ]) : m.row.state == .notice && req.user == nil
+            ? .p(.testid("comment-sign-in"), .esc(s.t("公示期内欢迎提出意见：", "Opinions are welcome during the public notice: ")),
+                 .link(SiteURL.login.with([("next", SiteURL.resource(m.row.code).path)]), s.t("登录后提交意见", "Sign in to comment"), .cls("button")))
+            : .empty
+        // Comments may hold contact details: the provider and the reviewers read them all, a commenter their own.
+        let who: Body = m.row.state == .notice && req.user != nil ? .p(.cls("hint"), .esc(m.seesAllComments
+            ? s.t("公示期意见仅提供方和审核人员可见。", "Comments are seen by the provider and the reviewers only.")
+            : s.t("您的意见仅您本人、提供方和审核人员可见。", "Your comments are seen by you, the provider and the reviewers only."))) : .empty
+        let title = m.seesAllComments || req.user == nil ? s.t("意见（\(comments.count)）", "Comments (\(comments.count))") : s.t("我的意见（\(comments.count)）", "My comments (\(comments.count))")
+        return .section(.cls("card"), .attr("id", "comments"), .h2(.esc(req.user == nil ? s.t("公示期意见", "Comments on the public notice") : title)),
+                        req.user == nil ? .empty : list, who, form)
     }
 }

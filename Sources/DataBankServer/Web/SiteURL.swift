@@ -41,6 +41,8 @@ enum SiteURL: Sendable, Hashable {
         case quality, qualityCheck, qualityPolicy, qualityValidate
         case deleteRule(UUID)
         case quarantine(UUID), resubmitQuarantine(UUID), discardQuarantine(UUID)
+        /// One load's result page (where an upload lands after its 303).
+        case load(UUID)
         case objections, newObjection
     }
 
@@ -125,6 +127,7 @@ extension SiteURL.ResourcePart {
         case .quarantine(let id): ["quarantine", id.uuidString]
         case .resubmitQuarantine(let id): ["quarantine", id.uuidString]
         case .discardQuarantine(let id): ["quarantine", id.uuidString, "discard"]
+        case .load(let id): ["loads", id.uuidString]
         case .objections: ["objections"]
         case .newObjection: ["objections", "new"]
         }

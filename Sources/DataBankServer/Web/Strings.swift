@@ -29,13 +29,50 @@ struct Strings: Sendable {
 
     func date(_ d: Date?) -> String { d?.ymd ?? "—" }
 
+    /// A moment for display: the one format and zone of every page (``DisplayTime``).
     func dateTime(_ d: Date?) -> String {
         guard let d else { return "—" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: d)
+        return DisplayTime.format(d, lang)
+    }
+
+    /// A load mode (`upsert`, `append`, `replace`) in the page language.
+    func loadMode(_ raw: String) -> String {
+        switch raw {
+        case "upsert": return t("更新或新增", "Upsert")
+        case "append": return t("仅新增", "Append")
+        case "replace": return t("整体替换", "Replace all")
+        default: return raw
+        }
+    }
+
+    /// A group of audit operations in the audit page's filter (`load.` → 载入（全部方式）).
+    func auditOperationGroup(_ prefix: String) -> String {
+        switch prefix {
+        case "load.": return t("载入（全部方式）", "Loads (every mode)")
+        case "objection.": return t("纠错（全部）", "Objections (all)")
+        case "refused.": return t("拒绝访问（全部）", "Refused access (all)")
+        default: return prefix
+        }
+    }
+
+    /// An audit log operation (`load.upsert`, `read`, `refused.purpose` …) in the page language; the
+    /// raw code stays in the entry (and the filter), the label is for reading.
+    func auditOperation(_ op: String) -> String {
+        if op.hasPrefix("load.") { return t("载入（\(loadMode(String(op.dropFirst(5))))）", "Load (\(loadMode(String(op.dropFirst(5)))))") }
+        if op.hasPrefix("refused.") { return t("拒绝访问（\(op.dropFirst(8))）", "Refused (\(op.dropFirst(8)))") }
+        if op.hasPrefix("objection."), op != "objection.raise", op != "objection.view" {
+            return t("纠错处理（\(op.dropFirst(10))）", "Objection settled (\(op.dropFirst(10)))")
+        }
+        let names: [String: (String, String)] = [
+            "read": ("查询记录", "Read records"), "query": ("查询记录", "Query records"), "latest": ("读取最新状态", "Read latest state"),
+            "changes": ("读取变更", "Read changes"), "changes.stream": ("订阅变更流", "Change stream"), "subscribe": ("创建订阅", "Subscribe"),
+            "delete": ("删除记录", "Delete records"), "export.datapackage": ("导出数据包", "Export data package"),
+            "quarantine.resubmit": ("重新提交被拒绝行", "Resubmit refused rows"), "web.view": ("网页查看记录", "View records (web)"),
+            "web.loads": ("查看载入记录", "View loads"), "profile.read": ("查看字段画像", "View column profile"),
+            "objection.raise": ("提出纠错", "Raise objection"), "objection.view": ("查看纠错", "View objection"),
+            "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment"),
+        ]
+        return names[op].map { t($0.0, $0.1) } ?? op
     }
 
     /// "共 12 条" / "12 results".
@@ -60,6 +97,8 @@ struct Strings: Sendable {
             // Objections (数据纠错).
             "recordKey": ("记录主键", "Record key"), "column": ("数据项", "Item"), "suggested": ("建议值", "Suggested value"),
             "value": ("更正值", "Corrected value"), "note": ("说明", "Note"),
+            // Uploads.
+            "file": ("文件", "File"), "mode": ("方式", "Mode"), "encoding": ("编码", "Encoding"),
         ]
         if path.hasPrefix("items["), let dot = path.firstIndex(of: ".") {
             let sub = String(path[path.index(after: dot)...])

@@ -36,7 +36,9 @@ enum WebErrorPage {
             actions.insert(.link(QueryLink(SiteURL.login.path, next.map { [("next", $0)] } ?? []).href, s.t("登录", "Sign in"),
                                  .cls("button"), .testid("error-login")), at: 0)
         }
-        let detail = code >= 500 ? "" : Layout.localized(error, s)
+        // Only what exists in the page's language is shown: a field error carries both; a bare message
+        // (authorization, not found) is English only, so a Chinese page keeps to its own explanation.
+        let detail = code >= 500 || (!s.isEnglish && error.details.isEmpty) ? "" : Layout.localized(error, s)
         let content: [Body] = [
             .div(.cls("error-page"), .testid("error-page"),
                 .p(.cls("error-code"), .esc(String(code))),

@@ -150,6 +150,20 @@ struct SharingRulesTests {
 /// Notifications are read in the inbox and can be marked read, all or by id.
 @Suite("Notifications")
 struct NotificationTests {
+    /// A notification names the applying department and the resource, not their codes.
+    @Test func namesNotCodes() async throws {
+        try await withDataBank { app in
+            let f = try await SharingRulesTests().conditional(app)
+            _ = try await SharingRulesTests().apply(app, f, token: try await app.token("jtj_steward"))
+            let inbox = try await app.send(.GET, "/api/v1/inbox", token: try await app.token(f.steward)).decode(SharingAPI.Inbox.self)
+            let note = try #require(inbox.notifications.first)
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "jtj_steward").first())
+            let consumer = try #require(try await Department.query(on: app.db).filter(\.$code == user.departmentCode).first())
+            #expect(note.text.hasPrefix(consumer.name) && note.text.contains("企业登记信息表"), "\(note.text)")
+            #expect(note.textEn.hasPrefix(consumer.nameEn), "\(note.textEn)")
+        }
+    }
+
     @Test func markingRead() async throws {
         try await withDataBank { app in
             let f = try await SharingRulesTests().conditional(app)

@@ -21,7 +21,7 @@ struct SiteURLTests {
         (.resource("101001-00001", .quality), .GET), (.resource("101001-00001", .qualityCheck), .POST),
         (.resource("101001-00001", .qualityPolicy), .POST), (.resource("101001-00001", .qualityValidate), .POST),
         (.resource("101001-00001", .quarantine(id)), .GET), (.resource("101001-00001", .resubmitQuarantine(id)), .POST),
-        (.resource("101001-00001", .discardQuarantine(id)), .POST),
+        (.resource("101001-00001", .discardQuarantine(id)), .POST), (.resource("101001-00001", .load(id)), .GET),
         (.resource("101001-00001", .objections), .POST), (.resource("101001-00001", .newObjection), .GET),
         (.quality, .GET), (.audit, .GET), (.departments, .GET), (.department("440600001"), .GET), (.departmentQuality("440600001"), .GET),
         (.standards, .GET), (.standard("DE0001"), .GET), (.standardNotFuture("DE0001"), .POST), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET), (.edition("2016-2"), .GET),

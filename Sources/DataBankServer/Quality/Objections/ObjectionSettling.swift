@@ -30,9 +30,10 @@ extension Objections {
                                  en: "Accepting without a corrected value needs a note (e.g. already fixed elsewhere)")
         }
         try await settle(row, .accepted, resolution: note, req: req)
+        let n = try await NoticeNames.of(department: row.providerCode, resource: row.resourceCode, on: req.db)
         try await Applications.notify(row.consumerCode, "objection.accepted",
-                                      zh: "\(row.resourceCode) 记录 \(row.recordKey) 的纠错已采纳" + (correction.map { "，已更正为 \($0)" } ?? ""),
-                                      en: "Your objection to \(row.resourceCode) record \(row.recordKey) was accepted" + (correction.map { "; corrected to \($0)" } ?? ""),
+                                      zh: "“\(n.resource.zh)”记录 \(row.recordKey) 的纠错已采纳" + (correction.map { "，已更正为 \($0)" } ?? ""),
+                                      en: "Your objection to “\(n.resource.en)” record \(row.recordKey) was accepted" + (correction.map { "; corrected to \($0)" } ?? ""),
                                       link: link(row), on: req.db)
         return row
     }
@@ -43,9 +44,10 @@ extension Objections {
         try requireOpen(row)
         let reason = try text(reason, field: "reason", required: true, zh: "不予采纳须说明理由", en: "Rejecting needs a reason")!
         try await settle(row, .rejected, resolution: reason, req: req)
+        let n = try await NoticeNames.of(department: row.providerCode, resource: row.resourceCode, on: req.db)
         try await Applications.notify(row.consumerCode, "objection.rejected",
-                                      zh: "\(row.resourceCode) 记录 \(row.recordKey) 的纠错未被采纳：\(reason.prefix(80))",
-                                      en: "Your objection to \(row.resourceCode) record \(row.recordKey) was rejected: \(reason.prefix(80))",
+                                      zh: "“\(n.resource.zh)”记录 \(row.recordKey) 的纠错未被采纳：\(reason.prefix(80))",
+                                      en: "Your objection to “\(n.resource.en)” record \(row.recordKey) was rejected: \(reason.prefix(80))",
                                       link: link(row), on: req.db)
         return row
     }
@@ -57,9 +59,11 @@ extension Objections {
         if row.raisedByID != user.id { try req.authorize(.withdrawObjection, department: row.consumerCode) }
         try requireOpen(row)
         try await settle(row, .withdrawn, resolution: try text(note, field: "note", required: false, zh: "", en: ""), req: req)
+        let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: req.db)
+        let raiser = try await Directory.displayNames([row.raisedBy], on: req.db)[row.raisedBy] ?? row.raisedBy
         try await Applications.notify(row.providerCode, "objection.withdrawn",
-                                      zh: "\(row.raisedBy) 撤回了对 \(row.resourceCode) 记录 \(row.recordKey) 的纠错",
-                                      en: "\(row.raisedBy) withdrew the objection to \(row.resourceCode) record \(row.recordKey)",
+                                      zh: "\(n.department.zh) \(raiser) 撤回了对“\(n.resource.zh)”记录 \(row.recordKey) 的纠错",
+                                      en: "\(raiser) (\(n.department.en)) withdrew the objection to “\(n.resource.en)” record \(row.recordKey)",
                                       link: link(row), on: req.db)
         return row
     }

@@ -46,9 +46,10 @@ enum Objections {
         try await AuditLog.append(.of(req), resource: code, operation: "objection.raise", fields: column.map { [$0.name] } ?? record.map(\.column.name),
                                   count: 1, purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db, trail: req.application.auditTrail)
         let what = column.map { " \($0.itemName)（\($0.name)）" } ?? ""
+        let n = try await NoticeNames.of(department: user.departmentCode, resource: code, on: req.db)
         try await Applications.notify(store.departmentCode, "objection.raised",
-                                      zh: "\(user.displayName) 对 \(code) 记录 \(keyText)\(what) 提出纠错：\(note.prefix(80))",
-                                      en: "\(user.displayName) objects to \(code) record \(keyText)\(column.map { " \($0.name)" } ?? ""): \(note.prefix(80))",
+                                      zh: "\(n.department.zh) \(user.displayName) 对“\(n.resource.zh)”记录 \(keyText)\(what) 提出纠错：\(note.prefix(80))",
+                                      en: "\(user.displayName) (\(n.department.en)) objects to “\(n.resource.en)” record \(keyText)\(column.map { " \($0.name)" } ?? ""): \(note.prefix(80))",
                                       link: link(row), on: req.db)
         return row
     }

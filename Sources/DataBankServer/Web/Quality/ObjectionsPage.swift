@@ -59,6 +59,7 @@ enum ObjectionsPage {
         let counts = try await Objections.counts(department: user.departmentCode, on: req.db)
         let resources = try await SharingWeb.resourceNames((toMe + mine + settled).map(\.resourceCode), req: req)
         let departments = try await Directory.departmentNames(on: req.db, language: s.lang)
+        let people = try await Directory.displayNames((toMe + mine + settled).flatMap { [$0.raisedBy] + [$0.resolvedBy].compactMap { $0 } }, on: req.db)
         var layouts: [String: RecordLayout] = [:]
         for code in Set((toMe + mine + settled).map(\.resourceCode)) { layouts[code] = try? await RecordStores.find(code, on: req.db).recordLayout }
         /// "企业名称 enterprise_name": the item's name where the store still has it.
@@ -96,14 +97,14 @@ enum ObjectionsPage {
             if let now = o.id.flatMap({ current[$0] }) { pairs.append((s.t("当前值", "Value now"), .el("code", .testid("current-value"), .esc(now)))) }
             if let suggested = o.suggestedValue { pairs.append((s.t("建议值", "Suggested"), .el("code", .esc(suggested)))) }
             pairs.append((s.t("说明", "Note"), .esc(o.note)))
-            pairs.append((s.t("提出", "Raised by"), .esc("\(o.raisedBy) · \(departments[o.consumerCode] ?? o.consumerCode) · \(s.dateTime(o.createdAt))")))
+            pairs.append((s.t("提出", "Raised by"), .esc("\(people[o.raisedBy] ?? o.raisedBy) · \(departments[o.consumerCode] ?? o.consumerCode) · \(s.dateTime(o.createdAt))")))
             if let value = o.correctedValue {
                 pairs.append((s.t("已更正为", "Corrected to"), .el("code", .esc("\(o.correctedColumn ?? "") = \(value)"))))
             }
             if let resolution = o.resolution {
                 pairs.append((state == .rejected ? s.t("理由", "Reason") : s.t("处理说明", "Note on settling"), .esc(resolution)))
             }
-            if let by = o.resolvedBy { pairs.append((s.t("处理", "Settled by"), .esc("\(by) · \(s.dateTime(o.resolvedAt))"))) }
+            if let by = o.resolvedBy { pairs.append((s.t("处理", "Settled by"), .esc("\(people[by] ?? by) · \(s.dateTime(o.resolvedAt))"))) }
             return .element(named: "article", nodes: [.cls("card objection"), .attr("id", "objection-\(id)"), .testid("objection"),
                 .h3(.badge(s.t(state.zh, state.en), "objection-\(state.rawValue)", testid: "objection-state"), .text(" "),
                     .esc(s.t("纠错 \(o.recordKey)", "Objection to \(o.recordKey)"))),

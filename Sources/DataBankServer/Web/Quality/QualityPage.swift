@@ -72,7 +72,7 @@ enum QualityPage {
                  .span(.cls("score-value"), .text(String(format: "%.1f", scores.score(d)))),
                  .el("meter", .attr("min", "0"), .attr("max", "100"), .attr("value", String(scores.score(d)))))
         }
-        let time = ISO8601DateFormatter().string(from: run.startedAt)
+        let time = s.dateTime(run.startedAt)
         return .section(.cls("card"), .testid("scores"),
             .h2(.esc(s.t("综合得分", "Overall score")), .text(" "), .span(.cls("score-overall"), .testid("overall"), .text(String(format: "%.1f", scores.overall))),
                 scores.late ? .badge(s.t("更新逾期", "Late"), "warn", testid: "late") : .empty),

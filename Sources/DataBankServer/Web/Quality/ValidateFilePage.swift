@@ -26,7 +26,7 @@ enum ValidateFilePage {
             throw AppError(.badRequest, "bad_request", "Upload the file with the page's form (multipart/form-data)")
         }
         do {
-            let upload = MultipartUpload(body: req.body, boundary: boundary, digest: RequestDigest(req))
+            let upload = MultipartUpload(req, boundary: boundary, digest: RequestDigest(req))
             let (_, fileName) = try await upload.readUntilFile()
             guard let fileName, !fileName.isEmpty else {
                 throw AppError.field(.badRequest, "file_required", "file", zh: "请选择要校验的文件", en: "Choose a file to validate")

@@ -16,6 +16,10 @@ enum ApplicationPage {
         var names: [String: String]
         var resourceName: String
         var serviceName: String?
+        /// Display names of the people named on the page (applicant, decider, history), by username.
+        var people: [String: String] = [:]
+
+        func person(_ username: String?) -> String? { username.map { people[$0] ?? $0 } }
     }
 
     static func show(req: Request) async throws -> Response {
@@ -53,7 +57,8 @@ enum ApplicationPage {
             defaults: defaults,
             names: try await Directory.departmentNames(on: req.db, language: req.language),
             resourceName: resource.map { en ? ($0.nameEn ?? $0.name) : $0.name } ?? info.resource,
-            serviceName: service.map { en ? ($0.nameEn ?? $0.name) : $0.name })
+            serviceName: service.map { en ? ($0.nameEn ?? $0.name) : $0.name },
+            people: try await Directory.displayNames([info.applicant] + [info.decidedBy].compactMap { $0 } + (info.events ?? []).map(\.actor), on: req.db))
     }
 
     // MARK: Posted forms

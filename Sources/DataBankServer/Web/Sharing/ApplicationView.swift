@@ -53,7 +53,7 @@ struct ApplicationView {
                 ?? .esc(s.t("否（申请数据）", "No (the records)"))),
             (s.t("提供方", "Provider"), .esc(m.names[info.provider] ?? info.provider)),
             (s.t("使用方", "Consumer"), .esc(m.names[info.consumer] ?? info.consumer)),
-            (s.t("申请人", "Applicant"), .esc(info.applicant)),
+            (s.t("申请人", "Applicant"), .esc(m.person(info.applicant) ?? info.applicant)),
             (s.field("sharing.type"), .esc(s.label(SharingType.self, info.sharingType))),
             (s.t("用途", "Purpose"), .p(.testid("purpose"), .esc(info.purpose))),
             (s.t("申请依据", "Legal basis"), ResourceSections.text(info.legalBasis)),
@@ -66,7 +66,7 @@ struct ApplicationView {
         .fields([
             (s.t("状态", "Status"), SharingWeb.statusBadge(info.status, s)),
             (s.t("审核截止", "Decide by"), .group([.esc(info.deadline ?? "—"), info.overdue ? .group([.text(" "), SharingWeb.overdueBadge(s)]) : .empty])),
-            (s.t("决定人", "Decided by"), ResourceSections.text(info.decidedBy)),
+            (s.t("决定人", "Decided by"), ResourceSections.text(m.person(info.decidedBy))),
             (s.t("决定时间", "Decided"), .esc(s.dateTime(info.decidedAt))),
             (s.t("理由", "Reason"), ResourceSections.text(info.reason)),
             (s.t("批准期限至", "Granted until"), ResourceSections.text(info.grantedUntil)),
@@ -115,7 +115,7 @@ struct ApplicationView {
             .h2(.esc(s.t("处理记录", "History"))),
             events.isEmpty ? SharingWeb.empty(s, "no-events") :
                 .dataTable([s.t("时间", "When"), s.t("操作人", "Who"), s.t("操作", "Action"), s.t("说明", "Note")], events.map { e in [
-                    .esc(s.dateTime(e.at)), .esc(e.actor), .esc(Self.actionLabel(e.action, s)), ResourceSections.text(e.note),
+                    .esc(s.dateTime(e.at)), .esc(m.person(e.actor) ?? e.actor), .esc(Self.actionLabel(e.action, s)), ResourceSections.text(e.note),
                 ] }, testid: "events"))
     }
 
