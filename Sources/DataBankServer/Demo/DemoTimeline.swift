@@ -26,7 +26,7 @@ enum DemoTimeline {
             grant.createdAt = decided ?? filed
             try await grant.save(on: db)
         }
-        for n in try await NotificationRow.query(on: db).filter(\.$link == "/sharing/applications/\(id)").all() {
+        for n in try await NotificationRow.query(on: db).filter(\.$link == SiteURL.application(id).path).all() {
             n.createdAt = n.kind == "application" ? filed : (decided ?? filed)
             try await n.save(on: db)
         }

@@ -87,7 +87,7 @@ struct PublicNoticeTests {
             #expect(other.items.isEmpty)
             let provider = try await WebSession.signIn(app, "scj_steward")
             #expect(try await provider.get("/catalog/resources/\(Self.code)").body.string.contains("0757-1234567"))
-            let audited = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'catalog.comment'")
+            let audited = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'catalog.comment'")
                 .first()?.decode(column: "n", as: Int.self)
             #expect(audited == 1)
         }
