@@ -60,7 +60,9 @@ struct DemoRecordsTests {
         #expect(column("credit_code").allSatisfy { SemanticValidator.creditCode($0) == nil })
         // The region is the district in the name; the record was last updated after its approval.
         let codes = ["禅城区": "440604", "南海区": "440605", "顺德区": "440606", "三水区": "440607", "高明区": "440608"]
-        for (name, (region, (approved, updated))) in zip(column("enterprise_name"), zip(column("region_code"), zip(column("approval_date"), column("update_time")))) {
+        for (name, (region, (approved, updated))) in zip(
+            column("enterprise_name"), zip(column("region_code"), zip(column("approval_date"), column("update_time"))))
+        {
             #expect(codes.first { name.contains($0.key) }?.value == region, "\(name) in \(region)")
             #expect(String(updated.prefix(10)) >= approved, "\(name): updated \(updated), approved \(approved)")
         }
@@ -106,7 +108,7 @@ struct DemoRecordsTests {
                 #expect((0...60).contains(f.speed))
                 if let last {
                     let metres = DemoBusFleet.metres(.init(name: "", lon: last.lon, lat: last.lat), .init(name: "", lon: f.lon, lat: f.lat))
-                    #expect(metres <= 30 * 60 / 3.6 + 1)   // never faster than 60 km/h between reports
+                    #expect(metres <= 30 * 60 / 3.6 + 1)  // never faster than 60 km/h between reports
                 }
                 last = f
             }

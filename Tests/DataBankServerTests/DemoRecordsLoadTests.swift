@@ -19,8 +19,9 @@ struct DemoRecordsLoadTests {
             for store in stores {
                 let loads = try await LoadRow.query(on: app.db).filter(\.$resourceCode == store.resourceCode).filter(\.$source == "demo").count()
                 #expect(loads == 1, "\(store.resourceCode): \(loads) loads")
-                let run = try #require(try await QualityRunRow.query(on: app.db).filter(\.$resourceCode == store.resourceCode)
-                    .sort(\.$startedAt, .descending).first())
+                let run = try #require(
+                    try await QualityRunRow.query(on: app.db).filter(\.$resourceCode == store.resourceCode)
+                        .sort(\.$startedAt, .descending).first())
                 #expect(run.detail?.scores.validity == 100, "\(store.resourceCode) validity \(run.detail?.scores.validity ?? -1): \(run.report.prefix(300))")
             }
             // Through the API as well, for the flagship register.

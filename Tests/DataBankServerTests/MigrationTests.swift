@@ -15,9 +15,11 @@ struct MigrationTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: try await app.token(f.steward))
             let sql = app.db.sql
             try await app.autoRevert()
-            let leftover = try await sql.raw(sql.dialect.name == "sqlite"
-                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rec\\_%' ESCAPE '\\' OR name LIKE 'chg\\_%' ESCAPE '\\')"
-                : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND (tablename LIKE 'rec\\_%' OR tablename LIKE 'chg\\_%')").all()
+            let leftover = try await sql.raw(
+                sql.dialect.name == "sqlite"
+                    ? "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rec\\_%' ESCAPE '\\' OR name LIKE 'chg\\_%' ESCAPE '\\')"
+                    : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND (tablename LIKE 'rec\\_%' OR tablename LIKE 'chg\\_%')"
+            ).all()
             #expect(leftover.isEmpty)
             try await app.autoMigrate()
             _ = try await DemoLoader.load(DemoCity.generate(scale: .small), on: app.db)
@@ -28,9 +30,11 @@ struct MigrationTests {
     /// Databases record migrations by name: the names of shipped migrations never change, and new
     /// ones only ever come after them.
     @Test func shippedNamesAndOrderNeverChange() {
-        let shipped = ["CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
-                       "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
-                       "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain"]
+        let shipped = [
+            "CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
+            "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
+            "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain"
+        ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)
         for (name, expected) in zip(names, shipped) where expected != "SessionRecord" {

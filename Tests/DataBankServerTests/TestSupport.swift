@@ -13,8 +13,10 @@ import VaporTesting
 /// cloned from a template that is migrated and seeded once per run.
 /// - Parameter profileAfterLoads: queue a profile after each load, as `serve` does (profiling tests).
 /// - Parameter adjust: changes to the settings before `configure` (e.g. `secureCookies`, webhook timeouts).
-func withDataBank(profileAfterLoads: Bool = false, adjust: (inout Settings) -> Void = { _ in },
-                  _ body: (Application) async throws -> Void) async throws {
+func withDataBank(
+    profileAfterLoads: Bool = false, adjust: (inout Settings) -> Void = { _ in },
+    _ body: (Application) async throws -> Void
+) async throws {
     let location: DatabaseLocation
     if let url = try await TestDatabases.shared.freshPostgresURL() { location = .postgres(url) } else { location = .sqliteMemory }
     // On PostgreSQL every test holds connections of its own: at most `TestSlots.limit` run at once,
@@ -112,15 +114,19 @@ extension Application {
     }
 
     /// Sends a request and hands back the response.
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable & Sendable)? = nil,
-              body: String? = nil) async throws -> TestingHTTPResponse {
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable & Sendable)? = nil,
+        body: String? = nil
+    ) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         if let token { headers.bearerAuthorization = .init(token: token) }
         var result: TestingHTTPResponse?
-        try await testing().test(method, path, headers: headers, beforeRequest: { req in
-            if let json { try req.content.encode(AnyEncodable(json), as: .json) }
-            if let body { req.headers.contentType = .json; req.body = ByteBuffer(string: body) }
-        }, afterResponse: { res in result = res })
+        try await testing().test(
+            method, path, headers: headers,
+            beforeRequest: { req in
+                if let json { try req.content.encode(AnyEncodable(json), as: .json) }
+                if let body { req.headers.contentType = .json; req.body = ByteBuffer(string: body) }
+            }, afterResponse: { res in result = res })
         return try #require(result)
     }
 }
@@ -149,12 +155,14 @@ func sampleResource(_ app: Application, code: String = "301001-09001", departmen
     let standards = try await StandardRow.query(on: app.db).filter(\.$dataType == "C").sort(\.$code).limit(2).all()
     #expect(standards.count == 2)
     let items = standards.enumerated().map { i, s in
-        InformationItem(name: s.name, column: "c\(i)", standardCode: s.code, dataType: .C, length: s.length,
-                        primaryKey: i == 0, required: i == 0, sensitivity: Sensitivity(rawValue: s.sensitivity)!)
+        InformationItem(
+            name: s.name, column: "c\(i)", standardCode: s.code, dataType: .C, length: s.length,
+            primaryKey: i == 0, required: i == 0, sensitivity: Sensitivity(rawValue: s.sensitivity)!)
     }
-    return ResourceSnapshot(code: code, name: "市场主体年报信息测试表", nameEn: "Annual report test table",
-                            departmentCode: departmentCode ?? steward.departmentCode, classification: String(code.prefix(6)),
-                            catalogKind: .departmental, abstract: "测试用资源摘要", format: .table, items: items,
-                            sharing: SharingAttributes(type: .unconditional, method: .api),
-                            open: OpenAttributes(type: .unconditional), updateCycle: .monthly, themes: [.enterprise], tags: ["年报"])
+    return ResourceSnapshot(
+        code: code, name: "市场主体年报信息测试表", nameEn: "Annual report test table",
+        departmentCode: departmentCode ?? steward.departmentCode, classification: String(code.prefix(6)),
+        catalogKind: .departmental, abstract: "测试用资源摘要", format: .table, items: items,
+        sharing: SharingAttributes(type: .unconditional, method: .api),
+        open: OpenAttributes(type: .unconditional), updateCycle: .monthly, themes: [.enterprise], tags: ["年报"])
 }

@@ -12,7 +12,8 @@ public enum DemoPeople {
     /// 18 characters: district, birth date (1950–1999), sequence, check character.
     public static func residentID(_ p: Int) -> String {
         let birth = CivilDate(daysSinceEpoch: -7_300 + (p &* 3_677) % 18_000)
-        let body = districts[p % districts.count] + birth.iso.replacingOccurrences(of: "-", with: "")
+        let body =
+            districts[p % districts.count] + birth.iso.replacingOccurrences(of: "-", with: "")
             + String(100 + p % 900).suffix(3)
         return body + String(checkCharacter(body))
     }

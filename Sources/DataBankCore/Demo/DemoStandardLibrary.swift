@@ -16,10 +16,14 @@ struct DemoStandardLibrary: Sendable {
         for function in DemoTemplates.allFunctions {
             for subject in DemoTemplates.subjects(for: function) where subject.needsGeneratedStandards {
                 let en = subject.en.prefix(1).uppercased() + subject.en.dropFirst()
-                specs.append(demoStd("\(subject.key)_no", "\(subject.zh)编号", "\(en) number", .C, 32, nil,
-                                     "主管部门为每个\(subject.zh)赋予的唯一编号。"))
-                specs.append(demoStd("\(subject.key)_name", "\(subject.zh)名称", "\(en) name", .C, 200, nil,
-                                     "\(subject.zh)的规范全称。", sens: .public))
+                specs.append(
+                    demoStd(
+                        "\(subject.key)_no", "\(subject.zh)编号", "\(en) number", .C, 32, nil,
+                        "主管部门为每个\(subject.zh)赋予的唯一编号。"))
+                specs.append(
+                    demoStd(
+                        "\(subject.key)_name", "\(subject.zh)名称", "\(en) name", .C, 200, nil,
+                        "\(subject.zh)的规范全称。", sens: .public))
             }
         }
         var standards: [ItemStandard] = []
@@ -28,10 +32,11 @@ struct DemoStandardLibrary: Sendable {
         for spec in specs where index[spec.key] == nil {
             index[spec.key] = standards.count
             columns.append(spec.key)
-            standards.append(ItemStandard(
-                code: "DE" + demoPad(standards.count + 1, 5), name: spec.name, nameEn: spec.nameEn, definition: spec.definition,
-                dataType: spec.type, length: spec.length, precision: spec.precision, pattern: spec.pattern, codeList: spec.codes,
-                semanticKind: spec.semantic, sensitivity: spec.sensitivity, version: "1.0", notFuture: spec.notFuture ? true : nil))
+            standards.append(
+                ItemStandard(
+                    code: "DE" + demoPad(standards.count + 1, 5), name: spec.name, nameEn: spec.nameEn, definition: spec.definition,
+                    dataType: spec.type, length: spec.length, precision: spec.precision, pattern: spec.pattern, codeList: spec.codes,
+                    semanticKind: spec.semantic, sensitivity: spec.sensitivity, version: "1.0", notFuture: spec.notFuture ? true : nil))
         }
         self.standards = standards
         self.columns = columns
@@ -47,7 +52,8 @@ struct DemoStandardLibrary: Sendable {
     /// The information item binding `standards[i]`, at position `position` of its resource.
     func item(_ i: Int, position: Int) -> InformationItem {
         let s = standards[i]
-        return InformationItem(name: s.name, column: columns[i], standardCode: s.code, dataType: s.dataType, length: s.length,
-                               primaryKey: position == 0, required: position < 3, sensitivity: s.sensitivity)
+        return InformationItem(
+            name: s.name, column: columns[i], standardCode: s.code, dataType: s.dataType, length: s.length,
+            primaryKey: position == 0, required: position < 3, sensitivity: s.sensitivity)
     }
 }

@@ -48,10 +48,12 @@ enum SignInThrottle {
     /// The seconds to wait before any of `subjects` may try again, or nil when none is held back.
     static func wait(_ subjects: [Subject], _ req: Request) async throws -> Int? {
         let now = nowMs(req)
-        let rows = try await sql(req).raw("""
+        let rows = try await sql(req).raw(
+            """
             SELECT blocked_until_ms FROM auth_throttle
             WHERE subject IN (\(binds: subjects.map(\.key))) AND blocked_until_ms > \(bind: now)
-            """).all()
+            """
+        ).all()
         let until = try rows.map { try $0.decode(column: "blocked_until_ms", as: Int64.self) }.max()
         return until.map { Int(((Double($0 - now)) / 1000).rounded(.up)) }
     }
@@ -64,7 +66,8 @@ enum SignInThrottle {
         let db = sql(req)
         try await db.raw("DELETE FROM auth_throttle WHERE expires_ms < \(bind: now)").run()
         // One statement, so concurrent failures on several instances all count.
-        let row = try await db.raw("""
+        let row = try await db.raw(
+            """
             INSERT INTO auth_throttle (subject, failures, window_start_ms, blocked_until_ms, expires_ms)
             VALUES (\(bind: subject.key), 1, \(bind: now), 0, \(bind: now + windowMs))
             ON CONFLICT (subject) DO UPDATE SET
@@ -72,14 +75,17 @@ enum SignInThrottle {
                 window_start_ms = CASE WHEN auth_throttle.window_start_ms < \(bind: windowStart) THEN \(bind: now) ELSE auth_throttle.window_start_ms END,
                 expires_ms = \(bind: now + windowMs)
             RETURNING failures
-            """).first()
+            """
+        ).first()
         let failures = try row?.decode(column: "failures", as: Int64.self) ?? 1
         guard let delay = policy.delay(afterFailures: Int(failures), threshold: subject.threshold(policy)) else { return nil }
         let until = now + Int64(delay * 1000)
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE auth_throttle SET blocked_until_ms = \(bind: until), expires_ms = \(bind: max(until, now + windowMs))
             WHERE subject = \(bind: subject.key)
-            """).run()
+            """
+        ).run()
         return Int(delay.rounded(.up))
     }
 

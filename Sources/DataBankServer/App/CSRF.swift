@@ -19,7 +19,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         if unsafe && (viaSession || signInForm) {
             let inURL = req.query[String.self, at: Self.field]
             if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.route?.formUploadDeclared == true
-                && req.headers.contentType?.type == "multipart" && req.headers.contentType?.subType == "form-data" {
+                && req.headers.contentType?.type == "multipart" && req.headers.contentType?.subType == "form-data"
+            {
                 // A page's streamed upload: the token is the form's first field, checked by MultipartUpload
                 // before any of the file is used; without a cookie to match it can only fail.
                 guard let cookie = req.cookies[Self.cookie]?.string else {
@@ -45,8 +46,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// Sets the cookie the forms of `response` repeat, when the browser has none yet.
     private func respond(_ response: Response, token: String, _ req: Request) async throws -> Response {
         if req.cookies[Self.cookie] == nil {
-            response.cookies[Self.cookie] = .init(string: token, maxAge: 7 * 86_400, path: "/",
-                                                  isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .strict)
+            response.cookies[Self.cookie] = .init(
+                string: token, maxAge: 7 * 86_400, path: "/",
+                isSecure: req.application.settings.secureCookies, isHTTPOnly: false, sameSite: .strict)
         }
         return response
     }

@@ -111,8 +111,10 @@ public struct Settings: Sendable {
     public var auditCheckpointEvery = Environment.get("DATABANK_AUDIT_CHECKPOINT_EVERY").flatMap(Int.init) ?? 1000
     public var auditCheckpointInterval = Environment.get("DATABANK_AUDIT_CHECKPOINT_SECONDS").flatMap(TimeInterval.init) ?? 300
 
-    public init(database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
-                sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256) {
+    public init(
+        database: DatabaseLocation, maxBodySize: ByteCount = "2mb", noticeDays: Int = 7,
+        sqliteCacheMiB: Int = 64, sqliteMmapMiB: Int = 256
+    ) {
         self.database = database; self.maxBodySize = maxBodySize; self.noticeDays = noticeDays
         self.sqliteCacheMiB = sqliteCacheMiB; self.sqliteMmapMiB = sqliteMmapMiB
         let dataDirectory: String?

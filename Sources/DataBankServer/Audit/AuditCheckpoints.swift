@@ -3,9 +3,9 @@ import Foundation
 import SQLKit
 import Vapor
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A signed note, kept outside the database, that entry `seq` had hash `hash` at time `at`: a tail
@@ -27,7 +27,11 @@ struct AuditCheckpoint: Equatable, Sendable {
 
     func line(key: AuditKey) -> String { body + " mac=" + key.mac(body) + "\n" }
 
-    enum Parsed { case valid(AuditCheckpoint), badMAC(AuditCheckpoint), malformed }
+    enum Parsed {
+        case valid(AuditCheckpoint)
+        case badMAC(AuditCheckpoint)
+        case malformed
+    }
 
     static func parse(_ line: Substring, key: AuditKey) -> Parsed {
         guard let macRange = line.range(of: " mac=", options: .backwards), line.hasPrefix(prefix + " ") else { return .malformed }
@@ -39,7 +43,8 @@ struct AuditCheckpoint: Equatable, Sendable {
             values[part[..<eq]] = part[part.index(after: eq)...]
         }
         guard values.count == 4, let seq = values["seq"].flatMap({ Int($0) }), let hash = values["hash"], let at = values["at"],
-              let keyedFrom = values["keyed_from"].flatMap({ Int($0) }) else { return .malformed }
+            let keyedFrom = values["keyed_from"].flatMap({ Int($0) })
+        else { return .malformed }
         let checkpoint = AuditCheckpoint(seq: seq, hash: String(hash), at: String(at), keyedFrom: keyedFrom)
         guard checkpoint.body == body else { return .malformed }
         return key.mac(String(body)) == mac ? .valid(checkpoint) : .badMAC(checkpoint)
@@ -63,7 +68,8 @@ struct AuditCheckpoint: Equatable, Sendable {
             switch parse(line, key: key) {
             case .valid(let c): contents.checkpoints.append(c)
             case .badMAC(let c):
-                contents.problem = AuditChain.Break(seq: c.seq, reason: "the checkpoint on line \(index + 1) of \(path) (entry \(c.seq)) has a wrong MAC (forged, or written with another key)")
+                contents.problem = AuditChain.Break(
+                    seq: c.seq, reason: "the checkpoint on line \(index + 1) of \(path) (entry \(c.seq)) has a wrong MAC (forged, or written with another key)")
                 return contents
             case .malformed:
                 contents.problem = AuditChain.Break(seq: 0, reason: "line \(index + 1) of the checkpoint file \(path) is not a checkpoint (altered?)")
@@ -126,8 +132,10 @@ final class AuditCheckpointWriter: @unchecked Sendable {
                 return true
             }
             guard due else { return }
-            appendLine(AuditCheckpoint(seq: seq, hash: try head.decode(column: "hash", as: String.self), at: now.iso8601Millis,
-                                  keyedFrom: try head.decode(column: "keyed_from", as: Int.self)), logger: logger)
+            appendLine(
+                AuditCheckpoint(
+                    seq: seq, hash: try head.decode(column: "hash", as: String.self), at: now.iso8601Millis,
+                    keyedFrom: try head.decode(column: "keyed_from", as: Int.self)), logger: logger)
         } catch {
             logger.warning("audit checkpoint not written: \(String(reflecting: error))")
         }

@@ -57,8 +57,10 @@ enum AuditLog {
     /// the entries of concurrent requests, ``AuditGroupCommit``); inside one it is written in that
     /// transaction, so it commits (or rolls back) with what it records.
     @discardableResult
-    static func append(_ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
-                       requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
+    static func append(
+        _ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
+        requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail
+    ) async throws -> AuditEntry {
         let at = Date().iso8601Millis
         let entry = AuditEntry(
             seq: 0, at: at, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
@@ -66,7 +68,8 @@ enum AuditLog {
             requestHash: requestHash, prevHash: "", hash: "")
         let stats = resource.flatMap { r in
             count > 0 || operation.hasPrefix("load") || operation == "query"
-                ? ExchangeStats.Delta(day: String(at.prefix(10)), resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count) : nil
+                ? ExchangeStats.Delta(day: String(at.prefix(10)), resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count)
+                : nil
         }
         let draft = Draft(entry: entry, stats: stats)
         if db.inTransaction { return try await appendBatch([draft], on: db, trail: trail)[0] }
@@ -80,7 +83,8 @@ enum AuditLog {
         guard !drafts.isEmpty else { return [] }
         let (entries, keyedFrom) = try await db.transaction { tx in
             let sql = tx.sql
-            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: drafts.count) WHERE id = 1 RETURNING seq, hash, keyed_from").first() else {
+            guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: drafts.count) WHERE id = 1 RETURNING seq, hash, keyed_from").first()
+            else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
             }
             var seq = try head.decode(column: "seq", as: Int.self) - drafts.count
@@ -88,8 +92,9 @@ enum AuditLog {
             var entries: [AuditEntry] = []
             entries.reserveCapacity(drafts.count)
             let insert = sql.insert(into: "audit_log")
-                .columns("seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
-                         "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
+                .columns(
+                    "seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
+                    "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
             for draft in drafts {
                 var entry = draft.entry
                 seq += 1
@@ -98,9 +103,10 @@ enum AuditLog {
                 entry.hash = AuditChain.hash(entry, key: trail.key)
                 prev = entry.hash
                 entries.append(entry)
-                insert.values(entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
-                              entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
-                              entry.requestHash, entry.prevHash, entry.hash)
+                insert.values(
+                    entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
+                    entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
+                    entry.requestHash, entry.prevHash, entry.hash)
             }
             try await insert.run()
             let last = entries[entries.count - 1]
@@ -152,8 +158,11 @@ enum AuditLog {
             result.checkpoints = file.checkpoints.count
             if let problem = file.problem { result.broken = problem; return result }
             if let moved = file.checkpoints.first(where: { $0.keyedFrom != keyedFrom }) {
-                result.broken = AuditChain.Break(seq: min(moved.keyedFrom, keyedFrom), reason:
-                    "keyed hashing starts at entry \(keyedFrom) in the database, but at entry \(moved.keyedFrom) by the checkpoint at \(moved.at) (the switch-over point was moved)")
+                result.broken = AuditChain.Break(
+                    seq: min(moved.keyedFrom, keyedFrom),
+                    reason:
+                        "keyed hashing starts at entry \(keyedFrom) in the database, but at entry \(moved.keyedFrom) by the checkpoint at \(moved.at) (the switch-over point was moved)"
+                )
                 return result
             }
         }
@@ -168,15 +177,19 @@ enum AuditLog {
         }
         // The head must point at the last entry: a truncated tail shows here...
         if headSeq != walk.lastSeq {
-            result.broken = AuditChain.Break(seq: walk.lastSeq + 1, reason: headSeq > walk.lastSeq
-                ? "entries \(walk.lastSeq + 1)…\(headSeq) are missing (deleted from the end)"
-                : "the head names entry \(headSeq) but the log goes on to entry \(walk.lastSeq)")
+            result.broken = AuditChain.Break(
+                seq: walk.lastSeq + 1,
+                reason: headSeq > walk.lastSeq
+                    ? "entries \(walk.lastSeq + 1)…\(headSeq) are missing (deleted from the end)"
+                    : "the head names entry \(headSeq) but the log goes on to entry \(walk.lastSeq)")
             return result
         }
         // ...unless the head was moved back too: then the last checkpoint names an entry that is gone.
         if let last = file.checkpoints.max(by: { $0.seq < $1.seq }), last.seq > walk.lastSeq {
-            result.broken = AuditChain.Break(seq: walk.lastSeq + 1, reason:
-                "entries after #\(walk.lastSeq) are missing: the checkpoint at \(last.at) names entry #\(last.seq)")
+            result.broken = AuditChain.Break(
+                seq: walk.lastSeq + 1,
+                reason:
+                    "entries after #\(walk.lastSeq) are missing: the checkpoint at \(last.at) names entry #\(last.seq)")
             return result
         }
         if file.missing, walk.lastSeq >= keyedFrom, let path = trail.checkpointFile {

@@ -27,8 +27,9 @@ struct BenchCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
-            var bench = BusBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
-                                 readRows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000)
+            var bench = BusBench(
+                app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
+                readRows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000)
             try await bench.run()
             Self.printTable(bench.table, context: context)
             return
@@ -40,8 +41,9 @@ struct BenchCommand: AsyncCommand {
             return
         }
         if signature.scenario == "access" {
-            var bench = AccessBench(app: context.application, console: context.console, rows: signature.readRows ?? 10_000_000,
-                                    requests: signature.queries ?? 2_000, batchSize: 100_000)
+            var bench = AccessBench(
+                app: context.application, console: context.console, rows: signature.readRows ?? 10_000_000,
+                requests: signature.queries ?? 2_000, batchSize: 100_000)
             try await bench.run()
             Self.printTable(bench.table, context: context)
             return
@@ -52,7 +54,9 @@ struct BenchCommand: AsyncCommand {
             Self.printTable(bench.table, context: context)
             return
         }
-        guard signature.scenario == "catalog" else { throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile") }
+        guard signature.scenario == "catalog" else {
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile")
+        }
         let app = context.application
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -102,7 +106,7 @@ struct BenchCommand: AsyncCommand {
         ResourceQuery(q: "enterprise"), ResourceQuery(q: "信息", sharing: "conditional"),
         ResourceQuery(department: nil, theme: "transport"), ResourceQuery(q: "登记", cycle: "daily", offset: 20),
         ResourceQuery(), ResourceQuery(classification: "1", sort: "name"), ResourceQuery(q: "人口", open: "unconditional"),
-        ResourceQuery(q: "车"), ResourceQuery(q: "统一社会信用代码"),
+        ResourceQuery(q: "车"), ResourceQuery(q: "统一社会信用代码")
     ]
 
     func searchTimes(_ app: Application, count: Int) async throws -> Samples {
@@ -122,9 +126,11 @@ struct BenchCommand: AsyncCommand {
         let slowest = perQuery.indices.sorted { perQuery[$0].p(0.99) > perQuery[$1].p(0.99) }.prefix(3)
         for i in slowest {
             let q = Self.mix[i]
-            let label = [q.q.map { "q=\($0)" }, q.sharing.map { "sharing=\($0)" }, q.theme.map { "theme=\($0)" }, q.cycle.map { "cycle=\($0)" },
-                         q.classification.map { "classification=\($0)" }, q.open.map { "open=\($0)" }, q.sort.map { "sort=\($0)" },
-                         q.offset.map { "offset=\($0)" }].compactMap { $0 }.joined(separator: "&")
+            let label = [
+                q.q.map { "q=\($0)" }, q.sharing.map { "sharing=\($0)" }, q.theme.map { "theme=\($0)" }, q.cycle.map { "cycle=\($0)" },
+                q.classification.map { "classification=\($0)" }, q.open.map { "open=\($0)" }, q.sort.map { "sort=\($0)" },
+                q.offset.map { "offset=\($0)" }
+            ].compactMap { $0 }.joined(separator: "&")
             print("  slowest: \(label.isEmpty ? "(no filter)" : label) p50 \(ms(perQuery[i].p(0.5))) p99 \(ms(perQuery[i].p(0.99)))")
         }
         return samples
@@ -147,8 +153,9 @@ struct BenchCommand: AsyncCommand {
         }
         try await Task.sleep(for: .seconds(2))
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kb / 1024
     }
 

@@ -29,7 +29,7 @@ struct BusBench {
         .init(name: "months", itemName: "缴费月数", type: .I),
         .init(name: "paid_on", itemName: "缴费日期", type: .D),
         .init(name: "updated_at", itemName: "更新时间", type: .T),
-        .init(name: "active", itemName: "是否在保", type: .L),
+        .init(name: "active", itemName: "是否在保", type: .L)
     ])
 
     mutating func row(_ name: String, _ value: String, _ target: String) {
@@ -52,9 +52,11 @@ struct BusBench {
         guard let steward = try await User.query(on: app.db).filter(\.$username == "scj_steward").first() else { throw CLIError("demo users missing") }
         // A store belongs to a published catalog entry (the read decision starts from it): the bench's
         // entry is a copy of one of the bureau's, closed to the public, so other departments read by grant.
-        guard let template = try await ResourceRow.query(on: app.db).filter(\.$departmentCode == steward.departmentCode)
+        guard
+            let template = try await ResourceRow.query(on: app.db).filter(\.$departmentCode == steward.departmentCode)
                 .filter(\.$publishedRevision != nil).filter(\.$classified == false).first(),
-              var snapshot = template.catalogSnapshot else { throw CLIError("demo catalog missing") }
+            var snapshot = template.catalogSnapshot
+        else { throw CLIError("demo catalog missing") }
         snapshot.code = resourceCode; snapshot.name = "参保人员信息（基准测试）"; snapshot.nameEn = "Insured persons (bench)"
         snapshot.open.type = .closed
         snapshot.items = []  // the store's layout is the bench's own: no derived rules from the template's items
@@ -86,9 +88,15 @@ struct BusBench {
         let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", dbURL])
         let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
         let seconds = load.output.firstMatch(of: /in ([\d.]+) s/).flatMap { Double($0.1) } ?? load.seconds
-        row("ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), \(dialect)", String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
+        row(
+            "ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), \(dialect)",
+            String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
         row("ingest peak RSS (databank load)", load.peakRSS.map { String(format: "%.0f MB", $0) } ?? "n/a", "< 200 MB")
-        if dbPath != nil, let peer = try? Self.runChild(["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"], executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path) {
+        if dbPath != nil,
+            let peer = try? Self.runChild(
+                ["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"],
+                executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path)
+        {
             row("peer: sqlite-utils insert (same file)", String(format: "%.0f rows/s (%.2f s)", Double(rows) / peer.seconds, peer.seconds), "-")
         } else if dbPath != nil {
             row("peer: sqlite-utils insert", "not installed (pip install sqlite-utils)", "-")
@@ -126,8 +134,9 @@ struct BusBench {
         let feedStart = ContinuousClock.now
         var after = 0, pulled = 0
         while true {
-            let response = try await client.get(URI(string: "\(base)/changes?after=\(after)&limit=10000"),
-                                                headers: ["Authorization": "Bearer \(token)"])
+            let response = try await client.get(
+                URI(string: "\(base)/changes?after=\(after)&limit=10000"),
+                headers: ["Authorization": "Bearer \(token)"])
             guard response.status == .ok, let body = response.body else { throw CLIError("changes answered \(response.status.code)") }
             let page = try JSONDecoder().decode(FeedCursor.self, from: body)
             pulled += page.count
@@ -142,8 +151,9 @@ struct BusBench {
         var audited: Double?
         if Self.hasWrk {
             for connections in [1, 4, 16] {
-                let result = try Self.wrk("http://127.0.0.1:18480", pathsFile: keys, prefix: "/api/v1/resources/\(Self.resourceCode)/records/",
-                                          suffix: "", token: token, connections: connections)
+                let result = try Self.wrk(
+                    "http://127.0.0.1:18480", pathsFile: keys, prefix: "/api/v1/resources/\(Self.resourceCode)/records/",
+                    suffix: "", token: token, connections: connections)
                 row("audited point reads, wrk -t2 -c\(connections), random keys", result.text, connections == 16 ? "≥ 2,000 req/s" : "-")
                 if connections == 16 { audited = result.perSecond }
             }
@@ -159,7 +169,11 @@ struct BusBench {
             var peer = Samples()
             var ready = false
             for _ in 0..<100 where !ready {
-                if let r = try? await client.get("http://127.0.0.1:18481/-/versions.json"), r.status == .ok { ready = true } else { try await Task.sleep(for: .milliseconds(200)) }
+                if let r = try? await client.get("http://127.0.0.1:18481/-/versions.json"), r.status == .ok {
+                    ready = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
             }
             let db = URL(fileURLWithPath: dbPath).deletingPathExtension().lastPathComponent
             var rng = SplitMix(seed: 7)
@@ -169,8 +183,9 @@ struct BusBench {
             }
             row("peer: datasette row JSON, same table, p50 / p99", ready ? "\(ms(peer.p(0.5))) / \(ms(peer.p(0.99)))" : "did not start", "-")
             if ready, Self.hasWrk {
-                let result = try Self.wrk("http://127.0.0.1:18481", pathsFile: keys, prefix: "/\(db)/rec_109001_00001/", suffix: ".json",
-                                          token: nil, connections: 16)
+                let result = try Self.wrk(
+                    "http://127.0.0.1:18481", pathsFile: keys, prefix: "/\(db)/rec_109001_00001/", suffix: ".json",
+                    token: nil, connections: 16)
                 row("peer: datasette row JSON, wrk -t2 -c16, random keys", result.text, "-")
                 if let audited, result.perSecond > 0 {
                     row("audited point reads / datasette, c=16, same run", String(format: "%.2f×", audited / result.perSecond), "≥ 3×")

@@ -7,7 +7,11 @@ struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "scale", help: "small (a dozen departments) or seed (57 departments, 512 resources, 6,361 items; default)")
         var scale: String?
-        @Option(name: "records", help: "seed (thousands in the flagship stores, quick) or full (10,000–100,000 in the flagship stores before serving; minutes in a debug build). Default: seed, then the flagship stores fill to full in the background while the demo serves")
+        @Option(
+            name: "records",
+            help:
+                "seed (thousands in the flagship stores, quick) or full (10,000–100,000 in the flagship stores before serving; minutes in a debug build). Default: seed, then the flagship stores fill to full in the background while the demo serves"
+        )
         var records: String?
         @Flag(name: "fresh", help: "Delete the demo database and generate the city again")
         var fresh: Bool
@@ -44,7 +48,9 @@ struct DemoCommand: AsyncCommand {
             }
             context.console.print("  catalog: \(catalogTime)")
             let stores = try await RecordStoreRow.query(on: app.db).filter(\.$rowCount > 0).count()
-            context.console.print("Generated the demo city (\(scale.rawValue), records \(volume.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(stores) stores in \(ContinuousClock.now - start).")
+            context.console.print(
+                "Generated the demo city (\(scale.rawValue), records \(volume.rawValue)): \(s.departments) departments, \(s.standards) standards, \(s.resources) resources, \(s.items) information items, \(records) records in \(stores) stores in \(ContinuousClock.now - start)."
+            )
         } else {
             context.console.print("Using the existing demo city in \(app.settings.database.redacted) (--fresh to recreate it).")
         }
@@ -53,7 +59,9 @@ struct DemoCommand: AsyncCommand {
         context.console.print("DataBank demo: http://\(host):\(port)/   (API: http://\(host):\(port)/api/v1/resources)")
         context.console.print("Demo accounts (password: \(city.users.first?.password ?? "")):")
         for u in city.users {
-            context.console.print("  \(u.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \((Role(rawValue: u.role) ?? .viewer).en.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.displayName) (\(u.departmentCode))")
+            context.console.print(
+                "  \(u.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \((Role(rawValue: u.role) ?? .viewer).en.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.displayName) (\(u.departmentCode))"
+            )
         }
         context.console.print("API token for scripts: swift run databank user token admin")
         guard !signature.noServe else { return }
@@ -67,8 +75,10 @@ struct DemoCommand: AsyncCommand {
     }
 
     /// Records, sharing, objections and quality runs, in the order their stories need; returns the records written.
-    static func loadStories(volume: DemoRecordVolume, on db: any Database,
-                            timing: (String, Duration) -> Void = { _, _ in }) async throws -> Int {
+    static func loadStories(
+        volume: DemoRecordVolume, on db: any Database,
+        timing: (String, Duration) -> Void = { _, _ in }
+    ) async throws -> Int {
         var clock = ContinuousClock.now
         func lap(_ phase: String) { timing(phase, ContinuousClock.now - clock); clock = ContinuousClock.now }
         let records = try await DemoRecords.load(volume: volume, on: db)
@@ -93,4 +103,3 @@ struct CLIError: Error, CustomStringConvertible {
     var zh: String?
     init(_ d: String, zh: String? = nil) { description = d; self.zh = zh }
 }
-

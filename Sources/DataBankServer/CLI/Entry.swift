@@ -20,9 +20,14 @@ public enum DataBankCLI {
         let wantsHelp = args.contains("--help") || args.contains("-h")
         var location: DatabaseLocation
         do {
-            if wantsHelp { location = .sqliteMemory }  // help creates no database, key or file
-            else if let url = urlFlag ?? Environment.get("DATABASE_URL") { location = try DatabaseLocation(url: url) }
-            else { location = defaultLocation(command) }
+            if wantsHelp {
+                location = .sqliteMemory
+            }  // help creates no database, key or file
+            else if let url = urlFlag ?? Environment.get("DATABASE_URL") {
+                location = try DatabaseLocation(url: url)
+            } else {
+                location = defaultLocation(command)
+            }
         } catch {
             fail("\(error)", status: 2)
         }
@@ -35,8 +40,10 @@ public enum DataBankCLI {
             if command == "quality", args.contains("validate"), args.contains(where: { $0 == "--schema" || $0.hasPrefix("--schema=") }) {
                 location = .sqliteMemory
             } else {
-                fail(chinese ? "\(path) 处没有 DataBank 数据库：请先运行 `databank demo` 或 `databank serve`，或用 --database-url 指定"
-                     : "no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
+                fail(
+                    chinese
+                        ? "\(path) 处没有 DataBank 数据库：请先运行 `databank demo` 或 `databank serve`，或用 --database-url 指定"
+                        : "no DataBank database at \(path): start `databank demo` or `databank serve` first, or name one with --database-url", status: 1)
             }
         }
 
@@ -133,7 +140,8 @@ public enum DataBankCLI {
         case "bench": return .sqliteFile("data/bench.sqlite")  // never the real database: bench empties it
         case let c? where dataCommands.contains(c):
             guard case .sqliteFile(let serve) = DatabaseLocation.defaultServe, case .sqliteFile(let demo) = DatabaseLocation.defaultDemo,
-                  !FileManager.default.fileExists(atPath: serve), FileManager.default.fileExists(atPath: demo) else { return .defaultServe }
+                !FileManager.default.fileExists(atPath: serve), FileManager.default.fileExists(atPath: demo)
+            else { return .defaultServe }
             FileHandle.standardError.write(Data("note: using the demo's database \(demo) (no \(serve) yet)\n".utf8))
             return .defaultDemo
         default: return .defaultServe
@@ -159,7 +167,8 @@ public enum DataBankCLI {
         }
         // A database that was never set up fails on its first query with "no such table" / "does not exist".
         if text.contains("no such table") || (text.contains("relation") && text.contains("does not exist")) {
-            return chinese ? "数据库 \(location.redacted) 尚未初始化：请先运行 `databank migrate`（或 `databank demo` / `databank serve`）"
+            return chinese
+                ? "数据库 \(location.redacted) 尚未初始化：请先运行 `databank migrate`（或 `databank demo` / `databank serve`）"
                 : "the database \(location.redacted) is not set up: run `databank migrate` (or `databank demo` / `databank serve`) first"
         }
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -26,19 +26,24 @@ struct ProfileBench {
         let loadStart = ContinuousClock.now
         _ = try BusBench.runChild(["load", Self.code, try BusBench.generatedFile(to: first), "--mode", "append", "--no-profile", "--database-url", dbURL])
         if rows > first {
-            _ = try BusBench.runChild(["load", Self.code, try BusBench.generatedFile(from: first, to: rows), "--mode", "append", "--no-profile",
-                                       "--database-url", dbURL])
+            _ = try BusBench.runChild([
+                "load", Self.code, try BusBench.generatedFile(from: first, to: rows), "--mode", "append", "--no-profile",
+                "--database-url", dbURL
+            ])
         }
         console.print(String(format: "store: %d rows, loaded in %.0f s", rows, (ContinuousClock.now - loadStart).seconds))
         if dbPath != nil { try await app.db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
 
         let full = try await ProfileRun.run(code: Self.code, kind: .full, on: app.db)
         let rss = LoadCommand.peakRSS()
-        row("full-scan profile, \(rows) rows × 10 columns, \(dialect)",
+        row(
+            "full-scan profile, \(rows) rows × 10 columns, \(dialect)",
             String(format: "%.1f s (%.0f rows/s)", full.seconds, Double(full.run.rowsRead) / full.seconds), rows >= 10_000_000 ? "< 60 s" : "-")
         row("profile peak RSS (bench process)", rss.map { String(format: "%.0f MB", $0) } ?? "n/a", "-")
         let id = full.profile.columns.first { $0.name == "id_number" }?.summary
-        row("distinct id_number (estimate vs exact \(rows))", id.map { String(format: "%d (%.2f %% off)", $0.distinct, 100 * abs(Double($0.distinct - rows)) / Double(rows)) } ?? "-", "±2 %")
+        row(
+            "distinct id_number (estimate vs exact \(rows))",
+            id.map { String(format: "%d (%.2f %% off)", $0.distinct, 100 * abs(Double($0.distinct - rows)) / Double(rows)) } ?? "-", "±2 %")
 
         // A load, then the incremental run the server queues after it.
         let more = 100_000

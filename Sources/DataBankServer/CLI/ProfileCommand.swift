@@ -24,7 +24,9 @@ struct ProfileCommand: AsyncCommand {
         if signature.latest {
             _ = try await RecordStores.find(signature.resource, on: app.db)
             guard let s = try await ProfileRuns.latestSummary(signature.resource, on: app.db) else {
-                throw CLIError("No profile of \(signature.resource) yet; run `databank quality profile \(signature.resource)`", zh: "\(signature.resource) 尚无画像；请运行 `databank quality profile \(signature.resource)`")
+                throw CLIError(
+                    "No profile of \(signature.resource) yet; run `databank quality profile \(signature.resource)`",
+                    zh: "\(signature.resource) 尚无画像；请运行 `databank quality profile \(signature.resource)`")
             }
             summary = s
         } else {
@@ -34,21 +36,27 @@ struct ProfileCommand: AsyncCommand {
             }
             bar.finish()
             summary = outcome.profile.summary
-            c.print(String(format: "Profiled %@ (%@): %d rows read in %.2f s (%.0f rows/s), peak RSS %@", signature.resource, outcome.run.kind,
-                           outcome.run.rowsRead, outcome.seconds, Double(outcome.run.rowsRead) / max(outcome.seconds, 0.001),
-                           LoadCommand.peakRSS().map { String(format: "%.0f MB", $0) } ?? "n/a"))
+            c.print(
+                String(
+                    format: "Profiled %@ (%@): %d rows read in %.2f s (%.0f rows/s), peak RSS %@", signature.resource, outcome.run.kind,
+                    outcome.run.rowsRead, outcome.seconds, Double(outcome.run.rowsRead) / max(outcome.seconds, 0.001),
+                    LoadCommand.peakRSS().map { String(format: "%.0f MB", $0) } ?? "n/a"))
         }
         for line in Self.table(summary) { c.print(line) }
     }
 
     /// The profile as aligned text: one line per column, then its top values and patterns.
     static func table(_ p: ProfileSummary) -> [String] {
-        var out = ["\(p.resourceCode): \(ProgressLine.grouped(p.rowCount)) records, change log to seq \(p.coveredSeq)"
-                   + (p.exact ? "" : " (approximate: \(p.updatesSinceFullScan) updates, \(p.deletesSinceFullScan) deletes since the last full scan)")]
+        var out = [
+            "\(p.resourceCode): \(ProgressLine.grouped(p.rowCount)) records, change log to seq \(p.coveredSeq)"
+                + (p.exact ? "" : " (approximate: \(p.updatesSinceFullScan) updates, \(p.deletesSinceFullScan) deletes since the last full scan)")
+        ]
         let header = ["column", "type", "values", "nulls", "null %", "distinct", "min", "max", "mean len"]
         let rows = p.columns.map { c in
-            [c.name, c.type.rawValue, String(c.count), String(c.nulls), String(format: "%.1f", c.nullRatio * 100),
-             (c.distinctExact ? "" : "≈") + String(c.distinct), clip(c.min), clip(c.max), c.meanLength.map { String(format: "%.1f", $0) } ?? "-"]
+            [
+                c.name, c.type.rawValue, String(c.count), String(c.nulls), String(format: "%.1f", c.nullRatio * 100),
+                (c.distinctExact ? "" : "≈") + String(c.distinct), clip(c.min), clip(c.max), c.meanLength.map { String(format: "%.1f", $0) } ?? "-"
+            ]
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(displayWidth).max() ?? 0 }
         func line(_ cells: [String]) -> String {

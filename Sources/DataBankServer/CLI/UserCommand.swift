@@ -34,10 +34,13 @@ struct AddUser: AsyncCommand {
         guard let role = Role(rawValue: signature.role ?? "viewer") else {
             throw CLIError("--role must be one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let dept = signature.department else { throw CLIError("--department CODE is required (see GET /api/v1/departments)", zh: "必须给出 --department 部门代码（见 GET /api/v1/departments）") }
+        guard let dept = signature.department else {
+            throw CLIError("--department CODE is required (see GET /api/v1/departments)", zh: "必须给出 --department 部门代码（见 GET /api/v1/departments）")
+        }
         let password = signature.password ?? askPassword(context)
-        let user = try await Accounts.addUser(username: signature.username, displayName: signature.name ?? signature.username,
-                                              password: password, role: role, departmentCode: dept, on: context.application.db)
+        let user = try await Accounts.addUser(
+            username: signature.username, displayName: signature.name ?? signature.username,
+            password: password, role: role, departmentCode: dept, on: context.application.db)
         if let email = signature.email {
             user.email = try SetEmail.checked(email)
             try await user.save(on: context.application.db)

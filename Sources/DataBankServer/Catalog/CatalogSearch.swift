@@ -80,37 +80,52 @@ struct CatalogSearch {
         // nothing is worth materialising: the facets are grouped straight off
         // `idx_resources_facets` (in its order) and the page walks the sort's index.
         let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
-        let answer = Self.text(query) == nil ? try await sql.raw("""
-            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-            ) AS page
-            UNION ALL
-            SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
-            GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
-            """).all() : try await sql.raw("""
-            WITH matched AS MATERIALIZED (
-                SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
-                       resources.name, resources.item_count, resources.code\(sortColumns)
-                FROM \(source) WHERE \(filter))
-            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-            ) AS page
-            UNION ALL
-            SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
-            GROUP BY department_code, facet_key, theme_mask
-            """).all()
+        let answer =
+            Self.text(query) == nil
+            ? try await sql.raw(
+                """
+                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                    SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+                ) AS page
+                UNION ALL
+                SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
+                GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
+                """
+            ).all()
+            : try await sql.raw(
+                """
+                WITH matched AS MATERIALIZED (
+                    SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
+                           resources.name, resources.item_count, resources.code\(sortColumns)
+                    FROM \(source) WHERE \(filter))
+                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                    SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+                ) AS page
+                UNION ALL
+                SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
+                GROUP BY department_code, facet_key, theme_mask
+                """
+            ).all()
         var pageIDs: [UUID] = []
         var groups: [any SQLRow] = []
         for row in answer {
-            if try row.decode(column: "part", as: String.self) == "p" { pageIDs.append(try row.decode(column: "id", as: UUID.self)) }
-            else { groups.append(row) }
+            if try row.decode(column: "part", as: String.self) == "p" {
+                pageIDs.append(try row.decode(column: "id", as: UUID.self))
+            } else {
+                groups.append(row)
+            }
         }
-        let rows = pageIDs.isEmpty ? [] : try await sql.raw("""
-            SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.classification,
-                   resources.catalog_kind, resources.format, resources.sharing_type, resources.open_type, resources.update_cycle,
-                   resources.classified, resources.item_count, resources.status, resources.published_revision, resources.version
-            FROM resources WHERE resources.id IN (\(binds: pageIDs)) ORDER BY \(order)
-            """).all()
+        let rows =
+            pageIDs.isEmpty
+            ? []
+            : try await sql.raw(
+                """
+                SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.classification,
+                       resources.catalog_kind, resources.format, resources.sharing_type, resources.open_type, resources.update_cycle,
+                       resources.classified, resources.item_count, resources.status, resources.published_revision, resources.version
+                FROM resources WHERE resources.id IN (\(binds: pageIDs)) ORDER BY \(order)
+                """
+            ).all()
         let items = try rows.map { r in
             ResourceSummary(
                 code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
@@ -128,7 +143,9 @@ struct CatalogSearch {
                 status: try r.decode(column: "status", as: String.self),
                 publishedRevision: try r.decode(column: "published_revision", as: Int?.self),
                 version: try r.decode(column: "version", as: Int.self))
-        }.map { s in var s = s; s.departmentName = departmentNames[s.departmentCode]; return s }
+        }.map { s in
+            var s = s; s.departmentName = departmentNames[s.departmentCode]; return s
+        }
 
         let (total, facets) = try totalAndFacets(groups, departmentNames: departmentNames, language: language)
         return SearchPage(items: items, total: total, facets: facets)
@@ -153,7 +170,10 @@ struct CatalogSearch {
         var facets: [String: [FacetCount]] = [:]
         for name in Self.facetNames {
             facets[name] = (counts[name] ?? [:])
-                .map { FacetCount(value: $0.key, label: Self.label(facet: name, value: $0.key, departmentNames: departmentNames, language: language), count: $0.value) }
+                .map {
+                    FacetCount(
+                        value: $0.key, label: Self.label(facet: name, value: $0.key, departmentNames: departmentNames, language: language), count: $0.value)
+                }
                 .sorted { ($0.count, $1.value) > ($1.count, $0.value) }
         }
         return (total, facets)
@@ -187,8 +207,9 @@ struct CatalogSearch {
         func parse<T: CatalogTerm>(_ value: String?, _ type: T.Type, _ param: String) throws -> T? {
             guard let value, !value.isEmpty else { return nil }
             guard let term = T(rawValue: value) else {
-                throw AppError.field(.badRequest, "invalid_filter", param, zh: "未知的筛选值：\(value)",
-                                     en: "Unknown \(param) \(value); one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw AppError.field(
+                    .badRequest, "invalid_filter", param, zh: "未知的筛选值：\(value)",
+                    en: "Unknown \(param) \(value); one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return term
         }
@@ -275,8 +296,9 @@ struct CatalogSearch {
         case "updated": return "resources.updated_at, resources.code"
         case "-updated": return "resources.updated_at DESC, resources.code"
         case let other:
-            throw AppError.field(.badRequest, "invalid_sort", "sort", zh: "不支持的排序：\(other)",
-                                 en: "Unknown sort \(other); one of relevance, code, -code, name, -name, updated, -updated")
+            throw AppError.field(
+                .badRequest, "invalid_sort", "sort", zh: "不支持的排序：\(other)",
+                en: "Unknown sort \(other); one of relevance, code, -code, name, -name, updated, -updated")
         }
     }
 }

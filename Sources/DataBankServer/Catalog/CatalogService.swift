@@ -77,8 +77,10 @@ struct CatalogService {
 
     /// One revision; inside a transaction pass its `db`, or the pool's single SQLite connection deadlocks.
     func revision(_ r: ResourceRow, number: Int, on db: (any Database)? = nil) async throws -> RevisionRow {
-        guard let rev = try await RevisionRow.query(on: db ?? self.db).filter(\.$resourceID == r.requireID())
-            .filter(\.$number == number).first() else { throw AppError.notFound("Revision \(number) of \(r.code)") }
+        guard
+            let rev = try await RevisionRow.query(on: db ?? self.db).filter(\.$resourceID == r.requireID())
+                .filter(\.$number == number).first()
+        else { throw AppError.notFound("Revision \(number) of \(r.code)") }
         return rev
     }
 
@@ -159,7 +161,7 @@ struct CatalogService {
             rev.snapshot = JSONText.encode(s)
             rev.authorID = try user.requireID(); rev.authorName = user.displayName
             try await rev.update(on: tx)
-            if row.publishedRevision == nil {   // never published: the draft is what the catalog shows
+            if row.publishedRevision == nil {  // never published: the draft is what the catalog shows
                 row.apply(s)
                 row.searchText = try await Self.searchText(s, on: tx)
                 try await CatalogIndex.reindex([(row.requireID(), s, row.searchText)], on: tx)
@@ -178,9 +180,10 @@ struct CatalogService {
         let from = row.state
         guard let to = Lifecycle.next(from: from, by: action, hasPublishedRevision: row.publishedRevision != nil) else {
             let allowed = Lifecycle.actions(from: from, hasPublishedRevision: row.publishedRevision != nil).map(\.rawValue)
-            throw AppError.field(.conflict, "invalid_transition", "action",
-                                 zh: "“\(from.zh)”状态下不能“\(action.zh)”",
-                                 en: "Cannot \(action.rawValue) a resource that is \(from.rawValue); allowed: \(allowed.joined(separator: ", "))")
+            throw AppError.field(
+                .conflict, "invalid_transition", "action",
+                zh: "“\(from.zh)”状态下不能“\(action.zh)”",
+                en: "Cannot \(action.rawValue) a resource that is \(from.rawValue); allowed: \(allowed.joined(separator: ", "))")
         }
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if action.needsReason && (reason ?? "").isEmpty {
@@ -257,8 +260,9 @@ struct CatalogService {
     // MARK: Helpers
 
     static func stale(_ code: String, _ current: Int) -> AppError {
-        AppError.field(.conflict, "stale_revision", "version", zh: "资源已被他人修改（当前版本 \(current)），请刷新后重试",
-                       en: "Resource \(code) was changed by someone else (now version \(current)); reload and retry")
+        AppError.field(
+            .conflict, "stale_revision", "version", zh: "资源已被他人修改（当前版本 \(current)），请刷新后重试",
+            en: "Resource \(code) was changed by someone else (now version \(current)); reload and retry")
     }
 
     /// Optimistic lock: claims the next version with a conditional UPDATE, so of two writers
@@ -277,8 +281,9 @@ struct CatalogService {
         let dept = try await Department.query(on: db).filter(\.$code == s.departmentCode).first()
         let codes = Array(Set(s.items.map(\.standardCode)))
         let standards = codes.isEmpty ? [] : try await StandardRow.query(on: db).filter(\.$code ~~ codes).all()
-        return CatalogIndex.searchText(s, departmentName: dept.map { "\($0.name) \($0.nameEn)" },
-                                       standardNames: Dictionary(uniqueKeysWithValues: standards.map { ($0.code, $0.name) }))
+        return CatalogIndex.searchText(
+            s, departmentName: dept.map { "\($0.name) \($0.nameEn)" },
+            standardNames: Dictionary(uniqueKeysWithValues: standards.map { ($0.code, $0.name) }))
     }
 }
 

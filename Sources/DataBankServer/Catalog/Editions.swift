@@ -19,10 +19,12 @@ enum Editions {
         }
         return try await db.transaction { tx in
             let sql = tx.sql
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT id, code, published_revision FROM resources
                 WHERE published_revision IS NOT NULL AND status <> 'retired'
-                """).all()
+                """
+            ).all()
             let edition = EditionRow()
             edition.slug = slug; edition.year = year; edition.phase = phase
             edition.title = title?.isEmpty == false ? title! : "\(year)年版第\(phase)期政务信息资源目录"
@@ -30,8 +32,10 @@ enum Editions {
             try await edition.create(on: tx)
             let id = try edition.requireID()
             let entries: [[any Encodable & Sendable]] = try rows.map {
-                [id, try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "code", as: String.self),
-                 try $0.decode(column: "published_revision", as: Int.self)]
+                [
+                    id, try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "code", as: String.self),
+                    try $0.decode(column: "published_revision", as: Int.self)
+                ]
             }
             try await CatalogIndex.insert(into: "edition_entries", ["edition_id", "resource_id", "resource_code", "revision"], entries, on: sql)
             return edition
@@ -45,25 +49,31 @@ enum Editions {
 
     /// The frozen snapshots of an edition, minus what the actor may not see (classified).
     static func snapshots(of edition: EditionRow, actor: Actor?, on db: any Database) async throws -> [ResourceSnapshot] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT resource_revisions.snapshot AS s FROM edition_entries
             JOIN resource_revisions ON resource_revisions.resource_id = edition_entries.resource_id
               AND resource_revisions.number = edition_entries.revision
             WHERE edition_entries.edition_id = \(bind: edition.requireID())
             ORDER BY edition_entries.resource_code
-            """).all()
+            """
+        ).all()
         return try rows.compactMap { JSONText.decode(ResourceSnapshot.self, try $0.decode(column: "s", as: String.self)) }
             .filter { !$0.classified || Authorization.decide(actor, .readClassified, departmentCode: $0.departmentCode).isAllowed }
     }
 
     /// Editions that hold the given resource, with the revision each froze.
     static func membership(resourceID: UUID, on db: any Database) async throws -> [(slug: String, title: String, revision: Int)] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT editions.slug AS slug, editions.title AS title, edition_entries.revision AS revision FROM edition_entries
             JOIN editions ON editions.id = edition_entries.edition_id
             WHERE edition_entries.resource_id = \(bind: resourceID) ORDER BY editions.year, editions.phase
-            """).all()
-        return try rows.map { (try $0.decode(column: "slug", as: String.self), try $0.decode(column: "title", as: String.self), try $0.decode(column: "revision", as: Int.self)) }
+            """
+        ).all()
+        return try rows.map {
+            (try $0.decode(column: "slug", as: String.self), try $0.decode(column: "title", as: String.self), try $0.decode(column: "revision", as: Int.self))
+        }
     }
 }
 
@@ -112,7 +122,8 @@ struct EditionAPI: RouteCollection {
     func diff(req: Request) async throws -> EditionDiff {
         let a = try await Editions.find(try req.parameters.require("slug"), on: req.db)
         let b = try await Editions.find(try req.parameters.require("other"), on: req.db)
-        return EditionDiff.between(try await Editions.snapshots(of: a, actor: req.actor, on: req.db),
-                                   try await Editions.snapshots(of: b, actor: req.actor, on: req.db))
+        return EditionDiff.between(
+            try await Editions.snapshots(of: a, actor: req.actor, on: req.db),
+            try await Editions.snapshots(of: b, actor: req.actor, on: req.db))
     }
 }

@@ -57,10 +57,12 @@ struct ResourceAPI: RouteCollection {
     func transition(req: Request) async throws -> ResourceDetail {
         let body = try req.decodeBody(TransitionBody.self)
         guard let action = LifecycleAction(rawValue: body.action) else {
-            throw AppError.field(.badRequest, "invalid_action", "action", zh: "未知操作：\(body.action)",
-                                 en: "Unknown action \(body.action); one of \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw AppError.field(
+                .badRequest, "invalid_action", "action", zh: "未知操作：\(body.action)",
+                en: "Unknown action \(body.action); one of \(LifecycleAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let row = try await CatalogService(req: req).transition(code: try req.parameters.require("code"), action: action, reason: body.reason, version: body.version)
+        let row = try await CatalogService(req: req).transition(
+            code: try req.parameters.require("code"), action: action, reason: body.reason, version: body.version)
         return try await ResourceDetail.make(row, req: req)
     }
 
@@ -87,7 +89,8 @@ struct ResourceAPI: RouteCollection {
         let row = try await service.visible(code: try req.parameters.require("code"))
         let all = try await service.revisions(row)
         let shown = service.canSeeWorking(row) ? all : all.filter { $0.publishedAt != nil }
-        return ListPage(items: shown.map { RevisionView(number: $0.number, author: $0.authorName, createdAt: $0.createdAt, publishedAt: $0.publishedAt, resource: nil) })
+        return ListPage(
+            items: shown.map { RevisionView(number: $0.number, author: $0.authorName, createdAt: $0.createdAt, publishedAt: $0.publishedAt, resource: nil) })
     }
 
     func revision(req: Request) async throws -> RevisionView {
@@ -139,8 +142,9 @@ struct ResourceAPI: RouteCollection {
     /// Every comment is in the audit log: who gave an opinion on which resource, when (no records: count 0, no exchange statistics).
     static func auditComment(_ req: Request, _ c: CommentRow) async throws {
         let code = try await ResourceRow.find(c.resourceID, on: req.db)?.code
-        try await AuditLog.append(.of(req), resource: code, operation: "catalog.comment", fields: [], count: 0, purpose: nil,
-                                  requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+        try await AuditLog.append(
+            .of(req), resource: code, operation: "catalog.comment", fields: [], count: 0, purpose: nil,
+            requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
     }
 
     /// The reviewers' queue: resources submitted or in public notice.

@@ -13,17 +13,21 @@ enum DemoBusFeed {
     @discardableResult
     static func report(at now: Date = Date(), on db: any Database) async throws -> Int {
         guard let resource = try await ResourceRow.query(on: db).filter(\.$name == resourceName).first(),
-              let store = try? await RecordStores.find(resource.code, on: db), store.rowCount > 0 else { return 0 }
+            let store = try? await RecordStores.find(resource.code, on: db), store.rowCount > 0
+        else { return 0 }
         let buses = try await StreamStores.latest(store, limit: DemoBusFleet.maxBuses, on: db.sql).count
         guard buses > 0 else { return 0 }
         let rules = try await QualitySetup.load(store, on: db).rules
         // Rows 0..<buses of a one-tick generator: every bus, at `now`.
-        let g = DemoRecordGenerator(layout: store.recordLayout, rules: rules, resourceName: resourceName, rows: buses,
-                                    nowLocalSeconds: DemoRecords.localNow(now), streamEntities: buses)
+        let g = DemoRecordGenerator(
+            layout: store.recordLayout, rules: rules, resourceName: resourceName, rows: buses,
+            nowLocalSeconds: DemoRecords.localNow(now), streamEntities: buses)
         let csv = Array((g.header + "\n" + g.csv(0..<buses)).utf8)
-        let summary = try await Loads.run(store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo live",
-                                          who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
-                                          on: db) { ingest in try await ingest.feed(csv) }
+        let summary = try await Loads.run(
+            store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo live",
+            who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
+            on: db
+        ) { ingest in try await ingest.feed(csv) }
         return summary.inserted + summary.updated
     }
 

@@ -24,8 +24,9 @@ enum DemoFlagshipFill {
         let targets = try await pending(on: app.db)
         guard !targets.isEmpty else { return }
         let total = targets.reduce(0) { $0 + $1.rows }
-        say("Filling \(targets.count) flagship stores to \(total.formatted()) records in the background "
-            + "(about \(max(1, total / 2_500 / 60)) minutes in a debug build, a fifth of that in a release one); the pages show them as they arrive.")
+        say(
+            "Filling \(targets.count) flagship stores to \(total.formatted()) records in the background "
+                + "(about \(max(1, total / 2_500 / 60)) minutes in a debug build, a fifth of that in a release one); the pages show them as they arrive.")
         let task = Task {
             let start = ContinuousClock.now
             var written = 0

@@ -11,7 +11,8 @@ enum DemoQuality {
     static func load(on db: any Database) async throws {
         let stores = try await RecordStoreRow.query(on: db).filter(\.$rowCount > 0).all()
         guard let resource = try await ResourceRow.query(on: db).filter(\.$name == "企业登记信息表").first(),
-              let store = stores.first(where: { $0.resourceCode == resource.code }) else {
+            let store = stores.first(where: { $0.resourceCode == resource.code })
+        else {
             for s in stores { _ = try await QualityCheck.run(s, actor: "demo", on: db) }
             return
         }
@@ -25,25 +26,32 @@ enum DemoQuality {
         try await earlier.save(on: db)
 
         let setup = try await QualitySetup.load(store, on: db)
-        let sample = DemoRecordGenerator(layout: store.recordLayout, rules: setup.rules, resourceName: resource.name, rows: 12,
-                                         nowLocalSeconds: DemoRecords.localNow())
+        let sample = DemoRecordGenerator(
+            layout: store.recordLayout, rules: setup.rules, resourceName: resource.name, rows: 12,
+            nowLocalSeconds: DemoRecords.localNow())
         let defects: [String: (Int) -> String] = [
-            "postal_code": { "52800\($0)" }, "region_code": { _ in "449999" }, "business_term_to": { _ in "2001-01-01" },
+            "postal_code": { "52800\($0)" }, "region_code": { _ in "449999" }, "business_term_to": { _ in "2001-01-01" }
         ]
         var csv = sample.header + "\n"
         for i in 0..<12 {
             let values = sample.row(i)
             let column = ["postal_code", "region_code", "business_term_to"][i % 3]
-            csv += store.recordLayout.columns.map { c in
-                let v = c.name == column ? defects[column]!(i) : values[store.recordLayout.columns.firstIndex(of: c)!]
-                return v.contains(",") ? "\"\(v)\"" : v
-            }.joined(separator: ",") + "\n"
+            csv +=
+                store.recordLayout.columns.map { c in
+                    let v = c.name == column ? defects[column]!(i) : values[store.recordLayout.columns.firstIndex(of: c)!]
+                    return v.contains(",") ? "\"\(v)\"" : v
+                }.joined(separator: ",") + "\n"
         }
         let bytes = Array(csv.utf8)
-        _ = try await Loads.run(store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo corrections",
-                                who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
-                                on: db) { ingest in try await ingest.feed(bytes) }
-        for s in stores { _ = try await QualityCheck.run(s.resourceCode == store.resourceCode ? try await RecordStores.find(s.resourceCode, on: db) : s,
-                                                          actor: "demo", on: db) }
+        _ = try await Loads.run(
+            store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo corrections",
+            who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
+            on: db
+        ) { ingest in try await ingest.feed(bytes) }
+        for s in stores {
+            _ = try await QualityCheck.run(
+                s.resourceCode == store.resourceCode ? try await RecordStores.find(s.resourceCode, on: db) : s,
+                actor: "demo", on: db)
+        }
     }
 }

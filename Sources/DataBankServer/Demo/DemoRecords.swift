@@ -12,8 +12,10 @@ enum DemoRecords {
 
     /// Loads the plan's stores; `include` picks some of them. Returns the number of records written.
     @discardableResult
-    static func load(volume: DemoRecordVolume = .small, on db: any Database,
-                     include: @Sendable (DemoRecordTarget) -> Bool = { _ in true }) async throws -> Int {
+    static func load(
+        volume: DemoRecordVolume = .small, on db: any Database,
+        include: @Sendable (DemoRecordTarget) -> Bool = { _ in true }
+    ) async throws -> Int {
         let published = try await ResourceRow.query(on: db).filter(\.$status == "published").filter(\.$classified == false).all()
         let departments = Dictionary(try await Department.query(on: db).all().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let pools = DemoRecordPlan.pools(volume)
@@ -22,13 +24,15 @@ enum DemoRecords {
         for target in DemoRecordPlan.targets(published.map { ($0.code, $0.name, $0.departmentCode) }, volume: volume) where include(target) {
             guard let store = try? await RecordStores.find(target.code, on: db) else { continue }
             let rules = try await QualitySetup.load(store, on: db).rules
-            var generator = DemoRecordGenerator(layout: store.recordLayout, rules: rules, resourceName: target.name,
-                                                departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: target.rows,
-                                                nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
+            var generator = DemoRecordGenerator(
+                layout: store.recordLayout, rules: rules, resourceName: target.name,
+                departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: target.rows,
+                nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
             if generator.capacity < target.rows {
-                generator = DemoRecordGenerator(layout: store.recordLayout, rules: rules, resourceName: target.name,
-                                                departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: generator.capacity,
-                                                nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
+                generator = DemoRecordGenerator(
+                    layout: store.recordLayout, rules: rules, resourceName: target.name,
+                    departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: generator.capacity,
+                    nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
             }
             let g = generator
             if target.name == "公交车辆实时位置" {
@@ -36,9 +40,11 @@ enum DemoRecords {
                 store.retentionHours = 24
                 try await store.save(on: db)
             }
-            let summary = try await Loads.run(store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",
-                                              who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
-                                              on: db) { ingest in
+            let summary = try await Loads.run(
+                store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",
+                who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode),
+                on: db
+            ) { ingest in
                 try await ingest.feed(Array((g.header + "\n").utf8))
                 var start = 0
                 while start < g.rows {

@@ -26,7 +26,8 @@ struct FeedAPI: RouteCollection {
     /// proxies from closing the connection and shows soon when the client has gone. Each batch sent is audited.
     func stream(req: Request) async throws -> Response {
         let (store, purpose, view) = try await RecordsAPI.grantedAccess(req)
-        let start = try Self.position(req.headers.first(name: "Last-Event-ID"), field: "Last-Event-ID")
+        let start =
+            try Self.position(req.headers.first(name: "Last-Event-ID"), field: "Last-Event-ID")
             ?? Self.position(req.query[String.self, at: "after"], field: "after") ?? 0
         let who = AuditLog.Who.of(req)
         let db = req.db
@@ -66,9 +67,12 @@ struct FeedAPI: RouteCollection {
                         // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
                         guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: application.today.iso) == "active" else { break }
                         let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
-                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map {
+                            ($0.seq, $0.json)
+                        }
                     } else if let fixedView {
-                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map { ($0.seq, $0.json) }
+                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map
+                        { ($0.seq, $0.json) }
                     } else {
                         items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
                     }
@@ -85,8 +89,9 @@ struct FeedAPI: RouteCollection {
                     if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
                     cursor = items.last!.seq
                     if shown.isEmpty { continue }
-                    try await AuditLog.append(who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: shown.count,
-                                              purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+                    try await AuditLog.append(
+                        who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: shown.count,
+                        purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
                 }
             } catch {
                 // The client went away (or the server is stopping): nothing to report to anyone.
@@ -100,7 +105,8 @@ struct FeedAPI: RouteCollection {
     static func position(_ text: String?, field: String) throws -> Int? {
         guard let text else { return nil }
         guard text.count <= 20, let n = Int(text), n >= 0 else {
-            throw AppError.field(.badRequest, "invalid_cursor", field, zh: "\(field) 须为变更序号（非负整数）", en: "\(field) is a change sequence number (a whole number from 0)")
+            throw AppError.field(
+                .badRequest, "invalid_cursor", field, zh: "\(field) 须为变更序号（非负整数）", en: "\(field) is a change sequence number (a whole number from 0)")
         }
         return n
     }
@@ -110,15 +116,17 @@ struct FeedAPI: RouteCollection {
     func latest(req: Request) async throws -> Response {
         let (store, purpose, view) = try await RecordsAPI.grantedAccess(req)
         if view != nil {
-            throw AppError(.forbidden, "not_available_to_consumers", "The latest-per-key view is the provider's; consumers follow the change feed or query records")
+            throw AppError(
+                .forbidden, "not_available_to_consumers", "The latest-per-key view is the provider's; consumers follow the change feed or query records")
         }
         let limit = try ListPaging.limit(req.query[String.self, at: "limit"], default: 1_000, range: 1...RecordQuery.maxPage)
         let rows = try await StreamStores.latest(store, limit: limit, on: req.db.sql)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "latest", fields: store.recordLayout.columns.map(\.name), count: rows.count, purpose: purpose, hash: hash)
-        return RecordsAPI.response("{\"items\":[" + rows.joined(separator: ",") + "],\"total\":\(rows.count),\"next\":null,\"fields\":"
-                                   + JSONText.encode(store.recordLayout.columns.map(\.name)) + "}",
-                                   type: "application/json; charset=utf-8", hash: hash)
+        return RecordsAPI.response(
+            "{\"items\":[" + rows.joined(separator: ",") + "],\"total\":\(rows.count),\"next\":null,\"fields\":"
+                + JSONText.encode(store.recordLayout.columns.map(\.name)) + "}",
+            type: "application/json; charset=utf-8", hash: hash)
     }
 
     struct StoreSettings: Content { var retentionHours: Int? }
@@ -131,8 +139,9 @@ struct FeedAPI: RouteCollection {
             throw AppError.field(.unprocessableEntity, "invalid", "retentionHours", zh: "保留时长为 1 小时到 10 年", en: "retentionHours is 1 to 87600")
         }
         if body.retentionHours != nil && StreamStores.timeColumn(store.recordLayout) == nil {
-            throw AppError.field(.unprocessableEntity, "not_a_stream", "retentionHours", zh: "主键中没有时间项，无法按时间保留",
-                                 en: "The key has no date-time item to measure retention by")
+            throw AppError.field(
+                .unprocessableEntity, "not_a_stream", "retentionHours", zh: "主键中没有时间项，无法按时间保留",
+                en: "The key has no date-time item to measure retention by")
         }
         store.retentionHours = body.retentionHours
         try await store.save(on: req.db)
@@ -155,9 +164,13 @@ struct FeedAPI: RouteCollection {
         try await WebhookTargets.validate(body.url, allow: req.application.settings.webhookAllow)
         let limit = req.application.settings.webhookMaxPerDepartment
         if try await SubscriptionRow.query(on: req.db).filter(\.$departmentCode == user.departmentCode).count() >= limit {
-            throw AppError(.conflict, "subscription_limit", "Your department already has \(limit) subscriptions; delete one first",
-                           details: [FieldError(field: "url", code: "subscription_limit", message: "本部门的订阅已达上限 \(limit) 个，请先删除不用的订阅",
-                                                messageEn: "Your department already has \(limit) subscriptions; delete one first")])
+            throw AppError(
+                .conflict, "subscription_limit", "Your department already has \(limit) subscriptions; delete one first",
+                details: [
+                    FieldError(
+                        field: "url", code: "subscription_limit", message: "本部门的订阅已达上限 \(limit) 个，请先删除不用的订阅",
+                        messageEn: "Your department already has \(limit) subscriptions; delete one first")
+                ])
         }
         var rng = SystemRandomNumberGenerator()
         let secret = "whsec_" + (0..<4).map { _ in String(rng.next(), radix: 36) }.joined()
@@ -181,7 +194,8 @@ struct FeedAPI: RouteCollection {
     func owned(_ req: Request) async throws -> SubscriptionRow {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self), let sub = try await SubscriptionRow.find(id, on: req.db),
-              sub.ownerID == user.id || user.role == .platformAdmin else { throw AppError.notFound("Subscription") }
+            sub.ownerID == user.id || user.role == .platformAdmin
+        else { throw AppError.notFound("Subscription") }
         return sub
     }
 
@@ -201,7 +215,9 @@ struct FeedAPI: RouteCollection {
 
     // MARK: Statistics
 
-    struct StatLine: Content { var day: String; var resource: String; var provider: String; var consumer: String; var recordsIn: Int; var recordsOut: Int; var requests: Int }
+    struct StatLine: Content {
+        var day: String; var resource: String; var provider: String; var consumer: String; var recordsIn: Int; var recordsOut: Int; var requests: Int
+    }
 
     /// `GET /stats/exchange?from=YYYY-MM-DD&to=&resource=&department=`: records in and out per
     /// resource, consumer department and day (the heat analysis reads these).
@@ -213,14 +229,18 @@ struct FeedAPI: RouteCollection {
         if let v = req.query[String.self, at: "to"] { conditions.append("day <= \(bind: v)") }
         if let v = req.query[String.self, at: "resource"] { conditions.append("resource_code = \(bind: v)") }
         if let v = req.query[String.self, at: "department"] { conditions.append("(provider_code = \(bind: v) OR consumer_code = \(bind: v))") }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT * FROM exchange_stats WHERE \(conditions.joined(separator: " AND ")) ORDER BY day DESC, resource_code, consumer_code LIMIT 5000
-            """).all()
-        return ListPage(items: try rows.map { r in
-            StatLine(day: try r.decode(column: "day", as: String.self), resource: try r.decode(column: "resource_code", as: String.self),
-                     provider: try r.decode(column: "provider_code", as: String.self), consumer: try r.decode(column: "consumer_code", as: String.self),
-                     recordsIn: try r.decode(column: "records_in", as: Int.self), recordsOut: try r.decode(column: "records_out", as: Int.self),
-                     requests: try r.decode(column: "requests", as: Int.self))
-        })
+            """
+        ).all()
+        return ListPage(
+            items: try rows.map { r in
+                StatLine(
+                    day: try r.decode(column: "day", as: String.self), resource: try r.decode(column: "resource_code", as: String.self),
+                    provider: try r.decode(column: "provider_code", as: String.self), consumer: try r.decode(column: "consumer_code", as: String.self),
+                    recordsIn: try r.decode(column: "records_in", as: Int.self), recordsOut: try r.decode(column: "records_out", as: Int.self),
+                    requests: try r.decode(column: "requests", as: Int.self))
+            })
     }
 }

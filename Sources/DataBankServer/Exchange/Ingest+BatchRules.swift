@@ -18,8 +18,9 @@ extension Ingest {
             guard !missing.isEmpty else { continue }
             let (r, column) = quality.checker.references[rule]
             for ref in refs where missing.contains(ref.value) {
-                settle(ref, RuleFinding.missingReference(r, column: layout.columns[column], value: ref.value),
-                       policy: quality.policy, in: &batch, refused: &refused)
+                settle(
+                    ref, RuleFinding.missingReference(r, column: layout.columns[column], value: ref.value),
+                    policy: quality.policy, in: &batch, refused: &refused)
             }
         }
         if !refused.isEmpty { batch.remove(keys: refused) }
@@ -44,10 +45,12 @@ extension Ingest {
             var holders: [String: Set<String>] = [:]
             for chunk in Array(Set(pending.map(\.value))).chunked(5_000) {
                 let list = chunk.map { RecordQuery.typedValue($0, c, dialect) }.joined(separator: ", ")
-                let rows = try await sql.raw("""
+                let rows = try await sql.raw(
+                    """
                     SELECT \(RecordQuery.text(c, as: "v", dateTimeSeparator: "T", dialect)), \(keyText) FROM \(ident: writer.tables.records)
                     WHERE \(ident: c.name) IN (\(list))
-                    """).all()
+                    """
+                ).all()
                 for r in rows {
                     guard let v = try r.decode(column: "v", as: String?.self) else { continue }
                     let k = try layout.keyColumns.indices.map { try r.decode(column: "k\($0)", as: String?.self) ?? "" }.joined(separator: ", ")
@@ -59,9 +62,11 @@ extension Ingest {
                     // A refused row's value counts as met (as validation counts every row); repeating one, it is reported too.
                     guard uniqueSeen[index][p.value] != nil else { uniqueSeen[index][p.value] = "\u{0}\(p.row)"; continue }
                     let finding = Self.uniqueFinding(rule, c, p.value)
-                    batch.rejected.append(RowProblem(row: p.row, line: p.line, byteOffset: p.offset, column: c.name, raw: p.value,
-                                                     problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn),
-                                                     rawRow: batch.rejected.last { $0.row == p.row }?.rawRow))
+                    batch.rejected.append(
+                        RowProblem(
+                            row: p.row, line: p.line, byteOffset: p.offset, column: c.name, raw: p.value,
+                            problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn),
+                            rawRow: batch.rejected.last { $0.row == p.row }?.rawRow))
                     if summary.problems.count < 20 {
                         summary.problems.append(.init(row: p.row, line: p.line, column: c.name, value: p.value, code: finding.code, message: finding.messageEn))
                     }
@@ -80,8 +85,9 @@ extension Ingest {
     }
 
     static func uniqueFinding(_ rule: QualityRule, _ c: RecordLayout.Column, _ value: String) -> RuleFinding {
-        RuleFinding(ruleID: rule.id, column: c.name, value: value, errorType: "unique-error", code: "unique",
-                    message: "\(c.itemName)的值“\(value)”已被其他记录使用", messageEn: "\(c.name): '\(value)' is already another record's")
+        RuleFinding(
+            ruleID: rule.id, column: c.name, value: value, errorType: "unique-error", code: "unique",
+            message: "\(c.itemName)的值“\(value)”已被其他记录使用", messageEn: "\(c.name): '\(value)' is already another record's")
     }
 
     /// Flags the row, or takes it out of the batch into the quarantine with its whole object.
@@ -92,8 +98,10 @@ extension Ingest {
         }
         guard let i = batch.keys.firstIndex(of: p.key), refused.insert(p.key).inserted else { return }
         let raw = String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)
-        batch.rejected.append(RowProblem(row: p.row, line: p.line, byteOffset: p.offset, column: finding.column, raw: p.value,
-                                         problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn), rawRow: raw))
+        batch.rejected.append(
+            RowProblem(
+                row: p.row, line: p.line, byteOffset: p.offset, column: finding.column, raw: p.value,
+                problem: FieldProblem(finding.code, zh: finding.message, en: finding.messageEn), rawRow: raw))
         summary.rejected += 1
         if summary.problems.count < 20 {
             summary.problems.append(.init(row: p.row, line: p.line, column: finding.column, value: p.value, code: finding.code, message: finding.messageEn))

@@ -105,8 +105,9 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         self.format = format
         self.requestedEncoding = encoding
         self.db = db
-        summary = LoadSummary(loadID: loadID, resource: store.resourceCode, mode: mode.rawValue, format: format.rawValue,
-                              encoding: encoding?.rawValue, status: "running")
+        summary = LoadSummary(
+            loadID: loadID, resource: store.resourceCode, mode: mode.rawValue, format: format.rawValue,
+            encoding: encoding?.rawValue, status: "running")
         switch format {
         case .csv: csv = CSVParser(delimiter: UInt8(ascii: ","))
         case .tsv: csv = CSVParser(delimiter: 0x09)
@@ -135,11 +136,14 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         convert(UnsafeBufferPointer(start: nil, count: 0), final: true)
         try parse()
         do {
-            try csv.map { var p = $0; try finishCSV(&p) }
+            try csv.map {
+                var p = $0; try finishCSV(&p)
+            }
             try json?.finish()
         } catch let e as JSONStreamError {
-            fatal = AppError(.badRequest, "malformed_json", e.problem.messageEn,
-                             details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
+            fatal = AppError(
+                .badRequest, "malformed_json", e.problem.messageEn,
+                details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
         }
         try await flush(all: true)
         if let fatal { throw fatal }
@@ -178,8 +182,9 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
                 try utf8.withUnsafeBufferPointer { bytes in try reader.feed(bytes) { try self.accept($0) } }
             } catch let e as JSONStreamError {
                 json = reader
-                throw AppError(.badRequest, "malformed_json", e.problem.messageEn,
-                               details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
+                throw AppError(
+                    .badRequest, "malformed_json", e.problem.messageEn,
+                    details: [FieldError(field: "body", code: e.problem.code, message: e.problem.message, messageEn: e.problem.messageEn)])
             }
             json = reader
         }
@@ -205,15 +210,21 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         summary.rows += 1
         let row = summary.rows + 1, line = record.line
         if let problem = record.problem {
-            reject([RowProblem(row: row, line: line, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)],
-                   rawRow: JSONText.encode(Self.rawText(record)))
+            reject(
+                [RowProblem(row: row, line: line, byteOffset: record.byteOffset, raw: Self.rawText(record), problem: problem)],
+                rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
         if let bad = undecodable(in: record.byteOffset..<record.endOffset) {
-            reject([RowProblem(row: row, line: line, byteOffset: bad, raw: Self.rawText(record), problem: FieldProblem(
-                "undecodable", zh: "第 \(row) 行含无法按 \(summary.encoding ?? "") 解码的字节（源文件字节 \(bad)）",
-                en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))],
-                   rawRow: JSONText.encode(Self.rawText(record)))
+            reject(
+                [
+                    RowProblem(
+                        row: row, line: line, byteOffset: bad, raw: Self.rawText(record),
+                        problem: FieldProblem(
+                            "undecodable", zh: "第 \(row) 行含无法按 \(summary.encoding ?? "") 解码的字节（源文件字节 \(bad)）",
+                            en: "Row \(row) holds bytes that are not valid \(summary.encoding ?? "") (source byte \(bad))"))
+                ],
+                rawRow: JSONText.encode(Self.rawText(record)))
             return
         }
         add(row: row, line: line, offset: record.byteOffset, fieldCount: record.count, names: header) { record.field($0) }
@@ -245,14 +256,19 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         case .failure(let p):
             // The first record's fields are checked before anything is written; later ones cost only their row.
             if summary.rows == 1 { throw Self.headerError(p) }
-            let fields: [String: String?] = Dictionary(record.fields.map { f -> (String, String?) in
-                switch f.value {
-                case .null: return (f.key, nil)
-                case .string(let b), .literal(let b): return (f.key, String(decoding: b, as: UTF8.self))
-                }
-            }, uniquingKeysWith: { a, _ in a })
-            reject([RowProblem(row: record.number + rowOffset, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))],
-                   rawRow: JSONText.encode(fields))
+            let fields: [String: String?] = Dictionary(
+                record.fields.map { f -> (String, String?) in
+                    switch f.value {
+                    case .null: return (f.key, nil)
+                    case .string(let b), .literal(let b): return (f.key, String(decoding: b, as: UTF8.self))
+                    }
+                }, uniquingKeysWith: { a, _ in a })
+            reject(
+                [
+                    RowProblem(
+                        row: record.number + rowOffset, byteOffset: record.byteOffset, problem: FieldProblem("bad_fields", zh: p.message, en: p.messageEn))
+                ],
+                rawRow: JSONText.encode(fields))
             return
         }
         // The values back to back, so the encoder reads them through one buffer.
@@ -274,8 +290,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         }
     }
 
-    private func add(row: Int, line: Int? = nil, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, names: [String],
-                     field: (Int) -> UnsafeBufferPointer<UInt8>?) {
+    private func add(
+        row: Int, line: Int? = nil, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, names: [String],
+        field: (Int) -> UnsafeBufferPointer<UInt8>?
+    ) {
         let encoder = encoder ?? self.encoder!
         // Batches hold exactly `batchRows` rows (the last one fewer), so a load commits in known steps.
         if batches[batches.count - 1].count >= Self.batchRows { batches.append(RecordBatch()) }
@@ -288,8 +306,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             // A key met earlier in this load is a primary-key finding, in every mode: the first row is kept.
             let repeated = repeatedKey(key)
             if let quality {
-                if !check(quality, object: start..<batches[last].bytes.count, key: key, row: row, line: line, offset: offset, repeated: repeated,
-                          rawRow: { Self.rawRow(encoder, fieldCount: fieldCount, field: field) }) {
+                if !check(
+                    quality, object: start..<batches[last].bytes.count, key: key, row: row, line: line, offset: offset, repeated: repeated,
+                    rawRow: { Self.rawRow(encoder, fieldCount: fieldCount, field: field) })
+                {
                     return
                 }
             } else if let repeated {
@@ -303,8 +323,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
 
     /// Applies the quality rules to the row just encoded at `object` of the last batch. Returns
     /// false when the row was refused (quarantine and reject policies): it is taken out again.
-    private func check(_ quality: QualitySetup, object: Range<Int>, key: String, row: Int, line: Int?, offset: Int?, repeated: RuleFinding?,
-                       rawRow: () -> String) -> Bool {
+    private func check(
+        _ quality: QualitySetup, object: Range<Int>, key: String, row: Int, line: Int?, offset: Int?, repeated: RuleFinding?,
+        rawRow: () -> String
+    ) -> Bool {
         let last = batches.count - 1
         batches[last].bytes.withUnsafeBufferPointer { bytes in
             CanonicalRow.read(UnsafeBufferPointer(rebasing: bytes[object]), layout: layout, wanted: quality.checker.columnsRead, into: &canonical)
@@ -334,7 +356,10 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     var uniqueSeen: [[String: String]] = []
 
     func reject(_ problems: [RowProblem], rawRow: String? = nil) {
-        batches[batches.count - 1].rejected.append(contentsOf: problems.map { p in var p = p; p.rawRow = p.rawRow ?? rawRow; return p })
+        batches[batches.count - 1].rejected.append(
+            contentsOf: problems.map { p in
+                var p = p; p.rawRow = p.rawRow ?? rawRow; return p
+            })
         summary.rejected += 1
         for p in problems where summary.problems.count < 20 {
             summary.problems.append(.init(row: p.row, line: p.line, column: p.column, value: p.raw, code: p.problem.code, message: p.problem.messageEn))

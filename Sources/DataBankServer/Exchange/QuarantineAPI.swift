@@ -37,8 +37,9 @@ struct QuarantineAPI: RouteCollection {
         let body = try req.content.decode(Resubmission.self)
         let outcome = try await QuarantineFixes.resubmit(body.rows, store: store, who: .of(req), user: user, on: req.db)
         req.application.profileScheduler.afterLoad(store.resourceCode)
-        try await RecordsAPI.audit(req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
-                                   count: outcome.summary.inserted + outcome.summary.updated, purpose: purpose, hash: RecordsAPI.requestHash(req))
+        try await RecordsAPI.audit(
+            req, store, "quarantine.resubmit", fields: store.recordLayout.columns.map(\.name),
+            count: outcome.summary.inserted + outcome.summary.updated, purpose: purpose, hash: RecordsAPI.requestHash(req))
         return try await outcome.encodeResponse(status: outcome.summary.rejected > 0 ? .multiStatus : .ok, for: req)
     }
 
@@ -50,15 +51,18 @@ struct QuarantineAPI: RouteCollection {
     func discard(req: Request) async throws -> QuarantineItem {
         let (store, _) = try await RecordsAPI.access(req, .writeRecords)
         let note = try req.decodeOptionalBody(Discard.self)?.note
-        return try await QuarantineFixes.discard(try req.parameters.require("id", as: UUID.self), note: note, store: store,
-                                                 user: try req.requireUser(), on: req.db)
+        return try await QuarantineFixes.discard(
+            try req.parameters.require("id", as: UUID.self), note: note, store: store,
+            user: try req.requireUser(), on: req.db)
     }
 }
 
 /// Resubmitting and discarding refused rows: shared by the API and the records page.
 enum QuarantineFixes {
-    static func resubmit(_ rows: [QuarantineAPI.Resubmission.Row], store: RecordStoreRow, who: AuditLog.Who, user: User,
-                         on db: any Database) async throws -> QuarantineAPI.Outcome {
+    static func resubmit(
+        _ rows: [QuarantineAPI.Resubmission.Row], store: RecordStoreRow, who: AuditLog.Who, user: User,
+        on db: any Database
+    ) async throws -> QuarantineAPI.Outcome {
         guard !rows.isEmpty, rows.count <= 10_000 else {
             throw AppError.field(.badRequest, "invalid_rows", "rows", zh: "每次重新提交 1–10000 行", en: "Resubmit 1 to 10,000 rows at a time")
         }
@@ -71,8 +75,10 @@ enum QuarantineFixes {
                 continue
             }
             if entry.status != "open" {
-                problems.append(FieldError(field: "rows[\(i)].id", code: "already_settled", message: "此行已处理（\(entry.status)）",
-                                           messageEn: "Row \(row.id) is already \(entry.status)"))
+                problems.append(
+                    FieldError(
+                        field: "rows[\(i)].id", code: "already_settled", message: "此行已处理（\(entry.status)）",
+                        messageEn: "Row \(row.id) is already \(entry.status)"))
             }
         }
         if let first = problems.first {
@@ -80,8 +86,10 @@ enum QuarantineFixes {
         }
         // One NDJSON line per row: the same reader, converter and checks as any load.
         let bytes = Array((rows.map { JSONText.encode($0.values) }.joined(separator: "\n") + "\n").utf8)
-        let summary = try await Loads.run(store: store, mode: .upsert, format: .ndjson, encoding: .utf8, source: "quarantine resubmit",
-                                          who: who, on: db) { ingest in try await ingest.feed(bytes) }
+        let summary = try await Loads.run(
+            store: store, mode: .upsert, format: .ndjson, encoding: .utf8, source: "quarantine resubmit",
+            who: who, on: db
+        ) { ingest in try await ingest.feed(bytes) }
         let refusedByLine = Dictionary(grouping: try await QuarantineRow.query(on: db).filter(\.$loadID == summary.loadID).all(), by: \.rowNumber)
         // A refusal of the attempt keeps the source row's number (the line of the file the steward knows), not
         // its line in this resubmission — unless two rows of this resubmission came from rows of the same number
@@ -97,11 +105,15 @@ enum QuarantineFixes {
             for (i, row) in rows.enumerated() {
                 if let again = refusedByLine[i + 1] {
                     // The latest attempt is what stays open: its reasons and values are the current ones.
-                    try await settle(byID[row.id]!, status: "superseded", note: "resubmitted in load \(summary.loadID.uuidString), still refused",
-                                     user: user, on: tx)
-                    outcome.append(.init(id: row.id, status: "refused", problems: again.map {
-                        .init(row: $0.rowNumber, column: $0.columnName, value: $0.rawValue, code: $0.code, message: $0.messageEn)
-                    }, replacedBy: again.first?.id))
+                    try await settle(
+                        byID[row.id]!, status: "superseded", note: "resubmitted in load \(summary.loadID.uuidString), still refused",
+                        user: user, on: tx)
+                    outcome.append(
+                        .init(
+                            id: row.id, status: "refused",
+                            problems: again.map {
+                                .init(row: $0.rowNumber, column: $0.columnName, value: $0.rawValue, code: $0.code, message: $0.messageEn)
+                            }, replacedBy: again.first?.id))
                     continue
                 }
                 // Every refusal of the original row is settled with it (a row can fail on several columns).

@@ -17,11 +17,13 @@ enum RecordStores {
             switch store.recordLayout.migration(to: layout) {
             case .failure(let refusal):
                 let english = refusal.reasons.map { ($0.column.map { "\($0): " } ?? "") + $0.en }
-                throw AppError(.conflict, "store_incompatible", "The published change cannot migrate the record store: " + english.joined(separator: "; "),
-                               details: refusal.reasons.map { r in
-                                   FieldError(field: r.column.map { "items.\($0)" } ?? "items", code: "store_incompatible",
-                                              message: (r.column.map { "\($0)：" } ?? "") + r.zh, messageEn: (r.column.map { "\($0): " } ?? "") + r.en)
-                               })
+                throw AppError(
+                    .conflict, "store_incompatible", "The published change cannot migrate the record store: " + english.joined(separator: "; "),
+                    details: refusal.reasons.map { r in
+                        FieldError(
+                            field: r.column.map { "items.\($0)" } ?? "items", code: "store_incompatible",
+                            message: (r.column.map { "\($0)：" } ?? "") + r.zh, messageEn: (r.column.map { "\($0): " } ?? "") + r.en)
+                    })
             case .success(let migration):
                 for statement in store.tables.migrationStatements(migration, key: layout.keyNames, dialect) { try await sql.raw(statement).run() }
                 store.layout = JSONText.encode(layout)
@@ -31,8 +33,9 @@ enum RecordStores {
             }
             return
         }
-        try await create(code: resource.code, department: resource.departmentCode, revision: resource.publishedRevision ?? 1,
-                         layout: layout, on: db)
+        try await create(
+            code: resource.code, department: resource.departmentCode, revision: resource.publishedRevision ?? 1,
+            layout: layout, on: db)
     }
 
     /// Creates the tables and registry row of a new store.
@@ -66,7 +69,8 @@ enum RecordStores {
     }
 
     static func notPublished(_ code: String) -> AppError {
-        AppError(.conflict, "not_published", "Resource \(code) has no record store until it is published",
-                 details: [FieldError(field: "code", code: "not_published", message: "资源 \(code) 发布后才有数据存储", messageEn: "Resource \(code) is not published yet")])
+        AppError(
+            .conflict, "not_published", "Resource \(code) has no record store until it is published",
+            details: [FieldError(field: "code", code: "not_published", message: "资源 \(code) 发布后才有数据存储", messageEn: "Resource \(code) is not published yet")])
     }
 }

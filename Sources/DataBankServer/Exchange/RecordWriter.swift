@@ -99,10 +99,12 @@ struct RecordWriter: Sendable {
             if mode == .replace && first {
                 try await sql.raw("DELETE FROM \(ident: tables.records)").run()
                 seq += 1
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
                     VALUES (\(bind: seq), 'reset', NULL, NULL, \(bind: now), \(bind: loadID.uuidString))
-                    """).run()
+                    """
+                ).run()
                 try await sql.raw("UPDATE record_stores SET row_count = 0 WHERE id = \(bind: storeID)").run()
                 storeIsEmpty = true
             }
@@ -120,9 +122,12 @@ struct RecordWriter: Sendable {
                 for i in 0..<batch.count {
                     if !existing.contains(i) { inserts.append(i); continue }
                     if mode == .upsert { updates.append(i); continue }
-                    rejected.append(RowProblem(row: batch.rows[i], problem: FieldProblem(
-                        "duplicate_key", zh: "主键已存在：\(batch.keys[i])", en: "Key already in the store: \(batch.keys[i])"),
-                        rawRow: String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)))
+                    rejected.append(
+                        RowProblem(
+                            row: batch.rows[i],
+                            problem: FieldProblem(
+                                "duplicate_key", zh: "主键已存在：\(batch.keys[i])", en: "Key already in the store: \(batch.keys[i])"),
+                            rawRow: String(decoding: batch.bytes[batch.objects[i]], as: UTF8.self)))
                 }
             }
             if !inserts.isEmpty {
@@ -141,15 +146,19 @@ struct RecordWriter: Sendable {
             if !rejected.isEmpty { try await quarantine(rejected, sql) }
             if !batch.flags.isEmpty { try await flag(batch.flags, sql) }
             outcome.duplicates = rejected.count - batch.rejected.count
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count + \(bind: rowDelta),
                     last_load_at = \(bind: Date()) WHERE id = \(bind: storeID)
-                """).run()
+                """
+            ).run()
             // The load's own row counts what is committed, batch by batch, and proves it is alive.
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE loads SET inserted = inserted + \(bind: outcome.inserted), updated = updated + \(bind: outcome.updated),
                     rejected = rejected + \(bind: Set(rejected.map(\.row)).count), heartbeat_at = \(bind: Date()) WHERE id = \(bind: loadID)
-                """).run()
+                """
+            ).run()
             return outcome
         }
     }
@@ -158,9 +167,13 @@ struct RecordWriter: Sendable {
     /// write transaction, bumps its version, and says where its sequence and row count stand.
     /// Every writer goes through here, so sequence numbers are handed out one writer at a time.
     func lockStore(_ sql: any SQLDatabase) async throws -> (lastSeq: Int, rowCount: Int) {
-        guard let head = try await sql.raw("""
-            UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq, row_count
-            """).first() else { throw AppError.notFound("Record store of \(resourceCode)") }
+        guard
+            let head = try await sql.raw(
+                """
+                UPDATE record_stores SET version = version + 1 WHERE id = \(bind: storeID) RETURNING last_seq, row_count
+                """
+            ).first()
+        else { throw AppError.notFound("Record store of \(resourceCode)") }
         return (try head.decode(column: "last_seq", as: Int.self), try head.decode(column: "row_count", as: Int.self))
     }
 
@@ -171,7 +184,7 @@ struct RecordWriter: Sendable {
             try await insertRows(batch, indexes, sql, dialect)
             try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
             return true
-        } catch where Self.isUniqueViolation(error) {
+        } catch  where Self.isUniqueViolation(error) {
             try await sql.raw("ROLLBACK TO SAVEPOINT batch_insert").run()
             try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
             return false
@@ -188,8 +201,10 @@ struct RecordWriter: Sendable {
     }
 
     /// The change-log entries of the rows, numbered from `firstSeq`: by COPY on PostgreSQL.
-    func logChanges(_ batch: RecordBatch, _ indexes: [Int], op: String, firstSeq: Int, at: Int,
-                    _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws {
+    func logChanges(
+        _ batch: RecordBatch, _ indexes: [Int], op: String, firstSeq: Int, at: Int,
+        _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect
+    ) async throws {
         if dialect == .postgres && RecordCopy.usable(layout, tables) {
             try await RecordCopy(writer: self).changes(batch, indexes, op: op, firstSeq: firstSeq, at: at, on: sql)
         } else {
@@ -211,26 +226,34 @@ struct RecordWriter: Sendable {
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var deleted = 0
             for key in keys {
-                let condition = layout.keyColumns.map { c in "\(ident: c.name) = \(bind: key[c.name] ?? "")\(unsafeRaw: castSuffix(c, RecordTables.Dialect(sql)))" as SQLQueryString }
-                    .joined(separator: " AND ")
+                let condition = layout.keyColumns.map { c in
+                    "\(ident: c.name) = \(bind: key[c.name] ?? "")\(unsafeRaw: castSuffix(c, RecordTables.Dialect(sql)))" as SQLQueryString
+                }
+                .joined(separator: " AND ")
                 // The deleted row is kept with its change: a consumer's feed shows the delete only if the
                 // row was inside its grant's scope (the provider's feed shows no data for a delete).
-                let gone = try await sql.raw("""
+                let gone = try await sql.raw(
+                    """
                     DELETE FROM \(ident: tables.records) WHERE \(condition) RETURNING \(RecordQuery.rowJSON(layout.columns, RecordTables.Dialect(sql))) AS j
-                    """).all()
+                    """
+                ).all()
                 guard let row = gone.first else { continue }
                 let image = try row.decode(column: "j", as: String.self)
                 seq += 1
                 deleted += 1
                 let keyJSON = JSONText.encode(layout.keyColumns.map { key[$0.name] ?? "" })
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
                     VALUES (\(bind: seq), 'delete', \(bind: keyJSON), \(bind: image), \(bind: now), NULL)
-                    """).run()
+                    """
+                ).run()
             }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count - \(bind: deleted) WHERE id = \(bind: storeID)
-                """).run()
+                """
+            ).run()
             return deleted
         }
     }
@@ -284,7 +307,9 @@ struct RecordWriter: Sendable {
         case .sqlite:
             let values = layout.columns.map { "value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
             let keys = layout.keyColumns.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
-            let sets = nonKey.isEmpty ? "NOTHING" as SQLQueryString
+            let sets =
+                nonKey.isEmpty
+                ? "NOTHING" as SQLQueryString
                 : "UPDATE SET " + nonKey.map { "\(ident: $0.name) = excluded.\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
             return """
                 INSERT INTO \(ident: tables.records) (\(columnList)) SELECT \(values) FROM jsonb_each(\(bind: payload)) WHERE true
@@ -323,11 +348,17 @@ struct RecordWriter: Sendable {
     func flag(_ flags: [QualityFlag], _ sql: any SQLDatabase) async throws {
         let now = Date()
         let rows: [[any Encodable & Sendable]] = flags.map { f in
-            [UUID(), resourceCode, loadID, Self.keyText(f.key), f.row, f.finding.ruleID, f.finding.column,
-             f.finding.value.map { String($0.prefix(2000)) }, f.finding.errorType, f.finding.code, f.finding.message, f.finding.messageEn, now]
+            [
+                UUID(), resourceCode, loadID, Self.keyText(f.key), f.row, f.finding.ruleID, f.finding.column,
+                f.finding.value.map { String($0.prefix(2000)) }, f.finding.errorType, f.finding.code, f.finding.message, f.finding.messageEn, now
+            ]
         }
-        try await CatalogIndex.insert(into: "quality_flags", ["id", "resource_code", "load_id", "record_key", "row_number", "rule_id", "column_name",
-            "value", "error_type", "code", "message", "message_en", "created_at"], rows, on: sql)
+        try await CatalogIndex.insert(
+            into: "quality_flags",
+            [
+                "id", "resource_code", "load_id", "record_key", "row_number", "rule_id", "column_name",
+                "value", "error_type", "code", "message", "message_en", "created_at"
+            ], rows, on: sql)
     }
 
     /// A batch key (each part's canonical JSON, joined by U+001F) as people read it: `a, b`.
@@ -340,10 +371,16 @@ struct RecordWriter: Sendable {
 
     func quarantine(_ problems: [RowProblem], _ sql: any SQLDatabase) async throws {
         let rows: [[any Encodable & Sendable]] = problems.map { p in
-            [UUID(), resourceCode, loadID, p.row, p.byteOffset, p.column, p.raw.map { String($0.prefix(2000)) }, p.problem.code,
-             p.problem.message, p.problem.messageEn, "open", Date(), p.rawRow.map { String($0.prefix(100_000)) }]
+            [
+                UUID(), resourceCode, loadID, p.row, p.byteOffset, p.column, p.raw.map { String($0.prefix(2000)) }, p.problem.code,
+                p.problem.message, p.problem.messageEn, "open", Date(), p.rawRow.map { String($0.prefix(100_000)) }
+            ]
         }
-        try await CatalogIndex.insert(into: "quarantine", ["id", "resource_code", "load_id", "row_number", "byte_offset", "column_name",
-            "raw_value", "code", "message", "message_en", "status", "created_at", "raw_row"], rows, on: sql)
+        try await CatalogIndex.insert(
+            into: "quarantine",
+            [
+                "id", "resource_code", "load_id", "row_number", "byte_offset", "column_name",
+                "raw_value", "code", "message", "message_en", "status", "created_at", "raw_row"
+            ], rows, on: sql)
     }
 }

@@ -35,31 +35,38 @@ struct RecordsAPI: RouteCollection {
 
     static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }
 
-    static func audit(_ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
-                      purpose: String?, hash: String) async throws {
-        try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
-                                  purpose: purpose, requestID: req.id, requestHash: hash, on: req.db, trail: req.application.auditTrail)
+    static func audit(
+        _ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
+        purpose: String?, hash: String
+    ) async throws {
+        try await AuditLog.append(
+            .of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
+            purpose: purpose, requestID: req.id, requestHash: hash, on: req.db, trail: req.application.auditTrail)
     }
 
     // MARK: Load
 
     func load(req: Request) async throws -> Response {
         let (store, purpose) = try await Self.access(req, .writeRecords)
-        let mode = try req.query[String.self, at: "mode"].map { m in
-            guard let mode = LoadMode(rawValue: m) else {
-                throw AppError.field(.badRequest, "invalid_mode", "mode", zh: "载入方式为 append、upsert 或 replace", en: "mode is append, upsert or replace")
-            }
-            return mode
-        } ?? .upsert
-        guard let format = try req.query[String.self, at: "format"].map({ f in
-            guard let format = IngestFormat(rawValue: f) else {
-                throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 csv、tsv、json 或 ndjson", en: "format is csv, tsv, json or ndjson")
-            }
-            return format
-        }) ?? IngestFormat.guess(contentType: req.headers.first(name: .contentType)) else {
-            throw AppError.field(.unsupportedMediaType, "unsupported_media_type", "Content-Type",
-                                 zh: "请以 text/csv、text/tab-separated-values、application/json 或 application/x-ndjson 提交，或用 format= 指明",
-                                 en: "Send text/csv, text/tab-separated-values, application/json or application/x-ndjson, or name format=")
+        let mode =
+            try req.query[String.self, at: "mode"].map { m in
+                guard let mode = LoadMode(rawValue: m) else {
+                    throw AppError.field(.badRequest, "invalid_mode", "mode", zh: "载入方式为 append、upsert 或 replace", en: "mode is append, upsert or replace")
+                }
+                return mode
+            } ?? .upsert
+        guard
+            let format = try req.query[String.self, at: "format"].map({ f in
+                guard let format = IngestFormat(rawValue: f) else {
+                    throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 csv、tsv、json 或 ndjson", en: "format is csv, tsv, json or ndjson")
+                }
+                return format
+            }) ?? IngestFormat.guess(contentType: req.headers.first(name: .contentType))
+        else {
+            throw AppError.field(
+                .unsupportedMediaType, "unsupported_media_type", "Content-Type",
+                zh: "请以 text/csv、text/tab-separated-values、application/json 或 application/x-ndjson 提交，或用 format= 指明",
+                en: "Send text/csv, text/tab-separated-values, application/json or application/x-ndjson, or name format=")
         }
         let encoding = try req.query[String.self, at: "encoding"].flatMap { e -> TextEncoding? in
             if e == "auto" { return nil }
@@ -72,8 +79,10 @@ struct RecordsAPI: RouteCollection {
         let body = req.body
         let compressed = try BodyInflater.encoding(req.headers) != nil
         let inflateLimits = req.application.settings.inflateLimits
-        let summary = try await Loads.run(store: store, mode: mode, format: format, encoding: encoding, source: "http",
-                                          who: .of(req), on: req.db, today: req.application.today) { ingest in
+        let summary = try await Loads.run(
+            store: store, mode: mode, format: format, encoding: encoding, source: "http",
+            who: .of(req), on: req.db, today: req.application.today
+        ) { ingest in
             // Inside the load: a corrupt or exploding body is recorded as the load's failure, with its reason.
             let inflater: BodyInflater? = try compressed ? BodyInflater(limits: inflateLimits) : nil
             for try await var buffer in body {
@@ -85,8 +94,9 @@ struct RecordsAPI: RouteCollection {
         }
         req.application.profileScheduler.afterLoad(store.resourceCode)
         let hash = digest.hex
-        try await Self.audit(req, store, "load.\(mode.rawValue)", fields: store.recordLayout.columns.map(\.name),
-                             count: summary.inserted + summary.updated, purpose: purpose, hash: hash)
+        try await Self.audit(
+            req, store, "load.\(mode.rawValue)", fields: store.recordLayout.columns.map(\.name),
+            count: summary.inserted + summary.updated, purpose: purpose, hash: hash)
         let response = try await summary.encodeResponse(status: summary.rejected > 0 ? .multiStatus : .ok, for: req)
         response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
         return response
@@ -97,19 +107,22 @@ struct RecordsAPI: RouteCollection {
     func query(req: Request) async throws -> Response {
         let (store, purpose, view) = try await Self.grantedAccess(req)
         let params = Self.queryPairs(req)
-        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view)
+        let q = try RecordQuery(
+            store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view)
         let sealing = try await CursorSeal.key(app: req.application, on: req.db)
         let binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: view?.grantID)
         let cursor = try req.query[String.self, at: "after"].map { try CursorSeal.open($0, binding, key: sealing) }
         let limitText = req.query[String.self, at: "limit"]
         let all = limitText == "all"
-        let limit: Int = try limitText.map { text in
-            if text == "all" { return Int.max }
-            guard let n = Int(text), n >= 1, n <= RecordQuery.maxPage else {
-                throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage) 或 all", en: "limit is 1 to \(RecordQuery.maxPage), or all")
-            }
-            return n
-        } ?? 100
+        let limit: Int =
+            try limitText.map { text in
+                if text == "all" { return Int.max }
+                guard let n = Int(text), n >= 1, n <= RecordQuery.maxPage else {
+                    throw AppError.field(
+                        .badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage) 或 all", en: "limit is 1 to \(RecordQuery.maxPage), or all")
+                }
+                return n
+            } ?? 100
         let format = req.query[String.self, at: "format"] ?? Self.formatFromAccept(req)
         guard ["json", "ndjson", "csv"].contains(format) else {
             throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json、ndjson 或 csv", en: "format is json, ndjson or csv")
@@ -130,8 +143,11 @@ struct RecordsAPI: RouteCollection {
         // Exports stream page by page (keyset), so memory stays flat for any number of rows.
         try await Self.audit(req, store, "export.\(format)", fields: fields, count: min(total, limit), purpose: purpose, hash: hash)
         let response = Response(status: .ok)
-        response.headers.replaceOrAdd(name: .contentType, value: format == "csv" ? "text/csv; charset=utf-8"
-                                      : format == "ndjson" ? "application/x-ndjson" : "application/json; charset=utf-8")
+        response.headers.replaceOrAdd(
+            name: .contentType,
+            value: format == "csv"
+                ? "text/csv; charset=utf-8"
+                : format == "ndjson" ? "application/x-ndjson" : "application/json; charset=utf-8")
         response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
         let chunk = 5_000
@@ -179,8 +195,9 @@ struct RecordsAPI: RouteCollection {
         let layout = store.recordLayout
         let values = Self.splitKey(keyText, count: layout.keyColumns.count)
         guard values.count == layout.keyColumns.count else {
-            throw AppError.field(.badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值，以逗号分隔",
-                                 en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
+            throw AppError.field(
+                .badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值，以逗号分隔",
+                en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
         let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil, view: view, keyLookup: true)
@@ -197,7 +214,8 @@ struct RecordsAPI: RouteCollection {
         let layout = store.recordLayout
         let values = Self.splitKey(keyText, count: layout.keyColumns.count)
         guard values.count == layout.keyColumns.count else {
-            throw AppError.field(.badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值", en: "The key has \(layout.keyColumns.count) parts")
+            throw AppError.field(
+                .badRequest, "invalid_key", "key", zh: "主键需要 \(layout.keyColumns.count) 个值", en: "The key has \(layout.keyColumns.count) parts")
         }
         var canonical: [String: String] = [:]
         for (c, v) in zip(layout.keyColumns, values) {
@@ -222,17 +240,22 @@ struct RecordsAPI: RouteCollection {
     func changes(req: Request) async throws -> Response {
         let (store, purpose, view) = try await Self.grantedAccess(req)
         let after = try FeedAPI.position(req.query[String.self, at: "after"], field: "after") ?? 0
-        let limit = try req.query[String.self, at: "limit"].map { text in
-            guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
-                throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
-            }
-            return n
-        } ?? 1_000
+        let limit =
+            try req.query[String.self, at: "limit"].map { text in
+                guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
+                    throw AppError.field(
+                        .badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
+                }
+                return n
+            } ?? 1_000
         let sql = req.db.sql
-        let feed = if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, today: req.application.today, on: sql) }
-            else { try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql) }
+        let feed =
+            if let view { try await ConsumerFeed.page(store: store, view: view, after: after, limit: limit, today: req.application.today, on: sql) } else {
+                try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql)
+            }
         let hash = Self.requestHash(req)
-        try await Self.audit(req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)
+        try await Self.audit(
+            req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)
         return Self.response(feed.json, type: "application/json; charset=utf-8", hash: hash)
     }
 
@@ -263,11 +286,13 @@ struct RecordsAPI: RouteCollection {
         guard req.user?.departmentCode != store.departmentCode else { return store }
         guard let purpose = StoreReading.statedPurpose(req) else {
             try await StoreReading.refuse(req, store.resourceCode, "purpose_required")
-            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "查看其他部门的载入记录须说明用途（purpose 参数或 X-Purpose 请求头）",
-                                 en: "Reading another department's loads needs a purpose (purpose= or X-Purpose)")
+            throw AppError.field(
+                .badRequest, "purpose_required", "purpose", zh: "查看其他部门的载入记录须说明用途（purpose 参数或 X-Purpose 请求头）",
+                en: "Reading another department's loads needs a purpose (purpose= or X-Purpose)")
         }
-        try await AuditLog.append(.of(req), resource: store.resourceCode, operation: operation, fields: [], count: 0, purpose: purpose,
-                                  requestID: req.id, requestHash: requestHash(req), on: req.db, trail: req.application.auditTrail)
+        try await AuditLog.append(
+            .of(req), resource: store.resourceCode, operation: operation, fields: [], count: 0, purpose: purpose,
+            requestID: req.id, requestHash: requestHash(req), on: req.db, trail: req.application.auditTrail)
         return store
     }
 
@@ -275,7 +300,9 @@ struct RecordsAPI: RouteCollection {
 
     static func queryPairs(_ req: Request) -> [(String, String)] {
         (req.url.query ?? "").split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
             guard let name = parts.first, !name.isEmpty else { return nil }
             return (name, parts.count > 1 ? parts[1] : "")
         }

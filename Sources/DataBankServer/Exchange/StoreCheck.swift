@@ -38,7 +38,8 @@ enum StoreCheck {
         if fresh.rowCount != records { problems.append("row_count is \(fresh.rowCount) but the store holds \(records) records") }
         // An `expire` (stream retention) drops records without a delete each: the count cannot be replayed.
         if byOp["expire"] == nil && live != records { problems.append("the log accounts for \(live) live records but the store holds \(records)") }
-        return Report(resource: store.resourceCode, records: records, rowCount: fresh.rowCount, changes: changes, firstSeq: lo,
-                      lastSeq: fresh.lastSeq, liveByLog: live, problems: problems)
+        return Report(
+            resource: store.resourceCode, records: records, rowCount: fresh.rowCount, changes: changes, firstSeq: lo,
+            lastSeq: fresh.lastSeq, liveByLog: live, problems: problems)
     }
 }

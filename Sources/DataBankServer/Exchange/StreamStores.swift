@@ -29,11 +29,13 @@ enum StreamStores {
         let same = entityColumns(layout).map { "newer.\(ident: $0.name) = \(ident: store.tables.records).\(ident: $0.name)" as SQLQueryString }
             .joined(separator: " AND ")
         let order = entityColumns(layout).map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(q.jsonExpression(dialect)) AS j FROM \(ident: store.tables.records)
             WHERE NOT EXISTS (SELECT 1 FROM \(ident: store.tables.records) AS newer WHERE \(same) AND newer.\(ident: time.name) > \(ident: store.tables.records).\(ident: time.name))
             ORDER BY \(order) LIMIT \(literal: limit)
-            """).all()
+            """
+        ).all()
         return try rows.map { try $0.decode(column: "j", as: String.self) }
     }
 }
@@ -75,10 +77,12 @@ extension RecordWriter {
             guard gone > 0 else { return 0 }
             let seq = head.lastSeq + 1
             let data = JSONText.encode(["column": column.name, "before": bound])
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO \(ident: tables.changes) (seq, op, record_key, data, at_ms, load_id)
                 VALUES (\(bind: seq), 'expire', NULL, \(bind: data), \(bind: Int(Date().timeIntervalSince1970 * 1000)), NULL)
-                """).run()
+                """
+            ).run()
             try await sql.raw("UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count - \(bind: gone) WHERE id = \(bind: storeID)").run()
             return gone
         }

@@ -31,12 +31,14 @@ enum WebhookDelivery {
     /// Claims up to `limit` due subscriptions for this instance. The lease outlasts the longest attempt.
     static func claim(app: Application, now: Date, limit: Int) async throws -> [UUID] {
         let lease = app.settings.webhookConnectTimeout + app.settings.webhookResponseTimeout + 60
-        return try await app.db.sql.raw("""
+        return try await app.db.sql.raw(
+            """
             UPDATE subscriptions SET lease_until = \(bind: now.addingTimeInterval(lease))
             WHERE id IN (SELECT id FROM subscriptions WHERE status = 'active' AND next_attempt_at <= \(bind: now)
                          AND (lease_until IS NULL OR lease_until < \(bind: now)) ORDER BY next_attempt_at LIMIT \(bind: limit))
             RETURNING id
-            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            """
+        ).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     /// One pass: every due subscription (up to 20) gets at most one delivery attempt, in parallel
@@ -86,7 +88,9 @@ enum WebhookDelivery {
                 if free > 0 && claimed.count == free { continue }  // more may be due at once
                 // Wait for a slot to free or half a second to pass, whichever comes first.
                 if !ticking {
-                    group.addTask { try? await Task.sleep(for: .milliseconds(500)); return true }
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(500)); return true
+                    }
                     ticking = true
                 }
                 guard let wasTick = await group.next() else { break }
@@ -149,11 +153,12 @@ enum WebhookDelivery {
         } else {
             sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
             sub.nextAttemptAt = now  // more may be waiting: come back at once
-            try await AuditLog.append(AuditLog.Who(kind: "webhook", id: sub.id?.uuidString, name: sub.ownerName, departmentCode: sub.departmentCode),
-                                      resource: sub.resourceCode, operation: "webhook.deliver", fields: (view?.columns ?? store.recordLayout.columns).map(\.name),
-                                      count: page.count, purpose: sub.purpose, requestID: deliveryID,
-                                      requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db,
-                                      trail: app.auditTrail)
+            try await AuditLog.append(
+                AuditLog.Who(kind: "webhook", id: sub.id?.uuidString, name: sub.ownerName, departmentCode: sub.departmentCode),
+                resource: sub.resourceCode, operation: "webhook.deliver", fields: (view?.columns ?? store.recordLayout.columns).map(\.name),
+                count: page.count, purpose: sub.purpose, requestID: deliveryID,
+                requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db,
+                trail: app.auditTrail)
         }
         sub.leaseUntil = nil
         try await sub.save(on: db)
@@ -163,10 +168,13 @@ enum WebhookDelivery {
     /// every address checked here, and the client is pinned to the checked address (`dnsOverride`),
     /// so a name that resolves differently a moment later (DNS rebinding) cannot redirect it.
     /// Redirects are not followed: a 3xx is a failure like any other non-2xx answer.
-    static func post(_ body: [UInt8], headers: HTTPHeaders, to urlText: String, settings: Settings,
-                     on group: any EventLoopGroup) async -> String? {
+    static func post(
+        _ body: [UInt8], headers: HTTPHeaders, to urlText: String, settings: Settings,
+        on group: any EventLoopGroup
+    ) async -> String? {
         guard let url = URL(string: urlText), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-              let host = url.host, !host.isEmpty else { return couldNotDeliver }
+            let host = url.host, !host.isEmpty
+        else { return couldNotDeliver }
         let address: IPAddressBytes
         do {
             address = try await WebhookTargets.checkedAddress(host: host, allow: settings.webhookAllow)
@@ -177,9 +185,10 @@ enum WebhookDelivery {
         }
         let connect = TimeAmount.milliseconds(Int64(settings.webhookConnectTimeout * 1000))
         let response = TimeAmount.milliseconds(Int64(settings.webhookResponseTimeout * 1000))
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                                     timeout: .init(connect: connect, read: response),
-                                                     connectionPool: .init(idleTimeout: .seconds(1)))
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: connect, read: response),
+            connectionPool: .init(idleTimeout: .seconds(1)))
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         configuration.dnsOverride[host] = address.description
         configuration.dnsOverride[bare] = address.description

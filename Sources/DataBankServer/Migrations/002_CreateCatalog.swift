@@ -138,13 +138,15 @@ struct CreateCatalog: AsyncMigration {
         ("idx_search_resource", "search_terms", ["resource_id"]),
         ("idx_revisions_resource", "resource_revisions", ["resource_id"]),
         ("idx_transitions_resource", "resource_transitions", ["resource_id"]),
-        ("idx_comments_resource", "resource_comments", ["resource_id"]),
+        ("idx_comments_resource", "resource_comments", ["resource_id"])
     ]
 
     func revert(on db: any Database) async throws {
-        for table in ["search_terms", "edition_entries", "resource_themes", "resource_items", "editions",
-                      "resource_comments", "resource_transitions", "resource_revisions", "resources",
-                      "standards", "departments"] {
+        for table in [
+            "search_terms", "edition_entries", "resource_themes", "resource_items", "editions",
+            "resource_comments", "resource_transitions", "resource_revisions", "resources",
+            "standards", "departments"
+        ] {
             try await db.schema(table).delete()
         }
     }

@@ -50,11 +50,21 @@ struct AddSearchFacetKeys: AsyncMigration {
     /// to `idx_resources_by_id`. Both hold every column those plans filter and count on;
     /// `idx_resources_name` serves the sort by name.
     static let indexes: [(String, [String])] = [
-        ("idx_resources_facets", ["department_code", "facet_key", "theme_mask", "classified", "status", "published_revision",
-                                  "classification", "id"]),
-        ("idx_resources_by_id", ["id", "classified", "status", "published_revision", "department_code", "facet_key", "theme_mask",
-                                 "classification", "item_count", "code", "name"]),
-        ("idx_resources_name", ["name", "code"]),
+        (
+            "idx_resources_facets",
+            [
+                "department_code", "facet_key", "theme_mask", "classified", "status", "published_revision",
+                "classification", "id"
+            ]
+        ),
+        (
+            "idx_resources_by_id",
+            [
+                "id", "classified", "status", "published_revision", "department_code", "facet_key", "theme_mask",
+                "classification", "item_count", "code", "name"
+            ]
+        ),
+        ("idx_resources_name", ["name", "code"])
     ]
 
     func revert(on db: any Database) async throws {

@@ -114,8 +114,10 @@ struct CreateSharing: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["platform_keys", "notifications", "verification_services", "app_grants", "api_apps", "grants",
-                      "application_events", "access_applications"] {
+        for table in [
+            "platform_keys", "notifications", "verification_services", "app_grants", "api_apps", "grants",
+            "application_events", "access_applications"
+        ] {
             try await db.schema(table).delete()
         }
     }

@@ -10,23 +10,23 @@ import Vapor
 enum Migrations {
     static var all: [any Migration] {
         [
-            CreateAccounts(),           // 001
-            SessionRecord.migration,    // Vapor's sessions table
-            CreateCatalog(),            // 002
-            AddSearchFacetKeys(),       // 003
-            CreateExchange(),           // 004
-            CreateSubscriptions(),      // 005
-            AddAuditHeadPrevHash(),     // 006
-            CreateSharing(),            // 007
-            AddNotificationMail(),      // 008
-            AddQuarantineResubmit(),    // 009
-            CreateQualityRules(),       // 010
-            CreateQualityChecks(),      // 011
-            CreateObjections(),         // 012
-            CreateProfiles(),           // 013
-            CreateAuthThrottle(),       // 014
-            AddAuditKeyedChain(),       // 015
-            AddStandardNotFuture(),     // 016
+            CreateAccounts(),  // 001
+            SessionRecord.migration,  // Vapor's sessions table
+            CreateCatalog(),  // 002
+            AddSearchFacetKeys(),  // 003
+            CreateExchange(),  // 004
+            CreateSubscriptions(),  // 005
+            AddAuditHeadPrevHash(),  // 006
+            CreateSharing(),  // 007
+            AddNotificationMail(),  // 008
+            AddQuarantineResubmit(),  // 009
+            CreateQualityRules(),  // 010
+            CreateQualityChecks(),  // 011
+            CreateObjections(),  // 012
+            CreateProfiles(),  // 013
+            CreateAuthThrottle(),  // 014
+            AddAuditKeyedChain(),  // 015
+            AddStandardNotFuture()  // 016
         ]
     }
 

@@ -73,9 +73,10 @@ enum DataPackageExport {
         out.fields = fields.compactMap { name in
             guard var f = schema.field(named: name) else { return nil }
             if masked.contains(name) {
-                f = TableSchema.Field(name: f.name, title: f.title, description: f.description, type: .string,
-                                      constraints: .init(required: f.constraints.required),
-                                      databank: .init(standard: f.databank.standard, sensitivity: f.databank.sensitivity))
+                f = TableSchema.Field(
+                    name: f.name, title: f.title, description: f.description, type: .string,
+                    constraints: .init(required: f.constraints.required),
+                    databank: .init(standard: f.databank.standard, sensitivity: f.databank.sensitivity))
             }
             return f
         }

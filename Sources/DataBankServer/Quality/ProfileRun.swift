@@ -19,8 +19,10 @@ enum ProfileRun {
         var seconds: Double
     }
 
-    static func run(code: String, kind requested: ProfileKind, on db: any Database,
-                    progress: (@Sendable (Int) -> Void)? = nil) async throws -> Outcome {
+    static func run(
+        code: String, kind requested: ProfileKind, on db: any Database,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> Outcome {
         let sql = db.sql
         let store = try await RecordStores.find(code, on: db)
         let started = Date()

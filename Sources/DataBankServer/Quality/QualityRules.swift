@@ -19,9 +19,10 @@ final class QualityRuleRow: Model, @unchecked Sendable {
     init() {}
 
     var rule: QualityRule {
-        QualityRule(id: id?.uuidString ?? "", kind: QualityRule.Kind(rawValue: kind) ?? .expression, column: columnName, name: name, nameEn: name,
-                    derived: false, expression: expression, references: references,
-                    errorType: kind == "referential" ? "foreign-key" : "row-constraint")
+        QualityRule(
+            id: id?.uuidString ?? "", kind: QualityRule.Kind(rawValue: kind) ?? .expression, column: columnName, name: name, nameEn: name,
+            derived: false, expression: expression, references: references,
+            errorType: kind == "referential" ? "foreign-key" : "row-constraint")
     }
 }
 
@@ -46,7 +47,10 @@ struct QualityRulesAPI: RouteCollection {
     struct NewRule: Content, BoundedText {
         var kind: String; var name: String?; var expression: String?; var column: String?; var references: String?
         var boundedFields: [(field: String, value: String?, max: Int)] {
-            [("kind", kind, 40), ("name", name, TextLimit.name), ("expression", expression, TextLimit.note), ("column", column, 64), ("references", references, 64)]
+            [
+                ("kind", kind, 40), ("name", name, TextLimit.name), ("expression", expression, TextLimit.note), ("column", column, 64),
+                ("references", references, 64)
+            ]
         }
     }
 
@@ -71,9 +75,13 @@ struct QualityRulesAPI: RouteCollection {
                 throw AppError.field(.unprocessableEntity, "required", "expression", zh: "请填写规则表达式", en: "expression is required")
             }
             if case .failure(let e) = RuleCompiler.compile(source, layout: store.recordLayout) {
-                throw AppError(.unprocessableEntity, e.code, "\(e.messageEn) (at character \(e.position + 1))",
-                               details: [FieldError(field: "expression", code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
-                                                    messageEn: "\(e.messageEn) (at character \(e.position + 1))")])
+                throw AppError(
+                    .unprocessableEntity, e.code, "\(e.messageEn) (at character \(e.position + 1))",
+                    details: [
+                        FieldError(
+                            field: "expression", code: e.code, message: "\(e.message)（第 \(e.position + 1) 个字符）",
+                            messageEn: "\(e.messageEn) (at character \(e.position + 1))")
+                    ])
             }
             row.kind = "expression"; row.expression = source; row.name = body.name ?? source
         case "referential":
@@ -99,7 +107,8 @@ struct QualityRulesAPI: RouteCollection {
         let (store, _) = try await load(req)
         try req.authorize(.manageQualityRules, department: store.departmentCode)
         guard let row = try await QualityRuleRow.find(req.parameters.get("id", as: UUID.self), on: req.db),
-              row.resourceCode == store.resourceCode else { throw AppError.notFound("Rule") }
+            row.resourceCode == store.resourceCode
+        else { throw AppError.notFound("Rule") }
         try await row.delete(on: req.db)
     }
 
@@ -130,15 +139,17 @@ struct QualityRulesAPI: RouteCollection {
         let unknown = AppError.field(.unprocessableEntity, "unknown_resource", "references", zh: "未知资源：\(parts[0])", en: "Unknown resource \(parts[0])")
         guard let decided = try? await StoreReading.decide(req, code: parts[0]), decided.access != .hidden else { throw unknown }
         guard [.full, .grant, .openPortal].contains(decided.access) else {
-            throw AppError.field(.forbidden, "no_grant", "references", zh: "引用其他部门的资源须持有其授权：\(parts[0])",
-                                 en: "Referring to \(parts[0]) needs read access to it (a grant, or open data)")
+            throw AppError.field(
+                .forbidden, "no_grant", "references", zh: "引用其他部门的资源须持有其授权：\(parts[0])",
+                en: "Referring to \(parts[0]) needs read access to it (a grant, or open data)")
         }
         guard let target = try await RecordStoreRow.query(on: db).filter(\.$resourceCode == parts[0]).first() else {
             throw AppError.field(.conflict, "not_published", "references", zh: "资源 \(parts[0]) 尚未发布", en: "Resource \(parts[0]) is not published")
         }
         guard target.recordLayout.keyNames == [parts[1]] else {
-            throw AppError.field(.unprocessableEntity, "not_a_key", "references", zh: "\(parts[1]) 不是 \(parts[0]) 的主键",
-                                 en: "\(parts[1]) is not the key of \(parts[0]) (its key: \(target.recordLayout.keyNames.joined(separator: ", ")))")
+            throw AppError.field(
+                .unprocessableEntity, "not_a_key", "references", zh: "\(parts[1]) 不是 \(parts[0]) 的主键",
+                en: "\(parts[1]) is not the key of \(parts[0]) (its key: \(target.recordLayout.keyNames.joined(separator: ", ")))")
         }
         return text
     }

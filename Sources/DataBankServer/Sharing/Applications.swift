@@ -25,8 +25,11 @@ struct ApplicationInput: Content {
 
 extension ApplicationInput: BoundedText {
     var boundedFields: [(field: String, value: String?, max: Int)] {
-        [("resource", resource, 64), ("service", service, 64), ("purpose", purpose, TextLimit.purpose), ("legalBasis", legalBasis, TextLimit.note),
-         ("rowFilter", rowFilter, TextLimit.note), ("unmaskReason", unmaskReason, TextLimit.note), ("validFrom", validFrom, 32), ("validUntil", validUntil, 32)]
+        [
+            ("resource", resource, 64), ("service", service, 64), ("purpose", purpose, TextLimit.purpose), ("legalBasis", legalBasis, TextLimit.note),
+            ("rowFilter", rowFilter, TextLimit.note), ("unmaskReason", unmaskReason, TextLimit.note), ("validFrom", validFrom, 32),
+            ("validUntil", validUntil, 32)
+        ]
     }
 }
 
@@ -51,13 +54,16 @@ extension DecisionInput: BoundedText {
 /// Load → authorize → validate → act, as everywhere.
 enum Applications {
     /// `today`: the day of the application (the demo's timeline files some in the past).
-    static func apply(_ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(),
-                      on db: any Database) async throws -> ApplicationRow {
+    static func apply(
+        _ input: ApplicationInput, by user: User, reviewDays: Int, today: CivilDate = GrantAccess.today(),
+        on db: any Database
+    ) async throws -> ApplicationRow {
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
         try input.checkLengths()
         // A resource the applicant may not see is answered exactly as an unknown code.
         guard let resource = try await ResourceRow.query(on: db).filter(\.$code == input.resource).first(),
-              CatalogService.canSee(resource, actor: user.actor) else {
+            CatalogService.canSee(resource, actor: user.actor)
+        else {
             throw AppError.notFound("Resource \(input.resource)")
         }
         let store = try await RecordStores.find(resource.code, on: db)
@@ -72,20 +78,27 @@ enum Applications {
             guard service != nil else { throw AppError.notFound("Verification service \(code) of \(resource.code)") }
         }
         let layout = store.recordLayout
-        let scope = service == nil ? try await askedScope(input.items, input.rowFilter, input.masks, resource: resource, layout: layout, on: db)
-                                   : GrantScope(items: [])
+        let scope =
+            service == nil
+            ? try await askedScope(input.items, input.rowFilter, input.masks, resource: resource, layout: layout, on: db)
+            : GrantScope(items: [])
         let from = try date(input.validFrom ?? today.iso, field: "validFrom")
         let until = try date(input.validUntil, field: "validUntil")
         // A service is what a 不予共享 resource may still offer: reviewed like a conditional resource.
         let effective: SharingType = service != nil && sharing == .none ? .conditional : sharing
-        var problems = SharingPolicy.problems(AccessRequest(sharing: effective, scope: service == nil ? scope : GrantScope(items: layout.keyNames),
-                                                            validFrom: from, validUntil: until, purpose: input.purpose,
-                                                            legalBasis: input.legalBasis ?? ""), layout: layout, today: today)
+        var problems = SharingPolicy.problems(
+            AccessRequest(
+                sharing: effective, scope: service == nil ? scope : GrantScope(items: layout.keyNames),
+                validFrom: from, validUntil: until, purpose: input.purpose,
+                legalBasis: input.legalBasis ?? ""), layout: layout, today: today)
         let defaults = try await GrantAccess.defaultMasks(resource: resource, on: db)
         if scope.masks.contains(where: { Masker.isUnmasking($0.value, comparedTo: defaults[$0.key] ?? .clear) }),
-           (input.unmaskReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            problems.append(FieldError(field: "unmaskReason", code: "unmask_reason_required", message: "申请不脱敏提供敏感数据项须说明理由",
-                                       messageEn: "Asking for a sensitive item without its default mask needs a reason (unmaskReason)"))
+            (input.unmaskReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        {
+            problems.append(
+                FieldError(
+                    field: "unmaskReason", code: "unmask_reason_required", message: "申请不脱敏提供敏感数据项须说明理由",
+                    messageEn: "Asking for a sensitive item without its default mask needs a reason (unmaskReason)"))
         }
         if let app = input.app, try await AppRow.query(on: db).filter(\.$id == app).filter(\.$departmentCode == user.departmentCode).first() == nil {
             problems.append(FieldError(field: "app", code: "unknown_app", message: "本部门没有这个应用", messageEn: "No such app in your department"))
@@ -110,19 +123,23 @@ enum Applications {
             try await event(id, "applied", user.username, input.purpose, on: tx)
             if SharingPolicy.approvesAtOnce(effective) {
                 row.deadline = nil
-                try await settle(row, .approve, scope: scope, until: until.iso, reason: nil, unmaskReason: row.unmaskReason,
-                                 by: "system", action: "approvedAtOnce", on: tx)
+                try await settle(
+                    row, .approve, scope: scope, until: until.iso, reason: nil, unmaskReason: row.unmaskReason,
+                    by: "system", action: "approvedAtOnce", on: tx)
             } else {
                 let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
-                try await notify(row.providerCode, "application", zh: "\(n.department.zh) 申请“\(n.resource.zh)”，请在 \(row.deadline ?? "") 前审核",
-                                 en: "\(n.department.en) applied for “\(n.resource.en)”; decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
+                try await notify(
+                    row.providerCode, "application", zh: "\(n.department.zh) 申请“\(n.resource.zh)”，请在 \(row.deadline ?? "") 前审核",
+                    en: "\(n.department.en) applied for “\(n.resource.en)”; decide by \(row.deadline ?? "")", link: SiteURL.application(id).path, on: tx)
             }
         }
         return row
     }
 
     /// Approve, approve part, or reject — once.
-    static func decide(_ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, today: CivilDate = GrantAccess.today(), on db: any Database) async throws {
+    static func decide(
+        _ row: ApplicationRow, _ input: DecisionInput, by user: User, countersign: Bool, today: CivilDate = GrantAccess.today(), on db: any Database
+    ) async throws {
         try input.checkLengths()
         if countersign {
             try AuthorizationGate.authorize(user.actor, .countersign, department: nil)
@@ -133,7 +150,8 @@ enum Applications {
             try AuthorizationGate.authorize(user.actor, .reviewApplication, department: row.providerCode)
         }
         guard let kind = DecisionKind(rawValue: input.decision) else {
-            throw AppError.field(.badRequest, "invalid_decision", "decision", zh: "决定为 approve、approvePart 或 reject", en: "decision is approve, approvePart or reject")
+            throw AppError.field(
+                .badRequest, "invalid_decision", "decision", zh: "决定为 approve、approvePart 或 reject", en: "decision is approve, approvePart or reject")
         }
         let store = try await RecordStores.find(row.resourceCode, on: db)
         let asked = row.askedScope
@@ -141,9 +159,10 @@ enum Applications {
         var grantedUntil: CivilDate? = nil
         if kind != .reject {
             if row.kind == "resource", kind == .approvePart, let resource = try await ResourceRow.query(on: db).filter(\.$code == row.resourceCode).first() {
-                grantedScope = try await askedScope(input.items ?? asked.items, input.rowFilter ?? filterText(asked.rowFilter),
-                                               input.masks ?? asked.masks.mapValues(\.text), resource: resource, layout: store.recordLayout,
-                                               strictMasks: input.masks != nil, on: db)
+                grantedScope = try await askedScope(
+                    input.items ?? asked.items, input.rowFilter ?? filterText(asked.rowFilter),
+                    input.masks ?? asked.masks.mapValues(\.text), resource: resource, layout: store.recordLayout,
+                    strictMasks: input.masks != nil, on: db)
             } else {
                 grantedScope = asked
             }
@@ -151,20 +170,26 @@ enum Applications {
         }
         let (granted, until) = (grantedScope, grantedUntil)
         let askedUntil = try date(row.validUntil, field: "validUntil")
-        if let problem = SharingPolicy.checkDecision(kind, current: row.applicationStatus, asked: asked, askedUntil: askedUntil,
-                                                     granted: granted, grantedUntil: until, reason: input.reason) {
-            let status: HTTPResponseStatus = problem.code == "already_decided" ? .conflict : problem.code == "reason_required" ? .badRequest : .unprocessableEntity
+        if let problem = SharingPolicy.checkDecision(
+            kind, current: row.applicationStatus, asked: asked, askedUntil: askedUntil,
+            granted: granted, grantedUntil: until, reason: input.reason)
+        {
+            let status: HTTPResponseStatus =
+                problem.code == "already_decided" ? .conflict : problem.code == "reason_required" ? .badRequest : .unprocessableEntity
             throw AppError(status, problem.code, problem.messageEn, details: [problem])
         }
         try await db.transaction { tx in
-            try await settle(row, kind, scope: granted ?? asked, until: until?.iso ?? row.validUntil, reason: input.reason, unmaskReason: row.unmaskReason,
-                             by: user.username, action: countersign ? "countersigned:\(kind.rawValue)" : kind.rawValue, on: tx)
+            try await settle(
+                row, kind, scope: granted ?? asked, until: until?.iso ?? row.validUntil, reason: input.reason, unmaskReason: row.unmaskReason,
+                by: user.username, action: countersign ? "countersigned:\(kind.rawValue)" : kind.rawValue, on: tx)
         }
     }
 
     /// Records the decision and, unless rejected, creates the grant.
-    static func settle(_ row: ApplicationRow, _ kind: DecisionKind, scope: GrantScope, until: String, reason: String?, unmaskReason: String?,
-                       by actor: String, action: String, on db: any Database) async throws {
+    static func settle(
+        _ row: ApplicationRow, _ kind: DecisionKind, scope: GrantScope, until: String, reason: String?, unmaskReason: String?,
+        by actor: String, action: String, on db: any Database
+    ) async throws {
         let id = try row.requireID()
         row.status = SharingPolicy.status(after: kind).rawValue
         row.decidedBy = actor; row.decidedAt = Date(); row.decisionReason = reason
@@ -181,8 +206,9 @@ enum Applications {
         try await event(id, action, actor, reason, on: db)
         let verdict = kind == .reject ? ("未获批准", "rejected") : kind == .approvePart ? ("部分批准", "partly approved") : ("已批准", "approved")
         let n = try await NoticeNames.of(department: row.providerCode, resource: row.resourceCode, on: db)
-        try await notify(row.consumerCode, "decision", zh: "对“\(n.resource.zh)”的申请\(verdict.0)", en: "Your application for “\(n.resource.en)” was \(verdict.1)",
-                         link: SiteURL.application(id).path, on: db)
+        try await notify(
+            row.consumerCode, "decision", zh: "对“\(n.resource.zh)”的申请\(verdict.0)", en: "Your application for “\(n.resource.en)” was \(verdict.1)",
+            link: SiteURL.application(id).path, on: db)
     }
 
     static func escalate(_ row: ApplicationRow, note: String?, by user: User, on db: any Database) async throws {
@@ -193,9 +219,10 @@ enum Applications {
             try await row.save(on: tx)
             try await event(try row.requireID(), "escalated", user.username, note, on: tx)
             let n = try await NoticeNames.of(department: row.consumerCode, resource: row.resourceCode, on: tx)
-            try await notify(row.providerCode, "escalation", zh: "\(n.department.zh) 对“\(n.resource.zh)”的共享申请已超期并被督办",
-                             en: "\(n.department.en)'s overdue application for “\(n.resource.en)” was escalated",
-                             link: SiteURL.application(try row.requireID()).path, on: tx)
+            try await notify(
+                row.providerCode, "escalation", zh: "\(n.department.zh) 对“\(n.resource.zh)”的共享申请已超期并被督办",
+                en: "\(n.department.en)'s overdue application for “\(n.resource.en)” was escalated",
+                link: SiteURL.application(try row.requireID()).path, on: tx)
         }
     }
 
@@ -222,42 +249,52 @@ enum Applications {
             try await grant.save(on: tx)
             try await event(grant.applicationID, "revoked", user.username, reason, on: tx)
             let n = try await NoticeNames.of(department: grant.providerCode, resource: grant.resourceCode, on: tx)
-            try await notify(grant.consumerCode, "revocation", zh: "对“\(n.resource.zh)”的授权已撤销：\(reason)", en: "Your grant on “\(n.resource.en)” was revoked: \(reason)",
-                             link: SiteURL.application(grant.applicationID).path, on: tx)
+            try await notify(
+                grant.consumerCode, "revocation", zh: "对“\(n.resource.zh)”的授权已撤销：\(reason)", en: "Your grant on “\(n.resource.en)” was revoked: \(reason)",
+                link: SiteURL.application(grant.applicationID).path, on: tx)
         }
     }
 
     // MARK: Parts
 
     /// The scope asked for: items (all when none), row filter, masks (defaults filled in for every item).
-    static func askedScope(_ items: [String]?, _ rowFilter: String?, _ masks: [String: String]?, resource: ResourceRow,
-                           layout: RecordLayout, strictMasks: Bool = true, on db: any Database) async throws -> GrantScope {
+    static func askedScope(
+        _ items: [String]?, _ rowFilter: String?, _ masks: [String: String]?, resource: ResourceRow,
+        layout: RecordLayout, strictMasks: Bool = true, on db: any Database
+    ) async throws -> GrantScope {
         let chosen = (items ?? []).isEmpty ? layout.columns.map(\.name) : items!
         let filter: [ScopeCondition]
         switch GrantScope.parseFilter(rowFilter ?? "", layout: layout) {
         case .success(let f): filter = f
-        case .failure(let e): throw AppError(.unprocessableEntity, e.code == "unknown_filter" ? "unknown_item" : e.code, e.messageEn,
-                                             details: [FieldError(field: "rowFilter", code: e.code, message: e.message, messageEn: e.messageEn)])
+        case .failure(let e):
+            throw AppError(
+                .unprocessableEntity, e.code == "unknown_filter" ? "unknown_item" : e.code, e.messageEn,
+                details: [FieldError(field: "rowFilter", code: e.code, message: e.message, messageEn: e.messageEn)])
         }
         var rules = try await GrantAccess.defaultMasks(resource: resource, on: db)
         for (column, text) in masks ?? [:] {
             do { rules[column] = try MaskRule(parsing: text) } catch {
-                throw AppError(.unprocessableEntity, error.code, error.messageEn, details: [FieldError(field: "masks.\(column)", code: error.code, message: error.message, messageEn: error.messageEn)])
+                throw AppError(
+                    .unprocessableEntity, error.code, error.messageEn,
+                    details: [FieldError(field: "masks.\(column)", code: error.code, message: error.message, messageEn: error.messageEn)])
             }
         }
         let visible = Set(chosen + layout.keyNames)
         // Every visible item carries its rule; an asked mask on an item not asked for is an error
         // when applying, and simply falls away when a decision grants fewer items.
-        let scope = GrantScope(items: chosen, rowFilter: filter,
-                               masks: rules.filter { visible.contains($0.key) || (strictMasks && masks?[$0.key] != nil) })
+        let scope = GrantScope(
+            items: chosen, rowFilter: filter,
+            masks: rules.filter { visible.contains($0.key) || (strictMasks && masks?[$0.key] != nil) })
         let problems = scope.validate(against: layout)
         if let first = problems.first { throw AppError(.unprocessableEntity, first.code, problems.map(\.messageEn).joined(separator: "; "), details: problems) }
         return scope
     }
 
     static func filterText(_ conditions: [ScopeCondition]) -> String {
-        conditions.map { c in c.op == .eq ? "\(c.column)=\(c.values.joined(separator: ","))" : "\(c.column)__\(c.op.rawValue)=\(c.values.joined(separator: ","))" }
-            .joined(separator: "&")
+        conditions.map { c in
+            c.op == .eq ? "\(c.column)=\(c.values.joined(separator: ","))" : "\(c.column)__\(c.op.rawValue)=\(c.values.joined(separator: ","))"
+        }
+        .joined(separator: "&")
     }
 
     static func date(_ text: String, field: String) throws -> CivilDate {
@@ -284,7 +321,9 @@ enum NoticeNames {
     static func of(department: String, resource: String, on db: any Database) async throws -> (department: Pair, resource: Pair) {
         let d = try await Department.query(on: db).filter(\.$code == department).first()
         let r = try await ResourceRow.query(on: db).filter(\.$code == resource).first()
-        return (Pair(zh: d?.name ?? department, en: d?.nameEn ?? department),
-                Pair(zh: r.map { "\($0.name)（\(resource)）" } ?? resource, en: r.map { "\($0.nameEn ?? $0.name) (\(resource))" } ?? resource))
+        return (
+            Pair(zh: d?.name ?? department, en: d?.nameEn ?? department),
+            Pair(zh: r.map { "\($0.name)（\(resource)）" } ?? resource, en: r.map { "\($0.nameEn ?? $0.name) (\(resource))" } ?? resource)
+        )
     }
 }

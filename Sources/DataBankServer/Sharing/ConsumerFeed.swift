@@ -12,9 +12,11 @@ enum ConsumerFeed {
     }
 
     static func changes(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> [Change] {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
-            """).all()
+            """
+        ).all()
         let layout = store.recordLayout
         return try rows.map { row in
             let seq = try row.decode(column: "seq", as: Int.self)
@@ -39,14 +41,16 @@ enum ConsumerFeed {
     }
 
     /// The page as ``ChangeFeed/page(store:after:limit:on:)`` answers it.
-    static func page(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> ChangeFeed.Page {
+    static func page(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> ChangeFeed.Page
+    {
         let all = try await changes(store: store, view: view, after: after, limit: limit, today: today, on: sql)
         let shown = all.compactMap(\.json)
         let next = all.last?.seq ?? after
         let head = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: store.resourceCode)").first()
         let lastSeq = try head?.decode(column: "last_seq", as: Int.self) ?? next
-        return ChangeFeed.Page(json: "{\"items\":[" + shown.joined(separator: ",") + "],\"next\":\(next),\"lastSeq\":\(lastSeq)}",
-                               count: shown.count, next: next)
+        return ChangeFeed.Page(
+            json: "{\"items\":[" + shown.joined(separator: ",") + "],\"next\":\(next),\"lastSeq\":\(lastSeq)}",
+            count: shown.count, next: next)
     }
 
     /// The record's data restricted to the grant and masked; nil when the row is outside the scope.
@@ -92,8 +96,11 @@ enum ConsumerFeed {
     static func append(_ value: String?, column c: RecordLayout.Column, view: GrantView, today: CivilDate, to out: inout [UInt8]) {
         let rule = view.rule(c.name)
         guard let shown = rule == .clear ? value : view.mask(value, column: c.name, today: today) else { out.append(contentsOf: "null".utf8); return }
-        if rule == .clear, [.I, .N, .Y, .F, .B, .L].contains(c.type) { out.append(contentsOf: shown.utf8) }
-        else { var v = shown; v.withUTF8 { FieldConverter.appendString($0, to: &out) } }
+        if rule == .clear, [.I, .N, .Y, .F, .B, .L].contains(c.type) {
+            out.append(contentsOf: shown.utf8)
+        } else {
+            var v = shown; v.withUTF8 { FieldConverter.appendString($0, to: &out) }
+        }
     }
 
     /// A key value as JSON holds it: text, number or boolean.
@@ -101,11 +108,17 @@ enum ConsumerFeed {
         var text: String?
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { text = nil }
-            else if let s = try? c.decode(String.self) { text = s }
-            else if let i = try? c.decode(Int.self) { text = String(i) }
-            else if let b = try? c.decode(Bool.self) { text = b ? "true" : "false" }
-            else { text = String(try c.decode(Double.self)) }
+            if c.decodeNil() {
+                text = nil
+            } else if let s = try? c.decode(String.self) {
+                text = s
+            } else if let i = try? c.decode(Int.self) {
+                text = String(i)
+            } else if let b = try? c.decode(Bool.self) {
+                text = b ? "true" : "false"
+            } else {
+                text = String(try c.decode(Double.self))
+            }
         }
     }
 }

@@ -29,20 +29,23 @@ struct GrantView: Sendable {
     /// As above, with the rule already looked up (loops over many rows look it up once).
     func mask(_ value: String?, rule: MaskRule, column: String, today: CivilDate) -> String? {
         if rule == .clear { return value }
-        return Masker.apply(rule, to: value, pseudonym: { Pseudonyms.token($0, rule: rule, consumer: consumerCode, key: pseudonymKey) },
-                            today: today)
+        return Masker.apply(
+            rule, to: value, pseudonym: { Pseudonyms.token($0, rule: rule, consumer: consumerCode, key: pseudonymKey) },
+            today: today)
     }
 
     /// A filter, sort or field the consumer names must be one it may see in clear: filtering on a
     /// masked column would let it probe the values the mask hides.
     func requireClear(_ column: String, parameter: String) throws {
         guard columnNames.contains(column) else {
-            throw AppError.field(.forbidden, "item_not_granted", parameter, zh: "授权范围不含数据项：\(column)",
-                                 en: "Your grant does not include the item \(column)")
+            throw AppError.field(
+                .forbidden, "item_not_granted", parameter, zh: "授权范围不含数据项：\(column)",
+                en: "Your grant does not include the item \(column)")
         }
         guard rule(column) == .clear else {
-            throw AppError.field(.forbidden, "item_masked", parameter, zh: "数据项 \(column) 经脱敏提供，不能用于筛选或排序",
-                                 en: "The item \(column) is masked in your grant, so it cannot be filtered or sorted on")
+            throw AppError.field(
+                .forbidden, "item_masked", parameter, zh: "数据项 \(column) 经脱敏提供，不能用于筛选或排序",
+                en: "The item \(column) is masked in your grant, so it cannot be filtered or sorted on")
         }
     }
 }
@@ -61,14 +64,19 @@ enum GrantAccess {
     static func activeGrant(consumer: String, resource: String, appID: UUID?, today: CivilDate, on db: any Database) async throws -> ActiveGrant? {
         let today = today.iso
         let boundToApp: SQLQueryString = appID.map { "AND g.id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0))" } ?? ""
-        guard let row = try await db.sql.raw("""
-            SELECT g.id, g.consumer_code, g.scope FROM grants AS g
-            WHERE g.consumer_code = \(bind: consumer) AND g.resource_code = \(bind: resource) AND g.kind = 'resource'
-              AND g.revoked_at IS NULL AND g.valid_from <= \(bind: today) AND g.valid_until >= \(bind: today) \(boundToApp)
-            ORDER BY g.created_at DESC LIMIT 1
-            """).first() else { return nil }
-        return ActiveGrant(id: try row.decode(column: "id", as: UUID.self), consumerCode: try row.decode(column: "consumer_code", as: String.self),
-                           scope: JSONText.decode(GrantScope.self, try row.decode(column: "scope", as: String.self)) ?? GrantScope(items: []))
+        guard
+            let row = try await db.sql.raw(
+                """
+                SELECT g.id, g.consumer_code, g.scope FROM grants AS g
+                WHERE g.consumer_code = \(bind: consumer) AND g.resource_code = \(bind: resource) AND g.kind = 'resource'
+                  AND g.revoked_at IS NULL AND g.valid_from <= \(bind: today) AND g.valid_until >= \(bind: today) \(boundToApp)
+                ORDER BY g.created_at DESC LIMIT 1
+                """
+            ).first()
+        else { return nil }
+        return ActiveGrant(
+            id: try row.decode(column: "id", as: UUID.self), consumerCode: try row.decode(column: "consumer_code", as: String.self),
+            scope: JSONText.decode(GrantScope.self, try row.decode(column: "scope", as: String.self)) ?? GrantScope(items: []))
     }
 
     /// What enforcement needs of a grant.
@@ -89,8 +97,9 @@ enum GrantAccess {
         case .success(let c): conditions = c
         case .failure(let e): throw AppError(.conflict, "grant_outdated", "The grant's row scope no longer fits the resource: \(e.messageEn)", details: [e])
         }
-        return GrantView(grantID: grant.id, consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
-                         conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(app: app, on: db))
+        return GrantView(
+            grantID: grant.id, consumerCode: grant.consumerCode, columns: scope.visibleColumns(layout: layout),
+            conditions: conditions, masks: scope.masks, pseudonymKey: try await Pseudonyms.key(app: app, on: db))
     }
 
     /// Each item's default mask, from its sensitivity and its standard's semantic kind.
@@ -99,9 +108,10 @@ enum GrantAccess {
         let codes = Array(Set(snapshot.items.map(\.standardCode)))
         let standards = try await StandardRow.query(on: db).filter(\.$code ~~ codes).all()
         let semantic = Dictionary(standards.map { ($0.code, SemanticKind(rawValue: $0.semanticKind) ?? .plain) }, uniquingKeysWith: { a, _ in a })
-        return Dictionary(snapshot.items.map { item in
-            (item.column, Masker.defaultRule(semantic: semantic[item.standardCode] ?? .plain, sensitivity: item.sensitivity))
-        }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            snapshot.items.map { item in
+                (item.column, Masker.defaultRule(semantic: semantic[item.standardCode] ?? .plain, sensitivity: item.sensitivity))
+            }, uniquingKeysWith: { a, _ in a })
     }
 }
 

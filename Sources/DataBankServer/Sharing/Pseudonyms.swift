@@ -21,7 +21,8 @@ enum Pseudonyms {
         let cache = app.pseudonymKeyCache
         if let cached = cache.value { return cached }
         guard let row = try await db.sql.raw("SELECT value FROM platform_keys WHERE name = 'pseudonym'").first(),
-              let key = Data(base64Encoded: try row.decode(column: "value", as: String.self)) else {
+            let key = Data(base64Encoded: try row.decode(column: "value", as: String.self))
+        else {
             throw AppError(.internalServerError, "pseudonym_key_missing", "The platform's pseudonym key is missing")
         }
         cache.value = Array(key)

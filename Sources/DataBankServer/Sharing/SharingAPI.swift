@@ -28,7 +28,8 @@ struct SharingAPI: RouteCollection {
         let user = try req.requireUser()
         let input = try req.decodeBody(ApplicationInput.self)
         let row = try await Applications.apply(input, by: user, reviewDays: Self.reviewDays, today: req.application.today, on: req.db)
-        return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req), today: req.application.today).encodeResponse(status: .created, for: req)
+        return try await ApplicationInfo(row, events: [], grant: try await grant(of: row, req), today: req.application.today).encodeResponse(
+            status: .created, for: req)
     }
 
     func list(req: Request) async throws -> ListPage<ApplicationInfo> {
@@ -58,13 +59,15 @@ struct SharingAPI: RouteCollection {
 
     func decide(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: false, today: req.application.today, on: req.db)
+        try await Applications.decide(
+            row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: false, today: req.application.today, on: req.db)
         return try await show(req: req)
     }
 
     func countersign(req: Request) async throws -> ApplicationInfo {
         let row = try await load(req)
-        try await Applications.decide(row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: true, today: req.application.today, on: req.db)
+        try await Applications.decide(
+            row, try req.decodeBody(DecisionInput.self), by: try req.requireUser(), countersign: true, today: req.application.today, on: req.db)
         return try await show(req: req)
     }
 
@@ -96,16 +99,18 @@ struct SharingAPI: RouteCollection {
         // Who holds which grant is open inside government, but only on resources the caller may see;
         // a row scope can quote values (an ID, a region), so it is shown to the two parties and the authority.
         let codes = Array(Set(rows.map(\.resourceCode)))
-        let visible = Set(try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
-            .filter { CatalogService.canSee($0, actor: user.actor) }.map(\.code))
+        let visible = Set(
+            try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
+                .filter { CatalogService.canSee($0, actor: user.actor) }.map(\.code))
         let authority = user.role == .platformAdmin
-        return ListPage(items: rows.compactMap { row in
-            let party = authority || row.consumerCode == user.departmentCode || row.providerCode == user.departmentCode
-            guard party || visible.contains(row.resourceCode) else { return nil }
-            var info = GrantInfo(row, today: today)
-            if !party { info.scope.rowFilter = [] }
-            return info
-        })
+        return ListPage(
+            items: rows.compactMap { row in
+                let party = authority || row.consumerCode == user.departmentCode || row.providerCode == user.departmentCode
+                guard party || visible.contains(row.resourceCode) else { return nil }
+                var info = GrantInfo(row, today: today)
+                if !party { info.scope.rowFilter = [] }
+                return info
+            })
     }
 
     func revoke(req: Request) async throws -> GrantInfo {
@@ -130,16 +135,20 @@ struct SharingAPI: RouteCollection {
         let today = req.application.today
         let open = [ApplicationStatus.pending.rawValue, ApplicationStatus.escalated.rawValue]
         let toReview = try await ApplicationRow.query(on: req.db).filter(\.$providerCode == dept).filter(\.$status ~~ open).sort(\.$createdAt).all()
-        let overdue = user.role == .platformAdmin
+        let overdue =
+            user.role == .platformAdmin
             ? try await ApplicationRow.query(on: req.db).filter(\.$status == ApplicationStatus.pending.rawValue).filter(\.$deadline < today.iso).all() : []
         let mine = try await ApplicationRow.query(on: req.db).filter(\.$consumerCode == dept).sort(\.$createdAt, .descending).range(0..<100).all()
         let soon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + 30).iso
         let expiring = try await GrantRow.query(on: req.db).filter(\.$consumerCode == dept).filter(\.$revokedAt == nil)
             .filter(\.$validUntil >= today.iso).filter(\.$validUntil <= soon).all()
         let notes = try await NotificationRow.query(on: req.db).filter(\.$departmentCode == dept).sort(\.$createdAt, .descending).range(0..<50).all()
-        return Inbox(toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) }, overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) },
-                     mine: mine.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) }, expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
-                     notifications: notes.map(NotificationInfo.init))
+        return Inbox(
+            toReview: toReview.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) },
+            overdue: overdue.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) },
+            mine: mine.map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) },
+            expiringGrants: expiring.map { GrantInfo($0, today: today.iso) },
+            notifications: notes.map(NotificationInfo.init))
     }
 
     struct ReadRequest: Content { var ids: [UUID]? }
@@ -184,8 +193,9 @@ struct SharingAPI: RouteCollection {
         let grants = try await GrantRow.query(on: req.db).filter(\.$id ~~ Array(asked)).filter(\.$consumerCode == department).all()
         let bad = asked.subtracting(grants.compactMap(\.id))
         guard bad.isEmpty else {
-            throw AppError.field(.unprocessableEntity, "unknown_grant", "grants", zh: "只能绑定本部门的授权",
-                                 en: "Bind only your department's grants (not: \(bad.map(\.uuidString).sorted().joined(separator: ", ")))")
+            throw AppError.field(
+                .unprocessableEntity, "unknown_grant", "grants", zh: "只能绑定本部门的授权",
+                en: "Bind only your department's grants (not: \(bad.map(\.uuidString).sorted().joined(separator: ", ")))")
         }
         let token = Apps.generateToken()
         let app = AppRow()

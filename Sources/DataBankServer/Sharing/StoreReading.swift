@@ -39,9 +39,11 @@ enum StoreReading {
             throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token to read the records of \(code)")
         case .noGrant:
             try await refuse(req, code, "no_grant")
-            throw AppError(.forbidden, "no_grant", req.app == nil
-                ? "Your department holds no active grant on \(code); apply for access first"
-                : "This app is bound to no active grant on \(code)")
+            throw AppError(
+                .forbidden, "no_grant",
+                req.app == nil
+                    ? "Your department holds no active grant on \(code); apply for access first"
+                    : "This app is bound to no active grant on \(code)")
         case .full, .grant, .openPortal:
             break
         }
@@ -49,12 +51,14 @@ enum StoreReading {
         let purpose = statedPurpose(req)
         if purposeRequired, ReadAccess.needsPurpose(decided.access, decided.facts), purpose == nil {
             try await refuse(req, code, "purpose_required")
-            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
-                                 en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
+            throw AppError.field(
+                .badRequest, "purpose_required", "purpose", zh: "跨部门读取数据须说明用途（purpose 参数或 X-Purpose 请求头）",
+                en: "Reading another department's records needs a purpose (purpose= or X-Purpose)")
         }
-        return StoreRead(store: store, resource: decided.resource, access: decided.access,
-                         view: try await view(decided, store: store, req: req), purpose: purpose,
-                         needsPurpose: ReadAccess.needsPurpose(decided.access, decided.facts))
+        return StoreRead(
+            store: store, resource: decided.resource, access: decided.access,
+            view: try await view(decided, store: store, req: req), purpose: purpose,
+            needsPurpose: ReadAccess.needsPurpose(decided.access, decided.facts))
     }
 
     /// The facts and the decision, refusals included (nothing thrown for them, nothing audited):
@@ -178,19 +182,22 @@ enum StoreReading {
 
     /// A refused read, written to the audit trail: who tried to read what, and why it was refused.
     static func refuse(_ req: Request, _ code: String, _ reason: String) async throws {
-        try await AuditLog.append(.of(req), resource: code, operation: "refused.\(reason)", fields: [], count: 0,
-                                  purpose: statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+        try await AuditLog.append(
+            .of(req), resource: code, operation: "refused.\(reason)", fields: [], count: 0,
+            purpose: statedPurpose(req), requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
     }
 
     /// Stands for "no grant: the open portal's view" where a view names its grant.
     static let openPortalGrant = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     /// Every item under its default mask, every row: the resource as the open portal publishes it.
-    static func openPortalView(_ resource: ResourceRow, store: RecordStoreRow, reader: String, app: Application, on db: any Database) async throws -> GrantView {
+    static func openPortalView(_ resource: ResourceRow, store: RecordStoreRow, reader: String, app: Application, on db: any Database) async throws -> GrantView
+    {
         let masks = try await GrantAccess.defaultMasks(resource: resource, on: db)
         // An item the published catalog no longer lists is not published at all.
-        return GrantView(grantID: openPortalGrant, consumerCode: reader, columns: store.recordLayout.columns.filter { masks[$0.name] != nil },
-                  conditions: [], masks: masks,
-                  pseudonymKey: try await Pseudonyms.key(app: app, on: db))
+        return GrantView(
+            grantID: openPortalGrant, consumerCode: reader, columns: store.recordLayout.columns.filter { masks[$0.name] != nil },
+            conditions: [], masks: masks,
+            pseudonymKey: try await Pseudonyms.key(app: app, on: db))
     }
 }

@@ -20,7 +20,9 @@ struct VerifyAPI: RouteCollection {
 
     struct NewService: Content, BoundedText {
         var code: String; var name: String; var nameEn: String?; var spec: VerificationSpec
-        var boundedFields: [(field: String, value: String?, max: Int)] { [("code", code, 64), ("name", name, TextLimit.name), ("nameEn", nameEn, TextLimit.name)] }
+        var boundedFields: [(field: String, value: String?, max: Int)] {
+            [("code", code, 64), ("name", name, TextLimit.name), ("nameEn", nameEn, TextLimit.name)]
+        }
     }
 
     struct ServiceInfo: Content {
@@ -36,7 +38,8 @@ struct VerifyAPI: RouteCollection {
         try AuthorizationGate.authorize(user.actor, .manageVerificationServices, department: store.departmentCode)
         let body = try req.decodeBody(NewService.self)
         guard body.code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) != nil else {
-            throw AppError.field(.unprocessableEntity, "invalid_code", "code", zh: "服务代码为小写字母、数字和连字符", en: "code is lower-case letters, digits and hyphens (2–63)")
+            throw AppError.field(
+                .unprocessableEntity, "invalid_code", "code", zh: "服务代码为小写字母、数字和连字符", en: "code is lower-case letters, digits and hyphens (2–63)")
         }
         let problems = body.spec.problems(layout: store.recordLayout)
         if let first = problems.first { throw AppError(.unprocessableEntity, first.code, problems.map(\.messageEn).joined(separator: "; "), details: problems) }
@@ -57,8 +60,9 @@ struct VerifyAPI: RouteCollection {
         let services = try await q.sort(\.$code).all()
         // Only services of resources the caller may see: a hidden resource's services are not listed.
         let codes = Array(Set(services.map(\.resourceCode)))
-        let visible = Set(try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
-            .filter { CatalogService.canSee($0, actor: req.actor) }.map(\.code))
+        let visible = Set(
+            try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
+                .filter { CatalogService.canSee($0, actor: req.actor) }.map(\.code))
         return ListPage(items: services.filter { visible.contains($0.resourceCode) }.map(ServiceInfo.init))
     }
 
@@ -66,7 +70,8 @@ struct VerifyAPI: RouteCollection {
     func show(req: Request) async throws -> ServiceInfo {
         let row = try await service(req)
         guard let resource = try await ResourceRow.query(on: req.db).filter(\.$code == row.resourceCode).first(),
-              CatalogService.canSee(resource, actor: req.actor) else { throw AppError.notFound("Verification service \(row.code)") }
+            CatalogService.canSee(resource, actor: req.actor)
+        else { throw AppError.notFound("Verification service \(row.code)") }
         return ServiceInfo(row)
     }
 
@@ -89,8 +94,9 @@ struct VerifyAPI: RouteCollection {
         }
         let answers = try await evaluate([params], spec: spec, store: store, on: req.db.sql)
         let hash = RecordsAPI.requestHash(req)
-        try await RecordsAPI.audit(req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
-                                   purpose: why, hash: hash)
+        try await RecordsAPI.audit(
+            req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
+            purpose: why, hash: hash)
         return RecordsAPI.response(JSONText.encode(Answer(service: service.code, answer: answers[0])), type: "application/json; charset=utf-8", hash: hash)
     }
 
@@ -127,8 +133,9 @@ struct VerifyAPI: RouteCollection {
             }
         }
         let hash = digest.hex
-        try await RecordsAPI.audit(req, store, "verify.\(service.code).batch", fields: Array(spec.usedColumns).sorted(), count: valid.count,
-                                   purpose: purpose, hash: hash)
+        try await RecordsAPI.audit(
+            req, store, "verify.\(service.code).batch", fields: Array(spec.usedColumns).sorted(), count: valid.count,
+            purpose: purpose, hash: hash)
         return RecordsAPI.response(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), type: "application/x-ndjson", hash: hash)
     }
 
@@ -178,16 +185,19 @@ struct VerifyAPI: RouteCollection {
         let definition = try await definition(req)
         let (service, store, spec) = (definition.service, definition.store, definition.spec)
         let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
-        var facts = ReadAccess.Facts(actor: req.actor, appDepartment: req.app?.departmentCode, provider: service.providerCode,
-                                     inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
+        var facts = ReadAccess.Facts(
+            actor: req.actor, appDepartment: req.app?.departmentCode, provider: service.providerCode,
+            inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
         if ReadAccess.decide(facts) != .full {
             // One query: every consumer call pays for it.
             let today = req.application.today.iso
             let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
-            let held = try await req.db.sql.raw("""
+            let held = try await req.db.sql.raw(
+                """
                 SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)
                   AND revoked_at IS NULL AND valid_from <= \(bind: today) AND valid_until >= \(bind: today) \(boundToApp) LIMIT 1
-                """).first()
+                """
+            ).first()
             facts.hasGrant = held != nil
             switch ReadAccess.decide(facts) {
             case .full, .grant: break
@@ -202,7 +212,9 @@ struct VerifyAPI: RouteCollection {
         }
         let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if req.url.path.hasSuffix("/batch"), (purpose ?? "").isEmpty {
-            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "核验须说明用途（purpose 参数或 X-Purpose 请求头）", en: "A verification needs a purpose (purpose= or X-Purpose)")
+            throw AppError.field(
+                .badRequest, "purpose_required", "purpose", zh: "核验须说明用途（purpose 参数或 X-Purpose 请求头）",
+                en: "A verification needs a purpose (purpose= or X-Purpose)")
         }
         return (service, store, spec, purpose?.isEmpty == true ? nil : purpose)
     }
@@ -220,7 +232,12 @@ enum BatchInputs {
             let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                out.append(Line(line: number, error: FieldError(field: "line \(number)", code: "malformed_json", message: "第 \(number) 行不是 JSON 对象", messageEn: "Line \(number) is not a JSON object")))
+                out.append(
+                    Line(
+                        line: number,
+                        error: FieldError(
+                            field: "line \(number)", code: "malformed_json", message: "第 \(number) 行不是 JSON 对象",
+                            messageEn: "Line \(number) is not a JSON object")))
                 continue
             }
             out.append(Line(line: number, fields: object.mapValues { "\($0)" }))
@@ -237,10 +254,17 @@ enum BatchInputs {
             let cells = (0..<record.count).map(record.string)
             guard let names = header else { header = cells.map { $0.trimmingCharacters(in: .whitespaces) }; return }
             if let problem = record.problem {
-                out.append(Line(line: record.line, error: FieldError(field: "line \(record.line)", code: problem.code, message: problem.message, messageEn: problem.messageEn)))
+                out.append(
+                    Line(
+                        line: record.line,
+                        error: FieldError(field: "line \(record.line)", code: problem.code, message: problem.message, messageEn: problem.messageEn)))
             } else if cells.count != names.count {
-                out.append(Line(line: record.line, error: FieldError(field: "line \(record.line)", code: "wrong_field_count",
-                                                                     message: "第 \(record.line) 行应有 \(names.count) 列", messageEn: "Line \(record.line) should have \(names.count) fields")))
+                out.append(
+                    Line(
+                        line: record.line,
+                        error: FieldError(
+                            field: "line \(record.line)", code: "wrong_field_count",
+                            message: "第 \(record.line) 行应有 \(names.count) 列", messageEn: "Line \(record.line) should have \(names.count) fields")))
             } else {
                 out.append(Line(line: record.line, fields: Dictionary(zip(names, cells), uniquingKeysWith: { a, _ in a })))
             }

@@ -13,7 +13,7 @@ enum CatalogSearchPage {
         ("sharing", "sharing", "共享类型", "Sharing"),
         ("open", "open", "开放类型", "Opening"),
         ("cycle", "cycle", "更新周期", "Update cycle"),
-        ("format", "format", "资源格式", "Format"),
+        ("format", "format", "资源格式", "Format")
     ]
 
     static func show(req: Request) async throws -> Response {
@@ -21,9 +21,10 @@ enum CatalogSearchPage {
         let form = FormData(query: req)
         let filters = (["q"] + facets.map(\.param) + ["status"]).compactMap { key in form[key].flatMap { $0.isEmpty ? nil : (key, $0) } }
         let offset = max(form.int("offset") ?? 0, 0)
-        let query = ResourceQuery(q: form["q"], department: form["department"], theme: form["theme"], sharing: form["sharing"],
-                                  open: form["open"], cycle: form["cycle"], format: form["format"], kind: form["kind"],
-                                  status: form["status"], limit: pageSize, offset: offset)
+        let query = ResourceQuery(
+            q: form["q"], department: form["department"], theme: form["theme"], sharing: form["sharing"],
+            open: form["open"], cycle: form["cycle"], format: form["format"], kind: form["kind"],
+            status: form["status"], limit: pageSize, offset: offset)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
         var page = SearchPage(items: [], total: 0, facets: [:])
         var failure: AppError?
@@ -40,46 +41,61 @@ enum CatalogSearchPage {
             head.append(.link(SiteURL.newResource.path, s.t("登记新资源", "Register a resource"), .cls("button primary"), .testid("new-resource")))
         }
         let content: [Body] = [
-            .div(.cls("page-head"),
-                 .h1(.esc(s.t("政务信息资源目录", "Government information resource catalog")), .testid("page-title")),
-                 .group(head)),
+            .div(
+                .cls("page-head"),
+                .h1(.esc(s.t("政务信息资源目录", "Government information resource catalog")), .testid("page-title")),
+                .group(head)),
             searchBox(form, filters: filters, s),
-            .div(.cls("with-sidebar"),
-                 .element(named: "aside", nodes: [.cls("facets"), .testid("facets"), .attr("aria-label", s.t("筛选", "Filters"))]
-                          + facets.map { facetBox($0, page.facets[$0.facet] ?? [], active: form[$0.param], link: link, names: names, s) }),
-                 .section(.cls("results-col"),
-                          .p(.cls("total"), .testid("result-total"), .esc(s.count(page.total))),
-                          activeFilters(filters, link: link, names: names, s),
-                          results(page.items, s),
-                          Layout.pager(link, offset: offset, limit: pageSize, total: page.total, s)))
+            .div(
+                .cls("with-sidebar"),
+                .element(
+                    named: "aside",
+                    nodes: [.cls("facets"), .testid("facets"), .attr("aria-label", s.t("筛选", "Filters"))]
+                        + facets.map { facetBox($0, page.facets[$0.facet] ?? [], active: form[$0.param], link: link, names: names, s) }),
+                .section(
+                    .cls("results-col"),
+                    .p(.cls("total"), .testid("result-total"), .esc(s.count(page.total))),
+                    activeFilters(filters, link: link, names: names, s),
+                    results(page.items, s),
+                    Layout.pager(link, offset: offset, limit: pageSize, total: page.total, s)))
         ]
-        return Layout.render(req, title: s.t("目录", "Catalog"), status: failure?.status ?? .ok,
-                             banners: failure.map { [Layout.errorBanner($0, s)] } ?? [], content)
+        return Layout.render(
+            req, title: s.t("目录", "Catalog"), status: failure?.status ?? .ok,
+            banners: failure.map { [Layout.errorBanner($0, s)] } ?? [], content)
     }
 
     static func searchBox(_ form: FormData, filters: [(String, String)], _ s: Strings) -> Body {
-        .getForm(SiteURL.catalog.path, [
-            .cls("search-box"), .attr("role", "search"),
-            .group(filters.filter { $0.0 != "q" }.map { Body.hidden($0.0, $0.1) }),
-            .input([.v("type", "search"), .v("name", "q"), .v("value", form["q"] ?? ""), .v("aria-label", s.t("搜索", "Search")),
+        .getForm(
+            SiteURL.catalog.path,
+            [
+                .cls("search-box"), .attr("role", "search"),
+                .group(filters.filter { $0.0 != "q" }.map { Body.hidden($0.0, $0.1) }),
+                .input([
+                    .v("type", "search"), .v("name", "q"), .v("value", form["q"] ?? ""), .v("aria-label", s.t("搜索", "Search")),
                     .v("placeholder", s.t("输入资源名称、信息项、部门或标签，如“企业登记”", "Name, information item, department or tag")),
-                    .v("data-testid", "search-input")]),
-            .submit(s.t("搜索", "Search"), .testid("search-submit")),
-        ])
+                    .v("data-testid", "search-input")
+                ]),
+                .submit(s.t("搜索", "Search"), .testid("search-submit"))
+            ])
     }
 
-    static func facetBox(_ f: (param: String, facet: String, zh: String, en: String), _ counts: [FacetCount], active: String?,
-                         link: QueryLink, names: [String: String], _ s: Strings) -> Body {
+    static func facetBox(
+        _ f: (param: String, facet: String, zh: String, en: String), _ counts: [FacetCount], active: String?,
+        link: QueryLink, names: [String: String], _ s: Strings
+    ) -> Body {
         guard !counts.isEmpty || active != nil else { return .empty }
         func row(_ c: FacetCount) -> Node<HTML.ListContext> {
             let on = c.value == active
             let href = (on ? link.setting(f.param, nil) : link.setting(f.param, c.value)).removing("offset").href
-            return .li(.cls(on ? "on" : ""),
-                       .link(href, c.label, .testid("facet-\(f.param)-\(c.value)"),
-                             .span(.cls("count"), .testid("facet-count"), .esc(String(c.count)))))
+            return .li(
+                .cls(on ? "on" : ""),
+                .link(
+                    href, c.label, .testid("facet-\(f.param)-\(c.value)"),
+                    .span(.cls("count"), .testid("facet-count"), .esc(String(c.count)))))
         }
         let shown = Array(counts.prefix(10)), more = Array(counts.dropFirst(10))
-        return .section(.cls("facet"), .testid("facet-\(f.param)"),
+        return .section(
+            .cls("facet"), .testid("facet-\(f.param)"),
             .h3(.esc(s.t(f.zh, f.en))),
             .ul(.group(shown.map(row))),
             more.isEmpty ? .empty : .details(.summary(.esc(s.t("更多（\(more.count)）", "More (\(more.count))"))), .ul(.group(more.map(row))))
@@ -89,8 +105,9 @@ enum CatalogSearchPage {
     static func activeFilters(_ filters: [(String, String)], link: QueryLink, names: [String: String], _ s: Strings) -> Body {
         let chips: [Body] = filters.filter { $0.0 != "q" }.map { key, value in
             let label = facets.first { $0.param == key }.map { s.t($0.zh, $0.en) } ?? s.t("状态", "Status")
-            return .link(link.setting(key, nil).removing("offset").href, "\(label)：\(valueLabel(key, value, names: names, s)) ×",
-                         .cls("chip"), .attr("title", s.t("移除此筛选", "Remove this filter")))
+            return .link(
+                link.setting(key, nil).removing("offset").href, "\(label)：\(valueLabel(key, value, names: names, s)) ×",
+                .cls("chip"), .attr("title", s.t("移除此筛选", "Remove this filter")))
         }
         return chips.isEmpty ? .empty : .div(.cls("chips"), .testid("active-filters"), .group(chips))
     }
@@ -117,16 +134,19 @@ enum CatalogSearchPage {
     }
 
     static func resultCard(_ r: ResourceSummary, _ s: Strings) -> Body {
-        .article(.cls("result"), .testid("result"),
+        .article(
+            .cls("result"), .testid("result"),
             .h3(.link(SiteURL.resource(r.code).path, s.isEnglish ? (r.nameEn ?? r.name) : r.name, .testid("result-name"))),
-            .p(.cls("meta"),
-               .span(.cls("code"), .esc(r.code)),
-               .span(.esc(r.departmentName ?? r.departmentCode)),
-               .span(.esc(s.t("\(r.itemCount) 个信息项", r.itemCount == 1 ? "1 item" : "\(r.itemCount) items")))),
-            .p(.cls("badges"),
-               sharingBadge(r.sharingType, s), openBadge(r.openType, s),
-               r.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
-               r.status == LifecycleState.published.rawValue ? .empty : statusBadge(r.status, s))
+            .p(
+                .cls("meta"),
+                .span(.cls("code"), .esc(r.code)),
+                .span(.esc(r.departmentName ?? r.departmentCode)),
+                .span(.esc(s.t("\(r.itemCount) 个信息项", r.itemCount == 1 ? "1 item" : "\(r.itemCount) items")))),
+            .p(
+                .cls("badges"),
+                sharingBadge(r.sharingType, s), openBadge(r.openType, s),
+                r.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
+                r.status == LifecycleState.published.rawValue ? .empty : statusBadge(r.status, s))
         )
     }
 

@@ -81,8 +81,12 @@ extension Node where Context == HTML.BodyContext {
     /// A file-upload form that streams. Its CSRF token is the first field, before the file, so the
     /// server checks it as the body arrives (``MultipartUpload``) and no token shows in the URL.
     static func uploadForm(_ action: String, csrf: String, _ nodes: [Body]) -> Body {
-        .element(named: "form", nodes: [.attr("method", "post"), .attr("enctype", "multipart/form-data"), .attr("action", action),
-                                        .hidden("_csrf", csrf)] + nodes)
+        .element(
+            named: "form",
+            nodes: [
+                .attr("method", "post"), .attr("enctype", "multipart/form-data"), .attr("action", action),
+                .hidden("_csrf", csrf)
+            ] + nodes)
     }
 
     static func getForm(_ action: String, _ nodes: [Body]) -> Body {
@@ -104,9 +108,12 @@ extension Node where Context == HTML.BodyContext {
 
     /// A `<select>` whose options are (value, label); `selected` is marked.
     static func select(_ name: String, _ options: [(String, String)], selected: String?, _ extra: Body...) -> Body {
-        .element(named: "select", nodes: [.attr("name", name), .attr("id", Forms.id(name))] + extra + options.map { value, label in
-            Body.element(named: "option", nodes: [.attr("value", value), .flag("selected", value == selected), .esc(label)])
-        })
+        .element(
+            named: "select",
+            nodes: [.attr("name", name), .attr("id", Forms.id(name))] + extra
+                + options.map { value, label in
+                    Body.element(named: "option", nodes: [.attr("value", value), .flag("selected", value == selected), .esc(label)])
+                })
     }
 
     static func textarea(_ name: String, _ value: String, rows: Int = 3, _ extra: Body...) -> Body {
@@ -120,24 +127,30 @@ extension Node where Context == HTML.BodyContext {
 
     /// A table with a header row and rows of cells.
     static func dataTable(_ headers: [String], _ rows: [[Body]], testid: String? = nil, cls: String = "data") -> Body {
-        .div(.cls("table-wrap"), .table(
-            .cls(cls), testid.map { Node<HTML.TableContext>.testid($0) } ?? .empty,
-            .thead(.tr(.group(headers.map { Node<HTML.TableRowContext>.th(.esc($0)) }))),
-            .tbody(.group(rows.map { cells in Node<HTML.TableContext>.tr(.group(cells.map { Node<HTML.TableRowContext>.td($0) })) }))
-        ))
+        .div(
+            .cls("table-wrap"),
+            .table(
+                .cls(cls), testid.map { Node<HTML.TableContext>.testid($0) } ?? .empty,
+                .thead(.tr(.group(headers.map { Node<HTML.TableRowContext>.th(.esc($0)) }))),
+                .tbody(.group(rows.map { cells in Node<HTML.TableContext>.tr(.group(cells.map { Node<HTML.TableRowContext>.td($0) })) }))
+            ))
     }
 
     /// A definition list of (label, value) pairs.
     static func fields(_ pairs: [(String, Body)], testid: String? = nil) -> Body {
-        .element(named: "dl", nodes: [.cls("fields"), testid.map { Body.testid($0) } ?? .empty] + pairs.flatMap { label, value in
-            [Body.el("dt", .esc(label)), Body.el("dd", value)]
-        })
+        .element(
+            named: "dl",
+            nodes: [.cls("fields"), testid.map { Body.testid($0) } ?? .empty]
+                + pairs.flatMap { label, value in
+                    [Body.el("dt", .esc(label)), Body.el("dd", value)]
+                })
     }
 
     /// A message box: `error`, `ok` or `info`.
     static func banner(_ kind: String, _ nodes: Body..., testid: String? = nil) -> Body {
-        .div(.cls("banner banner-\(kind)"), .attr("role", kind == "error" ? "alert" : "status"),
-             testid.map { Body.testid($0) } ?? .empty, .group(nodes))
+        .div(
+            .cls("banner banner-\(kind)"), .attr("role", kind == "error" ? "alert" : "status"),
+            testid.map { Body.testid($0) } ?? .empty, .group(nodes))
     }
 }
 

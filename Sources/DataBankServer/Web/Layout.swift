@@ -4,8 +4,10 @@ import DataBankCore
 
 /// The page shell: head, header with navigation, language switch and account, content, footer.
 enum Layout {
-    static func render(_ req: Request, title: String, status: HTTPResponseStatus = .ok,
-                       path: String? = nil, banners: [Body] = [], _ content: [Body]) -> Response {
+    static func render(
+        _ req: Request, title: String, status: HTTPResponseStatus = .ok,
+        path: String? = nil, banners: [Body] = [], _ content: [Body]
+    ) -> Response {
         let s = req.strings
         let doc = HTML(
             .attribute(named: "lang", value: s.isEnglish ? "en" : "zh-CN"),
@@ -18,8 +20,13 @@ enum Layout {
             .body(
                 header(req, s, path: path),
                 .element(named: "main", nodes: [.cls("page"), .group(banners)] + content),
-                .footer(.cls("site-footer"), .p(.esc(s.t("佛山市政务信息资源目录（演示） · 依据《政务信息资源目录编制指南（试行）》",
-                                                          "Foshan government information resource catalog (demo), after the national cataloguing guide")))),
+                .footer(
+                    .cls("site-footer"),
+                    .p(
+                        .esc(
+                            s.t(
+                                "佛山市政务信息资源目录（演示） · 依据《政务信息资源目录编制指南（试行）》",
+                                "Foshan government information resource catalog (demo), after the national cataloguing guide")))),
                 .element(named: "script", nodes: [.attr("src", "/app.js"), .flag("defer")])
             )
         )
@@ -40,7 +47,7 @@ enum Layout {
             nav(SiteURL.catalog.path, "目录", "Catalog", "catalog"),
             nav(SiteURL.departments.path, "部门", "Departments", "departments"),
             nav(SiteURL.standards.path, "标准", "Standards", "standards"),
-            nav(SiteURL.editions.path, "目录版本", "Editions", "editions"),
+            nav(SiteURL.editions.path, "目录版本", "Editions", "editions")
         ]
         if req.user != nil {
             items.append(nav(SiteURL.sharing.path, "共享", "Sharing", "sharing"))
@@ -53,8 +60,11 @@ enum Layout {
         let query = req.method == .GET && path == nil ? FormData(query: req).pairs.filter { $0.0 != "lang" } : []
         let other = s.isEnglish ? "zh" : "en"
         let switchHref = QueryLink(here, query).setting("lang", other).href
-        var account: [Body] = [.link(switchHref, s.isEnglish ? "中文" : "English", .cls("lang-switch"), .testid("lang-switch"),
-                                     .attr("lang", other == "en" ? "en" : "zh-CN"))]
+        var account: [Body] = [
+            .link(
+                switchHref, s.isEnglish ? "中文" : "English", .cls("lang-switch"), .testid("lang-switch"),
+                .attr("lang", other == "en" ? "en" : "zh-CN"))
+        ]
         if let user = req.user {
             account.append(.link(SiteURL.account.path, user.displayName, .cls("user"), .testid("user-name")))
             account.append(.postForm(SiteURL.logout.path, csrf: req.csrfToken, [.submit(s.t("退出", "Sign out"), .cls("link-button"), .testid("logout"))]))
@@ -62,10 +72,13 @@ enum Layout {
             let next = req.method == .GET && current != SiteURL.login.path ? QueryLink(SiteURL.login.path, [("next", here)]).href : SiteURL.login.path
             account.append(.link(next, s.t("登录", "Sign in"), .testid("login-link")))
         }
-        return .header(.cls("site-header"),
-            .div(.cls("header-inner"),
-                .a(.cls("brand"), .href(SiteURL.catalog.path), .span(.cls("brand-mark"), "DB"),
-                   .span(.esc(s.t("政务信息资源目录", "Information Resource Catalog")))),
+        return .header(
+            .cls("site-header"),
+            .div(
+                .cls("header-inner"),
+                .a(
+                    .cls("brand"), .href(SiteURL.catalog.path), .span(.cls("brand-mark"), "DB"),
+                    .span(.esc(s.t("政务信息资源目录", "Information Resource Catalog")))),
                 .nav(.cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")), .group(items)),
                 .div(.cls("account"), .group(account))
             )
@@ -76,10 +89,11 @@ enum Layout {
     static func errorBanner(_ error: AppError, _ s: Strings) -> Body {
         let details = error.details.filter { !$0.message.isEmpty }
         let head = details.count == 1 ? s.message(details[0]) : localized(error, s)
-        return .banner("error",
-                       .p(.esc(head)),
-                       details.count > 1 ? .ul(.group(details.map { Node<HTML.ListContext>.li(.esc("\(s.field($0.field))：\(s.message($0))")) })) : .empty,
-                       testid: "error-banner")
+        return .banner(
+            "error",
+            .p(.esc(head)),
+            details.count > 1 ? .ul(.group(details.map { Node<HTML.ListContext>.li(.esc("\(s.field($0.field))：\(s.message($0))")) })) : .empty,
+            testid: "error-banner")
     }
 
     /// The message of an error in the page language, where the error carries a Chinese one.
@@ -102,8 +116,11 @@ enum Layout {
     static func pager(_ link: QueryLink, offset: Int, limit: Int, total: Int, _ s: Strings) -> Body {
         guard total > limit else { return .empty }
         let page = offset / limit + 1, pages = (total + limit - 1) / limit
-        return .nav(.cls("pager"), .testid("pager"),
-            offset > 0 ? .link(link.setting("offset", offset - limit > 0 ? String(offset - limit) : nil).href, s.t("‹ 上一页", "‹ Previous"), .attr("rel", "prev")) : .empty,
+        return .nav(
+            .cls("pager"), .testid("pager"),
+            offset > 0
+                ? .link(link.setting("offset", offset - limit > 0 ? String(offset - limit) : nil).href, s.t("‹ 上一页", "‹ Previous"), .attr("rel", "prev"))
+                : .empty,
             .span(.esc(s.t("第 \(page) / \(pages) 页", "Page \(page) of \(pages)"))),
             offset + limit < total ? .link(link.setting("offset", String(offset + limit)).href, s.t("下一页 ›", "Next ›"), .attr("rel", "next")) : .empty
         )

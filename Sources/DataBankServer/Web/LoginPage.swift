@@ -54,36 +54,71 @@ enum LoginPage {
 
     static func page(_ req: Request, username: String, next: String?, problem: Problem?) -> Response {
         let s = req.strings
-        let form: Body = .postForm(SiteURL.login.path, csrf: req.csrfToken, [
-            .cls("login-form"), .testid("login-form"),
-            next.map { Body.hidden("next", $0) } ?? .empty,
-            .div(.cls("field"),
-                 .el("label", .attr("for", "f-username"), .esc(s.t("用户名", "Username"))),
-                 .input([.v("type", "text"), .v("name", "username"), .v("id", "f-username"), .v("value", username),
-                         .v("autocomplete", "username"), .on("required"), .on("autofocus", username.isEmpty), .v("data-testid", "login-username")])),
-            .div(.cls("field"),
-                 .el("label", .attr("for", "f-password"), .esc(s.t("密码", "Password"))),
-                 .input([.v("type", "password"), .v("name", "password"), .v("id", "f-password"), .v("autocomplete", "current-password"),
-                         .on("required"), .on("autofocus", !username.isEmpty), .v("data-testid", "login-password")])),
-            .submit(s.t("登录", "Sign in"), .cls("primary"), .testid("login-submit")),
-        ])
-        let (status, banners): (HTTPResponseStatus, [Body]) = switch problem {
-        case nil: (.ok, [])
-        case .wrongPassword:
-            (.unauthorized, [.banner("error", .p(.esc(s.t("用户名或密码不正确。", "Wrong username or password."))), testid: "login-error")])
-        case .expiredForm:
-            (.forbidden, [.banner("error", .p(.esc(s.t("登录表单已过期或并非来自本站，请重新登录。",
-                                                      "The sign-in form has expired or did not come from DataBank; please sign in again."))), testid: "login-csrf")])
-        case .throttled(let seconds):
-            (.tooManyRequests, [.banner("error", .p(.esc(s.t("登录失败次数过多，请在 \(waitText(seconds, zh: true)) 后重试。",
-                                                            "Too many failed sign-ins; try again in \(waitText(seconds, zh: false))."))), testid: "login-throttled")])
-        }
-        let response = Layout.render(req, title: s.t("登录", "Sign in"), status: status, path: SiteURL.login.path, banners: banners, [
-            .div(.cls("narrow"),
-                 Layout.heading(s.t("登录", "Sign in"), sub: s.t("数据专员、审核员和管理员登录后可登记、审核资源。",
-                                                                "Stewards, reviewers and administrators sign in to register and review resources.")),
-                 .section(.cls("card"), form)),
-        ])
+        let form: Body = .postForm(
+            SiteURL.login.path, csrf: req.csrfToken,
+            [
+                .cls("login-form"), .testid("login-form"),
+                next.map { Body.hidden("next", $0) } ?? .empty,
+                .div(
+                    .cls("field"),
+                    .el("label", .attr("for", "f-username"), .esc(s.t("用户名", "Username"))),
+                    .input([
+                        .v("type", "text"), .v("name", "username"), .v("id", "f-username"), .v("value", username),
+                        .v("autocomplete", "username"), .on("required"), .on("autofocus", username.isEmpty), .v("data-testid", "login-username")
+                    ])),
+                .div(
+                    .cls("field"),
+                    .el("label", .attr("for", "f-password"), .esc(s.t("密码", "Password"))),
+                    .input([
+                        .v("type", "password"), .v("name", "password"), .v("id", "f-password"), .v("autocomplete", "current-password"),
+                        .on("required"), .on("autofocus", !username.isEmpty), .v("data-testid", "login-password")
+                    ])),
+                .submit(s.t("登录", "Sign in"), .cls("primary"), .testid("login-submit"))
+            ])
+        let (status, banners): (HTTPResponseStatus, [Body]) =
+            switch problem {
+            case nil: (.ok, [])
+            case .wrongPassword:
+                (.unauthorized, [.banner("error", .p(.esc(s.t("用户名或密码不正确。", "Wrong username or password."))), testid: "login-error")])
+            case .expiredForm:
+                (
+                    .forbidden,
+                    [
+                        .banner(
+                            "error",
+                            .p(
+                                .esc(
+                                    s.t(
+                                        "登录表单已过期或并非来自本站，请重新登录。",
+                                        "The sign-in form has expired or did not come from DataBank; please sign in again."))), testid: "login-csrf")
+                    ]
+                )
+            case .throttled(let seconds):
+                (
+                    .tooManyRequests,
+                    [
+                        .banner(
+                            "error",
+                            .p(
+                                .esc(
+                                    s.t(
+                                        "登录失败次数过多，请在 \(waitText(seconds, zh: true)) 后重试。",
+                                        "Too many failed sign-ins; try again in \(waitText(seconds, zh: false))."))), testid: "login-throttled")
+                    ]
+                )
+            }
+        let response = Layout.render(
+            req, title: s.t("登录", "Sign in"), status: status, path: SiteURL.login.path, banners: banners,
+            [
+                .div(
+                    .cls("narrow"),
+                    Layout.heading(
+                        s.t("登录", "Sign in"),
+                        sub: s.t(
+                            "数据专员、审核员和管理员登录后可登记、审核资源。",
+                            "Stewards, reviewers and administrators sign in to register and review resources.")),
+                    .section(.cls("card"), form))
+            ])
         if case .throttled(let seconds) = problem { response.headers.replaceOrAdd(name: "Retry-After", value: String(max(1, seconds))) }
         return response
     }

@@ -13,16 +13,18 @@ enum ProfilePage {
         let store = try await RecordStores.find(code, on: req.db)
         let answer = try await ProfileAPI.answer(req)
         let path = SiteURL.resource(code, .profile).path
-        let scan: Body = req.can(.runQualityCheck, department: store.departmentCode)
+        let scan: Body =
+            req.can(.runQualityCheck, department: store.departmentCode)
             ? .postForm(path, csrf: req.csrfToken, [.submit(s.t("立即全量扫描", "Run a full scan now"), .cls("primary"), .testid("profile-scan"))])
             : .empty
         let content: [Body] = [
-            .div(.cls("page-head"),
+            .div(
+                .cls("page-head"),
                 .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "), .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("字段画像：\(resource.name)", "Column profile: \(resource.nameEn ?? resource.name)"))),
                 scan),
             ProfileSection.accessHint(answer.access, s),
-            ProfileSection.render(answer.profile, history: answer.history, lang: s.lang),
+            ProfileSection.render(answer.profile, history: answer.history, lang: s.lang)
         ]
         return Layout.render(req, title: s.t("字段画像", "Column profile") + " " + code, path: path, content)
     }

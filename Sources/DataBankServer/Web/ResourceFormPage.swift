@@ -20,7 +20,9 @@ enum ResourceFormPage {
     static func new(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let depts = try await departments(req, for: .createResource, including: nil)
-        guard !depts.isEmpty else { try req.authorize(.createResource, department: user.departmentCode); throw AppError(.forbidden, "forbidden", "Not allowed") }
+        guard !depts.isEmpty else {
+            try req.authorize(.createResource, department: user.departmentCode); throw AppError(.forbidden, "forbidden", "Not allowed")
+        }
         let dept = depts.contains { $0.0 == user.departmentCode } ? user.departmentCode : depts[0].0
         return try await page(req, state: .blank(department: dept), editing: nil, errors: [], departments: depts)
     }
@@ -52,8 +54,11 @@ enum ResourceFormPage {
         let row = try await service.visible(code: try req.parameters.require("code"))
         try service.authorize(.editResource, row.departmentCode)
         guard row.state.isEditable else {
-            throw AppError(.conflict, "not_editable", req.strings.t("资源处于“\(row.state.zh)”状态，不能编辑；请先申请变更。",
-                                                                   "The resource is \(row.state.en.lowercased()); request a change to edit it."))
+            throw AppError(
+                .conflict, "not_editable",
+                req.strings.t(
+                    "资源处于“\(row.state.zh)”状态，不能编辑；请先申请变更。",
+                    "The resource is \(row.state.en.lowercased()); request a change to edit it."))
         }
         let state = ResourceFormState(snapshot: try await service.workingSnapshot(row), version: row.version)
         let depts = try await departments(req, for: .editResource, including: row.departmentCode)
@@ -114,19 +119,24 @@ enum ResourceFormPage {
         }.map(\.element)
     }
 
-    static func page(_ req: Request, state: ResourceFormState, editing: ResourceRow?, errors: [FieldError],
-                     departments: [(String, String)], status: HTTPResponseStatus = .ok, failure: AppError? = nil) async throws -> Response {
+    static func page(
+        _ req: Request, state: ResourceFormState, editing: ResourceRow?, errors: [FieldError],
+        departments: [(String, String)], status: HTTPResponseStatus = .ok, failure: AppError? = nil
+    ) async throws -> Response {
         let s = req.strings
-        let view = ResourceFormView(s: s, state: state, errors: FieldErrors(formOrder(errors)), editing: editing, departments: departments,
-                                    standards: try await standards(req), csrf: req.csrfToken)
+        let view = ResourceFormView(
+            s: s, state: state, errors: FieldErrors(formOrder(errors)), editing: editing, departments: departments,
+            standards: try await standards(req), csrf: req.csrfToken)
         var banners: [Body] = []
-        if !errors.isEmpty { banners.append(view.summary()) }
-        else if let failure { banners.append(Layout.errorBanner(failure, s)) }
+        if !errors.isEmpty { banners.append(view.summary()) } else if let failure { banners.append(Layout.errorBanner(failure, s)) }
         let title = editing.map { s.t("编辑：\($0.name)", "Edit: \($0.name)") } ?? s.t("登记信息资源", "Register an information resource")
         let path = editing.map { SiteURL.resource($0.code, .edit).path } ?? SiteURL.newResource.path
-        return Layout.render(req, title: title, status: status, path: path, banners: banners,
-                             [Layout.heading(title, sub: editing.map { s.t("资源代码 \($0.code) · 版本 \($0.version)", "Code \($0.code) · version \($0.version)") }),
-                              view.form(action: path),
-                              editing.map { TableSchemaImportForm.card(req, code: $0.code) } ?? .empty])
+        return Layout.render(
+            req, title: title, status: status, path: path, banners: banners,
+            [
+                Layout.heading(title, sub: editing.map { s.t("资源代码 \($0.code) · 版本 \($0.version)", "Code \($0.code) · version \($0.version)") }),
+                view.form(action: path),
+                editing.map { TableSchemaImportForm.card(req, code: $0.code) } ?? .empty
+            ])
     }
 }

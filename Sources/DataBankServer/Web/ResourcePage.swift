@@ -30,9 +30,13 @@ enum ResourcePage {
         let s = req.strings
         var banners: [Body] = []
         if let done = query["done"] {
-            if done == "saved" { banners.append(Layout.okBanner(s.t("已保存。", "Saved."))) }
-            else if done == "comment" { banners.append(Layout.okBanner(s.t("意见已提交。", "Your comment was added."))) }
-            else if let a = LifecycleAction(rawValue: done) { banners.append(Layout.okBanner(s.t("已完成：\(a.zh)", "Done: \(a.en)"))) }
+            if done == "saved" {
+                banners.append(Layout.okBanner(s.t("已保存。", "Saved.")))
+            } else if done == "comment" {
+                banners.append(Layout.okBanner(s.t("意见已提交。", "Your comment was added.")))
+            } else if let a = LifecycleAction(rawValue: done) {
+                banners.append(Layout.okBanner(s.t("已完成：\(a.zh)", "Done: \(a.en)")))
+            }
         }
         return try await render(req, code: try req.parameters.require("code"), revision: query.int("revision"), banners: banners)
     }
@@ -55,8 +59,9 @@ enum ResourcePage {
         // A change in public notice is shown to everyone: what is about to change is what the notice is for.
         let noticed = row.state == .notice ? try await service.workingSnapshot(row) : nil
         if seesWorking || noticed != nil, let published = row.publishedRevision, published != row.workingRevision,
-           let working = detail.working ?? noticed,
-           let before = try await service.revision(row, number: published).resourceSnapshot {
+            let working = detail.working ?? noticed,
+            let before = try await service.revision(row, number: published).resourceSnapshot
+        {
             pending = ResourceDiff.changes(from: before, to: working)
         }
         // The way into the records for whoever the one read decision lets read them (the provider, a
@@ -78,24 +83,28 @@ enum ResourcePage {
     }
 
     /// The page, optionally with banners (an error of a posted form) and the posted text kept.
-    static func render(_ req: Request, code: String, revision: Int? = nil, banners: [Body] = [], status: HTTPResponseStatus = .ok,
-                       posted: FormData? = nil, failedAction: String? = nil) async throws -> Response {
+    static func render(
+        _ req: Request, code: String, revision: Int? = nil, banners: [Body] = [], status: HTTPResponseStatus = .ok,
+        posted: FormData? = nil, failedAction: String? = nil
+    ) async throws -> Response {
         let m = try await load(req, code: code, revision: revision)
         let s = req.strings
         let snap = m.snapshot
         let content: [Body] = [
             head(m, s),
             ResourceSections.actions(m, req: req, posted: posted, failedAction: failedAction),
-            .div(.cls("columns"),
+            .div(
+                .cls("columns"),
                 .section(.cls("card"), .testid("resource-fields"), .h2(.esc(s.t("基本信息", "Metadata"))), ResourceSections.metadata(snap, m, s)),
                 .section(.cls("card"), .testid("resource-sharing"), .h2(.esc(s.t("共享与开放", "Sharing and opening"))), ResourceSections.sharing(snap, s))),
             m.viewingRevision == nil ? try await ResourceSharingSection.render(req, row: m.row, names: m.departmentNames) : .empty,
-            .section(.cls("card"), .attr("id", "items"),
+            .section(
+                .cls("card"), .attr("id", "items"),
                 .h2(.esc(s.t("信息项（\(snap.items.count)）", "Information items (\(snap.items.count))"))),
                 ResourceSections.items(snap.items, standards: m.standardNames, s)),
             m.pendingChanges.map { ResourceSections.pending($0, m, s) } ?? .empty,
             ResourceSections.history(m, s),
-            m.comments.map { ResourceSections.comments($0, m, req: req, posted: posted) } ?? .empty,
+            m.comments.map { ResourceSections.comments($0, m, req: req, posted: posted) } ?? .empty
         ]
         let title = s.isEnglish ? (snap.nameEn ?? snap.name) : snap.name
         return Layout.render(req, title: title, status: status, path: SiteURL.resource(code).path, banners: banners, content)
@@ -105,16 +114,23 @@ enum ResourcePage {
         let snap = m.snapshot, row = m.row
         let state = row.state
         var extra: [Body] = [
-            .p(.cls("badges"),
-               .span(.cls("code"), .testid("resource-code"), .esc(snap.code)),
-               .badge(s.label(state), "state-\(state.rawValue)", testid: "resource-status"),
-               snap.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
-               state == .notice ? .span(.cls("notice-end"), .testid("notice-end"),
-                                        .esc(s.t("公示截止：\(s.dateTime(row.noticeEndsAt))", "Public notice ends \(s.dateTime(row.noticeEndsAt))"))) : .empty),
+            .p(
+                .cls("badges"),
+                .span(.cls("code"), .testid("resource-code"), .esc(snap.code)),
+                .badge(s.label(state), "state-\(state.rawValue)", testid: "resource-status"),
+                snap.classified ? .badge(s.t("涉密", "Classified"), "secret") : .empty,
+                state == .notice
+                    ? .span(
+                        .cls("notice-end"), .testid("notice-end"),
+                        .esc(s.t("公示截止：\(s.dateTime(row.noticeEndsAt))", "Public notice ends \(s.dateTime(row.noticeEndsAt))"))) : .empty)
         ]
         if let r = m.viewingRevision {
-            extra.append(.banner("info", .p(.esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
-                                            .link(SiteURL.resource(snap.code).path, s.t("返回当前版本", "Back to the current entry")))))
+            extra.append(
+                .banner(
+                    "info",
+                    .p(
+                        .esc(s.t("正在查看第 \(r) 版。", "Viewing revision \(r).")), .text(" "),
+                        .link(SiteURL.resource(snap.code).path, s.t("返回当前版本", "Back to the current entry")))))
         }
         if m.recordsLink {
             extra.append(.link(SiteURL.resource(snap.code, .records).path, s.t("数据", "Records"), .cls("button"), .testid("records-link")))
@@ -133,9 +149,11 @@ enum ResourcePage {
             extra.append(.link(SiteURL.resource(snap.code, .edit).path, s.t("编辑", "Edit"), .cls("button"), .testid("edit-link")))
         }
         let sub = s.isEnglish ? (snap.nameEn == nil ? nil : snap.name) : snap.nameEn
-        return .div(.cls("page-head"),
-            .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
-               .link(SiteURL.department(snap.departmentCode).path, m.departmentNames[snap.departmentCode] ?? snap.departmentCode)),
+        return .div(
+            .cls("page-head"),
+            .p(
+                .cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                .link(SiteURL.department(snap.departmentCode).path, m.departmentNames[snap.departmentCode] ?? snap.departmentCode)),
             .h1(.testid("page-title"), .esc(s.isEnglish ? (snap.nameEn ?? snap.name) : snap.name)),
             sub.map { Body.p(.cls("sub"), .esc($0)) } ?? .empty,
             .group(extra))
@@ -180,7 +198,8 @@ enum ResourcePage {
     static func failed(_ error: any Error, req: Request, code: String, posted: FormData, action: String) async throws -> Response {
         let e = AppError.from(error)
         guard (400..<500).contains(e.status.code), e.status != .notFound, e.status != .unauthorized else { throw error }
-        return try await render(req, code: code, banners: [Layout.errorBanner(e, req.strings)], status: e.status,
-                                posted: posted, failedAction: action)
+        return try await render(
+            req, code: code, banners: [Layout.errorBanner(e, req.strings)], status: e.status,
+            posted: posted, failedAction: action)
     }
 }

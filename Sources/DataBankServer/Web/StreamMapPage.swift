@@ -22,24 +22,28 @@ enum StreamMapPage {
         }
         let layout = store.recordLayout
         guard let lon = layout.columns.first(where: { ["longitude", "lon", "lng"].contains($0.name) }),
-              let lat = layout.columns.first(where: { ["latitude", "lat"].contains($0.name) }),
-              let entity = StreamStores.entityColumns(layout).first else {
+            let lat = layout.columns.first(where: { ["latitude", "lat"].contains($0.name) }),
+            let entity = StreamStores.entityColumns(layout).first
+        else {
             throw AppError(.conflict, "not_a_map", "Resource \(code) has no entity key with longitude and latitude items")
         }
         let rows = try await StreamStores.latest(store, limit: 5000, on: req.db.sql)
-        try await AuditLog.append(.of(req), resource: code, operation: "latest", fields: layout.columns.map(\.name), count: rows.count,
-                                  purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
-                                  trail: req.application.auditTrail)
+        try await AuditLog.append(
+            .of(req), resource: code, operation: "latest", fields: layout.columns.map(\.name), count: rows.count,
+            purpose: nil, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
+            trail: req.application.auditTrail)
         var points: [(id: String, x: Double, y: Double)] = []
         for row in rows {
             guard let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
-                  let x = number(object[lon.name]), let y = number(object[lat.name]) else { continue }
+                let x = number(object[lon.name]), let y = number(object[lat.name])
+            else { continue }
             points.append((String(describing: object[entity.name] ?? ""), x, y))
         }
         // The frame: the city's extent, or the points' own when they fall outside it.
         var box = (minX: 112.35, maxX: 113.45, minY: 22.55, maxY: 23.60)
         if let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(), let maxY = points.map(\.y).max(),
-           minX < box.minX || maxX > box.maxX || minY < box.minY || maxY > box.maxY {
+            minX < box.minX || maxX > box.maxX || minY < box.minY || maxY > box.maxY
+        {
             box = (minX - 0.01, maxX + 0.01, minY - 0.01, maxY + 0.01)
         }
         func px(_ x: Double) -> String { String(format: "%.1f", (x - box.minX) / (box.maxX - box.minX) * width) }
@@ -54,13 +58,16 @@ enum StreamMapPage {
             <rect width="100%" height="100%" class="map-ground"/>\(circles)</svg>
             """
         let content: [Body] = [
-            .div(.cls("page-head"),
-                .p(.cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
-                   .link(SiteURL.resource(code).path, resource.name)),
+            .div(
+                .cls("page-head"),
+                .p(
+                    .cls("crumbs"), .link(SiteURL.catalog.path, s.t("目录", "Catalog")), .text(" › "),
+                    .link(SiteURL.resource(code).path, resource.name)),
                 .h1(.testid("page-title"), .esc(s.t("实时位置：\(resource.name)", "Live positions: \(resource.nameEn ?? resource.name)"))),
-                .p(.cls("hint"), .testid("map-count"),
-                   .esc(s.t("\(points.count) 个对象的最新位置；随实时数据更新。", "Latest position of \(points.count) entities; updated as reports arrive.")))),
-            .section(.cls("card"), .raw(svg)),
+                .p(
+                    .cls("hint"), .testid("map-count"),
+                    .esc(s.t("\(points.count) 个对象的最新位置；随实时数据更新。", "Latest position of \(points.count) entities; updated as reports arrive.")))),
+            .section(.cls("card"), .raw(svg))
         ]
         return Layout.render(req, title: s.t("实时位置", "Live positions"), path: SiteURL.resource(code, .map).path, content)
     }

@@ -70,7 +70,7 @@ struct Strings: Sendable {
             "quarantine.resubmit": ("重新提交被拒绝行", "Resubmit refused rows"), "web.view": ("网页查看记录", "View records (web)"),
             "web.loads": ("查看载入记录", "View loads"), "profile.read": ("查看字段画像", "View column profile"),
             "objection.raise": ("提出纠错", "Raise objection"), "objection.view": ("查看纠错", "View objection"),
-            "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment"),
+            "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment")
         ]
         return names[op].map { t($0.0, $0.1) } ?? op
     }
@@ -98,7 +98,7 @@ struct Strings: Sendable {
             "recordKey": ("记录主键", "Record key"), "column": ("数据项", "Item"), "suggested": ("建议值", "Suggested value"),
             "value": ("更正值", "Corrected value"), "note": ("说明", "Note"),
             // Uploads.
-            "file": ("文件", "File"), "mode": ("方式", "Mode"), "encoding": ("编码", "Encoding"),
+            "file": ("文件", "File"), "mode": ("方式", "Mode"), "encoding": ("编码", "Encoding")
         ]
         if path.hasPrefix("items["), let dot = path.firstIndex(of: ".") {
             let sub = String(path[path.index(after: dot)...])
@@ -114,7 +114,7 @@ struct Strings: Sendable {
         let names: [String: (String, String)] = [
             "name": ("名称", "Name"), "column": ("字段名", "Column"), "standardCode": ("信息项标准", "Standard"),
             "dataType": ("数据类型", "Data type"), "length": ("长度", "Length"), "primaryKey": ("主键", "Primary key"),
-            "required": ("必填", "Required"), "sensitivity": ("敏感级别", "Sensitivity"),
+            "required": ("必填", "Required"), "sensitivity": ("敏感级别", "Sensitivity")
         ]
         return names[key].map { t($0.0, $0.1) } ?? key
     }

@@ -14,7 +14,8 @@ enum WebErrorPage {
             explanation = s.t("此页面需要登录后才能查看。", "You need to sign in to see this page.")
         case 403:
             title = s.t("无权访问", "Not allowed")
-            explanation = error.code == "csrf_failed"
+            explanation =
+                error.code == "csrf_failed"
                 ? s.t("表单已过期或并非来自本站，请刷新页面后重试。", "The form has expired or did not come from DataBank; reload the page and try again.")
                 : s.t("您的账号没有执行此操作的权限。", "Your account may not do this.")
         case 409:
@@ -33,14 +34,17 @@ enum WebErrorPage {
         var actions: [Body] = [.link(SiteURL.catalog.path, s.t("返回目录", "Back to the catalog"))]
         if code == 401 || (code == 403 && request.user == nil) {
             let next = request.method == .GET ? request.url.path : nil
-            actions.insert(.link(QueryLink(SiteURL.login.path, next.map { [("next", $0)] } ?? []).href, s.t("登录", "Sign in"),
-                                 .cls("button"), .testid("error-login")), at: 0)
+            actions.insert(
+                .link(
+                    QueryLink(SiteURL.login.path, next.map { [("next", $0)] } ?? []).href, s.t("登录", "Sign in"),
+                    .cls("button"), .testid("error-login")), at: 0)
         }
         // Only what exists in the page's language is shown: a field error carries both; a bare message
         // (authorization, not found) is English only, so a Chinese page keeps to its own explanation.
         let detail = code >= 500 || (!s.isEnglish && error.details.isEmpty) ? "" : Layout.localized(error, s)
         let content: [Body] = [
-            .div(.cls("error-page"), .testid("error-page"),
+            .div(
+                .cls("error-page"), .testid("error-page"),
                 .p(.cls("error-code"), .esc(String(code))),
                 .h1(.esc(title)),
                 .p(.esc(explanation)),

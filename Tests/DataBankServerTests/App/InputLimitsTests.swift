@@ -7,7 +7,7 @@ import Testing
 import Vapor
 import VaporTesting
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// gzip of `bytes` (zlib with a gzip wrapper).
@@ -95,8 +95,9 @@ struct InputLimitsTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             let column = try #require(f.layout.columns.filter { !$0.primaryKey && $0.type == .C }.max { ($0.length ?? 0) < ($1.length ?? 0) })
-            let rule = try await app.send(.POST, "/api/v1/resources/\(f.code)/rules", token: token,
-                                          json: ["kind": "expression", "expression": "matches(\(column.name), '^(a+)+$')"])
+            let rule = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/rules", token: token,
+                json: ["kind": "expression", "expression": "matches(\(column.name), '^(a+)+$')"])
             #expect(rule.status == .created)
             let evil = String(repeating: "a", count: min((column.length ?? 40), 200) - 1) + "!"
             let good = String(repeating: "a", count: 8)
@@ -114,8 +115,9 @@ struct InputLimitsTests {
     @Test func standardPatternNeedingBacktrackingIsRefused() async throws {
         try await withDataBank { app in
             let token = try await app.token("admin")
-            let res = try await app.send(.POST, "/api/v1/standards", token: token,
-                                         json: ItemStandard(code: "TESTBR1", name: "回溯", definition: "测试", dataType: .C, length: 6, pattern: #"^(\d)\1$"#))
+            let res = try await app.send(
+                .POST, "/api/v1/standards", token: token,
+                json: ItemStandard(code: "TESTBR1", name: "回溯", definition: "测试", dataType: .C, length: 6, pattern: #"^(\d)\1$"#))
             #expect(res.status == .unprocessableEntity)
             let error = try res.errorBody()
             #expect(error.details.first?.field == "pattern")
@@ -141,7 +143,8 @@ struct InputLimitsTests {
     /// closes the connection before any middleware runs: no 500, and the server keeps serving.
     @Test func parserRefusalsCloseTheConnectionAndServingGoesOn() async throws {
         try await withRunningDataBank { _, port in
-            let huge = try await rawExchange(port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "c", count: 100_000))\r\n\r\n"))
+            let huge = try await rawExchange(
+                port: port, request("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "c", count: 100_000))\r\n\r\n"))
             #expect(!huge.contains(" 500 "))
             let garbage = try await rawExchange(port: port, request("GARBAGE\u{1}\r\n\r\n"))
             #expect(!garbage.contains(" 500 "))
@@ -156,8 +159,11 @@ struct InputLimitsTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             func post(_ body: [UInt8]) async throws -> String {
-                try await rawExchange(port: port, request("POST /api/v1/resources/\(f.code)/records HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
-                    + "Content-Type: text/csv\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n", body: body))
+                try await rawExchange(
+                    port: port,
+                    request(
+                        "POST /api/v1/resources/\(f.code)/records HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                            + "Content-Type: text/csv\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n", body: body))
             }
             let good = try await post(gzip(Array(f.csv(rows: 0..<2).utf8)))
             #expect(good.hasPrefix("HTTP/1.1 200"))
@@ -183,8 +189,9 @@ struct InputLimitsTests {
     /// A compressed body anywhere but a record load is refused (415), not read as garbage.
     @Test func compressedBodyElsewhereIsRefused() async throws {
         try await withDataBank { app in
-            let res = try await app.sendRaw(.POST, "/api/v1/standards", token: try await app.token("admin"), contentType: "application/json",
-                                            body: gzip(Array("{}".utf8)), headers: [("Content-Encoding", "gzip")])
+            let res = try await app.sendRaw(
+                .POST, "/api/v1/standards", token: try await app.token("admin"), contentType: "application/json",
+                body: gzip(Array("{}".utf8)), headers: [("Content-Encoding", "gzip")])
             #expect(res.status == .unsupportedMediaType)
             #expect(try res.errorBody().code == "unsupported_content_encoding")
         }

@@ -48,8 +48,9 @@ struct AuditCLITests {
         try await Self.withFileApp(database) { app in
             try await app.autoMigrate()
             for i in 0..<3 {
-                try await AuditLog.append(.cli(nil), resource: nil, operation: "query", fields: ["a"], count: i, purpose: nil,
-                                          requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
+                try await AuditLog.append(
+                    .cli(nil), resource: nil, operation: "query", fields: ["a"], count: i, purpose: nil,
+                    requestID: nil, requestHash: nil, on: app.db, trail: app.auditTrail)
             }
         }  // shutdown writes a checkpoint of entry 3
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("audit.key").path))

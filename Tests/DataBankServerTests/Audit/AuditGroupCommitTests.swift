@@ -57,7 +57,8 @@ struct AuditGroupCommitTests {
                     group.addTask {
                         let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(i % 10))", token: token)
                         let id = res.headers.first(name: "X-Request-Id") ?? ""
-                        let found = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE request_id = \(bind: id)").first()?
+                        let found =
+                            try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE request_id = \(bind: id)").first()?
                             .decode(column: "n", as: Int.self) ?? 0
                         return res.status == .ok && found == 1 ? 0 : 1
                     }
@@ -105,9 +106,11 @@ struct AuditGroupCommitTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<10), token: token)
             let sql = app.db.sql
             func counted() async throws -> (requests: Int, out: Int) {
-                let row = try await sql.raw("""
+                let row = try await sql.raw(
+                    """
                     SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS r, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS o FROM exchange_stats WHERE resource_code = \(bind: f.code)
-                    """).first()
+                    """
+                ).first()
                 return (try row?.decode(column: "r", as: Int.self) ?? 0, try row?.decode(column: "o", as: Int.self) ?? 0)
             }
             let before = try await counted()

@@ -10,8 +10,10 @@ import Vapor
 @Suite("Audit keyed chain")
 struct AuditKeyedChainTests {
     /// A key file and a checkpoint file of its own (checkpoints every 2 entries), on an emptied chain.
-    static func withAuditFiles(every: Int = 2, checkpoints: Bool = true,
-                               _ body: (Application, URL) async throws -> Void) async throws {
+    static func withAuditFiles(
+        every: Int = 2, checkpoints: Bool = true,
+        _ body: (Application, URL) async throws -> Void
+    ) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         try await withDataBank(adjust: { s in
@@ -28,15 +30,18 @@ struct AuditKeyedChainTests {
 
     static func appendEntries(_ app: Application, _ n: Int) async throws {
         for i in 0..<n {
-            try await AuditLog.append(.cli(nil), resource: nil, operation: "query", fields: ["name", "code"], count: i + 1,
-                                      purpose: "test", requestID: "r\(i)", requestHash: nil, on: app.db, trail: app.auditTrail)
+            try await AuditLog.append(
+                .cli(nil), resource: nil, operation: "query", fields: ["name", "code"], count: i + 1,
+                purpose: "test", requestID: "r\(i)", requestHash: nil, on: app.db, trail: app.auditTrail)
         }
     }
 
     /// What an attacker with write access does: changes entries from `seq` on, recomputes every
     /// later hash with `hashing` and moves the head along.
-    static func rewrite(_ app: Application, from seq: Int, alter: (inout AuditEntry) -> Void = { _ in },
-                        hashing: (AuditEntry) -> String) async throws {
+    static func rewrite(
+        _ app: Application, from seq: Int, alter: (inout AuditEntry) -> Void = { _ in },
+        hashing: (AuditEntry) -> String
+    ) async throws {
         let sql = app.db.sql
         let entries = try await sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
         var prev = entries.first(where: { $0.seq == seq - 1 })?.hash ?? AuditChain.genesis
@@ -44,10 +49,12 @@ struct AuditKeyedChainTests {
             if e.seq == seq { alter(&e) }
             e.prevHash = prev
             e.hash = hashing(e)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE audit_log SET record_count = \(bind: e.recordCount), prev_hash = \(bind: e.prevHash), hash = \(bind: e.hash)
                 WHERE seq = \(bind: e.seq)
-                """).run()
+                """
+            ).run()
             prev = e.hash
         }
         try await sql.raw("UPDATE audit_head SET hash = \(bind: prev) WHERE id = 1").run()
@@ -172,9 +179,10 @@ struct AuditKeyedChainTests {
             for writer in writers {
                 group.addTask {
                     for seq in 1...200 {
-                        let e = AuditEntry(seq: seq, at: "", actorKind: "", actorID: nil, actorName: "", departmentCode: nil, resourceCode: nil,
-                                           operation: "", fields: [], recordCount: 0, purpose: nil, requestID: nil, requestHash: nil,
-                                           prevHash: "", hash: String(repeating: "b", count: 64))
+                        let e = AuditEntry(
+                            seq: seq, at: "", actorKind: "", actorID: nil, actorName: "", departmentCode: nil, resourceCode: nil,
+                            operation: "", fields: [], recordCount: 0, purpose: nil, requestID: nil, requestHash: nil,
+                            prevHash: "", hash: String(repeating: "b", count: 64))
                         writer.appended(e, keyedFrom: 1, logger: logger)
                     }
                 }
@@ -187,9 +195,10 @@ struct AuditKeyedChainTests {
 
     /// Two entries whose fields split differently around U+001F hash differently (the legacy text was the same).
     @Test func separatorInAFieldCannotCollide() {
-        let base = AuditEntry(seq: 1, at: "2026-12-05T00:00:00.000Z", actorKind: "user", actorID: nil, actorName: "x\u{1F}y", departmentCode: "z",
-                              resourceCode: nil, operation: "query", fields: [], recordCount: 1, purpose: nil, requestID: nil,
-                              requestHash: nil, prevHash: AuditChain.genesis, hash: "")
+        let base = AuditEntry(
+            seq: 1, at: "2026-12-05T00:00:00.000Z", actorKind: "user", actorID: nil, actorName: "x\u{1F}y", departmentCode: "z",
+            resourceCode: nil, operation: "query", fields: [], recordCount: 1, purpose: nil, requestID: nil,
+            requestHash: nil, prevHash: AuditChain.genesis, hash: "")
         var shifted = base
         shifted.actorName = "x"; shifted.departmentCode = "y\u{1F}z"
         #expect(AuditChain.legacyCanonical(base) == AuditChain.legacyCanonical(shifted))

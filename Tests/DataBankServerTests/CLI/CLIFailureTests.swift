@@ -34,8 +34,10 @@ struct CLIFailureTests {
                     let stdout = out.fileHandleForReading.readDataToEndOfFile()
                     let stderr = err.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
-                    continuation.resume(returning: Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                                       stderr: String(decoding: stderr, as: UTF8.self)))
+                    continuation.resume(
+                        returning: Run(
+                            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: stderr, as: UTF8.self)))
                 } catch { continuation.resume(throwing: error) }
             }
         }
@@ -52,8 +54,9 @@ struct CLIFailureTests {
         let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty && !$0.hasPrefix("note:") }
         #expect(r.status == status, "\(what): exit \(r.status), \(r.stderr)", sourceLocation: sourceLocation)
         #expect(lines.count == 1 && lines.first?.hasPrefix("error: ") == true, "\(what): \(r.stderr)", sourceLocation: sourceLocation)
-        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("stack trace") && !r.stderr.contains("error: error:"),
-                "\(what): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            !r.stderr.contains("Fatal error") && !r.stderr.contains("stack trace") && !r.stderr.contains("error: error:"),
+            "\(what): \(r.stderr)", sourceLocation: sourceLocation)
     }
 
     /// Without a database, data commands say so and create nothing; help creates nothing either.
@@ -61,8 +64,10 @@ struct CLIFailureTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the databank binary first")
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for args in [["user", "token", "admin"], ["stores", "list"], ["audit", "verify"], ["quality", "check", "101001-00001"],
-                     ["load", "102003-00001", "x.csv"], ["sample", "102003-00001"]] {
+        for args in [
+            ["user", "token", "admin"], ["stores", "list"], ["audit", "verify"], ["quality", "check", "101001-00001"],
+            ["load", "102003-00001", "x.csv"], ["sample", "102003-00001"]
+        ] {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 1, args.joined(separator: " "))
         }
         // Server options are checked before a database is made.
@@ -100,7 +105,8 @@ struct CLIFailureTests {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the databank binary first")
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let schema = #"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true}}, {"name": "name", "type": "string"}], "primaryKey": ["id"]}"#
+        let schema =
+            #"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true}}, {"name": "name", "type": "string"}], "primaryKey": ["id"]}"#
         try schema.write(to: dir.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
         try "id,name\n1,a\n2,b\n".write(to: dir.appendingPathComponent("clean.csv"), atomically: true, encoding: .utf8)
         try "id,name\n1,a\nx,b\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)

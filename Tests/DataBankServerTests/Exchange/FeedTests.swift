@@ -17,8 +17,10 @@ actor HookInbox {
 }
 
 /// Runs `body` with the app served on a real port and a `/test-hook` route recording deliveries.
-func withServedDataBank(adjust: (inout Settings) -> Void = { _ in },
-                        _ body: (Application, Int, HookInbox) async throws -> Void) async throws {
+func withServedDataBank(
+    adjust: (inout Settings) -> Void = { _ in },
+    _ body: (Application, Int, HookInbox) async throws -> Void
+) async throws {
     try await withDataBank(adjust: adjust) { app in
         let inbox = HookInbox()
         app.post("test-hook") { req async throws -> HTTPStatus in
@@ -32,7 +34,7 @@ func withServedDataBank(adjust: (inout Settings) -> Void = { _ in },
             port = Int.random(in: 20_000..<40_000)
             app.http.server.configuration.port = port
             app.http.server.configuration.hostname = "127.0.0.1"
-            do { try await app.server.start(address: .hostname("127.0.0.1", port: port)); break } catch where attempt < 20 { continue }
+            do { try await app.server.start(address: .hostname("127.0.0.1", port: port)); break } catch  where attempt < 20 { continue }
         }
         do { try await body(app, port, inbox) } catch { await app.server.shutdown(); throw error }
         await app.server.shutdown()
@@ -48,8 +50,7 @@ func withServedDataBank(adjust: (inout Settings) -> Void = { _ in },
 func readEvents(_ url: String, token: String, events: Int) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            do { continuation.resume(returning: try followEvents(url, token: token, events: events)) }
-            catch { continuation.resume(throwing: error) }
+            do { continuation.resume(returning: try followEvents(url, token: token, events: events)) } catch { continuation.resume(throwing: error) }
         }
     }
 }
@@ -82,8 +83,9 @@ struct FeedTests {
         try await withServedDataBank { app, port, inbox in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
-            let created = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
-                                             json: ["url": "http://127.0.0.1:\(port)/test-hook"])
+            let created = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+                json: ["url": "http://127.0.0.1:\(port)/test-hook"])
             #expect(created.status == .created)
             let info = try created.decode(SubscriptionInfo.self)
             let secret = try #require(info.secret)
@@ -106,8 +108,10 @@ struct FeedTests {
         try await withServedDataBank { app, port, inbox in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
-            let info = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
-                                          json: ["url": "http://127.0.0.1:\(port)/test-hook"]).decode(SubscriptionInfo.self)
+            let info = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+                json: ["url": "http://127.0.0.1:\(port)/test-hook"]
+            ).decode(SubscriptionInfo.self)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: token)
             await inbox.setFail(100)
             // The pass's clock runs ahead of real time, so each delay is the backoff alone (a delay counts
@@ -158,11 +162,17 @@ struct FeedTests {
             func row(_ vehicle: String, _ at: String) -> String {
                 layout.columns.map { c in c.name == entity.name ? vehicle : c.name == time.name ? at : sample.value(c, row: 1) }.joined(separator: ",")
             }
-            let csv = sample.header + "\n" + [row("V1", "2020-01-01 08:00:00"), row("V1", "2030-01-01 08:05:00"),
-                                              row("V2", "2020-01-01 07:00:00")].joined(separator: "\n") + "\n"
+            let csv =
+                sample.header + "\n"
+                + [
+                    row("V1", "2020-01-01 08:00:00"), row("V1", "2030-01-01 08:05:00"),
+                    row("V2", "2020-01-01 07:00:00")
+                ].joined(separator: "\n") + "\n"
             let token = try await app.stewardToken(of: store.departmentCode)
-            let loaded = try await app.sendRaw(.POST, "/api/v1/resources/\(resource.code)/records", token: token, contentType: "text/csv",
-                                               body: Array(csv.utf8)).decode(LoadAnswer.self)
+            let loaded = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(resource.code)/records", token: token, contentType: "text/csv",
+                body: Array(csv.utf8)
+            ).decode(LoadAnswer.self)
             #expect(loaded.inserted == 3)
             let latest = try await app.send(.GET, "/api/v1/resources/\(resource.code)/latest?purpose=test", token: token)
             let items = try latest.decode(RecordPage.self).items

@@ -52,18 +52,22 @@ struct RecordCopyTests {
 
             let sql = app.db.sql
             let tables = store.tables
-            let records = try await sql.raw("""
+            let records = try await sql.raw(
+                """
                 SELECT \(RecordQuery.rowJSON(store.recordLayout.columns, RecordTables.Dialect(sql))) AS j FROM \(ident: tables.records)
-                """).all().map { try $0.decode(column: "j", as: String.self) }.sorted()
+                """
+            ).all().map { try $0.decode(column: "j", as: String.self) }.sorted()
             let changes = try await sql.raw("SELECT seq, op, record_key, data FROM \(ident: tables.changes) ORDER BY seq").all().map { r in
                 "\(try r.decode(column: "seq", as: Int.self)) \(try r.decode(column: "op", as: String.self)) "
                     + "\(try r.decode(column: "record_key", as: String?.self) ?? "-") \(try r.decode(column: "data", as: String?.self) ?? "-")"
             }
-            let quarantine = try await sql.raw("SELECT row_number, column_name, code, raw_row FROM quarantine WHERE resource_code = \(bind: f.code)").all().map { r in
+            let quarantine = try await sql.raw("SELECT row_number, column_name, code, raw_row FROM quarantine WHERE resource_code = \(bind: f.code)").all().map
+            { r in
                 "\(try r.decode(column: "row_number", as: Int.self)) \(try r.decode(column: "column_name", as: String?.self) ?? "-") "
                     + "\(try r.decode(column: "code", as: String.self)) \(try r.decode(column: "raw_row", as: String?.self) ?? "-")"
             }.sorted()
-            let flags = try await sql.raw("SELECT record_key, row_number, rule_id, code FROM quality_flags WHERE resource_code = \(bind: f.code)").all().map { r in
+            let flags = try await sql.raw("SELECT record_key, row_number, rule_id, code FROM quality_flags WHERE resource_code = \(bind: f.code)").all().map {
+                r in
                 "\(try r.decode(column: "record_key", as: String.self)) \(try r.decode(column: "row_number", as: Int.self)) "
                     + "\(try r.decode(column: "rule_id", as: String.self)) \(try r.decode(column: "code", as: String.self))"
             }.sorted()
@@ -97,7 +101,8 @@ struct RecordCopyTests {
             let res = try await app.loadCSV(f, f.csv(rows: 5..<10, setting: text.name, to: f.value(text, row: 2), inRow: 7), mode: "append", token: token)
             #expect(res.status.code >= 400)
             #expect(try await app.allRecords(f, token: token).count == 5)
-            let seq = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: f.code)").first()?.decode(column: "last_seq", as: Int.self)
+            let seq = try await sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: f.code)").first()?.decode(
+                column: "last_seq", as: Int.self)
             #expect(seq == 5)
         }
     }

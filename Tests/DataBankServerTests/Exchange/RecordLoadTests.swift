@@ -17,8 +17,9 @@ struct RecordLoadTests {
             let steward = try await app.token("scj_steward")
             let created = try await app.send(.POST, "/api/v1/resources", token: steward, json: try await sampleResource(app))
             #expect(created.status == .created)
-            let res = try await app.sendRaw(.POST, "/api/v1/resources/301001-09001/records", token: steward,
-                                            contentType: "text/csv", body: Array("a\n1\n".utf8))
+            let res = try await app.sendRaw(
+                .POST, "/api/v1/resources/301001-09001/records", token: steward,
+                contentType: "text/csv", body: Array("a\n1\n".utf8))
             #expect(res.status == .conflict)
             #expect(try res.errorBody().code == "not_published")
         }
@@ -69,9 +70,10 @@ struct RecordLoadTests {
             let f = try await StoreFixture.enterprise(app)
             let text = try #require(f.textColumn)
             let token = try await app.token(f.steward)
-            let csv = f.layout.columns.map(\.name).joined(separator: ",") + "\n"
+            let csv =
+                f.layout.columns.map(\.name).joined(separator: ",") + "\n"
                 + f.layout.columns.map { $0.name == text.name ? "__TEXT__" : f.value($0, row: 1).replacingOccurrences(of: "值", with: "v") }
-                    .joined(separator: ",") + "\n"
+                .joined(separator: ",") + "\n"
             // "企业登记" in GB18030 where the text goes.
             let gb: [UInt8] = [0xC6, 0xF3, 0xD2, 0xB5, 0xB5, 0xC7, 0xBC, 0xC7]
             let parts = csv.components(separatedBy: "__TEXT__")
@@ -91,17 +93,20 @@ struct RecordLoadTests {
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             func object(_ row: Int) -> String {
-                "{" + f.layout.columns.reversed().map { c in
-                    let v = f.value(c, row: row)
-                    let json = [.I, .N, .Y, .F, .B].contains(c.type) ? v : c.type == .L ? v : JSONText.encode(v)
-                    return JSONText.encode(c.name) + ":" + json
-                }.joined(separator: ",") + "}"
+                "{"
+                    + f.layout.columns.reversed().map { c in
+                        let v = f.value(c, row: row)
+                        let json = [.I, .N, .Y, .F, .B].contains(c.type) ? v : c.type == .L ? v : JSONText.encode(v)
+                        return JSONText.encode(c.name) + ":" + json
+                    }.joined(separator: ",") + "}"
             }
-            let nd = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records", token: token, contentType: "application/x-ndjson",
-                                           body: Array((object(1) + "\n" + object(2) + "\n").utf8))
+            let nd = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records", token: token, contentType: "application/x-ndjson",
+                body: Array((object(1) + "\n" + object(2) + "\n").utf8))
             #expect(try nd.decode(LoadAnswer.self).inserted == 2)
-            let arr = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records", token: token, contentType: "application/json",
-                                            body: Array(("[" + object(3) + "," + object(4) + "]").utf8))
+            let arr = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records", token: token, contentType: "application/json",
+                body: Array(("[" + object(3) + "," + object(4) + "]").utf8))
             #expect(try arr.decode(LoadAnswer.self).inserted == 2)
             #expect(try await app.allRecords(f, token: token).count == 4)
         }
@@ -128,8 +133,9 @@ struct RecordLoadTests {
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<5), token: token)
             let broken = f.csv(rows: 10..<12) + "{unbalanced\n"
-            let badJSON = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records?mode=replace", token: token,
-                                                contentType: "application/json", body: Array("[{\"x\":".utf8))
+            let badJSON = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records?mode=replace", token: token,
+                contentType: "application/json", body: Array("[{\"x\":".utf8))
             #expect(badJSON.status.code >= 400)
             _ = broken
             #expect(try await app.allRecords(f, token: token).count == 5)
@@ -170,14 +176,16 @@ struct RecordLoadTests {
             let store = try await RecordStores.find(f.code, on: app.db)
             let sample = SampleRecords(layout: f.layout, rules: try await QualitySetup.load(store, on: app.db).rules)
             let lines = (0..<10_001).map { i in
-                "{" + f.layout.columns.map { c in
-                    let v = sample.value(c, row: i)
-                    return JSONText.encode(c.name) + ":" + ([.I, .N, .Y, .F, .B, .L].contains(c.type) ? v : JSONText.encode(v))
-                }.joined(separator: ",") + "}"
+                "{"
+                    + f.layout.columns.map { c in
+                        let v = sample.value(c, row: i)
+                        return JSONText.encode(c.name) + ":" + ([.I, .N, .Y, .F, .B, .L].contains(c.type) ? v : JSONText.encode(v))
+                    }.joined(separator: ",") + "}"
             }
             let body = "[" + lines.joined(separator: ",") + ",{\"broken\":"
-            let res = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records", token: token,
-                                            contentType: "application/json", body: Array(body.utf8))
+            let res = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records", token: token,
+                contentType: "application/json", body: Array(body.utf8))
             #expect(res.status == .badRequest)
             let error = try res.errorBody()
             #expect(error.code == "malformed_json")

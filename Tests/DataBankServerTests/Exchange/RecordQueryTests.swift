@@ -24,8 +24,10 @@ struct RecordQueryTests {
             var seen: [String] = []
             var after: String?
             repeat {
-                let page = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=10" + (after.map { "&after=\($0)" } ?? ""),
-                                              token: token).decode(RecordPage.self)
+                let page = try await app.send(
+                    .GET, "/api/v1/resources/\(f.code)/records?limit=10" + (after.map { "&after=\($0)" } ?? ""),
+                    token: token
+                ).decode(RecordPage.self)
                 #expect(page.total == 25)
                 seen += page.items.map { $0[f.keyColumn.name]?.text ?? "" }
                 after = page.next

@@ -50,8 +50,9 @@ func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) as
 @Suite("Webhook availability, targets and revocation")
 struct WebhookSafetyTests {
     func subscribe(_ app: Application, _ f: StoreFixture, _ url: String, token: String, after: Int? = nil) async throws -> SubscriptionInfo {
-        let created = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
-                                         json: FeedAPI.NewSubscription(url: url, after: after, purpose: nil))
+        let created = try await app.send(
+            .POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+            json: FeedAPI.NewSubscription(url: url, after: after, purpose: nil))
         #expect(created.status == .created, "\(created.body.string)")
         return try created.decode(SubscriptionInfo.self)
     }
@@ -63,7 +64,9 @@ struct WebhookSafetyTests {
         defer { tarpit.stop() }
         // A response timeout long enough that a loaded machine still delivers the other webhook inside it.
         let timeout = 15.0
-        try await withServedDataBank(adjust: { $0.webhookConnectTimeout = 1; $0.webhookResponseTimeout = timeout }) { app, port, inbox in
+        try await withServedDataBank(adjust: {
+            $0.webhookConnectTimeout = 1; $0.webhookResponseTimeout = timeout
+        }) { app, port, inbox in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: token)
@@ -97,7 +100,9 @@ struct WebhookSafetyTests {
         let tarpit = try Tarpit()
         defer { tarpit.stop() }
         let closed = try Tarpit.closedPort()
-        try await withDataBank(adjust: { $0.webhookConnectTimeout = 1; $0.webhookResponseTimeout = 1 }) { app in
+        try await withDataBank(adjust: {
+            $0.webhookConnectTimeout = 1; $0.webhookResponseTimeout = 1
+        }) { app in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
             let a = try await subscribe(app, f, "http://127.0.0.1:\(tarpit.port)/hook", token: token)
@@ -116,11 +121,13 @@ struct WebhookSafetyTests {
         try await withDataBank(adjust: { $0.webhookAllow = WebhookAllowList(nil) }) { app in
             let f = try await StoreFixture.enterprise(app)
             let token = try await app.token(f.steward)
-            for url in ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://127.8.9.1/", "http://10.0.0.5/",
-                        "http://172.16.1.1/", "http://172.31.255.1/", "http://192.168.1.1/", "http://0.0.0.0/", "http://100.64.0.1/",
-                        "http://224.0.0.1/", "http://[::1]/", "http://[fc00::1]/", "http://[fd12::1]/", "http://[fe80::1]/",
-                        "http://[::ffff:127.0.0.1]/", "http://[ff02::1]/", "http://[2001:db8::1]/", "http://[2002:7f00:1::]/",
-                        "https://localhost:8443/hook"] {
+            for url in [
+                "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://127.8.9.1/", "http://10.0.0.5/",
+                "http://172.16.1.1/", "http://172.31.255.1/", "http://192.168.1.1/", "http://0.0.0.0/", "http://100.64.0.1/",
+                "http://224.0.0.1/", "http://[::1]/", "http://[fc00::1]/", "http://[fd12::1]/", "http://[fe80::1]/",
+                "http://[::ffff:127.0.0.1]/", "http://[ff02::1]/", "http://[2001:db8::1]/", "http://[2002:7f00:1::]/",
+                "https://localhost:8443/hook"
+            ] {
                 let answer = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": url])
                 #expect(answer.status == .unprocessableEntity, "\(url)")
                 let error = try answer.errorBody()
@@ -130,8 +137,9 @@ struct WebhookSafetyTests {
             let ftp = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token, json: ["url": "ftp://93.184.216.34/"])
             #expect(ftp.status == .unprocessableEntity)
             #expect(try ftp.errorBody().code == "invalid_url")
-            let long = try await app.send(.POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
-                                          json: ["url": "http://93.184.216.34/" + String(repeating: "a", count: 2100)])
+            let long = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/subscriptions", token: token,
+                json: ["url": "http://93.184.216.34/" + String(repeating: "a", count: 2100)])
             #expect(long.status == .badRequest)
             #expect(try long.errorBody().code == "url_too_long")
             #expect(try long.errorBody().details.first?.field == "url")
@@ -199,10 +207,11 @@ struct WebhookSafetyTests {
             let token = try #require(made.token)
             let reading = Task { try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream", token: token, events: 1000) }
             // Wait until the stream is open (its first change came back through it), then revoke.
-            #expect(try await eventually {
-                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
-                    .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
-            })
+            #expect(
+                try await eventually {
+                    try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                        .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+                })
             let revokedAt = Date()
             #expect(try await app.send(.DELETE, "/api/v1/tokens/\(made.id!)", token: steward).status == .noContent)
             let text = try await reading.value
@@ -218,16 +227,21 @@ struct WebhookSafetyTests {
             _ = try await app.loadCSV(f, f.csv(rows: 0..<2), token: try await app.token(f.steward))
             let consumer = try await app.token("jtj_steward")
             let grant = try await app.grantAtOnce(f, consumer: consumer, items: ["enterprise_name", "legal_rep"], lastKey: f.key(1), purpose: "订阅")
-            let made = try await app.send(.POST, "/api/v1/apps", token: consumer, json: [
-                "name": AnyEncodable("stream app"), "grants": AnyEncodable([try grant.requireID()])]).decode(AppInfo.self)
+            let made = try await app.send(
+                .POST, "/api/v1/apps", token: consumer,
+                json: [
+                    "name": AnyEncodable("stream app"), "grants": AnyEncodable([try grant.requireID()])
+                ]
+            ).decode(AppInfo.self)
             let token = try #require(made.token)
             let reading = Task {
                 try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream?purpose=test", token: token, events: 1000)
             }
-            #expect(try await eventually {
-                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
-                    .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
-            })
+            #expect(
+                try await eventually {
+                    try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                        .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+                })
             let revokedAt = Date()
             #expect(try await app.send(.DELETE, "/api/v1/apps/\(made.id!)", token: consumer).status == .noContent)
             let text = try await reading.value

@@ -24,7 +24,7 @@ struct ObjectionList: Decodable { var items: [ObjectionInfo] }
 /// Objections (数据纠错): a reader flags a record or a value, the provider accepts (and corrects) or rejects.
 @Suite("Objections")
 struct ObjectionTests {
-    static let consumer = "jtj_steward"   // transport bureau, reads enterprises through a grant
+    static let consumer = "jtj_steward"  // transport bureau, reads enterprises through a grant
 
     /// Five enterprise records loaded by the provider; transport granted keys up to row 3, legal_rep masked.
     struct Setup {
@@ -42,13 +42,16 @@ struct ObjectionTests {
         #expect(res.status == .ok, "\(res.body.string)")
         let consumer = try await app.token(Self.consumer)
         let text = try #require(f.textColumn)
-        _ = try await app.grantAtOnce(f, consumer: consumer, items: [f.keyColumn.name, text.name, "legal_rep"], lastKey: f.value(f.keyColumn, row: 3),
-                                      purpose: "道路运输经营许可核查")
+        _ = try await app.grantAtOnce(
+            f, consumer: consumer, items: [f.keyColumn.name, text.name, "legal_rep"], lastKey: f.value(f.keyColumn, row: 3),
+            purpose: "道路运输经营许可核查")
         return Setup(f: f, provider: provider, consumer: consumer, text: text)
     }
 
-    func raise(_ app: Application, _ s: Setup, row: Int = 1, column: String?, suggested: String? = nil, note: String = "名称有误",
-               token: String? = nil) async throws -> TestingHTTPResponse {
+    func raise(
+        _ app: Application, _ s: Setup, row: Int = 1, column: String?, suggested: String? = nil, note: String = "名称有误",
+        token: String? = nil
+    ) async throws -> TestingHTTPResponse {
         var body: [String: AnyEncodable] = ["recordKey": AnyEncodable(s.key(row)), "note": AnyEncodable(note)]
         if let column { body["column"] = AnyEncodable(column) }
         if let suggested { body["suggested"] = AnyEncodable(suggested) }
@@ -222,11 +225,14 @@ struct ObjectionTests {
         try await withDataBank { app in
             let s = try await setUp(app)
             let cases: [(TestingHTTPResponse, HTTPStatus, String, String)] = [
-                (try await app.send(.POST, "/api/v1/resources/\(s.f.code)/objections", token: s.consumer,
-                                    json: ["recordKey": "K999999", "note": "x"]), .notFound, "record_not_found", "recordKey"),
+                (
+                    try await app.send(
+                        .POST, "/api/v1/resources/\(s.f.code)/objections", token: s.consumer,
+                        json: ["recordKey": "K999999", "note": "x"]), .notFound, "record_not_found", "recordKey"
+                ),
                 (try await raise(app, s, column: "no_such_item"), .unprocessableEntity, "unknown_column", "column"),
                 (try await raise(app, s, column: "contact_phone"), .forbidden, "item_not_granted", "column"),
-                (try await raise(app, s, column: s.text.name, note: "   "), .unprocessableEntity, "note_required", "note"),
+                (try await raise(app, s, column: s.text.name, note: "   "), .unprocessableEntity, "note_required", "note")
             ]
             for (res, status, code, field) in cases {
                 #expect(res.status == status, "\(code): \(res.body.string)")
@@ -343,8 +349,9 @@ struct ObjectionTests {
             let empty = try await web.post("/catalog/resources/\(s.f.code)/objections", [("recordKey", s.key(1)), ("column", s.text.name), ("note", "")])
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.string.contains("error-note") && empty.body.string.contains("请说明哪里有误"))
-            let sent = try await web.post("/catalog/resources/\(s.f.code)/objections",
-                                          [("recordKey", s.key(1)), ("column", s.text.name), ("suggested", "网页改正"), ("note", "名称有误")])
+            let sent = try await web.post(
+                "/catalog/resources/\(s.f.code)/objections",
+                [("recordKey", s.key(1)), ("column", s.text.name), ("suggested", "网页改正"), ("note", "名称有误")])
             #expect(sent.status == .seeOther)
             let mine = try await web.get("/objections?raised=1")
             #expect(mine.body.string.contains("objections-mine") && mine.body.string.contains("名称有误") && mine.body.string.contains("withdraw-submit"))

@@ -106,8 +106,10 @@ struct QualityPagesTests {
             try f.csv(rows: 0..<5, setting: "region_code", to: "999999", inRow: 3).write(toFile: path, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let cookie = web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
-            let html = try await curl(["-s", "-H", "Cookie: \(cookie)", "-F", "file=@\(path);type=text/csv",
-                                       "http://127.0.0.1:\(port)/catalog/resources/\(f.code)/quality/validate?_csrf=\(csrf)"])
+            let html = try await curl([
+                "-s", "-H", "Cookie: \(cookie)", "-F", "file=@\(path);type=text/csv",
+                "http://127.0.0.1:\(port)/catalog/resources/\(f.code)/quality/validate?_csrf=\(csrf)"
+            ])
             #expect(html.contains("data-testid=\"validate-report\""), "\(html.prefix(400))")
             #expect(html.contains("999999"))
             #expect(try await app.allRecords(f, token: try await app.token(f.steward)).isEmpty)

@@ -83,7 +83,9 @@ struct TableSchemaAPITests {
             let audited = try await app.db.sql.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.decode)
             #expect(audited.filter { $0.operation == "export.datapackage" }.count == 1)
             #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/datapackage.zip").status == .unauthorized)
-            #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/datapackage.zip?purpose=x", token: try await app.token("jtj_steward")).status == .forbidden)
+            #expect(
+                try await app.send(.GET, "/api/v1/resources/\(f.code)/datapackage.zip?purpose=x", token: try await app.token("jtj_steward")).status
+                    == .forbidden)
         }
     }
 
@@ -244,8 +246,9 @@ struct TableSchemaAPITests {
             let own = TableSchema(resource: sample, standards: try await TableSchemaAPI.standards(on: app.db))
             sample.items = []
             let resource = String(decoding: try JSONEncoder().encode(sample), as: UTF8.self)
-            let bad = try await post(app, "/api/v1/resources/from-tableschema", token: token,
-                                     #"{"resource": \#(resource), "schema": {"fields": [{"name": "a", "type": "object"}]}}"#)
+            let bad = try await post(
+                app, "/api/v1/resources/from-tableschema", token: token,
+                #"{"resource": \#(resource), "schema": {"fields": [{"name": "a", "type": "object"}]}}"#)
             #expect(try bad.errorBody().details.first?.field == "schema.fields[0].type")
             #expect(try await ResourceRow.query(on: app.db).filter(\.$code == "301001-09002").count() == 0)
             let res = try await post(app, "/api/v1/resources/from-tableschema", token: token, #"{"resource": \#(resource), "schema": \#(own.serialized())}"#)
@@ -287,14 +290,16 @@ struct TableSchemaAPITests {
             web.keep(try await web.get("/catalog/resources/\(sample.code)/edit"))
             let csrf = web.cookies[CSRFMiddleware.cookie] ?? ""
             let boundary = "----databank-test"
-            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"schema.json\"\r\nContent-Type: application/json\r\n\r\n"
+            let body =
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"schema.json\"\r\nContent-Type: application/json\r\n\r\n"
                 + own.serialized() + "\r\n--\(boundary)--\r\n"
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
             headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
             var result: TestingHTTPResponse?
-            try await app.testing().test(.POST, "/catalog/resources/\(sample.code)/tableschema?_csrf=\(csrf)", headers: headers,
-                                         body: ByteBuffer(string: body), afterResponse: { result = $0 })
+            try await app.testing().test(
+                .POST, "/catalog/resources/\(sample.code)/tableschema?_csrf=\(csrf)", headers: headers,
+                body: ByteBuffer(string: body), afterResponse: { result = $0 })
             let res = try #require(result)
             #expect(res.status == .seeOther, "\(res.body.string)")
             let detail = try await app.send(.GET, "/api/v1/resources/\(sample.code)", token: token).decode(ResourceDetail.self)

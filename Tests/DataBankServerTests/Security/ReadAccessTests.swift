@@ -19,10 +19,13 @@ struct ReadAccessTests {
         resource.sharingType = SharingType.unconditional.rawValue
         try await resource.save(on: app.db)
         let text = try #require(f.textColumn)
-        let res = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
-            "resource": AnyEncodable(f.code), "purpose": AnyEncodable("企业通行证核发"), "items": AnyEncodable([text.name]),
-            "masks": AnyEncodable([f.keyColumn.name: "pseudonym", text.name: "mask:name"]), "unmaskReason": AnyEncodable("测试"),
-            "validUntil": AnyEncodable("2027-06-30")])
+        let res = try await app.send(
+            .POST, "/api/v1/applications", token: consumer,
+            json: [
+                "resource": AnyEncodable(f.code), "purpose": AnyEncodable("企业通行证核发"), "items": AnyEncodable([text.name]),
+                "masks": AnyEncodable([f.keyColumn.name: "pseudonym", text.name: "mask:name"]), "unmaskReason": AnyEncodable("测试"),
+                "validUntil": AnyEncodable("2027-06-30")
+            ])
         #expect(res.status == .created, "\(res.body.string)")
     }
 
@@ -43,7 +46,8 @@ struct ReadAccessTests {
             var next: String? = nil
             var seen = 0
             repeat {
-                let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=test&limit=1" + (next.map { "&after=\($0)" } ?? ""), token: consumer)
+                let res = try await app.send(
+                    .GET, "/api/v1/resources/\(f.code)/records?purpose=test&limit=1" + (next.map { "&after=\($0)" } ?? ""), token: consumer)
                 #expect(res.status == .ok, "\(res.body.string)")
                 let page = try res.decode(RecordPage.self)
                 seen += page.items.count
@@ -62,7 +66,8 @@ struct ReadAccessTests {
             #expect(refused.status == .badRequest)
             #expect(try refused.errorBody().code == "invalid_cursor")
             let providerPage = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=1", token: provider).decode(RecordPage.self)
-            let foreign = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=test&limit=1&after=\(try #require(providerPage.next))", token: consumer)
+            let foreign = try await app.send(
+                .GET, "/api/v1/resources/\(f.code)/records?purpose=test&limit=1&after=\(try #require(providerPage.next))", token: consumer)
             #expect(foreign.status == .badRequest)
         }
     }
@@ -131,15 +136,18 @@ struct ReadAccessTests {
             resource.classified = true
             try await resource.save(on: app.db)
             let unknown = "999999-99999"
-            for path in ["records?purpose=x", "records/\(f.key(0))?purpose=x", "changes?purpose=x", "objections/counts", "profile", "quality",
-                         "quality/runs", "loads?purpose=x", "datapackage.zip?purpose=x"] {
+            for path in [
+                "records?purpose=x", "records/\(f.key(0))?purpose=x", "changes?purpose=x", "objections/counts", "profile", "quality",
+                "quality/runs", "loads?purpose=x", "datapackage.zip?purpose=x"
+            ] {
                 let hidden = try await app.send(.GET, "/api/v1/resources/\(f.code)/\(path)", token: consumer)
                 let none = try await app.send(.GET, "/api/v1/resources/\(unknown)/\(path)", token: consumer)
                 #expect(hidden.status == .notFound, "\(path): \(hidden.status) \(hidden.body.string)")
                 #expect(none.status == .notFound, "\(path): \(none.status)")
                 #expect(try hidden.errorBody().code == none.errorBody().code, "\(path)")
             }
-            let write = try await app.sendRaw(.POST, "/api/v1/resources/\(f.code)/records", token: consumer, contentType: "text/csv", body: Array(f.csv(rows: 0..<1).utf8))
+            let write = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(f.code)/records", token: consumer, contentType: "text/csv", body: Array(f.csv(rows: 0..<1).utf8))
             #expect(write.status == .notFound)
             // The provider still reads its own classified resource.
             #expect(try await app.send(.GET, "/api/v1/resources/\(f.code)/records", token: provider).status == .ok)
@@ -153,9 +161,12 @@ struct ReadAccessTests {
             let f = try await StoreFixture.enterprise(app)
             let refused = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=probe", token: try await app.token(Self.consumer))
             #expect(refused.status == .forbidden)
-            let row = try #require(try await app.db.sql.raw("""
-                SELECT actor_name, purpose FROM audit_log WHERE resource_code = \(bind: f.code) AND operation = 'refused.no_grant'
-                """).first())
+            let row = try #require(
+                try await app.db.sql.raw(
+                    """
+                    SELECT actor_name, purpose FROM audit_log WHERE resource_code = \(bind: f.code) AND operation = 'refused.no_grant'
+                    """
+                ).first())
             #expect(try row.decode(column: "actor_name", as: String.self) == Self.consumer)
             #expect(try row.decode(column: "purpose", as: String?.self) == "probe")
         }

@@ -28,8 +28,9 @@ struct ReviewFindingsTests {
             let provider = try await app.token(f.steward)
             let text = try #require(f.textColumn)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
-            let rule = try await app.send(.POST, "/api/v1/resources/\(f.code)/rules", token: provider,
-                                          json: ["kind": "expression", "name": "短名称", "expression": "length(\(text.name)) > 50"])
+            let rule = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/rules", token: provider,
+                json: ["kind": "expression", "name": "短名称", "expression": "length(\(text.name)) > 50"])
             #expect(rule.status == .created, "\(rule.body.string)")
             let run = try await app.send(.POST, "/api/v1/resources/\(f.code)/quality/check", token: provider).decode(QualityAPI.RunInfo.self)
             #expect(run.findings > 0)
@@ -60,8 +61,9 @@ struct ReviewFindingsTests {
             #expect(refused.status == .forbidden, "\(refused.body.string)")
             try await classify(app, f.code)
             let hidden = try await app.send(.POST, "/api/v1/resources/\(own.resourceCode)/rules", token: steward, json: body)
-            let unknown = try await app.send(.POST, "/api/v1/resources/\(own.resourceCode)/rules", token: steward,
-                                             json: ["kind": "referential", "column": column, "references": "999999-99999.\(f.keyColumn.name)"])
+            let unknown = try await app.send(
+                .POST, "/api/v1/resources/\(own.resourceCode)/rules", token: steward,
+                json: ["kind": "referential", "column": column, "references": "999999-99999.\(f.keyColumn.name)"])
             let hiddenCode = try hidden.errorBody().code, unknownCode = try unknown.errorBody().code
             #expect(hidden.status == unknown.status && hiddenCode == unknownCode)
         }
@@ -119,10 +121,11 @@ struct ReviewFindingsTests {
             let steward = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<1), token: steward)
             let reading = Task { try await readEvents("http://127.0.0.1:\(port)/api/v1/resources/\(f.code)/changes/stream", token: steward, events: 1000) }
-            #expect(try await eventually {
-                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
-                    .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
-            })
+            #expect(
+                try await eventually {
+                    try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE operation = \(bind: "changes.stream")")
+                        .first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+                })
             let user = try #require(try await User.query(on: app.db).filter(\.$username == f.steward).first())
             user.departmentCode = "440600009"  // moved to the transport bureau, which holds no grant
             try await user.save(on: app.db)

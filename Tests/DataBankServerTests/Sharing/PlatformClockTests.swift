@@ -34,9 +34,12 @@ struct PlatformClockTests {
             resource.sharingType = SharingType.conditional.rawValue
             try await resource.save(on: app.db)
             let consumer = try await app.token("jtj_steward")
-            let applied = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
-                "resource": AnyEncodable(f.code), "purpose": AnyEncodable("核查"), "legalBasis": AnyEncodable("条例"),
-                "validUntil": AnyEncodable(CivilDate(daysSinceEpoch: app.today.daysSinceEpoch + 200).iso)])
+            let applied = try await app.send(
+                .POST, "/api/v1/applications", token: consumer,
+                json: [
+                    "resource": AnyEncodable(f.code), "purpose": AnyEncodable("核查"), "legalBasis": AnyEncodable("条例"),
+                    "validUntil": AnyEncodable(CivilDate(daysSinceEpoch: app.today.daysSinceEpoch + 200).iso)
+                ])
             #expect(applied.status == .created, "\(applied.body.string)")
             let info = try applied.decode(ApplicationInfo.self)
             let id = try #require(info.id)

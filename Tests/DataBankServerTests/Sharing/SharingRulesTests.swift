@@ -17,8 +17,10 @@ struct SharingRulesTests {
     }
 
     func apply(_ app: Application, _ f: StoreFixture, _ extra: [String: AnyEncodable] = [:], token: String) async throws -> TestingHTTPResponse {
-        var body: [String: AnyEncodable] = ["resource": AnyEncodable(f.code), "purpose": AnyEncodable("核查"), "legalBasis": AnyEncodable("条例"),
-                                            "validUntil": AnyEncodable("2027-06-30")]
+        var body: [String: AnyEncodable] = [
+            "resource": AnyEncodable(f.code), "purpose": AnyEncodable("核查"), "legalBasis": AnyEncodable("条例"),
+            "validUntil": AnyEncodable("2027-06-30")
+        ]
         for (k, v) in extra { body[k] = v }
         return try await app.send(.POST, "/api/v1/applications", token: token, json: body)
     }
@@ -47,7 +49,7 @@ struct SharingRulesTests {
             let byConsumer = try await app.send(.POST, "/api/v1/applications/\(id)/decision", token: consumer, json: ["decision": "approve"])
             #expect(byConsumer.status == .forbidden)
             let byViewer = try await app.send(.POST, "/api/v1/applications/\(id)/decision", token: try await app.token("viewer"), json: ["decision": "approve"])
-            #expect(byViewer.status == .notFound)   // not a party to it: it does not exist for them
+            #expect(byViewer.status == .notFound)  // not a party to it: it does not exist for them
             let noReason = try await app.send(.POST, "/api/v1/applications/\(id)/decision", token: try await app.token(f.steward), json: ["decision": "reject"])
             #expect(noReason.status == .badRequest)
             #expect(try noReason.errorBody().code == "reason_required")
@@ -80,7 +82,7 @@ struct SharingRulesTests {
             let token = try #require(info.token)
             #expect(try await AppRow.query(on: app.db).first()?.tokenHash != token)
             let path = "/api/v1/resources/\(f.code)/records?purpose=x"
-            #expect(try await app.send(.GET, path, token: token).status == .forbidden)   // no grant bound, but it counts
+            #expect(try await app.send(.GET, path, token: token).status == .forbidden)  // no grant bound, but it counts
             #expect(try await app.send(.GET, path, token: token).status == .forbidden)
             let limited = try await app.send(.GET, path, token: token)
             #expect(limited.status == .tooManyRequests)
@@ -103,9 +105,12 @@ struct SharingRulesTests {
             try await resource.save(on: app.db)
             let consumer = try await app.token("jtj_steward")
             let key = f.keyColumn.name
-            let applied = try await app.send(.POST, "/api/v1/applications", token: consumer, json: [
-                "resource": AnyEncodable(f.code), "purpose": AnyEncodable("关联"), "items": AnyEncodable([key]),
-                "masks": AnyEncodable([key: "pseudonym"]), "unmaskReason": AnyEncodable("关联比对"), "validUntil": AnyEncodable("2027-06-30")])
+            let applied = try await app.send(
+                .POST, "/api/v1/applications", token: consumer,
+                json: [
+                    "resource": AnyEncodable(f.code), "purpose": AnyEncodable("关联"), "items": AnyEncodable([key]),
+                    "masks": AnyEncodable([key: "pseudonym"]), "unmaskReason": AnyEncodable("关联比对"), "validUntil": AnyEncodable("2027-06-30")
+                ])
             #expect(applied.status == .created, "\(applied.body.string)")
             // Unmasking beyond the default is recorded with the grant.
             let grantID = try #require(try applied.decode(ApplicationInfo.self).grant?.id)
@@ -118,7 +123,8 @@ struct SharingRulesTests {
             let k = try await Pseudonyms.key(app: app, on: app.db)
             let shared = Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: false), consumer: "A", key: k)
             #expect(shared == Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: false), consumer: "B", key: k))
-            #expect(Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: true), consumer: "A", key: k)
+            #expect(
+                Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: true), consumer: "A", key: k)
                     != Pseudonyms.token("K100000", rule: .pseudonym(perConsumer: true), consumer: "B", key: k))
         }
     }
@@ -128,19 +134,25 @@ struct SharingRulesTests {
         try await withDataBank { app in
             let f = try await StoreFixture.enterprise(app)
             let provider = try await app.token(f.steward)
-            let spec = VerificationSpec(parameters: [.init(name: "code", type: .C)],
-                                        predicate: .exists(where: [.init(column: f.keyColumn.name, op: .eq, operand: .parameter("code"))]))
-            #expect(try await app.send(.POST, "/api/v1/resources/\(f.code)/services", token: provider,
-                                       json: ["code": AnyEncodable("reg"), "name": AnyEncodable("核验"), "spec": AnyEncodable(spec)]).status == .created)
+            let spec = VerificationSpec(
+                parameters: [.init(name: "code", type: .C)],
+                predicate: .exists(where: [.init(column: f.keyColumn.name, op: .eq, operand: .parameter("code"))]))
+            #expect(
+                try await app.send(
+                    .POST, "/api/v1/resources/\(f.code)/services", token: provider,
+                    json: ["code": AnyEncodable("reg"), "name": AnyEncodable("核验"), "spec": AnyEncodable(spec)]
+                ).status == .created)
             let noPurpose = try await app.send(.POST, "/api/v1/verify/reg", token: provider, json: ["params": ["code": "K1"]])
             #expect(noPurpose.status == .badRequest)
             #expect(try noPurpose.errorBody().code == "purpose_required")
-            let unknown = try await app.send(.POST, "/api/v1/verify/reg", token: provider, json: ["params": AnyEncodable(["code": "K1", "extra": "x"]), "purpose": AnyEncodable("核查")])
+            let unknown = try await app.send(
+                .POST, "/api/v1/verify/reg", token: provider, json: ["params": AnyEncodable(["code": "K1", "extra": "x"]), "purpose": AnyEncodable("核查")])
             #expect(unknown.status == .badRequest)
             #expect(try unknown.errorBody().code == "unknown_parameter")
             let badSpec = VerificationSpec(parameters: [], predicate: .exists(where: [.init(column: "nope", op: .eq, operand: .constant("1"))]))
-            let refused = try await app.send(.POST, "/api/v1/resources/\(f.code)/services", token: provider,
-                                             json: ["code": AnyEncodable("bad"), "name": AnyEncodable("坏"), "spec": AnyEncodable(badSpec)])
+            let refused = try await app.send(
+                .POST, "/api/v1/resources/\(f.code)/services", token: provider,
+                json: ["code": AnyEncodable("bad"), "name": AnyEncodable("坏"), "spec": AnyEncodable(badSpec)])
             #expect(refused.status == .unprocessableEntity)
             #expect(try refused.errorBody().details.first?.code == "unknown_item")
         }

@@ -66,7 +66,9 @@ import VaporTesting
     }
 
     @Test func anotherAccountFromAnotherAddressIsUnaffected() async throws {
-        try await withDataBank(adjust: { $0.trustedProxies = ["127.0.0.1"]; $0.signInThrottle.firstDelay = 120 }) { app in
+        try await withDataBank(adjust: {
+            $0.trustedProxies = ["127.0.0.1"]; $0.signInThrottle.firstDelay = 120
+        }) { app in
             var attacker = SignInClient(app, live: true, forwardedFor: "203.0.113.7")
             for i in 0..<25 { _ = try await attacker.signIn("scj_steward", "wrong-\(i)") }
             let guessed = try await attacker.signIn("scj_steward", "databank-demo").status

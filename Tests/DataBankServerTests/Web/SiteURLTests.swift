@@ -24,13 +24,14 @@ struct SiteURLTests {
         (.resource("101001-00001", .discardQuarantine(id)), .POST), (.resource("101001-00001", .load(id)), .GET),
         (.resource("101001-00001", .objections), .POST), (.resource("101001-00001", .newObjection), .GET),
         (.quality, .GET), (.audit, .GET), (.departments, .GET), (.department("440600001"), .GET), (.departmentQuality("440600001"), .GET),
-        (.standards, .GET), (.standard("DE0001"), .GET), (.standardNotFuture("DE0001"), .POST), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET), (.edition("2016-2"), .GET),
+        (.standards, .GET), (.standard("DE0001"), .GET), (.standardNotFuture("DE0001"), .POST), (.editions, .GET), (.editions, .POST), (.editionDiff, .GET),
+        (.edition("2016-2"), .GET),
         (.reviews, .GET), (.sharing, .GET), (.markNotificationsRead, .POST),
         (.application(id), .GET), (.application(id, .decision), .POST), (.application(id, .countersign), .POST),
         (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
         (.grants, .GET), (.revokeGrant(id), .POST), (.apps, .GET), (.apps, .POST), (.revokeApp(id), .POST),
         (.objections, .GET), (.objection(id, .accept), .POST), (.objection(id, .reject), .POST), (.objection(id, .withdraw), .POST),
-        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
+        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
@@ -53,7 +54,8 @@ struct SiteURLTests {
     /// Segments are percent-encoded, so a code cannot break out of its place in the path.
     @Test func segmentsAreEncoded() {
         #expect(SiteURL.resource("a/b?c").path == "/catalog/resources/a%2Fb%3Fc")
-        #expect(SiteURL.resource("101001-00001", .records).with([("sort", "-name"), ("empty", "")], fragment: "top")
+        #expect(
+            SiteURL.resource("101001-00001", .records).with([("sort", "-name"), ("empty", "")], fragment: "top")
                 == "/catalog/resources/101001-00001/records?sort=-name#top")
     }
 }

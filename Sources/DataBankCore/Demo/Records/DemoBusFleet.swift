@@ -20,28 +20,68 @@ public enum DemoBusFleet {
     public static let maxBuses = 400
 
     public static let routes: [Route] = [
-        Route(line: "101", stops: [Stop(name: "祖庙", lon: 113.1140, lat: 23.0300), Stop(name: "普君北路", lon: 113.1230, lat: 23.0380),
-                                   Stop(name: "季华园", lon: 113.1300, lat: 23.0160), Stop(name: "千灯湖", lon: 113.1480, lat: 23.0420),
-                                   Stop(name: "桂城地铁站", lon: 113.1560, lat: 23.0330), Stop(name: "平洲", lon: 113.1820, lat: 23.0200)]),
-        Route(line: "K1", stops: [Stop(name: "佛山西站", lon: 113.0310, lat: 23.0750), Stop(name: "罗村", lon: 113.0420, lat: 23.0610),
-                                  Stop(name: "张槎", lon: 113.0740, lat: 23.0490), Stop(name: "佛山火车站", lon: 113.1080, lat: 23.0480),
-                                  Stop(name: "大沥", lon: 113.1150, lat: 23.0890)]),
-        Route(line: "302", stops: [Stop(name: "大良钟楼", lon: 113.2480, lat: 22.8400), Stop(name: "顺德新城", lon: 113.2670, lat: 22.8120),
-                                   Stop(name: "容桂", lon: 113.2720, lat: 22.7770), Stop(name: "容桂港", lon: 113.2900, lat: 22.7620)]),
-        Route(line: "321", stops: [Stop(name: "北滘", lon: 113.2080, lat: 22.9260), Stop(name: "碧江", lon: 113.2390, lat: 22.9430),
-                                   Stop(name: "陈村", lon: 113.2380, lat: 22.9700), Stop(name: "广州南站方向", lon: 113.2600, lat: 22.9880)]),
-        Route(line: "330", stops: [Stop(name: "乐从", lon: 113.0900, lat: 22.9560), Stop(name: "龙江", lon: 113.0800, lat: 22.8800),
-                                   Stop(name: "勒流", lon: 113.1700, lat: 22.8700), Stop(name: "大良", lon: 113.2400, lat: 22.8430)]),
-        Route(line: "高明1", stops: [Stop(name: "荷城", lon: 112.8850, lat: 22.9000), Stop(name: "高明汽车站", lon: 112.8920, lat: 22.8880),
-                                   Stop(name: "杨和", lon: 112.9400, lat: 22.8100), Stop(name: "明城", lon: 112.7500, lat: 22.8600)]),
-        Route(line: "三水2", stops: [Stop(name: "西南", lon: 112.8950, lat: 23.1780), Stop(name: "云东海", lon: 112.9400, lat: 23.2000),
-                                   Stop(name: "乐平", lon: 112.9900, lat: 23.2800), Stop(name: "芦苞", lon: 112.9400, lat: 23.3300)]),
-        Route(line: "南海8", stops: [Stop(name: "狮山", lon: 113.0000, lat: 23.1300), Stop(name: "官窑", lon: 113.0500, lat: 23.1900),
-                                   Stop(name: "里水", lon: 113.1400, lat: 23.1900), Stop(name: "和顺", lon: 113.0900, lat: 23.2200)]),
-        Route(line: "南海5", stops: [Stop(name: "西樵山", lon: 112.9700, lat: 22.9300), Stop(name: "丹灶", lon: 112.9100, lat: 23.0500),
-                                   Stop(name: "九江", lon: 112.9900, lat: 22.8500)]),
-        Route(line: "禅城7", stops: [Stop(name: "石湾", lon: 113.1150, lat: 23.0000), Stop(name: "南庄", lon: 113.0200, lat: 23.0000),
-                                   Stop(name: "绿岛湖", lon: 113.0400, lat: 23.0280), Stop(name: "季华六路", lon: 113.0700, lat: 23.0150)]),
+        Route(
+            line: "101",
+            stops: [
+                Stop(name: "祖庙", lon: 113.1140, lat: 23.0300), Stop(name: "普君北路", lon: 113.1230, lat: 23.0380),
+                Stop(name: "季华园", lon: 113.1300, lat: 23.0160), Stop(name: "千灯湖", lon: 113.1480, lat: 23.0420),
+                Stop(name: "桂城地铁站", lon: 113.1560, lat: 23.0330), Stop(name: "平洲", lon: 113.1820, lat: 23.0200)
+            ]),
+        Route(
+            line: "K1",
+            stops: [
+                Stop(name: "佛山西站", lon: 113.0310, lat: 23.0750), Stop(name: "罗村", lon: 113.0420, lat: 23.0610),
+                Stop(name: "张槎", lon: 113.0740, lat: 23.0490), Stop(name: "佛山火车站", lon: 113.1080, lat: 23.0480),
+                Stop(name: "大沥", lon: 113.1150, lat: 23.0890)
+            ]),
+        Route(
+            line: "302",
+            stops: [
+                Stop(name: "大良钟楼", lon: 113.2480, lat: 22.8400), Stop(name: "顺德新城", lon: 113.2670, lat: 22.8120),
+                Stop(name: "容桂", lon: 113.2720, lat: 22.7770), Stop(name: "容桂港", lon: 113.2900, lat: 22.7620)
+            ]),
+        Route(
+            line: "321",
+            stops: [
+                Stop(name: "北滘", lon: 113.2080, lat: 22.9260), Stop(name: "碧江", lon: 113.2390, lat: 22.9430),
+                Stop(name: "陈村", lon: 113.2380, lat: 22.9700), Stop(name: "广州南站方向", lon: 113.2600, lat: 22.9880)
+            ]),
+        Route(
+            line: "330",
+            stops: [
+                Stop(name: "乐从", lon: 113.0900, lat: 22.9560), Stop(name: "龙江", lon: 113.0800, lat: 22.8800),
+                Stop(name: "勒流", lon: 113.1700, lat: 22.8700), Stop(name: "大良", lon: 113.2400, lat: 22.8430)
+            ]),
+        Route(
+            line: "高明1",
+            stops: [
+                Stop(name: "荷城", lon: 112.8850, lat: 22.9000), Stop(name: "高明汽车站", lon: 112.8920, lat: 22.8880),
+                Stop(name: "杨和", lon: 112.9400, lat: 22.8100), Stop(name: "明城", lon: 112.7500, lat: 22.8600)
+            ]),
+        Route(
+            line: "三水2",
+            stops: [
+                Stop(name: "西南", lon: 112.8950, lat: 23.1780), Stop(name: "云东海", lon: 112.9400, lat: 23.2000),
+                Stop(name: "乐平", lon: 112.9900, lat: 23.2800), Stop(name: "芦苞", lon: 112.9400, lat: 23.3300)
+            ]),
+        Route(
+            line: "南海8",
+            stops: [
+                Stop(name: "狮山", lon: 113.0000, lat: 23.1300), Stop(name: "官窑", lon: 113.0500, lat: 23.1900),
+                Stop(name: "里水", lon: 113.1400, lat: 23.1900), Stop(name: "和顺", lon: 113.0900, lat: 23.2200)
+            ]),
+        Route(
+            line: "南海5",
+            stops: [
+                Stop(name: "西樵山", lon: 112.9700, lat: 22.9300), Stop(name: "丹灶", lon: 112.9100, lat: 23.0500),
+                Stop(name: "九江", lon: 112.9900, lat: 22.8500)
+            ]),
+        Route(
+            line: "禅城7",
+            stops: [
+                Stop(name: "石湾", lon: 113.1150, lat: 23.0000), Stop(name: "南庄", lon: 113.0200, lat: 23.0000),
+                Stop(name: "绿岛湖", lon: 113.0400, lat: 23.0280), Stop(name: "季华六路", lon: 113.0700, lat: 23.0150)
+            ])
     ]
 
     public static func vehicleID(_ bus: Int) -> String { "FSB" + demoPad(bus + 1, 4) }
@@ -69,7 +109,7 @@ public enum DemoBusFleet {
         let phase = Double((bus / routes.count) * 7_919 % 10_000) / 10_000
         // One leg per stop gap: drive (at the leg's speed) then dwell 30 s; a round trip runs there and back.
         let legs = route.stops.count - 1
-        let cruise = 6.5 + Double(bus % 5) * 0.4   // m/s, 23–30 km/h between stops
+        let cruise = 6.5 + Double(bus % 5) * 0.4  // m/s, 23–30 km/h between stops
         let legTimes = (0..<legs).map { (acc[$0 + 1] - acc[$0]) / cruise + 30 }
         let oneWay = legTimes.reduce(0, +)
         var s = (Double(t) / (2 * oneWay) + phase).truncatingRemainder(dividingBy: 1) * 2 * oneWay

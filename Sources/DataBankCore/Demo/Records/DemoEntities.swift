@@ -21,13 +21,15 @@ enum DemoEntities {
         let male = rng.int(2) == 0
         // The 3-digit sequence: distinct for the rows sharing a birth day, odd for men (GB 11643).
         let k = (n / ageDays + (n % ageDays) &* 131) % 500
-        var body = Array(DemoFoshan.districts[d].code + demoPad(birth.year, 4) + demoPad(birth.month, 2) + demoPad(birth.day, 2) + demoPad(k * 2 + (male ? 1 : 0), 3))
+        var body = Array(
+            DemoFoshan.districts[d].code + demoPad(birth.year, 4) + demoPad(birth.month, 2) + demoPad(birth.day, 2) + demoPad(k * 2 + (male ? 1 : 0), 3))
         let sum = zip(body, SemanticValidator.idWeights).reduce(0) { $0 + Int($1.0.asciiValue! - 48) * $1.1 }
         body.append(SemanticValidator.idCheckChars[sum % 11])
         let (street, address) = DemoValues.address(district: d, &rng, home: true)
         let name = DemoFoshan.personName(&rng, male: male)
-        return DemoPerson(idNumber: String(body), name: name, gender: male ? "1" : "2", birth: birth, district: d, street: street,
-                          address: address, mobile: DemoValues.mobile(&rng))
+        return DemoPerson(
+            idNumber: String(body), name: name, gender: male ? "1" : "2", birth: birth, district: d, street: street,
+            address: address, mobile: DemoValues.mobile(&rng))
     }
 
     /// `kind`: the credit code's first two characters (91 enterprise, 92 individual business, 52 social organisation).
@@ -56,8 +58,9 @@ enum DemoEntities {
         let established = CivilDate(daysSinceEpoch: today.daysSinceEpoch - 20 - Int(u * u * 10_950))
         let (street, address) = DemoValues.address(district: d, &rng, home: false)
         let phone = rng.int(3) == 0 ? DemoValues.mobile(&rng) : DemoValues.landline(&rng)
-        return DemoEnterprise(creditCode: String(code), registrationNo: district.code + demoPad((n &* 3_999_971 &+ 7) % 1_000_000_000, 9),
-                              name: name, legalRep: DemoFoshan.personName(&rng), district: d, street: street, address: address,
-                              industry: industry, capitalWan: max(capital, 1), established: established, phone: phone)
+        return DemoEnterprise(
+            creditCode: String(code), registrationNo: district.code + demoPad((n &* 3_999_971 &+ 7) % 1_000_000_000, 9),
+            name: name, legalRep: DemoFoshan.personName(&rng), district: d, street: street, address: address,
+            industry: industry, capitalWan: max(capital, 1), established: established, phone: phone)
     }
 }

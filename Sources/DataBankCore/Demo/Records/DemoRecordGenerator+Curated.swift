@@ -51,19 +51,22 @@ extension DemoRecordGenerator {
         case "bank_name": return x.rng.pick(DemoFoshan.banks)
         case "contact_person", "legal_person": return DemoFoshan.personName(&x.rng)
         // Places
-        case "address": return hasCompanyColumns && !hasProject ? x.company().address
-            : DemoValues.address(district: x.district(), &x.rng, home: false).address
+        case "address":
+            return hasCompanyColumns && !hasProject
+                ? x.company().address
+                : DemoValues.address(district: x.district(), &x.rng, home: false).address
         case "longitude", "latitude":
             let v: Double
-            if isBus { v = c.name == "longitude" ? x.bus().lon : x.bus().lat }
-            else { let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat }
+            if isBus { v = c.name == "longitude" ? x.bus().lon : x.bus().lat } else { let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat }
             return DemoValues.decimal(v, places: min(c.precision ?? 6, 6), length: c.length)
         case "plate_no":
             if isBus { return DemoBusFleet.plate(x.streamSlot.entity) }
             return DemoValues.plate(keyed ? n : x.rng.int(45_000_000), &x.rng, unique: keyed)
         case "parcel_no": return "4406" + demoPad(x.district() + 4, 2) + demoPad(n / 100_000 % 1_000_000, 6) + "GB" + demoPad(n % 100_000, 5)
         case "project_code":
-            return "\(x.event().year)-\(DemoFoshan.districts[x.district()].code)-\(x.rng.pick(["34", "38", "47", "48", "70", "78"]))-\(x.rng.pick(["01", "02", "03"]))-" + demoPad(n % 1_000_000, 6)
+            return
+                "\(x.event().year)-\(DemoFoshan.districts[x.district()].code)-\(x.rng.pick(["34", "38", "47", "48", "70", "78"]))-\(x.rng.pick(["01", "02", "03"]))-"
+                + demoPad(n % 1_000_000, 6)
         case "project_name": return DemoRecordTexts.project(DemoFoshan.districts[x.district()], &x.rng)
         case "school_code": return "2144" + demoPad(n % 1_000_000, 6)
         case "designated_institution_code": return (x.rng.int(3) == 0 ? "P" : "H") + DemoFoshan.districts[x.district()].code + demoPad(n % 100_000, 5)
@@ -75,7 +78,9 @@ extension DemoRecordGenerator {
         // Periods
         case "stat_period", "tax_period", "payment_month", "contribution_month":
             if keyed { return monthsBack(x.i + 1) }
-            return DemoValues.month(c.name == "contribution_month" || c.name == "payment_month" ? CivilDate(daysSinceEpoch: today.daysSinceEpoch - 31 * x.rng.int(12) - 20) : x.event())
+            return DemoValues.month(
+                c.name == "contribution_month" || c.name == "payment_month"
+                    ? CivilDate(daysSinceEpoch: today.daysSinceEpoch - 31 * x.rng.int(12) - 20) : x.event())
         case "report_year", "fiscal_year":
             return String(keyed ? year - 1 - x.i : year - 1 - (x.rng.int(4) == 0 ? x.rng.int(5) : 0))
         // Dates of an event and the periods that follow it
@@ -106,8 +111,10 @@ extension DemoRecordGenerator {
         case "contribution_base", "deposit_base": return money(DemoValues.logUniform(2_300...30_000, &x.rng), c)
         case "employer_contribution", "personal_contribution":
             let base = Double(x.values["contribution_base"] ?? "") ?? 4_500
-            let rates: [String: (Double, Double)] = ["110": (0.14, 0.08), "120": (0.16, 0.08), "210": (0.0032, 0.002), "310": (0.055, 0.02),
-                                                      "390": (0, 0.03), "410": (0.002, 0), "510": (0.0085, 0)]
+            let rates: [String: (Double, Double)] = [
+                "110": (0.14, 0.08), "120": (0.16, 0.08), "210": (0.0032, 0.002), "310": (0.055, 0.02),
+                "390": (0, 0.03), "410": (0.002, 0), "510": (0.0085, 0)
+            ]
             let r = rates[x.values["insured_type"] ?? "110"] ?? (0.14, 0.08)
             return money(base * (c.name == "employer_contribution" ? r.0 : r.1), c)
         case "deposit_ratio": return DemoValues.decimal(Double(x.rng.pick([5, 5, 8, 10, 12, 12])), places: c.precision ?? 2, length: c.length)
@@ -180,11 +187,17 @@ extension DemoRecordGenerator {
         case "wind_speed": return DemoValues.decimal(0.3 + x.rng.unit() * x.rng.unit() * 7, places: c.precision ?? 1, length: c.length)
         case "rainfall":
             let wet = (4...9).contains(monthOfRow(&x))
-            return x.rng.int(10) < (wet ? 4 : 1) ? DemoValues.decimal(DemoValues.logUniform(0.2...40, &x.rng), places: c.precision ?? 1, length: c.length) : DemoValues.decimal(0, places: c.precision ?? 1, length: c.length)
+            return x.rng.int(10) < (wet ? 4 : 1)
+                ? DemoValues.decimal(DemoValues.logUniform(0.2...40, &x.rng), places: c.precision ?? 1, length: c.length)
+                : DemoValues.decimal(0, places: c.precision ?? 1, length: c.length)
         case "water_level": return DemoValues.decimal(1.8 + x.rng.unit() * 3.5, places: c.precision ?? 2, length: c.length)
         // Buses
         case "vehicle_id": return DemoBusFleet.vehicleID(x.streamSlot.entity)
-        case "line_no": return isBus ? DemoBusFleet.routes[x.bus().route].line : DemoBusFleet.routes[(keyed ? n : x.rng.int(1000)) % DemoBusFleet.routes.count].line + (keyed && n >= DemoBusFleet.routes.count ? "-\(n / DemoBusFleet.routes.count)" : "")
+        case "line_no":
+            return isBus
+                ? DemoBusFleet.routes[x.bus().route].line
+                : DemoBusFleet.routes[(keyed ? n : x.rng.int(1000)) % DemoBusFleet.routes.count].line
+                    + (keyed && n >= DemoBusFleet.routes.count ? "-\(n / DemoBusFleet.routes.count)" : "")
         case "route_name":
             let r = DemoBusFleet.routes[(Int(x.values["line_no"]?.filter(\.isNumber).prefix(3) ?? "") ?? n) % DemoBusFleet.routes.count]
             return r.stops.first!.name + "—" + r.stops.last!.name

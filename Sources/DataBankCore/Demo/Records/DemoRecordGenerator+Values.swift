@@ -43,7 +43,7 @@ extension DemoRecordGenerator {
         "vehicle_type": ["K33": 58, "K31": 20, "H31": 9, "M21": 6],
         "warning_level": ["4": 48, "3": 36, "2": 12],
         "assistance_type": ["1": 70, "2": 12, "3": 10],
-        "gender": ["1": 50, "2": 50],
+        "gender": ["1": 50, "2": 50]
     ]
 
     /// Code lists: the common case first (most enterprises are operating, most people Han).
@@ -95,10 +95,13 @@ extension DemoRecordGenerator {
         let noun = c.itemName.hasSuffix("名称") ? String(c.itemName.dropLast(2)) : c.itemName
         switch c.name {
         case "normative_doc_name":
-            return "佛山市人民政府办公室关于印发佛山市" + r.pick(["促进制造业数字化智能化转型", "城市更新（“三旧”改造）", "人才安居", "公共租赁住房管理", "政务数据资源共享管理", "扶持民营企业发展", "生活垃圾分类管理", "城市停车设施建设"]) + r.pick(["实施办法", "若干措施", "管理办法", "工作方案"]) + "的通知"
+            return "佛山市人民政府办公室关于印发佛山市" + r.pick(["促进制造业数字化智能化转型", "城市更新（“三旧”改造）", "人才安居", "公共租赁住房管理", "政务数据资源共享管理", "扶持民营企业发展", "生活垃圾分类管理", "城市停车设施建设"])
+                + r.pick(["实施办法", "若干措施", "管理办法", "工作方案"]) + "的通知"
         case "service_item_name":
-            return r.pick(["企业设立登记", "食品经营许可", "个体工商户注册登记", "居民身份证换领", "社会保障卡申领", "住房公积金提取", "积分入学申请", "不动产转移登记",
-                           "建设工程规划许可证核发", "道路运输经营许可", "失业保险金申领", "最低生活保障审批", "出生医学证明签发", "药品零售企业许可", "排污许可证核发", "医师执业注册"])
+            return r.pick([
+                "企业设立登记", "食品经营许可", "个体工商户注册登记", "居民身份证换领", "社会保障卡申领", "住房公积金提取", "积分入学申请", "不动产转移登记",
+                "建设工程规划许可证核发", "道路运输经营许可", "失业保险金申领", "最低生活保障审批", "出生医学证明签发", "药品零售企业许可", "排污许可证核发", "医师执业注册"
+            ])
         case "medical_institution_name":
             return "佛山市" + (r.int(3) == 0 ? "" : d.name) + r.pick(["第一人民医院", "中医院", "妇幼保健院", place + "社区卫生服务中心", place + "医院", place + "门诊部", "骨伤科医院"])
         case "school_name":

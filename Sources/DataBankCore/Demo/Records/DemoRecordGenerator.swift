@@ -31,9 +31,11 @@ public struct DemoRecordGenerator: Sendable {
     ///     the ends of validity periods and terms.
     ///   - companyPool, personPool: how many enterprises and people other stores refer to (the registers' sizes).
     ///   - streamEntities: for a stream, how many entities report (by default from `rows`).
-    public init(layout: RecordLayout, rules: [QualityRule], resourceName: String, departmentName: String = "佛山市人民政府",
-                rows: Int, nowLocalSeconds: Int, entityOffset: Int = 0, companyPool: Int = 2_000, personPool: Int = 5_000,
-                streamEntities: Int? = nil) {
+    public init(
+        layout: RecordLayout, rules: [QualityRule], resourceName: String, departmentName: String = "佛山市人民政府",
+        rows: Int, nowLocalSeconds: Int, entityOffset: Int = 0, companyPool: Int = 2_000, personPool: Int = 5_000,
+        streamEntities: Int? = nil
+    ) {
         self.layout = layout; self.rows = rows; self.resourceName = resourceName; self.departmentName = departmentName
         self.now = nowLocalSeconds
         self.today = CivilDate(daysSinceEpoch: nowLocalSeconds >= 0 ? nowLocalSeconds / 86_400 : (nowLocalSeconds - 86_399) / 86_400)
@@ -65,7 +67,8 @@ public struct DemoRecordGenerator: Sendable {
         hasProject = names.contains("project_name")
         hasIndicator = names.contains("indicator_name")
         subjectNameColumn = layout.columns.first { $0.name.hasSuffix("_name") && names.contains(String($0.name.dropLast(5)) + "_no") }?.name
-        entityCount = streamEntities ?? (isBus ? min(max(rows / 120, 40), DemoBusFleet.maxBuses) : layout.columns.contains { $0.name == "parking_lot_no" } ? 120 : 30)
+        entityCount =
+            streamEntities ?? (isBus ? min(max(rows / 120, 40), DemoBusFleet.maxBuses) : layout.columns.contains { $0.name == "parking_lot_no" } ? 120 : 30)
         interval = isBus ? 30 : layout.columns.contains { $0.name == "parking_lot_no" } ? 900 : 3600
         offset = entityOffset; self.companyPool = max(companyPool, 1); self.personPool = max(personPool, 1)
         creditKind = resourceName.contains("个体") ? "92" : resourceName.contains("社会组织") ? "52" : "91"

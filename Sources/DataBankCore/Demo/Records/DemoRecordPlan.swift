@@ -30,7 +30,7 @@ public enum DemoRecordPlan {
         "税务登记信息": (1_000, 30_000),
         "机动车登记信息": (1_000, 30_000),
         "空气质量监测信息": (360, 8_760),
-        "气象实况观测数据": (720, 17_280),
+        "气象实况观测数据": (720, 17_280)
     ]
 
     /// Whether the store is one of the flagships, which the full volume fills to 10,000–100,000 records.
@@ -67,14 +67,17 @@ public enum DemoRecordPlan {
                 template += 1
                 guard template % every == 1 else { continue }
             }
-            out.append(DemoRecordTarget(code: r.code, name: r.name, departmentCode: r.departmentCode,
-                                        rows: rows(r.name, volume: volume, curated: curated)))
+            out.append(
+                DemoRecordTarget(
+                    code: r.code, name: r.name, departmentCode: r.departmentCode,
+                    rows: rows(r.name, volume: volume, curated: curated)))
         }
         return out
     }
 
     public static func targets(_ city: DemoCity, volume: DemoRecordVolume) -> [DemoRecordTarget] {
-        targets(city.resources.filter { $0.state == .published && !$0.snapshot.classified }
-                    .map { ($0.snapshot.code, $0.snapshot.name, $0.snapshot.departmentCode) }, volume: volume)
+        targets(
+            city.resources.filter { $0.state == .published && !$0.snapshot.classified }
+                .map { ($0.snapshot.code, $0.snapshot.name, $0.snapshot.departmentCode) }, volume: volume)
     }
 }

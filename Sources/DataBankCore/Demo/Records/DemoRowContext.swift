@@ -47,10 +47,16 @@ struct DemoRowContext {
     mutating func district() -> Int {
         if let d = _district { return d }
         let d: Int
-        if hasCompany { d = company().district } else if hasPerson { d = person().district } else if let column = g.subjectNameColumn {
-            var r = g.subjectRandom(subjectForName(column))   // where the named subject is
+        if hasCompany {
+            d = company().district
+        } else if hasPerson {
+            d = person().district
+        } else if let column = g.subjectNameColumn {
+            var r = g.subjectRandom(subjectForName(column))  // where the named subject is
             d = DemoFoshan.district(&r)
-        } else { d = DemoFoshan.district(&rng) }
+        } else {
+            d = DemoFoshan.district(&rng)
+        }
         _district = d
         return d
     }

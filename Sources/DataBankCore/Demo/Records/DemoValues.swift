@@ -14,8 +14,10 @@ enum DemoValues {
         return (street, text)
     }
 
-    static let mobilePrefixes = ["134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159", "182", "183",
-                                 "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180", "181", "189", "199", "177"]
+    static let mobilePrefixes = [
+        "134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159", "182", "183",
+        "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180", "181", "189", "199", "177"
+    ]
 
     static func mobile(_ rng: inout DemoRandom) -> String { rng.pick(mobilePrefixes) + demoPad(rng.int(100_000_000), 8) }
 
@@ -25,7 +27,7 @@ enum DemoValues {
     static func logUniform(_ range: ClosedRange<Double>, _ rng: inout DemoRandom) -> Double {
         let lo = range.lowerBound.squareRoot().squareRoot(), hi = range.upperBound.squareRoot().squareRoot()
         let r = lo + (hi - lo) * rng.unit()
-        return r * r * r * r   // a fourth-power stretch: most values small, a long tail of large ones
+        return r * r * r * r  // a fourth-power stretch: most values small, a long tail of large ones
     }
 
     /// `value` with exactly `places` decimals, clamped to `length` total digits.

@@ -16,16 +16,20 @@ extension Objections {
 
     /// A department's resources, each with its counts (resources never objected to are absent).
     static func countsByResource(department: String, on db: any Database) async throws -> [String: ObjectionCounts] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT resource_code AS k, state, COUNT(*) AS n FROM objections WHERE provider_code = \(bind: department) GROUP BY resource_code, state
-            """).all()
+            """
+        ).all()
         return try tally(rows)
     }
 
     private static func grouped(where column: String, equals value: String, on db: any Database) async throws -> [String: ObjectionCounts] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT \(ident: column) AS k, state, COUNT(*) AS n FROM objections WHERE \(ident: column) = \(bind: value) GROUP BY \(ident: column), state
-            """).all()
+            """
+        ).all()
         return try tally(rows)
     }
 

@@ -14,8 +14,9 @@ enum ObjectionReading {
             let read = try await StoreReading.read(req, code: code, purposeRequired: false)
             return (read.store, read.view)
         } catch let e as AppError where e.code == "no_grant" {
-            throw AppError(.forbidden, "no_grant",
-                           "Your department holds no active grant on \(code); only readers of a record may object to it")
+            throw AppError(
+                .forbidden, "no_grant",
+                "Your department holds no active grant on \(code); only readers of a record may object to it")
         }
     }
 
@@ -24,18 +25,22 @@ enum ObjectionReading {
         let layout = store.recordLayout
         let values = RecordsAPI.splitKey(keyText, count: layout.keyColumns.count)
         guard !keyText.isEmpty, values.count == layout.keyColumns.count else {
-            throw AppError.field(.badRequest, "invalid_key", "recordKey", zh: "主键需要 \(layout.keyColumns.count) 个值，以逗号分隔",
-                                 en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
+            throw AppError.field(
+                .badRequest, "invalid_key", "recordKey", zh: "主键需要 \(layout.keyColumns.count) 个值，以逗号分隔",
+                en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
         }
         return zip(layout.keyColumns, values).map { ($0.name, $1) }
     }
 
     /// One record as text by column, as `view` shows it (masked where masked); 404 when no such key.
-    static func record(_ keyText: String, store: RecordStoreRow, view: GrantView?, on db: any Database) async throws -> [(column: RecordLayout.Column, value: String?)] {
+    static func record(_ keyText: String, store: RecordStoreRow, view: GrantView?, on db: any Database) async throws -> [(
+        column: RecordLayout.Column, value: String?
+    )] {
         let q = try RecordQuery(store: store, params: try keyParams(keyText, store: store), fields: nil, sort: nil, view: view, keyLookup: true)
         guard let row = try await q.csvPage(after: nil, limit: 1, on: db.sql).rows.first else {
-            throw AppError.field(.notFound, "record_not_found", "recordKey", zh: "没有主键为 \(keyText) 的记录",
-                                 en: "No record \(keyText) in \(store.resourceCode)")
+            throw AppError.field(
+                .notFound, "record_not_found", "recordKey", zh: "没有主键为 \(keyText) 的记录",
+                en: "No record \(keyText) in \(store.resourceCode)")
         }
         return Array(zip(q.fields, row)).map { (column: $0, value: $1) }
     }

@@ -33,8 +33,9 @@ enum Objections {
             .filter(\.$consumerCode == user.departmentCode).filter(\.$state == ObjectionState.open.rawValue)
         same = column.map { c in same.filter(\.$columnName == c.name) } ?? same.filter(\.$columnName == nil)
         if let existing = try await same.first() {
-            throw AppError(.conflict, "duplicate_objection",
-                           "Your department already has an open objection on this \(column == nil ? "record" : "value") (\(existing.id?.uuidString ?? ""))")
+            throw AppError(
+                .conflict, "duplicate_objection",
+                "Your department already has an open objection on this \(column == nil ? "record" : "value") (\(existing.id?.uuidString ?? ""))")
         }
 
         let row = ObjectionRow()
@@ -43,14 +44,17 @@ enum Objections {
         row.suggestedValue = suggested; row.note = note; row.state = ObjectionState.open.rawValue
         row.raisedBy = user.username; row.raisedByID = try user.requireID(); row.consumerCode = user.departmentCode
         try await row.create(on: req.db)
-        try await AuditLog.append(.of(req), resource: code, operation: "objection.raise", fields: column.map { [$0.name] } ?? record.map(\.column.name),
-                                  count: 1, purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db, trail: req.application.auditTrail)
+        try await AuditLog.append(
+            .of(req), resource: code, operation: "objection.raise", fields: column.map { [$0.name] } ?? record.map(\.column.name),
+            count: 1, purpose: "数据纠错", requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db, trail: req.application.auditTrail)
         let what = column.map { " \($0.itemName)（\($0.name)）" } ?? ""
         let n = try await NoticeNames.of(department: user.departmentCode, resource: code, on: req.db)
-        try await Applications.notify(store.departmentCode, "objection.raised",
-                                      zh: "\(n.department.zh) \(user.displayName) 对“\(n.resource.zh)”记录 \(keyText)\(what) 提出纠错：\(note.prefix(80))",
-                                      en: "\(user.displayName) (\(n.department.en)) objects to “\(n.resource.en)” record \(keyText)\(column.map { " \($0.name)" } ?? ""): \(note.prefix(80))",
-                                      link: link(row), on: req.db)
+        try await Applications.notify(
+            store.departmentCode, "objection.raised",
+            zh: "\(n.department.zh) \(user.displayName) 对“\(n.resource.zh)”记录 \(keyText)\(what) 提出纠错：\(note.prefix(80))",
+            en:
+                "\(user.displayName) (\(n.department.en)) objects to “\(n.resource.en)” record \(keyText)\(column.map { " \($0.name)" } ?? ""): \(note.prefix(80))",
+            link: link(row), on: req.db)
         return row
     }
 
@@ -60,7 +64,8 @@ enum Objections {
     static func find(_ id: UUID?, req: Request) async throws -> ObjectionRow {
         let user = try req.requireUser()
         guard let id, let row = try await ObjectionRow.find(id, on: req.db),
-              user.role == .platformAdmin || row.consumerCode == user.departmentCode || row.providerCode == user.departmentCode else {
+            user.role == .platformAdmin || row.consumerCode == user.departmentCode || row.providerCode == user.departmentCode
+        else {
             throw AppError.notFound("Objection")
         }
         return row
@@ -89,8 +94,9 @@ enum Objections {
     static func state(_ text: String?) throws -> ObjectionState? {
         guard let text, !text.isEmpty, text != "all" else { return nil }
         guard let state = ObjectionState(rawValue: text) else {
-            throw AppError.field(.badRequest, "invalid_state", "state", zh: "状态为 open、accepted、rejected 或 withdrawn",
-                                 en: "state is open, accepted, rejected or withdrawn")
+            throw AppError.field(
+                .badRequest, "invalid_state", "state", zh: "状态为 open、accepted、rejected 或 withdrawn",
+                en: "state is open, accepted, rejected or withdrawn")
         }
         return state
     }

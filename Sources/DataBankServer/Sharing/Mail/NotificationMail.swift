@@ -13,16 +13,19 @@ enum NotificationMail {
             .filter(\.$createdAt > now.addingTimeInterval(-86_400)).sort(\.$createdAt).range(0..<20).all()
         var sent = 0
         for note in pending {
-            let claimed = try await sql.raw("""
+            let claimed = try await sql.raw(
+                """
                 UPDATE notifications SET mailed_at = \(bind: now) WHERE id = \(bind: note.id) AND mailed_at IS NULL RETURNING id
-                """).all()
+                """
+            ).all()
             guard !claimed.isEmpty else { continue }
             let recipients = try await User.query(on: app.db).filter(\.$departmentCode == note.departmentCode)
                 .filter(\.$roleName ~~ [Role.steward.rawValue, Role.departmentAdmin.rawValue]).all().compactMap(\.email)
             guard !recipients.isEmpty else { continue }
             do {
-                try await SMTPMailer(settings: smtp).send(to: recipients, subject: "【DataBank】" + note.text,
-                                                          body: note.text + "\n" + note.textEn + (note.link.map { "\n\n" + $0 } ?? ""))
+                try await SMTPMailer(settings: smtp).send(
+                    to: recipients, subject: "【DataBank】" + note.text,
+                    body: note.text + "\n" + note.textEn + (note.link.map { "\n\n" + $0 } ?? ""))
                 sent += 1
             } catch {
                 note.mailError = String(describing: error).prefix(300).description

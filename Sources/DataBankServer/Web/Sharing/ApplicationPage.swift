@@ -27,14 +27,16 @@ enum ApplicationPage {
         let done: [String: (String, String)] = [
             "applied": ("申请已提交。", "Your application was sent."), "decided": ("决定已记录。", "The decision was recorded."),
             "countersigned": ("平台已会签。", "Countersigned by the platform."), "escalated": ("已提请协调。", "The application was escalated."),
-            "withdrawn": ("申请已撤回。", "The application was withdrawn."),
+            "withdrawn": ("申请已撤回。", "The application was withdrawn.")
         ]
         let banners: [Body] = FormData(query: req)["done"].flatMap { done[$0] }.map { [Layout.okBanner(s.t($0.0, $0.1))] } ?? []
         return try await render(req, banners: banners)
     }
 
-    static func render(_ req: Request, banners: [Body] = [], status: HTTPResponseStatus = .ok, posted: FormData? = nil,
-                       failed: String? = nil, error: AppError? = nil) async throws -> Response {
+    static func render(
+        _ req: Request, banners: [Body] = [], status: HTTPResponseStatus = .ok, posted: FormData? = nil,
+        failed: String? = nil, error: AppError? = nil
+    ) async throws -> Response {
         let m = try await load(req)
         let view = ApplicationView(req: req, m: m, posted: posted, failed: failed, error: error)
         var top = banners
@@ -84,8 +86,10 @@ enum ApplicationPage {
             }
             input.validUntil = form["validUntil"].flatMap { $0.isEmpty ? nil : $0 }
         }
-        return try await attempt(req, form: form, failed: countersign ? "countersign" : "decision",
-                                 done: countersign ? "countersigned" : "decided") {
+        return try await attempt(
+            req, form: form, failed: countersign ? "countersign" : "decision",
+            done: countersign ? "countersigned" : "decided"
+        ) {
             try await Applications.decide(row, input, by: user, countersign: countersign, today: req.application.today, on: req.db)
         }
     }
@@ -112,8 +116,10 @@ enum ApplicationPage {
 
     /// Runs one step; on success back to the page with a banner, on a refusal the page again
     /// with the messages and the posted values.
-    static func attempt(_ req: Request, form: FormData, failed: String, done: String,
-                        _ step: () async throws -> Void) async throws -> Response {
+    static func attempt(
+        _ req: Request, form: FormData, failed: String, done: String,
+        _ step: () async throws -> Void
+    ) async throws -> Response {
         do {
             try await step()
             let id = try req.parameters.require("id", as: UUID.self)

@@ -10,8 +10,11 @@ enum SharingWeb {
 
     /// The application's status as a coloured pill.
     static func statusBadge(_ raw: String, _ s: Strings) -> Body {
-        let kind = ["pending": "state-submitted", "approved": "state-published", "partiallyApproved": "state-notice",
-                    "rejected": "share-none", "withdrawn": "state-retired", "escalated": "state-changeRequested"][raw] ?? "state-draft"
+        let kind =
+            [
+                "pending": "state-submitted", "approved": "state-published", "partiallyApproved": "state-notice",
+                "rejected": "share-none", "withdrawn": "state-retired", "escalated": "state-changeRequested"
+            ][raw] ?? "state-draft"
         return .badge(s.label(ApplicationStatus.self, raw), kind, testid: "application-status")
     }
 
@@ -21,7 +24,7 @@ enum SharingWeb {
     static func grantState(_ raw: String, _ s: Strings) -> Body {
         let labels: [String: (String, String, String)] = [
             "active": ("有效", "Active", "state-published"), "expired": ("已过期", "Expired", "state-retired"),
-            "revoked": ("已撤销", "Revoked", "share-none"), "notYetValid": ("未生效", "Not yet valid", "state-submitted"),
+            "revoked": ("已撤销", "Revoked", "share-none"), "notYetValid": ("未生效", "Not yet valid", "state-submitted")
         ]
         let l = labels[raw] ?? (raw, raw, "state-draft")
         return .badge(s.t(l.0, l.1), l.2, testid: "grant-state")
@@ -29,7 +32,8 @@ enum SharingWeb {
 
     /// Every mask rule in its text form with its label; the item's default is marked.
     static func maskOptions(_ s: Strings, default d: MaskRule?) -> [(String, String)] {
-        let all: [MaskRule] = [.clear] + MaskKind.allCases.map { .mask($0) } + Generalization.allCases.map { .generalize($0) }
+        let all: [MaskRule] =
+            [.clear] + MaskKind.allCases.map { .mask($0) } + Generalization.allCases.map { .generalize($0) }
             + [.pseudonym(perConsumer: true), .pseudonym(perConsumer: false), .suppress]
         return all.map { rule in
             (rule.text, rule.label(s.lang) + (rule == d ? s.t("（默认）", " (default)") : ""))
@@ -54,8 +58,10 @@ enum SharingWeb {
 
     /// A resource as a link with its name, and its code underneath in small print.
     static func resource(_ code: String, _ names: [String: String]) -> Body {
-        .group([.link(SiteURL.resource(code).path, names[code] ?? code, .testid("resource-name")), .br(),
-                .span(.cls("code muted"), .esc(code))])
+        .group([
+            .link(SiteURL.resource(code).path, names[code] ?? code, .testid("resource-name")), .br(),
+            .span(.cls("code muted"), .esc(code))
+        ])
     }
 
     /// Labels of the sharing forms' fields (the error paths of the service layer).
@@ -68,7 +74,7 @@ enum SharingWeb {
             "unmaskReason": ("不脱敏理由", "Reason for unmasking"), "app": ("应用", "App"), "reason": ("理由", "Reason"),
             "scope": ("授权范围", "Scope"), "status": ("状态", "Status"), "resource": ("资源", "Resource"), "decision": ("决定", "Decision"),
             "name": ("应用名称", "App name"), "ratePerMinute": ("每分钟请求数", "Requests per minute"), "grants": ("绑定的授权", "Bound grants"),
-            "note": ("说明", "Note"),
+            "note": ("说明", "Note")
         ]
         return names[key].map { s.t($0.0, $0.1) } ?? s.field(field)
     }
@@ -98,7 +104,8 @@ struct SharingFormView {
     func summary(_ error: AppError?) -> Body {
         guard let error else { return .empty }
         if errors.isEmpty { return Layout.errorBanner(error, s) }
-        return .banner("error",
+        return .banner(
+            "error",
             .p(.strong(.esc(s.t("未能提交：有 \(errors.all.count) 处需要修改。", "Not sent: \(errors.all.count) problem(s) to fix.")))),
             .ul(.group(errors.all.map { e in Node<HTML.ListContext>.li(.esc("\(SharingWeb.fieldLabel(e.field, s))：\(s.message(e))")) })),
             testid: "error-summary")
@@ -114,26 +121,39 @@ struct SharingFormView {
 
     /// A labelled field: label, input, hint, inline errors.
     func field(_ key: String, _ label: String, _ input: Body, hint: String? = nil, wide: Bool = false, id: String? = nil) -> Body {
-        .div(.cls("field" + (invalid(key) ? " invalid" : "") + (wide ? " wide" : "")),
-             .el("label", .attr("for", id ?? Forms.id(key)), .esc(label)),
-             input,
-             hint.map { Body.p(.cls("hint"), .esc($0)) } ?? .empty,
-             inline(key))
+        .div(
+            .cls("field" + (invalid(key) ? " invalid" : "") + (wide ? " wide" : "")),
+            .el("label", .attr("for", id ?? Forms.id(key)), .esc(label)),
+            input,
+            hint.map { Body.p(.cls("hint"), .esc($0)) } ?? .empty,
+            inline(key))
     }
 
-    func text(_ key: String, _ label: String, value: String, type: String = "text", hint: String? = nil, placeholder: String = "",
-              wide: Bool = false, required: Bool = false, prefix: String = "") -> Body {
+    func text(
+        _ key: String, _ label: String, value: String, type: String = "text", hint: String? = nil, placeholder: String = "",
+        wide: Bool = false, required: Bool = false, prefix: String = ""
+    ) -> Body {
         let id = Forms.id(prefix + key)
-        return field(key, label, .input([.v("type", type), .v("name", key), .v("id", id), .v("value", value), .v("placeholder", placeholder),
-                                         .on("required", required), .on("aria-invalid", invalid(key)), .v("data-testid", "\(prefix)input-\(key)")]),
-                     hint: hint, wide: wide, id: id)
+        return field(
+            key, label,
+            .input([
+                .v("type", type), .v("name", key), .v("id", id), .v("value", value), .v("placeholder", placeholder),
+                .on("required", required), .on("aria-invalid", invalid(key)), .v("data-testid", "\(prefix)input-\(key)")
+            ]),
+            hint: hint, wide: wide, id: id)
     }
 
     func area(_ key: String, _ label: String, value: String, hint: String? = nil, required: Bool = false, prefix: String = "") -> Body {
         let id = Forms.id(prefix + key)
-        return field(key, label, .element(named: "textarea", nodes: [.attr("name", key), .attr("id", id), .attr("rows", "2"), .flag("required", required),
-                                                                     .testid("\(prefix)input-\(key)"), .esc(value)]),
-                     hint: hint, wide: true, id: id)
+        return field(
+            key, label,
+            .element(
+                named: "textarea",
+                nodes: [
+                    .attr("name", key), .attr("id", id), .attr("rows", "2"), .flag("required", required),
+                    .testid("\(prefix)input-\(key)"), .esc(value)
+                ]),
+            hint: hint, wide: true, id: id)
     }
 }
 
