@@ -8,9 +8,10 @@ import Vapor
 /// with the batch's error — so no answer leaves before its entry is durable, and a failed write
 /// fails every request of its batch.
 ///
-/// The writer is a task started by the first entry queued while none runs; it drains the queue
-/// batch by batch and stops when it is empty. With one request at a time a batch holds one entry,
-/// as before; under load the per-transaction cost (the head's row lock, the commit) is shared.
+/// A request that finds no writer at work becomes the writer itself: it appends its own entry with
+/// whatever is queued, in its own task (one request at a time pays no hop to another task), and
+/// hands the rest of the queue to a writer task before it answers. Requests arriving meanwhile
+/// queue; under load the per-transaction cost (the head's row lock, the commit) is shared.
 final class AuditGroupCommit: Sendable {
     /// Entries per transaction at most: keeps the bound parameters of one INSERT far below either
     /// database's limit and a batch's lock short.
@@ -28,8 +29,44 @@ final class AuditGroupCommit: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    /// Queues `draft` and returns its entry once the batch holding it committed.
+    /// Appends `draft` — itself when no writer is at work, else through the queue — and returns its
+    /// entry once the batch holding it committed.
     func append(_ draft: AuditLog.Draft, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
+        let leads = state.withLockedValue { s -> Bool in
+            if s.writing { return false }
+            s.writing = true
+            return true
+        }
+        guard leads else { return try await queue(draft, on: db, trail: trail) }
+        let others = state.withLockedValue { s -> [Waiter] in
+            let n = min(s.queue.count, Self.maxBatch - 1)
+            defer { s.queue.removeFirst(n) }
+            return Array(s.queue.prefix(n))
+        }
+        let entries: [AuditEntry]
+        do {
+            entries = try await AuditLog.appendBatch([draft] + others.map(\.draft), on: db, trail: trail)
+        } catch {
+            for waiter in others { waiter.continuation.resume(throwing: error) }
+            handOff(on: db, trail: trail)
+            throw error
+        }
+        for (waiter, entry) in zip(others, entries.dropFirst()) { waiter.continuation.resume(returning: entry) }
+        handOff(on: db, trail: trail)
+        return entries[0]
+    }
+
+    /// After a request's own batch: a writer task takes what queued meanwhile, or writing stops.
+    private func handOff(on db: any Database, trail: AuditTrail) {
+        let more = state.withLockedValue { s -> Bool in
+            if s.queue.isEmpty { s.writing = false; return false }
+            return true
+        }
+        if more { Task { await self.drain(on: db, trail: trail) } }
+    }
+
+    /// Queues `draft` for the writer at work (or starts one, if it stopped meanwhile).
+    private func queue(_ draft: AuditLog.Draft, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
         try await withCheckedThrowingContinuation { continuation in
             let startWriter = state.withLockedValue { s -> Bool in
                 s.queue.append(Waiter(draft: draft, continuation: continuation))
