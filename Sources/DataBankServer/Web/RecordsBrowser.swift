@@ -95,6 +95,7 @@ enum RecordsBrowser {
         // Each record can be objected to (数据纠错) where its key is shown in clear.
         let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }
         let keysClear = store.recordLayout.keyColumns.allSatisfy { (read.view?.rule($0.name) ?? .clear) == .clear }
+        let labels = try await codeLabels(read.resource, on: req.db)
         let table: Body =
             page.rows.isEmpty
             ? .p(.cls("muted"), .testid("no-records"), .esc(s.t("没有符合条件的记录。", "No records match.")))
@@ -106,7 +107,11 @@ enum RecordsBrowser {
                             Body.link(
                                 ObjectionFormPage.link(code, key: keyIndices.map { row[$0] ?? "" }.joined(separator: ",")),
                                 s.t("纠错", "Report an error"), .testid("objection-link"))
-                        ] : []) + row.map { Body.esc($0 ?? "") }
+                        ] : [])
+                        + zip(q.fields, row).map { field, value in
+                            guard let value, let label = labels[field.name]?[value] else { return Body.esc(value ?? "") }
+                            return Body.group([.esc(value), .span(.cls("muted code-label"), .esc(" " + label))])
+                        }
                 }, testid: "records", cls: "data compact")
         let csv = QueryLink(
             "/api/v1/resources/\(Escape.url(code))/records",
@@ -125,5 +130,19 @@ enum RecordsBrowser {
             } ?? .empty,
             .text(" · "), .link(csv.href, s.t("下载 CSV", "Download CSV"), .testid("records-csv")))
         return .group([form, table, paging])
+    }
+
+    /// Code-list items show their meaning beside the code (企业类型 "1 有限责任公司"): column → code → label.
+    static func codeLabels(_ resource: ResourceRow, on db: any Database) async throws -> [String: [String: String]] {
+        guard let items = resource.catalogSnapshot?.items, !items.isEmpty else { return [:] }
+        let byStandard = Dictionary(grouping: items, by: \.standardCode)
+        var out: [String: [String: String]] = [:]
+        for standard in try await StandardRow.query(on: db).filter(\.$code ~~ Array(byStandard.keys)).all() {
+            let list = JSONText.decode([CodeListEntry].self, standard.codeList) ?? []
+            guard !list.isEmpty else { continue }
+            let labels = Dictionary(list.map { ($0.code, $0.label) }, uniquingKeysWith: { first, _ in first })
+            for item in byStandard[standard.code] ?? [] { out[item.column] = labels }
+        }
+        return out
     }
 }

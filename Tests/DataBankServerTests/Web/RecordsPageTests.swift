@@ -23,20 +23,21 @@ struct RecordsPageTests {
             let f = try await StoreFixture.enterprise(app)
             let provider = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<45), token: provider)
-            _ = try await app.grantAtOnce(f, consumer: try await app.token(Self.consumer), items: ["enterprise_name", "legal_rep"],
-                                          lastKey: f.key(39), purpose: "订阅")
+            _ = try await app.grantAtOnce(
+                f, consumer: try await app.token(Self.consumer), items: ["enterprise_name", "legal_rep"],
+                lastKey: f.key(39), purpose: "订阅")
             let web = try await WebSession.signIn(app, Self.consumer)
             let path = "/catalog/resources/\(f.code)/records"
             let asks = try await web.get(path).body.string
-            #expect(asks.contains("name=\"purpose\""))   // another department's records need a purpose first
+            #expect(asks.contains("name=\"purpose\""))  // another department's records need a purpose first
 
             let first = try await web.get(path + "?purpose=%E8%AE%A2%E9%98%85").body.string
             #expect(first.contains("data-testid=\"grant-view\"") && first.contains("data-testid=\"records\""))
-            #expect(first.contains("共 40 条"))                     // the grant's rows only
+            #expect(first.contains("共 40 条"))  // the grant's rows only
             #expect(first.contains("*</td>") || first.contains("**"))  // the representative masked as granted
             #expect(first.contains("data-testid=\"records-csv\""))
             let next = try #require(nextLink(first))
-            #expect(!next.contains(f.key(19)))                       // the cursor reveals no key
+            #expect(!next.contains(f.key(19)))  // the cursor reveals no key
             let second = try await web.get(next)
             #expect(second.status == .ok)
             #expect(second.body.string.contains(f.key(20)) && !second.body.string.contains(f.key(19)))
@@ -61,6 +62,21 @@ struct RecordsPageTests {
             let first = try #require(html.range(of: f.key(4))), last = try #require(html.range(of: f.key(0)))
             #expect(first.lowerBound < last.lowerBound)
             #expect(html.contains("5 records"))
+        }
+    }
+
+    /// A code-list item shows its meaning beside the code.
+    @Test func codesShowTheirMeaning() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<5), token: try await app.token(f.steward))
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
+            let labels = try await RecordsBrowser.codeLabels(resource, on: app.db)
+            #expect(!labels.isEmpty)
+            let web = try await WebSession.signIn(app, f.steward)
+            let html = try await web.get("/catalog/resources/\(f.code)/records").body.string
+            #expect(html.contains("code-label"))
+            #expect(labels.values.contains { column in column.values.contains { html.contains(" " + $0 + "<") } })
         }
     }
 }
