@@ -84,29 +84,13 @@ struct RecordCopy {
     /// One row: every layout column in order (the encoder writes them all, in layout order),
     /// `\N` for null, strings unescaped then escaped for COPY, numbers and booleans as written.
     static func appendRecord(_ object: UnsafeBufferPointer<UInt8>, columns: [RecordLayout.Column], to out: inout [UInt8]) {
-        var p = 1  // after "{"
-        for (c, column) in columns.enumerated() {
-            if c > 0 { p += 1; out.append(UInt8(ascii: "\t")) }
-            p += column.name.utf8.count + 3  // "name":
-            let start = p
-            if object[p] == quote {
-                p += 1
-                var escaped = false
-                while object[p] != quote {
-                    if object[p] == backslash { escaped = true; p += 1 }
-                    p += 1
-                }
-                p += 1
-                if escaped {
-                    let text = CanonicalRow.value(ofJSON: UnsafeBufferPointer(rebasing: object[start..<p])) ?? ""
-                    appendCopyText(text, to: &out)
-                } else {
-                    // No escape in JSON: no backslash, tab or line break either; the bytes go as they are.
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: object[(start + 1)..<(p - 1)]))
-                }
-            } else {
-                while object[p] != comma && object[p] != closeBrace { p += 1 }
-                let text = UnsafeBufferPointer(rebasing: object[start..<p])
+        CanonicalRow.forEachValue(object, columns: columns) { c, span in
+            if c > 0 { out.append(UInt8(ascii: "\t")) }
+            switch span {
+            case .string(let body, escaped: true): appendCopyText(CanonicalRow.unescape(body), to: &out)
+            // No escape in JSON: no backslash, tab or line break either; the bytes go as they are.
+            case .string(let body, escaped: false): out.append(contentsOf: body)
+            case .literal(let text):
                 if text.elementsEqual(nullBytes) { out.append(contentsOf: [backslash, UInt8(ascii: "N")]) } else { out.append(contentsOf: text) }
             }
         }
@@ -134,6 +118,6 @@ struct RecordCopy {
         }
     }
 
-    static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ","), closeBrace = UInt8(ascii: "}")
+    static let backslash = UInt8(ascii: "\\")
     static let nullBytes = Array("null".utf8)
 }

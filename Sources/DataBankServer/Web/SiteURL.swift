@@ -56,7 +56,7 @@ enum SiteURL: Sendable, Hashable {
 
     /// The path, its segments percent-encoded.
     var path: String {
-        "/" + segments.map(Self.encode).joined(separator: "/")
+        "/" + segments.map(Escape.url).joined(separator: "/")
     }
 
     /// The path with a query (empty values left out) and an optional fragment.
@@ -97,12 +97,6 @@ enum SiteURL: Sendable, Hashable {
         case .tokens: ["account", "tokens"]
         case .revokeToken(let id): ["account", "tokens", id.uuidString, "revoke"]
         }
-    }
-
-    static func encode(_ segment: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
     }
 }
 
