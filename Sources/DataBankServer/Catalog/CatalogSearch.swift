@@ -65,13 +65,18 @@ struct SearchPage: Content, Sendable {
 struct CatalogSearch {
     let sql: any SQLDatabase
     let actor: Actor?
+    /// Conditions over `resources` added to the visibility and the query's filters (the CKAN
+    /// compatibility layer's open-portal rule and its translated `fq`).
+    var extraConditions: [SQLQueryString] = []
+    /// The largest page a caller may ask for (the CKAN layer allows CKAN's 1,000).
+    var maxLimit = ResourceQuery.maxLimit
 
     static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
     func run(_ query: ResourceQuery, departmentNames: [String: String], language: String) async throws -> SearchPage {
         let filter = try whereClause(query)
         let source = from(query)
-        let limit = min(max(query.limit ?? 20, 0), ResourceQuery.maxLimit)
+        let limit = min(max(query.limit ?? 20, 0), maxLimit)
         let offset = max(query.offset ?? 0, 0)
         let order = try orderBy(query)
 
@@ -195,7 +200,7 @@ struct CatalogSearch {
     // MARK: SQL pieces (every user value is a bind)
 
     func whereClause(_ q: ResourceQuery) throws -> SQLQueryString {
-        var parts: [SQLQueryString] = [visibility()]
+        var parts: [SQLQueryString] = [visibility()] + extraConditions
         if let text = Self.text(q) {
             guard text.count <= 200 else {
                 throw AppError.field(.badRequest, "query_too_long", "q", zh: "查询词不超过 200 字", en: "A query is at most 200 characters")

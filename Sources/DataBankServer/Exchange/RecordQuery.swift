@@ -16,20 +16,39 @@ struct RecordQuery: Sendable {
     let descending: Bool
     /// A consumer's grant: its columns, its row scope (added to `conditions`) and its masks.
     let view: GrantView?
+    /// Substring searches: a row matches each when one of its columns contains the text (CKAN's
+    /// `datastore_search` `q`); only columns the reader sees in clear are ever searched.
+    let textSearches: [TextSearch]
+
+    struct TextSearch: Hashable, Sendable {
+        var columns: [RecordLayout.Column]
+        var text: String
+    }
 
     static let maxPage = 10_000
 
     /// - Parameter keyLookup: the parameters address one record by its key (a consumer's grant must
     ///   show the key in clear: a masked key cannot be probed by lookups).
-    init(store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?, view: GrantView? = nil, keyLookup: Bool = false) throws {
+    /// - Parameter conditions: conditions already parsed (CKAN's `filters`), checked against the view like the parameters.
+    /// - Parameter textSearches: substring searches; their columns must be shown in clear to the reader.
+    init(
+        store: RecordStoreRow, params: [(String, String)], fields: String?, sort: String?, view: GrantView? = nil, keyLookup: Bool = false,
+        conditions extra: [RecordCondition] = [], textSearches: [TextSearch] = []
+    ) throws {
         tables = store.tables
         layout = store.recordLayout
         self.view = view
         var parsed: [RecordCondition]
         switch RecordFilter.parse(params, layout: layout) {
-        case .success(let c): parsed = c
+        case .success(let c): parsed = c + extra
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
         }
+        if let view {
+            for search in textSearches {
+                for c in search.columns { try view.requireClear(c.name, parameter: "q") }
+            }
+        }
+        self.textSearches = textSearches
         if let view {
             // Addressing a record by a masked key would let a consumer probe clear keys (200 or 404):
             // a key lookup, like any filter, needs the key in clear.
@@ -111,6 +130,16 @@ struct RecordQuery: Sendable {
                 parts.append("\(text) LIKE \(bind: escaped + "%") ESCAPE '\\'")
             }
         }
+        for search in textSearches {
+            guard !search.columns.isEmpty else { parts.append("1 = 0"); continue }  // nothing searchable: no match
+            let escaped = search.text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let any = search.columns.map { c -> SQLQueryString in
+                let text: SQLQueryString = dialect == .postgres ? "\(ident: c.name)::text" : "CAST(\(ident: c.name) AS TEXT)"
+                return "\(text) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+            }
+            parts.append("(\(any.joined(separator: " OR ")))")
+        }
         if let cursor, cursor.count == order.count {
             let lhs = order.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
             let rhs = zip(cursor, order).map { value($0, $1, dialect) }.joined(separator: ", ")
@@ -169,12 +198,12 @@ struct RecordQuery: Sendable {
     }
 
     /// One page: JSON object texts and the cursor of the last row.
-    func page(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
-        if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, on: sql) }
+    func page(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+        if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
         let rows = try await sql.raw("""
             SELECT \(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
             """).all()
         var out: [String] = []
         out.reserveCapacity(rows.count)
@@ -184,8 +213,8 @@ struct RecordQuery: Sendable {
     }
 
     /// One page as CSV cells (text), for exports.
-    func csvPage(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
-        var page = try await cellPage(after: cursor, limit: limit, dateTimeSeparator: " ", on: sql)
+    func csvPage(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+        var page = try await cellPage(after: cursor, limit: limit, offset: offset, dateTimeSeparator: " ", on: sql)
         if let view {
             // Only the masked columns are touched, and their rules are looked up once per page.
             let today = GrantAccess.today()
@@ -198,13 +227,13 @@ struct RecordQuery: Sendable {
     }
 
     /// One page of cells as text, and the cursor of its last row.
-    func cellPage(after cursor: [String]?, limit: Int, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+    func cellPage(after cursor: [String]?, limit: Int, offset: Int = 0, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
         let dialect = RecordTables.Dialect(sql)
         let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
             .joined(separator: ", ")
         let rows = try await sql.raw("""
             SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
             """).all()
         let names = fields.indices.map { "_c\($0)" }  // built once per page, not per cell
         let out = try rows.map { row in try names.map { try row.decode(column: $0, as: String?.self) } }
@@ -215,14 +244,14 @@ struct RecordQuery: Sendable {
     /// A consumer's page with masks applied: the database renders the clear items as JSON, as
     /// for the provider; only the masked items come back as cells, are masked here, and are
     /// added to each object (a masked value is always a string).
-    func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+    func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
         let dialect = RecordTables.Dialect(sql)
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
         let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
         let rows = try await sql.raw("""
             SELECT \(jsonExpression(dialect, of: clear)) AS j, \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)
+            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
             """).all()
         let today = GrantAccess.today()
         let names = masked.indices.map { "_m\($0)" }
@@ -254,8 +283,14 @@ struct RecordQuery: Sendable {
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// `OFFSET n` when n > 0: the rows skipped are still read (CKAN's `offset`; keyset paging with
+    /// a cursor is what stays fast at depth).
+    static func offsetClause(_ offset: Int) -> SQLQueryString { offset > 0 ? " OFFSET \(literal: offset)" : "" }
+
     /// A stable description of the filter, for caching totals.
     var signature: String {
-        conditions.map { "\($0.column.name)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }.sorted().joined(separator: "&")
+        let filters = conditions.map { "\($0.column.name)__\($0.op.rawValue)=\($0.values.joined(separator: ","))" }.sorted().joined(separator: "&")
+        guard !textSearches.isEmpty else { return filters }
+        return filters + "#q:" + textSearches.map { "\($0.columns.map(\.name).joined(separator: ","))~\($0.text)" }.joined(separator: "&")
     }
 }

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Holds DataBank's CKAN Action API to the real `ckanapi` client (PyPI): starts a fresh seed demo city
+# on a free port (a temporary SQLite database), then runs, as an anonymous CKAN client would,
+#
+#   ckanapi action package_search rows:0          count of open-portal packages
+#   ckanapi search datasets q=交通                 pages with start/rows until a page is empty
+#   ckanapi dump datasets --all                    package_list, then package_show of each
+#   ckanapi dump organizations --all               organization_list, then organization_show of each
+#
+# and checks each count against the native API (/api/v1/resources, /api/v1/departments): packages are
+# the published 无条件开放 and 有条件开放 resources, organizations the departments. Then stops the server.
+#
+#   scripts/open/ckanapi-check.sh                 (builds the debug `databank` first)
+#   CKANAPI=/path/to/ckanapi scripts/open/ckanapi-check.sh
+#
+# ckanapi is installed once into .build/pyenv-ckan (python3 -m venv; pip install ckanapi).
+# DATABANK_SCRATCH_PATH builds into another directory than .build; CKAN_CHECK_QUERY changes the query.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+QUERY=${CKAN_CHECK_QUERY:-交通}
+
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH=/opt/swift/usr/bin:$PATH; fi
+CKANAPI=${CKANAPI:-}
+if [[ -z $CKANAPI ]]; then
+    VENV=$ROOT/.build/pyenv-ckan
+    if [[ ! -x $VENV/bin/ckanapi ]]; then
+        echo "ckanapi-check: installing ckanapi into $VENV (pip)"
+        python3 -m venv "$VENV" || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$VENV"; }
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check ckanapi
+    fi
+    CKANAPI=$VENV/bin/ckanapi
+fi
+
+SCRATCH=${DATABANK_SCRATCH_PATH:-$ROOT/.build}
+swift build --scratch-path "$SCRATCH" --product databank
+BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)/databank
+TMP=$(mktemp -d)
+LOG="$TMP/server.log"
+SERVER_PID=""
+cleanup() {
+    status=$?
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    fi
+    if [[ $status -ne 0 ]]; then echo "---- server log (last 30 lines) ----"; tail -n 30 "$LOG" 2>/dev/null || true; fi
+    rm -rf "$TMP"
+    exit $status
+}
+trap cleanup EXIT INT TERM
+
+PORT=${DATABANK_CKAN_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}
+BASE="http://127.0.0.1:$PORT"
+echo "ckanapi-check: starting a fresh seed demo city on $BASE"
+setsid "$BIN" demo --scale seed --records small --fresh --port "$PORT" --database-url "sqlite://$TMP/demo.sqlite" >"$LOG" 2>&1 &
+SERVER_PID=$!
+for i in $(seq 1 1200); do
+    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "ckanapi-check: the server exited"; exit 1; fi
+    sleep 0.5
+    if [[ $i -eq 1200 ]]; then echo "ckanapi-check: the server did not answer /healthz in 600 s"; exit 1; fi
+done
+
+cd "$TMP"
+echo "ckanapi-check: ckanapi action package_search rows:0"
+"$CKANAPI" action package_search rows:0 -r "$BASE" > search.json
+echo "ckanapi-check: ckanapi search datasets q=$QUERY"
+"$CKANAPI" search datasets "q=$QUERY" -r "$BASE" > query.jsonl
+echo "ckanapi-check: ckanapi dump datasets --all"
+"$CKANAPI" dump datasets --all -q -r "$BASE" > datasets.jsonl
+echo "ckanapi-check: ckanapi dump organizations --all"
+"$CKANAPI" dump organizations --all -q -r "$BASE" > organizations.jsonl
+
+python3 - "$BASE" "$QUERY" <<'PY'
+import json, sys, urllib.parse, urllib.request
+
+base, query = sys.argv[1], sys.argv[2]
+
+def get(path):
+    with urllib.request.urlopen(base + path) as r:
+        return json.load(r)
+
+def native_packages(q=None):
+    """What the open portal shows, from the native anonymous search: published 无条件/有条件开放 resources."""
+    names, offset = set(), 0
+    while True:
+        params = {"limit": "200", "offset": str(offset), "sort": "code"}
+        if q: params["q"] = q
+        page = get("/api/v1/resources?" + urllib.parse.urlencode(params))
+        for item in page["items"]:
+            if item["openType"] in ("unconditional", "conditional") and item.get("publishedRevision") is not None and item["status"] != "retired":
+                names.add(item["code"])
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return names
+
+def lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+native = native_packages()
+native_q = native_packages(query)
+count = json.load(open("search.json", encoding="utf-8"))["count"]
+searched = {p["name"] for p in lines("query.jsonl")}
+dumped = lines("datasets.jsonl")
+orgs = lines("organizations.jsonl")
+departments = get("/api/v1/departments")["items"]
+
+checks = [
+    ("ckanapi action package_search: count", count, len(native)),
+    ("ckanapi search datasets q=%s: datasets" % query, len(searched), len(native_q)),
+    ("ckanapi search datasets q=%s: the same names" % query, sorted(searched) == sorted(native_q), True),
+    ("ckanapi dump datasets --all: datasets", len(dumped), len(native)),
+    ("ckanapi dump datasets --all: the same names", sorted(p["name"] for p in dumped) == sorted(native), True),
+    ("ckanapi dump organizations --all: organizations", len(orgs), len(departments)),
+    ("ckanapi dump organizations --all: package_count sum", sum(o.get("package_count", 0) for o in orgs), len(native)),
+]
+failed = False
+for name, got, want in checks:
+    ok = got == want
+    failed |= not ok
+    print("ckanapi-check: %-55s %s (%s, native %s)" % (name, "ok" if ok else "MISMATCH", got, want))
+if len(native_q) == 0:
+    print("ckanapi-check: the query %r finds nothing; choose one that does (CKAN_CHECK_QUERY)" % query)
+    failed = True
+sys.exit(1 if failed else 0)
+PY
+echo "ckanapi-check: all counts agree"
