@@ -40,7 +40,7 @@ struct CKANTranslationTests {
         #expect(CKANNames.group(.socialSecurity) == "social-security")
     }
 
-    @Test func packageSorts() {
+    @Test func packageSorts() throws {
         #expect(try CKANPackageSort.catalogSort("score desc, metadata_modified desc", hasQuery: true).get() == "relevance")
         #expect(try CKANPackageSort.catalogSort(nil, hasQuery: false).get() == "code")
         #expect(try CKANPackageSort.catalogSort("metadata_modified desc", hasQuery: false).get() == "-updated")

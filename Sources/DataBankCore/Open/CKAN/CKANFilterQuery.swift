@@ -112,7 +112,7 @@ public struct CKANFilterQuery: Hashable, Sendable {
                 if c == "\\", let next = peek { out.append(next); advance(); continue }
                 out.append(c)
             }
-            throw Problem("cannot translate fq \(quoted(text)): a quote is not closed")
+            throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): a quote is not closed")
         }
 
         /// One value, or `(a OR b …)`.
@@ -120,8 +120,8 @@ public struct CKANFilterQuery: Hashable, Sendable {
             if peek == "\"" { return [try quotedValue(text)] }
             guard peek == "(" else {
                 let v = word()
-                guard !v.isEmpty else { throw Problem("cannot translate fq \(quoted(text)): a field without a value") }
-                if v.hasPrefix("[") || v.hasPrefix("{") { throw Problem("cannot translate fq \(quoted(text)): ranges are not supported") }
+                guard !v.isEmpty else { throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): a field without a value") }
+                if v.hasPrefix("[") || v.hasPrefix("{") { throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): ranges are not supported") }
                 return [v]
             }
             advance()
@@ -129,22 +129,22 @@ public struct CKANFilterQuery: Hashable, Sendable {
             var expectValue = true
             while true {
                 skipSpaces()
-                guard let c = peek else { throw Problem("cannot translate fq \(quoted(text)): a parenthesis is not closed") }
+                guard let c = peek else { throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): a parenthesis is not closed") }
                 if c == ")" { advance(); break }
                 if expectValue {
                     let v = c == "\"" ? try quotedValue(text) : word()
-                    guard !v.isEmpty else { throw Problem("cannot translate fq \(quoted(text)): an empty alternative") }
+                    guard !v.isEmpty else { throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): an empty alternative") }
                     out.append(v)
                     expectValue = false
                 } else {
                     let op = word()
                     guard op == "OR" || op == "||" else {
-                        throw Problem("cannot translate fq \(quoted(text)): inside field:( … ) only OR joins values")
+                        throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): inside field:( … ) only OR joins values")
                     }
                     expectValue = true
                 }
             }
-            guard !out.isEmpty, !expectValue else { throw Problem("cannot translate fq \(quoted(text)): an empty group") }
+            guard !out.isEmpty, !expectValue else { throw Problem("cannot translate fq \(CKANFilterQuery.quoted(text)): an empty group") }
             return out
         }
     }

@@ -162,7 +162,7 @@ enum CKANCatalog {
             "maintainer": s?.contact.map(CKANValue.string) ?? .null, "maintainer_email": .null,
             "license_id": .string(license.id), "license_title": .string(license.title), "isopen": .bool(open == .unconditional),
             "url": .string(ctx.base + SiteURL.resource(r.code).path),
-            "version": r.publishedRevision.map { .string(String($0)) } ?? .null,
+            "version": r.publishedRevision.map { CKANValue.string(String($0)) } ?? .null,
             "metadata_created": CKANJSON.timestamp(r.createdAt).map(CKANValue.string) ?? .null,
             "metadata_modified": CKANJSON.timestamp(r.updatedAt).map(CKANValue.string) ?? .null,
             "owner_org": ctx.departments[r.departmentCode]?.id.map { .string($0.uuidString.lowercased()) } ?? .null,

@@ -13,10 +13,10 @@ enum CKANDatastore {
 
     /// The store a resource id names and the caller's read of it; 404 (CKAN's words) when the caller
     /// may not see its package, then the read decision's own answers.
-    static func read(_ id: String, _ call: CKANCall) async throws -> StoreRead {
-        guard let (_, row) = try await CKANPackages.resource(id, call) else { throw CKANError.notFound("Resource \"\(id)\" was not found.") }
+    static func storeRead(_ id: String, _ call: CKANCall) async throws -> StoreRead {
+        guard let found = try await CKANPackages.resource(id, call) else { throw CKANError.notFound("Resource \"\(id)\" was not found.") }
         do {
-            return try await StoreReading.read(call.req, code: row.code)
+            return try await StoreReading.read(call.req, code: found.1.code)
         } catch let e as AppError where e.status == .notFound {
             throw CKANError.notFound("Resource \"\(id)\" was not found.")
         }
@@ -31,7 +31,7 @@ enum CKANDatastore {
         let format = try call.string("records_format") ?? "objects"
         guard formats.contains(format) else { throw CKANError.invalid("records_format", "Value must be one of \(formats)") }
         if call.bool("distinct", default: false) { throw CKANError.invalid("distinct", "distinct is not supported by DataBank") }
-        let read = try await read(id, call)
+        let read = try await storeRead(id, call)
         let q = try query(read, call)
         let sql = call.req.db.sql
 
@@ -50,7 +50,9 @@ enum CKANDatastore {
         default:
             let page = try await q.csvPage(after: nil, limit: limit, offset: offset, on: sql)
             var text = ""
-            for row in page.rows { format == "csv" ? CSVText.append(row, to: &text) : TSVText.append(row, to: &text) }
+            for row in page.rows {
+                if format == "csv" { CSVText.append(row, to: &text) } else { TSVText.append(row, to: &text) }
+            }
             rows = CKANJSON.string(text)
             count = page.rows.count
         }
@@ -64,7 +66,7 @@ enum CKANDatastore {
         if includeTotal {
             result += ",\"total\":\(try await total(q, read, call)),\"total_was_estimated\":false"
         }
-        let start = "/api/3/action/datastore_search?resource_id=" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
+        let start = "/api/3/action/datastore_search?resource_id=" + (id.addingPercentEncoding(withAllowedCharacters: CKANResponse.unreserved) ?? id)
         result += ",\"_links\":{\"start\":\(CKANJSON.string(start)),\"next\":\(CKANJSON.string(start + "&offset=\(offset + limit)"))}}"
         return result
     }
@@ -193,7 +195,7 @@ enum CKANDatastore {
         let format = (try call.string("format") ?? "csv").lowercased()
         guard ["csv", "tsv", "json"].contains(format) else { throw CKANError.invalid("format", "format is csv, tsv or json") }
         let bom = call.bool("bom", default: false)
-        let read = try await read(id, call)
+        let read = try await storeRead(id, call)
         let q = try query(read, call)
         let sql = req.db.sql
         let names = q.fields.map(\.name)
@@ -224,7 +226,9 @@ enum CKANDatastore {
                         next = page.next
                     } else {
                         let page = try await q.csvPage(after: after, limit: chunk, on: sql)
-                        for row in page.rows { format == "csv" ? CSVText.append(row, to: &text) : TSVText.append(row, to: &text) }
+                        for row in page.rows {
+                if format == "csv" { CSVText.append(row, to: &text) } else { TSVText.append(row, to: &text) }
+            }
                         next = page.next
                     }
                     if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }

@@ -99,16 +99,18 @@ enum CKANPackages {
             return counts.map { FacetItem(name: $0.key, label: $0.key == "other-open" ? "Other (Open)" : "Other (Not Open)", count: $0.value) }
                 .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         case "res_format":
+            let filter = try search.whereClause(query)
             let row = try await sql.raw("""
-                SELECT COUNT(*) AS n FROM \(search.from(query)) WHERE \(try search.whereClause(query))
+                SELECT COUNT(*) AS n FROM \(search.from(query)) WHERE \(filter)
                 AND EXISTS (SELECT 1 FROM record_stores WHERE record_stores.resource_code = resources.code)
                 """).first()
             let n = try row?.decode(column: "n", as: Int.self) ?? 0
             return n == 0 ? [] : [FacetItem(name: CKANNames.datastoreFormat, label: CKANNames.datastoreFormat, count: n)]
         case "tags":
             let (join, tag) = CKANCatalog.tagJoin(dialect)
+            let filter = try search.whereClause(query)
             let rows = try await sql.raw("""
-                SELECT \(tag) AS tag, COUNT(*) AS n FROM \(search.from(query)) \(join) WHERE \(try search.whereClause(query))
+                SELECT \(tag) AS tag, COUNT(*) AS n FROM \(search.from(query)) \(join) WHERE \(filter)
                 GROUP BY \(tag) ORDER BY n DESC, tag LIMIT 1000
                 """).all()
             return try rows.map { r in
@@ -166,9 +168,9 @@ enum CKANPackages {
 
     @Sendable static func resourceShow(_ call: CKANCall) async throws -> String {
         let id = try call.required("id")
-        guard let (store, row) = try await resource(id, call) else { throw CKANError.notFound("Resource was not found.") }
-        let ctx = try await CKANCatalog.Context.load(call, codes: [row.code])
-        return CKANJSON.encode(CKANCatalog.resource(store, row, ctx))
+        guard let found = try await resource(id, call) else { throw CKANError.notFound("Resource was not found.") }
+        let ctx = try await CKANCatalog.Context.load(call, codes: [found.1.code])
+        return CKANJSON.encode(CKANCatalog.resource(found.0, found.1, ctx))
     }
 
     /// The record store a CKAN resource id names (its id, or the resource code), if the caller may see its package.

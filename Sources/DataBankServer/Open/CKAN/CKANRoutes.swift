@@ -49,8 +49,11 @@ struct CKANMiddleware: AsyncMiddleware {
 enum CKANResponse {
     static func help(_ req: Request) -> String {
         let action = req.parameters.get("action") ?? "datastore_dump"
-        return base(req) + "/api/3/action/help_show?name=" + (action.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return base(req) + "/api/3/action/help_show?name=" + (action.addingPercentEncoding(withAllowedCharacters: CKANResponse.unreserved) ?? "")
     }
+
+    /// RFC 3986's unreserved characters: what a query value keeps unencoded.
+    static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     /// The site's address as the caller reached it (links in results: resource URLs, `_links`).
     static func base(_ req: Request) -> String {

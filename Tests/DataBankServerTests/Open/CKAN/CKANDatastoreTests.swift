@@ -44,11 +44,21 @@ struct CKANDatastoreTests {
     @Test func masksHold() async throws {
         try await withDataBank { app in
             let (f, id) = try await openStore(app)
+            // One text item made sensitive: the open portal shows it under its default mask.
+            let masked = try #require(f.textColumn)
             let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
-            let masks = try await GrantAccess.defaultMasks(resource: resource, on: app.db)
-            let masked = try #require(f.layout.columns.first { (masks[$0.name] ?? .clear) != .clear && !$0.primaryKey })
-            let clearValue = f.value(masked, row: 3)
+            var snapshot = try #require(resource.catalogSnapshot)
+            for i in snapshot.items.indices where snapshot.items[i].column == masked.name { snapshot.items[i].sensitivity = .sensitive }
+            resource.snapshot = JSONText.encode(snapshot)
+            try await resource.save(on: app.db)
+            #expect((try await GrantAccess.defaultMasks(resource: resource, on: app.db))[masked.name] != .clear)
+            // The masked item holds values found nowhere else in the row.
+            let rows = (0..<12).map { r in f.layout.columns.map { $0.name == masked.name ? "独有企业名称\(r)号" : f.value($0, row: r) }.joined(separator: ",") }
+            let reloaded = try await app.loadCSV(f, ([f.header()] + rows).joined(separator: "\n") + "\n", token: try await app.token(f.steward))
+            #expect(reloaded.status == .ok, "\(reloaded.body.string)")
+            let clearValue = "独有企业名称3号"
             let all = try await app.ckan("datastore_search", ["resource_id": .string(id), "limit": .number(100)])
+            #expect(all.result["total"].int == 12)
             #expect(!all.body.string.contains(clearValue))
             let filtered = try await app.ckan("datastore_search", ["resource_id": .string(id), "filters": .object([masked.name: .string(clearValue)])])
             #expect(filtered.status == .forbidden, "\(filtered.body.string)")
@@ -57,6 +67,9 @@ struct CKANDatastoreTests {
             #expect(searched.status == .forbidden)
             let free = try await app.ckan("datastore_search", ["resource_id": .string(id), "q": .string(clearValue)])
             #expect(free.result["total"].int == 0)
+            // The provider's key reads and searches the item in clear: the value is there to find.
+            let provider = try await app.ckan("datastore_search", ["resource_id": .string(id), "q": .string(clearValue)], key: try await app.token(f.steward))
+            #expect(provider.result["total"].int == 1)
         }
     }
 
