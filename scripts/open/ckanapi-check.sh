@@ -32,6 +32,9 @@ if [[ -z $CKANAPI ]]; then
     CKANAPI=$VENV/bin/ckanapi
 fi
 
+# `ckanapi dump` starts its workers as `ckanapi` from PATH.
+export PATH=$(dirname "$CKANAPI"):$PATH
+
 SCRATCH=${DATABANK_SCRATCH_PATH:-$ROOT/.build}
 swift build --scratch-path "$SCRATCH" --product databank
 BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)/databank
