@@ -81,8 +81,9 @@ struct RecordQuery: Sendable {
             }
             // Keyset paging compares rows by value; a column with empty values cannot be paged that way.
             guard c.required || c.primaryKey else {
-                throw AppError.field(.badRequest, "invalid_sort", "sort", zh: "只能按必填项或主键排序：\(name)",
-                                     en: "Sort by a required or key column; \(name) may be empty, which keyset paging cannot order")
+                throw AppError.field(
+                    .badRequest, "invalid_sort", "sort", zh: "只能按必填项或主键排序：\(name)",
+                    en: "Sort by a required or key column; \(name) may be empty, which keyset paging cannot order")
             }
             if let view { try view.requireClear(name, parameter: "sort") }
             if !c.primaryKey { order.insert(c, at: 0) }
@@ -163,7 +164,8 @@ struct RecordQuery: Sendable {
         switch dialect {
         case .sqlite:
             let pairs = fields.map { c -> SQLQueryString in
-                let v: SQLQueryString = c.type == .L
+                let v: SQLQueryString =
+                    c.type == .L
                     ? "CASE WHEN \(ident: c.name) IS NULL THEN NULL ELSE json(CASE WHEN \(ident: c.name) THEN 'true' ELSE 'false' END) END"
                     : "\(ident: c.name)"
                 return "\(literal: c.name), \(v)"
@@ -201,10 +203,12 @@ struct RecordQuery: Sendable {
     func page(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
         if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """).all()
+            """
+        ).all()
         var out: [String] = []
         out.reserveCapacity(rows.count)
         for row in rows { out.append(try row.decode(column: "j", as: String.self)) }
@@ -227,14 +231,18 @@ struct RecordQuery: Sendable {
     }
 
     /// One page of cells as text, and the cursor of its last row.
-    func cellPage(after cursor: [String]?, limit: Int, offset: Int = 0, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+    func cellPage(after cursor: [String]?, limit: Int, offset: Int = 0, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (
+        rows: [[String?]], next: [String]?
+    ) {
         let dialect = RecordTables.Dialect(sql)
         let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
             .joined(separator: ", ")
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """).all()
+            """
+        ).all()
         let names = fields.indices.map { "_c\($0)" }  // built once per page, not per cell
         let out = try rows.map { row in try names.map { try row.decode(column: $0, as: String?.self) } }
         guard rows.count == limit, let last = rows.last else { return (out, nil) }
@@ -244,15 +252,19 @@ struct RecordQuery: Sendable {
     /// A consumer's page with masks applied: the database renders the clear items as JSON, as
     /// for the provider; only the masked items come back as cells, are masked here, and are
     /// added to each object (a masked value is always a string).
-    func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+    func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (
+        rows: [String], next: [String]?
+    ) {
         let dialect = RecordTables.Dialect(sql)
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
         let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(jsonExpression(dialect, of: clear)) AS j, \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
             WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """).all()
+            """
+        ).all()
         let today = GrantAccess.today()
         let names = masked.indices.map { "_m\($0)" }
         let keys = masked.map { Array(("\"" + $0.name + "\":").utf8) }  // identifiers: nothing to escape

@@ -8,20 +8,22 @@ struct CKANTranslationTests {
 
     @Test func fqClausesSignsAndQuotes() throws {
         let q = try CKANFilterQuery.parse(#"organization:440600001 AND +groups:"social-security" -tags:年报 NOT res_format:CSV *:*"#)
-        #expect(q.clauses == [
-            Clause(field: .organization, values: ["440600001"], any: false, negated: false),
-            Clause(field: .groups, values: ["social-security"], any: false, negated: false),
-            Clause(field: .tags, values: ["年报"], any: false, negated: true),
-            Clause(field: .res_format, values: ["CSV"], any: false, negated: true),
-        ])
+        #expect(
+            q.clauses == [
+                Clause(field: .organization, values: ["440600001"], any: false, negated: false),
+                Clause(field: .groups, values: ["social-security"], any: false, negated: false),
+                Clause(field: .tags, values: ["年报"], any: false, negated: true),
+                Clause(field: .res_format, values: ["CSV"], any: false, negated: true)
+            ])
     }
 
     @Test func fqAlternativesAndAny() throws {
         let q = try CKANFilterQuery.parse(#"tags:(交通 OR "公交 线路") license_id:*"#)
-        #expect(q.clauses == [
-            Clause(field: .tags, values: ["交通", "公交 线路"], any: false, negated: false),
-            Clause(field: .license_id, values: [], any: true, negated: false),
-        ])
+        #expect(
+            q.clauses == [
+                Clause(field: .tags, values: ["交通", "公交 线路"], any: false, negated: false),
+                Clause(field: .license_id, values: [], any: true, negated: false)
+            ])
         #expect(try CKANFilterQuery.parse("").clauses.isEmpty)
     }
 
@@ -57,7 +59,8 @@ struct CKANTranslationTests {
 
     @Test func recordListsKeepValuesByteForByte() {
         let object = #"{"a": "x, \"y\"}", "b":12345678901234567.89 ,"c":null,"d":true}"#
-        #expect(CKANRecordLists.array(fromObject: object, order: ["d", "b", "a", "c", "missing"])
-            == #"[true,12345678901234567.89,"x, \"y\"}",null,null]"#)
+        #expect(
+            CKANRecordLists.array(fromObject: object, order: ["d", "b", "a", "c", "missing"])
+                == #"[true,12345678901234567.89,"x, \"y\"}",null,null]"#)
     }
 }

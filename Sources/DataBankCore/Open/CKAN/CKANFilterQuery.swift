@@ -40,7 +40,9 @@ public struct CKANFilterQuery: Hashable, Sendable {
             scanner.skipSpaces()
             guard let c = scanner.peek else { break }
             if c == "(" || c == ")" {
-                throw Problem("cannot translate fq \(quoted(text)): parenthesised groups of clauses are not supported; write the clauses side by side (AND) or field:(a OR b)")
+                throw Problem(
+                    "cannot translate fq \(quoted(text)): parenthesised groups of clauses are not supported; write the clauses side by side (AND) or field:(a OR b)"
+                )
             }
             var negated = negateNext
             negateNext = false

@@ -10,12 +10,19 @@ public indirect enum CKANValue: Codable, Hashable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let l = try? c.decode([CKANValue].self) { self = .list(l) }
-        else { self = .object(try c.decode([String: CKANValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let l = try? c.decode([CKANValue].self) {
+            self = .list(l)
+        } else {
+            self = .object(try c.decode([String: CKANValue].self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -22,8 +22,9 @@ enum CKANActions {
         "site_read": { _ in "true" },
         "datastore_search": CKANDatastore.search,
         "datastore_search_sql": { _ in
-            throw CKANError.notAuthorized("datastore_search_sql is not offered: every read of records goes through DataBank's read decision; use datastore_search")
-        },
+            throw CKANError.notAuthorized(
+                "datastore_search_sql is not offered: every read of records goes through DataBank's read decision; use datastore_search")
+        }
     ]
 
     @Sendable static func handle(_ req: Request) async throws -> Response {
@@ -66,7 +67,8 @@ struct CKANCall: Sendable {
     func list(_ name: String) throws -> [String]? {
         guard let v = params[name], v != .null else { return nil }
         switch v {
-        case .list(let items): return try items.map { item in
+        case .list(let items):
+            return try items.map { item in
                 guard let t = item.text else { throw CKANError.invalid(name, "Must be a list of strings") }
                 return t
             }
@@ -93,7 +95,8 @@ struct CKANCall: Sendable {
             if req.headers.contentType == .urlEncodedForm {
                 let pairs = pairs(data.getString(at: data.readerIndex, length: data.readableBytes) ?? "")
                 if pairs.count == 1, ["", "1"].contains(pairs[0].1),
-                   let json = try? JSONDecoder().decode([String: CKANValue].self, from: Data(pairs[0].0.utf8)) {
+                    let json = try? JSONDecoder().decode([String: CKANValue].self, from: Data(pairs[0].0.utf8))
+                {
                     out = json
                 } else {
                     out = merged(pairs)
@@ -102,7 +105,8 @@ struct CKANCall: Sendable {
                 do {
                     out = try req.decodeBody(CKANBody.self).values
                 } catch {
-                    throw CKANError.badRequest("JSON Error: Error decoding JSON data. The body must be a JSON object (or a form): \(AppError.from(error).message)")
+                    throw CKANError.badRequest(
+                        "JSON Error: Error decoding JSON data. The body must be a JSON object (or a form): \(AppError.from(error).message)")
                 }
             }
         } else {
@@ -155,7 +159,7 @@ enum CKANSite {
             "site_url": .string(CKANResponse.base(call.req)),
             "ckan_version": .string("2.10.0"),
             "locale_default": .string("zh_Hans_CN"),
-            "extensions": .list([.string("datastore")]),
+            "extensions": .list([.string("datastore")])
         ]
         return CKANJSON.encode(status)
     }

@@ -16,7 +16,7 @@ enum CKANCatalog {
         guard call.anonymous else { return [] }
         return [
             "resources.published_revision IS NOT NULL", "resources.status <> \(bind: LifecycleState.retired.rawValue)",
-            "resources.open_type IN (\(binds: openTypes))",
+            "resources.open_type IN (\(binds: openTypes))"
         ]
     }
 
@@ -79,7 +79,9 @@ enum CKANCatalog {
             sql = clause.any || values.contains("public") ? "1 = 1" : "1 = 0"
         case .state:
             let active: SQLQueryString = "resources.published_revision IS NOT NULL"
-            sql = clause.any || (values.contains("active") && values.contains("draft")) ? "1 = 1"
+            sql =
+                clause.any || (values.contains("active") && values.contains("draft"))
+                ? "1 = 1"
                 : values.contains("active") ? active : values.contains("draft") ? "resources.published_revision IS NULL" : "1 = 0"
         case .open_type:
             sql = clause.any ? "1 = 1" : "resources.open_type IN (\(binds: values))"
@@ -146,7 +148,7 @@ enum CKANCatalog {
             ("format", r.format), ("open_type", r.openType), ("open_type_label", open.zh), ("open_condition", s?.open.condition),
             ("sharing_type", r.sharingType), ("update_cycle", r.updateCycle),
             ("update_cycle_label", UpdateCycle(rawValue: r.updateCycle)?.zh), ("publish_date", s?.publishDate),
-            ("office", s?.office), ("published_revision", r.publishedRevision.map(String.init)),
+            ("office", s?.office), ("published_revision", r.publishedRevision.map(String.init))
         ]
         extras = extras.filter { $0.1 != nil && $0.1 != "" }
         let resources = ctx.stores[r.code].map { [resource($0, r, ctx)] } ?? []
@@ -171,7 +173,7 @@ enum CKANCatalog {
             "tags": .list(tags), "num_tags": .number(Double(tags.count)),
             "extras": .list(extras.map { .object(["key": .string($0.0), "value": .string($0.1 ?? "")]) }),
             "resources": .list(resources), "num_resources": .number(Double(resources.count)),
-            "relationships_as_object": .list([]), "relationships_as_subject": .list([]),
+            "relationships_as_object": .list([]), "relationships_as_subject": .list([])
         ]
         return .object(object)
     }
@@ -189,7 +191,7 @@ enum CKANCatalog {
             "datastore_active": .bool(readable), "state": .string("active"), "position": .number(0),
             "created": CKANJSON.timestamp(store.createdAt).map(CKANValue.string) ?? .null,
             "last_modified": CKANJSON.timestamp(store.lastLoadAt).map(CKANValue.string) ?? .null,
-            "size": .null, "hash": .string(""), "resource_type": .null,
+            "size": .null, "hash": .string(""), "resource_type": .null
         ])
     }
 
@@ -198,7 +200,7 @@ enum CKANCatalog {
             "id": .string(d.id?.uuidString.lowercased() ?? d.code), "name": .string(d.code), "title": .string(d.name),
             "display_name": .string(d.name), "description": .string(d.nameEn), "type": .string("organization"),
             "is_organization": .bool(true), "state": .string("active"), "approval_status": .string("approved"),
-            "image_url": .string(""), "image_display_url": .string(""),
+            "image_url": .string(""), "image_display_url": .string("")
         ]
         if let packageCount { o["package_count"] = .number(Double(packageCount)) }
         return .object(o)
@@ -211,7 +213,7 @@ enum CKANCatalog {
             "id": .string(CKANNames.group(t)), "name": .string(CKANNames.group(t)), "title": .string(t.zh),
             "display_name": .string(t.zh), "description": .string(t.en), "type": .string("group"),
             "is_organization": .bool(false), "state": .string("active"), "approval_status": .string("approved"),
-            "image_url": .string(""), "image_display_url": .string(""),
+            "image_url": .string(""), "image_display_url": .string("")
         ]
         if let packageCount { o["package_count"] = .number(Double(packageCount)) }
         return .object(o)

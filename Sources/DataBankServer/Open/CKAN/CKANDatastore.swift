@@ -227,8 +227,8 @@ enum CKANDatastore {
                     } else {
                         let page = try await q.csvPage(after: after, limit: chunk, on: sql)
                         for row in page.rows {
-                if format == "csv" { CSVText.append(row, to: &text) } else { TSVText.append(row, to: &text) }
-            }
+                            if format == "csv" { CSVText.append(row, to: &text) } else { TSVText.append(row, to: &text) }
+                        }
                         next = page.next
                     }
                     if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }

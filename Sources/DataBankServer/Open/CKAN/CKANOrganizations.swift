@@ -43,7 +43,8 @@ enum CKANOrganizations {
             let sort = try call.string("sort") ?? "name asc"
             let parts = sort.split(separator: " ").map(String.init)
             guard (1...2).contains(parts.count), ["name", "title", "package_count"].contains(parts[0]),
-                  parts.count == 1 || ["asc", "desc"].contains(parts[1].lowercased()) else {
+                parts.count == 1 || ["asc", "desc"].contains(parts[1].lowercased())
+            else {
                 throw CKANError.invalid("sort", "Cannot sort by \(sort); sort by name, title or package_count, asc or desc")
             }
             by = parts[0]
@@ -121,10 +122,12 @@ enum CKANOrganizations {
 
     /// CKAN's `include_datasets`: the first packages (by name) of an organization or group.
     static func datasets(_ call: CKANCall, condition: SQLQueryString) async throws -> [CKANValue] {
-        let rows = try await call.req.db.sql.raw("""
+        let rows = try await call.req.db.sql.raw(
+            """
             SELECT resources.code FROM resources WHERE \(CKANCatalog.visibleWhere(call)) AND \(condition)
             ORDER BY resources.code LIMIT \(literal: CKANPackages.rowsMax)
-            """).all()
+            """
+        ).all()
         return try await CKANPackages.packages(try rows.map { try $0.decode(column: "code", as: String.self) }, call)
     }
 
@@ -134,9 +137,11 @@ enum CKANOrganizations {
         if let q = try call.string("query") ?? call.string("q"), !q.isEmpty {
             filter = " AND LOWER(\(tag)) LIKE \(bind: "%" + CatalogSearch.likeEscaped(q.lowercased()) + "%") ESCAPE '\\'"
         }
-        let rows = try await call.req.db.sql.raw("""
+        let rows = try await call.req.db.sql.raw(
+            """
             SELECT DISTINCT \(tag) AS tag FROM resources \(join) WHERE \(CKANCatalog.visibleWhere(call))\(filter) ORDER BY tag
-            """).all()
+            """
+        ).all()
         let tags = try rows.map { try $0.decode(column: "tag", as: String.self) }
         if call.bool("all_fields", default: false) {
             return CKANJSON.encode(tags.map { CKANValue.object(["name": .string($0), "display_name": .string($0), "vocabulary_id": .null]) })

@@ -49,13 +49,13 @@ enum CKANPackages {
                 facets[field] = .object(Dictionary(shown.map { ($0.name, .number(Double($0.count))) }, uniquingKeysWith: { a, _ in a }))
                 searchFacets[field] = .object([
                     "title": .string(field),
-                    "items": .list(shown.map { .object(["name": .string($0.name), "display_name": .string($0.label), "count": .number(Double($0.count))]) }),
+                    "items": .list(shown.map { .object(["name": .string($0.name), "display_name": .string($0.label), "count": .number(Double($0.count))]) })
                 ])
             }
         }
         let result: [String: CKANValue] = [
             "count": .number(Double(page.total)), "results": .list(results), "sort": .string(sortText ?? "score desc, metadata_modified desc"),
-            "facets": .object(facets), "search_facets": .object(searchFacets),
+            "facets": .object(facets), "search_facets": .object(searchFacets)
         ]
         return CKANJSON.encode(result)
     }
@@ -100,19 +100,23 @@ enum CKANPackages {
                 .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         case "res_format":
             let filter = try search.whereClause(query)
-            let row = try await sql.raw("""
+            let row = try await sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM \(search.from(query)) WHERE \(filter)
                 AND EXISTS (SELECT 1 FROM record_stores WHERE record_stores.resource_code = resources.code)
-                """).first()
+                """
+            ).first()
             let n = try row?.decode(column: "n", as: Int.self) ?? 0
             return n == 0 ? [] : [FacetItem(name: CKANNames.datastoreFormat, label: CKANNames.datastoreFormat, count: n)]
         case "tags":
             let (join, tag) = CKANCatalog.tagJoin(dialect)
             let filter = try search.whereClause(query)
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT \(tag) AS tag, COUNT(*) AS n FROM \(search.from(query)) \(join) WHERE \(filter)
                 GROUP BY \(tag) ORDER BY n DESC, tag LIMIT 1000
-                """).all()
+                """
+            ).all()
             return try rows.map { r in
                 let t = try r.decode(column: "tag", as: String.self)
                 return FacetItem(name: t, label: t, count: try r.decode(column: "n", as: Int.self))
@@ -158,10 +162,12 @@ enum CKANPackages {
             guard page >= 1 else { throw CKANError.invalid("page", "Must be a positive integer") }
             offset = (page - 1) * limit
         }
-        let rows = try await call.req.db.sql.raw("""
+        let rows = try await call.req.db.sql.raw(
+            """
             SELECT resources.code FROM resources WHERE \(CKANCatalog.visibleWhere(call))
             ORDER BY resources.updated_at DESC, resources.code LIMIT \(literal: limit) OFFSET \(literal: offset)
-            """).all()
+            """
+        ).all()
         let codes = try rows.map { try $0.decode(column: "code", as: String.self) }
         return CKANJSON.encode(try await packages(codes, call))
     }

@@ -42,8 +42,9 @@ struct CKANActionTests {
             var result: TestingHTTPResponse?
             var headers = HTTPHeaders()
             headers.contentType = .json
-            try await app.testing().test(.POST, "/api/3/action/package_search", headers: headers, body: ByteBuffer(string: "[1,2"),
-                                         afterResponse: { result = $0 })
+            try await app.testing().test(
+                .POST, "/api/3/action/package_search", headers: headers, body: ByteBuffer(string: "[1,2"),
+                afterResponse: { result = $0 })
             let res = try #require(result)
             #expect(res.status == .badRequest)
             #expect(res.ckanError["message"].text?.hasPrefix("Bad request - JSON Error") == true)
@@ -56,8 +57,9 @@ struct CKANActionTests {
             var result: TestingHTTPResponse?
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
-            try await app.testing().test(.POST, "/api/3/action/package_search", headers: headers, body: ByteBuffer(string: "rows=2&start=1"),
-                                         afterResponse: { result = $0 })
+            try await app.testing().test(
+                .POST, "/api/3/action/package_search", headers: headers, body: ByteBuffer(string: "rows=2&start=1"),
+                afterResponse: { result = $0 })
             let res = try #require(result)
             #expect(res.status == .ok)
             #expect(res.result["results"].items.count == 2)
@@ -68,10 +70,12 @@ struct CKANActionTests {
     @Test func packageSearchCountsAndFacets() async throws {
         try await withDataBank { app in
             let list = try await app.ckan("package_list").result.items
-            let res = try await app.ckan("package_search", [
-                "rows": .number(0),
-                "facet.field": .list(["organization", "groups", "license_id", "res_format", "tags"].map(CKANValue.string)),
-            ])
+            let res = try await app.ckan(
+                "package_search",
+                [
+                    "rows": .number(0),
+                    "facet.field": .list(["organization", "groups", "license_id", "res_format", "tags"].map(CKANValue.string))
+                ])
             #expect(res.status == .ok, "\(res.body.string)")
             let count = try #require(res.result["count"].int)
             #expect(count == list.count)
@@ -82,7 +86,8 @@ struct CKANActionTests {
             #expect((licenses["other-open"].int ?? 0) + (licenses["other-closed"].int ?? 0) == count)
             #expect(res.result["search_facets"]["organization"]["items"].items.first?["display_name"].text?.isEmpty == false)
             // The native anonymous search, narrowed to what the open portal shows, finds as many.
-            let native = try await app.send(.GET, "/api/v1/resources?open=unconditional&status=published&limit=0").decode(SearchTotal.self).total
+            let native =
+                try await app.send(.GET, "/api/v1/resources?open=unconditional&status=published&limit=0").decode(SearchTotal.self).total
                 + app.send(.GET, "/api/v1/resources?open=conditional&status=published&limit=0").decode(SearchTotal.self).total
             #expect(count == native)
         }

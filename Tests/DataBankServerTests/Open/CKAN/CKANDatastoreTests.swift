@@ -29,9 +29,11 @@ struct CKANDatastoreTests {
             #expect(r["total"].int == 12)
             #expect(r["records"].items.count == 5)
             #expect(r["records_format"] == .string("objects"))
-            #expect(r["fields"].items.compactMap { $0["id"].text } == r["records"][0].keys.sorted().sorted { a, b in
-                f.layout.columns.firstIndex { $0.name == a }! < f.layout.columns.firstIndex { $0.name == b }!
-            })
+            #expect(
+                r["fields"].items.compactMap { $0["id"].text }
+                    == r["records"][0].keys.sorted().sorted { a, b in
+                        f.layout.columns.firstIndex { $0.name == a }! < f.layout.columns.firstIndex { $0.name == b }!
+                    })
             #expect(r["_links"]["next"].text?.contains("offset=5") == true)
             // The native records API, anonymous: the open portal's view, masks included.
             let native = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=5")
@@ -78,14 +80,17 @@ struct CKANDatastoreTests {
         try await withDataBank { app in
             let (f, id) = try await openStore(app)
             let keys = [f.key(1), f.key(4), f.key(7)]
-            let res = try await app.ckan("datastore_search", [
-                "resource_id": .string(id), "filters": .object([f.keyColumn.name: .list(keys.map(CKANValue.string))]),
-            ])
+            let res = try await app.ckan(
+                "datastore_search",
+                [
+                    "resource_id": .string(id), "filters": .object([f.keyColumn.name: .list(keys.map(CKANValue.string))])
+                ])
             #expect(res.status == .ok, "\(res.body.string)")
             #expect(res.result["total"].int == 3)
             #expect(Set(res.result["records"].items.compactMap { $0[f.keyColumn.name].text }) == Set(keys))
             let one = try await app.ckanGet(
-                "/api/3/action/datastore_search?resource_id=\(id)&filters=" + "{\"\(f.keyColumn.name)\":\"\(f.key(2))\"}".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                "/api/3/action/datastore_search?resource_id=\(id)&filters=" + "{\"\(f.keyColumn.name)\":\"\(f.key(2))\"}".addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!)
             #expect(one.result["total"].int == 1)
             let unknown = try await app.ckan("datastore_search", ["resource_id": .string(id), "filters": .object(["nope": .string("1")])])
             #expect(unknown.status == .conflict)
@@ -98,9 +103,12 @@ struct CKANDatastoreTests {
         try await withDataBank { app in
             let (f, id) = try await openStore(app)
             let objects = try await app.ckan("datastore_search", ["resource_id": .string(id), "limit": .number(3), "offset": .number(2)]).result
-            let lists = try await app.ckan("datastore_search", [
-                "resource_id": .string(id), "limit": .number(3), "offset": .number(2), "records_format": .string("lists"),
-            ]).result
+            let lists = try await app.ckan(
+                "datastore_search",
+                [
+                    "resource_id": .string(id), "limit": .number(3), "offset": .number(2), "records_format": .string("lists")
+                ]
+            ).result
             let names = lists["fields"].items.compactMap { $0["id"].text }
             #expect(lists["records"].items.count == 3)
             for (o, l) in zip(objects["records"].items, lists["records"].items) {
@@ -119,9 +127,11 @@ struct CKANDatastoreTests {
     @Test func limitClampedAndSort() async throws {
         try await withDataBank { app in
             let (f, id) = try await openStore(app)
-            let res = try await app.ckan("datastore_search", [
-                "resource_id": .string(id), "limit": .number(50_000), "sort": .string("\(f.keyColumn.name) desc"),
-            ])
+            let res = try await app.ckan(
+                "datastore_search",
+                [
+                    "resource_id": .string(id), "limit": .number(50_000), "sort": .string("\(f.keyColumn.name) desc")
+                ])
             #expect(res.status == .ok, "\(res.body.string)")
             #expect(res.result["limit"].int == 32_000)
             let keys = res.result["records"].items.compactMap { $0[f.keyColumn.name].text }
@@ -154,8 +164,9 @@ struct CKANDatastoreTests {
             #expect(hidden.status == .notFound)
             #expect(hidden.ckanError["__type"] == .string("Not Found Error"))
             let unknown = try await app.ckan("datastore_search", ["resource_id": .string("00000000-0000-0000-0000-000000000001")])
-            #expect(hidden.ckanError["message"].text?.replacingOccurrences(of: id, with: "X")
-                == unknown.ckanError["message"].text?.replacingOccurrences(of: "00000000-0000-0000-0000-000000000001", with: "X"))
+            #expect(
+                hidden.ckanError["message"].text?.replacingOccurrences(of: id, with: "X")
+                    == unknown.ckanError["message"].text?.replacingOccurrences(of: "00000000-0000-0000-0000-000000000001", with: "X"))
             let dump = try await app.ckanGet("/datastore/dump/\(id)")
             #expect(dump.status == .notFound)
             let missing = try await app.ckan("datastore_search", [:])
