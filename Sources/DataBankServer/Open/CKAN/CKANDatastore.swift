@@ -67,7 +67,8 @@ enum CKANDatastore {
             result += ",\"total\":\(try await total(q, read, call)),\"total_was_estimated\":false"
         }
         let start = "/api/3/action/datastore_search?resource_id=" + (id.addingPercentEncoding(withAllowedCharacters: CKANResponse.unreserved) ?? id)
-        result += ",\"_links\":{\"start\":\(CKANJSON.string(start)),\"next\":\(CKANJSON.string(start + "&offset=\(offset + limit)"))}}"
+        result +=
+            ",\"_links\":{\"start\":\(CKANJSON.string(start)),\"next\":\(CKANJSON.string(start + "&offset=\(offset.addingReportingOverflow(limit).overflow ? offset : offset + limit)"))}}"
         return result
     }
 

@@ -160,7 +160,9 @@ enum CKANPackages {
         var offset = try call.natural("offset") ?? 0
         if let page = try call.natural("page") {
             guard page >= 1 else { throw CKANError.invalid("page", "Must be a positive integer") }
-            offset = (page - 1) * limit
+            let (pageOffset, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
+            guard !overflow else { throw CKANError.invalid("page", "Invalid integer") }
+            offset = pageOffset
         }
         let rows = try await call.req.db.sql.raw(
             """

@@ -128,6 +128,29 @@ struct CKANActionTests {
         }
     }
 
+    /// Out-of-range and wrongly typed parameters are 4xx answers in CKAN's envelope, never a 500.
+    @Test func badParametersNeverFail() async throws {
+        try await withDataBank { app in
+            let big = String(Int.max)
+            let cases: [(String, [String: CKANValue])] = [
+                ("package_search", ["start": .string(big), "rows": .string(big)]),
+                ("package_search", ["q": .list([.string("a")])]),
+                ("package_search", ["q": .string(String(repeating: "交", count: 300))]),
+                ("package_search", ["facet.field": .string("[not json"), "facet.limit": .string("x")]),
+                ("current_package_list_with_resources", ["page": .string(big), "limit": .number(10)]),
+                ("organization_list", ["sort": .string("founded desc")]),
+                ("package_show", ["id": .object(["a": .number(1)])]),
+                ("datastore_search", ["resource_id": .list([])]),
+                ("tag_list", ["query": .string("%_\\")])
+            ]
+            for (action, params) in cases {
+                let res = try await app.ckan(action, params)
+                #expect(res.status.code < 500, "\(action) \(params): \(res.body.string)")
+                #expect(res.ckan["help"].text != nil, "\(action)")
+            }
+        }
+    }
+
     /// fq: organization, groups, tags, license_id, negation and alternatives narrow the search.
     @Test func filterQueryTranslates() async throws {
         try await withDataBank { app in
@@ -193,6 +216,16 @@ struct CKANActionTests {
             #expect(shown.status == .ok)
             #expect(shown.result["name"] == .string(closed.code))
             #expect(shown.result["license_id"] == .string("other-closed"))
+        }
+    }
+
+    /// An unpublished package (a draft, or one in its first public notice) answers anonymous callers as unknown.
+    @Test func unpublishedIsNotFound() async throws {
+        try await withDataBank { app in
+            let draft = try #require(try await ResourceRow.query(on: app.db).filter(\.$publishedRevision == nil).filter(\.$classified == false).first())
+            let res = try await app.ckan("package_show", ["id": .string(draft.code)])
+            #expect(res.status == .notFound)
+            #expect(res.body.string == (try await app.ckan("package_show", ["id": .string("999999-99999")])).body.string)
         }
     }
 

@@ -137,6 +137,9 @@ struct CKANDatastoreTests {
             let keys = res.result["records"].items.compactMap { $0[f.keyColumn.name].text }
             #expect(keys == keys.sorted(by: >))
             #expect(keys.count == 12)
+            let deep = try await app.ckan("datastore_search", ["resource_id": .string(id), "offset": .string(String(Int.max))])
+            #expect(deep.status == .ok, "\(deep.body.string)")
+            #expect(deep.result["records"].items.isEmpty)
         }
     }
 
@@ -173,6 +176,30 @@ struct CKANDatastoreTests {
             #expect(missing.status == .conflict)
             #expect(missing.ckanError["resource_id"] == .list([.string("Missing value")]))
         }
+    }
+
+    /// A signed-in caller reads as the native API answers them: another department without a grant is refused
+    /// (the native 403 `no_grant`, in CKAN's words), and every read and refusal is audited.
+    @Test func keyHolderReadsAsTheNativeAPI() async throws {
+        try await withDataBank { app in
+            let (f, id) = try await openStore(app)
+            try await app.setOpenType(f.code, .conditional)
+            let other = try await app.token("jtj_steward")
+            let native = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=test", token: other)
+            #expect(native.status == .forbidden)
+            #expect(try native.errorBody().code == "no_grant")
+            let ckan = try await app.ckan("datastore_search", ["resource_id": .string(id)], key: other)
+            #expect(ckan.status == .forbidden)
+            #expect(ckan.ckanError["__type"] == .string("Authorization Error"))
+            let before = try await auditCount(app, f.code)
+            _ = try await app.ckan("datastore_search", ["resource_id": .string(id)], key: try await app.token(f.steward))
+            _ = try await app.ckan("datastore_search", ["resource_id": .string(id)])
+            #expect(try await auditCount(app, f.code) == before + 2)
+        }
+    }
+
+    func auditCount(_ app: Application, _ code: String) async throws -> Int {
+        try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE resource_code = \(bind: code)").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// datastore_search_sql is refused with CKAN's authorization error.
