@@ -6,6 +6,8 @@
 #   ckanapi search datasets q=交通                 pages with start/rows until a page is empty
 #   ckanapi dump datasets --all                    package_list, then package_show of each
 #   ckanapi dump organizations --all               organization_list, then organization_show of each
+#   ckanapi action package_search rows:0 -a KEY    signed in (the admin's API token, sent as ckanapi
+#                                                  sends it): the whole catalog the native API shows
 #
 # and checks each count against the native API (/api/v1/resources, /api/v1/departments): packages are
 # the published 无条件开放 and 有条件开放 resources, organizations the departments. Then stops the server.
@@ -56,7 +58,8 @@ trap cleanup EXIT INT TERM
 PORT=${DATABANK_CKAN_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}
 BASE="http://127.0.0.1:$PORT"
 echo "ckanapi-check: starting a fresh seed demo city on $BASE"
-setsid "$BIN" demo --scale seed --records small --fresh --port "$PORT" --database-url "sqlite://$TMP/demo.sqlite" >"$LOG" 2>&1 &
+DB="sqlite://$TMP/demo.sqlite"
+setsid "$BIN" demo --scale seed --records small --fresh --port "$PORT" --database-url "$DB" >"$LOG" 2>&1 &
 SERVER_PID=$!
 for i in $(seq 1 1200); do
     if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
@@ -65,6 +68,7 @@ for i in $(seq 1 1200); do
     if [[ $i -eq 1200 ]]; then echo "ckanapi-check: the server did not answer /healthz in 600 s"; exit 1; fi
 done
 
+TOKEN=$("$BIN" user token admin --database-url "$DB" | tail -n 1)
 cd "$TMP"
 echo "ckanapi-check: ckanapi action package_search rows:0"
 "$CKANAPI" action package_search rows:0 -r "$BASE" > search.json
@@ -74,11 +78,18 @@ echo "ckanapi-check: ckanapi dump datasets --all"
 "$CKANAPI" dump datasets --all -q -r "$BASE" > datasets.jsonl
 echo "ckanapi-check: ckanapi dump organizations --all"
 "$CKANAPI" dump organizations --all -q -r "$BASE" > organizations.jsonl
+echo "ckanapi-check: ckanapi action package_search rows:0 -a KEY"
+"$CKANAPI" action package_search rows:0 -r "$BASE" -a "$TOKEN" > signed-in.json
 
-python3 - "$BASE" "$QUERY" <<'PY'
+python3 - "$BASE" "$QUERY" "$TOKEN" <<'PY'
 import json, sys, urllib.parse, urllib.request
 
-base, query = sys.argv[1], sys.argv[2]
+base, query, token = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def get_as_admin(path):
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request) as r:
+        return json.load(r)
 
 def get(path):
     with urllib.request.urlopen(base + path) as r:
@@ -118,6 +129,8 @@ checks = [
     ("ckanapi dump datasets --all: the same names", sorted(p["name"] for p in dumped) == sorted(native), True),
     ("ckanapi dump organizations --all: organizations", len(orgs), len(departments)),
     ("ckanapi dump organizations --all: package_count sum", sum(o.get("package_count", 0) for o in orgs), len(native)),
+    ("ckanapi action package_search -a KEY: count (admin)", json.load(open("signed-in.json", encoding="utf-8"))["count"],
+     get_as_admin("/api/v1/resources?limit=0")["total"]),
 ]
 failed = False
 for name, got, want in checks:
