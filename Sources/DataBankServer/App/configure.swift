@@ -77,6 +77,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
+    try OpenRoutes.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

@@ -65,6 +65,8 @@ struct SearchPage: Content, Sendable {
 struct CatalogSearch {
     let sql: any SQLDatabase
     let actor: Actor?
+    /// The open portal's scope (``OpenCatalog/onPortal``) instead of the actor's catalog reach.
+    var portal = false
 
     static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
@@ -268,6 +270,7 @@ struct CatalogSearch {
     /// What the actor may list: the published catalog, plus unpublished and classified
     /// resources as far as the authorization table reaches.
     func visibility() -> SQLQueryString {
+        if portal { return OpenCatalog.onPortal }
         // The published catalog, and what is in public notice (公示), which is there to be seen by everyone.
         let inCatalog: SQLQueryString = "((resources.published_revision IS NOT NULL AND resources.status <> 'retired') OR resources.status = 'notice')"
         func reachSQL(_ reach: Authorization.Reach) -> SQLQueryString {
@@ -295,6 +298,11 @@ struct CatalogSearch {
         case "-name": return "resources.name DESC, resources.code"
         case "updated": return "resources.updated_at, resources.code"
         case "-updated": return "resources.updated_at DESC, resources.code"
+        case "-downloads" where portal:
+            return """
+                (SELECT COALESCE(SUM(open_counters.n), 0) FROM open_counters
+                 WHERE open_counters.resource_code = resources.code AND open_counters.kind = 'download') DESC, resources.code
+                """
         case let other:
             throw AppError.field(
                 .badRequest, "invalid_sort", "sort", zh: "不支持的排序：\(other)",
