@@ -62,26 +62,35 @@ enum OpenCatalog {
     /// One line of a featured list: a dataset anyone may read, with its records and uses.
     struct Featured: Sendable {
         var code: String, name: String, nameEn: String?, departmentCode: String, records: Int, downloads: Int, format: String, cycle: String
+        var openType: String
     }
 
-    enum FeaturedOrder { case newest, mostUsed }
+    /// `realtime`: the live feeds (bus positions, car parks, air, weather), 有条件开放 ones included
+    /// (shown with their notice), the largest first.
+    enum FeaturedOrder { case newest, mostUsed, realtime }
 
     /// Datasets that hold records and are open to anyone: the newest, or the most used (downloads,
     /// previews and data calls; then the largest, so a fresh portal features its flagship stores).
     static func featured(_ order: FeaturedOrder, limit: Int = 6, department: String? = nil, on sql: any SQLDatabase) async throws -> [Featured] {
         let scope: SQLQueryString = department.map { "AND resources.department_code = \(bind: $0)" } ?? ""
         let orderBy: SQLQueryString =
-            order == .newest
-            ? "resources.updated_at DESC, record_stores.row_count DESC, resources.code"
-            : "COALESCE(uses.n, 0) DESC, record_stores.row_count DESC, resources.code"
+            switch order {
+            case .newest: "resources.updated_at DESC, record_stores.row_count DESC, resources.code"
+            case .mostUsed: "COALESCE(uses.n, 0) DESC, record_stores.row_count DESC, resources.code"
+            case .realtime: "CASE WHEN resources.open_type = 'unconditional' THEN 0 ELSE 1 END, record_stores.row_count DESC, resources.code"
+            }
+        let which: SQLQueryString =
+            order == .realtime
+            ? "resources.update_cycle = 'realtime' AND (resources.open_type = 'conditional' OR record_stores.row_count > 0)"
+            : "resources.open_type = 'unconditional' AND record_stores.row_count > 0"
         let rows = try await sql.raw("""
             SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.format, resources.update_cycle,
-                   record_stores.row_count AS records, CAST(COALESCE(downloads.n, 0) AS BIGINT) AS downloads
+                   resources.open_type, record_stores.row_count AS records, CAST(COALESCE(downloads.n, 0) AS BIGINT) AS downloads
             FROM resources JOIN record_stores ON record_stores.resource_code = resources.code
             LEFT JOIN (SELECT resource_code, CAST(SUM(n) AS BIGINT) AS n FROM open_counters GROUP BY resource_code) AS uses
                 ON uses.resource_code = resources.code
             LEFT JOIN open_counters AS downloads ON downloads.resource_code = resources.code AND downloads.kind = 'download'
-            WHERE \(onPortal) AND resources.open_type = 'unconditional' AND record_stores.row_count > 0 \(scope)
+            WHERE \(onPortal) AND \(which) \(scope)
             ORDER BY \(orderBy) LIMIT \(literal: limit)
             """).all()
         return try rows.map { r in
@@ -89,7 +98,8 @@ enum OpenCatalog {
                 code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
                 nameEn: try r.decode(column: "name_en", as: String?.self), departmentCode: try r.decode(column: "department_code", as: String.self),
                 records: try r.decode(column: "records", as: Int.self), downloads: try r.decode(column: "downloads", as: Int.self),
-                format: try r.decode(column: "format", as: String.self), cycle: try r.decode(column: "update_cycle", as: String.self))
+                format: try r.decode(column: "format", as: String.self), cycle: try r.decode(column: "update_cycle", as: String.self),
+                openType: try r.decode(column: "open_type", as: String.self))
         }
     }
 

@@ -1,3 +1,4 @@
+import Fluent
 import Plot
 import Vapor
 import DataBankCore

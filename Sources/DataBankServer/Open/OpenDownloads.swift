@@ -39,11 +39,12 @@ enum OpenDownloads {
         response.headers.replaceOrAdd(name: "X-Total-Count", value: String(total))
         response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
         let fields = q.fields
+        let withBOM = bom
         let masked = Set(fields.map(\.name).filter { (read.view?.rule($0) ?? .clear) != .clear })
         response.body = .init(asyncStream: { writer in
             do {
                 switch format {
-                case .csv: try await csv(q, bom: bom, sql: sql, writer)
+                case .csv: try await csv(q, bom: withBOM, sql: sql, writer)
                 case .json, .ndjson: try await json(q, total: total, lines: format == .ndjson, sql: sql, writer)
                 case .xlsx: try await xlsx(q, kinds: fields.map { masked.contains($0.name) ? .text : kind($0.type) }, sql: sql, writer)
                 }

@@ -14,6 +14,7 @@ enum OpenHomePage {
         let figures = try await OpenCatalog.figures(on: sql)
         let newest = try await OpenCatalog.featured(.newest, on: sql)
         let mostUsed = try await OpenCatalog.featured(.mostUsed, on: sql)
+        let live = try await OpenCatalog.featured(.realtime, limit: 6, on: sql)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
         let themeCounts = Dictionary(uniqueKeysWithValues: (all.facets["theme"] ?? []).map { ($0.value, $0.count) })
 
@@ -58,8 +59,9 @@ enum OpenHomePage {
                         }))),
             .div(
                 .cls("columns even"),
-                featuredCard(s.t("最新数据集", "Newest datasets"), newest, names: names, testid: "newest", s),
-                featuredCard(s.t("最多使用", "Most used"), mostUsed, names: names, testid: "most-used", s))
+                featuredCard(s.t("最多使用", "Most used"), mostUsed, names: names, testid: "most-used", s),
+                featuredCard(s.t("最新数据集", "Newest datasets"), newest, names: names, testid: "newest", s)),
+            live.isEmpty ? .empty : featuredCard(s.t("实时数据：公交、停车、空气、气象", "Live data: buses, car parks, air, weather"), live, names: names, testid: "live", s)
         ]
         return OpenLayout.render(req, title: s.t("首页", "Home"), content)
     }
@@ -79,8 +81,11 @@ enum OpenHomePage {
                                 .p(
                                     .cls("meta"),
                                     .span(.esc(names[f.departmentCode] ?? f.departmentCode)),
-                                    .span(.esc(s.t("\(OpenLayout.figure(f.records)) 条记录", "\(OpenLayout.figure(f.records)) records"))),
-                                    .span(.esc(s.t("下载 \(OpenLayout.figure(f.downloads)) 次", "\(OpenLayout.figure(f.downloads)) downloads"))),
+                                    f.openType == OpenType.unconditional.rawValue
+                                        ? .group(
+                                            .span(.esc(s.t("\(OpenLayout.figure(f.records)) 条记录", "\(OpenLayout.figure(f.records)) records"))),
+                                            .span(.esc(s.t("下载 \(OpenLayout.figure(f.downloads)) 次", "\(OpenLayout.figure(f.downloads)) downloads"))))
+                                        : OpenSearchPage.openBadge(f.openType, s),
                                     .span(.esc(s.label(UpdateCycle.self, f.cycle)))))
                         })),
             .p(.link(SiteURL.openDatasets.path, s.t("全部数据集 ›", "Every dataset ›")))

@@ -72,7 +72,15 @@ enum OpenLayout {
     }
 
     /// Thousands separated, as figures read: 12,345.
-    static func figure(_ n: Int) -> String { n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
+    static func figure(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
 
     /// A row of figure tiles: (value, label, test id).
     static func figures(_ tiles: [(Int, String, String)]) -> Body {
