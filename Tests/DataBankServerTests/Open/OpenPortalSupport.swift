@@ -19,17 +19,28 @@ struct OpenFixture {
 
     static func make(_ app: Application, rows: Int = 30) async throws -> OpenFixture {
         let f = try await StoreFixture.enterprise(app, openToPublic: true)
-        let load = try await app.loadCSV(f, f.csv(rows: 0..<rows), token: try await app.token(f.steward))
+        // Every text column of the fixture holds "值N-0"; the phone gets values of its own, so a leak is recognisable.
+        let phoneAt = try #require(f.layout.columns.firstIndex { $0.name == "contact_phone" })
+        let phones = (0..<rows).map { "0757-83" + String(100_000 + $0) }
+        let lines = f.csv(rows: 0..<rows).split(separator: "\n").enumerated().map { i, line -> String in
+            guard i > 0 else { return String(line) }
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[phoneAt] = phones[i - 1]
+            return cells.joined(separator: ",")
+        }
+        let load = try await app.loadCSV(f, lines.joined(separator: "\n") + "\n", token: try await app.token(f.steward))
         #expect(load.status == .ok, "\(load.body.string)")
+        // The register publishes every item in clear; its contact phone is made sensitive here, so the
+        // portal must show it under its default mask.
         let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
+        var snapshot = try #require(resource.catalogSnapshot)
+        let index = try #require(snapshot.items.firstIndex { $0.column == "contact_phone" })
+        snapshot.items[index].sensitivity = .sensitive
+        resource.snapshot = JSONText.encode(snapshot)
+        try await resource.save(on: app.db)
         let masks = try await GrantAccess.defaultMasks(resource: resource, on: app.db)
-        // A masked text column whose loaded values are long enough to be recognised if they leaked.
-        let column = try #require(
-            f.layout.columns.first { c in
-                guard let rule = masks[c.name], rule != .clear, c.type == .C else { return false }
-                return (0..<rows).allSatisfy { f.value(c, row: $0).count >= 6 }
-            }, "the enterprise register has a masked item")
-        return OpenFixture(store: f, maskedColumn: column.name, clearValues: (0..<rows).map { f.value(column, row: $0) }, rows: rows)
+        #expect(masks["contact_phone"] != .clear)
+        return OpenFixture(store: f, maskedColumn: "contact_phone", clearValues: phones, rows: rows)
     }
 
     /// Whether `text` shows any loaded value of the masked column in clear.
