@@ -47,11 +47,13 @@ enum OpenCatalog {
             f.providers = try row.decode(column: "p", as: Int.self)
         }
         f.records =
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT CAST(COALESCE(SUM(record_stores.row_count), 0) AS BIGINT) AS n FROM record_stores
                 JOIN resources ON resources.code = record_stores.resource_code
                 WHERE \(onPortal) AND resources.open_type = 'unconditional' \(scope)
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         let uses = try await OpenCounters.totals(department: department, on: sql)
         f.downloads = uses[.download] ?? 0
         f.previews = uses[.preview] ?? 0
@@ -83,7 +85,8 @@ enum OpenCatalog {
             order == .realtime
             ? "resources.update_cycle = 'realtime' AND (resources.open_type = 'conditional' OR record_stores.row_count > 0)"
             : "resources.open_type = 'unconditional' AND record_stores.row_count > 0"
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT resources.code, resources.name, resources.name_en, resources.department_code, resources.format, resources.update_cycle,
                    resources.open_type, record_stores.row_count AS records, CAST(COALESCE(downloads.n, 0) AS BIGINT) AS downloads
             FROM resources JOIN record_stores ON record_stores.resource_code = resources.code
@@ -92,7 +95,8 @@ enum OpenCatalog {
             LEFT JOIN open_counters AS downloads ON downloads.resource_code = resources.code AND downloads.kind = 'download'
             WHERE \(onPortal) AND \(which) \(scope)
             ORDER BY \(orderBy) LIMIT \(literal: limit)
-            """).all()
+            """
+        ).all()
         return try rows.map { r in
             Featured(
                 code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
@@ -112,7 +116,8 @@ enum OpenCatalog {
         if !named.isEmpty {
             out = try await ResourceRow.query(on: db).filter(\.$code ~~ named).all().filter(isOnPortal)
         }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT resources.code FROM resources
             WHERE \(onPortal) AND resources.code <> \(bind: r.code)
               AND (resources.department_code = \(bind: r.departmentCode) OR (resources.theme_mask & \(literal: r.themeMask)) <> 0)
@@ -120,7 +125,8 @@ enum OpenCatalog {
                       + CASE WHEN resources.department_code = \(bind: r.departmentCode) THEN 1 ELSE 0 END) DESC,
                      resources.code
             LIMIT \(literal: limit)
-            """).all()
+            """
+        ).all()
         let codes = try rows.map { try $0.decode(column: "code", as: String.self) }.filter { c in !out.contains { $0.code == c } }
         if !codes.isEmpty {
             let found = try await ResourceRow.query(on: db).filter(\.$code ~~ codes).all()

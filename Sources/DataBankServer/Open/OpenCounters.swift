@@ -7,10 +7,12 @@ import DataBankCore
 enum OpenCounters {
     /// Adds one use of `kind` to `code`.
     static func count(_ kind: OpenUse, _ code: String, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO open_counters (resource_code, kind, n) VALUES (\(bind: code), \(bind: kind.rawValue), 1)
             ON CONFLICT (resource_code, kind) DO UPDATE SET n = open_counters.n + 1
-            """).run()
+            """
+        ).run()
     }
 
     /// The counts of one dataset by kind.
@@ -26,11 +28,13 @@ enum OpenCounters {
     static func totals(department: String? = nil, on sql: any SQLDatabase) async throws -> [OpenUse: Int] {
         let scope: SQLQueryString = department.map { "AND resources.department_code = \(bind: $0)" } ?? ""
         var out: [OpenUse: Int] = [:]
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT open_counters.kind AS kind, SUM(open_counters.n) AS n FROM open_counters
             JOIN resources ON resources.code = open_counters.resource_code
             WHERE \(OpenCatalog.onPortal) \(scope) GROUP BY open_counters.kind
-            """).all()
+            """
+        ).all()
         for row in rows {
             if let kind = OpenUse(rawValue: try row.decode(column: "kind", as: String.self)) { out[kind] = try row.decode(column: "n", as: Int.self) }
         }

@@ -41,7 +41,11 @@ enum OpenDatasetPage {
                 s.t("数据质量", "Data quality"),
                 quality.map { q in
                     Body.span(
-                        .testid("quality-score"), .esc(s.t("\(String(format: "%.1f", q.score)) 分（\(s.dateTime(q.at)) 检查）", "\(String(format: "%.1f", q.score)) / 100 (checked \(s.dateTime(q.at)))")))
+                        .testid("quality-score"),
+                        .esc(
+                            s.t(
+                                "\(String(format: "%.1f", q.score)) 分（\(s.dateTime(q.at)) 检查）",
+                                "\(String(format: "%.1f", q.score)) / 100 (checked \(s.dateTime(q.at)))")))
                 } ?? .span(.cls("none"), .testid("quality-score"), .esc(s.t("尚未检查", "Not yet checked")))
             ))
         if let contact = snapshot?.contact, !contact.isEmpty { meta.append((s.t("联系方式", "Contact"), .esc(contact))) }
@@ -139,7 +143,8 @@ enum OpenDatasetPage {
             ? s.t("没有符合条件的记录。", "No records match.")
             : s.t(
                 "第 \(first + 1)–\(first + data.rows.count) 条，共 \(OpenLayout.figure(data.total)) 条（预览前 \(data.shown) 条，完整数据请下载）",
-                "Records \(first + 1)–\(first + data.rows.count) of \(OpenLayout.figure(data.total)) (the preview shows the first \(data.shown); download for all)")
+                "Records \(first + 1)–\(first + data.rows.count) of \(OpenLayout.figure(data.total)) (the preview shows the first \(data.shown); download for all)"
+            )
         let pages = max(1, (data.shown + OpenPreview.pageSize - 1) / OpenPreview.pageSize)
         return [
             .getForm(
@@ -156,7 +161,8 @@ enum OpenDatasetPage {
                         .v("placeholder", s.t("文字按开头匹配，其他按等于", "Text matches from the start, others exactly")), .v("data-testid", "preview-value")
                     ]),
                     .submit(s.t("筛选", "Filter"), .testid("preview-submit")),
-                    p.request.column == nil ? .empty : .link(link.setting("column", nil).setting("value", nil).removing("page").href, s.t("清除筛选", "Clear filter"))
+                    p.request.column == nil
+                        ? .empty : .link(link.setting("column", nil).setting("value", nil).removing("page").href, s.t("清除筛选", "Clear filter"))
                 ]),
             .p(.cls("total"), .testid("preview-summary"), .esc(summary)),
             .div(
@@ -199,13 +205,16 @@ enum OpenDatasetPage {
                 .cls("card"), .testid("api-examples"),
                 .h2(.esc(s.t("接口说明", "Endpoints"))),
                 .ul(
-                    .li(.code(.esc("GET " + examples.url("data.csv"))), .esc(s.t(" 全部记录，CSV（加 ?bom=true 供 Excel 打开）", " every record as CSV (add ?bom=true for Excel)"))),
+                    .li(
+                        .code(.esc("GET " + examples.url("data.csv"))),
+                        .esc(s.t(" 全部记录，CSV（加 ?bom=true 供 Excel 打开）", " every record as CSV (add ?bom=true for Excel)"))),
                     .li(.code(.esc("GET " + examples.url("data.json"))), .esc(s.t(" 全部记录，JSON", " every record as JSON"))),
                     .li(.code(.esc("GET " + examples.url("data.ndjson"))), .esc(s.t(" 全部记录，每行一个 JSON 对象", " every record, one JSON object a line"))),
                     .li(.code(.esc("GET " + examples.url("data.xlsx"))), .esc(s.t(" 全部记录，Excel 工作簿", " every record as an Excel workbook"))),
                     .li(
                         .code(.esc("GET " + examples.url("preview?page=1"))),
-                        .esc(s.t(" 前 100 条中的一页（20 条），可加 sort、column、value", " a page (20) of the first 100 records; sort=, column=, value= as on the preview")))),
+                        .esc(s.t(" 前 100 条中的一页（20 条），可加 sort、column、value", " a page (20) of the first 100 records; sort=, column=, value= as on the preview")))
+                ),
                 .p(
                     .cls("hint"),
                     .esc(

@@ -25,7 +25,8 @@ enum OpenLayout {
                         .esc(
                             s.t(
                                 "佛山市公共数据开放平台（演示） · 数据由各提供部门依法开放，免费使用；涉及个人信息的数据项已按标准脱敏",
-                                "Foshan Open Data (demo) · published by the providing departments, free to use; personal items are masked by their standards"))))
+                                "Foshan Open Data (demo) · published by the providing departments, free to use; personal items are masked by their standards")))
+                )
             )
         )
         let response = Response(status: status)
@@ -88,7 +89,8 @@ enum OpenLayout {
             .cls("figures"), .testid("figures"),
             .group(
                 tiles.map { value, label, id in
-                    Node<HTML.ListContext>.li(.testid("figure-\(id)"), .span(.cls("figure-value"), .esc(figure(value))), .span(.cls("figure-label"), .esc(label)))
+                    Node<HTML.ListContext>.li(
+                        .testid("figure-\(id)"), .span(.cls("figure-value"), .esc(figure(value))), .span(.cls("figure-label"), .esc(label)))
                 }))
     }
 

@@ -29,7 +29,9 @@ enum OpenSearchPage {
         var failure: AppError?
         var offset = 0
         if let raw = form["offset"], !raw.isEmpty {
-            if let n = Int(raw), n >= 0, n <= 100_000 { offset = n } else {
+            if let n = Int(raw), n >= 0, n <= 100_000 {
+                offset = n
+            } else {
                 failure = AppError.field(.badRequest, "invalid_offset", "offset", zh: "页码参数无效", en: "offset is a whole number from 0")
             }
         }
@@ -187,7 +189,8 @@ enum OpenSearchPage {
             removals.append(
                 .link(
                     link.setting(key, nil).removing("offset").href,
-                    s.t("去掉“\(filterLabel(key, s))：\(valueLabel(key, value, names: names, s))”（\(n) 个）",
+                    s.t(
+                        "去掉“\(filterLabel(key, s))：\(valueLabel(key, value, names: names, s))”（\(n) 个）",
                         "Without \(filterLabel(key, s)): \(valueLabel(key, value, names: names, s)) (\(n))"),
                     .cls("chip"), .testid("suggest-remove-\(key)")))
         }

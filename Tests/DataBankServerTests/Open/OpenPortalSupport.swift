@@ -59,7 +59,7 @@ extension Application {
     static func number(in html: String, after testid: String) -> Int? {
         guard let start = html.range(of: "data-testid=\"\(testid)\"") else { return nil }
         let tail = html[start.upperBound...]
-        guard let open = tail.range(of: "<span class=\"") , let gt = tail[open.upperBound...].firstIndex(of: ">") else { return nil }
+        guard let open = tail.range(of: "<span class=\""), let gt = tail[open.upperBound...].firstIndex(of: ">") else { return nil }
         let digits = tail[tail.index(after: gt)...].prefix { $0.isNumber || $0 == "," }.filter { $0 != "," }
         return Int(digits)
     }
