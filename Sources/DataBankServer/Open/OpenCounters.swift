@@ -30,7 +30,7 @@ enum OpenCounters {
         var out: [OpenUse: Int] = [:]
         let rows = try await sql.raw(
             """
-            SELECT open_counters.kind AS kind, SUM(open_counters.n) AS n FROM open_counters
+            SELECT open_counters.kind AS kind, CAST(SUM(open_counters.n) AS BIGINT) AS n FROM open_counters
             JOIN resources ON resources.code = open_counters.resource_code
             WHERE \(OpenCatalog.onPortal) \(scope) GROUP BY open_counters.kind
             """
