@@ -77,7 +77,7 @@ enum OpenCatalog {
         let scope: SQLQueryString = department.map { "AND resources.department_code = \(bind: $0)" } ?? ""
         let orderBy: SQLQueryString =
             switch order {
-            case .newest: "resources.updated_at DESC, record_stores.row_count DESC, resources.code"
+            case .newest: "resources.updated_at DESC, resources.created_at DESC, resources.code DESC"
             case .mostUsed: "COALESCE(uses.n, 0) DESC, record_stores.row_count DESC, resources.code"
             case .realtime: "CASE WHEN resources.open_type = 'unconditional' THEN 0 ELSE 1 END, record_stores.row_count DESC, resources.code"
             }
@@ -144,6 +144,18 @@ enum OpenCatalog {
             if let en = try row.decode(column: "name_en", as: String?.self) { out.append(en) }
         }
         return out + Theme.allCases.flatMap { [$0.zh, $0.en] }
+    }
+
+    /// Each item's name by column in the page language: the item's own name in Chinese, its
+    /// standard's English name in English (the item's name where the standard has none).
+    static func itemLabels(_ r: ResourceRow, language: String, on db: any Database) async throws -> [String: String] {
+        let items = r.catalogSnapshot?.items ?? []
+        var english: [String: String] = [:]
+        if language == "en" {
+            let standards = try await StandardRow.query(on: db).filter(\.$code ~~ Array(Set(items.map(\.standardCode)))).all()
+            english = Dictionary(standards.compactMap { s in s.nameEn.map { (s.code, $0) } }, uniquingKeysWith: { a, _ in a })
+        }
+        return Dictionary(items.map { ($0.column, english[$0.standardCode] ?? $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The latest full check's overall score and when it ran, if the dataset was ever checked.

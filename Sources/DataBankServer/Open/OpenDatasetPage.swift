@@ -19,6 +19,7 @@ enum OpenDatasetPage {
         let uses = try await OpenCounters.of(row.code, on: req.sql)
         let quality = try await OpenCatalog.quality(row.code, on: req.db)
         let related = try await OpenCatalog.related(to: row, on: req.db)
+        let labels = try await OpenCatalog.itemLabels(row, language: s.lang, on: req.db)
 
         var meta: [(String, Body)] = [
             (s.t("数据集代码", "Code"), .span(.cls("code"), .esc(row.code))),
@@ -53,7 +54,7 @@ enum OpenDatasetPage {
         let items: [[Body]] = (snapshot?.items ?? []).compactMap { item in
             guard let rule = masks[item.column] else { return nil }  // not published
             return [
-                .esc(item.name), .span(.cls("code"), .esc(item.column)), .esc(s.label(item.dataType)),
+                .esc(labels[item.column] ?? item.name), .span(.cls("code"), .esc(item.column)), .esc(s.label(item.dataType)),
                 rule == .clear ? .esc(s.t("公开", "Clear")) : .badge(s.t("已脱敏", "Masked"), "masked", testid: "masked-item")
             ]
         }
@@ -128,7 +129,7 @@ enum OpenDatasetPage {
         let fields = p.query.fields
         let sortable = Set(OpenPreview.sortable(p.read).map(\.name))
         let filterable = OpenPreview.filterable(p.read)
-        let items = Dictionary((p.read.resource.catalogSnapshot?.items ?? []).map { ($0.column, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let items = try await OpenCatalog.itemLabels(p.read.resource, language: s.lang, on: req.db)
         let headers: [Node<HTML.TableRowContext>] = fields.map { c in
             let label = items[c.name] ?? c.name
             guard sortable.contains(c.name) else { return .th(.esc(label)) }
