@@ -244,9 +244,14 @@ struct OpenPortalTests {
             #expect(home.body.string.contains("href=\"/datasets/\(f.code)\""), "the register is featured")
             let dataset = try await app.send(.GET, "/datasets/\(f.code)")
             #expect(Application.number(in: dataset.body.string, after: "figure-dataset-downloads") == 3)
-            let sorted = try await app.send(.GET, "/datasets?sort=downloads")
-            let first = try #require(sorted.body.string.range(of: "data-testid=\"result-name\""))
-            #expect(sorted.body.string[..<first.lowerBound].contains("/datasets/\(f.code)"))
+            // Most downloaded first, with and without words (the text search orders its matched set).
+            for query in ["sort=downloads", "sort=downloads&q=" + "登记".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!] {
+                let sorted = try await app.send(.GET, "/datasets?\(query)")
+                #expect(sorted.status == .ok)
+                let first = try #require(sorted.body.string.range(of: "data-testid=\"result-name\""))
+                let head = sorted.body.string[first.lowerBound...].prefix(200)
+                #expect(head.contains("/datasets/\(f.code)") || sorted.body.string[..<first.lowerBound].contains("/datasets/\(f.code)"), "\(query)")
+            }
         }
     }
 
