@@ -82,6 +82,65 @@ def content_security_policy(page):
     assert response.headers.get("x-frame-options") == "DENY"
 
 
+PORTAL_SHOTS = "/tmp/databank-portal"
+
+
+def portal_walk(page, lang):
+    """Anonymous, in its own browser context: home → theme → dataset → preview → downloads."""
+    context = page.context.browser.new_context(
+        locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        p = context.new_page()
+        p.goto(f"{BASE}/?lang={lang}")
+        expect(p.get_by_test_id("page-title")).to_have_text("佛山市公共数据开放平台" if lang == "zh" else "Foshan Open Data")
+        figure = p.get_by_test_id("figure-datasets").locator(".figure-value").inner_text()
+        assert int(figure.replace(",", "")) > 0, f"datasets figure: {figure!r}"
+        expect(p.get_by_test_id("most-used").get_by_test_id("featured-dataset").first).to_be_visible()
+        p.screenshot(path=f"{PORTAL_SHOTS}-home-{lang}.png", full_page=True)
+        p.get_by_test_id("theme-enterprise").click()
+        p.wait_for_url("**/datasets?theme=enterprise")
+        expect(p.get_by_test_id("active-filters")).to_be_visible()
+        name = "企业登记信息表" if lang == "zh" else "Enterprise registration"
+        p.get_by_test_id("result-name").filter(has_text=name).first.click()
+        p.wait_for_url("**/datasets/*")
+        expect(p.get_by_test_id("dataset-meta")).to_be_visible()
+        assert p.get_by_test_id("items").locator("tbody tr").count() >= 5, "the items table is short"
+        p.screenshot(path=f"{PORTAL_SHOTS}-dataset-{lang}.png", full_page=True)
+        p.get_by_test_id("tab-preview").click()
+        p.wait_for_url("**/preview")
+        rows = p.get_by_test_id("preview-table").locator("tbody tr")
+        assert rows.count() == 20, f"preview rows: {rows.count()}"
+        with p.expect_download() as excel:
+            p.get_by_test_id("download-csv-excel").click()
+        with open(excel.value.path(), "rb") as f:
+            head = f.read(3)
+        assert head == b"\xef\xbb\xbf", f"CSV for Excel starts with {head!r}"
+        with p.expect_download() as xlsx:
+            p.get_by_test_id("download-xlsx").click()
+        with open(xlsx.value.path(), "rb") as f:
+            assert f.read(2) == b"PK", "the XLSX is not a ZIP archive"
+        p.get_by_test_id("tab-api").click()
+        expect(p.get_by_test_id("example-curl")).to_contain_text("/api/v1/open/datasets/")
+        p.set_viewport_size({"width": 390, "height": 844})
+        p.goto(f"{BASE}/?lang={lang}")
+        p.screenshot(path=f"{PORTAL_SHOTS}-home-{lang}-390.png", full_page=True)
+        response = p.goto(f"{BASE}/datasets/999999-99999")
+        assert response.status == 404, f"unknown dataset: {response.status}"
+        expect(p.get_by_test_id("open-not-found")).to_be_visible()
+    finally:
+        context.close()
+
+
+@check("open portal, anonymous, 中文: home → theme → dataset → preview → downloads")
+def portal_zh(page):
+    portal_walk(page, "zh")
+
+
+@check("open portal, anonymous, English: home → theme → dataset → preview → downloads")
+def portal_en(page):
+    portal_walk(page, "en")
+
+
 @check("scj_steward signs in")
 def steward_signs_in(page):
     sign_in(page, "scj_steward")

@@ -70,6 +70,8 @@ struct CatalogSearch {
     var extraConditions: [SQLQueryString] = []
     /// The largest page a caller may ask for (the CKAN layer allows CKAN's 1,000).
     var maxLimit = ResourceQuery.maxLimit
+    /// The open portal's scope (``OpenCatalog/onPortal``) instead of the actor's catalog reach.
+    var portal = false
 
     static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
@@ -273,6 +275,7 @@ struct CatalogSearch {
     /// What the actor may list: the published catalog, plus unpublished and classified
     /// resources as far as the authorization table reaches.
     func visibility() -> SQLQueryString {
+        if portal { return OpenCatalog.onPortal }
         // The published catalog, and what is in public notice (公示), which is there to be seen by everyone.
         let inCatalog: SQLQueryString = "((resources.published_revision IS NOT NULL AND resources.status <> 'retired') OR resources.status = 'notice')"
         func reachSQL(_ reach: Authorization.Reach) -> SQLQueryString {
@@ -300,6 +303,11 @@ struct CatalogSearch {
         case "-name": return "resources.name DESC, resources.code"
         case "updated": return "resources.updated_at, resources.code"
         case "-updated": return "resources.updated_at DESC, resources.code"
+        case "-downloads" where portal:
+            return """
+                (SELECT COALESCE(SUM(open_counters.n), 0) FROM open_counters
+                 WHERE open_counters.resource_code = resources.code AND open_counters.kind = 'download') DESC, resources.code
+                """
         case let other:
             throw AppError.field(
                 .badRequest, "invalid_sort", "sort", zh: "不支持的排序：\(other)",

@@ -61,6 +61,30 @@ enum StoreReading {
             needsPurpose: ReadAccess.needsPurpose(decided.access, decided.facts))
     }
 
+    /// The open portal's read: the decision taken for the public (no user, no app) whoever asks, so
+    /// the portal shows staff exactly what it shows everyone. Only `.openPortal` reads; a resource in
+    /// the catalog but open only on conditions (有条件开放) is refused 403 `apply_required`; anything
+    /// else answers as an unknown code. Refusals are audited like every other.
+    static func readAsPublic(_ req: Request, code: String) async throws -> StoreRead {
+        guard let decided = try await decide(actor: nil, app: nil, code: code, today: req.application.today, on: req.db) else { throw unknown(code) }
+        switch decided.access {
+        case .openPortal:
+            break
+        case .needsSignIn where decided.resource.openType == OpenType.conditional.rawValue:
+            try await refuse(req, code, "apply_required")
+            throw AppError.field(
+                .forbidden, "apply_required", "code", zh: "该数据集为有条件开放，须申请后使用，不提供预览和下载",
+                en: "This dataset is open on conditions: apply to use it; it has no preview or download")
+        default:
+            try await refuse(req, code, "not_open")
+            throw unknown(code)
+        }
+        guard let store = decided.store else { throw RecordStores.notPublished(code) }
+        return StoreRead(
+            store: store, resource: decided.resource, access: .openPortal,
+            view: try await view(decided, store: store, reader: "public", app: req.application, on: req.db), purpose: nil, needsPurpose: false)
+    }
+
     /// The facts and the decision, refusals included (nothing thrown for them, nothing audited):
     /// for pages that show less, rather than nothing, to a reader who may not read the records.
     struct Decided: Sendable {

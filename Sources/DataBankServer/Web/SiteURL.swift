@@ -1,4 +1,5 @@
 import Foundation
+import DataBankCore
 
 /// Every page and form target of the portal, typed: links, form actions and redirects are built
 /// from these, never from path literals, so a renamed route cannot leave a dead link behind.
@@ -34,6 +35,20 @@ enum SiteURL: Sendable, Hashable {
     case account
     case tokens
     case revokeToken(UUID)
+    // The open-data portal (``OpenRoutes``).
+    case openDatasets
+    case openDataset(String, OpenDatasetPart = .overview)
+    case openProviders
+    case openProvider(String)
+    /// A dataset's file (`data.csv` …) on the portal's data endpoint.
+    case openData(String, OpenDownloadFormat)
+    /// A dataset's preview as JSON on the portal's data endpoint.
+    case openPreviewData(String)
+
+    /// The tabs of a dataset's portal page.
+    enum OpenDatasetPart: String, Sendable, Hashable {
+        case overview = "", preview, api
+    }
 
     /// The pages and form targets under one resource.
     enum ResourcePart: Sendable, Hashable {
@@ -96,6 +111,12 @@ enum SiteURL: Sendable, Hashable {
         case .account: ["account"]
         case .tokens: ["account", "tokens"]
         case .revokeToken(let id): ["account", "tokens", id.uuidString, "revoke"]
+        case .openDatasets: ["datasets"]
+        case .openDataset(let code, let part): ["datasets", code] + (part == .overview ? [] : [part.rawValue])
+        case .openProviders: ["providers"]
+        case .openProvider(let code): ["providers", code]
+        case .openData(let code, let format): ["api", "v1", "open", "datasets", code, format.fileName]
+        case .openPreviewData(let code): ["api", "v1", "open", "datasets", code, "preview"]
         }
     }
 }

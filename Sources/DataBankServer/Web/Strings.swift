@@ -70,7 +70,9 @@ struct Strings: Sendable {
             "quarantine.resubmit": ("重新提交被拒绝行", "Resubmit refused rows"), "web.view": ("网页查看记录", "View records (web)"),
             "web.loads": ("查看载入记录", "View loads"), "profile.read": ("查看字段画像", "View column profile"),
             "objection.raise": ("提出纠错", "Raise objection"), "objection.view": ("查看纠错", "View objection"),
-            "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment")
+            "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment"),
+            "open.preview": ("开放门户预览", "Open portal preview"), "export.xlsx": ("导出 XLSX", "Export XLSX"),
+            "export.csv": ("导出 CSV", "Export CSV"), "export.json": ("导出 JSON", "Export JSON"), "export.ndjson": ("导出 NDJSON", "Export NDJSON")
         ]
         return names[op].map { t($0.0, $0.1) } ?? op
     }

@@ -4,8 +4,7 @@ import Vapor
 enum WebRoutes {
     static func register(on app: Application) throws {
         let web = app.grouped(WebMiddleware())
-        web.get { req in req.redirect(to: "/catalog") }.gate(.open)
-
+        // `/` is the open-data portal's home (``OpenRoutes``); the internal catalog starts at /catalog.
         web.get("catalog", use: CatalogSearchPage.show).gate(.action(.readPublished))
         web.get("catalog", "new", use: ResourceFormPage.new).gate(.action(.createResource))
         web.post("catalog", "new", use: ResourceFormPage.create).gate(.action(.createResource))

@@ -31,7 +31,10 @@ struct SiteURLTests {
         (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
         (.grants, .GET), (.revokeGrant(id), .POST), (.apps, .GET), (.apps, .POST), (.revokeApp(id), .POST),
         (.objections, .GET), (.objection(id, .accept), .POST), (.objection(id, .reject), .POST), (.objection(id, .withdraw), .POST),
-        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST)
+        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
+        (.openDatasets, .GET), (.openDataset("101001-00001"), .GET), (.openDataset("101001-00001", .preview), .GET),
+        (.openDataset("101001-00001", .api), .GET), (.openProviders, .GET), (.openProvider("440600001"), .GET),
+        (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).

@@ -9,28 +9,17 @@ import DataBankCore
 /// what the open portal shows: published 无条件开放 and 有条件开放 resources; 不予开放, unpublished and
 /// classified resources answer exactly as names that do not exist.
 enum CKANCatalog {
-    static let openTypes = [OpenType.unconditional.rawValue, OpenType.conditional.rawValue]
-
-    /// Conditions over `resources` added to the catalog's own visibility for this caller.
-    static func callerConditions(_ call: CKANCall) -> [SQLQueryString] {
-        guard call.anonymous else { return [] }
-        return [
-            "resources.published_revision IS NOT NULL", "resources.status <> \(bind: LifecycleState.retired.rawValue)",
-            "resources.open_type IN (\(binds: openTypes))"
-        ]
-    }
-
-    /// The same rule for one resource.
+    /// The same rule for one resource: the catalog's for a caller with a key, the open portal's
+    /// (``OpenCatalog/isOnPortal(_:)``) for an anonymous one.
     static func canSee(_ r: ResourceRow, _ call: CKANCall) -> Bool {
-        guard CatalogService.canSee(r, actor: call.actor) else { return false }
-        guard call.anonymous else { return true }
-        return CatalogService.isInCatalog(r) && openTypes.contains(r.openType)
+        call.anonymous ? OpenCatalog.isOnPortal(r) : CatalogService.canSee(r, actor: call.actor)
     }
 
     /// A search over what the caller sees, with CKAN's page size.
     static func search(_ call: CKANCall, extra: [SQLQueryString] = []) -> CatalogSearch {
         var search = CatalogSearch(sql: call.req.db.sql, actor: call.actor)
-        search.extraConditions = callerConditions(call) + extra
+        search.portal = call.anonymous
+        search.extraConditions = extra
         search.maxLimit = CKANPackages.rowsMax
         return search
     }
