@@ -109,8 +109,9 @@ struct ErrorRenderingMiddleware: AsyncMiddleware {
 }
 
 extension Request {
-    /// Web pages get HTML errors; the API and everything asking for JSON get the JSON shape.
+    /// Web pages get HTML errors; the API and the machine endpoints (health, catalog documents,
+    /// OpenAPI, metrics) get the JSON shape.
     var wantsHTML: Bool {
-        !url.path.hasPrefix("/api/") && url.path != "/healthz"
+        !url.path.hasPrefix("/api/") && !OpenRoutes.isMachinePath(url.path)
     }
 }

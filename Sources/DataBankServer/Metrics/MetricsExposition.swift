@@ -67,7 +67,7 @@ enum MetricsExposition {
     static func platform(_ db: any Database, into out: inout String) async throws {
         let sql = db.sql
         struct Totals: Decodable { var records_in: Int64?; var records_out: Int64? }
-        let totals = try await sql.raw("SELECT SUM(records_in) AS records_in, SUM(records_out) AS records_out FROM exchange_stats").first(decoding: Totals.self)
+        let totals = try await sql.raw("SELECT CAST(COALESCE(SUM(records_in), 0) AS BIGINT) AS records_in, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS records_out FROM exchange_stats").first(decoding: Totals.self)
         metric(&out, "databank_records_in_total", "counter", "Records written to record stores (loads and deletes).", [("", totals?.records_in ?? 0)])
         metric(&out, "databank_records_out_total", "counter", "Records read out of record stores (queries, exports, feeds).", [("", totals?.records_out ?? 0)])
 
@@ -83,7 +83,7 @@ enum MetricsExposition {
         metric(&out, "databank_webhook_subscriptions", "gauge", "Webhook subscriptions, by status.", subscriptions.map { ("status=\"\(label($0.status))\"", $0.n) })
         let backlog = try await sql.raw(
             """
-            SELECT COALESCE(SUM(CASE WHEN r.last_seq > s.cursor THEN r.last_seq - s.cursor ELSE 0 END), 0) AS n
+            SELECT CAST(COALESCE(SUM(CASE WHEN r.last_seq > s.cursor THEN r.last_seq - s.cursor ELSE 0 END), 0) AS BIGINT) AS n
             FROM subscriptions s JOIN record_stores r ON r.resource_code = s.resource_code
             WHERE s.status <> 'deleted'
             """

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Atomics
 import Vapor
 
 /// The platform's request metrics: one ``RouteMetrics`` per registered route, labelled by the
@@ -8,30 +8,30 @@ final class RequestMetrics: Sendable {
     let unmatched = RouteMetrics(method: "", route: "unmatched")
     /// Routes added after boot (tests) share one series; normal serving never lands here.
     let late = RouteMetrics(method: "", route: "other")
-    private let routes = NIOLockedValueBox<[RouteMetrics]>([])
+    /// Every route's counters by the route's identity: set once at boot, then only read (lock-free).
+    private let table = ManagedAtomicLazyReference<Table>()
 
-    /// Gives every route its counters; runs when the app boots, before the first request, so
-    /// requests only read `userInfo`.
-    func attach(to routes: [Route]) {
-        var all: [RouteMetrics] = []
-        for r in routes {
-            if let m = r.metrics { all.append(m); continue }
-            let m = RouteMetrics(method: r.method.rawValue, route: "/" + r.path.string)
-            r.userInfo[Route.metricsKey] = m
-            all.append(m)
+    final class Table: Sendable {
+        let byRoute: [ObjectIdentifier: RouteMetrics]
+        let ordered: [RouteMetrics]
+        init(_ routes: [Route]) {
+            ordered = routes.map { RouteMetrics(method: $0.method.rawValue, route: "/" + $0.path.string) }
+            byRoute = Dictionary(zip(routes.map(ObjectIdentifier.init), ordered), uniquingKeysWith: { a, _ in a })
         }
-        self.routes.withLockedValue { $0 = all }
     }
 
-    var all: [RouteMetrics] { routes.withLockedValue { $0 } + [unmatched, late] }
+    /// Gives every route its counters; runs when the app boots, before the first request.
+    func attach(to routes: [Route]) { _ = table.storeIfNilThenLoad(Table(routes)) }
+
+    var all: [RouteMetrics] { (table.load()?.ordered ?? []) + [unmatched, late] }
 
     func record(_ req: Request, status: UInt, nanos: UInt64) {
-        let m = req.route.map { $0.metrics ?? late } ?? unmatched
+        let m = req.route.map { table.load()?.byRoute[ObjectIdentifier($0)] ?? late } ?? unmatched
         m.record(status: status, nanos: nanos)
     }
 
     struct Lifecycle: LifecycleHandler {
-        func willBootAsync(_ app: Application) async throws { app.requestMetrics.attach(to: app.routes.all) }
+        func willBoot(_ app: Application) throws { app.requestMetrics.attach(to: app.routes.all) }
     }
 }
 

@@ -46,8 +46,3 @@ final class RouteMetrics: Sendable {
         return out
     }
 }
-
-extension Route {
-    static let metricsKey = "databank.metrics"
-    var metrics: RouteMetrics? { userInfo[Route.metricsKey] as? RouteMetrics }
-}

@@ -7,4 +7,11 @@ enum OpenRoutes {
         DCATRoutes.register(on: app)
         app.gated(.open).get("openapi.json") { req in OpenAPIDocument.routes(req) }
     }
+
+    /// Paths machines read (their errors are JSON, not pages): health, the catalog documents, the
+    /// API description and the metrics.
+    static func isMachinePath(_ path: String) -> Bool {
+        ["/healthz", "/openapi.json", "/metrics", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf"].contains(path)
+            || path.hasPrefix("/dataset/")
+    }
 }

@@ -1,5 +1,6 @@
 import DataBankCore
 @testable import DataBankServer
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -56,5 +57,39 @@ struct MetricsTests {
             let steward = try #require(try await User.query(on: app.db).filter(\.$roleName == Role.steward.rawValue).first())
             #expect(try await app.send(.GET, "/metrics", token: try await app.token(steward.username)).status == .forbidden)
         }
+    }
+
+    @Test func aLoopbackScraperReadsItUnlessForwardedByAProxy() async throws {
+        try await withDataBank { app in
+            let live = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
+            try await live.test(.GET, "/metrics") { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("# TYPE databank_http_requests_total counter"))
+            }
+            try await live.test(.GET, "/metrics", headers: ["X-Forwarded-For": "203.0.113.9"]) { res in
+                #expect(res.status == .unauthorized)
+            }
+        }
+    }
+
+    /// Recording is a few relaxed atomic adds: far below a request's own cost (figure in PERFORMANCE.md).
+    @Test func recordingARequestCostsWellUnderAMicrosecond() async throws {
+        let m = RouteMetrics(method: "GET", route: "/api/v1/resources/:code/records")
+        let perTask = 200_000
+        let clock = ContinuousClock()
+        let took = await clock.measure {
+            await withTaskGroup(of: Void.self) { group in
+                for t in 0..<2 {
+                    group.addTask {
+                        for i in 0..<perTask { m.record(status: i % 7 == 0 ? 404 : 200, nanos: UInt64(1_000 + (i * 7919 + t) % 5_000_000)) }
+                    }
+                }
+            }
+        }
+        let nanos = Double(took.components.seconds) * 1e9 + Double(took.components.attoseconds) / 1e9
+        let perRecord = nanos / Double(2 * perTask)
+        print("metrics: \(String(format: "%.1f", perRecord)) ns per recorded request (2 tasks, one route)")
+        #expect(m.buckets.map { $0.load(ordering: .relaxed) }.reduce(0, +) == UInt64(2 * perTask))
+        #expect(perRecord < 2_000)
     }
 }

@@ -9,7 +9,7 @@ enum DCATRoutes {
     static func register(on app: Application) {
         let open = app.gated(.open)
         for syntax in RDFSyntax.allCases {
-            open.get("catalog.\(syntax.rawValue)") { req in try await catalog(req, syntax) }
+            open.get(.constant("catalog.\(syntax.rawValue)")) { req in try await catalog(req, syntax) }
         }
         open.get("dataset", ":file") { req in try await dataset(req) }
     }

@@ -22,10 +22,10 @@ enum OpenAPIDocument {
         return res
     }
 
-    static func json(routes: [Route], baseURL: String) -> JSONValue {
+    static func json(routes: [Route], baseURL: String) -> OpenAPIJSON {
         var gates: [String: RouteGate] = [:]
         for r in routes { if let g = r.declaredGate { gates["\(r.method.rawValue) \(r.path.string)"] = g } }
-        var paths: [(String, [(String, JSONValue)])] = []
+        var paths: [(String, [(String, OpenAPIJSON)])] = []
         for op in APIOperation.all {
             let template = "/" + op.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             let entry = (op.method.rawValue.lowercased(), operation(op, gate: gates[op.key]))
@@ -46,11 +46,11 @@ enum OpenAPIDocument {
         ]
     }
 
-    static func operation(_ op: APIOperation, gate: RouteGate?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
+    static func operation(_ op: APIOperation, gate: RouteGate?) -> OpenAPIJSON {
+        var fields: [(String, OpenAPIJSON)] = [
             ("operationId", .string(operationID(op))), ("summary", .string(op.summary)), ("tags", [.string(op.tag)]),
         ]
-        var parameters: [JSONValue] = op.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { p in
+        var parameters: [OpenAPIJSON] = op.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { p in
             ["name": .string(String(p.dropFirst())), "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]
         }
         parameters += op.query.map { q in
@@ -58,7 +58,7 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { fields.append(("parameters", .array(parameters))) }
         if let body = op.body { fields.append(("requestBody", requestBody(body))) }
-        let success: JSONValue = .object(op.produces.map { ($0, ["schema": [:]]) })
+        let success: OpenAPIJSON = .object(op.produces.map { ($0, ["schema": [:]]) })
         fields.append((
             "responses",
             [
@@ -73,9 +73,9 @@ enum OpenAPIDocument {
         return .object(fields)
     }
 
-    static func requestBody(_ body: APIOperation.Body) -> JSONValue {
-        let text: JSONValue = ["schema": ["type": "string"]]
-        let content: JSONValue =
+    static func requestBody(_ body: APIOperation.Body) -> OpenAPIJSON {
+        let text: OpenAPIJSON = ["schema": ["type": "string"]]
+        let content: OpenAPIJSON =
             switch body {
             case .json: ["application/json": ["schema": ["type": "object"]]]
             case .records: ["application/json": ["schema": ["type": "array", "items": ["type": "object"]]], "text/csv": text]
@@ -91,7 +91,7 @@ enum OpenAPIDocument {
         return op.method.rawValue.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    static let components: JSONValue = [
+    static let components: OpenAPIJSON = [
         "securitySchemes": [
             "bearerAuth": ["type": "http", "scheme": "bearer", "description": "An API token (`databank user token`, `POST /api/v1/tokens`)"],
             "session": ["type": "apiKey", "in": "cookie", "name": "databank_session", "description": "A signed-in browser session"],
