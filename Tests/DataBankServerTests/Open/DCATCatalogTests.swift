@@ -86,7 +86,8 @@ struct DCATCatalogTests {
                 for token in [nil, admin] {
                     let res = try await app.send(.GET, "/dataset/\(code).ttl", token: token)
                     #expect(res.status == .notFound)
-                    #expect(res.body.string.replacingOccurrences(of: code, with: "999999-99999") == unknown.body.string)
+                    let error = try res.errorBody(), expected = try unknown.errorBody()
+                    #expect(error.code == expected.code && error.message.replacingOccurrences(of: code, with: "999999-99999") == expected.message)
                 }
             }
             #expect(try await app.send(.GET, "/dataset/\(c.unconditional).txt").status == .notFound)
