@@ -69,8 +69,9 @@ while :; do
     page=$((page + 1))
 done
 echo "shacl: fetched $page catalog page(s) of $PER_PAGE in Turtle, JSON-LD and RDF/XML"
-CODES=$(cat "$TMP"/docs/catalog-*.ttl | grep -o 'dcat:dataset <[^>]*>' | sed 's|.*/dataset/||; s|>$||' | sort -u)
+CODES=$(cat "$TMP"/docs/catalog-*.ttl | grep -o '<[^>]*/dataset/[^>/]*>' | sed 's|.*/dataset/||; s|>$||' | sort -u)
 [[ -n $CODES ]] || { echo "shacl: the catalog lists no dataset"; exit 1; }
+echo "shacl: the catalog lists $(echo "$CODES" | wc -l) datasets; fetching $SAMPLE of them one by one"
 for code in $(echo "$CODES" | awk -v n="$SAMPLE" 'NR % 7 == 1 && c < n { print; c++ }'); do
     for ext in ttl jsonld rdf; do curl -fsS "$BASE/dataset/$code.$ext" -o "$TMP/docs/dataset-$code.$ext"; done
 done
