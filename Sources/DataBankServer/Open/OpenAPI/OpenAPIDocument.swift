@@ -62,6 +62,7 @@ enum OpenAPIDocument {
         fields.append((
             "responses",
             [
+                "204": ["description": "Done; no content"],
                 "2XX": ["description": "Success", "content": success],
                 "4XX": ["$ref": "#/components/responses/Error"],
             ]
