@@ -19,7 +19,9 @@ enum MetricsExposition {
 
     static func serve(_ req: Request) async throws -> Response {
         guard req.actor?.role == .platformAdmin || isLoopback(req) else {
-            if req.user == nil && req.app == nil { throw AppError(.unauthorized, "unauthenticated", "Sign in as the platform admin, or scrape from this machine") }
+            if req.user == nil && req.app == nil {
+                throw AppError(.unauthorized, "unauthenticated", "Sign in as the platform admin, or scrape from this machine")
+            }
             throw AppError(.forbidden, "forbidden", "Only the platform admin reads the metrics")
         }
         var text = ""
@@ -67,7 +69,9 @@ enum MetricsExposition {
     static func platform(_ db: any Database, into out: inout String) async throws {
         let sql = db.sql
         struct Totals: Decodable { var records_in: Int64?; var records_out: Int64? }
-        let totals = try await sql.raw("SELECT CAST(COALESCE(SUM(records_in), 0) AS BIGINT) AS records_in, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS records_out FROM exchange_stats").first(decoding: Totals.self)
+        let totals = try await sql.raw(
+            "SELECT CAST(COALESCE(SUM(records_in), 0) AS BIGINT) AS records_in, CAST(COALESCE(SUM(records_out), 0) AS BIGINT) AS records_out FROM exchange_stats"
+        ).first(decoding: Totals.self)
         metric(&out, "databank_records_in_total", "counter", "Records written to record stores (loads and deletes).", [("", totals?.records_in ?? 0)])
         metric(&out, "databank_records_out_total", "counter", "Records read out of record stores (queries, exports, feeds).", [("", totals?.records_out ?? 0)])
 
@@ -80,14 +84,17 @@ enum MetricsExposition {
         metric(&out, "databank_quality_runs_total", "counter", "Full quality checks run.", [("", runs)])
 
         let subscriptions = try await sql.raw("SELECT status, COUNT(*) AS n FROM subscriptions GROUP BY status ORDER BY status").all(decoding: ByStatus.self)
-        metric(&out, "databank_webhook_subscriptions", "gauge", "Webhook subscriptions, by status.", subscriptions.map { ("status=\"\(label($0.status))\"", $0.n) })
-        let backlog = try await sql.raw(
-            """
-            SELECT CAST(COALESCE(SUM(CASE WHEN r.last_seq > s.cursor THEN r.last_seq - s.cursor ELSE 0 END), 0) AS BIGINT) AS n
-            FROM subscriptions s JOIN record_stores r ON r.resource_code = s.resource_code
-            WHERE s.status <> 'deleted'
-            """
-        ).first(decoding: Count.self)?.n ?? 0
+        metric(
+            &out, "databank_webhook_subscriptions", "gauge", "Webhook subscriptions, by status.", subscriptions.map { ("status=\"\(label($0.status))\"", $0.n) }
+        )
+        let backlog =
+            try await sql.raw(
+                """
+                SELECT CAST(COALESCE(SUM(CASE WHEN r.last_seq > s.cursor THEN r.last_seq - s.cursor ELSE 0 END), 0) AS BIGINT) AS n
+                FROM subscriptions s JOIN record_stores r ON r.resource_code = s.resource_code
+                WHERE s.status <> 'deleted'
+                """
+            ).first(decoding: Count.self)?.n ?? 0
         metric(&out, "databank_webhook_backlog", "gauge", "Changes not yet delivered to webhook subscribers.", [("", backlog)])
     }
 

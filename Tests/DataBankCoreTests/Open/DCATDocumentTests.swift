@@ -35,7 +35,8 @@ struct DCATDocumentTests {
         let d = "https://data.example.cn/dataset/101001-00001"
         #expect(objects(g, d, RDFVocabulary.dct + "conformsTo") == [.iri("https://data.example.cn/api/v1/resources/101001-00001/schema.json")])
         let csv = d + "/distribution/csv"
-        #expect(objects(g, csv, RDFVocabulary.dcat + "downloadURL") == [.iri("https://data.example.cn/api/v1/resources/101001-00001/records?format=csv&limit=all")])
+        #expect(
+            objects(g, csv, RDFVocabulary.dcat + "downloadURL") == [.iri("https://data.example.cn/api/v1/resources/101001-00001/records?format=csv&limit=all")])
         #expect(objects(g, csv, RDFVocabulary.dcat + "accessURL") == [.iri("https://data.example.cn/datasets/101001-00001")])
         #expect(objects(g, csv, RDFVocabulary.dcat + "mediaType") == [.iri(RDFVocabulary.iana + "text/csv")])
         #expect(objects(g, d, RDFVocabulary.dcat + "distribution").count == 3)

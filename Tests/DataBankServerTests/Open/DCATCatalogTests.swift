@@ -72,7 +72,10 @@ struct DCATCatalogTests {
             let xml = try await app.send(.GET, "/catalog.rdf?per_page=500")
             #expect(xml.status == .ok && xml.headers.contentType?.description.hasPrefix("application/rdf+xml") == true)
             let parsed = try XMLDocument(data: Data(xml.body.string.utf8))
-            #expect(try parsed.nodes(forXPath: "//*[local-name()='Description']/*[local-name()='type'][@*[local-name()='resource']='http://www.w3.org/ns/dcat#Dataset']").count == c.open.count)
+            #expect(
+                try parsed.nodes(
+                    forXPath: "//*[local-name()='Description']/*[local-name()='type'][@*[local-name()='resource']='http://www.w3.org/ns/dcat#Dataset']"
+                ).count == c.open.count)
         }
     }
 

@@ -53,7 +53,9 @@ struct MetricsTests {
             let text = try await metrics(app)
             #expect(value(text, "databank_records_in_total") == (value(before, "databank_records_in_total") ?? -1) + 5)
             #expect(value(text, #"databank_loads_total{status="committed"}"#).map { $0 >= 1 } == true, "\(text)")
-            for name in ["databank_records_in_total", "databank_records_out_total", "databank_loads_total", "databank_quality_runs_total", "databank_webhook_backlog"] {
+            for name in [
+                "databank_records_in_total", "databank_records_out_total", "databank_loads_total", "databank_quality_runs_total", "databank_webhook_backlog"
+            ] {
                 #expect(text.contains("# TYPE \(name) "), "\(name)")
             }
         }

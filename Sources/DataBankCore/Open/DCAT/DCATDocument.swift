@@ -253,7 +253,9 @@ public enum DCATDocument {
     static func telephone(_ text: String) -> String? {
         var best = "", run = ""
         for c in text + " " {
-            if c.isASCII && (c.isNumber || c == "-") { run.append(c) } else {
+            if c.isASCII && (c.isNumber || c == "-") {
+                run.append(c)
+            } else {
                 if run.filter(\.isNumber).count >= 7 && run.count > best.count { best = run }
                 run = ""
             }

@@ -19,8 +19,9 @@ public enum RDFVocabulary {
     /// IANA media types.
     public static let iana = "http://www.iana.org/assignments/media-types/"
 
-    public static let standardPrefixes: [RDFGraph.Prefix] = ([
-        ("rdf", rdf), ("rdfs", rdfs), ("xsd", xsd), ("dcat", dcat), ("dct", dct), ("foaf", foaf), ("vcard", vcard),
-        ("skos", skos), ("hydra", hydra), ("dcatap", dcatap),
-    ] as [(String, String)]).map { RDFGraph.Prefix(name: $0.0, namespace: $0.1) }
+    public static let standardPrefixes: [RDFGraph.Prefix] =
+        ([
+            ("rdf", rdf), ("rdfs", rdfs), ("xsd", xsd), ("dcat", dcat), ("dct", dct), ("foaf", foaf), ("vcard", vcard),
+            ("skos", skos), ("hydra", hydra), ("dcatap", dcatap)
+        ] as [(String, String)]).map { RDFGraph.Prefix(name: $0.0, namespace: $0.1) }
 }

@@ -12,11 +12,12 @@ public enum RDFXMLWriter {
         for p in graph.prefixes { out += "\n    xmlns:\(p.name)=\"\(escape(p.namespace, attribute: true))\"" }
         out += ">\n"
         for (subject, predicates) in graph.bySubject {
-            let about: String = switch subject {
-            case .iri(let v): "rdf:about=\"\(escape(v, attribute: true))\""
-            case .blank(let label): "rdf:nodeID=\"\(label)\""
-            case .literal: ""
-            }
+            let about: String =
+                switch subject {
+                case .iri(let v): "rdf:about=\"\(escape(v, attribute: true))\""
+                case .blank(let label): "rdf:nodeID=\"\(label)\""
+                case .literal: ""
+                }
             out += "  <rdf:Description \(about)>\n"
             for (predicate, objects) in predicates {
                 let element = qname(predicate, graph)
@@ -26,7 +27,9 @@ public enum RDFXMLWriter {
                     case .blank(let label): out += "    <\(element) rdf:nodeID=\"\(label)\"/>\n"
                     case .literal(let v, let language, let datatype):
                         var attributes = ""
-                        if let language { attributes = " xml:lang=\"\(escape(language, attribute: true))\"" } else if let datatype {
+                        if let language {
+                            attributes = " xml:lang=\"\(escape(language, attribute: true))\""
+                        } else if let datatype {
                             attributes = " rdf:datatype=\"\(escape(datatype, attribute: true))\""
                         }
                         out += "    <\(element)\(attributes)>\(escape(v, attribute: false))</\(element)>\n"

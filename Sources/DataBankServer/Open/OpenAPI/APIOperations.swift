@@ -65,7 +65,7 @@ extension APIOperation {
     static let records: [APIParameter] = [
         .init(name: "format", description: "json (default), ndjson, csv or xlsx"), .init(name: "limit", description: "Rows per page, or `all`"),
         .init(name: "after", description: "Cursor from the previous page"), .init(name: "fields", description: "Comma-separated columns"),
-        .init(name: "sort", description: "Column, `-column` descending"), .purpose,
+        .init(name: "sort", description: "Column, `-column` descending"), .purpose
     ]
 
     /// Every operation of the native API (`/api/v1`) and the platform's machine endpoints.
@@ -79,7 +79,8 @@ extension APIOperation {
         get("resources/:code/transitions", "Catalog", "The resource's lifecycle history"),
         get("resources/:code/revisions", "Catalog", "The resource's revisions"),
         get("resources/:code/revisions/:number", "Catalog", "One revision"),
-        get("resources/:code/diff", "Catalog", "What changed between two revisions",
+        get(
+            "resources/:code/diff", "Catalog", "What changed between two revisions",
             query: [.init(name: "from", type: "integer", description: "Revision"), .init(name: "to", type: "integer", description: "Revision")]),
         get("resources/:code/comments", "Catalog", "Review comments"),
         post("resources/:code/comments", "Catalog", "Add a review comment"),
@@ -101,20 +102,27 @@ extension APIOperation {
         post("tokens", "Accounts", "Issue an API token"),
         delete("tokens/:id", "Accounts", "Revoke an API token"),
         // Records (data bus)
-        post("resources/:code/records", "Records", "Load records (CSV, JSON, NDJSON, .xlsx; mode=upsert|insert|replace)", body: .records,
-             query: [.init(name: "mode", description: "upsert, insert or replace"), .init(name: "format", description: "csv, json, ndjson or xlsx"),
-                     .init(name: "encoding", description: "utf-8 or gb18030")]),
-        get("resources/:code/records", "Records", "Query records (filters, keyset paging, exports)", query: records,
+        post(
+            "resources/:code/records", "Records", "Load records (CSV, JSON, NDJSON, .xlsx; mode=upsert|insert|replace)", body: .records,
+            query: [
+                .init(name: "mode", description: "upsert, insert or replace"), .init(name: "format", description: "csv, json, ndjson or xlsx"),
+                .init(name: "encoding", description: "utf-8 or gb18030")
+            ]),
+        get(
+            "resources/:code/records", "Records", "Query records (filters, keyset paging, exports)", query: records,
             produces: ["application/json", "text/csv", "application/x-ndjson"]),
         get("resources/:code/records/:key", "Records", "One record by key", query: [.purpose]),
         delete("resources/:code/records/:key", "Records", "Delete one record"),
-        get("resources/:code/changes", "Records", "The change feed, from a position",
+        get(
+            "resources/:code/changes", "Records", "The change feed, from a position",
             query: [.init(name: "after", type: "integer", description: "Position"), .limit, .purpose]),
-        APIOperation(method: .GET, path: v1 + "resources/:code/changes/stream", tag: "Records", summary: "The change feed as server-sent events",
-                     query: [.init(name: "after", type: "integer", description: "Position"), .purpose], produces: ["text/event-stream"], endless: true),
+        APIOperation(
+            method: .GET, path: v1 + "resources/:code/changes/stream", tag: "Records", summary: "The change feed as server-sent events",
+            query: [.init(name: "after", type: "integer", description: "Position"), .purpose], produces: ["text/event-stream"], endless: true),
         get("resources/:code/latest", "Records", "The latest report of each key (streams)", query: [.purpose]),
         patch("resources/:code/store", "Records", "Stream store settings (retention)"),
-        get("resources/:code/quarantine", "Records", "Quarantined rows",
+        get(
+            "resources/:code/quarantine", "Records", "Quarantined rows",
             query: [.init(name: "load", description: "Load id"), .init(name: "status", description: "open, resubmitted or discarded"), .limit, .offset]),
         post("resources/:code/quarantine/resubmit", "Records", "Resubmit corrected quarantined rows"),
         post("resources/:code/quarantine/:id/discard", "Records", "Discard a quarantined row", body: nil),
@@ -142,9 +150,12 @@ extension APIOperation {
         post("resources/:code/profile", "Quality", "Profile the store now", body: nil),
         get("resources/:code/schema.json", "Quality", "The resource as a Frictionless Table Schema"),
         get("resources/:code/datapackage.json", "Quality", "A Frictionless Data Package descriptor"),
-        get("resources/:code/datapackage.zip", "Quality", "The Data Package with its CSV (under the reader's grant)", query: [.purpose], produces: ["application/zip"]),
-        post("resources/:code/schema", "Quality", "Check a Table Schema against the resource, or apply it",
-             query: [.init(name: "mode", description: "check or apply")]),
+        get(
+            "resources/:code/datapackage.zip", "Quality", "The Data Package with its CSV (under the reader's grant)", query: [.purpose],
+            produces: ["application/zip"]),
+        post(
+            "resources/:code/schema", "Quality", "Check a Table Schema against the resource, or apply it",
+            query: [.init(name: "mode", description: "check or apply")]),
         post("resources/from-tableschema", "Quality", "Register a draft from a Table Schema"),
         post("resources/:code/objections", "Quality", "Flag a record or value as wrong (数据纠错)"),
         get("resources/:code/objections", "Quality", "Objections to the resource's records"),
@@ -178,21 +189,26 @@ extension APIOperation {
         // The platform's machine endpoints
         APIOperation(method: .GET, path: "healthz", tag: "Platform", summary: "Health: the database answers"),
         APIOperation(method: .GET, path: "openapi.json", tag: "Platform", summary: "This description (OpenAPI 3.1)"),
-        APIOperation(method: .GET, path: "metrics", tag: "Platform", summary: "Prometheus metrics (the platform admin, or from this machine)",
-                     produces: ["text/plain"]),
-        APIOperation(method: .GET, path: "catalog.ttl", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in Turtle (Hydra paging)",
-                     query: dcatPaging, produces: ["text/turtle"]),
-        APIOperation(method: .GET, path: "catalog.jsonld", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in JSON-LD (Hydra paging)",
-                     query: dcatPaging, produces: ["application/ld+json"]),
-        APIOperation(method: .GET, path: "catalog.rdf", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in RDF/XML (Hydra paging)",
-                     query: dcatPaging, produces: ["application/rdf+xml"]),
-        APIOperation(method: .GET, path: "dataset/:file", tag: "Open data",
-                     summary: "One open dataset in DCAT-AP 3.0.1: `{code}.ttl`, `{code}.jsonld` or `{code}.rdf`",
-                     produces: ["text/turtle", "application/ld+json", "application/rdf+xml"]),
+        APIOperation(
+            method: .GET, path: "metrics", tag: "Platform", summary: "Prometheus metrics (the platform admin, or from this machine)",
+            produces: ["text/plain"]),
+        APIOperation(
+            method: .GET, path: "catalog.ttl", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in Turtle (Hydra paging)",
+            query: dcatPaging, produces: ["text/turtle"]),
+        APIOperation(
+            method: .GET, path: "catalog.jsonld", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in JSON-LD (Hydra paging)",
+            query: dcatPaging, produces: ["application/ld+json"]),
+        APIOperation(
+            method: .GET, path: "catalog.rdf", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in RDF/XML (Hydra paging)",
+            query: dcatPaging, produces: ["application/rdf+xml"]),
+        APIOperation(
+            method: .GET, path: "dataset/:file", tag: "Open data",
+            summary: "One open dataset in DCAT-AP 3.0.1: `{code}.ttl`, `{code}.jsonld` or `{code}.rdf`",
+            produces: ["text/turtle", "application/ld+json", "application/rdf+xml"])
     ]
 
     static let dcatPaging: [APIParameter] = [
         .init(name: "page", type: "integer", description: "Page number, from 1"),
-        .init(name: "per_page", type: "integer", description: "Datasets per page, 1–500 (default 100)"),
+        .init(name: "per_page", type: "integer", description: "Datasets per page, 1–500 (default 100)")
     ]
 }

@@ -38,17 +38,17 @@ enum OpenAPIDocument {
                 "version": "1",
                 "description": .string(
                     "政务数据目录、数据交换、共享与数据质量平台的原生接口。The native API of DataBank: the government data catalog, data bus, governed sharing and data quality. Errors always take one shape (`Error`)."
-                ),
+                )
             ],
             "servers": [["url": .string(baseURL)]],
             "paths": .object(paths.map { ($0.0, .object($0.1)) }),
-            "components": components,
+            "components": components
         ]
     }
 
     static func operation(_ op: APIOperation, gate: RouteGate?) -> OpenAPIJSON {
         var fields: [(String, OpenAPIJSON)] = [
-            ("operationId", .string(operationID(op))), ("summary", .string(op.summary)), ("tags", [.string(op.tag)]),
+            ("operationId", .string(operationID(op))), ("summary", .string(op.summary)), ("tags", [.string(op.tag)])
         ]
         var parameters: [OpenAPIJSON] = op.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { p in
             ["name": .string(String(p.dropFirst())), "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]
@@ -59,14 +59,15 @@ enum OpenAPIDocument {
         if !parameters.isEmpty { fields.append(("parameters", .array(parameters))) }
         if let body = op.body { fields.append(("requestBody", requestBody(body))) }
         let success: OpenAPIJSON = .object(op.produces.map { ($0, ["schema": [:]]) })
-        fields.append((
-            "responses",
-            [
-                "204": ["description": "Done; no content"],
-                "2XX": ["description": "Success", "content": success],
-                "4XX": ["$ref": "#/components/responses/Error"],
-            ]
-        ))
+        fields.append(
+            (
+                "responses",
+                [
+                    "204": ["description": "Done; no content"],
+                    "2XX": ["description": "Success", "content": success],
+                    "4XX": ["$ref": "#/components/responses/Error"]
+                ]
+            ))
         let anonymous = gate?.admitsAnonymous ?? true
         fields.append(("security", anonymous ? [[:], ["bearerAuth": []], ["session": []]] : [["bearerAuth": []], ["session": []]]))
         if let gate { fields.append(("x-databank-gate", .string(gate.description))) }
@@ -95,12 +96,13 @@ enum OpenAPIDocument {
     static let components: OpenAPIJSON = [
         "securitySchemes": [
             "bearerAuth": ["type": "http", "scheme": "bearer", "description": "An API token (`databank user token`, `POST /api/v1/tokens`)"],
-            "session": ["type": "apiKey", "in": "cookie", "name": "databank_session", "description": "A signed-in browser session"],
+            "session": ["type": "apiKey", "in": "cookie", "name": "databank_session", "description": "A signed-in browser session"]
         ],
         "responses": [
             "Error": [
-                "description": "A refusal: 400 bad input, 401 sign in, 403 not allowed, 404 unknown (or not visible), 409 conflict, 413 too large, 422 invalid, 429 slow down",
-                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                "description":
+                    "A refusal: 400 bad input, 401 sign in, 403 not allowed, 404 unknown (or not visible), 409 conflict, 413 too large, 422 invalid, 429 slow down",
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
             ]
         ],
         "schemas": [
@@ -112,18 +114,18 @@ enum OpenAPIDocument {
                         "properties": [
                             "code": ["type": "string", "description": "Stable machine-readable code"],
                             "message": ["type": "string"],
-                            "details": ["type": "array", "items": ["$ref": "#/components/schemas/FieldError"]],
-                        ],
+                            "details": ["type": "array", "items": ["$ref": "#/components/schemas/FieldError"]]
+                        ]
                     ]
-                ],
+                ]
             ],
             "FieldError": [
                 "type": "object", "required": ["field", "code", "message", "messageEn"],
                 "properties": [
                     "field": ["type": "string"], "code": ["type": "string"],
-                    "message": ["type": "string", "description": "zh-CN"], "messageEn": ["type": "string"],
-                ],
-            ],
-        ],
+                    "message": ["type": "string", "description": "zh-CN"], "messageEn": ["type": "string"]
+                ]
+            ]
+        ]
     ]
 }
