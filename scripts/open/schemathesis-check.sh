@@ -16,6 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-4}
 PHASES=${SCHEMATHESIS_PHASES:-examples,fuzzing}
+WORKERS=${SCHEMATHESIS_WORKERS:-2}
 
 if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH=/opt/swift/usr/bin:$PATH; fi
 VENV=$ROOT/.build/pyenv-schemathesis
@@ -66,7 +67,7 @@ run() {
     # From the temporary directory: schemathesis and hypothesis keep their state in the working directory.
     (cd "$TMP" && "$VENV/bin/schemathesis" run "$BASE/openapi.json" --url "$BASE" \
         --checks not_a_server_error,response_schema_conformance \
-        --phases "$PHASES" --max-examples "$EXAMPLES" --seed 20261205 --workers 2 \
+        --phases "$PHASES" --max-examples "$EXAMPLES" --seed 20261205 --workers "$WORKERS" \
         --request-timeout 20 --exclude-path-regex '/changes/stream$' \
         --suppress-health-check all --generation-with-security-parameters false --generation-database none --no-color "$@")
 }
