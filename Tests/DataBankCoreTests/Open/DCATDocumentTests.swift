@@ -55,6 +55,7 @@ struct DCATDocumentTests {
         let concept = "https://data.example.cn/catalog/themes/enterprise"
         #expect(objects(g, concept, RDFVocabulary.skos + "prefLabel") == [.literal("企业服务", language: "zh"), .literal("Enterprise services", language: "en")])
         #expect(objects(g, concept, RDFVocabulary.skos + "inScheme") == [.iri("https://data.example.cn/catalog/themes")])
+        #expect(objects(g, concept, RDFVocabulary.skos + "closeMatch") == [.iri(RDFVocabulary.euDataTheme + "ECON")])
     }
 
     @Test func publisherAndContactPointComeFromTheDepartment() {

@@ -216,6 +216,7 @@ public enum DCATDocument {
             g.add(c, V.skos + "inScheme", scheme)
             g.add(c, V.skos + "topConceptOf", scheme)
             g.add(c, V.skos + "notation", .text(t.rawValue))
+            g.add(c, V.skos + "closeMatch", .iri(V.euDataTheme + euDataTheme(t)))
             g.add(scheme, V.skos + "hasTopConcept", c)
         }
     }
@@ -233,6 +234,23 @@ public enum DCATDocument {
     /// 开放属性 → the EU access-right table: 无条件开放 public, 有条件开放 restricted.
     public static func accessRights(_ type: OpenType) -> String {
         V.euAccessRight + (type == .unconditional ? "PUBLIC" : type == .conditional ? "RESTRICTED" : "NON_PUBLIC")
+    }
+
+    /// The EU data theme nearest to each portal theme (`skos:closeMatch`), so EU harvesters can file
+    /// the datasets under their own themes.
+    public static func euDataTheme(_ theme: Theme) -> String {
+        switch theme {
+        case .economy, .enterprise, .credit, .finance: "ECON"
+        case .employment, .socialSecurity, .housing, .civilAffairs: "SOCI"
+        case .health: "HEAL"
+        case .education, .culture: "EDUC"
+        case .transport: "TRAN"
+        case .urbanConstruction: "REGI"
+        case .environment: "ENVI"
+        case .publicSafety: "JUST"
+        case .agriculture: "AGRI"
+        case .government: "GOVE"
+        }
     }
 
     /// 更新周期 → the EU frequency table.
