@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
         // Already in the graph through Vapor; webhooks need per-delivery timeouts and a pinned address (dnsOverride).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        // Already in the graph through NIO; the request metrics count with lock-free atomics.
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
     ],
     targets: [
         // The domain core: catalog rules, standards, lifecycle, search tokens, authorization table. No I/O.
@@ -44,6 +46,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ],
             resources: [.copy("Public")],
             swiftSettings: swiftSettings

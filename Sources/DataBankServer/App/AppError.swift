@@ -17,8 +17,9 @@ public struct AppError: AbortError, Sendable {
 
     static func notFound(_ what: String) -> AppError { AppError(.notFound, "not_found", "\(what) not found") }
     static func validation(_ details: [FieldError]) -> AppError {
-        AppError(.unprocessableEntity, "validation_failed",
-                 details.count == 1 ? details[0].messageEn : "\(details.count) fields are invalid", details: details)
+        AppError(
+            .unprocessableEntity, "validation_failed",
+            details.count == 1 ? details[0].messageEn : "\(details.count) fields are invalid", details: details)
     }
     static func field(_ status: HTTPResponseStatus, _ code: String, _ field: String, zh: String, en: String) -> AppError {
         AppError(status, code, en, details: [FieldError(field: field, code: code, message: zh, messageEn: en)])
@@ -43,17 +44,18 @@ extension AppError {
         case let e as FieldError: return .validation([e])
         case let e as DecodingError: return malformed(e)
         case let e as any AbortError:
-            let code: String = switch e.status {
-            case .notFound: "not_found"
-            case .payloadTooLarge: "payload_too_large"
-            case .unauthorized: "unauthenticated"
-            case .forbidden: "forbidden"
-            case .methodNotAllowed: "method_not_allowed"
-            case .unsupportedMediaType: "unsupported_media_type"
-            case .badRequest: "bad_request"
-            case .tooManyRequests: "rate_limited"
-            default: e.status.code >= 500 ? "internal" : "bad_request"
-            }
+            let code: String =
+                switch e.status {
+                case .notFound: "not_found"
+                case .payloadTooLarge: "payload_too_large"
+                case .unauthorized: "unauthenticated"
+                case .forbidden: "forbidden"
+                case .methodNotAllowed: "method_not_allowed"
+                case .unsupportedMediaType: "unsupported_media_type"
+                case .badRequest: "bad_request"
+                case .tooManyRequests: "rate_limited"
+                default: e.status.code >= 500 ? "internal" : "bad_request"
+                }
             return AppError(e.status, code, e.reason)
         default:
             return AppError(.internalServerError, "internal", "Internal server error")
@@ -67,16 +69,22 @@ extension AppError {
                 return acc.isEmpty ? k.stringValue : acc + "." + k.stringValue
             }
         }
-        let (field, en): (String, String) = switch e {
-        case .keyNotFound(let key, let ctx): (path(ctx.codingPath + [key]), "Missing field \(path(ctx.codingPath + [key]))")
-        case .typeMismatch(_, let ctx): (path(ctx.codingPath), "Wrong type at \(path(ctx.codingPath)): \(ctx.debugDescription)")
-        case .valueNotFound(_, let ctx): (path(ctx.codingPath), "Missing value at \(path(ctx.codingPath))")
-        case .dataCorrupted(let ctx): (path(ctx.codingPath), ctx.codingPath.isEmpty ? "Malformed JSON: \(ctx.debugDescription)" : "Invalid value at \(path(ctx.codingPath)): \(ctx.debugDescription)")
-        @unknown default: ("", "Malformed request body")
-        }
+        let (field, en): (String, String) =
+            switch e {
+            case .keyNotFound(let key, let ctx): (path(ctx.codingPath + [key]), "Missing field \(path(ctx.codingPath + [key]))")
+            case .typeMismatch(_, let ctx): (path(ctx.codingPath), "Wrong type at \(path(ctx.codingPath)): \(ctx.debugDescription)")
+            case .valueNotFound(_, let ctx): (path(ctx.codingPath), "Missing value at \(path(ctx.codingPath))")
+            case .dataCorrupted(let ctx):
+                (
+                    path(ctx.codingPath),
+                    ctx.codingPath.isEmpty ? "Malformed JSON: \(ctx.debugDescription)" : "Invalid value at \(path(ctx.codingPath)): \(ctx.debugDescription)"
+                )
+            @unknown default: ("", "Malformed request body")
+            }
         let code = field.isEmpty ? "malformed_json" : "invalid_field"
-        return AppError(.badRequest, code, en,
-                        details: [FieldError(field: field, code: code, message: "请求内容无法解析：\(en)", messageEn: en)])
+        return AppError(
+            .badRequest, code, en,
+            details: [FieldError(field: field, code: code, message: "请求内容无法解析：\(en)", messageEn: en)])
     }
 }
 
@@ -109,8 +117,9 @@ struct ErrorRenderingMiddleware: AsyncMiddleware {
 }
 
 extension Request {
-    /// Web pages get HTML errors; the API and everything asking for JSON get the JSON shape.
+    /// Web pages get HTML errors; the API and the machine endpoints (health, catalog documents,
+    /// OpenAPI, metrics) get the JSON shape.
     var wantsHTML: Bool {
-        !url.path.hasPrefix("/api/") && url.path != "/healthz"
+        !url.path.hasPrefix("/api/") && !OpenRoutes.isMachinePath(url.path)
     }
 }

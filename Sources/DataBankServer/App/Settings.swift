@@ -90,6 +90,9 @@ public struct Settings: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (`DATABANK_TRUSTED_PROXIES`,
     /// `--trusted-proxies`, comma-separated). Empty: the client is the socket peer, whatever the headers say.
     public var trustedProxies: [String] = Settings.list(Environment.get("DATABANK_TRUSTED_PROXIES"))
+    /// The portal's public address (`DATABANK_PUBLIC_URL`, e.g. `https://data.example.gov.cn`), as the
+    /// open documents (DCAT-AP, OpenAPI) write it; unset: taken from the request's Host.
+    public var publicURL: String? = PublicSite.normalise(Environment.get("DATABANK_PUBLIC_URL"))
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()
     /// The platform's clock: time-bound decisions (grant validity, review deadlines, sign-in throttling)

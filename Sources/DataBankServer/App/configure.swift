@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
     app.lifecycle.use(ProfileScheduler.Lifecycle())
+    app.lifecycle.use(RequestMetrics.Lifecycle())
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
     _ = app.pseudonymKeyCache
@@ -42,6 +43,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
 
     app.middleware = Middlewares()
+    // First, so it times the whole answer and counts the status the error middleware renders.
+    app.middleware.use(RequestMetricsMiddleware(metrics: app.requestMetrics))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RequestIDHeaderMiddleware())
     app.middleware.use(ErrorRenderingMiddleware())
@@ -77,8 +80,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
-    CKANRoutes.register(on: app)
     try OpenRoutes.register(on: app)
+    MetricsExposition.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

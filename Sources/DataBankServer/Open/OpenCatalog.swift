@@ -15,9 +15,21 @@ enum OpenCatalog {
         """
     }
 
+    /// The open types the portal shows.
+    static let openTypes = [OpenType.unconditional.rawValue, OpenType.conditional.rawValue]
+
+    /// ``onPortal`` as a Fluent query.
+    static func query(on db: any Database) -> QueryBuilder<ResourceRow> {
+        ResourceRow.query(on: db)
+            .filter(\.$publishedRevision != nil)
+            .filter(\.$status != LifecycleState.retired.rawValue)
+            .filter(\.$classified == false)
+            .filter(\.$openType ~~ openTypes)
+    }
+
     /// The same scope for one loaded row.
     static func isOnPortal(_ r: ResourceRow) -> Bool {
-        CatalogService.isInCatalog(r) && !r.classified && [OpenType.unconditional.rawValue, OpenType.conditional.rawValue].contains(r.openType)
+        CatalogService.isInCatalog(r) && !r.classified && openTypes.contains(r.openType)
     }
 
     /// The dataset named by `code` if the portal shows it (else nil: the portal's 404).

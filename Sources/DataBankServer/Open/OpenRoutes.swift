@@ -1,9 +1,10 @@
 import Vapor
 import DataBankCore
 
-/// The open-data portal's routes, registered from this one place: the anonymous pages (`/`,
-/// `/datasets…`, `/providers…`) and the data endpoints (`/api/v1/open/…`). Every record read goes
-/// through ``StoreReading/readAsPublic(_:code:)``; the pages share the portal's layout and its
+/// The open side's routes, registered from this one place: the portal's anonymous pages (`/`,
+/// `/datasets…`, `/providers…`) and data endpoints (`/api/v1/open/…`), CKAN's Action API, the
+/// DCAT-AP catalog (`/catalog.*`, `/dataset/{code}.*`) and the API description (`/openapi.json`).
+/// Every record read goes through ``StoreReading``; the pages share the portal's layout and its
 /// error pages (``OpenErrorMiddleware``).
 enum OpenRoutes {
     static func register(on app: Application) throws {
@@ -19,6 +20,10 @@ enum OpenRoutes {
         let data = app.grouped("api", "v1", "open", "datasets", ":code")
         data.get(":file", use: OpenDownloads.download).gate(.storeRead)
         data.get("preview", use: previewJSON).gate(.storeRead)
+
+        CKANRoutes.register(on: app)
+        DCATRoutes.register(on: app)
+        app.gated(.open).get("openapi.json") { req in OpenAPIDocument.routes(req) }
     }
 
     /// `GET /api/v1/open/datasets/{code}/preview`: the preview's page as JSON (masked as on the page).
@@ -31,5 +36,12 @@ enum OpenRoutes {
         let response = Response(status: .ok, body: .init(string: body))
         response.headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
         return response
+    }
+
+    /// Paths machines read (their errors are JSON, not pages): health, the catalog documents, the
+    /// API description and the metrics.
+    static func isMachinePath(_ path: String) -> Bool {
+        ["/healthz", "/openapi.json", "/metrics", "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf"].contains(path)
+            || path.hasPrefix("/dataset/")
     }
 }

@@ -1,0 +1,214 @@
+import Vapor
+
+/// One documented operation of the native API: the route's method and path pattern as registered
+/// (`api/v1/resources/:code`), what it does, the query parameters a client may send, its body.
+/// Security is not written here: ``OpenAPIDocument`` derives it from the route's declared gate.
+struct APIOperation: Sendable {
+    enum Body: Sendable {
+        /// A JSON object.
+        case json
+        /// Records: CSV, JSON or NDJSON (or .xlsx), streamed.
+        case records
+        /// A file to validate against a resource (CSV).
+        case csv
+        /// Verification inputs, one JSON array or NDJSON, streamed.
+        case batch
+    }
+
+    var method: HTTPMethod
+    var path: String
+    var tag: String
+    var summary: String
+    var query: [APIParameter] = []
+    var body: Body? = nil
+    /// Media types of a successful answer.
+    var produces: [String] = ["application/json"]
+    /// Left out of generated-request fuzzing: answers that stream without end (SSE).
+    var endless = false
+
+    var key: String { "\(method.rawValue) \(path)" }
+}
+
+/// A query parameter.
+struct APIParameter: Sendable {
+    var name: String
+    var type: String = "string"
+    var description: String
+
+    static let limit = APIParameter(name: "limit", type: "integer", description: "Items per page")
+    static let offset = APIParameter(name: "offset", type: "integer", description: "Items to skip")
+    static let purpose = APIParameter(name: "purpose", description: "Why the data is read (用途), required for reads of another department's data")
+}
+
+extension APIOperation {
+    static let v1 = "api/v1/"
+    static func get(_ path: String, _ tag: String, _ summary: String, query: [APIParameter] = [], produces: [String] = ["application/json"])
+        -> APIOperation
+    { APIOperation(method: .GET, path: v1 + path, tag: tag, summary: summary, query: query, produces: produces) }
+    static func post(_ path: String, _ tag: String, _ summary: String, body: Body? = .json, query: [APIParameter] = []) -> APIOperation {
+        APIOperation(method: .POST, path: v1 + path, tag: tag, summary: summary, query: query, body: body)
+    }
+    static func put(_ path: String, _ tag: String, _ summary: String) -> APIOperation {
+        APIOperation(method: .PUT, path: v1 + path, tag: tag, summary: summary, body: .json)
+    }
+    static func patch(_ path: String, _ tag: String, _ summary: String) -> APIOperation {
+        APIOperation(method: .PATCH, path: v1 + path, tag: tag, summary: summary, body: .json)
+    }
+    static func delete(_ path: String, _ tag: String, _ summary: String) -> APIOperation {
+        APIOperation(method: .DELETE, path: v1 + path, tag: tag, summary: summary)
+    }
+
+    static let search: [APIParameter] =
+        ["q", "department", "classification", "theme", "sharing", "open", "cycle", "format", "kind", "status", "sort"].map {
+            APIParameter(name: $0, description: "Search filter `\($0)`")
+        } + [.limit, .offset]
+    static let records: [APIParameter] = [
+        .init(name: "format", description: "json (default), ndjson, csv or xlsx"), .init(name: "limit", description: "Rows per page, or `all`"),
+        .init(name: "after", description: "Cursor from the previous page"), .init(name: "fields", description: "Comma-separated columns"),
+        .init(name: "sort", description: "Column, `-column` descending"), .purpose
+    ]
+
+    /// Every operation of the native API (`/api/v1`) and the platform's machine endpoints.
+    static let all: [APIOperation] = [
+        // Catalog
+        get("resources", "Catalog", "Search the catalog (facets, paging)", query: search),
+        post("resources", "Catalog", "Register a resource (a draft)"),
+        get("resources/:code", "Catalog", "One resource"),
+        put("resources/:code", "Catalog", "Edit a resource (optimistic lock: version)"),
+        post("resources/:code/transitions", "Catalog", "Submit, approve, reject, publish, request a change, retire, withdraw"),
+        get("resources/:code/transitions", "Catalog", "The resource's lifecycle history"),
+        get("resources/:code/revisions", "Catalog", "The resource's revisions"),
+        get("resources/:code/revisions/:number", "Catalog", "One revision"),
+        get(
+            "resources/:code/diff", "Catalog", "What changed between two revisions",
+            query: [.init(name: "from", type: "integer", description: "Revision"), .init(name: "to", type: "integer", description: "Revision")]),
+        get("resources/:code/comments", "Catalog", "Review comments"),
+        post("resources/:code/comments", "Catalog", "Add a review comment"),
+        get("reviews", "Catalog", "The review queue"),
+        get("editions", "Catalog", "Catalog editions"),
+        post("editions", "Catalog", "Freeze the catalog as an edition"),
+        get("editions/:slug", "Catalog", "One edition"),
+        get("editions/:slug/diff/:other", "Catalog", "What changed between two editions"),
+        // Directory
+        get("departments", "Directory", "Departments"),
+        get("departments/:code", "Directory", "One department"),
+        get("standards", "Directory", "Information-item standards", query: [.init(name: "q", description: "Search text"), .limit, .offset]),
+        post("standards", "Directory", "Add a standard"),
+        get("standards/:code", "Directory", "One standard"),
+        patch("standards/:code", "Directory", "Change a standard"),
+        // Accounts
+        get("me", "Accounts", "Who is signed in"),
+        get("tokens", "Accounts", "The caller's API tokens"),
+        post("tokens", "Accounts", "Issue an API token"),
+        delete("tokens/:id", "Accounts", "Revoke an API token"),
+        // Records (data bus)
+        post(
+            "resources/:code/records", "Records", "Load records (CSV, JSON, NDJSON, .xlsx; mode=upsert|insert|replace)", body: .records,
+            query: [
+                .init(name: "mode", description: "upsert, insert or replace"), .init(name: "format", description: "csv, json, ndjson or xlsx"),
+                .init(name: "encoding", description: "utf-8 or gb18030")
+            ]),
+        get(
+            "resources/:code/records", "Records", "Query records (filters, keyset paging, exports)", query: records,
+            produces: ["application/json", "text/csv", "application/x-ndjson"]),
+        get("resources/:code/records/:key", "Records", "One record by key", query: [.purpose]),
+        delete("resources/:code/records/:key", "Records", "Delete one record"),
+        get(
+            "resources/:code/changes", "Records", "The change feed, from a position",
+            query: [.init(name: "after", type: "integer", description: "Position"), .limit, .purpose]),
+        APIOperation(
+            method: .GET, path: v1 + "resources/:code/changes/stream", tag: "Records", summary: "The change feed as server-sent events",
+            query: [.init(name: "after", type: "integer", description: "Position"), .purpose], produces: ["text/event-stream"], endless: true),
+        get("resources/:code/latest", "Records", "The latest report of each key (streams)", query: [.purpose]),
+        patch("resources/:code/store", "Records", "Stream store settings (retention)"),
+        get(
+            "resources/:code/quarantine", "Records", "Quarantined rows",
+            query: [.init(name: "load", description: "Load id"), .init(name: "status", description: "open, resubmitted or discarded"), .limit, .offset]),
+        post("resources/:code/quarantine/resubmit", "Records", "Resubmit corrected quarantined rows"),
+        post("resources/:code/quarantine/:id/discard", "Records", "Discard a quarantined row", body: nil),
+        get("resources/:code/loads", "Records", "Loads of the store", query: [.limit, .offset]),
+        get("resources/:code/subscriptions", "Records", "Webhook subscriptions to the store"),
+        post("resources/:code/subscriptions", "Records", "Subscribe a webhook"),
+        get("subscriptions/:id", "Records", "One subscription"),
+        post("subscriptions/:id/resume", "Records", "Resume a paused subscription", body: nil),
+        delete("subscriptions/:id", "Records", "Remove a subscription"),
+        get("stats/exchange", "Records", "Records in and out per resource, department and day"),
+        // Quality
+        get("resources/:code/rules", "Quality", "Quality rules (derived and written)"),
+        post("resources/:code/rules", "Quality", "Add a written rule"),
+        delete("resources/:code/rules/:id", "Quality", "Remove a written rule"),
+        get("resources/:code/quality", "Quality", "Quality summary and scores"),
+        post("resources/:code/quality/check", "Quality", "Run a full quality check", body: nil),
+        put("resources/:code/quality/policy", "Quality", "Ingest policy (quarantine, flag, reject)"),
+        get("resources/:code/quality/runs", "Quality", "Quality runs", query: [.limit, .offset, .init(name: "format", description: "json or csv")]),
+        get("resources/:code/quality/runs/:id", "Quality", "One quality run"),
+        get("resources/:code/quality/flags", "Quality", "Flagged records"),
+        post("resources/:code/validate", "Quality", "Validate a file against the resource without loading it", body: .csv),
+        get("quality/departments", "Quality", "Quality roll-up by department"),
+        get("departments/:code/quality", "Quality", "One department's quality"),
+        get("resources/:code/profile", "Quality", "The store's profile", query: [.purpose]),
+        post("resources/:code/profile", "Quality", "Profile the store now", body: nil),
+        get("resources/:code/schema.json", "Quality", "The resource as a Frictionless Table Schema"),
+        get("resources/:code/datapackage.json", "Quality", "A Frictionless Data Package descriptor"),
+        get(
+            "resources/:code/datapackage.zip", "Quality", "The Data Package with its CSV (under the reader's grant)", query: [.purpose],
+            produces: ["application/zip"]),
+        post(
+            "resources/:code/schema", "Quality", "Check a Table Schema against the resource, or apply it",
+            query: [.init(name: "mode", description: "check or apply")]),
+        post("resources/from-tableschema", "Quality", "Register a draft from a Table Schema"),
+        post("resources/:code/objections", "Quality", "Flag a record or value as wrong (数据纠错)"),
+        get("resources/:code/objections", "Quality", "Objections to the resource's records"),
+        get("resources/:code/objections/counts", "Quality", "Open objections per record"),
+        get("objections", "Quality", "Objections the caller raised or must answer"),
+        get("objections/:id", "Quality", "One objection"),
+        post("objections/:id/accept", "Quality", "Accept an objection (correct the value)"),
+        post("objections/:id/reject", "Quality", "Reject an objection (reason)"),
+        post("objections/:id/withdraw", "Quality", "Withdraw one's objection", body: nil),
+        // Sharing
+        post("applications", "Sharing", "Apply for access to a resource"),
+        get("applications", "Sharing", "Applications the caller made or reviews"),
+        get("applications/:id", "Sharing", "One application"),
+        post("applications/:id/decision", "Sharing", "Approve or refuse an application"),
+        post("applications/:id/countersign", "Sharing", "Countersign (the data authority)"),
+        post("applications/:id/escalate", "Sharing", "Escalate an overdue application", body: nil),
+        post("applications/:id/withdraw", "Sharing", "Withdraw an application", body: nil),
+        get("grants", "Sharing", "Grants held or given"),
+        post("grants/:id/revoke", "Sharing", "Revoke a grant"),
+        get("inbox", "Sharing", "The caller's notifications"),
+        post("notifications/read", "Sharing", "Mark notifications read", body: nil),
+        post("apps", "Sharing", "Register an app (its token is bound to its grants)"),
+        get("apps", "Sharing", "The department's apps"),
+        delete("apps/:id", "Sharing", "Revoke an app"),
+        // Verification services
+        post("resources/:code/services", "Verification", "Define a verification service over the store"),
+        get("services", "Verification", "Verification services"),
+        get("services/:service", "Verification", "One verification service"),
+        post("verify/:service", "Verification", "Verify one input (yes/no or a masked answer)"),
+        post("verify/:service/batch", "Verification", "Verify many inputs (JSON array or NDJSON)", body: .batch),
+        // The platform's machine endpoints
+        APIOperation(method: .GET, path: "healthz", tag: "Platform", summary: "Health: the database answers"),
+        APIOperation(method: .GET, path: "openapi.json", tag: "Platform", summary: "This description (OpenAPI 3.1)"),
+        APIOperation(
+            method: .GET, path: "metrics", tag: "Platform", summary: "Prometheus metrics (the platform admin, or from this machine)",
+            produces: ["text/plain"]),
+        APIOperation(
+            method: .GET, path: "catalog.ttl", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in Turtle (Hydra paging)",
+            query: dcatPaging, produces: ["text/turtle"]),
+        APIOperation(
+            method: .GET, path: "catalog.jsonld", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in JSON-LD (Hydra paging)",
+            query: dcatPaging, produces: ["application/ld+json"]),
+        APIOperation(
+            method: .GET, path: "catalog.rdf", tag: "Open data", summary: "The open catalog, DCAT-AP 3.0.1 in RDF/XML (Hydra paging)",
+            query: dcatPaging, produces: ["application/rdf+xml"]),
+        APIOperation(
+            method: .GET, path: "dataset/:file", tag: "Open data",
+            summary: "One open dataset in DCAT-AP 3.0.1: `{code}.ttl`, `{code}.jsonld` or `{code}.rdf`",
+            produces: ["text/turtle", "application/ld+json", "application/rdf+xml"])
+    ]
+
+    static let dcatPaging: [APIParameter] = [
+        .init(name: "page", type: "integer", description: "Page number, from 1"),
+        .init(name: "per_page", type: "integer", description: "Datasets per page, 1–500 (default 100)")
+    ]
+}
