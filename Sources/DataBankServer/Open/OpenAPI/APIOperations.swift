@@ -186,6 +186,20 @@ extension APIOperation {
         get("services/:service", "Verification", "One verification service"),
         post("verify/:service", "Verification", "Verify one input (yes/no or a masked answer)"),
         post("verify/:service/batch", "Verification", "Verify many inputs (JSON array or NDJSON)", body: .batch),
+        // The open portal's data (anonymous; what the public may read, under the default masks)
+        get(
+            "open/datasets/:code/:file", "Open data",
+            "Every record of an open dataset: `data.csv` (`?bom=true` for Excel), `data.json`, `data.ndjson`, `data.xlsx`",
+            query: [.init(name: "bom", type: "boolean", description: "CSV only: start with a UTF-8 byte-order mark")],
+            produces: ["text/csv", "application/json", "application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]),
+        get(
+            "open/datasets/:code/preview", "Open data", "The dataset's preview page (first 100 records, 20 a page)",
+            query: [
+                .init(name: "page", type: "integer", description: "1–5"),
+                .init(name: "sort", description: "An item (`-item` descending)"),
+                .init(name: "column", description: "An item shown in clear to filter on"),
+                .init(name: "value", description: "The filter's value")
+            ]),
         // The platform's machine endpoints
         APIOperation(method: .GET, path: "healthz", tag: "Platform", summary: "Health: the database answers"),
         APIOperation(method: .GET, path: "openapi.json", tag: "Platform", summary: "This description (OpenAPI 3.1)"),
