@@ -5,7 +5,7 @@ import DataBankCore
 /// `/api/v1/me` and personal API tokens.
 struct AccountAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("me", use: me).gate(.signedIn)
+        routes.get("me", use: me).gate(.registered)
         routes.get("tokens", use: tokens).gate(.action(.manageOwnTokens))
         routes.post("tokens", use: createToken).gate(.action(.manageOwnTokens))
         routes.delete("tokens", ":id", use: revokeToken).gate(.action(.manageOwnTokens))
@@ -45,7 +45,9 @@ struct AccountAPI: RouteCollection {
         guard !name.isEmpty else {
             throw AppError.field(.unprocessableEntity, "required", "name", zh: "令牌名称不能为空", en: "name may not be blank")
         }
-        let (token, row) = try await Accounts.issueToken(for: try req.requireUser(), name: name, on: req.db)
+        let user = try req.requireUser()
+        let (token, row) = try await Accounts.issueToken(
+            for: user, name: name, limits: PublicAccounts.keyLimits(for: user, req.application.settings), on: req.db)
         return try await TokenView(row, token: token).encodeResponse(status: .created, for: req)
     }
 

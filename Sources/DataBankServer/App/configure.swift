@@ -24,8 +24,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.lifecycle.use(SQLiteTuning())
     app.lifecycle.use(ExchangeWorker())
     app.lifecycle.use(ProfileScheduler.Lifecycle())
+    app.lifecycle.use(UsageFlusher())
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
+    _ = app.usageMeter
     _ = app.pseudonymKeyCache
     _ = app.verificationServices
     _ = app.profileScheduler
@@ -44,12 +46,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RequestIDHeaderMiddleware())
+    app.middleware.use(CallLimitHeaders())
     app.middleware.use(ErrorRenderingMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
+    app.middleware.use(OpenAPIMeter())
     app.middleware.use(RouteGateMiddleware())
     app.middleware.use(CSRFMiddleware())
 
@@ -77,6 +81,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
+    try OpenPortalRoutes.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

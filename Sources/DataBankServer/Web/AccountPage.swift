@@ -19,7 +19,8 @@ enum AccountPage {
         let user = try req.requireUser()
         let form = FormData(body: req)
         let name = String((form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? "api").prefix(100))
-        let (token, _) = try await Accounts.issueToken(for: user, name: name, on: req.db)
+        let (token, _) = try await Accounts.issueToken(
+            for: user, name: name, limits: PublicAccounts.keyLimits(for: user, req.application.settings), on: req.db)
         return try await page(req, newToken: token, banners: [])
     }
 

@@ -31,7 +31,12 @@ struct SiteURLTests {
         (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
         (.grants, .GET), (.revokeGrant(id), .POST), (.apps, .GET), (.apps, .POST), (.revokeApp(id), .POST),
         (.objections, .GET), (.objection(id, .accept), .POST), (.objection(id, .reject), .POST), (.objection(id, .withdraw), .POST),
-        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST)
+        (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
+        (.signup, .GET), (.signup, .POST), (.verifySignup, .GET), (.password, .GET), (.password, .POST), (.developer, .GET),
+        (.developerKeys, .POST), (.revokeDeveloperKey(id), .POST), (.signups, .GET), (.confirmSignup(id), .POST),
+        (.datasetApply("101001-00001"), .GET), (.datasetApply("101001-00001"), .POST), (.datasetFeedback("101001-00001"), .GET),
+        (.datasetFeedback("101001-00001"), .POST), (.reuses, .GET), (.newReuse, .GET), (.newReuse, .POST), (.reviewReuses, .GET),
+        (.decideReuse(id), .POST)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
