@@ -48,7 +48,7 @@ struct OpenForm {
     }
 
     func textarea(_ key: String, _ label: String, value: String, hint: String? = nil) -> Body {
-        field(key, label, .textarea(key, value, rows: 4, .attr("id", Forms.id(key)), .testid("input-\(key)")), hint: hint)
+        field(key, label, .textarea(key, value, rows: 4, .testid("input-\(key)")), hint: hint)
     }
 }
 

@@ -11,7 +11,8 @@ import DataBankCore
 /// database round trip (``UsageMeter``).
 struct OpenAPIMeter: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard Self.isMetered(req.url.path), let (subject, limit) = Self.caller(req) else { return try await next.respond(to: req) }
+        guard Self.isMetered(req.url.path), let caller = Self.caller(req) else { return try await next.respond(to: req) }
+        let (subject, limit) = caller
         let settings = req.application.settings
         let answer = req.application.usageMeter.take(
             subject: subject, resource: Self.resource(req), limit: limit, instances: settings.apiInstances, now: settings.now())

@@ -41,7 +41,7 @@ enum FeedbackPage {
             SiteURL.datasetFeedback(resource.code).path, csrf: req.csrfToken,
             [
                 .testid("feedback-form"),
-                f.field("kind", s.t("反馈类型", "Kind"), .select("kind", kinds, selected: form["kind"] ?? "error", .attr("id", Forms.id("kind")))),
+                f.field("kind", s.t("反馈类型", "Kind"), .select("kind", kinds, selected: form["kind"] ?? "error")),
                 f.textarea("text", s.t("内容", "Your feedback"), value: form.raw("text"), hint: s.t("最多 2000 个字符", "At most 2,000 characters")),
                 .submit(s.t("发送给提供部门", "Send to the provider"), .cls("primary"), .testid("feedback-submit"))
             ])

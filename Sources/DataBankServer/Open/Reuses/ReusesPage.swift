@@ -12,7 +12,7 @@ enum ReusesPage {
         let cards: [Body] = rows.map { r in
             .section(
                 .cls("card"), .testid("reuse"),
-                .h2(.a(.href(r.url), .attr("rel", "nofollow noopener"), .esc(r.name))),
+                .h2(.link(r.url, r.name, .attr("rel", "nofollow noopener ugc"))),
                 .p(.esc(r.description)),
                 .p(.cls("hint"), .esc(s.t("所用数据集：", "Datasets: ")), .group(r.datasetCodes.map { Body.el("code", .esc($0 + " ")) })))
         }
