@@ -8,6 +8,8 @@ import DataBankCore
 enum AccountPage {
     static func show(req: Request) async throws -> Response {
         try req.authorize(.manageOwnTokens)
+        // A registered member of the public has no department: their account is the developer page.
+        if req.user?.role == .publicUser { return req.redirect(to: SiteURL.developer.path) }
         let query = FormData(query: req)
         let s = req.strings
         let banners: [Body] = query["done"] == "revoked" ? [Layout.okBanner(s.t("令牌已吊销。", "The token was revoked."))] : []

@@ -21,7 +21,7 @@ enum ReusesPage {
             [
                 Layout.heading(
                     s.t("应用案例", "Reuses"), sub: s.t("基于开放数据开发的应用和服务。", "Apps and services built on the open data."),
-                    req.user?.role == .publicUser ? .link(SiteURL.newReuse.path, s.t("提交应用案例", "Submit a reuse"), .cls("button")) : .empty),
+                    req.user?.role == .publicUser ? Body.link(SiteURL.newReuse.path, s.t("提交应用案例", "Submit a reuse"), .cls("button")) : Body.empty),
                 cards.isEmpty ? .p(.cls("muted"), .esc(s.t("还没有应用案例。", "No reuses yet."))) : .group(cards)
             ])
     }
