@@ -31,6 +31,8 @@ struct PolicyRow: CustomTestStringConvertible, Sendable {
 
 /// THE POLICY, written out. Columns: platformAdmin, departmentAdmin, steward, reviewer, viewer, publicUser
 /// (a registered member of the public: open data, their own applications, reuses and feedback — nothing internal).
+// Read as a table, so kept aligned:
+// swift-format-ignore
 let policy: [PolicyRow] = {
     let rows: [(CatalogAction, Outcome, String)] = [
         //                    anonymous   pA dA st rv vw pu
@@ -105,10 +107,12 @@ struct AuthorizationTests {
             let cell = row.cells[role]!
             let own: Outcome = cell == "-" ? .deny : .allow
             let other: Outcome = cell == "A" ? .allow : .deny
-            #expect(Outcome(Authorization.decide(actor, row.action, departmentCode: Self.ownDept)) == own,
-                    "\(role.rawValue) \(row.action.rawValue) own department")
-            #expect(Outcome(Authorization.decide(actor, row.action, departmentCode: Self.otherDept)) == other,
-                    "\(role.rawValue) \(row.action.rawValue) other department")
+            #expect(
+                Outcome(Authorization.decide(actor, row.action, departmentCode: Self.ownDept)) == own,
+                "\(role.rawValue) \(row.action.rawValue) own department")
+            #expect(
+                Outcome(Authorization.decide(actor, row.action, departmentCode: Self.otherDept)) == other,
+                "\(role.rawValue) \(row.action.rawValue) other department")
         }
     }
 
@@ -164,7 +168,7 @@ struct AuthorizationTests {
         (.viewer, .readUnpublished, .own("440605001")),
         (.viewer, .readClassified, Authorization.Reach.none),
         (.steward, .readReviewQueue, Authorization.Reach.none),
-        (.departmentAdmin, .manageUsers, .own("440605001")),
+        (.departmentAdmin, .manageUsers, .own("440605001"))
     ])
     func reachRoles(_ role: Role, _ action: CatalogAction, _ expected: Authorization.Reach) {
         #expect(Authorization.reach(Actor(userID: "u", role: role, departmentCode: "440605001"), action) == expected)
@@ -175,13 +179,15 @@ struct AuthorizationTests {
     @Test(arguments: policy)
     func reachAgreesWithPolicy(_ row: PolicyRow) {
         for role in Role.allCases {
-            let expected: Authorization.Reach = switch row.cells[role]! {
-            case "A": .all
-            case "O": .own(Self.ownDept)
-            default: .none
-            }
-            #expect(Authorization.reach(Actor(userID: "u", role: role, departmentCode: Self.ownDept), row.action) == expected,
-                    "\(role.rawValue)")
+            let expected: Authorization.Reach =
+                switch row.cells[role]! {
+                case "A": .all
+                case "O": .own(Self.ownDept)
+                default: .none
+                }
+            #expect(
+                Authorization.reach(Actor(userID: "u", role: role, departmentCode: Self.ownDept), row.action) == expected,
+                "\(role.rawValue)")
         }
     }
 

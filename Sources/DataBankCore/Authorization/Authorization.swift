@@ -6,12 +6,16 @@ public enum Role: String, CatalogTerm {
     /// provider granted them, with API keys that are rate-limited.
     case publicUser
     public var zh: String {
-        ["platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
-         "reviewer": "目录审核员", "viewer": "浏览者", "publicUser": "注册用户"][rawValue]!
+        [
+            "platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
+            "reviewer": "目录审核员", "viewer": "浏览者", "publicUser": "注册用户"
+        ][rawValue]!
     }
     public var en: String {
-        ["platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
-         "reviewer": "Catalog reviewer", "viewer": "Viewer", "publicUser": "Registered user"][rawValue]!
+        [
+            "platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
+            "reviewer": "Catalog reviewer", "viewer": "Viewer", "publicUser": "Registered user"
+        ][rawValue]!
     }
 
     /// Whether this role works inside government (every role but a registered member of the public).
@@ -96,6 +100,8 @@ public enum Authorization {
         case roles([Role: Scope])
     }
 
+    // Read as a table, so kept aligned:
+    // swift-format-ignore
     public static let table: [CatalogAction: Rule] = [
         .readPublished:     .everyone,
         .readUnpublished:   .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),

@@ -83,7 +83,8 @@ public enum OpenApplicationRules {
                 FieldError(field: "use", code: "required", message: "请说明数据将如何使用", messageEn: "Say how the data will be used"))
         }
         if validUntil < validFrom || validUntil < today {
-            problems.append(FieldError(field: "validUntil", code: "invalid_period", message: "截止日期无效", messageEn: "The period has ended or ends before it starts"))
+            problems.append(
+                FieldError(field: "validUntil", code: "invalid_period", message: "截止日期无效", messageEn: "The period has ended or ends before it starts"))
         } else if validUntil > validFrom.addingYears(1) {
             problems.append(
                 FieldError(field: "validUntil", code: "period_too_long", message: "开放数据使用期限不得超过 1 年", messageEn: "The period may not exceed one year"))

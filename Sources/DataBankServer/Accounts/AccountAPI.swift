@@ -30,7 +30,8 @@ struct AccountAPI: RouteCollection {
     func tokens(req: Request) async throws -> ListPage<TokenView> {
         try req.authorize(.manageOwnTokens)
         let u = try req.requireUser()
-        return ListPage(items: try await UserToken.query(on: req.db).filter(\.$user.$id == u.requireID()).sort(\.$createdAt, .descending).all().map { TokenView($0) })
+        return ListPage(
+            items: try await UserToken.query(on: req.db).filter(\.$user.$id == u.requireID()).sort(\.$createdAt, .descending).all().map { TokenView($0) })
     }
 
     struct CreateBody: Content, BoundedText {
@@ -55,7 +56,8 @@ struct AccountAPI: RouteCollection {
         try req.authorize(.manageOwnTokens)
         let u = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self),
-              let t = try await UserToken.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == u.requireID()).first() else {
+            let t = try await UserToken.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == u.requireID()).first()
+        else {
             throw AppError.notFound("Token")
         }
         t.revokedAt = Date()

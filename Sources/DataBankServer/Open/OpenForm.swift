@@ -35,7 +35,9 @@ struct OpenForm {
     }
 
     /// A text-like input (`type`: text, email, password, url, date).
-    func input(_ key: String, _ label: String, type: String = "text", value: String = "", autocomplete: String? = nil, hint: String? = nil, required: Bool = true)
+    func input(
+        _ key: String, _ label: String, type: String = "text", value: String = "", autocomplete: String? = nil, hint: String? = nil, required: Bool = true
+    )
         -> Body
     {
         field(

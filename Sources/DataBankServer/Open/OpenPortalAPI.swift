@@ -29,7 +29,10 @@ enum OpenPortalAPI {
 
     static func signups(req: Request) async throws -> ListPage<SignupInfo> {
         try req.authorize(.confirmPublicUsers)
-        return ListPage(items: try await PublicAccountsList.unconfirmed(on: req.db).map { SignupInfo(id: $0.id, username: $0.username, email: $0.email, createdAt: $0.createdAt) })
+        return ListPage(
+            items: try await PublicAccountsList.unconfirmed(on: req.db).map {
+                SignupInfo(id: $0.id, username: $0.username, email: $0.email, createdAt: $0.createdAt)
+            })
     }
 
     static func confirm(req: Request) async throws -> SignupInfo {
@@ -52,7 +55,8 @@ enum OpenPortalAPI {
 
     static func applications(req: Request) async throws -> ListPage<ApplicationInfo> {
         let user = try req.requireUser()
-        return ListPage(items: try await OpenApplications.mine(user, on: req.db).map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) })
+        return ListPage(
+            items: try await OpenApplications.mine(user, on: req.db).map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) })
     }
 
     struct FeedbackInfo: Content {

@@ -51,8 +51,10 @@ struct OpenRulesTests {
         #expect(CallLimit(perMinute: 1, perDay: nil).share(of: 5) == 1)
     }
 
-    @Test(arguments: ["javascript:alert(1)", "data:text/html,x", "/relative", "ftp://example.com", "https://", "https://user:pw@example.com",
-        "https://example.com/a b"])
+    @Test(arguments: [
+        "javascript:alert(1)", "data:text/html,x", "/relative", "ftp://example.com", "https://", "https://user:pw@example.com",
+        "https://example.com/a b"
+    ])
     func badReuseLinks(_ url: String) {
         #expect(ReuseDraft.urlProblem(url)?.code == "invalid_url")
     }

@@ -11,7 +11,9 @@ import VaporTesting
 struct DeveloperKeyTests {
     /// A key is shown once and stored only as its SHA-256, with the settings' limits.
     @Test func keysHashed() async throws {
-        try await withDataBank(adjust: { $0.keyCallsPerMinute = 7; $0.keyCallsPerDay = 70 }) { app in
+        try await withDataBank(adjust: {
+            $0.keyCallsPerMinute = 7; $0.keyCallsPerDay = 70
+        }) { app in
             let (_, session) = try await app.publicUser()
             let created = try await app.send(.POST, "/api/v1/tokens", token: session, json: ["name": "my app"])
             #expect(created.status == .created)
@@ -45,7 +47,9 @@ struct DeveloperKeyTests {
 
     /// The daily quota is spent by calls of the day and comes back the next day (UTC+8).
     @Test func quotaResetsNextDay() async throws {
-        try await withDataBank(adjust: { $0.keyCallsPerMinute = 100; $0.keyCallsPerDay = 2 }) { app in
+        try await withDataBank(adjust: {
+            $0.keyCallsPerMinute = 100; $0.keyCallsPerDay = 2
+        }) { app in
             let start = Date(timeIntervalSince1970: 1_796_000_000)
             app.settings.now = { start }
             let (_, key) = try await app.publicUser()
@@ -67,7 +71,9 @@ struct DeveloperKeyTests {
 
     /// Another instance's calls count once they are flushed: the quota is shared through the database.
     @Test func quotaSharedAcrossInstances() async throws {
-        try await withDataBank(adjust: { $0.keyCallsPerMinute = 100; $0.keyCallsPerDay = 3 }) { app in
+        try await withDataBank(adjust: {
+            $0.keyCallsPerMinute = 100; $0.keyCallsPerDay = 3
+        }) { app in
             let now = Date(timeIntervalSince1970: 1_796_000_000)
             app.settings.now = { now }
             let (_, key) = try await app.publicUser()
@@ -85,7 +91,9 @@ struct DeveloperKeyTests {
 
     /// Anonymous callers share a per-address limit; behind a trusted proxy each forwarded address has its own.
     @Test func anonymousPerAddressLimit() async throws {
-        try await withDataBank(adjust: { $0.anonymousCallsPerMinute = 2; $0.trustedProxies = ["local"] }) { app in
+        try await withDataBank(adjust: {
+            $0.anonymousCallsPerMinute = 2; $0.trustedProxies = ["local"]
+        }) { app in
             let first = [("X-Forwarded-For", "203.0.113.5")], second = [("X-Forwarded-For", "203.0.113.6")]
             #expect(try await app.send(.GET, "/api/v1/resources", headers: first).headers.first(name: "X-RateLimit-Limit") == "2")
             #expect(try await app.send(.GET, "/api/v1/resources", headers: first).status == .ok)
@@ -98,7 +106,9 @@ struct DeveloperKeyTests {
 
     /// Department staff are not metered by the open data limits.
     @Test func staffNotMetered() async throws {
-        try await withDataBank(adjust: { $0.anonymousCallsPerMinute = 1; $0.keyCallsPerMinute = 1 }) { app in
+        try await withDataBank(adjust: {
+            $0.anonymousCallsPerMinute = 1; $0.keyCallsPerMinute = 1
+        }) { app in
             let staff = try await app.token("scj_steward")
             for _ in 0..<3 {
                 let res = try await app.send(.GET, "/api/v1/resources", token: staff)

@@ -49,8 +49,12 @@ enum OpenApplyPage {
                 f.field(
                     "items", s.t("所需数据项（不选即全部）", "Items wanted (none ticked: all)"), .div(.cls("checks"), .group(itemBoxes)),
                     hint: s.t("敏感数据项按默认脱敏规则提供。", "Sensitive items come under their default masks.")),
-                f.textarea("use", s.t("使用方式", "How the data will be used"), value: form.raw("use"), hint: s.t("谁使用、如何发布、是否公开", "Who uses it, how it is published, whether it is public")),
-                f.input("validUntil", s.t("使用期限至（可选，最长 1 年）", "Use until (optional, one year at most)"), type: "date", value: form["validUntil"] ?? "", required: false),
+                f.textarea(
+                    "use", s.t("使用方式", "How the data will be used"), value: form.raw("use"),
+                    hint: s.t("谁使用、如何发布、是否公开", "Who uses it, how it is published, whether it is public")),
+                f.input(
+                    "validUntil", s.t("使用期限至（可选，最长 1 年）", "Use until (optional, one year at most)"), type: "date", value: form["validUntil"] ?? "",
+                    required: false),
                 .submit(s.t("提交申请", "Apply"), .cls("primary"), .testid("apply-submit"))
             ])
         return Layout.render(

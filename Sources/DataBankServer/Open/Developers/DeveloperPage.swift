@@ -99,7 +99,9 @@ enum DeveloperPage {
                             "调用时使用 Authorization: Bearer 密钥。每个应答带有 X-RateLimit-Limit、X-RateLimit-Remaining、X-RateLimit-Reset；超出限额返回 429 与 Retry-After。",
                             "Send Authorization: Bearer KEY. Every answer carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; over the limit you get 429 with Retry-After."
                         ))),
-                table([s.t("名称", "Name"), s.t("前缀", "Prefix"), s.t("速率", "Rate"), s.t("日配额", "Daily quota"), s.t("最近使用", "Last used"), ""], keyRows, "keys", empty: s.t("还没有密钥。", "No keys yet.")),
+                table(
+                    [s.t("名称", "Name"), s.t("前缀", "Prefix"), s.t("速率", "Rate"), s.t("日配额", "Daily quota"), s.t("最近使用", "Last used"), ""], keyRows, "keys",
+                    empty: s.t("还没有密钥。", "No keys yet.")),
                 .postForm(
                     SiteURL.developerKeys.path, csrf: req.csrfToken,
                     [
@@ -120,7 +122,7 @@ enum DeveloperPage {
                 table([s.t("时间", "When"), s.t("内容", "Text")], noteRows, "notifications", empty: s.t("没有通知。", "No notifications."))),
             .section(
                 .cls("card"), .h2(.esc(s.t("我的应用案例", "My reuses"))),
-                table([s.t("名称", "Name"), s.t("状态", "Status"), s.t("说明", "Note")], reuseRows, "my-reuses", empty: s.t("还没有提交。", "None submitted yet."))),
+                table([s.t("名称", "Name"), s.t("状态", "Status"), s.t("说明", "Note")], reuseRows, "my-reuses", empty: s.t("还没有提交。", "None submitted yet.")))
         ]
         return Layout.render(req, title: s.t("开发者中心", "Developer"), status: status, path: SiteURL.developer.path, banners: top, content)
     }

@@ -94,7 +94,8 @@ enum ReusesPage {
                     .cls("card"),
                     rows.isEmpty
                         ? .p(.cls("muted"), .esc(s.t("没有待审核的应用案例。", "No reuses waiting.")))
-                        : .dataTable([s.t("名称", "Name"), s.t("链接", "Link"), s.t("说明", "Description"), s.t("数据集", "Datasets"), "", ""], rows, testid: "pending-reuses"))
+                        : .dataTable(
+                            [s.t("名称", "Name"), s.t("链接", "Link"), s.t("说明", "Description"), s.t("数据集", "Datasets"), "", ""], rows, testid: "pending-reuses"))
             ])
     }
 
