@@ -19,7 +19,7 @@ enum DeveloperUsage {
         let since = CivilDate(daysSinceEpoch: req.application.today.daysSinceEpoch - days + 1).iso
         let rows = try await req.db.sql.raw(
             """
-            SELECT day, resource_code, SUM(calls) AS calls FROM api_usage
+            SELECT day, resource_code, CAST(SUM(calls) AS BIGINT) AS calls FROM api_usage
             WHERE subject IN (\(binds: subjects)) AND day >= \(bind: since)
             GROUP BY day, resource_code ORDER BY day DESC, resource_code
             """

@@ -79,7 +79,7 @@ final class UsageMeter: @unchecked Sendable {
             for chunk in stride(from: 0, to: subjects.count, by: 500).map({ Array(subjects[$0..<min($0 + 500, subjects.count)]) }) {
                 let rows = try await db.sql.raw(
                     """
-                    SELECT subject, SUM(calls) AS total FROM api_usage
+                    SELECT subject, CAST(SUM(calls) AS BIGINT) AS total FROM api_usage
                     WHERE day = \(bind: CivilDate(daysSinceEpoch: day).iso) AND subject IN (\(binds: chunk)) GROUP BY subject
                     """
                 ).all()
