@@ -23,6 +23,7 @@ struct OpenApplicationTests {
             let provider = try await app.token(f.steward)
             _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
             let (user, key) = try await app.publicUser()
+            let person = "user:\(try user.requireID())"
             let before = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=app", token: key)
             #expect(before.status == .forbidden)
             #expect(try before.errorBody().code == "no_grant")
@@ -36,7 +37,7 @@ struct OpenApplicationTests {
                 ])
             #expect(applied.status == .created, "\(applied.body.string)")
             let application = try applied.decode(ApplicationInfo.self)
-            #expect(application.status == "pending" && application.consumer == "user:\(try user.requireID())")
+            #expect(application.status == "pending" && application.consumer == person)
             #expect(application.intendedUse == "在小程序中展示企业名称")
             // The provider hears of it, naming the person.
             let note = try #require(
@@ -56,7 +57,7 @@ struct OpenApplicationTests {
                 ])
             #expect(decided.status == .ok, "\(decided.body.string)")
             // The person hears of the decision.
-            #expect(try await NotificationRow.query(on: app.db).filter(\.$departmentCode == "user:\(try user.requireID())").count() == 1)
+            #expect(try await NotificationRow.query(on: app.db).filter(\.$departmentCode == person).count() == 1)
 
             let page = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?purpose=app", token: key)
             #expect(page.status == .ok, "\(page.body.string)")
