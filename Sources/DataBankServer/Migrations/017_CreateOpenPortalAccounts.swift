@@ -49,6 +49,8 @@ struct CreateOpenPortalAccounts: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
+        // SQLite refuses to drop a column an index still names.
+        if let sql = db as? any SQLDatabase { try await sql.drop(index: "idx_users_verify").run() }
         try await db.schema("api_usage").delete()
         try await db.schema("dataset_feedback").delete()
         try await db.schema("reuses").delete()
