@@ -44,6 +44,10 @@ struct OpenApplicationTests {
                 try await NotificationRow.query(on: app.db).filter(\.$departmentCode == application.provider).filter(\.$kind == "application")
                     .sort(\.$createdAt, .descending).first())
             #expect(note.text.contains("dev_alice"))
+            // The provider's review page shows who applies and how the data will be used.
+            let review = try await app.send(.GET, "/sharing/applications/\(application.id!)", token: provider)
+            #expect(review.status == .ok)
+            #expect(review.body.string.contains("intended-use") && review.body.string.contains("注册用户 dev_alice"))
             // Applying twice while pending is refused.
             let again = try await app.send(
                 .POST, "/api/v1/datasets/\(f.code)/applications", token: key, json: ["purpose": "x", "use": "y"])
