@@ -22,8 +22,12 @@ struct AccountAPI: RouteCollection {
         var id: UUID?; var name: String; var prefix: String; var createdAt: Date?; var lastUsedAt: Date?; var revoked: Bool
         /// Present only in the answer that creates it.
         var token: String?
+        /// A registered user's key: its calls per minute and per day (absent for staff tokens, not metered).
+        var ratePerMinute: Int?
+        var dailyQuota: Int?
         init(_ t: UserToken, token: String? = nil) {
             id = t.id; name = t.name; prefix = t.prefix; createdAt = t.createdAt; lastUsedAt = t.lastUsedAt; revoked = t.revokedAt != nil; self.token = token
+            ratePerMinute = t.ratePerMinute; dailyQuota = t.dailyQuota
         }
     }
 

@@ -22,13 +22,16 @@ struct DeveloperKeyTests {
             #expect(row.tokenHash == UserToken.hash(key) && row.tokenHash != key && !row.tokenHash.contains(key))
             #expect(row.ratePerMinute == 7 && row.dailyQuota == 70)
             let listed = try await app.send(.GET, "/api/v1/tokens", token: key).decode(ListPage<AccountAPI.TokenView>.self)
-            #expect(listed.items.allSatisfy { $0.token == nil })
+            #expect(listed.items.allSatisfy { $0.token == nil && $0.ratePerMinute == 7 && $0.dailyQuota == 70 })
         }
     }
 
     /// Every metered answer carries the headers; past the per-minute limit: 429 with Retry-After.
     @Test func rateLimitHeadersAnd429() async throws {
         try await withDataBank(adjust: { $0.keyCallsPerMinute = 3 }) { app in
+            // The clock stands still, so a slow machine refills nothing between the calls.
+            let now = Date(timeIntervalSince1970: 1_796_000_000)
+            app.settings.now = { now }
             let (_, key) = try await app.publicUser()
             for remaining in [2, 1, 0] {
                 let res = try await app.send(.GET, "/api/v1/resources", token: key)
@@ -94,6 +97,8 @@ struct DeveloperKeyTests {
         try await withDataBank(adjust: {
             $0.anonymousCallsPerMinute = 2; $0.trustedProxies = ["local"]
         }) { app in
+            let now = Date(timeIntervalSince1970: 1_796_000_000)
+            app.settings.now = { now }
             let first = [("X-Forwarded-For", "203.0.113.5")], second = [("X-Forwarded-For", "203.0.113.6")]
             #expect(try await app.send(.GET, "/api/v1/resources", headers: first).headers.first(name: "X-RateLimit-Limit") == "2")
             #expect(try await app.send(.GET, "/api/v1/resources", headers: first).status == .ok)

@@ -87,6 +87,9 @@ struct SignupTests {
     /// Sign-ups from one address are throttled like failed sign-ins: 429 with Retry-After.
     @Test func signupThrottled() async throws {
         try await withDataBank(adjust: { $0.signInThrottle.addressFailures = 2 }) { app in
+            // The clock stands still, so the 5 s wait cannot pass on a slow machine.
+            let now = Date(timeIntervalSince1970: 1_796_000_000)
+            app.settings.now = { now }
             for i in 0..<2 {
                 let res = try await app.send(
                     .POST, "/api/v1/signup", json: ["username": "dev_\(i)x", "email": "d\(i)@example.com", "password": "long-enough-1"])
