@@ -65,6 +65,27 @@ struct SignupTests {
         }
     }
 
+    /// With SMTP configured, the confirmation link is mailed to the address given, and it confirms the sign-up.
+    @Test func verificationLinkIsMailed() async throws {
+        let relay = try await FakeSMTPRelay.start()
+        try await withDataBank(adjust: {
+            $0.smtp = SMTPSettings(url: "smtp://127.0.0.1:\(relay.port)", from: "databank@foshan.gov.cn")
+            $0.publicURL = "https://data.example"
+        }) { app in
+            let created = try await app.send(.POST, "/api/v1/signup", json: Self.signup)
+            #expect(try created.decode(OpenPortalAPI.SignedUp.self).confirmation == .mail)
+            let mail = try #require(await relay.received().first)
+            #expect(mail.recipients == ["bob@example.com"])
+            let link = try #require(mail.decodedBody.split(separator: "\n").first { $0.hasPrefix("https://data.example/signup/verify?token=") })
+            #expect(try await app.send(.GET, String(link.dropFirst("https://data.example".count))).status == .ok)
+            #expect(try await User.query(on: app.db).filter(\.$username == "dev_bob").first()?.verifiedAt != nil)
+            // The person's notifications are mailed to them too (a decision on their application).
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "dev_bob").first())
+            #expect(try await NotificationMail.recipients(of: user.actor.consumerCode, on: app.db) == ["bob@example.com"])
+        }
+        try await relay.stop()
+    }
+
     /// A password change needs the current password; the new one then signs in.
     @Test func passwordChange() async throws {
         try await withDataBank { app in
