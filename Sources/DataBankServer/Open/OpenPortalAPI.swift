@@ -59,6 +59,17 @@ enum OpenPortalAPI {
             items: try await OpenApplications.mine(user, on: req.db).map { ApplicationInfo($0, events: nil, grant: nil, today: req.application.today) })
     }
 
+    /// A registered user withdraws their own application while it is undecided.
+    static func withdraw(req: Request) async throws -> ApplicationInfo {
+        let user = try req.requireUser()
+        try req.authorize(.applyForOpenData)
+        guard let id = req.parameters.get("id", as: UUID.self), let row = try await ApplicationRow.find(id, on: req.db),
+            row.consumerCode == user.actor.consumerCode
+        else { throw AppError.notFound("Application") }
+        try await Applications.withdraw(row, by: user, on: req.db)
+        return ApplicationInfo(row, events: nil, grant: nil, today: req.application.today)
+    }
+
     struct FeedbackInfo: Content {
         var id: UUID?
         var resource: String

@@ -31,6 +31,7 @@ enum OpenPortalRoutes {
         api.post("signups", ":id", "confirm", use: OpenPortalAPI.confirm).gate(.action(.confirmPublicUsers))
         api.get("developer", "usage", use: OpenPortalAPI.usage).gate(.registered)
         api.get("developer", "applications", use: OpenPortalAPI.applications).gate(.registered)
+        api.post("developer", "applications", ":id", "withdraw", use: OpenPortalAPI.withdraw).gate(.action(.applyForOpenData))
         api.post("datasets", ":code", "applications", use: OpenPortalAPI.apply).gate(.action(.applyForOpenData))
         api.post("datasets", ":code", "feedback", use: OpenPortalAPI.feedback).gate(.action(.giveFeedback))
         api.get("reuses", use: OpenPortalAPI.reuses).gate(.open)

@@ -227,7 +227,7 @@ enum Applications {
     }
 
     static func withdraw(_ row: ApplicationRow, by user: User, on db: any Database) async throws {
-        guard user.departmentCode == row.consumerCode || user.role == .platformAdmin else {
+        guard user.actor.consumerCode == row.consumerCode || user.role == .platformAdmin else {
             throw AppError(.forbidden, "forbidden", "Only the applying department withdraws its application")
         }
         guard [.pending, .escalated].contains(row.applicationStatus) else { throw AppError(.conflict, "already_decided", "The application is already decided") }

@@ -95,6 +95,22 @@ struct OpenApplicationTests {
         }
     }
 
+    /// A registered user withdraws their own undecided application; nobody else's.
+    @Test func withdrawOwnApplication() async throws {
+        try await withDataBank { app in
+            let f = try await conditionalStore(app)
+            let (_, key) = try await app.publicUser()
+            let (_, other) = try await app.publicUser("dev_carol")
+            let applied = try await app.send(.POST, "/api/v1/datasets/\(f.code)/applications", token: key, json: ["purpose": "研究", "use": "统计"])
+            let id = try #require(try applied.decode(ApplicationInfo.self).id)
+            #expect(try await app.send(.POST, "/api/v1/developer/applications/\(id)/withdraw", token: other).status == .notFound)
+            let withdrawn = try await app.send(.POST, "/api/v1/developer/applications/\(id)/withdraw", token: key)
+            #expect(withdrawn.status == .ok)
+            #expect(try withdrawn.decode(ApplicationInfo.self).status == "withdrawn")
+            #expect(try await app.send(.POST, "/api/v1/developer/applications/\(id)/withdraw", token: key).status == .conflict)
+        }
+    }
+
     /// Only 有条件开放 datasets are applied for; departments use their own flow.
     @Test func onlyConditionallyOpenDatasets() async throws {
         try await withDataBank { app in
