@@ -29,46 +29,55 @@ struct PolicyRow: CustomTestStringConvertible, Sendable {
     var testDescription: String { action.rawValue }
 }
 
-/// THE POLICY, written out. Columns: platformAdmin, departmentAdmin, steward, reviewer, viewer.
+/// THE POLICY, written out. Columns: platformAdmin, departmentAdmin, steward, reviewer, viewer, publicUser
+/// (a registered member of the public: open data, their own applications, reuses and feedback — nothing internal).
+// Read as a table, so kept aligned:
+// swift-format-ignore
 let policy: [PolicyRow] = {
     let rows: [(CatalogAction, Outcome, String)] = [
-        //                    anonymous   pA dA st rv vw
-        (.readPublished,     .allow,     "A  A  A  A  A"),
-        (.readUnpublished,   .signIn,    "A  O  O  A  O"),
-        (.readClassified,    .signIn,    "A  O  O  A  -"),
-        (.createResource,    .signIn,    "A  O  O  -  -"),
-        (.editResource,      .signIn,    "A  O  O  -  -"),
-        (.submit,            .signIn,    "A  O  O  -  -"),
-        (.withdraw,          .signIn,    "A  O  O  -  -"),
-        (.requestChange,     .signIn,    "A  O  O  -  -"),
-        (.approve,           .signIn,    "A  -  -  A  -"),
-        (.reject,            .signIn,    "A  -  -  A  -"),
-        (.publish,           .signIn,    "A  -  -  A  -"),
-        (.retire,            .signIn,    "A  O  -  A  -"),
-        (.comment,           .signIn,    "A  A  A  A  A"),
-        (.readReviewQueue,   .signIn,    "A  -  -  A  -"),
-        (.manageDepartments, .signIn,    "A  -  -  -  -"),
-        (.manageStandards,   .signIn,    "A  -  -  A  -"),
-        (.manageUsers,       .signIn,    "A  O  -  -  -"),
-        (.manageOwnTokens,   .signIn,    "A  A  A  A  A"),
-        (.createEdition,     .signIn,    "A  -  -  -  -"),
-        (.readRecords,       .signIn,    "A  O  O  -  -"),
-        (.writeRecords,      .signIn,    "-  O  O  -  -"),
-        (.readAudit,         .signIn,    "A  -  -  -  -"),
-        (.readLoads,         .signIn,    "A  O  O  -  -"),
-        (.applyForAccess,    .signIn,    "A  O  O  -  -"),
-        (.reviewApplication, .signIn,    "A  O  O  -  -"),
-        (.countersign,       .signIn,    "A  -  -  -  -"),
-        (.manageApps,        .signIn,    "A  O  O  -  -"),
-        (.manageVerificationServices, .signIn, "A  O  O  -  -"),
-        (.readGrants,        .signIn,    "A  A  A  A  A"),
-        (.manageQualityRules, .signIn,   "-  O  O  -  -"),
-        (.runQualityCheck,   .signIn,    "A  O  O  -  -"),
-        (.raiseObjection,    .signIn,    "A  A  A  A  A"),
-        (.resolveObjection,  .signIn,    "-  O  O  -  -"),
-        (.withdrawObjection, .signIn,    "A  O  O  -  -"),
+        //                    anonymous   pA dA st rv vw pu
+        (.readPublished,     .allow,     "A  A  A  A  A  A"),
+        (.readUnpublished,   .signIn,    "A  O  O  A  O  -"),
+        (.readClassified,    .signIn,    "A  O  O  A  -  -"),
+        (.createResource,    .signIn,    "A  O  O  -  -  -"),
+        (.editResource,      .signIn,    "A  O  O  -  -  -"),
+        (.submit,            .signIn,    "A  O  O  -  -  -"),
+        (.withdraw,          .signIn,    "A  O  O  -  -  -"),
+        (.requestChange,     .signIn,    "A  O  O  -  -  -"),
+        (.approve,           .signIn,    "A  -  -  A  -  -"),
+        (.reject,            .signIn,    "A  -  -  A  -  -"),
+        (.publish,           .signIn,    "A  -  -  A  -  -"),
+        (.retire,            .signIn,    "A  O  -  A  -  -"),
+        (.comment,           .signIn,    "A  A  A  A  A  -"),
+        (.readReviewQueue,   .signIn,    "A  -  -  A  -  -"),
+        (.manageDepartments, .signIn,    "A  -  -  -  -  -"),
+        (.manageStandards,   .signIn,    "A  -  -  A  -  -"),
+        (.manageUsers,       .signIn,    "A  O  -  -  -  -"),
+        (.manageOwnTokens,   .signIn,    "A  A  A  A  A  A"),
+        (.createEdition,     .signIn,    "A  -  -  -  -  -"),
+        (.readRecords,       .signIn,    "A  O  O  -  -  -"),
+        (.writeRecords,      .signIn,    "-  O  O  -  -  -"),
+        (.readAudit,         .signIn,    "A  -  -  -  -  -"),
+        (.readLoads,         .signIn,    "A  O  O  -  -  -"),
+        (.applyForAccess,    .signIn,    "A  O  O  -  -  -"),
+        (.reviewApplication, .signIn,    "A  O  O  -  -  -"),
+        (.countersign,       .signIn,    "A  -  -  -  -  -"),
+        (.manageApps,        .signIn,    "A  O  O  -  -  -"),
+        (.manageVerificationServices, .signIn, "A  O  O  -  -  -"),
+        (.readGrants,        .signIn,    "A  A  A  A  A  -"),
+        (.manageQualityRules, .signIn,   "-  O  O  -  -  -"),
+        (.runQualityCheck,   .signIn,    "A  O  O  -  -  -"),
+        (.raiseObjection,    .signIn,    "A  A  A  A  A  -"),
+        (.resolveObjection,  .signIn,    "-  O  O  -  -  -"),
+        (.withdrawObjection, .signIn,    "A  O  O  -  -  -"),
+        (.applyForOpenData,  .signIn,    "-  -  -  -  -  A"),
+        (.submitReuse,       .signIn,    "-  -  -  -  -  A"),
+        (.giveFeedback,      .signIn,    "A  A  A  A  A  A"),
+        (.changeOwnPassword, .signIn,    "A  A  A  A  A  A"),
+        (.confirmPublicUsers, .signIn,   "A  -  -  -  -  -"),
+        (.approveReuses,     .signIn,    "A  -  -  -  -  -"),
     ]
-    let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
+    let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in
         let letters = cells.filter { $0 != " " }
         precondition(letters.count == roles.count, "row \(action) has \(letters.count) cells")
@@ -84,7 +93,7 @@ struct AuthorizationTests {
     /// The written-out policy covers every action exactly once and every role.
     @Test func policyCoversEverything() {
         #expect(policy.map(\.action) == CatalogAction.allCases)
-        #expect(Set(Role.allCases) == [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer])
+        #expect(Set(Role.allCases) == [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser])
         for row in policy { #expect(Set(row.cells.keys) == Set(Role.allCases)) }
     }
 
@@ -98,10 +107,12 @@ struct AuthorizationTests {
             let cell = row.cells[role]!
             let own: Outcome = cell == "-" ? .deny : .allow
             let other: Outcome = cell == "A" ? .allow : .deny
-            #expect(Outcome(Authorization.decide(actor, row.action, departmentCode: Self.ownDept)) == own,
-                    "\(role.rawValue) \(row.action.rawValue) own department")
-            #expect(Outcome(Authorization.decide(actor, row.action, departmentCode: Self.otherDept)) == other,
-                    "\(role.rawValue) \(row.action.rawValue) other department")
+            #expect(
+                Outcome(Authorization.decide(actor, row.action, departmentCode: Self.ownDept)) == own,
+                "\(role.rawValue) \(row.action.rawValue) own department")
+            #expect(
+                Outcome(Authorization.decide(actor, row.action, departmentCode: Self.otherDept)) == other,
+                "\(role.rawValue) \(row.action.rawValue) other department")
         }
     }
 
@@ -157,7 +168,7 @@ struct AuthorizationTests {
         (.viewer, .readUnpublished, .own("440605001")),
         (.viewer, .readClassified, Authorization.Reach.none),
         (.steward, .readReviewQueue, Authorization.Reach.none),
-        (.departmentAdmin, .manageUsers, .own("440605001")),
+        (.departmentAdmin, .manageUsers, .own("440605001"))
     ])
     func reachRoles(_ role: Role, _ action: CatalogAction, _ expected: Authorization.Reach) {
         #expect(Authorization.reach(Actor(userID: "u", role: role, departmentCode: "440605001"), action) == expected)
@@ -168,13 +179,15 @@ struct AuthorizationTests {
     @Test(arguments: policy)
     func reachAgreesWithPolicy(_ row: PolicyRow) {
         for role in Role.allCases {
-            let expected: Authorization.Reach = switch row.cells[role]! {
-            case "A": .all
-            case "O": .own(Self.ownDept)
-            default: .none
-            }
-            #expect(Authorization.reach(Actor(userID: "u", role: role, departmentCode: Self.ownDept), row.action) == expected,
-                    "\(role.rawValue)")
+            let expected: Authorization.Reach =
+                switch row.cells[role]! {
+                case "A": .all
+                case "O": .own(Self.ownDept)
+                default: .none
+                }
+            #expect(
+                Authorization.reach(Actor(userID: "u", role: role, departmentCode: Self.ownDept), row.action) == expected,
+                "\(role.rawValue)")
         }
     }
 

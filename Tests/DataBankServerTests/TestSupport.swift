@@ -30,6 +30,9 @@ func withDataBank(
         settings.webhookAllow = WebhookAllowList("127.0.0.1, ::1")
         settings.auditKeyFile = nil  // the fixed in-memory key, no checkpoints: the template's chain verifies in every clone
         settings.auditCheckpointFile = nil
+        // Every in-process request comes from one address ("local"): the open data API's anonymous
+        // limit is left to the tests about it (Open/DeveloperKeyTests), not to every test's call count.
+        settings.anonymousCallsPerMinute = 1_000_000
         adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {

@@ -1,17 +1,29 @@
 /// A user's role on the platform.
 public enum Role: String, CatalogTerm {
     case platformAdmin, departmentAdmin, steward, reviewer, viewer
+    /// A registered member of the public (a citizen or a developer of the open data portal): no
+    /// department, never inside government. Signs up on the portal; reads open data and what a
+    /// provider granted them, with API keys that are rate-limited.
+    case publicUser
     public var zh: String {
-        ["platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
-         "reviewer": "目录审核员", "viewer": "浏览者"][rawValue]!
+        [
+            "platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
+            "reviewer": "目录审核员", "viewer": "浏览者", "publicUser": "注册用户"
+        ][rawValue]!
     }
     public var en: String {
-        ["platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
-         "reviewer": "Catalog reviewer", "viewer": "Viewer"][rawValue]!
+        [
+            "platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
+            "reviewer": "Catalog reviewer", "viewer": "Viewer", "publicUser": "Registered user"
+        ][rawValue]!
     }
+
+    /// Whether this role works inside government (every role but a registered member of the public).
+    public var isStaff: Bool { self != .publicUser }
 }
 
-/// Who is asking: nobody (`nil` actor) or a signed-in user of a department.
+/// Who is asking: nobody (`nil` actor), a signed-in user of a department, or a registered member
+/// of the public (``Role/publicUser``, whose department code is empty).
 public struct Actor: Hashable, Sendable {
     public var userID: String
     public var role: Role
@@ -19,6 +31,13 @@ public struct Actor: Hashable, Sendable {
     public init(userID: String, role: Role, departmentCode: String) {
         self.userID = userID; self.role = role; self.departmentCode = departmentCode
     }
+
+    /// The prefix of a registered member of the public's consumer code (`user:<id>`).
+    public static let publicConsumerPrefix = "user:"
+
+    /// Who holds grants for this actor: their department, or — for a registered member of the
+    /// public, who has none — the person themselves (`user:<id>`, never a department's code).
+    public var consumerCode: String { role == .publicUser ? Self.publicConsumerPrefix + userID : departmentCode }
 }
 
 /// Everything the platform lets someone do to the catalog. Every route names one.
@@ -37,6 +56,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageQualityRules, runQualityCheck
     /// Objections (数据纠错): a reader flags a value as wrong, the provider settles it, the raiser may withdraw it.
     case raiseObjection, resolveObjection, withdrawObjection
+    /// The open data portal's registered users: applying for a 有条件开放 dataset, submitting a reuse,
+    /// feedback on a dataset, and one's own password; the platform admin confirms sign-ups and reuses.
+    case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -71,10 +93,15 @@ public enum Authorization {
     public enum Scope: Sendable { case any, own }
     public enum Rule: Sendable {
         case everyone
+        /// Anyone signed in, a registered member of the public included.
         case signedIn
+        /// Anyone signed in inside government (every role but ``Role/publicUser``).
+        case staff
         case roles([Role: Scope])
     }
 
+    // Read as a table, so kept aligned:
+    // swift-format-ignore
     public static let table: [CatalogAction: Rule] = [
         .readPublished:     .everyone,
         .readUnpublished:   .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
@@ -88,7 +115,7 @@ public enum Authorization {
         .reject:            .roles([.platformAdmin: .any, .reviewer: .any]),
         .publish:           .roles([.platformAdmin: .any, .reviewer: .any]),
         .retire:            .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own]),
-        .comment:           .signedIn,
+        .comment:           .staff,
         .readReviewQueue:   .roles([.platformAdmin: .any, .reviewer: .any]),
         .manageDepartments: .roles([.platformAdmin: .any]),
         .manageStandards:   .roles([.platformAdmin: .any, .reviewer: .any]),
@@ -113,18 +140,29 @@ public enum Authorization {
         .manageApps:        .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .manageVerificationServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         // Who holds which grant is no secret inside government: transparency keeps sharing honest.
-        .readGrants:        .signedIn,
+        .readGrants:        .staff,
         // A resource's quality rules are its provider's (and the data authority's) to write.
         .manageQualityRules: .roles([.departmentAdmin: .own, .steward: .own]),
         // … while checking and profiling (which change no data) the data authority may run on any store.
         .runQualityCheck:   .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         // Objections: anyone signed in may flag what they can read (whether they can read the record
         // is the grant's to say, as for every read) …
-        .raiseObjection:    .signedIn,
+        .raiseObjection:    .staff,
         // … the provider (department = the owner of the resource) accepts or rejects …
         .resolveObjection:  .roles([.departmentAdmin: .own, .steward: .own]),
         // … and the raising department's stewards may withdraw (department = the raiser's; the raiser always may).
         .withdrawObjection: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // The open data portal. A registered member of the public applies for 有条件开放 data for
+        // themselves (the provider reviews it as `reviewApplication`), submits reuses, and gives
+        // feedback; everyone signed in may change their own password (and hold API keys:
+        // `manageOwnTokens`). Nothing else in this table names `publicUser`: no internal data.
+        .applyForOpenData:  .roles([.publicUser: .any]),
+        .submitReuse:       .roles([.publicUser: .any]),
+        .giveFeedback:      .signedIn,
+        .changeOwnPassword: .signedIn,
+        // The data authority confirms sign-ups (when no mail is configured) and approves reuses before they show.
+        .confirmPublicUsers: .roles([.platformAdmin: .any]),
+        .approveReuses:     .roles([.platformAdmin: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`
@@ -134,6 +172,9 @@ public enum Authorization {
         switch rule {
         case .everyone: return .allow
         case .signedIn: return actor == nil ? .needsSignIn : .allow
+        case .staff:
+            guard let actor else { return .needsSignIn }
+            return actor.role.isStaff ? .allow : .deny("A registered user may not \(action.rawValue)")
         case .roles(let roles):
             guard let actor else { return .needsSignIn }
             guard let scope = roles[actor.role] else {
@@ -159,6 +200,7 @@ extension Authorization {
         switch rule {
         case .everyone: return .all
         case .signedIn: return actor == nil ? .none : .all
+        case .staff: return actor?.role.isStaff == true ? .all : .none
         case .roles(let roles):
             guard let actor, let scope = roles[actor.role] else { return .none }
             return scope == .any ? .all : .own(actor.departmentCode)

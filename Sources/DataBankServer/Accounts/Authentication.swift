@@ -11,7 +11,8 @@ struct UserAuthenticator: AsyncMiddleware {
         if let bearer = req.headers.bearerAuthorization?.token {
             try await Self.signIn(bearer: bearer, req)
         } else if req.hasSession, let id = req.session.data[Self.sessionKey].flatMap(UUID.init(uuidString:)),
-                  let user = try await User.find(id, on: req.db) {
+            let user = try await User.find(id, on: req.db), !user.awaitsVerification
+        {
             req.auth.login(user)
             req.storage[AuthMethodKey.self] = .session
         }
@@ -33,6 +34,7 @@ struct UserAuthenticator: AsyncMiddleware {
             }
             req.auth.login(signedIn.user)
             req.storage[UserTokenIDKey.self] = signedIn.tokenID
+            if let perMinute = signedIn.rate { req.storage[DeveloperKeyLimitKey.self] = CallLimit(perMinute: perMinute, perDay: signedIn.quota) }
             req.storage[AuthMethodKey.self] = .token
         } catch let error as AppError where error.code == "invalid_token" {
             if let wait = try await SignInThrottle.fail(from, req) { throw SignInThrottled(retryAfter: wait) }
@@ -41,20 +43,27 @@ struct UserAuthenticator: AsyncMiddleware {
     }
 
     /// The token's user and the token's id.
-    static func user(forToken token: String, on db: any Database) async throws -> (user: User, tokenID: UUID)? {
+    static func user(forToken token: String, on db: any Database) async throws -> (user: User, tokenID: UUID, rate: Int?, quota: Int?)? {
         // One query (token joined to its user): every API request pays for it.
-        guard let row = try await UserToken.query(on: db)
-            .join(User.self, on: \UserToken.$user.$id == \User.$id)
-            .filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil)
-            .first() else { return nil }
+        guard
+            let row = try await UserToken.query(on: db)
+                .join(User.self, on: \UserToken.$user.$id == \User.$id)
+                .filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil)
+                .first()
+        else { return nil }
         let user = try row.joined(User.self)
+        // An unconfirmed sign-up holds no key yet; should one exist, it signs nobody in.
+        if user.awaitsVerification { return nil }
         if row.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
             row.lastUsedAt = Date()
             try await row.save(on: db)
         }
-        return (user, try row.requireID())
+        return (user, try row.requireID(), row.ratePerMinute, row.dailyQuota)
     }
 }
+
+/// A developer key's limits, when the request signed in with one (the open data API meters it).
+struct DeveloperKeyLimitKey: StorageKey { typealias Value = CallLimit }
 
 /// The id of the API token a request signed in with (long-lived responses re-check it).
 struct UserTokenIDKey: StorageKey { typealias Value = UUID }
@@ -115,7 +124,8 @@ enum Accounts {
     static func addUser(username: String, displayName: String, password: String, role: Role, departmentCode: String, on db: any Database) async throws -> User {
         try checkPassword(password)
         guard try await Department.query(on: db).filter(\.$code == departmentCode).first() != nil else {
-            throw AppError.field(.unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")
+            throw AppError.field(
+                .unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")
         }
         guard try await User.query(on: db).filter(\.$username == username).first() == nil else {
             throw AppError.field(.conflict, "duplicate_username", "username", zh: "用户名已存在", en: "Username \(username) is taken")
@@ -126,16 +136,19 @@ enum Accounts {
     }
 
     /// Issues a new token for `user`; returns the token text, which is never stored.
-    static func issueToken(for user: User, name: String, on db: any Database) async throws -> (String, UserToken) {
+    /// `limits`: a developer key's calls per minute and per day (``PublicAccounts/keyLimits(for:_:)``).
+    static func issueToken(for user: User, name: String, limits: CallLimit? = nil, on db: any Database) async throws -> (String, UserToken) {
         let token = UserToken.generate()
         let row = UserToken(userID: try user.requireID(), name: name, tokenHash: UserToken.hash(token), prefix: String(token.prefix(8)))
+        row.ratePerMinute = limits?.perMinute
+        row.dailyQuota = limits?.perDay
         try await row.save(on: db)
         return (token, row)
     }
 
     static func signIn(username: String, password: String, on db: any Database) async throws -> User? {
         guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
-            _ = verify(password, hash: "$2b$10$abcdefghijklmnopqrstuuF8pC3bNv1t1mE8H2fPp0Q7bK1Y5uW9i") // same cost either way
+            _ = verify(password, hash: "$2b$10$abcdefghijklmnopqrstuuF8pC3bNv1t1mE8H2fPp0Q7bK1Y5uW9i")  // same cost either way
             return nil
         }
         return verify(password, hash: user.passwordHash) ? user : nil

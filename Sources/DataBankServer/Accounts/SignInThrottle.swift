@@ -29,6 +29,8 @@ enum SignInThrottle {
     /// What failures are counted against.
     enum Subject {
         case account(String), address(String), tokenAddress(String)
+        /// Sign-ups from one client address: each one counts, successful or not.
+        case signup(String)
 
         var key: String {
             switch self {
@@ -36,6 +38,7 @@ enum SignInThrottle {
             case .account(let name): "account:" + String(name.trimmingCharacters(in: .whitespaces).lowercased().prefix(200))
             case .address(let a): "address:" + a
             case .tokenAddress(let a): "token:" + a
+            case .signup(let a): "signup:" + a
             }
         }
 

@@ -14,6 +14,11 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "department_code") var departmentCode: String
     /// Where notifications are mailed when SMTP is configured (migration 008).
     @OptionalField(key: "email") var email: String?
+    /// When a registered member of the public confirmed their address, or the platform admin their
+    /// sign-up (migration 017); nil for an unconfirmed sign-up (staff accounts never need it).
+    @OptionalField(key: "verified_at") var verifiedAt: Date?
+    /// SHA-256 of the sign-up's verification link token, until it is used.
+    @OptionalField(key: "verify_token_hash") var verifyTokenHash: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -26,6 +31,9 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     var role: Role { Role(rawValue: roleName) ?? .viewer }
 
     var actor: Actor { Actor(userID: id?.uuidString ?? "", role: role, departmentCode: departmentCode) }
+
+    /// A registered member of the public who has not yet confirmed their sign-up: may not sign in.
+    var awaitsVerification: Bool { role == .publicUser && verifiedAt == nil }
 }
 
 /// A personal API token. Only its SHA-256 is stored; the token itself is shown once.
@@ -40,6 +48,10 @@ final class UserToken: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    /// A developer key's limits (migration 017): calls per minute and per day; nil for staff tokens,
+    /// which the open data API does not limit (docs/SECURITY.md).
+    @OptionalField(key: "rate_per_minute") var ratePerMinute: Int?
+    @OptionalField(key: "daily_quota") var dailyQuota: Int?
 
     init() {}
 

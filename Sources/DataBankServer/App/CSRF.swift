@@ -15,7 +15,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         req.storage[CSRFTokenKey.self] = token
         let unsafe = ![.GET, .HEAD, .OPTIONS].contains(req.method)
         let viaSession = req.storage[AuthMethodKey.self] != .token && (req.cookies["databank_session"] != nil)
-        let signInForm = req.method == .POST && req.url.path == SiteURL.login.path && req.storage[AuthMethodKey.self] != .token
+        // The sign-up form too: a foreign page must not register accounts in a visitor's name.
+        let signInForm =
+            req.method == .POST && [SiteURL.login.path, SiteURL.signup.path].contains(req.url.path) && req.storage[AuthMethodKey.self] != .token
         if unsafe && (viaSession || signInForm) {
             let inURL = req.query[String.self, at: Self.field]
             if req.headers.first(name: "X-CSRF-Token") == nil && inURL == nil && req.route?.formUploadDeclared == true
@@ -36,7 +38,10 @@ struct CSRFMiddleware: AsyncMiddleware {
             let sent = req.headers.first(name: "X-CSRF-Token") ?? inURL ?? (try? req.content.get(String.self, at: Self.field))
             guard let sent, let cookie = req.cookies[Self.cookie]?.string, sent == cookie else {
                 // The sign-in form is shown again (with a fresh token), not an error page.
-                if signInForm { return try await respond(LoginPage.refusedForm(req), token: token, req) }
+                if signInForm {
+                    let page = req.url.path == SiteURL.signup.path ? SignupPage.refusedForm(req) : LoginPage.refusedForm(req)
+                    return try await respond(page, token: token, req)
+                }
                 throw AppError(.forbidden, "csrf_failed", "The form has expired or did not come from DataBank; reload the page and try again")
             }
         }

@@ -8,8 +8,11 @@ enum RouteGate: Sendable, CustomStringConvertible {
     /// Anyone, signed in or not: public pages and their assets, sign-in, health. The handler may show
     /// the signed-in more (the catalog), and still decides per resource.
     case open
-    /// Someone signed in (a user, or an app where the handler accepts apps); the handler decides the rest.
+    /// Someone signed in inside government (a department's user, or an app where the handler accepts
+    /// apps); the handler decides the rest. A registered member of the public is refused (403).
     case signedIn
+    /// Anyone signed in, a registered member of the public (``Role/publicUser``) included.
+    case registered
     /// The handler authorizes this action in the role × action table (``Authorization``).
     case action(CatalogAction)
     /// The handler asks the one read decision (``StoreReading``): full, a grant's view, the open
@@ -24,6 +27,7 @@ enum RouteGate: Sendable, CustomStringConvertible {
         switch self {
         case .open: return "open"
         case .signedIn: return "signedIn"
+        case .registered: return "registered"
         case .action(let a): return "action(\(a.rawValue))"
         case .storeRead: return "storeRead"
         }
@@ -33,7 +37,7 @@ enum RouteGate: Sendable, CustomStringConvertible {
     var admitsAnonymous: Bool {
         switch self {
         case .open, .storeRead: return true
-        case .signedIn: return false
+        case .signedIn, .registered: return false
         case .action(let a):
             if case .everyone? = Authorization.table[a] { return true }
             return false
@@ -102,6 +106,10 @@ struct RouteGateMiddleware: AsyncMiddleware {
                 return req.redirect(to: QueryLink(SiteURL.login.path, [("next", WebMiddleware.returnPath(req))]).href)
             }
             throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
+        }
+        // The government side is no registered member of the public's business, whatever the handler would show.
+        if case .signedIn = gate, req.user?.role.isStaff == false, req.app == nil {
+            throw AppError(.forbidden, "forbidden", "A registered user may not use this route")
         }
         return try await next.respond(to: req)
     }

@@ -93,6 +93,18 @@ public struct Settings: Sendable {
     /// The portal's public address (`DATABANK_PUBLIC_URL`, e.g. `https://data.example.gov.cn`), as the
     /// open documents (DCAT-AP, OpenAPI) write it; unset: taken from the request's Host.
     public var publicURL: String? = PublicSite.normalise(Environment.get("DATABANK_PUBLIC_URL"))
+    /// The open data API's limits (docs/SECURITY.md): anonymous callers per client address
+    /// (`DATABANK_ANON_CALLS_PER_MINUTE`, 30), a new developer key's calls per minute
+    /// (`DATABANK_KEY_CALLS_PER_MINUTE`, 120) and per day (`DATABANK_KEY_CALLS_PER_DAY`, 10,000).
+    public var anonymousCallsPerMinute: Int = Int(Settings.env("DATABANK_ANON_CALLS_PER_MINUTE", 30))
+    public var keyCallsPerMinute: Int = Int(Settings.env("DATABANK_KEY_CALLS_PER_MINUTE", 120))
+    public var keyCallsPerDay: Int = Int(Settings.env("DATABANK_KEY_CALLS_PER_DAY", 10_000))
+    /// Instances serving the API behind one balancer (`DATABANK_API_INSTANCES`, 1): each limits a
+    /// caller to its share of the per-minute limit, so no extra database round trip is needed per call.
+    public var apiInstances: Int = Int(Settings.env("DATABANK_API_INSTANCES", 1))
+    /// Seconds between flushes of the counted calls to `api_usage` (`DATABANK_USAGE_FLUSH_SECONDS`, 2):
+    /// how far behind another instance's calls the daily quota may be.
+    public var usageFlushSeconds: Double = Settings.env("DATABANK_USAGE_FLUSH_SECONDS", 2)
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()
     /// The platform's clock: time-bound decisions (grant validity, review deadlines, sign-in throttling)

@@ -25,8 +25,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.lifecycle.use(ExchangeWorker())
     app.lifecycle.use(ProfileScheduler.Lifecycle())
     app.lifecycle.use(RequestMetrics.Lifecycle())
+    app.lifecycle.use(UsageFlusher())
     _ = app.totalCache  // made before requests run, so they never race to make it
     _ = app.rateLimiter
+    _ = app.usageMeter
     _ = app.pseudonymKeyCache
     _ = app.verificationServices
     _ = app.profileScheduler
@@ -47,12 +49,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(RequestMetricsMiddleware(metrics: app.requestMetrics))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RequestIDHeaderMiddleware())
+    app.middleware.use(CallLimitHeaders())
     app.middleware.use(ErrorRenderingMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
+    app.middleware.use(OpenAPIMeter())
     app.middleware.use(RouteGateMiddleware())
     app.middleware.use(CSRFMiddleware())
 

@@ -2,7 +2,8 @@ import Vapor
 import DataBankCore
 
 /// The open side's routes, registered from this one place: the portal's anonymous pages (`/`,
-/// `/datasets…`, `/providers…`) and data endpoints (`/api/v1/open/…`), CKAN's Action API, the
+/// `/datasets…`, `/providers…`) and data endpoints (`/api/v1/open/…`), the registered users' pages
+/// and API (sign-up, developer keys, applications, reuses, feedback), CKAN's Action API, the
 /// DCAT-AP catalog (`/catalog.*`, `/dataset/{code}.*`) and the API description (`/openapi.json`).
 /// Every record read goes through ``StoreReading``; the pages share the portal's layout and its
 /// error pages (``OpenErrorMiddleware``).
@@ -21,6 +22,7 @@ enum OpenRoutes {
         data.get(":file", use: OpenDownloads.download).gate(.storeRead)
         data.get("preview", use: previewJSON).gate(.storeRead)
 
+        try RegisteredUserRoutes.register(on: app)
         CKANRoutes.register(on: app)
         DCATRoutes.register(on: app)
         app.gated(.open).get("openapi.json") { req in OpenAPIDocument.routes(req) }

@@ -227,7 +227,7 @@ enum Applications {
     }
 
     static func withdraw(_ row: ApplicationRow, by user: User, on db: any Database) async throws {
-        guard user.departmentCode == row.consumerCode || user.role == .platformAdmin else {
+        guard user.actor.consumerCode == row.consumerCode || user.role == .platformAdmin else {
             throw AppError(.forbidden, "forbidden", "Only the applying department withdraws its application")
         }
         guard [.pending, .escalated].contains(row.applicationStatus) else { throw AppError(.conflict, "already_decided", "The application is already decided") }
@@ -319,6 +319,17 @@ enum NoticeNames {
     struct Pair { var zh: String; var en: String }
 
     static func of(department: String, resource: String, on db: any Database) async throws -> (department: Pair, resource: Pair) {
+        if department.hasPrefix(Actor.publicConsumerPrefix) {
+            // A registered member of the public: named by their username.
+            let id = UUID(uuidString: String(department.dropFirst(Actor.publicConsumerPrefix.count)))
+            var name: String?
+            if let id { name = try await User.find(id, on: db)?.username }
+            let r = try await ResourceRow.query(on: db).filter(\.$code == resource).first()
+            return (
+                Pair(zh: "注册用户 \(name ?? department)", en: "Registered user \(name ?? department)"),
+                Pair(zh: r.map { "\($0.name)（\(resource)）" } ?? resource, en: r.map { "\($0.nameEn ?? $0.name) (\(resource))" } ?? resource)
+            )
+        }
         let d = try await Department.query(on: db).filter(\.$code == department).first()
         let r = try await ResourceRow.query(on: db).filter(\.$code == resource).first()
         return (

@@ -34,6 +34,8 @@ final class ApplicationRow: Model, @unchecked Sendable {
     @OptionalField(key: "granted_scope") var grantedScope: String?
     @OptionalField(key: "granted_until") var grantedUntil: String?
     @OptionalField(key: "escalated_at") var escalatedAt: Date?
+    /// How a registered member of the public will use 有条件开放 data (migration 017; nil for departments).
+    @OptionalField(key: "intended_use") var intendedUse: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 

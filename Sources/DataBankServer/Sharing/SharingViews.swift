@@ -13,6 +13,8 @@ struct ApplicationInfo: Content {
     var sharingType: String
     var purpose: String
     var legalBasis: String
+    /// A registered member of the public's account of how the data will be used (有条件开放).
+    var intendedUse: String?
     var scope: GrantScope
     var unmaskReason: String?
     var validFrom: String
@@ -32,6 +34,7 @@ struct ApplicationInfo: Content {
     init(_ r: ApplicationRow, events: [EventInfo]?, grant: GrantInfo?, today: CivilDate) {
         id = r.id; kind = r.kind; resource = r.resourceCode; service = r.serviceCode; provider = r.providerCode; consumer = r.consumerCode
         applicant = r.applicantName; sharingType = r.sharingType; purpose = r.purpose; legalBasis = r.legalBasis; scope = r.askedScope
+        intendedUse = r.intendedUse
         unmaskReason = r.unmaskReason
         validFrom = r.validFrom; validUntil = r.validUntil; status = r.status; deadline = r.deadline
         overdue = r.isOverdue(today: today)

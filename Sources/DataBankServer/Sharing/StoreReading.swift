@@ -105,7 +105,8 @@ enum StoreReading {
     /// The one place the facts are gathered — for a request, a stream taking the decision again, or a
     /// webhook delivering with its owner's identity. Nil when no resource has the code.
     static func decide(actor: Actor?, app: AppPrincipal?, code: String, today: CivilDate, on db: any Database) async throws -> Decided? {
-        let reader = app?.departmentCode ?? actor?.departmentCode
+        // A department, or a registered member of the public (`user:<id>`): who holds the grant.
+        let reader = app?.departmentCode ?? actor?.consumerCode
         // The three look-ups at once: the resource, its store, and the reader's grant.
         async let resourceRow = ResourceRow.query(on: db).filter(\.$code == code).first()
         async let storeRow = RecordStoreRow.query(on: db).filter(\.$resourceCode == code).first()
@@ -142,7 +143,7 @@ enum StoreReading {
             throw RecordStores.notPublished(code)
         }
         guard [.full, .grant, .openPortal].contains(decided.access) else { throw AppError(.forbidden, "no_grant", "No active grant on \(code)") }
-        return (store, try await view(decided, store: store, reader: owner?.departmentCode, app: app, on: db))
+        return (store, try await view(decided, store: store, reader: owner?.actor.consumerCode, app: app, on: db))
     }
 
     static func activeGrant(_ reader: String?, appID: UUID?, resource: String, today: CivilDate, on db: any Database) async throws -> GrantAccess.ActiveGrant? {
@@ -152,7 +153,7 @@ enum StoreReading {
 
     /// The reader's view for an allowed decision: nil (everything in clear), the grant's, or the open portal's.
     static func view(_ decided: Decided, store: RecordStoreRow, req: Request) async throws -> GrantView? {
-        try await view(decided, store: store, reader: req.app?.departmentCode ?? req.user?.departmentCode, app: req.application, on: req.db)
+        try await view(decided, store: store, reader: req.app?.departmentCode ?? req.actor?.consumerCode, app: req.application, on: req.db)
     }
 
     static func view(_ decided: Decided, store: RecordStoreRow, reader: String?, app: Application, on db: any Database) async throws -> GrantView? {

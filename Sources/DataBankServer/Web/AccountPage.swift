@@ -8,6 +8,8 @@ import DataBankCore
 enum AccountPage {
     static func show(req: Request) async throws -> Response {
         try req.authorize(.manageOwnTokens)
+        // A registered member of the public has no department: their account is the developer page.
+        if req.user?.role == .publicUser { return req.redirect(to: SiteURL.developer.path) }
         let query = FormData(query: req)
         let s = req.strings
         let banners: [Body] = query["done"] == "revoked" ? [Layout.okBanner(s.t("令牌已吊销。", "The token was revoked."))] : []
@@ -19,7 +21,8 @@ enum AccountPage {
         let user = try req.requireUser()
         let form = FormData(body: req)
         let name = String((form["name"].flatMap { $0.isEmpty ? nil : $0 } ?? "api").prefix(100))
-        let (token, _) = try await Accounts.issueToken(for: user, name: name, on: req.db)
+        let (token, _) = try await Accounts.issueToken(
+            for: user, name: name, limits: PublicAccounts.keyLimits(for: user, req.application.settings), on: req.db)
         return try await page(req, newToken: token, banners: [])
     }
 

@@ -49,7 +49,9 @@ enum Layout {
             nav(SiteURL.standards.path, "标准", "Standards", "standards"),
             nav(SiteURL.editions.path, "目录版本", "Editions", "editions")
         ]
-        if req.user != nil {
+        if req.user?.role == .publicUser {
+            items.append(nav(SiteURL.developer.path, "开发者中心", "Developer", "developer"))
+        } else if req.user != nil {
             items.append(nav(SiteURL.sharing.path, "共享", "Sharing", "sharing"))
             items.append(nav(SiteURL.objections.path, "纠错", "Objections", "objections"))
             items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
@@ -71,6 +73,7 @@ enum Layout {
         } else {
             let next = req.method == .GET && current != SiteURL.login.path ? QueryLink(SiteURL.login.path, [("next", here)]).href : SiteURL.login.path
             account.append(.link(next, s.t("登录", "Sign in"), .testid("login-link")))
+            account.append(.link(SiteURL.signup.path, s.t("注册", "Sign up"), .testid("signup-link")))
         }
         return .header(
             .cls("site-header"),

@@ -10,7 +10,7 @@ enum LoginPage {
     }
 
     /// Why the form is shown again.
-    enum Problem { case wrongPassword, expiredForm, throttled(seconds: Int) }
+    enum Problem { case wrongPassword, expiredForm, throttled(seconds: Int), unverified }
 
     static func submit(req: Request) async throws -> Response {
         let form = FormData(body: req)
@@ -31,6 +31,8 @@ enum LoginPage {
         }
         // The account's count starts again; the address keeps its own (a guesser's own account cannot clear it).
         try await SignInThrottle.reset(account, req)
+        // A sign-up is confirmed first (its mailed link, or the platform admin).
+        if user.awaitsVerification { return page(req, username: username, next: next, problem: .unverified) }
         // A fresh session id on sign-in, so an id planted before cannot ride along.
         if let old = req.session.id {
             try? await req.application.sessions.driver.deleteSession(old, for: req).get()
@@ -93,6 +95,20 @@ enum LoginPage {
                                         "The sign-in form has expired or did not come from DataBank; please sign in again."))), testid: "login-csrf")
                     ]
                 )
+            case .unverified:
+                (
+                    .forbidden,
+                    [
+                        .banner(
+                            "error",
+                            .p(
+                                .esc(
+                                    s.t(
+                                        "您的注册尚未确认：请打开邮件中的确认链接，或等待平台管理员确认。",
+                                        "Your sign-up is not confirmed yet: open the link in the mail we sent, or wait for the platform admin to confirm it."
+                                    ))), testid: "login-unverified")
+                    ]
+                )
             case .throttled(let seconds):
                 (
                     .tooManyRequests,
@@ -117,7 +133,10 @@ enum LoginPage {
                         sub: s.t(
                             "数据专员、审核员和管理员登录后可登记、审核资源。",
                             "Stewards, reviewers and administrators sign in to register and review resources.")),
-                    .section(.cls("card"), form))
+                    .section(.cls("card"), form),
+                    .p(
+                        .cls("hint"), .esc(s.t("开发者和公众用户：", "Developers and the public: ")),
+                        .link(SiteURL.signup.path, s.t("注册账号", "create an account"), .testid("login-signup"))))
             ])
         if case .throttled(let seconds) = problem { response.headers.replaceOrAdd(name: "Retry-After", value: String(max(1, seconds))) }
         return response

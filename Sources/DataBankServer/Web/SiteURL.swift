@@ -49,6 +49,21 @@ enum SiteURL: Sendable, Hashable {
     enum OpenDatasetPart: String, Sendable, Hashable {
         case overview = "", preview, api
     }
+    // The open data portal's registered users (Open/).
+    case signup
+    case verifySignup
+    case password
+    case developer
+    case developerKeys
+    case revokeDeveloperKey(UUID)
+    case signups
+    case confirmSignup(UUID)
+    case datasetApply(String)
+    case datasetFeedback(String)
+    case reuses
+    case newReuse
+    case reviewReuses
+    case decideReuse(UUID)
 
     /// The pages and form targets under one resource.
     enum ResourcePart: Sendable, Hashable {
@@ -117,6 +132,20 @@ enum SiteURL: Sendable, Hashable {
         case .openProvider(let code): ["providers", code]
         case .openData(let code, let format): ["api", "v1", "open", "datasets", code, format.fileName]
         case .openPreviewData(let code): ["api", "v1", "open", "datasets", code, "preview"]
+        case .signup: ["signup"]
+        case .verifySignup: ["signup", "verify"]
+        case .password: ["account", "password"]
+        case .developer: ["developer"]
+        case .developerKeys: ["developer", "keys"]
+        case .revokeDeveloperKey(let id): ["developer", "keys", id.uuidString, "revoke"]
+        case .signups: ["admin", "signups"]
+        case .confirmSignup(let id): ["admin", "signups", id.uuidString, "confirm"]
+        case .datasetApply(let code): ["datasets", code, "apply"]
+        case .datasetFeedback(let code): ["datasets", code, "feedback"]
+        case .reuses: ["reuses"]
+        case .newReuse: ["reuses", "new"]
+        case .reviewReuses: ["admin", "reuses"]
+        case .decideReuse(let id): ["admin", "reuses", id.uuidString, "decide"]
         }
     }
 }

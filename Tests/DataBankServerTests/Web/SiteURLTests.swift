@@ -34,7 +34,12 @@ struct SiteURLTests {
         (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
         (.openDatasets, .GET), (.openDataset("101001-00001"), .GET), (.openDataset("101001-00001", .preview), .GET),
         (.openDataset("101001-00001", .api), .GET), (.openProviders, .GET), (.openProvider("440600001"), .GET),
-        (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET)
+        (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET),
+        (.signup, .GET), (.signup, .POST), (.verifySignup, .GET), (.password, .GET), (.password, .POST), (.developer, .GET),
+        (.developerKeys, .POST), (.revokeDeveloperKey(id), .POST), (.signups, .GET), (.confirmSignup(id), .POST),
+        (.datasetApply("101001-00001"), .GET), (.datasetApply("101001-00001"), .POST), (.datasetFeedback("101001-00001"), .GET),
+        (.datasetFeedback("101001-00001"), .POST), (.reuses, .GET), (.newReuse, .GET), (.newReuse, .POST), (.reviewReuses, .GET),
+        (.decideReuse(id), .POST)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).

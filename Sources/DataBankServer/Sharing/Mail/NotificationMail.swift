@@ -19,8 +19,7 @@ enum NotificationMail {
                 """
             ).all()
             guard !claimed.isEmpty else { continue }
-            let recipients = try await User.query(on: app.db).filter(\.$departmentCode == note.departmentCode)
-                .filter(\.$roleName ~~ [Role.steward.rawValue, Role.departmentAdmin.rawValue]).all().compactMap(\.email)
+            let recipients = try await recipients(of: note.departmentCode, on: app.db)
             guard !recipients.isEmpty else { continue }
             do {
                 try await SMTPMailer(settings: smtp).send(
@@ -33,5 +32,17 @@ enum NotificationMail {
             }
         }
         return sent
+    }
+
+    /// A department's stewards and admins; for a registered member of the public (`user:<id>`), that person.
+    static func recipients(of consumer: String, on db: any Database) async throws -> [String] {
+        if consumer.hasPrefix(Actor.publicConsumerPrefix) {
+            guard let id = UUID(uuidString: String(consumer.dropFirst(Actor.publicConsumerPrefix.count))),
+                let user = try await User.find(id, on: db), user.role == .publicUser
+            else { return [] }
+            return user.email.map { [$0] } ?? []
+        }
+        return try await User.query(on: db).filter(\.$departmentCode == consumer)
+            .filter(\.$roleName ~~ [Role.steward.rawValue, Role.departmentAdmin.rawValue]).all().compactMap(\.email)
     }
 }

@@ -57,7 +57,9 @@ enum ApplicationPage {
             info: info, items: layout.map { ScopeFields.items($0, snapshot: resource?.catalogSnapshot) } ?? [],
             keys: layout?.keyNames ?? [],
             defaults: defaults,
-            names: try await Directory.departmentNames(on: req.db, language: req.language),
+            names: try await Directory.departmentNames(on: req.db, language: req.language).merging(
+                info.consumer.hasPrefix(Actor.publicConsumerPrefix)
+                    ? [info.consumer: (en ? "Registered user " : "注册用户 ") + info.applicant] : [:], uniquingKeysWith: { a, _ in a }),
             resourceName: resource.map { en ? ($0.nameEn ?? $0.name) : $0.name } ?? info.resource,
             serviceName: service.map { en ? ($0.nameEn ?? $0.name) : $0.name },
             people: try await Directory.displayNames([info.applicant] + [info.decidedBy].compactMap { $0 } + (info.events ?? []).map(\.actor), on: req.db))

@@ -62,7 +62,8 @@ struct ApplicationView {
                 (s.t("申请人", "Applicant"), .esc(m.person(info.applicant) ?? info.applicant)),
                 (s.field("sharing.type"), .esc(s.label(SharingType.self, info.sharingType))),
                 (s.t("用途", "Purpose"), .p(.testid("purpose"), .esc(info.purpose))),
-                (s.t("申请依据", "Legal basis"), ResourceSections.text(info.legalBasis)),
+                info.intendedUse.map { (s.t("使用方式（公众申请）", "Intended use (public applicant)"), .p(.testid("intended-use"), .esc($0))) }
+                    ?? (s.t("申请依据", "Legal basis"), ResourceSections.text(info.legalBasis)),
                 (s.t("使用期限", "Period"), .esc(SharingWeb.period(info.validFrom, info.validUntil, s))),
                 (s.t("申请时间", "Applied"), .esc(s.dateTime(info.createdAt)))
             ], testid: "application-fields")

@@ -19,7 +19,10 @@ enum InboxPage {
         let codes = (box.toReview + box.mine + box.overdue).map(\.resource) + box.expiringGrants.map(\.resource)
         let resources = try await SharingWeb.resourceNames(codes, req: req)
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
-        func dept(_ code: String) -> Body { .esc(names[code] ?? code) }
+        // A registered member of the public applies as `user:<id>`: shown as such, not as a code.
+        func dept(_ code: String) -> Body {
+            .esc(names[code] ?? (code.hasPrefix(Actor.publicConsumerPrefix) ? s.t("注册用户", "Registered user") : code))
+        }
 
         func applications(_ list: [ApplicationInfo], _ id: String, other: KeyPath<ApplicationInfo, String>, _ otherLabel: String) -> Body {
             guard !list.isEmpty else { return SharingWeb.empty(s, "\(id)-empty") }
