@@ -80,7 +80,11 @@ enum OpenDatasetPage {
                             (uses[.download] ?? 0, s.t("下载", "Downloads"), "dataset-downloads"),
                             (uses[.preview] ?? 0, s.t("预览", "Previews"), "dataset-previews"),
                             (uses[.api] ?? 0, s.t("接口调用", "API calls"), "dataset-api")
-                        ])),
+                        ]),
+                        .p(
+                            .link(
+                                SiteURL.datasetFeedback(row.code).path, s.t("数据纠错或需求反馈", "Report an error or ask for more data"),
+                                .testid("feedback-link")))),
                     .section(
                         .cls("card"), .testid("related"),
                         .h2(.esc(s.t("相关数据集", "Related datasets"))),
@@ -261,7 +265,7 @@ enum OpenDatasetPage {
                 }))
     }
 
-    /// 有条件开放: what the dataset is open for, and that it takes an application (the form comes later).
+    /// 有条件开放: what the dataset is open for, and the way to apply (registered users).
     static func applyNotice(_ row: ResourceRow, _ s: Strings) -> Body {
         .banner(
             "info",
@@ -272,6 +276,7 @@ enum OpenDatasetPage {
                         "该数据集仅在满足开放条件时提供，不提供预览和下载。注册用户可提交使用申请。",
                         "This dataset is provided only on its conditions: there is no preview or download. Registered users can apply to use it."))),
             row.catalogSnapshot?.open.condition.map { Body.p(.esc(s.t("开放条件：", "Condition: ") + $0)) } ?? .empty,
+            .p(.link(SiteURL.datasetApply(row.code).path, s.t("申请使用", "Apply to use"), .cls("button"), .testid("apply-link"))),
             testid: "apply-notice")
     }
 

@@ -50,11 +50,15 @@ enum OpenLayout {
                 QueryLink(current, query).setting("lang", other).href, s.isEnglish ? "中文" : "English", .cls("lang-switch"),
                 .testid("lang-switch"), .attr("lang", other == "en" ? "en" : "zh-CN"))
         ]
-        if let user = req.user {
+        if let user = req.user, user.role == .publicUser {
+            account.append(.link(SiteURL.developer.path, s.t("开发者中心", "Developer"), .testid("open-developer")))
+            account.append(.span(.cls("user"), .testid("user-name"), .esc(user.displayName)))
+        } else if let user = req.user {
             account.append(.link(SiteURL.catalog.path, s.t("工作台（内部目录）", "Workspace (internal catalog)"), .testid("open-workspace")))
             account.append(.span(.cls("user"), .testid("user-name"), .esc(user.displayName)))
         } else {
-            account.append(.link(QueryLink(SiteURL.login.path, [("next", SiteURL.catalog.path)]).href, s.t("工作人员登录", "Staff sign-in"), .testid("login-link")))
+            account.append(.link(QueryLink(SiteURL.login.path, [("next", current)]).href, s.t("登录", "Sign in"), .testid("login-link")))
+            account.append(.link(SiteURL.signup.path, s.t("注册", "Sign up"), .testid("signup-link")))
         }
         return .header(
             .cls("site-header open-header"),
@@ -66,7 +70,7 @@ enum OpenLayout {
                 .nav(
                     .cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")),
                     nav(.home, "首页", "Home", "home"), nav(.openDatasets, "数据集", "Datasets", "datasets"),
-                    nav(.openProviders, "提供部门", "Providers", "providers")),
+                    nav(.openProviders, "提供部门", "Providers", "providers"), nav(.reuses, "数据应用", "Reuses", "reuses")),
                 .div(.cls("account"), .group(account))
             )
         )

@@ -200,6 +200,19 @@ extension APIOperation {
                 .init(name: "column", description: "An item shown in clear to filter on"),
                 .init(name: "value", description: "The filter's value")
             ]),
+        // Registered users of the open portal
+        post("signup", "Open data", "Sign up (username, password, email); confirmed by mail or by the platform admin"),
+        post("me/password", "Accounts", "Change one's password (the current one required)"),
+        get("signups", "Open data", "Sign-ups awaiting confirmation (the platform admin)"),
+        post("signups/:id/confirm", "Open data", "Confirm a sign-up (the platform admin)", body: nil),
+        get("developer/usage", "Open data", "The caller's API calls per day and dataset, with the key's limits"),
+        get("developer/applications", "Open data", "The caller's applications for conditionally open data"),
+        post("developer/applications/:id/withdraw", "Open data", "Withdraw one's undecided application", body: nil),
+        post("datasets/:code/applications", "Open data", "Apply to use a conditionally open dataset (有条件开放)"),
+        post("datasets/:code/feedback", "Open data", "Report an error in a dataset or ask for more data (to its provider)"),
+        get("reuses", "Open data", "Approved reuses (apps built on open data)"),
+        post("reuses", "Open data", "Submit a reuse (approved by the platform admin before it appears)"),
+        post("reuses/:id/decision", "Open data", "Approve or turn down a reuse (the platform admin)"),
         // The platform's machine endpoints
         APIOperation(method: .GET, path: "healthz", tag: "Platform", summary: "Health: the database answers"),
         APIOperation(method: .GET, path: "openapi.json", tag: "Platform", summary: "This description (OpenAPI 3.1)"),
