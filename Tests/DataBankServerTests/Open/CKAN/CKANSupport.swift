@@ -29,13 +29,6 @@ extension Application {
         return try #require(result)
     }
 
-    /// Opens a resource to the public (or not) by its open type.
-    func setOpenType(_ code: String, _ type: OpenType) async throws {
-        let resource = try #require(try await ResourceRow.query(on: db).filter(\.$code == code).first())
-        resource.openType = type.rawValue
-        try await resource.save(on: db)
-    }
-
     /// A published resource with the given open type and no record store.
     func publishedResource(open: OpenType) async throws -> ResourceRow {
         let rows = try await ResourceRow.query(on: db).filter(\.$openType == open.rawValue).filter(\.$classified == false)
