@@ -33,7 +33,8 @@ struct MigrationTests {
         let shipped = [
             "CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
             "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
-            "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain"
+            "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain",
+            "AddStandardNotFuture", "AddAccessEpoch"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

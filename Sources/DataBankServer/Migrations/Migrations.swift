@@ -26,7 +26,8 @@ enum Migrations {
             CreateProfiles(),  // 013
             CreateAuthThrottle(),  // 014
             AddAuditKeyedChain(),  // 015
-            AddStandardNotFuture()  // 016
+            AddStandardNotFuture(),  // 016
+            AddAccessEpoch()  // 017
         ]
     }
 
