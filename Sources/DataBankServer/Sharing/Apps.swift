@@ -45,12 +45,12 @@ enum Apps {
     /// Signs an app in from its token and spends one of its requests; 401 for an unknown or
     /// revoked token, 429 with `Retry-After` when its bucket is empty.
     static func authenticate(_ token: String, _ req: Request) async throws {
-        let app = try await app(forToken: token, req)
-        let (allowed, retryAfter) = await req.application.rateLimiter.take(app.principal.id, perMinute: app.ratePerMinute)
+        let found = try await Self.app(forToken: token, req)
+        let (allowed, retryAfter) = await req.application.rateLimiter.take(found.principal.id, perMinute: found.ratePerMinute)
         guard allowed else {
             throw RateLimited(retryAfter: Int(retryAfter.rounded(.up)))
         }
-        req.storage[AppPrincipalKey.self] = app.principal
+        req.storage[AppPrincipalKey.self] = found.principal
     }
 
     /// What an app token stands for, cached per access epoch (a revoked app moves it).
@@ -68,9 +68,10 @@ enum Apps {
         guard let row = try await AppRow.query(on: req.db).filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).first() else {
             throw AppError(.unauthorized, "invalid_token", "The app token is unknown or revoked")
         }
-        let app = CachedApp(principal: AppPrincipal(id: try row.requireID(), name: row.name, departmentCode: row.departmentCode), ratePerMinute: row.ratePerMinute)
-        if let epoch { cache.store(app, hash, epoch: epoch) }
-        return app
+        let found = CachedApp(
+            principal: AppPrincipal(id: try row.requireID(), name: row.name, departmentCode: row.departmentCode), ratePerMinute: row.ratePerMinute)
+        if let epoch { cache.store(found, hash, epoch: epoch) }
+        return found
     }
 
     /// A new app token: `dbk_app_` + 40 url-safe characters.
