@@ -62,6 +62,9 @@ final class EpochCache<Value: Sendable>: Sendable {
         state.withLockedValue { $0.epoch == epoch ? $0.entries[key] : nil }
     }
 
+    /// How many values the cache holds now.
+    var count: Int { state.withLockedValue { $0.entries.count } }
+
     /// Keeps `value` for `epoch`; a value read under an older epoch than the cache's is dropped.
     func store(_ value: Value, _ key: String, epoch: Int64) {
         state.withLockedValue { s in

@@ -26,6 +26,8 @@ struct ReadDecisionCacheTests {
             #expect(try await pointRead(app, f, token: consumer).status == .ok)
             #expect(try await pointRead(app, f, token: provider).status == .ok)
         }
+        // The reads above were served from the caches (else these tests would prove nothing of them).
+        #expect(app.readCaches.decisions.count >= 2 && app.readCaches.userTokens.count >= 2)
         return (f, provider, consumer, grant)
     }
 
