@@ -11,7 +11,8 @@ struct UserAuthenticator: AsyncMiddleware {
         if let bearer = req.headers.bearerAuthorization?.token {
             try await Self.signIn(bearer: bearer, req)
         } else if req.hasSession, let id = req.session.data[Self.sessionKey].flatMap(UUID.init(uuidString:)),
-                  let user = try await User.find(id, on: req.db) {
+            let user = try await User.find(id, on: req.db)
+        {
             req.auth.login(user)
             req.storage[AuthMethodKey.self] = .session
         }
@@ -91,10 +92,12 @@ struct UserAuthenticator: AsyncMiddleware {
     /// The token's user and the token's id, from the database.
     static func user(forToken token: String, on db: any Database) async throws -> (user: User, tokenID: UUID, lastUsedAt: Date?)? {
         // One query (token joined to its user): every API request pays for it.
-        guard let row = try await UserToken.query(on: db)
-            .join(User.self, on: \UserToken.$user.$id == \User.$id)
-            .filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil)
-            .first() else { return nil }
+        guard
+            let row = try await UserToken.query(on: db)
+                .join(User.self, on: \UserToken.$user.$id == \User.$id)
+                .filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil)
+                .first()
+        else { return nil }
         let user = try row.joined(User.self)
         if row.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
             row.lastUsedAt = Date()
@@ -163,7 +166,8 @@ enum Accounts {
     static func addUser(username: String, displayName: String, password: String, role: Role, departmentCode: String, on db: any Database) async throws -> User {
         try checkPassword(password)
         guard try await Department.query(on: db).filter(\.$code == departmentCode).first() != nil else {
-            throw AppError.field(.unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")
+            throw AppError.field(
+                .unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")
         }
         guard try await User.query(on: db).filter(\.$username == username).first() == nil else {
             throw AppError.field(.conflict, "duplicate_username", "username", zh: "用户名已存在", en: "Username \(username) is taken")
@@ -183,7 +187,7 @@ enum Accounts {
 
     static func signIn(username: String, password: String, on db: any Database) async throws -> User? {
         guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
-            _ = verify(password, hash: "$2b$10$abcdefghijklmnopqrstuuF8pC3bNv1t1mE8H2fPp0Q7bK1Y5uW9i") // same cost either way
+            _ = verify(password, hash: "$2b$10$abcdefghijklmnopqrstuuF8pC3bNv1t1mE8H2fPp0Q7bK1Y5uW9i")  // same cost either way
             return nil
         }
         return verify(password, hash: user.passwordHash) ? user : nil

@@ -1,9 +1,9 @@
 import Foundation
 import Vapor
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The secret the audit chain and its checkpoints are keyed with. It lives in a file outside the

@@ -217,7 +217,7 @@ extension Date {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         let fields: [(Int64, Int)] = [
-            (year, 4), (month, 2), (day, 2), (msOfDay / 3_600_000, 2), (msOfDay / 60_000 % 60, 2), (msOfDay / 1000 % 60, 2), (msOfDay % 1000, 3),
+            (year, 4), (month, 2), (day, 2), (msOfDay / 3_600_000, 2), (msOfDay / 60_000 % 60, 2), (msOfDay / 1000 % 60, 2), (msOfDay % 1000, 3)
         ]
         let separators: [UInt8] = Array("--T::.Z".utf8)
         return String(unsafeUninitializedCapacity: 24) { out in

@@ -22,7 +22,7 @@ struct AddAccessEpoch: AsyncMigration {
         ("users", nil), ("grants", nil), ("app_grants", nil), ("resources", nil), ("standards", nil),
         ("user_tokens", ["id", "user_id", "name", "token_hash", "prefix", "created_at", "revoked_at"]),
         ("api_apps", ["id", "department_code", "name", "token_hash", "prefix", "rate_per_minute", "created_by", "revoked_at", "created_at"]),
-        ("record_stores", ["id", "resource_code", "department_code", "table_name", "layout", "revision", "retention_hours", "quality_policy", "created_at"]),
+        ("record_stores", ["id", "resource_code", "department_code", "table_name", "layout", "revision", "retention_hours", "quality_policy", "created_at"])
     ]
 
     /// `UPDATE` or `UPDATE OF a, b`.
