@@ -23,13 +23,13 @@ struct UserAuthenticator: AsyncMiddleware {
     /// failures, and an address over the limit is answered 429 before its token is even looked up.
     static func signIn(bearer: String, _ req: Request) async throws {
         let from = SignInThrottle.Subject.tokenAddress(ClientAddress.of(req))
-        if let wait = try await SignInThrottle.wait([from], req) { throw SignInThrottled(retryAfter: wait) }
+        if let wait = try await SignInThrottle.waitReadingEpoch(from, req) { throw SignInThrottled(retryAfter: wait) }
         do {
             if bearer.hasPrefix(Apps.tokenPrefix) {
                 try await Apps.authenticate(bearer, req)
                 return
             }
-            guard let signedIn = try await Self.user(forToken: bearer, on: req.db) else {
+            guard let signedIn = try await Self.user(forToken: bearer, req) else {
                 throw AppError(.unauthorized, "invalid_token", "The API token is unknown or revoked")
             }
             req.auth.login(signedIn.user)
@@ -42,8 +42,71 @@ struct UserAuthenticator: AsyncMiddleware {
         }
     }
 
-    /// The token's user and the token's id.
-    static func user(forToken token: String, on db: any Database) async throws -> (user: User, tokenID: UUID, rate: Int?, quota: Int?)? {
+    /// What a token stands for, cached per access epoch (``AccessEpoch``: a revoked token, or a
+    /// changed user, moves it). Each request gets a ``User`` of its own.
+    struct CachedToken: Sendable {
+        var userID: UUID
+        var username: String
+        var displayName: String
+        var passwordHash: String
+        var roleName: String
+        var departmentCode: String
+        var email: String?
+        var verifiedAt: Date?
+        var createdAt: Date?
+        var tokenID: UUID
+        var lastUsedAt: Date?
+        /// A developer key's limits (calls per minute, per day), when it has them.
+        var rate: Int?
+        var quota: Int?
+
+        init(_ found: Found) throws {
+            let user = found.user
+            userID = try user.requireID(); username = user.username; displayName = user.displayName
+            passwordHash = user.passwordHash; roleName = user.roleName; departmentCode = user.departmentCode
+            email = user.email; verifiedAt = user.verifiedAt; createdAt = user.createdAt
+            tokenID = found.tokenID; lastUsedAt = found.lastUsedAt; rate = found.rate; quota = found.quota
+        }
+
+        var user: User {
+            let user = User()
+            user.id = userID; user.$id.exists = true
+            user.username = username; user.displayName = displayName; user.passwordHash = passwordHash
+            user.roleName = roleName; user.departmentCode = departmentCode; user.email = email; user.verifiedAt = verifiedAt
+            user.createdAt = createdAt
+            return user
+        }
+    }
+
+    /// The token's user and the token's id: from the cache when this request's access epoch is the
+    /// one it was cached under, else one query.
+    static func user(forToken token: String, _ req: Request) async throws -> Found? {
+        let hash = UserToken.hash(token)
+        let cache = req.application.readCaches.userTokens
+        if let epoch = try await AccessEpoch.current(req), let cached = cache.value(hash, epoch: epoch),
+            cached.lastUsedAt.map({ Date().timeIntervalSince($0) <= 60 }) ?? false
+        {
+            return Found(user: cached.user, tokenID: cached.tokenID, lastUsedAt: cached.lastUsedAt, rate: cached.rate, quota: cached.quota)
+        }
+        // Read after the epoch, so what is cached is at least as new as the epoch it is kept under.
+        guard let found = try await user(forToken: token, on: req.db) else { return nil }
+        if let epoch = try await AccessEpoch.current(req) {
+            cache.store(try CachedToken(found), hash, epoch: epoch)
+        }
+        return found
+    }
+
+    /// What a token stands for: its user, its id, when it was last used, a developer key's limits.
+    struct Found {
+        var user: User
+        var tokenID: UUID
+        var lastUsedAt: Date?
+        var rate: Int?
+        var quota: Int?
+    }
+
+    /// The token's user and the token's id, from the database.
+    static func user(forToken token: String, on db: any Database) async throws -> Found? {
         // One query (token joined to its user): every API request pays for it.
         guard
             let row = try await UserToken.query(on: db)
@@ -58,7 +121,7 @@ struct UserAuthenticator: AsyncMiddleware {
             row.lastUsedAt = Date()
             try await row.save(on: db)
         }
-        return (user, try row.requireID(), row.ratePerMinute, row.dailyQuota)
+        return Found(user: user, tokenID: try row.requireID(), lastUsedAt: row.lastUsedAt, rate: row.ratePerMinute, quota: row.dailyQuota)
     }
 }
 

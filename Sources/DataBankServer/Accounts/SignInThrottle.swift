@@ -61,6 +61,32 @@ enum SignInThrottle {
         return until.map { Int(((Double($0 - now)) / 1000).rounded(.up)) }
     }
 
+    /// ``wait(_:_:)`` for a token, in the same statement as the access epoch (``AccessEpoch``) and the
+    /// load counters of the route's store (`:code`, if any), which it remembers for the request: every
+    /// API read asks all three, so they cost one round trip.
+    static func waitReadingEpoch(_ subject: Subject, _ req: Request) async throws -> Int? {
+        let now = nowMs(req)
+        let code = req.parameters.get("code") ?? ""
+        let row = try await sql(req).raw(
+            """
+            SELECT (SELECT version FROM access_epoch WHERE id = 1) AS epoch,
+                   (SELECT MAX(blocked_until_ms) FROM auth_throttle WHERE subject = \(bind: subject.key) AND blocked_until_ms > \(bind: now)) AS blocked_until,
+                   rs.row_count, rs.last_seq, rs.version, rs.last_load_at
+            FROM (SELECT 1 AS probe) AS probe LEFT JOIN record_stores AS rs ON rs.resource_code = \(bind: code)
+            """
+        ).first()
+        AccessEpoch.remember(try row?.decode(column: "epoch", as: Int64?.self), req)
+        if let row, let rowCount = try row.decode(column: "row_count", as: Int?.self) {
+            AccessEpoch.remember(
+                AccessEpoch.StoreCounters(
+                    code: code, rowCount: rowCount, lastSeq: try row.decode(column: "last_seq", as: Int.self),
+                    version: try row.decode(column: "version", as: Int.self), lastLoadAt: try row.decode(column: "last_load_at", as: Date?.self)),
+                req)
+        }
+        let until = try row?.decode(column: "blocked_until", as: Int64?.self)
+        return until.map { Int(((Double($0 - now)) / 1000).rounded(.up)) }
+    }
+
     /// Counts one failure against `subject`; returns the wait it now imposes, if any.
     @discardableResult
     static func fail(_ subject: Subject, _ req: Request) async throws -> Int? {

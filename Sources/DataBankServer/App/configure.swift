@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     _ = app.rateLimiter
     _ = app.usageMeter
     _ = app.pseudonymKeyCache
+    _ = app.readCaches
     _ = app.verificationServices
     _ = app.profileScheduler
 
@@ -53,7 +54,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(ErrorRenderingMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(BodyLimitMiddleware(limit: settings.maxBodySize.value))
-    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), defaultFile: nil))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: publicDirectory()))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
     app.middleware.use(OpenAPIMeter())

@@ -35,6 +35,19 @@ final class RecordStoreRow: Model, @unchecked Sendable {
     }
     private var decodedLayout: (String, RecordLayout)?
     var tables: RecordTables { RecordTables(base: tableName) }
+
+    /// A row of its own with the same values (its layout already decoded): what a cache hands each
+    /// request, so no two requests share a model object they might change.
+    func copy() -> RecordStoreRow {
+        let row = RecordStoreRow()
+        row.id = id; row.$id.exists = true
+        row.resourceCode = resourceCode; row.departmentCode = departmentCode; row.tableName = tableName
+        row.layout = layout; row.revision = revision; row.rowCount = rowCount; row.lastSeq = lastSeq; row.version = version
+        row.lastLoadAt = lastLoadAt; row.retentionHours = retentionHours; row.qualityPolicyText = qualityPolicyText
+        row.createdAt = createdAt
+        row.decodedLayout = (layout, recordLayout)
+        return row
+    }
 }
 
 /// A refused row, kept with everything needed to fix and resubmit it.

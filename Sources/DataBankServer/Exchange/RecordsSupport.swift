@@ -11,7 +11,7 @@ final class RequestDigest: @unchecked Sendable {  // updated by the one task rea
     private var hasher = SHA256()
     init(_ req: Request) { hasher.update(data: Array("\(req.method.rawValue) \(req.url.string)\n".utf8)) }
     func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
-    var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    var hex: String { hasher.finalize().hexString }
 }
 
 struct QuarantineItem: Content {

@@ -28,7 +28,8 @@ enum Migrations {
             AddAuditKeyedChain(),  // 015
             AddStandardNotFuture(),  // 016
             CreateOpenCounters(),  // 017
-            CreateOpenPortalAccounts()  // 018
+            CreateOpenPortalAccounts(),  // 018
+            AddAccessEpoch()  // 019
         ]
     }
 

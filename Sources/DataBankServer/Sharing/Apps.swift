@@ -45,15 +45,33 @@ enum Apps {
     /// Signs an app in from its token and spends one of its requests; 401 for an unknown or
     /// revoked token, 429 with `Retry-After` when its bucket is empty.
     static func authenticate(_ token: String, _ req: Request) async throws {
-        guard let row = try await AppRow.query(on: req.db).filter(\.$tokenHash == UserToken.hash(token)).filter(\.$revokedAt == nil).first() else {
-            throw AppError(.unauthorized, "invalid_token", "The app token is unknown or revoked")
-        }
-        let id = try row.requireID()
-        let (allowed, retryAfter) = await req.application.rateLimiter.take(id, perMinute: row.ratePerMinute)
+        let found = try await Self.app(forToken: token, req)
+        let (allowed, retryAfter) = await req.application.rateLimiter.take(found.principal.id, perMinute: found.ratePerMinute)
         guard allowed else {
             throw RateLimited(retryAfter: Int(retryAfter.rounded(.up)))
         }
-        req.storage[AppPrincipalKey.self] = AppPrincipal(id: id, name: row.name, departmentCode: row.departmentCode)
+        req.storage[AppPrincipalKey.self] = found.principal
+    }
+
+    /// What an app token stands for, cached per access epoch (a revoked app moves it).
+    struct CachedApp: Sendable {
+        var principal: AppPrincipal
+        var ratePerMinute: Int
+    }
+
+    /// The token's app, from the cache when this request's access epoch is the one it was cached under.
+    static func app(forToken token: String, _ req: Request) async throws -> CachedApp {
+        let hash = UserToken.hash(token)
+        let cache = req.application.readCaches.appTokens
+        let epoch = try await AccessEpoch.current(req)
+        if let epoch, let cached = cache.value(hash, epoch: epoch) { return cached }
+        guard let row = try await AppRow.query(on: req.db).filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).first() else {
+            throw AppError(.unauthorized, "invalid_token", "The app token is unknown or revoked")
+        }
+        let found = CachedApp(
+            principal: AppPrincipal(id: try row.requireID(), name: row.name, departmentCode: row.departmentCode), ratePerMinute: row.ratePerMinute)
+        if let epoch { cache.store(found, hash, epoch: epoch) }
+        return found
     }
 
     /// A new app token: `dbk_app_` + 40 url-safe characters.

@@ -104,6 +104,19 @@ enum GrantAccess {
 
     /// Each item's default mask, from its sensitivity and its standard's semantic kind.
     static func defaultMasks(resource: ResourceRow, on db: any Database) async throws -> [String: MaskRule] {
+        try await defaultMasks(resource: resource, epoch: nil, app: nil, on: db)
+    }
+
+    /// ``defaultMasks(resource:on:)``, cached for the access epoch `epoch` (resources and standards move it).
+    static func defaultMasks(resource: ResourceRow, epoch: Int64?, app: Application?, on db: any Database) async throws -> [String: MaskRule] {
+        let cache = app?.readCaches.defaultMasks
+        if let epoch, let cached = cache?.value(resource.code, epoch: epoch) { return cached }
+        let masks = try await computeDefaultMasks(resource: resource, on: db)
+        if let epoch { cache?.store(masks, resource.code, epoch: epoch) }
+        return masks
+    }
+
+    private static func computeDefaultMasks(resource: ResourceRow, on db: any Database) async throws -> [String: MaskRule] {
         guard let snapshot = resource.catalogSnapshot else { return [:] }
         let codes = Array(Set(snapshot.items.map(\.standardCode)))
         let standards = try await StandardRow.query(on: db).filter(\.$code ~~ codes).all()

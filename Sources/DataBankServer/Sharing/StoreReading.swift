@@ -85,6 +85,25 @@ enum StoreReading {
             view: try await view(decided, store: store, reader: "public", app: req.application, on: req.db), purpose: nil, needsPurpose: false)
     }
 
+    /// A cached store row's load counters as they are now: loads move them without moving the
+    /// access epoch (migration `AddAccessEpoch`), and totals, pages and profiles rely on them.
+    /// Read with the epoch when the route names the store (``SignInThrottle/waitReadingEpoch(_:_:)``), else here.
+    static func refreshCounters(_ store: RecordStoreRow, _ req: Request) async throws {
+        if let c = AccessEpoch.counters(of: store.resourceCode, req) {
+            store.rowCount = c.rowCount; store.lastSeq = c.lastSeq; store.version = c.version; store.lastLoadAt = c.lastLoadAt
+            return
+        }
+        guard
+            let row = try await req.db.sql.raw(
+                "SELECT row_count, last_seq, version, last_load_at FROM record_stores WHERE resource_code = \(bind: store.resourceCode)"
+            ).first()
+        else { throw RecordStores.notPublished(store.resourceCode) }
+        store.rowCount = try row.decode(column: "row_count", as: Int.self)
+        store.lastSeq = try row.decode(column: "last_seq", as: Int.self)
+        store.version = try row.decode(column: "version", as: Int.self)
+        store.lastLoadAt = try row.decode(column: "last_load_at", as: Date?.self)
+    }
+
     /// The facts and the decision, refusals included (nothing thrown for them, nothing audited):
     /// for pages that show less, rather than nothing, to a reader who may not read the records.
     struct Decided: Sendable {
@@ -93,12 +112,39 @@ enum StoreReading {
         var grant: GrantAccess.ActiveGrant?
         var facts: ReadAccess.Facts
         var access: ReadAccess
+
+        /// A copy whose store row is the request's own (a handler may change and save it); the
+        /// resource row is only read.
+        func forRequest() -> Decided {
+            var copy = self
+            copy.store = store?.copy()
+            return copy
+        }
     }
 
     /// Loads the resource (404 for an unknown code), its store and the reader's grant, and decides.
+    ///
+    /// The facts are cached per (reader, code, day) for the access epoch this request saw
+    /// (``AccessEpoch``): any change to a grant, token, user, app, resource, store or standard moves
+    /// the epoch, so the next request — on any instance — gathers them afresh.
     static func decide(_ req: Request, code: String? = nil) async throws -> Decided {
         let code = try code ?? req.parameters.require("code")
-        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, today: req.application.today, on: req.db) else { throw unknown(code) }
+        let today = req.application.today
+        let cache = req.application.readCaches.decisions
+        let key = [code, req.user?.id?.uuidString ?? "-", req.app?.id.uuidString ?? "-", today.iso].joined(separator: "\u{1F}")
+        let epoch = try await AccessEpoch.current(req)
+        if let epoch, let cached = cache.value(key, epoch: epoch) {
+            let decided = cached.forRequest()
+            if let store = decided.store { try await refreshCounters(store, req) }
+            return decided
+        }
+        // Gathered after the epoch was read, so the facts are at least as new as the epoch they are kept under.
+        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, today: today, on: req.db) else { throw unknown(code) }
+        if let epoch {
+            _ = decided.store?.recordLayout  // decoded before the row is shared (``RecordStoreRow/copy()`` reads it)
+            cache.store(decided, key, epoch: epoch)
+            return decided.forRequest()
+        }
         return decided
     }
 
@@ -153,17 +199,22 @@ enum StoreReading {
 
     /// The reader's view for an allowed decision: nil (everything in clear), the grant's, or the open portal's.
     static func view(_ decided: Decided, store: RecordStoreRow, req: Request) async throws -> GrantView? {
-        try await view(decided, store: store, reader: req.app?.departmentCode ?? req.actor?.consumerCode, app: req.application, on: req.db)
+        try await view(
+            decided, store: store, reader: req.app?.departmentCode ?? req.actor?.consumerCode, app: req.application,
+            epoch: try await AccessEpoch.current(req), on: req.db)
     }
 
-    static func view(_ decided: Decided, store: RecordStoreRow, reader: String?, app: Application, on db: any Database) async throws -> GrantView? {
+    /// `epoch`: the access epoch the request saw, for cached default masks (nil: read them).
+    static func view(
+        _ decided: Decided, store: RecordStoreRow, reader: String?, app: Application, epoch: Int64? = nil, on db: any Database
+    ) async throws -> GrantView? {
         switch decided.access {
         case .grant:
             // Never a clear view by accident: a grant decision without its grant is a refusal.
             guard let grant = decided.grant else { throw AppError(.forbidden, "no_grant", "No active grant on \(decided.resource.code)") }
             return try await GrantAccess.view(grant, store: store, app: app, on: db)
         case .openPortal:
-            return try await openPortalView(decided.resource, store: store, reader: reader ?? "public", app: app, on: db)
+            return try await openPortalView(decided.resource, store: store, reader: reader ?? "public", app: app, epoch: epoch, on: db)
         default:
             return nil
         }
@@ -216,9 +267,10 @@ enum StoreReading {
     static let openPortalGrant = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     /// Every item under its default mask, every row: the resource as the open portal publishes it.
-    static func openPortalView(_ resource: ResourceRow, store: RecordStoreRow, reader: String, app: Application, on db: any Database) async throws -> GrantView
-    {
-        let masks = try await GrantAccess.defaultMasks(resource: resource, on: db)
+    static func openPortalView(
+        _ resource: ResourceRow, store: RecordStoreRow, reader: String, app: Application, epoch: Int64? = nil, on db: any Database
+    ) async throws -> GrantView {
+        let masks = try await GrantAccess.defaultMasks(resource: resource, epoch: epoch, app: app, on: db)
         // An item the published catalog no longer lists is not published at all.
         return GrantView(
             grantID: openPortalGrant, consumerCode: reader, columns: store.recordLayout.columns.filter { masks[$0.name] != nil },
