@@ -67,6 +67,7 @@ let policy: [PolicyRow] = {
         (.raiseObjection,    .signIn,    "A  A  A  A  A"),
         (.resolveObjection,  .signIn,    "-  O  O  -  -"),
         (.withdrawObjection, .signIn,    "A  O  O  -  -"),
+        (.manageLookupServices, .signIn, "A  O  O  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer]
     return rows.map { action, anonymous, cells in

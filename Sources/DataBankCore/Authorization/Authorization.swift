@@ -37,6 +37,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageQualityRules, runQualityCheck
     /// Objections (数据纠错): a reader flags a value as wrong, the provider settles it, the raiser may withdraw it.
     case raiseObjection, resolveObjection, withdrawObjection
+    /// Public disclosure look-ups (信用佛山): the provider or the data authority defines them on an open resource.
+    case manageLookupServices
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -125,6 +127,8 @@ public enum Authorization {
         .resolveObjection:  .roles([.departmentAdmin: .own, .steward: .own]),
         // … and the raising department's stewards may withdraw (department = the raiser's; the raiser always may).
         .withdrawObjection: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Look-up services belong to the open resource's provider; the data authority may define any.
+        .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

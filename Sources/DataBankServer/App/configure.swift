@@ -78,6 +78,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: VerifyAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
+    try CreditRoutes.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

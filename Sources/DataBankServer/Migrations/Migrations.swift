@@ -27,7 +27,8 @@ enum Migrations {
             CreateAuthThrottle(),  // 014
             AddAuditKeyedChain(),  // 015
             AddStandardNotFuture(),  // 016
-            CreateOpenCounters()  // 017
+            CreateOpenCounters(),  // 017
+            CreateLookupServices()  // 018
         ]
     }
 
