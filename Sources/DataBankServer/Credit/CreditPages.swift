@@ -83,7 +83,7 @@ enum CreditPages {
             sections.append(
                 .section(
                     .cls("card credit-class"), .testid("credit-class-\(c.service.code)"),
-                    .h2(.esc(c.service.title(s)), .span(.cls("count"), .esc(s.t(" \(rows.count) 条", " \(rows.count) records")))),
+                    .h2(.esc(c.service.title(s)), .span(.cls("count"), .esc(s.t(" \(rows.count) 条", " (\(rows.count))")))),
                     .div(
                         .cls("table-wrap"),
                         .table(
