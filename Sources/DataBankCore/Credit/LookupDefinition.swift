@@ -33,12 +33,18 @@ public struct LookupDefinition: Codable, Sendable, Equatable {
     /// The problems of this definition against the resource's items (column names), each with its field.
     public func problems(columns: [String]) -> [FieldError] {
         var out: [FieldError] = []
-        let codeOK = !code.isEmpty && code.count <= 40 && code.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains(Character($0)))) || $0 == "-" || $0 == "_" }
+        let codeOK =
+            !code.isEmpty && code.count <= 40
+            && code.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains(Character($0)))) || $0 == "-" || $0 == "_" }
         if !codeOK {
-            out.append(FieldError(field: "code", code: "invalid_code", message: "服务代码为 1–40 个字母、数字、“-”或“_”", messageEn: "A service code is 1 to 40 letters, digits, '-' or '_'"))
+            out.append(
+                FieldError(
+                    field: "code", code: "invalid_code", message: "服务代码为 1–40 个字母、数字、“-”或“_”",
+                    messageEn: "A service code is 1 to 40 letters, digits, '-' or '_'"))
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 100 {
-            out.append(FieldError(field: "name", code: "required", message: "请填写服务名称（不超过 100 字）", messageEn: "Give the service a name (at most 100 characters)"))
+            out.append(
+                FieldError(field: "name", code: "required", message: "请填写服务名称（不超过 100 字）", messageEn: "Give the service a name (at most 100 characters)"))
         }
         if keyItems.isEmpty || keyItems.count > 3 {
             out.append(FieldError(field: "keyItems", code: "required", message: "请选择 1–3 个检索项", messageEn: "Choose 1 to 3 key items"))
@@ -52,7 +58,8 @@ public struct LookupDefinition: Codable, Sendable, Equatable {
             out.append(FieldError(field: "returnedItems", code: "required", message: "请选择返回的数据项", messageEn: "Choose the items a hit returns"))
         }
         for (i, item) in returnedItems.enumerated() where !columns.contains(item) {
-            out.append(FieldError(field: "returnedItems[\(i)]", code: "unknown_item", message: "资源没有数据项：\(item)", messageEn: "The resource has no item \(item)"))
+            out.append(
+                FieldError(field: "returnedItems[\(i)]", code: "unknown_item", message: "资源没有数据项：\(item)", messageEn: "The resource has no item \(item)"))
         }
         return out
     }

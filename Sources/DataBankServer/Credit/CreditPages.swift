@@ -28,7 +28,9 @@ enum CreditPages {
                 .cls("card"), .testid("credit-results"),
                 .h2(.esc(s.t("“\(q)”的查询结果（\(hits.count)）", "Results for “\(q)” (\(hits.count))"))),
                 hits.isEmpty
-                    ? .p(.cls("muted"), .testid("credit-none"), .esc(s.t("没有名称以此开头的企业；可输入完整的统一社会信用代码。", "No enterprise name starts with this; try the full credit code.")))
+                    ? .p(
+                        .cls("muted"), .testid("credit-none"),
+                        .esc(s.t("没有名称以此开头的企业；可输入完整的统一社会信用代码。", "No enterprise name starts with this; try the full credit code.")))
                     : .ul(
                         .cls("results"),
                         .group(
@@ -42,7 +44,9 @@ enum CreditPages {
             .p(.cls("crumbs"), .link(SiteURL.home.path, s.t("首页", "Home")), .esc(" › "), .esc(s.t("信用公示", "Credit disclosure"))),
             Layout.heading(
                 s.t("信用公示查询", "Credit disclosure look-up"),
-                sub: s.t("按统一社会信用代码或企业名称查询行政许可、行政处罚、经营异常名录等公示信息", "Look up an enterprise's licences, penalties, abnormal-operation listing and other disclosures by credit code or name")),
+                sub: s.t(
+                    "按统一社会信用代码或企业名称查询行政许可、行政处罚、经营异常名录等公示信息",
+                    "Look up an enterprise's licences, penalties, abnormal-operation listing and other disclosures by credit code or name")),
             .getForm(
                 SiteURL.credit.path,
                 [
@@ -90,15 +94,17 @@ enum CreditPages {
                             .cls("data"),
                             .thead(.tr(.group(columns.map { Node<HTML.TableRowContext>.th(.esc(labels[$0] ?? $0)) }))),
                             .tbody(
-                                .group(rows.map { r in Node<HTML.TableContext>.tr(.group(columns.map { Node<HTML.TableRowContext>.td(.esc(r[$0] ?? "")) })) })))),
+                                .group(rows.map { r in Node<HTML.TableContext>.tr(.group(columns.map { Node<HTML.TableRowContext>.td(.esc(r[$0] ?? "")) })) })))
+                    ),
                     .p(.link(SiteURL.openDataset(c.service.resourceCode).path, s.t("查看数据集 ›", "The dataset ›"), .testid("credit-dataset")))))
         }
-        let content: [Body] = [
-            .p(
-                .cls("crumbs"), .link(SiteURL.home.path, s.t("首页", "Home")), .esc(" › "),
-                .link(SiteURL.credit.path, s.t("信用公示", "Credit disclosure")), .esc(" › "), .esc(name)),
-            Layout.heading(name, sub: s.t("统一社会信用代码：\(creditCode)", "Unified social credit code: \(creditCode)")),
-        ] + sections
+        let content: [Body] =
+            [
+                .p(
+                    .cls("crumbs"), .link(SiteURL.home.path, s.t("首页", "Home")), .esc(" › "),
+                    .link(SiteURL.credit.path, s.t("信用公示", "Credit disclosure")), .esc(" › "), .esc(name)),
+                Layout.heading(name, sub: s.t("统一社会信用代码：\(creditCode)", "Unified social credit code: \(creditCode)"))
+            ] + sections
         return OpenLayout.render(req, title: name, content)
     }
 }

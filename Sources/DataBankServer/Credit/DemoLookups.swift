@@ -8,11 +8,15 @@ import DataBankCore
 enum DemoLookups {
     /// (service code, resource name, key item, match, returned items, name, English name); nil returned: the resource's items.
     static let fixed: [(String, String, String, LookupMatch, [String], String, String)] = [
-        ("enterprise-names", "企业登记信息表", "enterprise_name", .prefix, ["credit_code", "enterprise_name", "business_status", "registration_authority"],
-         "企业名称查询", "Enterprises by name"),
-        ("enterprise-register", "企业登记信息表", "credit_code", .exact,
-         ["credit_code", "enterprise_name", "enterprise_type", "legal_rep", "registered_capital", "establish_date", "residence", "business_status"],
-         "企业登记信息", "Registration"),
+        (
+            "enterprise-names", "企业登记信息表", "enterprise_name", .prefix, ["credit_code", "enterprise_name", "business_status", "registration_authority"],
+            "企业名称查询", "Enterprises by name"
+        ),
+        (
+            "enterprise-register", "企业登记信息表", "credit_code", .exact,
+            ["credit_code", "enterprise_name", "enterprise_type", "legal_rep", "registered_capital", "establish_date", "residence", "business_status"],
+            "企业登记信息", "Registration"
+        )
     ]
 
     /// Resource names of disclosure classes, found by their names' words.
@@ -23,7 +27,9 @@ enum DemoLookups {
         var made = 0
         for (code, resourceName, key, match, returned, name, nameEn) in fixed {
             guard let r = try await open(resourceName, on: db) else { continue }
-            try await add(LookupDefinition(code: code, resourceCode: r.code, keyItems: [key], match: match, returnedItems: returned, name: name, nameEn: nameEn), author, db)
+            try await add(
+                LookupDefinition(code: code, resourceCode: r.code, keyItems: [key], match: match, returnedItems: returned, name: name, nameEn: nameEn), author,
+                db)
         }
         let rows = try await ResourceRow.query(on: db).sort(\.$code).all().filter { r in
             OpenCatalog.isOnPortal(r) && r.openType == OpenType.unconditional.rawValue && classWords.contains { r.name.contains($0) }

@@ -20,7 +20,8 @@ enum LookupAPI {
         let user = try req.requireUser()
         let body = try req.decodeBody(NewService.self)
         guard let resource = try await OpenCatalog.dataset(body.resourceCode, on: req.db) else {
-            throw AppError.field(.notFound, "unknown_resource", "resourceCode", zh: "开放平台上没有此数据集：\(body.resourceCode)", en: "No open dataset \(body.resourceCode)")
+            throw AppError.field(
+                .notFound, "unknown_resource", "resourceCode", zh: "开放平台上没有此数据集：\(body.resourceCode)", en: "No open dataset \(body.resourceCode)")
         }
         try AuthorizationGate.authorize(user.actor, .manageLookupServices, department: resource.departmentCode)
         guard resource.openType == OpenType.unconditional.rawValue else {
@@ -39,8 +40,10 @@ enum LookupAPI {
         // A key compared in clear would let anyone probe what the portal masks.
         let masks = try await GrantAccess.defaultMasks(resource: resource, on: req.db)
         for (i, item) in d.keyItems.enumerated() where (masks[item] ?? .clear) != .clear {
-            problems.append(FieldError(field: "keyItems[\(i)]", code: "masked_key", message: "开放平台对该数据项脱敏，不能作为检索项：\(item)",
-                                       messageEn: "The portal masks \(item); it cannot be a key item"))
+            problems.append(
+                FieldError(
+                    field: "keyItems[\(i)]", code: "masked_key", message: "开放平台对该数据项脱敏，不能作为检索项：\(item)",
+                    messageEn: "The portal masks \(item); it cannot be a key item"))
         }
         if !problems.isEmpty { throw AppError.validation(problems) }
         if try await LookupServiceRow.find(d.code, on: req.db) != nil {

@@ -40,7 +40,8 @@ final class LookupServiceRow: Model, @unchecked Sendable {
     }
 
     var out: Out {
-        Out(code: code, resourceCode: resourceCode, keyItems: keyItems, match: matchKind, returnedItems: returnedItems,
+        Out(
+            code: code, resourceCode: resourceCode, keyItems: keyItems, match: matchKind, returnedItems: returnedItems,
             name: name, nameEn: nameEn, queries: queries)
     }
 }

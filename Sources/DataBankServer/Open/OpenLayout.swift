@@ -6,7 +6,9 @@ import DataBankCore
 /// for signed-in staff a link to the workspace, the internal catalog), content and footer.
 enum OpenLayout {
     /// `script`: the page loads `/credit.js` (the look-up's suggestions; no inline script under the CSP).
-    static func render(_ req: Request, title: String, status: HTTPResponseStatus = .ok, banners: [Body] = [], script: Bool = false, _ content: [Body]) -> Response {
+    static func render(_ req: Request, title: String, status: HTTPResponseStatus = .ok, banners: [Body] = [], script: Bool = false, _ content: [Body])
+        -> Response
+    {
         let s = req.strings
         let doc = HTML(
             .attribute(named: "lang", value: s.isEnglish ? "en" : "zh-CN"),

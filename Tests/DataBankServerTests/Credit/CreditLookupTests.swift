@@ -18,8 +18,10 @@ struct CreditLookupTests {
     struct Hits: Decodable { var items: [[String: JSONValue]]; var count: Int }
 
     /// Defines a service on the fixture's register as its steward.
-    static func define(_ app: Application, _ f: OpenFixture, _ code: String, keys: [String], match: String = "exact",
-                       returned: [String]? = nil, token: String? = nil) async throws -> TestingHTTPResponse {
+    static func define(
+        _ app: Application, _ f: OpenFixture, _ code: String, keys: [String], match: String = "exact",
+        returned: [String]? = nil, token: String? = nil
+    ) async throws -> TestingHTTPResponse {
         let body = NewService(
             code: code, resourceCode: f.code, keyItems: keys, match: match,
             returnedItems: returned ?? ["credit_code", "enterprise_name", f.maskedColumn], name: "企业登记信息", nameEn: "Enterprise register")
@@ -93,7 +95,9 @@ struct CreditLookupTests {
             #expect(!leaked)
             let json = try await app.send(.GET, "/api/v1/open/credit/\(f.store.key(0))")
             #expect(json.status == .ok)
-            struct Enterprise: Decodable { struct Class: Decodable { var service: String; var dataset: String; var items: [[String: JSONValue]] }; var classes: [Class] }
+            struct Enterprise: Decodable {
+                struct Class: Decodable { var service: String; var dataset: String; var items: [[String: JSONValue]] }; var classes: [Class]
+            }
             let e = try json.decode(Enterprise.self)
             #expect(e.classes.map(\.service) == ["register"] && e.classes.first?.items.count == 1)
         }
@@ -136,7 +140,8 @@ struct CreditLookupTests {
     @Test func definingIsTheProvidersAndChecksEachField() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)
-            let body = NewService(code: "x", resourceCode: f.code, keyItems: ["credit_code"], match: "exact", returnedItems: ["credit_code"], name: "x", nameEn: nil)
+            let body = NewService(
+                code: "x", resourceCode: f.code, keyItems: ["credit_code"], match: "exact", returnedItems: ["credit_code"], name: "x", nameEn: nil)
             #expect(try await app.send(.POST, "/api/v1/lookups", json: body).status == .unauthorized)
             let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
             let other = try #require(try await Department.query(on: app.db).filter(\.$code != resource.departmentCode).first())
