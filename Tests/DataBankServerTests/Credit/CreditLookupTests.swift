@@ -2,6 +2,7 @@ import DataBankCore
 @testable import DataBankServer
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -181,6 +182,22 @@ struct CreditLookupTests {
             let refused = try await app.send(.GET, "/api/v1/open/lookups/register?q=\(f.store.key(0))")
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers.first(name: "Retry-After") != nil)
+        }
+    }
+
+    /// A name service indexes its key item (the item, then the key), so a prefix reads a range of it.
+    @Test func prefixServiceIndexesItsKeyItem() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            #expect(try await Self.define(app, f, "names", keys: ["enterprise_name"], match: "prefix").status == .created)
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let name = "lkp_\(store.tables.records)_enterprise_name"
+            let sql = app.db.sql
+            let found: SQLQueryString =
+                RecordTables.Dialect(sql) == .postgres
+                ? "SELECT indexname AS n FROM pg_indexes WHERE indexname = \(bind: name)"
+                : "SELECT name AS n FROM sqlite_master WHERE type = 'index' AND name = \(bind: name)"
+            #expect(try await sql.raw(found).first() != nil)
         }
     }
 }
