@@ -34,7 +34,7 @@ struct MigrationTests {
             "CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
             "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
             "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain", "AddStandardNotFuture",
-            "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch"
+            "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

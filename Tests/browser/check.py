@@ -141,6 +141,46 @@ def portal_en(page):
     portal_walk(page, "en")
 
 
+def credit_walk(page, lang):
+    """Anonymous: /credit → type a name (suggestions) → search → an enterprise's page → its dataset."""
+    context = page.context.browser.new_context(
+        locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": 1280, "height": 900})
+    try:
+        p = context.new_page()
+        p.goto(f"{BASE}/credit?lang={lang}")
+        expect(p.get_by_test_id("credit-classes").get_by_test_id("credit-class").first).to_be_visible()
+        box = p.get_by_test_id("credit-input")
+        with p.expect_response(lambda r: "/api/v1/open/lookups/" in r.url and r.status == 200):
+            box.press_sequentially("佛山", delay=50)
+        expect(p.get_by_test_id("credit-suggestions").locator("option").first).to_be_attached()
+        p.screenshot(path=f"{PORTAL_SHOTS}-credit-{lang}.png", full_page=True)
+        p.get_by_test_id("credit-submit").click()
+        p.wait_for_url("**/credit?*")
+        p.get_by_test_id("credit-hit").first.click()
+        p.wait_for_url("**/credit/*")
+        sections = p.locator("[data-testid^=credit-class-]")
+        assert sections.count() >= 1, "the enterprise page shows no class"
+        p.screenshot(path=f"{PORTAL_SHOTS}-enterprise-{lang}.png", full_page=True)
+        p.set_viewport_size({"width": 390, "height": 844})
+        p.screenshot(path=f"{PORTAL_SHOTS}-enterprise-{lang}-390.png", full_page=True)
+        p.get_by_test_id("credit-dataset").first.click()
+        p.wait_for_url("**/datasets/*")
+        response = p.goto(f"{BASE}/credit/91440600MA4W0000XX")
+        assert response.status == 404, f"unknown enterprise: {response.status}"
+    finally:
+        context.close()
+
+
+@check("credit look-up, anonymous, 中文: name as you type → enterprise page → dataset")
+def credit_zh(page):
+    credit_walk(page, "zh")
+
+
+@check("credit look-up, anonymous, English: name as you type → enterprise page → dataset")
+def credit_en(page):
+    credit_walk(page, "en")
+
+
 @check("scj_steward signs in")
 def steward_signs_in(page):
     sign_in(page, "scj_steward")

@@ -59,6 +59,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// The open data portal's registered users: applying for a 有条件开放 dataset, submitting a reuse,
     /// feedback on a dataset, and one's own password; the platform admin confirms sign-ups and reuses.
     case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses
+    /// Public disclosure look-ups (信用佛山): the provider or the data authority defines them on an open resource.
+    case manageLookupServices
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -163,6 +165,8 @@ public enum Authorization {
         // The data authority confirms sign-ups (when no mail is configured) and approves reuses before they show.
         .confirmPublicUsers: .roles([.platformAdmin: .any]),
         .approveReuses:     .roles([.platformAdmin: .any]),
+        // Look-up services belong to the open resource's provider; the data authority may define any.
+        .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

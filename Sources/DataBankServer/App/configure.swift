@@ -87,6 +87,7 @@ func routes(_ app: Application) throws {
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
+    try CreditRoutes.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

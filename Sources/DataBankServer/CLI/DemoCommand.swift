@@ -85,6 +85,7 @@ struct DemoCommand: AsyncCommand {
         lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
         try await DemoObjections.load(on: db)
+        try await DemoLookups.load(on: db)
         lap("sharing and objections")
         try await DemoQuality.load(on: db)
         lap("quality checks")

@@ -29,7 +29,8 @@ enum Migrations {
             AddStandardNotFuture(),  // 016
             CreateOpenCounters(),  // 017
             CreateOpenPortalAccounts(),  // 018
-            AddAccessEpoch()  // 019
+            AddAccessEpoch(),  // 019
+            CreateLookupServices()  // 020
         ]
     }
 

@@ -44,6 +44,10 @@ enum SiteURL: Sendable, Hashable {
     case openData(String, OpenDownloadFormat)
     /// A dataset's preview as JSON on the portal's data endpoint.
     case openPreviewData(String)
+    /// Public disclosure look-ups (``CreditRoutes``): the search page, one enterprise's page, a service's JSON.
+    case credit
+    case creditEnterprise(String)
+    case openLookup(String)
 
     /// The tabs of a dataset's portal page.
     enum OpenDatasetPart: String, Sendable, Hashable {
@@ -146,6 +150,9 @@ enum SiteURL: Sendable, Hashable {
         case .newReuse: ["reuses", "new"]
         case .reviewReuses: ["admin", "reuses"]
         case .decideReuse(let id): ["admin", "reuses", id.uuidString, "decide"]
+        case .credit: ["credit"]
+        case .creditEnterprise(let code): ["credit", code]
+        case .openLookup(let service): ["api", "v1", "open", "lookups", service]
         }
     }
 }

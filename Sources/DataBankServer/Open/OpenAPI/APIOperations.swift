@@ -200,6 +200,15 @@ extension APIOperation {
                 .init(name: "column", description: "An item shown in clear to filter on"),
                 .init(name: "value", description: "The filter's value")
             ]),
+        // Public disclosure look-ups (信用公示)
+        get("open/lookups", "Open data", "The look-up services anyone may query"),
+        get(
+            "open/lookups/:service", "Open data", "Query a look-up service (at most 20 hits, masked as the portal masks)",
+            query: [.init(name: "q", description: "The key: a credit code, or the start of a name (≤ 50 characters)")]),
+        get("open/credit/:creditCode", "Open data", "One enterprise's records across every disclosure class"),
+        get("lookups", "Open data", "Look-up services with their query counts"),
+        post("lookups", "Open data", "Define a look-up service on an open dataset (its provider or the data authority)"),
+        delete("lookups/:service", "Open data", "Remove a look-up service"),
         // Registered users of the open portal
         post("signup", "Open data", "Sign up (username, password, email); confirmed by mail or by the platform admin"),
         post("me/password", "Accounts", "Change one's password (the current one required)"),
