@@ -22,51 +22,20 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 QUERY=${CKAN_CHECK_QUERY:-交通}
 
-if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH=/opt/swift/usr/bin:$PATH; fi
-CKANAPI=${CKANAPI:-}
-if [[ -z $CKANAPI ]]; then
-    VENV=$ROOT/.build/pyenv-ckan
-    if [[ ! -x $VENV/bin/ckanapi ]]; then
-        echo "ckanapi-check: installing ckanapi into $VENV (pip)"
-        python3 -m venv "$VENV" || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$VENV"; }
-        "$VENV/bin/pip" install --quiet --disable-pip-version-check ckanapi
-    fi
-    CKANAPI=$VENV/bin/ckanapi
-fi
+CHECK=ckanapi-check
+. "$ROOT/scripts/lib/served-demo.sh"
+CKANAPI=${CKANAPI:-$(venv_tool pyenv-ckan ckanapi ckanapi)}
 
 # `ckanapi dump` starts its workers as `ckanapi` from PATH.
 export PATH=$(dirname "$CKANAPI"):$PATH
 
-SCRATCH=${DATABANK_SCRATCH_PATH:-$ROOT/.build}
-swift build --scratch-path "$SCRATCH" --product databank
-BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)/databank
-TMP=$(mktemp -d)
-LOG="$TMP/server.log"
-SERVER_PID=""
-cleanup() {
-    status=$?
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    fi
-    if [[ $status -ne 0 ]]; then echo "---- server log (last 30 lines) ----"; tail -n 30 "$LOG" 2>/dev/null || true; fi
-    rm -rf "$TMP"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+build_databank
 
-PORT=${DATABANK_CKAN_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}
+PORT=${DATABANK_CKAN_PORT:-$(free_port)}
 BASE="http://127.0.0.1:$PORT"
 echo "ckanapi-check: starting a fresh seed demo city on $BASE"
 DB="sqlite://$TMP/demo.sqlite"
-setsid "$BIN" demo --scale seed --records small --fresh --port "$PORT" --database-url "$DB" >"$LOG" 2>&1 &
-SERVER_PID=$!
-for i in $(seq 1 1200); do
-    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "ckanapi-check: the server exited"; exit 1; fi
-    sleep 0.5
-    if [[ $i -eq 1200 ]]; then echo "ckanapi-check: the server did not answer /healthz in 600 s"; exit 1; fi
-done
+start_server "$BASE" 600 demo --scale seed --records small --fresh --port "$PORT" --database-url "$DB"
 
 TOKEN=$("$BIN" user token admin --database-url "$DB" | tail -n 1)
 cd "$TMP"

@@ -18,46 +18,20 @@ SCALE=${DCAT_DEMO_SCALE:-seed}
 PER_PAGE=${DCAT_PER_PAGE:-100}
 SAMPLE=${DCAT_DATASET_SAMPLE:-12}
 
-if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH=/opt/swift/usr/bin:$PATH; fi
-VENV=$ROOT/.build/pyenv-shacl
-if [[ ! -x $VENV/bin/pyshacl ]]; then
-    echo "shacl: installing pyshacl into $VENV (pip)"
-    python3 -m venv "$VENV" || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$VENV"; }
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check pyshacl
-fi
+CHECK=shacl
+. "$ROOT/scripts/lib/served-demo.sh"
+PYSHACL=$(venv_tool pyenv-shacl pyshacl pyshacl)
+VENV=$(dirname "$(dirname "$PYSHACL")")
 
-SCRATCH=${DATABANK_SCRATCH_PATH:-$ROOT/.build}
-swift build --scratch-path "$SCRATCH" --product databank
-BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)/databank
-TMP=$(mktemp -d)
-LOG="$TMP/server.log"
-SERVER_PID=""
-cleanup() {
-    status=$?
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    fi
-    if [[ $status -ne 0 ]]; then echo "---- server log (last 30 lines) ----"; tail -n 30 "$LOG" 2>/dev/null || true; fi
-    rm -rf "$TMP"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+build_databank
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 DB="sqlite://$TMP/demo.sqlite"
 echo "shacl: generating the $SCALE demo city"
 "$BIN" demo --scale "$SCALE" --records seed --fresh --no-serve --database-url "$DB" >"$LOG" 2>&1
 echo "shacl: serving it on $BASE"
-setsid "$BIN" serve --port "$PORT" --database-url "$DB" >>"$LOG" 2>&1 &
-SERVER_PID=$!
-for i in $(seq 1 600); do
-    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "shacl: the server exited"; exit 1; fi
-    sleep 0.5
-    if [[ $i -eq 600 ]]; then echo "shacl: the server did not answer /healthz in 300 s"; exit 1; fi
-done
+start_server "$BASE" 300 serve --port "$PORT" --database-url "$DB"
 
 mkdir "$TMP/docs"
 page=1

@@ -21,7 +21,8 @@ PORT=${DATABANK_DATAPACKAGE_PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
 RESOURCE_NAMES=${RESOURCE_NAMES:-最低生活保障对象信息 停车场空余泊位}
 
-if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH=/opt/swift/usr/bin:$PATH; fi
+CHECK=datapackage
+. "$ROOT/scripts/lib/served-demo.sh"
 FRICTIONLESS=${FRICTIONLESS:-}
 if [[ -z $FRICTIONLESS ]]; then
     if [[ -x $ROOT/.build/pyenv/bin/frictionless ]]; then FRICTIONLESS=$ROOT/.build/pyenv/bin/frictionless
@@ -29,34 +30,11 @@ if [[ -z $FRICTIONLESS ]]; then
     else echo "datapackage: frictionless not found (python3 -m venv .build/pyenv && .build/pyenv/bin/pip install frictionless)" >&2; exit 2; fi
 fi
 
-SCRATCH=${DATABANK_SCRATCH_PATH:-$ROOT/.build}
-swift build --scratch-path "$SCRATCH" --product databank
-BIN=$(swift build --scratch-path "$SCRATCH" --show-bin-path)/databank
-TMP=$(mktemp -d)
-LOG="$TMP/server.log"
-SERVER_PID=""
-cleanup() {
-    status=$?
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    fi
-    if [[ $status -ne 0 ]]; then echo "---- server log (last 30 lines) ----"; tail -n 30 "$LOG" 2>/dev/null || true; fi
-    rm -rf "$TMP"
-    exit $status
-}
-trap cleanup EXIT INT TERM
+build_databank
 
 DB="sqlite://$TMP/demo.sqlite"
 echo "datapackage: starting the demo server on $BASE"
-setsid "$BIN" demo --scale small --fresh --port "$PORT" --database-url "$DB" >"$LOG" 2>&1 &
-SERVER_PID=$!
-for i in $(seq 1 600); do
-    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "datapackage: the server exited"; exit 1; fi
-    sleep 0.5
-    if [[ $i -eq 600 ]]; then echo "datapackage: the server did not answer /healthz in 300 s"; exit 1; fi
-done
+start_server "$BASE" 300 demo --scale small --fresh --port "$PORT" --database-url "$DB"
 
 TOKEN=$("$BIN" user token admin --database-url "$DB" | tail -n 1)
 for NAME in $RESOURCE_NAMES; do
