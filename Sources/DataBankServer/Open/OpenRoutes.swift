@@ -2,7 +2,8 @@ import Vapor
 import DataBankCore
 
 /// The open-data portal's routes, registered from this one place: the anonymous pages (`/`,
-/// `/datasets…`, `/providers…`) and the data endpoints (`/api/v1/open/…`). Every record read goes
+/// `/datasets…`, `/providers…`, `/live`) and the data endpoints (`/api/v1/open/…`, the real-time
+/// streams' `latest` and `events` included). Every record read goes
 /// through ``StoreReading/readAsPublic(_:code:)``; the pages share the portal's layout and its
 /// error pages (``OpenErrorMiddleware``).
 enum OpenRoutes {
@@ -15,10 +16,15 @@ enum OpenRoutes {
         pages.get("datasets", ":code", "api", use: OpenDatasetPage.api).gate(.open)
         pages.get("providers", use: OpenProviderPage.list).gate(.open)
         pages.get("providers", ":code", use: OpenProviderPage.show).gate(.open)
+        pages.get("live", use: OpenLivePage.show).gate(.open)
 
         let data = app.grouped("api", "v1", "open", "datasets", ":code")
         data.get(":file", use: OpenDownloads.download).gate(.storeRead)
         data.get("preview", use: previewJSON).gate(.storeRead)
+
+        let streams = app.grouped("api", "v1", "open", "streams", ":code")
+        streams.get("latest", use: OpenStreams.latest).gate(.storeRead)
+        streams.get("events", use: OpenStreams.events).gate(.storeRead)
     }
 
     /// `GET /api/v1/open/datasets/{code}/preview`: the preview's page as JSON (masked as on the page).

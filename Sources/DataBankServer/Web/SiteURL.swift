@@ -44,6 +44,11 @@ enum SiteURL: Sendable, Hashable {
     case openData(String, OpenDownloadFormat)
     /// A dataset's preview as JSON on the portal's data endpoint.
     case openPreviewData(String)
+    /// The live map of the open real-time streams (``OpenLivePage``).
+    case openLive
+    /// A real-time stream's newest report per entity, and its Server-Sent Events (``OpenStreams``).
+    case openStreamLatest(String)
+    case openStreamEvents(String)
 
     /// The tabs of a dataset's portal page.
     enum OpenDatasetPart: String, Sendable, Hashable {
@@ -117,6 +122,9 @@ enum SiteURL: Sendable, Hashable {
         case .openProvider(let code): ["providers", code]
         case .openData(let code, let format): ["api", "v1", "open", "datasets", code, format.fileName]
         case .openPreviewData(let code): ["api", "v1", "open", "datasets", code, "preview"]
+        case .openLive: ["live"]
+        case .openStreamLatest(let code): ["api", "v1", "open", "streams", code, "latest"]
+        case .openStreamEvents(let code): ["api", "v1", "open", "streams", code, "events"]
         }
     }
 }

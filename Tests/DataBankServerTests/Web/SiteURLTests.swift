@@ -34,7 +34,8 @@ struct SiteURLTests {
         (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
         (.openDatasets, .GET), (.openDataset("101001-00001"), .GET), (.openDataset("101001-00001", .preview), .GET),
         (.openDataset("101001-00001", .api), .GET), (.openProviders, .GET), (.openProvider("440600001"), .GET),
-        (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET)
+        (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET),
+        (.openLive, .GET), (.openStreamLatest("101001-00001"), .GET), (.openStreamEvents("101001-00001"), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
