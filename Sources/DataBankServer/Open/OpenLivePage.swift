@@ -46,9 +46,15 @@ enum OpenLivePage {
                     sub: s.t("佛山市五区 · 公交车辆位置与停车场空余泊位，数据实时更新", "Foshan's five districts · bus positions and free car-park spaces, as they are reported"))),
             .ul(
                 .cls("figures live-figures"), .testid("live-figures"),
-                .li(.testid("live-buses"), .span(.cls("figure-value"), .esc(OpenLayout.figure(buses))), .span(.cls("figure-label"), .esc(s.t("辆公交车在线", "buses reporting")))),
-                .li(.testid("live-carparks"), .span(.cls("figure-value"), .esc(OpenLayout.figure(parks.count))), .span(.cls("figure-label"), .esc(s.t("个停车场", "car parks")))),
-                .li(.testid("live-free"), .span(.cls("figure-value"), .attr("data-live-free", ""), .esc(OpenLayout.figure(free))), .span(.cls("figure-label"), .esc(s.t("个空余泊位", "free spaces"))))),
+                .li(
+                    .testid("live-buses"), .span(.cls("figure-value"), .esc(OpenLayout.figure(buses))),
+                    .span(.cls("figure-label"), .esc(s.t("辆公交车在线", "buses reporting")))),
+                .li(
+                    .testid("live-carparks"), .span(.cls("figure-value"), .esc(OpenLayout.figure(parks.count))),
+                    .span(.cls("figure-label"), .esc(s.t("个停车场", "car parks")))),
+                .li(
+                    .testid("live-free"), .span(.cls("figure-value"), .attr("data-live-free", ""), .esc(OpenLayout.figure(free))),
+                    .span(.cls("figure-label"), .esc(s.t("个空余泊位", "free spaces"))))),
             .section(
                 .cls("card live-card"),
                 .raw(svg),
@@ -137,7 +143,8 @@ enum OpenLivePage {
     static func draw(_ l: Layer, _ s: Strings) -> String {
         let a = Escape.attribute
         var out = "<g class=\"layer \(l.carParks ? "carparks" : "vehicles")\" data-testid=\"layer-\(a(l.code))\" data-code=\"\(a(l.code))\""
-        out += " data-latest=\"\(a(SiteURL.openStreamLatest(l.code).path))\" data-events=\"\(a(SiteURL.openStreamEvents(l.code).with([("after", String(l.lastSeq))])))\""
+        out +=
+            " data-latest=\"\(a(SiteURL.openStreamLatest(l.code).path))\" data-events=\"\(a(SiteURL.openStreamEvents(l.code).with([("after", String(l.lastSeq))])))\""
         out += " data-entity=\"\(a(l.entity))\" data-lon=\"\(a(l.lon))\" data-lat=\"\(a(l.lat))\""
         if let f = l.free { out += " data-free=\"\(a(f))\"" }
         if let c = l.capacity { out += " data-capacity=\"\(a(c))\"" }
@@ -147,7 +154,8 @@ enum OpenLivePage {
             let at = "transform=\"translate(\(FoshanMap.number(m.x)) \(FoshanMap.number(m.y)))\" data-id=\"\(a(m.id))\""
             if l.carParks {
                 let text = m.title + " · " + s.t("空余泊位 \(m.free ?? 0)/\(m.capacity ?? 0)", "\(m.free ?? 0)/\(m.capacity ?? 0) free")
-                out += "<rect class=\"carpark \(vacancy(m.free, m.capacity))\" x=\"-3.5\" y=\"-3.5\" width=\"7\" height=\"7\" rx=\"1.5\" \(at)><title>\(Escape.text(text))</title></rect>"
+                out +=
+                    "<rect class=\"carpark \(vacancy(m.free, m.capacity))\" x=\"-3.5\" y=\"-3.5\" width=\"7\" height=\"7\" rx=\"1.5\" \(at)><title>\(Escape.text(text))</title></rect>"
             } else {
                 out += "<circle class=\"bus\" r=\"3.2\" \(at)><title>\(Escape.text(m.title))</title></circle>"
             }

@@ -66,7 +66,9 @@ extension DemoRecordGenerator {
             } else if isParking {
                 let lot = x.carPark()
                 v = c.name == "longitude" ? lot.lon : lot.lat
-            } else { let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat }
+            } else {
+                let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat
+            }
             return DemoValues.decimal(v, places: min(c.precision ?? 6, 6), length: c.length)
         case "plate_no":
             if isBus { return DemoBusFleet.plate(x.streamSlot.entity) }
