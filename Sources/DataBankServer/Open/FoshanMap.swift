@@ -23,14 +23,19 @@ enum FoshanMap {
     /// Two decimals are a tenth of a pixel and more: enough, and short.
     static func number(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    /// The districts, filled and outlined, and their names (in the page's language).
-    static func ground(english: Bool) -> String {
+    /// The districts, filled and outlined.
+    static var ground: String {
         let shapes = districts.map { d in
             "<path class=\"district d\(d.code)\" data-code=\"\(d.code)\" d=\"\(d.path)\"><title>\(d.name) \(d.nameEn)</title></path>"
         }.joined()
+        return "<g class=\"districts\" data-testid=\"map-districts\">\(shapes)</g>"
+    }
+
+    /// The districts' names (in the page's language), drawn over the markers so they stay readable.
+    static func labels(english: Bool) -> String {
         let labels = districts.map { d in
             "<text class=\"district-label\" x=\"\(number(d.labelX))\" y=\"\(number(d.labelY))\">\(english ? d.nameEn : d.name)</text>"
         }.joined()
-        return "<g class=\"districts\" data-testid=\"map-districts\">\(shapes)</g><g class=\"district-labels\">\(labels)</g>"
+        return "<g class=\"district-labels\">\(labels)</g>"
     }
 }

@@ -36,7 +36,7 @@ enum OpenLivePage {
         let svg = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(FoshanMap.width)) \(Int(FoshanMap.height.rounded(.up)))" class="live-map" \
             data-testid="live-map" data-frame="\(FoshanMap.frame)" role="img" aria-label="\(Escape.attribute(s.t("佛山市实时交通地图", "Live map of Foshan")))">\
-            \(FoshanMap.ground(english: s.isEnglish))\(layers.sorted { $0.carParks && !$1.carParks }.map { draw($0, s) }.joined())</svg>
+            \(FoshanMap.ground)\(layers.sorted { $0.carParks && !$1.carParks }.map { draw($0, s) }.joined())\(FoshanMap.labels(english: s.isEnglish))</svg>
             """
         let content: [Body] = [
             .div(
