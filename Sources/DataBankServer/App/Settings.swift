@@ -77,6 +77,9 @@ public struct Settings: Sendable {
     public var webhookResponseTimeout: Double = Settings.env("DATABANK_WEBHOOK_RESPONSE_TIMEOUT", 10)
     /// Deliveries in flight at once per instance (`DATABANK_WEBHOOK_CONCURRENCY`, 8).
     public var webhookConcurrency: Int = Int(Settings.env("DATABANK_WEBHOOK_CONCURRENCY", 8))
+    /// Open event streams (`/api/v1/open/streams/{code}/events`) one client address may hold at once
+    /// (`DATABANK_OPEN_STREAMS_PER_CLIENT`, 4); one more is refused 429 `too_many_streams`.
+    public var openStreamsPerClient: Int = Int(Settings.env("DATABANK_OPEN_STREAMS_PER_CLIENT", 4))
     /// Subscriptions a department may hold (`DATABANK_WEBHOOK_MAX_PER_DEPARTMENT`, 50).
     public var webhookMaxPerDepartment: Int = Int(Settings.env("DATABANK_WEBHOOK_MAX_PER_DEPARTMENT", 50))
     /// Private targets webhooks may reach (`DATABANK_WEBHOOK_ALLOW`, e.g. `127.0.0.1, 10.1.2.0/24, hooks.internal`);

@@ -66,6 +66,7 @@ struct DemoCommand: AsyncCommand {
         context.console.print("API token for scripts: swift run databank user token admin")
         guard !signature.noServe else { return }
         DemoBusFeed.start(app)
+        DemoParkingFeed.start(app)
         if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port

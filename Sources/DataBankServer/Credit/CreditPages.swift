@@ -70,7 +70,7 @@ enum CreditPages {
                             Node<HTML.ListContext>.li(.link(SiteURL.openDataset(c.resourceCode).path, c.title(s), .testid("credit-class")))
                         })))
         ]
-        return OpenLayout.render(req, title: s.t("信用公示", "Credit disclosure"), script: true, content)
+        return OpenLayout.render(req, title: s.t("信用公示", "Credit disclosure"), scripts: ["/credit.js"], content)
     }
 
     static func enterprise(req: Request) async throws -> Response {

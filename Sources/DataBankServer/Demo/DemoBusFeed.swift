@@ -9,10 +9,12 @@ import DataBankCore
 enum DemoBusFeed {
     static let resourceName = "公交车辆实时位置"
 
-    /// One round of reports at `now`; returns the number written (0 when the demo has no bus store).
+    /// One round of reports at `now` from every entity of the stream `name` (the buses by default;
+    /// ``DemoParkingFeed`` sends the car parks' the same way); returns the number written (0 when
+    /// the demo has no such store).
     @discardableResult
-    static func report(at now: Date = Date(), on db: any Database) async throws -> Int {
-        guard let resource = try await ResourceRow.query(on: db).filter(\.$name == resourceName).first(),
+    static func report(_ name: String = resourceName, at now: Date = Date(), on db: any Database) async throws -> Int {
+        guard let resource = try await ResourceRow.query(on: db).filter(\.$name == name).first(),
             let store = try? await RecordStores.find(resource.code, on: db), store.rowCount > 0
         else { return 0 }
         let buses = try await StreamStores.latest(store, limit: DemoBusFleet.maxBuses, on: db.sql).count
@@ -20,7 +22,7 @@ enum DemoBusFeed {
         let rules = try await QualitySetup.load(store, on: db).rules
         // Rows 0..<buses of a one-tick generator: every bus, at `now`.
         let g = DemoRecordGenerator(
-            layout: store.recordLayout, rules: rules, resourceName: resourceName, rows: buses,
+            layout: store.recordLayout, rules: rules, resourceName: name, rows: buses,
             nowLocalSeconds: DemoRecords.localNow(now), streamEntities: buses)
         let csv = Array((g.header + "\n" + g.csv(0..<buses)).utf8)
         let summary = try await Loads.run(

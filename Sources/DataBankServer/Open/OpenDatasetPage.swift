@@ -58,10 +58,21 @@ enum OpenDatasetPage {
                 rule == .clear ? .esc(s.t("公开", "Clear")) : .badge(s.t("已脱敏", "Masked"), "masked", testid: "masked-item")
             ]
         }
+        let live = open && row.format == ResourceFormat.stream.rawValue
         let content: [Body] = [
             head(row, s, names: names),
             tabs(row.code, current: .overview, s),
             open ? .empty : applyNotice(row, s),
+            live
+                ? .banner(
+                    "info",
+                    .p(
+                        .esc(s.t("实时数据流：", "A real-time stream: ")),
+                        .link(SiteURL.openLive.path, s.t("在地图上查看实时数据 ›", "see it live on the map ›"), .testid("live-link")),
+                        .esc(" · "), .code(.esc("GET " + SiteURL.openStreamLatest(row.code).path)), .esc(" · "),
+                        .code(.esc("GET " + SiteURL.openStreamEvents(row.code).path))),
+                    testid: "live-notice")
+                : .empty,
             .div(
                 .cls("columns"),
                 .section(

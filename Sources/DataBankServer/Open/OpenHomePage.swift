@@ -61,12 +61,18 @@ enum OpenHomePage {
                 .cls("columns even"),
                 featuredCard(s.t("最多使用", "Most used"), mostUsed, names: names, testid: "most-used", s),
                 featuredCard(s.t("最新数据集", "Newest datasets"), newest, names: names, testid: "newest", s)),
-            live.isEmpty ? .empty : featuredCard(s.t("实时数据：公交、停车、空气、气象", "Live data: buses, car parks, air, weather"), live, names: names, testid: "live", s)
+            live.isEmpty
+                ? .empty
+                : featuredCard(
+                    s.t("实时数据：公交、停车、空气、气象", "Live data: buses, car parks, air, weather"), live, names: names, testid: "live", s,
+                    more: .link(SiteURL.openLive.path, s.t("实时公交与停车地图 ›", "Live map of buses and car parks ›"), .testid("live-map-link")))
         ]
         return OpenLayout.render(req, title: s.t("首页", "Home"), content)
     }
 
-    static func featuredCard(_ title: String, _ items: [OpenCatalog.Featured], names: [String: String], testid: String, _ s: Strings) -> Body {
+    static func featuredCard(
+        _ title: String, _ items: [OpenCatalog.Featured], names: [String: String], testid: String, _ s: Strings, more: Body = .empty
+    ) -> Body {
         .section(
             .cls("card"), .testid(testid),
             .h2(.esc(title)),
@@ -88,7 +94,7 @@ enum OpenHomePage {
                                         : OpenSearchPage.openBadge(f.openType, s),
                                     .span(.esc(s.label(UpdateCycle.self, f.cycle)))))
                         })),
-            .p(.link(SiteURL.openDatasets.path, s.t("全部数据集 ›", "Every dataset ›")))
+            .p(.cls("more-links"), more, .link(SiteURL.openDatasets.path, s.t("全部数据集 ›", "Every dataset ›")))
         )
     }
 }

@@ -5,10 +5,10 @@ import DataBankCore
 /// The open portal's page shell: its own header (home, datasets, providers, the language switch;
 /// for signed-in staff a link to the workspace, the internal catalog), content and footer.
 enum OpenLayout {
-    /// `script`: the page loads `/credit.js` (the look-up's suggestions; no inline script under the CSP).
-    static func render(_ req: Request, title: String, status: HTTPResponseStatus = .ok, banners: [Body] = [], script: Bool = false, _ content: [Body])
-        -> Response
-    {
+    /// `scripts`: the page's own scripts (files under Public: the CSP allows no inline script).
+    static func render(
+        _ req: Request, title: String, status: HTTPResponseStatus = .ok, banners: [Body] = [], scripts: [String] = [], _ content: [Body]
+    ) -> Response {
         let s = req.strings
         let doc = HTML(
             .attribute(named: "lang", value: s.isEnglish ? "en" : "zh-CN"),
@@ -17,7 +17,7 @@ enum OpenLayout {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", nodes: [.esc("\(title) · \(s.t("佛山市公共数据开放平台", "Foshan Open Data"))")]),
                 .link(.rel(.stylesheet), .href("/style.css")),
-                script ? .element(named: "script", nodes: [.attr("src", "/credit.js"), .flag("defer")]) : .empty
+                .group(scripts.map { Node<HTML.HeadContext>.script(.src($0), .attribute(named: "defer", value: "defer")) })
             ),
             .body(
                 .cls("open-portal"),
@@ -74,8 +74,8 @@ enum OpenLayout {
                 .nav(
                     .cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")),
                     nav(.home, "首页", "Home", "home"), nav(.openDatasets, "数据集", "Datasets", "datasets"),
-                    nav(.openProviders, "提供部门", "Providers", "providers"), nav(.credit, "信用公示", "Credit", "credit"),
-                    nav(.reuses, "数据应用", "Reuses", "reuses")),
+                    nav(.openProviders, "提供部门", "Providers", "providers"), nav(.openLive, "实时数据", "Live", "live"),
+                    nav(.credit, "信用公示", "Credit", "credit"), nav(.reuses, "数据应用", "Reuses", "reuses")),
                 .div(.cls("account"), .group(account))
             )
         )

@@ -2,7 +2,8 @@ import Vapor
 import DataBankCore
 
 /// The open side's routes, registered from this one place: the portal's anonymous pages (`/`,
-/// `/datasets…`, `/providers…`) and data endpoints (`/api/v1/open/…`), the registered users' pages
+/// `/datasets…`, `/providers…`, `/live`) and data endpoints (`/api/v1/open/…`, the real-time
+/// streams' `latest` and `events` included), the registered users' pages
 /// and API (sign-up, developer keys, applications, reuses, feedback), CKAN's Action API, the
 /// DCAT-AP catalog (`/catalog.*`, `/dataset/{code}.*`) and the API description (`/openapi.json`).
 /// Every record read goes through ``StoreReading``; the pages share the portal's layout and its
@@ -17,10 +18,15 @@ enum OpenRoutes {
         pages.get("datasets", ":code", "api", use: OpenDatasetPage.api).gate(.open)
         pages.get("providers", use: OpenProviderPage.list).gate(.open)
         pages.get("providers", ":code", use: OpenProviderPage.show).gate(.open)
+        pages.get("live", use: OpenLivePage.show).gate(.open)
 
         let data = app.grouped("api", "v1", "open", "datasets", ":code")
         data.get(":file", use: OpenDownloads.download).gate(.storeRead)
         data.get("preview", use: previewJSON).gate(.storeRead)
+
+        let streams = app.grouped("api", "v1", "open", "streams", ":code")
+        streams.get("latest", use: OpenStreams.latest).gate(.storeRead)
+        streams.get("events", use: OpenStreams.events).gate(.storeRead)
 
         try RegisteredUserRoutes.register(on: app)
         CKANRoutes.register(on: app)

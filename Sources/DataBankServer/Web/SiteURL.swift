@@ -48,6 +48,11 @@ enum SiteURL: Sendable, Hashable {
     case credit
     case creditEnterprise(String)
     case openLookup(String)
+    /// The live map of the open real-time streams (``OpenLivePage``).
+    case openLive
+    /// A real-time stream's newest report per entity, and its Server-Sent Events (``OpenStreams``).
+    case openStreamLatest(String)
+    case openStreamEvents(String)
 
     /// The tabs of a dataset's portal page.
     enum OpenDatasetPart: String, Sendable, Hashable {
@@ -153,6 +158,9 @@ enum SiteURL: Sendable, Hashable {
         case .credit: ["credit"]
         case .creditEnterprise(let code): ["credit", code]
         case .openLookup(let service): ["api", "v1", "open", "lookups", service]
+        case .openLive: ["live"]
+        case .openStreamLatest(let code): ["api", "v1", "open", "streams", code, "latest"]
+        case .openStreamEvents(let code): ["api", "v1", "open", "streams", code, "events"]
         }
     }
 }

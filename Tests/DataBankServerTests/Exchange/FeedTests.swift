@@ -47,18 +47,22 @@ func withServedDataBank(
 /// The blocking reads run on a Dispatch thread, never on Swift's cooperative pool: that pool has one
 /// thread per core, and two tests blocked in `read(2)` there on a 2-core machine would starve the very
 /// server tasks that should answer them.
-func readEvents(_ url: String, token: String, events: Int) async throws -> String {
+/// `token` nil follows anonymously; `headers` are sent as given (`Last-Event-ID: 12`).
+func readEvents(_ url: String, token: String?, headers: [String] = [], events: Int) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            do { continuation.resume(returning: try followEvents(url, token: token, events: events)) } catch { continuation.resume(throwing: error) }
+            do { continuation.resume(returning: try followEvents(url, token: token, headers: headers, events: events)) } catch {
+                continuation.resume(throwing: error)
+            }
         }
     }
 }
 
-private func followEvents(_ url: String, token: String, events: Int) throws -> String {
+private func followEvents(_ url: String, token: String?, headers: [String], events: Int) throws -> String {
     let curl = Process()
     curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    curl.arguments = ["-sN", "--max-time", "60", "-H", "Authorization: Bearer \(token)", url]
+    let sent = (token.map { ["Authorization: Bearer \($0)"] } ?? []) + headers
+    curl.arguments = ["-sN", "--max-time", "60"] + sent.flatMap { ["-H", $0] } + [url]
     let pipe = Pipe()
     curl.standardOutput = pipe
     try curl.run()

@@ -40,7 +40,8 @@ struct SiteURLTests {
         (.datasetApply("101001-00001"), .GET), (.datasetApply("101001-00001"), .POST), (.datasetFeedback("101001-00001"), .GET),
         (.datasetFeedback("101001-00001"), .POST), (.reuses, .GET), (.newReuse, .GET), (.newReuse, .POST), (.reviewReuses, .GET),
         (.decideReuse(id), .POST),
-        (.credit, .GET), (.creditEnterprise("91440600MA4W000001"), .GET), (.openLookup("enterprise-name"), .GET)
+        (.credit, .GET), (.creditEnterprise("91440600MA4W000001"), .GET), (.openLookup("enterprise-name"), .GET),
+        (.openLive, .GET), (.openStreamLatest("101001-00001"), .GET), (.openStreamEvents("101001-00001"), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).

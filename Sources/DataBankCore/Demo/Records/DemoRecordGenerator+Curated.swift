@@ -52,12 +52,23 @@ extension DemoRecordGenerator {
         case "contact_person", "legal_person": return DemoFoshan.personName(&x.rng)
         // Places
         case "address":
+            if isParking {
+                var r = subjectRandom(x.streamSlot.entity &+ 7_919)
+                return DemoValues.address(district: x.district(), &r, home: false).address
+            }
             return hasCompanyColumns && !hasProject
                 ? x.company().address
                 : DemoValues.address(district: x.district(), &x.rng, home: false).address
         case "longitude", "latitude":
             let v: Double
-            if isBus { v = c.name == "longitude" ? x.bus().lon : x.bus().lat } else { let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat }
+            if isBus {
+                v = c.name == "longitude" ? x.bus().lon : x.bus().lat
+            } else if isParking {
+                let lot = x.carPark()
+                v = c.name == "longitude" ? lot.lon : lot.lat
+            } else {
+                let p = x.point(); v = c.name == "longitude" ? p.lon : p.lat
+            }
             return DemoValues.decimal(v, places: min(c.precision ?? 6, 6), length: c.length)
         case "plate_no":
             if isBus { return DemoBusFleet.plate(x.streamSlot.entity) }
@@ -150,8 +161,11 @@ extension DemoRecordGenerator {
         case "student_count": return String(300 + x.rng.int(3_200))
         case "teacher_count": return String(max(10, (Int(x.values["student_count"] ?? "") ?? 1_000) / (12 + x.rng.int(6))))
         case "capacity": return String(Int(DemoValues.logUniform(30...3_000, &x.rng)))
-        case "berth_count": return String(Int(DemoValues.logUniform(40...1_500, &x.rng)))
+        case "berth_count":
+            if isParking { return String(x.carPark().capacity) }
+            return String(Int(DemoValues.logUniform(40...1_500, &x.rng)))
         case "free_berths":
+            if isParking { return String(DemoCarParks.free(x.carPark(), n: x.streamSlot.entity, atLocal: x.streamSlot.time)) }
             let total = Int(x.values["berth_count"] ?? "") ?? 200
             let hour = (stream.map { _ in x.streamSlot.time } ?? now) % 86_400 / 3600
             let busy = (8...19).contains(hour) ? 0.65 + x.rng.unit() * 0.3 : 0.2 + x.rng.unit() * 0.3

@@ -22,7 +22,7 @@ public struct DemoRecordGenerator: Sendable {
     let creditKind: String
     let salt: UInt64
     /// What the layout holds, asked once rather than per value.
-    let hasCompany: Bool, hasPerson: Bool, isBus: Bool, isBirthCertificate: Bool, hasProject: Bool, hasIndicator: Bool
+    let hasCompany: Bool, hasPerson: Bool, isBus: Bool, isParking: Bool, isBirthCertificate: Bool, hasProject: Bool, hasIndicator: Bool
     /// The `{subject}_name` column, when the row is about a named subject (a car park, a monitoring station).
     let subjectNameColumn: String?
 
@@ -61,6 +61,7 @@ public struct DemoRecordGenerator: Sendable {
         let names = Set(layout.columns.map(\.name))
         let isBus = names.contains("vehicle_id")
         self.isBus = isBus
+        isParking = names.contains("parking_lot_no") && stream != nil
         hasCompany = !names.isDisjoint(with: ["credit_code", "enterprise_name", "taxpayer_id"])
         hasPerson = !names.isDisjoint(with: ["id_number", "person_name"])
         isBirthCertificate = names.contains("birth_cert_no")

@@ -85,6 +85,13 @@ struct DemoRowContext {
         return (e, g.now - (ticks - 1 - tick) * g.interval)
     }
 
+    /// For the car-park stream: the reporting car park (the same place and capacity in every report).
+    func carPark() -> DemoCarParks.Lot {
+        let n = streamSlot.entity
+        var r = g.subjectRandom(n)  // the district its name was drawn in
+        return DemoCarParks.lot(n, district: DemoFoshan.district(&r))
+    }
+
     mutating func bus() -> DemoBusFleet.Fix {
         if let b = _bus { return b }
         let slot = streamSlot
