@@ -200,6 +200,12 @@ extension APIOperation {
                 .init(name: "column", description: "An item shown in clear to filter on"),
                 .init(name: "value", description: "The filter's value")
             ]),
+        // Real-time open data
+        get("open/streams/:code/latest", "Open data", "A real-time stream's newest report per entity (masked as the portal masks)"),
+        APIOperation(
+            method: .GET, path: v1 + "open/streams/:code/events", tag: "Open data",
+            summary: "A real-time stream's new reports as server-sent events (Last-Event-ID or `after` resumes)",
+            query: [.init(name: "after", type: "integer", description: "Position")], produces: ["text/event-stream"], endless: true),
         // Public disclosure look-ups (信用公示)
         get("open/lookups", "Open data", "The look-up services anyone may query"),
         get(
