@@ -87,6 +87,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoSharing.load(on: db)
         try await DemoObjections.load(on: db)
         try await DemoLookups.load(on: db)
+        try await DemoOpenUse.load(on: db)
         lap("sharing and objections")
         try await DemoQuality.load(on: db)
         lap("quality checks")

@@ -152,7 +152,8 @@ enum CKANCatalog {
             "author": .null, "author_email": .null,
             "maintainer": s?.contact.map(CKANValue.string) ?? .null, "maintainer_email": .null,
             "license_id": .string(license.id), "license_title": .string(license.title), "isopen": .bool(open == .unconditional),
-            "url": .string(ctx.base + SiteURL.resource(r.code).path),
+            // The page a person opens: the portal's for what the portal shows, else the internal catalog's.
+            "url": .string(ctx.base + (OpenCatalog.isOnPortal(r) ? SiteURL.openDataset(r.code) : SiteURL.resource(r.code)).path),
             "version": r.publishedRevision.map { CKANValue.string(String($0)) } ?? .null,
             "metadata_created": CKANJSON.timestamp(r.createdAt).map(CKANValue.string) ?? .null,
             "metadata_modified": CKANJSON.timestamp(r.updatedAt).map(CKANValue.string) ?? .null,
