@@ -43,11 +43,7 @@ struct FeedAPI: RouteCollection {
         // withdrawn or newly classified resource, ends the stream as a revoked grant does.
         let decided = view == nil ? ReadAccess.full : grantID == nil ? .openPortal : .grant
         let reader = StoreReading.Reader(userID: req.user?.id, app: req.app)
-        let response = Response(status: .ok)
-        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
-        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        let response = Response.eventStream(requestHash: hash)
         response.body = .init(asyncStream: { writer in
             var cursor = start
             var idle = 0
@@ -242,5 +238,18 @@ struct FeedAPI: RouteCollection {
                     recordsIn: try r.decode(column: "records_in", as: Int.self), recordsOut: try r.decode(column: "records_out", as: Int.self),
                     requests: try r.decode(column: "requests", as: Int.self))
             })
+    }
+}
+
+extension Response {
+    /// A Server-Sent Events answer (the change feed, the open real-time streams): unbuffered by
+    /// proxies, never cached, echoing the request's hash; the caller sets the body.
+    static func eventStream(requestHash: String) -> Response {
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        response.headers.replaceOrAdd(name: "X-Request-Hash", value: requestHash)
+        return response
     }
 }

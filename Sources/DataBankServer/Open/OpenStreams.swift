@@ -85,11 +85,7 @@ enum OpenStreams {
             await OpenStreamSlots.shared.give(slot)
             throw error
         }
-        let response = Response(status: .ok)
-        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
-        response.headers.replaceOrAdd(name: "X-Request-Hash", value: hash)
+        let response = Response.eventStream(requestHash: hash)
         response.body = .init(asyncStream: { writer in
             var cursor = start
             var idle = 0
