@@ -33,6 +33,8 @@ func withDataBank(
         // Every in-process request comes from one address ("local"): the open data API's anonymous
         // limit is left to the tests about it (Open/DeveloperKeyTests), not to every test's call count.
         settings.anonymousCallsPerMinute = 1_000_000
+        // Hundreds of apps share two cores: a wait for this app's one SQLite connection is slowness, not a deadlock.
+        settings.connectionPoolTimeout = 60
         adjust(&settings)
         try await configure(app, settings: settings)
         if !location.isPostgres {

@@ -107,6 +107,9 @@ public struct Settings: Sendable {
     public var apiInstances: Int = Int(Settings.env("DATABANK_API_INSTANCES", 1))
     /// Seconds between flushes of the counted calls to `api_usage` (`DATABANK_USAGE_FLUSH_SECONDS`, 2):
     /// how far behind another instance's calls the daily quota may be.
+    /// How long a request waits for a database connection before it fails (10 s, PostgreSQL's
+    /// and SQLite's pools alike); the test suite, hundreds of apps on two cores, waits longer.
+    public var connectionPoolTimeout: Double = Settings.env("DATABANK_DB_POOL_TIMEOUT", 10)
     public var usageFlushSeconds: Double = Settings.env("DATABANK_USAGE_FLUSH_SECONDS", 2)
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()

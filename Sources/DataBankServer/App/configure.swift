@@ -8,15 +8,17 @@ import Vapor
 /// Migrations are registered, not run: `databank migrate`, `serve --auto-migrate` or the demo run them.
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
+    let poolTimeout = TimeAmount.milliseconds(Int64(settings.connectionPoolTimeout * 1000))
     switch settings.database {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
     case .sqliteFile(let path):
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(
+            try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
     }
     Migrations.register(on: app)
     app.auditTrail = try AuditTrail.make(settings)

@@ -14,21 +14,12 @@ struct AuditCLITests {
         .appendingPathComponent(".build/debug/databank")
 
     /// Runs `databank audit verify` on `database`; its status and every non-empty output line.
-    static func verify(_ database: URL) throws -> (status: Int32, lines: [String]) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["audit", "verify"]
+    static func verify(_ database: URL) async throws -> (status: Int32, lines: [String]) {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DATABANK_") }
         env["DATABASE_URL"] = "sqlite://" + database.path
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        return (process.terminationStatus, lines)
+        let run = try await ChildProcess.run(binary.path, ["audit", "verify"], environment: env, mergeStderr: true)
+        let lines = run.stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        return (run.status, lines)
     }
 
     /// An app on the SQLite file with the default key and checkpoint files next to it.
@@ -55,21 +46,21 @@ struct AuditCLITests {
         }  // shutdown writes a checkpoint of entry 3
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("audit.key").path))
 
-        let intact = try Self.verify(database)
+        let intact = try await Self.verify(database)
         #expect(intact.status == 0)
         #expect(intact.lines == ["Audit chain intact: 3 entries verified; 1 checkpoints match."])
 
         try await Self.withFileApp(database) { app in
             try await app.db.sql.raw("UPDATE audit_log SET record_count = 999 WHERE seq = 2").run()
         }
-        let broken = try Self.verify(database)
+        let broken = try await Self.verify(database)
         #expect(broken.status == 1)
         #expect(broken.lines.count == 1)
         #expect(broken.lines.first?.hasPrefix("Audit chain BROKEN at entry 2: ") == true)
         #expect(broken.lines.first?.hasSuffix("(1 entries verified before it)") == true)
 
         try FileManager.default.removeItem(at: dir.appendingPathComponent("audit.key"))
-        let noKey = try Self.verify(database)
+        let noKey = try await Self.verify(database)
         #expect(noKey.status == 1)
         #expect(noKey.lines.count == 1)
         #expect(noKey.lines.first?.hasPrefix("error: the audit key file") == true)

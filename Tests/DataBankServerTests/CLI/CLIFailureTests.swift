@@ -10,37 +10,15 @@ import VaporTesting
 struct CLIFailureTests {
     static let binary = AuditCLITests.binary
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    typealias Run = ChildProcess.Result
 
-    /// Runs the binary in `directory` on a Dispatch thread (a blocking wait on the cooperative pool
-    /// would starve the other tests' servers).
+    /// Runs the built binary in `directory` with none of the runner's DataBank settings.
     static func run(_ arguments: [String], in directory: URL, database: String? = nil, lang: String? = nil) async throws -> Run {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    process.currentDirectoryURL = directory
-                    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DATABANK_") && $0.key != "DATABASE_URL" }
-                    if let database { env["DATABASE_URL"] = database }
-                    env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
-                    env["LANG"] = lang ?? "C.UTF-8"
-                    process.environment = env
-                    let out = Pipe(), err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    try process.run()
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: Run(
-                            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self)))
-                } catch { continuation.resume(throwing: error) }
-            }
-        }
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DATABANK_") && $0.key != "DATABASE_URL" }
+        if let database { env["DATABASE_URL"] = database }
+        env["LC_ALL"] = nil; env["LC_MESSAGES"] = nil
+        env["LANG"] = lang ?? "C.UTF-8"
+        return try await ChildProcess.run(binary.path, arguments, in: directory, environment: env)
     }
 
     static func scratch() throws -> URL {

@@ -20,11 +20,11 @@ struct OpenAPIExampleTests {
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("open-api-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: dir) }
-                let page = try run(["curl", "-fsS", "http://127.0.0.1:\(port)/datasets/\(f.code)/api"], in: dir)
+                let page = try await run(["curl", "-fsS", "http://127.0.0.1:\(port)/datasets/\(f.code)/api"], in: dir)
                 #expect(page.status == 0)
                 let curl = try #require(Self.example("example-curl", in: page.output))
                 #expect(curl.contains("http://127.0.0.1:\(port)/api/v1/open/datasets/\(f.code)/"))
-                let ran = try run(["sh", "-c", curl], in: dir)
+                let ran = try await run(["sh", "-c", curl], in: dir)
                 #expect(ran.status == 0, "\(ran.output)")
                 let csv = try String(contentsOf: dir.appendingPathComponent("\(f.code).csv"), encoding: .utf8)
                 #expect(csv.split(separator: "\r\n").count == 9)
@@ -33,7 +33,7 @@ struct OpenAPIExampleTests {
 
                 let python = try #require(Self.example("example-python", in: page.output))
                 if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-                    let py = try run(["/usr/bin/python3", "-c", python], in: dir)
+                    let py = try await run(["/usr/bin/python3", "-c", python], in: dir)
                     #expect(py.status == 0, "\(py.output)")
                     #expect(py.output.hasPrefix("8 records"))
                 }
@@ -55,17 +55,8 @@ struct OpenAPIExampleTests {
     }
 
     /// Runs a program (found on PATH), its standard output and error together.
-    func run(_ arguments: [String], in dir: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func run(_ arguments: [String], in dir: URL) async throws -> (status: Int32, output: String) {
+        let run = try await ChildProcess.run("/usr/bin/env", arguments, in: dir, mergeStderr: true)
+        return (run.status, run.stdout)
     }
 }

@@ -117,21 +117,7 @@ struct QualityPagesTests {
     }
 }
 
-/// Runs curl on a Dispatch thread (never blocking the cooperative pool) and answers its output.
+/// Runs curl (off the cooperative pool, see ``ChildProcess``) and answers its output.
 func curl(_ arguments: [String]) async throws -> String {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            p.arguments = ["--max-time", "60"] + arguments
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            do {
-                try p.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            } catch { continuation.resume(throwing: error) }
-        }
-    }
+    try await ChildProcess.run("/usr/bin/curl", ["--max-time", "60"] + arguments).stdout
 }
