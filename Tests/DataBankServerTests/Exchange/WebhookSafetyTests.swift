@@ -62,8 +62,9 @@ struct WebhookSafetyTests {
     @Test func tarpitHoldsOneSlotOnly() async throws {
         let tarpit = try Tarpit()
         defer { tarpit.stop() }
-        // A response timeout long enough that a loaded machine still delivers the other webhook inside it.
-        let timeout = 15.0
+        // A response timeout long enough that a loaded machine (a whole suite beside four builds took
+        // 18 s here) still delivers the other webhook inside it.
+        let timeout = 40.0
         try await withServedDataBank(adjust: {
             $0.webhookConnectTimeout = 1; $0.webhookResponseTimeout = timeout
         }) { app, port, inbox in
@@ -84,7 +85,7 @@ struct WebhookSafetyTests {
             _ = try await app.loadCSV(f, f.csv(rows: 2..<3), token: token)
             #expect(try await eventually { await inbox.deliveries.count >= 2 })
 
-            #expect(try await eventually { (try await SubscriptionRow.find(stuck.id, on: app.db)?.failures ?? 0) >= 1 })
+            #expect(try await eventually(timeout + 30) { (try await SubscriptionRow.find(stuck.id, on: app.db)?.failures ?? 0) >= 1 })
             worker.cancel()
             await worker.value
             let after = try #require(try await SubscriptionRow.find(stuck.id, on: app.db))
