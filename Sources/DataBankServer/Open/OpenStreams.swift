@@ -86,41 +86,23 @@ enum OpenStreams {
             throw error
         }
         let response = Response.eventStream(requestHash: hash)
-        response.body = .init(asyncStream: { writer in
-            var cursor = start
-            var idle = 0
-            var decidedAt = Date()
-            do {
-                try await writer.write(.buffer(ByteBuffer(string: "retry: 3000\n\n")))
-                while !Task.isCancelled {
-                    if Date().timeIntervalSince(decidedAt) >= 5 {
-                        let now = try await StoreReading.currentAccess(.init(userID: nil, app: nil), code: store.resourceCode, today: application.today, on: db)
-                        guard now == .openPortal else { break }
-                        decidedAt = Date()
-                    }
-                    let items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: db.sql)
-                    if items.isEmpty {
-                        idle += 1
-                        if idle % 10 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": heartbeat\n\n"))) }
-                        try await Task.sleep(for: .milliseconds(500))
-                        continue
-                    }
-                    idle = 0
-                    let shown = items.compactMap { item in item.json.map { (item.seq, $0) } }
-                    let text = shown.map { "id: \($0.0)\nevent: change\ndata: \($0.1)\n\n" }.joined()
-                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
-                    cursor = items.last!.seq
-                    if shown.isEmpty { continue }
-                    try await AuditLog.append(
-                        who, resource: store.resourceCode, operation: "open.events", fields: fields, count: shown.count,
-                        purpose: nil, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+        let loop = EventStreamLoop(
+            retryMilliseconds: 3000, heartbeat: ": heartbeat", heartbeatPolls: 10,
+            stillDecided: {
+                try await StoreReading.currentAccess(.init(userID: nil, app: nil), code: store.resourceCode, today: application.today, on: db) == .openPortal
+            },
+            page: { cursor in
+                try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: db.sql).map {
+                    ($0.seq, $0.json)
                 }
-            } catch {
-                // The client went away (or the server is stopping): nothing to report to anyone.
-            }
-            await OpenStreamSlots.shared.give(slot)
-            try? await writer.write(.end)
-        })
+            },
+            audit: { count in
+                try await AuditLog.append(
+                    who, resource: store.resourceCode, operation: "open.events", fields: fields, count: count,
+                    purpose: nil, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+            },
+            end: { await OpenStreamSlots.shared.give(slot) })
+        response.body = loop.body(from: start)
         return response
     }
 
