@@ -29,7 +29,7 @@ enum OpenDownloads {
         let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "export.\(format.rawValue)", fields: q.fields.map(\.name), count: total, purpose: nil, hash: hash)
-        try await OpenCounters.count(.download, code, on: sql)
+        try await OpenCounters.count(.download, code, req: req)
 
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)

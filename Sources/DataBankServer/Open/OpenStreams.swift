@@ -40,7 +40,7 @@ enum OpenStreams {
         let items = rows.compactMap { ConsumerFeed.maskedData($0, view: view, today: today) }
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, read.store, "open.latest", fields: view.columns.map(\.name), count: items.count, purpose: nil, hash: hash)
-        try await OpenCounters.count(.api, read.store.resourceCode, on: req.db.sql)
+        try await OpenCounters.count(.api, read.store.resourceCode, req: req)
         var body = "{\"items\":[" + items.joined(separator: ",") + "],\"total\":\(items.count)"
         body += ",\"fields\":" + JSONText.encode(view.columns.map(\.name))
         body += ",\"key\":" + JSONText.encode(entity.map(\.name)) + ",\"timeField\":" + JSONText.encode(time.name)
@@ -80,7 +80,7 @@ enum OpenStreams {
         let hash = RecordsAPI.requestHash(req)
         let fields = view.columns.map(\.name)
         do {
-            try await OpenCounters.count(.api, store.resourceCode, on: req.db.sql)
+            try await OpenCounters.count(.api, store.resourceCode, req: req)
         } catch {
             await OpenStreamSlots.shared.give(slot)
             throw error
