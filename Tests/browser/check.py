@@ -507,6 +507,43 @@ def sharing_english(page):
     expect(page.get_by_test_id("tab-review")).to_contain_text("待我审核")
 
 
+def live_walk(page, width, lang):
+    """Anonymous /live: the bus markers move once the stream delivers the demo feed's next reports."""
+    context = page.context.browser.new_context(
+        locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": width, "height": 900 if width > 400 else 844})
+    try:
+        p = context.new_page()
+        p.goto(f"{BASE}/live?lang={lang}")
+        buses = "g.layer.vehicles circle.bus[data-id]"
+        expect(p.locator(buses).first).to_be_attached()
+        before = p.eval_on_selector_all(
+            buses, "els => Object.fromEntries(els.map(e => [e.getAttribute('data-id'), e.getAttribute('transform')]))")
+        assert before, "no bus on the map"
+        # The demo feed reports every bus every 15 s; the page's event stream moves their markers.
+        p.wait_for_function(
+            """before => Array.from(document.querySelectorAll('g.layer.vehicles circle.bus[data-id]')).some(
+                   e => e.getAttribute('data-id') in before && before[e.getAttribute('data-id')] !== e.getAttribute('transform'))""",
+            arg=before, timeout=45_000)
+        moved = p.eval_on_selector_all(
+            buses, "(els, before) => els.filter(e => e.getAttribute('data-id') in before && before[e.getAttribute('data-id')] !== e.getAttribute('transform')).length",
+            before)
+        assert moved > 0, "no bus moved"
+        expect(p.get_by_test_id("live-status")).not_to_be_empty()
+        p.screenshot(path=f"{PORTAL_SHOTS}-live-{lang}-{width}.png", full_page=True)
+    finally:
+        context.close()
+
+
+@check("live map, 中文, 1280 px: the buses move as the stream delivers reports")
+def live_1280(page):
+    live_walk(page, 1280, "zh")
+
+
+@check("live map, English, 390 px: the buses move as the stream delivers reports")
+def live_390(page):
+    live_walk(page, 390, "en")
+
+
 @check(f"screenshot of the catalog page at {SCREENSHOT}")
 def screenshot(page):
     page.goto(f"{BASE}/catalog")
