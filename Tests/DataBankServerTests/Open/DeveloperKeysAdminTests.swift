@@ -12,6 +12,12 @@ import VaporTesting
 /// change audited; bad limits refused with messages; nobody else may.
 @Suite("Open portal: developer keys for the platform admin")
 struct DeveloperKeysAdminTests {
+    /// The operations of the last 20 audit entries.
+    static func recentOperations(_ app: Application) async throws -> [String] {
+        try await app.db.sql.raw("SELECT operation FROM audit_log ORDER BY seq DESC LIMIT 20").all()
+            .map { try $0.decode(column: "operation", as: String.self) }
+    }
+
     /// The list names the owner and counts today's calls (as flushed); staff other than the platform admin get 403.
     @Test func adminListsKeysWithCallsToday() async throws {
         try await withDataBank { app in
@@ -40,8 +46,7 @@ struct DeveloperKeysAdminTests {
             #expect(try res.decode(DeveloperKeysAdmin.KeyInfo.self).ratePerMinute == 5)
             let call = try await app.send(.GET, "/api/v1/resources", token: key)
             #expect(call.headers.first(name: "X-RateLimit-Limit") == "5" && call.headers.first(name: "X-Quota-Limit") == "50")
-            let ops = try await app.db.sql.raw("SELECT operation FROM audit_log ORDER BY seq DESC LIMIT 20").all()
-                .map { try $0.decode(column: "operation", as: String.self) }
+            let ops = try await Self.recentOperations(app)
             #expect(ops.contains("developer_key.limits"))
         }
     }
@@ -74,8 +79,7 @@ struct DeveloperKeysAdminTests {
             #expect(res.status == .ok)
             #expect(try res.decode(DeveloperKeysAdmin.KeyInfo.self).revokedAt != nil)
             #expect(try await app.send(.GET, "/api/v1/resources", token: key).status == .unauthorized)
-            let ops = try await app.db.sql.raw("SELECT operation FROM audit_log ORDER BY seq DESC LIMIT 20").all()
-                .map { try $0.decode(column: "operation", as: String.self) }
+            let ops = try await Self.recentOperations(app)
             #expect(ops.contains("developer_key.revoke"))
         }
     }

@@ -38,11 +38,11 @@ enum DeveloperKeysAdmin {
             .sort(\.$createdAt, .descending).range(0..<500).all()
         let calls = try await callsToday(req)
         return try rows.map { key in
-            try info(key, owner: try key.joined(User.self).username, calls: calls["key:" + (key.id?.uuidString ?? "")] ?? 0)
+            info(key, owner: try key.joined(User.self).username, calls: calls["key:" + (key.id?.uuidString ?? "")] ?? 0)
         }
     }
 
-    static func info(_ key: UserToken, owner: String, calls: Int) throws -> KeyInfo {
+    static func info(_ key: UserToken, owner: String, calls: Int) -> KeyInfo {
         KeyInfo(
             id: key.id, name: key.name, prefix: key.prefix, owner: owner, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt,
             revokedAt: key.revokedAt, ratePerMinute: key.ratePerMinute, dailyQuota: key.dailyQuota, callsToday: calls)
@@ -100,7 +100,7 @@ enum DeveloperKeysAdmin {
         key.dailyQuota = day
         try await key.save(on: req.db)
         try await audit(req, "developer_key.limits", key, owner: owner, note: "\(before) -> \(minute)/\(day) per minute/day")
-        return try info(key, owner: owner.username, calls: try await callsToday(req)["key:" + (key.id?.uuidString ?? "")] ?? 0)
+        return info(key, owner: owner.username, calls: try await callsToday(req)["key:" + (key.id?.uuidString ?? "")] ?? 0)
     }
 
     /// Revokes the key (again: nothing changes) and audits it.
@@ -112,7 +112,7 @@ enum DeveloperKeysAdmin {
             try await key.save(on: req.db)
             try await audit(req, "developer_key.revoke", key, owner: owner, note: "revoked")
         }
-        return try info(key, owner: owner.username, calls: try await callsToday(req)["key:" + (key.id?.uuidString ?? "")] ?? 0)
+        return info(key, owner: owner.username, calls: try await callsToday(req)["key:" + (key.id?.uuidString ?? "")] ?? 0)
     }
 
     static func audit(_ req: Request, _ operation: String, _ key: UserToken, owner: User, note: String) async throws {
