@@ -53,22 +53,26 @@ struct XLSXCompressionTests {
         }
     }
 
+    /// One record like the enterprise register's: code, name, district, capital, founding day, active.
+    static func registerRow(_ i: Int) -> [String?] {
+        let districts = ["禅城区", "南海区", "顺德区", "高明区", "三水区"]
+        let code: String = "91440600MA" + String(format: "%08d", i)
+        let name: String = "佛山市示例企业" + String(i) + "有限公司"
+        let capital: String = String(100_000 + (i * 7_919) % 9_000_000)
+        let founded: String = "20" + String(10 + i % 15) + "-0" + String(1 + i % 9) + "-1" + String(i % 10)
+        return [code, name, districts[i % 5], capital, founded, i % 3 == 0 ? "false" : "true"]
+    }
+
     /// A 100,000-row sheet of register-like records, written as the download writes it: deflated,
     /// it is a small fraction of the stored workbook, and Python reads all its rows.
     @Test func aHundredThousandRowsAreMuchSmaller() async throws {
         let header = ["credit_code", "name", "district", "registered_capital", "founded", "active"]
         let kinds: [XLSXStream.CellKind] = [.text, .text, .text, .number, .text, .boolean]
-        let districts = ["禅城区", "南海区", "顺德区", "高明区", "三水区"]
         func book(_ deflater: (any RawDeflater)?) throws -> [UInt8] {
             var book = XLSXStream(header: header, kinds: kinds, deflater: deflater)
             var out = try book.start()
             for page in stride(from: 0, to: 100_000, by: 5_000) {
-                let rows: [[String?]] = (page..<page + 5_000).map { i in
-                    [
-                        "91440600MA\(String(format: "%08d", i))", "佛山市示例企业\(i)有限公司", districts[i % 5], String(100_000 + (i * 7_919) % 9_000_000),
-                        "20\(10 + i % 15)-0\(1 + i % 9)-1\(i % 10)", i % 3 == 0 ? "false" : "true",
-                    ]
-                }
+                let rows: [[String?]] = (page..<page + 5_000).map(Self.registerRow)
                 out += try book.rows(rows)
             }
             return out + (try book.finish())
