@@ -76,6 +76,7 @@ let policy: [PolicyRow] = {
         (.changeOwnPassword, .signIn,    "A  A  A  A  A  A"),
         (.confirmPublicUsers, .signIn,   "A  -  -  -  -  -"),
         (.approveReuses,     .signIn,    "A  -  -  -  -  -"),
+        (.manageDeveloperKeys, .signIn,  "A  -  -  -  -  -"),
         (.manageLookupServices, .signIn, "A  O  O  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]

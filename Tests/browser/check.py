@@ -507,6 +507,105 @@ def sharing_english(page):
     expect(page.get_by_test_id("tab-review")).to_contain_text("待我审核")
 
 
+def admin_keys_walk(page):
+    """A member of the public signs up and makes a key; the platform admin confirms them, then on
+    /admin/keys sees the key, types a bad limit (the form comes back with the message and what was
+    typed), saves good limits, in zh and en at 1280 and 390 px."""
+    browser = page.context.browser
+    dev = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    admin = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    try:
+        d = dev.new_page()
+        d.goto(f"{BASE}/signup")
+        d.get_by_test_id("input-username").fill("browser_dev")
+        d.get_by_test_id("input-email").fill("browser_dev@example.com")
+        d.get_by_test_id("input-password").fill("long-enough-pass-1")
+        d.get_by_test_id("signup-submit").click()
+        d.wait_for_load_state()
+        a = admin.new_page()
+        sign_in(a, "admin")
+        a.goto(f"{BASE}/admin/signups")
+        a.get_by_test_id("signups").locator("tr", has_text="browser_dev").get_by_test_id("confirm-signup").click()
+        a.wait_for_load_state()
+        d.goto(f"{BASE}/login")
+        d.get_by_test_id("login-username").fill("browser_dev")
+        d.get_by_test_id("login-password").fill("long-enough-pass-1")
+        d.get_by_test_id("login-submit").click()
+        d.wait_for_load_state()
+        d.goto(f"{BASE}/developer")
+        d.locator("#f-key-name").fill("browser key")
+        d.get_by_test_id("create-key").click()
+        expect(d.get_by_test_id("new-key")).to_be_visible()
+        for lang in ("zh", "en"):
+            a.set_viewport_size({"width": 1280, "height": 900})
+            a.goto(f"{BASE}/admin/keys?lang={lang}")
+            row = a.get_by_test_id("developer-keys").locator("tr", has_text="browser_dev")
+            expect(row).to_have_count(1)
+            row.get_by_test_id("input-ratePerMinute").fill("-5")
+            # The inputs say min=1 to the browser; the server's own check is what this step looks at.
+            row.locator("form.key-limits").evaluate("f => { f.noValidate = true; }")
+            row.get_by_test_id("save-limits").click()
+            a.wait_for_load_state()
+            expect(a.get_by_test_id("error-ratePerMinute")).to_be_visible()
+            expect(a.get_by_test_id("developer-keys").locator("tr", has_text="browser_dev")
+                   .get_by_test_id("input-ratePerMinute")).to_have_value("-5")
+            a.screenshot(path=f"{PORTAL_SHOTS}-admin-keys-error-{lang}.png", full_page=True)
+            row = a.get_by_test_id("developer-keys").locator("tr", has_text="browser_dev")
+            row.get_by_test_id("input-ratePerMinute").fill("12")
+            row.get_by_test_id("input-dailyQuota").fill("3000")
+            row.get_by_test_id("save-limits").click()
+            a.wait_for_url("**/admin/keys?done=limits*")
+            expect(a.get_by_test_id("ok-banner")).to_be_visible()
+            a.screenshot(path=f"{PORTAL_SHOTS}-admin-keys-{lang}.png", full_page=True)
+            a.set_viewport_size({"width": 390, "height": 844})
+            a.screenshot(path=f"{PORTAL_SHOTS}-admin-keys-{lang}-390.png", full_page=True)
+    finally:
+        dev.close()
+        admin.close()
+
+
+@check("developer keys for the platform admin: bad limit re-shown, limits saved (zh, en; 1280, 390 px)")
+def admin_keys(page):
+    admin_keys_walk(page)
+
+
+def live_walk(page, width, lang):
+    """Anonymous /live: the bus markers move once the stream delivers the demo feed's next reports."""
+    context = page.context.browser.new_context(
+        locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": width, "height": 900 if width > 400 else 844})
+    try:
+        p = context.new_page()
+        p.goto(f"{BASE}/live?lang={lang}")
+        buses = "g.layer.vehicles circle.bus[data-id]"
+        expect(p.locator(buses).first).to_be_attached()
+        before = p.eval_on_selector_all(
+            buses, "els => Object.fromEntries(els.map(e => [e.getAttribute('data-id'), e.getAttribute('transform')]))")
+        assert before, "no bus on the map"
+        # The demo feed reports every bus every 15 s; the page's event stream moves their markers.
+        p.wait_for_function(
+            """before => Array.from(document.querySelectorAll('g.layer.vehicles circle.bus[data-id]')).some(
+                   e => e.getAttribute('data-id') in before && before[e.getAttribute('data-id')] !== e.getAttribute('transform'))""",
+            arg=before, timeout=45_000)
+        moved = p.eval_on_selector_all(
+            buses, "(els, before) => els.filter(e => e.getAttribute('data-id') in before && before[e.getAttribute('data-id')] !== e.getAttribute('transform')).length",
+            before)
+        assert moved > 0, "no bus moved"
+        expect(p.get_by_test_id("live-status")).not_to_be_empty()
+        p.screenshot(path=f"{PORTAL_SHOTS}-live-{lang}-{width}.png", full_page=True)
+    finally:
+        context.close()
+
+
+@check("live map, 中文, 1280 px: the buses move as the stream delivers reports")
+def live_1280(page):
+    live_walk(page, 1280, "zh")
+
+
+@check("live map, English, 390 px: the buses move as the stream delivers reports")
+def live_390(page):
+    live_walk(page, 390, "en")
+
+
 @check(f"screenshot of the catalog page at {SCREENSHOT}")
 def screenshot(page):
     page.goto(f"{BASE}/catalog")

@@ -57,8 +57,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// Objections (数据纠错): a reader flags a value as wrong, the provider settles it, the raiser may withdraw it.
     case raiseObjection, resolveObjection, withdrawObjection
     /// The open data portal's registered users: applying for a 有条件开放 dataset, submitting a reuse,
-    /// feedback on a dataset, and one's own password; the platform admin confirms sign-ups and reuses.
-    case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses
+    /// feedback on a dataset, and one's own password; the platform admin confirms sign-ups and reuses,
+    /// and sets developer keys' limits or revokes them.
+    case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses, manageDeveloperKeys
     /// Public disclosure look-ups (信用佛山): the provider or the data authority defines them on an open resource.
     case manageLookupServices
 
@@ -165,6 +166,7 @@ public enum Authorization {
         // The data authority confirms sign-ups (when no mail is configured) and approves reuses before they show.
         .confirmPublicUsers: .roles([.platformAdmin: .any]),
         .approveReuses:     .roles([.platformAdmin: .any]),
+        .manageDeveloperKeys: .roles([.platformAdmin: .any]),
         // Look-up services belong to the open resource's provider; the data authority may define any.
         .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]

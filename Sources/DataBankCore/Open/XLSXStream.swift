@@ -1,5 +1,5 @@
 /// An .xlsx workbook of one sheet, written as a stream of bytes: the fixed parts first, then the
-/// sheet row by row inside a stored ZIP entry (``ZipStreamWriter``), then the directory. Cells are
+/// sheet row by row inside a ZIP entry (``ZipStreamWriter``; deflated when given a ``RawDeflater``), then the directory. Cells are
 /// inline strings (no shared-string table to hold in memory), numbers, or booleans; the first row
 /// is the header. Memory stays flat however many rows pass through.
 public struct XLSXStream: Sendable {
@@ -10,14 +10,15 @@ public struct XLSXStream: Sendable {
     /// A worksheet holds at most 1,048,576 rows, the header included.
     public static let maxDataRows = 1_048_575
 
-    private var zip = ZipStreamWriter()
+    private var zip: ZipStreamWriter
     private let kinds: [CellKind]
     private let header: [String]
     private let letters: [String]
     private var rowNumber = 0
     private let sheetName: String
 
-    public init(header: [String], kinds: [CellKind], sheetName: String = "data") {
+    public init(header: [String], kinds: [CellKind], sheetName: String = "data", deflater: (any RawDeflater)? = nil) {
+        self.zip = ZipStreamWriter(deflater: deflater)
         self.header = header
         self.kinds = kinds
         self.letters = header.indices.map(Self.columnLetters)

@@ -44,56 +44,33 @@ struct FeedAPI: RouteCollection {
         let decided = view == nil ? ReadAccess.full : grantID == nil ? .openPortal : .grant
         let reader = StoreReading.Reader(userID: req.user?.id, app: req.app)
         let response = Response.eventStream(requestHash: hash)
-        response.body = .init(asyncStream: { writer in
-            var cursor = start
-            var idle = 0
-            var decidedAt = Date()
-            do {
-                try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n\n")))
-                while !Task.isCancelled {
-                    // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
-                    guard try await credential.isValid(on: db) else { break }
-                    if Date().timeIntervalSince(decidedAt) >= 5 {
-                        guard try await StoreReading.currentAccess(reader, code: store.resourceCode, today: application.today, on: db) == decided else { break }
-                        decidedAt = Date()
+        let loop = EventStreamLoop(
+            retryMilliseconds: 2000, heartbeat: ": keep-alive", heartbeatPolls: 4,
+            // Revoking the token (or app token) the stream was opened with ends it, as revoking a grant does.
+            stillValid: { try await credential.isValid(on: db) },
+            stillDecided: { try await StoreReading.currentAccess(reader, code: store.resourceCode, today: application.today, on: db) == decided },
+            page: { cursor in
+                let sql = db.sql
+                if let grantID {
+                    // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
+                    guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: application.today.iso) == "active" else { return nil }
+                    let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
+                    return try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map {
+                        ($0.seq, $0.json)
                     }
-                    let sql = db.sql
-                    let items: [(seq: Int, json: String?)]
-                    if let grantID {
-                        // Revocation and expiry take effect on the next batch: the grant is looked up again each time.
-                        guard let grant = try await GrantRow.find(grantID, on: db), grant.state(today: application.today.iso) == "active" else { break }
-                        let view = try await GrantAccess.view(try .init(grant), store: store, app: application, on: db)
-                        items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: sql).map {
-                            ($0.seq, $0.json)
-                        }
-                    } else if let fixedView {
-                        items = try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map
-                        { ($0.seq, $0.json) }
-                    } else {
-                        items = try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
+                } else if let fixedView {
+                    return try await ConsumerFeed.changes(store: store, view: fixedView, after: cursor, limit: 1000, today: application.today, on: sql).map {
+                        ($0.seq, $0.json)
                     }
-                    if items.isEmpty {
-                        idle += 1
-                        if idle % 4 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
-                        try await Task.sleep(for: .milliseconds(500))
-                        continue
-                    }
-                    idle = 0
-                    var text = ""
-                    let shown = items.filter { $0.json != nil }
-                    for item in shown { text += "id: \(item.seq)\nevent: change\ndata: \(item.json!)\n\n" }
-                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
-                    cursor = items.last!.seq
-                    if shown.isEmpty { continue }
-                    try await AuditLog.append(
-                        who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: shown.count,
-                        purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
                 }
-            } catch {
-                // The client went away (or the server is stopping): nothing to report to anyone.
-            }
-            try? await writer.write(.end)
-        })
+                return try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
+            },
+            audit: { count in
+                try await AuditLog.append(
+                    who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: count,
+                    purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+            })
+        response.body = loop.body(from: start)
         return response
     }
 

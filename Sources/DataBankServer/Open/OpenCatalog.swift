@@ -66,10 +66,16 @@ enum OpenCatalog {
                 WHERE \(onPortal) AND resources.open_type = 'unconditional' \(scope)
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let uses = try await OpenCounters.totals(department: department, on: sql)
-        f.downloads = uses[.download] ?? 0
-        f.previews = uses[.preview] ?? 0
-        f.apiCalls = uses[.api] ?? 0
+        // Calls: every metered call in `api_usage` (keys, portal sessions, anonymous addresses) but
+        // the downloads among them, plus the data calls the meter does not see (staff, apps).
+        // Downloads: every one is in `open_counters`, metered or not.
+        let uses = try await OpenCounters.rows(department: department, on: sql)
+        let metered = try await OpenCounters.meteredCalls(department: department, on: sql)
+        func n(_ kind: String) -> Int { uses[kind] ?? 0 }
+        f.downloads = n(OpenUse.download.rawValue)
+        f.previews = n(OpenUse.preview.rawValue)
+        f.apiCalls =
+            max(0, metered - n(OpenCounters.metered(.download))) + n(OpenUse.api.rawValue) - n(OpenCounters.metered(.api))
         return f
     }
 

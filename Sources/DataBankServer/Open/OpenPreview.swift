@@ -120,6 +120,6 @@ struct OpenPreview {
     func audit(_ req: Vapor.Request, count: Int, kind: OpenUse) async throws {
         try await RecordsAPI.audit(
             req, read.store, "open.preview", fields: query.fields.map(\.name), count: count, purpose: nil, hash: RecordsAPI.requestHash(req))
-        try await OpenCounters.count(kind, read.store.resourceCode, on: req.db.sql)
+        try await OpenCounters.count(kind, read.store.resourceCode, req: req)
     }
 }

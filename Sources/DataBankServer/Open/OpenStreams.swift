@@ -40,7 +40,7 @@ enum OpenStreams {
         let items = rows.compactMap { ConsumerFeed.maskedData($0, view: view, today: today) }
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, read.store, "open.latest", fields: view.columns.map(\.name), count: items.count, purpose: nil, hash: hash)
-        try await OpenCounters.count(.api, read.store.resourceCode, on: req.db.sql)
+        try await OpenCounters.count(.api, read.store.resourceCode, req: req)
         var body = "{\"items\":[" + items.joined(separator: ",") + "],\"total\":\(items.count)"
         body += ",\"fields\":" + JSONText.encode(view.columns.map(\.name))
         body += ",\"key\":" + JSONText.encode(entity.map(\.name)) + ",\"timeField\":" + JSONText.encode(time.name)
@@ -80,47 +80,29 @@ enum OpenStreams {
         let hash = RecordsAPI.requestHash(req)
         let fields = view.columns.map(\.name)
         do {
-            try await OpenCounters.count(.api, store.resourceCode, on: req.db.sql)
+            try await OpenCounters.count(.api, store.resourceCode, req: req)
         } catch {
             await OpenStreamSlots.shared.give(slot)
             throw error
         }
         let response = Response.eventStream(requestHash: hash)
-        response.body = .init(asyncStream: { writer in
-            var cursor = start
-            var idle = 0
-            var decidedAt = Date()
-            do {
-                try await writer.write(.buffer(ByteBuffer(string: "retry: 3000\n\n")))
-                while !Task.isCancelled {
-                    if Date().timeIntervalSince(decidedAt) >= 5 {
-                        let now = try await StoreReading.currentAccess(.init(userID: nil, app: nil), code: store.resourceCode, today: application.today, on: db)
-                        guard now == .openPortal else { break }
-                        decidedAt = Date()
-                    }
-                    let items = try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: db.sql)
-                    if items.isEmpty {
-                        idle += 1
-                        if idle % 10 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": heartbeat\n\n"))) }
-                        try await Task.sleep(for: .milliseconds(500))
-                        continue
-                    }
-                    idle = 0
-                    let shown = items.compactMap { item in item.json.map { (item.seq, $0) } }
-                    let text = shown.map { "id: \($0.0)\nevent: change\ndata: \($0.1)\n\n" }.joined()
-                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
-                    cursor = items.last!.seq
-                    if shown.isEmpty { continue }
-                    try await AuditLog.append(
-                        who, resource: store.resourceCode, operation: "open.events", fields: fields, count: shown.count,
-                        purpose: nil, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+        let loop = EventStreamLoop(
+            retryMilliseconds: 3000, heartbeat: ": heartbeat", heartbeatPolls: 10,
+            stillDecided: {
+                try await StoreReading.currentAccess(.init(userID: nil, app: nil), code: store.resourceCode, today: application.today, on: db) == .openPortal
+            },
+            page: { cursor in
+                try await ConsumerFeed.changes(store: store, view: view, after: cursor, limit: 1000, today: application.today, on: db.sql).map {
+                    ($0.seq, $0.json)
                 }
-            } catch {
-                // The client went away (or the server is stopping): nothing to report to anyone.
-            }
-            await OpenStreamSlots.shared.give(slot)
-            try? await writer.write(.end)
-        })
+            },
+            audit: { count in
+                try await AuditLog.append(
+                    who, resource: store.resourceCode, operation: "open.events", fields: fields, count: count,
+                    purpose: nil, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+            },
+            end: { await OpenStreamSlots.shared.give(slot) })
+        response.body = loop.body(from: start)
         return response
     }
 

@@ -67,6 +67,9 @@ enum SiteURL: Sendable, Hashable {
     case revokeDeveloperKey(UUID)
     case signups
     case confirmSignup(UUID)
+    case adminKeys
+    case adminKeyLimits(UUID)
+    case adminRevokeKey(UUID)
     case datasetApply(String)
     case datasetFeedback(String)
     case reuses
@@ -149,6 +152,9 @@ enum SiteURL: Sendable, Hashable {
         case .revokeDeveloperKey(let id): ["developer", "keys", id.uuidString, "revoke"]
         case .signups: ["admin", "signups"]
         case .confirmSignup(let id): ["admin", "signups", id.uuidString, "confirm"]
+        case .adminKeys: ["admin", "keys"]
+        case .adminKeyLimits(let id): ["admin", "keys", id.uuidString, "limits"]
+        case .adminRevokeKey(let id): ["admin", "keys", id.uuidString, "revoke"]
         case .datasetApply(let code): ["datasets", code, "apply"]
         case .datasetFeedback(let code): ["datasets", code, "feedback"]
         case .reuses: ["reuses"]

@@ -37,6 +37,7 @@ struct SiteURLTests {
         (.openData("101001-00001", .csv), .GET), (.openData("101001-00001", .xlsx), .GET), (.openPreviewData("101001-00001"), .GET),
         (.signup, .GET), (.signup, .POST), (.verifySignup, .GET), (.password, .GET), (.password, .POST), (.developer, .GET),
         (.developerKeys, .POST), (.revokeDeveloperKey(id), .POST), (.signups, .GET), (.confirmSignup(id), .POST),
+        (.adminKeys, .GET), (.adminKeyLimits(id), .POST), (.adminRevokeKey(id), .POST),
         (.datasetApply("101001-00001"), .GET), (.datasetApply("101001-00001"), .POST), (.datasetFeedback("101001-00001"), .GET),
         (.datasetFeedback("101001-00001"), .POST), (.reuses, .GET), (.newReuse, .GET), (.newReuse, .POST), (.reviewReuses, .GET),
         (.decideReuse(id), .POST),
