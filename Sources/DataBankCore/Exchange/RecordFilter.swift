@@ -10,6 +10,10 @@ public struct RecordCondition: Hashable, Sendable {
     public var op: Op
     /// Canonical values: one, two for `between`, any number for `in`; for `isnull`, "true"/"false".
     public var values: [String]
+
+    public init(column: RecordLayout.Column, op: Op, values: [String]) {
+        self.column = column; self.op = op; self.values = values
+    }
 }
 
 public enum RecordFilter {
