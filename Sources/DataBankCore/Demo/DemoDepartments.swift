@@ -42,7 +42,7 @@ enum DemoDepartments {
     /// (code suffix, name, English name, tag, function, usual office, seed quota, small quota)
     private static let bureaus: [(String, String, String, String, DemoFunction, String, Int, Int)] = [
         ("001", "佛山市政务服务数据管理局", "Foshan Government Service and Data Administration", "政务数据", .dataAuthority, "数据资源科", 14, 2),
-        ("002", "佛山市市场监督管理局", "Foshan Administration for Market Regulation", "市场监管", .market, "登记注册科", 30, 5),
+        ("002", "佛山市市场监督管理局", "Foshan Administration for Market Regulation", "市场监管", .market, "登记注册科", 30, 6),
         ("003", "国家税务总局佛山市税务局", "Foshan Municipal Tax Service, State Taxation Administration", "税务", .tax, "征管和科技发展科", 20, 2),
         ("004", "佛山市公安局", "Foshan Public Security Bureau", "公安", .police, "户政管理科", 22, 3),
         ("005", "佛山市人力资源和社会保障局", "Foshan Human Resources and Social Security Bureau", "人社", .hr, "社会保险科", 24, 3),
