@@ -47,12 +47,13 @@ struct LookupBench {
         let store = try await RecordStores.find(resource.code, on: app.db)
         let sql = app.db.sql
         let fill = ContinuousClock.now
+        let rows = self.rows, records = store.tables.records
         for start in stride(from: 0, to: rows, by: 50_000) {
             try await app.db.transaction { tx in
                 for chunk in stride(from: start, to: min(start + 50_000, rows), by: 400) {
                     let values = (chunk..<min(chunk + 400, rows)).map { n -> SQLQueryString in "(\(bind: Self.code(n)), \(bind: Self.name(n).full))" }
                     try await tx.sql.raw(
-                        "INSERT INTO \(ident: store.tables.records) (credit_code, enterprise_name) VALUES \(values.joined(separator: ", "))"
+                        "INSERT INTO \(ident: records) (credit_code, enterprise_name) VALUES \(values.joined(separator: ", "))"
                     ).run()
                 }
             }
