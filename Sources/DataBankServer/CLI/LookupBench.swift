@@ -71,15 +71,19 @@ struct LookupBench {
 
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        server.arguments = ["serve", "--port", "18480", "--database-url", dbURL, "--log", "warning"]
+        server.arguments = ["serve", "--port", "18481", "--database-url", dbURL, "--log", "warning"]
         server.environment = ProcessInfo.processInfo.environment.merging(["DATABANK_LOOKUPS_PER_MINUTE": "100000000"]) { $1 }
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
         let client = app.client
-        try await BusBench.waitForServer(client)
-        let base = "http://127.0.0.1:18480/api/v1/open/lookups/bench-names?q="
+        var up = false
+        for _ in 0..<300 where !up {
+            if let r = try? await client.get("http://127.0.0.1:18481/healthz"), r.status == .ok { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard up else { throw CLIError("databank serve did not start") }
+        let base = "http://127.0.0.1:18481/api/v1/open/lookups/bench-names?q="
         var rng = SplitMix(seed: 5)
         var kinds: [(String, (Int) -> String)] = [
             ("trade name (2 chars, infix)", { Self.name($0).trade }),
