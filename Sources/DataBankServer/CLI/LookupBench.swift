@@ -19,7 +19,7 @@ struct LookupBench {
     static let tradeChars = Array("美华盛泰恒信达鸿宏兴隆源鑫德嘉裕丰瑞祥和安康利通顺海天金银宝富佳创新科星辰光明润联众合博远志诚")
     static let words = [
         "电器", "陶瓷", "家具", "五金", "纺织", "服装", "食品", "物流", "建材", "机械", "信息科技", "科技", "贸易", "餐饮管理", "物业服务",
-        "装饰工程", "化工", "印刷", "照明", "塑料制品",
+        "装饰工程", "化工", "印刷", "照明", "塑料制品"
     ]
 
     mutating func row(_ name: String, _ value: String, _ target: String) {
@@ -80,7 +80,11 @@ struct LookupBench {
         let client = app.client
         var up = false
         for _ in 0..<300 where !up {
-            if let r = try? await client.get("http://127.0.0.1:18481/healthz"), r.status == .ok { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+            if let r = try? await client.get("http://127.0.0.1:18481/healthz"), r.status == .ok {
+                up = true
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
         guard up else { throw CLIError("databank serve did not start") }
         let base = "http://127.0.0.1:18481/api/v1/open/lookups/bench-names?q="
@@ -89,7 +93,7 @@ struct LookupBench {
             ("trade name (2 chars, infix)", { Self.name($0).trade }),
             ("trade name + industry (infix)", { Self.name($0).trade + Self.name($0).word }),
             ("industry word alone (infix, very common)", { Self.name($0).word }),
-            ("full-name prefix", { String(Self.name($0).full.prefix(8)) }),
+            ("full-name prefix", { String(Self.name($0).full.prefix(8)) })
         ]
         kinds.append(("absent text", { _ in "不存在的名称" }))
         for (label, text) in kinds {

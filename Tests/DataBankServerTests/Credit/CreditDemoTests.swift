@@ -46,7 +46,8 @@ struct CreditDemoTests {
                 #expect(credit.body.string.contains(Escape.text(service.name)))
                 let store = try await RecordStores.find(resource.code, on: app.db)
                 // An enterprise of the register on this list (the lists name registered enterprises).
-                let register = try await RecordStores.find(try #require(try await LookupServiceRow.find("enterprise-register", on: app.db)).resourceCode, on: app.db)
+                let register = try await RecordStores.find(
+                    try #require(try await LookupServiceRow.find("enterprise-register", on: app.db)).resourceCode, on: app.db)
                 let row = try #require(
                     try await app.db.sql.raw(
                         """
@@ -70,10 +71,12 @@ struct CreditDemoTests {
             let names = try #require(try await LookupServiceRow.find("enterprise-names", on: app.db))
             #expect(names.match == .partial)
             let store = try await RecordStores.find(names.resourceCode, on: app.db)
-            let row = try #require(try await app.db.sql.raw("SELECT credit_code AS c, enterprise_name AS n FROM \(ident: store.tables.records) ORDER BY credit_code").first())
+            let row = try #require(
+                try await app.db.sql.raw("SELECT credit_code AS c, enterprise_name AS n FROM \(ident: store.tables.records) ORDER BY credit_code").first())
             let code = try row.decode(column: "c", as: String.self), name = try row.decode(column: "n", as: String.self)
             let infix = String(name.dropFirst(3).prefix(4))
-            let res = try await app.send(.GET, "/api/v1/open/lookups/enterprise-names?q=" + (infix.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? infix))
+            let res = try await app.send(
+                .GET, "/api/v1/open/lookups/enterprise-names?q=" + (infix.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? infix))
             #expect(res.status == .ok, "\(res.body.string)")
             let hits = try res.decode(CreditLookupTests.Hits.self)
             #expect(hits.items.allSatisfy { if case .string(let n)? = $0["enterprise_name"] { n.contains(infix) } else { false } })
