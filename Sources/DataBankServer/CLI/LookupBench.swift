@@ -7,7 +7,7 @@ import DataBankCore
 /// demo register filled with `rows` generated enterprise names (佛山市 + district + a two-character
 /// trade name + an industry word + 有限公司), the n-gram index built once, then look-ups of
 /// infixes (a trade name, trade name + industry, an industry word alone) and of prefixes.
-/// The child server gets a high `DATABANK_LOOKUPS_PER_MINUTE`, so the per-address limit does not count.
+/// The child server gets high `DATABANK_LOOKUPS_PER_MINUTE` and `DATABANK_ANON_CALLS_PER_MINUTE`, so the per-address limits do not count.
 struct LookupBench {
     let app: Application
     let console: any Console
@@ -72,7 +72,9 @@ struct LookupBench {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         server.arguments = ["serve", "--port", "18481", "--database-url", dbURL, "--log", "warning"]
-        server.environment = ProcessInfo.processInfo.environment.merging(["DATABANK_LOOKUPS_PER_MINUTE": "100000000"]) { $1 }
+        server.environment = ProcessInfo.processInfo.environment.merging([
+            "DATABANK_LOOKUPS_PER_MINUTE": "100000000", "DATABANK_ANON_CALLS_PER_MINUTE": "100000000"
+        ]) { $1 }
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()

@@ -61,6 +61,16 @@ struct CreditDemoTests {
                 #expect(page.body.string.contains("data-testid=\"credit-class-\(service.code)\""), "\(name) on \(code)'s page")
                 #expect(page.body.string.contains("data-testid=\"credit-class-enterprise-register\""), "\(code) is in the register")
             }
+            // No enterprise is both on the dishonesty list and published as trustworthy.
+            var lists: [String] = []
+            for name in ["严重违法失信企业名单信息", "守合同重信用企业公示信息"] {
+                let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == name).first())
+                lists.append(try await RecordStores.find(resource.code, on: app.db).tables.records)
+            }
+            let both = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM \(ident: lists[0]) a JOIN \(ident: lists[1]) b ON a.credit_code = b.credit_code"
+            ).first()
+            #expect(try both?.decode(column: "n", as: Int.self) == 0)
         }
     }
 
