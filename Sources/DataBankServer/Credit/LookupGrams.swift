@@ -18,8 +18,9 @@ enum LookupGrams {
     static let recordsPerPage = 5_000
     /// A gram's records are counted up to this many to find the rarest gram of a text.
     static let countCap = 2_000
-    /// The most candidates a look-up re-checks.
-    static let candidateLimit = 1_000
+    /// The most candidates a look-up re-checks (ten times the hits it answers: enough to put the
+    /// shorter names first, few enough that a very common text stays cheap).
+    static let candidateLimit = 200
     /// The most grams of a text that are looked at (a long text's grams, spread over it).
     static let gramsAsked = 12
     /// The most grams a candidate must hold besides the rarest (the re-check does the rest).
