@@ -34,7 +34,8 @@ struct MigrationTests {
             "CreateAccounts", "SessionRecord", "CreateCatalog", "AddSearchFacetKeys", "CreateExchange", "CreateSubscriptions",
             "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
             "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain", "AddStandardNotFuture",
-            "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices"
+            "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices",
+            "CreateLookupGrams"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

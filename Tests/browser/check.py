@@ -142,7 +142,7 @@ def portal_en(page):
 
 
 def credit_walk(page, lang):
-    """Anonymous: /credit → type a name (suggestions) → search → an enterprise's page → its dataset."""
+    """Anonymous: /credit → type part of a name (suggestions) → search → an enterprise's page → its dataset."""
     context = page.context.browser.new_context(
         locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": 1280, "height": 900})
     try:
@@ -151,11 +151,13 @@ def credit_walk(page, lang):
         expect(p.get_by_test_id("credit-classes").get_by_test_id("credit-class").first).to_be_visible()
         box = p.get_by_test_id("credit-input")
         with p.expect_response(lambda r: "/api/v1/open/lookups/" in r.url and r.status == 200):
-            box.press_sequentially("佛山", delay=50)
+            # An infix (partial match): 科技 is inside names, never at their start (佛山市…区…科技有限公司).
+            box.press_sequentially("科技", delay=50)
         expect(p.get_by_test_id("credit-suggestions").locator("option").first).to_be_attached()
         p.screenshot(path=f"{PORTAL_SHOTS}-credit-{lang}.png", full_page=True)
         p.get_by_test_id("credit-submit").click()
         p.wait_for_url("**/credit?*")
+        expect(p.get_by_test_id("credit-hit").first).to_contain_text("科技")
         p.get_by_test_id("credit-hit").first.click()
         p.wait_for_url("**/credit/*")
         sections = p.locator("[data-testid^=credit-class-]")

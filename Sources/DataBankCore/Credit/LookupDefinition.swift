@@ -6,6 +6,31 @@ public enum LookupMatch: String, Codable, Sendable, CaseIterable {
     case exact
     /// The start of the value (a company name as the user types): a range on the item's index.
     case prefix
+    /// Anywhere in the value (typing 美的 finds 佛山市顺德区美的电器有限公司): the service's n-gram
+    /// index (``NameGrams``), then each candidate re-checked against the value.
+    case partial
+}
+
+/// The character bigrams a `partial` look-up indexes and asks by. Chinese is written without
+/// spaces, so every two adjacent characters (Latin lower-cased, spaces dropped) are one gram; a
+/// value containing a text holds every gram of the text, so intersecting the text's grams finds
+/// every candidate, and re-checking the value removes the rest.
+public enum NameGrams {
+    /// The shortest text a partial look-up accepts (one bigram).
+    public static let minimumLength = 2
+
+    public static func grams(_ text: String) -> Set<String> {
+        let chars = Array(text.lowercased().filter { !$0.isWhitespace })
+        guard chars.count >= 2 else { return [] }
+        var out = Set<String>()
+        for i in 0..<(chars.count - 1) { out.insert(String(chars[i]) + String(chars[i + 1])) }
+        return out
+    }
+
+    /// Whether `text` is too short to ask a partial look-up (fewer than two characters besides spaces).
+    public static func tooShort(_ text: String) -> Bool {
+        text.filter { !$0.isWhitespace }.count < minimumLength
+    }
 }
 
 /// A public disclosure look-up (信用佛山-style) on one open resource: which items are the search

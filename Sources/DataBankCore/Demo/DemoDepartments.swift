@@ -42,7 +42,7 @@ enum DemoDepartments {
     /// (code suffix, name, English name, tag, function, usual office, seed quota, small quota)
     private static let bureaus: [(String, String, String, String, DemoFunction, String, Int, Int)] = [
         ("001", "佛山市政务服务数据管理局", "Foshan Government Service and Data Administration", "政务数据", .dataAuthority, "数据资源科", 14, 2),
-        ("002", "佛山市市场监督管理局", "Foshan Administration for Market Regulation", "市场监管", .market, "登记注册科", 30, 5),
+        ("002", "佛山市市场监督管理局", "Foshan Administration for Market Regulation", "市场监管", .market, "登记注册科", 30, 6),
         ("003", "国家税务总局佛山市税务局", "Foshan Municipal Tax Service, State Taxation Administration", "税务", .tax, "征管和科技发展科", 20, 2),
         ("004", "佛山市公安局", "Foshan Public Security Bureau", "公安", .police, "户政管理科", 22, 3),
         ("005", "佛山市人力资源和社会保障局", "Foshan Human Resources and Social Security Bureau", "人社", .hr, "社会保险科", 24, 3),
@@ -71,7 +71,7 @@ enum DemoDepartments {
         ("028", "佛山市审计局", "Foshan Audit Bureau", "审计", .audit, "审计管理科", 4, 0),
         ("029", "佛山市人民政府国有资产监督管理委员会", "Foshan State-owned Assets Supervision and Administration Commission", "国资", .sasac, "产权管理科", 6, 0),
         ("030", "佛山市气象局", "Foshan Meteorological Bureau", "气象", .meteorology, "气象台", 6, 0),
-        ("031", "佛山市金融工作局", "Foshan Financial Affairs Bureau", "金融", .financialAffairs, "地方金融监管科", 6, 0),
+        ("031", "佛山市金融工作局", "Foshan Financial Affairs Bureau", "金融", .financialAffairs, "地方金融监管科", 6, 0)
     ]
 
     /// (region code, name, English name, seed quota, small quota)
@@ -80,7 +80,7 @@ enum DemoDepartments {
         ("440605", "南海区", "Nanhai District", 8, 2),
         ("440606", "顺德区", "Shunde District", 8, 0),
         ("440607", "三水区", "Sanshui District", 7, 0),
-        ("440608", "高明区", "Gaoming District", 6, 0),
+        ("440608", "高明区", "Gaoming District", 6, 0)
     ]
 
     /// District units: (code suffix, name suffix, English name suffix, tag, function, office, seed quota)
@@ -88,23 +88,27 @@ enum DemoDepartments {
         ("001", "市场监督管理局", "Administration for Market Regulation", "市场监管", .market, "登记注册股", 5),
         ("002", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "人社", .hr, "社会保险股", 4),
         ("003", "政务服务数据管理局", "Government Service and Data Administration", "政务数据", .dataAuthority, "数据资源股", 3),
-        ("004", "教育局", "Education Bureau", "教育", .education, "基础教育股", 3),
+        ("004", "教育局", "Education Bureau", "教育", .education, "基础教育股", 3)
     ]
 
     /// Every department of the seed city, parents before children.
     static let all: [DemoDepartmentSpec] = {
         var out: [DemoDepartmentSpec] = []
-        func add(_ code: String, _ name: String, _ en: String, _ level: DepartmentLevel, _ parent: String?,
-                 _ short: String, _ function: DemoFunction, _ office: String, _ seed: Int, _ small: Int,
-                 district: (String, String)? = nil) {
+        func add(
+            _ code: String, _ name: String, _ en: String, _ level: DepartmentLevel, _ parent: String?,
+            _ short: String, _ function: DemoFunction, _ office: String, _ seed: Int, _ small: Int,
+            district: (String, String)? = nil
+        ) {
             let ordinal = out.count + 1
             let phone = (ordinal * 104_729 + 13_579) % 1_000_000
             let areaPrefix = parent == nil || parent == DemoCode.city ? "83" : (code.hasPrefix("440606") ? "22" : "86")
             let contact = "\(office)，电话 0757-\(areaPrefix)\(demoPad(phone, 6))"
             let info = DepartmentInfo(code: code, name: name, nameEn: en, level: level, parentCode: parent, contact: contact)
-            out.append(DemoDepartmentSpec(info: info, function: function, short: short, office: office,
-                                          seedQuota: seed, smallQuota: small, ordinal: ordinal,
-                                          namePrefix: district?.0 ?? "", nameEnSuffix: district.map { " (\($0.1))" } ?? ""))
+            out.append(
+                DemoDepartmentSpec(
+                    info: info, function: function, short: short, office: office,
+                    seedQuota: seed, smallQuota: small, ordinal: ordinal,
+                    namePrefix: district?.0 ?? "", nameEnSuffix: district.map { " (\($0.1))" } ?? ""))
         }
         add(DemoCode.city, "佛山市人民政府", "Foshan Municipal People's Government", .city, nil, "市政府", .cityGov, "市政府办公室", 4, 1)
         for b in bureaus {
@@ -112,7 +116,8 @@ enum DemoDepartments {
         }
         for d in districts {
             let code = d.0 + "000"
-            add(code, d.1 + "人民政府", d.2 + " People's Government", .district, DemoCode.city, d.1, .district, "区政府办公室", d.3, d.4,
+            add(
+                code, d.1 + "人民政府", d.2 + " People's Government", .district, DemoCode.city, d.1, .district, "区政府办公室", d.3, d.4,
                 district: (d.1, d.2))
             for u in units {
                 let small = d.0 == "440605" && u.0 == "001" ? 2 : 0

@@ -26,6 +26,8 @@ struct DemoStandardLibrary: Sendable {
                         "\(subject.zh)的规范全称。", sens: .public))
             }
         }
+        // Standards written after the generated ones come last, so every earlier code stays as it was.
+        specs += DemoStandardTable.later
         var standards: [ItemStandard] = []
         var columns: [String] = []
         var index: [String: Int] = [:]

@@ -190,4 +190,13 @@ extension DemoStandardTable {
         demoStd("shareholding_ratio", "持股比例", "Shareholding (%)", .N, 5, 2),
         demoStd("audit_finding", "审计发现问题", "Audit findings", .M, nil, nil)
     ]
+
+    /// Added after the first release of the library (their codes follow the generated standards'):
+    /// the credit disclosure classes 严重违法失信名单 and 守合同重信用.
+    static let later: [DemoStandardSpec] = [
+        demoStd("dishonesty_reason", "列入严重违法失信名单原因", "Reason for the serious violation and dishonesty list", .C, 300, nil, nil, sens: .public),
+        demoStd("listing_authority", "作出决定机关", "Deciding authority", .C, 100, nil, "作出列入、移出或公示决定的行政机关。", sens: .public),
+        demoStd("publicity_year", "公示年度", "Year of publication", .C, 4, nil, nil, sens: .public, pattern: "^[0-9]{4}$"),
+        demoStd("consecutive_years", "连续公示年数", "Consecutive years published", .I, 2, nil, "截至公示年度连续被公示为“守合同重信用”企业的年数。", sens: .public)
+    ]
 }

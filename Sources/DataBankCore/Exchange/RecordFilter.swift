@@ -10,6 +10,10 @@ public struct RecordCondition: Hashable, Sendable {
     public var op: Op
     /// Canonical values: one, two for `between`, any number for `in`; for `isnull`, "true"/"false".
     public var values: [String]
+
+    public init(column: RecordLayout.Column, op: Op, values: [String]) {
+        self.column = column; self.op = op; self.values = values
+    }
 }
 
 public enum RecordFilter {
@@ -22,12 +26,18 @@ public enum RecordFilter {
         for (name, raw) in params where !reserved.contains(name) {
             let parts: [String] = name.firstRange(of: "__").map { [String(name[..<$0.lowerBound]), String(name[$0.upperBound...])] } ?? [name]
             guard parts.count <= 2, let column = layout.column(named: parts[0]) else {
-                return .failure(FieldError(field: name, code: "unknown_filter", message: "未知的筛选字段：\(name)",
-                                           messageEn: "Unknown filter \(name); filter on an item column, optionally with __eq, __ne, __in, __gt, __gte, __lt, __lte, __between, __prefix or __isnull"))
+                return .failure(
+                    FieldError(
+                        field: name, code: "unknown_filter", message: "未知的筛选字段：\(name)",
+                        messageEn:
+                            "Unknown filter \(name); filter on an item column, optionally with __eq, __ne, __in, __gt, __gte, __lt, __lte, __between, __prefix or __isnull"
+                    ))
             }
             guard let op = parts.count == 2 ? RecordCondition.Op(rawValue: parts[1]) : .eq else {
-                return .failure(FieldError(field: name, code: "unknown_operator", message: "未知的筛选运算：\(parts[1])",
-                                           messageEn: "Unknown operator \(parts[1]); one of \(RecordCondition.Op.allCases.map(\.rawValue).joined(separator: ", "))"))
+                return .failure(
+                    FieldError(
+                        field: name, code: "unknown_operator", message: "未知的筛选运算：\(parts[1])",
+                        messageEn: "Unknown operator \(parts[1]); one of \(RecordCondition.Op.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
             let texts: [String]
             switch op {
@@ -35,7 +45,8 @@ public enum RecordFilter {
             case .between: texts = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             case .isnull:
                 guard ["true", "false", "1", "0"].contains(raw.lowercased()) else {
-                    return .failure(FieldError(field: name, code: "invalid_filter", message: "__isnull 取值为 true 或 false", messageEn: "__isnull takes true or false"))
+                    return .failure(
+                        FieldError(field: name, code: "invalid_filter", message: "__isnull 取值为 true 或 false", messageEn: "__isnull takes true or false"))
                 }
                 conditions.append(RecordCondition(column: column, op: op, values: [["true", "1"].contains(raw.lowercased()) ? "true" : "false"]))
                 continue
@@ -45,7 +56,8 @@ public enum RecordFilter {
             default: texts = [raw]
             }
             if op == .between && texts.count != 2 {
-                return .failure(FieldError(field: name, code: "invalid_filter", message: "__between 需要两个值：低,高", messageEn: "__between takes two values: low,high"))
+                return .failure(
+                    FieldError(field: name, code: "invalid_filter", message: "__between 需要两个值：低,高", messageEn: "__between takes two values: low,high"))
             }
             var values: [String] = []
             for text in texts {
@@ -53,8 +65,10 @@ public enum RecordFilter {
                 var lenient = column
                 lenient.required = true; lenient.length = nil
                 if let problem = FieldConverter.appendJSON(text, as: lenient, to: &out) {
-                    return .failure(FieldError(field: name, code: "invalid_filter", message: "\(name) 的值“\(text)”：\(problem.message)",
-                                               messageEn: "\(name)=\(text): \(problem.messageEn)"))
+                    return .failure(
+                        FieldError(
+                            field: name, code: "invalid_filter", message: "\(name) 的值“\(text)”：\(problem.message)",
+                            messageEn: "\(name)=\(text): \(problem.messageEn)"))
                 }
                 values.append(canonicalText(out))
             }

@@ -16,14 +16,18 @@ struct BenchCommand: AsyncCommand {
         var resources: Int?
         @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus)")
         var queries: Int?
-        @Option(name: "rows", help: "bus, quality: rows in the generated CSV (default 1000000); profile: rows in the store (default 10000000)")
+        @Option(
+            name: "rows",
+            help:
+                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000)"
+        )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access: rows in the store for the read scenarios (default 10000000)")
         var readRows: Int?
         init() {}
     }
 
-    var help: String { "Runs benchmark scenarios (catalog, bus, access, quality, profile) and prints a table of figures; use a release build." }
+    var help: String { "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup) and prints a table of figures; use a release build." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
@@ -48,6 +52,12 @@ struct BenchCommand: AsyncCommand {
             Self.printTable(bench.table, context: context)
             return
         }
+        if signature.scenario == "lookup" {
+            var bench = LookupBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000, requests: signature.queries ?? 400)
+            try await bench.run()
+            Self.printTable(bench.table, context: context)
+            return
+        }
         if signature.scenario == "quality" {
             var bench = QualityBench(console: context.console, rows: signature.rows ?? 1_000_000)
             try await bench.run()
@@ -55,7 +65,7 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile")
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup")
         }
         let app = context.application
         let queries = signature.queries ?? 400

@@ -19,8 +19,16 @@ enum CreditPages {
             let text = try LookupServices.text(req)
             try await LookupThrottle.check(req)
             var hits: [(name: String, code: String)] = []
+            var short = false
             for service in names {
-                for row in try await LookupServices.run(service, text: text, req: req).rows.map(LookupServices.values) {
+                let rows: [String]
+                do {
+                    rows = try await LookupServices.run(service, text: text, req: req).rows
+                } catch let e as AppError where e.code == "too_short" {
+                    short = true  // said on the page, not an error page
+                    continue
+                }
+                for row in rows.map(LookupServices.values) {
                     if let code = row["credit_code"], !hits.contains(where: { $0.code == code }) { hits.append((row["enterprise_name"] ?? code, code)) }
                 }
             }
@@ -30,7 +38,12 @@ enum CreditPages {
                 hits.isEmpty
                     ? .p(
                         .cls("muted"), .testid("credit-none"),
-                        .esc(s.t("没有名称以此开头的企业；可输入完整的统一社会信用代码。", "No enterprise name starts with this; try the full credit code.")))
+                        .esc(
+                            short
+                                ? s.t("请至少输入名称中的 2 个字，或完整的统一社会信用代码。", "Type at least 2 characters of the name, or the full credit code.")
+                                : names.contains(where: { $0.match == .partial })
+                                    ? s.t("没有名称包含此内容的企业；可输入完整的统一社会信用代码。", "No enterprise name contains this; try the full credit code.")
+                                    : s.t("没有名称以此开头的企业；可输入完整的统一社会信用代码。", "No enterprise name starts with this; try the full credit code.")))
                     : .ul(
                         .cls("results"),
                         .group(

@@ -3,13 +3,13 @@ import Vapor
 import DataBankCore
 
 /// The demo city's credit look-ups (信用佛山): the enterprise register by credit code and by name
-/// as you type, and every disclosure class open to anyone that names enterprises by credit code
+/// as you type (anywhere in the name), and every disclosure class open to anyone that names enterprises by credit code
 /// (行政许可, 行政处罚, 经营异常名录, 纳税信用 …), so an enterprise's page gathers them all.
 enum DemoLookups {
     /// (service code, resource name, key item, match, returned items, name, English name); nil returned: the resource's items.
     static let fixed: [(String, String, String, LookupMatch, [String], String, String)] = [
         (
-            "enterprise-names", "企业登记信息表", "enterprise_name", .prefix, ["credit_code", "enterprise_name", "business_status", "registration_authority"],
+            "enterprise-names", "企业登记信息表", "enterprise_name", .partial, ["credit_code", "enterprise_name", "business_status", "registration_authority"],
             "企业名称查询", "Enterprises by name"
         ),
         (
@@ -54,5 +54,6 @@ enum DemoLookups {
         guard try await LookupServiceRow.find(d.code, on: db) == nil, let store = try? await RecordStores.find(d.resourceCode, on: db) else { return }
         try await LookupServiceRow(d, createdBy: author).create(on: db)
         try await LookupServices.ensureIndexes(d.keyItems, store: store, on: db.sql)
+        if d.match == .partial { try await LookupGrams.build(d.code, items: d.keyItems, store: store, on: db) }
     }
 }

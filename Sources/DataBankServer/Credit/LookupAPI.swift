@@ -30,7 +30,7 @@ enum LookupAPI {
         }
         let store = try await RecordStores.find(resource.code, on: req.db)
         guard let match = LookupMatch(rawValue: body.match) else {
-            throw AppError.field(.unprocessableEntity, "invalid_match", "match", zh: "匹配方式为 exact 或 prefix", en: "match is exact or prefix")
+            throw AppError.field(.unprocessableEntity, "invalid_match", "match", zh: "匹配方式为 exact、prefix 或 partial", en: "match is exact, prefix or partial")
         }
         let d = LookupDefinition(
             code: body.code, resourceCode: resource.code, keyItems: body.keyItems, match: match, returnedItems: body.returnedItems,
@@ -54,6 +54,8 @@ enum LookupAPI {
             try await row.create(on: db)
             try await LookupServices.ensureIndexes(d.keyItems, store: store, on: db.sql)
         }
+        // One streamed pass over the store; the change log keeps the index in step from here.
+        if match == .partial { try await LookupGrams.build(d.code, items: d.keyItems, store: store, on: req.db) }
         return try await row.out.encodeResponse(status: .created, for: req)
     }
 
@@ -69,7 +71,10 @@ enum LookupAPI {
         let s = try await LookupServices.find(try req.parameters.require("service"), on: req.db)
         let department = try await ResourceRow.query(on: req.db).filter(\.$code == s.resourceCode).first()?.departmentCode
         try AuthorizationGate.authorize(user.actor, .manageLookupServices, department: department)
-        try await s.delete(on: req.db)
+        try await req.db.transaction { db in
+            try await s.delete(on: db)
+            try await LookupGrams.drop(s.code, on: db.sql)
+        }
         return .noContent
     }
 

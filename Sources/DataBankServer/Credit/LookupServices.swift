@@ -50,6 +50,10 @@ enum LookupServices {
             switch s.match {
             case .exact:
                 params = [(key, text)]
+            case .partial:
+                // Names that start with the text first (the item's index), then those that hold it.
+                rows += try await partial(s, column: column, text: text, fields: fields, read: read, already: rows, req: req)
+                continue
             case .prefix:
                 if LookupDefinition.tooShort(text) { continue }
                 // A range on the item's index finds the prefix; LIKE keeps it exact under any collation.
@@ -74,6 +78,53 @@ enum LookupServices {
         return (read, rows)
     }
 
+    /// The hits of a partial service on one key item: the prefix range first, then the n-gram
+    /// index's candidates re-checked against the value (contains) under the public read, shorter
+    /// values first. The index is brought up to date with the store first.
+    static func partial(
+        _ s: LookupServiceRow, column: RecordLayout.Column, text: String, fields: [String], read: StoreRead, already: [String], req: Request
+    ) async throws -> [String] {
+        guard !NameGrams.tooShort(text) else { throw tooShort() }
+        var rows = already
+        let store = read.store, sql = req.db.sql
+        func page(_ q: RecordQuery) async throws -> [String] { try await q.page(after: nil, limit: limit, on: sql).rows }
+        do {
+            let prefix = try RecordQuery(
+                store: store, params: [(column.name + "__gte", text), (column.name + "__lt", text + "\u{10FFFF}"), (column.name + "__prefix", text)],
+                fields: fields.joined(separator: ","), sort: column.required && !column.primaryKey ? column.name : nil, view: read.view)
+            for row in try await page(prefix) where !rows.contains(row) && rows.count < limit { rows.append(row) }
+        } catch let e as AppError where e.status == .badRequest {
+            _ = e  // a value the item cannot hold: nothing starts with it
+        }
+        guard rows.count < limit else { return Array(rows.dropFirst(already.count)) }
+        // A few steps of the change log, so a load just made is found; the worker follows the rest.
+        var steps = 0
+        while steps < 4, try await LookupGrams.follow(s, store: store, on: req.db) { steps += 1 }
+        let layout = store.recordLayout
+        // The candidates are read by key: a store whose key the portal masks answers by prefix only.
+        guard let first = layout.keyColumns.first, (read.view?.rule(first.name) ?? .clear) == .clear else { return Array(rows.dropFirst(already.count)) }
+        let keys = try await LookupGrams.candidates(s.code, text: text, on: sql)
+        guard !keys.isEmpty else { return Array(rows.dropFirst(already.count)) }
+        let firstValues = Array(Set(keys.map { String($0.split(separator: "\u{1F}", omittingEmptySubsequences: false).first ?? "") }))
+        let q = try RecordQuery(
+            store: store, params: [], fields: fields.joined(separator: ","), sort: nil, view: read.view,
+            conditions: [RecordCondition(column: first, op: .in, values: firstValues)],
+            textSearches: [RecordQuery.TextSearch(columns: [column], text: text)])
+        var found = try await q.page(after: nil, limit: LookupGrams.candidateLimit, on: sql).rows
+        if fields.contains(column.name) {
+            // Shorter values first: the closer matches.
+            found = found.map { ($0, values($0)[column.name] ?? "") }.sorted { ($0.1.count, $0.1) < ($1.1.count, $1.1) }.map(\.0)
+        }
+        for row in found where !rows.contains(row) && rows.count < limit { rows.append(row) }
+        return Array(rows.dropFirst(already.count))
+    }
+
+    static func tooShort() -> AppError {
+        AppError.field(
+            .badRequest, "too_short", "q", zh: "按名称的部分查询至少输入 \(NameGrams.minimumLength) 个字",
+            en: "A partial look-up needs at least \(NameGrams.minimumLength) characters")
+    }
+
     /// Every key item gets an index (the item, then the store's key) unless it leads the key or is
     /// a query field (indexed already): an exact or prefix look-up reads a range of it, never the table.
     static func ensureIndexes(_ items: [String], store: RecordStoreRow, on sql: any SQLDatabase) async throws {
@@ -96,9 +147,9 @@ enum LookupServices {
         try await LookupServiceRow.query(on: db).sort(\.$id).all().filter { $0.match == .exact && $0.keyItems.contains("credit_code") }
     }
 
-    /// The services that find enterprises by name as the user types (prefix, returning the credit code).
+    /// The services that find enterprises by name as the user types (prefix or partial, returning the credit code).
     static func nameSearches(on db: any Database) async throws -> [LookupServiceRow] {
-        try await LookupServiceRow.query(on: db).sort(\.$id).all().filter { $0.match == .prefix && $0.returnedItems.contains("credit_code") }
+        try await LookupServiceRow.query(on: db).sort(\.$id).all().filter { $0.match != .exact && $0.returnedItems.contains("credit_code") }
     }
 
     /// One disclosure class of an enterprise: the service, its dataset and the records found.

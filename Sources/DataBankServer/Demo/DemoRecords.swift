@@ -24,15 +24,18 @@ enum DemoRecords {
         for target in DemoRecordPlan.targets(published.map { ($0.code, $0.name, $0.departmentCode) }, volume: volume) where include(target) {
             guard let store = try? await RecordStores.find(target.code, on: db) else { continue }
             let rules = try await QualitySetup.load(store, on: db).rules
+            // Lists keyed by credit code name enterprises 0, 1, 2 … of the register; the trustworthy
+            // (守合同重信用) are taken after as many, so none is also on the dishonesty lists.
+            let offset = target.name.hasPrefix("守合同重信用") ? target.rows : 0
             var generator = DemoRecordGenerator(
                 layout: store.recordLayout, rules: rules, resourceName: target.name,
                 departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: target.rows,
-                nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
+                nowLocalSeconds: now, entityOffset: offset, companyPool: pools.companies, personPool: pools.people)
             if generator.capacity < target.rows {
                 generator = DemoRecordGenerator(
                     layout: store.recordLayout, rules: rules, resourceName: target.name,
                     departmentName: departments[target.departmentCode] ?? "佛山市人民政府", rows: generator.capacity,
-                    nowLocalSeconds: now, companyPool: pools.companies, personPool: pools.people)
+                    nowLocalSeconds: now, entityOffset: offset, companyPool: pools.companies, personPool: pools.people)
             }
             let g = generator
             if target.name == "公交车辆实时位置" {

@@ -1,8 +1,8 @@
 import Vapor
 
-/// The background work of `serve` and `demo`, in three independent loops so one cannot stall
-/// another: webhook deliveries (parallel, bounded), notification mail, and housekeeping (stream
-/// retention, marking interrupted loads).
+/// The background work of `serve` and `demo`, in independent loops so one cannot stall
+/// another: webhook deliveries (parallel, bounded), notification mail, housekeeping (stream
+/// retention, marking interrupted loads), and the partial look-ups' n-gram indexes.
 final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
 
@@ -10,17 +10,21 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         guard app.settings.runWorkers else { return }
         tasks.append(Task { [app] in await WebhookDelivery.run(app: app) })
         if let smtp = app.settings.smtp {
-            tasks.append(Task { [app] in
-                await Self.every(.milliseconds(500), app: app) { try await NotificationMail.runOnce(app: app, smtp: smtp) > 0 }
-            })
+            tasks.append(
+                Task { [app] in
+                    await Self.every(.milliseconds(500), app: app) { try await NotificationMail.runOnce(app: app, smtp: smtp) > 0 }
+                })
         }
-        tasks.append(Task { [app] in
-            await Self.every(.seconds(60), app: app) {
-                try await StreamRetention.prune(on: app.db)
-                try await LoadRow.markInterrupted(on: app.db)
-                return false
-            }
-        })
+        // Partial look-ups' n-gram indexes follow their stores' change logs.
+        tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await LookupGrams.followAll(on: app.db) } })
+        tasks.append(
+            Task { [app] in
+                await Self.every(.seconds(60), app: app) {
+                    try await StreamRetention.prune(on: app.db)
+                    try await LoadRow.markInterrupted(on: app.db)
+                    return false
+                }
+            })
     }
 
     /// Runs `work` until cancelled; again at once when it says more is waiting, else after `pause`.

@@ -30,7 +30,8 @@ enum Migrations {
             CreateOpenCounters(),  // 017
             CreateOpenPortalAccounts(),  // 018
             AddAccessEpoch(),  // 019
-            CreateLookupServices()  // 020
+            CreateLookupServices(),  // 020
+            CreateLookupGrams()  // 021
         ]
     }
 

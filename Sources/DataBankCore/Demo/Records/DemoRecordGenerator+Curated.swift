@@ -92,7 +92,8 @@ extension DemoRecordGenerator {
             return DemoValues.month(
                 c.name == "contribution_month" || c.name == "payment_month"
                     ? CivilDate(daysSinceEpoch: today.daysSinceEpoch - 31 * x.rng.int(12) - 20) : x.event())
-        case "report_year", "fiscal_year":
+        case "consecutive_years": return String(1 + x.rng.int(3) * x.rng.int(4) + x.rng.int(2))
+        case "report_year", "fiscal_year", "publicity_year":
             return String(keyed ? year - 1 - x.i : year - 1 - (x.rng.int(4) == 0 ? x.rng.int(5) : 0))
         // Dates of an event and the periods that follow it
         case "valid_until":

@@ -40,6 +40,15 @@ enum DemoRecordTexts {
         "《中华人民共和国安全生产法》第九十九条", "《城市市容和环境卫生管理条例》第三十六条"
     ]
     static let abnormal = ["未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告", "通过登记的住所或者经营场所无法联系", "公示企业信息隐瞒真实情况、弄虚作假", "未在登记机关责令的期限内公示有关企业信息"]
+    /// 《市场监督管理严重违法失信名单管理办法》's grounds, as the lists publish them.
+    static let seriousDishonesty = [
+        "被列入经营异常名录届满3年仍未履行相关义务",
+        "提交虚假材料或者采取其他欺诈手段隐瞒重要事实，取得公司变更或者注销登记，被撤销登记",
+        "因生产、销售不符合食品安全标准的食品受到较重行政处罚",
+        "因虚假广告、虚假宣传等不正当竞争行为一年内受到两次以上较重行政处罚",
+        "因未取得许可擅自从事生产经营活动受到较重行政处罚，且拒不履行行政处罚决定",
+        "因提供的商品不符合保障人身、财产安全要求，严重侵害消费者权益受到较重行政处罚"
+    ]
     static let cancelReasons = ["决议解散", "营业期限届满", "依法被吊销营业执照后注销", "简易注销", "因合并、分立解散"]
     static let changeItems = ["法定代表人", "住所", "经营范围", "注册资本", "企业名称", "股东（发起人）"]
 
@@ -60,6 +69,8 @@ enum DemoRecordTexts {
         case "violation_type": return x.rng.pick(violations)
         case "penalty_basis": return x.rng.pick(laws)
         case "abnormal_reason": return x.rng.pick(abnormal)
+        case "dishonesty_reason": return x.rng.pick(seriousDishonesty)
+        case "listing_authority": return resourceName.contains("守合同") ? "佛山市市场监督管理局" : "佛山市" + d.name + "市场监督管理局"
         case "cancel_reason": return x.rng.pick(cancelReasons)
         case "change_item": return x.rng.pick(changeItems)
         case "before_change", "after_change":
