@@ -60,7 +60,7 @@ extension OpenBench {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-disclosures-\(records).csv").path
         if FileManager.default.fileExists(atPath: path) { return path }
         let partial = path + ".part"
-        FileManager.default.createFile(atPath: partial, contents: nil)
+        _ = FileManager.default.createFile(atPath: partial, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
         var buffer = "record_id,credit_code,enterprise_name,disclosure_class,decision_date,authority\n"
         for i in 0..<records {

@@ -22,7 +22,7 @@ struct BenchCLITests {
         let dir = try CLIFailureTests.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = "sqlite://" + dir.appendingPathComponent("bench.sqlite").path
-        let r = try await CLIFailureTests.run(["bench", "opne", "--database-url", url], in: dir)
+        let r = try await CLIFailureTests.run(["bench", "opne", "--database-url", url, "--log", "error"], in: dir)
         CLIFailureTests.expectOneErrorLine(r, status: 1, "bench opne")
         #expect(r.stderr.contains("open"), "\(r.stderr)")
     }
