@@ -16,7 +16,11 @@ struct BenchCommand: AsyncCommand {
         var resources: Int?
         @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus; 1000 for open)")
         var queries: Int?
-        @Option(name: "rows", help: "bus, quality: rows in the generated CSV (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000)")
+        @Option(
+            name: "rows",
+            help:
+                "bus, quality: rows in the generated CSV (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000)"
+        )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
         var readRows: Int?

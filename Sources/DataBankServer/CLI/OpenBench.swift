@@ -65,9 +65,12 @@ struct OpenBench {
         guard let steward = try await User.query(on: app.db).filter(\.$username == "scj_steward").first() else { throw CLIError("demo users missing") }
         let owner = steward.departmentCode
         try await Self.openStore(app, code: Self.rowsCode, name: "参保缴费公示（基准测试）", nameEn: "Contributions (bench)", layout: BusBench.layout, department: owner)
-        try await Self.openStore(app, code: Self.downloadCode, name: "参保缴费下载（基准测试）", nameEn: "Contributions download (bench)", layout: BusBench.layout, department: owner)
-        try await Self.openStore(app, code: Self.sideCode, name: "参保缴费对比（基准测试）", nameEn: "Contributions side by side (bench)", layout: BusBench.layout, department: owner)
-        try await Self.openStore(app, code: Self.lookupCode, name: "企业公示信息（基准测试）", nameEn: "Enterprise disclosures (bench)", layout: Self.lookupLayout, department: owner)
+        try await Self.openStore(
+            app, code: Self.downloadCode, name: "参保缴费下载（基准测试）", nameEn: "Contributions download (bench)", layout: BusBench.layout, department: owner)
+        try await Self.openStore(
+            app, code: Self.sideCode, name: "参保缴费对比（基准测试）", nameEn: "Contributions side by side (bench)", layout: BusBench.layout, department: owner)
+        try await Self.openStore(
+            app, code: Self.lookupCode, name: "企业公示信息（基准测试）", nameEn: "Enterprise disclosures (bench)", layout: Self.lookupLayout, department: owner)
 
         let first = min(readRows, 1_000_000)
         try Self.load(Self.rowsCode, BusBench.generatedFile(to: first), dbURL)
@@ -167,7 +170,11 @@ struct OpenBench {
         let peer = "http://127.0.0.1:\(Self.datasettePort)"
         var ready = false
         for _ in 0..<150 where !ready {
-            if let r = try? await app.client.get(URI(string: peer + "/-/versions.json")), r.status == .ok { ready = true } else { try await Task.sleep(for: .milliseconds(200)) }
+            if let r = try? await app.client.get(URI(string: peer + "/-/versions.json")), r.status == .ok {
+                ready = true
+            } else {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
         guard ready else {
             row("peer: datasette", "did not start", "-")
@@ -273,13 +280,15 @@ struct OpenBench {
         let out = try BusBench.runChild(["wrk", "-t2", "-c16", "-d10s", "--timeout", "30s", "--latency", url], executable: "/usr/bin/env")
         let perSecond = out.output.firstMatch(of: /Requests\/sec:\s+([\d.]+)/).flatMap { Double($0.1) } ?? 0
         let transfer = out.output.firstMatch(of: /Transfer\/sec:\s+([\d.]+\w+)/).map { String($0.1) } ?? "?"
-        let transferred = out.output.firstMatch(of: /Transfer\/sec:\s+([\d.]+)(\w*)/).map { m in
-            (Double(m.1) ?? 0) * (["KB": 1024.0, "MB": 1_048_576.0, "GB": 1_073_741_824.0][String(m.2)] ?? 1)
-        } ?? 0
+        let transferred =
+            out.output.firstMatch(of: /Transfer\/sec:\s+([\d.]+)(\w*)/).map { m in
+                (Double(m.1) ?? 0) * (["KB": 1024.0, "MB": 1_048_576.0, "GB": 1_073_741_824.0][String(m.2)] ?? 1)
+            } ?? 0
         let p99 = out.output.firstMatch(of: /99%\s+([\d.]+\w+)/).map { String($0.1) } ?? "?"
         let bad = out.output.firstMatch(of: /Non-2xx or 3xx responses: (\d+)/).map { ", \($0.1) non-2xx" } ?? ""
         let errors = out.output.firstMatch(of: /Socket errors: [^\n]+/).map { ", " + String($0.0) } ?? ""
-        return WrkResult(perSecond: perSecond, bytesPerSecond: transferred, text: String(format: "%.1f req/s, %@/s, p99 %@%@%@", perSecond, transfer, p99, bad, errors))
+        return WrkResult(
+            perSecond: perSecond, bytesPerSecond: transferred, text: String(format: "%.1f req/s, %@/s, p99 %@%@%@", perSecond, transfer, p99, bad, errors))
     }
 
     // MARK: Processes
