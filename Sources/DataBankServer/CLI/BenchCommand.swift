@@ -10,24 +10,28 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile or open")
         var scenario: String
-        @Option(name: "resources", help: "Size of the synthetic catalog (default 50000)")
+        @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
-        @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus)")
+        @Option(name: "queries", help: "Requests per scenario (default 400 searches; 2000 reads for bus; 1000 for open)")
         var queries: Int?
         @Option(
             name: "rows",
             help:
-                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000)"
+                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000)"
         )
         var rows: Int?
-        @Option(name: "read-rows", help: "bus, access: rows in the store for the read scenarios (default 10000000)")
+        @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
         var readRows: Int?
+        @Option(name: "lookup-records", help: "open: disclosure records behind the name look-up (default 35000000)")
+        var lookupRecords: Int?
         init() {}
     }
 
-    var help: String { "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup) and prints a table of figures; use a release build." }
+    var help: String {
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open) and prints a table of figures; use a release build."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.scenario == "bus" {
@@ -58,6 +62,15 @@ struct BenchCommand: AsyncCommand {
             Self.printTable(bench.table, context: context)
             return
         }
+        if signature.scenario == "open" {
+            var bench = OpenBench(
+                app: context.application, console: context.console, resources: signature.resources ?? 50_000,
+                readRows: signature.readRows ?? 10_000_000, downloadRows: signature.rows ?? 1_000_000,
+                lookupRecords: signature.lookupRecords ?? 35_000_000, requests: signature.queries ?? 1_000)
+            try await bench.run()
+            Self.printTable(bench.table, context: context)
+            return
+        }
         if signature.scenario == "quality" {
             var bench = QualityBench(console: context.console, rows: signature.rows ?? 1_000_000)
             try await bench.run()
@@ -65,7 +78,7 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup")
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open")
         }
         let app = context.application
         let queries = signature.queries ?? 400
