@@ -54,8 +54,12 @@ enum LookupAPI {
             try await row.create(on: db)
             try await LookupServices.ensureIndexes(d.keyItems, store: store, on: db.sql)
         }
-        // One streamed pass over the store; the change log keeps the index in step from here.
-        if match == .partial { try await LookupGrams.build(d.code, items: d.keyItems, store: store, on: req.db) }
+        // One streamed pass over the store, here for a small store, else by the worker (a large
+        // store's pass takes minutes; meanwhile the service answers names that start with the text).
+        // The change log keeps the index in step from there.
+        if match == .partial && store.rowCount <= LookupGrams.buildInRequestLimit {
+            try await LookupGrams.build(d.code, items: d.keyItems, store: store, on: req.db)
+        }
         return try await row.out.encodeResponse(status: .created, for: req)
     }
 

@@ -25,6 +25,9 @@ enum LookupGrams {
     static let gramsAsked = 12
     /// The most grams a candidate must hold besides the rarest (the re-check does the rest).
     static let gramsProbed = 5
+    /// A store up to this many records is indexed in the request that defines the service; a larger
+    /// one by the exchange worker (``followAll(on:)``).
+    static let buildInRequestLimit = 100_000
 
     // MARK: Building and following
 
@@ -108,12 +111,19 @@ enum LookupGrams {
         }
     }
 
-    /// Follows every partial service's store a step; true when any has more waiting (the worker's loop).
+    /// Follows every partial service's store a step, building the index of one not built yet (a
+    /// large store's, left by the defining request); true when any has more waiting (the worker's loop).
     static func followAll(on db: any Database) async throws -> Bool {
         var more = false
+        let built = Set(try await db.sql.raw("SELECT service FROM lookup_gram_cursors").all().map { try $0.decode(column: "service", as: String.self) })
         for s in try await LookupServiceRow.query(on: db).filter(\.$matchKind == LookupMatch.partial.rawValue).all() {
             guard let store = try? await RecordStores.find(s.resourceCode, on: db) else { continue }
-            if try await follow(s, store: store, on: db) { more = true }
+            if !built.contains(s.code) {
+                try await build(s.code, items: s.keyItems, store: store, on: db)
+                more = true
+            } else if try await follow(s, store: store, on: db) {
+                more = true
+            }
         }
         return more
     }

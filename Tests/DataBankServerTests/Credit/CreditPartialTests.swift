@@ -111,6 +111,20 @@ struct CreditPartialTests {
         }
     }
 
+    /// A large store's index is left to the worker (here: an index dropped as if never built); until it
+    /// is built the service answers prefix hits only, then infix ones.
+    @Test func theWorkerBuildsAnIndexTheRequestLeft() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            try await Self.load(app, f, rows: 5..<9, names: Self.midea)
+            #expect(try await CreditLookupTests.define(app, f, "names", keys: ["enterprise_name"], match: "partial").status == .created)
+            try await LookupGrams.drop("names", on: app.db.sql)
+            #expect(try Self.names(try await Self.ask(app, "names", "美的")) == ["美的集团股份有限公司"], "prefix hits meanwhile")
+            while try await LookupGrams.followAll(on: app.db) {}
+            #expect(try Self.names(try await Self.ask(app, "names", "美的")).count == 3)
+        }
+    }
+
     @Test func tooShortOrTooLongIsAClear400() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)
