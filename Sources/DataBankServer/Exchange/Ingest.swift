@@ -378,6 +378,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     /// The batch being written while the next one is parsed: writing (SQLite's thread) and
     /// parsing (this task) overlap on two cores. Writes stay strictly in order, one at a time.
     private var inFlight: Task<BatchOutcome, any Error>?
+    private lazy var copyAhead = RecordTables.Dialect(db.sql) == .postgres && RecordCopy.usable(layout, writer.tables)
 
     private func flushFullBatches() async throws {
         while batches.count > 1 || batches[0].count >= Self.batchRows { try await flush(all: false) }
@@ -387,6 +388,12 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         while let next = batches.first, !next.isEmpty || batches.count > 1 {
             var batch = batches.removeFirst()
             if batches.isEmpty { batches.append(RecordBatch()) }
+            // PostgreSQL: the COPY text is made while the write before this batch runs (a batch whose
+            // rows the lookups below may still take out makes it when it is written).
+            if copyAhead && batch.count > 0 && batch.references.isEmpty && batch.uniques.isEmpty {
+                let (ready, columns) = (batch, layout.columns)
+                batch.copyText = Task { CopyText(ready, columns: columns) }
+            }
             try await settleInFlight()
             // After the write in flight: one connection at a time, and earlier batches' keys are visible.
             try await checkReferences(&batch)

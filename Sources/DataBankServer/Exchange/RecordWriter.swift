@@ -28,6 +28,8 @@ struct RecordBatch {
     var references: [PendingReference] = []
     /// Values of `unique` items, to check against the store and the load before the batch is written.
     var uniques: [PendingReference] = []
+    /// PostgreSQL: the rows' COPY text, being made while the batch before this one is written.
+    var copyText: Task<CopyText, Never>?
 
     var count: Int { objects.count }
     var isEmpty: Bool { objects.isEmpty && rejected.isEmpty }
@@ -41,6 +43,7 @@ struct RecordBatch {
         let kept = keys.indices.filter { !gone.contains(keys[$0]) }
         objects = kept.map { objects[$0] }; rows = kept.map { rows[$0] }; keys = kept.map { keys[$0] }
         keySet.subtract(gone)
+        copyText = nil  // made for the rows before
     }
 
     /// A JSON array of the chosen rows.
@@ -96,6 +99,12 @@ struct RecordWriter: Sendable {
             var outcome = BatchOutcome()
             var rejected = batch.rejected
             var rowDelta = 0
+            // PostgreSQL's COPY text for the batch: made ahead by the load, or here.
+            var copy: RecordCopy?
+            if dialect == .postgres && RecordCopy.usable(layout, tables) {
+                let text = await batch.copyText?.value ?? CopyText(batch, columns: layout.columns)
+                copy = RecordCopy(writer: self, text: text)
+            }
             if mode == .replace && first {
                 try await sql.raw("DELETE FROM \(ident: tables.records)").run()
                 seq += 1
@@ -113,7 +122,7 @@ struct RecordWriter: Sendable {
             if batch.count > 0 && mode != .upsert && !storeIsEmpty {
                 // Appends rarely repeat stored keys: insert the whole batch under a savepoint, and
                 // only if a key collides, undo it and sort the rows out key by key.
-                insertedOptimistically = try await insertUnlessDuplicate(batch, Array(0..<batch.count), sql, dialect)
+                insertedOptimistically = try await insertUnlessDuplicate(batch, Array(0..<batch.count), sql, dialect, copy)
                 if insertedOptimistically { inserts = Array(0..<batch.count) }
             }
             if batch.count > 0 && !insertedOptimistically {
@@ -131,15 +140,15 @@ struct RecordWriter: Sendable {
                 }
             }
             if !inserts.isEmpty {
-                if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect) }
-                try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect)
+                if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect, copy) }
+                try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += inserts.count
                 outcome.inserted = inserts.count
                 rowDelta += inserts.count
             }
             if !updates.isEmpty {
                 try await sql.raw(updateSQL(batch.payload(updates), dialect)).run()
-                try await logChanges(batch, updates, op: "update", firstSeq: seq + 1, at: now, sql, dialect)
+                try await logChanges(batch, updates, op: "update", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += updates.count
                 outcome.updated = updates.count
             }
@@ -178,10 +187,12 @@ struct RecordWriter: Sendable {
     }
 
     /// Inserts the rows inside a savepoint; false (and nothing inserted) if a key was already stored.
-    func insertUnlessDuplicate(_ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws -> Bool {
+    func insertUnlessDuplicate(
+        _ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect, _ copy: RecordCopy?
+    ) async throws -> Bool {
         try await sql.raw("SAVEPOINT batch_insert").run()
         do {
-            try await insertRows(batch, indexes, sql, dialect)
+            try await insertRows(batch, indexes, sql, dialect, copy)
             try await sql.raw("RELEASE SAVEPOINT batch_insert").run()
             return true
         } catch  where Self.isUniqueViolation(error) {
@@ -191,10 +202,12 @@ struct RecordWriter: Sendable {
         }
     }
 
-    /// PostgreSQL takes new rows by COPY (``RecordCopy``); SQLite by one INSERT over the bound JSON payload.
-    func insertRows(_ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect) async throws {
-        if dialect == .postgres && RecordCopy.usable(layout, tables) {
-            try await RecordCopy(writer: self).records(batch, indexes, on: sql)
+    /// PostgreSQL takes new rows by COPY (``RecordCopy``, when `copy` is given); SQLite by one INSERT over the bound JSON payload.
+    func insertRows(
+        _ batch: RecordBatch, _ indexes: [Int], _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect, _ copy: RecordCopy?
+    ) async throws {
+        if let copy {
+            try await copy.records(indexes, on: sql)
         } else {
             try await sql.raw(insertSQL(batch.payload(indexes), dialect)).run()
         }
@@ -203,10 +216,10 @@ struct RecordWriter: Sendable {
     /// The change-log entries of the rows, numbered from `firstSeq`: by COPY on PostgreSQL.
     func logChanges(
         _ batch: RecordBatch, _ indexes: [Int], op: String, firstSeq: Int, at: Int,
-        _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect
+        _ sql: any SQLDatabase, _ dialect: RecordTables.Dialect, _ copy: RecordCopy?
     ) async throws {
-        if dialect == .postgres && RecordCopy.usable(layout, tables) {
-            try await RecordCopy(writer: self).changes(batch, indexes, op: op, firstSeq: firstSeq, at: at, on: sql)
+        if let copy {
+            try await copy.changes(indexes, op: op, firstSeq: firstSeq, at: at, on: sql)
         } else {
             try await sql.raw(changeSQL(batch.payload(indexes), op: op, firstSeq: firstSeq, at: at, dialect)).run()
         }

@@ -87,6 +87,61 @@ struct RecordCopyTests {
         #expect(copied == inserted)
     }
 
+    /// The COPY text made ahead of a write: a compound key printed as `json_build_array` prints it,
+    /// backslashes doubled for COPY, the record's values unescaped then escaped, every row's span kept.
+    @Test func copyTextOfARow() {
+        let columns: [RecordLayout.Column] = [
+            .init(name: "k", itemName: "键", type: .C, length: 10, primaryKey: true),
+            .init(name: "n", itemName: "号", type: .I, primaryKey: true),
+            .init(name: "t", itemName: "文", type: .C, length: 10)
+        ]
+        var batch = RecordBatch()
+        for (object, key) in [(#"{"k":"a\\b","n":2,"t":null}"#, #""a\\b""# + "\u{1F}2"), (#"{"k":"c","n":3,"t":"x\ty"}"#, #""c""# + "\u{1F}3")] {
+            let start = batch.bytes.count
+            batch.bytes += Array(object.utf8)
+            batch.append(object: start..<batch.bytes.count, key: key, row: 2)
+        }
+        let text = CopyText(batch, columns: columns)
+        let lines = text.recordLines.map { String(decoding: text.records[$0], as: UTF8.self) }
+        let parts = text.changeParts.map { String(decoding: text.changes[$0], as: UTF8.self) }
+        #expect(lines == [#"a\\b"# + "\t2\t\\N\n", "c\t3\t" + #"x\ty"# + "\n"])
+        #expect(parts == [#"["a\\\\b", 2]"# + "\t" + #"{"k":"a\\\\b","n":2,"t":null}"#, #"["c", 3]"# + "\t" + #"{"k":"c","n":3,"t":"x\\ty"}"#])
+        var seq = ByteBuffer()
+        for n in [0, 7, 10, 1_234_567_890_123] { RecordCopy.writeDecimal(n, to: &seq) }
+        #expect(String(buffer: seq) == "07101234567890123")
+    }
+
+    /// A load of several batches: each batch's COPY text is made while the one before is written; the
+    /// store and its change log (sequence, keys, data) are the INSERT path's, and so is a later append
+    /// whose keys partly collide (rows then copied one by one).
+    @Test func copyAheadAcrossBatchesMatchesTheInsertPath() async throws {
+        func run(copy: Bool) async throws -> [String] {
+            var changes: [String] = []
+            try await withDataBank { app in
+                let f = try await StoreFixture.enterprise(app)
+                let store = try await RecordStores.find(f.code, on: app.db)
+                for (rows, mode) in [(0..<21_000, LoadMode.append), (20_990..<21_010, .append)] {
+                    let bytes = Array(f.csv(rows: rows).utf8)
+                    _ = try await RecordCopy.$enabled.withValue(copy) {
+                        try await Loads.run(store: store, mode: mode, format: .csv, encoding: nil, source: "test", who: .cli(nil), on: app.db) {
+                            try await $0.feed(bytes)
+                        }
+                    }
+                }
+                let sql = app.db.sql
+                changes = try await sql.raw("SELECT seq, op, record_key, data FROM \(ident: store.tables.changes) ORDER BY seq").all().map { r in
+                    "\(try r.decode(column: "seq", as: Int.self)) \(try r.decode(column: "op", as: String.self)) "
+                        + "\(try r.decode(column: "record_key", as: String?.self) ?? "-") \(try r.decode(column: "data", as: String?.self) ?? "-")"
+                }
+            }
+            return changes
+        }
+        let copied = try await run(copy: true)
+        #expect(copied.count == 21_010)
+        #expect(copied.last?.hasPrefix("21010 insert") == true)
+        #expect(copied == (try await run(copy: false)))
+    }
+
     /// A failing COPY (a row an index refuses) fails its load: the store keeps its old rows and sequence.
     @Test func failedCopyLeavesTheStoreIntact() async throws {
         try await withDataBank { app in
