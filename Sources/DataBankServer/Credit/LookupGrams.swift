@@ -42,13 +42,7 @@ enum LookupGrams {
         try await sql.raw("DELETE FROM lookup_gram_cursors WHERE service = \(bind: code)").run()
         let layout = store.recordLayout
         let fields = (layout.keyNames + items.filter { !layout.keyNames.contains($0) }).joined(separator: ",")
-        let query = try RecordQuery(store: store, params: [], fields: fields, sort: nil)
-        var cursor: [String]? = nil
-        repeat {
-            let page = try await query.page(after: cursor, limit: recordsPerPage, on: sql)
-            try await insert(code, records(page.rows, layout: layout, items: items), on: sql)
-            cursor = page.next
-        } while cursor != nil
+        try await index(code, RecordQuery(store: store, params: [], fields: fields, sort: nil), layout: layout, items: items, on: sql)
         try await sql.raw("INSERT INTO lookup_gram_cursors (service, seq) VALUES (\(bind: code), \(bind: seq))").run()
     }
 
@@ -97,12 +91,7 @@ enum LookupGrams {
                 for chunk in stride(from: 0, to: firstValues.count, by: 1_000).map({ Array(firstValues[$0..<min($0 + 1_000, firstValues.count)]) }) {
                     let query = try RecordQuery(
                         store: store, params: [], fields: fields, sort: nil, conditions: [RecordCondition(column: first, op: .in, values: chunk)])
-                    var cursor: [String]? = nil
-                    repeat {
-                        let page = try await query.page(after: cursor, limit: recordsPerPage, on: sql)
-                        try await insert(code, records(page.rows, layout: layout, items: items), on: sql)
-                        cursor = page.next
-                    } while cursor != nil
+                    try await index(code, query, layout: layout, items: items, on: sql)
                 }
             }
             let seq = try last.decode(column: "seq", as: Int.self)
@@ -126,6 +115,16 @@ enum LookupGrams {
             }
         }
         return more
+    }
+
+    /// Indexes every record `query` reads, a keyset page at a time.
+    static func index(_ code: String, _ query: RecordQuery, layout: RecordLayout, items: [String], on sql: any SQLDatabase) async throws {
+        var cursor: [String]? = nil
+        repeat {
+            let page = try await query.page(after: cursor, limit: recordsPerPage, on: sql)
+            try await insert(code, records(page.rows, layout: layout, items: items), on: sql)
+            cursor = page.next
+        } while cursor != nil
     }
 
     /// Forgets a service's index.

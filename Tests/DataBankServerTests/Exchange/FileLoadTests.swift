@@ -67,6 +67,7 @@ struct FileLoadTests {
         try await withDataBank { app in
             let f = try await StoreFixture.enterprise(app)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID()).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let good = (0..<3).map { r in f.layout.columns.map { XLSXCell.text(f.value($0, row: r)) } }
             let bad = f.layout.columns.map { c in c.primaryKey ? XLSXCell.text("KX") : c.type == .D ? .text("not a date") : .text(f.value(c, row: 8)) }
             try writeWorkbook(header: f.layout.columns.map(\.itemName), rows: good + [bad], to: path)
@@ -86,6 +87,7 @@ struct FileLoadTests {
         try await withDataBank { app in
             let f = try await StoreFixture.enterprise(app)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID()).csv").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let gbRow = f.layout.columns.map { $0.primaryKey ? "KGB" : f.value($0, row: 7).replacingOccurrences(of: "值", with: "v") }
             var bytes = Array(f.csv(rows: 0..<2).utf8)  // UTF-8 ("值…")
             bytes += Array(gbRow.joined(separator: ",").utf8) + [0xC6, 0xF3, 0x0A]  // a GB18030 character at the end
