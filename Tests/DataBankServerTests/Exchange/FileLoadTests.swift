@@ -27,14 +27,24 @@ func writeWorkbook(header: [String], rows: [[XLSXCell]], to path: String) throws
         sheet += "<row r=\"\(r + 1)\">" + row.enumerated().map { cell($1, "\(col($0))\(r + 1)") }.joined() + "</row>"
     }
     sheet += "</sheetData></worksheet>"
-    let strings = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    let strings =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
         + shared.map { "<si><t>\($0)</t></si>" }.joined() + "</sst>"
     let parts: [(String, String)] = [
-        ("xl/workbook.xml", "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"登记\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"),
-        ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
-        ("xl/styles.xml", "<?xml version=\"1.0\"?><styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/></numFmts><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>"),
+        (
+            "xl/workbook.xml",
+            "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"登记\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+        ),
+        (
+            "xl/styles.xml",
+            "<?xml version=\"1.0\"?><styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/></numFmts><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/></cellXfs></styleSheet>"
+        ),
         ("xl/worksheets/sheet1.xml", sheet),
-        ("xl/sharedStrings.xml", strings),
+        ("xl/sharedStrings.xml", strings)
     ]
     for (name, text) in parts {
         let data = Data(text.utf8)
@@ -51,10 +61,12 @@ struct FileLoadTests {
     /// A workbook's cells come out as shown: shared and inline strings, numbers as stored, dates from their style, gaps kept.
     @Test func workbookCellsAsShown() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cells-\(UUID()).xlsx").path
-        try writeWorkbook(header: ["名称", "金额", "日期", "在保"], rows: [
-            [.text("佛山市某公司"), .number("1234.5"), .date(45_356), .bool(true)],
-            [.inline("内联文本"), .empty, .date(45_356.5), .bool(false)],
-        ], to: path)
+        try writeWorkbook(
+            header: ["名称", "金额", "日期", "在保"],
+            rows: [
+                [.text("佛山市某公司"), .number("1234.5"), .date(45_356), .bool(true)],
+                [.inline("内联文本"), .empty, .date(45_356.5), .bool(false)]
+            ], to: path)
         let sheet = try XLSXReader(path: path).rows(sheet: nil)
         #expect(sheet.header == ["名称", "金额", "日期", "在保"])
         #expect(sheet.rows.map(\.cells) == [["佛山市某公司", "1234.5", "2024-03-05", "true"], ["内联文本", nil, "2024-03-05 12:00:00", "false"]])
@@ -72,8 +84,9 @@ struct FileLoadTests {
             let bad = f.layout.columns.map { c in c.primaryKey ? XLSXCell.text("KX") : c.type == .D ? .text("not a date") : .text(f.value(c, row: 8)) }
             try writeWorkbook(header: f.layout.columns.map(\.itemName), rows: good + [bad], to: path)
             let store = try await RecordStores.find(f.code, on: app.db)
-            let summary = try await FileLoad.run(path: path, formatName: "xlsx", sheet: nil, store: store, mode: .upsert, encoding: nil,
-                                                 who: .cli(nil), on: app.db)
+            let summary = try await FileLoad.run(
+                path: path, formatName: "xlsx", sheet: nil, store: store, mode: .upsert, encoding: nil,
+                who: .cli(nil), on: app.db)
             #expect(summary.inserted == 3)
             if f.layout.columns.contains(where: { $0.type == .D }) {
                 #expect(summary.rejected == 1)
@@ -93,8 +106,9 @@ struct FileLoadTests {
             bytes += Array(gbRow.joined(separator: ",").utf8) + [0xC6, 0xF3, 0x0A]  // a GB18030 character at the end
             FileManager.default.createFile(atPath: path, contents: Data(bytes))
             let store = try await RecordStores.find(f.code, on: app.db)
-            let summary = try await FileLoad.run(path: path, formatName: "csv", sheet: nil, store: store, mode: .upsert, encoding: nil,
-                                                 who: .cli(nil), on: app.db)
+            let summary = try await FileLoad.run(
+                path: path, formatName: "csv", sheet: nil, store: store, mode: .upsert, encoding: nil,
+                who: .cli(nil), on: app.db)
             #expect(summary.encoding == "utf-8")
             #expect(summary.inserted == 2)
             #expect(summary.problems.map(\.code) == ["undecodable"])
