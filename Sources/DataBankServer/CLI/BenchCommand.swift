@@ -34,53 +34,33 @@ struct BenchCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        if signature.scenario == "bus" {
-            var bench = BusBench(
-                app: context.application, console: context.console, rows: signature.rows ?? 1_000_000,
-                readRows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
-            return
-        }
-        if signature.scenario == "profile" {
-            var bench = ProfileBench(app: context.application, console: context.console, rows: signature.rows ?? 10_000_000)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
-            return
-        }
-        if signature.scenario == "access" {
-            var bench = AccessBench(
-                app: context.application, console: context.console, rows: signature.readRows ?? 10_000_000,
-                requests: signature.queries ?? 2_000, batchSize: 100_000)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
-            return
-        }
-        if signature.scenario == "lookup" {
-            var bench = LookupBench(app: context.application, console: context.console, rows: signature.rows ?? 1_000_000, requests: signature.queries ?? 400)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
-            return
-        }
-        if signature.scenario == "open" {
-            var bench = OpenBench(
-                app: context.application, console: context.console, resources: signature.resources ?? 50_000,
-                readRows: signature.readRows ?? 10_000_000, downloadRows: signature.rows ?? 1_000_000,
-                lookupRecords: signature.lookupRecords ?? 35_000_000, requests: signature.queries ?? 1_000)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
-            return
-        }
-        if signature.scenario == "quality" {
-            var bench = QualityBench(console: context.console, rows: signature.rows ?? 1_000_000)
-            try await bench.run()
-            Self.printTable(bench.table, context: context)
+        let app = context.application, console = context.console
+        let scenario: (any BenchScenario)? =
+            switch signature.scenario {
+            case "bus":
+                BusBench(
+                    app: app, console: console, rows: signature.rows ?? 1_000_000, readRows: signature.readRows ?? 10_000_000,
+                    requests: signature.queries ?? 2_000)
+            case "profile": ProfileBench(app: app, console: console, rows: signature.rows ?? 10_000_000)
+            case "access":
+                AccessBench(app: app, console: console, rows: signature.readRows ?? 10_000_000, requests: signature.queries ?? 2_000, batchSize: 100_000)
+            case "lookup": LookupBench(app: app, console: console, rows: signature.rows ?? 1_000_000, requests: signature.queries ?? 400)
+            case "open":
+                OpenBench(
+                    app: app, console: console, resources: signature.resources ?? 50_000, readRows: signature.readRows ?? 10_000_000,
+                    downloadRows: signature.rows ?? 1_000_000, lookupRecords: signature.lookupRecords ?? 35_000_000,
+                    requests: signature.queries ?? 1_000)
+            case "quality": QualityBench(console: console, rows: signature.rows ?? 1_000_000)
+            default: nil
+            }
+        if var scenario {
+            try await scenario.run()
+            Self.printTable(scenario.table, context: context)
             return
         }
         guard signature.scenario == "catalog" else {
             throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open")
         }
-        let app = context.application
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
         func row(_ name: String, _ value: String, _ target: String) {
@@ -203,3 +183,16 @@ struct Samples {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
+
+/// A `databank bench` scenario other than catalog: runs, then holds its table of figures.
+protocol BenchScenario {
+    var table: [(String, String, String)] { get }
+    mutating func run() async throws
+}
+
+extension BusBench: BenchScenario {}
+extension ProfileBench: BenchScenario {}
+extension AccessBench: BenchScenario {}
+extension LookupBench: BenchScenario {}
+extension OpenBench: BenchScenario {}
+extension QualityBench: BenchScenario {}
