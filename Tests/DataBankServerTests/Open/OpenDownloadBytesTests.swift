@@ -16,7 +16,7 @@ import VaporTesting
 struct OpenDownloadBytesTests {
     /// Values that need quoting or escaping, set straight in the record table (the rendering, not the load rules, is under test).
     static let tricky = [
-        "逗号,在中间", "引号\"在中间\"", "换行\n在中间", "回车\r\n换行", "\"", ",", "", "佛山市禅城区祖庙路1号", "tab\there", "emoji 👍 and é",
+        "逗号,在中间", "引号\"在中间\"", "换行\n在中间", "回车\r\n换行", "\"", ",", "", "佛山市禅城区祖庙路1号", "tab\there", "emoji 👍 and é"
     ]
 
     /// The fixture with tricky values in every text item, NULLs in optional items, and edge numbers and dates.
@@ -157,7 +157,7 @@ struct OpenDownloadBytesTests {
                 try RecordQuery(store: read.store, params: [], fields: nil, sort: nil, view: read.view),
                 try RecordQuery(store: read.store, params: [], fields: nil, sort: "-credit_code", view: read.view),
                 try RecordQuery(store: read.store, params: [("credit_code__gte", f.store.key(7))], fields: nil, sort: nil, view: read.view),
-                try RecordQuery(store: read.store, params: [], fields: nil, sort: "-credit_code"),  // the provider's, unmasked
+                try RecordQuery(store: read.store, params: [], fields: nil, sort: "-credit_code")  // the provider's, unmasked
             ]
             for q in queries {
                 let whole = try await q.page(after: nil, limit: 1_000, on: sql).rows
