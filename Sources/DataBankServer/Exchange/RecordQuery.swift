@@ -184,14 +184,31 @@ struct RecordQuery: Sendable {
     /// A column read back as canonical text (booleans `true`/`false`, dates `YYYY-MM-DD`, date-times
     /// with `dateTimeSeparator`), named `alias`: what cursors, CSV cells and masking work on.
     static func text(_ c: RecordLayout.Column, as alias: String, dateTimeSeparator: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        "\(textValue(c, dateTimeSeparator: dateTimeSeparator, dialect)) AS \(ident: alias)"
+    }
+
+    /// ``text(_:as:dateTimeSeparator:_:)``'s expression, unnamed.
+    static func textValue(_ c: RecordLayout.Column, dateTimeSeparator: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
         switch (dialect, c.type) {
-        case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END AS \(ident: alias)"
-        case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT) AS \(ident: alias)"
+        case (.sqlite, .L): return "CASE WHEN \(ident: c.name) IS NULL THEN NULL WHEN \(ident: c.name) THEN 'true' ELSE 'false' END"
+        case (.sqlite, _): return "CAST(\(ident: c.name) AS TEXT)"
         case (.postgres, .T):
-            return "to_char(\(ident: c.name), \(literal: dateTimeSeparator == "T" ? "YYYY-MM-DD\"T\"HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS")) AS \(ident: alias)"
-        case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD') AS \(ident: alias)"
-        case (.postgres, _): return "\(ident: c.name)::text AS \(ident: alias)"
+            return "to_char(\(ident: c.name), \(literal: dateTimeSeparator == "T" ? "YYYY-MM-DD\"T\"HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS"))"
+        case (.postgres, .D): return "to_char(\(ident: c.name), 'YYYY-MM-DD')"
+        case (.postgres, _): return "\(ident: c.name)::text"
         }
+    }
+
+    /// A column as one CSV field, quoted by the database exactly as ``CSVText`` quotes: NULL is
+    /// empty, a value holding a comma, a double quote, CR or LF is quoted with its quotes doubled.
+    /// Only free text is checked: numbers, dates, date-times and booleans are read back as canonical
+    /// text (``textValue(_:dateTimeSeparator:_:)``), which holds none of those characters.
+    static func csvField(_ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let v = textValue(c, dateTimeSeparator: " ", dialect)
+        guard [.C, .M, .G].contains(c.type) else { return "coalesce(\(v), '')" }
+        // One GLOB (SQLite) or regex (PostgreSQL) match: on SQLite it costs less than four instr() searches (measured).
+        let needsQuotes: SQLQueryString = dialect == .sqlite ? "\(v) GLOB ('*[,\"' || char(10, 13) || ']*')" : "\(v) ~ ('[,\"' || chr(10) || chr(13) || ']')"
+        return "CASE WHEN \(needsQuotes) THEN '\"' || replace(\(v), '\"', '\"\"') || '\"' ELSE coalesce(\(v), '') END"
     }
 
     /// The cursor columns as text, so the next page can start after this row.
@@ -199,21 +216,43 @@ struct RecordQuery: Sendable {
         order.enumerated().map { i, c in Self.text(c, as: "_k\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
     }
 
+    /// `SELECT select FROM` the records, filtered, ordered and limited. With an offset, the rows
+    /// skipped are counted off on their keys alone (the filter's index or the key's b-tree covers
+    /// them, so skipping reads no whole record) and only the page's own rows are read whole.
+    func pageStatement(_ select: SQLQueryString, after cursor: [String]?, limit: Int, offset: Int, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let records: SQLQueryString = "\(ident: tables.records)"
+        let filter = whereClause(after: cursor, dialect)
+        guard offset > 0 else { return "SELECT \(select) FROM \(records) WHERE \(filter) ORDER BY \(orderBy) LIMIT \(literal: limit)" }
+        let keys = layout.keyColumns.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+        let key: SQLQueryString = layout.keyColumns.count == 1 ? keys : "(\(keys))"
+        return """
+            SELECT \(select) FROM \(records) WHERE \(key) IN (
+                SELECT \(keys) FROM \(records) WHERE \(filter) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset)))
+            ORDER BY \(orderBy)
+            """
+    }
+
+    /// The aliases of the cursor columns (``cursorExpressions(_:)``).
+    var cursorNames: [String] { order.indices.map { "_k\($0)" } }
+
+    /// The cursor after a page: its last row's cursor cells, when the page was full.
+    func nextCursor(_ last: [String?]?, rows: Int, limit: Int) -> [String]? {
+        guard rows == limit, let last else { return nil }
+        return last.suffix(order.count).map { $0 ?? "" }
+    }
+
     /// One page: JSON object texts and the cursor of the last row.
     func page(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
         if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
-        let rows = try await sql.raw(
-            """
-            SELECT \(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """
-        ).all()
-        var out: [String] = []
-        out.reserveCapacity(rows.count)
-        for row in rows { out.append(try row.decode(column: "j", as: String.self)) }
-        guard rows.count == limit, let last = rows.last else { return (out, nil) }
-        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+        let statement = pageStatement("\(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
+        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none))
+        page.value.rows.reserveCapacity(limit)
+        try await RecordTextRows.run(statement, names: ["j"] + cursorNames, on: sql) { cells in
+            page.value.rows.append(cells[0] ?? "{}")
+            page.value.last = cells
+        }
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
     }
 
     /// One page as CSV cells (text), for exports.
@@ -230,23 +269,80 @@ struct RecordQuery: Sendable {
         return page
     }
 
+    /// The select list of a page of cells: the fields as text (`_c0`…), then the cursor (`_k0`…).
+    func cellSelect(dateTimeSeparator: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
+        return (cells + [cursorExpressions(dialect)]).joined(separator: ", ")
+    }
+
     /// One page of cells as text, and the cursor of its last row.
     func cellPage(after cursor: [String]?, limit: Int, offset: Int = 0, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (
         rows: [[String?]], next: [String]?
     ) {
         let dialect = RecordTables.Dialect(sql)
-        let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
-            .joined(separator: ", ")
-        let rows = try await sql.raw(
-            """
-            SELECT \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """
-        ).all()
-        let names = fields.indices.map { "_c\($0)" }  // built once per page, not per cell
-        let out = try rows.map { row in try names.map { try row.decode(column: $0, as: String?.self) } }
-        guard rows.count == limit, let last = rows.last else { return (out, nil) }
-        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+        let statement = pageStatement(cellSelect(dateTimeSeparator: dateTimeSeparator, dialect), after: cursor, limit: limit, offset: offset, dialect)
+        let width = fields.count
+        let page = RecordTextRows.Collector((rows: [[String?]](), last: [String?]?.none))
+        page.value.rows.reserveCapacity(limit)
+        try await RecordTextRows.run(statement, names: fields.indices.map { "_c\($0)" } + cursorNames, on: sql) { cells in
+            page.value.rows.append(Array(cells.prefix(width)))
+            page.value.last = cells
+        }
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
+    }
+
+    /// One page written as CSV lines (the bytes ``CSVText`` writes) with no string per cell: the
+    /// database renders each run of clear fields as one CSV fragment (``csvField(_:_:)``), and only
+    /// masked fields come back as cells, are masked here and written quoted as needed. For downloads.
+    func csvBytes(after cursor: [String]?, limit: Int, on sql: any SQLDatabase) async throws -> (bytes: ByteBuffer, next: [String]?) {
+        let dialect = RecordTables.Dialect(sql)
+        let parts = csvParts
+        let select = parts.enumerated().map { p, part -> SQLQueryString in
+            switch part {
+            case .clear(let run): return "\(run.map { Self.csvField(fields[$0], dialect) }.joined(separator: " || ',' || ")) AS \(ident: "_p\(p)")"
+            case .masked(let i, _): return Self.text(fields[i], as: "_p\(p)", dateTimeSeparator: " ", dialect)
+            }
+        }
+        let statement = pageStatement((select + [cursorExpressions(dialect)]).joined(separator: ", "), after: cursor, limit: limit, offset: 0, dialect)
+        let today = GrantAccess.today()
+        let view = self.view
+        let names = fields.map(\.name)
+        let page = RecordTextRows.Collector((bytes: ByteBufferAllocator().buffer(capacity: limit * 160), rows: 0, last: [String?]?.none))
+        try await RecordTextRows.run(statement, names: parts.indices.map { "_p\($0)" } + cursorNames, on: sql) { cells in
+            for (p, part) in parts.enumerated() {
+                if p > 0 { page.value.bytes.writeInteger(UInt8(ascii: ",")) }
+                switch part {
+                case .clear: if let fragment = cells[p] { page.value.bytes.writeString(fragment) }
+                case .masked(let i, let rule): CSVBytes.appendField(view?.mask(cells[p], rule: rule, column: names[i], today: today), to: &page.value.bytes)
+                }
+            }
+            page.value.bytes.writeInteger(UInt8(ascii: "\r"))
+            page.value.bytes.writeInteger(UInt8(ascii: "\n"))
+            page.value.rows += 1
+            page.value.last = cells
+        }
+        return (page.value.bytes, nextCursor(page.value.last, rows: page.value.rows, limit: limit))
+    }
+
+    /// A CSV line's pieces in field order: runs of fields shown as stored, and masked fields one by one.
+    enum CSVPart: Sendable {
+        case clear([Int])
+        case masked(Int, MaskRule)
+    }
+
+    var csvParts: [CSVPart] {
+        var parts: [CSVPart] = []
+        for (i, c) in fields.enumerated() {
+            let rule = view?.rule(c.name) ?? .clear
+            if rule != .clear {
+                parts.append(.masked(i, rule))
+            } else if case .clear(let run) = parts.last {
+                parts[parts.count - 1] = .clear(run + [i])
+            } else {
+                parts.append(.clear([i]))
+            }
+        }
+        return parts
     }
 
     /// A consumer's page with masks applied: the database renders the clear items as JSON, as
@@ -258,25 +354,20 @@ struct RecordQuery: Sendable {
         let dialect = RecordTables.Dialect(sql)
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
-        let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }.joined(separator: ", ")
-        let rows = try await sql.raw(
-            """
-            SELECT \(jsonExpression(dialect, of: clear)) AS j, \(cells), \(cursorExpressions(dialect)) FROM \(ident: tables.records)
-            WHERE \(whereClause(after: cursor, dialect)) ORDER BY \(orderBy) LIMIT \(literal: limit)\(Self.offsetClause(offset))
-            """
-        ).all()
+        let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }
+        let select = (["\(jsonExpression(dialect, of: clear)) AS j"] + cells + [cursorExpressions(dialect)]).joined(separator: ", ")
+        let statement = pageStatement(select, after: cursor, limit: limit, offset: offset, dialect)
         let today = GrantAccess.today()
-        let names = masked.indices.map { "_m\($0)" }
         let keys = masked.map { Array(("\"" + $0.name + "\":").utf8) }  // identifiers: nothing to escape
-        var out: [String] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            var object = Array(try row.decode(column: "j", as: String.self).utf8)
+        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none))
+        page.value.rows.reserveCapacity(limit)
+        try await RecordTextRows.run(statement, names: ["j"] + masked.indices.map { "_m\($0)" } + cursorNames, on: sql) { row in
+            var object = Array((row[0] ?? "{}").utf8)
             object.removeLast()  // the closing brace
             for (i, c) in masked.enumerated() {
                 if object.count > 1 { object.append(UInt8(ascii: ",")) }
                 object.append(contentsOf: keys[i])
-                if let shown = view.mask(try row.decode(column: names[i], as: String?.self), column: c.name, today: today) {
+                if let shown = view.mask(row[1 + i], column: c.name, today: today) {
                     var v = shown
                     v.withUTF8 { FieldConverter.appendString($0, to: &object) }
                 } else {
@@ -284,10 +375,10 @@ struct RecordQuery: Sendable {
                 }
             }
             object.append(UInt8(ascii: "}"))
-            out.append(String(decoding: object, as: UTF8.self))
+            page.value.rows.append(String(decoding: object, as: UTF8.self))
+            page.value.last = row
         }
-        guard rows.count == limit, let last = rows.last else { return (out, nil) }
-        return (out, try order.indices.map { try last.decode(column: "_k\($0)", as: String.self) })
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
     }
 
     func count(on sql: any SQLDatabase) async throws -> Int {

@@ -62,6 +62,25 @@ enum CSVText {
     static func line(_ cells: [String]) -> String { line(cells.map(Optional.some)) }
 }
 
+/// One ``CSVText`` field written as bytes (the download path writes masked cells this way): the
+/// same quoting, decided on the same bytes.
+enum CSVBytes {
+    static func appendField(_ cell: String?, to out: inout ByteBuffer) {
+        guard let cell else { return }
+        let utf8 = cell.utf8
+        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.writeString(cell)
+            return
+        }
+        out.writeInteger(UInt8(ascii: "\""))
+        for byte in utf8 {
+            out.writeInteger(byte)
+            if byte == 0x22 { out.writeInteger(byte) }  // a quote doubled
+        }
+        out.writeInteger(UInt8(ascii: "\""))
+    }
+}
+
 /// Exact totals, computed once per store version and filter (a write bumps the version, and
 /// the version is read from the database, so several instances never serve a stale total).
 actor TotalCache {

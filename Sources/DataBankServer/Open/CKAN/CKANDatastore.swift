@@ -208,33 +208,29 @@ enum CKANDatastore {
         response.headers.replaceOrAdd(name: .contentType, value: type)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(read.store.resourceCode).\(format)\"")
         let header = format == "json" ? "{\"fields\":\(fields(q, read)),\"records\":[" : (format == "csv" ? CSVText.line(names) : TSVText.line(names))
-        let chunk = 5_000
+        let chunk = OpenDownloads.chunk
         response.body = .init(asyncStream: { writer in
             do {
                 try await writer.write(.buffer(ByteBuffer(string: (bom && format != "json" ? "\u{FEFF}" : "") + header)))
-                var after: [String]?
-                var first = true
-                repeat {
-                    var text = ""
-                    let next: [String]?
-                    if format == "json" {
-                        let page = try await q.page(after: after, limit: chunk, on: sql)
-                        for row in page.rows {
-                            if !first { text += "," }
-                            first = false
-                            text += CKANRecordLists.array(fromObject: row, order: names)
+                try await OpenDownloads.pipelined(
+                    { after in
+                        switch format {
+                        case "csv": return try await q.csvBytes(after: after, limit: chunk, on: sql)
+                        case "json":
+                            let page = try await q.page(after: after, limit: chunk, on: sql)
+                            var text = ""
+                            for (i, row) in page.rows.enumerated() {
+                                if i > 0 || after != nil { text += "," }  // after the file's first record
+                                text += CKANRecordLists.array(fromObject: row, order: names)
+                            }
+                            return (ByteBuffer(string: text), page.next)
+                        default:
+                            let page = try await q.csvPage(after: after, limit: chunk, on: sql)
+                            var text = ""
+                            for row in page.rows { TSVText.append(row, to: &text) }
+                            return (ByteBuffer(string: text), page.next)
                         }
-                        next = page.next
-                    } else {
-                        let page = try await q.csvPage(after: after, limit: chunk, on: sql)
-                        for row in page.rows {
-                            if format == "csv" { CSVText.append(row, to: &text) } else { TSVText.append(row, to: &text) }
-                        }
-                        next = page.next
-                    }
-                    if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
-                    after = next
-                } while after != nil
+                    }, writer)
                 if format == "json" { try await writer.write(.buffer(ByteBuffer(string: "]}"))) }
                 try await writer.write(.end)
             } catch {
