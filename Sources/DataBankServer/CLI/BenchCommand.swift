@@ -26,6 +26,8 @@ struct BenchCommand: AsyncCommand {
         var readRows: Int?
         @Option(name: "lookup-records", help: "open: disclosure records behind the name look-up (default 35000000)")
         var lookupRecords: Int?
+        @Option(name: "only", help: "open: run only this part (package_search)")
+        var only: String?
         init() {}
     }
 
@@ -49,10 +51,13 @@ struct BenchCommand: AsyncCommand {
                 OpenBench(
                     app: app, console: console, resources: signature.resources ?? 50_000, readRows: signature.readRows ?? 10_000_000,
                     downloadRows: signature.rows ?? 1_000_000, lookupRecords: signature.lookupRecords ?? 35_000_000,
-                    requests: signature.queries ?? 1_000)
+                    requests: signature.queries ?? 1_000, onlySearch: signature.only == "package_search")
             case "quality": QualityBench(console: console, rows: signature.rows ?? 1_000_000)
             default: nil
             }
+        if let only = signature.only, signature.scenario != "open" || only != "package_search" {
+            throw CLIError("--only package_search is the one part that runs alone (bench open)")
+        }
         if var scenario {
             try await scenario.run()
             Self.printTable(scenario.table, context: context)

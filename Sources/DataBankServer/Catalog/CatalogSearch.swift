@@ -75,53 +75,18 @@ struct CatalogSearch {
 
     static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
-    func run(_ query: ResourceQuery, departmentNames: [String: String], language: String) async throws -> SearchPage {
-        let filter = try whereClause(query)
-        let source = from(query)
-        let limit = min(max(query.limit ?? 20, 0), maxLimit)
-        let offset = max(query.offset ?? 0, 0)
-        let order = try orderBy(query)
-
-        // With a text query, one statement finds the matches once (from the term index and the
-        // covering indexes) and answers both the facet groups and the page's ids. Without one,
-        // nothing is worth materialising: the facets are grouped straight off
-        // `idx_resources_facets` (in its order) and the page walks the sort's index.
-        let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
-        let answer =
-            Self.text(query) == nil
-            ? try await sql.raw(
-                """
-                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                    SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-                ) AS page
-                UNION ALL
-                SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
-                GROUP BY resources.department_code, resources.facet_key, resources.theme_mask
-                """
-            ).all()
-            : try await sql.raw(
-                """
-                WITH matched AS MATERIALIZED (
-                    SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
-                           resources.name, resources.item_count, resources.code\(sortColumns)
-                    FROM \(source) WHERE \(filter))
-                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                    SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-                ) AS page
-                UNION ALL
-                SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
-                GROUP BY department_code, facet_key, theme_mask
-                """
-            ).all()
+    /// What one search statement finds: the page's ids in order, the facet groups (by department,
+    /// packed ``FacetKey`` and theme mask) and, when asked, the matches' tags with their counts.
+    struct Matches {
         var pageIDs: [UUID] = []
         var groups: [any SQLRow] = []
-        for row in answer {
-            if try row.decode(column: "part", as: String.self) == "p" {
-                pageIDs.append(try row.decode(column: "id", as: UUID.self))
-            } else {
-                groups.append(row)
-            }
-        }
+        var tags: [(tag: String, count: Int)] = []
+    }
+
+    func run(_ query: ResourceQuery, departmentNames: [String: String], language: String) async throws -> SearchPage {
+        let found = try await matches(query)
+        let pageIDs = found.pageIDs
+        let order = try orderBy(query)
         let rows =
             pageIDs.isEmpty
             ? []
@@ -154,8 +119,71 @@ struct CatalogSearch {
             var s = s; s.departmentName = departmentNames[s.departmentCode]; return s
         }
 
-        let (total, facets) = try totalAndFacets(groups, departmentNames: departmentNames, language: language)
+        let (total, facets) = try totalAndFacets(found.groups, departmentNames: departmentNames, language: language)
         return SearchPage(items: items, total: total, facets: facets)
+    }
+
+    /// The page's ids, the facet groups and (with `tags`) the tag counts of a query, in one statement.
+    func matches(_ query: ResourceQuery, tags: Bool = false) async throws -> Matches {
+        let filter = try whereClause(query)
+        let source = from(query)
+        let limit = min(max(query.limit ?? 20, 0), maxLimit)
+        let offset = max(query.offset ?? 0, 0)
+        let order = try orderBy(query)
+
+        // With a text query, one statement finds the matches once (from the term index and the
+        // covering indexes) and answers both the facet groups and the page's ids. Without one,
+        // nothing is worth materialising: the facets are grouped straight off
+        // `idx_resources_facets` (in its order) and the page walks the sort's index.
+        let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
+        // `tags`: the matches' tags grouped in the same statement (CKAN's `tags` facet), their
+        // text in the `d` column of rows of part 'g'.
+        let hasText = Self.text(query) != nil
+        let tagSource: SQLQueryString = hasText ? "matched AS resources" : "resources"
+        let tagFilter: SQLQueryString = hasText ? "1 = 1" : filter
+        let tagPart: SQLQueryString =
+            tags
+            ? """
+             UNION ALL
+            SELECT 'g', resource_tags.tag, NULL, NULL, COUNT(*), NULL FROM \(tagSource)
+            JOIN resource_tags ON resource_tags.resource_id = resources.id WHERE \(tagFilter) GROUP BY resource_tags.tag
+            """
+            : ""
+        let answer =
+            Self.text(query) == nil
+            ? try await sql.raw(
+                """
+                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                    SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+                ) AS page
+                UNION ALL
+                SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
+                GROUP BY resources.department_code, resources.facet_key, resources.theme_mask\(tagPart)
+                """
+            ).all()
+            : try await sql.raw(
+                """
+                WITH matched AS MATERIALIZED (
+                    SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
+                           resources.name, resources.item_count, resources.code\(sortColumns)
+                    FROM \(source) WHERE \(filter))
+                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                    SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+                ) AS page
+                UNION ALL
+                SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
+                GROUP BY department_code, facet_key, theme_mask\(tagPart)
+                """
+            ).all()
+        var found = Matches()
+        for row in answer {
+            switch try row.decode(column: "part", as: String.self) {
+            case "p": found.pageIDs.append(try row.decode(column: "id", as: UUID.self))
+            case "g": found.tags.append((try row.decode(column: "d", as: String.self), try row.decode(column: "n", as: Int.self)))
+            default: found.groups.append(row)
+            }
+        }
+        return found
     }
 
     /// The total and every facet from the groups of matches by department, packed

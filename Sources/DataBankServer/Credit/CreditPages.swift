@@ -95,6 +95,8 @@ enum CreditPages {
         var sections: [Body] = []
         for c in classes {
             let labels = try await OpenCatalog.itemLabels(c.read.resource, language: s.lang, on: req.db)
+            // A code-list item shows its meaning (在营（开业）), the code kept as the cell's title.
+            let codes = try await LookupServices.codeLabels(c.read, rows: c.rows, on: req.db)
             let rows = c.rows.map(LookupServices.values)
             let columns = c.service.returnedItems.filter { col in rows.contains { $0[col] != nil } }
             sections.append(
@@ -107,7 +109,16 @@ enum CreditPages {
                             .cls("data"),
                             .thead(.tr(.group(columns.map { Node<HTML.TableRowContext>.th(.esc(labels[$0] ?? $0)) }))),
                             .tbody(
-                                .group(rows.map { r in Node<HTML.TableContext>.tr(.group(columns.map { Node<HTML.TableRowContext>.td(.esc(r[$0] ?? "")) })) })))
+                                .group(
+                                    rows.map { r in
+                                        Node<HTML.TableContext>.tr(
+                                            .group(
+                                                columns.map { col in
+                                                    let value = r[col] ?? ""
+                                                    guard let label = codes[col]?[value] else { return Node<HTML.TableRowContext>.td(.esc(value)) }
+                                                    return .td(.attr("title", value), .esc(label))
+                                                }))
+                                    })))
                     ),
                     .p(.link(SiteURL.openDataset(c.service.resourceCode).path, s.t("查看数据集 ›", "The dataset ›"), .testid("credit-dataset")))))
         }

@@ -91,25 +91,32 @@ enum LookupAPI {
         }
     }
 
-    /// `GET /api/v1/open/lookups/{service}?q=`: the hits, masked as on the portal.
+    /// `GET /api/v1/open/lookups/{service}?q=`: the hits, masked as on the portal, with `labels`
+    /// (column → code → label) for the values of items bound to a code list.
     static func lookup(req: Request) async throws -> Response {
         let s = try await LookupServices.find(try req.parameters.require("service"), on: req.db)
         let text = try LookupServices.text(req)
         try await LookupThrottle.check(req)
         let found = try await LookupServices.run(s, text: text, req: req)
+        let labels = try await LookupServices.codeLabels(found.read, rows: found.rows, on: req.db)
         var body = "{\"service\":" + JSONText.encode(s.code) + ",\"dataset\":" + JSONText.encode(s.resourceCode)
-        body += ",\"items\":[" + found.rows.joined(separator: ",") + "],\"count\":\(found.rows.count),\"limit\":\(LookupServices.limit)}"
+        body += ",\"items\":[" + found.rows.joined(separator: ",") + "],\"labels\":" + JSONText.encode(labels)
+        body += ",\"count\":\(found.rows.count),\"limit\":\(LookupServices.limit)}"
         return json(body)
     }
 
-    /// `GET /api/v1/open/credit/{creditCode}`: one enterprise's records by disclosure class.
+    /// `GET /api/v1/open/credit/{creditCode}`: one enterprise's records by disclosure class, each
+    /// class with the `labels` of its code-list values.
     static func enterprise(req: Request) async throws -> Response {
         let creditCode = try req.parameters.require("creditCode")
         let classes = try await LookupServices.enterprise(creditCode, req: req)
-        let parts = classes.map { c in
-            "{\"service\":" + JSONText.encode(c.service.code) + ",\"name\":" + JSONText.encode(c.service.name) + ",\"nameEn\":"
-                + JSONText.encode(c.service.nameEn) + ",\"dataset\":" + JSONText.encode(c.service.resourceCode) + ",\"items\":["
-                + c.rows.joined(separator: ",") + "]}"
+        var parts: [String] = []
+        for c in classes {
+            let labels = try await LookupServices.codeLabels(c.read, rows: c.rows, on: req.db)
+            parts.append(
+                "{\"service\":" + JSONText.encode(c.service.code) + ",\"name\":" + JSONText.encode(c.service.name) + ",\"nameEn\":"
+                    + JSONText.encode(c.service.nameEn) + ",\"dataset\":" + JSONText.encode(c.service.resourceCode) + ",\"items\":["
+                    + c.rows.joined(separator: ",") + "],\"labels\":" + JSONText.encode(labels) + "}")
         }
         return json("{\"creditCode\":" + JSONText.encode(creditCode) + ",\"classes\":[" + parts.joined(separator: ",") + "]}")
     }

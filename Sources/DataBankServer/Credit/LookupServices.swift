@@ -179,6 +179,21 @@ enum LookupServices {
         return out
     }
 
+    /// The code-list labels of the values the hits show (column → code → label), for the items
+    /// bound to a code-list standard (经营状态 "1" → 在营（开业）); a masked value has none.
+    static func codeLabels(_ read: StoreRead, rows: [String], on db: any Database) async throws -> [String: [String: String]] {
+        guard !rows.isEmpty else { return [:] }
+        let lists = try await RecordsBrowser.codeLabels(read.resource, on: db)
+        guard !lists.isEmpty else { return [:] }
+        var out: [String: [String: String]] = [:]
+        for row in rows {
+            for (column, value) in values(row) {
+                if let label = lists[column]?[value] { out[column, default: [:]][value] = label }
+            }
+        }
+        return out
+    }
+
     /// A hit's values as text by column (for pages).
     static func values(_ row: String) -> [String: String] {
         guard let data = row.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }

@@ -135,9 +135,12 @@ struct RecordQuery: Sendable {
             guard !search.columns.isEmpty else { parts.append("1 = 0"); continue }  // nothing searchable: no match
             let escaped = search.text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
+            // Case-insensitive for ASCII on both: SQLite's LIKE already is, PostgreSQL's ILIKE is the same (and folds more).
             let any = search.columns.map { c -> SQLQueryString in
-                let text: SQLQueryString = dialect == .postgres ? "\(ident: c.name)::text" : "CAST(\(ident: c.name) AS TEXT)"
-                return "\(text) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+                switch dialect {
+                case .postgres: return "\(ident: c.name)::text ILIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+                case .sqlite: return "CAST(\(ident: c.name) AS TEXT) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+                }
             }
             parts.append("(\(any.joined(separator: " OR ")))")
         }

@@ -27,7 +27,7 @@ struct AddSearchFacetKeys: AsyncMigration {
                 try await row.save(on: db)
                 entries.append((try row.requireID(), s, row.searchText))
             }
-            try await CatalogIndex.reindex(entries, on: db)
+            try await CatalogIndex.reindex(entries, on: db, withTags: false)  // 022 adds the tags
         }
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.drop(index: "idx_resources_department").ifExists().run()

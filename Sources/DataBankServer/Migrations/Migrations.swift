@@ -31,7 +31,8 @@ enum Migrations {
             CreateOpenPortalAccounts(),  // 018
             AddAccessEpoch(),  // 019
             CreateLookupServices(),  // 020
-            CreateLookupGrams()  // 021
+            CreateLookupGrams(),  // 021
+            CreateResourceTags()  // 022
         ]
     }
 

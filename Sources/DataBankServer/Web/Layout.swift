@@ -58,6 +58,9 @@ enum Layout {
         }
         if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }
         if req.can(.readAudit) { items.append(nav(SiteURL.audit.path, "审计", "Audit", "audit")) }
+        // The platform admin's open-portal desks: sign-ups to confirm and developer keys' limits.
+        if req.can(.confirmPublicUsers) { items.append(nav(SiteURL.signups.path, "注册确认", "Sign-ups", "signups")) }
+        if req.can(.manageDeveloperKeys) { items.append(nav(SiteURL.adminKeys.path, "开发者密钥", "Developer keys", "admin-keys")) }
         let here = path ?? current
         let query = req.method == .GET && path == nil ? FormData(query: req).pairs.filter { $0.0 != "lang" } : []
         let other = s.isEnglish ? "zh" : "en"

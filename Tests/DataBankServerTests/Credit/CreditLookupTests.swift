@@ -104,6 +104,36 @@ struct CreditLookupTests {
         }
     }
 
+    /// A code-list item (经营状态) shows its label: beside the code in the API (`labels`), instead of it on the enterprise page.
+    @Test func codeListValuesShowTheirLabels() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            let returned = ["credit_code", "enterprise_name", "business_status", f.maskedColumn]
+            #expect(try await Self.define(app, f, "register", keys: ["credit_code"], returned: returned).status == .created)
+            let resource = try #require(try await ResourceRow.query(on: app.db).filter(\.$code == f.code).first())
+            let item = try #require(resource.catalogSnapshot?.items.first { $0.column == "business_status" })
+            let standard = try #require(try await StandardRow.query(on: app.db).filter(\.$code == item.standardCode).first())
+            let list = JSONText.decode([CodeListEntry].self, standard.codeList) ?? []
+            struct Answer: Decodable { var items: [[String: JSONValue]]; var labels: [String: [String: String]] }
+            let res = try await app.send(.GET, "/api/v1/open/lookups/register?q=\(f.store.key(0))")
+            #expect(res.status == .ok, "\(res.body.string)")
+            let answer = try res.decode(Answer.self)
+            guard case .string(let code)? = answer.items.first?["business_status"] else {
+                Issue.record("no business_status in \(answer.items)")
+                return
+            }
+            let label = try #require(list.first { $0.code == code }?.label)
+            #expect(answer.labels == ["business_status": [code: label]])
+            struct Enterprise: Decodable {
+                struct Class: Decodable { var labels: [String: [String: String]] }; var classes: [Class]
+            }
+            let e = try await app.send(.GET, "/api/v1/open/credit/\(f.store.key(0))").decode(Enterprise.self)
+            #expect(e.classes.first?.labels == ["business_status": [code: label]])
+            let page = try await app.send(.GET, "/credit/\(f.store.key(0))").body.string
+            #expect(page.contains(">" + Escape.text(label) + "<") && page.contains("title=\"\(code)\""))
+        }
+    }
+
     @Test func unknownEnterpriseIs404AndMalformedCodeIs400() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)

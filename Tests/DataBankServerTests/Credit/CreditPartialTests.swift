@@ -55,6 +55,17 @@ struct CreditPartialTests {
         }
     }
 
+    /// Latin letters match in any case on both databases (SQLite's LIKE folds ASCII; PostgreSQL's ILIKE does too).
+    @Test func latinPartsMatchInAnyCase() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            try await Self.load(app, f, rows: 5..<7, names: [5: "佛山市MIDEA Home科技有限公司", 6: "广东Midea制冷设备有限公司"])
+            #expect(try await CreditLookupTests.define(app, f, "names", keys: ["enterprise_name"], match: "partial").status == .created)
+            #expect(Set(try Self.names(try await Self.ask(app, "names", "midea"))) == ["佛山市MIDEA Home科技有限公司", "广东Midea制冷设备有限公司"])
+            #expect(try Self.names(try await Self.ask(app, "names", "mIDEA HOME科技")) == ["佛山市MIDEA Home科技有限公司"])
+        }
+    }
+
     @Test func partialHitsAreMaskedAsOnThePortal() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)

@@ -112,4 +112,19 @@ struct DeveloperKeysAdminTests {
             #expect(try await UserToken.find(id, on: app.db)?.revokedAt != nil)
         }
     }
+
+    /// The platform admin's navigation links the developer keys and the sign-ups to confirm; a steward's does not.
+    @Test func adminNavigationLinksKeysAndSignups() async throws {
+        try await withDataBank { app in
+            var admin = SignInClient(app)
+            #expect(try await admin.signIn("admin", "databank-demo").status == .seeOther)
+            let page = try await admin.request(.GET, "/catalog", body: nil).body.string
+            #expect(page.contains("href=\"/admin/keys\"") && page.contains("data-testid=\"nav-admin-keys\""))
+            #expect(page.contains("href=\"/admin/signups\"") && page.contains("data-testid=\"nav-signups\""))
+            var steward = SignInClient(app)
+            #expect(try await steward.signIn("scj_steward", "databank-demo").status == .seeOther)
+            let other = try await steward.request(.GET, "/catalog", body: nil).body.string
+            #expect(!other.contains("/admin/keys") && !other.contains("/admin/signups"))
+        }
+    }
 }

@@ -40,7 +40,7 @@ enum CKANCatalog {
     // MARK: fq → SQL
 
     /// One translated `fq` clause as a condition over `resources` (every value bound).
-    static func condition(_ clause: CKANFilterQuery.Clause, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+    static func condition(_ clause: CKANFilterQuery.Clause) -> SQLQueryString {
         let values = clause.values
         let sql: SQLQueryString
         switch clause.field {
@@ -50,7 +50,7 @@ enum CKANCatalog {
             let bits = clause.any ? FacetKey.themeMask(Theme.allCases) : values.compactMap(CKANNames.theme(group:)).reduce(0) { $0 | FacetKey.bit($1) }
             sql = bits == 0 ? "1 = 0" : "(resources.theme_mask & \(literal: bits)) <> 0"
         case .tags:
-            sql = clause.any ? tagCount(dialect) : hasTag(values, dialect)
+            sql = clause.any ? tagged : hasTag(values)
         case .res_format:
             let known = clause.any || values.contains { ["CSV", "TSV", "JSON"].contains($0.uppercased()) }
             sql = known ? "EXISTS (SELECT 1 FROM record_stores WHERE record_stores.resource_code = resources.code)" : "1 = 0"
@@ -80,28 +80,13 @@ enum CKANCatalog {
         return clause.negated ? "NOT (\(sql))" : "(\(sql))"
     }
 
-    static func hasTag(_ tags: [String], _ dialect: RecordTables.Dialect) -> SQLQueryString {
-        switch dialect {
-        case .sqlite: return "EXISTS (SELECT 1 FROM json_each(resources.snapshot, '$.tags') AS t WHERE t.value IN (\(binds: tags)))"
-        case .postgres:
-            return "EXISTS (SELECT 1 FROM jsonb_array_elements_text(resources.snapshot::jsonb -> 'tags') AS t(tag) WHERE t.tag IN (\(binds: tags)))"
-        }
+    /// Resources holding any of `tags`: a range of `idx_resource_tags_tag` per tag (``CatalogIndex`` keeps it in step).
+    static func hasTag(_ tags: [String]) -> SQLQueryString {
+        "resources.id IN (SELECT resource_tags.resource_id FROM resource_tags WHERE resource_tags.tag IN (\(binds: tags)))"
     }
 
-    static func tagCount(_ dialect: RecordTables.Dialect) -> SQLQueryString {
-        switch dialect {
-        case .sqlite: return "json_array_length(resources.snapshot, '$.tags') > 0"
-        case .postgres: return "jsonb_array_length(COALESCE(resources.snapshot::jsonb -> 'tags', '[]'::jsonb)) > 0"
-        }
-    }
-
-    /// The tags of each matching resource, for `tag_list` and the `tags` facet: joined to `from`.
-    static func tagJoin(_ dialect: RecordTables.Dialect) -> (join: SQLQueryString, tag: SQLQueryString) {
-        switch dialect {
-        case .sqlite: return ("CROSS JOIN json_each(resources.snapshot, '$.tags') AS t", "t.value")
-        case .postgres: return ("CROSS JOIN LATERAL jsonb_array_elements_text(resources.snapshot::jsonb -> 'tags') AS t(tag)", "t.tag")
-        }
-    }
+    /// Resources with at least one tag (`tags:*`).
+    static let tagged: SQLQueryString = "resources.id IN (SELECT resource_tags.resource_id FROM resource_tags)"
 
     // MARK: Shapes
 
@@ -112,10 +97,12 @@ enum CKANCatalog {
         var base: String
         var anonymous: Bool
 
-        static func load(_ call: CKANCall, codes: [String]) async throws -> Context {
-            async let departments = Department.query(on: call.req.db).all()
+        /// `departments`: those the call read already (else read here, beside the stores).
+        static func load(_ call: CKANCall, codes: [String], departments known: [Department]? = nil) async throws -> Context {
             async let stores = codes.isEmpty ? [] : RecordStoreRow.query(on: call.req.db).filter(\.$resourceCode ~~ codes).all()
-            let (d, s) = try await (departments, stores)
+            let d: [Department]
+            if let known { d = known } else { d = try await Department.query(on: call.req.db).all() }
+            let s = try await stores
             return Context(
                 departments: Dictionary(d.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
                 stores: Dictionary(s.map { ($0.resourceCode, $0) }, uniquingKeysWith: { a, _ in a }),

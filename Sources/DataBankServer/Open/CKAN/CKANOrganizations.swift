@@ -132,14 +132,14 @@ enum CKANOrganizations {
     }
 
     @Sendable static func tagList(_ call: CKANCall) async throws -> String {
-        let (join, tag) = CKANCatalog.tagJoin(RecordTables.Dialect(call.req.db.sql))
         var filter: SQLQueryString = ""
         if let q = try call.string("query") ?? call.string("q"), !q.isEmpty {
-            filter = " AND LOWER(\(tag)) LIKE \(bind: "%" + CatalogSearch.likeEscaped(q.lowercased()) + "%") ESCAPE '\\'"
+            filter = " AND LOWER(resource_tags.tag) LIKE \(bind: "%" + CatalogSearch.likeEscaped(q.lowercased()) + "%") ESCAPE '\\'"
         }
         let rows = try await call.req.db.sql.raw(
             """
-            SELECT DISTINCT \(tag) AS tag FROM resources \(join) WHERE \(CKANCatalog.visibleWhere(call))\(filter) ORDER BY tag
+            SELECT DISTINCT resource_tags.tag AS tag FROM resources JOIN resource_tags ON resource_tags.resource_id = resources.id
+            WHERE \(CKANCatalog.visibleWhere(call))\(filter) ORDER BY tag
             """
         ).all()
         let tags = try rows.map { try $0.decode(column: "tag", as: String.self) }

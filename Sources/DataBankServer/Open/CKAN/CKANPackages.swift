@@ -29,22 +29,27 @@ enum CKANPackages {
         case .success(let s): sort = s
         case .failure(let e): throw CKANError.search(e.message)
         }
-        let sql = call.req.db.sql
-        let dialect = RecordTables.Dialect(sql)
-        let search = CKANCatalog.search(call, extra: clauses.map { CKANCatalog.condition($0, dialect) })
+        let search = CKANCatalog.search(call, extra: clauses.map(CKANCatalog.condition))
         let query = ResourceQuery(q: text, limit: rows, offset: start, sort: sort)
+        let faceted = call.bool("facet", default: true)
+        let facetFields = faceted ? try call.list("facet.field") ?? [] : []
+        // Per call: the departments once, one search statement (page ids, facet groups and, when
+        // asked, tag counts), then the page's rows and their stores together.
         async let departmentRows = Department.query(on: call.req.db).all()
-        let names = Dictionary(try await departmentRows.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let page = try await search.run(query, departmentNames: names, language: "zh")
-        let results = try await packages(page.items.map(\.code), call)
+        async let found = search.matches(query, tags: facetFields.contains("tags"))
+        let (departments, matches) = try await (departmentRows, found)
+        let names = Dictionary(departments.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let order = try search.orderBy(query)
+        async let results = packages(ids: matches.pageIDs, order: order, call, departments: departments)
+        let (total, catalogFacets) = try search.totalAndFacets(matches.groups, departmentNames: names, language: "zh")
 
         // Facets: CKAN's `facets` ({field: {value: count}}) and `search_facets` (with display names).
         var facets: [String: CKANValue] = [:]
         var searchFacets: [String: CKANValue] = [:]
-        if call.bool("facet", default: true) {
+        if faceted {
             let limit = try facetLimit(call)
-            for field in try call.list("facet.field") ?? [] {
-                let counts = try await facet(field, page: page, search: search, query: query, dialect: dialect, call: call)
+            for field in facetFields {
+                let counts = try await facet(field, facets: catalogFacets, tags: matches.tags, search: search, query: query, call: call)
                 let shown = limit.map { Array(counts.prefix($0)) } ?? counts
                 facets[field] = .object(Dictionary(shown.map { ($0.name, .number(Double($0.count))) }, uniquingKeysWith: { a, _ in a }))
                 searchFacets[field] = .object([
@@ -54,7 +59,7 @@ enum CKANPackages {
             }
         }
         let result: [String: CKANValue] = [
-            "count": .number(Double(page.total)), "results": .list(results), "sort": .string(sortText ?? "score desc, metadata_modified desc"),
+            "count": .number(Double(total)), "results": .list(try await results), "sort": .string(sortText ?? "score desc, metadata_modified desc"),
             "facets": .object(facets), "search_facets": .object(searchFacets)
         ]
         return CKANJSON.encode(result)
@@ -79,13 +84,15 @@ enum CKANPackages {
 
     struct FacetItem: Sendable { var name: String, label: String, count: Int }
 
+    /// One facet field's counts: from the catalog search's facets, the tag counts of its statement,
+    /// or (`res_format`) one count of the matches that have a record store.
     static func facet(
-        _ field: String, page: SearchPage, search: CatalogSearch, query: ResourceQuery, dialect: RecordTables.Dialect, call: CKANCall
+        _ field: String, facets: [String: [FacetCount]], tags: [(tag: String, count: Int)], search: CatalogSearch, query: ResourceQuery,
+        call: CKANCall
     ) async throws -> [FacetItem] {
         func from(_ name: String, rename: (String) -> String? = { $0 }) -> [FacetItem] {
-            (page.facets[name] ?? []).compactMap { f in rename(f.value).map { FacetItem(name: $0, label: f.label, count: f.count) } }
+            (facets[name] ?? []).compactMap { f in rename(f.value).map { FacetItem(name: $0, label: f.label, count: f.count) } }
         }
-        let sql = call.req.db.sql
         switch field {
         case "organization": return from("department")
         case "groups": return from("theme") { Theme(rawValue: $0).map(CKANNames.group) }
@@ -93,14 +100,14 @@ enum CKANPackages {
         case "update_cycle": return from("cycle")
         case "license_id":
             var counts: [String: Int] = [:]
-            for f in page.facets["open"] ?? [] {
+            for f in facets["open"] ?? [] {
                 counts[CKANNames.license(OpenType(rawValue: f.value) ?? .closed).id, default: 0] += f.count
             }
             return counts.map { FacetItem(name: $0.key, label: $0.key == "other-open" ? "Other (Open)" : "Other (Not Open)", count: $0.value) }
                 .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         case "res_format":
             let filter = try search.whereClause(query)
-            let row = try await sql.raw(
+            let row = try await call.req.db.sql.raw(
                 """
                 SELECT COUNT(*) AS n FROM \(search.from(query)) WHERE \(filter)
                 AND EXISTS (SELECT 1 FROM record_stores WHERE record_stores.resource_code = resources.code)
@@ -109,22 +116,15 @@ enum CKANPackages {
             let n = try row?.decode(column: "n", as: Int.self) ?? 0
             return n == 0 ? [] : [FacetItem(name: CKANNames.datastoreFormat, label: CKANNames.datastoreFormat, count: n)]
         case "tags":
-            let (join, tag) = CKANCatalog.tagJoin(dialect)
-            let filter = try search.whereClause(query)
-            let rows = try await sql.raw(
-                """
-                SELECT \(tag) AS tag, COUNT(*) AS n FROM \(search.from(query)) \(join) WHERE \(filter)
-                GROUP BY \(tag) ORDER BY n DESC, tag LIMIT 1000
-                """
-            ).all()
-            return try rows.map { r in
-                let t = try r.decode(column: "tag", as: String.self)
-                return FacetItem(name: t, label: t, count: try r.decode(column: "n", as: Int.self))
-            }
+            // Most used first, then by name (the same order on both databases); CKAN's search.facets.limit at most.
+            return tags.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }.prefix(tagFacetMax).map { FacetItem(name: $0.tag, label: $0.tag, count: $0.count) }
         default:
             return []
         }
     }
+
+    /// The most tags the `tags` facet lists before `facet.limit` (as the SQL's LIMIT did).
+    static let tagFacetMax = 1_000
 
     /// Full package dicts for these codes, in this order.
     static func packages(_ codes: [String], _ call: CKANCall) async throws -> [CKANValue] {
@@ -134,6 +134,15 @@ enum CKANPackages {
         let (rows, ctx) = try await (rowsQuery, contextQuery)
         let byCode = Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         return codes.compactMap { byCode[$0].map { CKANCatalog.package($0, ctx) } }
+    }
+
+    /// Full package dicts for a search page's ids, in the search's order (`order`, as the catalog
+    /// search reads its page): the rows, then their stores, with the departments the call read already.
+    static func packages(ids: [UUID], order: SQLQueryString, _ call: CKANCall, departments: [Department]) async throws -> [CKANValue] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await ResourceRow.query(on: call.req.db).filter(\.$id ~~ ids).sort(.custom(order)).all()
+        let ctx = try await CKANCatalog.Context.load(call, codes: rows.map(\.code), departments: departments)
+        return rows.map { CKANCatalog.package($0, ctx) }
     }
 
     @Sendable static func list(_ call: CKANCall) async throws -> String {
