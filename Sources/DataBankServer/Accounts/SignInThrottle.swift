@@ -67,7 +67,8 @@ enum SignInThrottle {
     static func waitReadingEpoch(_ subject: Subject, _ req: Request) async throws -> Int? {
         let now = nowMs(req)
         let code = req.parameters.get("code") ?? ""
-        let row = try await sql(req).raw(
+        // Read-only, on the read connections: it must not queue behind the audit writer.
+        let row = try await req.readSQL.raw(
             """
             SELECT (SELECT version FROM access_epoch WHERE id = 1) AS epoch,
                    (SELECT MAX(blocked_until_ms) FROM auth_throttle WHERE subject = \(bind: subject.key) AND blocked_until_ms > \(bind: now)) AS blocked_until,

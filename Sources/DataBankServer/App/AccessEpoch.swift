@@ -16,7 +16,7 @@ enum AccessEpoch {
     /// none (caching is then off).
     static func current(_ req: Request) async throws -> Int64? {
         if let seen = req.storage[SeenKey.self] { return seen >= 0 ? seen : nil }
-        let row = try await req.db.sql.raw("SELECT version FROM access_epoch WHERE id = 1").first()
+        let row = try await req.readSQL.raw("SELECT version FROM access_epoch WHERE id = 1").first()
         let version = try row?.decode(column: "version", as: Int64.self)
         remember(version, req)
         return version

@@ -61,6 +61,9 @@ public struct Settings: Sendable {
     public var sqliteMmapMiB: Int
     /// WAL pages before an automatic checkpoint (SQLite's default is 1,000).
     public var sqliteWalAutocheckpoint: Int = 1000
+    /// Read-only SQLite connections per event loop for the hot read path (`DATABANK_SQLITE_READ_CONNECTIONS`,
+    /// 2; 0: reads share the one read-write connection per loop). See ``SQLiteReadPool``.
+    public var sqliteReadConnections: Int = Environment.get("DATABANK_SQLITE_READ_CONNECTIONS").flatMap(Int.init).map { max(0, $0) } ?? 2
     /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
     public var runWorkers: Bool = false
     /// Profile a store after each load, off the request path. Tests leave it off unless they are

@@ -16,6 +16,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
+        if settings.sqliteReadConnections > 0 {
+            app.sqliteReadPool = SQLiteReadPool(
+                path: path, settings: settings, perEventLoop: settings.sqliteReadConnections, group: app.eventLoopGroup, timeout: poolTimeout)
+            app.lifecycle.use(SQLiteReadPool.Lifecycle())
+        }
     case .postgres(let url):
         app.databases.use(
             try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)

@@ -127,7 +127,7 @@ struct RecordsAPI: RouteCollection {
         guard ["json", "ndjson", "csv"].contains(format) else {
             throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json、ndjson 或 csv", en: "format is json, ndjson or csv")
         }
-        let sql = req.db.sql
+        let sql = req.readSQL
         let hash = Self.requestHash(req)
         let fields = q.fields.map(\.name)
         let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
@@ -201,7 +201,7 @@ struct RecordsAPI: RouteCollection {
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
         let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil, view: view, keyLookup: true)
-        let page = try await q.page(after: nil, limit: 1, on: req.db.sql)
+        let page = try await q.page(after: nil, limit: 1, on: req.readSQL)
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)
         guard let row = page.rows.first else { throw AppError.notFound("Record \(keyText) of \(store.resourceCode)") }

@@ -94,7 +94,7 @@ enum StoreReading {
             return
         }
         guard
-            let row = try await req.db.sql.raw(
+            let row = try await req.readSQL.raw(
                 "SELECT row_count, last_seq, version, last_load_at FROM record_stores WHERE resource_code = \(bind: store.resourceCode)"
             ).first()
         else { throw RecordStores.notPublished(store.resourceCode) }

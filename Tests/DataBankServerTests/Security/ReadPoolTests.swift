@@ -1,0 +1,125 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Point reads, the token check and the access epoch go through the read connections
+/// (``SQLiteReadPool`` on a SQLite file; the request's pool on PostgreSQL) while writes and the
+/// audit group commit stay on the read-write connection: what was committed before a read began
+/// is what it sees, and a revocation takes effect on the very next read.
+@Suite("Read connections")
+struct ReadPoolTests {
+    static let consumer = "jtj_steward"
+
+    /// A DataBank on a SQLite file (so it has read connections) or on PostgreSQL when the run is.
+    func withReadConnections(_ body: (Application) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("databank-readpool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await withDataBank(adjust: { s in
+            if case .sqliteMemory = s.database { s.database = .sqliteFile(dir.appendingPathComponent("databank.sqlite").path) }
+        }) { app in
+            if !app.settings.database.isPostgres { #expect(app.sqliteReadPool != nil) }
+            try await body(app)
+        }
+    }
+
+    func pointRead(_ app: Application, _ f: StoreFixture, row: Int, token: String) async throws -> TestingHTTPResponse {
+        try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(row))?purpose=test", token: token)
+    }
+
+    /// A record loaded (committed on the read-write connection) is read by key and counted at once.
+    @Test func readSeesTheWriteCommittedJustBefore() async throws {
+        try await withReadConnections { app in
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
+            #expect(try await pointRead(app, f, row: 0, token: provider).status == .ok)
+            #expect(try await pointRead(app, f, row: 5, token: provider).status == .notFound)
+            for batch in 1..<4 {
+                _ = try await app.loadCSV(f, f.csv(rows: batch * 3..<batch * 3 + 3), token: provider)
+                #expect(try await pointRead(app, f, row: batch * 3 + 2, token: provider).status == .ok)
+                let page = try await app.send(.GET, "/api/v1/resources/\(f.code)/records?limit=1", token: provider).decode(RecordPage.self)
+                #expect(page.total == batch * 3 + 3)
+            }
+            let deleted = try await app.send(.DELETE, "/api/v1/resources/\(f.code)/records/\(f.key(4))", token: provider)
+            #expect(deleted.status == .noContent)
+            #expect(try await pointRead(app, f, row: 4, token: provider).status == .notFound)
+        }
+    }
+
+    /// A grant revoked in the database (by the read-write connection, as another instance would) is
+    /// refused on the next read, however warm the caches.
+    @Test func revokedGrantIsRefusedOnTheNextRead() async throws {
+        try await withReadConnections { app in
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward), consumer = try await app.token(Self.consumer)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
+            let grant = try await app.grantAtOnce(f, consumer: consumer, items: ["enterprise_name", "legal_rep"], lastKey: f.key(2), purpose: "读连接测试")
+            for _ in 0..<3 { #expect(try await pointRead(app, f, row: 1, token: consumer).status == .ok) }
+            try await app.db.sql.raw("UPDATE grants SET valid_until = '2000-01-01' WHERE id = \(bind: grant.id!)").run()
+            let after = try await pointRead(app, f, row: 1, token: consumer)
+            #expect(after.status == .forbidden)
+            #expect(try after.errorBody().code == "no_grant")
+        }
+    }
+
+    /// A token deleted in the database is refused on the next read.
+    @Test func revokedTokenIsRefusedOnTheNextRead() async throws {
+        try await withReadConnections { app in
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
+            for _ in 0..<3 { #expect(try await pointRead(app, f, row: 0, token: provider).status == .ok) }
+            try await app.db.sql.raw("DELETE FROM user_tokens WHERE token_hash = \(bind: UserToken.hash(provider))").run()
+            let after = try await pointRead(app, f, row: 0, token: provider)
+            #expect(after.status == .unauthorized)
+            #expect(try after.errorBody().code == "invalid_token")
+        }
+    }
+
+    /// Concurrent reads beside concurrent loads: every read audited before its answer, the chain intact.
+    @Test func concurrentReadsBesideLoadsAreAllAudited() async throws {
+        try await withReadConnections { app in
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
+            let count = "SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'read'"
+            let before = try await app.db.sql.raw("\(unsafeRaw: count)").first()!.decode(column: "n", as: Int.self)
+            let reads = (0..<3).map { "/api/v1/resources/\(f.code)/records/\(f.key($0))?purpose=test" }
+            let loadPath = "/api/v1/resources/\(f.code)/records?mode=upsert"
+            let loads = (1..<4).map { Array(f.csv(rows: $0 * 3..<$0 * 3 + 3).utf8) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<40 {
+                    let path = reads[i % 3]
+                    group.addTask { try await app.send(.GET, path, token: provider).status }
+                }
+                group.addTask {  // one load after another, while the reads run
+                    for body in loads {
+                        let status = try await app.sendRaw(.POST, loadPath, token: provider, contentType: "text/csv", body: body).status
+                        if status != .ok { return status }
+                    }
+                    return .ok
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.count == 41 && statuses.allSatisfy { $0 == .ok })
+            let after = try await app.db.sql.raw("\(unsafeRaw: count)").first()!.decode(column: "n", as: Int.self)
+            #expect(after - before == 40)
+            #expect(try await AuditLog.verify(on: app.db, trail: app.auditTrail).broken == nil)
+        }
+    }
+
+    /// The read connections refuse writes (`PRAGMA query_only`): nothing can be written past the audit.
+    @Test func readConnectionsRefuseWrites() async throws {
+        try await withReadConnections { app in
+            guard let pool = app.sqliteReadPool else { return }  // PostgreSQL: reads share the request's pool
+            let sql = pool.sql(on: app.eventLoopGroup.any(), logger: app.logger)
+            let seq = try await sql.raw("SELECT seq FROM audit_head WHERE id = 1").first()?.decode(column: "seq", as: Int.self)
+            #expect(seq != nil)
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").run() }
+        }
+    }
+}
