@@ -134,6 +134,22 @@ struct CreditLookupTests {
         }
     }
 
+    @Test func aServiceReturningOnlyClearItemsAnswers() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            let returned = ["credit_code", "enterprise_name", "business_status"]
+            #expect(try await Self.define(app, f, "register", keys: ["credit_code"], returned: returned).status == .created)
+            let res = try await app.send(.GET, "/api/v1/open/lookups/register?q=\(f.store.key(0))")
+            #expect(res.status == .ok, "\(res.body.string)")
+            struct Answer: Decodable { var items: [[String: JSONValue]] }
+            #expect(try res.decode(Answer.self).items.first?["credit_code"] == .string(f.store.key(0)))
+            #expect(try await app.send(.GET, "/api/v1/open/credit/\(f.store.key(0))").status == .ok)
+            #expect(try await app.send(.GET, "/credit/\(f.store.key(0))").status == .ok)
+            let search = try await app.send(.GET, "/credit?q=\(f.store.key(0))")
+            #expect(search.status == .seeOther)  // a full credit code goes straight to its enterprise
+        }
+    }
+
     @Test func unknownEnterpriseIs404AndMalformedCodeIs400() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)
