@@ -58,9 +58,7 @@ final class SQLiteReadPool: @unchecked Sendable {
         let loops = Array(group.makeIterator()).count
         threadPool = NIOThreadPool(numberOfThreads: max(1, perEventLoop * loops))
         threadPool.start()
-        let pragmas =
-            ["PRAGMA query_only = 1"]
-            + SQLiteTuning.pragmas(settings).filter { !$0.contains("journal_mode") && !$0.contains("wal_autocheckpoint") }
+        let pragmas = SQLiteTuning.readerPragmas(settings)
         pool = EventLoopGroupConnectionPool(
             source: Source(path: path, threadPool: threadPool, pragmas: pragmas), maxConnectionsPerEventLoop: perEventLoop,
             requestTimeout: timeout, on: group)

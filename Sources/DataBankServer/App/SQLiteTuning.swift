@@ -19,6 +19,12 @@ struct SQLiteTuning: LifecycleHandler {
          "PRAGMA wal_autocheckpoint = \(s.sqliteWalAutocheckpoint)"]
     }
 
+    /// What a read-only connection runs when it opens: `query_only` and the serving pragmas, not
+    /// the journal mode or checkpointing, which are the file's and the writer's.
+    static func readerPragmas(_ s: Settings) -> [String] {
+        ["PRAGMA query_only = 1"] + pragmas(s).filter { !$0.contains("journal_mode") && !$0.contains("wal_autocheckpoint") }
+    }
+
     func didBootAsync(_ app: Application) async throws {
         guard case .sqliteFile = app.settings.database else { return }
         let pragmas = Self.pragmas(app.settings)

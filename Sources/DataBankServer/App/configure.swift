@@ -20,6 +20,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
             app.sqliteReadPool = SQLiteReadPool(
                 path: path, settings: settings, perEventLoop: settings.sqliteReadConnections, group: app.eventLoopGroup, timeout: poolTimeout)
             app.lifecycle.use(SQLiteReadPool.Lifecycle())
+            app.sqliteDirectReads = SQLiteDirectReads(
+                path: path, settings: settings, threadPool: app.threadPool, keepIdle: settings.sqliteReadConnections * System.coreCount)
+            app.lifecycle.use(SQLiteDirectReads.Lifecycle())
         }
     case .postgres(let url):
         app.databases.use(

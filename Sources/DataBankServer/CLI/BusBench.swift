@@ -73,8 +73,16 @@ struct BusBench {
     static func generatedFile(from first: Int = 0, to rows: Int) throws -> String {
         let name = first == 0 ? "databank-bench-\(rows).csv" : "databank-bench-\(first)-\(rows).csv"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
-        if !FileManager.default.fileExists(atPath: path) { try writeCSV(rows: rows, from: first, to: path) }
+        if !FileManager.default.fileExists(atPath: path) { try writeOnce(path) { try writeCSV(rows: rows, from: first, to: $0) } }
         return path
+    }
+
+    /// Writes a generated file under a name of this process's and renames it into place, so a run
+    /// beside another one (or after one that was killed) never reads a file still being written.
+    static func writeOnce(_ path: String, _ write: (String) throws -> Void) throws {
+        let partial = path + ".\(ProcessInfo.processInfo.processIdentifier).part"
+        try write(partial)
+        guard rename(partial, path) == 0 else { throw CLIError("cannot move \(partial) to \(path)") }
     }
 
     mutating func run() async throws {

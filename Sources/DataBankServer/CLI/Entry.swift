@@ -49,7 +49,8 @@ public enum DataBankCLI {
 
         // Logs go to standard error, so a command's output (a token, a CSV, a report) is only its data;
         // commands other than the server log errors only unless --log says otherwise.
-        if command.map({ !["serve", "demo", "bench"].contains($0) }) ?? false, !args.contains(where: { $0.hasPrefix("--log") }) {
+        // `--help` prints the usage only.
+        if wantsHelp || command.map({ !["serve", "demo", "bench"].contains($0) }) ?? false, !args.contains(where: { $0.hasPrefix("--log") }) {
             args += ["--log", "error"]
         }
         var env: Environment

@@ -59,7 +59,7 @@ extension OpenBench {
     static func lookupFile(records: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-disclosures-\(records).csv").path
         if FileManager.default.fileExists(atPath: path) { return path }
-        let partial = path + ".part"
+        let partial = path + ".\(ProcessInfo.processInfo.processIdentifier).part"
         _ = FileManager.default.createFile(atPath: partial, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
         var buffer = "record_id,credit_code,enterprise_name,disclosure_class,decision_date,authority\n"
@@ -73,7 +73,7 @@ extension OpenBench {
         }
         out.write(Data(buffer.utf8))
         try out.close()
-        try FileManager.default.moveItem(atPath: partial, toPath: path)
+        guard rename(partial, path) == 0 else { throw CLIError("cannot move \(partial) to \(path)") }
         return path
     }
 

@@ -99,15 +99,17 @@ struct QualityBench {
     static func file(rows: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("databank-quality-\(rows).csv").path
         if FileManager.default.fileExists(atPath: path) { return path }
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        var chunk = layout.columns.map(\.name).joined(separator: ",") + "\n"
-        for i in 0..<rows {
-            chunk += line(i) + "\n"
-            if chunk.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+        try BusBench.writeOnce(path) { partial in
+            _ = FileManager.default.createFile(atPath: partial, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+            defer { try? handle.close() }
+            var chunk = layout.columns.map(\.name).joined(separator: ",") + "\n"
+            for i in 0..<rows {
+                chunk += line(i) + "\n"
+                if chunk.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+            }
+            try handle.write(contentsOf: Data(chunk.utf8))
         }
-        try handle.write(contentsOf: Data(chunk.utf8))
         return path
     }
 

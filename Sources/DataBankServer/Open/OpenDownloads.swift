@@ -27,6 +27,7 @@ enum OpenDownloads {
         let store = read.store
         let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: read.view)
         let sql = req.db.sql
+        let direct = req.application.sqliteDirectReads
         let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(req, store, "export.\(format.rawValue)", fields: q.fields.map(\.name), count: total, purpose: nil, hash: hash)
@@ -45,7 +46,7 @@ enum OpenDownloads {
         response.body = .init(asyncStream: { writer in
             do {
                 switch format {
-                case .csv: try await csv(q, bom: withBOM, sql: sql, writer)
+                case .csv: try await csv(q, bom: withBOM, sql: sql, direct: direct, writer)
                 case .json, .ndjson: try await json(q, total: total, lines: format == .ndjson, sql: sql, writer)
                 case .xlsx: try await xlsx(q, kinds: fields.map { masked.contains($0.name) ? .text : kind($0.type) }, sql: sql, writer)
                 }
@@ -65,9 +66,17 @@ enum OpenDownloads {
         }
     }
 
-    static func csv(_ q: RecordQuery, bom: Bool, sql: any SQLDatabase, _ writer: any AsyncBodyStreamWriter) async throws {
+    static func csv(_ q: RecordQuery, bom: Bool, sql: any SQLDatabase, direct: SQLiteDirectReads?, _ writer: any AsyncBodyStreamWriter) async throws {
         try await writer.write(.buffer(ByteBuffer(string: (bom ? "\u{FEFF}" : "") + CSVText.line(q.fields.map(\.name)))))
-        try await pipelined({ after in try await q.csvBytes(after: after, limit: chunk, on: sql) }, writer)
+        try await pipelined({ after in try await csvPage(q, after: after, sql: sql, direct: direct) }, writer)
+    }
+
+    /// One page of a CSV download: stepped on SQLite's C API when the database is a SQLite file.
+    static func csvPage(_ q: RecordQuery, after: [String]?, sql: any SQLDatabase, direct: SQLiteDirectReads?) async throws -> (
+        bytes: ByteBuffer, next: [String]?
+    ) {
+        if let direct { return try await q.csvBytes(after: after, limit: chunk, direct: direct, sql: sql) }
+        return try await q.csvBytes(after: after, limit: chunk, on: sql)
     }
 
     static func json(_ q: RecordQuery, total: Int, lines: Bool, sql: any SQLDatabase, _ writer: any AsyncBodyStreamWriter) async throws {

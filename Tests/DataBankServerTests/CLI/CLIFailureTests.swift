@@ -52,9 +52,10 @@ struct CLIFailureTests {
         for args in [["demo", "--scale", "huge"], ["serve", "--port", "http"], ["demo", "--port", "99999"]] {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 2, args.joined(separator: " "))
         }
-        for args in [["load", "--help"], ["user", "--help"], ["quality", "validate", "--help"]] {
+        for args in [["load", "--help"], ["user", "--help"], ["quality", "validate", "--help"], ["demo", "--help"], ["serve", "--help"]] {
             let help = try await Self.run(args, in: dir)
             #expect(help.status == 0, "\(args): \(help.stderr)")
+            #expect(!help.stderr.contains(" info "), "\(args): usage only, no log lines")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }

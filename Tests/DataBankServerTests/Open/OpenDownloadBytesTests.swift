@@ -171,4 +171,45 @@ struct OpenDownloadBytesTests {
             }
         }
     }
+
+    /// On a SQLite file the downloads step rows on SQLite's C API (``SQLiteDirectReads``): pages of
+    /// any size, sorted either way, masked or not, join to the earlier rendering, and so do `data.csv`
+    /// and the CKAN dump. (On PostgreSQL there are no direct reads: the endpoints are checked as above.)
+    @Test func directReadsOnAFileAreTheEarlierRendering() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("databank-direct-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await withDataBank(adjust: { s in
+            if case .sqliteMemory = s.database { s.database = .sqliteFile(dir.appendingPathComponent("databank.sqlite").path) }
+        }) { app in
+            let f = try await trickyStore(app)
+            let sql = app.db.sql
+            let public_ = try await publicQuery(app, f.code)
+            let expected = try await legacyCSV(public_, on: sql)
+            let plain = try await app.send(.GET, "/api/v1/open/datasets/\(f.code)/data.csv")
+            #expect(plain.body.string == expected)
+            let pkg = try await app.ckan("package_show", ["id": .string(f.code)])
+            let id = try #require(pkg.result["resources"][0]["id"].text)
+            #expect(try await app.ckanGet("/datastore/dump/\(id)?format=csv").body.string == expected)
+            guard !app.settings.database.isPostgres else { return }
+            let direct = try #require(app.sqliteDirectReads)
+            let req = Request(application: app, on: app.eventLoopGroup.next())
+            let read = try await StoreReading.readAsPublic(req, code: f.code)
+            let unmasked = try RecordQuery(store: read.store, params: [], fields: nil, sort: "-credit_code")
+            for q in [public_, try await publicQuery(app, f.code, sort: "-credit_code"), unmasked] {
+                let whole = try await legacyCSV(q, on: sql)
+                for limit in [1, 4, 23, 50] {
+                    var bytes = ByteBuffer(string: CSVText.line(q.fields.map(\.name)))
+                    var after: [String]? = nil
+                    var pages = 0
+                    repeat {
+                        var page = try await q.csvBytes(after: after, limit: limit, direct: direct, sql: sql)
+                        bytes.writeBuffer(&page.bytes)
+                        after = page.next
+                        pages += 1
+                    } while after != nil && pages < 100
+                    #expect(String(buffer: bytes) == whole, "limit \(limit)")
+                }
+            }
+        }
+    }
 }

@@ -199,6 +199,7 @@ enum CKANDatastore {
         let read = try await storeRead(id, call)
         let q = try query(read, call)
         let sql = req.db.sql
+        let direct = req.application.sqliteDirectReads
         let names = q.fields.map(\.name)
         let total = try await total(q, read, call)
         try await RecordsAPI.audit(req, read.store, "export.\(format)", fields: names, count: total, purpose: read.purpose, hash: RecordsAPI.requestHash(req))
@@ -215,7 +216,7 @@ enum CKANDatastore {
                 try await OpenDownloads.pipelined(
                     { after in
                         switch format {
-                        case "csv": return try await q.csvBytes(after: after, limit: chunk, on: sql)
+                        case "csv": return try await OpenDownloads.csvPage(q, after: after, sql: sql, direct: direct)
                         case "json":
                             let page = try await q.page(after: after, limit: chunk, on: sql)
                             var text = ""
