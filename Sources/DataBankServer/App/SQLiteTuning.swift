@@ -14,9 +14,11 @@ import Vapor
 ///   see docs/PERFORMANCE.md). Pages are only resident once read, so idle RSS is unchanged.
 struct SQLiteTuning: LifecycleHandler {
     static func pragmas(_ s: Settings) -> [String] {
-        ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -\(s.sqliteCacheMiB * 1024)",
-         "PRAGMA mmap_size = \(s.sqliteMmapMiB * 1_048_576)", "PRAGMA temp_store = MEMORY",
-         "PRAGMA wal_autocheckpoint = \(s.sqliteWalAutocheckpoint)"]
+        [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -\(s.sqliteCacheMiB * 1024)",
+            "PRAGMA mmap_size = \(s.sqliteMmapMiB * 1_048_576)", "PRAGMA temp_store = MEMORY",
+            "PRAGMA wal_autocheckpoint = \(s.sqliteWalAutocheckpoint)"
+        ]
     }
 
     /// What a read-only connection runs when it opens: `query_only` and the serving pragmas, not

@@ -29,41 +29,45 @@ struct QualityBench {
         .init(name: "amount", itemName: "金额", type: .N, length: 12, precision: 2),
         .init(name: "birth_date", itemName: "出生日期", type: .D),
         .init(name: "start_date", itemName: "开始日期", type: .D),
-        .init(name: "end_date", itemName: "结束日期", type: .D),
+        .init(name: "end_date", itemName: "结束日期", type: .D)
     ])
 
     static var rules: [QualityRule] {
         func semantic(_ column: String, _ kind: SemanticKind) -> QualityRule {
-            QualityRule(id: "derived:\(column):semantic", kind: .semantic, column: column, name: column, nameEn: column, derived: true,
-                        semantic: kind, errorType: "constraint-error")
+            QualityRule(
+                id: "derived:\(column):semantic", kind: .semantic, column: column, name: column, nameEn: column, derived: true,
+                semantic: kind, errorType: "constraint-error")
         }
         return [
             semantic("id_number", .residentID), semantic("credit_code", .creditCode), semantic("region_code", .regionCode),
             semantic("mobile", .mobile),
-            QualityRule(id: "derived:status:domain", kind: .domain, column: "status", name: "status", nameEn: "status", derived: true,
-                        codes: ["1", "2", "3", "4"], errorType: "constraint-error"),
-            QualityRule(id: "period", kind: .expression, column: nil, name: "end_date >= start_date", nameEn: "end_date >= start_date",
-                        derived: false, expression: "end_date >= start_date", errorType: "row-constraint"),
-            QualityRule(id: "derived:id_number:primaryKey", kind: .primaryKey, column: "id_number", name: "key", nameEn: "key", derived: true,
-                        errorType: "primary-key"),
+            QualityRule(
+                id: "derived:status:domain", kind: .domain, column: "status", name: "status", nameEn: "status", derived: true,
+                codes: ["1", "2", "3", "4"], errorType: "constraint-error"),
+            QualityRule(
+                id: "period", kind: .expression, column: nil, name: "end_date >= start_date", nameEn: "end_date >= start_date",
+                derived: false, expression: "end_date >= start_date", errorType: "row-constraint"),
+            QualityRule(
+                id: "derived:id_number:primaryKey", kind: .primaryKey, column: "id_number", name: "key", nameEn: "key", derived: true,
+                errorType: "primary-key")
         ]
     }
 
     /// The same constraints as a Frictionless Table Schema (a pattern stands for each identifier check).
     static let schema = """
-    {"fields": [
-      {"name": "id_number", "type": "string", "constraints": {"required": true, "pattern": "[1-8][0-9]{16}[0-9X]"}},
-      {"name": "person_name", "type": "string", "constraints": {"required": true, "maxLength": 50}},
-      {"name": "credit_code", "type": "string", "constraints": {"pattern": "[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"}},
-      {"name": "region_code", "type": "string", "constraints": {"pattern": "[1-8][0-9]{5}"}},
-      {"name": "mobile", "type": "string", "constraints": {"pattern": "1[3-9][0-9]{9}"}},
-      {"name": "status", "type": "string", "constraints": {"enum": ["1", "2", "3", "4"]}},
-      {"name": "amount", "type": "number"},
-      {"name": "birth_date", "type": "date"},
-      {"name": "start_date", "type": "date"},
-      {"name": "end_date", "type": "date"}
-    ], "primaryKey": ["id_number"]}
-    """
+        {"fields": [
+          {"name": "id_number", "type": "string", "constraints": {"required": true, "pattern": "[1-8][0-9]{16}[0-9X]"}},
+          {"name": "person_name", "type": "string", "constraints": {"required": true, "maxLength": 50}},
+          {"name": "credit_code", "type": "string", "constraints": {"pattern": "[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"}},
+          {"name": "region_code", "type": "string", "constraints": {"pattern": "[1-8][0-9]{5}"}},
+          {"name": "mobile", "type": "string", "constraints": {"pattern": "1[3-9][0-9]{9}"}},
+          {"name": "status", "type": "string", "constraints": {"enum": ["1", "2", "3", "4"]}},
+          {"name": "amount", "type": "number"},
+          {"name": "birth_date", "type": "date"},
+          {"name": "start_date", "type": "date"},
+          {"name": "end_date", "type": "date"}
+        ], "primaryKey": ["id_number"]}
+        """
     static let checklist = #"{"checks": [{"type": "row-constraint", "formula": "end_date >= start_date"}]}"#
 
     /// Row `i`: clean, or with one seeded defect (every 100th row, eight kinds in turn; every
@@ -125,7 +129,8 @@ struct QualityBench {
         let start = ContinuousClock.now
         let report = try await Self.validate(path)
         let seconds = (ContinuousClock.now - start).seconds
-        row("validate \(rows) rows × 10 columns (ID, credit code, region, mobile, code list, cross-field, key)",
+        row(
+            "validate \(rows) rows × 10 columns (ID, credit code, region, mobile, code list, cross-field, key)",
             String(format: "%.0f rows/s (%.2f s)", Double(report.rows) / seconds, seconds), "≥ 300,000 rows/s")
         let ours = report.errors
         console.print("DataBank findings: \(ours.sorted { $0.key < $1.key })")
@@ -138,8 +143,12 @@ struct QualityBench {
         let schemaPath = dir.appendingPathComponent("databank-quality-schema.json").path
         try Self.schema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
         let started = ContinuousClock.now
-        let output = try Self.runTolerant(frictionless, ["validate", "--json", "--trusted", "--limit-errors", "10000000", "--schema", schemaPath,
-                                                         "--checklist", Self.checklist, path])
+        let output = try Self.runTolerant(
+            frictionless,
+            [
+                "validate", "--json", "--trusted", "--limit-errors", "10000000", "--schema", schemaPath,
+                "--checklist", Self.checklist, path
+            ])
         let theirSeconds = (ContinuousClock.now - started).seconds
         let theirs = try Self.countErrors(output)
         console.print("frictionless findings: \(theirs.sorted { $0.key < $1.key })")
