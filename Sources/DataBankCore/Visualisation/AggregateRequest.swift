@@ -154,7 +154,8 @@ public struct AggregateRequest: Hashable, Sendable {
             let malformed = FieldError(
                 field: "measures", code: "invalid_measure",
                 message: "统计量“\(part)”格式不对：count、count_distinct(项)、sum(项)、avg(项)、min(项)、max(项)、median(项) 或 p90(项)",
-                messageEn: "Malformed measure \"\(part)\"; one of count, count_distinct(item), sum(item), avg(item), min(item), max(item), median(item), p90(item)")
+                messageEn:
+                    "Malformed measure \"\(part)\"; one of count, count_distinct(item), sum(item), avg(item), min(item), max(item), median(item), p90(item)")
             let measure: AggregateMeasure
             if part == "count" {
                 measure = AggregateMeasure(function: .count)

@@ -72,7 +72,9 @@ struct VizBench {
         row("group by region, count + sum + median(amount), HTTP API", String(format: "%.3f s", median), "-")
 
         if let duck = try? duckDB(files) {
-            row("DuckDB \(duck.version) (PyPI), same rows in memory, same GROUP BY (analytic reference)", String(format: "%.3f s (API %.1f× of it)", duck.seconds, api / duck.seconds), "-")
+            row(
+                "DuckDB \(duck.version) (PyPI), same rows in memory, same GROUP BY (analytic reference)",
+                String(format: "%.3f s (API %.1f× of it)", duck.seconds, api / duck.seconds), "-")
         } else {
             row("DuckDB (PyPI)", "not available (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install duckdb)", "-")
         }

@@ -142,7 +142,9 @@ extension APIOperation {
         delete("subscriptions/:id", "Records", "Remove a subscription"),
         get("stats/exchange", "Records", "Records in and out per resource, department and day"),
         // Visualisation
-        get("resources/:code/aggregate", "Visualisation", "Aggregate the records: groups, measures, filters, top N (JSON or CSV)", query: aggregate, produces: ["application/json", "text/csv"]),
+        get(
+            "resources/:code/aggregate", "Visualisation", "Aggregate the records: groups, measures, filters, top N (JSON or CSV)", query: aggregate,
+            produces: ["application/json", "text/csv"]),
         get("resources/:code/aggregate/settings", "Visualisation", "The resource's aggregate settings (k: the smallest group shown to grants)"),
         put("resources/:code/aggregate/settings", "Visualisation", "Set k, the smallest group shown to grants and the open portal"),
         // Quality
