@@ -35,12 +35,12 @@ struct VizBench {
         let store = try await RecordStores.find(Self.code, on: app.db)
         let statement = "SELECT region, COUNT(*), SUM(amount) FROM \"\(store.tables.records)\" GROUP BY region"
 
-        let server = try BusBench.startServer(dbURL)
+        let server = try startServer(dbURL)
         defer { server.terminate(); server.waitUntilExit() }
         let token = try await BusBench.token(for: "scj_steward", dbURL: dbURL)
         let client = app.client
-        try await BusBench.waitForServer(client)
-        let url = "http://127.0.0.1:18480/api/v1/resources/\(Self.code)/aggregate?group=region&measures=count,sum(amount)"
+        try await waitForServer(client)
+        let url = "http://127.0.0.1:\(Self.port)/api/v1/resources/\(Self.code)/aggregate?group=region&measures=count,sum(amount)"
         // Once to check the answer (five districts, every row counted) and to warm the caches.
         let check = try await client.get(URI(string: url), headers: ["Authorization": "Bearer \(token)"])
         let body = check.body.map { String(buffer: $0) } ?? ""
@@ -78,6 +78,27 @@ struct VizBench {
         } else {
             row("DuckDB (PyPI)", "not available (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install duckdb)", "-")
         }
+    }
+
+    /// A port of its own (the bus bench's 18480 may be taken by another bench running beside it).
+    static let port = 18486
+
+    func startServer(_ dbURL: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["serve", "--port", String(Self.port), "--database-url", dbURL, "--log", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func waitForServer(_ client: any Client) async throws {
+        for _ in 0..<200 {
+            if let r = try? await client.get("http://127.0.0.1:\(Self.port)/healthz"), r.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CLIError("databank serve did not start on port \(Self.port)")
     }
 
     /// DuckDB from PyPI in `.build/bench-venv` (created and installed when missing): the generated
