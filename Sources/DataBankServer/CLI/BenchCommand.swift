@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile or open")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open or viz")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -19,7 +19,7 @@ struct BenchCommand: AsyncCommand {
         @Option(
             name: "rows",
             help:
-                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000)"
+                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000)"
         )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
@@ -32,7 +32,7 @@ struct BenchCommand: AsyncCommand {
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -53,6 +53,7 @@ struct BenchCommand: AsyncCommand {
                     downloadRows: signature.rows ?? 1_000_000, lookupRecords: signature.lookupRecords ?? 35_000_000,
                     requests: signature.queries ?? 1_000, onlySearch: signature.only == "package_search")
             case "quality": QualityBench(console: console, rows: signature.rows ?? 1_000_000)
+            case "viz": VizBench(app: app, console: console, rows: signature.rows ?? 10_000_000)
             default: nil
             }
         if let only = signature.only, signature.scenario != "open" || only != "package_search" {
@@ -64,7 +65,7 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open")
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -201,3 +202,4 @@ extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}
 extension OpenBench: BenchScenario {}
 extension QualityBench: BenchScenario {}
+extension VizBench: BenchScenario {}

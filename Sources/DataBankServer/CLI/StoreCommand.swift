@@ -4,8 +4,10 @@ import Vapor
 /// `databank stores list` and `databank stores verify <code>`: the record stores, and a
 /// consistency check of one (exit status 1 when it finds a problem).
 struct StoreCommand: AsyncCommandGroup {
-    var help: String { "Record stores: `databank stores list`, `stores verify 101001-00001`, `stores loads 101001-00001`." }
-    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore(), "loads": ListLoads()] }
+    var help: String {
+        "Record stores: `databank stores list`, `stores verify 101001-00001`, `stores loads 101001-00001`, `stores min-group 101001-00001 [--set N]`."
+    }
+    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore(), "loads": ListLoads(), "min-group": StoreMinGroup()] }
     var defaultCommand: (any AnyAsyncCommand)? { ListStores() }
 }
 

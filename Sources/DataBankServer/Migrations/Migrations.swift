@@ -32,7 +32,8 @@ enum Migrations {
             AddAccessEpoch(),  // 019
             CreateLookupServices(),  // 020
             CreateLookupGrams(),  // 021
-            CreateResourceTags()  // 022
+            CreateResourceTags(),  // 022
+            AddAggregateMinGroup()  // 023
         ]
     }
 

@@ -81,6 +81,8 @@ enum SiteURL: Sendable, Hashable {
     enum ResourcePart: Sendable, Hashable {
         case overview, edit, transition, comments, records, map, profile, rules, tableSchema, apply
         case quality, qualityCheck, qualityPolicy, qualityValidate
+        /// The provider's k for aggregates (the smallest group shown to grants and the open portal).
+        case aggregateSettings
         case deleteRule(UUID)
         case quarantine(UUID), resubmitQuarantine(UUID), discardQuarantine(UUID)
         /// One load's result page (where an upload lands after its 303).
@@ -188,6 +190,7 @@ extension SiteURL.ResourcePart {
         case .qualityCheck: ["quality", "check"]
         case .qualityPolicy: ["quality", "policy"]
         case .qualityValidate: ["quality", "validate"]
+        case .aggregateSettings: ["aggregate-settings"]
         case .deleteRule(let id): ["rules", id.uuidString, "delete"]
         case .quarantine(let id): ["quarantine", id.uuidString]
         case .resubmitQuarantine(let id): ["quarantine", id.uuidString]

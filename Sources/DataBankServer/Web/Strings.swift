@@ -64,7 +64,8 @@ struct Strings: Sendable {
             return t("纠错处理（\(op.dropFirst(10))）", "Objection settled (\(op.dropFirst(10)))")
         }
         let names: [String: (String, String)] = [
-            "read": ("查询记录", "Read records"), "query": ("查询记录", "Query records"), "latest": ("读取最新状态", "Read latest state"),
+            "read": ("查询记录", "Read records"), "query": ("查询记录", "Query records"), "query.aggregate": ("聚合统计", "Aggregate records"),
+            "latest": ("读取最新状态", "Read latest state"),
             "changes": ("读取变更", "Read changes"), "changes.stream": ("订阅变更流", "Change stream"), "subscribe": ("创建订阅", "Subscribe"),
             "delete": ("删除记录", "Delete records"), "export.datapackage": ("导出数据包", "Export data package"),
             "quarantine.resubmit": ("重新提交被拒绝行", "Resubmit refused rows"), "web.view": ("网页查看记录", "View records (web)"),

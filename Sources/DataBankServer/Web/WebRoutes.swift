@@ -22,6 +22,7 @@ enum WebRoutes {
         web.get("catalog", "resources", ":code", "quality", use: QualityPage.show).gate(.action(.readPublished))
         web.post("catalog", "resources", ":code", "quality", "check", use: QualityPage.check).gate(.action(.runQualityCheck))
         web.post("catalog", "resources", ":code", "quality", "policy", use: QualityPage.setPolicy).gate(.action(.manageQualityRules))
+        web.post("catalog", "resources", ":code", "aggregate-settings", use: AggregateSettings.submitForm).gate(.action(.editResource))
         web.on(.POST, "catalog", "resources", ":code", "quality", "validate", body: .stream, use: ValidateFilePage.validate).gate(.action(.writeRecords))
             .streamsFormUpload()
         web.get("quality", use: QualityOverviewPages.overview).gate(.action(.readPublished))

@@ -68,6 +68,14 @@ extension APIOperation {
         .init(name: "sort", description: "Column, `-column` descending"), .purpose
     ]
 
+    static let aggregate: [APIParameter] = [
+        .init(name: "group", description: "One or two items, a date item as `item:day|week|month|quarter|year`"),
+        .init(name: "measures", description: "count, count_distinct(item), sum(item), avg(item), min(item), max(item), median(item), p90(item)"),
+        .init(name: "sort", description: "A group or a measure, `-` descending (`-count`)"),
+        .init(name: "top", type: "integer", description: "Keep N groups, fold the rest into one other row"),
+        .init(name: "format", description: "json (default) or csv"), .purpose
+    ]
+
     /// Every operation of the native API (`/api/v1`) and the platform's machine endpoints.
     static let all: [APIOperation] = [
         // Catalog
@@ -133,6 +141,12 @@ extension APIOperation {
         post("subscriptions/:id/resume", "Records", "Resume a paused subscription", body: nil),
         delete("subscriptions/:id", "Records", "Remove a subscription"),
         get("stats/exchange", "Records", "Records in and out per resource, department and day"),
+        // Visualisation
+        get(
+            "resources/:code/aggregate", "Visualisation", "Aggregate the records: groups, measures, filters, top N (JSON or CSV)", query: aggregate,
+            produces: ["application/json", "text/csv"]),
+        get("resources/:code/aggregate/settings", "Visualisation", "The resource's aggregate settings (k: the smallest group shown to grants)"),
+        put("resources/:code/aggregate/settings", "Visualisation", "Set k, the smallest group shown to grants and the open portal"),
         // Quality
         get("resources/:code/rules", "Quality", "Quality rules (derived and written)"),
         post("resources/:code/rules", "Quality", "Add a written rule"),

@@ -70,6 +70,7 @@ enum ResourceSharingSection {
                         .esc(answerKind(svc.verificationSpec, s))
                     ]
                 }, testid: "verification-services", cls: "data compact")
+        let minGroup = try await AggregateSettings.form(req, store: store)
         return .section(
             .cls("card"), .attr("id", "sharing"), .testid("resource-governed-sharing"),
             .h2(.esc(s.t("共享与核验", "Sharing and verification"))),
@@ -79,7 +80,8 @@ enum ResourceSharingSection {
             .h3(.esc(s.t("持有有效授权的部门（\(grants.count)）", "Departments holding active grants (\(grants.count))"))),
             holders,
             .h3(.esc(s.t("核验服务（\(services.count)）", "Verification services (\(services.count))"))),
-            serviceList)
+            serviceList,
+            minGroup)
     }
 
     /// What a service answers: 是/否, 数量区间, 类别.

@@ -1,0 +1,131 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `databank bench viz`: the aggregate engine beside the databases' own shells. The bus bench's
+/// generated store (region, amount …) of `rows` records; the ad-hoc aggregate (group by region,
+/// count + sum of the amount) over HTTP against `databank serve`, and the same `GROUP BY` run by
+/// the `sqlite3` shell on the same file (or `psql` on PostgreSQL), best of three each, alternating;
+/// DuckDB (PyPI, in a venv under `.build/`) on the same rows as the analytic reference.
+struct VizBench {
+    let app: Application
+    let console: any Console
+    let rows: Int
+    var table: [(String, String, String)] = []
+
+    static let code = BusBench.resourceCode
+
+    mutating func row(_ name: String, _ value: String, _ target: String) {
+        table.append((name, value, target)); console.print("\(name): \(value) (target \(target))")
+    }
+
+    mutating func run() async throws {
+        let (dbURL, dbPath) = try await BusBench.freshStore(app, bench: "viz")
+        // The store, from the bus bench's generated files (shared with it), loaded with `databank load`.
+        var files: [String] = []
+        var first = 0
+        while first < rows {
+            let last = min(rows, first + 5_000_000)
+            files.append(try BusBench.generatedFile(from: first, to: last))
+            _ = try BusBench.runChild(["load", Self.code, files.last!, "--mode", "append", "--database-url", dbURL, "--no-profile"])
+            first = last
+        }
+        console.print("store: \(rows) rows")
+        let store = try await RecordStores.find(Self.code, on: app.db)
+        let statement = "SELECT region, COUNT(*), SUM(amount) FROM \"\(store.tables.records)\" GROUP BY region"
+
+        let server = try startServer(dbURL)
+        defer { server.terminate(); server.waitUntilExit() }
+        let token = try await BusBench.token(for: "scj_steward", dbURL: dbURL)
+        let client = app.client
+        try await waitForServer(client)
+        let url = "http://127.0.0.1:\(Self.port)/api/v1/resources/\(Self.code)/aggregate?group=region&measures=count,sum(amount)"
+        // Once to check the answer (five districts, every row counted) and to warm the caches.
+        let check = try await client.get(URI(string: url), headers: ["Authorization": "Bearer \(token)"])
+        let body = check.body.map { String(buffer: $0) } ?? ""
+        guard check.status == .ok, body.contains("\"total\":\(rows)") else { throw CLIError("aggregate answered \(check.status.code): \(body.prefix(300))") }
+
+        let shell: (name: String, args: [String])
+        if let dbPath {
+            shell = ("sqlite3", ["sqlite3", dbPath, statement])
+        } else {
+            shell = ("psql", ["psql", dbURL, "-X", "-q", "-A", "-t", "-c", statement])
+        }
+        _ = try? BusBench.runChild(shell.args, executable: "/usr/bin/env")  // warm the page cache alike
+        var api = Double.infinity, direct = Double.infinity
+        for _ in 0..<3 {
+            api = min(api, try await BusBench.timedGet(client, url, token: token))
+            direct = min(direct, try BusBench.runChild(shell.args, executable: "/usr/bin/env").seconds)
+        }
+        row(
+            "group by region, count + sum(amount), \(rows) rows: HTTP API / \(shell.name) shell (best of 3)",
+            String(format: "%.3f s / %.3f s (%.2f×)", api, direct, api / direct), "≤ 1.5×")
+
+        // A date bucket and a percentile, for scale (no peer: the shells have no median on SQLite).
+        var bucket = Double.infinity, median = Double.infinity
+        for _ in 0..<3 {
+            bucket = min(bucket, try await BusBench.timedGet(client, url.replacingOccurrences(of: "group=region", with: "group=paid_on:month"), token: token))
+            median = min(median, try await BusBench.timedGet(client, url + ",median(amount)", token: token))
+        }
+        row("group by paid_on:month, count + sum(amount), HTTP API", String(format: "%.3f s", bucket), "-")
+        row("group by region, count + sum + median(amount), HTTP API", String(format: "%.3f s", median), "-")
+
+        if let duck = try? duckDB(files) {
+            row(
+                "DuckDB \(duck.version) (PyPI), same rows in memory, same GROUP BY (analytic reference)",
+                String(format: "%.3f s (API %.1f× of it)", duck.seconds, api / duck.seconds), "-")
+        } else {
+            row("DuckDB (PyPI)", "not available (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install duckdb)", "-")
+        }
+    }
+
+    /// A port of its own (the bus bench's 18480 may be taken by another bench running beside it).
+    static let port = 18486
+
+    func startServer(_ dbURL: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["serve", "--port", String(Self.port), "--database-url", dbURL, "--log", "warning"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func waitForServer(_ client: any Client) async throws {
+        for _ in 0..<200 {
+            if let r = try? await client.get("http://127.0.0.1:\(Self.port)/healthz"), r.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CLIError("databank serve did not start on port \(Self.port)")
+    }
+
+    /// DuckDB from PyPI in `.build/bench-venv` (created and installed when missing): the generated
+    /// CSV's region and amount read into an in-memory table (not timed), then the GROUP BY, best of 3.
+    func duckDB(_ files: [String]) throws -> (seconds: Double, version: String) {
+        let venv = FileManager.default.currentDirectoryPath + "/.build/bench-venv"
+        let python = venv + "/bin/python"
+        if !FileManager.default.isExecutableFile(atPath: python) {
+            _ = try BusBench.runChild(["python3", "-m", "venv", venv], executable: "/usr/bin/env")
+        }
+        if (try? BusBench.runChild([python, "-c", "import duckdb"], executable: "/usr/bin/env")) == nil {
+            _ = try BusBench.runChild([venv + "/bin/pip", "install", "--quiet", "duckdb"], executable: "/usr/bin/env")
+        }
+        let script = """
+            import duckdb, sys, time
+            con = duckdb.connect()
+            con.execute("CREATE TABLE r AS SELECT region, amount FROM read_csv(?, header=true, types={'region': 'VARCHAR', 'amount': 'DECIMAL(12,2)'})", [sys.argv[1:]])
+            best = float('inf')
+            for _ in range(3):
+                t = time.perf_counter()
+                con.execute("SELECT region, COUNT(*), SUM(amount) FROM r GROUP BY region").fetchall()
+                best = min(best, time.perf_counter() - t)
+            print(duckdb.__version__, best)
+            """
+        let out = try BusBench.runChild([python, "-c", script] + files, executable: "/usr/bin/env")
+        let parts = out.output.split(whereSeparator: \.isWhitespace)
+        guard parts.count >= 2, let seconds = Double(parts[parts.count - 1]) else { throw CLIError("duckdb: \(out.output)") }
+        return (seconds, String(parts[parts.count - 2]))
+    }
+}

@@ -1,0 +1,113 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `GET /api/v1/resources/{code}/aggregate`: groups and measures of a record store, computed by
+/// the database under the one read decision (``StoreReading``). Full readers aggregate freely; a
+/// grant or the open portal aggregates only items it sees in clear, within its rows, with groups
+/// smaller than the resource's k suppressed (``AggregateSuppression``). Audited as a query.
+struct AggregateAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let aggregate = routes.grouped("resources", ":code", "aggregate")
+        aggregate.get(use: Self.aggregate).gate(.storeRead)
+        aggregate.get("settings", use: AggregateSettings.show).gate(.action(.editResource))
+        aggregate.put("settings", use: AggregateSettings.update).gate(.action(.editResource))
+    }
+
+    static func aggregate(req: Request) async throws -> Response {
+        let read = try await StoreReading.read(req)
+        let (store, view) = (read.store, read.view)
+        let request = try parse(req, layout: store.recordLayout)
+        // A grant aggregates only what it reads in clear: a masked or ungranted item is refused with its parameter.
+        if let view {
+            for g in request.groups { try view.requireClear(g.column.name, parameter: "group") }
+            for c in request.measures.compactMap(\.column) { try view.requireClear(c.name, parameter: "measures") }
+        }
+        // The records query's own filters (and the grant's row scope, and its checks on masked items).
+        let filters = RecordsAPI.queryPairs(req).filter { !AggregateRequest.parameters.contains($0.0) }
+        let query = try RecordQuery(store: store, params: filters, fields: nil, sort: nil, view: view)
+        let format = req.query[String.self, at: "format"] ?? RecordsAPI.formatFromAccept(req)
+        guard format == "json" || format == "csv" else {
+            throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json 或 csv", en: "format is json or csv")
+        }
+        let sql = req.readSQL
+        let k = view == nil ? nil : try await AggregateSettings.minGroupSize(store.resourceCode, on: sql)
+        let result = try await run(request, query: query, k: k, language: req.language, on: sql)
+
+        let hash = RecordsAPI.requestHash(req)
+        try await RecordsAPI.audit(
+            req, store, "query.aggregate", fields: auditFields(request, query: query, filters: filters), count: result.rows.count,
+            purpose: read.purpose, hash: hash)
+        if format == "csv" {
+            let response = RecordsAPI.response("\u{FEFF}" + result.csv, type: "text/csv; charset=utf-8", hash: hash)
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"aggregate-\(store.resourceCode).csv\"")
+            return response
+        }
+        return RecordsAPI.response(result.json, type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    static func parse(_ req: Request, layout: RecordLayout) throws -> AggregateRequest {
+        let q = { (name: String) in req.query[String.self, at: name] }
+        switch AggregateRequest.parse(group: q("group"), measures: q("measures"), sort: q("sort"), top: q("top"), layout: layout) {
+        case .success(let r): return r
+        case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
+        }
+    }
+
+    /// Runs the aggregate: the groups (refused past ``AggregateRequest/maxResultGroups``, with their
+    /// number), the suppression plan, and the other row's measures when `top` folds groups.
+    /// - Parameter k: the small-cell threshold, nil for full readers.
+    static func run(_ request: AggregateRequest, query: RecordQuery, k: Int?, language: String, on sql: any SQLDatabase) async throws -> AggregateResult {
+        let builder = AggregateSQL(request: request, query: query, dialect: RecordTables.Dialect(sql))
+        let groupCount = request.groups.count
+        let collected = RecordTextRows.Collector([AggregateGroupRow]())
+        // One more than allowed: a full answer means too many, and only then are they counted.
+        try await RecordTextRows.run(builder.groupsStatement(limit: AggregateRequest.maxResultGroups + 1), names: builder.groupNames, on: sql) { cells in
+            collected.value.append(
+                AggregateGroupRow(
+                    keys: Array(cells[0..<groupCount]), count: Int(cells[groupCount] ?? "0") ?? 0, measures: Array(cells[(groupCount + 1)...])))
+        }
+        let rows = collected.value
+        if rows.count > AggregateRequest.maxResultGroups {
+            let n = try await sql.raw(builder.countGroupsStatement()).first()?.decode(column: "n", as: Int.self) ?? rows.count
+            throw AppError.field(
+                .unprocessableEntity, "too_many_groups", "group",
+                zh: "分组结果有 \(n) 组，超过上限 \(AggregateRequest.maxResultGroups)：请换用更粗的分组或加筛选条件",
+                en: "The grouping makes \(n) groups, over the limit of \(AggregateRequest.maxResultGroups): group more coarsely or filter")
+        }
+        let plan = AggregateSuppression(rows, k: k, top: request.top)
+        var otherMeasures: [String?]?
+        if request.top != nil, !plan.folded.isEmpty {
+            // Name the smaller set: the folded groups, or every other group (the first N and the dropped).
+            let excluded = plan.shown + plan.dropped
+            let excluding = excluded.count < plan.folded.count
+            let statement = builder.otherStatement(keys: (excluding ? excluded : plan.folded).map(\.keys), excluding: excluding)
+            let other = RecordTextRows.Collector([String?]())
+            try await RecordTextRows.run(statement, names: builder.measureNames, on: sql) { other.value = $0 }
+            otherMeasures = other.value
+        }
+        return AggregateResult(request: request, plan: plan, otherMeasures: otherMeasures, k: k, language: language)
+    }
+
+    /// What the audit keeps of an aggregate: the items it read (groups, measures, filters), then its
+    /// parameters (`?group=…`, `?measures=…`, `?sort=…`, `?top=…`, `?filters=` the filters' names, not their values).
+    static func auditFields(_ request: AggregateRequest, query: RecordQuery, filters: [(String, String)]) -> [String] {
+        var fields = request.items
+        for name in query.conditions.map(\.column.name) where !fields.contains(name) { fields.append(name) }
+        fields.append("?group=" + request.groups.map(\.name).joined(separator: ","))
+        fields.append("?measures=" + request.measures.map(\.name).joined(separator: ","))
+        if let sort = request.sort {
+            let name: String
+            switch sort.key {
+            case .group(let i): name = request.groups[i].name
+            case .measure(let i): name = request.measures[i].name
+            }
+            fields.append("?sort=" + (sort.descending ? "-" : "") + name)
+        }
+        if let top = request.top { fields.append("?top=\(top)") }
+        let filterNames = filters.map(\.0).filter { !RecordFilter.reserved.contains($0) }
+        if !filterNames.isEmpty { fields.append("?filters=" + filterNames.joined(separator: ",")) }
+        return fields
+    }
+}
