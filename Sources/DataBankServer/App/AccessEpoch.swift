@@ -86,8 +86,9 @@ final class ReadCaches: Sendable {
     let appTokens = EpochCache<Apps.CachedApp>()
     let decisions = EpochCache<StoreReading.Decided>()
     let defaultMasks = EpochCache<[String: MaskRule]>()
-    /// Catalog searches (``MatchesCache``): fewer entries, as a broad word's tag counts run to thousands.
-    let catalogMatches = EpochCache<CatalogSearch.Matches>(capacity: 1_000)
+    /// Catalog searches (``MatchesCache``): fewer entries, as a broad word's tag counts run to
+    /// thousands (256 entries of 1,000 tags each are about 16 MB).
+    let catalogMatches = EpochCache<CatalogSearch.Matches>(capacity: 256)
 }
 
 extension Application {
