@@ -79,13 +79,16 @@ final class EpochCache<Value: Sendable>: Sendable {
     }
 }
 
-/// The per-application caches of what every read asks again: a token's user or app, and the read
-/// decision's facts per (reader, store). See docs/SECURITY.md, "Cached read decisions".
+/// The per-application caches of what every read asks again: a token's user or app, the read
+/// decision's facts per (reader, store), and catalog searches. See docs/SECURITY.md, "Cached read decisions".
 final class ReadCaches: Sendable {
     let userTokens = EpochCache<UserAuthenticator.CachedToken>()
     let appTokens = EpochCache<Apps.CachedApp>()
     let decisions = EpochCache<StoreReading.Decided>()
     let defaultMasks = EpochCache<[String: MaskRule]>()
+    /// Catalog searches (``MatchesCache``): fewer entries, as a broad word's tag counts run to
+    /// thousands (256 entries of 1,000 tags each are about 16 MB).
+    let catalogMatches = EpochCache<CatalogSearch.Matches>(capacity: 256)
 }
 
 extension Application {

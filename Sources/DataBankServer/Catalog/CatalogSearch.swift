@@ -75,11 +75,23 @@ struct CatalogSearch {
 
     static let facetNames = ["department", "classification", "theme", "sharing", "open", "cycle", "format"]
 
+    /// Where ``matches(_:tags:)`` keeps its answers, and the access epoch this request saw (nil:
+    /// every call runs its statement). See ``MatchesCache``.
+    var cache: MatchesCache?
+
+    /// One group of matches: a department, a packed ``FacetKey`` and a theme mask, and how many.
+    struct FacetGroup: Sendable, Equatable {
+        var department: String
+        var key: Int
+        var themes: Int
+        var count: Int
+    }
+
     /// What one search statement finds: the page's ids in order, the facet groups (by department,
     /// packed ``FacetKey`` and theme mask) and, when asked, the matches' tags with their counts.
-    struct Matches {
+    struct Matches: Sendable {
         var pageIDs: [UUID] = []
-        var groups: [any SQLRow] = []
+        var groups: [FacetGroup] = []
         var tags: [(tag: String, count: Int)] = []
     }
 
@@ -119,12 +131,40 @@ struct CatalogSearch {
             var s = s; s.departmentName = departmentNames[s.departmentCode]; return s
         }
 
-        let (total, facets) = try totalAndFacets(found.groups, departmentNames: departmentNames, language: language)
+        let (total, facets) = totalAndFacets(found.groups, departmentNames: departmentNames, language: language)
         return SearchPage(items: items, total: total, facets: facets)
     }
 
     /// The page's ids, the facet groups and (with `tags`) the tag counts of a query, in one statement.
     func matches(_ query: ResourceQuery, tags: Bool = false) async throws -> Matches {
+        let statement = try matchesStatement(query, tags: tags)
+        // `-downloads` orders by `open_counters`, which downloads move without moving the epoch.
+        guard let cache, query.sort != "-downloads" else { return try await Self.matches(from: sql.raw(statement).all()) }
+        let key = cache.key(statement, on: sql)
+        if let hit = cache.value(key) { return hit }
+        let found = try Self.matches(from: await sql.raw(statement).all())
+        cache.store(found, key)
+        return found
+    }
+
+    static func matches(from answer: [any SQLRow]) throws -> Matches {
+        var found = Matches()
+        for row in answer {
+            switch try row.decode(column: "part", as: String.self) {
+            case "p": found.pageIDs.append(try row.decode(column: "id", as: UUID.self))
+            case "g": found.tags.append((try row.decode(column: "d", as: String.self), try row.decode(column: "n", as: Int.self)))
+            default:
+                found.groups.append(
+                    FacetGroup(
+                        department: try row.decode(column: "d", as: String.self), key: try row.decode(column: "k", as: Int.self),
+                        themes: try row.decode(column: "t", as: Int.self), count: try row.decode(column: "n", as: Int.self)))
+            }
+        }
+        return found
+    }
+
+    /// The one statement of ``matches(_:tags:)``: rows of part 'p' (page ids), 'f' (facet groups), 'g' (tags).
+    func matchesStatement(_ query: ResourceQuery, tags: Bool) throws -> SQLQueryString {
         let filter = try whereClause(query)
         let source = from(query)
         let limit = min(max(query.limit ?? 20, 0), maxLimit)
@@ -137,70 +177,60 @@ struct CatalogSearch {
         // `idx_resources_facets` (in its order) and the page walks the sort's index.
         let sortColumns: SQLQueryString = ["-updated", "updated"].contains(query.sort ?? "") ? ", resources.updated_at" : ""
         // `tags`: the matches' tags grouped in the same statement (CKAN's `tags` facet), their
-        // text in the `d` column of rows of part 'g'.
-        let hasText = Self.text(query) != nil
-        let tagSource: SQLQueryString = hasText ? "matched AS resources" : "resources"
-        let tagFilter: SQLQueryString = hasText ? "1 = 1" : filter
+        // text in the `d` column of rows of part 'g'. After a text query, the matches lead and each
+        // reads its own tags off the primary key (`CROSS JOIN` fixes that order in SQLite, whose
+        // planner otherwise walked every tag of the catalog in `idx_resource_tags_tag` order to spare
+        // the GROUP BY a sort, probing an index it built over the matches for each one).
+        let tagJoin: SQLQueryString =
+            Self.text(query) != nil
+            ? "matched AS resources CROSS JOIN resource_tags WHERE resource_tags.resource_id = resources.id"
+            : "resources JOIN resource_tags ON resource_tags.resource_id = resources.id WHERE \(filter)"
         let tagPart: SQLQueryString =
             tags
             ? """
              UNION ALL
-            SELECT 'g', resource_tags.tag, NULL, NULL, COUNT(*), NULL FROM \(tagSource)
-            JOIN resource_tags ON resource_tags.resource_id = resources.id WHERE \(tagFilter) GROUP BY resource_tags.tag
+            SELECT 'g', resource_tags.tag, NULL, NULL, COUNT(*), NULL FROM \(tagJoin) GROUP BY resource_tags.tag
             """
             : ""
-        let answer =
+        return
             Self.text(query) == nil
-            ? try await sql.raw(
-                """
-                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                    SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-                ) AS page
-                UNION ALL
-                SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
-                GROUP BY resources.department_code, resources.facet_key, resources.theme_mask\(tagPart)
-                """
-            ).all()
-            : try await sql.raw(
-                """
-                WITH matched AS MATERIALIZED (
-                    SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
-                           resources.name, resources.item_count, resources.code\(sortColumns)
-                    FROM \(source) WHERE \(filter))
-                SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
-                    SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-                ) AS page
-                UNION ALL
-                SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
-                GROUP BY department_code, facet_key, theme_mask\(tagPart)
-                """
-            ).all()
-        var found = Matches()
-        for row in answer {
-            switch try row.decode(column: "part", as: String.self) {
-            case "p": found.pageIDs.append(try row.decode(column: "id", as: UUID.self))
-            case "g": found.tags.append((try row.decode(column: "d", as: String.self), try row.decode(column: "n", as: Int.self)))
-            default: found.groups.append(row)
-            }
-        }
-        return found
+            ? """
+            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                SELECT resources.id FROM resources WHERE \(filter) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            ) AS page
+            UNION ALL
+            SELECT 'f', resources.department_code, resources.facet_key, resources.theme_mask, COUNT(*), NULL FROM resources WHERE \(filter)
+            GROUP BY resources.department_code, resources.facet_key, resources.theme_mask\(tagPart)
+            """
+            : """
+            WITH matched AS MATERIALIZED (
+                SELECT resources.id, resources.department_code, resources.facet_key, resources.theme_mask,
+                       resources.name, resources.item_count, resources.code\(sortColumns)
+                FROM \(source) WHERE \(filter))
+            SELECT 'p' AS part, NULL AS d, NULL AS k, NULL AS t, NULL AS n, page.id AS id FROM (
+                SELECT resources.id FROM matched AS resources ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            ) AS page
+            UNION ALL
+            SELECT 'f', department_code, facet_key, theme_mask, COUNT(*), NULL FROM matched
+            GROUP BY department_code, facet_key, theme_mask\(tagPart)
+            """
     }
 
     /// The total and every facet from the groups of matches by department, packed
     /// ``FacetKey`` and theme mask (a few thousand groups at most), summed per facet here.
-    func totalAndFacets(_ groups: [any SQLRow], departmentNames: [String: String], language: String) throws -> (Int, [String: [FacetCount]]) {
+    func totalAndFacets(_ groups: [FacetGroup], departmentNames: [String: String], language: String) -> (Int, [String: [FacetCount]]) {
         var total = 0
         var counts: [String: [String: Int]] = [:]
         func add(_ facet: String, _ value: String, _ n: Int) { counts[facet, default: [:]][value, default: 0] += n }
-        for row in groups {
-            let n = try row.decode(column: "n", as: Int.self)
+        for group in groups {
+            let n = group.count
             total += n
-            add("department", try row.decode(column: "d", as: String.self), n)
-            if let key = FacetKey(packed: try row.decode(column: "k", as: Int.self)) {
+            add("department", group.department, n)
+            if let key = FacetKey(packed: group.key) {
                 add("classification", key.kind.rawValue, n); add("sharing", key.sharing.rawValue, n)
                 add("open", key.open.rawValue, n); add("cycle", key.cycle.rawValue, n); add("format", key.format.rawValue, n)
             }
-            for theme in FacetKey.themes(inMask: try row.decode(column: "t", as: Int.self)) { add("theme", theme.rawValue, n) }
+            for theme in FacetKey.themes(inMask: group.themes) { add("theme", theme.rawValue, n) }
         }
         var facets: [String: [FacetCount]] = [:]
         for name in Self.facetNames {

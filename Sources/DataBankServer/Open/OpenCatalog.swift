@@ -38,10 +38,13 @@ enum OpenCatalog {
         return row
     }
 
-    /// The portal's search: the catalog's engine, restricted to the portal's scope.
+    /// The portal's search: the catalog's engine, restricted to the portal's scope, its matches
+    /// kept for the catalog's epoch (``MatchesCache``).
     static func search(_ query: ResourceQuery, req: Request) async throws -> SearchPage {
         let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        return try await CatalogSearch(sql: req.sql, actor: nil, portal: true).run(query, departmentNames: names, language: req.language)
+        var search = CatalogSearch(sql: req.sql, actor: nil, portal: true)
+        search.cache = try await MatchesCache.forRequest(req)
+        return try await search.run(query, departmentNames: names, language: req.language)
     }
 
     /// The home page's and a provider page's figures.

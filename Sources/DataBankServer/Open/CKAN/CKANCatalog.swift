@@ -15,9 +15,11 @@ enum CKANCatalog {
         call.anonymous ? OpenCatalog.isOnPortal(r) : CatalogService.canSee(r, actor: call.actor)
     }
 
-    /// A search over what the caller sees, with CKAN's page size.
-    static func search(_ call: CKANCall, extra: [SQLQueryString] = []) -> CatalogSearch {
-        var search = CatalogSearch(sql: call.req.db.sql, actor: call.actor)
+    /// A search over what the caller sees, with CKAN's page size, on the read pool (on SQLite its
+    /// statement does not queue behind the audit's or the usage meter's writes).
+    static func search(_ call: CKANCall, extra: [SQLQueryString] = [], cache: MatchesCache? = nil) -> CatalogSearch {
+        var search = CatalogSearch(sql: call.req.readSQL, actor: call.actor)
+        search.cache = cache
         search.portal = call.anonymous
         search.extraConditions = extra
         search.maxLimit = CKANPackages.rowsMax

@@ -33,7 +33,9 @@ enum CKANDatastore {
         if call.bool("distinct", default: false) { throw CKANError.invalid("distinct", "distinct is not supported by DataBank") }
         let read = try await storeRead(id, call)
         let q = try query(read, call)
-        let sql = call.req.db.sql
+        // The read pool, as the native records read: on SQLite the page and the count never queue
+        // behind the audit's group commit or the usage flush on the event loop's read-write connection.
+        let sql = call.req.readSQL
 
         let rows: String
         let count: Int
@@ -158,7 +160,7 @@ enum CKANDatastore {
     /// The exact total: the store's own row counter when nothing narrows the rows, else counted (cached per store version).
     static func total(_ q: RecordQuery, _ read: StoreRead, _ call: CKANCall) async throws -> Int {
         if q.conditions.isEmpty && q.textSearches.isEmpty { return read.store.rowCount }
-        let sql = call.req.db.sql
+        let sql = call.req.readSQL
         return try await call.req.application.totalCache.total(store: read.store, signature: q.signature) { try await q.count(on: sql) }
     }
 

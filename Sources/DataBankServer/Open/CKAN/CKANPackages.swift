@@ -29,19 +29,19 @@ enum CKANPackages {
         case .success(let s): sort = s
         case .failure(let e): throw CKANError.search(e.message)
         }
-        let search = CKANCatalog.search(call, extra: clauses.map(CKANCatalog.condition))
+        let search = CKANCatalog.search(call, extra: clauses.map(CKANCatalog.condition), cache: try await MatchesCache.forRequest(call.req))
         let query = ResourceQuery(q: text, limit: rows, offset: start, sort: sort)
         let faceted = call.bool("facet", default: true)
         let facetFields = faceted ? try call.list("facet.field") ?? [] : []
         // Per call: the departments once, one search statement (page ids, facet groups and, when
-        // asked, tag counts), then the page's rows and their stores together.
+        // asked, tag counts; its answer kept for the catalog's epoch), then the page's rows and their stores.
         async let departmentRows = Department.query(on: call.req.db).all()
         async let found = search.matches(query, tags: facetFields.contains("tags"))
         let (departments, matches) = try await (departmentRows, found)
         let names = Dictionary(departments.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let order = try search.orderBy(query)
         async let results = packages(ids: matches.pageIDs, order: order, call, departments: departments)
-        let (total, catalogFacets) = try search.totalAndFacets(matches.groups, departmentNames: names, language: "zh")
+        let (total, catalogFacets) = search.totalAndFacets(matches.groups, departmentNames: names, language: "zh")
 
         // Facets: CKAN's `facets` ({field: {value: count}}) and `search_facets` (with display names).
         var facets: [String: CKANValue] = [:]
