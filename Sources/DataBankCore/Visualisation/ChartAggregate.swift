@@ -56,7 +56,8 @@ extension ChartData {
     /// The chart data of an aggregate: one grouping gives the categories and each measure a
     /// series; two groupings give categories (the first) × series (the second) of the first
     /// measure; no grouping gives one category. A grouping of dates (`type` date/datetime, or a
-    /// `bucket`) becomes a date axis in `dateUnit` (or the column's bucket, else month).
+    /// `bucket`) becomes a date axis in `dateUnit` (or the column's bucket, else month), its
+    /// categories written in `language` ("2026年3月", "Mar 2026").
     public init(aggregate: ChartAggregate, language: ChartLanguage = .zh, dateUnit: ChartDateUnit? = nil, unit: String = "") {
         let groups = aggregate.columns.indices.filter { aggregate.columns[$0].kind == "group" }
         let measures = aggregate.columns.indices.filter { aggregate.columns[$0].kind == "measure" }
@@ -124,8 +125,11 @@ extension ChartData {
             if isDate {
                 let parsed = categories.map(Self.parseBucket)
                 if !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) {
-                    dates = parsed.map { $0! }
-                    unitOfDates = dateUnit ?? column.bucket.flatMap(ChartDateUnit.init(rawValue:)) ?? .month
+                    let starts = parsed.map { $0! }
+                    let unit = dateUnit ?? column.bucket.flatMap(ChartDateUnit.init(rawValue:)) ?? .month
+                    dates = starts
+                    unitOfDates = unit
+                    categories = starts.map { ChartDateAxis.label($0, unit: unit, language: language) }  // as the reader writes them
                 }
             }
         }

@@ -36,7 +36,7 @@ enum ChartView {
         let caption = spec.title.isEmpty ? l == .zh ? "图表数据" : "Chart data" : spec.title
         var headers = [data.categoryLabel.isEmpty ? (l == .zh ? "类别" : "Category") : data.categoryLabel] + data.series.map(\.name)
         var rows: [[String]] = data.categories.indices.map { c in
-            [label(data, c, l)] + data.series.indices.map { s in ChartRenderer.text(data.value(s, c), data) }
+            [data.categories[c]] + data.series.indices.map { s in ChartRenderer.text(data.value(s, c), data) }
         }
         if !data.points.isEmpty {
             // Positions get three more columns; a map's regions leave them blank, the points leave the series blank.
@@ -50,8 +50,9 @@ enum ChartView {
             }
         }
         if rows.isEmpty { rows = [[l == .zh ? "无数据" : "No data"] + Array(repeating: "", count: headers.count - 1)] }
-        return .table(
-            .cls(hidden ? "chart-data visually-hidden" : "chart-data data compact"), .attr("data-testid", "chart-data"),
+        // Hidden through a wrapper: a table keeps its content's width whatever its own is.
+        let table: Body = .table(
+            .cls(hidden ? "chart-data" : "chart-data data compact"), .attr("data-testid", "chart-data"),
             .caption(.esc(caption)),
             .thead(.tr(.group(headers.map { Node<HTML.TableRowContext>.th(.attr("scope", "col"), .esc($0)) }))),
             .tbody(
@@ -63,13 +64,6 @@ enum ChartView {
                                     i == 0 ? Node<HTML.TableRowContext>.th(.attr("scope", "row"), .esc(cell)) : .td(.esc(cell))
                                 }))
                     })))
-    }
-
-    /// A category as the table writes it: the date's label on a date axis.
-    static func label(_ data: ChartData, _ c: Int, _ l: ChartLanguage) -> String {
-        if let dates = data.dates, let unit = data.dateUnit, dates.indices.contains(c) {
-            return ChartDateAxis.label(dates[c], unit: unit, language: l)
-        }
-        return data.categories[c]
+        return hidden ? .div(.cls("visually-hidden"), table) : table
     }
 }

@@ -80,7 +80,7 @@ enum ProfileSection {
             categories: ranges, series: [ChartSeries(name: s.t("值的个数", "Values"), values: buckets.map { .number(Double($0.count)) })],
             categoryLabel: s.t("长度", "Length"), valueLabel: s.t("值的个数", "Values"))
         let spec = ChartSpec(
-            type: .bar, title: s.t("长度分布", "Length histogram"), width: max(48, Double(buckets.count) * 10 + 4), height: 56,
+            type: .bar, title: s.t("长度分布", "Length histogram"), width: max(24, Double(buckets.count) * 10 + 4), height: 56,
             language: ChartLanguage(page: s.lang), compact: true, cssClass: "length-chart", testID: "length-chart")
         return ChartRenderer.svg(data, spec)
     }

@@ -49,6 +49,7 @@ struct ChartAggregateTests {
         #expect(data.dateUnit == .month)
         let labels = data.dates!.map { ChartDateAxis.label($0, unit: .month, language: .en) }
         #expect(labels == ["Jan 2026", "Feb 2026", "Apr 2026"])
+        #expect(data.categories == labels)
         let blank = ChartData(
             aggregate: ChartAggregate(columns: [.init(name: "g", kind: "group"), .init(name: "c", kind: "measure")], rows: [[.null, .number(1)]]), language: .en
         )

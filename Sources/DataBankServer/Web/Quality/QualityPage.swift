@@ -77,7 +77,7 @@ enum QualityPage {
             series: series.map { zh, en, value in ChartSeries(name: s.t(zh, en), values: history.map { value($0).map(ChartValue.number) ?? .missing }) },
             categoryLabel: s.t("检查时间", "Checked"), valueLabel: s.t("得分", "Score"))
         let spec = ChartSpec(
-            type: .line, title: s.t("质量得分趋势", "Quality scores over checks"), width: 640, height: 240, language: ChartLanguage(page: s.lang),
+            type: .line, title: s.t("质量得分趋势", "Quality scores over checks"), width: 960, height: 260, language: ChartLanguage(page: s.lang),
             valueDomain: 0...100, showsTitle: false, cssClass: "trend-chart", testID: "trend-chart")
         return ChartView.figure(data, spec)
     }
