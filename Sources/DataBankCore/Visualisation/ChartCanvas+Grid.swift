@@ -133,3 +133,37 @@ extension ChartCanvas {
         w.close("g")
     }
 }
+
+/// A base map's layers as SVG in the map's own coordinates, for pages that draw their own markers
+/// over it (the open portal's live page, a stream's live positions): the same outlines and names
+/// as the chart type `map`, so there is one map.
+public enum ChartMapLayers {
+    /// Every region as a `<path>` with `class`, `data-code` and a `<title>`; `style` gives extra attributes.
+    public static func regions(
+        _ map: ChartBaseMap, className: (ChartBaseMap.Region) -> String, title: (ChartBaseMap.Region) -> String,
+        style: [(String, String)] = []
+    ) -> String {
+        var w = ChartSVGWriter()
+        for region in map.regions {
+            w.element("path", [("class", className(region)), ("data-code", region.code), ("d", region.path)] + style, title: title(region))
+        }
+        return w.out
+    }
+
+    /// The regions' names at their label points, in the reader's language.
+    public static func labels(_ map: ChartBaseMap, language: ChartLanguage, className: String) -> String {
+        var w = ChartSVGWriter()
+        for region in map.regions {
+            w.element("text", [("class", className), ("x", n(region.labelX)), ("y", n(region.labelY))], text: language == .zh ? region.name : region.nameEn)
+        }
+        return w.out
+    }
+
+    /// The transform that draws the map's coordinates into a frame of `width` × `height` showing
+    /// longitudes `west...east` and latitudes `south...north`.
+    public static func transform(_ map: ChartBaseMap, width: Double, height: Double, west: Double, east: Double, south: Double, north: Double) -> String {
+        let sx = width / ((east - west) * map.xScale), sy = height / ((north - south) * map.yScale)
+        let tx = (map.west - west) * width / (east - west), ty = (north - map.north) * height / (north - south)
+        return "translate(\(n(tx)) \(n(ty))) scale(\(String(format: "%.5f", sx)) \(String(format: "%.5f", sy)))"
+    }
+}
