@@ -99,6 +99,7 @@ func routes(_ app: Application) throws {
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
     try CreditRoutes.register(on: app)
+    ChartGalleryPage.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

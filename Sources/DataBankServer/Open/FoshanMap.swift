@@ -1,3 +1,4 @@
+import DataBankCore
 import Foundation
 
 /// Foshan's five districts as a server-drawn SVG ground for the live page, and the projection that
@@ -23,19 +24,14 @@ enum FoshanMap {
     /// Two decimals are a tenth of a pixel and more: enough, and short.
     static func number(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    /// The districts, filled and outlined.
+    /// The districts, filled and outlined (drawn by the chart renderer's map layers).
     static var ground: String {
-        let shapes = districts.map { d in
-            "<path class=\"district d\(d.code)\" data-code=\"\(d.code)\" d=\"\(d.path)\"><title>\(d.name) \(d.nameEn)</title></path>"
-        }.joined()
+        let shapes = ChartMapLayers.regions(baseMap, className: { "district d\($0.code)" }, title: { "\($0.name) \($0.nameEn)" })
         return "<g class=\"districts\" data-testid=\"map-districts\">\(shapes)</g>"
     }
 
     /// The districts' names (in the page's language), drawn over the markers so they stay readable.
     static func labels(english: Bool) -> String {
-        let labels = districts.map { d in
-            "<text class=\"district-label\" x=\"\(number(d.labelX))\" y=\"\(number(d.labelY))\">\(english ? d.nameEn : d.name)</text>"
-        }.joined()
-        return "<g class=\"district-labels\">\(labels)</g>"
+        "<g class=\"district-labels\">\(ChartMapLayers.labels(baseMap, language: english ? .en : .zh, className: "district-label"))</g>"
     }
 }

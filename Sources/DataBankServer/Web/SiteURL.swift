@@ -76,6 +76,9 @@ enum SiteURL: Sendable, Hashable {
     case newReuse
     case reviewReuses
     case decideReuse(UUID)
+    // Charts (Visualisation/).
+    case chartGallery
+    case chartGallerySample(String)
 
     /// The pages and form targets under one resource.
     enum ResourcePart: Sendable, Hashable {
@@ -163,6 +166,8 @@ enum SiteURL: Sendable, Hashable {
         case .newReuse: ["reuses", "new"]
         case .reviewReuses: ["admin", "reuses"]
         case .decideReuse(let id): ["admin", "reuses", id.uuidString, "decide"]
+        case .chartGallery: ["admin", "charts", "gallery"]
+        case .chartGallerySample(let name): ["admin", "charts", "gallery", name]
         case .credit: ["credit"]
         case .creditEnterprise(let code): ["credit", code]
         case .openLookup(let service): ["api", "v1", "open", "lookups", service]

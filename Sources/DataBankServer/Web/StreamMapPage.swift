@@ -48,6 +48,14 @@ enum StreamMapPage {
         }
         func px(_ x: Double) -> String { String(format: "%.1f", (x - box.minX) / (box.maxX - box.minX) * width) }
         func py(_ y: Double) -> String { String(format: "%.1f", (box.maxY - y) / (box.maxY - box.minY) * height) }
+        // Foshan's districts under the positions: the chart renderer's base map, moved into this frame.
+        let transform = ChartMapLayers.transform(
+            FoshanMap.baseMap, width: width, height: height, west: box.minX, east: box.maxX, south: box.minY, north: box.maxY)
+        let ground =
+            "<g class=\"districts\" data-testid=\"map-districts\" transform=\"\(transform)\">"
+            + ChartMapLayers.regions(
+                FoshanMap.baseMap, className: { _ in "district" }, title: { s.isEnglish ? $0.nameEn : $0.name },
+                style: [("fill", "#F2F5F7"), ("stroke", "#9AA5AF"), ("vector-effect", "non-scaling-stroke")]) + "</g>"
         let circles = points.map { p in
             "<circle r=\"4\" cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" data-id=\"\(Escape.attribute(p.id))\"><title>\(Escape.text(p.id))</title></circle>"
         }.joined()
@@ -55,7 +63,7 @@ enum StreamMapPage {
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" class="stream-map" data-testid="stream-map" \
             data-feed="/api/v1/resources/\(Escape.attribute(code))/changes/stream?after=\(store.lastSeq)" data-lon="\(lon.name)" data-lat="\(lat.name)" \
             data-entity="\(entity.name)" data-box="\(box.minX),\(box.maxX),\(box.minY),\(box.maxY)">\
-            <rect width="100%" height="100%" class="map-ground"/>\(circles)</svg>
+            <rect width="100%" height="100%" class="map-ground"/>\(ground)\(circles)</svg>
             """
         let content: [Body] = [
             .div(

@@ -42,7 +42,8 @@ struct SiteURLTests {
         (.datasetFeedback("101001-00001"), .POST), (.reuses, .GET), (.newReuse, .GET), (.newReuse, .POST), (.reviewReuses, .GET),
         (.decideReuse(id), .POST),
         (.credit, .GET), (.creditEnterprise("91440600MA4W000001"), .GET), (.openLookup("enterprise-name"), .GET),
-        (.openLive, .GET), (.openStreamLatest("101001-00001"), .GET), (.openStreamEvents("101001-00001"), .GET)
+        (.openLive, .GET), (.openStreamLatest("101001-00001"), .GET), (.openStreamEvents("101001-00001"), .GET),
+        (.chartGallery, .GET), (.chartGallerySample("bar"), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
