@@ -1,3 +1,4 @@
 import DataBankServer
 
+DataBankCLI.useEventLoopsForConcurrency()
 try await DataBankCLI.main()
