@@ -1,4 +1,5 @@
 import Fluent
+import NIOCore
 import NIOPosix
 import Vapor
 import DataBankCore

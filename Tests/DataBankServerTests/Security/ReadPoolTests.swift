@@ -1,6 +1,7 @@
 import DataBankCore
 @testable import DataBankServer
 import Fluent
+import FluentSQLiteDriver
 import SQLKit
 import Testing
 import Vapor
