@@ -1,4 +1,3 @@
 import DataBankServer
 
-DataBankCLI.useEventLoopsForConcurrency()
 try await DataBankCLI.main()

@@ -1,6 +1,4 @@
 import Fluent
-import NIOCore
-import NIOPosix
 import Vapor
 import DataBankCore
 
@@ -10,22 +8,6 @@ import DataBankCore
 /// `demo` defaults to `./data/demo.sqlite`, everything else to `./data/databank.sqlite`.
 /// `--secure-cookies` and `--trusted-proxies LIST` are for running behind a TLS reverse proxy.
 public enum DataBankCLI {
-    /// For the server (`serve`, `demo`, or no command): Swift Concurrency's jobs run on NIO's event
-    /// loops instead of a pool of their own, so a request's handler, its database answers and its
-    /// response stay on one thread rather than hopping between the two pools at every `await`
-    /// (profiled: thread wake-ups and hand-overs were a fifth of a point read's time). Nothing in
-    /// DataBank blocks a task (SQLite runs on its own threads), which is what this requires.
-    /// `DATABANK_NIO_EXECUTOR=0` keeps the default executor. Call first, from the main thread, once.
-    public static func useEventLoopsForConcurrency(arguments: [String] = CommandLine.arguments) {
-        guard ProcessInfo.processInfo.environment["DATABANK_NIO_EXECUTOR"] != "0" else { return }
-        var args = arguments
-        _ = takeOption("--database-url", from: &args)
-        _ = takeOption("--trusted-proxies", from: &args)
-        let command = args.dropFirst().first(where: { !$0.hasPrefix("-") })
-        guard command == nil || command == "serve" || command == "demo", !args.contains("--help"), !args.contains("-h") else { return }
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    }
-
     public static func main(arguments: [String] = CommandLine.arguments) async throws {
         var args = arguments
         let urlFlag = takeOption("--database-url", from: &args)
