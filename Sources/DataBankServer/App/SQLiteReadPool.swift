@@ -36,7 +36,7 @@ final class SQLiteReadPool: @unchecked Sendable {
     }
 
     /// The pool's connections as one `SQLiteDatabase`, bound to one event loop's share of them.
-    private struct PooledDatabase: SQLiteDatabase, @unchecked Sendable {
+    fileprivate struct PooledDatabase: SQLiteDatabase, @unchecked Sendable {
         let pool: EventLoopConnectionPool<Source>
         let logger: Logger
         var eventLoop: any EventLoop { pool.eventLoop }
@@ -47,6 +47,27 @@ final class SQLiteReadPool: @unchecked Sendable {
 
         func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
             withConnection { $0.query(query, binds, logger: logger, onRow) }
+        }
+
+        /// The statement stepped on the connection's thread, rows handed over there (SQLiteNIO's
+        /// futures variant submits one event-loop task per row; SQLKit's callers collect rows in
+        /// order and read them after the call returns, as on the read-write connection).
+        func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+            try await withConnection { try await $0.query(query, binds, onRow) }
+        }
+
+        /// A connection for `closure`, in the caller's task: the protocol's default runs the closure
+        /// in a new task per call.
+        func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+            let connection = try await pool.requestConnection(logger: logger).get()
+            do {
+                let result = try await closure(connection)
+                pool.releaseConnection(connection, logger: logger)
+                return result
+            } catch {
+                pool.releaseConnection(connection, logger: logger)
+                throw error
+            }
         }
     }
 
@@ -64,9 +85,52 @@ final class SQLiteReadPool: @unchecked Sendable {
             requestTimeout: timeout, on: group)
     }
 
-    /// The read connections of `eventLoop`, through SQLKit (statements logged at trace, as the main ones).
+    /// The read connections of `eventLoop`, through SQLKit (statements logged at trace, as the main
+    /// ones) and as an `SQLiteDatabase`, so ``RecordTextRows`` steps rows on the connection's thread.
     func sql(on eventLoop: any EventLoop, logger: Logger) -> any SQLDatabase {
-        PooledDatabase(pool: pool.pool(for: eventLoop), logger: logger).sql(queryLogLevel: .trace)
+        let pooled = PooledDatabase(pool: pool.pool(for: eventLoop), logger: logger)
+        return ReadDatabase(sqlite: pooled, sql: pooled.sql(queryLogLevel: .trace))
+    }
+
+    /// Both faces of the pool's connections, as `_FluentSQLiteDatabase` is for the read-write one:
+    /// SQLKit's statements go through SQLiteKit's wrapper, the fast row reader through the pool.
+    struct ReadDatabase: SQLDatabase, SQLiteDatabase {
+        fileprivate let sqlite: PooledDatabase
+        let sql: any SQLDatabase
+
+        var logger: Logger { sqlite.logger }
+        var eventLoop: any EventLoop { sqlite.eventLoop }
+        var version: (any SQLDatabaseReportedVersion)? { sql.version }
+        var dialect: any SQLDialect { sql.dialect }
+        var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+            sql.execute(sql: query, onRow)
+        }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+            try await sql.execute(sql: query, onRow)
+        }
+
+        func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+            try await sql.withSession(closure)
+        }
+
+        func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
+            sqlite.query(query, binds, logger: logger, onRow)
+        }
+
+        func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+            sqlite.withConnection(closure)
+        }
+
+        func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+            try await sqlite.query(query, binds, onRow)
+        }
+
+        func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+            try await sqlite.withConnection(closure)
+        }
     }
 
     func shutdown() async {

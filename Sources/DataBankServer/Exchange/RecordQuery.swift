@@ -248,7 +248,8 @@ struct RecordQuery: Sendable {
     func page(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
         if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
-        let statement = pageStatement("\(jsonExpression(dialect)) AS j, \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
+        let json = RowJSONText.expression(fields, on: sql)
+        let statement = pageStatement("\(json) AS j, \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
         let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none))
         page.value.rows.reserveCapacity(limit)
         try await RecordTextRows.run(statement, names: ["j"] + cursorNames, on: sql) { cells in

@@ -200,7 +200,7 @@ struct RecordsAPI: RouteCollection {
                 en: "The key has \(layout.keyColumns.count) parts, comma-separated: \(layout.keyNames.joined(separator: ","))")
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
-        let q = try RecordQuery(store: store, params: params, fields: req.query[String.self, at: "fields"], sort: nil, view: view, keyLookup: true)
+        let q = try RecordQuery(store: store, params: params, fields: req.queryValue("fields"), sort: nil, view: view, keyLookup: true)
         let page = try await q.page(after: nil, limit: 1, on: req.readSQL)
         let hash = Self.requestHash(req)
         try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)

@@ -244,7 +244,7 @@ enum StoreReading {
     /// `purpose=` or `X-Purpose`, trimmed; nil when blank. Kept to its first ``TextLimit/purpose``
     /// characters where it is only recorded; ``read(_:code:purposeRequired:)`` refuses a longer one.
     static func statedPurpose(_ req: Request) -> String? {
-        let text = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?
+        let text = (req.queryValue("purpose") ?? req.headers.first(name: "X-Purpose"))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard let text, !text.isEmpty else { return nil }
         return String(text.prefix(TextLimit.purpose))
@@ -252,7 +252,7 @@ enum StoreReading {
 
     /// 422 `too_long` for a purpose longer than ``TextLimit/purpose``.
     static func checkPurpose(_ req: Request) throws {
-        let text = req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose")
+        let text = req.queryValue("purpose") ?? req.headers.first(name: "X-Purpose")
         try TextLimit.check([("purpose", text?.trimmingCharacters(in: .whitespacesAndNewlines), TextLimit.purpose)])
     }
 

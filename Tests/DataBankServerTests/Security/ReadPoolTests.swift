@@ -1,6 +1,7 @@
 import DataBankCore
 @testable import DataBankServer
 import Fluent
+import FluentSQLiteDriver
 import SQLKit
 import Testing
 import Vapor
@@ -109,6 +110,49 @@ struct ReadPoolTests {
             let after = try await app.db.sql.raw("\(unsafeRaw: count)").first()!.decode(column: "n", as: Int.self)
             #expect(after - before == 40)
             #expect(try await AuditLog.verify(on: app.db, trail: app.auditTrail).broken == nil)
+        }
+    }
+
+    /// The pool's database is an `SQLiteDatabase` too, so record pages and point reads step their
+    /// rows on the read connection's thread (``RecordTextRows``' fast path), and what they answer is
+    /// byte for byte what SQLKit's generic decoding gives for the same statement.
+    @Test func poolPagesMatchTheGenericPathByteForByte() async throws {
+        try await withReadConnections { app in
+            guard let pool = app.sqliteReadPool else { return }  // PostgreSQL: no read pool
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<25), token: provider)
+            let fast = pool.sql(on: app.eventLoopGroup.any(), logger: app.logger)
+            #expect(fast is any SQLiteDatabase)
+            let generic = try #require(fast as? SQLiteReadPool.ReadDatabase).sql
+            #expect(!(generic is any SQLiteDatabase))
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let all = try RecordQuery(store: store, params: [], fields: nil, sort: nil)
+            let byKey = try RecordQuery(store: store, params: [(f.keyColumn.name, f.key(7))], fields: nil, sort: nil, keyLookup: true)
+            for q in [all, byKey] {
+                let a = try await q.page(after: nil, limit: 10, on: fast), b = try await q.page(after: nil, limit: 10, on: generic)
+                #expect(!a.rows.isEmpty && a.rows == b.rows && a.next == b.next)
+                let c = try await q.csvPage(after: a.next, limit: 10, on: fast), d = try await q.csvPage(after: b.next, limit: 10, on: generic)
+                #expect(c.rows == d.rows && c.next == d.next)
+            }
+            let over = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(7))", token: provider)
+            let expected = try await byKey.page(after: nil, limit: 1, on: generic).rows.first
+            #expect(over.status == .ok && over.body.string == expected)
+        }
+    }
+
+    /// A record committed on the read-write connection is on the pool's fast row reader at once.
+    @Test func poolRowReaderSeesTheWriteCommittedJustBefore() async throws {
+        try await withReadConnections { app in
+            guard let pool = app.sqliteReadPool else { return }
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let q = try RecordQuery(store: store, params: [(f.keyColumn.name, f.key(4))], fields: nil, sort: nil, keyLookup: true)
+            let sql = pool.sql(on: app.eventLoopGroup.any(), logger: app.logger)
+            #expect(try await q.page(after: nil, limit: 1, on: sql).rows.isEmpty)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<5), token: provider)
+            #expect(try await q.page(after: nil, limit: 1, on: sql).rows.count == 1)
         }
     }
 
