@@ -75,7 +75,7 @@ public struct XLSXStream: Sendable {
     }
 
     func inlineString(_ text: String, ref: String) -> String {
-        let escaped = Self.xmlText(text)
+        let escaped = XMLText.escape(text)
         let preserve = text.first?.isWhitespace == true || text.last?.isWhitespace == true
         return "<c r=\"\(ref)\" t=\"inlineStr\"><is><t\(preserve ? " xml:space=\"preserve\"" : "")>\(escaped)</t></is></c>"
     }
@@ -85,25 +85,6 @@ public struct XLSXStream: Sendable {
         guard !s.isEmpty, s.utf8.count <= 40 else { return false }
         return s.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45 }
             && Double(s) != nil
-    }
-
-    /// Escapes XML text, dropping characters XML 1.0 cannot hold (control characters).
-    public static func xmlText(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(c)
-            default:
-                if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 
     /// A (0-based) column index as spreadsheet letters: 0 → A, 25 → Z, 26 → AA.
@@ -141,7 +122,7 @@ public struct XLSXStream: Sendable {
                 "xl/workbook.xml",
                 head + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
                     + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-                    + "<sheets><sheet name=\"\(Self.xmlText(String(sheetName.prefix(31))))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+                    + "<sheets><sheet name=\"\(XMLText.escape(String(sheetName.prefix(31))))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
             ),
             (
                 "xl/_rels/workbook.xml.rels",

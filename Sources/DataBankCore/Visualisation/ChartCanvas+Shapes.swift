@@ -125,7 +125,7 @@ extension ChartCanvas {
                 ("font-weight", "700")
             ])
         w.element("title", [], text: tip(data.categories.indices.contains(currentIndex) ? data.categories[currentIndex] : "", nil, current))
-        w.raw(ChartSVGWriter.text(text))
+        w.raw(XMLText.escape(text))
         if !data.unit.isEmpty, current.number != nil {
             w.element("tspan", [("font-size", n(size * 0.4)), ("font-weight", "400"), ("dx", "4")], text: data.unit)
         }

@@ -8,9 +8,7 @@ struct ChartSVGWriter {
     /// `<name a="v" …>`; `close` ends it.
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         out += "<" + name
-        for (key, value) in attributes where !value.isEmpty || key == "d" {
-            out += " " + key + "=\"" + Self.attribute(value) + "\""
-        }
+        write(attributes, keepingEmpty: "d")
         out += ">"
     }
 
@@ -21,50 +19,23 @@ struct ChartSVGWriter {
     mutating func element(_ name: String, _ attributes: [(String, String)], text: String? = nil, title: String? = nil) {
         if text == nil, title == nil {
             out += "<" + name
-            for (key, value) in attributes where !value.isEmpty {
-                out += " " + key + "=\"" + Self.attribute(value) + "\""
-            }
+            write(attributes)
             out += "/>"
             return
         }
         open(name, attributes)
-        if let title { out += "<title>" + Self.text(title) + "</title>" }
-        if let text { out += Self.text(text) }
+        if let title { out += "<title>" + XMLText.escape(title) + "</title>" }
+        if let text { out += XMLText.escape(text) }
         close(name)
     }
 
     mutating func raw(_ s: String) { out += s }
 
-    static func text(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}": continue  // not allowed in XML
-            default: out.unicodeScalars.append(c)
-            }
+    /// ` key="value"` for each attribute with a value (and `keepingEmpty`'s even when empty: a path's `d`).
+    private mutating func write(_ attributes: [(String, String)], keepingEmpty: String? = nil) {
+        for (key, value) in attributes where !value.isEmpty || key == keepingEmpty {
+            out += " " + key + "=\"" + XMLText.escape(value) + "\""
         }
-        return out
-    }
-
-    static func attribute(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}": continue
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }
 

@@ -48,19 +48,3 @@ struct DirectCSVPage: Sendable {
     var rows: Int
     var last: [[UInt8]?]
 }
-
-extension CSVBytes {
-    /// One field from its UTF-8 bytes (a NULL is written as nothing by the caller).
-    static func appendField(_ cell: UnsafeRawBufferPointer, to out: inout ByteBuffer) {
-        guard cell.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-            out.writeBytes(cell)
-            return
-        }
-        out.writeInteger(UInt8(ascii: "\""))
-        for byte in cell {
-            out.writeInteger(byte)
-            if byte == 0x22 { out.writeInteger(byte) }  // a quote doubled
-        }
-        out.writeInteger(UInt8(ascii: "\""))
-    }
-}

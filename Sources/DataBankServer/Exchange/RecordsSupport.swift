@@ -66,14 +66,18 @@ enum CSVText {
 /// same quoting, decided on the same bytes.
 enum CSVBytes {
     static func appendField(_ cell: String?, to out: inout ByteBuffer) {
-        guard let cell else { return }
-        let utf8 = cell.utf8
-        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-            out.writeString(cell)
+        guard var cell else { return }
+        cell.withUTF8 { appendField(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// One field from its UTF-8 bytes, quoted when it holds a comma, a double quote, CR or LF.
+    static func appendField(_ cell: UnsafeRawBufferPointer, to out: inout ByteBuffer) {
+        guard cell.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.writeBytes(cell)
             return
         }
         out.writeInteger(UInt8(ascii: "\""))
-        for byte in utf8 {
+        for byte in cell {
             out.writeInteger(byte)
             if byte == 0x22 { out.writeInteger(byte) }  // a quote doubled
         }

@@ -33,7 +33,7 @@ struct OpenCoreTests {
 
     /// Text that XML cannot hold is dropped, markup is escaped.
     @Test func xmlTextEscapes() {
-        #expect(XLSXStream.xmlText("a<b>&\"c\u{1}") == "a&lt;b&gt;&amp;&quot;c")
+        #expect(XMLText.escape("a<b>&\"c\u{1}") == "a&lt;b&gt;&amp;&quot;c")
     }
 
     /// Close spellings come from runs inside names (Chinese) and from words (Latin).

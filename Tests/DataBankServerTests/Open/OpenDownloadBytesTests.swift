@@ -79,6 +79,20 @@ struct OpenDownloadBytesTests {
         return text
     }
 
+    /// The header line and every page `fetch` gives, from the first until one has no next cursor (100 at most).
+    func joinedPages(_ q: RecordQuery, _ fetch: ([String]?) async throws -> (bytes: ByteBuffer, next: [String]?)) async throws -> String {
+        var bytes = ByteBuffer(string: CSVText.line(q.fields.map(\.name)))
+        var after: [String]? = nil
+        var pages = 0
+        repeat {
+            var page = try await fetch(after)
+            bytes.writeBuffer(&page.bytes)
+            after = page.next
+            pages += 1
+        } while after != nil && pages < 100
+        return String(buffer: bytes)
+    }
+
     /// `data.csv` (plain and with the byte-order mark) is byte for byte the earlier rendering.
     @Test func csvIsTheEarlierRendering() async throws {
         try await withDataBank { app in
@@ -105,16 +119,8 @@ struct OpenDownloadBytesTests {
                 let q = try await publicQuery(app, f.code, sort: sort)
                 let expected = try await legacyCSV(q, on: sql)
                 for limit in [1, 4, 23, 50] {
-                    var bytes = ByteBuffer(string: CSVText.line(q.fields.map(\.name)))
-                    var after: [String]? = nil
-                    var pages = 0
-                    repeat {
-                        var page = try await q.csvBytes(after: after, limit: limit, on: sql)
-                        bytes.writeBuffer(&page.bytes)
-                        after = page.next
-                        pages += 1
-                    } while after != nil && pages < 100
-                    #expect(String(buffer: bytes) == expected, "limit \(limit), sort \(sort ?? "key")")
+                    let joined = try await joinedPages(q) { after in try await q.csvBytes(after: after, limit: limit, on: sql) }
+                    #expect(joined == expected, "limit \(limit), sort \(sort ?? "key")")
                 }
             }
             let pkg = try await app.ckan("package_show", ["id": .string(f.code)])
@@ -198,16 +204,8 @@ struct OpenDownloadBytesTests {
             for q in [public_, try await publicQuery(app, f.code, sort: "-credit_code"), unmasked] {
                 let whole = try await legacyCSV(q, on: sql)
                 for limit in [1, 4, 23, 50] {
-                    var bytes = ByteBuffer(string: CSVText.line(q.fields.map(\.name)))
-                    var after: [String]? = nil
-                    var pages = 0
-                    repeat {
-                        var page = try await q.csvBytes(after: after, limit: limit, direct: direct, sql: sql)
-                        bytes.writeBuffer(&page.bytes)
-                        after = page.next
-                        pages += 1
-                    } while after != nil && pages < 100
-                    #expect(String(buffer: bytes) == whole, "limit \(limit)")
+                    let joined = try await joinedPages(q) { after in try await q.csvBytes(after: after, limit: limit, direct: direct, sql: sql) }
+                    #expect(joined == whole, "limit \(limit)")
                 }
             }
         }
