@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SQLiteNIO
 import Vapor
 
 /// How hard guessing is made: after `accountFailures` wrong passwords for one account (or
@@ -68,24 +69,50 @@ enum SignInThrottle {
         let now = nowMs(req)
         let code = req.parameters.get("code") ?? ""
         // Read-only, on the read connections: it must not queue behind the audit writer.
-        let row = try await req.readSQL.raw(
+        let check = try await EpochCheck.read(
             """
             SELECT (SELECT version FROM access_epoch WHERE id = 1) AS epoch,
                    (SELECT MAX(blocked_until_ms) FROM auth_throttle WHERE subject = \(bind: subject.key) AND blocked_until_ms > \(bind: now)) AS blocked_until,
                    rs.row_count, rs.last_seq, rs.version, rs.last_load_at
             FROM (SELECT 1 AS probe) AS probe LEFT JOIN record_stores AS rs ON rs.resource_code = \(bind: code)
-            """
-        ).first()
-        AccessEpoch.remember(try row?.decode(column: "epoch", as: Int64?.self), req)
-        if let row, let rowCount = try row.decode(column: "row_count", as: Int?.self) {
-            AccessEpoch.remember(
-                AccessEpoch.StoreCounters(
-                    code: code, rowCount: rowCount, lastSeq: try row.decode(column: "last_seq", as: Int.self),
-                    version: try row.decode(column: "version", as: Int.self), lastLoadAt: try row.decode(column: "last_load_at", as: Date?.self)),
-                req)
+            """, on: req.readSQL)
+        AccessEpoch.remember(check.epoch, req)
+        if let counters = check.counters(code) { AccessEpoch.remember(counters, req) }
+        return check.blockedUntil.map { Int(((Double($0 - now)) / 1000).rounded(.up)) }
+    }
+
+    /// The one row of ``waitReadingEpoch(_:_:)``'s statement.
+    private struct EpochCheck {
+        var epoch: Int64?
+        var blockedUntil: Int64?
+        var rowCount: Int?
+        var lastSeq = 0
+        var version = 0
+        var lastLoadAt: Date?
+
+        func counters(_ code: String) -> AccessEpoch.StoreCounters? {
+            rowCount.map { AccessEpoch.StoreCounters(code: code, rowCount: $0, lastSeq: lastSeq, version: version, lastLoadAt: lastLoadAt) }
         }
-        let until = try row?.decode(column: "blocked_until", as: Int64?.self)
-        return until.map { Int(((Double($0 - now)) / 1000).rounded(.up)) }
+
+        /// On a SQLite file's read connections, as text cells on a statement kept prepared (every
+        /// API request runs it); elsewhere through SQLKit, decoded by name.
+        static func read(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws -> EpochCheck {
+            if let read = sql as? SQLiteReadPool.ReadDatabase, let direct = read.direct {
+                let cells = RecordTextRows.Collector([String?](repeating: nil, count: 6))
+                try await direct.textRows(statement, serializedFor: sql, width: 6) { cells.value = $0 }
+                let c = cells.value
+                return EpochCheck(
+                    epoch: c[0].flatMap { Int64($0) }, blockedUntil: c[1].flatMap { Int64($0) }, rowCount: c[2].flatMap { Int($0) },
+                    lastSeq: c[3].flatMap { Int($0) } ?? 0, version: c[4].flatMap { Int($0) } ?? 0,
+                    // A REAL of seconds, as SQLiteKit stores a Date (the text forms it also reads, otherwise).
+                    lastLoadAt: c[5].flatMap { text in Double(text).map(Date.init(timeIntervalSince1970:)) ?? Date(sqliteData: .text(text)) })
+            }
+            guard let row = try await sql.raw(statement).first() else { return EpochCheck() }
+            return EpochCheck(
+                epoch: try row.decode(column: "epoch", as: Int64?.self), blockedUntil: try row.decode(column: "blocked_until", as: Int64?.self),
+                rowCount: try row.decode(column: "row_count", as: Int?.self), lastSeq: try row.decode(column: "last_seq", as: Int?.self) ?? 0,
+                version: try row.decode(column: "version", as: Int?.self) ?? 0, lastLoadAt: try row.decode(column: "last_load_at", as: Date?.self))
+        }
     }
 
     /// Counts one failure against `subject`; returns the wait it now imposes, if any.

@@ -22,12 +22,22 @@ import VaporCSQLite
 /// opened without SQLite's per-call mutex, which cost a third of a download's time). In WAL
 /// mode a statement sees every write committed before it began and never waits for the writer.
 final class SQLiteDirectReads: Sendable {
-    /// One `sqlite3*` connection; closed when the last reference goes.
+    /// One `sqlite3*` connection and the statements prepared on it; closed when the last reference goes.
     final class Handle: @unchecked Sendable {
         let raw: OpaquePointer
+        /// Statements kept prepared by their SQL text (``textRows(_:serializedFor:width:_:)``), used by
+        /// the one thread that has the handle checked out.
+        fileprivate var prepared: [String: OpaquePointer] = [:]
         init(raw: OpaquePointer) { self.raw = raw }
-        deinit { sqlite_nio_sqlite3_close_v2(raw) }
+        deinit {
+            for statement in prepared.values { sqlite_nio_sqlite3_finalize(statement) }
+            sqlite_nio_sqlite3_close_v2(raw)
+        }
     }
+
+    /// Statements kept prepared per handle at most: the shapes of the hot reads (a store's point
+    /// read and pages) are few; past this the handle starts over.
+    static let maxPrepared = 64
 
     /// The current row of a statement: its cells as bytes, valid only inside the row callback.
     struct Row {
@@ -77,6 +87,36 @@ final class SQLiteDirectReads: Sendable {
         }
     }
 
+    /// Runs `query` and hands each row over as text cells (numbers as Swift prints them, BLOB and
+    /// NULL as nil — what ``RecordTextRows`` makes of SQLiteNIO's values), on a statement prepared
+    /// once per handle and reused for every later read of the same SQL text: a point read's
+    /// preparation (parsing its `json_object` of every column) cost as much as its stepping.
+    ///
+    /// `body` runs on the blocking-pool thread, one row after another.
+    func textRows(_ query: SQLQueryString, serializedFor sql: any SQLDatabase, width: Int, _ body: @escaping @Sendable ([String?]) -> Void) async throws {
+        var serializer = SQLSerializer(database: sql)
+        query.serialize(to: &serializer)
+        let encoder = SQLiteDataEncoder()
+        let binds = try serializer.binds.map { try encoder.encode($0) }
+        let text = serializer.sql
+        try await threadPool.runIfActive { [self] in
+            let handle = try checkOut()
+            defer { checkIn(handle) }
+            try Self.step(text, binds, on: handle, keepPrepared: true) { row in
+                var cells = [String?](repeating: nil, count: width)
+                for i in 0..<min(width, Int(sqlite_nio_sqlite3_column_count(row.statement))) {
+                    switch sqlite_nio_sqlite3_column_type(row.statement, Int32(i)) {
+                    case SQLITE_TEXT: cells[i] = row.string(i)
+                    case SQLITE_INTEGER: cells[i] = String(sqlite_nio_sqlite3_column_int64(row.statement, Int32(i)))
+                    case SQLITE_FLOAT: cells[i] = String(sqlite_nio_sqlite3_column_double(row.statement, Int32(i)))
+                    default: cells[i] = nil
+                    }
+                }
+                body(cells)
+            }
+        }
+    }
+
     /// Closes the idle handles (those in use close when their statement ends).
     func shutdown() { idle.withLockedValue { $0.removeAll() } }
 
@@ -100,11 +140,34 @@ final class SQLiteDirectReads: Sendable {
         }
     }
 
-    private static func step(_ sql: String, _ binds: [SQLiteData], on handle: Handle, _ body: (Row) throws -> Void) throws {
-        var prepared: OpaquePointer?
-        try check(sqlite_nio_sqlite3_prepare_v2(handle.raw, sql, -1, &prepared, nil), handle)
-        guard let statement = prepared else { return }  // only whitespace or a comment
-        defer { sqlite_nio_sqlite3_finalize(statement) }
+    /// Prepares `sql` (or takes it prepared, with `keepPrepared`), binds, steps it to the end and
+    /// leaves it finalised, or reset and unbound for the next use.
+    private static func step(_ sql: String, _ binds: [SQLiteData], on handle: Handle, keepPrepared: Bool = false, _ body: (Row) throws -> Void) throws {
+        let statement: OpaquePointer
+        if keepPrepared, let kept = handle.prepared[sql] {
+            statement = kept
+        } else {
+            var prepared: OpaquePointer?
+            let flags = keepPrepared ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+            try check(sqlite_nio_sqlite3_prepare_v3(handle.raw, sql, -1, flags, &prepared, nil), handle)
+            guard let made = prepared else { return }  // only whitespace or a comment
+            statement = made
+            if keepPrepared {
+                if handle.prepared.count >= maxPrepared {
+                    for old in handle.prepared.values { sqlite_nio_sqlite3_finalize(old) }
+                    handle.prepared.removeAll()
+                }
+                handle.prepared[sql] = made
+            }
+        }
+        defer {
+            if keepPrepared {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            } else {
+                sqlite_nio_sqlite3_finalize(statement)
+            }
+        }
         for (i, bind) in binds.enumerated() {
             let at = Int32(i + 1)
             let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -73,9 +73,12 @@ final class SQLiteReadPool: @unchecked Sendable {
 
     private let pool: EventLoopGroupConnectionPool<Source>
     private let threadPool: NIOThreadPool
+    /// The same file's C-API handles, whose kept statements serve ``RecordTextRows``.
+    let direct: SQLiteDirectReads?
 
     /// `perEventLoop` connections on each of `group`'s loops, served by as many threads in all.
-    init(path: String, settings: Settings, perEventLoop: Int, group: any EventLoopGroup, timeout: TimeAmount) {
+    init(path: String, settings: Settings, perEventLoop: Int, group: any EventLoopGroup, timeout: TimeAmount, direct: SQLiteDirectReads?) {
+        self.direct = direct
         let loops = Array(group.makeIterator()).count
         threadPool = NIOThreadPool(numberOfThreads: max(1, perEventLoop * loops))
         threadPool.start()
@@ -89,7 +92,7 @@ final class SQLiteReadPool: @unchecked Sendable {
     /// ones) and as an `SQLiteDatabase`, so ``RecordTextRows`` steps rows on the connection's thread.
     func sql(on eventLoop: any EventLoop, logger: Logger) -> any SQLDatabase {
         let pooled = PooledDatabase(pool: pool.pool(for: eventLoop), logger: logger)
-        return ReadDatabase(sqlite: pooled, sql: pooled.sql(queryLogLevel: .trace))
+        return ReadDatabase(sqlite: pooled, sql: pooled.sql(queryLogLevel: .trace), direct: direct)
     }
 
     /// Both faces of the pool's connections, as `_FluentSQLiteDatabase` is for the read-write one:
@@ -97,6 +100,8 @@ final class SQLiteReadPool: @unchecked Sendable {
     struct ReadDatabase: SQLDatabase, SQLiteDatabase {
         fileprivate let sqlite: PooledDatabase
         let sql: any SQLDatabase
+        /// Where ``RecordTextRows`` steps its statements, kept prepared, when the file has C-API handles.
+        let direct: SQLiteDirectReads?
 
         var logger: Logger { sqlite.logger }
         var eventLoop: any EventLoop { sqlite.eventLoop }

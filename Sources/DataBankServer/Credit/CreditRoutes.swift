@@ -6,7 +6,7 @@ import DataBankCore
 /// `/api/v1/open/credit/{creditCode}`) and the services' management (`/api/v1/lookups…`).
 enum CreditRoutes {
     static func register(on app: Application) throws {
-        let pages = app.grouped(WebMiddleware(), OpenErrorMiddleware())
+        let pages = app.grouped(MiddlewareChain(WebMiddleware(), OpenErrorMiddleware()))
         pages.get("credit", use: CreditPages.search).gate(.storeRead)
         pages.get("credit", ":creditCode", use: CreditPages.enterprise).gate(.storeRead)
 

@@ -3,7 +3,8 @@ import SQLKit
 
 /// Rows of a statement whose columns are all text (or NULL), handed over by position.
 ///
-/// On SQLite the statement is stepped on the connection's thread and each row is handed over
+/// On SQLite the statement is stepped on the connection's thread (on the read connections of a
+/// file, a C-API handle's, with the statement kept prepared: ``SQLiteDirectReads``) and each row is handed over
 /// there, straight from the driver's values: no event-loop hop per row (the pooled database's
 /// row callback submits one task per row) and no `Decodable` decoding per cell. On PostgreSQL the
 /// rows come through SQLKit and are decoded by name, once per cell, as before.
@@ -13,6 +14,10 @@ enum RecordTextRows {
     /// `body` runs on the thread stepping the statement, one row after another (never concurrently),
     /// so it may write into state the caller owns until this returns.
     static func run(_ query: SQLQueryString, names: [String], on sql: any SQLDatabase, _ body: @escaping @Sendable ([String?]) -> Void) async throws {
+        // The read connections of a file: on a C-API handle, the statement kept prepared.
+        if let read = sql as? SQLiteReadPool.ReadDatabase, let direct = read.direct {
+            return try await direct.textRows(query, serializedFor: sql, width: names.count, body)
+        }
         if let sqlite = sql as? any SQLiteDatabase {
             var serializer = SQLSerializer(database: sql)
             query.serialize(to: &serializer)

@@ -10,7 +10,7 @@ import DataBankCore
 /// error pages (``OpenErrorMiddleware``).
 enum OpenRoutes {
     static func register(on app: Application) throws {
-        let pages = app.grouped(WebMiddleware(), OpenErrorMiddleware())
+        let pages = app.grouped(MiddlewareChain(WebMiddleware(), OpenErrorMiddleware()))
         pages.get(use: OpenHomePage.show).gate(.open)
         pages.get("datasets", use: OpenSearchPage.show).gate(.open)
         pages.get("datasets", ":code", use: OpenDatasetPage.show).gate(.open)
