@@ -21,6 +21,9 @@ public struct AggregateColumn: Sendable, Equatable {
     public var type: String
     /// The period of a bucketed date group.
     public var bucket: String?
+    /// `regionCode` for a group whose item's standard is an administrative region code (set by
+    /// the server, which knows the standards): a chart draws it as a map.
+    public var semantic: String? = nil
 }
 
 /// The answer of an aggregate: `{"columns", "rows", "total", "suppressed", "other", "minGroupSize"}` or CSV.
@@ -120,6 +123,7 @@ public struct AggregateResult: Sendable, Equatable {
             out.append(contentsOf: ",\"label\":".utf8); Self.appendJSONString(c.label, &out)
             out.append(contentsOf: ",\"kind\":\"\(c.kind)\",\"type\":\"\(c.type)\"".utf8)
             if let b = c.bucket { out.append(contentsOf: ",\"bucket\":\"\(b)\"".utf8) }
+            if let k = c.semantic { out.append(contentsOf: ",\"semantic\":\"\(k)\"".utf8) }
             out.append(UInt8(ascii: "}"))
         }
         out.append(contentsOf: "],\"rows\":[".utf8)

@@ -11,13 +11,16 @@ public struct ChartAggregate: Decodable, Sendable, Hashable {
         public var type: String?
         /// The date bucket of a date grouping (day, week, month, quarter, year), when given.
         public var bucket: String?
+        /// The semantic kind of a grouping's item when it drives the drawing (`regionCode`).
+        public var semantic: String?
 
-        public init(name: String, label: String? = nil, kind: String, type: String? = nil, bucket: String? = nil) {
+        public init(name: String, label: String? = nil, kind: String, type: String? = nil, bucket: String? = nil, semantic: String? = nil) {
             self.name = name
             self.label = label
             self.kind = kind
             self.type = type
             self.bucket = bucket
+            self.semantic = semantic
         }
     }
 

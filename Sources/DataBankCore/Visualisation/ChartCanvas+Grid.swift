@@ -57,14 +57,13 @@ extension ChartCanvas {
         categoryAxis(labels, x0: x0, slot: slot, y: y1)
     }
 
-    /// The base map's regions shaded by the values of their codes (the categories), and the
-    /// points inside its frame as dots (sized by value when they have one).
-    mutating func drawMap(_ map: ChartBaseMap) {
+    /// The base map's regions shaded by the values of their codes (the categories), the points
+    /// inside its frame as dots (sized by value when they have one), and under the map the
+    /// categories it has no region for ("未在地图上 / Not on the map"), so none is lost silently.
+    mutating func drawMap(_ placement: ChartMapPlacement) {
+        let map = placement.map
         var byCode: [String: ChartValue] = [:]
-        for (i, category) in data.categories.enumerated() {
-            let code = map.regions.first { $0.code == category || $0.name == category || $0.nameEn == category }?.code ?? category
-            byCode[code] = data.value(0, i)
-        }
+        for (code, i) in placement.placed { byCode[code] = data.value(0, i) }
         let numbers = byCode.values.compactMap(\.number)
         let lo = numbers.min() ?? 0, hi = numbers.max() ?? 0
         hatchPattern()
@@ -73,9 +72,10 @@ extension ChartCanvas {
                 min: lo, max: hi, hasSuppressed: byCode.values.contains(.suppressed),
                 hasMissing: map.regions.contains { byCode[$0.code] == nil || byCode[$0.code] == .missing })
         }
+        if !placement.unplaced.isEmpty { unplacedNote(placement.unplaced) }
         let k = min((right - left) / map.width, (bottom - top) / map.height)
         let tx = left + (right - left - map.width * k) / 2, ty = top
-        let choropleth = !byCode.isEmpty
+        let choropleth = !data.categories.isEmpty
         w.open(
             "g",
             [
@@ -131,6 +131,42 @@ extension ChartCanvas {
                 ], text: label)
         }
         w.close("g")
+    }
+
+    /// The categories not on the map, at the bottom of the chart (at most three lines; the whole
+    /// list in the `<title>` and in the data table), moving `bottom` above them.
+    mutating func unplacedNote(_ indices: [Int]) {
+        let items = indices.map { i -> String in
+            let value = data.value(0, i)
+            return value == .missing ? data.categories[i] : data.categories[i] + " " + ChartRenderer.text(value, data)
+        }
+        let head = l.t("未在地图上：", "Not on the map: "), separator = l.t("、", ", ")
+        let full = head + items.joined(separator: separator)
+        let size = smallFont, lineHeight = 15.0, maxLines = spec.compact ? 1 : 3
+        var lines = [head]
+        for (i, item) in items.enumerated() {
+            let last = lines.count - 1
+            let piece = (lines[last] == head || lines[last].isEmpty ? "" : separator) + item
+            if TextWidth.width(lines[last] + piece, fontSize: size) <= right - left || lines[last].isEmpty || lines[last] == head {
+                lines[last] += piece
+            } else if lines.count < maxLines {
+                lines.append(item)
+            } else {
+                let rest = l.t(" 等 \(items.count - i) 项", " and \(items.count - i) more")
+                lines[last] = TextWidth.truncate(lines[last], maxWidth: right - left - TextWidth.width(rest, fontSize: size), fontSize: size) + rest
+                break
+            }
+        }
+        lines = lines.map { TextWidth.truncate($0, maxWidth: right - left, fontSize: size) }
+        let y0 = bottom - Double(lines.count - 1) * lineHeight
+        w.open("g", [("class", "map-unplaced"), ("data-testid", "map-unplaced")])
+        w.element("title", [], text: full)
+        for (i, line) in lines.enumerated() {
+            w.element(
+                "text", [("x", n(left)), ("y", n(y0 + Double(i) * lineHeight)), ("font-size", n(size)), ("fill", ChartPalette.mutedText)], text: line)
+        }
+        w.close("g")
+        bottom = y0 - size - 8
     }
 }
 

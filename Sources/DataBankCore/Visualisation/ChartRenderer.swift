@@ -11,9 +11,15 @@ public enum ChartRenderer {
     /// The chart as a complete `<svg>` element. A map needs `baseMap` (the region outlines);
     /// without one it is drawn as its empty state.
     public static func svg(_ data: ChartData, _ spec: ChartSpec, baseMap: ChartBaseMap? = nil) -> String {
+        svg(data, spec, baseMaps: baseMap.map { [$0] } ?? [])
+    }
+
+    /// The chart as a complete `<svg>` element; a map is drawn on the base map among `baseMaps`
+    /// that places most of its categories (``ChartMapPlacement``), the others listed under it.
+    public static func svg(_ data: ChartData, _ spec: ChartSpec, baseMaps: [ChartBaseMap]) -> String {
         var c = ChartCanvas(data: data, spec: spec)
         c.begin()
-        if data.isEmpty || (spec.type == .map && baseMap == nil) {
+        if data.isEmpty || (spec.type == .map && baseMaps.isEmpty) {
             c.state(spec.language.t("无数据", "No data"), kind: "empty")
         } else if data.isAllSuppressed {
             c.state(spec.language.t("数据过少，已隐藏", "Too few records to show"), kind: "suppressed")
@@ -26,7 +32,7 @@ public enum ChartRenderer {
             case .table: c.drawTable()
             case .scatter: c.drawScatter()
             case .heatGrid: c.drawHeatGrid()
-            case .map: c.drawMap(baseMap!)
+            case .map: c.drawMap(ChartMapPlacement(categories: data.categories, maps: baseMaps))
             }
         }
         c.w.close("svg")

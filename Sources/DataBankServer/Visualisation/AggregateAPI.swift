@@ -33,7 +33,9 @@ struct AggregateAPI: RouteCollection {
         }
         let sql = req.readSQL
         let k = view == nil ? nil : try await AggregateSettings.minGroupSize(store.resourceCode, on: sql)
-        let result = try await run(request, query: query, k: k, language: req.language, on: sql)
+        var result = try await run(request, query: query, k: k, language: req.language, on: sql)
+        let regionGroups = try await regionCoded(request, resource: read.resource, on: req.db)
+        for (i, g) in request.groups.enumerated() where regionGroups.contains(g.name) { result.columns[i].semantic = SemanticKind.regionCode.rawValue }
 
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(
@@ -88,6 +90,18 @@ struct AggregateAPI: RouteCollection {
             otherMeasures = other.value
         }
         return AggregateResult(request: request, plan: plan, otherMeasures: otherMeasures, k: k, language: language)
+    }
+
+    /// The groups (by column name) whose item's standard has the semantic kind `regionCode`
+    /// (GB/T 2260 codes): the answer marks them `"semantic": "regionCode"`, so that a chart of
+    /// any region-coded item is drawn on the map. Only plain text groups can be codes.
+    static func regionCoded(_ request: AggregateRequest, resource: ResourceRow, on db: any Database) async throws -> Set<String> {
+        let grouped = Set(request.groups.filter { $0.bucket == nil && $0.column.type == .C }.map(\.column.name))
+        guard !grouped.isEmpty, let items = resource.catalogSnapshot?.items.filter({ grouped.contains($0.column) }), !items.isEmpty else { return [] }
+        let regional = try await StandardRow.query(on: db).filter(\.$code ~~ items.map(\.standardCode))
+            .filter(\.$semanticKind == SemanticKind.regionCode.rawValue).all()
+        let codes = Set(regional.map(\.code))
+        return Set(items.filter { codes.contains($0.standardCode) }.map(\.column))
     }
 
     /// What the audit keeps of an aggregate: the items it read (groups, measures, filters), then its

@@ -136,6 +136,19 @@ enum ChartGallery {
                     ], categoryLabel: t("区", "District"), valueLabel: t("低保户数", "Households on assistance"), unit: t("户", "")),
                 spec: spec(.map, "各区低保户数（地图）", "Households on assistance by district (map)", "三水区记录过少，已隐藏。", "Sanshui has too few records and is hidden.")),
             Sample(
+                name: "map-codes",
+                data: ChartData(
+                    categories: ["440604000000", "440605", "440606", "440606101000", "440699", t("其他", "other")],
+                    series: [
+                        ChartSeries(
+                            name: t("企业数", "Enterprises"),
+                            values: [.number(48_213), .number(126_540), .number(131_877), .number(2_310), .number(35), .number(904)])
+                    ], categoryLabel: t("行政区划代码", "Region code"), valueLabel: t("企业数", "Enterprises"), unit: t("户", "")),
+                spec: spec(
+                    .map, "各区企业数（含地图外的代码）", "Enterprises by region code (codes off the map)",
+                    "12 位统计用区划代码按区绘制；镇街代码、未知代码和“其他”列在地图下方。",
+                    "A 12-digit statistical code of a district is drawn on it; a town's code, an unknown code and \"other\" are listed under the map.")),
+            Sample(
                 name: "empty", data: ChartData(categories: [], series: []),
                 spec: spec(.bar, "没有数据的图表", "A chart with no data", "", "")),
             Sample(

@@ -27,8 +27,8 @@ enum ChartGalleryPage {
                 Layout.heading(
                     s.t("图表样例", "Chart gallery"),
                     sub: s.t(
-                        "服务器端绘制的每种图表（固定样例数据）：含无数据、全部隐藏、中文长标签与负值。每张图后附供读屏软件读取的数据表。",
-                        "Every chart type drawn on the server from fixed sample data, including empty, all-suppressed, long Chinese labels and negative values. Each chart carries a data table for screen readers."
+                        "服务器端绘制的每种图表（固定样例数据）：含无数据、全部隐藏、中文长标签、负值与地图外的代码。每张图后附供读屏软件读取的数据表。",
+                        "Every chart type drawn on the server from fixed sample data, including empty, all-suppressed, long Chinese labels, negative values and codes off the map. Each chart carries a data table for screen readers."
                     )),
                 .div(.cls("chart-gallery"), .group(cards))
             ])
@@ -42,7 +42,7 @@ enum ChartGalleryPage {
         guard let sample = ChartGallery.samples(ChartLanguage(page: lang)).first(where: { $0.name == name }) else {
             throw AppError.notFound("Chart sample \(name)")
         }
-        let svg = ChartRenderer.svg(sample.data, sample.spec, baseMap: FoshanMap.baseMap)
+        let svg = ChartRenderer.svg(sample.data, sample.spec, baseMaps: ChartBaseMaps.all)
         let format: String = (try? req.query.get(String.self, at: "format")) ?? "svg"
         switch format {
         case "svg":

@@ -10,7 +10,7 @@ enum ChartView {
     /// 360 wide, and CSS shows the one that suits the screen (a wide chart shrunk to a phone
     /// would have 6-pixel labels); the hidden one is `display: none`, so it is not read twice.
     static func figure(_ data: ChartData, _ spec: ChartSpec, testid: String? = nil) -> Body {
-        var svg = ChartRenderer.svg(data, spec, baseMap: FoshanMap.baseMap)
+        var svg = ChartRenderer.svg(data, spec, baseMaps: ChartBaseMaps.all)
         if spec.width > narrowWidth + 60 {
             var narrow = spec
             narrow.width = narrowWidth
@@ -20,7 +20,7 @@ enum ChartView {
             narrow.testID = nil
             var wide = spec
             wide.cssClass = (spec.cssClass + " chart-wide").trimmingCharacters(in: .whitespaces)
-            svg = ChartRenderer.svg(data, wide, baseMap: FoshanMap.baseMap) + ChartRenderer.svg(data, narrow, baseMap: FoshanMap.baseMap)
+            svg = ChartRenderer.svg(data, wide, baseMaps: ChartBaseMaps.all) + ChartRenderer.svg(data, narrow, baseMaps: ChartBaseMaps.all)
         }
         return .element(
             named: "figure",
