@@ -130,7 +130,7 @@ struct VizBench {
         }
         row(
             "rollup maintenance on ingest: append \(ingestRows) rows without / with a rollup (best of 2)",
-            String(format: "%.2f s / %.2f s (+%.1f %%)", plain, maintained, (maintained / plain - 1) * 100), "< 10 %")
+            String(format: "%.2f s / %.2f s (%+.1f %%)", plain, maintained, (maintained / plain - 1) * 100), "< 10 %")
     }
 
     func rollupID(_ output: String) throws -> String {

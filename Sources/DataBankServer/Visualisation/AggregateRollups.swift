@@ -118,6 +118,20 @@ enum AggregateRollups {
         return try await find(store.resourceCode, id: id, on: sql)
     }
 
+    /// The rollup of this aggregate: the one already registered (several saved charts may share it),
+    /// else a new one, built. For saving a chart.
+    static func ensure(_ spec: AggregateRollupSpec, store: RecordStoreRow, by who: String?, on db: any Database) async throws -> Row {
+        let (request, query) = try compile(spec, store: store)
+        if let existing = try await db.sql.raw(
+            """
+            SELECT id FROM aggregate_rollups WHERE resource_code = \(bind: store.resourceCode) AND signature = \(bind: signature(request, query))
+            """
+        ).first() {
+            return try await find(store.resourceCode, id: try existing.decode(column: "id", as: String.self), on: db.sql)
+        }
+        return try await register(spec, store: store, by: who, on: db)
+    }
+
     static func remove(_ id: String, code: String, on db: any Database) async throws {
         _ = try await find(code, id: id, on: db.sql)
         try await db.transaction { tx in

@@ -304,6 +304,11 @@ struct RollupTests {
             try await expectRollupMatches(app, f, "group=establish_date:quarter&measures=count&region_code__in=440604,440605", "registered")
             // The filters match as a set of conditions, whatever their spelling.
             try await expectRollupMatches(app, f, "group=establish_date:quarter&measures=count&region_code__in=440604,440605&sort=-count", "sorted")
+            // Saving a chart of the same aggregate reuses the rollup.
+            let same = try await AggregateRollups.ensure(
+                AggregateRollupSpec(group: "establish_date:quarter", measures: "count", filters: [("region_code__in", "440604,440605")]),
+                store: try await RecordStores.find(f.code, on: app.db), by: nil, on: app.db)
+            #expect(same.id == row.id)
             let gone = try await app.send(.DELETE, "/api/v1/resources/\(f.code)/aggregate/rollups/\(row.id)", token: provider)
             #expect(gone.status == .noContent)
             let (request, query) = try await parsed(app, f, "group=establish_date:quarter&measures=count&region_code__in=440604,440605")
