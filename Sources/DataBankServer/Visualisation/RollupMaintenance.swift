@@ -108,19 +108,28 @@ struct RollupMaintenance {
 }
 
 extension RecordWriter {
-    /// The records whose keys are among the batch's rows `indexes`: the key columns against the payload's.
+    /// The records whose keys are among the batch's rows `indexes`: the key columns against one bound
+    /// JSON array of the rows' keys only (`[[k1, k2], …]`, from the batch's canonical key texts), so the
+    /// database reads a small array and looks each key up in the primary key.
     func rows(_ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect) -> SQLQueryString {
         let keys = layout.keyColumns
+        var json = "["
+        for (n, i) in indexes.enumerated() {
+            if n > 0 { json += "," }
+            // Each part of a batch key is canonical JSON (control characters escaped), joined by U+001F.
+            json += "[" + batch.keys[i].replacingOccurrences(of: "\u{1F}", with: ",") + "]"
+        }
+        json += "]"
         let tuple: SQLQueryString = "(\(keys.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")))"
         switch dialect {
         case .sqlite:
-            let values = keys.map { "value ->> \(literal: "$." + $0.name)" as SQLQueryString }.joined(separator: ", ")
-            return "\(tuple) IN (SELECT \(values) FROM jsonb_each(\(bind: batch.payload(indexes))))"
+            let values = keys.indices.map { "value ->> \(literal: "$[\($0)]")" as SQLQueryString }.joined(separator: ", ")
+            return "\(tuple) IN (SELECT \(values) FROM jsonb_each(\(bind: json)))"
         case .postgres:
-            let values = keys.map { "p.\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
-            return """
-                \(tuple) IN (SELECT \(values) FROM json_populate_recordset(NULL::\(ident: tables.records), \(bind: batch.payload(indexes))::json) AS p)
-                """
+            let values = keys.enumerated().map { j, c in
+                "(value ->> \(literal: j))::\(unsafeRaw: RecordTables.columnType(c, .postgres))" as SQLQueryString
+            }.joined(separator: ", ")
+            return "\(tuple) IN (SELECT \(values) FROM json_array_elements(\(bind: json)::json))"
         }
     }
 }
