@@ -78,6 +78,7 @@ let policy: [PolicyRow] = {
         (.approveReuses,     .signIn,    "A  -  -  -  -  -"),
         (.manageDeveloperKeys, .signIn,  "A  -  -  -  -  -"),
         (.manageLookupServices, .signIn, "A  O  O  -  -  -"),
+        (.manageRollups,     .signIn,    "A  O  O  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

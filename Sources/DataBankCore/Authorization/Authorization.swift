@@ -62,6 +62,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses, manageDeveloperKeys
     /// Public disclosure look-ups (信用佛山): the provider or the data authority defines them on an open resource.
     case manageLookupServices
+    /// Rollups (aggregates kept up to date for charts): the resource's provider or the data authority registers them.
+    case manageRollups
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -169,6 +171,8 @@ public enum Authorization {
         .manageDeveloperKeys: .roles([.platformAdmin: .any]),
         // Look-up services belong to the open resource's provider; the data authority may define any.
         .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Rollups cost the provider's writes a little: its stewards and the data authority register them.
+        .manageRollups:     .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

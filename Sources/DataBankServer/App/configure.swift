@@ -98,6 +98,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
     try api.register(collection: AggregateAPI())
+    try api.register(collection: RollupsAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)

@@ -26,6 +26,8 @@ struct BenchCommand: AsyncCommand {
         var readRows: Int?
         @Option(name: "lookup-records", help: "open: disclosure records behind the name look-up (default 35000000)")
         var lookupRecords: Int?
+        @Option(name: "ingest-rows", help: "viz: rows loaded with and without a registered rollup, for its ingest overhead (default 1000000)")
+        var ingestRows: Int?
         @Option(name: "only", help: "open: run only this part (package_search)")
         var only: String?
         init() {}
@@ -53,7 +55,7 @@ struct BenchCommand: AsyncCommand {
                     downloadRows: signature.rows ?? 1_000_000, lookupRecords: signature.lookupRecords ?? 35_000_000,
                     requests: signature.queries ?? 1_000, onlySearch: signature.only == "package_search")
             case "quality": QualityBench(console: console, rows: signature.rows ?? 1_000_000)
-            case "viz": VizBench(app: app, console: console, rows: signature.rows ?? 10_000_000)
+            case "viz": VizBench(app: app, console: console, rows: signature.rows ?? 10_000_000, ingestRows: signature.ingestRows ?? 1_000_000)
             default: nil
             }
         if let only = signature.only, signature.scenario != "open" || only != "package_search" {

@@ -5,9 +5,15 @@ import Vapor
 /// consistency check of one (exit status 1 when it finds a problem).
 struct StoreCommand: AsyncCommandGroup {
     var help: String {
-        "Record stores: `databank stores list`, `stores verify 101001-00001`, `stores loads 101001-00001`, `stores min-group 101001-00001 [--set N]`."
+        """
+        Record stores: `databank stores list`, `stores verify 101001-00001`, `stores loads 101001-00001`, \
+        `stores min-group 101001-00001 [--set N]`, \
+        `stores rollups 101001-00001 [--add 'group=…&measures=…' | --remove ID | --rebuild ID]`.
+        """
     }
-    var commands: [String: any AnyAsyncCommand] { ["list": ListStores(), "verify": VerifyStore(), "loads": ListLoads(), "min-group": StoreMinGroup()] }
+    var commands: [String: any AnyAsyncCommand] {
+        ["list": ListStores(), "verify": VerifyStore(), "loads": ListLoads(), "min-group": StoreMinGroup(), "rollups": StoreRollups()]
+    }
     var defaultCommand: (any AnyAsyncCommand)? { ListStores() }
 }
 

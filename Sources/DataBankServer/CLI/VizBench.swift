@@ -7,11 +7,15 @@ import DataBankCore
 /// generated store (region, amount …) of `rows` records; the ad-hoc aggregate (group by region,
 /// count + sum of the amount) over HTTP against `databank serve`, and the same `GROUP BY` run by
 /// the `sqlite3` shell on the same file (or `psql` on PostgreSQL), best of three each, alternating;
-/// DuckDB (PyPI, in a venv under `.build/`) on the same rows as the analytic reference.
+/// DuckDB (PyPI, in a venv under `.build/`) on the same rows as the analytic reference. Then the
+/// saved chart's path: the same aggregate registered as a rollup and answered from it, and what
+/// maintaining it adds to ingest (``rollupScenarios(client:url:token:direct:directSeconds:dbURL:)``).
 struct VizBench {
     let app: Application
     let console: any Console
     let rows: Int
+    /// Rows of the file loaded with and without a rollup (the maintenance overhead).
+    var ingestRows = 1_000_000
     var table: [(String, String, String)] = []
 
     static let code = BusBench.resourceCode
@@ -71,6 +75,8 @@ struct VizBench {
         row("group by paid_on:month, count + sum(amount), HTTP API", String(format: "%.3f s", bucket), "-")
         row("group by region, count + sum + median(amount), HTTP API", String(format: "%.3f s", median), "-")
 
+        try await rollupScenarios(client: client, url: url, token: token, direct: body, directSeconds: api, dbURL: dbURL)
+
         if let duck = try? duckDB(files) {
             row(
                 "DuckDB \(duck.version) (PyPI), same rows in memory, same GROUP BY (analytic reference)",
@@ -78,6 +84,60 @@ struct VizBench {
         } else {
             row("DuckDB (PyPI)", "not available (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install duckdb)", "-")
         }
+    }
+
+    /// The saved chart's aggregate (group by region, count + sum) registered as a rollup: the time to
+    /// build it, then its answer over HTTP (p99 of 200 sequential requests, checked byte for byte against
+    /// the direct answer); then the same `ingestRows` file appended to the emptied store without and
+    /// with the rollup registered, best of two each, alternating.
+    mutating func rollupScenarios(client: any Client, url: String, token: String, direct: String, directSeconds: Double, dbURL: String) async throws {
+        let spec = "group=region&measures=count,sum(amount)"
+        let build = try BusBench.runChild(["stores", "rollups", Self.code, "--add", spec, "--database-url", dbURL])
+        let id = try rollupID(build.output)
+        row("rollup build (group by region, count + sum(amount)), \(rows) rows", String(format: "%.3f s", build.seconds), "-")
+        let first = try await client.get(URI(string: url), headers: ["Authorization": "Bearer \(token)"])
+        guard first.body.map({ String(buffer: $0) }) == direct else { throw CLIError("the rollup's answer differs from the direct aggregate's") }
+        var samples = Samples()
+        for _ in 0..<200 { samples.add(try await BusBench.timedGet(client, url, token: token)) }
+        row(
+            "saved chart from its rollup (same aggregate), \(rows) rows: p50 / p99 of 200",
+            String(format: "%.2f ms / %.2f ms (direct %.0f ms)", samples.p(0.5) * 1000, samples.p(0.99) * 1000, directSeconds * 1000), "p99 < 20 ms")
+        _ = try BusBench.runChild(["stores", "rollups", Self.code, "--remove", id, "--database-url", dbURL])
+
+        // Ingest with and without the rollup: the store emptied by a header-only replace, then the file appended.
+        let file = try BusBench.generatedFile(to: ingestRows)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-viz-empty.csv").path
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
+        let header = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self).prefix { $0 != "\n" }
+        try handle.close()
+        FileManager.default.createFile(atPath: empty, contents: Data((header + "\n").utf8))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        var plain = Double.infinity, maintained = Double.infinity
+        var registered: String?
+        for trial in 0..<4 {
+            let withRollup = trial % 2 == 1
+            _ = try BusBench.runChild(["load", Self.code, empty, "--mode", "replace", "--database-url", dbURL, "--no-profile"])
+            if withRollup {
+                registered = try rollupID(try BusBench.runChild(["stores", "rollups", Self.code, "--add", spec, "--database-url", dbURL]).output)
+            }
+            let seconds = try BusBench.runChild(["load", Self.code, file, "--mode", "append", "--database-url", dbURL, "--no-profile"]).seconds
+            if withRollup {
+                maintained = min(maintained, seconds)
+                if let id = registered { _ = try BusBench.runChild(["stores", "rollups", Self.code, "--remove", id, "--database-url", dbURL]) }
+            } else {
+                plain = min(plain, seconds)
+            }
+        }
+        row(
+            "rollup maintenance on ingest: append \(ingestRows) rows without / with a rollup (best of 2)",
+            String(format: "%.2f s / %.2f s (%+.1f %%)", plain, maintained, (maintained / plain - 1) * 100), "< 10 %")
+    }
+
+    func rollupID(_ output: String) throws -> String {
+        guard let line = output.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("added ") }),
+            let id = line.split(separator: " ").dropFirst().first
+        else { throw CLIError("stores rollups --add answered: \(output.prefix(300))") }
+        return String(id.dropLast())
     }
 
     /// A port of its own (the bus bench's 18480 may be taken by another bench running beside it).

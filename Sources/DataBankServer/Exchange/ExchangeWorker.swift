@@ -2,7 +2,7 @@ import Vapor
 
 /// The background work of `serve` and `demo`, in independent loops so one cannot stall
 /// another: webhook deliveries (parallel, bounded), notification mail, housekeeping (stream
-/// retention, marking interrupted loads), and the partial look-ups' n-gram indexes.
+/// retention, marking interrupted loads), the partial look-ups' n-gram indexes, and stale rollups.
 final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
 
@@ -17,6 +17,8 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         }
         // Partial look-ups' n-gram indexes follow their stores' change logs.
         tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await LookupGrams.followAll(on: app.db) } })
+        // Rollups that could not be maintained are rebuilt from their stores.
+        tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(
             Task { [app] in
                 await Self.every(.seconds(60), app: app) {

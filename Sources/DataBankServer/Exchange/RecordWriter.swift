@@ -79,9 +79,11 @@ struct RecordWriter: Sendable {
     let layout: RecordLayout
     let mode: LoadMode
     let loadID: UUID
+    /// The store as the write found it (its rollups are compiled against its layout).
+    let store: RecordStoreRow
 
     init(store: RecordStoreRow, mode: LoadMode, loadID: UUID) throws {
-        storeID = try store.requireID(); resourceCode = store.resourceCode
+        storeID = try store.requireID(); resourceCode = store.resourceCode; self.store = store
         tables = store.tables; layout = store.recordLayout
         self.mode = mode; self.loadID = loadID
     }
@@ -96,6 +98,8 @@ struct RecordWriter: Sendable {
             var seq = head.lastSeq
             var storeIsEmpty = head.rowCount == 0
             let now = Int(Date().timeIntervalSince1970 * 1000)
+            // The store's rollups move with the batch, in this transaction.
+            var rollups = try await RollupMaintenance.load(store, on: sql)
             var outcome = BatchOutcome()
             var rejected = batch.rejected
             var rowDelta = 0
@@ -115,6 +119,7 @@ struct RecordWriter: Sendable {
                     """
                 ).run()
                 try await sql.raw("UPDATE record_stores SET row_count = 0 WHERE id = \(bind: storeID)").run()
+                try await rollups.reset(on: sql)
                 storeIsEmpty = true
             }
             var inserts: [Int] = [], updates: [Int] = []
@@ -141,13 +146,17 @@ struct RecordWriter: Sendable {
             }
             if !inserts.isEmpty {
                 if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect, copy) }
+                if !rollups.isEmpty { try await rollups.move(rows: rows(batch, inserts, dialect), sign: 1, on: sql) }
                 try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += inserts.count
                 outcome.inserted = inserts.count
                 rowDelta += inserts.count
             }
             if !updates.isEmpty {
+                let updated = rollups.isEmpty ? nil : rows(batch, updates, dialect)
+                if let updated { try await rollups.move(rows: updated, sign: -1, on: sql) }
                 try await sql.raw(updateSQL(batch.payload(updates), dialect)).run()
+                if let updated { try await rollups.move(rows: updated, sign: 1, on: sql) }
                 try await logChanges(batch, updates, op: "update", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += updates.count
                 outcome.updated = updates.count
@@ -155,6 +164,7 @@ struct RecordWriter: Sendable {
             if !rejected.isEmpty { try await quarantine(rejected, sql) }
             if !batch.flags.isEmpty { try await flag(batch.flags, sql) }
             outcome.duplicates = rejected.count - batch.rejected.count
+            try await rollups.finish(seq: seq, on: sql)
             try await sql.raw(
                 """
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count + \(bind: rowDelta),
@@ -236,6 +246,7 @@ struct RecordWriter: Sendable {
         try await db.transaction { tx in
             let sql = tx.sql
             var seq = try await lockStore(sql).lastSeq
+            var rollups = try await RollupMaintenance.load(store, on: sql)
             let now = Int(Date().timeIntervalSince1970 * 1000)
             var deleted = 0
             for key in keys {
@@ -243,6 +254,7 @@ struct RecordWriter: Sendable {
                     "\(ident: c.name) = \(bind: key[c.name] ?? "")\(unsafeRaw: castSuffix(c, RecordTables.Dialect(sql)))" as SQLQueryString
                 }
                 .joined(separator: " AND ")
+                try await rollups.move(rows: "(\(condition))", sign: -1, on: sql)
                 // The deleted row is kept with its change: a consumer's feed shows the delete only if the
                 // row was inside its grant's scope (the provider's feed shows no data for a delete).
                 let gone = try await sql.raw(
@@ -262,6 +274,7 @@ struct RecordWriter: Sendable {
                     """
                 ).run()
             }
+            try await rollups.finish(seq: seq, on: sql)
             try await sql.raw(
                 """
                 UPDATE record_stores SET last_seq = \(bind: seq), row_count = row_count - \(bind: deleted) WHERE id = \(bind: storeID)

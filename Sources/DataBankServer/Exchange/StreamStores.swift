@@ -73,9 +73,12 @@ extension RecordWriter {
             let bound = StreamRetention.text(cutoff, for: column)
             let dialect = RecordTables.Dialect(sql)
             let value: SQLQueryString = dialect == .postgres ? "\(bind: bound)::\(unsafeRaw: RecordTables.columnType(column, .postgres))" : "\(bind: bound)"
+            var rollups = try await RollupMaintenance.load(store, on: sql)
+            try await rollups.move(rows: "\(ident: column.name) < \(value)", sign: -1, on: sql)
             let gone = try await sql.raw("DELETE FROM \(ident: tables.records) WHERE \(ident: column.name) < \(value) RETURNING 1 AS one").all().count
             guard gone > 0 else { return 0 }
             let seq = head.lastSeq + 1
+            try await rollups.finish(seq: seq, on: sql)
             let data = JSONText.encode(["column": column.name, "before": bound])
             try await sql.raw(
                 """

@@ -33,7 +33,8 @@ enum Migrations {
             CreateLookupServices(),  // 020
             CreateLookupGrams(),  // 021
             CreateResourceTags(),  // 022
-            AddAggregateMinGroup()  // 023
+            AddAggregateMinGroup(),  // 023
+            CreateAggregateRollups()  // 024
         ]
     }
 

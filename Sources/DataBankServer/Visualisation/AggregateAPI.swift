@@ -33,7 +33,11 @@ struct AggregateAPI: RouteCollection {
         }
         let sql = req.readSQL
         let k = view == nil ? nil : try await AggregateSettings.minGroupSize(store.resourceCode, on: sql)
-        var result = try await run(request, query: query, k: k, language: req.language, on: sql)
+        // A rollup that matches answers without scanning the store; its answer is the direct one's.
+        let rolled = try await AggregateRollups.answer(
+            request, resource: store.resourceCode, query: query, view: view, k: k, language: req.language, on: sql)
+        var result: AggregateResult
+        if let rolled { result = rolled } else { result = try await run(request, query: query, k: k, language: req.language, on: sql) }
         let regionGroups = try await regionCoded(request, resource: read.resource, on: req.db)
         for (i, g) in request.groups.enumerated() where regionGroups.contains(g.name) { result.columns[i].semantic = SemanticKind.regionCode.rawValue }
 
@@ -73,22 +77,11 @@ struct AggregateAPI: RouteCollection {
         let rows = collected.value
         if rows.count > AggregateRequest.maxResultGroups {
             let n = try await sql.raw(builder.countGroupsStatement()).first()?.decode(column: "n", as: Int.self) ?? rows.count
-            throw AppError.field(
-                .unprocessableEntity, "too_many_groups", "group",
-                zh: "分组结果有 \(n) 组，超过上限 \(AggregateRequest.maxResultGroups)：请换用更粗的分组或加筛选条件",
-                en: "The grouping makes \(n) groups, over the limit of \(AggregateRequest.maxResultGroups): group more coarsely or filter")
+            throw tooManyGroups(n)
         }
         let plan = AggregateSuppression(rows, k: k, top: request.top)
         var otherMeasures: [String?]?
-        if request.top != nil, !plan.folded.isEmpty {
-            // Name the smaller set: the folded groups, or every other group (the first N and the dropped).
-            let excluded = plan.shown + plan.dropped
-            let excluding = excluded.count < plan.folded.count
-            let statement = builder.otherStatement(keys: (excluding ? excluded : plan.folded).map(\.keys), excluding: excluding)
-            let other = RecordTextRows.Collector([String?]())
-            try await RecordTextRows.run(statement, names: builder.measureNames, on: sql) { other.value = $0 }
-            otherMeasures = other.value
-        }
+        if request.top != nil, !plan.folded.isEmpty { otherMeasures = try await otherRow(builder, plan: plan, on: sql) }
         return AggregateResult(request: request, plan: plan, otherMeasures: otherMeasures, k: k, language: language)
     }
 
@@ -102,6 +95,24 @@ struct AggregateAPI: RouteCollection {
             .filter(\.$semanticKind == SemanticKind.regionCode.rawValue).all()
         let codes = Set(regional.map(\.code))
         return Set(items.filter { codes.contains($0.standardCode) }.map(\.column))
+    }
+
+    /// The other row's measures over the records of the folded groups.
+    static func otherRow(_ builder: AggregateSQL, plan: AggregateSuppression, on sql: any SQLDatabase) async throws -> [String?] {
+        // Name the smaller set: the folded groups, or every other group (the first N and the dropped).
+        let excluded = plan.shown + plan.dropped
+        let excluding = excluded.count < plan.folded.count
+        let statement = builder.otherStatement(keys: (excluding ? excluded : plan.folded).map(\.keys), excluding: excluding)
+        let other = RecordTextRows.Collector([String?]())
+        try await RecordTextRows.run(statement, names: builder.measureNames, on: sql) { other.value = $0 }
+        return other.value
+    }
+
+    static func tooManyGroups(_ n: Int) -> AppError {
+        AppError.field(
+            .unprocessableEntity, "too_many_groups", "group",
+            zh: "分组结果有 \(n) 组，超过上限 \(AggregateRequest.maxResultGroups)：请换用更粗的分组或加筛选条件",
+            en: "The grouping makes \(n) groups, over the limit of \(AggregateRequest.maxResultGroups): group more coarsely or filter")
     }
 
     /// What the audit keeps of an aggregate: the items it read (groups, measures, filters), then its

@@ -147,6 +147,10 @@ extension APIOperation {
             produces: ["application/json", "text/csv"]),
         get("resources/:code/aggregate/settings", "Visualisation", "The resource's aggregate settings (k: the smallest group shown to grants)"),
         put("resources/:code/aggregate/settings", "Visualisation", "Set k, the smallest group shown to grants and the open portal"),
+        get("resources/:code/aggregate/rollups", "Visualisation", "The resource's rollups: aggregates kept up to date as records change"),
+        post("resources/:code/aggregate/rollups", "Visualisation", "Register a rollup (group, measures, filters) and build it"),
+        delete("resources/:code/aggregate/rollups/:id", "Visualisation", "Remove a rollup"),
+        post("resources/:code/aggregate/rollups/:id/rebuild", "Visualisation", "Rebuild a rollup from the records", body: nil),
         // Quality
         get("resources/:code/rules", "Quality", "Quality rules (derived and written)"),
         post("resources/:code/rules", "Quality", "Add a written rule"),

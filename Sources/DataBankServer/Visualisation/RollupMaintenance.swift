@@ -1,0 +1,135 @@
+import Foundation
+import SQLKit
+import DataBankCore
+
+/// Keeps a store's ready rollups in step with a write, inside the write's own transaction (after
+/// the store's lock): the records a batch inserts are added to their groups, the ones it updates
+/// are taken out before and added back after, deleted and expired ones are taken out — each as one
+/// grouped upsert per rollup over the batch's keys (never a statement per row). Measures that
+/// cannot move by a delta (count_distinct, min, max, median, p90) are recomputed, at the end, for
+/// the groups the write touched; the rollup then covers the write's last `seq`.
+///
+/// Every step runs under a savepoint: a step that fails is undone, the rollup marked `stale` with
+/// the reason (rebuilt later, never read meanwhile) and the write goes on.
+struct RollupMaintenance {
+    struct Active {
+        var id: String
+        var sql: RollupSQL
+        var touched: Set<String> = []
+        var tookOut = false
+    }
+    var active: [Active] = []
+
+    var isEmpty: Bool { active.isEmpty }
+
+    /// The store's ready rollups, compiled against its current layout; one whose spec no longer
+    /// applies, or that was built under another layout, is marked stale here.
+    static func load(_ store: RecordStoreRow, on sql: any SQLDatabase) async throws -> RollupMaintenance {
+        var maintenance = RollupMaintenance()
+        let rows = try await sql.raw(
+            "SELECT id, spec, shape FROM aggregate_rollups WHERE resource_code = \(bind: store.resourceCode) AND state = 'ready'"
+        ).all()
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            do {
+                let (request, query) = try AggregateRollups.compile(AggregateRollups.decodeSpec(try row.decode(column: "spec", as: String.self)), store: store)
+                guard AggregateRollups.shape(request, query) == (try row.decode(column: "shape", as: String.self)) else {
+                    try await markStale(id, "the items it reads changed", on: sql)
+                    continue
+                }
+                maintenance.active.append(
+                    Active(id: id, sql: RollupSQL(rollupID: id, aggregate: AggregateSQL(request: request, query: query, dialect: .init(sql)))))
+            } catch {
+                try await markStale(id, AppError.from(error).message, on: sql)
+            }
+        }
+        return maintenance
+    }
+
+    static func markStale(_ id: String, _ reason: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE aggregate_rollups SET state = 'stale', error = \(bind: reason) WHERE id = \(bind: id)").run()
+    }
+
+    /// Runs `step` for each rollup under a savepoint; a rollup whose step fails is marked stale and dropped.
+    private mutating func each(on sql: any SQLDatabase, _ step: (inout Active) async throws -> Void) async throws {
+        var kept: [Active] = []
+        for var rollup in active {
+            try await sql.raw("SAVEPOINT rollup_step").run()
+            do {
+                try await step(&rollup)
+                try await sql.raw("RELEASE SAVEPOINT rollup_step").run()
+                kept.append(rollup)
+            } catch {
+                try await sql.raw("ROLLBACK TO SAVEPOINT rollup_step").run()
+                try await sql.raw("RELEASE SAVEPOINT rollup_step").run()
+                try await Self.markStale(rollup.id, "maintenance failed: \(String(describing: error).prefix(500))", on: sql)
+            }
+        }
+        active = kept
+    }
+
+    /// A `replace` load's reset: every group goes (a rollup without groups keeps its one row, at zero).
+    mutating func reset(on sql: any SQLDatabase) async throws {
+        guard !isEmpty else { return }
+        try await each(on: sql) { rollup in
+            try await sql.raw("DELETE FROM aggregate_rollup_groups WHERE rollup_id = \(bind: rollup.id)").run()
+            try await sql.raw(rollup.sql.deltaStatement(rows: "1 = 0", sign: 1)).run()
+        }
+    }
+
+    /// Adds (`sign` 1) or takes out (−1) the records matching `rows`, as they are now.
+    mutating func move(rows: SQLQueryString, sign: Int, on sql: any SQLDatabase) async throws {
+        guard !isEmpty else { return }
+        try await each(on: sql) { rollup in
+            if rollup.sql.recomputes {
+                for row in try await sql.raw(rollup.sql.touchedStatement(rows: rows)).all() {
+                    rollup.touched.insert(try row.decode(column: "k", as: String.self))
+                }
+            }
+            try await sql.raw(rollup.sql.deltaStatement(rows: rows, sign: sign)).run()
+            if sign < 0 { rollup.tookOut = true }
+        }
+    }
+
+    /// Recomputes the touched groups' other measures, drops emptied groups, and records the position covered.
+    mutating func finish(seq: Int, on sql: any SQLDatabase) async throws {
+        guard !isEmpty else { return }
+        try await each(on: sql) { rollup in
+            if rollup.tookOut && !rollup.sql.request.groups.isEmpty {
+                try await sql.raw("DELETE FROM aggregate_rollup_groups WHERE rollup_id = \(bind: rollup.id) AND n = 0").run()
+            }
+            if !rollup.touched.isEmpty {
+                try await sql.raw(rollup.sql.recomputeStatement(keys: JSONText.encode(rollup.touched.sorted()))).run()
+                rollup.touched = []
+            }
+            try await sql.raw("UPDATE aggregate_rollups SET covered_seq = \(bind: seq) WHERE id = \(bind: rollup.id)").run()
+        }
+    }
+}
+
+extension RecordWriter {
+    /// The records whose keys are among the batch's rows `indexes`: the key columns against one bound
+    /// JSON array of the rows' keys only (`[[k1, k2], …]`, from the batch's canonical key texts), so the
+    /// database reads a small array and looks each key up in the primary key.
+    func rows(_ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let keys = layout.keyColumns
+        var json = "["
+        for (n, i) in indexes.enumerated() {
+            if n > 0 { json += "," }
+            // Each part of a batch key is canonical JSON (control characters escaped), joined by U+001F.
+            json += "[" + batch.keys[i].replacingOccurrences(of: "\u{1F}", with: ",") + "]"
+        }
+        json += "]"
+        let tuple: SQLQueryString = "(\(keys.map { "\(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")))"
+        switch dialect {
+        case .sqlite:
+            let values = keys.indices.map { "value ->> \(literal: "$[\($0)]")" as SQLQueryString }.joined(separator: ", ")
+            return "\(tuple) IN (SELECT \(values) FROM jsonb_each(\(bind: json)))"
+        case .postgres:
+            let values = keys.enumerated().map { j, c in
+                "(value ->> \(literal: j))::\(unsafeRaw: RecordTables.columnType(c, .postgres))" as SQLQueryString
+            }.joined(separator: ", ")
+            return "\(tuple) IN (SELECT \(values) FROM json_array_elements(\(bind: json)::json))"
+        }
+    }
+}
