@@ -86,6 +86,8 @@ final class ReadCaches: Sendable {
     let appTokens = EpochCache<Apps.CachedApp>()
     let decisions = EpochCache<StoreReading.Decided>()
     let defaultMasks = EpochCache<[String: MaskRule]>()
+    /// A resource's items whose standard is a GB/T 2260 region code (aggregates mark them for maps).
+    let regionItems = EpochCache<Set<String>>()
     /// Catalog searches (``MatchesCache``): fewer entries, as a broad word's tag counts run to
     /// thousands (256 entries of 1,000 tags each are about 16 MB).
     let catalogMatches = EpochCache<CatalogSearch.Matches>(capacity: 256)

@@ -38,7 +38,7 @@ struct AggregateAPI: RouteCollection {
             request, resource: store.resourceCode, query: query, view: view, k: k, language: req.language, on: sql)
         var result: AggregateResult
         if let rolled { result = rolled } else { result = try await run(request, query: query, k: k, language: req.language, on: sql) }
-        let regionGroups = try await regionCoded(request, resource: read.resource, on: req.db)
+        let regionGroups = try await regionCoded(request, resource: read.resource, code: store.resourceCode, req)
         for (i, g) in request.groups.enumerated() where regionGroups.contains(g.name) { result.columns[i].semantic = SemanticKind.regionCode.rawValue }
 
         let hash = RecordsAPI.requestHash(req)
@@ -88,13 +88,21 @@ struct AggregateAPI: RouteCollection {
     /// The groups (by column name) whose item's standard has the semantic kind `regionCode`
     /// (GB/T 2260 codes): the answer marks them `"semantic": "regionCode"`, so that a chart of
     /// any region-coded item is drawn on the map. Only plain text groups can be codes.
-    static func regionCoded(_ request: AggregateRequest, resource: ResourceRow, on db: any Database) async throws -> Set<String> {
+    static func regionCoded(_ request: AggregateRequest, resource: ResourceRow, code: String, _ req: Request) async throws -> Set<String> {
         let grouped = Set(request.groups.filter { $0.bucket == nil && $0.column.type == .C }.map(\.column.name))
-        guard !grouped.isEmpty, let items = resource.catalogSnapshot?.items.filter({ grouped.contains($0.column) }), !items.isEmpty else { return [] }
-        let regional = try await StandardRow.query(on: db).filter(\.$code ~~ items.map(\.standardCode))
-            .filter(\.$semanticKind == SemanticKind.regionCode.rawValue).all()
-        let codes = Set(regional.map(\.code))
-        return Set(items.filter { codes.contains($0.standardCode) }.map(\.column))
+        guard !grouped.isEmpty else { return [] }
+        // The resource's region-coded items, kept per access epoch (resources and standards move it).
+        let epoch = try await AccessEpoch.current(req)
+        if let epoch, let known = req.application.readCaches.regionItems.value(code, epoch: epoch) { return grouped.intersection(known) }
+        var regionItems: Set<String> = []
+        if let items = resource.catalogSnapshot?.items, !items.isEmpty {
+            let regional = try await StandardRow.query(on: req.db).filter(\.$code ~~ items.map(\.standardCode))
+                .filter(\.$semanticKind == SemanticKind.regionCode.rawValue).all()
+            let codes = Set(regional.map(\.code))
+            regionItems = Set(items.filter { codes.contains($0.standardCode) }.map(\.column))
+        }
+        if let epoch { req.application.readCaches.regionItems.store(regionItems, code, epoch: epoch) }
+        return grouped.intersection(regionItems)
     }
 
     /// The other row's measures over the records of the folded groups.
