@@ -62,6 +62,10 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case applyForOpenData, submitReuse, giveFeedback, changeOwnPassword, confirmPublicUsers, approveReuses, manageDeveloperKeys
     /// Public disclosure look-ups (信用佛山): the provider or the data authority defines them on an open resource.
     case manageLookupServices
+    /// Visualisation: saved charts and dashboards belong to a department; its stewards (and the data
+    /// authority) create, change and delete them. Who *sees* one is its visibility (``ChartVisibility``);
+    /// what its data shows is always the viewer's own read decision.
+    case manageCharts, manageDashboards
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -169,6 +173,9 @@ public enum Authorization {
         .manageDeveloperKeys: .roles([.platformAdmin: .any]),
         // Look-up services belong to the open resource's provider; the data authority may define any.
         .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Saved charts and dashboards are the owner department's; the data authority may edit any.
+        .manageCharts:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .manageDashboards:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

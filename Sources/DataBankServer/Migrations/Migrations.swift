@@ -33,7 +33,9 @@ enum Migrations {
             CreateLookupServices(),  // 020
             CreateLookupGrams(),  // 021
             CreateResourceTags(),  // 022
-            AddAggregateMinGroup()  // 023
+            AddAggregateMinGroup(),  // 023
+            CreateCharts(),  // 024
+            CreateDashboards()  // 025
         ]
     }
 
