@@ -78,6 +78,8 @@ let policy: [PolicyRow] = {
         (.approveReuses,     .signIn,    "A  -  -  -  -  -"),
         (.manageDeveloperKeys, .signIn,  "A  -  -  -  -  -"),
         (.manageLookupServices, .signIn, "A  O  O  -  -  -"),
+        (.manageCharts,      .signIn,    "A  O  O  -  -  -"),
+        (.manageDashboards,  .signIn,    "A  O  O  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

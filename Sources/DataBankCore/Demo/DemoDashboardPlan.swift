@@ -46,8 +46,8 @@ public struct DemoDashboardPlan: Sendable {
             visibility: .platform, refreshSeconds: 900,
             charts: [
                 Chart(
-                    resource: welfare, type: .bar, query: ChartQuery(group: "region_code", measures: "count,sum(assistance_amount)"),
-                    title: "各区低保对象与保障金", description: "按户籍所在区统计的低保对象人数和月保障金合计"),
+                    resource: welfare, type: .bar, query: ChartQuery(group: "region_code", measures: "count"),
+                    title: "各区低保对象人数", description: "按户籍所在区统计的低保对象人数", unit: "人"),
                 Chart(
                     resource: welfare, type: .map, query: ChartQuery(group: "region_code", measures: "sum(assistance_amount)"), title: "各区低保金合计",
                     description: "按户籍所在区统计的月保障金合计", unit: "元"),
@@ -68,7 +68,8 @@ public struct DemoDashboardPlan: Sendable {
                     resource: parking, type: .line, query: ChartQuery(group: "update_time:hour", measures: "avg(free_berths),avg(berth_count)"),
                     title: "停车场各时段空余泊位", description: "按上报时刻（小时）统计的平均空余泊位与总泊位", unit: "个"),
                 Chart(
-                    resource: buses, type: .horizontalBar, query: ChartQuery(group: "line_no", measures: "count_distinct(vehicle_id)", sort: "-count_distinct(vehicle_id)", top: 10),
+                    resource: buses, type: .horizontalBar,
+                    query: ChartQuery(group: "line_no", measures: "count_distinct(vehicle_id)", sort: "-count_distinct(vehicle_id)", top: 10),
                     title: "各线路在线车辆", description: "上报位置的车辆数最多的 10 条线路", unit: "辆", width: 3)
             ])
     ]

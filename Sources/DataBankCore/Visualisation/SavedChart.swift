@@ -135,7 +135,8 @@ public struct ChartSettings: Sendable, Hashable {
         if title.isEmpty {
             out.append(FieldError(field: "title", code: "required", message: "请填写标题", messageEn: "A title is required"))
         } else if title.count > Self.maxTitle {
-            out.append(FieldError(field: "title", code: "too_long", message: "标题最多 \(Self.maxTitle) 字", messageEn: "The title is at most \(Self.maxTitle) characters"))
+            out.append(
+                FieldError(field: "title", code: "too_long", message: "标题最多 \(Self.maxTitle) 字", messageEn: "The title is at most \(Self.maxTitle) characters"))
         }
         if description.count > Self.maxDescription {
             out.append(
@@ -150,7 +151,8 @@ public struct ChartSettings: Sendable, Hashable {
                     messageEn: "Colours are #rrggbb, at most \(Self.maxColours)"))
         }
         if unit.count > Self.maxUnit {
-            out.append(FieldError(field: "unit", code: "too_long", message: "单位最多 \(Self.maxUnit) 字", messageEn: "The unit is at most \(Self.maxUnit) characters"))
+            out.append(
+                FieldError(field: "unit", code: "too_long", message: "单位最多 \(Self.maxUnit) 字", messageEn: "The unit is at most \(Self.maxUnit) characters"))
         }
         if refreshSeconds != 0, !Self.refreshRange.contains(refreshSeconds) {
             out.append(

@@ -9,7 +9,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
         "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
-        "form-action 'self'", "frame-ancestors 'none'",
+        "form-action 'self'", "frame-ancestors 'none'"
     ].joined(separator: "; ")
 
     /// The same policy for an embeddable page, except that any site may frame it.
@@ -26,7 +26,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if !frameable { headers.append(("X-Frame-Options", "DENY")) }
         headers += [
             ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin")
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         if req.application.settings.secureCookies {

@@ -44,7 +44,10 @@ enum ChartPages {
             : .empty
         return Layout.render(
             req, title: s.t("图表", "Charts"), path: SiteURL.charts.path,
-            [Layout.heading(s.t("图表", "Charts"), sub: s.t("保存的图表；数据总按查看者的权限读取。", "Saved charts; their data is always read as the viewer may."), actions), .section(.cls("card"), table)])
+            [
+                Layout.heading(s.t("图表", "Charts"), sub: s.t("保存的图表；数据总按查看者的权限读取。", "Saved charts; their data is always read as the viewer may."), actions),
+                .section(.cls("card"), table)
+            ])
     }
 
     static func show(req: Request) async throws -> Response {
@@ -69,12 +72,15 @@ enum ChartPages {
             req.can(.manageCharts, department: row.departmentCode)
             ? .group([
                 .link(SiteURL.editChart(id).path, s.t("编辑", "Edit"), .cls("button secondary"), .testid("edit-chart")),
-                .postForm(SiteURL.deleteChart(id).path, csrf: req.csrfToken, [.cls("inline"), .submit(s.t("删除", "Delete"), .cls("danger"), .testid("delete-chart"))])
+                .postForm(
+                    SiteURL.deleteChart(id).path, csrf: req.csrfToken, [.cls("inline"), .submit(s.t("删除", "Delete"), .cls("danger"), .testid("delete-chart"))])
             ]) : .empty
         return Layout.render(
             req, title: row.title, path: SiteURL.chart(id).path,
             [
-                .p(.cls("crumbs"), .link(SiteURL.charts.path, s.t("图表", "Charts")), .text(" › "), .link(SiteURL.resource(row.resourceCode).path, row.resourceCode)),
+                .p(
+                    .cls("crumbs"), .link(SiteURL.charts.path, s.t("图表", "Charts")), .text(" › "),
+                    .link(SiteURL.resource(row.resourceCode).path, row.resourceCode)),
                 Layout.heading(row.title, sub: row.description.isEmpty ? nil : row.description, actions),
                 .section(.cls("card"), figure),
                 .section(
@@ -205,7 +211,8 @@ enum ChartPages {
         let layout = code.isEmpty ? nil : try? await RecordStores.find(code, on: req.db).recordLayout
         let columns = layout?.columns ?? []
         let itemOptions = [("", s.t("（无）", "(none)"))] + columns.map { ($0.name, "\($0.itemName) · \($0.name)") }
-        let numeric = [("", s.t("（选择数值项）", "(a numeric item)"))]
+        let numeric =
+            [("", s.t("（选择数值项）", "(a numeric item)"))]
             + columns.filter { AggregateRequest.numericTypes.contains($0.type) }.map { ($0.name, "\($0.itemName) · \($0.name)") }
         let functions: [(String, String)] = [
             ("count", s.t("记录数", "Count")), ("count_distinct", s.t("去重计数", "Distinct count")), ("sum", s.t("合计", "Sum")),
@@ -244,7 +251,9 @@ enum ChartPages {
                     .div(
                         .cls("form-row"),
                         select("fn", s.t("统计量", "Measure"), functions, "count"),
-                        select("item", s.t("统计数据项", "Measured item"), numeric + columns.filter { !AggregateRequest.numericTypes.contains($0.type) }.map { ($0.name, "\($0.itemName) · \($0.name)") },
+                        select(
+                            "item", s.t("统计数据项", "Measured item"),
+                            numeric + columns.filter { !AggregateRequest.numericTypes.contains($0.type) }.map { ($0.name, "\($0.itemName) · \($0.name)") },
                             hint: s.t("合计、平均等须为数值项", "Sum, average and the like need a numeric item"))),
                     f.textarea(
                         "filters", s.t("筛选（每行一个：数据项=值，如 region_code=440604）", "Filters (one per line: item=value, e.g. region_code=440604)"),
@@ -257,19 +266,27 @@ enum ChartPages {
             .div(
                 .cls("form-row"),
                 select("type", s.t("图表类型", "Chart type"), types, "bar"),
-                select("source", s.t("数据来源", "Source"), [("aggregate", s.t("统计", "Aggregate")), ("latest", s.t("实时位置（数据流）", "Live positions (streams)"))], "aggregate")),
+                select(
+                    "source", s.t("数据来源", "Source"), [("aggregate", s.t("统计", "Aggregate")), ("latest", s.t("实时位置（数据流）", "Live positions (streams)"))],
+                    "aggregate")),
             f.input("title", s.t("标题", "Title"), value: value("title")),
             f.textarea("description", s.t("说明", "Description"), value: value("description")),
             .div(
                 .cls("form-row"),
                 f.input("unit", s.t("单位", "Unit"), value: value("unit"), required: false),
                 f.input("colours", s.t("颜色（#rrggbb，逗号分隔）", "Colours (#rrggbb, comma-separated)"), value: value("colours"), required: false),
-                f.input("refreshSeconds", s.t("刷新间隔（秒，0 为不刷新）", "Refresh (seconds, 0: never)"), type: "number", value: value("refreshSeconds", "0"), required: false)),
+                f.input(
+                    "refreshSeconds", s.t("刷新间隔（秒，0 为不刷新）", "Refresh (seconds, 0: never)"), type: "number", value: value("refreshSeconds", "0"), required: false
+                )),
             select("visibility", s.t("可见范围", "Visibility"), ChartVisibility.allCases.map { ($0.rawValue, s.t($0.zh, $0.en)) }, "department"),
             .div(
                 .cls("actions"),
-                .el("button", .attr("type", "submit"), .attr("name", "action"), .attr("value", "preview"), .cls("secondary"), .testid("chart-preview-button"), .esc(s.t("预览", "Preview"))),
-                .el("button", .attr("type", "submit"), .attr("name", "action"), .attr("value", "save"), .cls("primary"), .testid("chart-save"), .esc(s.t("保存图表", "Save chart"))))
+                .el(
+                    "button", .attr("type", "submit"), .attr("name", "action"), .attr("value", "preview"), .cls("secondary"), .testid("chart-preview-button"),
+                    .esc(s.t("预览", "Preview"))),
+                .el(
+                    "button", .attr("type", "submit"), .attr("name", "action"), .attr("value", "save"), .cls("primary"), .testid("chart-save"),
+                    .esc(s.t("保存图表", "Save chart"))))
         ]
         let previewBody: Body =
             preview.map { answer in
@@ -283,11 +300,19 @@ enum ChartPages {
         return Layout.render(
             req, title: title, status: status, path: action, banners: f.banner(),
             [
-                Layout.heading(title, sub: s.t("按你的权限读取数据：其他部门经授权只看到统计结果，小于阈值的分组被隐藏。", "Data is read as you may: other departments see statistics under their grant, with small groups hidden.")),
+                Layout.heading(
+                    title,
+                    sub: s.t(
+                        "按你的权限读取数据：其他部门经授权只看到统计结果，小于阈值的分组被隐藏。",
+                        "Data is read as you may: other departments see statistics under their grant, with small groups hidden.")),
                 .div(
                     .cls("chart-builder"),
-                    .section(.cls("card"), .postForm(action, csrf: req.csrfToken, [.testid("chart-form"), .attr("data-chart-builder", SiteURL.chartPreview.path)] + fields)),
-                    .section(.cls("card chart-preview"), .h2(.esc(s.t("预览", "Preview"))), .div(.attr("id", "chart-preview"), .testid("chart-preview"), .attr("aria-live", "polite"), previewBody)))
+                    .section(
+                        .cls("card"),
+                        .postForm(action, csrf: req.csrfToken, [.testid("chart-form"), .attr("data-chart-builder", SiteURL.chartPreview.path)] + fields)),
+                    .section(
+                        .cls("card chart-preview"), .h2(.esc(s.t("预览", "Preview"))),
+                        .div(.attr("id", "chart-preview"), .testid("chart-preview"), .attr("aria-live", "polite"), previewBody)))
             ])
     }
 

@@ -59,7 +59,9 @@ struct ChartsAPI: RouteCollection {
         let name = "chart-\(row.id?.uuidString.prefix(8) ?? "")"
         switch file {
         case .data:
-            if let result = answer.result { return RecordsAPI.response(result.json, type: "application/json; charset=utf-8", hash: RecordsAPI.requestHash(req)) }
+            if let result = answer.result {
+                return RecordsAPI.response(result.json, type: "application/json; charset=utf-8", hash: RecordsAPI.requestHash(req))
+            }
             return try await Self.points(answer.data).encodeResponse(for: req)
         case .csv:
             let text = answer.result?.csv ?? pointsCSV(answer.data)

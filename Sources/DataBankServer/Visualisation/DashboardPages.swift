@@ -42,7 +42,7 @@ enum DashboardPages {
         if let chart, !mayDeny {
             do {
                 let answer = try await ChartReading.answer(chart, req, as: viewer)
-                content = ChartView.figure(answer.data, ChartReading.spec(chart, req, width: tile.width >= 2 ? 640 : 420, height: 300))
+                content = ChartView.figure(answer.data, ChartReading.spec(chart, req, width: Self.drawnWidth(tile.width), height: 300))
             } catch let e as AppError where e.status.code < 500 {
                 state = "denied"
                 content = .p(
@@ -64,6 +64,9 @@ enum DashboardPages {
             refreshURL.map { Body.attr("data-refresh-url", $0) } ?? .empty, refresh > 0 ? .attr("data-refresh", String(refresh)) : .empty,
             content)
     }
+
+    /// The width a tile's chart is drawn at: about its share of a 1,140-pixel grid (CSS scales it down).
+    static func drawnWidth(_ columns: Int) -> Double { [1: 380, 2: 760][columns] ?? 1_120 }
 
     static func grid(_ row: DashboardRow, _ req: Request, viewer: ChartReading.Viewer) async throws -> Body {
         let s = req.strings
@@ -122,7 +125,11 @@ enum DashboardPages {
             : .empty
         return Layout.render(
             req, title: s.t("看板", "Dashboards"), path: SiteURL.dashboards.path,
-            [Layout.heading(s.t("看板", "Dashboards"), sub: s.t("由已保存图表组成的看板；每张图表按查看者的权限读取数据。", "Grids of saved charts; every chart reads its data as the viewer may."), actions), .section(.cls("card"), table)])
+            [
+                Layout.heading(
+                    s.t("看板", "Dashboards"), sub: s.t("由已保存图表组成的看板；每张图表按查看者的权限读取数据。", "Grids of saved charts; every chart reads its data as the viewer may."),
+                    actions), .section(.cls("card"), table)
+            ])
     }
 
     static func show(req: Request) async throws -> Response {
@@ -190,7 +197,14 @@ enum DashboardPages {
             .head(
                 .meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", nodes: [.esc(chart.title)]), .link(.rel(.stylesheet), .href("/style.css"))),
-            .body(.cls("embed"), .element(named: "main", nodes: [body, .p(.cls("hint"), .link(SiteURL.openDashboards.path, s.t("来源：佛山市政务数据", "Source: Foshan government data"), .attr("target", "_blank")))])))
+            .body(
+                .cls("embed"),
+                .element(
+                    named: "main",
+                    nodes: [
+                        body,
+                        .p(.cls("hint"), .link(SiteURL.openDashboards.path, s.t("来源：佛山市政务数据", "Source: Foshan government data"), .attr("target", "_blank")))
+                    ])))
         let response = Response(status: .ok, body: .init(string: doc.render()))
         response.headers.contentType = .html
         return response
@@ -237,7 +251,9 @@ enum DashboardPages {
         let f = OpenForm(req, error)
         let body: Body = .postForm(
             SiteURL.newDashboard.path, csrf: req.csrfToken,
-            [.testid("dashboard-form")] + settingsFields(req, f, row: row, form: form) + [.submit(s.t("创建", "Create"), .cls("primary"), .testid("dashboard-save"))])
+            [.testid("dashboard-form")] + settingsFields(req, f, row: row, form: form) + [
+                .submit(s.t("创建", "Create"), .cls("primary"), .testid("dashboard-save"))
+            ])
         return Layout.render(
             req, title: s.t("新建看板", "New dashboard"), status: status, path: SiteURL.newDashboard.path, banners: f.banner(),
             [.div(.cls("narrow"), Layout.heading(s.t("新建看板", "New dashboard")), .section(.cls("card"), body))])
@@ -295,7 +311,8 @@ enum DashboardPages {
             ])
         let rows: [[Body]] = current.enumerated().map { i, t in
             func button(_ op: String, _ label: String) -> Body {
-                .postForm(action, csrf: req.csrfToken, [.cls("inline"), .hidden("op", "\(op):\(i)"), .submit(label, .cls("small secondary"), .testid("tile-\(op)"))])
+                .postForm(
+                    action, csrf: req.csrfToken, [.cls("inline"), .hidden("op", "\(op):\(i)"), .submit(label, .cls("small secondary"), .testid("tile-\(op)"))])
             }
             return [
                 .esc(t.chart?.title ?? s.t("（已删除）", "(deleted)")), .esc(String(t.tile.width)),
@@ -323,7 +340,9 @@ enum DashboardPages {
                 .section(.cls("card"), .h2(.esc(s.t("设置", "Settings"))), settings),
                 .section(
                     .cls("card"), .h2(.esc(s.t("图表", "Charts"))),
-                    rows.isEmpty ? .p(.cls("muted"), .esc(s.t("还没有图表。", "No charts yet."))) : .dataTable([s.t("图表", "Chart"), s.t("宽度", "Width"), ""], rows, testid: "tiles"),
+                    rows.isEmpty
+                        ? .p(.cls("muted"), .esc(s.t("还没有图表。", "No charts yet.")))
+                        : .dataTable([s.t("图表", "Chart"), s.t("宽度", "Width"), ""], rows, testid: "tiles"),
                     charts.isEmpty
                         ? .p(.link(SiteURL.newChart.path, s.t("先制作一张图表", "Make a chart first"))) : add,
                     .p(.link(SiteURL.newChart.path, s.t("制作新图表", "Make a new chart")))),

@@ -19,7 +19,8 @@ enum Dashboards {
 
     static func check(_ input: Input, _ req: Request, existing: DashboardRow?) async throws -> (ChartSettings, ChartVisibility, String, [DashboardTileSpec]?) {
         let user = try req.requireUser()
-        let settings = ChartSettings(title: input.title, description: input.description ?? "", refreshSeconds: input.refreshSeconds ?? existing?.refreshSeconds ?? 300)
+        let settings = ChartSettings(
+            title: input.title, description: input.description ?? "", refreshSeconds: input.refreshSeconds ?? existing?.refreshSeconds ?? 300)
         var problems = settings.problems()
         let visibility = ChartVisibility(rawValue: input.visibility ?? existing?.visibility ?? "department")
         if visibility == nil {
@@ -37,19 +38,23 @@ enum Dashboards {
             }
             for (i, t) in tiles.enumerated() {
                 if !DashboardTileSpec.widths.contains(t.width) {
-                    problems.append(FieldError(field: "tiles[\(i)].width", code: "invalid_width", message: "宽度为 1–3 栏", messageEn: "The width is 1 to 3 columns"))
+                    problems.append(
+                        FieldError(field: "tiles[\(i)].width", code: "invalid_width", message: "宽度为 1–3 栏", messageEn: "The width is 1 to 3 columns"))
                 }
                 let chart = try await ChartRow.find(t.chart, on: req.db)
                 if chart?.isVisible(to: req.actor) != true {
-                    problems.append(FieldError(field: "tiles[\(i)].chart", code: "unknown_chart", message: "未知图表：\(t.chart)", messageEn: "Unknown chart \(t.chart)"))
+                    problems.append(
+                        FieldError(field: "tiles[\(i)].chart", code: "unknown_chart", message: "未知图表：\(t.chart)", messageEn: "Unknown chart \(t.chart)"))
                 }
             }
         }
         guard problems.isEmpty, let visibility else { throw AppError.validation(problems) }
-        let department = existing?.departmentCode ?? {
-            let asked = input.department?.trimmingCharacters(in: .whitespaces) ?? ""
-            return asked.isEmpty ? user.departmentCode : asked
-        }()
+        let department =
+            existing?.departmentCode
+            ?? {
+                let asked = input.department?.trimmingCharacters(in: .whitespaces) ?? ""
+                return asked.isEmpty ? user.departmentCode : asked
+            }()
         if department != user.departmentCode, user.role != .platformAdmin {
             throw AppError.field(
                 .forbidden, "forbidden", "department", zh: "只有平台管理员可以为其他部门建看板", en: "Only the platform admin makes dashboards for another department")

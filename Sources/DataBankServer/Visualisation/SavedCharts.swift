@@ -57,7 +57,8 @@ enum SavedCharts {
         }
         let source = ChartSource(rawValue: input.source ?? "aggregate")
         if source == nil {
-            problems.append(FieldError(field: "source", code: "invalid_source", message: "数据来源为 aggregate 或 latest", messageEn: "source is aggregate or latest"))
+            problems.append(
+                FieldError(field: "source", code: "invalid_source", message: "数据来源为 aggregate 或 latest", messageEn: "source is aggregate or latest"))
         }
         let visibility = ChartVisibility(rawValue: input.visibility ?? existing?.visibility ?? "department")
         if visibility == nil {

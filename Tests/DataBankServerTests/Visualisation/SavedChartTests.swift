@@ -39,7 +39,10 @@ struct SavedChartTests {
 
     struct Dashboards: Decodable { var items: [Dashboard] }
 
-    func body(_ f: StoreFixture, type: String = "bar", group: String = "region_code", measures: String = "count", visibility: String = "platform", title: String = "各区企业数")
+    func body(
+        _ f: StoreFixture, type: String = "bar", group: String = "region_code", measures: String = "count", visibility: String = "platform",
+        title: String = "各区企业数"
+    )
         -> [String: AnyEncodable]
     {
         [
@@ -332,7 +335,10 @@ struct SavedChartTests {
             #expect(svg.body.string.hasPrefix("<svg"))
             let saved = try await web.post(
                 "/charts/new",
-                [("resource", f.code), ("group", "region_code"), ("fn", "count"), ("type", "bar"), ("title", "各区企业数"), ("visibility", "department"), ("action", "save")])
+                [
+                    ("resource", f.code), ("group", "region_code"), ("fn", "count"), ("type", "bar"), ("title", "各区企业数"), ("visibility", "department"),
+                    ("action", "save")
+                ])
             #expect(saved.status == .seeOther)
             let location = try #require(saved.headers.first(name: .location))
             #expect(location.hasPrefix("/charts/"))
