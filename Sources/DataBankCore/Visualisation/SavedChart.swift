@@ -173,3 +173,15 @@ public struct DashboardTileSpec: Sendable, Hashable, Codable {
     public static let widths = 1...3
     public static let maxTiles = 24
 }
+
+extension ChartData {
+    /// The same data with coded categories and series written as people read them (a code list's
+    /// labels, a district's name): only values found in `categories` / `series` change, and a date
+    /// axis is left as it is. The numbers, their order and the suppressed cells stay.
+    public func relabelled(categories: [String: String], series: [String: String]) -> ChartData {
+        var copy = self
+        if dates == nil, !categories.isEmpty { copy.categories = self.categories.map { categories[$0] ?? $0 } }
+        if !series.isEmpty { copy.series = self.series.map { ChartSeries(name: series[$0.name] ?? $0.name, values: $0.values) } }
+        return copy
+    }
+}

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import SQLKit
 import Vapor
@@ -28,7 +29,7 @@ enum ChartReading {
     static func answer(_ chart: ChartRow, _ req: Request, as viewer: Viewer) async throws -> Answer {
         let read = try await readable(chart.resourceCode, req, as: viewer)
         return try await compute(
-            resource: chart.resourceCode, source: chart.chartSource, query: chart.chartQuery, unit: chart.unit,
+            resource: chart.resourceCode, source: chart.chartSource, type: chart.type, query: chart.chartQuery, unit: chart.unit,
             purpose: read.purpose ?? "图表：\(chart.title)（chart \(chart.id?.uuidString ?? "")）", read: read, req)
     }
 
@@ -55,13 +56,23 @@ enum ChartReading {
     /// portal): the aggregate through ``AggregateAPI/evaluate(_:read:params:purpose:hash:)``, or a
     /// stream's newest positions. A rollup answers here when one exists.
     static func compute(
-        resource: String, source: ChartSource, query: ChartQuery, unit: String, purpose: String?, read: StoreRead, _ req: Request
+        resource: String, source: ChartSource, type: ChartType, query: ChartQuery, unit: String, purpose: String?, read: StoreRead, _ req: Request
     ) async throws -> Answer {
         let language = ChartLanguage(page: req.language)
         switch source {
         case .aggregate:
             let result = try await AggregateAPI.evaluate(req, read: read, params: query.pairs, purpose: purpose, hash: RecordsAPI.requestHash(req))
-            let data = try ChartData(aggregateJSON: Data(result.json.utf8), language: language, unit: unit)
+            var data = try ChartData(aggregateJSON: Data(result.json.utf8), language: language, unit: unit)
+            // A map shades regions by code; every other type shows coded values by their labels.
+            if type != .map {
+                let groups = query.group.split(separator: ",").map { String($0.split(separator: ":")[0]) }
+                let bucketed = query.group.split(separator: ",").map { $0.contains(":") }
+                var labels: [[String: String]] = []
+                for (i, name) in groups.enumerated() {
+                    labels.append(bucketed[i] ? [:] : try await codeLabels(name, resource: read.resource, language: language, on: req.db))
+                }
+                data = data.relabelled(categories: labels.first ?? [:], series: groups.count > 1 ? labels[1] : [:])
+            }
             return Answer(data: data, result: result, read: read)
         case .latest:
             return Answer(data: try await latestPositions(read, purpose: purpose, req), result: nil, read: read)
@@ -98,6 +109,20 @@ enum ChartReading {
         }
         let zh = req.language == "zh"
         return ChartData(categories: [], series: [], points: points, categoryLabel: zh ? entity.itemName : entity.name)
+    }
+
+    /// How an item's values read: its standard's code list (`1` → 有限责任公司), or a Foshan district's
+    /// name for a region code. Empty when the item has neither.
+    static func codeLabels(_ column: String, resource: ResourceRow, language: ChartLanguage, on db: any Database) async throws -> [String: String] {
+        guard let item = resource.catalogSnapshot?.items.first(where: { $0.column == column }),
+            let standard = try await StandardRow.query(on: db).filter(\.$code == item.standardCode).first()
+        else { return [:] }
+        var labels: [String: String] = [:]
+        for entry in JSONText.decode([CodeListEntry].self, standard.codeList) ?? [] { labels[entry.code] = entry.label }
+        if labels.isEmpty, standard.semanticKind == SemanticKind.regionCode.rawValue {
+            for r in FoshanMap.baseMap.regions { labels[r.code] = language == .zh ? r.name : r.nameEn }
+        }
+        return labels
     }
 
     /// How the chart is drawn for a page or a file.

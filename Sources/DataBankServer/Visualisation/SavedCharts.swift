@@ -90,7 +90,7 @@ enum SavedCharts {
             throw ChartReading.notReadable(c.resource)
         }
         return try await ChartReading.compute(
-            resource: c.resource, source: c.source, query: c.query, unit: c.settings.unit, purpose: read.purpose ?? "图表制作（chart builder）",
+            resource: c.resource, source: c.source, type: c.type, query: c.query, unit: c.settings.unit, purpose: read.purpose ?? "图表制作（chart builder）",
             read: read, req)
     }
 

@@ -310,6 +310,47 @@ struct SavedChartTests {
         }
     }
 
+    @Test func theDashboardEditorAddsMovesResizesAndRemovesTiles() async throws {
+        try await withDataBank { app in
+            let f = try await fixture(app, grant: false)
+            let steward = try await app.token(f.steward)
+            let first = try await create(app, f, token: steward, body(f, title: "第一张"))
+            let second = try await create(app, f, token: steward, body(f, type: "pie", title: "第二张"))
+            let web = try await WebSession.signIn(app, f.steward)
+            // A settings error re-shows the form with its message; a good one redirects to the editor.
+            let bad = try await web.post("/dashboards/new", [("title", ""), ("visibility", "department"), ("refreshSeconds", "300")])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("error-title"))
+            let made = try await web.post("/dashboards/new", [("title", "编辑测试"), ("visibility", "department"), ("refreshSeconds", "5")])
+            #expect(made.status == .unprocessableEntity)  // 5 seconds is below the 30-second floor
+            let created = try await web.post("/dashboards/new", [("title", "编辑测试"), ("visibility", "department"), ("refreshSeconds", "60")])
+            #expect(created.status == .seeOther)
+            let edit = try #require(created.headers.first(name: .location))
+            for chart in [first, second] {
+                let added = try await web.post(edit, [("op", "add"), ("chart", chart.id.uuidString), ("width", "1")])
+                #expect(added.status == .seeOther, "\(added.body.string.prefix(300))")
+            }
+            func order() async throws -> [(UUID, Int)] {
+                try await DashboardTileRow.query(on: app.db).sort(\.$position).all().map { ($0.chartID, $0.width) }
+            }
+            #expect(try await order().map(\.0) == [first.id, second.id])
+            _ = try await web.post(edit, [("op", "down:0")])
+            #expect(try await order().map(\.0) == [second.id, first.id])
+            _ = try await web.post(edit, [("op", "wider:1")])
+            #expect(try await order().map(\.1) == [1, 2])
+            _ = try await web.post(edit, [("op", "remove:0")])
+            #expect(try await order().map(\.0) == [first.id])
+            // The grid names districts, not their codes, in every chart but the map.
+            let id = try #require(try await DashboardRow.query(on: app.db).first()?.requireID())
+            let page = try await web.get("/dashboards/\(id)").body.string
+            #expect(page.contains("禅城区"))
+            // Another department may not edit it.
+            let other = try await WebSession.signIn(app, Self.consumer)
+            #expect(try await other.post(edit, [("op", "remove:0")]).status != .seeOther)
+            #expect(try await order().count == 1)
+        }
+    }
+
     // MARK: The builder
 
     @Test func theBuilderReshowsErrorsAndRedirectsAfterSaving() async throws {
