@@ -119,7 +119,8 @@ enum ChartReading {
         else { return [:] }
         var labels: [String: String] = [:]
         for entry in JSONText.decode([CodeListEntry].self, standard.codeList) ?? [] { labels[entry.code] = entry.label }
-        if labels.isEmpty, standard.semanticKind == SemanticKind.regionCode.rawValue {
+        // The city's districts by their names in the reader's language (code lists are written in Chinese).
+        if standard.semanticKind == SemanticKind.regionCode.rawValue {
             for r in FoshanMap.baseMap.regions { labels[r.code] = language == .zh ? r.name : r.nameEn }
         }
         return labels
