@@ -79,6 +79,8 @@ let policy: [PolicyRow] = {
         (.manageDeveloperKeys, .signIn,  "A  -  -  -  -  -"),
         (.manageLookupServices, .signIn, "A  O  O  -  -  -"),
         (.manageRollups,     .signIn,    "A  O  O  -  -  -"),
+        (.manageCharts,      .signIn,    "A  O  O  -  -  -"),
+        (.manageDashboards,  .signIn,    "A  O  O  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

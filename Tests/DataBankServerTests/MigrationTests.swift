@@ -35,7 +35,8 @@ struct MigrationTests {
             "AddAuditHeadPrevHash", "CreateSharing", "AddNotificationMail", "AddQuarantineResubmit", "CreateQualityRules",
             "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain", "AddStandardNotFuture",
             "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices",
-            "CreateLookupGrams", "CreateResourceTags", "AddAggregateMinGroup", "CreateAggregateRollups"
+            "CreateLookupGrams", "CreateResourceTags", "AddAggregateMinGroup", "CreateAggregateRollups",
+            "CreateCharts", "CreateDashboards"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

@@ -608,6 +608,56 @@ def live_390(page):
     live_walk(page, 390, "en")
 
 
+DASHBOARD_SHOTS = "/tmp/databank-dashboard"
+
+
+@check("a steward makes a chart (live preview), saves it, puts it on a dashboard and views it at 1280 and 390 px in both languages")
+def chart_builder_and_dashboard(page):
+    switch_user(page, "scj_steward")
+    page.goto(f"{BASE}/catalog?q=企业登记信息表")
+    page.get_by_role("link", name="企业登记信息表").first.click()
+    page.get_by_test_id("make-chart-link").click()
+    page.wait_for_url("**/charts/new**")
+    page.locator("select[name=group]").select_option("region_code")
+    # The script redraws the server's preview on each change.
+    expect(page.locator("#chart-preview svg.chart")).to_be_visible()
+    page.locator("select[name=type]").select_option("hbar")
+    expect(page.locator("#chart-preview svg.chart-hbar")).to_be_visible()
+    page.get_by_test_id("input-title").fill("各区企业数（浏览器测试）")
+    page.get_by_test_id("chart-save").click()
+    page.wait_for_url(re.compile(r".*/charts/[0-9A-F-]{36}$"))
+    expect(page.get_by_test_id("chart-figure")).to_be_visible()
+    page.get_by_test_id("nav-dashboards").click()
+    page.get_by_test_id("new-dashboard").click()
+    page.get_by_test_id("input-title").fill("浏览器测试看板")
+    page.get_by_test_id("dashboard-save").click()
+    page.wait_for_url("**/edit**")
+    page.locator("select[name=chart]").select_option(label="各区企业数（浏览器测试）")
+    page.get_by_test_id("tile-add").click()
+    expect(page.get_by_test_id("tiles")).to_contain_text("各区企业数（浏览器测试）")
+    page.get_by_role("link", name="浏览器测试看板").click()
+    expect(page.get_by_test_id("dash-grid").locator("svg.chart").first).to_be_visible()
+    for lang in ["zh", "en"]:
+        for width in [1280, 390]:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{page.url.split('?')[0]}?lang={lang}")
+            expect(page.get_by_test_id("dash-tile").first).to_be_visible()
+            page.screenshot(path=f"{DASHBOARD_SHOTS}-{lang}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{page.url.split('?')[0]}?lang=zh")
+
+
+@check("the open portal lists the public dashboards and draws them")
+def open_dashboards(page):
+    page.goto(f"{BASE}/open/dashboards")
+    expect(page.get_by_test_id("open-nav-dashboards")).to_be_visible()
+    links = page.get_by_test_id("open-dashboard").locator("a")
+    if links.count() > 0:
+        links.first.click()
+        expect(page.get_by_test_id("dash-tile").first).to_be_visible()
+        assert page.get_by_test_id("tile-denied").count() == 0, "a public dashboard shows a refused tile"
+
+
 @check(f"screenshot of the catalog page at {SCREENSHOT}")
 def screenshot(page):
     page.goto(f"{BASE}/catalog")

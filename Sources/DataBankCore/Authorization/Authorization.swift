@@ -64,6 +64,10 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageLookupServices
     /// Rollups (aggregates kept up to date for charts): the resource's provider or the data authority registers them.
     case manageRollups
+    /// Visualisation: saved charts and dashboards belong to a department; its stewards (and the data
+    /// authority) create, change and delete them. Who *sees* one is its visibility (``ChartVisibility``);
+    /// what its data shows is always the viewer's own read decision.
+    case manageCharts, manageDashboards
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -173,6 +177,9 @@ public enum Authorization {
         .manageLookupServices: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         // Rollups cost the provider's writes a little: its stewards and the data authority register them.
         .manageRollups:     .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Saved charts and dashboards are the owner department's; the data authority may edit any.
+        .manageCharts:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .manageDashboards:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

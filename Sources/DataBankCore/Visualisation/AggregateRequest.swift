@@ -3,8 +3,10 @@ import Foundation
 /// How a date or date-time item is cut into periods for grouping.
 public enum AggregateBucket: String, CaseIterable, Sendable {
     case day, week, month, quarter, year
+    /// The hour of the day, `00`–`23`, whatever the date (a date-time item only): occupancy by hour.
+    case hour
 
-    public var zh: String { ["day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"][rawValue]! }
+    public var zh: String { ["day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年", "hour": "小时"][rawValue]! }
 }
 
 /// One grouping of an aggregate: an item, or a date item cut into periods (`registered_on:month`).
@@ -131,6 +133,11 @@ public struct AggregateRequest: Hashable, Sendable {
                     throw FieldError(
                         field: "group", code: "invalid_bucket", message: "只有日期或日期时间数据项可按时间粒度分组：\(column.name)",
                         messageEn: "Only a date or date-time item can be bucketed; \(column.name) is \(column.type.en)")
+                }
+                if b == .hour, column.type != .T {
+                    throw FieldError(
+                        field: "group", code: "invalid_bucket", message: "只有日期时间数据项可按小时分组：\(column.name)",
+                        messageEn: "Only a date-time item can be grouped by hour; \(column.name) is \(column.type.en)")
                 }
                 bucket = b
             }

@@ -165,7 +165,7 @@ public struct AggregateResult: Sendable, Equatable {
         return out
     }
 
-    static func csvLine(_ cells: [String]) -> String {
+    public static func csvLine(_ cells: [String]) -> String {
         cells.map { c in
             c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
         }.joined(separator: ",") + "\r\n"

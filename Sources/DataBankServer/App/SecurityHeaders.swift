@@ -9,16 +9,24 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
         "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
-        "form-action 'self'", "frame-ancestors 'none'",
+        "form-action 'self'", "frame-ancestors 'none'"
     ].joined(separator: "; ")
+
+    /// The same policy for an embeddable page, except that any site may frame it.
+    static let frameablePolicy = contentSecurityPolicy.replacingOccurrences(of: "frame-ancestors 'none'", with: "frame-ancestors *")
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
-        let headers: [(String, String)] = [
-            ("Content-Security-Policy", Self.contentSecurityPolicy),
-            ("X-Frame-Options", "DENY"),
+        // An embeddable chart (`/embed/charts/:id`, public charts only) may be framed by any site.
+        let frameable = req.route?.isFrameable == true
+        if frameable { response.headers.remove(name: "X-Frame-Options") }
+        var headers: [(String, String)] = [
+            ("Content-Security-Policy", frameable ? Self.frameablePolicy : Self.contentSecurityPolicy)
+        ]
+        if !frameable { headers.append(("X-Frame-Options", "DENY")) }
+        headers += [
             ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin")
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         if req.application.settings.secureCookies {

@@ -99,11 +99,15 @@ func routes(_ app: Application) throws {
     try api.register(collection: VerifyAPI())
     try api.register(collection: AggregateAPI())
     try api.register(collection: RollupsAPI())
+    try api.register(collection: ChartsAPI())
+    try api.register(collection: DashboardsAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
     try CreditRoutes.register(on: app)
     ChartGalleryPage.register(on: app)
+    ChartPages.register(on: app)
+    DashboardPages.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

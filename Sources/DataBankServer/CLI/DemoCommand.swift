@@ -88,7 +88,8 @@ struct DemoCommand: AsyncCommand {
         try await DemoObjections.load(on: db)
         try await DemoLookups.load(on: db)
         try await DemoOpenUse.load(on: db)
-        lap("sharing and objections")
+        try await DemoDashboards.load(on: db)
+        lap("sharing, objections and dashboards")
         try await DemoQuality.load(on: db)
         lap("quality checks")
         return records

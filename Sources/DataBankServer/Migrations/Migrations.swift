@@ -34,7 +34,9 @@ enum Migrations {
             CreateLookupGrams(),  // 021
             CreateResourceTags(),  // 022
             AddAggregateMinGroup(),  // 023
-            CreateAggregateRollups()  // 024
+            CreateAggregateRollups(),  // 024
+            CreateCharts(),  // 025
+            CreateDashboards()  // 026
         ]
     }
 

@@ -75,6 +75,7 @@ enum OpenLayout {
                     .cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")),
                     nav(.home, "首页", "Home", "home"), nav(.openDatasets, "数据集", "Datasets", "datasets"),
                     nav(.openProviders, "提供部门", "Providers", "providers"), nav(.openLive, "实时数据", "Live", "live"),
+                    nav(.openDashboards, "数据看板", "Dashboards", "dashboards"),
                     nav(.credit, "信用公示", "Credit", "credit"), nav(.reuses, "数据应用", "Reuses", "reuses")),
                 .div(.cls("account"), .group(account))
             )

@@ -134,4 +134,67 @@
       xhr.send(data);
     });
   });
+
+  // The chart builder: redraw the server's preview on each change (the form's Preview button does
+  // the same without script). A new resource reloads the builder with its items.
+  document.querySelectorAll("form[data-chart-builder]").forEach(function (form) {
+    var target = document.getElementById("chart-preview");
+    if (!target) return;
+    var timer = null, seq = 0;
+    function params() {
+      var data = new FormData(form), q = new URLSearchParams();
+      data.forEach(function (value, key) { if (key !== "_csrf" && key !== "action") q.append(key, value); });
+      var lang = new URLSearchParams(location.search).get("lang");
+      if (lang) q.set("lang", lang);
+      return q;
+    }
+    function refresh() {
+      var mine = ++seq;
+      fetch(form.getAttribute("data-chart-builder") + "?" + params().toString(), { credentials: "same-origin" })
+        .then(function (res) {
+          return res.text().then(function (text) { return { ok: res.ok, text: text }; });
+        })
+        .then(function (r) {
+          if (mine !== seq) return;
+          if (r.ok) {
+            var doc = new DOMParser().parseFromString(r.text, "image/svg+xml");
+            target.replaceChildren(document.importNode(doc.documentElement, true));
+          } else {
+            var message = r.text;
+            try { var e = JSON.parse(r.text).error; message = (e.details && e.details[0] && e.details[0].message) || e.message; } catch (x) {}
+            var p = document.createElement("p");
+            p.className = "tile-denied";
+            p.textContent = message;
+            target.replaceChildren(p);
+          }
+        });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target && event.target.hasAttribute("data-chart-resource")) {
+        var q = params();
+        location.assign(location.pathname + "?" + q.toString());
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    if (form.querySelector("[name=group]")) refresh();
+  });
+
+  // Dashboards: each tile refreshes itself on the dashboard's interval, without reloading the page.
+  document.querySelectorAll("[data-refresh-url][data-refresh]").forEach(function (tile) {
+    var seconds = Number(tile.getAttribute("data-refresh"));
+    if (!(seconds >= 30)) return;
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(tile.getAttribute("data-refresh-url") + location.search, { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.body.firstElementChild;
+          if (fresh) tile.replaceChildren.apply(tile, Array.prototype.slice.call(fresh.childNodes).map(function (n) { return document.importNode(n, true); }));
+        });
+    }, seconds * 1000);
+  });
 })();

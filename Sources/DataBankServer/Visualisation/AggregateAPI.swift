@@ -17,20 +17,34 @@ struct AggregateAPI: RouteCollection {
 
     static func aggregate(req: Request) async throws -> Response {
         let read = try await StoreReading.read(req)
+        let format = req.query[String.self, at: "format"] ?? RecordsAPI.formatFromAccept(req)
+        guard format == "json" || format == "csv" else {
+            throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json 或 csv", en: "format is json or csv")
+        }
+        let hash = RecordsAPI.requestHash(req)
+        let result = try await evaluate(req, read: read, params: RecordsAPI.queryPairs(req), purpose: read.purpose, hash: hash)
+        if format == "csv" {
+            let response = RecordsAPI.response("\u{FEFF}" + result.csv, type: "text/csv; charset=utf-8", hash: hash)
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"aggregate-\(read.store.resourceCode).csv\"")
+            return response
+        }
+        return RecordsAPI.response(result.json, type: "application/json; charset=utf-8", hash: hash)
+    }
+
+    /// The aggregate of `params` (the API's query: group, measures, sort, top and filters) for a reader
+    /// whose read decision is `read`, audited as `query.aggregate`. The API and saved charts
+    /// (``ChartReading``) both answer through here.
+    static func evaluate(_ req: Request, read: StoreRead, params: [(String, String)], purpose: String?, hash: String) async throws -> AggregateResult {
         let (store, view) = (read.store, read.view)
-        let request = try parse(req, layout: store.recordLayout)
+        let request = try parse(params, layout: store.recordLayout)
         // A grant aggregates only what it reads in clear: a masked or ungranted item is refused with its parameter.
         if let view {
             for g in request.groups { try view.requireClear(g.column.name, parameter: "group") }
             for c in request.measures.compactMap(\.column) { try view.requireClear(c.name, parameter: "measures") }
         }
         // The records query's own filters (and the grant's row scope, and its checks on masked items).
-        let filters = RecordsAPI.queryPairs(req).filter { !AggregateRequest.parameters.contains($0.0) }
+        let filters = params.filter { !AggregateRequest.parameters.contains($0.0) }
         let query = try RecordQuery(store: store, params: filters, fields: nil, sort: nil, view: view)
-        let format = req.query[String.self, at: "format"] ?? RecordsAPI.formatFromAccept(req)
-        guard format == "json" || format == "csv" else {
-            throw AppError.field(.badRequest, "invalid_format", "format", zh: "格式为 json 或 csv", en: "format is json or csv")
-        }
         let sql = req.readSQL
         let k = view == nil ? nil : try await AggregateSettings.minGroupSize(store.resourceCode, on: sql)
         // A rollup that matches answers without scanning the store; its answer is the direct one's.
@@ -40,21 +54,14 @@ struct AggregateAPI: RouteCollection {
         if let rolled { result = rolled } else { result = try await run(request, query: query, k: k, language: req.language, on: sql) }
         let regionGroups = try await regionCoded(request, resource: read.resource, code: store.resourceCode, req)
         for (i, g) in request.groups.enumerated() where regionGroups.contains(g.name) { result.columns[i].semantic = SemanticKind.regionCode.rawValue }
-
-        let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(
             req, store, "query.aggregate", fields: auditFields(request, query: query, filters: filters), count: result.rows.count,
-            purpose: read.purpose, hash: hash)
-        if format == "csv" {
-            let response = RecordsAPI.response("\u{FEFF}" + result.csv, type: "text/csv; charset=utf-8", hash: hash)
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"aggregate-\(store.resourceCode).csv\"")
-            return response
-        }
-        return RecordsAPI.response(result.json, type: "application/json; charset=utf-8", hash: hash)
+            purpose: purpose, hash: hash)
+        return result
     }
 
-    static func parse(_ req: Request, layout: RecordLayout) throws -> AggregateRequest {
-        let q = { (name: String) in req.query[String.self, at: name] }
+    static func parse(_ params: [(String, String)], layout: RecordLayout) throws -> AggregateRequest {
+        let q = { (name: String) in params.last { $0.0 == name }?.1 }
         switch AggregateRequest.parse(group: q("group"), measures: q("measures"), sort: q("sort"), top: q("top"), layout: layout) {
         case .success(let r): return r
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])

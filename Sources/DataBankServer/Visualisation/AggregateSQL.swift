@@ -36,6 +36,9 @@ struct AggregateSQL: Sendable {
         case (.postgres, .year): return "to_char(\(c), 'YYYY')"
         case (.postgres, .quarter): return "to_char(\(c), 'YYYY-\"Q\"Q')"
         case (.postgres, .week): return "to_char(date_trunc('week', \(c)), 'YYYY-MM-DD')"
+        // The hour of the day: the canonical date-time's characters 12–13 ("2026-03-01 08:15:00").
+        case (.sqlite, .hour): return "substr(\(c), 12, 2)"
+        case (.postgres, .hour): return "to_char(\(c), 'HH24')"
         }
     }
 

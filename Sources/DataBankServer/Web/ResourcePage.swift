@@ -23,6 +23,8 @@ enum ResourcePage {
         var canComment: Bool
         /// Whether to link the records page: the resource has a store the viewer may read.
         var recordsLink: Bool
+        /// Whether to link the chart builder: the records link, for someone who may make charts.
+        var chartLink: Bool = false
     }
 
     static func show(req: Request) async throws -> Response {
@@ -79,7 +81,7 @@ enum ResourcePage {
             seesAllComments: service.seesAllComments(row),
             pendingChanges: pending,
             canComment: row.state == .notice && service.allowed(.comment, row.departmentCode),
-            recordsLink: readsRecords)
+            recordsLink: readsRecords, chartLink: readsRecords && req.can(.manageCharts, department: req.user?.departmentCode))
     }
 
     /// The page, optionally with banners (an error of a posted form) and the posted text kept.
@@ -134,6 +136,10 @@ enum ResourcePage {
         }
         if m.recordsLink {
             extra.append(.link(SiteURL.resource(snap.code, .records).path, s.t("数据", "Records"), .cls("button"), .testid("records-link")))
+        }
+        // The chart builder, for whoever may make charts (what they see of the data is still their read decision).
+        if m.chartLink {
+            extra.append(.link(SiteURL.newChart.with([("resource", snap.code)]), s.t("做图表", "Make a chart"), .cls("button"), .testid("make-chart-link")))
         }
         if row.publishedRevision != nil {
             extra.append(.link(SiteURL.resource(snap.code, .rules).path, s.t("质量规则", "Quality rules"), .cls("button"), .testid("rules-link")))

@@ -79,6 +79,30 @@ enum SiteURL: Sendable, Hashable {
     // Charts (Visualisation/).
     case chartGallery
     case chartGallerySample(String)
+    // Saved charts and dashboards (Visualisation/).
+    case charts
+    case newChart
+    case chartPreview
+    case chart(UUID)
+    case editChart(UUID)
+    case deleteChart(UUID)
+    case apiChart(UUID)
+    case apiChartFile(UUID, ChartFile)
+    case dashboards
+    case newDashboard
+    case dashboard(UUID)
+    case editDashboard(UUID)
+    case deleteDashboard(UUID)
+    case dashboardTile(UUID, UUID)
+    case embedChart(UUID)
+    case openDashboards
+    case openDashboard(UUID)
+    case openDashboardTile(UUID, UUID)
+
+    /// A saved chart's files on the API.
+    enum ChartFile: String, Sendable, Hashable {
+        case data, csv = "data.csv", svg = "chart.svg", png = "chart.png"
+    }
 
     /// The pages and form targets under one resource.
     enum ResourcePart: Sendable, Hashable {
@@ -168,6 +192,24 @@ enum SiteURL: Sendable, Hashable {
         case .decideReuse(let id): ["admin", "reuses", id.uuidString, "decide"]
         case .chartGallery: ["admin", "charts", "gallery"]
         case .chartGallerySample(let name): ["admin", "charts", "gallery", name]
+        case .charts: ["charts"]
+        case .newChart: ["charts", "new"]
+        case .chartPreview: ["charts", "preview.svg"]
+        case .chart(let id): ["charts", id.uuidString]
+        case .editChart(let id): ["charts", id.uuidString, "edit"]
+        case .deleteChart(let id): ["charts", id.uuidString, "delete"]
+        case .apiChart(let id): ["api", "v1", "charts", id.uuidString]
+        case .apiChartFile(let id, let file): ["api", "v1", "charts", id.uuidString, file.rawValue]
+        case .dashboards: ["dashboards"]
+        case .newDashboard: ["dashboards", "new"]
+        case .dashboard(let id): ["dashboards", id.uuidString]
+        case .editDashboard(let id): ["dashboards", id.uuidString, "edit"]
+        case .deleteDashboard(let id): ["dashboards", id.uuidString, "delete"]
+        case .dashboardTile(let id, let tile): ["dashboards", id.uuidString, "tiles", tile.uuidString]
+        case .embedChart(let id): ["embed", "charts", id.uuidString]
+        case .openDashboards: ["open", "dashboards"]
+        case .openDashboard(let id): ["open", "dashboards", id.uuidString]
+        case .openDashboardTile(let id, let tile): ["open", "dashboards", id.uuidString, "tiles", tile.uuidString]
         case .credit: ["credit"]
         case .creditEnterprise(let code): ["credit", code]
         case .openLookup(let service): ["api", "v1", "open", "lookups", service]

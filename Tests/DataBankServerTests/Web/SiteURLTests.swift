@@ -43,7 +43,13 @@ struct SiteURLTests {
         (.decideReuse(id), .POST),
         (.credit, .GET), (.creditEnterprise("91440600MA4W000001"), .GET), (.openLookup("enterprise-name"), .GET),
         (.openLive, .GET), (.openStreamLatest("101001-00001"), .GET), (.openStreamEvents("101001-00001"), .GET),
-        (.chartGallery, .GET), (.chartGallerySample("bar"), .GET)
+        (.chartGallery, .GET), (.chartGallerySample("bar"), .GET),
+        (.charts, .GET), (.newChart, .GET), (.newChart, .POST), (.chartPreview, .GET), (.chart(id), .GET), (.editChart(id), .GET),
+        (.editChart(id), .POST), (.deleteChart(id), .POST), (.apiChart(id), .GET), (.apiChartFile(id, .data), .GET),
+        (.apiChartFile(id, .csv), .GET), (.apiChartFile(id, .svg), .GET), (.apiChartFile(id, .png), .GET),
+        (.dashboards, .GET), (.newDashboard, .GET), (.newDashboard, .POST), (.dashboard(id), .GET), (.editDashboard(id), .GET),
+        (.editDashboard(id), .POST), (.deleteDashboard(id), .POST), (.dashboardTile(id, id), .GET), (.embedChart(id), .GET),
+        (.openDashboards, .GET), (.openDashboard(id), .GET), (.openDashboardTile(id, id), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).
