@@ -167,6 +167,10 @@ struct RollupTests {
 
     // MARK: Answers
 
+    /// An HTTP answer as the engine wrote it: the API marks region-coded groups for maps
+    /// (`"semantic":"regionCode"`) after either path, rollup or direct.
+    static func engineAnswer(_ body: String) -> String { body.replacingOccurrences(of: #","semantic":"regionCode""#, with: "") }
+
     /// Through HTTP the rollup's answer is the direct one, byte for byte, for the provider and for an
     /// open-portal reader (suppression, sort, top N and the other row).
     @Test func httpAnswersAreByteIdentical() async throws {
@@ -189,7 +193,7 @@ struct RollupTests {
                     #expect(try await AggregateRollups.answer(request, resource: f.code, query: query, view: nil, k: k, language: "zh", on: app.db.sql) != nil)
                     let res = try await app.send(.GET, "/api/v1/resources/\(f.code)/aggregate?\(q)", token: token)
                     #expect(res.status == .ok)
-                    #expect(res.body.string == direct.json, "\(q) k=\(k ?? 0)")
+                    #expect(Self.engineAnswer(res.body.string) == direct.json, "\(q) k=\(k ?? 0)")
                     let csv = try await app.send(.GET, "/api/v1/resources/\(f.code)/aggregate?\(q)&format=csv", token: token)
                     #expect(csv.body.string == "\u{FEFF}" + direct.csv)
                 }
@@ -248,7 +252,7 @@ struct RollupTests {
             let (request, query) = try await parsed(app, f, q)
             #expect(try await AggregateRollups.answer(request, resource: f.code, query: query, view: nil, k: nil, language: "zh", on: app.db.sql) == nil)
             let http = try await app.send(.GET, "/api/v1/resources/\(f.code)/aggregate?\(q)", token: try await app.token(f.steward))
-            #expect(http.body.string == (try await AggregateAPI.run(request, query: query, k: nil, language: "zh", on: app.db.sql)).json)
+            #expect(Self.engineAnswer(http.body.string) == (try await AggregateAPI.run(request, query: query, k: nil, language: "zh", on: app.db.sql)).json)
             // The worker tries it: it fails with the reason and waits before trying again.
             #expect(try await AggregateRollups.rebuildStale(on: app.db))
             listed = try await AggregateRollups.find(f.code, id: row.id, on: app.db.sql)
