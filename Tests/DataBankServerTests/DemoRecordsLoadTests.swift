@@ -36,13 +36,7 @@ struct DemoRecordsLoadTests {
     /// and the inbox's notifications dated as the application. The story needs the seed city's
     /// registers (the small city has no property or welfare rolls), so this one builds it in memory.
     @Test func sharingTimelineIsCoherent() async throws {
-        try await withApp { app in
-            var settings = Settings(database: .sqliteMemory, maxBodySize: "256kb")
-            settings.auditKeyFile = nil
-            settings.auditCheckpointFile = nil
-            try await configure(app, settings: settings)
-            try await app.autoMigrate()
-            _ = try await DemoLoader.load(DemoCity.generate(scale: .seed), on: app.db)
+        try await withSeedCityInMemory { app in
             try await DemoSharing.load(on: app.db)
             let applications = try await ApplicationRow.query(on: app.db).all()
             #expect(applications.count >= 3)

@@ -171,3 +171,17 @@ func sampleResource(_ app: Application, code: String = "301001-09001", departmen
         sharing: SharingAttributes(type: .unconditional, method: .api),
         open: OpenAttributes(type: .unconditional), updateCycle: .monthly, themes: [.enterprise], tags: ["年报"])
 }
+
+/// An application on an in-memory SQLite database holding the seed city's catalog (no audit key or
+/// checkpoint files): for the demo's stories that need the seed city's registers.
+func withSeedCityInMemory(_ body: (Application) async throws -> Void) async throws {
+    try await withApp { app in
+        var settings = Settings(database: .sqliteMemory, maxBodySize: "256kb")
+        settings.auditKeyFile = nil
+        settings.auditCheckpointFile = nil
+        try await configure(app, settings: settings)
+        try await app.autoMigrate()
+        _ = try await DemoLoader.load(DemoCity.generate(scale: .seed), on: app.db)
+        try await body(app)
+    }
+}

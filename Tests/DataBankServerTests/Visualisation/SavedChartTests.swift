@@ -398,13 +398,7 @@ struct SavedChartTests {
 @Suite("Demo dashboards")
 struct DemoDashboardTests {
     @Test func theDemoDashboardsExistAndRender() async throws {
-        try await withApp { app in
-            var settings = Settings(database: .sqliteMemory, maxBodySize: "256kb")
-            settings.auditKeyFile = nil
-            settings.auditCheckpointFile = nil
-            try await configure(app, settings: settings)
-            try await app.autoMigrate()
-            _ = try await DemoLoader.load(DemoCity.generate(scale: .seed), on: app.db)
+        try await withSeedCityInMemory { app in
             let names: Set<String> = ["企业登记信息表", "最低生活保障对象信息", "公交车辆实时位置", "停车场空余泊位"]
             _ = try await DemoRecords.load(volume: .small, on: app.db) { names.contains($0.name) }
             try await DemoSharing.load(on: app.db)
