@@ -1,3 +1,5 @@
+import Foundation
+
 /// The demo city's people and enterprises, each a pure function of its number: person 17 has
 /// the same ID number, name and address in the household register, the social-insurance
 /// contributions and the housing fund, so the registers can be cross-checked like real ones.
@@ -53,9 +55,12 @@ enum DemoEntities {
         }
         // Capital is log-uniform inside the industry's range, rounded as registrations are (whole 万元 or tens).
         let capital = (DemoValues.logUniform(x.capital, &rng) / (rng.int(3) == 0 ? 10 : 1)).rounded()
-        // Founding years lean recent (more firms every year), never in the future.
+        // Founding dates as a register's surviving firms show them: ages fall off exponentially (a
+        // firm lives about nine years on average), so recent months hold somewhat more firms than older
+        // ones — not the ten-fold spike of the last months that a squared uniform gave; at most 30 years.
         let u = rng.unit()
-        let established = CivilDate(daysSinceEpoch: today.daysSinceEpoch - 20 - Int(u * u * 10_950))
+        let age = min(10_950, Int(-3_300 * log(1 - u * 0.999)))
+        let established = CivilDate(daysSinceEpoch: today.daysSinceEpoch - 20 - age)
         let (street, address) = DemoValues.address(district: d, &rng, home: false)
         let phone = rng.int(3) == 0 ? DemoValues.mobile(&rng) : DemoValues.landline(&rng)
         return DemoEnterprise(
