@@ -136,9 +136,12 @@ enum Dashboards {
 
     static func visible(_ req: Request, publicOnly: Bool = false) async throws -> [DashboardRow] {
         let q = DashboardRow.query(on: req.db)
-        if publicOnly { q.filter(\.$visibility == ChartVisibility.public.rawValue) }
-        let rows = try await q.sort(\.$title).range(0..<1_000).all()
-        return rows.filter { publicOnly || $0.isVisible(to: req.actor) }
+        if publicOnly {
+            q.filter(\.$visibility == ChartVisibility.public.rawValue)
+        } else {
+            VisibilityFilter.restrict(q, to: req.actor, visibility: \.$visibility, department: \.$departmentCode, owner: \.$ownerID)
+        }
+        return try await q.sort(\.$title).range(0..<1_000).all()
     }
 
     struct Output: Content {

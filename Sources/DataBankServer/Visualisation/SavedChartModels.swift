@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import DataBankCore
 
-/// A saved chart (migration 024): a resource, a chart type and the aggregate's canonical query.
+/// A saved chart (migration 025): a resource, a chart type and the aggregate's canonical query.
 final class ChartRow: Model, @unchecked Sendable {
     static let schema = "charts"
     @ID(key: .id) var id: UUID?
@@ -36,7 +36,7 @@ final class ChartRow: Model, @unchecked Sendable {
     }
 }
 
-/// A dashboard (migration 025): a titled grid of saved charts owned by a department.
+/// A dashboard (migration 026): a titled grid of saved charts owned by a department.
 final class DashboardRow: Model, @unchecked Sendable {
     static let schema = "dashboards"
     @ID(key: .id) var id: UUID?
@@ -66,4 +66,25 @@ final class DashboardTileRow: Model, @unchecked Sendable {
     @Field(key: "position") var position: Int
     @Field(key: "width") var width: Int
     init() {}
+}
+
+/// ``ChartVisibility/admits(_:ownerID:department:)`` as a query's filter, for charts and dashboards
+/// alike: a list is cut to what the caller may see in SQL, before its limit, not after it.
+enum VisibilityFilter {
+    static func restrict<M: Model>(
+        _ q: QueryBuilder<M>, to actor: Actor?, visibility: KeyPath<M, FieldProperty<M, String>>,
+        department: KeyPath<M, FieldProperty<M, String>>, owner: KeyPath<M, FieldProperty<M, UUID>>
+    ) {
+        guard let actor, actor.role.isStaff else {
+            q.filter(visibility == ChartVisibility.public.rawValue)
+            return
+        }
+        guard actor.role != .platformAdmin else { return }
+        let me = UUID(uuidString: actor.userID) ?? UUID()
+        q.group(.or) { or in
+            or.filter(visibility ~~ [ChartVisibility.platform.rawValue, ChartVisibility.public.rawValue])
+            or.group(.and) { $0.filter(visibility == ChartVisibility.department.rawValue).filter(department == actor.departmentCode) }
+            or.group(.and) { $0.filter(visibility == ChartVisibility.private.rawValue).filter(owner == me) }
+        }
+    }
 }

@@ -180,17 +180,7 @@ enum SavedCharts {
     static func visible(_ req: Request, resource: String? = nil, limit: Int = 500) async throws -> [ChartRow] {
         let q = ChartRow.query(on: req.db)
         if let resource { q.filter(\.$resourceCode == resource) }
-        guard let actor = req.actor, actor.role.isStaff else {
-            return try await q.filter(\.$visibility == ChartVisibility.public.rawValue).sort(\.$updatedAt, .descending).range(0..<limit).all()
-        }
-        if actor.role != .platformAdmin {
-            let me = req.user?.id ?? UUID()
-            q.group(.or) { or in
-                or.filter(\.$visibility ~~ [ChartVisibility.platform.rawValue, ChartVisibility.public.rawValue])
-                or.group(.and) { $0.filter(\.$visibility == ChartVisibility.department.rawValue).filter(\.$departmentCode == actor.departmentCode) }
-                or.group(.and) { $0.filter(\.$visibility == ChartVisibility.private.rawValue).filter(\.$createdBy == me) }
-            }
-        }
+        VisibilityFilter.restrict(q, to: req.actor, visibility: \.$visibility, department: \.$departmentCode, owner: \.$createdBy)
         return try await q.sort(\.$updatedAt, .descending).range(0..<limit).all()
     }
 
