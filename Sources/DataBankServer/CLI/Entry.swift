@@ -123,6 +123,12 @@ public enum DataBankCLI {
         if let port, !(Int(port).map { (1...65_535).contains($0) } ?? false) {
             return chinese ? "--port 须为 1–65535 之间的整数，而不是 \(port)" : "--port must be a whole number from 1 to 65535, not \(port)"
         }
+        // Fluent's `migrate` asks to confirm on the terminal and crashes when standard input has none.
+        if command == "migrate", !args.contains(where: { ["-y", "--auto-migrate"].contains($0) }), isatty(STDIN_FILENO) == 0 {
+            return chinese
+                ? "migrate 需要在终端中确认；没有终端时（脚本、管道）请加 --auto-migrate（或 -y）"
+                : "migrate asks for confirmation on a terminal; without one (a script, a pipe) add --auto-migrate (or -y)"
+        }
         if command == "demo", let scale = takeOption("--scale", from: &rest), DemoScale(rawValue: scale) == nil {
             let known = DemoScale.allCases.map(\.rawValue).joined(separator: ", ")
             return chinese ? "--scale 只能是 \(known)，而不是 \(scale)" : "--scale must be one of: \(known), not \(scale)"

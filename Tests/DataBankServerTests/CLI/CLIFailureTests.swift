@@ -49,7 +49,7 @@ struct CLIFailureTests {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 1, args.joined(separator: " "))
         }
         // Server options are checked before a database is made.
-        for args in [["demo", "--scale", "huge"], ["serve", "--port", "http"], ["demo", "--port", "99999"]] {
+        for args in [["demo", "--scale", "huge"], ["serve", "--port", "http"], ["demo", "--port", "99999"], ["migrate"]] {
             Self.expectOneErrorLine(try await Self.run(args, in: dir), status: 2, args.joined(separator: " "))
         }
         for args in [["load", "--help"], ["user", "--help"], ["quality", "validate", "--help"], ["demo", "--help"], ["serve", "--help"]] {
