@@ -115,6 +115,18 @@ struct DemoRecordsTests {
         }
     }
 
+    /// At the seed volume the car parks report every 15 minutes for a whole day, so the transport
+    /// dashboard's "free spaces by hour" has all 24 hours.
+    @Test func parkingHistoryCoversEveryHourOfADay() throws {
+        let r = try #require(Self.city.resources.first { $0.snapshot.name == "停车场空余泊位" })
+        let rows = try #require(DemoRecordPlan.targets(Self.city, volume: .seed).first { $0.name == r.snapshot.name }?.rows)
+        let (layout, rules) = Self.setup(r)
+        let g = DemoRecordGenerator(layout: layout, rules: rules, resourceName: r.snapshot.name, rows: rows, nowLocalSeconds: Self.now)
+        let column = try #require(layout.columns.firstIndex { $0.name == "update_time" })
+        let hours = Set((0..<rows).map { g.row($0)[column].dropFirst(11).prefix(2) })
+        #expect(hours.count == 24, "\(hours.sorted())")
+    }
+
     /// At the seed volume at least 60 stores get records, the flagship ones thousands; at the full volume 10,000 and more.
     @Test func planFillsManyStores() {
         let plan = DemoRecordPlan.targets(Self.city, volume: .seed)

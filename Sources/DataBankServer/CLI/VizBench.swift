@@ -8,8 +8,9 @@ import DataBankCore
 /// count + sum of the amount) over HTTP against `databank serve`, and the same `GROUP BY` run by
 /// the `sqlite3` shell on the same file (or `psql` on PostgreSQL), best of three each, alternating;
 /// DuckDB (PyPI, in a venv under `.build/`) on the same rows as the analytic reference. Then the
-/// saved chart's path: the same aggregate registered as a rollup and answered from it, and what
-/// maintaining it adds to ingest (``rollupScenarios(client:url:token:direct:directSeconds:dbURL:)``).
+/// saved chart's path: a dashboard of eight saved charts (``dashboardScenario(client:token:)``), the
+/// same aggregate registered as a rollup and answered from it, and what maintaining it adds to
+/// ingest (``rollupScenarios(client:url:token:direct:directSeconds:dbURL:)``).
 struct VizBench {
     let app: Application
     let console: any Console
@@ -75,6 +76,7 @@ struct VizBench {
         row("group by paid_on:month, count + sum(amount), HTTP API", String(format: "%.3f s", bucket), "-")
         row("group by region, count + sum + median(amount), HTTP API", String(format: "%.3f s", median), "-")
 
+        try await dashboardScenario(client: client, token: token)
         try await rollupScenarios(client: client, url: url, token: token, direct: body, directSeconds: api, dbURL: dbURL)
 
         if let duck = try? duckDB(files) {

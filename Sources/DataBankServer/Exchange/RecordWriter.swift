@@ -146,7 +146,7 @@ struct RecordWriter: Sendable {
             }
             if !inserts.isEmpty {
                 if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect, copy) }
-                if !rollups.isEmpty { try await rollups.move(rows: rows(batch, inserts, dialect), sign: 1, on: sql) }
+                if !rollups.isEmpty { try await rollups.add(inserted: insertedRows(batch, inserts, dialect), on: sql) }
                 try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += inserts.count
                 outcome.inserted = inserts.count

@@ -73,20 +73,30 @@ struct RollupMaintenance {
         guard !isEmpty else { return }
         try await each(on: sql) { rollup in
             try await sql.raw("DELETE FROM aggregate_rollup_groups WHERE rollup_id = \(bind: rollup.id)").run()
-            try await sql.raw(rollup.sql.deltaStatement(rows: "1 = 0", sign: 1)).run()
+            try await sql.raw(rollup.sql.deltaStatement(.matching("1 = 0"), sign: 1)).run()
         }
     }
 
-    /// Adds (`sign` 1) or takes out (−1) the records matching `rows`, as they are now.
+    /// Adds (`sign` 1) or takes out (−1) the stored records matching `rows`, as they are now.
     mutating func move(rows: SQLQueryString, sign: Int, on sql: any SQLDatabase) async throws {
+        try await move(.matching(rows), sign: sign, on: sql)
+    }
+
+    /// Adds the rows a batch inserts, read from `relation` (``RecordWriter/insertedRows(_:_:_:)``):
+    /// an append costs the rollup one grouped pass over the batch, no key look-ups.
+    mutating func add(inserted relation: SQLQueryString, on sql: any SQLDatabase) async throws {
+        try await move(.inserted(relation), sign: 1, on: sql)
+    }
+
+    private mutating func move(_ step: RollupSQL.StepRows, sign: Int, on sql: any SQLDatabase) async throws {
         guard !isEmpty else { return }
         try await each(on: sql) { rollup in
             if rollup.sql.recomputes {
-                for row in try await sql.raw(rollup.sql.touchedStatement(rows: rows)).all() {
+                for row in try await sql.raw(rollup.sql.touchedStatement(step)).all() {
                     rollup.touched.insert(try row.decode(column: "k", as: String.self))
                 }
             }
-            try await sql.raw(rollup.sql.deltaStatement(rows: rows, sign: sign)).run()
+            try await sql.raw(rollup.sql.deltaStatement(step, sign: sign)).run()
             if sign < 0 { rollup.tookOut = true }
         }
     }
@@ -108,6 +118,42 @@ struct RollupMaintenance {
 }
 
 extension RecordWriter {
+    /// The rows of a batch that `indexes` insert, as a relation with the record table's columns holding
+    /// what the table stores — read from the batch's payload, not looked up by key. On SQLite each value
+    /// goes through its column's affinity as the INSERT applies it (a decimal `12.00` is stored as the
+    /// integer 12, a float column's `3` as the real 3.0), so group texts match the stored rows'; on
+    /// PostgreSQL `json_populate_recordset` casts to the table's own row type.
+    func insertedRows(_ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect) -> SQLQueryString {
+        let payload = batch.payload(indexes)
+        switch dialect {
+        case .sqlite:
+            let columns = layout.columns.map { c -> SQLQueryString in
+                "\(Self.storedValue(c, "value ->> \(literal: "$." + c.name)")) AS \(ident: c.name)"
+            }
+            return "(SELECT \(columns.joined(separator: ", ")) FROM jsonb_each(\(bind: payload))) AS inserted"
+        case .postgres:
+            return "json_populate_recordset(NULL::\(ident: tables.records), \(bind: payload)::json) AS inserted"
+        }
+    }
+
+    /// A payload value (`->>`: text, integer or real) as a SQLite column of `c`'s type stores it, with
+    /// the column's affinity (each case is a CAST, which carries it) — for the values the batch holds
+    /// (``FieldConverter``: JSON numbers for numeric items, strings for text, dates and times,
+    /// booleans for flags).
+    static func storedValue(_ c: RecordLayout.Column, _ v: SQLQueryString) -> SQLQueryString {
+        switch RecordTables.columnType(c, .sqlite) {
+        case "TEXT": return "CAST(\(v) AS TEXT)"
+        case "REAL": return "CAST(\(v) AS REAL)"
+        // NUMERIC and INTEGER affinity keep a real that is a whole number as an integer. The outer CAST
+        // changes no number (a no-op on integers and reals) but gives the expression numeric affinity,
+        // so a filter compares it with a bound text as it compares the column.
+        case "NUMERIC", "INTEGER":
+            return
+                "CAST(CASE WHEN typeof(\(v)) = 'real' AND \(v) = CAST(\(v) AS INTEGER) AND abs(\(v)) < 9.2e18 THEN CAST(\(v) AS INTEGER) ELSE \(v) END AS NUMERIC)"
+        default: return v
+        }
+    }
+
     /// The records whose keys are among the batch's rows `indexes`: the key columns against one bound
     /// JSON array of the rows' keys only (`[[k1, k2], …]`, from the batch's canonical key texts), so the
     /// database reads a small array and looks each key up in the primary key.

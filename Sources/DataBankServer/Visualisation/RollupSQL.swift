@@ -89,9 +89,26 @@ struct RollupSQL: Sendable {
             """
     }
 
-    /// Moves the groups of the records matching `rows` by their count and sums (`sign` −1: taken out).
+    /// The records a maintenance step reads: stored ones picked by a condition (`matching`, e.g. the
+    /// batch's keys, looked up in the primary key), or the rows a batch inserts as a relation of their
+    /// own (`inserted`, read from the batch itself: no look-up at all).
+    enum StepRows {
+        case matching(SQLQueryString)
+        case inserted(SQLQueryString)
+    }
+
+    /// `step`'s records, filtered as the aggregate filters.
+    func filtered(_ step: StepRows) -> SQLQueryString {
+        let filter = aggregate.query.whereClause(after: nil, dialect)
+        switch step {
+        case .matching(let rows): return "\(ident: aggregate.query.tables.records) WHERE \(filter) AND \(rows)"
+        case .inserted(let relation): return "\(relation) WHERE \(filter)"
+        }
+    }
+
+    /// Moves the groups of `step`'s records by their count and sums (`sign` −1: taken out).
     /// One grouped upsert; without groups the one row is always written (its count may move by 0).
-    func deltaStatement(rows: SQLQueryString, sign: Int) -> SQLQueryString {
+    func deltaStatement(_ step: StepRows, sign: Int) -> SQLQueryString {
         let s: SQLQueryString = sign < 0 ? "-1 * " : ""
         var select: [SQLQueryString] = ["\(bind: rollupID)", groupKey] + groupTexts() + ["\(s)COUNT(*)"]
         var names = ["rollup_id", "group_key", "g0", "g1", "n"]
@@ -106,18 +123,16 @@ struct RollupSQL: Sendable {
             ]
         }
         let columns = names.map { "\(ident: $0)" as SQLQueryString }.joined(separator: ", ")
-        let filter = aggregate.query.whereClause(after: nil, dialect)
         return """
             INSERT INTO \(ident: Self.groupsTable) (\(columns)) \
-            SELECT \(select.joined(separator: ", ")) FROM \(ident: aggregate.query.tables.records) WHERE \(filter) AND \(rows)\(groupBy) \
+            SELECT \(select.joined(separator: ", ")) FROM \(filtered(step))\(groupBy) \
             ON CONFLICT (rollup_id, group_key) DO UPDATE SET \(sets.joined(separator: ", "))
             """
     }
 
-    /// The keys of the groups the records matching `rows` fall in (for the recomputed measures).
-    func touchedStatement(rows: SQLQueryString) -> SQLQueryString {
-        let filter = aggregate.query.whereClause(after: nil, dialect)
-        return "SELECT DISTINCT \(groupKey) AS k FROM \(ident: aggregate.query.tables.records) WHERE \(filter) AND \(rows)"
+    /// The keys of the groups `step`'s records fall in (for the recomputed measures).
+    func touchedStatement(_ step: StepRows) -> SQLQueryString {
+        "SELECT DISTINCT \(groupKey) AS k FROM \(filtered(step))"
     }
 
     /// Recomputes `count_distinct`, `min`, `max`, `median` and `p90` of the groups named in `keys`

@@ -165,6 +165,70 @@ struct RollupTests {
         }
     }
 
+    /// Appended rows are added from the batch itself (no key look-ups), as the table stores them: a
+    /// decimal `300.00` groups with `300` (stored as one integer), `12.50` with `12.5`.
+    @Test func appendedRowsGroupAsStored() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            var rng = Seeded(state: 11)
+            try await load(app, f, rows: Array(0..<10), mode: "replace", &rng)
+            _ = try await register(app, f, group: "registered_capital", measures: "count,sum(registered_capital),max(registered_capital)")
+            let capital = try #require(f.layout.column(named: "registered_capital"))
+            let provider = try await app.token(f.steward)
+            for (batch, amounts) in [["300.00", "300", "12.50"], ["12.5", "0.10", "300.0", "7"]].enumerated() {
+                let first = 100 + batch * 10
+                let lines = amounts.enumerated().map { n, amount in
+                    f.layout.columns.map { $0.name == capital.name ? amount : f.value($0, row: first + n) }.joined(separator: ",")
+                }
+                let res = try await app.loadCSV(f, ([f.header()] + lines).joined(separator: "\n") + "\n", mode: "append", token: provider)
+                #expect(res.status == .ok, "\(res.body.string)")
+                try await expectRollupMatches(
+                    app, f, "group=registered_capital&measures=count,sum(registered_capital),max(registered_capital)", "batch \(batch)")
+            }
+            try await expectCovered(app, f)
+        }
+    }
+
+    /// On SQLite a batch's payload value goes through the same column affinity as the INSERT applies
+    /// (on PostgreSQL `json_populate_recordset` casts to the table's row type: nothing to compare).
+    /// Numeric items hold JSON numbers (never strings); text items also take numbers alike.
+    @Test func insertedRowsTakeTheColumnsAffinity() async throws {
+        try await withDataBank { app in
+            guard RecordTables.Dialect(app.db.sql) == .sqlite else { return }
+            let sql = app.db.sql
+            let types: [DataType] = [.C, .D, .I, .N, .F, .L]
+            for type in types {
+                let text = RecordTables.columnType(RecordLayout.Column(name: "v", itemName: "v", type: type), .sqlite) == "TEXT"
+                let json =
+                    #"[{"v":12},{"v":12.0},{"v":12.50},{"v":-0.0},{"v":1e3},{"v":true},{"v":null},{"v":123456789012.25},{"v":-7}"#
+                    + (text ? #",{"v":"12"},{"v":"2026-01-02"}]"# : "]")
+                let c = RecordLayout.Column(name: "v", itemName: "v", type: type)
+                let declared = RecordTables.columnType(c, .sqlite)
+                try await sql.raw("CREATE TEMP TABLE affinity_check (n INTEGER, v \(unsafeRaw: declared))").run()
+                try await sql.raw("INSERT INTO affinity_check SELECT key, value ->> '$.v' FROM jsonb_each(\(bind: json))").run()
+                // A filter binds its value as text: the comparison must apply the column's affinity alike.
+                let stored = try await sql.raw(
+                    "SELECT n, typeof(v) AS t, quote(v) AS q, coalesce(v >= \(bind: "12"), -1) AS ge FROM affinity_check ORDER BY n"
+                ).all()
+                let derived = try await sql.raw(
+                    """
+                    SELECT key AS n, typeof(x) AS t, quote(x) AS q, coalesce(x >= \(bind: "12"), -1) AS ge FROM \
+                    (SELECT key, \(RecordWriter.storedValue(c, "value ->> '$.v'")) AS x FROM jsonb_each(\(bind: json))) ORDER BY key
+                    """
+                ).all()
+                #expect(stored.count == derived.count)
+                for (a, b) in zip(stored, derived) {
+                    let row = try a.decode(column: "n", as: Int.self)
+                    for column in ["t", "q"] {
+                        #expect(try a.decode(column: column, as: String.self) == b.decode(column: column, as: String.self), "\(declared) row \(row) \(column)")
+                    }
+                    #expect(try a.decode(column: "ge", as: Int.self) == b.decode(column: "ge", as: Int.self), "\(declared) row \(row) ≥ '12'")
+                }
+                try await sql.raw("DROP TABLE affinity_check").run()
+            }
+        }
+    }
+
     // MARK: Answers
 
     /// An HTTP answer as the engine wrote it: the API marks region-coded groups for maps
