@@ -127,6 +127,20 @@ struct DemoRecordsTests {
         #expect(hours.count == 24, "\(hours.sorted())")
     }
 
+    /// The property and welfare registers' people live where their resident IDs say (region item and
+    /// address agree), spread over the districts as Foshan's people are, not evenly.
+    @Test func peopleLiveInOneDistrictSpreadUnevenly() {
+        var counts: [String: Int] = [:]
+        for p in 0..<500 {
+            let d = DemoPeople.district(p), i = DemoPeople.districtIndex(p)
+            #expect(DemoPeople.residentID(p).hasPrefix(d))
+            #expect(DemoPeople.address(p, variant: 7).contains(DemoPeople.districtNames[i]))
+            counts[d, default: 0] += 1
+        }
+        #expect(counts.count == 5)
+        #expect((counts["440605"] ?? 0) > 2 * (counts["440608"] ?? 0), "\(counts)")
+    }
+
     /// At the seed volume at least 60 stores get records, the flagship ones thousands; at the full volume 10,000 and more.
     @Test func planFillsManyStores() {
         let plan = DemoRecordPlan.targets(Self.city, volume: .seed)

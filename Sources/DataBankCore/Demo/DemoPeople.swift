@@ -13,7 +13,7 @@ public enum DemoPeople {
     public static func residentID(_ p: Int) -> String {
         let birth = CivilDate(daysSinceEpoch: -7_300 + (p &* 3_677) % 18_000)
         let body =
-            districts[p % districts.count] + birth.iso.replacingOccurrences(of: "-", with: "")
+            districts[districtIndex(p)] + birth.iso.replacingOccurrences(of: "-", with: "")
             + String(100 + p % 900).suffix(3)
         return body + String(checkCharacter(body))
     }
@@ -27,9 +27,19 @@ public enum DemoPeople {
 
     public static func name(_ p: Int) -> String { String(surnames[p % surnames.count]) + given[(p / surnames.count) % given.count] }
     public static func gender(_ p: Int) -> String { p % 2 == 0 ? "1" : "2" }
-    public static func district(_ p: Int) -> String { districts[p % districts.count] }
-    public static func address(_ p: Int) -> String {
-        "佛山市\(districtNames[p % districtNames.count])\(["祖庙", "桂城", "大良", "西南", "荷城"][p % 5])街道\(p % 80 + 1)号\(p % 30 + 1)座\(p % 20 + 1)0\(p % 4 + 1)房"
+    public static func district(_ p: Int) -> String { districts[districtIndex(p)] }
+
+    /// Person `p`'s district, spread as Foshan's people are (南海 and 顺德 the largest, 高明 the
+    /// smallest), the same in the resident ID, the region item and the address.
+    static func districtIndex(_ p: Int) -> Int {
+        let share = Int((UInt64(truncatingIfNeeded: p) &* 2_654_435_761) % 100)
+        return [16, 50, 80, 91].firstIndex { share < $0 } ?? 4
+    }
+
+    /// An address in person `p`'s district (`variant`: another home of the same person).
+    public static func address(_ p: Int, variant: Int = 0) -> String {
+        let d = districtIndex(p), n = p + variant
+        return "佛山市\(districtNames[d])\(["祖庙", "桂城", "大良", "西南", "荷城"][d])街道\(n % 80 + 1)号\(n % 30 + 1)座\(n % 20 + 1)0\(n % 4 + 1)房"
     }
 }
 

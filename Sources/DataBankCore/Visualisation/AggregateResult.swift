@@ -77,13 +77,17 @@ public struct AggregateResult: Sendable, Equatable {
         }
     }
 
+    /// An item in English labels: its column name read as words (`free_berths` → "free berths"), as
+    /// items carry no English names of their own.
+    static func englishName(_ c: RecordLayout.Column) -> String { c.name.replacingOccurrences(of: "_", with: " ") }
+
     static func label(_ g: AggregateGroup, zh: Bool) -> String {
-        guard let b = g.bucket else { return zh ? g.column.itemName : g.column.name }
-        return zh ? "\(g.column.itemName)（按\(b.zh)）" : "\(g.column.name) (by \(b.rawValue))"
+        guard let b = g.bucket else { return zh ? g.column.itemName : englishName(g.column) }
+        return zh ? "\(g.column.itemName)（按\(b.zh)）" : "\(englishName(g.column)) (by \(b.rawValue))"
     }
 
     static func label(_ m: AggregateMeasure, zh: Bool) -> String {
-        let item = m.column.map { zh ? $0.itemName : $0.name } ?? ""
+        let item = m.column.map { zh ? $0.itemName : englishName($0) } ?? ""
         switch m.function {
         case .count: return zh ? "记录数" : "Records"
         case .countDistinct: return zh ? "\(item)（去重计数）" : "Distinct \(item)"

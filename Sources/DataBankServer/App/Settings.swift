@@ -66,6 +66,8 @@ public struct Settings: Sendable {
     public var sqliteReadConnections: Int = Environment.get("DATABANK_SQLITE_READ_CONNECTIONS").flatMap(Int.init).map { max(0, $0) } ?? 2
     /// Background work (webhook delivery, stream retention): on for `serve` and `demo`.
     public var runWorkers: Bool = false
+    /// Background work waits until `app.workerGate` opens: `demo` opens it once its city is built.
+    public var holdWorkers: Bool = false
     /// Profile a store after each load, off the request path. Tests leave it off unless they are
     /// about profiling: hundreds of parallel in-memory apps would otherwise queue runs that compete
     /// for one SQLite connection each.

@@ -31,9 +31,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
             try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
     }
     Migrations.register(on: app)
+    // Each migration's "Starting/Finished prepare" is detail: a new demo printed sixty such lines.
+    app.fluent.migrationLogLevel = .debug
     app.auditTrail = try AuditTrail.make(settings)
     app.lifecycle.use(AuditTrail.Lifecycle())
     app.lifecycle.use(SQLiteTuning())
+    let gate = WorkerGate()
+    if !settings.holdWorkers { gate.open() }
+    app.storage[WorkerGateKey.self] = gate
     app.lifecycle.use(ExchangeWorker())
     app.lifecycle.use(ProfileScheduler.Lifecycle())
     app.lifecycle.use(RequestMetrics.Lifecycle())

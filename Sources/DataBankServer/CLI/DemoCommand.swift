@@ -65,6 +65,7 @@ struct DemoCommand: AsyncCommand {
         }
         context.console.print("API token for scripts: swift run databank user token admin")
         guard !signature.noServe else { return }
+        app.workerGate.open()
         DemoBusFeed.start(app)
         DemoParkingFeed.start(app)
         if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }

@@ -71,6 +71,7 @@ public enum DataBankCLI {
                 settings.sqliteWalAutocheckpoint = 16_384
             }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
+            settings.holdWorkers = command == "demo"
             if secureCookiesFlag { settings.secureCookies = true }
             if let proxiesFlag { settings.trustedProxies = Settings.list(proxiesFlag) }
             if command == "audit" {

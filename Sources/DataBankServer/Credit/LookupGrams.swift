@@ -43,7 +43,15 @@ enum LookupGrams {
         let layout = store.recordLayout
         let fields = (layout.keyNames + items.filter { !layout.keyNames.contains($0) }).joined(separator: ",")
         try await index(code, RecordQuery(store: store, params: [], fields: fields, sort: nil), layout: layout, items: items, on: sql)
-        try await sql.raw("INSERT INTO lookup_gram_cursors (service, seq) VALUES (\(bind: code), \(bind: seq))").run()
+        // Two builds of one service may overlap (the defining request and the worker): each indexes
+        // every record after its own start, grams are inserted idempotently, and the earlier position
+        // is kept, so following replays whatever either missed.
+        try await sql.raw(
+            """
+            INSERT INTO lookup_gram_cursors (service, seq) VALUES (\(bind: code), \(bind: seq))
+            ON CONFLICT (service) DO UPDATE SET seq = CASE WHEN excluded.seq < lookup_gram_cursors.seq THEN excluded.seq ELSE lookup_gram_cursors.seq END
+            """
+        ).run()
     }
 
     /// Applies up to `maxChanges` of the store's changes past the service's cursor; true when more wait.

@@ -98,7 +98,7 @@ enum DemoSharing {
                 case "person_name": row[k] = DemoPeople.name(p)
                 case "gender": row[k] = DemoPeople.gender(p)
                 case "region_code": row[k] = DemoPeople.district(p)
-                case "house_address", "domicile_address": row[k] = DemoPeople.address(p + i)
+                case "house_address", "domicile_address": row[k] = DemoPeople.address(p, variant: i)
                 case "assistance_type": row[k] = String(p % 4 == 0 ? 3 : 1)
                 case "land_use": row[k] = "07"
                 default: break

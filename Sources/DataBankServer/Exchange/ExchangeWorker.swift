@@ -31,6 +31,7 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
 
     /// Runs `work` until cancelled; again at once when it says more is waiting, else after `pause`.
     static func every(_ pause: Duration, app: Application, _ work: @Sendable () async throws -> Bool) async {
+        guard await app.workerGate.wait() else { return }
         while !Task.isCancelled {
             do {
                 if try await work() { continue }

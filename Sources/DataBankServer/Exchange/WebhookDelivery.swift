@@ -62,6 +62,7 @@ enum WebhookDelivery {
     /// Delivers until cancelled, keeping up to `webhookConcurrency` deliveries in flight and
     /// claiming more as slots free up. Cancellation ends the deliveries in flight.
     static func run(app: Application) async {
+        guard await app.workerGate.wait() else { return }
         let slots = max(1, app.settings.webhookConcurrency)
         await withTaskGroup(of: Bool.self) { group in
             var running = 0

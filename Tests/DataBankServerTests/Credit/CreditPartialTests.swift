@@ -136,6 +136,27 @@ struct CreditPartialTests {
         }
     }
 
+    /// The defining request and the worker may build one service's index at once: both finish, the
+    /// index answers every name, and the cursor is the earlier position (nothing left unfollowed).
+    @Test func overlappingBuildsOfOneServiceBothSucceed() async throws {
+        try await withDataBank { app in
+            let f = try await OpenFixture.make(app)
+            try await Self.load(app, f, rows: 5..<9, names: Self.midea)
+            #expect(try await CreditLookupTests.define(app, f, "names", keys: ["enterprise_name"], match: "partial").status == .created)
+            try await LookupGrams.drop("names", on: app.db.sql)
+            let store = try await RecordStores.find(f.store.code, on: app.db)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await LookupGrams.build("names", items: ["enterprise_name"], store: store, on: app.db) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try Self.names(try await Self.ask(app, "names", "美的")).count == 3)
+            let cursor = try await app.db.sql.raw("SELECT seq FROM lookup_gram_cursors WHERE service = 'names'").first()?.decode(column: "seq", as: Int.self)
+            #expect(cursor == store.lastSeq)
+        }
+    }
+
     @Test func tooShortOrTooLongIsAClear400() async throws {
         try await withDataBank { app in
             let f = try await OpenFixture.make(app)

@@ -233,7 +233,7 @@ struct AggregateTests {
             }
             let month = try await answer(app, f, "group=establish_date:month&lang=en", token: provider)
             #expect(month.byKey["2024-01"] == ["14"])  // i mod 3 == 0 for i < 40
-            #expect(month.columns[0].label == "establish_date (by month)")
+            #expect(month.columns[0].label == "establish date (by month)")
         }
     }
 

@@ -89,6 +89,18 @@ public enum DemoBusFleet {
     /// Foshan's buses carry new-energy plates, 粤E + D + five digits.
     public static func plate(_ bus: Int) -> String { "粤ED" + demoPad(12_000 + bus * 37 % 88_000, 5) }
 
+    /// Which route each bus of a cycle drives: a route gets a bus per 3 km of its length (at least
+    /// one), so long lines run more buses than short ones, as a timetable would have them.
+    static let assignment: [Int] = {
+        var out: [Int] = []
+        let perRoute = lengths.map { max(1, Int(($0.last ?? 0) / 3_000)) }
+        // Interleaved (every route once, then the longer ones again …) so a small fleet still covers every line.
+        for round in 0..<(perRoute.max() ?? 1) {
+            for (r, n) in perRoute.enumerated() where round < n { out.append(r) }
+        }
+        return out
+    }()
+
     /// Metres along a route between its stops.
     static let lengths: [[Double]] = routes.map { r in
         var acc = [0.0]
@@ -104,9 +116,9 @@ public enum DemoBusFleet {
     /// Where bus `bus` is at `t` (seconds). It covers distance at 5.5 m/s on average (about 20 km/h),
     /// faster between stops and waiting 30 s at each; at the end of the line it turns back.
     public static func fix(bus: Int, at t: Int) -> Fix {
-        let r = bus % routes.count, route = routes[r], acc = lengths[r]
+        let r = assignment[bus % assignment.count], route = routes[r], acc = lengths[r]
         let total = acc.last!
-        let phase = Double((bus / routes.count) * 7_919 % 10_000) / 10_000
+        let phase = Double(bus * 7_919 % 10_000) / 10_000
         // One leg per stop gap: drive (at the leg's speed) then dwell 30 s; a round trip runs there and back.
         let legs = route.stops.count - 1
         let cruise = 6.5 + Double(bus % 5) * 0.4  // m/s, 23–30 km/h between stops
