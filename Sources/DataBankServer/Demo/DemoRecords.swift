@@ -51,6 +51,9 @@ enum DemoRecords {
                 try await ingest.feed(Array((g.header + "\n").utf8))
                 var start = 0
                 while start < g.rows {
+                    // A demo stopped while filling ends here, not after the store: the chunks fed so far
+                    // are committed batch by batch, and the next start fills the rest (upsert).
+                    try Task.checkCancellation()
                     let end = min(start + 5_000, g.rows)
                     try await ingest.feed(Array(g.csv(start..<end).utf8))
                     start = end
