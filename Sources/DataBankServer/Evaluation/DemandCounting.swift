@@ -17,9 +17,10 @@ enum DemandCounting {
     }
 
     private static func grouped(_ key: SQLQueryString, on db: any Database) async throws -> [String: DemandCounts] {
+        // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back so the votes decode as Int on both.
         let rows = try await db.sql.raw(
             """
-            SELECT \(key) AS k, state, COUNT(*) AS n, COALESCE(SUM(vote_count), 0) AS v FROM demands GROUP BY \(key), state
+            SELECT \(key) AS k, state, COUNT(*) AS n, CAST(COALESCE(SUM(vote_count), 0) AS BIGINT) AS v FROM demands GROUP BY \(key), state
             """
         ).all()
         var out: [String: DemandCounts] = [:]

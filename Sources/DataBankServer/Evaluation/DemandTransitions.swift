@@ -79,7 +79,8 @@ extension Demands {
             throw AppError.field(.unprocessableEntity, "unknown_provider", "provider", zh: "没有代码为 \(provider) 的部门", en: "No department \(provider)")
         }
         if provider == row.requesterCode {
-            throw AppError.field(.unprocessableEntity, "own_department", "provider", zh: "不能指派给提出需求的部门", en: "The requesting department cannot be its own provider")
+            throw AppError.field(
+                .unprocessableEntity, "own_department", "provider", zh: "不能指派给提出需求的部门", en: "The requesting department cannot be its own provider")
         }
         try await move(row, .assign, user: user, note: clean(note) ?? provider, req: req) { r in r.providerCode = provider }
         try await Applications.notify(
@@ -174,7 +175,9 @@ extension Demands {
             guard !updated.isEmpty else {
                 throw AppError.field(.conflict, "invalid_transition", "state", zh: "需求已被他人处理", en: "The demand was answered meanwhile")
             }
-            try await event(row, action == .fulfil ? "fulfilled" : action == .decline ? "declined" : action == .accept ? "accepted" : "assigned", user: user, note: note, on: tx)
+            try await event(
+                row, action == .fulfil ? "fulfilled" : action == .decline ? "declined" : action == .accept ? "accepted" : "assigned", user: user, note: note,
+                on: tx)
         }
         row.state = next.rawValue
         if let answered { row.answeredBy = user.username; row.answeredAt = answered }

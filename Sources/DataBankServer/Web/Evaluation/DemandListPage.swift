@@ -44,8 +44,10 @@ enum DemandListPage {
             rows.isEmpty
             ? SharingWeb.empty(s, "demands-empty", "没有符合条件的需求。", "No demand matches.")
             : .dataTable(
-                [s.t("需求", "Demand"), s.t("提出方", "Requester"), s.t("提供方", "Provider"), s.t("状态", "State"), s.t("答复期限", "Answer by"),
-                 s.t("我也需要", "Votes"), s.t("登记时间", "Registered")],
+                [
+                    s.t("需求", "Demand"), s.t("提出方", "Requester"), s.t("提供方", "Provider"), s.t("状态", "State"), s.t("答复期限", "Answer by"),
+                    s.t("我也需要", "Votes"), s.t("登记时间", "Registered")
+                ],
                 rows.map { r in
                     [
                         .link(SiteURL.demand(r.id ?? UUID()).path, r.title, .testid("demand-link")),
@@ -118,7 +120,8 @@ enum DemandListPage {
                     .dataTable(
                         [s.t("提供方", "Provider")] + headers,
                         byProvider.prefix(15).map { k, c in
-                            [k.isEmpty ? Body.esc(DemandWeb.provider(nil, names, s)) : Body.link(SiteURL.demands.with([("provider", k)]), names[k] ?? k)] + cells(c)
+                            [k.isEmpty ? Body.esc(DemandWeb.provider(nil, names, s)) : Body.link(SiteURL.demands.with([("provider", k)]), names[k] ?? k)]
+                                + cells(c)
                         }, testid: "counts-provider", cls: "data compact")),
                 .div(
                     .h3(.esc(s.t("按主题", "By theme"))),

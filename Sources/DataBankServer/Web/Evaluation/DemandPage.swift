@@ -96,7 +96,9 @@ enum DemandPage {
                     DemandWeb.suggestions(found, names, s)))
         }
         let actions = actionForms(req, row, user: user, votes: votes, names: names, failure: failure)
-        if !actions.isEmpty { sections.append(.section(.cls("card"), .attr("id", "actions"), .testid("demand-actions"), .h2(.esc(s.t("处理", "Actions"))), .group(actions))) }
+        if !actions.isEmpty {
+            sections.append(.section(.cls("card"), .attr("id", "actions"), .testid("demand-actions"), .h2(.esc(s.t("处理", "Actions"))), .group(actions)))
+        }
         sections.append(
             .section(
                 .cls("card"), .testid("demand-votes"), .h2(.esc(s.t("我也需要（\(votes.count)）", "Also needed by (\(votes.count))"))),
@@ -105,7 +107,10 @@ enum DemandPage {
                     : .dataTable(
                         [s.t("部门", "Department"), s.t("人员", "By"), s.t("说明", "Note"), s.t("时间", "When")],
                         votes.map { v in
-                            [.esc(names[v.departmentCode] ?? v.departmentCode), .esc(people[v.voterName] ?? v.voterName), .esc(v.note ?? ""), .esc(s.dateTime(v.createdAt))]
+                            [
+                                .esc(names[v.departmentCode] ?? v.departmentCode), .esc(people[v.voterName] ?? v.voterName), .esc(v.note ?? ""),
+                                .esc(s.dateTime(v.createdAt))
+                            ]
                         }, testid: "votes", cls: "data compact")))
         sections.append(
             .section(
@@ -113,7 +118,10 @@ enum DemandPage {
                 .dataTable(
                     [s.t("时间", "When"), s.t("操作", "Action"), s.t("人员", "By"), s.t("说明", "Note")],
                     events.map { e in
-                        [.esc(s.dateTime(e.at)), .esc(eventLabel(e.action, s)), .esc("\(people[e.actorName] ?? e.actorName)" + (e.departmentCode.map { " · \(names[$0] ?? $0)" } ?? "")), .esc(e.note ?? "")]
+                        [
+                            .esc(s.dateTime(e.at)), .esc(eventLabel(e.action, s)),
+                            .esc("\(people[e.actorName] ?? e.actorName)" + (e.departmentCode.map { " · \(names[$0] ?? $0)" } ?? "")), .esc(e.note ?? "")
+                        ]
                     }, testid: "history", cls: "data compact")))
         return Layout.render(
             req, title: row.title, status: status, path: SiteURL.demand(id).path, banners: banners,
