@@ -161,8 +161,10 @@ enum DemoDemands {
         let published = try await ResourceRow.query(on: db).filter(\.$publishedRevision != nil).filter(\.$status != "retired").sort(\.$code).all()
         let byDepartment = Dictionary(grouping: published, by: \.departmentCode)
 
-        /// Who acts for a department: its demo steward when there is one, else a name of the department.
-        func actor(_ code: String) -> String { users.first { $0.departmentCode == code && $0.role == .steward }?.username ?? "dept-\(code.suffix(3))" }
+        /// Who acts for a department: its demo steward when there is one, else its 数据专员 (shown beside the department's name).
+        func actor(_ code: String) -> String {
+            users.first { $0.departmentCode == code && $0.role == .steward }?.username ?? "数据专员"
+        }
 
         for (k, spec) in specs.enumerated() {
             guard departments.contains(spec.requester), spec.provider.map(departments.contains) ?? true else { continue }

@@ -114,7 +114,7 @@ enum DemandListPage {
             .cls("card"), .attr("id", "counts"), .testid("demand-counts"),
             .h2(.esc(s.t("未满足的需求", "Unmet demand"))),
             .div(
-                .cls("columns"),
+                .cls("columns even demand-counts"),
                 .div(
                     .h3(.esc(s.t("按提供方", "By provider"))),
                     .dataTable(
