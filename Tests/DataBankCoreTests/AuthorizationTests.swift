@@ -81,6 +81,11 @@ let policy: [PolicyRow] = {
         (.manageRollups,     .signIn,    "A  O  O  -  -  -"),
         (.manageCharts,      .signIn,    "A  O  O  -  -  -"),
         (.manageDashboards,  .signIn,    "A  O  O  -  -  -"),
+        (.registerDemand,    .signIn,    "O  O  O  -  -  A"),
+        (.voteDemand,        .signIn,    "O  O  O  -  -  -"),
+        (.answerDemand,      .signIn,    "A  O  O  -  -  -"),
+        (.assignDemand,      .signIn,    "A  -  -  -  -  -"),
+        (.readDemandGaps,    .signIn,    "A  -  -  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

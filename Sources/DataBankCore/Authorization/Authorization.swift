@@ -68,6 +68,10 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// authority) create, change and delete them. Who *sees* one is its visibility (``ChartVisibility``);
     /// what its data shows is always the viewer's own read decision.
     case manageCharts, manageDashboards
+    /// The demand registry (需求登记): registering a need (a department's stewards, or a registered member of
+    /// the public for themselves), voting for another department's (我也需要), the provider's answer
+    /// (accept, fulfil, decline), the data authority assigning a provider and reading the gap list.
+    case registerDemand, voteDemand, answerDemand, assignDemand, readDemandGaps
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -180,6 +184,16 @@ public enum Authorization {
         // Saved charts and dashboards are the owner department's; the data authority may edit any.
         .manageCharts:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .manageDashboards:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // Demands: a department registers its own needs (department = the requester); a registered member of
+        // the public registers for themselves (consumer `user:<id>`) …
+        .registerDemand:    .roles([.platformAdmin: .own, .departmentAdmin: .own, .steward: .own, .publicUser: .any]),
+        // … other departments say they need it too (department = the voter's own) …
+        .voteDemand:        .roles([.platformAdmin: .own, .departmentAdmin: .own, .steward: .own]),
+        // … the provider answers (department = the provider); the data authority answers any …
+        .answerDemand:      .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        // … and routes the ones registered without a provider, and reads what is demanded but not published.
+        .assignDemand:      .roles([.platformAdmin: .any]),
+        .readDemandGaps:    .roles([.platformAdmin: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

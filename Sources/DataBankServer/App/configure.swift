@@ -99,6 +99,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: QualityAPI())
     try api.register(collection: TableSchemaAPI())
     try api.register(collection: ObjectionsAPI())
+    try api.register(collection: DemandsAPI())
     try api.register(collection: ProfileAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())

@@ -87,6 +87,7 @@ struct DemoCommand: AsyncCommand {
         lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
         try await DemoObjections.load(on: db)
+        try await DemoDemands.load(on: db)
         try await DemoLookups.load(on: db)
         try await DemoOpenUse.load(on: db)
         try await DemoDashboards.load(on: db)

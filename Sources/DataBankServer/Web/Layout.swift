@@ -54,6 +54,7 @@ enum Layout {
         } else if req.user != nil {
             items.append(nav(SiteURL.sharing.path, "共享", "Sharing", "sharing"))
             items.append(nav(SiteURL.objections.path, "纠错", "Objections", "objections"))
+            items.append(nav(SiteURL.demands.path, "需求", "Demands", "demands"))
             items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
             items.append(nav(SiteURL.dashboards.path, "看板", "Dashboards", "dashboards"))
         }

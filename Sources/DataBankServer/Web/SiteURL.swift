@@ -30,6 +30,11 @@ enum SiteURL: Sendable, Hashable {
     case revokeApp(UUID)
     case objections
     case objection(UUID, ObjectionAction)
+    // The demand registry (Evaluation/).
+    case demands
+    case newDemand
+    case demand(UUID)
+    case demandAction(UUID, DemandAction)
     case login
     case logout
     case account
@@ -162,6 +167,10 @@ enum SiteURL: Sendable, Hashable {
         case .revokeApp(let id): ["sharing", "apps", id.uuidString, "revoke"]
         case .objections: ["objections"]
         case .objection(let id, let action): ["objections", id.uuidString, action.rawValue]
+        case .demands: ["demands"]
+        case .newDemand: ["demands", "new"]
+        case .demand(let id): ["demands", id.uuidString]
+        case .demandAction(let id, let action): ["demands", id.uuidString, action.rawValue]
         case .login: ["login"]
         case .logout: ["logout"]
         case .account: ["account"]

@@ -1,3 +1,4 @@
+import DataBankCore
 import Vapor
 
 /// The server-rendered portal.
@@ -73,6 +74,16 @@ enum WebRoutes {
         web.post("objections", ":id", "reject", use: ObjectionsPage.reject).gate(.action(.resolveObjection))
         web.post("objections", ":id", "withdraw", use: ObjectionsPage.withdraw).gate(.signedIn)
 
+        // The demand registry (需求登记).
+        web.get("demands", use: DemandListPage.show).gate(.registered)
+        web.get("demands", "new", use: DemandFormPage.show).gate(.action(.registerDemand))
+        web.post("demands", use: DemandFormPage.submit).gate(.action(.registerDemand))
+        web.get("demands", ":id", use: DemandPage.show).gate(.registered)
+        for action in DemandAction.allCases {
+            web.post("demands", ":id", PathComponent(stringLiteral: action.rawValue)) { req in try await DemandPage.act(req, action) }
+                .gate(.signedIn)
+        }
+
         web.get("login", use: LoginPage.show).gate(.open)
         web.post("login", use: LoginPage.submit).gate(.open)
         web.post("logout", use: LoginPage.logout).gate(.open)
@@ -112,6 +123,9 @@ struct WebMiddleware: AsyncMiddleware {
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         if path.hasPrefix("/objections/") { return "/objections" }
+        if path.hasPrefix("/demands/"), DemandAction.allCases.contains(where: { path.hasSuffix("/" + $0.rawValue) }) {
+            return String(path[..<path.lastIndex(of: "/")!])
+        }
         if path.hasPrefix("/catalog/resources/"), path.hasSuffix("/objections") { return path + "/new" }
         return path
     }

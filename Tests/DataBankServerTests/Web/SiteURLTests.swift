@@ -31,6 +31,8 @@ struct SiteURLTests {
         (.application(id, .escalate), .POST), (.application(id, .withdraw), .POST),
         (.grants, .GET), (.revokeGrant(id), .POST), (.apps, .GET), (.apps, .POST), (.revokeApp(id), .POST),
         (.objections, .GET), (.objection(id, .accept), .POST), (.objection(id, .reject), .POST), (.objection(id, .withdraw), .POST),
+        (.demands, .GET), (.demands, .POST), (.newDemand, .GET), (.demand(id), .GET), (.demandAction(id, .accept), .POST),
+        (.demandAction(id, .fulfil), .POST), (.demandAction(id, .decline), .POST), (.demandAction(id, .assign), .POST), (.demandAction(id, .vote), .POST),
         (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
         (.openDatasets, .GET), (.openDataset("101001-00001"), .GET), (.openDataset("101001-00001", .preview), .GET),
         (.openDataset("101001-00001", .api), .GET), (.openProviders, .GET), (.openProvider("440600001"), .GET),

@@ -197,6 +197,25 @@ extension APIOperation {
         post("objections/:id/accept", "Quality", "Accept an objection (correct the value)"),
         post("objections/:id/reject", "Quality", "Reject an objection (reason)"),
         post("objections/:id/withdraw", "Quality", "Withdraw one's objection", body: nil),
+        // Evaluation: the demand registry (需求登记)
+        get(
+            "demands", "Evaluation", "Data demands (state, provider, theme, mine, toMe, overdue filters)",
+            query: [
+                .init(name: "state", description: "pending, accepted, fulfilled or declined"),
+                .init(name: "provider", description: "a department code, or none (unassigned)"), .init(name: "theme", description: "a theme"),
+                .init(name: "mine", description: "1: registered by my department"), .init(name: "toMe", description: "1: routed to my department"),
+                .init(name: "overdue", description: "1: pending past the due day")
+            ]),
+        post("demands", "Evaluation", "Register a data demand (suggests resources that may already answer it)"),
+        get("demands/counts", "Evaluation", "Demands per provider and per theme, met and unmet"),
+        get("demands/gaps", "Evaluation", "Demanded but not met (data authority)", query: [.init(name: "provider", description: "a department code")]),
+        get("demands/suggestions", "Evaluation", "Resources that may already answer a need", query: [.init(name: "q", description: "the need in words")]),
+        get("demands/:id", "Evaluation", "One demand with its history and votes"),
+        post("demands/:id/accept", "Evaluation", "Accept a demand (provider)"),
+        post("demands/:id/fulfil", "Evaluation", "Mark a demand met by a resource or a grant (provider)"),
+        post("demands/:id/decline", "Evaluation", "Say a demand cannot be met, with the reason (provider)"),
+        post("demands/:id/assign", "Evaluation", "Route a demand to a provider (data authority)"),
+        post("demands/:id/vote", "Evaluation", "We need it too (another department)"),
         // Sharing
         post("applications", "Sharing", "Apply for access to a resource"),
         get("applications", "Sharing", "Applications the caller made or reviews"),
