@@ -36,7 +36,8 @@ enum Migrations {
             AddAggregateMinGroup(),  // 023
             CreateAggregateRollups(),  // 024
             CreateCharts(),  // 025
-            CreateDashboards()  // 026
+            CreateDashboards(),  // 026
+            CreateHeatFacts()  // 027
         ]
     }
 
