@@ -43,13 +43,19 @@ struct HeatTable: Sendable {
         let from = period.firstDay(endingOn: today)
         let (first, last) = (from.iso, today.iso)
         var counts: [String: HeatCounts] = [:]
-        // Requests and records read by consumers other than the provider, and how many departments.
+        // Requests and records read by consumers other than the provider, and how many departments:
+        // grouped per (resource, consumer) first, in the order of `idx_exchange_stats_heat`, so the
+        // distinct consumers are the inner groups (no COUNT(DISTINCT …) sort over every row).
         let kinds = nonDepartmentConsumers.map { k -> SQLQueryString in "\(bind: k)" }.joined(separator: ", ")
         for row in try await sql.raw(
             """
-            SELECT resource_code, CAST(SUM(requests) AS BIGINT) AS q, CAST(SUM(records_out) AS BIGINT) AS r,
-                   COUNT(DISTINCT CASE WHEN consumer_code NOT IN (\(kinds)) THEN consumer_code END) AS d
-            FROM exchange_stats WHERE day >= \(bind: first) AND day <= \(bind: last) AND consumer_code <> provider_code
+            SELECT resource_code, CAST(SUM(q) AS BIGINT) AS q, CAST(SUM(r) AS BIGINT) AS r,
+                   COUNT(CASE WHEN consumer_code NOT IN (\(kinds)) THEN 1 END) AS d
+            FROM (
+                SELECT resource_code, consumer_code, SUM(requests) AS q, SUM(records_out) AS r FROM exchange_stats
+                WHERE day >= \(bind: first) AND day <= \(bind: last) AND consumer_code <> provider_code
+                GROUP BY resource_code, consumer_code
+            ) AS per_consumer
             GROUP BY resource_code
             """
         ).all() {

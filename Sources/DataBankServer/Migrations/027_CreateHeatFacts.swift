@@ -7,8 +7,9 @@ import SQLKit
 /// `heat_apps`: which apps read a resource on a day (distinct apps over any window).
 /// `heat_state`: the audit log position the roll-up reached (a durable cursor: the log is never
 /// rescanned) and when the 30-day scores in `heat_scores` (catalog sort by heat) were computed.
-/// A covering index on `exchange_stats` by (resource, day) answers both a year of heat for every
-/// resource (grouped in index order) and one resource's daily series without touching the table.
+/// A covering index on `exchange_stats` by (resource, consumer, day) answers a year of heat for every
+/// resource in one pass in index order — each (resource, consumer) group's days in a row, so distinct
+/// consumers need no sort — and one resource's daily series from its own range, without the table.
 struct CreateHeatFacts: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("heat_daily")
@@ -38,7 +39,7 @@ struct CreateHeatFacts: AsyncMigration {
         let sql = db.sql
         try await sql.raw("INSERT INTO heat_state (id, audit_cursor, scored_at) VALUES (1, 0, NULL)").run()
         try await sql.raw(
-            "CREATE INDEX idx_exchange_stats_heat ON exchange_stats (resource_code, day, consumer_code, provider_code, requests, records_out)"
+            "CREATE INDEX idx_exchange_stats_heat ON exchange_stats (resource_code, consumer_code, day, provider_code, requests, records_out)"
         ).run()
     }
 
