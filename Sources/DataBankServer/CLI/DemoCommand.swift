@@ -88,10 +88,10 @@ struct DemoCommand: AsyncCommand {
         try await DemoObjections.load(on: db)
         try await DemoLookups.load(on: db)
         try await DemoOpenUse.load(on: db)
-        try await DemoUsageHistory.load(on: db)
-        lap("a year of use (heat)")
         try await DemoDashboards.load(on: db)
         lap("sharing, objections and dashboards")
+        try await DemoUsageHistory.load(on: db)
+        lap("a year of use (heat)")
         try await DemoQuality.load(on: db)
         lap("quality checks")
         return records
