@@ -87,7 +87,7 @@ struct HeatBench {
             let n = min(1_000_000, head + auditEntries - written)
             try await sql.raw(
                 """
-                WITH RECURSIVE s(i) AS (SELECT \(literal: written + 1) UNION ALL SELECT i + 1 FROM s WHERE i < \(literal: written + n))
+                WITH RECURSIVE s(i) AS (SELECT CAST(\(literal: written + 1) AS BIGINT) UNION ALL SELECT i + 1 FROM s WHERE i < \(literal: written + n))
                 INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, department_code, resource_code, operation, fields, record_count,
                                        purpose, request_id, request_hash, prev_hash, hash)
                 SELECT s.i, \(dayText("(s.i % \(days))")) || 'T10:00:00.000Z',
