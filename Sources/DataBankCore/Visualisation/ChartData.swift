@@ -113,6 +113,8 @@ public struct ChartData: Sendable, Hashable {
 public enum ChartType: String, Sendable, Hashable, CaseIterable, Codable {
     case bar, horizontalBar = "hbar", stackedBar = "stacked_bar", line, area, pie, donut
     case number, table, scatter, heatGrid = "heat_grid", map
+    /// Bars largest first with the cumulative share as a line (the 80/20 view).
+    case pareto
 }
 
 /// How a chart is drawn: its type, title and description (the SVG's `<title>` and `<desc>`),

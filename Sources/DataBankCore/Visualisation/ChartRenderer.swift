@@ -32,6 +32,7 @@ public enum ChartRenderer {
             case .table: c.drawTable()
             case .scatter: c.drawScatter()
             case .heatGrid: c.drawHeatGrid()
+            case .pareto: c.drawPareto()
             case .map: c.drawMap(ChartMapPlacement(categories: data.categories, maps: baseMaps))
             }
         }
@@ -66,6 +67,7 @@ public enum ChartRenderer {
         case .scatter: l.t("散点图", "Scatter plot")
         case .heatGrid: l.t("热力格", "Heat grid")
         case .map: l.t("地图", "Map")
+        case .pareto: l.t("帕累托图", "Pareto chart")
         }
     }
 

@@ -107,6 +107,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: RollupsAPI())
     try api.register(collection: ChartsAPI())
     try api.register(collection: DashboardsAPI())
+    try api.register(collection: HeatAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
@@ -114,6 +115,7 @@ func routes(_ app: Application) throws {
     ChartGalleryPage.register(on: app)
     ChartPages.register(on: app)
     DashboardPages.register(on: app)
+    HeatPage.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

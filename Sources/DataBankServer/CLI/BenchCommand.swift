@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open or viz")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz or heat")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -28,13 +28,19 @@ struct BenchCommand: AsyncCommand {
         var lookupRecords: Int?
         @Option(name: "ingest-rows", help: "viz: rows loaded with and without a registered rollup, for its ingest overhead (default 1000000)")
         var ingestRows: Int?
+        @Option(name: "days", help: "heat: days of daily statistics (default 365)")
+        var days: Int?
+        @Option(name: "units", help: "heat: units (departments) consuming; the catalog has 9 resources per unit (default 116)")
+        var units: Int?
+        @Option(name: "audit-entries", help: "heat: raw audit entries to roll up (default 10000000)")
+        var auditEntries: Int?
         @Option(name: "only", help: "open: run only this part (package_search)")
         var only: String?
         init() {}
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -56,6 +62,10 @@ struct BenchCommand: AsyncCommand {
                     requests: signature.queries ?? 1_000, onlySearch: signature.only == "package_search")
             case "quality": QualityBench(console: console, rows: signature.rows ?? 1_000_000)
             case "viz": VizBench(app: app, console: console, rows: signature.rows ?? 10_000_000, ingestRows: signature.ingestRows ?? 1_000_000)
+            case "heat":
+                HeatBench(
+                    app: app, console: console, days: signature.days ?? 365, units: signature.units ?? 116,
+                    auditEntries: signature.auditEntries ?? 10_000_000)
             default: nil
             }
         if let only = signature.only, signature.scenario != "open" || only != "package_search" {
@@ -67,7 +77,7 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz")
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -204,4 +214,5 @@ extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}
 extension OpenBench: BenchScenario {}
 extension QualityBench: BenchScenario {}
+extension HeatBench: BenchScenario {}
 extension VizBench: BenchScenario {}

@@ -92,6 +92,8 @@ struct DemoCommand: AsyncCommand {
         try await DemoOpenUse.load(on: db)
         try await DemoDashboards.load(on: db)
         lap("sharing, objections and dashboards")
+        try await DemoUsageHistory.load(on: db)
+        lap("a year of use (heat)")
         try await DemoQuality.load(on: db)
         lap("quality checks")
         return records

@@ -18,7 +18,7 @@ struct ResourceQuery: Content, Sendable {
     var status: String?
     var limit: Int?
     var offset: Int?
-    /// `relevance` (default with q), `code` (default without), `name`, `-updated`, `updated`.
+    /// `relevance` (default with q), `code` (default without), `name`, `-updated`, `updated`, `-heat` (hottest first, 30 days).
     var sort: String?
 
     static let maxLimit = 200
@@ -139,7 +139,8 @@ struct CatalogSearch {
     func matches(_ query: ResourceQuery, tags: Bool = false) async throws -> Matches {
         let statement = try matchesStatement(query, tags: tags)
         // `-downloads` orders by `open_counters`, which downloads move without moving the epoch.
-        guard let cache, query.sort != "-downloads" else { return try await Self.matches(from: sql.raw(statement).all()) }
+        // `-heat` orders by `heat_scores`, which use moves without moving the epoch.
+        guard let cache, query.sort != "-downloads", query.sort != "-heat" else { return try await Self.matches(from: sql.raw(statement).all()) }
         let key = cache.key(statement, on: sql)
         if let hit = cache.value(key) { return hit }
         let found = try Self.matches(from: await sql.raw(statement).all())
@@ -361,6 +362,11 @@ struct CatalogSearch {
         case "-name": return "resources.name DESC, resources.code"
         case "updated": return "resources.updated_at, resources.code"
         case "-updated": return "resources.updated_at DESC, resources.code"
+        case "-heat":
+            // The 30-day heat score kept in `heat_scores` (``HeatScores``; callers refresh it first).
+            return """
+                COALESCE((SELECT heat_scores.score FROM heat_scores WHERE heat_scores.resource_code = resources.code), 0) DESC, resources.code
+                """
         case "-downloads" where portal:
             return """
                 (SELECT COALESCE(SUM(open_counters.n), 0) FROM open_counters
@@ -369,7 +375,7 @@ struct CatalogSearch {
         case let other:
             throw AppError.field(
                 .badRequest, "invalid_sort", "sort", zh: "不支持的排序：\(other)",
-                en: "Unknown sort \(other); one of relevance, code, -code, name, -name, updated, -updated")
+                en: "Unknown sort \(other); one of relevance, code, -code, name, -name, updated, -updated, -heat")
         }
     }
 }

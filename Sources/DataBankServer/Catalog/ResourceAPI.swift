@@ -24,6 +24,7 @@ struct ResourceAPI: RouteCollection {
         // Out-of-range paging is a 400 naming the parameter, as on every list.
         _ = try ListPaging.parse(req, defaultLimit: 20, maxLimit: ResourceQuery.maxLimit, minLimit: 0)
         let query = try req.query.decode(ResourceQuery.self)
+        if query.sort == "-heat" { try await HeatScores.ensureFresh(req) }
         return try await CatalogSearch(sql: req.sql, actor: req.actor)
             .run(query, departmentNames: try await Directory.departmentNames(on: req.db, language: req.language), language: req.language)
     }

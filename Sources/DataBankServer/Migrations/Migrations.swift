@@ -37,7 +37,8 @@ enum Migrations {
             CreateAggregateRollups(),  // 024
             CreateCharts(),  // 025
             CreateDashboards(),  // 026
-            CreateDemands()  // 027
+            CreateDemands(),  // 027
+            CreateHeatFacts()  // 028
         ]
     }
 

@@ -20,6 +20,7 @@ enum OpenDatasetPage {
         let quality = try await OpenCatalog.quality(row.code, on: req.db)
         let related = try await OpenCatalog.related(to: row, on: req.db)
         let labels = try await OpenCatalog.itemLabels(row, language: s.lang, on: req.db)
+        try await HeatFacts.countPortalView(row.code, req: req)
 
         var meta: [(String, Body)] = [
             (s.t("数据集代码", "Code"), .span(.cls("code"), .esc(row.code))),

@@ -124,6 +124,20 @@ enum ChartGallery {
                     ], categoryLabel: t("区", "District")),
                 spec: spec(.heatGrid, "企业类型 × 区（热力格）", "Enterprise type × district (heat grid)", "", "")),
             Sample(
+                name: "pareto",
+                data: ChartData(
+                    categories: [
+                        t("企业登记信息", "Enterprise registrations"), t("不动产登记信息", "Property registrations"), t("参保人员信息", "Insured persons"),
+                        t("公交车辆实时位置", "Bus positions"), t("低保对象信息", "Assistance recipients"), t("停车场空位", "Car-park spaces"),
+                        t("学校名录", "Schools"), t("医疗机构名录", "Clinics"), t("道路名录", "Roads"), t("气象站点", "Weather stations")
+                    ],
+                    series: [
+                        ChartSeries(
+                            name: t("使用次数", "Uses"),
+                            values: [41_200, 23_800, 12_100, 6_400, 3_900, 2_700, 1_500, 900, 400, 100].map { .number($0) })
+                    ], categoryLabel: t("资源", "Resource")),
+                spec: spec(.pareto, "资源使用（帕累托图）", "Use by resource (Pareto)", "折线为累计占比，虚线为 80%。", "The line is the cumulative share; the dashed line 80%.")),
+            Sample(
                 name: "map",
                 data: ChartData(
                     categories: codes,

@@ -24,7 +24,10 @@ enum CatalogSearchPage {
         let query = ResourceQuery(
             q: form["q"], department: form["department"], theme: form["theme"], sharing: form["sharing"],
             open: form["open"], cycle: form["cycle"], format: form["format"], kind: form["kind"],
-            status: form["status"], limit: pageSize, offset: offset)
+            status: form["status"], limit: pageSize, offset: offset, sort: form["sort"].flatMap { $0.isEmpty ? nil : $0 })
+        // Sorted by heat: the kept 30-day scores are refreshed first when stale.
+        if query.sort == "-heat" { try await HeatScores.ensureFresh(req) }
+        let sorting = query.sort.map { [("sort", $0)] } ?? []
         let names = try await Directory.departmentNames(on: req.db, language: s.lang)
         var page = SearchPage(items: [], total: 0, facets: [:])
         var failure: AppError?
@@ -35,7 +38,7 @@ enum CatalogSearchPage {
             guard e.status.code < 500 else { throw error }
             failure = e
         }
-        let link = QueryLink(SiteURL.catalog.path, filters)
+        let link = QueryLink(SiteURL.catalog.path, filters + sorting)
         var head: [Body] = []
         if let user = req.user, req.can(.createResource, department: user.departmentCode) {
             head.append(.link(SiteURL.newResource.path, s.t("登记新资源", "Register a resource"), .cls("button primary"), .testid("new-resource")))
@@ -45,7 +48,7 @@ enum CatalogSearchPage {
                 .cls("page-head"),
                 .h1(.esc(s.t("政务信息资源目录", "Government information resource catalog")), .testid("page-title")),
                 .group(head)),
-            searchBox(form, filters: filters, s),
+            searchBox(form, filters: filters + sorting, s),
             .div(
                 .cls("with-sidebar"),
                 .element(
@@ -55,6 +58,7 @@ enum CatalogSearchPage {
                 .section(
                     .cls("results-col"),
                     .p(.cls("total"), .testid("result-total"), .esc(s.count(page.total))),
+                    sortLinks(link, current: query.sort, s),
                     activeFilters(filters, link: link, names: names, s),
                     results(page.items, s),
                     Layout.pager(link, offset: offset, limit: pageSize, total: page.total, s)))
@@ -62,6 +66,17 @@ enum CatalogSearchPage {
         return Layout.render(
             req, title: s.t("目录", "Catalog"), status: failure?.status ?? .ok,
             banners: failure.map { [Layout.errorBanner($0, s)] } ?? [], content)
+    }
+
+    /// The orders the page offers: the default (relevance with a query, else code) and by heat.
+    static func sortLinks(_ link: QueryLink, current: String?, _ s: Strings) -> Body {
+        let options: [(String?, String, String)] = [(nil, "默认", "Default"), ("-heat", "热度（近 30 天）", "Heat (30 days)")]
+        let items: [Body] = options.map { value, zh, en in
+            value == current
+                ? .span(.cls("chip on"), .attr("aria-current", "true"), .esc(s.t(zh, en)))
+                : .link(link.setting("sort", value).removing("offset").href, s.t(zh, en), .cls("chip"), .testid("sort-\(value ?? "default")"))
+        }
+        return .p(.cls("sort-links"), .testid("sort-links"), .esc(s.t("排序：", "Sort: ")), .group(items))
     }
 
     static func searchBox(_ form: FormData, filters: [(String, String)], _ s: Strings) -> Body {

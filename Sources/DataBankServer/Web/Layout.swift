@@ -57,6 +57,7 @@ enum Layout {
             items.append(nav(SiteURL.demands.path, "需求", "Demands", "demands"))
             items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
             items.append(nav(SiteURL.dashboards.path, "看板", "Dashboards", "dashboards"))
+            items.append(nav(SiteURL.heat.path, "热度", "Heat", "heat"))
         }
         if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }
         if req.can(.readAudit) { items.append(nav(SiteURL.audit.path, "审计", "Audit", "audit")) }

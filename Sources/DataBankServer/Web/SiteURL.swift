@@ -94,6 +94,8 @@ enum SiteURL: Sendable, Hashable {
     case apiChart(UUID)
     case apiChartFile(UUID, ChartFile)
     case dashboards
+    /// The heat page: the 80/20 view of use (`?period=`).
+    case heat
     case newDashboard
     case dashboard(UUID)
     case editDashboard(UUID)
@@ -210,6 +212,7 @@ enum SiteURL: Sendable, Hashable {
         case .apiChart(let id): ["api", "v1", "charts", id.uuidString]
         case .apiChartFile(let id, let file): ["api", "v1", "charts", id.uuidString, file.rawValue]
         case .dashboards: ["dashboards"]
+        case .heat: ["heat"]
         case .newDashboard: ["dashboards", "new"]
         case .dashboard(let id): ["dashboards", id.uuidString]
         case .editDashboard(let id): ["dashboards", id.uuidString, "edit"]

@@ -210,3 +210,33 @@ struct ChartRendererTests {
         #expect(svg.contains("fill=\"#123456\"") && !svg.contains("javascript"))
     }
 }
+
+@Suite("Pareto chart")
+struct ParetoChartTests {
+    /// Bars largest first whatever the input order, the cumulative line ending at 100 %, the
+    /// 80 % line, and the bars up to 80 % drawn solid ("vital").
+    @Test func barsSortedWithCumulativeLine() {
+        let data = ChartData(
+            categories: ["c", "a", "b", "d"], series: [ChartSeries(name: "使用", values: [.number(100), .number(500), .number(300), .number(100)])])
+        let svg = ChartRenderer.svg(data, ChartSpec(type: .pareto, title: "帕累托", width: 640, height: 360, idPrefix: "p"))
+        #expect(svg.contains("data-chart-type=\"pareto\""))
+        let a = svg.range(of: "<title>a: 500")!, b = svg.range(of: "<title>b: 300")!, c = svg.range(of: "<title>c: 100")!
+        #expect(a.lowerBound < b.lowerBound && b.lowerBound < c.lowerBound)
+        #expect(svg.contains("累计 100%"))
+        #expect(ChartRendererTests.count("class=\"bar vital\"", in: svg) == 2)  // 500 + 300 = 80 % of 1,000
+        #expect(ChartRendererTests.count("class=\"bar\"", in: svg) == 2)
+        #expect(svg.contains("class=\"line cumulative\""))
+        #expect(svg.contains("class=\"threshold\""))
+        #expect(svg.contains(">累计占比</text>"))
+        #expect(ChartRenderer.typeName(.pareto, .en) == "Pareto chart")
+    }
+
+    /// Hundreds of categories: no labels under bars too narrow for them, every name in a tooltip.
+    @Test func manyCategoriesKeepTheirNamesInTooltips() {
+        let data = ChartData(
+            categories: (0..<400).map { "资源\($0)" }, series: [ChartSeries(name: "使用", values: (0..<400).map { .number(Double(400 - $0)) })])
+        let svg = ChartRenderer.svg(data, ChartSpec(type: .pareto, title: "t", width: 880, height: 360, language: .en, idPrefix: "q"))
+        #expect(!svg.contains("axis-category"))
+        #expect(svg.contains("<title>资源399: 1; cumulative 100%</title>"))
+    }
+}

@@ -138,7 +138,7 @@ struct ReadAccessTests {
             let unknown = "999999-99999"
             for path in [
                 "records?purpose=x", "records/\(f.key(0))?purpose=x", "changes?purpose=x", "objections/counts", "profile", "quality",
-                "quality/runs", "loads?purpose=x", "datapackage.zip?purpose=x"
+                "quality/runs", "loads?purpose=x", "datapackage.zip?purpose=x", "heat"
             ] {
                 let hidden = try await app.send(.GET, "/api/v1/resources/\(f.code)/\(path)", token: consumer)
                 let none = try await app.send(.GET, "/api/v1/resources/\(unknown)/\(path)", token: consumer)

@@ -8,7 +8,8 @@ import VaporTesting
 @Suite("Chart gallery and raster")
 struct ChartGalleryTests {
     static let types = [
-        "bar", "bar-long", "hbar", "stacked", "line", "area", "pie", "donut", "number", "table", "scatter", "heat", "map", "map-codes", "empty", "suppressed"
+        "bar", "bar-long", "hbar", "stacked", "line", "area", "pie", "donut", "number", "table", "scatter", "heat", "pareto", "map", "map-codes", "empty",
+        "suppressed"
     ]
 
     /// The platform admin sees every sample in both languages, each an accessible SVG with its

@@ -51,7 +51,7 @@ struct SiteURLTests {
         (.apiChartFile(id, .csv), .GET), (.apiChartFile(id, .svg), .GET), (.apiChartFile(id, .png), .GET),
         (.dashboards, .GET), (.newDashboard, .GET), (.newDashboard, .POST), (.dashboard(id), .GET), (.editDashboard(id), .GET),
         (.editDashboard(id), .POST), (.deleteDashboard(id), .POST), (.dashboardTile(id, id), .GET), (.embedChart(id), .GET),
-        (.openDashboards, .GET), (.openDashboard(id), .GET), (.openDashboardTile(id, id), .GET)
+        (.openDashboards, .GET), (.openDashboard(id), .GET), (.openDashboardTile(id, id), .GET), (.heat, .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).

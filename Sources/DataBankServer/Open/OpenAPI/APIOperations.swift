@@ -165,6 +165,13 @@ extension APIOperation {
         get("dashboards/:id", "Visualisation", "One dashboard with its tiles"),
         put("dashboards/:id", "Visualisation", "Change a dashboard's settings and tiles"),
         delete("dashboards/:id", "Visualisation", "Delete a dashboard"),
+        // Evaluation
+        get(
+            "heat", "Evaluation", "Heat of every resource the caller sees: counts, score, percentile, `core` for the 80/20 set",
+            query: [.init(name: "period", description: "1d, 7d, 30d (default) or 365d")]),
+        get(
+            "resources/:code/heat", "Evaluation", "One resource's heat: every period's figures and a year of daily facts",
+            query: [.init(name: "period", description: "1d, 7d, 30d (default) or 365d")]),
         // Quality
         get("resources/:code/rules", "Quality", "Quality rules (derived and written)"),
         post("resources/:code/rules", "Quality", "Add a written rule"),
