@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import FluentPostgresDriver
 import SQLiteNIO
 import Vapor
 
@@ -95,7 +96,8 @@ enum SignInThrottle {
         }
 
         /// On a SQLite file's read connections, as text cells on a statement kept prepared (every
-        /// API request runs it); elsewhere through SQLKit, decoded by name.
+        /// API request runs it); on PostgreSQL prepared too, decoded by position; elsewhere through
+        /// SQLKit, decoded by name.
         static func read(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws -> EpochCheck {
             if let read = sql as? SQLiteReadPool.ReadDatabase, let direct = read.direct {
                 let cells = RecordTextRows.Collector([String?](repeating: nil, count: 6))
@@ -107,6 +109,15 @@ enum SignInThrottle {
                     // A REAL of seconds, as SQLiteKit stores a Date (the text forms it also reads, otherwise).
                     lastLoadAt: c[5].flatMap { text in Double(text).map(Date.init(timeIntervalSince1970:)) ?? Date(sqliteData: .text(text)) })
             }
+            // PostgreSQL: every API request runs it, so it is kept prepared on each connection.
+            let found = RecordTextRows.Collector(EpochCheck?.none)
+            let prepared = try await PostgresPreparedReads.rows(statement, on: sql) { row in
+                let c = row.makeRandomAccess()
+                found.value = EpochCheck(
+                    epoch: try c[0].decode(Int64?.self), blockedUntil: try c[1].decode(Int64?.self), rowCount: try c[2].decode(Int?.self),
+                    lastSeq: try c[3].decode(Int?.self) ?? 0, version: try c[4].decode(Int?.self) ?? 0, lastLoadAt: try c[5].decode(Date?.self))
+            }
+            if prepared { return found.value ?? EpochCheck() }
             guard let row = try await sql.raw(statement).first() else { return EpochCheck() }
             return EpochCheck(
                 epoch: try row.decode(column: "epoch", as: Int64?.self), blockedUntil: try row.decode(column: "blocked_until", as: Int64?.self),

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import SQLKit
 import Vapor
 import DataBankCore
@@ -76,46 +77,115 @@ enum AuditLog {
         return try await trail.groupCommit.append(draft, on: db, trail: trail)
     }
 
+    /// The chain's head as a batch left it: the last entry's number and hash, and where keyed hashing starts.
+    struct Head: Sendable, Equatable {
+        var seq: Int
+        var hash: String
+        var keyedFrom: Int
+    }
+
     /// Writes `drafts` in order in one transaction (or the caller's): takes the head's row lock
     /// (PostgreSQL) / the write lock (SQLite) with the `UPDATE` that claims their sequence numbers,
     /// chains them, inserts them in one statement, moves the head and adds the statistics.
     static func appendBatch(_ drafts: [Draft], on db: any Database, trail: AuditTrail) async throws -> [AuditEntry] {
-        guard !drafts.isEmpty else { return [] }
+        try await appendBatchClaiming(drafts, on: db, trail: trail).entries
+    }
+
+    /// ``appendBatch(_:on:trail:)``, answering the head it left too.
+    static func appendBatchClaiming(_ drafts: [Draft], on db: any Database, trail: AuditTrail) async throws -> (entries: [AuditEntry], head: Head?) {
+        guard !drafts.isEmpty else { return ([], nil) }
         let (entries, keyedFrom) = try await db.transaction { tx in
             let sql = tx.sql
             guard let head = try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: drafts.count) WHERE id = 1 RETURNING seq, hash, keyed_from").first()
             else {
                 throw AppError(.internalServerError, "audit_unavailable", "The audit log is not initialised")
             }
-            var seq = try head.decode(column: "seq", as: Int.self) - drafts.count
-            var prev = try head.decode(column: "hash", as: String.self)
-            var entries: [AuditEntry] = []
-            entries.reserveCapacity(drafts.count)
-            let insert = sql.insert(into: "audit_log")
-                .columns(
-                    "seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
-                    "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
-            for draft in drafts {
-                var entry = draft.entry
-                seq += 1
-                entry.seq = seq
-                entry.prevHash = prev
-                entry.hash = AuditChain.hash(entry, key: trail.key)
-                prev = entry.hash
-                entries.append(entry)
-                insert.values(
-                    entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
-                    entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
-                    entry.requestHash, entry.prevHash, entry.hash)
-            }
-            try await insert.run()
+            let claimed = try head.decode(column: "seq", as: Int.self), hash = try head.decode(column: "hash", as: String.self)
+            let entries = chain(drafts, after: claimed - drafts.count, hash, trail)
+            try await insert(entries, on: sql).run()
             let last = entries[entries.count - 1]
             try await sql.update("audit_head").set("hash", to: last.hash).set("prev_hash", to: last.prevHash).where("id", .equal, 1).run()
             for delta in ExchangeStats.Delta.merged(drafts.compactMap(\.stats)) { try await sql.raw(ExchangeStats.upsert(delta)).run() }
             return (entries, try head.decode(column: "keyed_from", as: Int.self))
         }
         for entry in entries { trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger) }
+        let last = entries[entries.count - 1]
+        return (entries, Head(seq: last.seq, hash: last.hash, keyedFrom: keyedFrom))
+    }
+
+    /// PostgreSQL: writes `drafts` after the head `known` (the one this process's last batch left)
+    /// in one statement — the head moved only if it still is `known` (its row lock taken by that
+    /// `UPDATE`), the entries inserted, the statistics added — inside a transaction of its own, so
+    /// the batch is durable when this returns, as with ``appendBatchClaiming(_:on:trail:)``. Answers
+    /// nil, with nothing written, when another writer moved the head meanwhile (another instance,
+    /// a CLI command, an append inside a transaction): the caller then claims it as usual.
+    static func appendBatch(_ drafts: [Draft], after known: Head, on db: any Database, trail: AuditTrail) async throws -> (
+        entries: [AuditEntry], head: Head
+    )? {
+        guard !drafts.isEmpty else { return ([], known) }
+        let entries = chain(drafts, after: known.seq, known.hash, trail)
+        let last = entries[entries.count - 1]
+        let statistics = ExchangeStats.Delta.merged(drafts.compactMap(\.stats)).enumerated().map { i, delta in
+            ", \(unsafeRaw: "s\(i)") AS (\(ExchangeStats.upsert(delta)))" as SQLQueryString
+        }
+        let statement: SQLQueryString = """
+            WITH head AS (
+                UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash), prev_hash = \(bind: last.prevHash)
+                WHERE id = 1 AND seq = \(bind: known.seq) AND hash = \(bind: known.hash) RETURNING keyed_from),
+            entries AS (\(insert(entries, on: db.sql).query))\(statistics.joined())
+            SELECT keyed_from FROM head
+            """
+        let keyedFrom: Int?
+        do {
+            keyedFrom = try await db.transaction { tx in
+                // A moved head: roll back whatever the statement wrote (nothing reaches the chain).
+                guard let row = try await tx.sql.raw(statement).first() else { throw HeadMoved() }
+                return try row.decode(column: "keyed_from", as: Int.self)
+            }
+        } catch is HeadMoved {
+            keyedFrom = nil
+        } catch let error as PSQLError where ["23505", "40P01"].contains(error.serverInfo?[.sqlState]) {
+            // Another writer's entries hold these numbers (unique violation), or the server broke a
+            // lock cycle with it (deadlock; every writer locks the head first, so unlikely): nothing was written.
+            keyedFrom = nil
+        }
+        guard let keyedFrom else { return nil }
+        for entry in entries { trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger) }
+        return (entries, Head(seq: last.seq, hash: last.hash, keyedFrom: keyedFrom))
+    }
+
+    private struct HeadMoved: Error {}
+
+    /// The entries of `drafts`, numbered and chained after entry `seq` whose hash is `hash`.
+    private static func chain(_ drafts: [Draft], after seq: Int, _ hash: String, _ trail: AuditTrail) -> [AuditEntry] {
+        var seq = seq, prev = hash
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(drafts.count)
+        for draft in drafts {
+            var entry = draft.entry
+            seq += 1
+            entry.seq = seq
+            entry.prevHash = prev
+            entry.hash = AuditChain.hash(entry, key: trail.key)
+            prev = entry.hash
+            entries.append(entry)
+        }
         return entries
+    }
+
+    /// One multi-row INSERT of `entries`.
+    private static func insert(_ entries: [AuditEntry], on sql: any SQLDatabase) -> SQLInsertBuilder {
+        let insert = sql.insert(into: "audit_log")
+            .columns(
+                "seq", "at", "actor_kind", "actor_id", "actor_name", "department_code", "resource_code", "operation",
+                "fields", "record_count", "purpose", "request_id", "request_hash", "prev_hash", "hash")
+        for entry in entries {
+            insert.values(
+                entry.seq, entry.at, entry.actorKind, entry.actorID, entry.actorName, entry.departmentCode, entry.resourceCode,
+                entry.operation, entry.fields.joined(separator: ","), entry.recordCount, entry.purpose, entry.requestID,
+                entry.requestHash, entry.prevHash, entry.hash)
+        }
+        return insert
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {

@@ -7,7 +7,8 @@ import SQLKit
 /// file, a C-API handle's, with the statement kept prepared: ``SQLiteDirectReads``) and each row is handed over
 /// there, straight from the driver's values: no event-loop hop per row (the pooled database's
 /// row callback submits one task per row) and no `Decodable` decoding per cell. On PostgreSQL the
-/// rows come through SQLKit and are decoded by name, once per cell, as before.
+/// statement is kept prepared per connection (``PostgresPreparedReads``) and cells are decoded by
+/// position; a statement that cannot be prepared comes through SQLKit, decoded by name.
 enum RecordTextRows {
     /// Runs `query` and calls `body` with each row's cells, in the order of `names` (the select list's aliases).
     ///
@@ -41,6 +42,8 @@ enum RecordTextRows {
             }
             return
         }
+        // PostgreSQL: the statement kept prepared on the connection (``PostgresPreparedReads``).
+        if try await PostgresPreparedReads.textRows(query, width: names.count, on: sql, body) { return }
         for row in try await sql.raw(query).all() {
             body(try names.map { try row.decode(column: $0, as: String?.self) })
         }

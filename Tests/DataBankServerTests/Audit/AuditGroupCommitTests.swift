@@ -130,4 +130,48 @@ struct AuditGroupCommitTests {
         #expect(merged[0].requests == 2 && merged[0].recordsOut == 2 && merged[0].recordsIn == 0)
         #expect(merged[1].requests == 1 && merged[1].recordsIn == 5)
     }
+
+    /// An entry of `name` for the writer tests, before the chain places it.
+    static func draft(_ name: String) -> AuditLog.Draft {
+        AuditLog.Draft(
+            entry: AuditEntry(
+                seq: 0, at: Date().iso8601Millis, actorKind: "cli", actorID: nil, actorName: name, departmentCode: nil, resourceCode: nil,
+                operation: "test", fields: [], recordCount: 0, purpose: "两个写入者", requestID: UUID().uuidString, requestHash: nil, prevHash: "",
+                hash: ""),
+            stats: nil)
+    }
+
+    /// Two writers on one database (as two instances, each with its own group commit and its own idea
+    /// of the head), appending at once, with a third appending inside transactions: every append
+    /// lands once, numbers gap-free, on one chain that verifies. On PostgreSQL a writer writes after
+    /// the head its last batch left, and claims the head again when another writer moved it.
+    @Test func writersThatMoveEachOthersHeadKeepOneChain() async throws {
+        try await withDataBank { app in
+            let trail = app.auditTrail
+            let writers = [trail.groupCommit, AuditGroupCommit()]
+            let before = try await app.db.sql.raw("SELECT seq FROM audit_head WHERE id = 1").first()!.decode(column: "seq", as: Int.self)
+            let appended = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for w in 0..<2 {
+                    group.addTask {
+                        var seqs: [Int] = []
+                        for i in 0..<30 { seqs.append(try await writers[w].append(Self.draft("w\(w)-\(i)"), on: app.db, trail: trail).seq) }
+                        return seqs
+                    }
+                }
+                group.addTask {  // appends inside transactions move the head too
+                    var seqs: [Int] = []
+                    for i in 0..<5 {
+                        let entry = try await app.db.transaction { tx in try await AuditLog.appendBatch([Self.draft("tx-\(i)")], on: tx, trail: trail)[0] }
+                        seqs.append(entry.seq)
+                    }
+                    return seqs
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(appended.sorted() == Array(before + 1...before + 65))
+            let rows = try await app.db.sql.raw("SELECT * FROM audit_log WHERE operation = 'test' ORDER BY seq").all().map(AuditLog.decode)
+            #expect(rows.map(\.seq) == appended.sorted())
+            #expect(try await AuditLog.verify(on: app.db, trail: trail).broken == nil)
+        }
+    }
 }

@@ -166,4 +166,63 @@ struct ReadPoolTests {
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").run() }
         }
     }
+
+    /// PostgreSQL keeps record reads prepared on each connection (``PostgresPreparedReads``): pages,
+    /// CSV cells and point reads — run past the sixth time, when the server may switch to a generic
+    /// plan — are byte for byte what SQLKit's unnamed statements give, and the HTTP point read's body too.
+    @Test func preparedReadsMatchTheUnnamedPathByteForByte() async throws {
+        try await withReadConnections { app in
+            guard app.settings.database.isPostgres else { return }
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<25), token: provider)
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let prepared = app.db.sql, unnamed = UnnamedSQL(base: app.db.sql)
+            let all = try RecordQuery(store: store, params: [], fields: nil, sort: nil)
+            let byKey = try RecordQuery(store: store, params: [(f.keyColumn.name, f.key(7))], fields: nil, sort: nil, keyLookup: true)
+            for _ in 0..<7 {
+                for q in [all, byKey] {
+                    let a = try await q.page(after: nil, limit: 10, on: prepared), b = try await q.page(after: nil, limit: 10, on: unnamed)
+                    #expect(!a.rows.isEmpty && a.rows == b.rows && a.next == b.next)
+                    let c = try await q.csvPage(after: a.next, limit: 10, on: prepared), d = try await q.csvPage(after: b.next, limit: 10, on: unnamed)
+                    #expect(c.rows == d.rows && c.next == d.next)
+                }
+                let over = try await app.send(.GET, "/api/v1/resources/\(f.code)/records/\(f.key(7))", token: provider)
+                let expected = try await byKey.page(after: nil, limit: 1, on: unnamed).rows.first
+                #expect(over.status == .ok && over.body.string == expected)
+            }
+        }
+    }
+
+    /// A read statement whose preparation failed (its table gone for a moment) is prepared afresh
+    /// once the table is back: PostgresNIO would otherwise answer the failed preparation's error for
+    /// that statement on that connection for good.
+    @Test func failedPreparationIsPreparedAfresh() async throws {
+        try await withReadConnections { app in
+            guard app.settings.database.isPostgres else { return }
+            let f = try await StoreFixture.enterprise(app)
+            let provider = try await app.token(f.steward)
+            _ = try await app.loadCSV(f, f.csv(rows: 0..<3), token: provider)
+            let store = try await RecordStores.find(f.code, on: app.db)
+            let table = RecordTables(base: store.tableName).records
+            // A field list read first while the table is away: its statement's first preparation on this app's connections fails.
+            let path = "/api/v1/resources/\(f.code)/records/\(f.key(1))?fields=\(f.keyColumn.name)&purpose=test"
+            try await app.db.sql.raw("ALTER TABLE \(ident: table) RENAME TO \(ident: table + "_away")").run()
+            for _ in 0..<3 { #expect(try await app.send(.GET, path, token: provider).status != .ok) }
+            try await app.db.sql.raw("ALTER TABLE \(ident: table + "_away") RENAME TO \(ident: table)").run()
+            for _ in 0..<10 { #expect(try await app.send(.GET, path, token: provider).status == .ok) }
+        }
+    }
+}
+
+/// A database's SQLKit face alone (not a `PostgresDatabase`): its statements run unnamed, decoded by name.
+struct UnnamedSQL: SQLDatabase {
+    let base: any SQLDatabase
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
 }
