@@ -28,7 +28,7 @@ enum HeatPage {
         }
 
         let periods: [Body] = HeatPeriod.allCases.map { p in
-            let label = s.t("近 \(p.days) 天", "Last \(p.days) days")
+            let label = s.t("近 \(p.days) 天", p.days == 1 ? "Last day" : "Last \(p.days) days")
             return p == period
                 ? .span(.cls("chip on"), .attr("aria-current", "true"), .esc(label))
                 : .link(SiteURL.heat.with([("period", p.rawValue)]), label, .cls("chip"), .testid("period-\(p.rawValue)"))

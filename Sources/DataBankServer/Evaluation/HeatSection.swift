@@ -45,7 +45,7 @@ enum HeatSection {
                         "近 30 天热度分 \(String(format: "%.1f", score))，高于 \(percentile)% 的资源。",
                         "Heat score \(String(format: "%.1f", score)) over 30 days, above \(percentile)% of resources.")),
                 .text(" "), .link(SiteURL.heat.path, s.t("查看 80/20 核心表", "See the 80/20 core tables"))),
-            .dataTable([""] + periods.map { s.t("近 \($0.days) 天", "\($0.days) days") }, rows, testid: "heat-figures"),
+            .dataTable([""] + periods.map { s.t("近 \($0.days) 天", $0.days == 1 ? "1 day" : "\($0.days) days") }, rows, testid: "heat-figures"),
             .div(
                 .cls("columns"),
                 ChartView.figure(
