@@ -146,7 +146,9 @@ struct RecordWriter: Sendable {
             }
             if !inserts.isEmpty {
                 if !insertedOptimistically { try await insertRows(batch, inserts, sql, dialect, copy) }
-                if !rollups.isEmpty { try await rollups.add(inserted: insertedRows(batch, inserts, dialect), on: sql) }
+                if !rollups.isEmpty {
+                    try await rollups.add(inserted: insertedRows(batch, inserts, dialect, exact: rollups.itemsReadAsText), on: sql)
+                }
                 try await logChanges(batch, inserts, op: "insert", firstSeq: seq + 1, at: now, sql, dialect, copy)
                 seq += inserts.count
                 outcome.inserted = inserts.count
