@@ -54,11 +54,12 @@ struct HeatAPI: RouteCollection {
             items: table.entries.filter { visible.contains($0.code) })
     }
 
-    /// The table for `period`, today by the platform clock; the 30-day one also refreshes the kept scores.
+    /// The table for `period`, today by the platform clock; the 30-day one also refreshes the kept
+    /// scores when they are stale (a read must not rewrite the whole score table every time).
     static func table(_ period: HeatPeriod, _ req: Request) async throws -> HeatTable {
         let now = req.application.settings.now()
         let table = try await HeatTable.compute(period, today: HeatFacts.day(now), on: req.db)
-        if period == .month { try await HeatScores.store(table, now: now, on: req.db) }
+        if period == .month, try await !HeatScores.isFresh(now: now, on: req.db) { try await HeatScores.store(table, now: now, on: req.db) }
         return table
     }
 

@@ -131,7 +131,7 @@ struct HeatTable: Sendable {
 }
 
 /// The 30-day scores kept for sorting the catalog by heat (`heat_scores`), recomputed when older
-/// than ``maxAge`` (or when the heat API computes the 30-day table anyway).
+/// than ``maxAge`` (by the catalog's sort, a resource page, or the heat API's 30-day table).
 enum HeatScores {
     static let maxAge: TimeInterval = 600
 
@@ -151,11 +151,17 @@ enum HeatScores {
         }
     }
 
+    /// Whether the kept scores were computed less than ``maxAge`` ago.
+    static func isFresh(now: Date, on db: any Database) async throws -> Bool {
+        let at = try await db.sql.raw("SELECT scored_at FROM heat_state WHERE id = 1").first()?.decode(column: "scored_at", as: Double?.self)
+        guard let at else { return false }
+        return now.timeIntervalSince1970 - at < maxAge && now.timeIntervalSince1970 >= at
+    }
+
     /// Recomputes the kept scores if they are missing or stale.
     static func ensureFresh(_ req: Request) async throws {
         let now = req.application.settings.now()
-        let at = try await req.db.sql.raw("SELECT scored_at FROM heat_state WHERE id = 1").first()?.decode(column: "scored_at", as: Double?.self)
-        if let at, now.timeIntervalSince1970 - at < maxAge, now.timeIntervalSince1970 >= at { return }
+        if try await isFresh(now: now, on: req.db) { return }
         let table = try await HeatTable.compute(.month, today: HeatFacts.day(now), on: req.db)
         try await store(table, now: now, on: req.db)
     }
