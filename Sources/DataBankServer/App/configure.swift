@@ -11,14 +11,23 @@ public func configure(_ app: Application, settings: Settings) async throws {
     let poolTimeout = TimeAmount.milliseconds(Int64(settings.connectionPoolTimeout * 1000))
     switch settings.database {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
+        let threads = SQLiteThreads.shared.lease()
+        app.lifecycle.use(SQLiteThreads.Lease(threads: threads))
+        let memory = SQLiteMemoryFile(identifier: UUID().uuidString)
+        let storage = SQLiteConfiguration(storage: .memory(identifier: memory.identifier))
+        app.databases.use(
+            SQLiteThreads.database(.sqlite(storage, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), on: threads), as: .sqlite)
+        app.lifecycle.use(memory)
     case .sqliteFile(let path):
+        let threads = SQLiteThreads.shared.lease()
+        app.lifecycle.use(SQLiteThreads.Lease(threads: threads))
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(
+            SQLiteThreads.database(.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), on: threads), as: .sqlite)
         if settings.sqliteReadConnections > 0 {
             let direct = SQLiteDirectReads(
-                path: path, settings: settings, threadPool: app.threadPool, keepIdle: settings.sqliteReadConnections * System.coreCount)
+                path: path, settings: settings, threadPool: threads, keepIdle: settings.sqliteReadConnections * System.coreCount)
             app.sqliteDirectReads = direct
             app.lifecycle.use(SQLiteDirectReads.Lifecycle())
             app.sqliteReadPool = SQLiteReadPool(
