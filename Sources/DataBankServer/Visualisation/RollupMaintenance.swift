@@ -36,6 +36,14 @@ struct RollupMaintenance {
         return names
     }
 
+    /// Every item the rollups read (grouped, filtered, searched or measured): the only columns an
+    /// appended batch's relation needs (``RecordWriter/insertedRows(_:_:_:exact:reading:)``).
+    var itemsRead: Set<String> {
+        var names = itemsReadAsText
+        for rollup in active { names.formUnion(rollup.sql.aggregate.request.measures.compactMap { $0.column?.name }) }
+        return names
+    }
+
     /// The store's ready rollups, compiled against its current layout; one whose spec no longer
     /// applies, or that was built under another layout, is marked stale here.
     static func load(_ store: RecordStoreRow, on sql: any SQLDatabase) async throws -> RollupMaintenance {
@@ -96,7 +104,7 @@ struct RollupMaintenance {
         try await move(.matching(rows), sign: sign, on: sql)
     }
 
-    /// Adds the rows a batch inserts, read from `relation` (``RecordWriter/insertedRows(_:_:_:)``):
+    /// Adds the rows a batch inserts, read from `relation` (``RecordWriter/insertedRows(_:_:_:exact:reading:)``):
     /// an append costs the rollup one grouped pass over the batch, no key look-ups.
     mutating func add(inserted relation: SQLQueryString, on sql: any SQLDatabase) async throws {
         try await move(.inserted(relation), sign: 1, on: sql)
@@ -137,18 +145,29 @@ extension RecordWriter {
     /// goes through its column's affinity as the INSERT applies it (a decimal `12.00` is stored as the
     /// integer 12, a float column's `3` as the real 3.0), so group texts match the stored rows'; on
     /// PostgreSQL `json_populate_recordset` casts to the table's own row type.
+    /// The relation has only the columns the rollups read: each other column was a look-up (and on SQLite
+    /// a CAST) per appended row for nothing.
     /// - Parameter exact: the items read as text (``RollupMaintenance/itemsReadAsText``).
-    func insertedRows(_ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect, exact: Set<String>) -> SQLQueryString {
+    /// - Parameter reading: the items the rollups read (``RollupMaintenance/itemsRead``).
+    func insertedRows(
+        _ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect, exact: Set<String>, reading: Set<String>
+    ) -> SQLQueryString {
         let payload = batch.payload(indexes)
+        let read = layout.columns.filter { reading.contains($0.name) }
         switch dialect {
         case .sqlite:
-            let columns = layout.columns.map { c -> SQLQueryString in
+            let columns = read.map { c -> SQLQueryString in
                 let form = exact.contains(c.name) || !Self.measuresAlikeInAnyForm(c)
                 return "\(Self.storedValue(c, "value ->> \(literal: "$." + c.name)", exact: form)) AS \(ident: c.name)"
             }
-            return "(SELECT \(columns.joined(separator: ", ")) FROM jsonb_each(\(bind: payload))) AS inserted"
+            let list: SQLQueryString = columns.isEmpty ? "1 AS _row" : columns.joined(separator: ", ")
+            return "(SELECT \(list) FROM jsonb_each(\(bind: payload))) AS inserted"
         case .postgres:
-            return "json_populate_recordset(NULL::\(ident: tables.records), \(bind: payload)::json) AS inserted"
+            // The columns as the table types them: json_to_recordset converts each as json_populate_recordset
+            // would for the table's row type.
+            let types = read.map { "\(ident: $0.name) \(unsafeRaw: RecordTables.columnType($0, .postgres))" as SQLQueryString }
+            let definition: SQLQueryString = types.isEmpty ? "_row integer" : types.joined(separator: ", ")
+            return "json_to_recordset(\(bind: payload)::json) AS inserted(\(definition))"
         }
     }
 
