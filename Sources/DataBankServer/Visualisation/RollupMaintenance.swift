@@ -152,7 +152,7 @@ extension RecordWriter {
     func insertedRows(
         _ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect, exact: Set<String>, reading: Set<String>
     ) -> SQLQueryString {
-        let payload = batch.payload(indexes)
+        let payload = dialect == .sqlite ? batch.payloadBind(indexes) : batch.payload(indexes)
         let read = layout.columns.filter { reading.contains($0.name) }
         switch dialect {
         case .sqlite:

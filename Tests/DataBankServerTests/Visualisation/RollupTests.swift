@@ -193,6 +193,22 @@ struct RollupTests {
         }
     }
 
+    /// An appended batch's relation holds only the items the rollups read: a rollup that reads none (a
+    /// count of every record) still counts each appended row.
+    @Test func aRollupThatReadsNoItemCountsAppends() async throws {
+        try await withDataBank { app in
+            let f = try await StoreFixture.enterprise(app)
+            var rng = Seeded(state: 12)
+            try await load(app, f, rows: Array(0..<10), mode: "replace", &rng)
+            _ = try await register(app, f, group: "", measures: "count")
+            for batch in 0..<2 {
+                try await load(app, f, rows: Array((20 + batch * 10)..<(25 + batch * 10)), mode: "append", &rng)
+                try await expectRollupMatches(app, f, "group=&measures=count", "batch \(batch)")
+            }
+            try await expectCovered(app, f)
+        }
+    }
+
     /// On SQLite a batch's payload value goes through the same column affinity as the INSERT applies
     /// (on PostgreSQL `json_populate_recordset` casts to the table's row type: nothing to compare).
     /// Numeric items hold JSON numbers (never strings); text items also take numbers alike.
