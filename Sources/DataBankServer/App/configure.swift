@@ -116,6 +116,7 @@ func routes(_ app: Application) throws {
     ChartPages.register(on: app)
     DashboardPages.register(on: app)
     HeatPage.register(on: app)
+    CockpitPage.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.
