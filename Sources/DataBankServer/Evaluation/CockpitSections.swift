@@ -153,7 +153,7 @@ struct CockpitSections {
         let scored = f.quality.filter { $0.overall != nil }.sorted { ($0.overall ?? 0, $1.department) > ($1.overall ?? 0, $0.department) }
         let shown = Array(scored.prefix(Self.qualityDepartments))
         let data = ChartData(
-            categories: shown.map(\.name),
+            categories: shown.map { name($0.department) },
             series: [ChartSeries(name: s.t("综合得分", "Overall"), values: shown.map { .number(($0.overall ?? 0).rounded(toPlaces: 1)) })],
             categoryLabel: s.t("部门", "Department"), valueLabel: s.t("质量综合得分", "Overall quality"))
         let lowest = scored.suffix(3).reversed()
@@ -173,7 +173,7 @@ struct CockpitSections {
                     .group(
                         lowest.enumerated().map { k, d in
                             .group([
-                                k > 0 ? .text(s.t("、", ", ")) : .empty, .link(SiteURL.departmentQuality(d.department).path, d.name),
+                                k > 0 ? .text(s.t("、", ", ")) : .empty, .link(SiteURL.departmentQuality(d.department).path, name(d.department)),
                                 .text(" " + String(format: "%.1f", d.overall ?? 0))
                             ])
                         }),
@@ -189,8 +189,11 @@ struct CockpitSections {
     var overdue: Body {
         let rows: [[Body]] = f.overdue.map { a in
             [
-                .link(SiteURL.application(a.id).path, a.resource, .testid("cockpit-overdue-application")), departmentLink(a.provider),
-                departmentLink(a.consumer), .esc(a.deadline)
+                .group([
+                    .el("span", .cls("nowrap"), .link(SiteURL.application(a.id).path, a.resource, .testid("cockpit-overdue-application"))),
+                    .div(.cls("muted nowrap"), .esc(s.t("截止 ", "due ") + a.deadline))
+                ]),
+                .group([departmentLink(a.provider), .text(" → "), departmentLink(a.consumer)])
             ]
         }
         return .group([
@@ -202,7 +205,7 @@ struct CockpitSections {
             rows.isEmpty
                 ? .p(.cls("muted"), .esc(s.t("没有超期申请。", "Nothing overdue.")))
                 : .dataTable(
-                    [s.t("资源", "Resource"), s.t("提供方", "Provider"), s.t("申请方", "Applicant"), s.t("截止", "Due")], rows, testid: "cockpit-overdue",
+                    [s.t("资源", "Resource"), s.t("提供方 → 申请方", "Provider → applicant")], rows, testid: "cockpit-overdue",
                     cls: "data compact")
         ])
     }
