@@ -86,6 +86,7 @@ let policy: [PolicyRow] = {
         (.answerDemand,      .signIn,    "A  O  O  -  -  -"),
         (.assignDemand,      .signIn,    "A  -  -  -  -  -"),
         (.readDemandGaps,    .signIn,    "A  -  -  -  -  -"),
+        (.readCockpit,       .signIn,    "A  -  -  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

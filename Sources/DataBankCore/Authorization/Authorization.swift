@@ -72,6 +72,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// the public for themselves), voting for another department's (我也需要), the provider's answer
     /// (accept, fulfil, decline), the data authority assigning a provider and reading the gap list.
     case registerDemand, voteDemand, answerDemand, assignDemand, readDemandGaps
+    /// The leaders' cockpit (可视化决策, `/cockpit`): the whole city's figures on one page — for the data
+    /// authority (the platform admin); there is no separate leader role.
+    case readCockpit
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -194,6 +197,8 @@ public enum Authorization {
         // … and routes the ones registered without a provider, and reads what is demanded but not published.
         .assignDemand:      .roles([.platformAdmin: .any]),
         .readDemandGaps:    .roles([.platformAdmin: .any]),
+        // The cockpit shows every department's sharing, quality and overdue work side by side: the data authority's view.
+        .readCockpit:       .roles([.platformAdmin: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

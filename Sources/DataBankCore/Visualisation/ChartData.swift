@@ -115,6 +115,9 @@ public enum ChartType: String, Sendable, Hashable, CaseIterable, Codable {
     case number, table, scatter, heatGrid = "heat_grid", map
     /// Bars largest first with the cumulative share as a line (the 80/20 view).
     case pareto
+    /// Who sends to whom: every series is a source, every category a target, each value an edge's
+    /// volume; the nodes on a circle, sized by their volume, the edges as curves sized by theirs.
+    case network
 }
 
 /// How a chart is drawn: its type, title and description (the SVG's `<title>` and `<desc>`),

@@ -33,6 +33,7 @@ public enum ChartRenderer {
             case .scatter: c.drawScatter()
             case .heatGrid: c.drawHeatGrid()
             case .pareto: c.drawPareto()
+            case .network: c.drawNetwork(ChartNetwork(data))
             case .map: c.drawMap(ChartMapPlacement(categories: data.categories, maps: baseMaps))
             }
         }
@@ -68,6 +69,7 @@ public enum ChartRenderer {
         case .heatGrid: l.t("热力格", "Heat grid")
         case .map: l.t("地图", "Map")
         case .pareto: l.t("帕累托图", "Pareto chart")
+        case .network: l.t("关系网络图", "Network chart")
         }
     }
 

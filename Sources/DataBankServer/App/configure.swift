@@ -125,6 +125,7 @@ func routes(_ app: Application) throws {
     ChartPages.register(on: app)
     DashboardPages.register(on: app)
     HeatPage.register(on: app)
+    CockpitPage.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

@@ -94,6 +94,8 @@ struct DemoCommand: AsyncCommand {
         lap("sharing, objections and dashboards")
         try await DemoUsageHistory.load(on: db)
         lap("a year of use (heat)")
+        try await DemoHistory.load(on: db)
+        lap("a year of loads, applications and objections")
         try await DemoQuality.load(on: db)
         lap("quality checks")
         return records

@@ -10,7 +10,8 @@ import DataBankCore
 /// (downloads, verification calls, app reads) spread over the days. Generated inside the database
 /// (recursive CTEs), then timed: the audit roll-up from its cursor (the first one reads every entry,
 /// the next only what was appended), and the heat of every resource over 30 and 365 days
-/// (``HeatTable/compute(_:today:on:)``, the statements the API runs), best of three.
+/// (``HeatTable/compute(_:today:on:)``, the statements the API runs), best of three; then the
+/// leaders' cockpit (``cockpitScenario()``).
 struct HeatBench {
     let app: Application
     let console: any Console
@@ -128,5 +129,6 @@ struct HeatBench {
                 "heat for all \(resources) resources, \(period.rawValue) (best of 3; \(core) core)", String(format: "%.3f s", best),
                 period == .year ? "< 5 s" : "-")
         }
+        try await cockpitScenario()
     }
 }

@@ -59,6 +59,7 @@ enum Layout {
             items.append(nav(SiteURL.dashboards.path, "看板", "Dashboards", "dashboards"))
             items.append(nav(SiteURL.heat.path, "热度", "Heat", "heat"))
         }
+        if req.can(.readCockpit) { items.append(nav(SiteURL.cockpit.path, "驾驶舱", "Cockpit", "cockpit")) }
         if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }
         if req.can(.readAudit) { items.append(nav(SiteURL.audit.path, "审计", "Audit", "audit")) }
         // The platform admin's open-portal desks: sign-ups to confirm and developer keys' limits.

@@ -96,6 +96,9 @@ enum SiteURL: Sendable, Hashable {
     case dashboards
     /// The heat page: the 80/20 view of use (`?period=`).
     case heat
+    /// The leaders' cockpit (可视化决策) and one of its sections, as its tiles refresh it.
+    case cockpit
+    case cockpitTile(String)
     case newDashboard
     case dashboard(UUID)
     case editDashboard(UUID)
@@ -213,6 +216,8 @@ enum SiteURL: Sendable, Hashable {
         case .apiChartFile(let id, let file): ["api", "v1", "charts", id.uuidString, file.rawValue]
         case .dashboards: ["dashboards"]
         case .heat: ["heat"]
+        case .cockpit: ["cockpit"]
+        case .cockpitTile(let section): ["cockpit", "tiles", section]
         case .newDashboard: ["dashboards", "new"]
         case .dashboard(let id): ["dashboards", id.uuidString]
         case .editDashboard(let id): ["dashboards", id.uuidString, "edit"]
