@@ -86,6 +86,8 @@ let policy: [PolicyRow] = {
         (.answerDemand,      .signIn,    "A  O  O  -  -  -"),
         (.assignDemand,      .signIn,    "A  -  -  -  -  -"),
         (.readDemandGaps,    .signIn,    "A  -  -  -  -  -"),
+        (.manageEvaluation,  .signIn,    "A  -  -  -  -  -"),
+        (.readEvaluation,    .signIn,    "A  O  O  A  O  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

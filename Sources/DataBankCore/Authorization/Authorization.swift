@@ -72,6 +72,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// the public for themselves), voting for another department's (我也需要), the provider's answer
     /// (accept, fulfil, decline), the data authority assigning a provider and reading the gap list.
     case registerDemand, voteDemand, answerDemand, assignDemand, readDemandGaps
+    /// Department performance evaluation (绩效评估): the data authority writes schemes, runs, freezes and
+    /// adjusts evaluations; reading a unit's report is per department (department = the unit evaluated).
+    case manageEvaluation, readEvaluation
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -194,6 +197,11 @@ public enum Authorization {
         // … and routes the ones registered without a provider, and reads what is demanded but not published.
         .assignDemand:      .roles([.platformAdmin: .any]),
         .readDemandGaps:    .roles([.platformAdmin: .any]),
+        // Evaluation: the data authority (platform admin) keeps the schemes, runs and freezes the evaluation and
+        // enters expert adjustments; it and the catalog reviewers (the authority's staff, who brief the leaders)
+        // read every unit's report; a department reads its own unit's report.
+        .manageEvaluation:  .roles([.platformAdmin: .any]),
+        .readEvaluation:    .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -96,6 +96,15 @@ enum SiteURL: Sendable, Hashable {
     case dashboards
     /// The heat page: the 80/20 view of use (`?period=`).
     case heat
+    /// Department performance evaluation: the runs (GET) and starting one (POST); a run's ranking; its
+    /// freeze; one unit's report, its expert adjustments and the rows behind a fact; the report's exports.
+    case evaluation
+    case evaluationRun(UUID)
+    case evaluationFreeze(UUID)
+    case evaluationUnit(UUID, String)
+    case evaluationAdjust(UUID, String)
+    case evaluationFacts(UUID, String, String)
+    case evaluationExport(UUID, String, EvaluationExportFormat)
     case newDashboard
     case dashboard(UUID)
     case editDashboard(UUID)
@@ -107,6 +116,10 @@ enum SiteURL: Sendable, Hashable {
     case openDashboardTile(UUID, UUID)
 
     /// A saved chart's files on the API.
+    enum EvaluationExportFormat: String, Sendable, Hashable {
+        case xlsx = "report.xlsx", pdf = "report.pdf"
+    }
+
     enum ChartFile: String, Sendable, Hashable {
         case data, csv = "data.csv", svg = "chart.svg", png = "chart.png"
     }
@@ -213,6 +226,13 @@ enum SiteURL: Sendable, Hashable {
         case .apiChartFile(let id, let file): ["api", "v1", "charts", id.uuidString, file.rawValue]
         case .dashboards: ["dashboards"]
         case .heat: ["heat"]
+        case .evaluation: ["evaluation"]
+        case .evaluationRun(let id): ["evaluation", "runs", id.uuidString]
+        case .evaluationFreeze(let id): ["evaluation", "runs", id.uuidString, "freeze"]
+        case .evaluationUnit(let id, let unit): ["evaluation", "runs", id.uuidString, "units", unit]
+        case .evaluationAdjust(let id, let unit): ["evaluation", "runs", id.uuidString, "units", unit, "adjust"]
+        case .evaluationFacts(let id, let unit, let list): ["evaluation", "runs", id.uuidString, "units", unit, "facts", list]
+        case .evaluationExport(let id, let unit, let format): ["api", "v1", "evaluation", "runs", id.uuidString, "units", unit, format.rawValue]
         case .newDashboard: ["dashboards", "new"]
         case .dashboard(let id): ["dashboards", id.uuidString]
         case .editDashboard(let id): ["dashboards", id.uuidString, "edit"]
