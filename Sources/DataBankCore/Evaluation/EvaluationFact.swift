@@ -15,6 +15,7 @@ public enum EvaluationFact: String, CaseIterable, Sendable, Codable {
     case qualityRuns = "quality_runs"
     case qualityScoreAvg = "quality_score_avg"
     case objectionsTotal = "objections_total"
+    case objectionsDue = "objections_due"
     case objectionsSettledInTime = "objections_settled_in_time"
     // Application (数据应用)
     case requestsServed = "requests_served"
@@ -60,6 +61,7 @@ public enum EvaluationFact: String, CaseIterable, Sendable, Codable {
         case .qualityRuns: "期内质量检查次数"
         case .qualityScoreAvg: "期内质量检查平均总分"
         case .objectionsTotal: "期内收到的纠错数（不含撤回）"
+        case .objectionsDue: "其中已处理或已满 15 天的纠错数"
         case .objectionsSettledInTime: "15 天内处理完毕的纠错数"
         case .requestsServed: "期内被其他部门请求次数"
         case .recordsShared: "期内共享出库记录数"
@@ -92,6 +94,7 @@ public enum EvaluationFact: String, CaseIterable, Sendable, Codable {
         case .qualityRuns: "Quality checks in the period"
         case .qualityScoreAvg: "Average overall quality score of those checks"
         case .objectionsTotal: "Objections received in the period (not withdrawn)"
+        case .objectionsDue: "Of them, settled or 15 days old by the end of the period"
         case .objectionsSettledInTime: "Objections settled within 15 days"
         case .requestsServed: "Requests from other departments in the period"
         case .recordsShared: "Records shared out in the period"

@@ -22,7 +22,7 @@ extension EvaluationScheme {
                 formula: "if(quality_runs > 0, quality_score_avg, 0)", weight: 7, evidence: "quality_score_avg"),
             .init(
                 code: "objections-in-time", name: "纠错按时处理", nameEn: "Objections settled in time", dimension: .governance,
-                formula: "if(objections_total == 0, 100, ratio(objections_settled_in_time, objections_total))", weight: 6,
+                formula: "if(objections_due == 0, 100, ratio(objections_settled_in_time, objections_due))", weight: 6,
                 evidence: "objections_settled_in_time"),
             .init(
                 code: "records-shared", name: "共享数据量", nameEn: "Records shared", dimension: .application,

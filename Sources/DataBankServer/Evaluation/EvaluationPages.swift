@@ -131,8 +131,8 @@ enum EvaluationPages {
             let rows: [[Body]] = lines.map { l in
                 [
                     .esc(String(l.rank)), .link(SiteURL.evaluationUnit(id, l.department).path, l.name, .testid("unit-link")),
-                    .esc(score(l.dimensions["governance"] ?? 0)), .esc(score(l.dimensions["application"] ?? 0)),
-                    .esc(score(l.dimensions["control"] ?? 0)), .strong(.esc(score(l.total))), .esc(String(format: "%.3f", l.assessmentPoints))
+                    .strong(.esc(score(l.total))), .esc(score(l.dimensions["governance"] ?? 0)), .esc(score(l.dimensions["application"] ?? 0)),
+                    .esc(score(l.dimensions["control"] ?? 0)), .esc(String(format: "%.3f", l.assessmentPoints))
                 ]
             }
             let chart = ChartView.figure(
@@ -154,9 +154,9 @@ enum EvaluationPages {
                     lines.count > 1 ? chart : .empty,
                     .dataTable(
                         [
-                            s.t("名次", "Rank"), s.t("单位", "Unit"), s.t("数据治理", "Governance"), s.t("数据应用", "Application"),
-                            s.t("数据管控", "Control"), s.t("总分", "Total"), s.t("考核分", "Points")
-                        ], rows, testid: "ranking-table-\(type.code)")))
+                            s.t("名次", "Rank"), s.t("单位", "Unit"), s.t("总分", "Total"), s.t("数据治理", "Governance"),
+                            s.t("数据应用", "Application"), s.t("数据管控", "Control"), s.t("考核分", "Points")
+                        ], rows, testid: "ranking-table-\(type.code)", cls: "data evaluation-ranking")))
         }
         if req.can(.manageEvaluation), !row.isFrozen {
             content.append(

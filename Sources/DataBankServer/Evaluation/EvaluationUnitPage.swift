@@ -60,9 +60,10 @@ enum EvaluationUnitPage {
                 categoryLabel: s.t("评估期", "Period"), valueLabel: s.t("总分", "Total")),
             ChartSpec(
                 type: report.trend.count > 1 ? .line : .bar, title: s.t("历期总分", "Total across periods"), width: 640, height: 240,
-                language: ChartLanguage(page: s.lang), valueDomain: 0...100, idPrefix: "unit-trend", testID: "unit-trend"), testid: "unit-trend-figure")
+                language: ChartLanguage(page: s.lang), valueDomain: 0...100, showsTitle: false, idPrefix: "unit-trend", testID: "unit-trend"),
+            testid: "unit-trend-figure")
         let indicatorRows: [[Body]] = report.indicators.map { i in
-            let facts = i.facts.sorted { $0.key < $1.key }.map { "\($0.key) = \(EvaluationScheme.format($0.value))" }.joined(separator: "; ")
+            let facts: [Body] = i.facts.sorted { $0.key < $1.key }.map { .el("div", .esc("\($0.key) = \(EvaluationScheme.format($0.value))")) }
             let adjustments: [Body] = i.adjustments.map {
                 .p(
                     .cls("adjustment"), .testid("adjustment"),
@@ -78,7 +79,7 @@ enum EvaluationUnitPage {
             return [
                 .group([.esc(i.name), .el("div", .cls("muted"), .el("code", .esc(i.formula)))]),
                 .esc(EvaluationDimension(rawValue: i.dimension).map { s.t($0.zh, $0.en) } ?? i.dimension), .esc(EvaluationScheme.format(i.weight)),
-                .group([.esc(facts), .el("div", evidence)]), .esc(score(i.computed)), .strong(.esc(score(i.score))), .group(adjustments)
+                .group(facts + [.el("div", evidence)]), .esc(score(i.computed)), .strong(.esc(score(i.score))), .group(adjustments)
             ]
         }
         return [
@@ -95,7 +96,7 @@ enum EvaluationUnitPage {
                     [
                         s.t("指标与公式", "Indicator and formula"), s.t("维度", "Dimension"), s.t("权重", "Weight"), s.t("所用事实", "Facts used"),
                         s.t("计算得分", "Computed"), s.t("得分", "Score"), s.t("专家调整", "Adjustments")
-                    ], indicatorRows, testid: "unit-indicators"))
+                    ], indicatorRows, testid: "unit-indicators", cls: "data evaluation-indicators"))
         ]
     }
 

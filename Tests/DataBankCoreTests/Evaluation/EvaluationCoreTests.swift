@@ -18,9 +18,9 @@ struct EvaluationCoreTests {
         #expect(f.facts == ["applications_answered_in_time", "applications_due"])
         #expect(f.score(["applications_answered_in_time": 1, "applications_due": 4]) == 25)
         #expect(f.score(["applications_due": 0]) == 0)  // ratio of nothing is 0, never a division by zero
-        let g = try EvaluationFormula.compile("if(objections_total == 0, 100, ratio(objections_settled_in_time, objections_total))")
+        let g = try EvaluationFormula.compile("if(objections_due == 0, 100, ratio(objections_settled_in_time, objections_due))")
         #expect(g.score([:]) == 100)
-        #expect(g.score(["objections_total": 3, "objections_settled_in_time": 2]) == 66.67)
+        #expect(g.score(["objections_due": 3, "objections_settled_in_time": 2]) == 66.67)
         #expect(try EvaluationFormula.compile("min(100, 20 * log10(1 + records_shared))").score(["records_shared": 99_999]) == 100)
         #expect(try EvaluationFormula.compile("min(100, 20 * log10(1 + records_shared))").score(["records_shared": 99]) == 40)
         #expect(try EvaluationFormula.compile("max(0, 100 - 25 * countersign_overdue)").score(["countersign_overdue": 5]) == 0)

@@ -55,6 +55,20 @@ struct EvaluationTests {
                 """
             ).run()
         }
+        // Objections: settled in 3 days, settled in 20, open and due, open but only 6 days old at the year's end, withdrawn.
+        for (created, resolved, state) in [
+            ("2024-03-01", "2024-03-04", "accepted"), ("2024-04-01", "2024-04-21", "rejected"), ("2024-06-01", nil, "open"),
+            ("2024-12-25", nil, "open"), ("2024-05-01", nil, "withdrawn")
+        ] {
+            try await sql.raw(
+                """
+                INSERT INTO objections (id, resource_code, provider_code, record_key, note, state, raised_by, raised_by_id, consumer_code,
+                    resolved_at, created_at)
+                VALUES (\(bind: UUID()), \(bind: resource), \(bind: market), '1', '值有误', \(bind: state), 'test', \(bind: UUID()), \(bind: tax),
+                    \(bind: resolved.map(at)), \(bind: at(created)))
+                """
+            ).run()
+        }
         for (title, state) in [("企业年报数据", "fulfilled"), ("个体户登记数据", "pending")] {
             try await sql.raw(
                 """
@@ -157,6 +171,8 @@ struct EvaluationTests {
             #expect(f["requests_served"] == 20)
             #expect(f["demands_received"] == 2 && f["demands_met"] == 1)
             #expect(f["audit_chain_intact"] == 1)
+            #expect(f["objections_total"] == 4 && f["objections_due"] == 3 && f["objections_settled_in_time"] == 1)
+            #expect(report.indicators.first { $0.code == "objections-in-time" }?.score == 33.33)
             let onTime = try #require(report.indicators.first { $0.code == "applications-in-time" })
             #expect(onTime.score == 33.33)
             #expect(onTime.facts == ["applications_answered_in_time": 1, "applications_due": 3])
