@@ -43,7 +43,10 @@ enum EvaluationUnitPage {
         let score = EvaluationPages.score
         let summary: [(String, Body)] = [
             (s.t("评估方案", "Scheme"), .esc(report.run.schemeName)),
-            (s.t("评估期", "Period"), .esc("\(report.run.periodLabel)（\(report.run.from) – \(report.run.to)）")),
+            (
+                s.t("评估期", "Period"),
+                .esc(s.t("\(report.run.periodLabel)（\(report.run.from) – \(report.run.to)）", "\(report.run.period) (\(report.run.from) – \(report.run.to))"))
+            ),
             (s.t("状态", "State"), EvaluationPages.stateBadge(report.run.state, s)),
             (s.t("单位类型", "Unit type"), .esc(report.unitTypeName)),
             (s.t("总分", "Total"), .strong(.testid("unit-total"), .esc(score(report.total)))),
