@@ -82,7 +82,7 @@ enum EvaluationEvidence {
                 let stale = last.flatMap { $0 }.map { w.asOf.timeIntervalSince($0) > Double(cycleDays(cycle)) * 86_400 } ?? true
                 return Row(
                     title: try r.decode(column: "name", as: String.self), link: SiteURL.resource(try r.decode(column: "code", as: String.self)).path,
-                    created: "", due: UpdateCycle(rawValue: cycle)?.zh ?? cycle, answered: last.flatMap { $0 }.map { HeatFacts.day($0).iso }, state: cycle,
+                    created: "", due: nil, answered: last.flatMap { $0 }.map { HeatFacts.day($0).iso }, state: cycle,
                     late: stale)
             }
         }

@@ -135,6 +135,15 @@ enum EvaluationUnitPage {
         }
     }
 
+    /// A row's state in the page's language: an application's status, a demand's state, a store's update cycle.
+    static func stateLabel(_ list: EvaluationEvidence.List, _ raw: String, _ s: Strings) -> String {
+        switch list {
+        case .applications: ApplicationStatus(rawValue: raw).map { s.t($0.zh, $0.en) } ?? raw
+        case .demands: DemandState(rawValue: raw).map { s.t($0.zh, $0.en) } ?? raw
+        case .stores: UpdateCycle(rawValue: raw).map { s.t($0.zh, $0.en) } ?? raw
+        }
+    }
+
     /// The rows behind a fact (`applications`, `demands`, `stores`): the late, unmet or stale ones marked.
     static func facts(req: Request) async throws -> Response {
         let (run, department) = try await context(req)
@@ -154,12 +163,12 @@ enum EvaluationUnitPage {
             headers = [s.t("需求", "Demand"), s.t("登记", "Registered"), s.t("期限", "Due"), s.t("答复", "Answered"), s.t("状态", "State"), ""]
         case .stores:
             title = s.t("数据库更新情况", "Store updates")
-            headers = [s.t("资源", "Resource"), "", s.t("更新周期", "Cycle"), s.t("最近一次入库", "Last load"), s.t("周期", "Cycle"), ""]
+            headers = [s.t("资源", "Resource"), "", "", s.t("最近一次入库", "Last load"), s.t("更新周期", "Update cycle"), ""]
         }
         let late = rows.filter(\.late).count
         let table: [[Body]] = rows.map { r in
             [
-                .link(r.link, r.title, .testid("fact-row")), .esc(r.created), .esc(r.due ?? ""), .esc(r.answered ?? "—"), .esc(r.state),
+                .link(r.link, r.title, .testid("fact-row")), .esc(r.created), .esc(r.due ?? ""), .esc(r.answered ?? "—"), .esc(stateLabel(list, r.state, s)),
                 r.late ? .badge(s.t("扣分", "Counts against"), "late", testid: "fact-late") : .empty
             ]
         }

@@ -220,6 +220,14 @@ struct EvaluationTests {
             #expect(html.components(separatedBy: "data-testid=\"fact-row\"").count - 1 == 3)
             #expect(html.components(separatedBy: "data-testid=\"fact-late\"").count - 1 == 2)
             #expect(html.contains("/sharing/applications/"))
+            // The demands routed to the unit (the unmet one marked), and its stores with their update cycle.
+            let demands = try await web.get("/evaluation/runs/\(answer.run.id!.uuidString)/units/\(Self.market)/facts/demands?lang=en")
+            #expect(demands.body.string.components(separatedBy: "data-testid=\"fact-row\"").count - 1 == 2)
+            #expect(demands.body.string.components(separatedBy: "data-testid=\"fact-late\"").count - 1 == 1)
+            #expect(demands.body.string.contains("Fulfilled"))
+            let stores = try await web.get("/evaluation/runs/\(answer.run.id!.uuidString)/units/\(Self.market)/facts/stores")
+            #expect(stores.status == .ok && stores.body.string.contains("/catalog/resources/"))
+            #expect(try await web.get("/evaluation/runs/\(answer.run.id!.uuidString)/units/\(Self.market)/facts/nothing").status == .notFound)
         }
     }
 
