@@ -87,6 +87,8 @@ let policy: [PolicyRow] = {
         (.assignDemand,      .signIn,    "A  -  -  -  -  -"),
         (.readDemandGaps,    .signIn,    "A  -  -  -  -  -"),
         (.readCockpit,       .signIn,    "A  -  -  -  -  -"),
+        (.manageEvaluation,  .signIn,    "A  -  -  -  -  -"),
+        (.readEvaluation,    .signIn,    "A  O  O  A  O  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

@@ -36,7 +36,7 @@ struct MigrationTests {
             "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain", "AddStandardNotFuture",
             "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices",
             "CreateLookupGrams", "CreateResourceTags", "AddAggregateMinGroup", "CreateAggregateRollups",
-            "CreateCharts", "CreateDashboards", "CreateDemands", "CreateHeatFacts"
+            "CreateCharts", "CreateDashboards", "CreateDemands", "CreateHeatFacts", "CreateEvaluation"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

@@ -75,6 +75,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// The leaders' cockpit (可视化决策, `/cockpit`): the whole city's figures on one page — for the data
     /// authority (the platform admin); there is no separate leader role.
     case readCockpit
+    /// Department performance evaluation (绩效评估): the data authority writes schemes, runs, freezes and
+    /// adjusts evaluations; reading a unit's report is per department (department = the unit evaluated).
+    case manageEvaluation, readEvaluation
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -199,6 +202,11 @@ public enum Authorization {
         .readDemandGaps:    .roles([.platformAdmin: .any]),
         // The cockpit shows every department's sharing, quality and overdue work side by side: the data authority's view.
         .readCockpit:       .roles([.platformAdmin: .any]),
+        // Evaluation: the data authority (platform admin) keeps the schemes, runs and freezes the evaluation and
+        // enters expert adjustments; it and the catalog reviewers (the authority's staff, who brief the leaders)
+        // read every unit's report; a department reads its own unit's report.
+        .manageEvaluation:  .roles([.platformAdmin: .any]),
+        .readEvaluation:    .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -117,6 +117,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ChartsAPI())
     try api.register(collection: DashboardsAPI())
     try api.register(collection: HeatAPI())
+    try api.register(collection: EvaluationAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
@@ -126,6 +127,7 @@ func routes(_ app: Application) throws {
     DashboardPages.register(on: app)
     HeatPage.register(on: app)
     CockpitPage.register(on: app)
+    EvaluationPages.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

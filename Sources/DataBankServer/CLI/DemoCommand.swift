@@ -98,6 +98,8 @@ struct DemoCommand: AsyncCommand {
         lap("a year of loads, applications and objections")
         try await DemoQuality.load(on: db)
         lap("quality checks")
+        try await EvaluationDemo.load(on: db)
+        lap("evaluation (last year frozen, this year open)")
         return records
     }
 

@@ -38,7 +38,8 @@ enum Migrations {
             CreateCharts(),  // 025
             CreateDashboards(),  // 026
             CreateDemands(),  // 027
-            CreateHeatFacts()  // 028
+            CreateHeatFacts(),  // 028
+            CreateEvaluation()  // 029
         ]
     }
 

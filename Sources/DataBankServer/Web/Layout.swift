@@ -58,6 +58,9 @@ enum Layout {
             items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
             items.append(nav(SiteURL.dashboards.path, "看板", "Dashboards", "dashboards"))
             items.append(nav(SiteURL.heat.path, "热度", "Heat", "heat"))
+            if Authorization.reach(req.actor, .readEvaluation) != .none {
+                items.append(nav(SiteURL.evaluation.path, "绩效评估", "Evaluation", "evaluation"))
+            }
         }
         if req.can(.readCockpit) { items.append(nav(SiteURL.cockpit.path, "驾驶舱", "Cockpit", "cockpit")) }
         if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }

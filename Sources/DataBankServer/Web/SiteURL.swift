@@ -99,6 +99,15 @@ enum SiteURL: Sendable, Hashable {
     /// The leaders' cockpit (可视化决策) and one of its sections, as its tiles refresh it.
     case cockpit
     case cockpitTile(String)
+    /// Department performance evaluation: the runs (GET) and starting one (POST); a run's ranking; its
+    /// freeze; one unit's report, its expert adjustments and the rows behind a fact; the report's exports.
+    case evaluation
+    case evaluationRun(UUID)
+    case evaluationFreeze(UUID)
+    case evaluationUnit(UUID, String)
+    case evaluationAdjust(UUID, String)
+    case evaluationFacts(UUID, String, String)
+    case evaluationExport(UUID, String, EvaluationExportFormat)
     case newDashboard
     case dashboard(UUID)
     case editDashboard(UUID)
@@ -110,6 +119,10 @@ enum SiteURL: Sendable, Hashable {
     case openDashboardTile(UUID, UUID)
 
     /// A saved chart's files on the API.
+    enum EvaluationExportFormat: String, Sendable, Hashable {
+        case xlsx = "report.xlsx", pdf = "report.pdf"
+    }
+
     enum ChartFile: String, Sendable, Hashable {
         case data, csv = "data.csv", svg = "chart.svg", png = "chart.png"
     }
@@ -218,6 +231,13 @@ enum SiteURL: Sendable, Hashable {
         case .heat: ["heat"]
         case .cockpit: ["cockpit"]
         case .cockpitTile(let section): ["cockpit", "tiles", section]
+        case .evaluation: ["evaluation"]
+        case .evaluationRun(let id): ["evaluation", "runs", id.uuidString]
+        case .evaluationFreeze(let id): ["evaluation", "runs", id.uuidString, "freeze"]
+        case .evaluationUnit(let id, let unit): ["evaluation", "runs", id.uuidString, "units", unit]
+        case .evaluationAdjust(let id, let unit): ["evaluation", "runs", id.uuidString, "units", unit, "adjust"]
+        case .evaluationFacts(let id, let unit, let list): ["evaluation", "runs", id.uuidString, "units", unit, "facts", list]
+        case .evaluationExport(let id, let unit, let format): ["api", "v1", "evaluation", "runs", id.uuidString, "units", unit, format.rawValue]
         case .newDashboard: ["dashboards", "new"]
         case .dashboard(let id): ["dashboards", id.uuidString]
         case .editDashboard(let id): ["dashboards", id.uuidString, "edit"]

@@ -38,9 +38,27 @@ struct CockpitTests {
                 #expect(html.contains("data-testid=\"cockpit-gap\""))
                 #expect(html.contains(lang == "en" ? "Sharing between departments" : "部门共享网络"))
                 #expect(html.contains("data-testid=\"nav-cockpit\""))
-                // Nothing of the evaluation ranking yet: no tile, no placeholder.
-                #expect(!html.contains("cockpit-ranking"))
+                // The demo stories end with last year's frozen report and this year's open run.
+                #expect(html.contains("data-testid=\"cockpit-ranking\"") && html.contains("data-testid=\"cockpit-ranked-unit\""))
             }
+        }
+    }
+
+    /// Nothing evaluated: no ranking tile and no placeholder; once periods are evaluated (the demo
+    /// stories end with last year's frozen report and this year's open run) the ranking shows per
+    /// unit type, from the frozen report, each unit linking to its report.
+    @Test func showsTheEvaluationRankingOnceEvaluated() async throws {
+        try await withDataBank { app in
+            let web = try await WebSession.signIn(app, "admin")
+            #expect(!(try await web.request(.GET, "/cockpit?lang=en", body: nil).body.string.contains("cockpit-ranking")))
+            try await Self.demo(app)
+            let ranking = try #require(try await EvaluationRanking.latest(on: app.db))
+            #expect(ranking.state == "frozen" && ranking.period == String(app.today.year - 1))
+            let html = try await web.request(.GET, "/cockpit?lang=en", body: nil).body.string
+            #expect(html.contains("data-testid=\"cockpit-ranking\"") && html.contains("Evaluation ranking") && html.contains(ranking.period))
+            let unit = try #require(html.range(of: "href=\"/evaluation/runs/[^\"]+/units/[^\"]+\"", options: .regularExpression))
+            let href = String(html[unit].dropFirst(6).dropLast())
+            #expect(try await web.request(.GET, href, body: nil).status == .ok, "\(href)")
         }
     }
 

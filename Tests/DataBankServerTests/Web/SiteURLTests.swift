@@ -51,7 +51,11 @@ struct SiteURLTests {
         (.apiChartFile(id, .csv), .GET), (.apiChartFile(id, .svg), .GET), (.apiChartFile(id, .png), .GET),
         (.dashboards, .GET), (.newDashboard, .GET), (.newDashboard, .POST), (.dashboard(id), .GET), (.editDashboard(id), .GET),
         (.editDashboard(id), .POST), (.deleteDashboard(id), .POST), (.dashboardTile(id, id), .GET), (.embedChart(id), .GET),
-        (.openDashboards, .GET), (.openDashboard(id), .GET), (.openDashboardTile(id, id), .GET), (.heat, .GET)
+        (.openDashboards, .GET), (.openDashboard(id), .GET), (.openDashboardTile(id, id), .GET), (.heat, .GET),
+        (.evaluation, .GET), (.evaluation, .POST), (.evaluationRun(id), .GET), (.evaluationFreeze(id), .POST),
+        (.evaluationUnit(id, "440600001"), .GET), (.evaluationAdjust(id, "440600001"), .POST),
+        (.evaluationFacts(id, "440600001", "applications"), .GET), (.evaluationExport(id, "440600001", .xlsx), .GET),
+        (.evaluationExport(id, "440600001", .pdf), .GET)
     ]
 
     /// Each URL's segments match a registered route of that method (constants equal, parameters anything).

@@ -223,6 +223,21 @@ extension APIOperation {
         post("demands/:id/decline", "Evaluation", "Say a demand cannot be met, with the reason (provider)"),
         post("demands/:id/assign", "Evaluation", "Route a demand to a provider (data authority)"),
         post("demands/:id/vote", "Evaluation", "We need it too (another department)"),
+        // Evaluation: department performance evaluation (绩效评估)
+        get("evaluation/schemes", "Evaluation", "Evaluation schemes: indicators, formulas over platform facts, weights, unit types"),
+        post("evaluation/schemes", "Evaluation", "Create an evaluation scheme (weights add up to 100; formulas compiled)"),
+        get("evaluation/schemes/:code", "Evaluation", "One evaluation scheme"),
+        put("evaluation/schemes/:code", "Evaluation", "Replace an evaluation scheme (runs keep the copy they were computed with)"),
+        get("evaluation/runs", "Evaluation", "Evaluation runs, newest first"),
+        post("evaluation/runs", "Evaluation", "Evaluate a period (YYYY, YYYY-Qn, YYYY-MM) for every unit: scores and ranks"),
+        get("evaluation/runs/:id", "Evaluation", "A run's ranking by unit type (a department sees its own unit)"),
+        post("evaluation/runs/:id/freeze", "Evaluation", "Freeze a run as its period's report", body: nil),
+        get("evaluation/runs/:id/units/:department", "Evaluation", "One unit's report: scores, rank, trend and each indicator's evidence"),
+        post("evaluation/runs/:id/units/:department/adjustments", "Evaluation", "Expert adjustment of one indicator, with its reason"),
+        get(
+            "evaluation/runs/:id/units/:department/report.xlsx", "Evaluation", "One unit's report as XLSX",
+            produces: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]),
+        get("evaluation/runs/:id/units/:department/report.pdf", "Evaluation", "One unit's report as PDF (headless Chromium)", produces: ["application/pdf"]),
         // Sharing
         post("applications", "Sharing", "Apply for access to a resource"),
         get("applications", "Sharing", "Applications the caller made or reviews"),
