@@ -65,8 +65,11 @@ public struct DemoUsage: Sendable {
             guard !others.isEmpty else { continue }
             // Popular resources are read by more departments; the first consumer reads most.
             let consumers = min(others.count, 1 + Int(w * 14) + Int(h % 2))
+            // Consumers seven apart in the list, or one apart when seven divides its length (seven
+            // apart would come back to the same department, and a pair must be planned once).
+            let step: UInt64 = others.count % 7 == 0 ? 1 : 7
             for k in 0..<consumers {
-                let consumer = others[Int((h >> 8) &+ UInt64(k) &* 7) % others.count]
+                let consumer = others[Int(((h >> 8) &+ UInt64(k) &* step) % UInt64(others.count))]
                 let share = 1 / Double(k + 1)
                 // 2,400 requests a weekday for the hottest resource's first consumer.
                 let base = Int(2_400_000 * w * share) + 40

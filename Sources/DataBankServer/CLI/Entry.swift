@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import Vapor
 import DataBankCore
 
@@ -171,6 +172,8 @@ public enum DataBankCLI {
         case let e as AppError: text = e.message + e.details.map { " — \($0.field): \($0.messageEn)" }.joined()
         case let e as CLIError where chinese && e.zh != nil: text = e.zh ?? e.description
         case let e as CommandError: text = e.description + (chinese ? "（见 --help）" : " (see --help)")
+        // PostgresNIO's own description hides the server's message ("Generic description …").
+        case let e as PSQLError: text = "PostgreSQL: " + (e.serverInfo?[.message] ?? "\(e.code)")
         default: text = "\(error)"
         }
         // A database that was never set up fails on its first query with "no such table" / "does not exist".

@@ -53,7 +53,7 @@ enum CockpitPage {
         var tiles: [Body] = []
         for section in Section.allCases {
             tiles.append(tileBody(section, f, req, names: names, refresh: true))
-            if section == .demand { tiles.append(try await CockpitRankingSection.render(req)) }
+            if section == .quality { tiles.append(try await CockpitRankingSection.render(req)) }
         }
         let asOf = s.t(
             "数据截至 \(DisplayTime.format(f.computedAt, s.lang))，每 \(refreshSeconds) 秒自动刷新。",

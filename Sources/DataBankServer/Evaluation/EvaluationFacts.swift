@@ -98,7 +98,7 @@ enum EvaluationFacts {
                 """
                 SELECT r.department_code AS unit, COUNT(*) AS stores,
                        SUM(CASE WHEN l.last_at IS NOT NULL
-                                 AND \(unsafeRaw: d.epoch("l.last_at")) >= \(bind: window.asOf.timeIntervalSince1970) - (\(unsafeRaw: cycleDays)) * 86400
+                                 AND \(unsafeRaw: d.epoch("l.last_at")) >= \(bind: window.asOf.timeIntervalSince1970) - (\(unsafeRaw: cycleDays)) * 86400.0
                                 THEN 1 ELSE 0 END) AS on_time
                 FROM record_stores s JOIN resources r ON r.code = s.resource_code
                 LEFT JOIN (SELECT resource_code, MAX(finished_at) AS last_at FROM loads
