@@ -15,9 +15,10 @@ enum CockpitRankingSection {
         let state =
             ranking.state == EvaluationRunState.frozen.rawValue
             ? Body.badge(s.t("已冻结", "Frozen"), "ok") : Body.badge(s.t("评估中", "Open"), "pending")
-        let types = EvaluationScheme.standard.unitTypes
+        // The run's own unit types: a scheme's types are editable, and a unit whose type the shipped
+        // scheme lacks must still be shown.
         let byType = Dictionary(grouping: ranking.units, by: \.unitType)
-        let tables: [Body] = types.compactMap { type in
+        let tables: [Body] = ranking.unitTypes.compactMap { type in
             guard let units = byType[type.code], !units.isEmpty else { return nil }
             let rows: [[Body]] = units.prefix(shownPerType).map { u in
                 [

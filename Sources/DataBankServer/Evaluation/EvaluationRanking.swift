@@ -26,6 +26,8 @@ enum EvaluationRanking {
         var period: String
         /// `frozen` (the period's report) or `open` (still being evaluated).
         var state: String
+        /// The run's scheme's unit types, in its order (their names and assessment weights).
+        var unitTypes: [EvaluationUnitType]
         /// Units ordered by unit type (as the scheme lists them), then rank, then department code.
         var units: [Unit]
         /// The link to the run's ranking page.
@@ -46,7 +48,7 @@ enum EvaluationRanking {
         let order = Dictionary(uniqueKeysWithValues: run.scheme.unitTypes.enumerated().map { ($0.element.code, $0.offset) })
         let ranked = units.sorted { (order[$0.unitType] ?? 99, $0.rank, $0.departmentCode) < (order[$1.unitType] ?? 99, $1.rank, $1.departmentCode) }
         return Ranking(
-            run: try run.requireID(), scheme: run.schemeCode, period: run.period, state: run.state,
+            run: try run.requireID(), scheme: run.schemeCode, period: run.period, state: run.state, unitTypes: run.scheme.unitTypes,
             units: ranked.map {
                 Unit(
                     department: $0.departmentCode, name: names[$0.departmentCode] ?? $0.departmentCode, unitType: $0.unitType, rank: $0.rank,

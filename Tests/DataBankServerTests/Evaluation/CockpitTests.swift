@@ -54,6 +54,7 @@ struct CockpitTests {
             try await Self.demo(app)
             let ranking = try #require(try await EvaluationRanking.latest(on: app.db))
             #expect(ranking.state == "frozen" && ranking.period == String(app.today.year - 1))
+            #expect(ranking.unitTypes.map(\.code) == EvaluationScheme.standard.unitTypes.map(\.code))
             let html = try await web.request(.GET, "/cockpit?lang=en", body: nil).body.string
             #expect(html.contains("data-testid=\"cockpit-ranking\"") && html.contains("Evaluation ranking") && html.contains(ranking.period))
             let unit = try #require(html.range(of: "href=\"/evaluation/runs/[^\"]+/units/[^\"]+\"", options: .regularExpression))
