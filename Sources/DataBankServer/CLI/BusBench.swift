@@ -93,20 +93,22 @@ struct BusBench {
 
         // Ingest: `databank load` as a child process on the same database.
         let dialect = dbPath == nil ? "PostgreSQL" : "SQLite"
-        let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", dbURL])
-        let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
-        let seconds = load.output.firstMatch(of: /in ([\d.]+) s/).flatMap { Double($0.1) } ?? load.seconds
-        row(
-            "ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), \(dialect)",
-            String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
-        row("ingest peak RSS (databank load)", load.peakRSS.map { String(format: "%.0f MB", $0) } ?? "n/a", "< 200 MB")
-        if dbPath != nil,
+        if rows > 0 {
+            let load = try Self.runChild(["load", Self.resourceCode, file, "--mode", "append", "--database-url", dbURL])
+            let loadedRows = load.output.firstMatch(of: /inserted (\d+)/).flatMap { Int($0.1) } ?? 0
+            let seconds = load.output.firstMatch(of: /in ([\d.]+) s/).flatMap { Double($0.1) } ?? load.seconds
+            row(
+                "ingest \(rows) CSV rows, full path (parse, convert, check, store, change log), \(dialect)",
+                String(format: "%.0f rows/s (%d rows in %.2f s)", Double(loadedRows) / seconds, loadedRows, seconds), "≥ 300,000 rows/s")
+            row("ingest peak RSS (databank load)", load.peakRSS.map { String(format: "%.0f MB", $0) } ?? "n/a", "< 200 MB")
+        }
+        if rows > 0, dbPath != nil,
             let peer = try? Self.runChild(
                 ["sqlite-utils", "insert", FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path, "records", file, "--csv"],
                 executable: "/usr/bin/env", removing: FileManager.default.temporaryDirectory.appendingPathComponent("peer.db").path)
         {
             row("peer: sqlite-utils insert (same file)", String(format: "%.0f rows/s (%.2f s)", Double(rows) / peer.seconds, peer.seconds), "-")
-        } else if dbPath != nil {
+        } else if rows > 0, dbPath != nil {
             row("peer: sqlite-utils insert", "not installed (pip install sqlite-utils)", "-")
         }
 
@@ -170,8 +172,16 @@ struct BusBench {
         }
         server.terminate(); server.waitUntilExit()
 
-        // Peer: datasette's JSON API reading the same table from the same file.
-        if let dbPath, let datasette = try? Self.startDatasette(dbPath) {
+        // Peer: datasette's JSON API reading the same table — from the same file on SQLite; on
+        // PostgreSQL from a SQLite file of the same rows (datasette reads only SQLite).
+        let peerTable: (path: String, table: String)? =
+            if let dbPath {
+                (dbPath, "rec_109001_00001")
+            } else {
+                try? Self.peerFile(rows: readCount, sources: [file] + (readRows > rows ? [Self.generatedFile(from: rows, to: readRows)] : []))
+            }
+        if let peerTable, let datasette = try? Self.startDatasette(peerTable.path) {
+            let table = peerTable.table
             // SIGKILL: uvicorn's graceful shutdown would wait for the client's keep-alive connections.
             defer { kill(datasette.processIdentifier, SIGKILL); datasette.waitUntilExit() }
             var peer = Samples()
@@ -183,25 +193,43 @@ struct BusBench {
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }
-            let db = URL(fileURLWithPath: dbPath).deletingPathExtension().lastPathComponent
+            let db = URL(fileURLWithPath: peerTable.path).deletingPathExtension().lastPathComponent
             var rng = SplitMix(seed: 7)
             for _ in 0..<(ready ? requests : 0) {
                 let key = Self.idNumber(Int(rng.next() % UInt64(readCount)))
-                peer.add(try await Self.timedGet(client, "http://127.0.0.1:18481/\(db)/rec_109001_00001/\(key).json", token: ""))
+                peer.add(try await Self.timedGet(client, "http://127.0.0.1:18481/\(db)/\(table)/\(key).json", token: ""))
             }
             row("peer: datasette row JSON, same table, p50 / p99", ready ? "\(ms(peer.p(0.5))) / \(ms(peer.p(0.99)))" : "did not start", "-")
             if ready, Self.hasWrk {
                 let result = try Self.wrk(
-                    "http://127.0.0.1:18481", pathsFile: keys, prefix: "/\(db)/rec_109001_00001/", suffix: ".json",
+                    "http://127.0.0.1:18481", pathsFile: keys, prefix: "/\(db)/\(table)/", suffix: ".json",
                     token: nil, connections: 16)
                 row("peer: datasette row JSON, wrk -t2 -c16, random keys", result.text, "-")
                 if let audited, result.perSecond > 0 {
                     row("audited point reads / datasette, c=16, same run", String(format: "%.2f×", audited / result.perSecond), "≥ 3×")
                 }
             }
-        } else if dbPath != nil {
-            row("peer: datasette", "not installed (pip install datasette)", "-")
+        } else {
+            row("peer: datasette", "not installed (pip install datasette; the PostgreSQL run also needs the sqlite3 shell)", "-")
         }
+    }
+
+    /// A SQLite file holding `sources`' rows in a table keyed as the store is, made with the `sqlite3`
+    /// shell, for datasette beside a PostgreSQL run.
+    static func peerFile(rows: Int, sources: [String]) throws -> (path: String, table: String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-peer-\(rows).db").path
+        if !FileManager.default.fileExists(atPath: path) {
+            try writeOnce(path) { partial in
+                let columns = layout.columns.map { "\($0.name) TEXT\($0.primaryKey ? " PRIMARY KEY" : "")" }.joined(separator: ", ")
+                var script = "CREATE TABLE records (\(columns));\n"
+                for source in sources { script += ".import --csv --skip 1 '\(source)' records\n" }
+                let scriptPath = partial + ".sql"
+                FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8))
+                defer { try? FileManager.default.removeItem(atPath: scriptPath) }
+                _ = try runChild(["sqlite3", partial, ".read '\(scriptPath)'"], executable: "/usr/bin/env")
+            }
+        }
+        return (path, "records")
     }
 
     func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }

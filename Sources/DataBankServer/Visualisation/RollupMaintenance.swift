@@ -126,16 +126,21 @@ struct RollupMaintenance {
     /// Recomputes the touched groups' other measures, drops emptied groups, and records the position covered.
     mutating func finish(seq: Int, on sql: any SQLDatabase) async throws {
         guard !isEmpty else { return }
-        try await each(on: sql) { rollup in
-            if rollup.tookOut && !rollup.sql.request.groups.isEmpty {
-                try await sql.raw("DELETE FROM aggregate_rollup_groups WHERE rollup_id = \(bind: rollup.id) AND n = 0").run()
+        // Only rollups with something left to do take a step (and its savepoint's two round trips).
+        if active.contains(where: { ($0.tookOut && !$0.sql.request.groups.isEmpty) || !$0.touched.isEmpty }) {
+            try await each(on: sql) { rollup in
+                if rollup.tookOut && !rollup.sql.request.groups.isEmpty {
+                    try await sql.raw("DELETE FROM aggregate_rollup_groups WHERE rollup_id = \(bind: rollup.id) AND n = 0").run()
+                }
+                if !rollup.touched.isEmpty {
+                    try await sql.raw(rollup.sql.recomputeStatement(keys: JSONText.encode(rollup.touched.sorted()))).run()
+                    rollup.touched = []
+                }
             }
-            if !rollup.touched.isEmpty {
-                try await sql.raw(rollup.sql.recomputeStatement(keys: JSONText.encode(rollup.touched.sorted()))).run()
-                rollup.touched = []
-            }
-            try await sql.raw("UPDATE aggregate_rollups SET covered_seq = \(bind: seq) WHERE id = \(bind: rollup.id)").run()
         }
+        // The ones still kept (a failed step marked its rollup stale) cover the write's last change.
+        guard !isEmpty else { return }
+        try await sql.raw("UPDATE aggregate_rollups SET covered_seq = \(bind: seq) WHERE id IN (\(binds: active.map(\.id)))").run()
     }
 }
 
@@ -144,7 +149,8 @@ extension RecordWriter {
     /// what the table stores — read from the batch's payload, not looked up by key. On SQLite each value
     /// goes through its column's affinity as the INSERT applies it (a decimal `12.00` is stored as the
     /// integer 12, a float column's `3` as the real 3.0), so group texts match the stored rows'; on
-    /// PostgreSQL `json_populate_recordset` casts to the table's own row type.
+    /// PostgreSQL the bound arrays of the columns' texts (``RecordBatch/columnTexts(_:columns:keeping:)``)
+    /// are cast to the table's own column types.
     /// The relation has only the columns the rollups read: each other column was a look-up (and on SQLite
     /// a CAST) per appended row for nothing.
     /// - Parameter exact: the items read as text (``RollupMaintenance/itemsReadAsText``).
@@ -152,10 +158,10 @@ extension RecordWriter {
     func insertedRows(
         _ batch: RecordBatch, _ indexes: [Int], _ dialect: RecordTables.Dialect, exact: Set<String>, reading: Set<String>
     ) -> SQLQueryString {
-        let payload = dialect == .sqlite ? batch.payloadBind(indexes) : batch.payload(indexes)
         let read = layout.columns.filter { reading.contains($0.name) }
         switch dialect {
         case .sqlite:
+            let payload = batch.payloadBind(indexes)
             let columns = read.map { c -> SQLQueryString in
                 let form = exact.contains(c.name) || !Self.measuresAlikeInAnyForm(c)
                 return "\(Self.storedValue(c, "value ->> \(literal: "$." + c.name)", exact: form)) AS \(ident: c.name)"
@@ -163,11 +169,20 @@ extension RecordWriter {
             let list: SQLQueryString = columns.isEmpty ? "1 AS _row" : columns.joined(separator: ", ")
             return "(SELECT \(list) FROM jsonb_each(\(bind: payload))) AS inserted"
         case .postgres:
-            // The columns as the table types them: json_to_recordset converts each as json_populate_recordset
-            // would for the table's row type.
-            let types = read.map { "\(ident: $0.name) \(unsafeRaw: RecordTables.columnType($0, .postgres))" as SQLQueryString }
-            let definition: SQLQueryString = types.isEmpty ? "_row integer" : types.joined(separator: ", ")
-            return "json_to_recordset(\(bind: payload)::json) AS inserted(\(definition))"
+            // Each column's texts through the column's own type (its input function, as COPY applied it).
+            guard !read.isEmpty else { return "(SELECT 1 AS _row FROM generate_series(1, \(bind: indexes.count))) AS inserted" }
+            let arrays = batch.columnTexts(indexes, columns: layout.columns, keeping: reading)
+            var arguments: [SQLQueryString] = [], names: [SQLQueryString] = [], columns: [SQLQueryString] = []
+            for (j, (c, array)) in zip(read, arrays).enumerated() {
+                arguments += ["\(bind: array.values)::text[]", "\(bind: array.nulls)::bool[]"]
+                names += ["\(unsafeRaw: "c\(j)")", "\(unsafeRaw: "n\(j)")"]
+                let type = RecordTables.columnType(c, .postgres)
+                columns.append("CASE WHEN u.\(unsafeRaw: "n\(j)") THEN NULL ELSE u.\(unsafeRaw: "c\(j)")::\(unsafeRaw: type) END AS \(ident: c.name)")
+            }
+            return """
+                (SELECT \(columns.joined(separator: ", ")) FROM unnest(\(arguments.joined(separator: ", "))) \
+                AS u(\(names.joined(separator: ", ")))) AS inserted
+                """
         }
     }
 

@@ -209,8 +209,30 @@ struct RollupTests {
         }
     }
 
+    /// PostgreSQL's delta reads a batch's rows as one text array per item the rollups read (plus a null
+    /// flag per row): each value's text input form — escapes undone, numbers as written — in the rows chosen.
+    @Test func columnTextsHoldOnlyTheItemsReadAsInputText() throws {
+        let columns: [RecordLayout.Column] = [
+            .init(name: "k", itemName: "键", type: .C, length: 10, primaryKey: true),
+            .init(name: "n", itemName: "号", type: .N, length: 12, precision: 2),
+            .init(name: "t", itemName: "文", type: .C, length: 10)
+        ]
+        var batch = RecordBatch()
+        for (row, object) in [#"{"k":"a\"b","n":12.50,"t":null}"#, #"{"k":"c","n":null,"t":"x\ty"}"#, #"{"k":"d","n":-7,"t":"区"}"#].enumerated() {
+            let start = batch.bytes.count
+            batch.bytes += Array(object.utf8)
+            batch.append(object: start..<batch.bytes.count, key: "\(row)", row: row + 2)
+        }
+        let both = batch.columnTexts([0, 1, 2], columns: columns, keeping: ["n", "t"])
+        #expect(both.map(\.values) == [["12.50", "", "-7"], ["", "x\ty", "区"]])
+        #expect(both.map(\.nulls) == [[false, true, false], [true, false, false]])
+        let keys = batch.columnTexts([2, 0], columns: columns, keeping: ["k"])
+        #expect(keys.map(\.values) == [["d", "a\"b"]] && keys.map(\.nulls) == [[false, false]])
+        #expect(batch.columnTexts([1], columns: columns, keeping: []).isEmpty)
+    }
+
     /// On SQLite a batch's payload value goes through the same column affinity as the INSERT applies
-    /// (on PostgreSQL `json_populate_recordset` casts to the table's row type: nothing to compare).
+    /// (on PostgreSQL the texts are cast to the table's column types, as COPY applies them: nothing to compare).
     /// Numeric items hold JSON numbers (never strings); text items also take numbers alike.
     @Test func insertedRowsTakeTheColumnsAffinity() async throws {
         try await withDataBank { app in
