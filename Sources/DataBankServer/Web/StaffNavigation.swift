@@ -34,7 +34,7 @@ enum StaffNavigation {
                 Entry(href: SiteURL.catalog.path, zh: "目录", en: "Catalog", id: "catalog"),
                 Entry(href: SiteURL.departments.path, zh: "部门", en: "Departments", id: "departments"),
                 Entry(href: SiteURL.standards.path, zh: "标准", en: "Standards", id: "standards"),
-                Entry(href: SiteURL.editions.path, zh: "目录版本", en: "Editions", id: "editions"),
+                Entry(href: SiteURL.editions.path, zh: "目录版本", en: "Editions", id: "editions")
             ]
             if req.user != nil { entries.append(Entry(href: SiteURL.developer.path, zh: "开发者中心", en: "Developer", id: "developer")) }
             return entries.map { Group(id: $0.id, zh: $0.zh, en: $0.en, entries: [$0]) }
@@ -45,7 +45,7 @@ enum StaffNavigation {
                 Entry(href: SiteURL.catalog.path, zh: "资源目录", en: "Resources", id: "catalog"),
                 Entry(href: SiteURL.departments.path, zh: "部门", en: "Departments", id: "departments"),
                 Entry(href: SiteURL.standards.path, zh: "标准", en: "Standards", id: "standards"),
-                Entry(href: SiteURL.editions.path, zh: "目录版本", en: "Editions", id: "editions"),
+                Entry(href: SiteURL.editions.path, zh: "目录版本", en: "Editions", id: "editions")
             ])
         if req.can(.readReviewQueue) { catalog.entries.append(Entry(href: SiteURL.reviews.path, zh: "目录审核", en: "Reviews", id: "reviews")) }
         let sharing = Group(
@@ -53,14 +53,14 @@ enum StaffNavigation {
             entries: [
                 Entry(href: SiteURL.sharing.path, zh: "申请与授权", en: "Applications & grants", id: "sharing"),
                 Entry(href: SiteURL.objections.path, zh: "数据纠错", en: "Objections", id: "objections"),
-                Entry(href: SiteURL.demands.path, zh: "需求登记", en: "Demands", id: "demands"),
+                Entry(href: SiteURL.demands.path, zh: "需求登记", en: "Demands", id: "demands")
             ])
         var insight = Group(
             id: "insight", zh: "分析", en: "Insight",
             entries: [
                 Entry(href: SiteURL.quality.path, zh: "数据质量", en: "Quality", id: "quality"),
                 Entry(href: SiteURL.dashboards.path, zh: "看板", en: "Dashboards", id: "dashboards"),
-                Entry(href: SiteURL.heat.path, zh: "热度", en: "Heat", id: "heat"),
+                Entry(href: SiteURL.heat.path, zh: "热度", en: "Heat", id: "heat")
             ])
         if Authorization.reach(req.actor, .readEvaluation) != .none {
             insight.entries.append(Entry(href: SiteURL.evaluation.path, zh: "绩效评估", en: "Evaluation", id: "evaluation"))
@@ -98,7 +98,7 @@ enum StaffNavigation {
                         nodes: [.testid("nav-group-\(group.id)"), .esc(s.t(group.zh, group.en))]),
                     .ul(
                         .cls("nav-menu"),
-                        .group(group.entries.map { entry -> Node<HTML.ListContext> in .li(link(entry, label: s.t(entry.zh, entry.en))) })),
+                        .group(group.entries.map { entry -> Node<HTML.ListContext> in .li(link(entry, label: s.t(entry.zh, entry.en))) }))
                 ])
         }
     }
