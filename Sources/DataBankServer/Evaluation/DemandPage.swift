@@ -203,7 +203,9 @@ enum DemandPage {
                     ]))
         }
         let voted = votes.contains { $0.departmentCode == user.departmentCode }
-        if req.can(.voteDemand, department: user.departmentCode), row.requesterCode != user.departmentCode, !voted, allowed(.vote) {
+        if req.can(.voteDemand, department: user.departmentCode), row.requesterCode != user.departmentCode,
+            row.providerCode != user.departmentCode, !voted, allowed(.vote)
+        {
             forms.append(
                 .postForm(
                     SiteURL.demandAction(id, .vote).path, csrf: req.csrfToken,

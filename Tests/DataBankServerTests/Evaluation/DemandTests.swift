@@ -229,6 +229,17 @@ struct DemandTests {
         }
     }
 
+    /// The provider answers a demand rather than votes for it: 409 `own_provision`, and its page offers no vote form.
+    @Test func theProviderDoesNotVote() async throws {
+        try await withDataBank { app in
+            let d = try await registered(app, token: try await app.token("rsj_steward"))
+            try expectError(try await act(app, d, "vote", token: try await app.token("scj_steward")), .conflict, "own_provision", field: "demand")
+            let page = try await WebSession.signIn(app, "scj_steward").get("/demands/\(d.id?.uuidString ?? "")").body.string
+            #expect(page.contains("data-testid=\"accept-form\"") && !page.contains("data-testid=\"vote-form\""))
+            #expect(try await app.send(.GET, "/api/v1/demands/\(d.id?.uuidString ?? "")", token: try await app.token("scj_steward")).decode(DemandInfo.self).votes == 0)
+        }
+    }
+
     /// The answer is due a number of working days after registration; by the platform clock a pending
     /// demand falls overdue (listed with `?overdue=1`), while an accepted one is answered in time.
     @Test func dueInWorkingDaysAndOverdueByTheClock() async throws {
