@@ -236,7 +236,8 @@ struct DemandTests {
             try expectError(try await act(app, d, "vote", token: try await app.token("scj_steward")), .conflict, "own_provision", field: "demand")
             let page = try await WebSession.signIn(app, "scj_steward").get("/demands/\(d.id?.uuidString ?? "")").body.string
             #expect(page.contains("data-testid=\"accept-form\"") && !page.contains("data-testid=\"vote-form\""))
-            #expect(try await app.send(.GET, "/api/v1/demands/\(d.id?.uuidString ?? "")", token: try await app.token("scj_steward")).decode(DemandInfo.self).votes == 0)
+            let after = try await app.send(.GET, "/api/v1/demands/\(d.id?.uuidString ?? "")", token: try await app.token("scj_steward"))
+            #expect(try after.decode(DemandInfo.self).votes == 0)
         }
     }
 
