@@ -295,7 +295,7 @@ def approve(page):
     page.wait_for_load_state()
     expect(page.get_by_test_id("login-link")).to_be_visible()
     sign_in(page, "reviewer")
-    page.get_by_test_id("nav-reviews").click()
+    nav_to(page, "catalog", "reviews")
     page.wait_for_url("**/reviews")
     queue = page.get_by_test_id("queue-submitted")
     expect(queue).to_contain_text(NEW_CODE)
@@ -314,11 +314,11 @@ def english(page):
     page.goto(f"{BASE}/catalog")
     page.get_by_test_id("lang-switch").click()
     page.wait_for_url("**lang=en*")
-    expect(page.get_by_test_id("nav-catalog")).to_have_text("Catalog")
+    expect(page.get_by_test_id("nav-group-catalog")).to_have_text("Catalog")
     page.goto(f"{BASE}/standards")
     expect(page.get_by_test_id("nav-standards")).to_have_text("Standards")
     page.get_by_test_id("lang-switch").click()
-    expect(page.get_by_test_id("nav-catalog")).to_have_text("目录")
+    expect(page.get_by_test_id("nav-group-catalog")).to_have_text("目录")
 
 
 def sign_out(page):
@@ -330,6 +330,12 @@ def sign_out(page):
 def switch_user(page, username):
     sign_out(page)
     sign_in(page, username)
+
+
+def nav_to(page, group, entry):
+    """Opens a staff page from the navigation: its menu first (a closed menu hides its links)."""
+    page.get_by_test_id(f"nav-group-{group}").click()
+    page.get_by_test_id(f"nav-{entry}").click()
 
 
 def apply_for(page, code, purpose):
@@ -368,7 +374,7 @@ def apply_records(page):
     code = os.environ.get("SAMPLE_CODE")
     assert code, "SAMPLE_CODE not set by Tests/browser/run"
     switch_user(page, "jtj_steward")
-    expect(page.get_by_test_id("nav-sharing")).to_have_text("共享")
+    expect(page.get_by_test_id("nav-group-sharing")).to_have_text("共享")
     state["records_application"] = apply_for(page, code, "浏览器测试：道路运输企业资质核查")
     expect(page.get_by_test_id("page-title")).to_contain_text("企业登记信息表")
     expect(page.get_by_test_id("events")).to_contain_text("提交申请")
@@ -387,7 +393,7 @@ def apply_records(page):
 
 @check("the applications are listed on /sharing under 我的申请")
 def inbox_lists_it(page):
-    page.get_by_test_id("nav-sharing").click()
+    nav_to(page, "sharing", "sharing")
     page.wait_for_url("**/sharing")
     mine = page.get_by_test_id("mine")
     expect(mine).to_contain_text("企业登记信息表")
@@ -462,7 +468,7 @@ def consumer_objects(page):
 @check("scj_steward accepts it on /objections with the corrected value; jtj_steward sees 已采纳")
 def provider_accepts_objection(page):
     switch_user(page, "scj_steward")
-    page.get_by_test_id("nav-objections").click()
+    nav_to(page, "sharing", "objections")
     page.wait_for_url("**/objections")
     card = page.get_by_test_id("objection").filter(has_text="浏览器测试：名称与执照不符")
     expect(card.locator("input[name=value]")).to_have_value("浏览器测试更正名称")
@@ -494,7 +500,7 @@ def quality_page(page):
     page.get_by_test_id("save-policy").click()
     page.wait_for_url("**/quality")
     expect(page.locator("select[name=policy]")).to_have_value("reject")
-    page.get_by_test_id("nav-quality").click()
+    nav_to(page, "insight", "quality")
     page.wait_for_url("**/quality")
     expect(page.get_by_test_id("departments-quality")).to_contain_text("市场监督管理局")
 
@@ -502,7 +508,7 @@ def quality_page(page):
 @check("/sharing in English")
 def sharing_english(page):
     page.goto(f"{BASE}/sharing?lang=en")
-    expect(page.get_by_test_id("nav-sharing")).to_have_text("Sharing")
+    expect(page.get_by_test_id("nav-group-sharing")).to_have_text("Sharing")
     expect(page.get_by_test_id("tab-review")).to_contain_text("To review")
     expect(page.get_by_test_id("page-title")).to_have_text("Sharing")
     page.goto(f"{BASE}/sharing?lang=zh")
@@ -571,6 +577,53 @@ def admin_keys(page):
     admin_keys_walk(page)
 
 
+def staff_menus_walk(page):
+    """The platform admin's navigation: four menus on one line at 1280 px in both languages; a menu
+    opens by click and by keyboard, one at a time, and closes on Escape and on a click outside; at
+    390 px an open menu is a full-width panel inside the screen."""
+    context = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    try:
+        a = context.new_page()
+        sign_in(a, "admin")
+        for lang in ("zh", "en"):
+            a.goto(f"{BASE}/heat?lang={lang}")
+            groups = [a.get_by_test_id(f"nav-group-{g}") for g in ("catalog", "sharing", "insight", "admin")]
+            boxes = [g.bounding_box() for g in groups] + [a.get_by_test_id("user-name").bounding_box(), a.locator(".site-header .brand").bounding_box()]
+            middles = [b["y"] + b["height"] / 2 for b in boxes]
+            assert max(middles) - min(middles) < 6, f"the header wraps at 1280 px ({lang}): {middles}"
+            expect(a.locator("details.nav-group.active")).to_have_count(1)
+            expect(a.locator("details.nav-group.active").get_by_test_id("nav-heat")).to_have_attribute("aria-current", "page")
+            expect(a.get_by_test_id("nav-cockpit")).to_be_hidden()
+            groups[2].click()
+            expect(a.get_by_test_id("nav-cockpit")).to_be_visible()
+            groups[3].click()
+            expect(a.get_by_test_id("nav-audit")).to_be_visible()
+            expect(a.get_by_test_id("nav-cockpit")).to_be_hidden()
+            a.keyboard.press("Escape")
+            expect(a.get_by_test_id("nav-audit")).to_be_hidden()
+            a.get_by_test_id("page-title").click()
+            groups[0].focus()
+            a.keyboard.press("Enter")
+            expect(a.get_by_test_id("nav-editions")).to_be_visible()
+            a.get_by_test_id("page-title").click()
+            expect(a.get_by_test_id("nav-editions")).to_be_hidden()
+        a.set_viewport_size({"width": 390, "height": 844})
+        a.goto(f"{BASE}/catalog?lang=en")
+        a.get_by_test_id("nav-group-insight").click()
+        box = a.locator("details.nav-group[open] .nav-menu").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, f"menu panel at 390 px: {box}"
+        assert a.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways at 390 px"
+        a.get_by_test_id("nav-heat").click()
+        a.wait_for_url("**/heat*")
+    finally:
+        context.close()
+
+
+@check("the admin's menus: one line at 1280 px (zh, en), open by click and keyboard, one at a time, Escape and outside click close; full width at 390 px")
+def staff_menus(page):
+    staff_menus_walk(page)
+
+
 def live_walk(page, width, lang):
     """Anonymous /live: the bus markers move once the stream delivers the demo feed's next reports."""
     context = page.context.browser.new_context(
@@ -627,7 +680,7 @@ def chart_builder_and_dashboard(page):
     page.get_by_test_id("chart-save").click()
     page.wait_for_url(re.compile(r".*/charts/[0-9A-F-]{36}$"))
     expect(page.get_by_test_id("chart-figure")).to_be_visible()
-    page.get_by_test_id("nav-dashboards").click()
+    nav_to(page, "insight", "dashboards")
     page.get_by_test_id("new-dashboard").click()
     page.get_by_test_id("input-title").fill("浏览器测试看板")
     page.get_by_test_id("dashboard-save").click()

@@ -28,7 +28,9 @@ struct CategoryLabels {
             mode = .straight
             lines = labels.map { [$0] }
             height = font + 8
-        } else if room >= font * 3, shown.allSatisfy({ TextWidth.wrap(labels[$0], maxWidth: room - 4, fontSize: font).count <= 2 }) {
+        } else if room >= font * 3, shown.allSatisfy({ Self.wordsFit(labels[$0], room - 4, font) }),
+            shown.allSatisfy({ TextWidth.wrap(labels[$0], maxWidth: room - 4, fontSize: font).count <= 2 })
+        {
             mode = .wrapped
             lines = labels.map { TextWidth.wrap($0, maxWidth: room - 4, fontSize: font) }
             height = font * 2 + 12
@@ -44,6 +46,14 @@ struct CategoryLabels {
     }
 
     var full: [String]
+
+    /// Whether each Latin word of a label fits a line, so wrapping never cuts one in two ("Econo / my"):
+    /// a label with a longer word is turned instead. Han text may break between any two characters.
+    static func wordsFit(_ label: String, _ width: Double, _ font: Double) -> Bool {
+        label.split(separator: " ").allSatisfy { word in
+            word.unicodeScalars.contains { TextWidth.ems($0) == 1.0 } || TextWidth.width(String(word), fontSize: font) <= width
+        }
+    }
 }
 
 extension ChartCanvas {

@@ -77,7 +77,12 @@ enum DemandPage {
             (s.t("我也需要", "Also needed by"), .esc(s.t("\(row.voteCount) 个部门", "\(row.voteCount) department(s)")))
         ]
         if let code = row.fulfilledResource {
-            var met: [Body] = [.link(SiteURL.resource(code).path, code, .testid("fulfilled-resource"))]
+            // The resource by its name (a code alone tells the requester little), the code beside it.
+            let name = try await SharingWeb.resourceNames([code], req: req)[code]
+            var met: [Body] = [
+                .link(SiteURL.resource(code).path, name ?? code, .testid("fulfilled-resource")),
+                name == nil ? .empty : .group([.text(" "), .span(.cls("code muted"), .esc(code))])
+            ]
             if let grant = row.fulfilledGrant {
                 met += [.text(" "), .link(SiteURL.grants.path, s.t("授权 \(grant.uuidString.prefix(8))", "grant \(grant.uuidString.prefix(8))"))]
             }
@@ -203,7 +208,9 @@ enum DemandPage {
                     ]))
         }
         let voted = votes.contains { $0.departmentCode == user.departmentCode }
-        if req.can(.voteDemand, department: user.departmentCode), row.requesterCode != user.departmentCode, !voted, allowed(.vote) {
+        if req.can(.voteDemand, department: user.departmentCode), row.requesterCode != user.departmentCode,
+            row.providerCode != user.departmentCode, !voted, allowed(.vote)
+        {
             forms.append(
                 .postForm(
                     SiteURL.demandAction(id, .vote).path, csrf: req.csrfToken,

@@ -97,6 +97,11 @@ extension Demands {
         if row.requesterCode == user.departmentCode {
             throw AppError.field(.conflict, "own_demand", "demand", zh: "不能为本部门登记的需求投票", en: "Your department registered this demand; vote for others'")
         }
+        // The provider answers a demand; its "we need it too" would only inflate the count.
+        if row.providerCode == user.departmentCode {
+            throw AppError.field(
+                .conflict, "own_provision", "demand", zh: "本部门是此需求的提供方，请答复而非投票", en: "Your department provides this demand; answer it rather than vote")
+        }
         try requireAllowed(row, .vote)
         let demandID = try row.requireID()
         if try await DemandVoteRow.query(on: req.db).filter(\.$demandID == demandID).filter(\.$departmentCode == user.departmentCode).first() != nil {

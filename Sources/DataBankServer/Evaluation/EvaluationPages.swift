@@ -79,7 +79,7 @@ enum EvaluationPages {
                                 .attr("id", "scheme")),
                             .el("label", .attr("for", "period"), .esc(s.t("评估期", "Period"))),
                             .input([
-                                .v("name", "period"), .v("id", "period"), .v("value", form["period"] ?? String(req.application.today.year)),
+                                .v("type", "text"), .v("name", "period"), .v("id", "period"), .v("value", form["period"] ?? String(req.application.today.year)),
                                 .v("placeholder", "2026 / 2026-Q3 / 2026-11"), .v("data-testid", "period")
                             ]),
                             .submit(s.t("计算", "Compute"), .cls("primary"), .testid("run-submit"))

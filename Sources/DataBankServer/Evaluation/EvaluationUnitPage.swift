@@ -62,7 +62,7 @@ enum EvaluationUnitPage {
                 categories: report.trend.map(\.period), series: [ChartSeries(name: s.t("总分", "Total"), values: report.trend.map { .number($0.total) })],
                 categoryLabel: s.t("评估期", "Period"), valueLabel: s.t("总分", "Total")),
             ChartSpec(
-                type: report.trend.count > 1 ? .line : .bar, title: s.t("历期总分", "Total across periods"), width: 640, height: 240,
+                type: report.trend.count > 1 ? .line : .bar, title: s.t("历期总分", "Total across periods"), width: 460, height: 220,
                 language: ChartLanguage(page: s.lang), valueDomain: 0...100, showsTitle: false, idPrefix: "unit-trend", testID: "unit-trend"),
             testid: "unit-trend-figure")
         let indicatorRows: [[Body]] = report.indicators.map { i in
@@ -115,7 +115,7 @@ enum EvaluationUnitPage {
                     .el("label", .attr("for", "points"), .esc(s.t("调整分值（-100 至 100）", "Points (-100 to 100)"))),
                     .input([.v("name", "points"), .v("id", "points"), .v("type", "number"), .v("step", "0.1"), .v("data-testid", "points")]),
                     .el("label", .attr("for", "reason"), .esc(s.t("理由（必填）", "Reason (required)"))),
-                    .input([.v("name", "reason"), .v("id", "reason"), .v("data-testid", "reason")]),
+                    .input([.v("type", "text"), .v("name", "reason"), .v("id", "reason"), .v("data-testid", "reason")]),
                     .submit(s.t("记录调整", "Record"), .cls("primary"), .testid("adjust-submit"))
                 ]))
     }

@@ -198,3 +198,31 @@
     }, seconds * 1000);
   });
 })();
+
+// The staff menus open without script (<details>); here one open menu closes the others (browsers
+// without the `name` attribute's exclusivity), and a click outside, Escape or tabbing away closes it.
+(function () {
+  "use strict";
+  var groups = Array.prototype.slice.call(document.querySelectorAll("details.nav-group"));
+  if (!groups.length) return;
+  function close(group, refocus) {
+    if (!group.open) return;
+    group.open = false;
+    if (refocus) group.querySelector("summary").focus();
+  }
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) groups.forEach(function (other) { if (other !== group) close(other, false); });
+    });
+    group.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !group.contains(event.relatedTarget)) close(group, false);
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) { if (!group.contains(event.target)) close(group, false); });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    groups.forEach(function (group) { close(group, group.contains(document.activeElement)); });
+  });
+})();

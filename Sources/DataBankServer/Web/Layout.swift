@@ -39,35 +39,6 @@ enum Layout {
 
     static func header(_ req: Request, _ s: Strings, path: String?) -> Body {
         let current = req.url.path
-        func nav(_ href: String, _ zh: String, _ en: String, _ id: String) -> Body {
-            let active = current == href || current.hasPrefix(href + "/")
-            return .link(href, s.t(zh, en), .cls(active ? "active" : ""), .testid("nav-\(id)"))
-        }
-        var items: [Body] = [
-            nav(SiteURL.catalog.path, "目录", "Catalog", "catalog"),
-            nav(SiteURL.departments.path, "部门", "Departments", "departments"),
-            nav(SiteURL.standards.path, "标准", "Standards", "standards"),
-            nav(SiteURL.editions.path, "目录版本", "Editions", "editions")
-        ]
-        if req.user?.role == .publicUser {
-            items.append(nav(SiteURL.developer.path, "开发者中心", "Developer", "developer"))
-        } else if req.user != nil {
-            items.append(nav(SiteURL.sharing.path, "共享", "Sharing", "sharing"))
-            items.append(nav(SiteURL.objections.path, "纠错", "Objections", "objections"))
-            items.append(nav(SiteURL.demands.path, "需求", "Demands", "demands"))
-            items.append(nav(SiteURL.quality.path, "质量", "Quality", "quality"))
-            items.append(nav(SiteURL.dashboards.path, "看板", "Dashboards", "dashboards"))
-            items.append(nav(SiteURL.heat.path, "热度", "Heat", "heat"))
-            if Authorization.reach(req.actor, .readEvaluation) != .none {
-                items.append(nav(SiteURL.evaluation.path, "绩效评估", "Evaluation", "evaluation"))
-            }
-        }
-        if req.can(.readCockpit) { items.append(nav(SiteURL.cockpit.path, "驾驶舱", "Cockpit", "cockpit")) }
-        if req.can(.readReviewQueue) { items.append(nav(SiteURL.reviews.path, "审核", "Reviews", "reviews")) }
-        if req.can(.readAudit) { items.append(nav(SiteURL.audit.path, "审计", "Audit", "audit")) }
-        // The platform admin's open-portal desks: sign-ups to confirm and developer keys' limits.
-        if req.can(.confirmPublicUsers) { items.append(nav(SiteURL.signups.path, "注册确认", "Sign-ups", "signups")) }
-        if req.can(.manageDeveloperKeys) { items.append(nav(SiteURL.adminKeys.path, "开发者密钥", "Developer keys", "admin-keys")) }
         let here = path ?? current
         let query = req.method == .GET && path == nil ? FormData(query: req).pairs.filter { $0.0 != "lang" } : []
         let other = s.isEnglish ? "zh" : "en"
@@ -92,7 +63,9 @@ enum Layout {
                 .a(
                     .cls("brand"), .href(SiteURL.catalog.path), .span(.cls("brand-mark"), "DB"),
                     .span(.esc(s.t("政务信息资源目录", "Information Resource Catalog")))),
-                .nav(.cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")), .group(items)),
+                .nav(
+                    .cls("main-nav"), .attr("aria-label", s.t("主导航", "Main")),
+                    .group(StaffNavigation.render(StaffNavigation.groups(req), current: current, s))),
                 .div(.cls("account"), .group(account))
             )
         )

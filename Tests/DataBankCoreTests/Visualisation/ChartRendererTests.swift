@@ -105,6 +105,17 @@ struct ChartRendererTests {
         #expect(!ChartRenderer.svg(Self.data(), ChartSpec(type: .bar, title: "t")).contains("rotate(-40"))
     }
 
+    /// English labels too long for their column are turned rather than wrapped through a word ("Econo / my").
+    @Test func labelsNeverWrapThroughAWord() {
+        let names = ["Economy", "Enterprise services", "Education", "Transport", "Affordable housing", "Culture and leisure"]
+        let data = ChartData(categories: names, series: [ChartSeries(name: "s", values: names.indices.map { .number(Double($0 + 1)) })])
+        let svg = ChartRenderer.svg(data, ChartSpec(type: .bar, title: "t", width: 360, height: 240))
+        #expect(svg.contains("rotate(-40"))
+        #expect(!svg.contains(">Econo</"))
+        #expect(CategoryLabels.wordsFit("城市道路停车泊位信息", 20, 11))
+        #expect(!CategoryLabels.wordsFit("Economy", 20, 11) && CategoryLabels.wordsFit("Tax and finance", 60, 11))
+    }
+
     /// Stacked bars: a segment per value, negatives below the baseline.
     @Test func stackedBars() {
         let data = ChartData(

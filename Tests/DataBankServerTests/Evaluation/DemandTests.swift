@@ -139,6 +139,19 @@ struct DemandTests {
         }
     }
 
+    /// The requester's page names the resource that met the demand, its code beside it.
+    @Test func thePageNamesTheResourceThatMetIt() async throws {
+        try await withDataBank { app in
+            let provider = try await app.token("scj_steward")
+            let d = try await registered(app, token: try await app.token("rsj_steward"))
+            let code = try #require(try await ResourceRow.query(on: app.db).filter(\.$name == "企业登记信息表").first()).code
+            #expect(try await act(app, d, "fulfil", token: provider, ["resource": code]).status == .ok)
+            let page = try await WebSession.signIn(app, "rsj_steward").get("/demands/\(d.id?.uuidString ?? "")").body.string
+            #expect(page.contains("data-testid=\"fulfilled-resource\">企业登记信息表</a>"))
+            #expect(page.contains("<span class=\"code muted\">\(code)</span>"))
+        }
+    }
+
     /// A grant meets a demand too; its resource becomes the link.
     @Test func fulfilledByAGrant() async throws {
         try await withDataBank { app in
@@ -226,6 +239,18 @@ struct DemandTests {
             #expect(try await act(app, d, "vote", token: key).status == .forbidden)
             #expect(try await notifications(app, Self.hr, "demand.voted").count == 1)
             #expect(try await notifications(app, Self.market, "demand.voted").count == 1)
+        }
+    }
+
+    /// The provider answers a demand rather than votes for it: 409 `own_provision`, and its page offers no vote form.
+    @Test func theProviderDoesNotVote() async throws {
+        try await withDataBank { app in
+            let d = try await registered(app, token: try await app.token("rsj_steward"))
+            try expectError(try await act(app, d, "vote", token: try await app.token("scj_steward")), .conflict, "own_provision", field: "demand")
+            let page = try await WebSession.signIn(app, "scj_steward").get("/demands/\(d.id?.uuidString ?? "")").body.string
+            #expect(page.contains("data-testid=\"accept-form\"") && !page.contains("data-testid=\"vote-form\""))
+            let after = try await app.send(.GET, "/api/v1/demands/\(d.id?.uuidString ?? "")", token: try await app.token("scj_steward"))
+            #expect(try after.decode(DemandInfo.self).votes == 0)
         }
     }
 
