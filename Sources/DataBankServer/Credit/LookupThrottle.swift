@@ -23,7 +23,7 @@ actor LookupThrottle {
 
     /// 429 with `Retry-After` when the caller's address has used its look-ups.
     static func check(_ req: Request) async throws {
-        let (allowed, retryAfter) = await req.application.lookupThrottle.take(ClientAddress.of(req))
+        let (allowed, retryAfter) = await req.application.lookupThrottle.take(ClientAddress.of(req), now: req.application.settings.now().timeIntervalSince1970)
         guard allowed else { throw RateLimited(retryAfter: Int(retryAfter.rounded(.up))) }
     }
 }

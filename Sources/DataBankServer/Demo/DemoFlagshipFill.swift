@@ -32,18 +32,28 @@ enum DemoFlagshipFill {
             var written = 0
             for target in targets {
                 if Task.isCancelled { return }
-                do {
-                    written += try await DemoRecords.load(volume: .full, on: app.db) { $0.code == target.code }
-                    say("  filled \(target.name) (\(target.code)): \(target.rows.formatted()) records")
-                } catch {
-                    if Task.isCancelled { return }
-                    app.logger.warning("demo: filling \(target.code) failed: \(error)")
+                // A store's load is one transaction, so a failed one (e.g. no free connection on a busy
+                // machine) left nothing behind and is simply tried again, after a pause.
+                for attempt in 1...Self.attempts {
+                    do {
+                        written += try await DemoRecords.load(volume: .full, on: app.db) { $0.code == target.code }
+                        say("  filled \(target.name) (\(target.code)): \(target.rows.formatted()) records")
+                        break
+                    } catch {
+                        if Task.isCancelled { return }
+                        let retrying = attempt < Self.attempts
+                        app.logger.warning("demo: filling \(target.code) failed\(retrying ? " (trying again)" : ""): \(error)")
+                        if retrying { try? await Task.sleep(for: .seconds(5 * attempt * attempt)) }
+                    }
                 }
             }
             say("The flagship stores are full: \(written.formatted()) records in \(ContinuousClock.now - start).")
         }
         app.lifecycle.use(DemoBusFeed.Stopper(task: task))
     }
+
+    /// Tries per store before the fill leaves it (the next start goes on with it).
+    static let attempts = 3
 
     static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))

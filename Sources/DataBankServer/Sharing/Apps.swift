@@ -46,7 +46,8 @@ enum Apps {
     /// revoked token, 429 with `Retry-After` when its bucket is empty.
     static func authenticate(_ token: String, _ req: Request) async throws {
         let found = try await Self.app(forToken: token, req)
-        let (allowed, retryAfter) = await req.application.rateLimiter.take(found.principal.id, perMinute: found.ratePerMinute)
+        let (allowed, retryAfter) = await req.application.rateLimiter.take(
+            found.principal.id, perMinute: found.ratePerMinute, now: req.application.settings.now().timeIntervalSince1970)
         guard allowed else {
             throw RateLimited(retryAfter: Int(retryAfter.rounded(.up)))
         }
