@@ -8,7 +8,7 @@ public enum ReadOnlyQuery {
     static let writing: Set<String> = [
         "insert", "update", "delete", "merge", "upsert", "create", "drop", "alter", "truncate", "grant", "revoke",
         "attach", "detach", "pragma", "vacuum", "reindex", "copy", "execute", "prepare", "begin", "commit",
-        "rollback", "savepoint", "listen", "notify", "into",
+        "rollback", "savepoint", "listen", "notify", "into"
     ]
 
     /// nil when `sql` is one read-only statement; else the problem, for the `query` field.

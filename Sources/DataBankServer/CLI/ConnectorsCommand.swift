@@ -20,7 +20,7 @@ struct ConnectorsCommand: AsyncCommandGroup {
         let seconds = r.seconds.map { String(format: "%.1f", $0) } ?? ""
         return [
             r.startedAt.iso8601Millis, r.trigger, r.status, "\(r.rowsRead)", "\(r.inserted)", "\(r.updated)", "\(r.refused)", seconds,
-            r.watermarkBefore ?? "", r.watermarkAfter ?? "", (r.error ?? "").replacingOccurrences(of: "\n", with: " "),
+            r.watermarkBefore ?? "", r.watermarkAfter ?? "", (r.error ?? "").replacingOccurrences(of: "\n", with: " ")
         ].joined(separator: "\t")
     }
     static let header = "started\ttrigger\tstatus\tread\tinserted\tupdated\trefused\tseconds\twatermark_before\twatermark_after\terror"

@@ -44,11 +44,15 @@ struct ConnectorDraft {
     var mode: String
     var watermarkColumn: String?
     var maxFailures: Int
+    /// The provider department, whose folder under the connector root file paths are relative to.
+    var department: String
 
     static let codePattern = #"^[a-z0-9][a-z0-9_-]{1,39}$"#
 
     /// `body` over `existing` (nil: a new connector), checked.
-    static func check(_ body: ConnectorBody, over existing: ConnectorRow?, layout: RecordLayout, settings: Settings) throws -> ConnectorDraft {
+    static func check(
+        _ body: ConnectorBody, over existing: ConnectorRow?, layout: RecordLayout, department: String, settings: Settings
+    ) throws -> ConnectorDraft {
         var problems: [FieldError] = []
         func add(_ field: String, _ code: String, _ zh: String, _ en: String) {
             problems.append(FieldError(field: field, code: code, message: zh, messageEn: en))
@@ -78,7 +82,9 @@ struct ConnectorDraft {
         }
         let isFolder = source.kind == "folder"
         if source.kind == "sqlite" || isFolder {
-            do { _ = try ConnectorPaths.resolve(source.path, root: settings.connectorRoot) } catch let e as AppError { problems += e.details }
+            do { _ = try ConnectorPaths.resolve(source.path, root: settings.connectorRoot, department: department) } catch let e as AppError {
+                problems += e.details
+            }
         }
         if source.kind == "postgres" {
             if source.host == nil { add("source.host", "required", "请填写数据库主机", "source.host is required") }
@@ -141,7 +147,8 @@ struct ConnectorDraft {
         }
         if !problems.isEmpty { throw invalid(problems) }
         return ConnectorDraft(
-            source: source, mapping: mapping, schedule: schedule, mode: modeName, watermarkColumn: watermarkColumn, maxFailures: maxFailures)
+            source: source, mapping: mapping, schedule: schedule, mode: modeName, watermarkColumn: watermarkColumn, maxFailures: maxFailures,
+            department: department)
     }
 
     static func invalid(_ problems: [FieldError]) -> AppError {

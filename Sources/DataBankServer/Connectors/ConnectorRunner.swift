@@ -137,8 +137,9 @@ enum ConnectorRunner {
         let keyed = !store.recordLayout.keyColumns.isEmpty
         let mode: LoadMode = connector.mode == "replace" ? .replace : (keyed ? .upsert : .append)
         if source.kind == "folder" {
-            try await runFolder(connector, source: source, mapping: mapping, store: store, mode: mode, quality: quality, who: who,
-                                token: token, progress: progress, app: app)
+            try await runFolder(
+                connector, source: source, mapping: mapping, store: store, mode: mode, quality: quality, who: who,
+                token: token, progress: progress, app: app)
         } else {
             let read = SourceRead(
                 table: source.table, query: source.query, mapping: mapping, watermarkColumn: connector.mode == "incremental" ? connector.watermarkColumn : nil,
@@ -177,7 +178,7 @@ enum ConnectorRunner {
         _ connector: ConnectorRow, source: ConnectorSource, mapping: ConnectorMapping, store: RecordStoreRow, mode: LoadMode,
         quality: QualitySetup, who: AuditLog.Who, token: String, progress: RunProgress, app: Application
     ) async throws {
-        let folder = FolderSource(path: try ConnectorPaths.resolve(source.path, root: app.settings.connectorRoot))
+        let folder = FolderSource(path: try ConnectorPaths.resolve(source.path, root: app.settings.connectorRoot, department: connector.departmentCode))
         let encoding = source.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0) }
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(secondsFromGMT: 8 * 3600)!, formatOptions: [.withFullDate, .withTime])
         var failures: [String] = []
@@ -199,7 +200,8 @@ enum ConnectorRunner {
             try await renew(try connector.requireID(), token: token, watermark: nil, on: app.db)
         }
         if !failures.isEmpty {
-            throw AppError(.unprocessableEntity, "files_failed", "\(failures.count) file(s) failed and were moved to failed/: " + failures.joined(separator: "; "))
+            throw AppError(
+                .unprocessableEntity, "files_failed", "\(failures.count) file(s) failed and were moved to failed/: " + failures.joined(separator: "; "))
         }
     }
 

@@ -31,11 +31,12 @@ enum ConnectorSecrets {
     }
 }
 
-/// Files a connector may read: only under the connector root (`DATABANK_CONNECTOR_ROOT`, by default
-/// `connectors/` beside the database), so a steward cannot point a connector at the platform's own
-/// database, its key files or anything else the server can read.
+/// Files a connector may read: only under its department's folder of the connector root
+/// (`DATABANK_CONNECTOR_ROOT/<department code>/`; the root by default `connectors/` beside the
+/// database), so a steward can point a connector neither at the platform's own database, its key files
+/// or anything else the server can read, nor at another department's files and drops.
 enum ConnectorPaths {
-    static func resolve(_ path: String?, root: String?, field: String = "source.path") throws -> String {
+    static func resolve(_ path: String?, root: String?, department: String, field: String = "source.path") throws -> String {
         guard let root else {
             throw AppError.field(
                 .unprocessableEntity, "no_connector_root", field, zh: "服务器未配置连接器根目录（DATABANK_CONNECTOR_ROOT）",
@@ -47,15 +48,18 @@ enum ConnectorPaths {
         let parts = path.split(separator: "/")
         guard !path.hasPrefix("/"), !parts.contains(".."), !path.contains("\0"), path.count <= 512 else {
             throw AppError.field(
-                .unprocessableEntity, "path_outside_root", field, zh: "路径须相对于连接器根目录，且不能含 ..",
-                en: "The path must be relative to the connector root, without ..")
+                .unprocessableEntity, "path_outside_root", field, zh: "路径须相对于本部门在连接器根目录下的文件夹，且不能含 ..",
+                en: "The path must be relative to the department's folder under the connector root, without ..")
         }
-        let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        guard !department.isEmpty, !department.contains("/"), !department.hasPrefix(".") else {
+            throw AppError.field(.unprocessableEntity, "path_outside_root", field, zh: "部门代码无效", en: "The department's code cannot name a folder")
+        }
+        let base = URL(fileURLWithPath: root).appendingPathComponent(department).standardizedFileURL.resolvingSymlinksInPath().path
         let full = URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.resolvingSymlinksInPath().path
         guard full.hasPrefix(base + "/") else {
             throw AppError.field(
-                .unprocessableEntity, "path_outside_root", field, zh: "路径（经符号链接解析后）不在连接器根目录之内",
-                en: "The path (symbolic links followed) leads outside the connector root")
+                .unprocessableEntity, "path_outside_root", field, zh: "路径（经符号链接解析后）不在本部门的连接器文件夹之内",
+                en: "The path (symbolic links followed) leads outside the department's connector folder")
         }
         return full
     }

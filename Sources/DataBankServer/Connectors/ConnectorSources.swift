@@ -12,13 +12,13 @@ enum ConnectorSources {
         if let sealed = connector.secret {
             password = try ConnectorSecrets.open(sealed, code: connector.code, key: try await ConnectorSecrets.key(app: app, on: app.db))
         }
-        return try reader(source, password: password, app: app)
+        return try reader(source, password: password, department: connector.departmentCode, app: app)
     }
 
-    static func reader(_ source: ConnectorSource, password: String?, app: Application) throws -> SourceReader {
+    static func reader(_ source: ConnectorSource, password: String?, department: String, app: Application) throws -> SourceReader {
         switch source.kind {
         case "sqlite":
-            let sqlite = SQLiteSource(path: try ConnectorPaths.resolve(source.path, root: app.settings.connectorRoot))
+            let sqlite = SQLiteSource(path: try ConnectorPaths.resolve(source.path, root: app.settings.connectorRoot, department: department))
             return { read, page in try await sqlite.read(read, app: app, page: page) }
         case "postgres":
             let pg = PostgresSource(

@@ -68,7 +68,7 @@ struct ConnectorsAPI: RouteCollection {
         let (store, _) = try await StoreReading.forAction(req, .manageConnectors, code: resource)
         let draft: ConnectorDraft
         do {
-            draft = try ConnectorDraft.check(body, over: nil, layout: store.recordLayout, settings: req.application.settings)
+            draft = try ConnectorDraft.check(body, over: nil, layout: store.recordLayout, department: store.departmentCode, settings: req.application.settings)
         } catch let e as AppError where e.code == "invalid_connector" {
             throw ConnectorDraft.invalid(problems + e.details)
         }
@@ -97,7 +97,7 @@ struct ConnectorsAPI: RouteCollection {
             throw AppError.field(.unprocessableEntity, "immutable", "resource", zh: "连接器所属资源不能修改", en: "A connector's resource does not change")
         }
         let store = try await RecordStores.find(row.resourceCode, on: req.db)
-        let draft = try ConnectorDraft.check(body, over: row, layout: store.recordLayout, settings: req.application.settings)
+        let draft = try ConnectorDraft.check(body, over: row, layout: store.recordLayout, department: store.departmentCode, settings: req.application.settings)
         if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
             guard !name.isEmpty, name.count <= 100 else {
                 throw AppError.field(.unprocessableEntity, "required", "name", zh: "请填写名称（最多 100 个字符）", en: "name is required (at most 100 characters)")
@@ -165,14 +165,15 @@ struct ConnectorsAPI: RouteCollection {
             throw ConnectorDraft.invalid([FieldError(field: "resource", code: "required", message: "请填写资源代码", messageEn: "resource is required")])
         }
         let (store, _) = try await StoreReading.forAction(req, .manageConnectors, code: resource)
-        let draft = try ConnectorDraft.check(body, over: nil, layout: store.recordLayout, settings: req.application.settings)
+        let draft = try ConnectorDraft.check(body, over: nil, layout: store.recordLayout, department: store.departmentCode, settings: req.application.settings)
         return try await preview(draft, password: body.source?.password, req: req)
     }
 
     static func testSaved(req: Request) async throws -> Response {
         let row = try await find(req, .manageConnectors)
         let store = try await RecordStores.find(row.resourceCode, on: req.db)
-        let draft = try ConnectorDraft.check(ConnectorBody(), over: row, layout: store.recordLayout, settings: req.application.settings)
+        let draft = try ConnectorDraft.check(
+            ConnectorBody(), over: row, layout: store.recordLayout, department: store.departmentCode, settings: req.application.settings)
         var password: String?
         if let sealed = row.secret {
             password = try ConnectorSecrets.open(sealed, code: row.code, key: try await ConnectorSecrets.key(app: req.application, on: req.db))
@@ -186,7 +187,7 @@ struct ConnectorsAPI: RouteCollection {
         let app = req.application
         var body: String
         if draft.source.kind == "folder" {
-            let folder = FolderSource(path: try ConnectorPaths.resolve(draft.source.path, root: app.settings.connectorRoot))
+            let folder = FolderSource(path: try ConnectorPaths.resolve(draft.source.path, root: app.settings.connectorRoot, department: draft.department))
             let files = try folder.pending()
             body = "{\"files\":" + JSONText.encode(files) + "}"
         } else {
@@ -194,7 +195,7 @@ struct ConnectorsAPI: RouteCollection {
                 table: draft.source.table, query: draft.source.query, mapping: draft.mapping,
                 watermarkColumn: draft.mode == "incremental" ? draft.watermarkColumn : nil, after: nil, pageSize: previewRows,
                 limit: previewRows)
-            let reader = try ConnectorSources.reader(draft.source, password: password, app: app)
+            let reader = try ConnectorSources.reader(draft.source, password: password, department: draft.department, app: app)
             var lines: [String] = []
             try await reader(read) { page in
                 lines += String(decoding: page.ndjson, as: UTF8.self).split(separator: "\n").map(String.init)

@@ -50,7 +50,8 @@ struct SQLiteSource: Sendable {
     }
 
     private func pages(_ read: SourceRead, connection: SQLiteConnection, page: (SourcePage) async throws -> Void) async throws {
-        let line = read.pairChunks.map { "json_object(\($0))" }.reduce(nil as String?) { acc, next in acc.map { "json_patch(\($0), \(next))" } ?? next } ?? "'{}'"
+        let line =
+            read.pairChunks.map { "json_object(\($0))" }.reduce(nil as String?) { acc, next in acc.map { "json_patch(\($0), \(next))" } ?? next } ?? "'{}'"
         var select = "SELECT \(line) AS line"
         var binds: [SQLiteData] = []
         var filter = "", order = ""

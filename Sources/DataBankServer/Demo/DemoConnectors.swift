@@ -7,11 +7,12 @@ import DataBankCore
 /// The demo's connectors (前置交换), found at `/api/v1/connectors` and with `databank connectors list`:
 ///
 /// - `scj-approvals-db`: the market regulation bureau's own approval system, simulated as a SQLite file
-///   (`connectors/scj/approvals.sqlite` under the demo's data folder) whose rows change while the demo
+///   (`connectors/440600002/approvals.sqlite` under the demo's data folder: each department's files are in
+///   a folder named by its code) whose rows change while the demo
 ///   serves — a few new ones and a few edited ones a minute, each stamped with a rising `change_seq` —
 ///   pulled every minute, incrementally by `change_seq`;
 /// - `hrss-drops`: human resources and social security's old system drops GB18030 CSV files (its
-///   header in Chinese item names) into `connectors/drops/hrss/`; every two minutes the connector
+///   header in Chinese item names) into `connectors/440600005/drops/`; every two minutes the connector
 ///   loads what was dropped and moves each file to `done/` or `failed/`.
 ///
 /// Each fills a published, keyed, non-flagship store of its department (the first by code), so the
@@ -33,25 +34,25 @@ enum DemoConnectors {
         let db = app.db
         var said: [String] = []
         if let plan = try await plan("scj-approvals-db", "市场监管局审批系统（模拟数据库）", owner: "scj_steward", on: db) {
-            let path = root + "/scj/approvals.sqlite"
+            let path = root + "/\(plan.department)/approvals.sqlite"
             if !FileManager.default.fileExists(atPath: path) { try await createDatabase(path, plan: plan, rows: 0..<120) }
             if try await ConnectorRow.query(on: db).filter(\.$code == plan.code).first() == nil {
                 let columns = plan.store.recordLayout.columns
                 try await create(
                     plan, kind: "sqlite",
-                    source: ConnectorSource(kind: "sqlite", path: "scj/approvals.sqlite", table: "approvals"),
+                    source: ConnectorSource(kind: "sqlite", path: "approvals.sqlite", table: "approvals"),
                     mapping: columns.map { .init(source: "src_" + $0.name, item: $0.name) },
                     schedule: "every 1 minutes", mode: "incremental", watermark: "change_seq", app: app)
             }
             said.append("\(plan.code): \(plan.store.resourceCode) ← \(path) (incremental by change_seq, every minute)")
         }
         if let plan = try await plan("hrss-drops", "人社局旧系统文件交换（GB18030）", owner: "rsj_steward", on: db) {
-            let folder = root + "/drops/hrss"
+            let folder = root + "/\(plan.department)/drops"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if try await ConnectorRow.query(on: db).filter(\.$code == plan.code).first() == nil {
                 try drop(plan, rows: 0..<40, into: folder, name: "hrss-0001.csv")
                 try await create(
-                    plan, kind: "folder", source: ConnectorSource(kind: "folder", path: "drops/hrss", encoding: "auto"), mapping: [],
+                    plan, kind: "folder", source: ConnectorSource(kind: "folder", path: "drops", encoding: "auto"), mapping: [],
                     schedule: "every 2 minutes", mode: "incremental", watermark: nil, app: app)
             }
             said.append("\(plan.code): \(plan.store.resourceCode) ← \(folder)/ (GB18030 CSV drops, every 2 minutes)")
@@ -171,13 +172,15 @@ enum DemoConnectors {
                 guard let root = app.settings.connectorRoot else { break }
                 do {
                     if let plan = try await plan("scj-approvals-db", "", owner: "scj_steward", on: app.db) {
-                        let path = root + "/scj/approvals.sqlite"
+                        let path = root + "/\(plan.department)/approvals.sqlite"
                         if FileManager.default.fileExists(atPath: path) { try await work(path, plan: plan) }
                     }
                     if minute % 5 == 0, let plan = try await plan("hrss-drops", "", owner: "rsj_steward", on: app.db) {
                         let start = 40 + (minute / 5 - 1) * 10
                         // Ten new people, and five already sent again (an upsert leaves them as they are).
-                        try drop(plan, rows: (start - 5)..<(start + 10), into: root + "/drops/hrss", name: String(format: "hrss-%04d.csv", minute / 5 + 1))
+                        try drop(
+                            plan, rows: (start - 5)..<(start + 10), into: root + "/\(plan.department)/drops",
+                            name: String(format: "hrss-%04d.csv", minute / 5 + 1))
                     }
                 } catch {
                     app.logger.warning("demo connectors: \(error)")

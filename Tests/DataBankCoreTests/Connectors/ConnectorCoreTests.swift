@@ -56,15 +56,16 @@ struct ConnectorMappingTests {
     let layout = RecordLayout(columns: [
         .init(name: "credit_code", itemName: "统一社会信用代码", type: .C, length: 18, required: true, primaryKey: true),
         .init(name: "name", itemName: "名称", type: .C, length: 100, required: true),
-        .init(name: "capital", itemName: "注册资本", type: .Y),
+        .init(name: "capital", itemName: "注册资本", type: .Y)
     ])
 
     @Test func aMappingToAnUnknownItemNamesTheField() {
         let m = ConnectorMapping([.init(source: "tyshxydm", item: "credit_code"), .init(source: "mc", item: "name"), .init(source: "x", item: "no_such")])
         let problems = m.problems(for: layout)
-        #expect(problems == [
-            FieldError(field: "mapping[2].item", code: "unknown_item", message: "数据存储中没有信息项 no_such", messageEn: "The store has no item no_such")
-        ])
+        #expect(
+            problems == [
+                FieldError(field: "mapping[2].item", code: "unknown_item", message: "数据存储中没有信息项 no_such", messageEn: "The store has no item no_such")
+            ])
     }
 
     @Test func requiredItemsMustBeMappedAndNoneTwice() {
@@ -98,13 +99,13 @@ struct ConnectorMappingTests {
     @Test func onlyOneReadingStatementPasses() {
         for ok in [
             "SELECT * FROM t", "select a, 'delete' AS d from t -- drop table t", "WITH x AS (SELECT 1) SELECT * FROM x;",
-            "SELECT \"update\" FROM t", "SELECT replace(name, 'a', 'b') FROM t", "/* insert */ SELECT 1", "SELECT $$;drop$$",
+            "SELECT \"update\" FROM t", "SELECT replace(name, 'a', 'b') FROM t", "/* insert */ SELECT 1", "SELECT $$;drop$$"
         ] {
             #expect(ReadOnlyQuery.problem(ok) == nil, "\(ok)")
         }
         for bad in [
             "DELETE FROM t", "SELECT 1; DROP TABLE t", "WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "SELECT * INTO t2 FROM t",
-            "PRAGMA table_info(t)", "SELECT 'unclosed", "", "ATTACH 'x.db' AS x", "EXPLAIN ANALYZE SELECT 1",
+            "PRAGMA table_info(t)", "SELECT 'unclosed", "", "ATTACH 'x.db' AS x", "EXPLAIN ANALYZE SELECT 1"
         ] {
             let p = ReadOnlyQuery.problem(bad)
             #expect(p?.field == "query", "\(bad)")

@@ -40,7 +40,8 @@ struct ConnectorSourceTests {
                 }
             }
             try await insert(0..<15)
-            let source = ConnectorBody.SourceBody(kind: "postgres", table: "dept_src.reg", host: host, port: port, database: database, user: user, password: password)
+            let source = ConnectorBody.SourceBody(
+                kind: "postgres", table: "dept_src.reg", host: host, port: port, database: database, user: user, password: password)
             var body = cf.body(code: "scj-pg")
             body.source = source
             #expect(try await app.send(.POST, "/api/v1/connectors", token: token, json: body).status == .created)

@@ -13,8 +13,11 @@ struct ConnectorFixture {
     var root: String
     var store: StoreFixture
 
+    /// `root`: the provider department's folder under the connector root, which source paths are relative to.
     static func make(_ app: Application) async throws -> ConnectorFixture {
-        ConnectorFixture(root: app.settings.connectorRoot!, store: try await StoreFixture.enterprise(app))
+        let store = try await StoreFixture.enterprise(app)
+        let department = try await RecordStores.find(store.code, on: app.db).departmentCode
+        return ConnectorFixture(root: app.settings.connectorRoot! + "/" + department, store: store)
     }
 
     var sourceColumns: [String] { store.layout.columns.map { "src_" + $0.name } }

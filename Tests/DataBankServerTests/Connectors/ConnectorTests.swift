@@ -189,7 +189,8 @@ struct ConnectorTests {
             try await connector.save(on: app.db)
             let dead = ConnectorRunRow()
             dead.connectorID = try connector.requireID(); dead.connectorCode = connector.code; dead.resourceCode = connector.resourceCode
-            dead.trigger = "schedule"; dead.status = "running"; dead.startedAt = Date().addingTimeInterval(-600); dead.heartbeatAt = Date().addingTimeInterval(-400)
+            dead.trigger = "schedule"; dead.status = "running"; dead.startedAt = Date().addingTimeInterval(-600);
+            dead.heartbeatAt = Date().addingTimeInterval(-400)
             dead.rowsRead = 6; dead.inserted = 6; dead.updated = 0; dead.refused = 0
             try await dead.create(on: app.db)
             #expect(try await ConnectorScheduler.runOnce(app: app))
