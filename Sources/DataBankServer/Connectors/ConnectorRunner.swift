@@ -76,15 +76,23 @@ enum ConnectorRunner {
             connector.failures = 0; connector.lastError = nil
             connector.nextRunAt = nextRun(connector, after: max(Date(), app.settings.now()))
         } catch {
-            let failure = AppError.from(error)
-            run.status = "failed"
-            run.error = failure.message + failure.details.map { " — \($0.field): \($0.messageEn)" }.joined()
-            connector.failures += 1
-            connector.lastError = run.error
-            connector.nextRunAt = Date().addingTimeInterval(backoff(failures: connector.failures))
-            if connector.failures >= connector.maxFailures && connector.status == "active" {
-                connector.status = "paused"
-                try? await notifyPaused(connector, error: run.error ?? "", on: db)
+            if Task.isCancelled {
+                // The server is stopping: not the source's failure. The next start runs it again from the
+                // committed watermark.
+                run.status = "interrupted"
+                run.error = "The server stopped during the run; the next run resumes from the last committed watermark"
+                connector.nextRunAt = Date()
+            } else {
+                let failure = AppError.from(error)
+                run.status = "failed"
+                run.error = failure.message + failure.details.map { " — \($0.field): \($0.messageEn)" }.joined()
+                connector.failures += 1
+                connector.lastError = run.error
+                connector.nextRunAt = Date().addingTimeInterval(backoff(failures: connector.failures))
+                if connector.failures >= connector.maxFailures && connector.status == "active" {
+                    connector.status = "paused"
+                    try? await notifyPaused(connector, error: run.error ?? "", on: db)
+                }
             }
         }
         run.rowsRead = progress.rows; run.inserted = progress.inserted; run.updated = progress.updated; run.refused = progress.refused
@@ -111,6 +119,8 @@ enum ConnectorRunner {
         else { return now.addingTimeInterval(86_400) }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }
+
+    final class FoundRows: @unchecked Sendable { var any = false }
 
     /// What a run did so far (a page at a time), kept when it fails part-way.
     final class RunProgress: @unchecked Sendable {
@@ -147,6 +157,15 @@ enum ConnectorRunner {
             // Replace, and any load under the reject policy, is one transaction: its watermark is committed at the end.
             let atomic = mode == .replace || quality.policy == .reject
             let reader = try await ConnectorSources.reader(connector, source: source, app: app)
+            if read.watermarkColumn != nil {
+                // Nothing past the watermark: no load at all (a connector run every minute would otherwise
+                // leave an empty load, an audit entry and a profile run behind each time).
+                var probe = read
+                probe.pageSize = 1; probe.limit = 1
+                let found = FoundRows()
+                try await reader(probe) { page in found.any = found.any || page.rows > 0 }
+                if !found.any { return }
+            }
             progress.watermark = read.after
             let summary = try await Loads.run(
                 store: store, mode: mode, format: .ndjson, encoding: .utf8, source: "connector \(connector.code)", who: who, on: db,
