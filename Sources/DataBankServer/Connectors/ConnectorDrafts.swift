@@ -46,6 +46,8 @@ struct ConnectorDraft {
     var maxFailures: Int
     /// The provider department, whose folder under the connector root file paths are relative to.
     var department: String
+    /// The store's layout (a folder's preview names the header's columns by it).
+    var layout: RecordLayout
 
     static let codePattern = #"^[a-z0-9][a-z0-9_-]{1,39}$"#
 
@@ -148,7 +150,7 @@ struct ConnectorDraft {
         if !problems.isEmpty { throw invalid(problems) }
         return ConnectorDraft(
             source: source, mapping: mapping, schedule: schedule, mode: modeName, watermarkColumn: watermarkColumn, maxFailures: maxFailures,
-            department: department)
+            department: department, layout: layout)
     }
 
     static func invalid(_ problems: [FieldError]) -> AppError {

@@ -189,7 +189,17 @@ struct ConnectorsAPI: RouteCollection {
         if draft.source.kind == "folder" {
             let folder = FolderSource(path: try ConnectorPaths.resolve(draft.source.path, root: app.settings.connectorRoot, department: draft.department))
             let files = try folder.pending()
-            body = "{\"files\":" + JSONText.encode(files) + "}"
+            body = "{\"files\":" + JSONText.encode(files)
+            // The first delimited file's first rows, read as a run would read them (encoding, header, mapping).
+            if let first = files.first, let format = draft.source.format ?? FolderSource.format(of: first), ["csv", "tsv"].contains(format) {
+                let encoding = draft.source.encoding.flatMap { $0 == "auto" ? nil : TextEncoding(rawValue: $0) }
+                let preview = try folder.preview(
+                    first, delimiter: format == "tsv" ? 0x09 : UInt8(ascii: ","), encoding: encoding, layout: draft.layout,
+                    mapping: draft.mapping, rows: previewRows)
+                body += ",\"file\":" + JSONText.encode(first) + ",\"encoding\":" + JSONText.encode(preview.encoding)
+                body += ",\"rows\":" + JSONText.encode(preview.rows) + ",\"count\":\(preview.rows.count)"
+            }
+            body += "}"
         } else {
             let read = SourceRead(
                 table: draft.source.table, query: draft.source.query, mapping: draft.mapping,

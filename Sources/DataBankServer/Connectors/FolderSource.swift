@@ -31,6 +31,45 @@ struct FolderSource: Sendable {
         return ext == "jsonl" ? "ndjson" : ext
     }
 
+    /// The first rows of a delimited file as the ingest would name them (the mapping, or the header's
+    /// item or column names; other columns left out), from its first 256 KiB: a test-connection preview.
+    func preview(
+        _ name: String, delimiter: UInt8, encoding: TextEncoding?, layout: RecordLayout, mapping: ConnectorMapping, rows: Int
+    ) throws -> (encoding: String, rows: [[String: String]]) {
+        guard let handle = FileHandle(forReadingAtPath: path + "/" + name) else {
+            throw SourceFailure.unreachable(name, field: "source.path", detail: "cannot read the file")
+        }
+        defer { try? handle.close() }
+        let bytes = [UInt8](try handle.read(upToCount: 256 * 1024) ?? Data())
+        var (detected, bom) = bytes.withUnsafeBufferPointer { TextEncoding.detect($0) }
+        if let encoding { detected = encoding; if encoding != .utf8 { bom = 0 } }
+        let transcoder = try TextTranscoder(detected)
+        var utf8: [UInt8] = []
+        bytes.withUnsafeBufferPointer { transcoder.convert(UnsafeBufferPointer(rebasing: $0[bom...]), final: true, into: &utf8) }
+        var parser = CSVParser(delimiter: delimiter)
+        var header: [String?] = []
+        var out: [[String: String]] = []
+        let map = mapping.pairs.isEmpty ? nil : mapping.itemBySource
+        func item(_ raw: String) -> String? {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            if let map { return map[name] }
+            return layout.columns.first { $0.name == name.lowercased() || $0.itemName == name }?.name
+        }
+        utf8.withUnsafeBufferPointer { buffer in
+            parser.feed(buffer) { record in
+                if header.isEmpty && out.isEmpty {
+                    header = (0..<record.count).map { item(record.string($0)) }
+                    return
+                }
+                guard out.count < rows else { return }
+                var row: [String: String] = [:]
+                for i in 0..<min(record.count, header.count) { if let key = header[i] { row[key] = record.string(i) } }
+                out.append(row)
+            }
+        }
+        return (detected.rawValue, out)
+    }
+
     /// Moves a file taken by a run to `done/` or `failed/`; returns where it went (relative to the folder).
     func move(_ name: String, to outcome: String, stamp: String) throws -> String {
         let dir = path + "/" + outcome

@@ -109,6 +109,11 @@ struct ConnectorSourceTests {
             #expect(created.status == .created)
             let preview = try await app.send(.POST, "/api/v1/connectors/scj-drop/test", token: token)
             #expect(preview.body.string.contains("a-登记.csv") && !preview.body.string.contains("in-progress"))
+            // The first file's first rows, decoded from GB18030 and named by item, as a run will read them.
+            struct FolderPreview: Decodable { var file: String; var encoding: String; var rows: [[String: String]]; var count: Int }
+            let rows = try preview.decode(FolderPreview.self)
+            #expect(rows.file == "a-登记.csv" && rows.encoding == "gb18030" && rows.count == 4)
+            #expect(rows.rows.first?[cf.store.keyColumn.name] == cf.store.key(0))
             let run = try await app.send(.POST, "/api/v1/connectors/scj-drop/run", token: token).decode(RunAnswer.self)
             #expect(run.status == "failed")
             #expect(run.inserted == 4)
