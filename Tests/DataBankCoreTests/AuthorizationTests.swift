@@ -89,6 +89,8 @@ let policy: [PolicyRow] = {
         (.readCockpit,       .signIn,    "A  -  -  -  -  -"),
         (.manageEvaluation,  .signIn,    "A  -  -  -  -  -"),
         (.readEvaluation,    .signIn,    "A  O  O  A  O  -"),
+        (.manageConnectors,  .signIn,    "A  O  O  -  -  -"),
+        (.readConnectors,    .signIn,    "A  O  O  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

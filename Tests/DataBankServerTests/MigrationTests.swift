@@ -36,7 +36,8 @@ struct MigrationTests {
             "CreateQualityChecks", "CreateObjections", "CreateProfiles", "CreateAuthThrottle", "AddAuditKeyedChain", "AddStandardNotFuture",
             "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices",
             "CreateLookupGrams", "CreateResourceTags", "AddAggregateMinGroup", "CreateAggregateRollups",
-            "CreateCharts", "CreateDashboards", "CreateDemands", "CreateHeatFacts", "CreateEvaluation"
+            "CreateCharts", "CreateDashboards", "CreateDemands", "CreateHeatFacts", "CreateEvaluation",
+            "CreateConnectors"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

@@ -78,6 +78,10 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// Department performance evaluation (绩效评估): the data authority writes schemes, runs, freezes and
     /// adjusts evaluations; reading a unit's report is per department (department = the unit evaluated).
     case manageEvaluation, readEvaluation
+    /// Connectors (前置交换): scheduled pulls from a department's own systems into its published
+    /// resource's store (department = the resource's provider). Its stewards and the data authority
+    /// create, change, run and delete them; reading their runs is the same as reading the store's loads.
+    case manageConnectors, readConnectors
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -207,6 +211,10 @@ public enum Authorization {
         // read every unit's report; a department reads its own unit's report.
         .manageEvaluation:  .roles([.platformAdmin: .any]),
         .readEvaluation:    .roles([.platformAdmin: .any, .reviewer: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
+        // Connectors pull the provider's own data into its store: its stewards set them up; the data authority
+        // (which runs the exchange platform) may set up and run any, so departments without IT staff are served.
+        .manageConnectors:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .readConnectors:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

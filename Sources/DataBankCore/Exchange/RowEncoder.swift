@@ -55,12 +55,19 @@ public struct RowEncoder {
 
     /// Matches a header to the layout by column name (any case) or item name. Every item must
     /// be present once and nothing else; otherwise the load is refused before it starts.
-    public init(header: [String], layout: RecordLayout, requireAll: Bool = true) throws(HeaderProblem) {
+    /// - Parameter columnMap: a connector's mapping (source column → item name): a header name it
+    ///   maps is read as its item, one it does not map is skipped (and `requireAll` is not asked).
+    public init(header: [String], layout: RecordLayout, requireAll: Bool = true, columnMap: [String: String]? = nil) throws(HeaderProblem) {
         var problem = HeaderProblem()
         var used = Set<Int>()
         var fields: [Int] = []
+        let requireAll = requireAll && columnMap == nil
         for raw in header {
-            let name = raw.trimmingWhitespace.replacingBOM
+            var name = raw.trimmingWhitespace.replacingBOM
+            if let columnMap {
+                guard let item = columnMap[name] else { fields.append(-1); continue }
+                name = item
+            }
             let index = layout.columns.firstIndex { $0.name == name.lowercased() || $0.itemName == name }
             guard let index else { problem.unknown.append(name); fields.append(-1); continue }
             if !used.insert(index).inserted { problem.duplicate.append(name) }

@@ -115,6 +115,15 @@ public struct Settings: Sendable {
     /// How long a request waits for a database connection before it fails (10 s, PostgreSQL's
     /// and SQLite's pools alike); the test suite, hundreds of apps on two cores, waits longer.
     public var connectionPoolTimeout: Double = Settings.env("DATABANK_DB_POOL_TIMEOUT", 10)
+    /// Where connectors' SQLite files and watched folders live (`DATABANK_CONNECTOR_ROOT`; by default
+    /// `connectors/` beside the database): a connector reads no file outside it. nil: file sources are off.
+    public var connectorRoot: String?
+    /// PostgreSQL hosts connectors may reach besides public addresses (`DATABANK_CONNECTOR_ALLOW`, the
+    /// syntax of `DATABANK_WEBHOOK_ALLOW`: `10.1.0.0/16, db.internal`). Departments' databases sit on
+    /// the government network, so it is usually set; unset, private addresses are refused.
+    var connectorAllow = WebhookAllowList(Environment.get("DATABANK_CONNECTOR_ALLOW"))
+    /// Connector runs one instance makes at once (`DATABANK_CONNECTOR_CONCURRENCY`, 2).
+    public var connectorConcurrency: Int = Int(Settings.env("DATABANK_CONNECTOR_CONCURRENCY", 2))
     public var usageFlushSeconds: Double = Settings.env("DATABANK_USAGE_FLUSH_SECONDS", 2)
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()
@@ -151,6 +160,7 @@ public struct Settings: Sendable {
         case .postgres: dataDirectory = "data"
         case .sqliteMemory: dataDirectory = nil
         }
+        connectorRoot = Environment.get("DATABANK_CONNECTOR_ROOT") ?? dataDirectory.map { $0 + "/connectors" }
         if let dataDirectory {
             auditKeyFile = Environment.get("DATABANK_AUDIT_KEY_FILE") ?? dataDirectory + "/audit.key"
             let checkpoints = Environment.get("DATABANK_AUDIT_CHECKPOINT_FILE") ?? dataDirectory + "/audit-checkpoints.log"

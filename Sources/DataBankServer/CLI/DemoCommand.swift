@@ -64,10 +64,12 @@ struct DemoCommand: AsyncCommand {
             )
         }
         context.console.print("API token for scripts: swift run databank user token admin")
+        for line in try await DemoConnectors.setUp(app) { context.console.print("Connector \(line)") }
         guard !signature.noServe else { return }
         app.workerGate.open()
         DemoBusFeed.start(app)
         DemoParkingFeed.start(app)
+        DemoConnectors.start(app)
         if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port

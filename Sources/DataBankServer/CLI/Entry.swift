@@ -89,6 +89,7 @@ public enum DataBankCLI {
             app.asyncCommands.use(SampleCommand(), as: "sample")
             app.asyncCommands.use(StoreCommand(), as: "stores")
             app.asyncCommands.use(QualityCommand(), as: "quality")
+            app.asyncCommands.use(ConnectorsCommand(), as: "connectors")
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()
@@ -139,7 +140,7 @@ public enum DataBankCLI {
     }
 
     /// Commands that read or change an existing database (not `serve`, `demo`, `migrate` or `bench`).
-    static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit"]
+    static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit", "connectors"]
 
     /// Where a command works without `--database-url`: the demo its own file, the bench a scratch one;
     /// the data commands the server's database, or the demo's when only the demo has been run.

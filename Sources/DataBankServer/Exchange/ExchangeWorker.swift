@@ -2,7 +2,7 @@ import Vapor
 
 /// The background work of `serve` and `demo`, in independent loops so one cannot stall
 /// another: webhook deliveries (parallel, bounded), notification mail, housekeeping (stream
-/// retention, marking interrupted loads), the partial look-ups' n-gram indexes, and stale rollups.
+/// retention, marking interrupted loads), the partial look-ups' n-gram indexes, stale rollups, and connectors.
 final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
     private var tasks: [Task<Void, Never>] = []
 
@@ -17,6 +17,8 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         }
         // Partial look-ups' n-gram indexes follow their stores' change logs.
         tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await LookupGrams.followAll(on: app.db) } })
+        // Connectors (前置交换) pull from departments' systems on their schedules.
+        tasks += ConnectorScheduler.loops(app: app)
         // Rollups that could not be maintained are rebuilt from their stores.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(

@@ -9,7 +9,8 @@ enum FileLoad {
         path: String, formatName: String, sheet: String?, store: RecordStoreRow, mode: LoadMode,
         encoding: TextEncoding?, who: AuditLog.Who, on db: any Database,
         progress: (@Sendable (Int, Int) -> Void)? = nil, xlsxLimits: XLSXLimits = .standard,
-        today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil, source: String? = nil
+        today: CivilDate = GrantAccess.today(), rules: QualitySetup? = nil, source: String? = nil,
+        columnMap: [String: String]? = nil
     ) async throws -> LoadSummary {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("Cannot read \(path)", zh: "无法读取 \(path)") }
         if formatName == "xlsx" {
@@ -19,6 +20,7 @@ enum FileLoad {
                 store: store, mode: mode, format: .ndjson, encoding: .utf8, source: source ?? path, who: who, on: db,
                 progress: progress, rowOffset: 1, recordedFormat: "xlsx", today: today, rules: rules
             ) { ingest in
+                ingest.columnMap = columnMap
                 let (ndjson, header) = try XLSXReader(path: path, limits: xlsxLimits).ndjsonFile(sheet: sheet)
                 defer { try? FileManager.default.removeItem(atPath: ndjson) }
                 guard !header.isEmpty else { throw AppError(.badRequest, "empty_sheet", "The sheet has no header row") }
@@ -38,6 +40,7 @@ enum FileLoad {
             store: store, mode: mode, format: format, encoding: encoding, source: path, who: who, on: db,
             progress: progress, today: today, rules: rules
         ) { ingest in
+            ingest.columnMap = columnMap
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
                 try await ingest.feed([UInt8](data))
             }

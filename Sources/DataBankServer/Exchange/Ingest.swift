@@ -86,6 +86,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     var refusalValidators: [[String]: CellValidator] = [:]
     var header: [String] = []
     var canonical: [String?] = []
+    /// A connector's mapping (source column → item): mapped columns are read as their items, others skipped.
+    var columnMap: [String: String]?
 
     private var transcoder: TextTranscoder?
     private var pending: [UInt8] = []
@@ -200,7 +202,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     private func accept(_ record: CSVRecord) throws {
         guard encoder != nil else {
             let header = (0..<record.count).map(record.string)
-            switch Result(catching: { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: header, layout: layout) }) {
+            switch Result(catching: { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: header, layout: layout, columnMap: columnMap) }) {
             case .success(let e): encoder = e; self.header = header
             case .failure(let p): throw Self.headerError(p)
             }
@@ -235,7 +237,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
 
     private func encoder(for names: [String]) -> Result<RowEncoder, HeaderProblem> {
         if let cached = encoders[names] { return .success(cached) }
-        let made = Result { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: names, layout: layout, requireAll: false) }
+        let made = Result { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: names, layout: layout, requireAll: false, columnMap: columnMap) }
         if case .success(let e) = made { encoders[names] = e }
         return made
     }
@@ -418,6 +420,17 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         summary.updated += outcome.updated
         summary.rejected += outcome.duplicates
         progress?(summary.rows, bytesIn)
+    }
+
+    /// Writes every row fed so far and waits until it is committed (a partial batch included): a
+    /// connector calls it after each source page, before it records the page's watermark.
+    func commitPending() async throws {
+        if transcoder == nil {
+            guard !pending.isEmpty else { return }
+            try start()
+        }
+        try parse()
+        try await flush(all: true)
     }
 
     /// Waits for a write still running (after a failure elsewhere), so nothing outlives the load.

@@ -39,7 +39,8 @@ enum Migrations {
             CreateDashboards(),  // 026
             CreateDemands(),  // 027
             CreateHeatFacts(),  // 028
-            CreateEvaluation()  // 029
+            CreateEvaluation(),  // 029
+            CreateConnectors()  // 030
         ]
     }
 

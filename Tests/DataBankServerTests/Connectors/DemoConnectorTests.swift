@@ -1,0 +1,35 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@Suite("Demo connectors")
+struct DemoConnectorTests {
+    /// The demo's two connectors: the approval system's database and the GB18030 drops both load; after a
+    /// minute of the approval system's work the next run reads just the new and edited rows.
+    @Test func theDemoConnectorsRunAndFollowTheirSources() async throws {
+        try await withConnectorBank { app in
+            let said = try await DemoConnectors.setUp(app)
+            #expect(said.count == 2, "\(said)")
+            #expect(try await DemoConnectors.setUp(app).count == 2)  // again: nothing doubled
+            let connectors = try await ConnectorRow.query(on: app.db).sort(\.$code).all()
+            #expect(connectors.map(\.code) == ["hrss-drops", "scj-approvals-db"])
+            for c in connectors {
+                let token = try #require(try await ConnectorRunner.lease(try c.requireID(), now: Date(), on: app.db))
+                let run = try await ConnectorRunner.run(try c.requireID(), token: token, trigger: "manual", app: app)
+                #expect(run.status == "succeeded", "\(c.code): \(run.error ?? "")")
+                #expect(run.inserted > 0 && run.refused == 0, "\(c.code): \(run.inserted) inserted, \(run.refused) refused")
+            }
+            let db = try #require(connectors.last)
+            let plan = try #require(try await DemoConnectors.plan("scj-approvals-db", "", owner: "scj_steward", on: app.db))
+            try await DemoConnectors.work(app.settings.connectorRoot! + "/\(db.departmentCode)/approvals.sqlite", plan: plan)
+            let token = try #require(try await ConnectorRunner.lease(try db.requireID(), now: Date(), on: app.db))
+            let next = try await ConnectorRunner.run(try db.requireID(), token: token, trigger: "manual", app: app)
+            #expect(next.status == "succeeded")
+            #expect(next.rowsRead == 5 && next.inserted == 3, "\(next.rowsRead) read, \(next.inserted) inserted, \(next.updated) updated")
+            #expect(Int(next.watermarkAfter ?? "") == 125)
+        }
+    }
+}
