@@ -131,6 +131,22 @@ struct CockpitTests {
         }
     }
 
+    /// The demo's history never runs ahead of the clock: in the city's early morning, today's loads
+    /// (due at working hours) are not there yet, and every load that is has finished by now.
+    @Test func demoLoadsAreNeverInTheFuture() async throws {
+        try await withDataBank { app in
+            let today = GrantAccess.today(Date())
+            let now = DemoTimeline.at(today, hour: 0, minute: 30)
+            let store = DemoHistory.Store(
+                code: "109001-00001", department: "440600002", cycle: .daily, sharing: .conditional, columns: ["k"], keys: ["k"], rows: 3_650)
+            var random = HistoryRandom(SplitMix(seed: 5))
+            try await DemoHistory.loads([store], today: today, now: now, random: &random, on: app.db)
+            let row = try #require(try await app.db.sql.raw("SELECT COUNT(*) AS n, MAX(finished_at) AS last FROM loads").first())
+            #expect(try row.decode(column: "n", as: Int.self) >= 360)
+            #expect(try row.decode(column: "last", as: Date.self) <= now)
+        }
+    }
+
     /// The demo's year: loads, applications and objections in every month of the past year, some
     /// applications answered late, some refused with a reason, some overdue; objections settled late.
     @Test func demoHasAYearOfWork() async throws {
