@@ -103,7 +103,8 @@ public enum ConnectorSchedule: Hashable, Sendable {
             let limit = local + 8 * 366 * 86_400
             while local < limit {
                 let day = local / 86_400
-                let (_, m, d) = Self.civil(day)
+                let date = CivilDate(daysSinceEpoch: Int(day))
+                let (m, d) = (date.month, date.day)
                 let weekday = Int((day + 4) % 7)  // 1970-01-01 was a Thursday (4)
                 let dayMatches: Bool
                 switch (cron.daysRestricted, cron.weekdaysRestricted) {
@@ -125,18 +126,5 @@ public enum ConnectorSchedule: Hashable, Sendable {
             }
             return nil
         }
-    }
-
-    /// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's civil_from_days).
-    static func civil(_ days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
     }
 }
