@@ -31,8 +31,9 @@ enum ConnectorRunner {
     }
 
     /// Renews the lease (and commits the watermark, when given); throws when another instance took it.
-    static func renew(_ id: UUID, token: String, watermark: Watermark?, on db: any Database) async throws {
-        let until = Date().addingTimeInterval(leaseSeconds)
+    /// Leases and schedules are on the platform clock (`settings.now`), as the scheduler's claim is.
+    static func renew(_ id: UUID, token: String, watermark: Watermark?, now: Date, on db: any Database) async throws {
+        let until = now.addingTimeInterval(leaseSeconds)
         let rows: [any SQLRow]
         if let watermark {
             rows = try await db.sql.raw(
@@ -74,21 +75,21 @@ enum ConnectorRunner {
             try await execute(connector, run: run, token: token, progress: progress, app: app)
             run.status = "succeeded"
             connector.failures = 0; connector.lastError = nil
-            connector.nextRunAt = nextRun(connector, after: max(Date(), app.settings.now()))
+            connector.nextRunAt = nextRun(connector, after: app.settings.now())
         } catch {
             if Task.isCancelled {
                 // The server is stopping: not the source's failure. The next start runs it again from the
                 // committed watermark.
                 run.status = "interrupted"
                 run.error = "The server stopped during the run; the next run resumes from the last committed watermark"
-                connector.nextRunAt = Date()
+                connector.nextRunAt = app.settings.now()
             } else {
                 let failure = AppError.from(error)
                 run.status = "failed"
                 run.error = failure.message + failure.details.map { " — \($0.field): \($0.messageEn)" }.joined()
                 connector.failures += 1
                 connector.lastError = run.error
-                connector.nextRunAt = Date().addingTimeInterval(backoff(failures: connector.failures))
+                connector.nextRunAt = app.settings.now().addingTimeInterval(backoff(failures: connector.failures))
                 if connector.failures >= connector.maxFailures && connector.status == "active" {
                     connector.status = "paused"
                     try? await notifyPaused(connector, error: run.error ?? "", on: db)
@@ -183,12 +184,14 @@ enum ConnectorRunner {
                     // PostgreSQL: on a connection of its own, so other instances see the lease renewed while a
                     // replace's transaction is open. SQLite (one connection, one instance): inside the load's.
                     let leaseDB = RecordTables.Dialect(db.sql) == .postgres ? db : ingest.db
-                    try await renew(try connector.requireID(), token: token, watermark: atomic ? nil : progress.watermark, on: leaseDB)
+                    try await renew(try connector.requireID(), token: token, watermark: atomic ? nil : progress.watermark, now: app.settings.now(), on: leaseDB)
                     try await heartbeat(run, on: leaseDB)
                 }
             }
             progress.inserted = summary.inserted; progress.updated = summary.updated; progress.refused = summary.rejected
-            if atomic, let watermark = progress.watermark { try await renew(try connector.requireID(), token: token, watermark: watermark, on: db) }
+            if atomic, let watermark = progress.watermark {
+                try await renew(try connector.requireID(), token: token, watermark: watermark, now: app.settings.now(), on: db)
+            }
             try await afterLoad(store, summary: summary, who: who, run: run, app: app)
         }
     }
@@ -216,7 +219,7 @@ enum ConnectorRunner {
                 progress.files[name] = (try? folder.move(name, to: "failed", stamp: stamp)) ?? "failed (not moved)"
                 failures.append("\(name): " + failure.message + failure.details.prefix(3).map { " — \($0.field): \($0.messageEn)" }.joined())
             }
-            try await renew(try connector.requireID(), token: token, watermark: nil, on: app.db)
+            try await renew(try connector.requireID(), token: token, watermark: nil, now: app.settings.now(), on: app.db)
         }
         if !failures.isEmpty {
             throw AppError(

@@ -219,7 +219,7 @@ struct ConnectorsAPI: RouteCollection {
 
     static func runNow(req: Request) async throws -> ConnectorRunRow {
         let row = try await find(req, .manageConnectors)
-        guard let token = try await ConnectorRunner.lease(try row.requireID(), now: Date(), on: req.db) else {
+        guard let token = try await ConnectorRunner.lease(try row.requireID(), now: req.application.settings.now(), on: req.db) else {
             throw AppError(.conflict, "connector_running", "The connector is running now (here or on another instance); try again when it has finished")
         }
         return try await ConnectorRunner.run(try row.requireID(), token: token, trigger: "manual", app: req.application)
