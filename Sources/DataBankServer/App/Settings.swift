@@ -124,6 +124,10 @@ public struct Settings: Sendable {
     var connectorAllow = WebhookAllowList(Environment.get("DATABANK_CONNECTOR_ALLOW"))
     /// Connector runs one instance makes at once (`DATABANK_CONNECTOR_CONCURRENCY`, 2).
     public var connectorConcurrency: Int = Int(Settings.env("DATABANK_CONNECTOR_CONCURRENCY", 2))
+    /// The largest answer (one page) an HTTP source may send, in bytes (`DATABANK_CONNECTOR_HTTP_PAGE_BYTES`, 32 MiB).
+    public var connectorHTTPPageBytes: Int = Int(Settings.env("DATABANK_CONNECTOR_HTTP_PAGE_BYTES", 32 * 1024 * 1024))
+    /// Seconds an HTTP source has to answer one page (`DATABANK_CONNECTOR_HTTP_TIMEOUT`, 60); connecting has 10.
+    public var connectorHTTPTimeout: Double = Settings.env("DATABANK_CONNECTOR_HTTP_TIMEOUT", 60)
     public var usageFlushSeconds: Double = Settings.env("DATABANK_USAGE_FLUSH_SECONDS", 2)
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()

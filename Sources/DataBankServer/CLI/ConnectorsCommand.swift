@@ -3,7 +3,8 @@ import Vapor
 
 /// `databank connectors list`, `connectors run CODE`, `connectors history CODE`: the connectors,
 /// one run now (in this process, under the same lease the servers' schedulers take), and a
-/// connector's runs. A failed run prints its history line and exits with status 1.
+/// connector's runs. A failed run prints its history line and exits with status 1. Times are the
+/// city's (Asia/Shanghai, `+08:00` written out), as the pages show them.
 struct ConnectorsCommand: AsyncCommandGroup {
     var help: String { "Connectors: `databank connectors list`, `connectors run CODE`, `connectors history CODE`." }
     var commands: [String: any AnyAsyncCommand] { ["list": ListConnectors(), "run": RunConnector(), "history": ConnectorHistory()] }
@@ -19,7 +20,7 @@ struct ConnectorsCommand: AsyncCommandGroup {
     static func line(_ r: ConnectorRunRow) -> String {
         let seconds = r.seconds.map { String(format: "%.1f", $0) } ?? ""
         return [
-            r.startedAt.iso8601Millis, r.trigger, r.status, "\(r.rowsRead)", "\(r.inserted)", "\(r.updated)", "\(r.refused)", seconds,
+            DisplayTime.stamp(r.startedAt), r.trigger, r.status, "\(r.rowsRead)", "\(r.inserted)", "\(r.updated)", "\(r.refused)", seconds,
             r.watermarkBefore ?? "", r.watermarkAfter ?? "", (r.error ?? "").replacingOccurrences(of: "\n", with: " ")
         ].joined(separator: "\t")
     }
@@ -35,7 +36,7 @@ struct ListConnectors: AsyncCommand {
         context.console.print("code\tresource\tsource\tschedule\tmode\tstatus\tnext_run\tlast_error")
         for r in rows {
             context.console.print(
-                [r.code, r.resourceCode, r.sourceKind, r.schedule, r.mode, r.status, r.nextRunAt.iso8601Millis, r.lastError ?? ""]
+                [r.code, r.resourceCode, r.sourceKind, r.schedule, r.mode, r.status, DisplayTime.stamp(r.nextRunAt), r.lastError ?? ""]
                     .joined(separator: "\t"))
         }
     }
@@ -52,7 +53,7 @@ struct RunConnector: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let row = try await ConnectorsCommand.find(signature.code, on: app.db)
-        guard let token = try await ConnectorRunner.lease(try row.requireID(), now: Date(), on: app.db) else {
+        guard let token = try await ConnectorRunner.lease(try row.requireID(), now: app.settings.now(), on: app.db) else {
             throw CLIError("connector \(row.code) is running now; try again when it has finished", zh: "连接器 \(row.code) 正在运行，请稍后再试")
         }
         let run = try await ConnectorRunner.run(try row.requireID(), token: token, trigger: "manual", app: app)

@@ -64,7 +64,10 @@ struct DemoCommand: AsyncCommand {
             )
         }
         context.console.print("API token for scripts: swift run databank user token admin")
-        for line in try await DemoConnectors.setUp(app) { context.console.print("Connector \(line)") }
+        // The HTTP API connector reads the demo's own simulated department API, on this server's port.
+        let apiHost = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+        let apiBase = signature.noServe ? nil : "http://\(apiHost):\(port)"
+        for line in try await DemoConnectors.setUp(app, apiBase: apiBase) { context.console.print("Connector \(line)") }
         guard !signature.noServe else { return }
         app.workerGate.open()
         DemoBusFeed.start(app)

@@ -32,6 +32,11 @@ struct ConnectorBody: Content {
         var format: String?
         var encoding: String?
         var sheet: String?
+        var url: String?
+        var records: String?
+        var paging: HTTPPaging?
+        var auth: String?
+        var watermarkParam: String?
     }
 }
 
@@ -74,12 +79,16 @@ struct ConnectorDraft {
             source.host = pick(b.host, source.host); source.database = pick(b.database, source.database); source.user = pick(b.user, source.user)
             source.format = pick(b.format, source.format); source.encoding = pick(b.encoding, source.encoding); source.sheet = pick(b.sheet, source.sheet)
             source.port = b.port ?? source.port; source.tls = b.tls ?? source.tls
+            source.url = pick(b.url, source.url); source.records = pick(b.records, source.records); source.auth = pick(b.auth, source.auth)
+            source.watermarkParam = pick(b.watermarkParam, source.watermarkParam); source.paging = b.paging ?? source.paging
             // A table named clears a stored query and the other way round.
             if b.table != nil && b.query == nil && source.table != nil { source.query = nil }
             if b.query != nil && b.table == nil && source.query != nil { source.table = nil }
         }
         guard ConnectorSource.kinds.contains(source.kind) else {
-            add("source.kind", "invalid_source", "数据源类型只能是 sqlite、postgres 或 folder", "source.kind must be sqlite, postgres or folder")
+            add(
+                "source.kind", "invalid_source", "数据源类型只能是 sqlite、postgres、folder 或 http",
+                "source.kind must be sqlite, postgres, folder or http")
             throw invalid(problems)
         }
         let isFolder = source.kind == "folder"
@@ -96,7 +105,10 @@ struct ConnectorDraft {
                 add("source.port", "invalid_port", "端口应在 1–65535 之间", "source.port must be from 1 to 65535")
             }
         }
-        if isFolder {
+        let isHTTP = source.kind == "http"
+        if isHTTP {
+            problems += HTTPSource.problems(source)
+        } else if isFolder {
             if source.table != nil || source.query != nil {
                 add("source.table", "not_applicable", "文件夹数据源没有表或查询", "A folder source has no table or query")
             }

@@ -86,7 +86,10 @@ final class ConnectorRunRow: Model, Content, @unchecked Sendable {
 /// - `sqlite`: `path` (under the connector root), and `table` or `query`;
 /// - `postgres`: `host`, `port`, `database`, `user` (the password is the sealed secret), `tls`, and `table` or `query`;
 /// - `folder`: `path` (a folder under the connector root), `format` (auto from the extension when
-///   absent), `encoding` (auto, utf-8 or gb18030), `sheet` (XLSX).
+///   absent), `encoding` (auto, utf-8 or gb18030), `sheet` (XLSX);
+/// - `http`: `url`, `format` (json, csv or ndjson), `records` (where the array is in a JSON answer),
+///   `paging`, `auth` (none, bearer or basic with `user`; the token or password is the sealed secret)
+///   and `watermarkParam` (the query parameter the watermark is sent in).
 struct ConnectorSource: Codable, Sendable, Equatable {
     var kind: String
     var path: String?
@@ -100,8 +103,29 @@ struct ConnectorSource: Codable, Sendable, Equatable {
     var format: String?
     var encoding: String?
     var sheet: String?
+    var url: String?
+    var records: String?
+    var paging: HTTPPaging?
+    var auth: String?
+    var watermarkParam: String?
 
-    static let kinds = ["sqlite", "postgres", "folder"]
+    static let kinds = ["sqlite", "postgres", "folder", "http"]
+    /// The kinds whose password or token is kept (sealed).
+    static let withSecret = ["postgres", "http"]
+}
+
+/// How an HTTP source's answers are paged: `none`; `offset` (`offsetParam`, `limitParam`, `pageSize`:
+/// the next page asks from the rows read so far); `cursor` (the next cursor at `cursorPath` in the
+/// answer, sent back in `cursorParam`); `link` (the `Link: <…>; rel="next"` header).
+struct HTTPPaging: Codable, Sendable, Equatable {
+    var style: String
+    var offsetParam: String?
+    var limitParam: String?
+    var pageSize: Int?
+    var cursorPath: String?
+    var cursorParam: String?
+
+    static let styles = ["none", "offset", "cursor", "link"]
 }
 
 /// A connector as the API answers it: never its secret, only whether one is set.

@@ -25,6 +25,9 @@ enum ConnectorSources {
                 host: source.host ?? "", port: source.port ?? 5432, database: source.database ?? "", user: source.user ?? "",
                 password: password, tls: source.tls ?? false)
             return { read, page in try await pg.read(read, app: app, page: page) }
+        case "http":
+            let http = HTTPSource(source: source, secret: password)
+            return { read, page in try await http.read(read, app: app, page: page) }
         default:
             throw AppError.field(.unprocessableEntity, "invalid_source", "source.kind", zh: "此数据源不按行读取", en: "This source is not read as rows")
         }

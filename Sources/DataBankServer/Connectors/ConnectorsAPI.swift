@@ -50,6 +50,24 @@ struct ConnectorsAPI: RouteCollection {
 
     static func create(req: Request) async throws -> Response {
         let body = try req.content.decode(ConnectorBody.self)
+        let (code, name, store, draft) = try await checkNew(body, req: req)
+        if try await ConnectorRow.query(on: req.db).filter(\.$code == code).first() != nil {
+            throw AppError.field(.conflict, "duplicate_code", "code", zh: "已有代码为 \(code) 的连接器", en: "A connector with code \(code) exists")
+        }
+        let row = ConnectorRow()
+        row.code = code; row.name = name; row.resourceCode = store.resourceCode; row.departmentCode = store.departmentCode
+        row.ownerName = req.user?.username ?? "unknown"
+        row.status = body.status ?? "active"; row.failures = 0
+        try await apply(draft, password: body.source?.password, to: row, req: req)
+        row.nextRunAt = ConnectorRunner.nextRun(row, after: req.application.settings.now())
+        try await row.create(on: req.db)
+        try await audit(req, row, "connector.create")
+        return try await ConnectorInfo(row, now: req.application.settings.now()).encodeResponse(status: .created, for: req)
+    }
+
+    /// A new connector's settings checked (code, name, the resource the caller may manage, the draft),
+    /// every problem at once as 422 `invalid_connector`; nothing saved.
+    static func checkNew(_ body: ConnectorBody, req: Request) async throws -> (String, String, RecordStoreRow, ConnectorDraft) {
         var problems: [FieldError] = []
         let code = body.code?.trimmingCharacters(in: .whitespaces) ?? ""
         if code.range(of: ConnectorDraft.codePattern, options: .regularExpression) == nil {
@@ -73,18 +91,7 @@ struct ConnectorsAPI: RouteCollection {
             throw ConnectorDraft.invalid(problems + e.details)
         }
         if !problems.isEmpty { throw ConnectorDraft.invalid(problems) }
-        if try await ConnectorRow.query(on: req.db).filter(\.$code == code).first() != nil {
-            throw AppError.field(.conflict, "duplicate_code", "code", zh: "已有代码为 \(code) 的连接器", en: "A connector with code \(code) exists")
-        }
-        let row = ConnectorRow()
-        row.code = code; row.name = name; row.resourceCode = store.resourceCode; row.departmentCode = store.departmentCode
-        row.ownerName = req.user?.username ?? "unknown"
-        row.status = body.status ?? "active"; row.failures = 0
-        try await apply(draft, password: body.source?.password, to: row, req: req)
-        row.nextRunAt = ConnectorRunner.nextRun(row, after: req.application.settings.now())
-        try await row.create(on: req.db)
-        try await audit(req, row, "connector.create")
-        return try await ConnectorInfo(row, now: req.application.settings.now()).encodeResponse(status: .created, for: req)
+        return (code, name, store, draft)
     }
 
     static func update(req: Request) async throws -> ConnectorInfo {
@@ -145,7 +152,7 @@ struct ConnectorsAPI: RouteCollection {
                 row.secret = ConnectorSecrets.seal(password, code: row.code, key: try await ConnectorSecrets.key(app: req.application, on: req.db))
             }
         }
-        if draft.source.kind != "postgres" { row.secret = nil }
+        if !ConnectorSource.withSecret.contains(draft.source.kind) { row.secret = nil }
         row.sourceKind = draft.source.kind; row.source = draft.sourceJSON; row.mapping = draft.mappingJSON
         row.schedule = draft.schedule; row.mode = draft.mode; row.watermarkColumn = draft.watermarkColumn; row.maxFailures = draft.maxFailures
     }

@@ -18,6 +18,14 @@ enum DisplayTime {
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 
+    /// "2026-12-05 12:00:07+08:00": seconds and the offset, for command-line output read by people and scripts alike.
+    static func stamp(_ d: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: d)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d+08:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
     static func zoneName(_ lang: String) -> String { lang == "en" ? "(China Standard Time)" : "(北京时间)" }
 
     /// The instant a day of the city's calendar ("2026-12-05") starts, for date filters.

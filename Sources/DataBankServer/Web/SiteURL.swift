@@ -35,6 +35,10 @@ enum SiteURL: Sendable, Hashable {
     case newDemand
     case demand(UUID)
     case demandAction(UUID, DemandAction)
+    // Connectors (前置交换, Web/Connectors/).
+    case connectors
+    case newConnector
+    case connector(String, ConnectorPart = .overview)
     case login
     case logout
     case account
@@ -140,6 +144,11 @@ enum SiteURL: Sendable, Hashable {
         case objections, newObjection
     }
 
+    /// A connector's page and its form targets.
+    enum ConnectorPart: String, Sendable, Hashable {
+        case overview = "", edit, run, pause, resume, delete
+    }
+
     enum ApplicationPart: String, Sendable, Hashable {
         case overview = "", decision, countersign, escalate, withdraw
     }
@@ -189,6 +198,9 @@ enum SiteURL: Sendable, Hashable {
         case .newDemand: ["demands", "new"]
         case .demand(let id): ["demands", id.uuidString]
         case .demandAction(let id, let action): ["demands", id.uuidString, action.rawValue]
+        case .connectors: ["connectors"]
+        case .newConnector: ["connectors", "new"]
+        case .connector(let code, let part): ["connectors", code] + (part == .overview ? [] : [part.rawValue])
         case .login: ["login"]
         case .logout: ["logout"]
         case .account: ["account"]

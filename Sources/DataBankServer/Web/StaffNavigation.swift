@@ -48,13 +48,17 @@ enum StaffNavigation {
                 Entry(href: SiteURL.editions.path, zh: "目录版本", en: "Editions", id: "editions")
             ])
         if req.can(.readReviewQueue) { catalog.entries.append(Entry(href: SiteURL.reviews.path, zh: "目录审核", en: "Reviews", id: "reviews")) }
-        let sharing = Group(
+        var sharing = Group(
             id: "sharing", zh: "共享", en: "Sharing",
             entries: [
                 Entry(href: SiteURL.sharing.path, zh: "申请与授权", en: "Applications & grants", id: "sharing"),
                 Entry(href: SiteURL.objections.path, zh: "数据纠错", en: "Objections", id: "objections"),
                 Entry(href: SiteURL.demands.path, zh: "需求登记", en: "Demands", id: "demands")
             ])
+        // Connectors pull departments' data into the exchange: with sharing, for those who may read them.
+        if Authorization.reach(req.actor, .readConnectors) != .none {
+            sharing.entries.append(Entry(href: SiteURL.connectors.path, zh: "前置交换", en: "Connectors", id: "connectors"))
+        }
         var insight = Group(
             id: "insight", zh: "分析", en: "Insight",
             entries: [

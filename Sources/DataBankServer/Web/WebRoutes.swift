@@ -84,6 +84,18 @@ enum WebRoutes {
                 .gate(.signedIn)
         }
 
+        // Connectors (前置交换).
+        web.get("connectors", use: ConnectorListPage.show).gate(.action(.readConnectors))
+        web.get("connectors", "new", use: ConnectorFormPage.new).gate(.action(.manageConnectors))
+        web.post("connectors", "new", use: ConnectorFormPage.create).gate(.action(.manageConnectors))
+        web.get("connectors", ":connector", use: ConnectorPage.show).gate(.action(.readConnectors))
+        web.get("connectors", ":connector", "edit", use: ConnectorFormPage.edit).gate(.action(.manageConnectors))
+        web.post("connectors", ":connector", "edit", use: ConnectorFormPage.update).gate(.action(.manageConnectors))
+        web.post("connectors", ":connector", "run", use: ConnectorPage.run).gate(.action(.manageConnectors))
+        web.post("connectors", ":connector", "pause", use: ConnectorPage.pause).gate(.action(.manageConnectors))
+        web.post("connectors", ":connector", "resume", use: ConnectorPage.resume).gate(.action(.manageConnectors))
+        web.post("connectors", ":connector", "delete", use: ConnectorPage.delete).gate(.action(.manageConnectors))
+
         web.get("login", use: LoginPage.show).gate(.open)
         web.post("login", use: LoginPage.submit).gate(.open)
         web.post("logout", use: LoginPage.logout).gate(.open)
@@ -123,6 +135,9 @@ struct WebMiddleware: AsyncMiddleware {
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         if path.hasPrefix("/objections/") { return "/objections" }
+        if path.hasPrefix("/connectors/"), ["/run", "/pause", "/resume", "/delete"].contains(where: { path.hasSuffix($0) }) {
+            return String(path[..<path.lastIndex(of: "/")!])
+        }
         if path.hasPrefix("/demands/"), DemandAction.allCases.contains(where: { path.hasSuffix("/" + $0.rawValue) }) {
             return String(path[..<path.lastIndex(of: "/")!])
         }

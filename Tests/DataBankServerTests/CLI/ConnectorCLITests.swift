@@ -21,4 +21,12 @@ struct ConnectorCLITests {
         }
         CLIFailureTests.expectOneErrorLine(try await CLIFailureTests.run(["connectors", "run"], in: dir, database: url), status: 2, "run without a code")
     }
+
+    /// History lines give the city's time (UTC+8), as the pages do.
+    @Test func historyTimesAreTheCitysTime() {
+        let run = ConnectorRunRow()
+        run.startedAt = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30 00:53:20 UTC
+        run.trigger = "manual"; run.status = "succeeded"; run.rowsRead = 1; run.inserted = 1; run.updated = 0; run.refused = 0
+        #expect(ConnectorsCommand.line(run).hasPrefix("2026-11-30 08:53:20+08:00\tmanual"))
+    }
 }

@@ -70,12 +70,13 @@ struct RunAnswer: Decodable {
 
 /// A fresh DataBank whose connector root is a new temporary folder (removed afterwards), and which
 /// may reach PostgreSQL on this machine.
-func withConnectorBank(_ body: (Application) async throws -> Void) async throws {
+func withConnectorBank(adjust: (inout Settings) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("databank-connectors-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: root) }
     try await withDataBank(adjust: { settings in
         settings.connectorRoot = root
         settings.connectorAllow = WebhookAllowList("127.0.0.1, ::1, localhost")
+        adjust(&settings)
     }) { app in try await body(app) }
 }
