@@ -15,8 +15,8 @@ import DataBankCore
 ///   header in Chinese item names) into `connectors/440600005/drops/`; every two minutes the connector
 ///   loads what was dropped and moves each file to `done/` or `failed/`.
 ///
-/// - `jtj-permits-api`: the transport bureau's licensing system's HTTP API (``DemoPermitsAPI``, served
-///   by the demo itself at `/demo-sources/<department>/permits`), cursor-paged JSON behind basic
+/// - `jtj-records-api`: the transport bureau's business system's HTTP API (``DemoDepartmentAPI``, served
+///   by the demo itself at `/demo-sources/<department>/records`), cursor-paged JSON behind basic
 ///   authentication, pulled every two minutes incrementally by `updated_seq` (sent as `since`).
 ///
 /// Each fills a published, keyed, non-flagship store of its department (the first by code), so the
@@ -69,16 +69,16 @@ enum DemoConnectors {
     /// The HTTP API connector and its simulated API (the route registered on `app`); its address
     /// follows the demo's port from one start to the next. Loopback is allowed to connectors for it.
     static func setUpAPI(_ app: Application, root: String, base: String) async throws -> String? {
-        guard let plan = try await plan("jtj-permits-api", "交通运输局许可系统接口（模拟 HTTP API）", owner: "jtj_steward", on: app.db) else {
+        guard let plan = try await plan("jtj-records-api", "交通运输局业务系统接口（模拟 HTTP API）", owner: "jtj_steward", on: app.db) else {
             return nil
         }
         try FileManager.default.createDirectory(atPath: root + "/\(plan.department)", withIntermediateDirectories: true)
-        let api = DemoPermitsAPI(plan: plan, file: root + "/\(plan.department)/permits-api.json")
+        let api = DemoDepartmentAPI(plan: plan, file: root + "/\(plan.department)/records-api.json")
         api.register(on: app)
-        app.storage[DemoPermitsAPIKey.self] = api
+        app.storage[DemoDepartmentAPIKey.self] = api
         if let host = URL(string: base)?.host { app.settings.connectorAllow.hosts.insert(host.lowercased()) }
         let source = ConnectorSource(
-            kind: "http", user: DemoPermitsAPI.user, format: "json", url: base + "/demo-sources/\(plan.department)/permits", records: "/data/records",
+            kind: "http", user: DemoDepartmentAPI.user, format: "json", url: base + "/demo-sources/\(plan.department)/records", records: "/data/records",
             paging: HTTPPaging(style: "cursor", cursorPath: "/paging/next_cursor", cursorParam: "cursor"), auth: "basic",
             watermarkParam: "since")
         let sourceJSON = String(decoding: try JSONEncoder().encode(source), as: UTF8.self)
@@ -89,14 +89,14 @@ enum DemoConnectors {
                 plan, kind: "http", source: source, mapping: plan.store.recordLayout.columns.map { .init(source: $0.name, item: $0.name) },
                 schedule: "every 2 minutes", mode: "incremental", watermark: "updated_seq", app: app)
             if let row = try await ConnectorRow.query(on: app.db).filter(\.$code == plan.code).first() {
-                row.secret = ConnectorSecrets.seal(DemoPermitsAPI.password, code: row.code, key: try await ConnectorSecrets.key(app: app, on: app.db))
+                row.secret = ConnectorSecrets.seal(DemoDepartmentAPI.password, code: row.code, key: try await ConnectorSecrets.key(app: app, on: app.db))
                 // Its first run once the server listens (the API is on it).
                 row.nextRunAt = app.settings.now().addingTimeInterval(20)
                 try await row.save(on: app.db)
             }
         }
         return
-            "\(plan.code): \(plan.store.resourceCode) ← \(base)/demo-sources/\(plan.department)/permits (HTTP API, cursor-paged JSON, basic auth, every 2 minutes)"
+            "\(plan.code): \(plan.store.resourceCode) ← \(base)/demo-sources/\(plan.department)/records (HTTP API, cursor-paged JSON, basic auth, every 2 minutes)"
     }
 
     /// The first published, keyed, non-flagship store of the owner's department.
@@ -214,7 +214,7 @@ enum DemoConnectors {
                         let path = root + "/\(plan.department)/approvals.sqlite"
                         if FileManager.default.fileExists(atPath: path) { try await work(path, plan: plan) }
                     }
-                    try await app.storage[DemoPermitsAPIKey.self]?.work()
+                    try await app.storage[DemoDepartmentAPIKey.self]?.work()
                     if minute % 5 == 0, let plan = try await plan("hrss-drops", "", owner: "rsj_steward", on: app.db) {
                         let start = 40 + (minute / 5 - 1) * 10
                         // Ten new people, and five already sent again (an upsert leaves them as they are).
@@ -232,4 +232,4 @@ enum DemoConnectors {
 }
 
 /// The demo's simulated HTTP API, for the minute loop.
-struct DemoPermitsAPIKey: StorageKey { typealias Value = DemoPermitsAPI }
+struct DemoDepartmentAPIKey: StorageKey { typealias Value = DemoDepartmentAPI }

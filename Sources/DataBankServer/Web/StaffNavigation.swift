@@ -5,7 +5,7 @@ import DataBankCore
 /// The internal catalog's main navigation.
 ///
 /// Staff see their pages in a few menus — 目录 Catalog, 共享 Sharing, 分析 Insight, 管理 Admin — so a
-/// platform admin's seventeen pages fit one line. Each menu is a `<details>` disclosure: it opens
+/// platform admin's eighteen pages fit one line. Each menu is a `<details>` disclosure: it opens
 /// without script and by keyboard; app.js only closes it on an outside click or Escape. A menu lists
 /// only the pages the user may open, and a menu left with one page shows as a plain link. Anonymous
 /// visitors and registered public users keep a short flat list.

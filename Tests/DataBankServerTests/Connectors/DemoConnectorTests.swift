@@ -34,13 +34,13 @@ struct DemoConnectorTests {
     }
 
     /// The third demo connector pulls the demo's own simulated HTTP API (cursor-paged, basic auth);
-    /// after a minute of the licensing office's work the next run reads the three new permits and the changed one.
+    /// after a minute of the bureau's work the next run reads the three new records and the changed one.
     @Test func theDemoHTTPConnectorPullsTheSimulatedAPI() async throws {
         try await withConnectorBank { app in
             // The simulated API is a route of the demo server itself, registered before it serves.
             let port = Int.random(in: 40_000..<50_000)
             let said = try await DemoConnectors.setUp(app, apiBase: "http://127.0.0.1:\(port)")
-            #expect(said.count == 3 && said.last?.contains("jtj-permits-api") == true, "\(said)")
+            #expect(said.count == 3 && said.last?.contains("jtj-records-api") == true, "\(said)")
             try await app.server.start(address: .hostname("127.0.0.1", port: port))
             do { try await demoHTTPConnector(app) } catch { await app.server.shutdown(); throw error }
             await app.server.shutdown()
@@ -48,7 +48,7 @@ struct DemoConnectorTests {
     }
 
     func demoHTTPConnector(_ app: Application) async throws {
-        let row = try #require(try await ConnectorRow.query(on: app.db).filter(\.$code == "jtj-permits-api").first())
+        let row = try #require(try await ConnectorRow.query(on: app.db).filter(\.$code == "jtj-records-api").first())
         #expect(row.secret != nil && row.sourceKind == "http")
         func run() async throws -> ConnectorRunRow {
             let token = try #require(try await ConnectorRunner.lease(try row.requireID(), now: app.settings.now(), on: app.db))
@@ -57,7 +57,7 @@ struct DemoConnectorTests {
         let first = try await run()
         #expect(first.status == "succeeded" && first.inserted == 60 && first.refused == 0, "\(first.error ?? "") \(first.refused) refused")
         #expect(first.watermarkAfter == "60")
-        try await #require(app.storage[DemoPermitsAPIKey.self]).work()
+        try await #require(app.storage[DemoDepartmentAPIKey.self]).work()
         let next = try await run()
         #expect(next.status == "succeeded" && next.rowsRead == 4 && next.inserted == 3, "\(next.rowsRead) read, \(next.error ?? "")")
         #expect(next.watermarkBefore == "60" && next.watermarkAfter == "64")

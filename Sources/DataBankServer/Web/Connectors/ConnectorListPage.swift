@@ -21,7 +21,7 @@ enum ConnectorListPage {
             let last = lastRuns[c.code]
             return [
                 .group([
-                    .link(SiteURL.connector(c.code).path, c.name, .testid("connector-link")), .el("br"),
+                    .link(SiteURL.connector(c.code).path, c.name, .testid("connector-link")), .br(),
                     .span(.cls("code muted"), .esc(c.code))
                 ]),
                 SharingWeb.resource(c.resource, names),
@@ -30,7 +30,7 @@ enum ConnectorListPage {
                 ConnectorWeb.stateBadge(c, s),
                 last.map { run in
                     .group([
-                        .esc(DisplayTime.plain(run.startedAt)), .el("br"), ConnectorWeb.runBadge(run.status, s),
+                        .esc(DisplayTime.plain(run.startedAt)), .br(), ConnectorWeb.runBadge(run.status, s),
                         .span(.cls("muted"), .esc(" " + s.t("读 \(run.rowsRead) 行", "\(run.rowsRead) rows")))
                     ])
                 } ?? .span(.cls("muted"), .esc(s.t("尚未运行", "Not run yet"))),

@@ -98,7 +98,7 @@ enum ConnectorPage {
                 (s.t("资源", "Resource"), SharingWeb.resource(c.resource, names)),
                 (
                     s.t("数据源", "Source"),
-                    .group([.esc(ConnectorWeb.kindLabel(c.source.kind, s)), .el("br"), .el("code", .esc(ConnectorWeb.sourceSummary(c.source)))])
+                    .group([.esc(ConnectorWeb.kindLabel(c.source.kind, s)), .br(), .el("code", .esc(ConnectorWeb.sourceSummary(c.source)))])
                 ),
                 (s.t("密码", "Password"), .esc(c.secretSet ? s.t("已设置（不显示）", "Set (never shown)") : s.t("未设置", "Not set"))),
                 (

@@ -50,7 +50,7 @@ enum ConnectorWeb {
 
     static func schedule(_ text: String, _ s: Strings) -> Body {
         let words = ConnectorScheduleWords.describe(text, lang: s.lang)
-        return words == text ? .el("code", .esc(text)) : .group([.esc(words), .el("br"), .span(.cls("code muted"), .esc(text))])
+        return words == text ? .el("code", .esc(text)) : .group([.esc(words), .br(), .span(.cls("code muted"), .esc(text))])
     }
 
     /// "1.2 s" / "2 min 5 s".

@@ -2,16 +2,16 @@ import Foundation
 import Vapor
 import DataBankCore
 
-/// The demo's simulated department API (the transport bureau's licensing system), served by the demo
-/// server itself under `/demo-sources/{department}/permits` — registered only by `databank demo` — so the
-/// third demo connector, `jtj-permits-api`, has an HTTP API to pull from: cursor-paged JSON
+/// The demo's simulated department API (the transport bureau's own business system), served by the demo
+/// server itself under `/demo-sources/{department}/records` — registered only by `databank demo` — so the
+/// third demo connector, `jtj-records-api`, has an HTTP API to pull from: cursor-paged JSON
 /// (`{"data": {"records": […]}, "paging": {"next_cursor": …}}`), behind basic authentication (the
 /// demo server's bearer tokens are its own users' API tokens), incremental by
-/// `updated_seq` sent back as `since`. While the demo serves, every minute brings three new permits and
+/// `updated_seq` sent back as `since`. While the demo serves, every minute brings three new records and
 /// one changed one. The system's state is a small JSON file beside the other simulated systems'
-/// (`connectors/<department>/permits-api.json`), so a restarted demo carries on where it was.
-actor DemoPermitsAPI {
-    static let user = "jtj-licensing"
+/// (`connectors/<department>/records-api.json`), so a restarted demo carries on where it was.
+actor DemoDepartmentAPI {
+    static let user = "jtj-system"
     static let password = "demo-jtj-api-secret"
     static let pageLimit = 50
 
@@ -35,7 +35,7 @@ actor DemoPermitsAPI {
         try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: file), options: .atomic)
     }
 
-    /// A minute of the licensing office's work: `added` new permits and `changed` earlier ones edited.
+    /// A minute of the bureau's work: `added` new records and `changed` earlier ones edited.
     func work(added: Int = 3, changed: Int = 1) throws {
         var seq = (rows.last?[0] ?? 0)
         let count = Set(rows.map { $0[1] }).count
@@ -79,9 +79,9 @@ actor DemoPermitsAPI {
 
     /// Registers the API's route on the demo server.
     nonisolated func register(on app: Application) {
-        app.get("demo-sources", PathComponent(stringLiteral: plan.department), "permits") { req async throws -> Response in
+        app.get("demo-sources", PathComponent(stringLiteral: plan.department), "records") { req async throws -> Response in
             guard let basic = req.headers.basicAuthorization, basic.username == Self.user, basic.password == Self.password else {
-                return Response(status: .unauthorized, body: .init(string: "{\"error\":\"the licensing system's user and password are required\"}"))
+                return Response(status: .unauthorized, body: .init(string: "{\"error\":\"the system's user and password are required\"}"))
             }
             let limit = min(max(req.query[Int.self, at: "limit"] ?? Self.pageLimit, 1), 200)
             let body = await self.page(
