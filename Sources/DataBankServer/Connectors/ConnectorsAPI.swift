@@ -81,7 +81,10 @@ struct ConnectorsAPI: RouteCollection {
             problems.append(FieldError(field: "name", code: "required", message: "请填写名称（最多 100 个字符）", messageEn: "name is required (at most 100 characters)"))
         }
         guard let resource = body.resource, !resource.isEmpty else {
-            throw ConnectorDraft.invalid(problems + [FieldError(field: "resource", code: "required", message: "请填写资源代码", messageEn: "resource is required")])
+            // Without a store the mapping cannot be checked; the schedule can.
+            var all = problems + [FieldError(field: "resource", code: "required", message: "请填写资源代码", messageEn: "resource is required")]
+            if case .failure(let p) = ConnectorSchedule.parse(body.schedule ?? "") { all.append(p) }
+            throw ConnectorDraft.invalid(all)
         }
         let (store, _) = try await StoreReading.forAction(req, .manageConnectors, code: resource)
         let draft: ConnectorDraft

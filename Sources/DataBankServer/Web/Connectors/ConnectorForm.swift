@@ -144,6 +144,36 @@ struct ConnectorFormView {
 
     var f: SharingFormView { SharingFormView(s: s, errors: errors) }
 
+    /// Every error on top, each with its field's label as the form shows it.
+    func summary(_ error: AppError?) -> Body {
+        guard let error else { return .empty }
+        if errors.isEmpty { return Layout.errorBanner(error, s) }
+        return .banner(
+            "error",
+            .p(.strong(.esc(s.t("未能保存：有 \(errors.all.count) 处需要修改。", "Not saved: \(errors.all.count) problem(s) to fix.")))),
+            .ul(.group(errors.all.map { e in Node<HTML.ListContext>.li(.esc("\(Self.label(e.field, s))：\(s.message(e))")) })),
+            testid: "error-summary")
+    }
+
+    /// The label of an error's field (`mapping[2].item` is the mapping's).
+    static func label(_ field: String, _ s: Strings) -> String {
+        let key = Forms.errorKey(field)
+        let names: [String: (String, String)] = [
+            "code": ("代码", "Code"), "name": ("名称", "Name"), "resource": ("载入的资源", "Resource"), "source.kind": ("数据源类型", "Source kind"),
+            "source.path": ("路径", "Path"), "source.table": ("表", "Table"), "source.query": ("只读查询", "Query"), "source.host": ("主机", "Host"),
+            "source.port": ("端口", "Port"), "source.database": ("数据库", "Database"), "source.user": ("用户名", "User"),
+            "source.password": ("密码或令牌", "Password or token"), "source.format": ("格式", "Format"), "source.encoding": ("编码", "Encoding"),
+            "source.sheet": ("工作表", "Sheet"), "source.url": ("接口地址", "API address"), "source.records": ("记录数组的位置", "Records path"),
+            "source.auth": ("认证", "Authentication"), "source.watermarkParam": ("水位参数名", "Watermark parameter"),
+            "source.paging.style": ("分页", "Paging"), "source.paging.pageSize": ("每页行数", "Page size"),
+            "source.paging.cursorPath": ("下一页游标的位置", "Next cursor path"), "source.paging.offsetParam": ("偏移量参数名", "Offset parameter"),
+            "source.paging.limitParam": ("每页行数参数名", "Page size parameter"), "source.paging.cursorParam": ("游标参数名", "Cursor parameter"),
+            "mapping": ("映射", "Mapping"), "schedule": ("计划", "Schedule"), "mode": ("模式", "Mode"), "watermarkColumn": ("水位列", "Watermark column"),
+            "maxFailures": ("连续失败几次后暂停", "Pause after failures"), "status": ("状态", "State")
+        ]
+        return names[key].map { s.t($0.0, $0.1) } ?? field
+    }
+
     func render(action: String, csrf: String) -> Body {
         let v = values
         let kinds = ConnectorSource.kinds.map { ($0, ConnectorWeb.kindLabel($0, s)) }

@@ -114,7 +114,7 @@ enum ConnectorFormPage {
             existing.map { e in Body.group([.text(" › "), .link(SiteURL.connector(e.code).path, e.name)]) } ?? .empty)
         let content: [Body] = [
             .div(.cls("page-head"), crumbs, .h1(.testid("page-title"), .esc(title))),
-            view.f.summary(error),
+            view.summary(error),
             previewCard,
             .section(
                 .cls("card"),

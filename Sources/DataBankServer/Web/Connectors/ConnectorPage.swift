@@ -100,7 +100,7 @@ enum ConnectorPage {
                     s.t("数据源", "Source"),
                     .group([.esc(ConnectorWeb.kindLabel(c.source.kind, s)), .br(), .el("code", .esc(ConnectorWeb.sourceSummary(c.source)))])
                 ),
-                (s.t("密码", "Password"), .esc(c.secretSet ? s.t("已设置（不显示）", "Set (never shown)") : s.t("未设置", "Not set"))),
+                (s.t("密码或令牌", "Password or token"), .esc(c.secretSet ? s.t("已设置（不显示）", "Set (never shown)") : s.t("未设置", "Not set"))),
                 (
                     s.t("映射", "Mapping"),
                     .el("code", .esc(c.mapping.isEmpty ? s.t("按表头", "by the header") : c.mapping.map { "\($0.source)→\($0.item)" }.joined(separator: ", ")))
@@ -182,7 +182,7 @@ enum ConnectorPage {
                     .esc(
                         total > runs.count
                             ? s.t("共 \(total) 次运行，显示最近 \(runs.count) 次。", "\(total) runs; the latest \(runs.count) shown.")
-                            : s.t("共 \(total) 次运行。", "\(total) runs."))),
+                            : s.t("共 \(total) 次运行。", total == 1 ? "1 run." : "\(total) runs."))),
                 runs.isEmpty
                     ? SharingWeb.empty(s, "runs-empty", "尚未运行。", "Not run yet.")
                     : .dataTable(
