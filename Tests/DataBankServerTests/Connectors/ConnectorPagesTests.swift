@@ -196,4 +196,27 @@ struct ConnectorPagesTests {
             #expect(try await ConnectorRow.query(on: app.db).first()?.secret == nil)
         }
     }
+
+    /// A run in progress (its lease held, its history row `running`) shows as running on both pages.
+    @Test func aRunningRunShowsAsRunning() async throws {
+        try await withConnectorBank { app in
+            let cf = try await ConnectorFixture.make(app)
+            try await cf.writeSource(rows: 0..<3)
+            let web = try await WebSession.signIn(app, cf.store.steward)
+            #expect(try await web.post("/connectors/new", Self.fields(cf)).status == .seeOther)
+            let row = try #require(try await ConnectorRow.query(on: app.db).first())
+            _ = try #require(try await ConnectorRunner.lease(try row.requireID(), now: app.settings.now(), on: app.db))
+            let run = ConnectorRunRow()
+            run.connectorID = try row.requireID(); run.connectorCode = row.code; run.resourceCode = row.resourceCode
+            run.trigger = "schedule"; run.status = "running"; run.startedAt = Date(); run.heartbeatAt = Date()
+            run.rowsRead = 10_000; run.inserted = 0; run.updated = 0; run.refused = 0; run.watermarkBefore = "7"
+            try await run.create(on: app.db)
+            let page = try await web.get("/connectors/scj-reg").body.string
+            #expect(page.contains("正在运行") && page.contains("运行中") && page.contains("7 → …"))
+            #expect(try await web.get("/connectors").body.string.contains("正在运行"))
+            // Run now waits for it: 409, said on the page.
+            let busy = try await web.post("/connectors/scj-reg/run", [])
+            #expect(busy.status == .conflict && busy.body.string.contains("error-banner"))
+        }
+    }
 }
