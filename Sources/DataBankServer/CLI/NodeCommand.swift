@@ -8,7 +8,10 @@ struct NodeCommand: AsyncCommandGroup {
         "Federation: `databank node show`, `node init`, `node peers`, `node add-peer CODE …`, `node remove-peer CODE`, `node ping CODE`, `node pull CODE`."
     }
     var commands: [String: any AnyAsyncCommand] {
-        ["show": ShowNode(), "init": InitNode(), "peers": ListPeers(), "add-peer": AddPeer(), "remove-peer": RemovePeer(), "ping": PingPeer(), "pull": PullPeer()]
+        [
+            "show": ShowNode(), "init": InitNode(), "peers": ListPeers(), "add-peer": AddPeer(), "remove-peer": RemovePeer(), "ping": PingPeer(),
+            "pull": PullPeer()
+        ]
     }
     var defaultCommand: (any AnyAsyncCommand)? { ShowNode() }
 

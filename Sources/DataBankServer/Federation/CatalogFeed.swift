@@ -98,7 +98,8 @@ enum CatalogFeed {
             ORDER BY r.federation_seq, r.code LIMIT \(literal: limit + 1)
             """
         ).all().map { row in
-            let retired = try row.decode(column: "status", as: String.self) == LifecycleState.retired.rawValue
+            let retired =
+                try row.decode(column: "status", as: String.self) == LifecycleState.retired.rawValue
                 || row.decode(column: "classified", as: Bool.self)
             return CatalogFeedEntry(
                 origin: me.code, originName: me.name, originRegion: me.regionCode, code: try row.decode(column: "code", as: String.self),

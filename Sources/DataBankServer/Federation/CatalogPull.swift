@@ -103,7 +103,7 @@ enum CatalogPull {
                 ("department_code", snapshot.departmentCode), ("department_name", e.departmentName),
                 ("sharing_type", snapshot.sharing.type.rawValue), ("open_type", snapshot.open.type.rawValue),
                 ("item_count", snapshot.items.count), ("status", e.status == "retired" ? "retired" : "published"),
-                ("snapshot", e.snapshot), ("federation_seq", seq), ("received_at", now),
+                ("snapshot", e.snapshot), ("federation_seq", seq), ("received_at", now)
             ]
             if existing != nil {
                 var update = sql.update("federated_resources").where("id", .equal, id)

@@ -98,7 +98,8 @@ struct FederationAPI: RouteCollection {
     static func ping(req: Request) async throws -> Pong {
         let verified = try await NodeRequestVerifier.verify(req)
         try await NodeRequestVerifier.audit(req, verified, operation: "federation.ping")
-        return Pong(node: try await FederationNodes.current(on: req.db)?.code, peer: verified.peer, relation: verified.relation, requestHash: verified.requestHash)
+        return Pong(
+            node: try await FederationNodes.current(on: req.db)?.code, peer: verified.peer, relation: verified.relation, requestHash: verified.requestHash)
     }
 
     static func audit(_ req: Request, _ operation: String, _ code: String) async throws {

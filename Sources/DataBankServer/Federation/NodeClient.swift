@@ -37,7 +37,8 @@ struct NodeClient: Sendable {
         do {
             address = try await WebhookTargets.checkedAddress(host: host, allow: app.settings.federationAllow)
         } catch {
-            throw AppError(.badGateway, "peer_url_not_allowed", "Peer \(peer.code)'s address \(host) is not allowed (DATABANK_FEDERATION_ALLOW) or does not resolve")
+            throw AppError(
+                .badGateway, "peer_url_not_allowed", "Peer \(peer.code)'s address \(host) is not allowed (DATABANK_FEDERATION_ALLOW) or does not resolve")
         }
         // The signed target is the path as the peer receives it: the base URL's own path (a reverse proxy's prefix) is stripped by it.
         let signed = try signer.sign(method: method.rawValue, target: target, body: body, now: app.settings.now())

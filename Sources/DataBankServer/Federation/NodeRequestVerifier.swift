@@ -62,8 +62,12 @@ enum NodeRequestVerifier {
             fields: [refusal.rawValue], count: 0, purpose: "\(req.method.rawValue) \(req.url.path)", requestID: req.id,
             requestHash: requestHash, on: req.db, trail: req.application.auditTrail)
         req.logger.warning("federation: refused a request from node \(name): \(refusal.rawValue)")
-        let header = refusal == .unknownNode ? NodeSigning.nodeHeader : refusal == .stale ? NodeSigning.timestampHeader
-            : refusal == .replayed ? NodeSigning.nonceHeader : NodeSigning.signatureHeader
+        let header =
+            refusal == .unknownNode
+            ? NodeSigning.nodeHeader
+            : refusal == .stale
+                ? NodeSigning.timestampHeader
+                : refusal == .replayed ? NodeSigning.nonceHeader : NodeSigning.signatureHeader
         return AppError(
             .unauthorized, refusal.rawValue, refusal.message,
             details: [FieldError(field: header, code: refusal.rawValue, message: refusal.messageZh, messageEn: refusal.message)])

@@ -56,7 +56,8 @@ enum PeerRegistration {
         if !NodeNaming.isValidRegion(region) { problems.append(regionProblem) }
         let relation = NodeRelation(rawValue: body.relation ?? "")
         if relation == nil {
-            problems.append(FieldError(field: "relation", code: "invalid_relation", message: "关系须为 parent（上级）或 child（下级）", messageEn: "relation is parent or child"))
+            problems.append(
+                FieldError(field: "relation", code: "invalid_relation", message: "关系须为 parent（上级）或 child（下级）", messageEn: "relation is parent or child"))
         }
         let key = (body.publicKey ?? "").trimmingCharacters(in: .whitespaces)
         if NodeKeys.decode(key) == nil {
@@ -71,7 +72,10 @@ enum PeerRegistration {
         if url.utf8.count > WebhookTargets.maxURLLength || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") || host.isEmpty
             || parsed?.query != nil
         {
-            problems.append(FieldError(field: "baseURL", code: "invalid_url", message: "地址须为 http(s) 网址，如 https://data.foshan.gov.cn", messageEn: "baseURL is an http(s) URL, e.g. https://data.foshan.gov.cn"))
+            problems.append(
+                FieldError(
+                    field: "baseURL", code: "invalid_url", message: "地址须为 http(s) 网址，如 https://data.foshan.gov.cn",
+                    messageEn: "baseURL is an http(s) URL, e.g. https://data.foshan.gov.cn"))
         }
         if !problems.isEmpty { throw AppError(.unprocessableEntity, "invalid_peer", problems.map(\.messageEn).joined(separator: "; "), details: problems) }
         do {

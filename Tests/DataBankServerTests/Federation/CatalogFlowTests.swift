@@ -29,7 +29,8 @@ struct CatalogFlowTests {
                     try await registerPeer(city, code: "chancheng", name: "禅城区", region: "440604", relation: "child", url: districtURL, key: districtKey)
                     try await registerPeer(district, code: "foshan", name: "佛山市", region: "440600", relation: "parent", url: cityURL, key: cityKey)
                     try await registerPeer(province, code: "foshan", name: "佛山市", region: "440600", relation: "child", url: cityURL, key: cityKey)
-                    try await registerPeer(city, code: "guangdong", name: "广东省", region: "440000", relation: "parent", url: "http://127.0.0.1:9", key: provinceKey)
+                    try await registerPeer(
+                        city, code: "guangdong", name: "广东省", region: "440000", relation: "parent", url: "http://127.0.0.1:9", key: provinceKey)
 
                     // The district's resource the test follows: one the catalog search finds by unspaced Chinese.
                     let districtAdmin = try await district.token("admin")
@@ -46,7 +47,8 @@ struct CatalogFlowTests {
                     #expect(entry.origin == "chancheng" && entry.originName == "禅城区" && entry.originRegion == "440604" && entry.status == "published")
 
                     // Nothing new: a second pull receives nothing.
-                    #expect(try await city.send(.POST, "/api/v1/federation/peers/chancheng/pull", token: cityAdmin).decode(CatalogPull.Outcome.self).entries == 0)
+                    #expect(
+                        try await city.send(.POST, "/api/v1/federation/peers/chancheng/pull", token: cityAdmin).decode(CatalogPull.Outcome.self).entries == 0)
 
                     // Through the city, the province.
                     let provinceAdmin = try await province.token("admin")
@@ -59,12 +61,15 @@ struct CatalogFlowTests {
                     let retired = try await district.send(
                         .POST, "/api/v1/resources/\(target.code)/transitions", token: districtAdmin, json: ["action": "retire", "reason": "停止共享"])
                     #expect(retired.status == .ok, "\(retired.body.string)")
-                    #expect(try await city.send(.POST, "/api/v1/federation/peers/chancheng/pull", token: cityAdmin).decode(CatalogPull.Outcome.self).entries == 1)
+                    #expect(
+                        try await city.send(.POST, "/api/v1/federation/peers/chancheng/pull", token: cityAdmin).decode(CatalogPull.Outcome.self).entries == 1)
                     let after = try await city.send(.GET, "/api/v1/federation/catalog/search?q=企业登记", token: cityAdmin).decode(Found.self)
                     #expect(!after.items.contains { $0.code == target.code && $0.origin == "chancheng" })
                     let all = try await city.send(.GET, "/api/v1/federation/catalog/search?q=企业登记&status=all", token: cityAdmin).decode(Found.self)
                     #expect(all.items.contains { $0.code == target.code && $0.origin == "chancheng" && $0.status == "retired" })
-                    #expect(try await province.send(.POST, "/api/v1/federation/peers/foshan/pull", token: provinceAdmin).decode(CatalogPull.Outcome.self).entries == 1)
+                    #expect(
+                        try await province.send(.POST, "/api/v1/federation/peers/foshan/pull", token: provinceAdmin).decode(CatalogPull.Outcome.self).entries
+                            == 1)
                     let detail = try await province.send(.GET, "/api/v1/federation/catalog/chancheng/\(target.code)", token: provinceAdmin)
                     #expect(detail.status == .ok)
                     #expect(try detail.decode(FederationAPI.EntryDetail.self).entry.status == "retired")

@@ -23,7 +23,9 @@ struct NodeCredentialTests {
             #expect(after.configured && after.code == "foshan" && after.name == "佛山市" && after.regionCode == "440600")
             #expect(after.publicKey == before.publicKey)
             let steward = try await app.token("scj_steward")
-            #expect(try await app.send(.PUT, "/api/v1/federation/node", token: steward, json: NodeBody(code: "x1", name: "x", regionCode: "440600")).status == .forbidden)
+            #expect(
+                try await app.send(.PUT, "/api/v1/federation/node", token: steward, json: NodeBody(code: "x1", name: "x", regionCode: "440600")).status
+                    == .forbidden)
             let bad = try await app.send(.PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "Foshan!", name: "", regionCode: "44"))
             #expect(bad.status == .unprocessableEntity)
             #expect(Set(try bad.errorBody().details.map(\.field)) == ["code", "name", "regionCode"])

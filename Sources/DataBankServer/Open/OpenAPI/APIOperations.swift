@@ -166,8 +166,12 @@ extension APIOperation {
         post("federation/peers", "Federation", "Register a peer node: code, name, region, relation, base URL, public key"),
         delete("federation/peers/:code", "Federation", "Remove a peer node"),
         post("federation/peers/:code/pull", "Federation", "Pull a child's catalog now (changes since the kept cursor)", body: nil),
-        get("federation/catalog", "Federation", "A signed request from this node's parent: the catalog's changes after a cursor", query: [.init(name: "after", description: "The cursor of the previous page"), .limit]),
-        get("federation/catalog/search", "Federation", "Catalog entries from nodes below, by words (Chinese unspaced)", query: [.init(name: "q", description: "Words"), .init(name: "status", description: "all: retired entries too"), .limit]),
+        get(
+            "federation/catalog", "Federation", "A signed request from this node's parent: the catalog's changes after a cursor",
+            query: [.init(name: "after", description: "The cursor of the previous page"), .limit]),
+        get(
+            "federation/catalog/search", "Federation", "Catalog entries from nodes below, by words (Chinese unspaced)",
+            query: [.init(name: "q", description: "Words"), .init(name: "status", description: "all: retired entries too"), .limit]),
         get("federation/catalog/:origin/:code", "Federation", "One catalog entry from a node below, with its items"),
         get("federation/ping", "Federation", "A signed node request (DataBank-Node, -Timestamp, -Nonce, -Signature): answers who it was checked as"),
         get("charts", "Visualisation", "Saved charts the caller may see", query: [.init(name: "resource", description: "Only charts of this resource")]),
