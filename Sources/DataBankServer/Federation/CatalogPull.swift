@@ -35,13 +35,14 @@ enum CatalogPull {
 
     /// Pulls every page the child has after the kept cursor. The lease must be held (``lease(_:now:on:)``).
     static func run(_ peer: FederationNodeRow, token: String, app: Application) async throws -> Outcome {
-        let client = try await NodeClient.make(app: app, on: app.db)
-        let me = client.signer.node
         var cursor = peer.catalogCursor
         var entries = 0
         var pages = 0
         var failure: (any Error)?
         do {
+            // Inside: a node not named yet is this pull's recorded error, and the lease is released.
+            let client = try await NodeClient.make(app: app, on: app.db)
+            let me = client.signer.node
             while true {
                 var target = "/api/v1/federation/catalog?limit=\(pageSize)"
                 if let cursor { target += "&after=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
