@@ -140,4 +140,20 @@ struct CatalogFlowTests {
             #expect(last.entries.isEmpty && !last.more)
         }
     }
+
+    /// One pull of a child at a time: while one instance holds the lease, another's claim and a manual
+    /// pull are refused (409 pull_running); once the lease lapses it can be claimed again.
+    @Test func aPullHoldsALeaseOnTheChild() async throws {
+        try await withFederatedBank { app, peer in
+            let child = try #require(try await FederationNodes.peer("chancheng", on: app.db))
+            let now = app.settings.now()
+            #expect(try await CatalogPull.lease(try child.requireID(), now: now, on: app.db) != nil)
+            #expect(try await CatalogPull.lease(try child.requireID(), now: now, on: app.db) == nil)
+            let manual = try await app.send(.POST, "/api/v1/federation/peers/chancheng/pull", token: peer.admin)
+            #expect(manual.status == .conflict)
+            #expect(try manual.errorBody().code == "pull_running")
+            let later = now.addingTimeInterval(CatalogPull.leaseSeconds + 1)
+            #expect(try await CatalogPull.lease(try child.requireID(), now: later, on: app.db) != nil)
+        }
+    }
 }
