@@ -91,6 +91,7 @@ let policy: [PolicyRow] = {
         (.readEvaluation,    .signIn,    "A  O  O  A  O  -"),
         (.manageConnectors,  .signIn,    "A  O  O  -  -  -"),
         (.readConnectors,    .signIn,    "A  O  O  -  -  -"),
+        (.manageFederation,  .signIn,    "A  -  -  -  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

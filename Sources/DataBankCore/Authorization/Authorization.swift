@@ -82,6 +82,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// resource's store (department = the resource's provider). Its stewards and the data authority
     /// create, change, run and delete them; reading their runs is the same as reading the store's loads.
     case manageConnectors, readConnectors
+    /// Federation (上连省厅，下连各区): this node's identity and the peers (parent, children) it trusts.
+    /// Only the data authority registers them: a peer's key admits that node's requests to the platform.
+    case manageFederation
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -215,6 +218,7 @@ public enum Authorization {
         // (which runs the exchange platform) may set up and run any, so departments without IT staff are served.
         .manageConnectors:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .readConnectors:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .manageFederation:  .roles([.platformAdmin: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -18,6 +18,9 @@ enum RouteGate: Sendable, CustomStringConvertible {
     /// The handler asks the one read decision (``StoreReading``): full, a grant's view, the open
     /// portal's view, or nothing. Open data needs no sign-in, so nothing is checked up front.
     case storeRead
+    /// A peer DataBank node's signed request (federation): the handler checks the signature
+    /// (``NodeRequestVerifier``); no user or token signs it, so nothing is checked up front.
+    case node
 
     static let key = "databank.gate"
     static let streamsKey = "databank.streamsBody"
@@ -30,13 +33,14 @@ enum RouteGate: Sendable, CustomStringConvertible {
         case .registered: return "registered"
         case .action(let a): return "action(\(a.rawValue))"
         case .storeRead: return "storeRead"
+        case .node: return "node"
         }
     }
 
     /// Whether this gate lets an anonymous caller through to the handler.
     var admitsAnonymous: Bool {
         switch self {
-        case .open, .storeRead: return true
+        case .open, .storeRead, .node: return true
         case .signedIn, .registered: return false
         case .action(let a):
             if case .everyone? = Authorization.table[a] { return true }

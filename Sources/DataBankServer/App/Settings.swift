@@ -122,6 +122,11 @@ public struct Settings: Sendable {
     /// syntax of `DATABANK_WEBHOOK_ALLOW`: `10.1.0.0/16, db.internal`). Departments' databases sit on
     /// the government network, so it is usually set; unset, private addresses are refused.
     var connectorAllow = WebhookAllowList(Environment.get("DATABANK_CONNECTOR_ALLOW"))
+    /// Peer nodes' hosts federation may reach besides public addresses (`DATABANK_FEDERATION_ALLOW`, the same
+    /// syntax): nodes on the government network, or `127.0.0.1` for nodes on one machine (tests, the demo).
+    var federationAllow = WebhookAllowList(Environment.get("DATABANK_FEDERATION_ALLOW"))
+    /// Seconds between two pulls of a child's catalog (`DATABANK_FEDERATION_PULL_SECONDS`, 60).
+    public var federationPullSeconds: Double = Settings.env("DATABANK_FEDERATION_PULL_SECONDS", 60)
     /// Connector runs one instance makes at once (`DATABANK_CONNECTOR_CONCURRENCY`, 2).
     public var connectorConcurrency: Int = Int(Settings.env("DATABANK_CONNECTOR_CONCURRENCY", 2))
     /// The largest answer (one page) an HTTP source may send, in bytes (`DATABANK_CONNECTOR_HTTP_PAGE_BYTES`, 32 MiB).

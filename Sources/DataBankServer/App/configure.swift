@@ -115,6 +115,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AggregateAPI())
     try api.register(collection: RollupsAPI())
     try api.register(collection: ConnectorsAPI())
+    try api.register(collection: FederationAPI())
     try api.register(collection: ChartsAPI())
     try api.register(collection: DashboardsAPI())
     try api.register(collection: HeatAPI())

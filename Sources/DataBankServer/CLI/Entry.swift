@@ -90,6 +90,7 @@ public enum DataBankCLI {
             app.asyncCommands.use(StoreCommand(), as: "stores")
             app.asyncCommands.use(QualityCommand(), as: "quality")
             app.asyncCommands.use(ConnectorsCommand(), as: "connectors")
+            app.asyncCommands.use(NodeCommand(), as: "node")
             app.logger.info("database: \(location.redacted)")
             if command == nil || command == "serve", Environment.get("DATABANK_AUTO_MIGRATE") != "0" {
                 try await app.autoMigrate()
@@ -140,7 +141,7 @@ public enum DataBankCLI {
     }
 
     /// Commands that read or change an existing database (not `serve`, `demo`, `migrate` or `bench`).
-    static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit", "connectors"]
+    static let dataCommands: Set<String> = ["user", "load", "sample", "stores", "quality", "audit", "connectors", "node"]
 
     /// Where a command works without `--database-url`: the demo its own file, the bench a scratch one;
     /// the data commands the server's database, or the demo's when only the demo has been run.

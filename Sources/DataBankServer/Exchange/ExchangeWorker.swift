@@ -19,6 +19,8 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await LookupGrams.followAll(on: app.db) } })
         // Connectors (前置交换) pull from departments' systems on their schedules.
         tasks += ConnectorScheduler.loops(app: app)
+        // Federation: children's catalogs flow up on a schedule.
+        tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await FederationWorker.pullDue(app: app) } })
         // Rollups that could not be maintained are rebuilt from their stores.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(

@@ -40,7 +40,8 @@ enum Migrations {
             CreateDemands(),  // 027
             CreateHeatFacts(),  // 028
             CreateEvaluation(),  // 029
-            CreateConnectors()  // 030
+            CreateConnectors(),  // 030
+            CreateFederation()  // 031
         ]
     }
 

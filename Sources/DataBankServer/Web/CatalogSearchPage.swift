@@ -39,6 +39,7 @@ enum CatalogSearchPage {
             failure = e
         }
         let link = QueryLink(SiteURL.catalog.path, filters + sorting)
+        let federated = try await FederatedCatalogSection.entries(req, query: form["q"])
         var head: [Body] = []
         if let user = req.user, req.can(.createResource, department: user.departmentCode) {
             head.append(.link(SiteURL.newResource.path, s.t("登记新资源", "Register a resource"), .cls("button primary"), .testid("new-resource")))
@@ -61,7 +62,8 @@ enum CatalogSearchPage {
                     sortLinks(link, current: query.sort, s),
                     activeFilters(filters, link: link, names: names, s),
                     results(page.items, s),
-                    Layout.pager(link, offset: offset, limit: pageSize, total: page.total, s)))
+                    Layout.pager(link, offset: offset, limit: pageSize, total: page.total, s),
+                    FederatedCatalogSection.render(federated, s)))
         ]
         return Layout.render(
             req, title: s.t("目录", "Catalog"), status: failure?.status ?? .ok,

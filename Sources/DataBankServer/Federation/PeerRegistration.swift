@@ -1,0 +1,110 @@
+import Fluent
+import Vapor
+import DataBankCore
+
+/// What a data authority sends to register a peer node (the API's body; `databank node add-peer`).
+struct PeerBody: Content {
+    var code: String?
+    var name: String?
+    var regionCode: String?
+    var relation: String?
+    var baseURL: String?
+    var publicKey: String?
+}
+
+/// What this node is called (the API's body; `databank node init`).
+struct NodeBody: Content {
+    var code: String?
+    var name: String?
+    var regionCode: String?
+}
+
+/// Checks and writes this node's identity and its peers, for the API and the CLI alike.
+enum PeerRegistration {
+    static func checkNode(_ body: NodeBody) throws -> (code: String, name: String, region: String) {
+        var problems: [FieldError] = []
+        let code = body.code?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !NodeNaming.isValidCode(code) { problems.append(codeProblem) }
+        let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if name.isEmpty || name.count > 100 { problems.append(nameProblem) }
+        let region = body.regionCode?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !NodeNaming.isValidRegion(region) { problems.append(regionProblem) }
+        if !problems.isEmpty { throw AppError(.unprocessableEntity, "invalid_node", problems.map(\.messageEn).joined(separator: "; "), details: problems) }
+        return (code, name, region)
+    }
+
+    /// Sets (or renames) this node. Its key does not change: it is derived from the platform key.
+    static func setNode(_ body: NodeBody, on db: any Database) async throws -> FederationNodeRow {
+        let checked = try checkNode(body)
+        if try await FederationNodes.peer(checked.code, on: db) != nil {
+            throw AppError.field(.conflict, "duplicate_code", "code", zh: "已有代码为 \(checked.code) 的对端节点", en: "A peer node has code \(checked.code)")
+        }
+        let row = try await FederationNodes.current(on: db) ?? FederationNodeRow()
+        row.code = checked.code; row.name = checked.name; row.regionCode = checked.region; row.relation = FederationNodeRow.selfRelation
+        try await row.save(on: db)
+        return row
+    }
+
+    /// Checks a peer (fields, key, the base URL's address against `allow`) and registers it.
+    static func addPeer(_ body: PeerBody, allow: WebhookAllowList, on db: any Database) async throws -> FederationNodeRow {
+        var problems: [FieldError] = []
+        let code = body.code?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !NodeNaming.isValidCode(code) { problems.append(codeProblem) }
+        let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if name.isEmpty || name.count > 100 { problems.append(nameProblem) }
+        let region = body.regionCode?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !NodeNaming.isValidRegion(region) { problems.append(regionProblem) }
+        let relation = NodeRelation(rawValue: body.relation ?? "")
+        if relation == nil {
+            problems.append(
+                FieldError(field: "relation", code: "invalid_relation", message: "关系须为 parent（上级）或 child（下级）", messageEn: "relation is parent or child"))
+        }
+        let key = (body.publicKey ?? "").trimmingCharacters(in: .whitespaces)
+        if NodeKeys.decode(key) == nil {
+            problems.append(
+                FieldError(
+                    field: "publicKey", code: "invalid_public_key", message: "公钥须为 32 字节 Ed25519 公钥的 Base64（对端 `databank node show` 所示）",
+                    messageEn: "publicKey is the base64 of a 32-byte Ed25519 public key (as the peer's `databank node show` prints it)"))
+        }
+        let url = (body.baseURL ?? "").trimmingCharacters(in: .whitespaces)
+        let parsed = URL(string: url)
+        let host = parsed?.host ?? ""
+        if url.utf8.count > WebhookTargets.maxURLLength || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") || host.isEmpty
+            || parsed?.query != nil
+        {
+            problems.append(
+                FieldError(
+                    field: "baseURL", code: "invalid_url", message: "地址须为 http(s) 网址，如 https://data.foshan.gov.cn",
+                    messageEn: "baseURL is an http(s) URL, e.g. https://data.foshan.gov.cn"))
+        }
+        if !problems.isEmpty { throw AppError(.unprocessableEntity, "invalid_peer", problems.map(\.messageEn).joined(separator: "; "), details: problems) }
+        do {
+            _ = try await WebhookTargets.checkedAddress(host: host, allow: allow)
+        } catch .notAllowed {
+            throw AppError.field(
+                .unprocessableEntity, "peer_url_not_allowed", "baseURL", zh: "对端地址指向本机、内网或保留地址：须列入 DATABANK_FEDERATION_ALLOW",
+                en: "baseURL points to a loopback, private or reserved address: list it in DATABANK_FEDERATION_ALLOW")
+        } catch .unresolvable {
+            throw AppError.field(.unprocessableEntity, "peer_host_unresolvable", "baseURL", zh: "对端地址的主机名无法解析", en: "baseURL's host name does not resolve")
+        }
+        if try await FederationNodeRow.query(on: db).filter(\.$code == code).first() != nil {
+            throw AppError.field(.conflict, "duplicate_code", "code", zh: "已有代码为 \(code) 的节点", en: "A node with code \(code) is registered")
+        }
+        if relation == .parent, try await FederationNodeRow.query(on: db).filter(\.$relation == NodeRelation.parent.rawValue).first() != nil {
+            throw AppError.field(.conflict, "parent_exists", "relation", zh: "本节点已登记上级节点", en: "This node already has a parent")
+        }
+        let row = FederationNodeRow()
+        row.code = code; row.name = name; row.regionCode = region; row.relation = relation!.rawValue
+        row.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        row.publicKey = key
+        try await row.create(on: db)
+        return row
+    }
+
+    static let codeProblem = FieldError(
+        field: "code", code: "invalid_code", message: "节点代码为 2–40 个小写字母、数字、- 或 _（如 foshan、chancheng）",
+        messageEn: "code is 2–40 lower-case letters, digits, - or _ (e.g. foshan, chancheng)")
+    static let nameProblem = FieldError(field: "name", code: "required", message: "请填写名称（最多 100 个字符）", messageEn: "name is required (at most 100 characters)")
+    static let regionProblem = FieldError(
+        field: "regionCode", code: "invalid_region", message: "行政区划代码为 6 位数字（如 440600）", messageEn: "regionCode is a six-digit division code (e.g. 440600)")
+}

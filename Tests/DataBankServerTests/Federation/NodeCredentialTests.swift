@@ -1,0 +1,172 @@
+import DataBankCore
+@testable import DataBankServer
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Federation: nodes and signed requests")
+struct NodeCredentialTests {
+    /// The node's identity: unnamed at first, named by the data authority; its public key is derived
+    /// from the platform key, so it is the same on every read and a valid Ed25519 key.
+    @Test func nodeIdentityIsNamedByTheAuthorityAndItsKeyIsStable() async throws {
+        try await withDataBank { app in
+            let before = try await app.send(.GET, "/api/v1/federation/node").decode(NodeIdentity.self)
+            #expect(!before.configured && before.code == nil)
+            #expect(NodeKeys.decode(before.publicKey) != nil)
+            let admin = try await app.token("admin")
+            let named = try await app.send(.PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "foshan", name: "佛山市", regionCode: "440600"))
+            #expect(named.status == .ok)
+            let after = try await app.send(.GET, "/api/v1/federation/node").decode(NodeIdentity.self)
+            #expect(after.configured && after.code == "foshan" && after.name == "佛山市" && after.regionCode == "440600")
+            #expect(after.publicKey == before.publicKey)
+            let steward = try await app.token("scj_steward")
+            #expect(
+                try await app.send(.PUT, "/api/v1/federation/node", token: steward, json: NodeBody(code: "x1", name: "x", regionCode: "440600")).status
+                    == .forbidden)
+            let bad = try await app.send(.PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "Foshan!", name: "", regionCode: "44"))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(Set(try bad.errorBody().details.map(\.field)) == ["code", "name", "regionCode"])
+        }
+    }
+
+    /// Peers are registered by the data authority only, listed with their keys, removed.
+    @Test func theAuthorityRegistersListsAndRemovesPeers() async throws {
+        try await withFederatedBank { app, peer in
+            let list = try await app.send(.GET, "/api/v1/federation/peers", token: peer.admin).decode(ListPageAnswer<PeerInfo>.self)
+            #expect(list.items.map(\.code) == ["chancheng"])
+            #expect(list.items[0].relation == "child" && list.items[0].regionCode == "440604")
+            let steward = try await app.token("scj_steward")
+            #expect(try await app.send(.GET, "/api/v1/federation/peers", token: steward).status == .forbidden)
+            let twice = PeerBody(
+                code: "chancheng", name: "禅城区", regionCode: "440604", relation: "child", baseURL: "http://127.0.0.1:9",
+                publicKey: peer.key.publicKey.rawRepresentation.base64EncodedString())
+            #expect(try await app.send(.POST, "/api/v1/federation/peers", token: peer.admin, json: twice).status == .conflict)
+            #expect(try await app.send(.DELETE, "/api/v1/federation/peers/chancheng", token: peer.admin).status == .noContent)
+            #expect(try await app.send(.GET, "/api/v1/federation/peers", token: peer.admin).decode(ListPageAnswer<PeerInfo>.self).items.isEmpty)
+            let operations = try await federationAudit(app).map(\.operation)
+            #expect(operations == ["federation.node", "federation.peer.add", "federation.peer.remove"])
+        }
+    }
+
+    /// A peer's key must be an Ed25519 public key, its relation parent or child, and one parent at most.
+    @Test func aPeerWithABadKeyOrRelationIsRefused() async throws {
+        try await withFederatedBank { app, peer in
+            let bad = PeerBody(code: "nanhai", name: "南海区", regionCode: "440605", relation: "sibling", baseURL: "ftp://x", publicKey: "c2hvcnQ=")
+            let answer = try await app.send(.POST, "/api/v1/federation/peers", token: peer.admin, json: bad)
+            #expect(answer.status == .unprocessableEntity)
+            #expect(try answer.errorBody().code == "invalid_peer")
+            #expect(Set(try answer.errorBody().details.map(\.field)) == ["relation", "baseURL", "publicKey"])
+            let key = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()
+            let parent = PeerBody(code: "guangdong", name: "广东省", regionCode: "440000", relation: "parent", baseURL: "http://127.0.0.1:9", publicKey: key)
+            #expect(try await app.send(.POST, "/api/v1/federation/peers", token: peer.admin, json: parent).status == .created)
+            var second = parent
+            second.code = "guangdong2"
+            let refused = try await app.send(.POST, "/api/v1/federation/peers", token: peer.admin, json: second)
+            #expect(refused.status == .conflict)
+            #expect(try refused.errorBody().code == "parent_exists")
+        }
+    }
+
+    /// A peer's base URL passes the webhook targets' address check: loopback and private addresses only
+    /// when DATABANK_FEDERATION_ALLOW lists them.
+    @Test func aPeerURLOnAPrivateAddressIsRefusedUnlessAllowed() async throws {
+        try await withDataBank { app in
+            let admin = try await app.token("admin")
+            let key = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()
+            for url in ["http://127.0.0.1:8081", "http://10.1.2.3", "http://169.254.169.254", "http://[::1]:8080"] {
+                let body = PeerBody(code: "nanhai", name: "南海区", regionCode: "440605", relation: "child", baseURL: url, publicKey: key)
+                let answer = try await app.send(.POST, "/api/v1/federation/peers", token: admin, json: body)
+                #expect(answer.status == .unprocessableEntity, "\(url)")
+                #expect(try answer.errorBody().code == "peer_url_not_allowed", "\(url)")
+            }
+        }
+    }
+
+    /// A request signed with the registered key is accepted, and both ends can audit it under one hash.
+    @Test func aSignedRequestIsAcceptedAndAuditedWithItsRequestHash() async throws {
+        try await withFederatedBank { app, peer in
+            let (answer, hash) = try await peer.signed(app, .GET, "/api/v1/federation/ping")
+            #expect(answer.status == .ok)
+            let pong = try answer.decode(FederationAPI.Pong.self)
+            #expect(pong.node == "foshan" && pong.peer == "chancheng" && pong.relation == "child" && pong.requestHash == hash)
+            let entry = try #require(try await federationAudit(app).last)
+            #expect(entry.operation == "federation.ping" && entry.actor == "chancheng" && entry.hash == hash)
+        }
+    }
+
+    /// A request signed with another key than the one registered: 401 node_signature_invalid, audited.
+    @Test func aWrongKeyIsRefused401AndAudited() async throws {
+        try await withFederatedBank { app, peer in
+            let (answer, hash) = try await peer.signed(app, .GET, "/api/v1/federation/ping", key: Curve25519.Signing.PrivateKey())
+            #expect(answer.status == .unauthorized)
+            #expect(try answer.errorBody().code == "node_signature_invalid")
+            let entry = try #require(try await federationAudit(app).last)
+            #expect(entry.operation == "federation.refused" && entry.actor == "chancheng" && entry.fields == "node_signature_invalid")
+            #expect(entry.hash == hash)
+        }
+    }
+
+    /// A signature over another path (the request's target changed on the way) does not verify.
+    @Test func aSignatureForAnotherTargetIsRefused() async throws {
+        try await withFederatedBank { app, peer in
+            let signer = NodeRequestSigner(node: "chancheng", key: peer.key)
+            let signed = try signer.sign(method: "GET", target: "/api/v1/federation/ping?a=1", now: app.settings.now())
+            var result: TestingHTTPResponse?
+            try await app.testing().test(.GET, "/api/v1/federation/ping?a=2", headers: signed.headers, afterResponse: { result = $0 })
+            let answer = try #require(result)
+            #expect(answer.status == .unauthorized)
+            #expect(try answer.errorBody().code == "node_signature_invalid")
+        }
+    }
+
+    /// A node nobody registered: 401 node_unknown, audited under the name it claimed.
+    @Test func anUnknownNodeIsRefused401AndAudited() async throws {
+        try await withFederatedBank { app, peer in
+            let (answer, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping", node: "shunde")
+            #expect(answer.status == .unauthorized)
+            #expect(try answer.errorBody().code == "node_unknown")
+            let entry = try #require(try await federationAudit(app).last)
+            #expect(entry.operation == "federation.refused" && entry.actor == "shunde" && entry.fields == "node_unknown")
+        }
+    }
+
+    /// The same signed request twice: the second is a replay, 401 node_nonce_replayed.
+    @Test func aReplayedNonceIsRefused() async throws {
+        try await withFederatedBank { app, peer in
+            let nonce = NodeRequestSigner.newNonce()
+            let now = app.settings.now()
+            #expect(try await peer.signed(app, .GET, "/api/v1/federation/ping", now: now, nonce: nonce).0.status == .ok)
+            let (again, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping", now: now, nonce: nonce)
+            #expect(again.status == .unauthorized)
+            #expect(try again.errorBody().code == "node_nonce_replayed")
+            #expect(try await federationAudit(app).last?.fields == "node_nonce_replayed")
+        }
+    }
+
+    /// A timestamp outside the five-minute window, either way: 401 node_timestamp_stale.
+    @Test func aStaleTimestampIsRefused() async throws {
+        try await withFederatedBank { app, peer in
+            for offset in [-301.0, 400.0] {
+                let (answer, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping", now: app.settings.now().addingTimeInterval(offset))
+                #expect(answer.status == .unauthorized)
+                #expect(try answer.errorBody().code == "node_timestamp_stale")
+            }
+            #expect(try await peer.signed(app, .GET, "/api/v1/federation/ping", now: app.settings.now().addingTimeInterval(-200)).0.status == .ok)
+        }
+    }
+
+    /// Missing or malformed headers: 401 node_signature_missing.
+    @Test func missingHeadersAreRefused() async throws {
+        try await withFederatedBank { app, peer in
+            let bare = try await app.send(.GET, "/api/v1/federation/ping")
+            #expect(bare.status == .unauthorized)
+            #expect(try bare.errorBody().code == "node_signature_missing")
+            let (short, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping") { $0.replaceOrAdd(name: NodeSigning.nonceHeader, value: "abc") }
+            #expect(short.status == .unauthorized)
+            #expect(try short.errorBody().code == "node_signature_missing")
+        }
+    }
+}
