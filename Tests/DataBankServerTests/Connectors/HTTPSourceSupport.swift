@@ -62,7 +62,7 @@ func withFakeAPI(adjust: @escaping (inout Settings) -> Void = { _ in }, _ body: 
         let server = try await Application.make(.testing)
         server.logger.logLevel = .error
         FakeAPI.routes(server, api)
-        let port = try await serveOnLoopback(server)
+        let port = try await serveAPIOnLoopback(server)
         do { try await body(app, "http://127.0.0.1:\(port)", api) } catch {
             await server.server.shutdown(); try? await server.asyncShutdown(); throw error
         }
@@ -72,7 +72,7 @@ func withFakeAPI(adjust: @escaping (inout Settings) -> Void = { _ in }, _ body: 
 }
 
 /// Starts `app` on a free loopback port (tests run in parallel: another may just have taken one); the port.
-func serveOnLoopback(_ app: Application) async throws -> Int {
+func serveAPIOnLoopback(_ app: Application) async throws -> Int {
     var port = 0
     for attempt in 1...20 {
         port = Int.random(in: 20_000..<40_000)
