@@ -33,6 +33,8 @@ enum SignInThrottle {
         case account(String), address(String), tokenAddress(String)
         /// Sign-ups from one client address: each one counts, successful or not.
         case signup(String)
+        /// Refused node-to-node requests (federation) from one client address.
+        case nodeAddress(String)
 
         var key: String {
             switch self {
@@ -41,6 +43,7 @@ enum SignInThrottle {
             case .address(let a): "address:" + a
             case .tokenAddress(let a): "token:" + a
             case .signup(let a): "signup:" + a
+            case .nodeAddress(let a): "node:" + a
             }
         }
 

@@ -7,6 +7,8 @@ import DataBankCore
 /// signature over the method, path and query, node, timestamp, nonce and body hash, the clock
 /// window and the nonce (remembered, so a request is accepted once). A refusal is a 401 with the
 /// ``NodeRefusal`` code, written to the audit log (operation `federation.refused`) before it answers.
+/// Refusals count against the client's address (``SignInThrottle``): an address over the limit is
+/// answered 429 before anything is checked or written, so unsigned traffic cannot fill the audit log.
 enum NodeRequestVerifier {
     struct Verified: Sendable {
         var peer: String
@@ -16,6 +18,7 @@ enum NodeRequestVerifier {
     }
 
     static func verify(_ req: Request) async throws -> Verified {
+        if let wait = try await SignInThrottle.wait([.nodeAddress(ClientAddress.of(req))], req) { throw SignInThrottled(retryAfter: wait) }
         let claimed = req.headers.first(name: NodeSigning.nodeHeader)
         guard let node = claimed, NodeNaming.isValidCode(node),
             let timestampText = req.headers.first(name: NodeSigning.timestampHeader), let timestamp = Int(timestampText),
@@ -62,6 +65,7 @@ enum NodeRequestVerifier {
             fields: [refusal.rawValue], count: 0, purpose: "\(req.method.rawValue) \(req.url.path)", requestID: req.id,
             requestHash: requestHash, on: req.db, trail: req.application.auditTrail)
         req.logger.warning("federation: refused a request from node \(name): \(refusal.rawValue)")
+        try await SignInThrottle.fail(.nodeAddress(ClientAddress.of(req)), req)
         let header =
             refusal == .unknownNode
             ? NodeSigning.nodeHeader

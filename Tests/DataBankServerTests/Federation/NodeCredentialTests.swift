@@ -169,4 +169,19 @@ struct NodeCredentialTests {
             #expect(try short.errorBody().code == "node_signature_missing")
         }
     }
+    /// Refusals count against the address: past the limit it is answered 429 before anything is
+    /// checked or audited, so unsigned traffic cannot fill the audit log; the right key waits too.
+    @Test func repeatedRefusalsFromOneAddressAre429AndNoLongerAudited() async throws {
+        try await withFederatedBank { app, peer in
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<24 { statuses.append(try await app.send(.GET, "/api/v1/federation/ping").status) }
+            let refused = statuses.filter { $0 == .unauthorized }.count
+            #expect(refused > 0 && refused < 24)
+            #expect(statuses.drop { $0 == .unauthorized }.allSatisfy { $0 == .tooManyRequests })
+            #expect(try await federationAudit(app).filter { $0.operation == "federation.refused" }.count == refused)
+            let (held, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping")
+            #expect(held.status == .tooManyRequests)
+            #expect(held.headers.first(name: "Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
+        }
+    }
 }
