@@ -7,9 +7,16 @@ import VaporTesting
 /// Wrong passwords and unknown tokens are throttled per account and per client address, with
 /// counters in the database; the window expires and a success clears the account.
 @Suite struct SignInThrottleTests {
-    /// Tests move the clock instead of waiting.
+    /// Tests stop the platform clock, so a slow run (a loaded machine) never lets a block expire
+    /// between two requests, and move it instead of waiting.
+    static func freeze(_ app: Application) {
+        let instant = Date()
+        app.settings.now = { instant }
+    }
+
     static func later(_ app: Application, by seconds: Double) {
-        app.settings.now = { Date().addingTimeInterval(seconds) }
+        let instant = app.settings.now().addingTimeInterval(seconds)
+        app.settings.now = { instant }
     }
 
     @Test func backoffDoublesAfterTheThresholdUpToTheCap() {
@@ -21,6 +28,7 @@ import VaporTesting
 
     @Test func rightPasswordAfterManyWrongOnesIsStillRefusedUntilTheWindowEnds() async throws {
         try await withDataBank(adjust: { $0.signInThrottle.firstDelay = 120 }) { app in
+            Self.freeze(app)
             var browser = SignInClient(app)
             var statuses: [HTTPStatus] = []
             for i in 0..<25 { statuses.append(try await browser.signIn("scj_steward", "wrong-\(i)").status) }
@@ -50,6 +58,7 @@ import VaporTesting
 
     @Test func aSuccessClearsTheAccountsCount() async throws {
         try await withDataBank { app in
+            Self.freeze(app)
             var browser = SignInClient(app)
             for i in 0..<4 {
                 let wrong = try await browser.signIn("viewer", "wrong-\(i)").status
@@ -69,6 +78,7 @@ import VaporTesting
         try await withDataBank(adjust: {
             $0.trustedProxies = ["127.0.0.1"]; $0.signInThrottle.firstDelay = 120
         }) { app in
+            Self.freeze(app)
             var attacker = SignInClient(app, live: true, forwardedFor: "203.0.113.7")
             for i in 0..<25 { _ = try await attacker.signIn("scj_steward", "wrong-\(i)") }
             let guessed = try await attacker.signIn("scj_steward", "databank-demo").status
@@ -86,6 +96,7 @@ import VaporTesting
 
     @Test func guessingAcrossAccountsIsHeldBackPerAddressWhateverForwardedForSays() async throws {
         try await withDataBank { app in
+            Self.freeze(app)
             // No trusted proxy: the header is the client's own claim and changes nothing.
             var statuses: [HTTPStatus] = []
             for i in 0..<22 {
@@ -99,6 +110,7 @@ import VaporTesting
 
     @Test func unknownTokensFromOneAddressAreAnswered429() async throws {
         try await withDataBank { app in
+            Self.freeze(app)
             var statuses: [HTTPStatus] = []
             for i in 0..<22 {
                 let guess = i.isMultiple(of: 2) ? "dbk_guess\(i)" : Apps.tokenPrefix + "guess\(i)"
