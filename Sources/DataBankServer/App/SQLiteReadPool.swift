@@ -166,7 +166,7 @@ extension Request {
     /// request's database (PostgreSQL pools several connections per event loop already).
     /// Never for a statement that writes, nor one that must see this request's uncommitted writes.
     var readSQL: any SQLDatabase {
-        guard let pool = application.sqliteReadPool else { return db.sql }
+        guard let pool = application.sqliteReadPool else { return database.sql }
         return pool.sql(on: eventLoop, logger: logger)
     }
 }

@@ -41,7 +41,7 @@ struct RecordsAPI: RouteCollection {
     ) async throws {
         try await AuditLog.append(
             .of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
-            purpose: purpose, requestID: req.id, requestHash: hash, on: req.db, trail: req.application.auditTrail)
+            purpose: purpose, requestID: req.id, requestHash: hash, on: req.database, trail: req.application.auditTrail)
     }
 
     // MARK: Load

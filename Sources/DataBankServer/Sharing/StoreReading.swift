@@ -139,7 +139,7 @@ enum StoreReading {
             return decided
         }
         // Gathered after the epoch was read, so the facts are at least as new as the epoch they are kept under.
-        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, today: today, on: req.db) else { throw unknown(code) }
+        guard let decided = try await decide(actor: req.actor, app: req.app, code: code, today: today, on: req.database) else { throw unknown(code) }
         if let epoch {
             _ = decided.store?.recordLayout  // decoded before the row is shared (``RecordStoreRow/copy()`` reads it)
             cache.store(decided, key, epoch: epoch)
@@ -201,7 +201,7 @@ enum StoreReading {
     static func view(_ decided: Decided, store: RecordStoreRow, req: Request) async throws -> GrantView? {
         try await view(
             decided, store: store, reader: req.app?.departmentCode ?? req.actor?.consumerCode, app: req.application,
-            epoch: try await AccessEpoch.current(req), on: req.db)
+            epoch: try await AccessEpoch.current(req), on: req.database)
     }
 
     /// `epoch`: the access epoch the request saw, for cached default masks (nil: read them).
