@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 #if canImport(Glibc)
     import Glibc
@@ -16,8 +17,29 @@ struct BenchCPU: Sendable {
 
     var total: Double { children + (postgres ?? 0) }
 
-    static func now() -> BenchCPU {
-        BenchCPU(children: childrenSeconds(), postgres: postgresSeconds())
+    /// `postmaster`: the PostgreSQL server to count (its pid, ``postmaster(of:)``), so another
+    /// cluster on the machine (another engineer's tests) is not; nil counts every `postgres` process.
+    static func now(postmaster: Int? = nil) -> BenchCPU {
+        BenchCPU(children: childrenSeconds(), postgres: postgresSeconds(postmaster))
+    }
+
+    /// The pid of the local server behind `sql`'s connection (its backend's parent), or nil when the
+    /// server is not on this machine or not PostgreSQL.
+    static func postmaster(of sql: any SQLDatabase) async -> Int? {
+        guard let row = try? await sql.raw("SELECT pg_backend_pid() AS pid").first(),
+            let backend = try? row.decode(column: "pid", as: Int.self),
+            let fields = stat(backend)
+        else { return nil }
+        return Int(fields[1])
+    }
+
+    /// The fields of `/proc/PID/stat` after "(comm)" — state ppid … — for a process named `postgres`.
+    private static func stat(_ pid: Int) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"),
+            text[text.index(after: open)..<close] == "postgres"
+        else { return nil }
+        return text[text.index(close, offsetBy: 2)...].split(separator: " ")
     }
 
     /// What ran between `start` and `self`.
@@ -37,17 +59,15 @@ struct BenchCPU: Sendable {
     /// Every process named `postgres`: its own user + system time, and for the postmaster (the one
     /// whose parent is not a `postgres`) also that of its finished children, so a backend that came
     /// and went between two readings (a load's connections) is counted.
-    private static func postgresSeconds() -> Double? {
+    private static func postgresSeconds(_ postmaster: Int?) -> Double? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var stats: [Int: [Substring]] = [:]
         for entry in entries {
-            guard let pid = Int(entry), let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"),
-                text[text.index(after: open)..<close] == "postgres"
-            else { continue }
             // Fields after "(comm)": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1.
-            stats[pid] = text[text.index(close, offsetBy: 2)...].split(separator: " ")
+            guard let pid = Int(entry), let fields = stat(pid) else { continue }
+            if let postmaster, pid != postmaster, Int(fields[1]) != postmaster { continue }
+            stats[pid] = fields
         }
         guard !stats.isEmpty else { return nil }
         var total = 0.0
