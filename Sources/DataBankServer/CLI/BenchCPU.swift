@@ -17,10 +17,11 @@ struct BenchCPU: Sendable {
 
     var total: Double { children + (postgres ?? 0) }
 
-    /// `postmaster`: the PostgreSQL server to count (its pid, ``postmaster(of:)``), so another
-    /// cluster on the machine (another engineer's tests) is not; nil counts every `postgres` process.
-    static func now(postmaster: Int? = nil) -> BenchCPU {
-        BenchCPU(children: childrenSeconds(), postgres: postgresSeconds(postmaster))
+    /// `postmaster`: the PostgreSQL server to count as well (its pid, ``postmaster(of:)``) — only that
+    /// one, as another cluster on the machine (another engineer's tests) is none of the bench's work;
+    /// nil (SQLite, or a server elsewhere) counts the children only.
+    static func now(postmaster: Int?) -> BenchCPU {
+        BenchCPU(children: childrenSeconds(), postgres: postmaster.flatMap(postgresSeconds))
     }
 
     /// The pid of the local server behind `sql`'s connection (its backend's parent), or nil when the
@@ -56,17 +57,17 @@ struct BenchCPU: Sendable {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// Every process named `postgres`: its own user + system time, and for the postmaster (the one
-    /// whose parent is not a `postgres`) also that of its finished children, so a backend that came
-    /// and went between two readings (a load's connections) is counted.
-    private static func postgresSeconds(_ postmaster: Int?) -> Double? {
+    /// The postmaster and its processes: their own user + system time, and for the postmaster also
+    /// that of its finished children, so a backend that came and went between two readings (a load's
+    /// connections) is counted.
+    private static func postgresSeconds(_ postmaster: Int) -> Double? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var stats: [Int: [Substring]] = [:]
         for entry in entries {
             // Fields after "(comm)": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1.
             guard let pid = Int(entry), let fields = stat(pid) else { continue }
-            if let postmaster, pid != postmaster, Int(fields[1]) != postmaster { continue }
+            if pid != postmaster, Int(fields[1]) != postmaster { continue }
             stats[pid] = fields
         }
         guard !stats.isEmpty else { return nil }
@@ -74,7 +75,7 @@ struct BenchCPU: Sendable {
         for (_, fields) in stats where fields.count > 14 {
             let number = { (i: Int) in Double(fields[i - 3]) ?? 0 }
             total += number(14) + number(15)
-            if let parent = Int(fields[1]), stats[parent] == nil { total += number(16) + number(17) }
+            if Int(fields[1]) != postmaster { total += number(16) + number(17) }
         }
         return total / ticks
     }
