@@ -129,3 +129,21 @@ struct CrossNodeApplicationTests {
         }
     }
 }
+
+@Suite("Federation: node traffic and the open-data meter")
+struct NodeTrafficMeterTests {
+    /// A peer's signed requests (a relay's pages, a pull's) are not open-data calls: more of them than the
+    /// anonymous per-minute limit all pass.
+    @Test func signedNodeRequestsAreNotMeteredAsAnonymousCalls() async throws {
+        try await withDataBank(adjust: {
+            loopbackPeers(&$0)
+            $0.anonymousCallsPerMinute = 5
+        }) { app in
+            let peer = try await PeerFixture.make(app)
+            for _ in 0..<10 {
+                let (answer, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping")
+                #expect(answer.status == .ok)
+            }
+        }
+    }
+}
