@@ -40,12 +40,14 @@ enum PeerFeed {
             try await req.db.sql.raw("SELECT last_seq FROM record_stores WHERE resource_code = \(bind: code)").first()?
             .decode(column: "last_seq", as: Int.self) ?? 0
         let after = try position(req.query[String.self, at: "after"], node: me, code: code, lastSeq: lastSeq)
-        let limit = try req.query[String.self, at: "limit"].map { text in
-            guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
-                throw AppError.field(.badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
-            }
-            return n
-        } ?? defaultLimit
+        let limit =
+            try req.query[String.self, at: "limit"].map { text in
+                guard let n = Int(text), (1...RecordQuery.maxPage).contains(n) else {
+                    throw AppError.field(
+                        .badRequest, "invalid_limit", "limit", zh: "limit 为 1–\(RecordQuery.maxPage)", en: "limit is 1 to \(RecordQuery.maxPage)")
+                }
+                return n
+            } ?? defaultLimit
         let changes = try await ConsumerFeed.changes(store: store, view: view, after: after, limit: limit, today: req.application.today, on: req.db.sql)
         let shown = changes.compactMap(\.json)
         let next = changes.last?.seq ?? after

@@ -238,7 +238,8 @@ enum RemoteApplications {
             default: ("状态为 \(state.status)", "is \(state.status)")
             }
         try await Applications.notify(
-            row.departmentCode, "decision", zh: "对\(what)的跨节点申请\(verdict.0)", en: "Your application at \(node) for “\(row.resourceName ?? row.resourceCode)” \(verdict.1)",
+            row.departmentCode, "decision", zh: "对\(what)的跨节点申请\(verdict.0)",
+            en: "Your application at \(node) for “\(row.resourceName ?? row.resourceCode)” \(verdict.1)",
             link: "/api/v1/federation/applications/\(try row.requireID())", on: app.db)
     }
 

@@ -41,7 +41,8 @@ enum RemoteApplicationsSection {
                 .esc(
                     s.t(
                         "向其他节点（如区县）提出的申请：由资源所在节点的提供方审核，授权保存在该节点；本节点定期取回决定。",
-                        "Applications made at other nodes (a district, say): decided there by the provider, the grant kept there; this node fetches the decision."))),
+                        "Applications made at other nodes (a district, say): decided there by the provider, the grant kept there; this node fetches the decision."
+                    ))),
             table)
         return (("remote", s.t("跨节点申请", "At other nodes"), rows.count), section)
     }
