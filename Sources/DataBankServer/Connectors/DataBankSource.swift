@@ -10,7 +10,8 @@ import DataBankCore
 /// hash); the feed's cursor is the connector's watermark, committed by the runner after each page.
 ///
 /// Within a page the last change of each key wins: upserts go to the ingest as NDJSON (renamed by
-/// the mapping), deletes are applied to the store before the page is handed over. Replaying a page
+/// the mapping), deletes are applied to the store before the page is handed over; a replace at the
+/// owner (its `reset` change) empties the store first. Replaying a page
 /// after a crash is harmless (upserts and deletes are idempotent), so every change lands once.
 struct DataBankSource: Sendable {
     /// What a databank connector's `watermarkColumn` is: the feed's cursor, not a column.
@@ -81,10 +82,16 @@ struct DataBankSource: Sendable {
             if let cursor { path += "&after=" + Self.escape(cursor) }
             let answer = try await client.send(.GET, path, to: peer, operation: "federation.records.pull", resource: resource)
             guard answer.status == 200 else { throw PeerError.relay(answer, peer: node) }
-            let feed = try Self.parse(Data(answer.body.readableBytesView), node: node, resource: resource)
+            var feed = try Self.parse(Data(answer.body.readableBytesView), node: node, resource: resource)
+            let changes = feed.items.count
+            // A replace at the owner (`reset`) empties the store: what came before it in the page is moot.
+            if let reset = feed.items.lastIndex(where: { $0.op == "reset" }) {
+                if let store { _ = try await RecordWriter(store: store, mode: .replace, loadID: UUID()).write(RecordBatch(), first: true, on: app.db) }
+                feed.items.removeFirst(reset + 1)
+            }
             var out = SourcePage()
             out.ndjson = try Self.ndjson(feed.items, mapping: read.mapping)
-            out.rows = feed.items.count
+            out.rows = changes
             out.watermarks = [Watermark(value: feed.cursor, type: Self.watermarkType)]
             // Every change has its own number: the page's cursor is exact, never a tie to read again.
             out.last = true
@@ -92,7 +99,7 @@ struct DataBankSource: Sendable {
             try await page(out)
             cursor = feed.cursor
             if let l = left {
-                left = l - feed.items.count
+                left = l - changes
                 if left! <= 0 { break }
             }
             if !feed.more { break }

@@ -46,6 +46,12 @@ struct RelayConnectorTests {
             #expect(records[n.atOwner.key(5)] != nil)
             #expect(records.count == Set(before.keys).union((0..<6).map(n.atOwner.key)).subtracting([gone]).count)
 
+            // A replace at the district: the province holds exactly the new set.
+            _ = try await n.owner.loadCSV(n.atOwner, n.atOwner.csv(rows: 10..<13), mode: "replace", token: provider)
+            #expect(try await n.run().status == "succeeded")
+            records = try await n.relayed()
+            #expect(Set(records.keys) == Set((10..<13).map(n.atOwner.key)))
+
             let pulled = try await n.audit(n.consumer, "federation.records.pull")
             let served = try await n.audit(n.owner, "federation.records")
             #expect(!pulled.isEmpty && pulled == served)
