@@ -1,9 +1,10 @@
 import Foundation
 
-/// A DataBank node's place among its peers: the node above it (the province above the city) or one
-/// below it (a district below the city).
+/// A DataBank node's place among its peers: the node above it (the province above the city), one
+/// below it (a district below the city), or a `peer` outside the tree line that this node addresses
+/// directly (the province registers a district it applies to and relays from; no catalog flows).
 public enum NodeRelation: String, Sendable, Codable, CaseIterable {
-    case parent, child
+    case parent, child, peer
 }
 
 /// Node codes and region codes as a data authority writes them.

@@ -75,7 +75,7 @@ struct ListPeers: AsyncCommand {
 struct AddPeer: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "code", help: "The peer's code (its `databank node show`)") var code: String
-        @Option(name: "relation", help: "parent or child") var relation: String?
+        @Option(name: "relation", help: "parent, child or peer") var relation: String?
         @Option(name: "name", help: "Its name") var name: String?
         @Option(name: "region", help: "Its administrative division code") var region: String?
         @Option(name: "url", help: "Its base URL, e.g. https://data.chancheng.gov.cn") var url: String?

@@ -37,6 +37,10 @@ struct ConnectorBody: Content {
         var paging: HTTPPaging?
         var auth: String?
         var watermarkParam: String?
+        var node: String?
+        var resource: String?
+        var department: String?
+        var pageSize: Int?
     }
 }
 
@@ -81,14 +85,17 @@ struct ConnectorDraft {
             source.port = b.port ?? source.port; source.tls = b.tls ?? source.tls
             source.url = pick(b.url, source.url); source.records = pick(b.records, source.records); source.auth = pick(b.auth, source.auth)
             source.watermarkParam = pick(b.watermarkParam, source.watermarkParam); source.paging = b.paging ?? source.paging
+            source.node = pick(b.node, source.node); source.resource = pick(b.resource, source.resource)
+            source.department = pick(b.department, source.department)
+            source.pageSize = b.pageSize ?? source.pageSize
             // A table named clears a stored query and the other way round.
             if b.table != nil && b.query == nil && source.table != nil { source.query = nil }
             if b.query != nil && b.table == nil && source.query != nil { source.table = nil }
         }
         guard ConnectorSource.kinds.contains(source.kind) else {
             add(
-                "source.kind", "invalid_source", "数据源类型只能是 sqlite、postgres、folder 或 http",
-                "source.kind must be sqlite, postgres, folder or http")
+                "source.kind", "invalid_source", "数据源类型只能是 sqlite、postgres、folder、http 或 databank",
+                "source.kind must be sqlite, postgres, folder, http or databank")
             throw invalid(problems)
         }
         let isFolder = source.kind == "folder"
@@ -106,7 +113,10 @@ struct ConnectorDraft {
             }
         }
         let isHTTP = source.kind == "http"
-        if isHTTP {
+        let isRelay = source.kind == "databank"
+        if isRelay {
+            problems += DataBankSource.problems(source, department: department)
+        } else if isHTTP {
             problems += HTTPSource.problems(source)
         } else if isFolder {
             if source.table != nil || source.query != nil {
@@ -145,6 +155,10 @@ struct ConnectorDraft {
                 add("mode", "invalid_mode", "模式只能是 replace 或 incremental", "mode must be replace or incremental")
             }
             if watermarkColumn != nil { add("watermarkColumn", "not_applicable", "文件夹数据源不用水位列", "A folder source keeps no watermark column") }
+        } else if isRelay {
+            // A relay follows the peer's change feed: its cursor is the watermark.
+            if modeName != "incremental" { add("mode", "invalid_mode", "数据节点来源只能是 incremental 模式", "A databank source's mode is incremental") }
+            watermarkColumn = DataBankSource.watermarkColumn
         } else {
             switch ConnectorMode.parse(modeName, column: watermarkColumn) {
             case .failure(let p): problems.append(p)

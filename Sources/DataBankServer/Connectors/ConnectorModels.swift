@@ -108,8 +108,14 @@ struct ConnectorSource: Codable, Sendable, Equatable {
     var paging: HTTPPaging?
     var auth: String?
     var watermarkParam: String?
+    /// `databank`: the peer node, the resource's code there, and the consumer department (the connector's own).
+    var node: String?
+    var resource: String?
+    var department: String?
+    /// `databank`: changes asked per page (1–10,000; default 10,000).
+    var pageSize: Int?
 
-    static let kinds = ["sqlite", "postgres", "folder", "http"]
+    static let kinds = ["sqlite", "postgres", "folder", "http", "databank"]
     /// The kinds whose password or token is kept (sealed).
     static let withSecret = ["postgres", "http"]
 }

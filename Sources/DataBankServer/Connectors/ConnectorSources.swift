@@ -8,6 +8,11 @@ typealias SourceReader = @Sendable (SourceRead, (SourcePage) async throws -> Voi
 enum ConnectorSources {
     /// The reader for a saved connector (its secret opened here, for this run only).
     static func reader(_ connector: ConnectorRow, source: ConnectorSource, app: Application) async throws -> SourceReader {
+        if source.kind == "databank" {
+            // Another DataBank's change feed: deletes applied to this connector's store.
+            let relay = DataBankSource(source, department: connector.departmentCode, target: connector.resourceCode)
+            return { read, page in try await relay.read(read, app: app, page: page) }
+        }
         var password: String?
         if let sealed = connector.secret {
             password = try ConnectorSecrets.open(sealed, code: connector.code, key: try await ConnectorSecrets.key(app: app, on: app.db))
@@ -28,6 +33,10 @@ enum ConnectorSources {
         case "http":
             let http = HTTPSource(source: source, secret: password)
             return { read, page in try await http.read(read, app: app, page: page) }
+        case "databank":
+            // A preview: nothing written.
+            let relay = DataBankSource(source, department: department, target: nil)
+            return { read, page in try await relay.read(read, app: app, page: page) }
         default:
             throw AppError.field(.unprocessableEntity, "invalid_source", "source.kind", zh: "此数据源不按行读取", en: "This source is not read as rows")
         }

@@ -21,6 +21,8 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         tasks += ConnectorScheduler.loops(app: app)
         // Federation: children's catalogs flow up on a schedule.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await FederationWorker.pullDue(app: app) } })
+        // Cross-node applications: queued ones delivered, decisions learned from their owners.
+        tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await RemoteApplications.workDue(app: app) } })
         // Rollups that could not be maintained are rebuilt from their stores.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(

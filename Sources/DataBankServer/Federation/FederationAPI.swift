@@ -18,6 +18,15 @@ struct FederationAPI: RouteCollection {
         f.get("catalog", use: CatalogFeed.serve).gate(.node)
         f.get("catalog", "search", use: Self.searchCatalog).gate(.signedIn)
         f.get("catalog", ":origin", ":code", use: Self.catalogEntry).gate(.signedIn)
+        // Cross-node applications and the relay: the owner's side, signed by the consumer's node …
+        f.post("peer", "applications", use: PeerApplications.receive).gate(.node)
+        f.get("peer", "applications", ":ref", use: PeerApplications.show).gate(.node)
+        f.get("peer", "records", ":code", "changes", use: PeerFeed.changes).gate(.node)
+        // … and the consumer's side, for its departments.
+        f.post("applications", use: RemoteApplications.apply).gate(.action(.applyForAccess))
+        f.get("applications", use: RemoteApplications.list).gate(.signedIn)
+        f.get("applications", ":id", use: RemoteApplications.show).gate(.signedIn)
+        f.post("applications", ":id", "sync", use: RemoteApplications.syncNow).gate(.signedIn)
     }
 
     static func node(req: Request) async throws -> NodeIdentity {

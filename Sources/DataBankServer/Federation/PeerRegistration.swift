@@ -57,7 +57,9 @@ enum PeerRegistration {
         let relation = NodeRelation(rawValue: body.relation ?? "")
         if relation == nil {
             problems.append(
-                FieldError(field: "relation", code: "invalid_relation", message: "关系须为 parent（上级）或 child（下级）", messageEn: "relation is parent or child"))
+                FieldError(
+                    field: "relation", code: "invalid_relation", message: "关系须为 parent（上级）、child（下级）或 peer（直接往来的节点）",
+                    messageEn: "relation is parent, child or peer"))
         }
         let key = (body.publicKey ?? "").trimmingCharacters(in: .whitespaces)
         if NodeKeys.decode(key) == nil {

@@ -41,7 +41,8 @@ enum Migrations {
             CreateHeatFacts(),  // 028
             CreateEvaluation(),  // 029
             CreateConnectors(),  // 030
-            CreateFederation()  // 031
+            CreateFederation(),  // 031
+            CreateFederatedApplications()  // 032
         ]
     }
 

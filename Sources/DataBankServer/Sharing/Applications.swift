@@ -319,6 +319,14 @@ enum NoticeNames {
     struct Pair { var zh: String; var en: String }
 
     static func of(department: String, resource: String, on db: any Database) async throws -> (department: Pair, resource: Pair) {
+        if let peer = try await PeerDepartments.pair(department, on: db) {
+            // A department of a peer node: named by its node and its own name.
+            let r = try await ResourceRow.query(on: db).filter(\.$code == resource).first()
+            return (
+                Pair(zh: peer.zh, en: peer.en),
+                Pair(zh: r.map { "\($0.name)（\(resource)）" } ?? resource, en: r.map { "\($0.nameEn ?? $0.name) (\(resource))" } ?? resource)
+            )
+        }
         if department.hasPrefix(Actor.publicConsumerPrefix) {
             // A registered member of the public: named by their username.
             let id = UUID(uuidString: String(department.dropFirst(Actor.publicConsumerPrefix.count)))

@@ -33,6 +33,9 @@ struct OpenAPIMeter: AsyncMiddleware {
     /// Who is metered, and by which limits; nil for department staff and apps.
     static func caller(_ req: Request) -> (String, CallLimit)? {
         if req.app != nil { return nil }
+        // A peer node's signed request (federation: catalog pulls, applications, the relay's pages) is not
+        // open-data use: its signature is checked by the route, and refused ones are throttled per address there.
+        if req.url.path.hasPrefix("/api/v1/federation/"), req.headers.first(name: NodeSigning.nodeHeader) != nil { return nil }
         let settings = req.application.settings
         if let user = req.user {
             guard user.role == .publicUser else { return nil }

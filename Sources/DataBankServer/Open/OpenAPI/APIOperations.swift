@@ -174,6 +174,18 @@ extension APIOperation {
             query: [.init(name: "q", description: "Words"), .init(name: "status", description: "all: retired entries too"), .limit]),
         get("federation/catalog/:origin/:code", "Federation", "One catalog entry from a node below, with its items"),
         get("federation/ping", "Federation", "A signed node request (DataBank-Node, -Timestamp, -Nonce, -Signature): answers who it was checked as"),
+        post("federation/applications", "Federation", "Apply for a resource of a peer node (filed there, or queued when it does not answer)"),
+        get("federation/applications", "Federation", "The department's applications at peer nodes"),
+        get("federation/applications/:id", "Federation", "One application at a peer node, with the decision as last learned"),
+        post("federation/applications/:id/sync", "Federation", "Deliver a queued application, or ask the owner for the decision now", body: nil),
+        post("federation/peer/applications", "Federation", "A signed peer node files an application of one of its departments"),
+        get("federation/peer/applications/:ref", "Federation", "A signed peer node asks for the state of an application it filed"),
+        get(
+            "federation/peer/records/:code/changes", "Federation", "A signed peer node reads the change feed under its department's grant",
+            query: [
+                .init(name: "department", description: "The consumer department at the peer"),
+                .init(name: "after", description: "The cursor (node:resource:seq) of the previous page"), .limit
+            ]),
         get("charts", "Visualisation", "Saved charts the caller may see", query: [.init(name: "resource", description: "Only charts of this resource")]),
         post("charts", "Visualisation", "Save a chart (checked by computing it as the caller)"),
         get("charts/:id", "Visualisation", "One saved chart's spec"),

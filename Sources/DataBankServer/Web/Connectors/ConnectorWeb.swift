@@ -11,6 +11,7 @@ enum ConnectorWeb {
         case "postgres": return "PostgreSQL"
         case "folder": return s.t("监视文件夹", "Watched folder")
         case "http": return s.t("HTTP 接口", "HTTP API")
+        case "databank": return s.t("其他节点（转接）", "Another DataBank (relay)")
         default: return kind
         }
     }
@@ -68,6 +69,7 @@ enum ConnectorWeb {
             let what = source.table ?? s(source.query)
             return "\(source.user ?? "")@\(source.host ?? ""):\(source.port ?? 5432)/\(source.database ?? "") · \(what)"
         case "folder": return source.path ?? ""
+        case "databank": return "\(source.node ?? "") · \(source.resource ?? "")"
         case "http":
             let paging = source.paging.map { $0.style == "none" ? "" : " · " + $0.style } ?? ""
             return (source.url ?? "") + " · " + (source.format ?? "json") + paging + " · auth " + (source.auth ?? "none")

@@ -89,6 +89,11 @@ enum InboxPage {
                 .h2(.esc(s.t("即将到期的授权（30 天内）", "Grants expiring within 30 days"))), expiring),
             .section(.cls("card"), .attr("id", "notifications"), .h2(.esc(s.t("通知", "Notifications"))), notes)
         ]
+        if let remote = try await RemoteApplicationsSection.render(req) {
+            // Applications this department made at other nodes (federation).
+            tabs.insert(remote.tab, at: 2)
+            sections.insert(remote.section, at: 2)
+        }
         if req.can(.countersign) {
             tabs.append(("overdue", s.t("超期申请", "Overdue"), box.overdue.count))
             sections.append(
