@@ -59,7 +59,9 @@ struct ConnectorBench {
             (try await Self.fullSource(c, rows: rows, csv: csv, logger: app.logger), try await Self.incrementalSource(c, rows: sourceRows, logger: app.logger))
         }
         console.print(
-            String(format: "source tables %@ (%d rows), %@ (%d rows) ready in %.1f s", full, rows, incremental, sourceRows, (ContinuousClock.now - sourceStart).seconds))
+            String(
+                format: "source tables %@ (%d rows), %@ (%d rows) ready in %.1f s", full, rows, incremental, sourceRows,
+                (ContinuousClock.now - sourceStart).seconds))
 
         var stores: [(String, DatabaseLocation)] = []
         switch app.settings.database {
@@ -93,9 +95,10 @@ struct ConnectorBench {
         try await Self.addConnector("bench-full", resource: Self.pullCode, table: full, mode: "replace", pg: pg, app: store)
         try await Self.addConnector("bench-incremental", resource: Self.incrementalCode, table: incremental, mode: "incremental", pg: pg, app: store)
 
-        // 1. Full pull beside `databank load` of the same rows.
+        // 1. Full pull beside `databank load` of the same rows. Both profile the store after the load (the
+        // connector's run queues it), outside the seconds compared and inside the CPU printed.
         var cpu = BenchCPU.now()
-        let load = try BusBench.runChild(["load", Self.loadCode, csv, "--mode", "replace", "--no-profile", "--json", "--database-url", url])
+        let load = try BusBench.runChild(["load", Self.loadCode, csv, "--mode", "replace", "--json", "--database-url", url])
         let loadCPU = BenchCPU.now().since(cpu)
         let summary = try JSONDecoder().decode(LoadFigures.self, from: Data(load.output.utf8))
         let loaded = summary.inserted, loadSeconds = summary.seconds
@@ -251,7 +254,8 @@ struct ConnectorBench {
     /// Whether `name` holds `rows` rows already (a table of an earlier run); if not, it is dropped.
     private static func ready(_ c: PostgresConnection, _ name: String, rows: Int, logger: Logger) async throws -> Bool {
         try await c.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-        try await c.query(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(schema).tables (name text PRIMARY KEY, row_count bigint NOT NULL)"), logger: logger)
+        try await c.query(
+            PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(schema).tables (name text PRIMARY KEY, row_count bigint NOT NULL)"), logger: logger)
         for try await count in try await c.query("SELECT row_count FROM databank_bench.tables WHERE name = \(name)", logger: logger).decode(Int.self)
         where count == rows {
             return true
