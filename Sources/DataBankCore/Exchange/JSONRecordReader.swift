@@ -43,19 +43,25 @@ public struct JSONRecordReader {
     public init(mode: Mode) { self.mode = mode }
 
     /// Feeds bytes; `onRecord` receives each record, or a line's problem in NDJSON.
-    public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>,
-                              _ onRecord: (Result<JSONRecord, JSONStreamError>) throws -> Void) throws {
+    public mutating func feed(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ onRecord: (Result<JSONRecord, JSONStreamError>) throws -> Void
+    ) throws {
         for b in bytes {
             defer { offset += 1 }
             if skippingLine { if b == 0x0A { skippingLine = false }; continue }
             if depth == 0 {
                 if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { continue }
                 if mode == .array {
-                    if !started { guard b == UInt8(ascii: "[") else { throw error("expected_array", "应为 JSON 数组", "Expected a JSON array") }; started = true; continue }
+                    if !started {
+                        guard b == UInt8(ascii: "[") else { throw error("expected_array", "应为 JSON 数组", "Expected a JSON array") }; started = true; continue
+                    }
                     if ended { throw error("trailing_data", "数组结束后还有内容", "Data after the end of the array") }
                     if b == UInt8(ascii: ",") && count > 0 { continue }
                     if b == UInt8(ascii: "]") { ended = true; continue }
-                } else if b == 0xEF || b == 0xBB || b == 0xBF { continue }  // a BOM before the first line
+                } else if b == 0xEF || b == 0xBB || b == 0xBF {
+                    continue
+                }  // a BOM before the first line
                 guard b == UInt8(ascii: "{") else {
                     let e = error("expected_object", "第 \(count + 1) 条记录应为 JSON 对象", "Record \(count + 1) is not a JSON object")
                     if mode == .array { throw e }
@@ -94,11 +100,19 @@ public struct JSONRecordReader {
 
     /// Ends the stream; an unfinished record or array is an error.
     public func finish() throws {
-        if depth > 0 { throw JSONStreamError(byteOffset: recordStart, record: count + 1,
-                                             problem: FieldProblem("unterminated", zh: "第 \(count + 1) 条记录未结束", en: "Record \(count + 1) is cut off")) }
-        if mode == .array && started && !ended { throw JSONStreamError(byteOffset: offset, record: count,
-                                                                       problem: FieldProblem("unterminated", zh: "JSON 数组未结束", en: "The JSON array is not closed")) }
-        if mode == .array && !started { throw JSONStreamError(byteOffset: 0, record: 0, problem: FieldProblem("expected_array", zh: "应为 JSON 数组", en: "Expected a JSON array")) }
+        if depth > 0 {
+            throw JSONStreamError(
+                byteOffset: recordStart, record: count + 1,
+                problem: FieldProblem("unterminated", zh: "第 \(count + 1) 条记录未结束", en: "Record \(count + 1) is cut off"))
+        }
+        if mode == .array && started && !ended {
+            throw JSONStreamError(
+                byteOffset: offset, record: count,
+                problem: FieldProblem("unterminated", zh: "JSON 数组未结束", en: "The JSON array is not closed"))
+        }
+        if mode == .array && !started {
+            throw JSONStreamError(byteOffset: 0, record: 0, problem: FieldProblem("expected_array", zh: "应为 JSON 数组", en: "Expected a JSON array"))
+        }
     }
 
     func error(_ code: String, _ zh: String, _ en: String) -> JSONStreamError {
@@ -113,6 +127,7 @@ public struct JSONRecordReader {
 }
 
 struct FlatJSONParser {
+    static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
     let bytes: [UInt8]
     let base: Int
     let record: Int
@@ -121,12 +136,49 @@ struct FlatJSONParser {
     init(bytes: [UInt8], base: Int, record: Int) { self.bytes = bytes; self.base = base; self.record = record }
 
     func fail(_ en: String, _ zh: String) -> JSONStreamError {
-        JSONStreamError(byteOffset: base + i, record: record,
-                        problem: FieldProblem("malformed_json", zh: "第 \(record) 条记录 JSON 格式错误：\(zh)（字节 \(base + i)）",
-                                              en: "Record \(record): malformed JSON, \(en) (byte \(base + i))"))
+        JSONStreamError(
+            byteOffset: base + i, record: record,
+            problem: FieldProblem(
+                "malformed_json", zh: "第 \(record) 条记录 JSON 格式错误：\(zh)（字节 \(base + i)）",
+                en: "Record \(record): malformed JSON, \(en) (byte \(base + i))"))
     }
 
-    mutating func skipSpace() { while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 } }
+    mutating func skipSpace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
+    }
+
+    /// Whether the bytes at `i` are `word` (no array made: this runs for every literal of every record).
+    func at(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count else { return false }
+        let w = word.utf8Start
+        for k in 0..<n where bytes[i + k] != w[k] { return false }
+        return true
+    }
+
+    /// Whether `bytes[start..<end]` is a number as JSON writes it (`-?int(.digits)?([eE][+-]?digits)?`).
+    func isJSONNumber(_ start: Int, _ end: Int) -> Bool {
+        var k = start
+        func digits() -> Bool {
+            let from = k
+            while k < end, bytes[k] >= 0x30, bytes[k] <= 0x39 { k += 1 }
+            return k > from
+        }
+        if k < end, bytes[k] == UInt8(ascii: "-") { k += 1 }
+        guard digits() else { return false }
+        if k < end, bytes[k] == UInt8(ascii: ".") { k += 1; guard digits() else { return false } }
+        if k < end, bytes[k] == UInt8(ascii: "e") || bytes[k] == UInt8(ascii: "E") {
+            k += 1
+            if k < end, bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") { k += 1 }
+            guard digits() else { return false }
+        }
+        return k == end
+    }
 
     mutating func expect(_ c: UInt8, _ what: String) throws {
         skipSpace()
@@ -161,20 +213,30 @@ struct FlatJSONParser {
         switch bytes[i] {
         case 0x22: return .string(try string())
         case UInt8(ascii: "n"):
-            guard bytes[i...].starts(with: Array("null".utf8)) else { throw fail("invalid literal", "无效字面量") }
+            guard at("null") else { throw fail("invalid literal", "无效字面量") }
             i += 4; return .null
-        case UInt8(ascii: "t"), UInt8(ascii: "f"):
-            let word = bytes[i] == UInt8(ascii: "t") ? Array("true".utf8) : Array("false".utf8)
-            guard bytes[i...].starts(with: word) else { throw fail("invalid literal", "无效字面量") }
-            i += word.count; return .literal(word)
+        case UInt8(ascii: "t"):
+            guard at("true") else { throw fail("invalid literal", "无效字面量") }
+            i += 4; return .literal(Self.trueBytes)
+        case UInt8(ascii: "f"):
+            guard at("false") else { throw fail("invalid literal", "无效字面量") }
+            i += 5; return .literal(Self.falseBytes)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let start = i
             try skipNested()
             return .literal(Array(bytes[start..<i]))
         default:
             let start = i
-            while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-            guard i > start, Double(String(decoding: bytes[start..<i], as: UTF8.self)) != nil else { throw fail("invalid value", "无效值") }
+            scan: while i < bytes.count {
+                switch bytes[i] {
+                case 0x30...0x39, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): i += 1
+                default: break scan
+                }
+            }
+            // A number as JSON writes it needs no further check; anything else is what `Double` reads.
+            guard i > start, isJSONNumber(start, i) || Double(String(decoding: bytes[start..<i], as: UTF8.self)) != nil else {
+                throw fail("invalid value", "无效值")
+            }
             return .literal(Array(bytes[start..<i]))
         }
     }
@@ -189,8 +251,13 @@ struct FlatJSONParser {
                 if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
                 continue
             }
-            if b == 0x22 { inString = true } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
-            else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") { depth -= 1; if depth == 0 { return } }
+            if b == 0x22 {
+                inString = true
+            } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                depth -= 1; if depth == 0 { return }
+            }
         }
         throw fail("unterminated value", "值未结束")
     }
@@ -199,7 +266,14 @@ struct FlatJSONParser {
     mutating func string() throws -> [UInt8] {
         guard i < bytes.count, bytes[i] == 0x22 else { throw fail("expected a string", "应为字符串") }
         i += 1
-        var out: [UInt8] = []
+        // Most strings have no escape: copied whole up to the closing quote.
+        let start = i
+        while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
+        if i < bytes.count, bytes[i] == 0x22 {
+            i += 1
+            return Array(bytes[start..<(i - 1)])
+        }
+        var out = Array(bytes[start..<i])
         while i < bytes.count {
             let b = bytes[i]
             i += 1

@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz or heat")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat or connectors")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -19,7 +19,7 @@ struct BenchCommand: AsyncCommand {
         @Option(
             name: "rows",
             help:
-                "bus, quality: rows in the generated CSV (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000)"
+                "bus, quality: rows in the generated CSV (default 1000000); connectors: rows of the full pull (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000)"
         )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
@@ -34,13 +34,17 @@ struct BenchCommand: AsyncCommand {
         var units: Int?
         @Option(name: "audit-entries", help: "heat: raw audit entries to roll up (default 10000000)")
         var auditEntries: Int?
+        @Option(name: "changed", help: "connectors: changed rows the incremental pull reads (default 10000)")
+        var changed: Int?
+        @Option(name: "source-rows", help: "connectors: rows of the incremental pull's source (default 1000 × changed)")
+        var sourceRows: Int?
         @Option(name: "only", help: "open: run only this part (package_search)")
         var only: String?
         init() {}
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -66,6 +70,10 @@ struct BenchCommand: AsyncCommand {
                 HeatBench(
                     app: app, console: console, days: signature.days ?? 365, units: signature.units ?? 116,
                     auditEntries: signature.auditEntries ?? 10_000_000)
+            case "connectors":
+                ConnectorBench(
+                    app: app, console: console, rows: signature.rows ?? 1_000_000, changed: signature.changed ?? 10_000,
+                    sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000))
             default: nil
             }
         if let only = signature.only, signature.scenario != "open" || only != "package_search" {
@@ -77,7 +85,7 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat")
+            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -216,3 +224,4 @@ extension OpenBench: BenchScenario {}
 extension QualityBench: BenchScenario {}
 extension HeatBench: BenchScenario {}
 extension VizBench: BenchScenario {}
+extension ConnectorBench: BenchScenario {}

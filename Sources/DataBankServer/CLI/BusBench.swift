@@ -39,7 +39,8 @@ struct BusBench {
     /// Starts a bench database afresh: the small demo city (for its users) and the bench's empty
     /// store, owned by the market regulation bureau. Answers the URL child processes (`databank
     /// load`, `serve`) use, and the SQLite file if that is the database.
-    static func freshStore(_ app: Application, bench: String) async throws -> (url: String, sqlitePath: String?) {
+    /// `codes`: the stores to make (each with its own catalog entry), the bus bench's one by default.
+    static func freshStore(_ app: Application, bench: String, codes: [String] = [resourceCode]) async throws -> (url: String, sqlitePath: String?) {
         let location: (url: String, sqlitePath: String?)
         switch app.settings.database {
         case .sqliteFile(let path): location = ("sqlite://\(path)", path)
@@ -57,15 +58,18 @@ struct BusBench {
                 .filter(\.$publishedRevision != nil).filter(\.$classified == false).first(),
             var snapshot = template.catalogSnapshot
         else { throw CLIError("demo catalog missing") }
-        snapshot.code = resourceCode; snapshot.name = "参保人员信息（基准测试）"; snapshot.nameEn = "Insured persons (bench)"
+        snapshot.name = "参保人员信息（基准测试）"; snapshot.nameEn = "Insured persons (bench)"
         snapshot.open.type = .closed
         snapshot.items = []  // the store's layout is the bench's own: no derived rules from the template's items
-        let entry = ResourceRow()
-        entry.apply(snapshot)
-        entry.searchText = snapshot.name.lowercased(); entry.status = LifecycleState.published.rawValue
-        entry.publishedRevision = 1; entry.workingRevision = 1; entry.version = 1
-        try await entry.create(on: app.db)
-        try await RecordStores.create(code: resourceCode, department: steward.departmentCode, revision: 1, layout: layout, on: app.db)
+        for code in codes {
+            snapshot.code = code
+            let entry = ResourceRow()
+            entry.apply(snapshot)
+            entry.searchText = snapshot.name.lowercased(); entry.status = LifecycleState.published.rawValue
+            entry.publishedRevision = 1; entry.workingRevision = 1; entry.version = 1
+            try await entry.create(on: app.db)
+            try await RecordStores.create(code: code, department: steward.departmentCode, revision: 1, layout: layout, on: app.db)
+        }
         return location
     }
 

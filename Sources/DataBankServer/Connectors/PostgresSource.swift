@@ -79,9 +79,20 @@ struct PostgresSource: Sendable {
         }
     }
 
+    /// A row's JSON line (copied from the row's bytes, no String made) and its watermark, onto the page.
+    private static func append(_ row: (ByteBuffer, String?, String?), to page: inout SourcePage, watermarked: Bool) {
+        page.ndjson.append(contentsOf: row.0.readableBytesView)
+        page.ndjson.append(0x0A)
+        page.rows += 1
+        if watermarked, let v = row.1 { page.watermarks.append(Watermark(value: v, type: row.2 ?? "text")) }
+    }
+
     private func pages(_ read: SourceRead, connection: PostgresConnection, logger: Logger, page: (SourcePage) async throws -> Void) async throws {
-        let line = read.pairChunks.map { "jsonb_build_object(\($0))" }.joined(separator: " || ")
-        var select = "SELECT (\(line.isEmpty ? "'{}'::jsonb" : line))::text AS line"
+        // Up to 40 items, `json_build_object` writes the line as text directly; more are merged as jsonb.
+        let chunks = read.pairChunks
+        let line =
+            chunks.count == 1 ? "json_build_object(\(chunks[0]))" : chunks.map { "jsonb_build_object(\($0))" }.joined(separator: " || ")
+        var select = "SELECT (\(chunks.isEmpty ? "'{}'::jsonb" : line))::text AS line"
         var binds = PostgresBindings()
         var filter = "", order = ""
         if let column = read.watermarkColumn {
@@ -105,35 +116,48 @@ struct PostgresSource: Sendable {
         let field = read.table != nil ? "source.table" : "source.query"
         do {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            var current = SourcePage()
-            var pending: (String, String?, String?)?
-            func take(_ row: (String, String?, String?)) {
-                current.ndjson.append(contentsOf: row.0.utf8)
-                current.ndjson.append(0x0A)
-                current.rows += 1
-                if read.watermarkColumn != nil, let v = row.1 { current.watermarks.append(Watermark(value: v, type: row.2 ?? "text")) }
-            }
-            // One row is held back: a page is the last only when no row follows it.
-            for try await row in rows {
-                let decoded = try row.decode((String, String?, String?).self)
-                if let held = pending {
-                    if current.rows == read.pageSize {
-                        try await SinkError.wrap { try await page(current) }
-                        current = SourcePage()
+            let relay = SourcePageRelay()
+            let pageSize = read.pageSize, watermarked = read.watermarkColumn != nil
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The reader cuts the rows into pages while the ingest writes the page before.
+                group.addTask {
+                    do {
+                        var current = SourcePage()
+                        var pending: (ByteBuffer, String?, String?)?
+                        // One row is held back: a page is the last only when no row follows it.
+                        for try await row in rows {
+                            let decoded = try row.decode((ByteBuffer, String?, String?).self)
+                            if let held = pending {
+                                if current.rows == pageSize {
+                                    guard await relay.put(current) else { return }
+                                    current = SourcePage()
+                                }
+                                Self.append(held, to: &current, watermarked: watermarked)
+                            }
+                            pending = decoded
+                        }
+                        if let held = pending {
+                            if current.rows == pageSize {
+                                guard await relay.put(current) else { return }
+                                current = SourcePage()
+                            }
+                            Self.append(held, to: &current, watermarked: watermarked)
+                        }
+                        current.last = true
+                        guard await relay.put(current) else { return }
+                        await relay.finish(nil)
+                    } catch {
+                        await relay.finish(error)
                     }
-                    take(held)
                 }
-                pending = decoded
-            }
-            if let held = pending {
-                if current.rows == read.pageSize {
-                    try await SinkError.wrap { try await page(current) }
-                    current = SourcePage()
+                do {
+                    while let next = try await relay.take() { try await SinkError.wrap { try await page(next) } }
+                } catch {
+                    await relay.stop()
+                    throw error
                 }
-                take(held)
+                try await group.waitForAll()
             }
-            current.last = true
-            try await SinkError.wrap { try await page(current) }
         } catch let error as SinkError {
             throw error.error
         } catch let error as PSQLError {

@@ -61,12 +61,44 @@ struct TranscoderAndJSONTests {
         var reader = JSONRecordReader(mode: .lines)
         var good: [Int] = [], bad: [Int] = []
         let text = "{\"id\":1}\n{\"id\":2,}\nnot json\n{\"id\":4}\n"
-        try Array(text.utf8).withUnsafeBufferPointer { try reader.feed($0) { r in
-            switch r { case .success(let rec): good.append(rec.number); case .failure(let e): bad.append(e.record) }
-        } }
+        try Array(text.utf8).withUnsafeBufferPointer {
+            try reader.feed($0) { r in
+                switch r {
+                case .success(let rec): good.append(rec.number);
+                case .failure(let e): bad.append(e.record)
+                }
+            }
+        }
         try reader.finish()
         #expect(good == [1, 4])
         #expect(bad == [2, 3])
+    }
+
+    /// Values read on the fast paths (numbers as JSON writes them, literals, strings without escapes) are
+    /// what the slower checks read: `Double`'s other spellings still pass, broken ones still fail.
+    @Test func valuesAndLiterals() throws {
+        var reader = JSONRecordReader(mode: .lines)
+        var values: [[JSONFieldValue]] = [], bad: [Int] = []
+        let lines = [
+            #"{"a": -12.5e+3, "b": 0, "c": true, "d": false, "e": null, "f": "纯文本", "g": "a\\b"}"#,
+            #"{"a": 1.}"#, #"{"a": 1e}"#, #"{"a": tru}"#, #"{"a": nul}"#, #"{"a": -}"#
+        ]
+        try Array(lines.joined(separator: "\n").utf8).withUnsafeBufferPointer {
+            try reader.feed($0) { r in
+                switch r {
+                case .success(let rec): values.append(rec.fields.map(\.value));
+                case .failure(let e): bad.append(e.record)
+                }
+            }
+        }
+        try reader.finish()
+        #expect(
+            values.first == [
+                .literal(Array("-12.5e+3".utf8)), .literal([0x30]), .literal(Array("true".utf8)), .literal(Array("false".utf8)), .null,
+                .string(Array("纯文本".utf8)), .string(Array("a\\b".utf8))
+            ])
+        #expect(values.count == 2 && values.last == [.literal(Array("1.".utf8))])  // `Double` reads "1."
+        #expect(bad == [3, 4, 5, 6])
     }
 
     /// A JSON array cut off in the middle is an error naming where.
