@@ -28,11 +28,13 @@ struct BenchCPU: Sendable {
     /// server is not on this machine or not PostgreSQL.
     static func postmaster(of sql: any SQLDatabase) async -> Int? {
         guard let row = try? await sql.raw("SELECT pg_backend_pid() AS pid").first(),
-            let backend = try? row.decode(column: "pid", as: Int.self),
-            let fields = stat(backend)
+            let backend = try? row.decode(column: "pid", as: Int.self)
         else { return nil }
-        return Int(fields[1])
+        return postmaster(ofBackend: backend)
     }
+
+    /// The parent of the backend `pid` (from `pg_backend_pid()`), when it runs on this machine.
+    static func postmaster(ofBackend pid: Int) -> Int? { stat(pid).flatMap { Int($0[1]) } }
 
     /// The fields of `/proc/PID/stat` after "(comm)" — state ppid … — for a process named `postgres`.
     private static func stat(_ pid: Int) -> [Substring]? {

@@ -33,6 +33,8 @@ struct ConnectorBench {
     let changed: Int
     let sourceRows: Int
     var table: [(String, String, String)] = []
+    /// The PostgreSQL server whose CPU is counted beside the child's (``BenchCPU``): the source's, which is the PostgreSQL store's too.
+    var postmaster: Int?
 
     static let schema = "databank_bench"
     /// The load's store, the full pull's, the incremental pull's: the bus bench's layout in each.
@@ -58,9 +60,14 @@ struct ConnectorBench {
 
         let csv = try BusBench.generatedFile(to: rows)
         let sourceStart = ContinuousClock.now
-        let (full, incremental) = try await pg.withConnection(app) { c in
-            (try await Self.fullSource(c, rows: rows, csv: csv, logger: app.logger), try await Self.incrementalSource(c, rows: sourceRows, logger: app.logger))
+        let (full, incremental, backend) = try await pg.withConnection(app) { c in
+            (
+                try await Self.fullSource(c, rows: rows, csv: csv, logger: app.logger),
+                try await Self.incrementalSource(c, rows: sourceRows, logger: app.logger),
+                try await c.query("SELECT pg_backend_pid()", logger: app.logger).collect().first?.decode(Int32.self)
+            )
         }
+        postmaster = backend.flatMap { BenchCPU.postmaster(ofBackend: Int($0)) }
         console.print(
             String(
                 format: "source tables %@ (%d rows), %@ (%d rows) ready in %.1f s", full, rows, incremental, sourceRows,
@@ -100,15 +107,15 @@ struct ConnectorBench {
 
         // 1. Full pull beside `databank load` of the same rows. Both profile the store after the load (the
         // connector's run queues it), outside the seconds compared and inside the CPU printed.
-        var cpu = BenchCPU.now()
+        var cpu = BenchCPU.now(postmaster: postmaster)
         let load = try BusBench.runChild(["load", Self.loadCode, csv, "--mode", "replace", "--json", "--database-url", url])
-        let loadCPU = BenchCPU.now().since(cpu)
+        let loadCPU = BenchCPU.now(postmaster: postmaster).since(cpu)
         let summary = try JSONDecoder().decode(LoadFigures.self, from: Data(load.output.utf8))
         let loaded = summary.inserted, loadSeconds = summary.seconds
         let loadLoad = Self.loadAverage()
-        cpu = BenchCPU.now()
+        cpu = BenchCPU.now(postmaster: postmaster)
         let pull = try await runConnector("bench-full", url: url, store: store)
-        let pullCPU = BenchCPU.now().since(cpu)
+        let pullCPU = BenchCPU.now(postmaster: postmaster).since(cpu)
         let pullLoad = Self.loadAverage()
         let loadRate = Double(loaded) / max(loadSeconds, 0.000_001), pullRate = Double(pull.inserted) / max(pull.seconds, 0.000_001)
         row(
