@@ -59,6 +59,16 @@ struct RelayConnectorTests {
     }
 
     /// No grant, or a revoked one: 403 at the district, a failed run at the province naming it, nothing applied.
+    @Test func aRelaysPageShowsNoSecretRow() async throws {
+        try await TwoNodes.run { n in
+            _ = try await n.granted()
+            try await n.relayConnector()
+            let page = try await n.consumer.send(.GET, "/connectors/relay-reg", token: try await n.consumer.token(TwoNodes.steward)).body.string
+            #expect(page.contains("其他节点（转接）"), "the relay's page")
+            #expect(!page.contains("密码或令牌"), "a relay signs as its node: no password or token to show")
+        }
+    }
+
     @Test func noGrantOrARevokedGrantFailsTheRun() async throws {
         try await TwoNodes.run { n in
             let provider = try await n.owner.token(n.atOwner.steward)

@@ -99,8 +99,13 @@ enum ConnectorPage {
                 (
                     s.t("数据源", "Source"),
                     .group([.esc(ConnectorWeb.kindLabel(c.source.kind, s)), .br(), .el("code", .esc(ConnectorWeb.sourceSummary(c.source)))])
-                ),
-                (s.t("密码或令牌", "Password or token"), .esc(c.secretSet ? s.t("已设置（不显示）", "Set (never shown)") : s.t("未设置", "Not set"))),
+                )
+            ]
+            // Only the sources that sign in take a secret (a relay signs as this node; files have none).
+            + (["postgres", "http"].contains(c.source.kind)
+                ? [(s.t("密码或令牌", "Password or token"), .esc(c.secretSet ? s.t("已设置（不显示）", "Set (never shown)") : s.t("未设置", "Not set")))]
+                : [])
+            + [
                 (
                     s.t("映射", "Mapping"),
                     .el("code", .esc(c.mapping.isEmpty ? s.t("按表头", "by the header") : c.mapping.map { "\($0.source)→\($0.item)" }.joined(separator: ", ")))

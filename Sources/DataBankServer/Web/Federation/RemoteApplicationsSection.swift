@@ -14,6 +14,14 @@ enum RemoteApplicationsSection {
         guard !rows.isEmpty else { return nil }
         let s = req.strings
         let names = try await RemoteApplications.nodeNames(on: req.db)
+        // An application made before the owner's catalog entry reached this node has no name kept: the
+        // entry's, when it has arrived since.
+        var resourceNames: [UUID: String] = [:]
+        for row in rows where row.resourceName == nil {
+            if let id = row.id, let found = try await FederatedCatalog.find(origin: row.peerNode, code: row.resourceCode, on: req.db) {
+                resourceNames[id] = found.0.name
+            }
+        }
         let table: Body = .dataTable(
             [s.t("节点", "Node"), s.t("资源", "Resource"), s.t("状态", "Status"), s.t("授权", "Grant"), s.t("申请时间", "Applied"), ""],
             rows.map { row in
@@ -27,7 +35,7 @@ enum RemoteApplicationsSection {
                     }
                 return [
                     .esc(names[row.peerNode] ?? row.peerNode),
-                    .esc((row.resourceName.map { "\($0)（\(row.resourceCode)）" }) ?? row.resourceCode),
+                    .esc(((row.resourceName ?? row.id.flatMap { resourceNames[$0] }).map { "\($0)（\(row.resourceCode)）" }) ?? row.resourceCode),
                     .group([state, row.lastError.map { .span(.cls("muted"), .esc(" " + $0)) } ?? .empty]),
                     row.grantState.map { .group([SharingWeb.grantState($0, s), .esc(row.grantedUntil.map { " → \($0)" } ?? "")]) } ?? .esc("—"),
                     .esc(row.createdAt.map { s.dateTime($0) } ?? ""),
