@@ -20,23 +20,29 @@ enum PeerApplications {
                 try await NodeRequestVerifier.audit(req, verified, operation: "federation.application", resource: row.resourceCode)
                 return try await state(row, ref: body.ref, on: req.db, today: req.application.today).encodeResponse(status: .ok, for: req)
             }
-            let now = req.application.settings.now()
-            try await PeerDepartments.remember(
-                node: verified.peer, department: body.department, name: body.departmentName, nameEn: body.departmentNameEn, now: now, on: req.db)
+            let now = req.application.settings.now(), today = req.application.today
             // The applicant as the application records it: a steward of the peer department, who exists only here.
             let applicant = User(
                 username: "\(verified.peer)/\(body.applicant)", displayName: body.applicant, passwordHash: "", role: .steward,
                 departmentCode: PeerConsumer.code(node: verified.peer, department: body.department))
             applicant.id = UUID()
-            var input = body.application
-            input.app = nil
-            let row = try await Applications.apply(input, by: applicant, reviewDays: SharingAPI.reviewDays, today: req.application.today, on: req.db)
-            try await req.db.sql.raw(
-                """
-                INSERT INTO peer_applications (application_id, peer_node, peer_ref, created_at)
-                VALUES (\(bind: try row.requireID()), \(bind: verified.peer), \(bind: body.ref), \(bind: now))
-                """
-            ).run()
+            var application = body.application
+            application.app = nil
+            let input = application
+            // The application and its reference in one transaction: a delivery repeated after a crash between
+            // the two, or two deliveries at once (the unique reference refuses the second), files it once.
+            let row = try await req.db.transaction { db in
+                try await PeerDepartments.remember(
+                    node: verified.peer, department: body.department, name: body.departmentName, nameEn: body.departmentNameEn, now: now, on: db)
+                let row = try await Applications.apply(input, by: applicant, reviewDays: SharingAPI.reviewDays, today: today, on: db)
+                try await db.sql.raw(
+                    """
+                    INSERT INTO peer_applications (application_id, peer_node, peer_ref, created_at)
+                    VALUES (\(bind: try row.requireID()), \(bind: verified.peer), \(bind: body.ref), \(bind: now))
+                    """
+                ).run()
+                return row
+            }
             try await NodeRequestVerifier.audit(req, verified, operation: "federation.application", resource: row.resourceCode)
             return try await state(row, ref: body.ref, on: req.db, today: req.application.today).encodeResponse(status: .created, for: req)
         } catch {
