@@ -5,11 +5,12 @@ import Vapor
 /// `node show` prints what a peer's data authority registers (code, name, region, public key).
 struct NodeCommand: AsyncCommandGroup {
     var help: String {
-        "Federation: `databank node show`, `node init`, `node peers`, `node add-peer CODE …`, `node remove-peer CODE`, `node ping CODE`, `node pull CODE`."
+        "Federation: `databank node show`, `node init`, `node peers`, `node add-peer CODE …`, `node remove-peer CODE`, `node ping CODE`, `node pull CODE`, `node rotate-key`, `node set-key CODE --key KEY`."
     }
     var commands: [String: any AnyAsyncCommand] {
         [
             "show": ShowNode(), "init": InitNode(), "peers": ListPeers(), "add-peer": AddPeer(), "remove-peer": RemovePeer(), "ping": PingPeer(),
+            "rotate-key": RotateNodeKey(), "set-key": SetPeerKey(),
             "pull": PullPeer()
         ]
     }
@@ -37,6 +38,7 @@ struct ShowNode: AsyncCommand {
         let me = try await FederationNodes.identity(app: context.application, on: context.application.db)
         context.console.print("code\t\(me.code ?? "")")
         context.console.print("name\t\(me.name ?? "")")
+        context.console.print("name_en\t\(me.nameEn ?? "")")
         context.console.print("region\t\(me.regionCode ?? "")")
         context.console.print("public_key\t\(me.publicKey)")
         if !me.configured { context.console.error("this node has no code yet: `databank node init --code CODE --name NAME --region CODE`") }
@@ -47,6 +49,7 @@ struct InitNode: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "code", help: "This node's code, e.g. foshan") var code: String?
         @Option(name: "name", help: "Its name, e.g. 佛山市") var name: String?
+        @Option(name: "name-en", help: "Its English name, e.g. Foshan (optional)") var nameEn: String?
         @Option(name: "region", help: "Its administrative division code, e.g. 440600") var region: String?
         init() {}
     }
@@ -54,7 +57,8 @@ struct InitNode: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let row = try await PeerRegistration.setNode(NodeBody(code: signature.code, name: signature.name, regionCode: signature.region), on: app.db)
+        let row = try await PeerRegistration.setNode(
+            NodeBody(code: signature.code, name: signature.name, nameEn: signature.nameEn, regionCode: signature.region), on: app.db)
         try await NodeCommand.audit(app, "federation.node", row.code)
         try await ShowNode().run(using: context, signature: .init())
     }
@@ -62,12 +66,12 @@ struct InitNode: AsyncCommand {
 
 struct ListPeers: AsyncCommand {
     struct Signature: CommandSignature { init() {} }
-    var help: String { "The peer nodes: code, relation, region, name, base URL, public key (tab-separated)." }
+    var help: String { "The peer nodes: code, relation, region, name, base URL, public key, English name (tab-separated)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        context.console.print("code\trelation\tregion\tname\tbase_url\tpublic_key")
+        context.console.print("code\trelation\tregion\tname\tbase_url\tpublic_key\tname_en")
         for p in try await FederationNodes.peers(on: context.application.db) {
-            context.console.print([p.code, p.relation, p.regionCode, p.name, p.baseURL ?? "", p.publicKey ?? ""].joined(separator: "\t"))
+            context.console.print([p.code, p.relation, p.regionCode, p.name, p.baseURL ?? "", p.publicKey ?? "", p.nameEn ?? ""].joined(separator: "\t"))
         }
     }
 }
@@ -77,6 +81,7 @@ struct AddPeer: AsyncCommand {
         @Argument(name: "code", help: "The peer's code (its `databank node show`)") var code: String
         @Option(name: "relation", help: "parent, child or peer") var relation: String?
         @Option(name: "name", help: "Its name") var name: String?
+        @Option(name: "name-en", help: "Its English name (optional)") var nameEn: String?
         @Option(name: "region", help: "Its administrative division code") var region: String?
         @Option(name: "url", help: "Its base URL, e.g. https://data.chancheng.gov.cn") var url: String?
         @Option(name: "key", help: "Its public key (its `databank node show`)") var key: String?
@@ -87,7 +92,8 @@ struct AddPeer: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let body = PeerBody(
-            code: signature.code, name: signature.name, regionCode: signature.region, relation: signature.relation, baseURL: signature.url,
+            code: signature.code, name: signature.name, nameEn: signature.nameEn, regionCode: signature.region, relation: signature.relation,
+            baseURL: signature.url,
             publicKey: signature.key)
         let row = try await PeerRegistration.addPeer(body, allow: app.settings.federationAllow, on: app.db)
         try await NodeCommand.audit(app, "federation.peer.add", row.code)
@@ -100,13 +106,13 @@ struct RemovePeer: AsyncCommand {
         @Argument(name: "code", help: "The peer's code") var code: String
         init() {}
     }
-    var help: String { "Removes a peer node: its requests are refused from now on." }
+    var help: String { "Removes a peer node: its requests are refused from now on, the catalog entries that came through it retired." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await NodeCommand.peer(signature.code, on: app.db).delete(on: app.db)
+        let retired = try await PeerRegistration.remove(try await NodeCommand.peer(signature.code, on: app.db), on: app.db)
         try await NodeCommand.audit(app, "federation.peer.remove", signature.code)
-        context.console.print("removed \(signature.code)")
+        context.console.print("removed \(signature.code)" + (retired > 0 ? "; \(retired) catalog entries that came through it retired" : ""))
     }
 }
 
@@ -144,5 +150,38 @@ struct PullPeer: AsyncCommand {
         }
         let outcome = try await CatalogPull.run(peer, token: token, app: app)
         context.console.print("\(outcome.peer)\tentries \(outcome.entries)\tpages \(outcome.pages)\tcursor \(outcome.cursor ?? "")")
+    }
+}
+
+struct RotateNodeKey: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String {
+        "Derives a new key pair for this node and prints it (as `node show`); each peer then runs `databank node set-key THIS-CODE --key NEW-KEY`."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let row = try await PeerRegistration.rotateKey(on: app.db)
+        try await NodeCommand.audit(app, "federation.node.rotate-key", row.code)
+        try await ShowNode().run(using: context, signature: .init())
+        context.console.error(
+            "new key: until each peer runs `databank node set-key \(row.code) --key <public_key above>`, it refuses this node's requests (they are retried)")
+    }
+}
+
+struct SetPeerKey: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "code", help: "The peer's code") var code: String
+        @Option(name: "key", help: "Its new public key (its `databank node show` after `node rotate-key`)") var key: String?
+        init() {}
+    }
+    var help: String { "Registers a peer's new public key, after it rotated its key." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        _ = try await NodeCommand.peer(signature.code, on: app.db)
+        let row = try await PeerRegistration.setKey(signature.code, publicKey: signature.key, on: app.db)
+        try await NodeCommand.audit(app, "federation.peer.key", row.code)
+        context.console.print("\(row.code): key updated")
     }
 }

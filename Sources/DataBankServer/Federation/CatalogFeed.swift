@@ -8,6 +8,8 @@ import DataBankCore
 struct CatalogFeedEntry: Content, Equatable {
     var origin: String
     var originName: String
+    /// The node's English name, when it has one (absent from nodes before it was kept).
+    var originNameEn: String? = nil
     var originRegion: String
     var code: String
     /// published | retired (retired, classified after publication, or withdrawn below)
@@ -102,19 +104,21 @@ enum CatalogFeed {
                 try row.decode(column: "status", as: String.self) == LifecycleState.retired.rawValue
                 || row.decode(column: "classified", as: Bool.self)
             return CatalogFeedEntry(
-                origin: me.code, originName: me.name, originRegion: me.regionCode, code: try row.decode(column: "code", as: String.self),
+                origin: me.code, originName: me.name, originNameEn: me.nameEn, originRegion: me.regionCode,
+                code: try row.decode(column: "code", as: String.self),
                 status: retired ? "retired" : "published", departmentName: try row.decode(column: "department_name", as: String?.self) ?? "",
                 snapshot: try row.decode(column: "snapshot", as: String.self), seq: try row.decode(column: "federation_seq", as: Int64.self))
         }
         // Entries from below have numbers of their own (one each, from the same clock): never equal to a resource's.
         let below = try await db.sql.raw(
             """
-            SELECT origin_node, origin_name, origin_region, code, status, department_name, snapshot, federation_seq
+            SELECT origin_node, origin_name, origin_name_en, origin_region, code, status, department_name, snapshot, federation_seq
             FROM federated_resources WHERE federation_seq > \(bind: cursor.seq) ORDER BY federation_seq LIMIT \(literal: limit + 1)
             """
         ).all().map { row in
             CatalogFeedEntry(
                 origin: try row.decode(column: "origin_node", as: String.self), originName: try row.decode(column: "origin_name", as: String.self),
+                originNameEn: try row.decode(column: "origin_name_en", as: String?.self),
                 originRegion: try row.decode(column: "origin_region", as: String.self), code: try row.decode(column: "code", as: String.self),
                 status: try row.decode(column: "status", as: String.self), departmentName: try row.decode(column: "department_name", as: String.self),
                 snapshot: try row.decode(column: "snapshot", as: String.self), seq: try row.decode(column: "federation_seq", as: Int64.self))

@@ -100,7 +100,8 @@ enum CatalogPull {
             ).first()?.decode(column: "id", as: UUID.self)
             let id = existing ?? UUID()
             let values: [(String, any Encodable & Sendable)] = [
-                ("origin_name", e.originName), ("origin_region", e.originRegion), ("via_node", via), ("name", snapshot.name),
+                ("origin_name", e.originName), ("origin_name_en", e.originNameEn), ("origin_region", e.originRegion), ("via_node", via),
+                ("name", snapshot.name),
                 ("department_code", snapshot.departmentCode), ("department_name", e.departmentName),
                 ("sharing_type", snapshot.sharing.type.rawValue), ("open_type", snapshot.open.type.rawValue),
                 ("item_count", snapshot.items.count), ("status", e.status == "retired" ? "retired" : "published"),

@@ -7,6 +7,7 @@ import DataBankCore
 struct FederatedEntry: Content, Equatable {
     var origin: String
     var originName: String
+    var originNameEn: String? = nil
     var originRegion: String
     var via: String
     var code: String
@@ -17,6 +18,9 @@ struct FederatedEntry: Content, Equatable {
     var openType: String
     var itemCount: Int
     var status: String
+
+    /// The node's name people read in `language`.
+    func originName(_ language: String) -> String { language == "en" ? (originNameEn ?? originName) : originName }
 }
 
 /// The entries children sent up, searched as the catalog is searched (`SearchTerms`: Han bigrams and
@@ -48,6 +52,7 @@ enum FederatedCatalog {
     static func entry(_ row: any SQLRow) throws -> FederatedEntry {
         FederatedEntry(
             origin: try row.decode(column: "origin_node", as: String.self), originName: try row.decode(column: "origin_name", as: String.self),
+            originNameEn: try row.decode(column: "origin_name_en", as: String?.self),
             originRegion: try row.decode(column: "origin_region", as: String.self), via: try row.decode(column: "via_node", as: String.self),
             code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
             departmentCode: try row.decode(column: "department_code", as: String.self),

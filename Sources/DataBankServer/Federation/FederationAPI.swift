@@ -10,9 +10,11 @@ struct FederationAPI: RouteCollection {
         let f = routes.grouped("federation")
         f.get("node", use: Self.node).gate(.open)
         f.put("node", use: Self.setNode).gate(.action(.manageFederation))
+        f.post("node", "rotate-key", use: Self.rotateKey).gate(.action(.manageFederation))
         f.get("peers", use: Self.peers).gate(.action(.manageFederation))
         f.post("peers", use: Self.addPeer).gate(.action(.manageFederation))
         f.delete("peers", ":code", use: Self.removePeer).gate(.action(.manageFederation))
+        f.put("peers", ":code", "key", use: Self.setPeerKey).gate(.action(.manageFederation))
         f.post("peers", ":code", "pull", use: Self.pullNow).gate(.action(.manageFederation))
         f.get("ping", use: Self.ping).gate(.node)
         f.get("catalog", use: CatalogFeed.serve).gate(.node)
@@ -53,11 +55,28 @@ struct FederationAPI: RouteCollection {
         return try await PeerInfo(row).encodeResponse(status: .created, for: req)
     }
 
+    /// `POST /api/v1/federation/node/rotate-key`: a new key pair; the answer carries the public key the peers register.
+    static func rotateKey(req: Request) async throws -> NodeIdentity {
+        try req.authorize(.manageFederation)
+        let row = try await PeerRegistration.rotateKey(on: req.db)
+        try await audit(req, "federation.node.rotate-key", row.code)
+        return try await FederationNodes.identity(app: req.application, on: req.db)
+    }
+
+    /// `PUT /api/v1/federation/peers/{code}/key` with `{"publicKey": …}`: a peer's new key, after it rotated.
+    static func setPeerKey(req: Request) async throws -> PeerInfo {
+        try req.authorize(.manageFederation)
+        struct Body: Content { var publicKey: String? }
+        let row = try await PeerRegistration.setKey(try req.parameters.require("code"), publicKey: try req.content.decode(Body.self).publicKey, on: req.db)
+        try await audit(req, "federation.peer.key", row.code)
+        return PeerInfo(row)
+    }
+
     static func removePeer(req: Request) async throws -> HTTPStatus {
         try req.authorize(.manageFederation)
         let code = try req.parameters.require("code")
         guard let row = try await FederationNodes.peer(code, on: req.db) else { throw AppError.notFound("Peer node \(code)") }
-        try await row.delete(on: req.db)
+        try await PeerRegistration.remove(row, on: req.db)
         try await audit(req, "federation.peer.remove", code)
         return .noContent
     }

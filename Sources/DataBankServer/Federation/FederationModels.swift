@@ -10,12 +10,16 @@ final class FederationNodeRow: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
+    /// The English name, when its data authority gave one (pages in English show it).
+    @OptionalField(key: "name_en") var nameEn: String?
     @Field(key: "region_code") var regionCode: String
     /// self | parent | child
     @Field(key: "relation") var relation: String
     @OptionalField(key: "base_url") var baseURL: String?
     /// Base64 of the 32-byte raw Ed25519 public key (peers only).
     @OptionalField(key: "public_key") var publicKey: String?
+    /// This node's own row: the generation its signing key is derived for (nil: the first). ``NodeKeys``
+    @OptionalField(key: "key_generation") var keyGeneration: Int?
     /// Children: the catalog pull's cursor in the child's feed, schedule, lease and last outcome.
     @OptionalField(key: "catalog_cursor") var catalogCursor: String?
     @OptionalField(key: "next_pull_at") var nextPullAt: Date?
@@ -28,12 +32,16 @@ final class FederationNodeRow: Model, @unchecked Sendable {
     init() {}
 
     static let selfRelation = "self"
+
+    /// The name people read in `language`.
+    func displayName(_ language: String) -> String { language == "en" ? (nameEn ?? name) : name }
 }
 
 /// This node as the API and `databank node show` answer it.
 struct NodeIdentity: Content, Equatable {
     var code: String?
     var name: String?
+    var nameEn: String?
     var regionCode: String?
     /// Base64 of the raw 32-byte Ed25519 public key: what a peer registers.
     var publicKey: String
@@ -44,6 +52,7 @@ struct NodeIdentity: Content, Equatable {
 struct PeerInfo: Content, Equatable {
     var code: String
     var name: String
+    var nameEn: String?
     var regionCode: String
     var relation: String
     var baseURL: String
@@ -52,7 +61,7 @@ struct PeerInfo: Content, Equatable {
     var lastPullError: String?
 
     init(_ row: FederationNodeRow) {
-        code = row.code; name = row.name; regionCode = row.regionCode; relation = row.relation
+        code = row.code; name = row.name; nameEn = row.nameEn; regionCode = row.regionCode; relation = row.relation
         baseURL = row.baseURL ?? ""; publicKey = row.publicKey ?? ""
         lastPullAt = row.lastPullAt; lastPullError = row.lastPullError
     }
@@ -75,6 +84,7 @@ enum FederationNodes {
         let row = try await current(on: db)
         let key = try await NodeKeys.signingKey(app: app, on: db)
         return NodeIdentity(
-            code: row?.code, name: row?.name, regionCode: row?.regionCode, publicKey: NodeKeys.encode(key.publicKey), configured: row != nil)
+            code: row?.code, name: row?.name, nameEn: row?.nameEn, regionCode: row?.regionCode, publicKey: NodeKeys.encode(key.publicKey),
+            configured: row != nil)
     }
 }

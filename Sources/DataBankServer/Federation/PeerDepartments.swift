@@ -35,7 +35,7 @@ enum PeerDepartments {
         let filter: SQLQueryString = code.map { "WHERE d.consumer_code = \(bind: $0)" } ?? ""
         let rows = try await db.sql.raw(
             """
-            SELECT d.consumer_code, d.name, d.name_en, d.node_code, n.name AS node_name FROM peer_departments AS d
+            SELECT d.consumer_code, d.name, d.name_en, d.node_code, n.name AS node_name, n.name_en AS node_name_en FROM peer_departments AS d
             LEFT JOIN federation_nodes AS n ON n.code = d.node_code \(filter)
             """
         ).all()
@@ -44,7 +44,8 @@ enum PeerDepartments {
             let name = try row.decode(column: "name", as: String.self)
             let nameEn = try row.decode(column: "name_en", as: String?.self)
             let node = try row.decode(column: "node_name", as: String?.self) ?? row.decode(column: "node_code", as: String.self)
-            out[try row.decode(column: "consumer_code", as: String.self)] = (node + " · " + name, node + " · " + (nameEn ?? name))
+            let nodeEn = try row.decode(column: "node_name_en", as: String?.self) ?? node
+            out[try row.decode(column: "consumer_code", as: String.self)] = (node + " · " + name, nodeEn + " · " + (nameEn ?? name))
         }
         return out
     }

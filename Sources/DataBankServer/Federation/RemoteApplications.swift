@@ -114,8 +114,16 @@ enum RemoteApplications {
         let user = try req.requireUser()
         try AuthorizationGate.authorize(user.actor, .applyForAccess, department: user.departmentCode)
         let input = try req.decodeBody(RemoteApplicationInput.self)
+        let (row, queued) = try await file(input, by: user, app: req.application)
+        return try await info(row, on: req.db).encodeResponse(status: queued ? .accepted : .created, for: req)
+    }
+
+    /// Sends `input` to its owner for `user`'s department (the API and the web form both come here):
+    /// the row kept, and whether it is queued (the owner unreachable, tried again later). The owner's
+    /// refusal is thrown as it gave it (its status, code and fields), nothing kept.
+    static func file(_ input: RemoteApplicationInput, by user: User, app: Application) async throws -> (FederationApplicationRow, queued: Bool) {
         try input.application.checkLengths()
-        guard try await FederationNodes.peer(input.node, on: req.db) != nil else {
+        guard try await FederationNodes.peer(input.node, on: app.db) != nil else {
             throw AppError.field(
                 .unprocessableEntity, "unknown_peer", "node", zh: "本节点未登记节点 \(input.node)，无法向其申请",
                 en: "Node \(input.node) is not a registered peer of this node: its data authority registers it first")
@@ -124,17 +132,17 @@ enum RemoteApplications {
         row.peerNode = input.node; row.resourceCode = input.resource; row.departmentCode = user.departmentCode
         row.applicantID = try user.requireID(); row.applicantName = user.username; row.request = JSONText.encode(input)
         row.status = FederationApplicationRow.queued; row.attempts = 0
-        row.resourceName = try await FederatedCatalog.find(origin: input.node, code: input.resource, on: req.db)?.0.name
-        try await row.create(on: req.db)
-        switch await deliver(row, app: req.application) {
+        row.resourceName = try await FederatedCatalog.find(origin: input.node, code: input.resource, on: app.db)?.0.name
+        try await row.create(on: app.db)
+        switch await deliver(row, app: app) {
         case .filed:
-            return try await info(row, on: req.db).encodeResponse(status: .created, for: req)
+            return (row, false)
         case .refused(let error):
-            try await row.delete(on: req.db)
+            try await row.delete(on: app.db)
             throw error
         case .unreachable(let why):
-            try await retryLater(row, why, app: req.application)
-            return try await info(row, on: req.db).encodeResponse(status: .accepted, for: req)
+            try await retryLater(row, why, app: app)
+            return (row, true)
         }
     }
 
@@ -171,8 +179,8 @@ enum RemoteApplications {
         try RemoteApplicationInfo(row, nodeName: try await FederationNodes.peer(row.peerNode, on: db)?.name)
     }
 
-    static func nodeNames(on db: any Database) async throws -> [String: String] {
-        Dictionary(try await FederationNodes.peers(on: db).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    static func nodeNames(on db: any Database, language: String = "zh") async throws -> [String: String] {
+        Dictionary(try await FederationNodes.peers(on: db).map { ($0.code, $0.displayName(language)) }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: Delivery and the decision

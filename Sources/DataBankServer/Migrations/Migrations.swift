@@ -42,7 +42,9 @@ enum Migrations {
             CreateEvaluation(),  // 029
             CreateConnectors(),  // 030
             CreateFederation(),  // 031
-            CreateFederatedApplications()  // 032
+            CreateFederatedApplications(),  // 032
+            AddNodeEnglishNames(),  // 033
+            AddNodeKeyGeneration()  // 034
         ]
     }
 

@@ -117,7 +117,13 @@ enum GrantAccess {
     }
 
     private static func computeDefaultMasks(resource: ResourceRow, on db: any Database) async throws -> [String: MaskRule] {
-        guard let snapshot = resource.catalogSnapshot else { return [:] }
+        try await defaultMasks(snapshot: resource.catalogSnapshot, on: db)
+    }
+
+    /// The default masks of a published snapshot's items (also another node's, from the federated catalog:
+    /// the standards are national, so this node's name the same kinds).
+    static func defaultMasks(snapshot: ResourceSnapshot?, on db: any Database) async throws -> [String: MaskRule] {
+        guard let snapshot else { return [:] }
         let codes = Array(Set(snapshot.items.map(\.standardCode)))
         let standards = try await StandardRow.query(on: db).filter(\.$code ~~ codes).all()
         let semantic = Dictionary(standards.map { ($0.code, SemanticKind(rawValue: $0.semanticKind) ?? .plain) }, uniquingKeysWith: { a, _ in a })

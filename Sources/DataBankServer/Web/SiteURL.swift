@@ -39,6 +39,8 @@ enum SiteURL: Sendable, Hashable {
     case connectors
     case newConnector
     case connector(String, ConnectorPart = .overview)
+    /// The form to apply for a resource another node owns (node, code there): an entry of the federated catalog.
+    case peerApply(String, String)
     case login
     case logout
     case account
@@ -201,6 +203,7 @@ enum SiteURL: Sendable, Hashable {
         case .connectors: ["connectors"]
         case .newConnector: ["connectors", "new"]
         case .connector(let code, let part): ["connectors", code] + (part == .overview ? [] : [part.rawValue])
+        case .peerApply(let node, let code): ["federation", node, "resources", code, "apply"]
         case .login: ["login"]
         case .logout: ["logout"]
         case .account: ["account"]

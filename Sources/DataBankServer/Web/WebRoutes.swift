@@ -53,6 +53,8 @@ enum WebRoutes {
         // Governed sharing.
         web.get("catalog", "resources", ":code", "apply", use: ApplyPage.show).gate(.action(.applyForAccess))
         web.post("catalog", "resources", ":code", "apply", use: ApplyPage.submit).gate(.action(.applyForAccess))
+        web.get("federation", ":node", "resources", ":code", "apply", use: RemoteApplyPage.show).gate(.action(.applyForAccess))
+        web.post("federation", ":node", "resources", ":code", "apply", use: RemoteApplyPage.submit).gate(.action(.applyForAccess))
         web.get("sharing", use: InboxPage.show).gate(.signedIn)
         web.post("sharing", "notifications", "read", use: InboxPage.markRead).gate(.signedIn)
         web.get("sharing", "applications", ":id", use: ApplicationPage.show).gate(.signedIn)

@@ -31,4 +31,24 @@ struct FederatedCatalogPageTests {
             #expect(!none.body.string.contains("federated-results"))
         }
     }
+
+    /// Removing a child retires the entries that came through it: no longer found, and numbered anew so
+    /// the retirement flows to this node's parent.
+    @Test func removingAPeerRetiresTheEntriesThatCameThroughIt() async throws {
+        try await withFederatedBank { app, peer in
+            let row = try #require(
+                try await app.db.sql.raw("SELECT code, snapshot FROM resources WHERE name LIKE '%企业登记%' AND published_revision IS NOT NULL").first())
+            let entry = CatalogFeedEntry(
+                origin: "chancheng", originName: "禅城区", originRegion: "440604", code: try row.decode(column: "code", as: String.self),
+                status: "published", departmentName: "禅城区市场监督管理局", snapshot: try row.decode(column: "snapshot", as: String.self), seq: 5)
+            try await CatalogPull.apply([entry], via: "chancheng", me: "foshan", now: app.settings.now(), on: app.db)
+            #expect(try await FederatedCatalog.search("企业登记", on: app.db).count == 1)
+            let before = try await CatalogFeed.currentSeq(on: app.db)
+            #expect(try await app.send(.DELETE, "/api/v1/federation/peers/chancheng", token: peer.admin).status == .noContent)
+            #expect(try await FederatedCatalog.search("企业登记", on: app.db).isEmpty)
+            let kept = try #require(try await FederatedCatalog.find(origin: "chancheng", code: entry.code, on: app.db)).0
+            #expect(kept.status == "retired")
+            #expect(try await CatalogFeed.currentSeq(on: app.db) == before + 1, "the retirement is numbered on this node's clock")
+        }
+    }
 }

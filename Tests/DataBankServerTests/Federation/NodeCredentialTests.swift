@@ -17,18 +17,21 @@ struct NodeCredentialTests {
             #expect(!before.configured && before.code == nil)
             #expect(NodeKeys.decode(before.publicKey) != nil)
             let admin = try await app.token("admin")
-            let named = try await app.send(.PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "foshan", name: "佛山市", regionCode: "440600"))
+            let named = try await app.send(
+                .PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "foshan", name: "佛山市", nameEn: " Foshan ", regionCode: "440600"))
             #expect(named.status == .ok)
             let after = try await app.send(.GET, "/api/v1/federation/node").decode(NodeIdentity.self)
-            #expect(after.configured && after.code == "foshan" && after.name == "佛山市" && after.regionCode == "440600")
+            #expect(after.configured && after.code == "foshan" && after.name == "佛山市" && after.nameEn == "Foshan" && after.regionCode == "440600")
             #expect(after.publicKey == before.publicKey)
             let steward = try await app.token("scj_steward")
             #expect(
                 try await app.send(.PUT, "/api/v1/federation/node", token: steward, json: NodeBody(code: "x1", name: "x", regionCode: "440600")).status
                     == .forbidden)
-            let bad = try await app.send(.PUT, "/api/v1/federation/node", token: admin, json: NodeBody(code: "Foshan!", name: "", regionCode: "44"))
+            let bad = try await app.send(
+                .PUT, "/api/v1/federation/node", token: admin,
+                json: NodeBody(code: "Foshan!", name: "", nameEn: String(repeating: "x", count: 101), regionCode: "44"))
             #expect(bad.status == .unprocessableEntity)
-            #expect(Set(try bad.errorBody().details.map(\.field)) == ["code", "name", "regionCode"])
+            #expect(Set(try bad.errorBody().details.map(\.field)) == ["code", "name", "nameEn", "regionCode"])
         }
     }
 
@@ -86,6 +89,39 @@ struct NodeCredentialTests {
     }
 
     /// A request signed with the registered key is accepted, and both ends can audit it under one hash.
+    /// Rotating derives a new key pair (the old public key no longer verifies this node), and a peer's
+    /// new key, registered by the authority, is the only one accepted from then on.
+    @Test func keysAreRotatedAndAPeersNewKeyIsRegistered() async throws {
+        try await withFederatedBank { app, peer in
+            let before = try await app.send(.GET, "/api/v1/federation/node").decode(NodeIdentity.self).publicKey
+            let steward = try await app.token("scj_steward")
+            #expect(try await app.send(.POST, "/api/v1/federation/node/rotate-key", token: steward).status == .forbidden)
+            let rotated = try await app.send(.POST, "/api/v1/federation/node/rotate-key", token: peer.admin)
+            #expect(rotated.status == .ok)
+            let after = try rotated.decode(NodeIdentity.self).publicKey
+            #expect(after != before && NodeKeys.decode(after) != nil)
+            #expect(try await app.send(.GET, "/api/v1/federation/node").decode(NodeIdentity.self).publicKey == after)
+            #expect(NodeKeys.encode(try await NodeKeys.signingKey(app: app, on: app.db).publicKey) == after, "this node now signs with the new key")
+
+            let newKey = Curve25519.Signing.PrivateKey()
+            let bad = try await app.send(.PUT, "/api/v1/federation/peers/chancheng/key", token: peer.admin, json: ["publicKey": "c2hvcnQ="])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try bad.errorBody().details.map(\.field) == ["publicKey"])
+            #expect(try await app.send(.PUT, "/api/v1/federation/peers/nanhai/key", token: peer.admin, json: ["publicKey": after]).status == .notFound)
+            let set = try await app.send(
+                .PUT, "/api/v1/federation/peers/chancheng/key", token: peer.admin, json: ["publicKey": newKey.publicKey.rawRepresentation.base64EncodedString()]
+            )
+            #expect(set.status == .ok)
+            let (old, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping")
+            #expect(old.status == .unauthorized)
+            #expect(try old.errorBody().code == "node_signature_invalid")
+            let (fresh, _) = try await peer.signed(app, .GET, "/api/v1/federation/ping", key: newKey)
+            #expect(fresh.status == .ok)
+            let operations = try await federationAudit(app).map(\.operation)
+            #expect(operations.contains("federation.node.rotate-key") && operations.contains("federation.peer.key"))
+        }
+    }
+
     @Test func aSignedRequestIsAcceptedAndAuditedWithItsRequestHash() async throws {
         try await withFederatedBank { app, peer in
             let (answer, hash) = try await peer.signed(app, .GET, "/api/v1/federation/ping")

@@ -23,7 +23,8 @@ struct ConnectorForm {
     /// The source's text fields, by their input name without `source.`.
     static let sourceFields = [
         "path", "table", "query", "host", "port", "database", "user", "format", "encoding", "sheet", "url", "records", "auth",
-        "watermarkParam", "paging.style", "paging.offsetParam", "paging.limitParam", "paging.pageSize", "paging.cursorPath", "paging.cursorParam"
+        "watermarkParam", "paging.style", "paging.offsetParam", "paging.limitParam", "paging.pageSize", "paging.cursorPath", "paging.cursorParam",
+        "node", "resource", "pageSize"
     ]
 
     /// The fields each kind reads; the others are not sent (the form keeps every kind's inputs).
@@ -34,7 +35,8 @@ struct ConnectorForm {
         "http": [
             "url", "format", "records", "auth", "user", "watermarkParam", "paging.style", "paging.offsetParam", "paging.limitParam",
             "paging.pageSize", "paging.cursorPath", "paging.cursorParam"
-        ]
+        ],
+        "databank": ["node", "resource", "pageSize"]
     ]
 
     init() {}
@@ -49,7 +51,8 @@ struct ConnectorForm {
             "records": src.records ?? "", "auth": src.auth ?? "", "watermarkParam": src.watermarkParam ?? "",
             "paging.style": src.paging?.style ?? "", "paging.offsetParam": src.paging?.offsetParam ?? "",
             "paging.limitParam": src.paging?.limitParam ?? "", "paging.pageSize": src.paging?.pageSize.map(String.init) ?? "",
-            "paging.cursorPath": src.paging?.cursorPath ?? "", "paging.cursorParam": src.paging?.cursorParam ?? ""
+            "paging.cursorPath": src.paging?.cursorPath ?? "", "paging.cursorParam": src.paging?.cursorParam ?? "",
+            "node": src.node ?? "", "resource": src.resource ?? "", "pageSize": src.pageSize.map(String.init) ?? ""
         ]
         tls = src.tls ?? false; secretSet = info.secretSet
         mapping = info.mapping.map { "\($0.source) = \($0.item)" }.joined(separator: "\n")
@@ -85,6 +88,13 @@ struct ConnectorForm {
             failures = Int(maxFailures)
             if failures == nil { problems.add("maxFailures", "out_of_range", "连续失败暂停次数应为 1–100 的整数", "maxFailures must be a whole number from 1 to 100") }
         }
+        var pageSize: Int?
+        if let t = text("pageSize"), !t.isEmpty {
+            pageSize = Int(t)
+            if pageSize == nil {
+                problems.add("source.pageSize", "out_of_range", "每页变更数应为 1–10000 的整数", "source.pageSize must be a whole number from 1 to 10,000")
+            }
+        }
         var paging: HTTPPaging?
         if kind == "http" {
             let style = text("paging.style").flatMap { $0.isEmpty ? nil : $0 } ?? "none"
@@ -106,7 +116,8 @@ struct ConnectorForm {
             kind: kind, path: text("path"), table: text("table"), query: text("query"), host: text("host"), port: port,
             database: text("database"), user: text("user"), password: !withSecret ? nil : clearSecret ? "" : (password.isEmpty ? nil : password),
             tls: kind == "postgres" ? tls : nil, format: text("format"), encoding: text("encoding"), sheet: text("sheet"), url: text("url"),
-            records: text("records"), paging: paging, auth: text("auth"), watermarkParam: text("watermarkParam"))
+            records: text("records"), paging: paging, auth: text("auth"), watermarkParam: text("watermarkParam"), node: text("node"),
+            resource: text("resource"), pageSize: pageSize)
         var pairs: [ConnectorMapping.Pair] = []
         for (i, line) in mapping.split(whereSeparator: \.isNewline).enumerated() {
             let t = line.trimmingCharacters(in: .whitespaces)
@@ -141,6 +152,9 @@ struct ConnectorFormView {
     let values: ConnectorForm
     let isNew: Bool
     let resources: [(String, String)]
+    /// `databank` sources: the registered peer nodes (code, name), and the department's active grants there.
+    var peers: [(String, String)] = []
+    var remoteGrants: [RemoteGrantChoice] = []
 
     var f: SharingFormView { SharingFormView(s: s, errors: errors) }
 
@@ -169,9 +183,52 @@ struct ConnectorFormView {
             "source.paging.cursorPath": ("下一页游标的位置", "Next cursor path"), "source.paging.offsetParam": ("偏移量参数名", "Offset parameter"),
             "source.paging.limitParam": ("每页行数参数名", "Page size parameter"), "source.paging.cursorParam": ("游标参数名", "Cursor parameter"),
             "mapping": ("映射", "Mapping"), "schedule": ("计划", "Schedule"), "mode": ("模式", "Mode"), "watermarkColumn": ("水位列", "Watermark column"),
-            "maxFailures": ("连续失败几次后暂停", "Pause after failures"), "status": ("状态", "State")
+            "maxFailures": ("连续失败几次后暂停", "Pause after failures"), "status": ("状态", "State"),
+            "source.node": ("对端节点", "Node"), "source.resource": ("资源在对端的代码", "Resource code there"),
+            "source.pageSize": ("每页变更数", "Changes per page"), "source.department": ("申请部门", "Department")
         ]
         return names[key].map { s.t($0.0, $0.1) } ?? field
+    }
+
+    /// The `databank` kind's fields: the peer node, the resource's code there (with the department's
+    /// approved applications at other nodes listed to choose from), the changes asked per page.
+    func relayFields() -> Body {
+        let v = values
+        let known = peers.contains { $0.0 == v.source["node"] } || (v.source["node"] ?? "").isEmpty
+        let nodes =
+            [("", s.t("请选择…", "Choose…"))] + peers.map { ($0.0, s.t("\($0.1)（\($0.0)）", "\($0.1) (\($0.0))")) }
+            + (known ? [] : [(v.source["node"] ?? "", v.source["node"] ?? "")])
+        let granted: Body =
+            remoteGrants.isEmpty
+            ? .p(
+                .cls("hint wide"), .testid("relay-no-grants"),
+                .esc(
+                    s.t(
+                        "本部门在其他节点还没有有效授权：先在目录中找到下级节点的资源并申请，获批后再建转接。",
+                        "Your department holds no active grant at another node yet: find the resource in the catalog (from nodes below), apply, and relay once approved."
+                    )))
+            : .div(
+                .cls("hint wide"), .testid("relay-grants"),
+                .p(.esc(s.t("本部门在其他节点的有效授权：", "Your department's active grants at other nodes:"))),
+                .ul(
+                    .group(
+                        remoteGrants.map { g in
+                            Node<HTML.ListContext>.li(
+                                .esc("\(g.nodeName) · "), .span(.cls("code"), .esc(g.resource)), .esc(g.resourceName.map { " \($0)" } ?? ""),
+                                .esc(g.until.map { s.t("（至 \($0)）", " (until \($0))") } ?? ""))
+                        })))
+        return .div(
+            .cls("grid src-fields src-databank"),
+            f.field(
+                "source.node", s.t("对端节点（转接）", "Node (relay)"), .select("source.node", nodes, selected: v.source["node"] ?? "", .testid("input-source.node")),
+                hint: s.t("资源所在的节点：须由数据管理机构登记", "The node that owns the resource: registered by the data authority")),
+            f.text(
+                "source.resource", s.t("资源在对端的代码", "Resource code there"), value: v.source["resource"] ?? "",
+                hint: s.t("须有本部门在该节点的有效授权", "Your department must hold an active grant for it there"), placeholder: "102003-00001"),
+            f.text(
+                "source.pageSize", s.t("每页变更数", "Changes per page"), value: v.source["pageSize"] ?? "", type: "number",
+                hint: s.t("1–10000，留空为 10000", "1 to 10,000; empty: 10,000"), placeholder: "10000"),
+            granted)
     }
 
     func render(action: String, csrf: String) -> Body {
@@ -236,6 +293,7 @@ struct ConnectorFormView {
                     "source.watermarkParam", s.t("水位参数名（增量）", "Watermark parameter (incremental)"), value: v.source["watermarkParam"] ?? "",
                     hint: s.t("上次的水位以此查询参数发给接口，如 since", "The last watermark is sent in this query parameter, e.g. since"),
                     placeholder: "since")),
+            relayFields(),
             .div(
                 .cls("grid src-fields src-file"),
                 f.text(
@@ -317,7 +375,9 @@ struct ConnectorFormView {
                     )),
                 f.text(
                     "watermarkColumn", s.t("水位列（增量）", "Watermark column (incremental)"), value: v.watermarkColumn,
-                    hint: s.t("单调递增的列，如 id 或修改时间；文件夹不用", "A column that only grows (an id, a modification time); not for folders")),
+                    hint: s.t(
+                        "单调递增的列，如 id 或修改时间；文件夹和转接不用（转接以对端的变更游标为水位）",
+                        "A column that only grows (an id, a modification time); not for folders or relays (a relay's watermark is the feed's cursor)")),
                 f.text("maxFailures", s.t("连续失败几次后暂停", "Pause after failures in a row"), value: v.maxFailures, type: "number")))
         return .postForm(
             action, csrf: csrf,

@@ -103,7 +103,8 @@ enum ConnectorFormPage {
         let s = req.strings
         let isNew = existing == nil
         let resources = isNew ? try await ConnectorWeb.resourceChoices(req) : []
-        let view = ConnectorFormView(s: s, errors: FieldErrors(error), values: values, isNew: isNew, resources: resources)
+        var view = ConnectorFormView(s: s, errors: FieldErrors(error), values: values, isNew: isNew, resources: resources)
+        (view.peers, view.remoteGrants) = try await ConnectorWeb.relayChoices(req)
         let title = isNew ? s.t("新建连接器", "New connector") : s.t("修改连接器", "Edit connector") + " " + (existing?.code ?? "")
         var previewCard: Body = .empty
         if let preview {

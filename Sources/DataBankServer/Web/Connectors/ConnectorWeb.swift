@@ -3,8 +3,34 @@ import Plot
 import Vapor
 import DataBankCore
 
+/// A grant the department holds at another node, offered as a relay's source.
+struct RemoteGrantChoice {
+    var node: String
+    var nodeName: String
+    var resource: String
+    var resourceName: String?
+    var until: String?
+}
+
 /// What the connector pages share: labels of kinds, states and outcomes, and the runs' numbers.
 enum ConnectorWeb {
+    /// The peers a relay may read from, and the signed-in department's active grants at them.
+    static func relayChoices(_ req: Request) async throws -> (peers: [(String, String)], grants: [RemoteGrantChoice]) {
+        let peers = try await FederationNodes.peers(on: req.db)
+        guard !peers.isEmpty, let user = req.user else { return ([], []) }
+        let names = Dictionary(peers.map { ($0.code, $0.displayName(req.language)) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await FederationApplicationRow.query(on: req.db).filter(\.$departmentCode == user.departmentCode)
+            .filter(\.$grantState == "active").sort(\.$peerNode).sort(\.$resourceCode).all()
+        return (
+            peers.map { ($0.code, $0.displayName(req.language)) },
+            rows.map {
+                RemoteGrantChoice(
+                    node: $0.peerNode, nodeName: names[$0.peerNode] ?? $0.peerNode, resource: $0.resourceCode, resourceName: $0.resourceName,
+                    until: $0.grantedUntil)
+            }
+        )
+    }
+
     static func kindLabel(_ kind: String, _ s: Strings) -> String {
         switch kind {
         case "sqlite": return s.t("SQLite 文件", "SQLite file")

@@ -13,7 +13,7 @@ enum RemoteApplicationsSection {
             .sort(\.$createdAt, .descending).all()
         guard !rows.isEmpty else { return nil }
         let s = req.strings
-        let names = try await RemoteApplications.nodeNames(on: req.db)
+        let names = try await RemoteApplications.nodeNames(on: req.db, language: req.language)
         // An application made before the owner's catalog entry reached this node has no name kept: the
         // entry's, when it has arrived since.
         var resourceNames: [UUID: String] = [:]

@@ -125,6 +125,14 @@ enum InboxPage {
                     })),
             .group(sections)
         ]
-        return Layout.render(req, title: s.t("申请与授权", "Sharing"), path: SiteURL.sharing.path, content)
+        // After a cross-node application from its form (RemoteApplyPage).
+        let banners: [Body] =
+            switch FormData(query: req)["done"] {
+            case "remote-sent": [Layout.okBanner(s.t("申请已送达对端节点，等待其审核。", "The application reached the other node and awaits its decision."))]
+            case "remote-queued":
+                [Layout.okBanner(s.t("对端节点暂时无法连接：申请已排队，将自动重试送达。", "The other node cannot be reached now: the application is queued and will be retried."))]
+            default: []
+            }
+        return Layout.render(req, title: s.t("申请与授权", "Sharing"), path: SiteURL.sharing.path, banners: banners, content)
     }
 }
