@@ -142,29 +142,7 @@ struct VerifyAPI: RouteCollection {
     // MARK: Parts
 
     func evaluate(_ inputs: [[String: String]], spec: VerificationSpec, store: RecordStoreRow, on sql: any SQLDatabase) async throws -> [String] {
-        let q = VerificationSQL(spec: spec, layout: store.recordLayout, table: store.tables.records, dialect: RecordTables.Dialect(sql))
-        let statement = inputs.count == 1 ? q.statement(single: inputs[0]) : q.statement(inputs: JSONText.encode(inputs))
-        let rows = try await sql.raw(statement).all()
-        var answers = [String](repeating: q.label(0), count: inputs.count)
-        for row in rows { answers[try row.decode(column: "n", as: Int.self)] = q.label(try row.decode(column: "answer", as: Int.self)) }
-        return answers
-    }
-
-    /// A service, its store and its spec, as calls need them; kept for a few seconds so a stream
-    /// of calls does not load them again each time (grants are still checked on every call).
-    func definition(_ req: Request) async throws -> ServiceCache.Entry {
-        let code = try req.parameters.require("service")
-        if let hit = await req.application.verificationServices.get(code) { return hit }
-        let service = try await service(req)
-        guard let spec = service.verificationSpec else { throw AppError(.internalServerError, "invalid_service", "The service's definition cannot be read") }
-        let store = try await RecordStores.find(service.resourceCode, on: req.db)
-        _ = store.recordLayout  // decoded now, so the shared entry is only read
-        guard let resource = try await ResourceRow.query(on: req.db).filter(\.$code == service.resourceCode).first() else {
-            throw AppError.notFound("Verification service \(code)")
-        }
-        let entry = ServiceCache.Entry(service: service, store: store, spec: spec, resource: resource)
-        await req.application.verificationServices.put(code, entry)
-        return entry
+        try await ServiceAccess.evaluate(inputs, spec: spec, store: store, on: sql)
     }
 
     func service(_ req: Request) async throws -> VerificationServiceRow {
@@ -182,33 +160,17 @@ struct VerifyAPI: RouteCollection {
     func access(_ req: Request) async throws -> (VerificationServiceRow, RecordStoreRow, VerificationSpec, String?) {
         guard req.user != nil || req.app != nil else { throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token") }
         try StoreReading.checkPurpose(req)
-        let definition = try await definition(req)
+        let definition = try await ServiceAccess.definition(try req.parameters.require("service"), app: req.application, on: req.db)
         let (service, store, spec) = (definition.service, definition.store, definition.spec)
-        let caller = req.user?.departmentCode ?? req.app?.departmentCode ?? ""
-        var facts = ReadAccess.Facts(
-            actor: req.actor, appDepartment: req.app?.departmentCode, provider: service.providerCode,
-            inCatalogForReader: CatalogService.canSee(definition.resource, actor: req.actor), hasGrant: false, openToPublic: false)
-        if ReadAccess.decide(facts) != .full {
-            // One query: every consumer call pays for it.
-            let today = req.application.today.iso
-            let boundToApp: SQLQueryString = req.app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
-            let held = try await req.db.sql.raw(
-                """
-                SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: service.code) AND consumer_code = \(bind: caller)
-                  AND revoked_at IS NULL AND valid_from <= \(bind: today) AND valid_until >= \(bind: today) \(boundToApp) LIMIT 1
-                """
-            ).first()
-            facts.hasGrant = held != nil
-            switch ReadAccess.decide(facts) {
-            case .full, .grant: break
-            case .hidden:
-                try await StoreReading.refuse(req, service.resourceCode, "hidden")
-                throw AppError.notFound("Verification service \(service.code)")
-            case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
-            case .noGrant, .openPortal:
-                try await StoreReading.refuse(req, service.resourceCode, "no_grant")
-                throw AppError(.forbidden, "no_grant", "No active grant for the verification service \(service.code); apply for it first")
-            }
+        switch try await ServiceAccess.decide(definition, actor: req.actor, app: req.app, today: req.application.today, on: req.db) {
+        case .full, .grant: break
+        case .hidden:
+            try await StoreReading.refuse(req, service.resourceCode, "hidden")
+            throw AppError.notFound("Verification service \(service.code)")
+        case .needsSignIn: throw AppError(.unauthorized, "unauthenticated", "Sign in or send an API token")
+        case .noGrant, .openPortal:
+            try await StoreReading.refuse(req, service.resourceCode, "no_grant")
+            throw AppError(.forbidden, "no_grant", "No active grant for the verification service \(service.code); apply for it first")
         }
         let purpose = (req.query[String.self, at: "purpose"] ?? req.headers.first(name: "X-Purpose"))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if req.url.path.hasSuffix("/batch"), (purpose ?? "").isEmpty {
