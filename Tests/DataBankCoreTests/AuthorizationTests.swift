@@ -92,6 +92,8 @@ let policy: [PolicyRow] = {
         (.manageConnectors,  .signIn,    "A  O  O  -  -  -"),
         (.readConnectors,    .signIn,    "A  O  O  -  -  -"),
         (.manageFederation,  .signIn,    "A  -  -  -  -  -"),
+        (.manageJointChecks, .signIn,    "A  O  O  -  -  -"),
+        (.runJointChecks,    .signIn,    "O  O  O  -  O  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

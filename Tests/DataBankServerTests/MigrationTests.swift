@@ -37,7 +37,7 @@ struct MigrationTests {
             "CreateOpenCounters", "CreateOpenPortalAccounts", "AddAccessEpoch", "CreateLookupServices",
             "CreateLookupGrams", "CreateResourceTags", "AddAggregateMinGroup", "CreateAggregateRollups",
             "CreateCharts", "CreateDashboards", "CreateDemands", "CreateHeatFacts", "CreateEvaluation",
-            "CreateConnectors", "CreateFederation", "CreateFederatedApplications", "AddNodeEnglishNames", "AddNodeKeyGeneration"
+            "CreateConnectors", "CreateFederation", "CreateFederatedApplications", "AddNodeEnglishNames", "AddNodeKeyGeneration", "CreateJointChecks"
         ]
         let names = Migrations.all.map(\.name)
         #expect(names.count >= shipped.count)

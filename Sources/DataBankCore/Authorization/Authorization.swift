@@ -85,6 +85,8 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// Federation (上连省厅，下连各区): this node's identity and the peers (parent, children) it trusts.
     /// Only the data authority registers them: a peer's key admits that node's requests to the platform.
     case manageFederation
+    /// Services on shared data: joint checks (一件事联办), set up by a department and run by its window.
+    case manageJointChecks, runJointChecks
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -219,6 +221,10 @@ public enum Authorization {
         .manageConnectors:  .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .readConnectors:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .manageFederation:  .roles([.platformAdmin: .any]),
+        // A joint check is set up by the department whose window serves the applicant (department = the owner);
+        // anyone of that department runs it, under the department's own grants for each service.
+        .manageJointChecks: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .runJointChecks:    .roles([.platformAdmin: .own, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

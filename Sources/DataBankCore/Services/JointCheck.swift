@@ -124,7 +124,8 @@ public struct JointCheck: Codable, Hashable, Sendable {
             } else if c.contains(.allPass) {
                 self = .allPass
             } else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "rule is {\"allPass\": {}} or {\"points\": {\"threshold\": N}}"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "rule is {\"allPass\": {}} or {\"points\": {\"threshold\": N}}"))
             }
         }
 
@@ -197,7 +198,8 @@ extension JointCheck {
         if case .points(let threshold) = rule {
             let reachable = steps.reduce(0) { $0 + $1.maximumPoints }
             if threshold < 1 || threshold > reachable {
-                add("rule.points.threshold", "out_of_range", "及格分须在 1 与各项最高分之和（\(reachable)）之间",
+                add(
+                    "rule.points.threshold", "out_of_range", "及格分须在 1 与各项最高分之和（\(reachable)）之间",
                     "the threshold is between 1 and the sum of the steps' highest points (\(reachable))")
             }
         }
@@ -217,18 +219,23 @@ extension JointCheck {
             let value = values[f.name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if value.isEmpty {
                 if f.required {
-                    problems.append(FieldError(field: "applicant.\(f.name)", code: "required", message: "请填写\(f.label)", messageEn: "\(f.labelEn ?? f.label) is required"))
+                    problems.append(
+                        FieldError(field: "applicant.\(f.name)", code: "required", message: "请填写\(f.label)", messageEn: "\(f.labelEn ?? f.label) is required"))
                 }
                 continue
             }
             if let finding = SemanticValidator.check(value, as: f.kind, today: today) {
-                problems.append(FieldError(field: "applicant.\(f.name)", code: finding.code, message: "\(f.label)：\(finding.message)", messageEn: "\(f.labelEn ?? f.label): \(finding.messageEn)"))
+                problems.append(
+                    FieldError(
+                        field: "applicant.\(f.name)", code: finding.code, message: "\(f.label)：\(finding.message)",
+                        messageEn: "\(f.labelEn ?? f.label): \(finding.messageEn)"))
                 continue
             }
             out[f.name] = value
         }
         for name in values.keys.sorted() where !form.contains(where: { $0.name == name }) {
-            problems.append(FieldError(field: "applicant.\(name)", code: "unknown_field", message: "申请表没有字段 \(name)", messageEn: "The applicant form has no field \(name)"))
+            problems.append(
+                FieldError(field: "applicant.\(name)", code: "unknown_field", message: "申请表没有字段 \(name)", messageEn: "The applicant form has no field \(name)"))
         }
         return (out, problems)
     }

@@ -112,6 +112,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ProfileAPI())
     try api.register(collection: SharingAPI())
     try api.register(collection: VerifyAPI())
+    try api.register(collection: JointChecksAPI())
     try api.register(collection: AggregateAPI())
     try api.register(collection: RollupsAPI())
     try api.register(collection: ConnectorsAPI())

@@ -44,7 +44,8 @@ enum Migrations {
             CreateFederation(),  // 031
             CreateFederatedApplications(),  // 032
             AddNodeEnglishNames(),  // 033
-            AddNodeKeyGeneration()  // 034
+            AddNodeKeyGeneration(),  // 034
+            CreateJointChecks()  // 035
         ]
     }
 

@@ -161,10 +161,12 @@ extension APIOperation {
         post("connectors/:connector/run", "Connectors", "Run a connector now; answers its history row", body: nil),
         get("connectors/:connector/runs", "Connectors", "A connector's runs, newest first", query: [.limit]),
         get("federation/node", "Federation", "This node's identity: code, name, region and the Ed25519 public key peers register"),
-        put("federation/node", "Federation", "Name this node (code, name, region code)"),
+        put("federation/node", "Federation", "Name this node (code, name, English name, region code)"),
+        post("federation/node/rotate-key", "Federation", "Derive a new key pair for this node; peers then register its new public key", body: nil),
         get("federation/peers", "Federation", "The peer nodes registered here (parent and children)"),
         post("federation/peers", "Federation", "Register a peer node: code, name, region, relation, base URL, public key"),
-        delete("federation/peers/:code", "Federation", "Remove a peer node"),
+        delete("federation/peers/:code", "Federation", "Remove a peer node (the catalog entries that came through it are retired)"),
+        put("federation/peers/:code/key", "Federation", "Register a peer's new public key, after it rotated its key"),
         post("federation/peers/:code/pull", "Federation", "Pull a child's catalog now (changes since the kept cursor)", body: nil),
         get(
             "federation/catalog", "Federation", "A signed request from this node's parent: the catalog's changes after a cursor",
@@ -294,6 +296,10 @@ extension APIOperation {
         get("services/:service", "Verification", "One verification service"),
         post("verify/:service", "Verification", "Verify one input (yes/no or a masked answer)"),
         post("verify/:service/batch", "Verification", "Verify many inputs (JSON array or NDJSON)", body: .batch),
+        get("joint-checks", "Joint checks", "The joint checks (一件事联办) in use, each with its services and their providers"),
+        post("joint-checks", "Joint checks", "Save a joint check: an applicant form, up to 16 verification services, all-pass or points"),
+        get("joint-checks/:code", "Joint checks", "One joint check"),
+        post("joint-checks/:code", "Joint checks", "Run a joint check for an applicant: every service asked in parallel under the caller's own grants"),
         // The open portal's data (anonymous; what the public may read, under the default masks)
         get(
             "open/datasets/:code/:file", "Open data",

@@ -1,0 +1,161 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// `/api/v1/joint-checks` (一件事联办): saved compositions of several departments' verification services,
+/// and running one for an applicant — the services asked in parallel, each under the calling department's
+/// own grant for it (a missing grant is that step's `no_grant`, never a silent pass), one audit entry per
+/// service and one for the whole, all under the run's request hash.
+struct JointChecksAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let j = routes.grouped("joint-checks")
+        j.get(use: Self.list).gate(.signedIn)
+        j.post(use: Self.define).gate(.signedIn)
+        j.get(":code", use: Self.show).gate(.signedIn)
+        j.post(":code", use: Self.run).gate(.signedIn)
+    }
+
+    /// The checks in use (every staff member may read them: which services a window asks is no secret).
+    static func list(req: Request) async throws -> ListPage<JointCheckInfo> {
+        try staffOnly(req)
+        let rows = try await JointCheckRow.query(on: req.db).filter(\.$retiredAt == nil).sort(\.$code).all()
+        let names = try await Directory.departmentNames(on: req.db, language: req.language)
+        var out: [JointCheckInfo] = []
+        for row in rows { if let info = try await info(row, names: names, on: req.db) { out.append(info) } }
+        return ListPage(items: out)
+    }
+
+    static func show(req: Request) async throws -> JointCheckInfo {
+        try staffOnly(req)
+        let row = try await load(req)
+        let names = try await Directory.departmentNames(on: req.db, language: req.language)
+        guard let info = try await info(row, names: names, on: req.db) else {
+            throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read")
+        }
+        return info
+    }
+
+    /// `POST /api/v1/joint-checks` with a ``JointCheck`` (and optionally `department`, for the data authority):
+    /// refused whole (422 `invalid_joint_check`, every problem at its path) when a service it names does not
+    /// exist or a parameter has no value from the form.
+    static func define(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        struct Body: Content { var department: String? }
+        let department = (try? req.content.decode(Body.self))?.department ?? user.departmentCode
+        try req.authorize(.manageJointChecks, department: department)
+        let check = try req.decodeBody(JointCheck.self)
+        let specs = try await specs(of: check, on: req.db)
+        var problems = check.problems(services: specs.mapValues(\.spec))
+        if (check.nameEn?.count ?? 0) > 200 {
+            problems.append(FieldError(field: "nameEn", code: "too_long", message: "英文名称最多 200 个字符", messageEn: "nameEn is at most 200 characters"))
+        }
+        if !problems.isEmpty {
+            throw AppError(.unprocessableEntity, "invalid_joint_check", problems.map(\.messageEn).joined(separator: "; "), details: problems)
+        }
+        if try await JointCheckRow.query(on: req.db).filter(\.$code == check.code).first() != nil {
+            throw AppError.field(.conflict, "duplicate_code", "code", zh: "联办事项代码已存在", en: "A joint check with this code exists")
+        }
+        let row = JointCheckRow()
+        row.code = check.code; row.name = check.name; row.nameEn = check.nameEn; row.departmentCode = department
+        row.definition = JSONText.encode(check); row.createdBy = user.username
+        try await row.create(on: req.db)
+        try await AuditLog.append(
+            .of(req), resource: nil, operation: "joint-check.define", fields: [check.code], count: check.steps.count, purpose: nil,
+            requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+        let names = try await Directory.departmentNames(on: req.db, language: req.language)
+        return try await info(row, names: names, on: req.db)!.encodeResponse(status: .created, for: req)
+    }
+
+    // MARK: Running
+
+    /// `POST /api/v1/joint-checks/{code}` with `{"applicant": {…}, "purpose": "…"}`: the applicant's form
+    /// is checked first (422 `invalid_applicant`, each field at `applicant.<name>`, no department asked).
+    static func run(req: Request) async throws -> JointCheckAnswer {
+        let row = try await load(req)
+        let caller = try callerDepartment(req)
+        if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
+        guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
+        let call = try req.decodeBody(JointCheckCall.self)
+        try call.checkLengths()
+        guard let purpose = call.purpose?.trimmingCharacters(in: .whitespacesAndNewlines), !purpose.isEmpty else {
+            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "联办核验须说明用途（purpose）", en: "A joint check needs a purpose (purpose)")
+        }
+        let applicant = check.checkApplicant(call.applicant, today: req.application.today)
+        if !applicant.problems.isEmpty {
+            throw AppError(
+                .unprocessableEntity, "invalid_applicant", applicant.problems.map(\.messageEn).joined(separator: "; "), details: applicant.problems)
+        }
+        let hash = RecordsAPI.requestHash(req)
+        let started = ContinuousClock.now
+        let steps = await JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
+            .run(check, applicant: applicant.values)
+        let ms = (ContinuousClock.now - started).milliseconds
+        let verdict = check.combine(steps.map(\.outcome))
+        try await JointCheckRunner.audit(steps, check: check, who: .of(req), purpose: purpose, requestID: req.id, hash: hash, app: req.application)
+        let names = try await Directory.departmentNames(on: req.db, language: req.language)
+        return JointCheckAnswer(
+            check: check.code, result: verdict.result, points: verdict.points, threshold: verdict.threshold,
+            answers: zip(steps, verdict.passed).map { step, passed in
+                let answer: String?, code: String?
+                switch step.outcome {
+                case .answer(let a): (answer, code) = (a, nil)
+                case .unanswered(let c): (answer, code) = (nil, c)
+                }
+                return JointCheckAnswer.StepAnswer(
+                    service: step.service, label: step.label, provider: step.provider, providerName: names[step.provider] ?? step.provider,
+                    answer: answer, passed: passed, code: code, ms: step.ms)
+            }, ms: ms, sequentialMs: steps.reduce(0) { $0 + $1.ms })
+    }
+
+    // MARK: Parts
+
+    static func load(_ req: Request) async throws -> JointCheckRow {
+        let code = try req.parameters.require("code")
+        guard let row = try await JointCheckRow.query(on: req.db).filter(\.$code == code).filter(\.$retiredAt == nil).first() else {
+            throw AppError.notFound("Joint check \(code)")
+        }
+        return row
+    }
+
+    /// Staff, or an app of a department: the public has no joint checks.
+    static func staffOnly(_ req: Request) throws {
+        if req.app != nil { return }
+        let user = try req.requireUser()
+        guard user.actor.role.isStaff else { throw AppError(.forbidden, "forbidden", "Joint checks are for government staff") }
+    }
+
+    /// Whose grants the services are asked under: the signed-in user's department, or the app's.
+    static func callerDepartment(_ req: Request) throws -> String {
+        if let app = req.app { return app.departmentCode }
+        try staffOnly(req)
+        return try req.requireUser().departmentCode
+    }
+
+    /// The live services a check names, by code (a retired or unknown one is absent).
+    static func specs(of check: JointCheck, on db: any Database) async throws -> [String: (spec: VerificationSpec, row: VerificationServiceRow)] {
+        let codes = Array(Set(check.steps.map(\.service)))
+        guard !codes.isEmpty else { return [:] }
+        let rows = try await VerificationServiceRow.query(on: db).filter(\.$code ~~ codes).filter(\.$retiredAt == nil).all()
+        var out: [String: (spec: VerificationSpec, row: VerificationServiceRow)] = [:]
+        for row in rows { if let spec = row.verificationSpec { out[row.code] = (spec, row) } }
+        return out
+    }
+
+    static func info(_ row: JointCheckRow, names: [String: String], on db: any Database) async throws -> JointCheckInfo? {
+        guard let check = row.check else { return nil }
+        let specs = try await specs(of: check, on: db)
+        return JointCheckInfo(
+            code: row.code, name: row.name, nameEn: row.nameEn, department: row.departmentCode, definition: check,
+            services: check.steps.map { step in
+                let service = specs[step.service]?.row
+                return .init(
+                    service: step.service, name: service?.name ?? step.service, provider: service?.providerCode ?? "",
+                    providerName: service.map { names[$0.providerCode] ?? $0.providerCode } ?? "")
+            })
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
+}
