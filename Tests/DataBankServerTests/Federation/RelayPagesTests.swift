@@ -68,8 +68,8 @@ struct RelayPagesTests {
         }
     }
 
-    /// A mapping that renames: two items swapped at the consumer arrive each in the other's place (the
-    /// ingest renames the records the owner sent).
+    /// A mapping that renames: two text items swapped at the consumer arrive each in the other's place
+    /// (the ingest renames the records the owner sent).
     @Test func aRenamingMappingPutsEachItemWhereItMaps() async throws {
         try await TwoNodes.run { n in
             let provider = try await n.owner.token(n.atOwner.steward)
@@ -85,11 +85,12 @@ struct RelayPagesTests {
             }
             var pair: (RecordLayout.Column, RecordLayout.Column)?
             for (i, first) in texts.enumerated() {
-                for second in texts[(i + 1)...] where first.length == second.length && first.required == second.required && pair == nil {
+                // Room for either's values (short texts where no rule shapes them).
+                for second in texts[(i + 1)...] where (first.length ?? 99) >= 10 && (second.length ?? 99) >= 10 && pair == nil {
                     pair = (first, second)
                 }
             }
-            let (a, b) = try #require(pair, "two text items of one length to swap")
+            let (a, b) = try #require(pair, "two text items to swap")
             var mapping = ConnectorMapping.identity(n.atConsumer.layout).pairs
             for i in mapping.indices {
                 if mapping[i].item == a.name { mapping[i].source = b.name } else if mapping[i].item == b.name { mapping[i].source = a.name }
