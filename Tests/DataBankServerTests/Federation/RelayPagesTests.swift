@@ -91,6 +91,9 @@ struct RelayPagesTests {
                 }
             }
             let (a, b) = try #require(pair, "two text items to swap")
+            // Record 1 with a value of its own in each of the two.
+            let line = n.atOwner.layout.columns.map { c in c.name == a.name ? "甲值" : c.name == b.name ? "乙值" : n.atOwner.value(c, row: 1) }
+            _ = try await n.owner.loadCSV(n.atOwner, n.atOwner.header() + "\n" + line.joined(separator: ",") + "\n", token: provider)
             var mapping = ConnectorMapping.identity(n.atConsumer.layout).pairs
             for i in mapping.indices {
                 if mapping[i].item == a.name { mapping[i].source = b.name } else if mapping[i].item == b.name { mapping[i].source = a.name }
@@ -101,7 +104,7 @@ struct RelayPagesTests {
             let created = try await n.consumer.send(.POST, "/api/v1/connectors", token: try await n.consumer.token(TwoNodes.steward), json: body)
             #expect(created.status == .created, "\(created.body.string)")
             let run = try await n.run("relay-swap")
-            #expect(run.status == "succeeded" && run.rowsRead == 3 && run.inserted + run.updated == 3, "\(run.error ?? "") \(run.refused) refused")
+            #expect(run.status == "succeeded" && run.rowsRead == 4 && run.inserted + run.updated == 3, "\(run.error ?? "") \(run.refused) refused")
             let owned = try await n.owner.allRecords(n.atOwner, token: provider)
             let relayed = try await n.relayed()
             let key = n.atOwner.key(1)
@@ -110,7 +113,7 @@ struct RelayPagesTests {
             let (hereA, hereB, thereA, thereB): (JSONValue?, JSONValue?, JSONValue?, JSONValue?) = (here[a.name], here[b.name], there[a.name], there[b.name])
             #expect(hereA == thereB)
             #expect(hereB == thereA)
-            #expect(hereA != hereB)
+            #expect(hereA == .string("乙值") && hereB == .string("甲值"))
         }
     }
 
