@@ -54,7 +54,7 @@ struct RelayBench {
         var env: [String: String] {
             [
                 "DATABANK_CONNECTOR_ROOT": dir + "/connectors", "DATABANK_AUDIT_KEY_FILE": dir + "/audit.key",
-                "DATABANK_AUDIT_CHECKPOINT_FILE": dir + "/audit-checkpoints.log", "DATABANK_FEDERATION_ALLOW": "127.0.0.1",
+                "DATABANK_AUDIT_CHECKPOINT_FILE": dir + "/audit-checkpoints.log", "DATABANK_FEDERATION_ALLOW": "127.0.0.1"
             ]
         }
     }
@@ -68,10 +68,12 @@ struct RelayBench {
         do {
             try await setUp(&owner, &consumer)
             let fillStart = ContinuousClock.now
-            let load = try Self.child(["load", Self.code, BusBench.generatedFile(to: changes), "--mode", "upsert", "--json", "--database-url", owner.url], owner)
+            let load = try Self.child(
+                ["load", Self.code, BusBench.generatedFile(to: changes), "--mode", "upsert", "--json", "--database-url", owner.url], owner)
             let lastSeq = try await Self.lastSeq(owner.location)
             console.print(
-                String(format: "relay, %@: the owner's store filled by databank load --mode upsert in %.1f s; its change log holds %d changes", dialect,
+                String(
+                    format: "relay, %@: the owner's store filled by databank load --mode upsert in %.1f s; its change log holds %d changes", dialect,
                     (ContinuousClock.now - fillStart).seconds, lastSeq))
             guard lastSeq >= changes else { throw CLIError("the owner's change log holds \(lastSeq) changes, not \(changes): \(load.suffix(300))") }
             try await start(&owner)
@@ -80,7 +82,9 @@ struct RelayBench {
             try await grant(http, owner: owner, consumer: consumer)
             try await measure(http, owner: owner, consumer: consumer, lastSeq: lastSeq)
         } catch {
-            for n in [owner, consumer] { console.print("\(n.code) log: " + ((try? String(contentsOfFile: n.dir + "/serve.log", encoding: .utf8)) ?? "").suffix(600)) }
+            for n in [owner, consumer] {
+                console.print("\(n.code) log: " + ((try? String(contentsOfFile: n.dir + "/serve.log", encoding: .utf8)) ?? "").suffix(600))
+            }
             Self.stop(owner, consumer)
             try? await client.shutdown()
             throw error
@@ -138,7 +142,10 @@ struct RelayBench {
         }
         for (a, b) in [(owner, consumer), (consumer, owner)] {
             _ = try Self.child(
-                ["node", "add-peer", b.code, "--relation", "peer", "--name", b.name, "--region", b.region, "--url", b.base, "--key", b.key, "--database-url", a.url], a)
+                [
+                    "node", "add-peer", b.code, "--relation", "peer", "--name", b.name, "--region", b.region, "--url", b.base, "--key", b.key, "--database-url",
+                    a.url
+                ], a)
         }
     }
 
@@ -173,9 +180,11 @@ struct RelayBench {
             [
                 "node": owner.code, "resource": Self.code, "purpose": "bench connectors: relay across two nodes", "legalBasis": "《政务数据共享管理办法》",
                 "items": items, "masks": Dictionary(uniqueKeysWithValues: items.map { ($0, "clear") }), "unmaskReason": "基准测试须核对原值",
-                "validUntil": until,
+                "validUntil": until
             ])
-        guard let id = applied["id"] as? String, let remote = applied["remoteID"] as? String else { throw CLIError("the application was not filed: \(applied)") }
+        guard let id = applied["id"] as? String, let remote = applied["remoteID"] as? String else {
+            throw CLIError("the application was not filed: \(applied)")
+        }
         if applied["status"] as? String == "pending" {
             _ = try await http.json(.POST, owner.base + "/api/v1/applications/\(remote)/decision", token: owner.token, ["decision": "approve"])
         }
@@ -185,7 +194,7 @@ struct RelayBench {
             .POST, consumer.base + "/api/v1/connectors", token: consumer.token,
             [
                 "code": Self.connector, "name": "基准测试转接", "resource": Self.code,
-                "source": ["kind": "databank", "node": owner.code, "resource": Self.code], "schedule": "every 60 minutes", "mode": "incremental",
+                "source": ["kind": "databank", "node": owner.code, "resource": Self.code], "schedule": "every 60 minutes", "mode": "incremental"
             ])
     }
 

@@ -64,9 +64,12 @@ struct ConnectorBench {
         setenv("DATABANK_CONNECTOR_ALLOW", allow, 1)
 
         if let only, only.hasPrefix("relay") {
-            let backend = try await pg.withConnection(app) { c in try await c.query("SELECT pg_backend_pid()", logger: app.logger).collect().first?.decode(Int32.self) }
+            let backend = try await pg.withConnection(app) { c in
+                try await c.query("SELECT pg_backend_pid()", logger: app.logger).collect().first?.decode(Int32.self)
+            }
             postmaster = backend.flatMap { BenchCPU.postmaster(ofBackend: Int($0)) }
-            try await relayAcrossTwoNodes(pg: pg, dialects: only == "relay-sqlite" ? ["SQLite"] : only == "relay-postgresql" ? ["PostgreSQL"] : ["SQLite", "PostgreSQL"])
+            try await relayAcrossTwoNodes(
+                pg: pg, dialects: only == "relay-sqlite" ? ["SQLite"] : only == "relay-postgresql" ? ["PostgreSQL"] : ["SQLite", "PostgreSQL"])
             return
         }
         let csv = try BusBench.generatedFile(to: rows)
