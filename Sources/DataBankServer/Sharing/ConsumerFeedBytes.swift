@@ -5,8 +5,8 @@ import DataBankCore
 /// The change feed as a consumer sees it, written straight into bytes (a peer's relay reads 10,000 changes
 /// a page): each change appended as `{"seq":…,"op":…,"key":…,"data":…,"at":…}`, comma-separated, with no
 /// String per change. A grant that shows every item in clear and scopes no rows sees the change log as it
-/// is stored (its `record_key` and `data` are canonical JSON already): those pass through untouched.
-/// Any other grant is masked and scoped change by change, as ``ConsumerFeed/changes`` does.
+/// is stored (its `record_key` and `data` are canonical JSON already): the database writes each change's
+/// text around them, untouched (``writeAsStored(store:after:limit:on:)``). Any other grant is masked and scoped change by change, as ``ConsumerFeed/changes`` does.
 extension ConsumerFeed {
     /// A page written: its changes' bytes, how many are shown and the last sequence number read.
     struct Written: Sendable {
@@ -21,13 +21,13 @@ extension ConsumerFeed {
     }
 
     static func write(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> Written {
+        let layout = store.recordLayout
+        if passesThrough(view, layout: layout) { return try await writeAsStored(store: store, after: after, limit: limit, on: sql) }
         let rows = try await sql.raw(
             """
             SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
             """
         ).all()
-        let layout = store.recordLayout
-        let clear = passesThrough(view, layout: layout)
         var out = Written(next: after)
         // A change is some 200–400 bytes: reserved once rather than grown.
         out.items.reserveCapacity(rows.count * 320)
@@ -37,20 +37,16 @@ extension ConsumerFeed {
             let op = try row.decode(column: "op", as: String.self)
             let keyText = try row.decode(column: "record_key", as: String?.self)
             let dataText = try row.decode(column: "data", as: String?.self)
-            var key = keyText, data: String?
-            if clear {
-                if op != "delete" { data = dataText }
-            } else {
-                key = keyText.map { maskedKey($0, layout: layout, view: view, today: today) }
-                if op == "delete" {
-                    // A delete reaches the consumer only if the deleted row was inside its scope; a delete
-                    // logged without its row (before the row was kept) is shown only to unscoped grants.
-                    let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
-                    guard inScope else { continue }
-                } else if let dataText {
-                    guard let shown = maskedData(dataText, view: view, today: today) else { continue }
-                    data = shown
-                }
+            let key = keyText.map { maskedKey($0, layout: layout, view: view, today: today) }
+            var data: String?
+            if op == "delete" {
+                // A delete reaches the consumer only if the deleted row was inside its scope; a delete
+                // logged without its row (before the row was kept) is shown only to unscoped grants.
+                let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
+                guard inScope else { continue }
+            } else if let dataText {
+                guard let shown = maskedData(dataText, view: view, today: today) else { continue }
+                data = shown
             }
             if out.shown > 0 { out.items.append(UInt8(ascii: ",")) }
             out.shown += 1
@@ -65,6 +61,27 @@ extension ConsumerFeed {
             out.items.append(contentsOf: #","at":"#.utf8)
             appendDigits(try row.decode(column: "at_ms", as: Int.self), to: &out.items)
             out.items.append(UInt8(ascii: "}"))
+        }
+        return out
+    }
+
+    /// The page for a grant that sees the change log as stored: the database writes each change's text
+    /// (its key and data are canonical JSON already), so a change costs two values read, not five.
+    static func writeAsStored(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> Written {
+        let rows = try await sql.raw(
+            """
+            SELECT seq, '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":'
+                || CASE WHEN op = 'delete' THEN 'null' ELSE COALESCE(data, 'null') END || ',"at":' || at_ms || '}' AS item
+            FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            """
+        ).all()
+        var out = Written(next: after)
+        out.items.reserveCapacity(rows.count * 320)
+        for row in rows {
+            out.next = try row.decode(column: "seq", as: Int.self)
+            if out.shown > 0 { out.items.append(UInt8(ascii: ",")) }
+            out.shown += 1
+            out.items.append(contentsOf: try row.decode(column: "item", as: String.self).utf8)
         }
         return out
     }
