@@ -277,13 +277,12 @@ struct RelayBench {
         return n
     }
 
+    /// The nodes' folders (and SQLite files) removed, their PostgreSQL databases dropped.
     func dropDatabases() async throws {
-        guard dialect != "SQLite" else {
-            for role in ["owner", "consumer"] {
-                try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-relay-\(role)").path)
-            }
-            return
+        for role in ["owner", "consumer"] {
+            try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-relay-\(role)").path)
         }
+        guard dialect != "SQLite" else { return }
         try await pg.withConnection(app) { c in
             for role in ["owner", "consumer"] {
                 try await c.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS databank_bench_relay_\(role) WITH (FORCE)"), logger: app.logger)
