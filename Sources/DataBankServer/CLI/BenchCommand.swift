@@ -38,7 +38,9 @@ struct BenchCommand: AsyncCommand {
         var changed: Int?
         @Option(name: "source-rows", help: "connectors: rows of the incremental pull's source (default 1000 × changed)")
         var sourceRows: Int?
-        @Option(name: "only", help: "open: run only this part (package_search)")
+        @Option(name: "changes", help: "connectors: changes the relay across two nodes carries (default 1000000)")
+        var changes: Int?
+        @Option(name: "only", help: "open: run only this part (package_search); connectors: relay, relay-sqlite or relay-postgresql (scenario 3 only)")
         var only: String?
         init() {}
     }
@@ -73,11 +75,14 @@ struct BenchCommand: AsyncCommand {
             case "connectors":
                 ConnectorBench(
                     app: app, console: console, rows: signature.rows ?? 1_000_000, changed: signature.changed ?? 10_000,
-                    sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000))
+                    sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
+                    only: signature.only)
             default: nil
             }
-        if let only = signature.only, signature.scenario != "open" || only != "package_search" {
-            throw CLIError("--only package_search is the one part that runs alone (bench open)")
+        if let only = signature.only, !(signature.scenario == "open" && only == "package_search"),
+            !(signature.scenario == "connectors" && ["relay", "relay-sqlite", "relay-postgresql"].contains(only))
+        {
+            throw CLIError("--only runs one part alone: package_search (bench open), relay, relay-sqlite or relay-postgresql (bench connectors)")
         }
         if var scenario {
             try await scenario.run()

@@ -16,9 +16,10 @@ import DataBankCore
 ///    column. Target: < 2 s for the run. The store and the watermark are seeded by the connector's own
 ///    first run (incremental from no watermark: every row), printed but not the figure; past
 ///    `seedByRunUpTo` source rows the watermark is set directly and the store starts empty.
-/// 3. **Relay across two nodes**: not here yet (see ``relayAcrossTwoNodes``).
+/// 3. **Relay across two nodes** (``RelayBench``): `changes` changes from one `databank serve` node to
+///    another through a relay connector, end to end. Target: ≥ 50,000 changes/s; the lag printed.
 ///
-/// Each is run on a SQLite store and on a PostgreSQL store. The load and the connector runs are `databank`
+/// Each is run on a SQLite store and on a PostgreSQL store (the relay: two SQLite nodes, two PostgreSQL nodes). The load and the connector runs are `databank`
 /// child processes on the store's database (`load`, `connectors run`): the commands a user runs, whose CPU
 /// time (and the local PostgreSQL server's) is read around each.
 ///
@@ -32,6 +33,10 @@ struct ConnectorBench {
     let rows: Int
     let changed: Int
     let sourceRows: Int
+    /// Changes the relay carries (scenario 3).
+    var changes = 1_000_000
+    /// `relay`, `relay-sqlite`, `relay-postgresql`: scenario 3 only (on both, or on one dialect).
+    var only: String?
     var table: [(String, String, String)] = []
     /// The PostgreSQL server whose CPU is counted beside the child's (``BenchCPU``): the source's, which is the PostgreSQL store's too.
     var postmaster: Int?
@@ -58,6 +63,15 @@ struct ConnectorBench {
         let allow = [ProcessInfo.processInfo.environment["DATABANK_CONNECTOR_ALLOW"], pg.host].compactMap { $0 }.joined(separator: ", ")
         setenv("DATABANK_CONNECTOR_ALLOW", allow, 1)
 
+        if let only, only.hasPrefix("relay") {
+            let backend = try await pg.withConnection(app) { c in
+                try await c.query("SELECT pg_backend_pid()", logger: app.logger).collect().first?.decode(Int32.self)
+            }
+            postmaster = backend.flatMap { BenchCPU.postmaster(ofBackend: Int($0)) }
+            try await relayAcrossTwoNodes(
+                pg: pg, dialects: only == "relay-sqlite" ? ["SQLite"] : only == "relay-postgresql" ? ["PostgreSQL"] : ["SQLite", "PostgreSQL"])
+            return
+        }
         let csv = try BusBench.generatedFile(to: rows)
         let sourceStart = ContinuousClock.now
         let (full, incremental, backend) = try await pg.withConnection(app) { c in
@@ -85,16 +99,19 @@ struct ConnectorBench {
                 try await storeScenarios(dialect, store: store, pg: pg, csv: csv, full: full, incremental: incremental)
             }
         }
-        // Scenario 3, relay across two nodes (1,000,000 changes end to end ≥ 50,000 changes/s, lag printed),
-        // goes here: see `relayAcrossTwoNodes`.
+        try await relayAcrossTwoNodes(pg: pg, dialects: ["SQLite", "PostgreSQL"])
     }
 
     // MARK: Scenario 3 — relay across two nodes
-    //
-    // `relayAcrossTwoNodes`: not written yet. It needs the DataBank change-feed source (another node's
-    // `…/changes` as a connector's source), which is being added beside this bench; once merged, it runs
-    // two `databank serve` nodes, pulls 1,000,000 changes from one into the other through that source and
-    // prints changes/s and the lag. Until then the table has no row for it.
+
+    /// Two `databank serve` nodes per dialect, `changes` changes relayed from one to the other (``RelayBench``).
+    private mutating func relayAcrossTwoNodes(pg: PostgresTarget, dialects: [String]) async throws {
+        for dialect in dialects {
+            var relay = RelayBench(app: app, console: console, changes: changes, dialect: dialect, pg: pg, postmaster: dialect == "SQLite" ? nil : postmaster)
+            try await relay.run()
+            table += relay.rows
+        }
+    }
 
     // MARK: Per store
 

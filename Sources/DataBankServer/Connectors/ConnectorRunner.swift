@@ -172,6 +172,9 @@ enum ConnectorRunner {
                 store: store, mode: mode, format: .ndjson, encoding: .utf8, source: "connector \(connector.code)", who: who, on: db,
                 today: app.today, rules: quality
             ) { ingest in
+                // A relay's pages are the owner's records as sent: the ingest renames them by the mapping (and
+                // skips what it does not map), so the relay never rewrites a record.
+                if source.kind == "databank" && !mapping.pairs.isEmpty { ingest.columnMap = mapping.itemBySource }
                 try await reader(read) { page in
                     try await ingest.feed(page.ndjson)
                     progress.rows += page.rows

@@ -9,9 +9,10 @@ import DataBankCore
 /// (``PeerFeed`` at the owner: authorized there by the grant, audited at both ends under one request
 /// hash); the feed's cursor is the connector's watermark, committed by the runner after each page.
 ///
-/// Within a page the last change of each key wins: upserts go to the ingest as NDJSON (renamed by
-/// the mapping), deletes are applied to the store before the page is handed over; a replace at the
-/// owner (its `reset` change) empties the store first. Replaying a page
+/// Within a page the last change of each key wins: upserts go to the ingest as NDJSON, each record's
+/// data as the owner sent it (``ChangeFeedPage`` finds it in the page's bytes; the ingest renames by the
+/// mapping), deletes are applied to the store before the page is handed over; a replace at the owner
+/// (its `reset` change) empties the store first. The next page is asked for while one is ingested. Replaying a page
 /// after a crash is harmless (upserts and deletes are idempotent), so every change lands once.
 struct DataBankSource: Sendable {
     /// What a databank connector's `watermarkColumn` is: the feed's cursor, not a column.
@@ -74,99 +75,98 @@ struct DataBankSource: Sendable {
             }
             store = found
         }
-        var cursor = read.after?.value
         var left = read.limit
-        let size = min(max(pageSize ?? read.pageSize, 1), RecordQuery.maxPage)
-        while true {
-            var path = "/api/v1/federation/peer/records/\(Self.escape(resource))/changes?department=\(Self.escape(department))&limit=\(min(size, left ?? size))"
-            if let cursor { path += "&after=" + Self.escape(cursor) }
-            let answer = try await client.send(.GET, path, to: peer, operation: "federation.records.pull", resource: resource)
-            guard answer.status == 200 else { throw PeerError.relay(answer, peer: node) }
-            var feed = try Self.parse(Data(answer.body.readableBytesView), node: node, resource: resource)
-            let changes = feed.items.count
-            // A replace at the owner (`reset`) empties the store: what came before it in the page is moot.
-            if let reset = feed.items.lastIndex(where: { $0.op == "reset" }) {
-                if let store { _ = try await RecordWriter(store: store, mode: .replace, loadID: UUID()).write(RecordBatch(), first: true, on: app.db) }
-                feed.items.removeFirst(reset + 1)
+        // The largest page the owner serves unless the connector asks for smaller ones: fewer round trips and commits.
+        let size = min(max(pageSize ?? RecordQuery.maxPage, 1), RecordQuery.maxPage)
+        let fetch = { @Sendable (cursor: String?, limit: Int) async throws -> ChangeFeedPage in
+            try await self.fetch(after: cursor, limit: limit, from: peer, client: client)
+        }
+        // The next page is asked for while this one is ingested: the owner builds it meanwhile.
+        let (start, first) = (read.after?.value, min(size, left ?? size))
+        var next: Task<ChangeFeedPage, any Error>? = Task { try await fetch(start, first) }
+        defer { next?.cancel() }
+        while let asked = next {
+            var feed = try await asked.value
+            next = nil
+            let changes = feed.changes.count
+            if let l = left { left = l - changes }
+            if let cursor = feed.cursor, feed.more, (left ?? 1) > 0 {
+                let limit = min(size, left ?? size)
+                next = Task { try await fetch(cursor, limit) }
             }
+            // A replace at the owner (`reset`) empties the store: what came before it in the page is moot.
+            if let reset = feed.changes.lastIndex(where: { $0.op == .reset }) {
+                if let store { _ = try await RecordWriter(store: store, mode: .replace, loadID: UUID()).write(RecordBatch(), first: true, on: app.db) }
+                feed.changes.removeFirst(reset + 1)
+            }
+            let last = Self.lastChanges(feed)
             var out = SourcePage()
-            out.ndjson = try Self.ndjson(feed.items, mapping: read.mapping)
+            out.ndjson = Self.ndjson(feed, last: last)
             out.rows = changes
-            out.watermarks = [Watermark(value: feed.cursor, type: Self.watermarkType)]
+            out.watermarks = [Watermark(value: feed.cursor ?? "", type: Self.watermarkType)]
             // Every change has its own number: the page's cursor is exact, never a tie to read again.
             out.last = true
-            if let store { try await Self.applyDeletes(feed.items, store: store, on: app.db) }
+            if let store { try await Self.applyDeletes(feed, last: last, store: store, on: app.db) }
             try await page(out)
-            cursor = feed.cursor
-            if let l = left {
-                left = l - changes
-                if left! <= 0 { break }
-            }
-            if !feed.more { break }
         }
     }
 
-    struct Change {
-        var op: String
-        var key: [Any]
-        var keyText: String
-        var data: [String: Any]?
+    /// One page of the owner's feed, its node and resource checked.
+    func fetch(after cursor: String?, limit: Int, from peer: FederationNodeRow, client: NodeClient) async throws -> ChangeFeedPage {
+        var path = "/api/v1/federation/peer/records/\(Self.escape(resource))/changes?department=\(Self.escape(department))&limit=\(limit)"
+        if let cursor { path += "&after=" + Self.escape(cursor) }
+        let answer = try await client.send(.GET, path, to: peer, operation: "federation.records.pull", resource: resource)
+        guard answer.status == 200 else { throw PeerError.relay(answer, peer: node) }
+        return try Self.parse(Array(answer.body.readableBytesView), node: node, resource: resource)
     }
 
-    struct Feed {
-        var items: [Change]
-        var cursor: String
-        var more: Bool
-    }
-
-    static func parse(_ data: Data, node: String, resource: String) throws -> Feed {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let items = object["items"] as? [[String: Any]],
-            let cursor = object["cursor"] as? String
-        else { throw AppError(.badGateway, "peer_answer_invalid", "\(node)'s change feed answered something that is not a feed page") }
-        guard object["node"] as? String == node, object["resource"] as? String == resource else {
+    static func parse(_ bytes: [UInt8], node: String, resource: String) throws -> ChangeFeedPage {
+        guard let feed = try? ChangeFeedPage(bytes), feed.cursor != nil else {
+            throw AppError(.badGateway, "peer_answer_invalid", "\(node)'s change feed answered something that is not a feed page")
+        }
+        guard feed.node == node, feed.resource == resource else {
             throw AppError(.badGateway, "peer_mismatch", "\(node)'s address answered for another node or resource")
         }
-        let changes = try items.map { item -> Change in
-            let key = item["key"] as? [Any] ?? []
-            let keyText = String(decoding: try JSONSerialization.data(withJSONObject: key), as: UTF8.self)
-            return Change(op: item["op"] as? String ?? "", key: key, keyText: keyText, data: item["data"] as? [String: Any])
-        }
-        return Feed(items: changes, cursor: cursor, more: object["more"] as? Bool ?? false)
+        return feed
     }
 
-    /// The upserts whose key's last change in the page is not a delete, renamed by the mapping.
-    static func ndjson(_ items: [Change], mapping: ConnectorMapping) throws -> [UInt8] {
-        var last: [String: Int] = [:]
-        for (i, c) in items.enumerated() { last[c.keyText] = i }
+    /// For each change, whether it is the last change of its key in the page (the one that counts).
+    static func lastChanges(_ feed: ChangeFeedPage) -> [Bool] {
+        var at: [ArraySlice<UInt8>: Int] = [:]
+        at.reserveCapacity(feed.changes.count)
+        for (i, c) in feed.changes.enumerated() { at[feed.bytes[c.key]] = i }
+        var last = [Bool](repeating: false, count: feed.changes.count)
+        for i in at.values { last[i] = true }
+        return last
+    }
+
+    /// The upserts whose key's last change in the page is not a delete: each record's data as the owner
+    /// sent it, one NDJSON line (the ingest renames by the mapping, reads only the items it maps).
+    static func ndjson(_ feed: ChangeFeedPage, last: [Bool]) -> [UInt8] {
         var out: [UInt8] = []
-        for (i, c) in items.enumerated() where c.op != "delete" && last[c.keyText] == i {
+        out.reserveCapacity(feed.bytes.count)
+        for (i, c) in feed.changes.enumerated() where c.op == .upsert && last[i] {
             guard let data = c.data else { continue }
-            var row: [String: Any] = [:]
-            if mapping.pairs.isEmpty {
-                row = data
-            } else {
-                for pair in mapping.pairs { row[pair.item] = data[pair.source] ?? NSNull() }
-            }
-            out += Array(try JSONSerialization.data(withJSONObject: row))
+            out.append(contentsOf: feed.bytes[data])
             out.append(0x0A)
         }
         return out
     }
 
     /// Deletes the keys whose last change in the page is a delete (the key's parts in the store's key order).
-    static func applyDeletes(_ items: [Change], store: RecordStoreRow, on db: any Database) async throws {
-        var last: [String: Int] = [:]
-        for (i, c) in items.enumerated() { last[c.keyText] = i }
+    /// Deletes are few: their keys are read with `JSONSerialization`, off the upserts' path.
+    static func applyDeletes(_ feed: ChangeFeedPage, last: [Bool], store: RecordStoreRow, on db: any Database) async throws {
         let keyColumns = store.recordLayout.keyColumns
         var keys: [[String: String]] = []
-        for (i, c) in items.enumerated() where c.op == "delete" && last[c.keyText] == i {
-            guard c.key.count == keyColumns.count, !keyColumns.isEmpty else {
+        for (i, c) in feed.changes.enumerated() where c.op == .delete && last[i] {
+            let key = (try? JSONSerialization.jsonObject(with: Data(feed.bytes[c.key]), options: [.fragmentsAllowed])) as? [Any] ?? []
+            guard key.count == keyColumns.count, !keyColumns.isEmpty else {
                 throw AppError(
                     .unprocessableEntity, "relay_key_mismatch",
-                    "A delete at the peer names \(c.key.count) key parts; the store \(store.resourceCode) has \(keyColumns.count) key items")
+                    "A delete at the peer names \(key.count) key parts; the store \(store.resourceCode) has \(keyColumns.count) key items")
             }
             var canonical: [String: String] = [:]
-            for (column, value) in zip(keyColumns, c.key) {
+            for (column, value) in zip(keyColumns, key) {
                 var bytes: [UInt8] = []
                 if let problem = FieldConverter.appendJSON(text(value), as: column, to: &bytes) {
                     throw AppError(.unprocessableEntity, "relay_key_invalid", "A deleted key does not fit \(column.name): \(problem.messageEn)")

@@ -13,7 +13,8 @@ import DataBankCore
 /// `cursor_other_store`), as is one past this store's last change (409 `cursor_from_future`: a cursor
 /// from another database, or from before a restore), so a relay never silently misses changes.
 enum PeerFeed {
-    static let defaultLimit = 5_000
+    /// A page is as large as a page may be unless the peer asks for less (its relay asks for the largest).
+    static let defaultLimit = RecordQuery.maxPage
 
     static func changes(req: Request) async throws -> Response {
         let verified = try await NodeRequestVerifier.verify(req)
@@ -48,22 +49,24 @@ enum PeerFeed {
                 }
                 return n
             } ?? defaultLimit
-        let changes = try await ConsumerFeed.changes(store: store, view: view, after: after, limit: limit, today: req.application.today, on: req.db.sql)
-        let shown = changes.compactMap(\.json)
-        let next = changes.last?.seq ?? after
+        let written = try await ConsumerFeed.write(store: store, view: view, after: after, limit: limit, today: req.application.today, on: req.db.sql)
+        let next = written.next
         let purpose =
             try await req.db.sql.raw(
                 "SELECT a.purpose FROM grants AS g JOIN access_applications AS a ON a.id = g.application_id WHERE g.id = \(bind: view.grantID)"
             ).first()?.decode(column: "purpose", as: String.self)
         try await AuditLog.append(
             AuditLog.Who(kind: "node", id: nil, name: consumer, departmentCode: consumer), resource: code, operation: "federation.records",
-            fields: view.columns.map(\.name), count: shown.count, purpose: purpose, requestID: req.id, requestHash: verified.requestHash, on: req.db,
+            fields: view.columns.map(\.name), count: written.shown, purpose: purpose, requestID: req.id, requestHash: verified.requestHash, on: req.db,
             trail: req.application.auditTrail)
         let cursor = "\(me):\(code):\(next)"
-        let json =
-            "{\"node\":\(JSONText.encode(me)),\"resource\":\(JSONText.encode(code)),\"items\":[" + shown.joined(separator: ",")
-            + "],\"cursor\":\(JSONText.encode(cursor)),\"more\":\(next < lastSeq),\"lastSeq\":\(lastSeq)}"
-        let response = Response(status: .ok, body: .init(string: json))
+        // The changes' bytes as written, between the page's head and tail: one buffer, no String per change.
+        var body = ByteBuffer()
+        body.reserveCapacity(written.items.count + 256)
+        body.writeString("{\"node\":\(JSONText.encode(me)),\"resource\":\(JSONText.encode(code)),\"items\":[")
+        body.writeBytes(written.items)
+        body.writeString("],\"cursor\":\(JSONText.encode(cursor)),\"more\":\(next < lastSeq),\"lastSeq\":\(lastSeq)}")
+        let response = Response(status: .ok, body: .init(buffer: body))
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: "X-Request-Hash", value: verified.requestHash)
         return response

@@ -46,15 +46,17 @@ struct TwoNodes {
         }
     }
 
-    /// The consumer's steward applies at the owner for the key and the text item, the text masked.
-    func apply(items: [String]? = nil, purpose: String = "跨区企业监管", validUntil: String = "2027-06-30", resource: String? = nil, node: String = "chancheng")
-        async throws -> TestingHTTPResponse
-    {
+    /// The consumer's steward applies at the owner for the key and the text item, the text masked
+    /// (`clear`: every item in clear).
+    func apply(
+        items: [String]? = nil, clear: Bool = false, purpose: String = "跨区企业监管", validUntil: String = "2027-06-30", resource: String? = nil,
+        node: String = "chancheng"
+    ) async throws -> TestingHTTPResponse {
         let text = try #require(atOwner.textColumn)
         let asked = items ?? grantedItems
         // Every item in clear but the text one: what the province's store checks passes; the text shows the mask.
         var masks = Dictionary(uniqueKeysWithValues: asked.map { ($0, "clear") })
-        masks[text.name] = "mask:name"
+        if !clear { masks[text.name] = "mask:name" }
         return try await consumer.send(
             .POST, "/api/v1/federation/applications", token: try await consumer.token(Self.steward),
             json: [

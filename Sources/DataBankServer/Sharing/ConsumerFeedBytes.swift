@@ -1,0 +1,105 @@
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// The change feed as a consumer sees it, written straight into bytes (a peer's relay reads 10,000 changes
+/// a page): each change appended as `{"seq":…,"op":…,"key":…,"data":…,"at":…}`, comma-separated, with no
+/// String per change. A grant that shows every item in clear and scopes no rows sees the change log as it
+/// is stored (its `record_key` and `data` are canonical JSON already): the database writes each change's
+/// text around them, untouched (``writeAsStored(store:after:limit:on:)``). Any other grant is masked and scoped change by change, as ``ConsumerFeed/changes`` does.
+extension ConsumerFeed {
+    /// A page written: its changes' bytes, how many are shown and the last sequence number read.
+    struct Written: Sendable {
+        var items: [UInt8] = []
+        var shown = 0
+        var next: Int
+    }
+
+    /// Whether the grant sees the change log as stored: every item, each in clear, every row.
+    static func passesThrough(_ view: GrantView, layout: RecordLayout) -> Bool {
+        view.conditions.isEmpty && view.showsClearValues && Set(view.columns.map(\.name)) == Set(layout.columns.map(\.name))
+    }
+
+    static func write(store: RecordStoreRow, view: GrantView, after: Int, limit: Int, today: CivilDate, on sql: any SQLDatabase) async throws -> Written {
+        let layout = store.recordLayout
+        if passesThrough(view, layout: layout) { return try await writeAsStored(store: store, after: after, limit: limit, on: sql) }
+        let rows = try await sql.raw(
+            """
+            SELECT seq, op, record_key, data, at_ms FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            """
+        ).all()
+        var out = Written(next: after)
+        // A change is some 200–400 bytes: reserved once rather than grown.
+        out.items.reserveCapacity(rows.count * 320)
+        for row in rows {
+            let seq = try row.decode(column: "seq", as: Int.self)
+            out.next = seq
+            let op = try row.decode(column: "op", as: String.self)
+            let keyText = try row.decode(column: "record_key", as: String?.self)
+            let dataText = try row.decode(column: "data", as: String?.self)
+            let key = keyText.map { maskedKey($0, layout: layout, view: view, today: today) }
+            var data: String?
+            if op == "delete" {
+                // A delete reaches the consumer only if the deleted row was inside its scope; a delete
+                // logged without its row (before the row was kept) is shown only to unscoped grants.
+                let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
+                guard inScope else { continue }
+            } else if let dataText {
+                guard let shown = maskedData(dataText, view: view, today: today) else { continue }
+                data = shown
+            }
+            if out.shown > 0 { out.items.append(UInt8(ascii: ",")) }
+            out.shown += 1
+            out.items.append(contentsOf: #"{"seq":"#.utf8)
+            appendDigits(seq, to: &out.items)
+            out.items.append(contentsOf: #","op":""#.utf8)
+            out.items.append(contentsOf: op.utf8)
+            out.items.append(contentsOf: #"","key":"#.utf8)
+            out.items.append(contentsOf: (key ?? "null").utf8)
+            out.items.append(contentsOf: #","data":"#.utf8)
+            out.items.append(contentsOf: (data ?? "null").utf8)
+            out.items.append(contentsOf: #","at":"#.utf8)
+            appendDigits(try row.decode(column: "at_ms", as: Int.self), to: &out.items)
+            out.items.append(UInt8(ascii: "}"))
+        }
+        return out
+    }
+
+    /// The page for a grant that sees the change log as stored: the database writes each change's text
+    /// (its key and data are canonical JSON already), so a change costs two values read, not five.
+    static func writeAsStored(store: RecordStoreRow, after: Int, limit: Int, on sql: any SQLDatabase) async throws -> Written {
+        let rows = try await sql.raw(
+            """
+            SELECT seq, '{"seq":' || seq || ',"op":"' || op || '","key":' || COALESCE(record_key, 'null') || ',"data":'
+                || CASE WHEN op = 'delete' THEN 'null' ELSE COALESCE(data, 'null') END || ',"at":' || at_ms || '}' AS item
+            FROM \(ident: store.tables.changes) WHERE seq > \(bind: after) ORDER BY seq LIMIT \(literal: limit)
+            """
+        ).all()
+        var out = Written(next: after)
+        out.items.reserveCapacity(rows.count * 320)
+        for row in rows {
+            out.next = try row.decode(column: "seq", as: Int.self)
+            if out.shown > 0 { out.items.append(UInt8(ascii: ",")) }
+            out.shown += 1
+            out.items.append(contentsOf: try row.decode(column: "item", as: String.self).utf8)
+        }
+        return out
+    }
+
+    /// An integer's decimal digits, appended without making a String.
+    static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var n = value.magnitude
+        var digits:
+            (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10; count += 1
+            } while n > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+}
