@@ -173,7 +173,7 @@ enum ConnectorRunner {
                 today: app.today, rules: quality
             ) { ingest in
                 try await reader(read) { page in
-                    try await ingest.feed(page.ndjson)
+                    if let cells = page.cells { try await ingest.feed(cells) } else { try await ingest.feed(page.ndjson) }
                     progress.rows += page.rows
                     progress.watermark = Watermark.after(page: page.watermarks, lastPage: page.last, previous: progress.watermark)
                     if !atomic {
