@@ -41,7 +41,7 @@ struct ConnectorCellsTests {
         [id(0), "陈伟, \"老陈\"\n第二行", nil, "", "440604", "12.50", "7", "2024-03-05", "2024-03-05 08:30:00+08", "true"],
         [id(1), "李芳", "佛山,南海", "91440600MA0000001X", "440605", "-0.50", "0", "2024-03-06", "2024-03-05 00:20:00+00", "false"],
         // 11 integer digits: more than the item's 12 digits with its 2 decimals.
-        [id(2), "黄娜", nil, "", "440606", "12345678901.50", "3", "2024-03-07", "2024-03-07 09:00:00+08", "true"],
+        [id(2), "黄娜", nil, "", "440606", "12345678901.50", "3", "2024-03-07", "2024-03-07 09:00:00+08", "true"]
     ]
 
     /// The records both tests expect, and the refused row's quarantine entry.
