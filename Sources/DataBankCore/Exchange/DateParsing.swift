@@ -67,7 +67,7 @@ public struct CivilDateTime: Hashable, Sendable {
 }
 
 /// Reads dates as departments write them: 2024-03-05, 2024/3/5, 2024.03.05, 20240305,
-/// 2024年3月5日; date-times add " 08:30", " 08:30:15", "T08:30:15.250", "Z" or "+08:00"
+/// 2024年3月5日; date-times add " 08:30", " 08:30:15", "T08:30:15.250", "Z", "+08:00" or "+08"
 /// (converted to the city's time, UTC+8).
 public enum DateParsing {
     public static let cityUTCOffsetMinutes = 8 * 60
@@ -171,6 +171,8 @@ public enum DateParsing {
             let sign = v[i] == 0x2D ? -1 : 1
             i += 1
             guard let (h, hd) = number(maxDigits: 2), hd == 2, h <= 14 else { return nil }
+            // "+08": ISO 8601's whole-hour offset, as PostgreSQL prints a timestamptz.
+            if atEnd { return sign * h * 60 }
             _ = skip([0x3A])
             guard let (m, md) = number(maxDigits: 2), md == 2, m < 60 else { return nil }
             return sign * (h * 60 + m)

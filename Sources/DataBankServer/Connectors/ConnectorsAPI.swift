@@ -218,7 +218,7 @@ struct ConnectorsAPI: RouteCollection {
             let reader = try ConnectorSources.reader(draft.source, password: password, department: draft.department, app: app)
             var lines: [String] = []
             try await reader(read) { page in
-                lines += String(decoding: page.ndjson, as: UTF8.self).split(separator: "\n").map(String.init)
+                lines += page.jsonLines
             }
             body = "{\"rows\":[" + lines.prefix(previewRows).joined(separator: ",") + "],\"count\":\(min(lines.count, previewRows))}"
         }

@@ -9,7 +9,8 @@ import DataBankCore
 /// and the connection pinned to the checked address; the read runs in a `REPEATABLE READ READ ONLY`
 /// transaction (so the server itself refuses any write a query might attempt) as one statement whose
 /// rows stream back under backpressure and are cut into pages here — the source is read once, never
-/// held in memory. The server builds each row's JSON line with the store's item names.
+/// held in memory. The server prints each mapped column as text, which reaches the ingest as a CSV
+/// file's fields do (``FieldRows``; PostgresSource+Cells): no JSON is built or parsed.
 struct PostgresSource: Sendable {
     var host: String
     var port: Int
@@ -60,6 +61,8 @@ struct PostgresSource: Sendable {
         }
         do {
             try await connection.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: app.logger)
+            // Dates and timestamps printed as ISO 8601 (2024-03-05 08:30:00), whatever the server's default style.
+            try await connection.query("SET LOCAL DateStyle = 'ISO, MDY'", logger: app.logger)
         } catch {
             try? await connection.close()
             throw error
@@ -79,72 +82,39 @@ struct PostgresSource: Sendable {
         }
     }
 
-    /// A row's JSON line (copied from the row's bytes, no String made) and its watermark, onto the page.
-    private static func append(_ row: (ByteBuffer, String?, String?), to page: inout SourcePage, watermarked: Bool) {
-        page.ndjson.append(contentsOf: row.0.readableBytesView)
-        page.ndjson.append(0x0A)
-        page.rows += 1
-        if watermarked, let v = row.1 { page.watermarks.append(Watermark(value: v, type: row.2 ?? "text")) }
-    }
-
     private func pages(_ read: SourceRead, connection: PostgresConnection, logger: Logger, page: (SourcePage) async throws -> Void) async throws {
-        // Up to 40 items, `json_build_object` writes the line as text directly; more are merged as jsonb.
-        let chunks = read.pairChunks
-        let line =
-            chunks.count == 1 ? "json_build_object(\(chunks[0]))" : chunks.map { "jsonb_build_object(\($0))" }.joined(separator: " || ")
-        var select = "SELECT (\(chunks.isEmpty ? "'{}'::jsonb" : line))::text AS line"
-        var binds = PostgresBindings()
-        var filter = "", order = ""
-        if let column = read.watermarkColumn {
-            let c = "src." + SourceRead.quote(column)
-            select += ", \(c)::text AS wm, pg_typeof(\(c))::text AS wmtype"
-            if let after = read.after {
-                // The value back in the column's own type (its name as pg_typeof gave it, checked to be a type name).
-                guard after.type.range(of: #"^[A-Za-z0-9_ ."()\[\],]+$"#, options: .regularExpression) != nil else {
-                    throw AppError(.internalServerError, "bad_watermark", "The stored watermark type \(after.type) is not a type name")
-                }
-                filter = " WHERE \(c) > CAST($1 AS \(after.type))"
-                binds.append(after.value)
-            }
-            filter += (filter.isEmpty ? " WHERE " : " AND ") + "\(c) IS NOT NULL"
-            order = " ORDER BY \(c)"
-        } else {
-            select += ", NULL::text AS wm, NULL::text AS wmtype"
-        }
-        let limit = read.limit.map { " LIMIT \($0)" } ?? ""
-        let sql = "\(select) FROM (\(read.base)) AS src\(filter)\(order)\(limit)"
         let field = read.table != nil ? "source.table" : "source.query"
         do {
+            let types = try await Self.columnTypes(read, connection: connection, logger: logger)
+            let (sql, binds) = try Self.statement(read, types: types)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             let relay = SourcePageRelay()
-            let pageSize = read.pageSize, watermarked = read.watermarkColumn != nil
+            let names = read.mapping.pairs.map(\.item), pageSize = read.pageSize, watermarked = read.watermarkColumn != nil
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The reader cuts the rows into pages while the ingest writes the page before.
                 group.addTask {
                     do {
-                        var current = SourcePage()
-                        var pending: (ByteBuffer, String?, String?)?
+                        var current = CellPage(names: names, capacity: pageSize)
+                        var pending: PostgresRow?
                         // One row is held back: a page is the last only when no row follows it.
                         for try await row in rows {
-                            let decoded = try row.decode((ByteBuffer, String?, String?).self)
                             if let held = pending {
-                                if current.rows == pageSize {
-                                    guard await relay.put(current) else { return }
-                                    current = SourcePage()
+                                if current.rows.count == pageSize {
+                                    guard await relay.put(current.page(last: false)) else { return }
+                                    current = CellPage(names: names, capacity: pageSize)
                                 }
-                                Self.append(held, to: &current, watermarked: watermarked)
+                                current.append(held, watermarked: watermarked)
                             }
-                            pending = decoded
+                            pending = row
                         }
                         if let held = pending {
-                            if current.rows == pageSize {
-                                guard await relay.put(current) else { return }
-                                current = SourcePage()
+                            if current.rows.count == pageSize {
+                                guard await relay.put(current.page(last: false)) else { return }
+                                current = CellPage(names: names, capacity: pageSize)
                             }
-                            Self.append(held, to: &current, watermarked: watermarked)
+                            current.append(held, watermarked: watermarked)
                         }
-                        current.last = true
-                        guard await relay.put(current) else { return }
+                        guard await relay.put(current.page(last: true)) else { return }
                         await relay.finish(nil)
                     } catch {
                         await relay.finish(error)

@@ -2,14 +2,23 @@ import Foundation
 import Vapor
 import DataBankCore
 
-/// A page of source rows: NDJSON lines already named by the store's items (the source database
-/// builds each line), and each row's watermark value in incremental mode.
+/// A page of source rows: NDJSON lines already named by the store's items (the SQLite source's
+/// database builds each line; HTTP and DataBank sources write them), or the rows as text fields
+/// (`cells`: the PostgreSQL source), and each row's watermark value in incremental mode.
 struct SourcePage: Sendable {
     var ndjson: [UInt8] = []
+    /// The rows as fields named by the store's items, instead of `ndjson`.
+    var cells: FieldRows?
     var rows = 0
     var watermarks: [Watermark] = []
     /// Whether the source has no more rows after this page.
     var last = false
+
+    /// The rows as JSON objects (a test-connection's preview): the lines, or each row's fields as text.
+    var jsonLines: [String] {
+        if let cells { return (0..<cells.count).map(cells.jsonObject) }
+        return String(decoding: ndjson, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
 }
 
 /// What a database source reads: a table or a read-only query, mapped, past a watermark.

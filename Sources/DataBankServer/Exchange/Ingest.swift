@@ -52,8 +52,9 @@ struct LoadSummary: Content, Sendable {
 /// A stream of bytes → decoded text → rows → typed, checked JSON objects → batches written
 /// to the record store. Memory is one batch, whatever the input size.
 ///
-/// Drive it with ``feed(_:)`` for each chunk and ``finish()`` at the end; the header (CSV)
-/// or first record (JSON) is checked before anything is written.
+/// Drive it with ``feed(_:)`` for each chunk (or rows already split into fields, ``FieldRows``)
+/// and ``finish()`` at the end; the header (CSV) or first record (JSON) is checked before anything
+/// is written.
 final class Ingest: @unchecked Sendable {  // driven by one task at a time
     static let batchRows = 10_000
     static let sniffBytes = 64 * 1024
@@ -235,7 +236,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     /// Encoders by field list: JSON objects may order their fields freely and omit optional ones.
     private var encoders: [[String]: RowEncoder] = [:]
 
-    private func encoder(for names: [String]) -> Result<RowEncoder, HeaderProblem> {
+    func encoder(for names: [String]) -> Result<RowEncoder, HeaderProblem> {
         if let cached = encoders[names] { return .success(cached) }
         let made = Result { () throws(HeaderProblem) -> RowEncoder in try RowEncoder(header: names, layout: layout, requireAll: false, columnMap: columnMap) }
         if case .success(let e) = made { encoders[names] = e }
@@ -292,7 +293,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         }
     }
 
-    private func add(
+    func add(
         row: Int, line: Int? = nil, offset: Int?, fieldCount: Int, encoder: RowEncoder? = nil, names: [String],
         field: (Int) -> UnsafeBufferPointer<UInt8>?
     ) {
@@ -382,7 +383,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     private var inFlight: Task<BatchOutcome, any Error>?
     private lazy var copyAhead = RecordTables.Dialect(db.sql) == .postgres && RecordCopy.usable(layout, writer.tables)
 
-    private func flushFullBatches() async throws {
+    func flushFullBatches() async throws {
         while batches.count > 1 || batches[0].count >= Self.batchRows { try await flush(all: false) }
     }
 
@@ -425,10 +426,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     /// Writes every row fed so far and waits until it is committed (a partial batch included): a
     /// connector calls it after each source page, before it records the page's watermark.
     func commitPending() async throws {
-        if transcoder == nil {
-            guard !pending.isEmpty else { return }
-            try start()
-        }
+        // Fields fed as rows (``FieldRows``) need no decoding: only the bytes not yet decoded start it.
+        if transcoder == nil && !pending.isEmpty { try start() }
         try parse()
         try await flush(all: true)
     }

@@ -18,9 +18,11 @@ struct FieldConverterTests {
         ("2024年3月5日", .D, "\"2024-03-05\""), ("2024-03-05 00:00:00", .D, "\"2024-03-05\""),
         ("2024-03-05 08:30", .T, "\"2024-03-05T08:30:00\""), ("2024-03-05T08:30:15.250", .T, "\"2024-03-05T08:30:15\""),
         ("2024-03-05T00:30:00Z", .T, "\"2024-03-05T08:30:00\""), ("2024-03-05T20:00:00-05:00", .T, "\"2024-03-06T09:00:00\""),
+        ("2024-03-05 00:30:00.25+00", .T, "\"2024-03-05T08:30:00\""), ("2024-03-05 08:30:00+08", .T, "\"2024-03-05T08:30:00\""),
+        ("t", .L, "true"), ("f", .L, "false"),
         ("是", .L, "true"), ("FALSE", .L, "false"), ("1", .L, "true"),
         ("1.5e3", .F, "1500"), ("0.25", .F, "0.25"),
-        ("企业\"名\"\n", .C, "\"企业\\\"名\\\"\\n\""),
+        ("企业\"名\"\n", .C, "\"企业\\\"名\\\"\\n\"")
     ])
     func accepted(_ raw: String, _ type: DataType, _ json: String) {
         #expect(convert(raw, type, length: type == .C ? 10 : nil) == .success(json))
@@ -30,7 +32,7 @@ struct FieldConverterTests {
     @Test(arguments: [
         ("12a", DataType.I, "type_error"), ("1.5", .I, "type_error"), ("1e3", .N, "type_error"), ("2023-02-29", .D, "type_error"),
         ("2024-13-01", .D, "type_error"), ("2024-03-05 08:30:00", .D, "type_error"), ("25:00", .T, "type_error"),
-        ("maybe", .L, "type_error"), ("nan", .F, "type_error"), ("1234567890123456789", .I, "too_long"),
+        ("maybe", .L, "type_error"), ("nan", .F, "type_error"), ("1234567890123456789", .I, "too_long")
     ])
     func refused(_ raw: String, _ type: DataType, _ code: String) {
         guard case .failure(let problem) = convert(raw, type) else { Issue.record("\(raw) accepted as \(type)"); return }
