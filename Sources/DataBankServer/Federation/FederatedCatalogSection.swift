@@ -40,7 +40,7 @@ enum FederatedCatalogSection {
             .h3(.esc(e.name)),
             .p(
                 .cls("meta"),
-                .span(.cls("node"), .testid("federated-node"), .esc("\(node)（\(e.originRegion)）")),
+                .span(.cls("node"), .testid("federated-node"), .esc(s.t("\(node)（\(e.originRegion)）", "\(node) (\(e.originRegion))"))),
                 .span(.cls("code"), .esc(e.code)),
                 .span(.esc(e.departmentName.isEmpty ? e.departmentCode : e.departmentName)),
                 .span(.esc(s.t("\(e.itemCount) 个信息项", e.itemCount == 1 ? "1 item" : "\(e.itemCount) items")))),

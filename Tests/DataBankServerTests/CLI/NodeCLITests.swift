@@ -12,11 +12,13 @@ struct NodeCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = "sqlite://" + dir.appendingPathComponent("db.sqlite").path
         #expect(try await CLIFailureTests.run(["migrate", "-y"], in: dir, database: url).status == 0)
-        let named = try await CLIFailureTests.run(["node", "init", "--code", "foshan", "--name", "佛山市", "--region", "440600"], in: dir, database: url)
+        let named = try await CLIFailureTests.run(
+            ["node", "init", "--code", "foshan", "--name", "佛山市", "--name-en", "Foshan", "--region", "440600"], in: dir, database: url)
         #expect(named.status == 0, "\(named.stderr)")
         let show = try await CLIFailureTests.run(["node", "show"], in: dir, database: url)
         #expect(show.status == 0, "\(show.stderr)")
-        #expect(show.stdout.contains("code\tfoshan\n") && show.stdout.contains("region\t440600\n"), "\(show.stdout)")
+        #expect(
+            show.stdout.contains("code\tfoshan\n") && show.stdout.contains("region\t440600\n") && show.stdout.contains("name_en\tFoshan\n"), "\(show.stdout)")
         let key = try #require(show.stdout.split(separator: "\n").first { $0.hasPrefix("public_key\t") }?.dropFirst("public_key\t".count))
         #expect(Data(base64Encoded: String(key))?.count == 32)
         // The same key on every run: derived from the platform key, never generated again.
@@ -38,6 +40,11 @@ struct NodeCLITests {
             #expect(r.stderr.contains("no peer node nope"), "\(r.stderr)")
         }
         let peers = try await CLIFailureTests.run(["node", "peers"], in: dir, database: url)
-        #expect(peers.status == 0 && peers.stdout == "code\trelation\tregion\tname\tbase_url\tpublic_key\n", "\(peers.stdout)")
+        #expect(peers.status == 0 && peers.stdout == "code\trelation\tregion\tname\tbase_url\tpublic_key\tname_en\n", "\(peers.stdout)")
+        // Rotating prints the new key; a peer's new key is refused for a node that is not a peer, or when it is no key.
+        let rotated = try await CLIFailureTests.run(["node", "rotate-key"], in: dir, database: url)
+        #expect(rotated.status == 0 && rotated.stdout.contains("public_key\t") && !rotated.stdout.contains(String(key)), "\(rotated.stdout)")
+        CLIFailureTests.expectOneErrorLine(
+            try await CLIFailureTests.run(["node", "set-key", "nope", "--key", String(key)], in: dir, database: url), status: 1, "set-key of no peer")
     }
 }

@@ -21,14 +21,17 @@ enum ConnectorWeb {
         let names = Dictionary(peers.map { ($0.code, $0.displayName(req.language)) }, uniquingKeysWith: { a, _ in a })
         let rows = try await FederationApplicationRow.query(on: req.db).filter(\.$departmentCode == user.departmentCode)
             .filter(\.$grantState == "active").sort(\.$peerNode).sort(\.$resourceCode).all()
-        return (
-            peers.map { ($0.code, $0.displayName(req.language)) },
-            rows.map {
+        var grants: [RemoteGrantChoice] = []
+        for row in rows {
+            // An application made before the owner's catalog entry arrived has no name kept: the entry's, when it is here now.
+            var name = row.resourceName
+            if name == nil { name = try await FederatedCatalog.find(origin: row.peerNode, code: row.resourceCode, on: req.db)?.0.name }
+            grants.append(
                 RemoteGrantChoice(
-                    node: $0.peerNode, nodeName: names[$0.peerNode] ?? $0.peerNode, resource: $0.resourceCode, resourceName: $0.resourceName,
-                    until: $0.grantedUntil)
-            }
-        )
+                    node: row.peerNode, nodeName: names[row.peerNode] ?? row.peerNode, resource: row.resourceCode, resourceName: name,
+                    until: row.grantedUntil))
+        }
+        return (peers.map { ($0.code, $0.displayName(req.language)) }, grants)
     }
 
     static func kindLabel(_ kind: String, _ s: Strings) -> String {

@@ -121,7 +121,7 @@ struct RemoteApplyView {
         return .section(
             .cls("card"), .testid("remote-apply-about"),
             .fields([
-                (s.t("所属节点", "Node"), .esc("\(node)（\(e.originRegion)）")),
+                (s.t("所属节点", "Node"), .esc(s.t("\(node)（\(e.originRegion)）", "\(node) (\(e.originRegion))"))),
                 (s.t("提供方", "Provider"), .esc(e.departmentName.isEmpty ? e.departmentCode : e.departmentName)),
                 (s.t("资源代码", "Resource code"), .span(.cls("code"), .esc(e.code))),
                 (s.field("sharing.type"), .badge(s.label(sharing), "share-\(sharing.rawValue)", testid: "sharing-type")),
@@ -136,7 +136,7 @@ struct RemoteApplyView {
                     ))))
     }
 
-    func value(_ name: String, _ fallback: String = "") -> String { posted?.raw(name) ?? fallback }
+    func value(_ name: String, _ fallback: String) -> String { posted?.raw(name) ?? fallback }
 
     func form() -> Body {
         let f = SharingFormView(s: s, errors: FieldErrors(error))
@@ -150,39 +150,14 @@ struct RemoteApplyView {
                 SiteURL.peerApply(c.entry.origin, c.entry.code).path, csrf: req.csrfToken,
                 [
                     .cls("sharing-form"), .attr("novalidate", ""), .testid("remote-apply-form"),
-                    .div(
-                        .cls("grid"),
-                        f.area(
-                            "purpose", s.t("用途（必填）", "Purpose (required)"), value: value("purpose"),
-                            hint: s.t("说明数据用于哪项业务，对端提供方和两端的审计记录都会看到。", "What the data is for; the provider there and both audit trails see it.")),
-                        f.text(
-                            "legalBasis", s.t("申请依据", "Legal basis"), value: value("legalBasis"),
-                            hint: s.t("法律法规或文件依据；有条件共享时必填。", "The law or document that entitles you; required for conditional sharing."), wide: true)),
-                    .el(
-                        "fieldset", .el("legend", .esc(s.t("信息项与脱敏", "Items and masks"))),
-                        .p(
-                            .cls("hint"),
-                            .esc(
-                                s.t(
-                                    "勾选需要的信息项。脱敏规则按敏感级别预选；最终以对端的默认规则为准，选择比其默认更明文的规则须说明理由。",
-                                    "Tick the items you need. Masks are preselected from each item's sensitivity; the owner's defaults rule, and a mask revealing more than them needs a reason."
-                                ))),
-                        scope.table(),
-                        f.area(
-                            "unmaskReason", s.t("不脱敏理由", "Reason for unmasking"), value: value("unmaskReason"),
-                            hint: s.t("仅当所选规则比默认更明文时需要。", "Needed only when a mask reveals more than the default."))),
-                    .div(
-                        .cls("grid"),
-                        f.text(
-                            "rowFilter", s.t("行范围", "Row scope"), value: value("rowFilter"),
-                            hint: s.t(
-                                "只申请部分行时填写，如 region_code=440604；多个条件以 & 连接，多个取值以逗号分隔。留空为全部行。",
-                                "To ask for some rows only, e.g. region_code=440604; join conditions with &, list values with commas. Empty: all rows."),
-                            placeholder: "region_code=440604"),
-                        f.text("validFrom", s.t("起始日期", "Valid from"), value: value("validFrom"), type: "date", hint: s.t("留空为今天。", "Empty: today.")),
-                        f.text(
-                            "validUntil", s.t("截止日期（必填）", "Valid until (required)"), value: value("validUntil", SharingWeb.day(plus: 365)), type: "date",
-                            hint: s.t("最长 \(SharingPolicy.maximumYears) 年。", "At most \(SharingPolicy.maximumYears) years."), required: true)),
+                    .group(
+                        ApplyView.recordFields(
+                            f, s, scope: scope, value: value,
+                            purposeHint: s.t("说明数据用于哪项业务，对端提供方和两端的审计记录都会看到。", "What the data is for; the provider there and both audit trails see it."),
+                            masksHint: s.t(
+                                "勾选需要的信息项。脱敏规则按敏感级别预选；最终以对端的默认规则为准，选择比其默认更明文的规则须说明理由。",
+                                "Tick the items you need. Masks are preselected from each item's sensitivity; the owner's defaults rule, and a mask revealing more than them needs a reason."
+                            ))),
                     .div(
                         .cls("form-actions"),
                         .submit(s.t("发送申请", "Send the application"), .cls("primary"), .testid("remote-apply-submit")),

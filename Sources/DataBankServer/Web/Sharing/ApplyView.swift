@@ -79,49 +79,60 @@ struct ApplyView {
                 SharingWeb.applyLink(c.resource.code), csrf: req.csrfToken,
                 [
                     .cls("sharing-form"), .attr("novalidate", ""), .testid("apply-form"),
-                    .div(
-                        .cls("grid"),
-                        f.area(
-                            "purpose", s.t("用途（必填）", "Purpose (required)"), value: value("purpose", service: false),
-                            hint: s.t("说明数据用于哪项业务，提供方和审计记录都会看到。", "What the data is for; the provider and the audit trail see it.")),
-                        f.text(
-                            "legalBasis", s.t("申请依据", "Legal basis"), value: value("legalBasis", service: false),
-                            hint: s.t("法律法规或文件依据；有条件共享时必填。", "The law or document that entitles you; required for conditional sharing."), wide: true)),
-                    .el(
-                        "fieldset", .el("legend", .esc(s.t("信息项与脱敏", "Items and masks"))),
-                        .p(
-                            .cls("hint"),
-                            .esc(
-                                s.t(
-                                    "勾选需要的信息项。脱敏规则默认按敏感级别预选；选择比默认更明文的规则须说明理由。",
-                                    "Tick the items you need. Masks are preselected from each item's sensitivity; a mask revealing more than the default needs a reason."
-                                ))),
-                        scope.table(),
-                        f.area(
-                            "unmaskReason", s.t("不脱敏理由", "Reason for unmasking"), value: value("unmaskReason", service: false),
-                            hint: s.t("仅当所选规则比默认更明文时需要。", "Needed only when a mask reveals more than the default."))),
-                    .div(
-                        .cls("grid"),
-                        f.text(
-                            "rowFilter", s.t("行范围", "Row scope"), value: value("rowFilter", service: false),
-                            hint: s.t(
-                                "只申请部分行时填写，如 region_code=440604；多个条件以 & 连接，多个取值以逗号分隔。留空为全部行。",
-                                "To ask for some rows only, e.g. region_code=440604; join conditions with &, list values with commas. Empty: all rows."),
-                            placeholder: "region_code=440604"),
-                        f.text(
-                            "validFrom", s.t("起始日期", "Valid from"), value: value("validFrom", service: false), type: "date",
-                            hint: s.t("留空为今天。", "Empty: today.")),
-                        f.text(
-                            "validUntil", s.t("截止日期（必填）", "Valid until (required)"), value: value("validUntil", service: false, SharingWeb.day(plus: 365)),
-                            type: "date", hint: s.t("最长 \(SharingPolicy.maximumYears) 年。", "At most \(SharingPolicy.maximumYears) years."), required: true),
-                        f.field(
-                            "app", s.t("绑定应用（可选）", "Bind to an app (optional)"),
-                            .select("app", apps, selected: value("app", service: false), .testid("input-app")))),
+                    .group(
+                        Self.recordFields(
+                            f, s, scope: scope, value: { value($0, service: false, $1) },
+                            purposeHint: s.t("说明数据用于哪项业务，提供方和审计记录都会看到。", "What the data is for; the provider and the audit trail see it."),
+                            masksHint: s.t(
+                                "勾选需要的信息项。脱敏规则默认按敏感级别预选；选择比默认更明文的规则须说明理由。",
+                                "Tick the items you need. Masks are preselected from each item's sensitivity; a mask revealing more than the default needs a reason."
+                            ),
+                            extra: [
+                                f.field(
+                                    "app", s.t("绑定应用（可选）", "Bind to an app (optional)"),
+                                    .select("app", apps, selected: value("app", service: false), .testid("input-app")))
+                            ])),
                     .div(
                         .cls("form-actions"),
                         .submit(s.t("提交申请", "Submit the application"), .cls("primary"), .testid("apply-submit")),
                         .link(SiteURL.resource(c.resource.code).path, s.t("取消", "Cancel"), .cls("button")))
                 ]))
+    }
+
+    /// The records form's fields, shared with the form for another node's resource (``RemoteApplyView``):
+    /// purpose and legal basis, the items and their masks, the row scope and the period (`extra` after it).
+    static func recordFields(
+        _ f: SharingFormView, _ s: Strings, scope: ScopeFields, value: (String, String) -> String, purposeHint: String, masksHint: String,
+        extra: [Body] = []
+    ) -> [Body] {
+        [
+            .div(
+                .cls("grid"),
+                f.area("purpose", s.t("用途（必填）", "Purpose (required)"), value: value("purpose", ""), hint: purposeHint),
+                f.text(
+                    "legalBasis", s.t("申请依据", "Legal basis"), value: value("legalBasis", ""),
+                    hint: s.t("法律法规或文件依据；有条件共享时必填。", "The law or document that entitles you; required for conditional sharing."), wide: true)),
+            .el(
+                "fieldset", .el("legend", .esc(s.t("信息项与脱敏", "Items and masks"))),
+                .p(.cls("hint"), .esc(masksHint)),
+                scope.table(),
+                f.area(
+                    "unmaskReason", s.t("不脱敏理由", "Reason for unmasking"), value: value("unmaskReason", ""),
+                    hint: s.t("仅当所选规则比默认更明文时需要。", "Needed only when a mask reveals more than the default."))),
+            .div(
+                .cls("grid"),
+                f.text(
+                    "rowFilter", s.t("行范围", "Row scope"), value: value("rowFilter", ""),
+                    hint: s.t(
+                        "只申请部分行时填写，如 region_code=440604；多个条件以 & 连接，多个取值以逗号分隔。留空为全部行。",
+                        "To ask for some rows only, e.g. region_code=440604; join conditions with &, list values with commas. Empty: all rows."),
+                    placeholder: "region_code=440604"),
+                f.text("validFrom", s.t("起始日期", "Valid from"), value: value("validFrom", ""), type: "date", hint: s.t("留空为今天。", "Empty: today.")),
+                f.text(
+                    "validUntil", s.t("截止日期（必填）", "Valid until (required)"), value: value("validUntil", SharingWeb.day(plus: 365)), type: "date",
+                    hint: s.t("最长 \(SharingPolicy.maximumYears) 年。", "At most \(SharingPolicy.maximumYears) years."), required: true),
+                .group(extra))
+        ]
     }
 
     func servicesForm() -> Body {
