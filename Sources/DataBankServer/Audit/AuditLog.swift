@@ -48,6 +48,26 @@ enum AuditLog {
     struct Draft: Sendable {
         var entry: AuditEntry
         var stats: ExchangeStats.Delta?
+
+        init(entry: AuditEntry, stats: ExchangeStats.Delta?) { self.entry = entry; self.stats = stats }
+
+        /// An entry to append (``append(_:resource:operation:fields:count:purpose:requestID:requestHash:on:trail:)``
+        /// one at a time, ``appendBatch(_:on:trail:)`` several in one go), with the exchange statistics it adds to.
+        init(
+            _ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?, requestID: String?,
+            requestHash: String?
+        ) {
+            let at = Date().iso8601Millis
+            entry = AuditEntry(
+                seq: 0, at: at, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
+                resourceCode: resource, operation: operation, fields: fields, recordCount: count, purpose: purpose, requestID: requestID,
+                requestHash: requestHash, prevHash: "", hash: "")
+            stats = resource.flatMap { r in
+                count > 0 || operation.hasPrefix("load") || operation == "query"
+                    ? ExchangeStats.Delta(day: String(at.prefix(10)), resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count)
+                    : nil
+            }
+        }
     }
 
     /// Appends one entry, chained under the head's row lock, its hash keyed with `trail`'s key, and
@@ -62,17 +82,8 @@ enum AuditLog {
         _ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
         requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail
     ) async throws -> AuditEntry {
-        let at = Date().iso8601Millis
-        let entry = AuditEntry(
-            seq: 0, at: at, actorKind: who.kind, actorID: who.id, actorName: who.name, departmentCode: who.departmentCode,
-            resourceCode: resource, operation: operation, fields: fields, recordCount: count, purpose: purpose, requestID: requestID,
-            requestHash: requestHash, prevHash: "", hash: "")
-        let stats = resource.flatMap { r in
-            count > 0 || operation.hasPrefix("load") || operation == "query"
-                ? ExchangeStats.Delta(day: String(at.prefix(10)), resource: r, consumer: who.departmentCode ?? who.kind, operation: operation, count: count)
-                : nil
-        }
-        let draft = Draft(entry: entry, stats: stats)
+        let draft = Draft(
+            who, resource: resource, operation: operation, fields: fields, count: count, purpose: purpose, requestID: requestID, requestHash: requestHash)
         if db.inTransaction { return try await appendBatch([draft], on: db, trail: trail)[0] }
         return try await trail.groupCommit.append(draft, on: db, trail: trail)
     }

@@ -156,9 +156,12 @@ enum PeerRegistration {
             let ids = try await tx.sql.raw(
                 "SELECT id FROM federated_resources WHERE via_node = \(bind: code) AND status = 'published' ORDER BY federation_seq"
             ).all().map { try $0.decode(column: "id", as: UUID.self) }
-            for id in ids {
-                let seq = try await tx.sql.raw("UPDATE federation_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq").first()!.decode(
-                    column: "seq", as: Int64.self)
+            guard !ids.isEmpty else { return 0 }
+            // Each entry its own number (the feed pages entries from below by number alone), claimed at once.
+            let last = try await tx.sql.raw("UPDATE federation_clock SET seq = seq + \(bind: ids.count) WHERE id = 1 RETURNING seq").first()!.decode(
+                column: "seq", as: Int64.self)
+            for (i, id) in ids.enumerated() {
+                let seq = last - Int64(ids.count - 1 - i)
                 try await tx.sql.update("federated_resources").set("status", to: "retired").set("federation_seq", to: seq).where("id", .equal, id).run()
             }
             return ids.count

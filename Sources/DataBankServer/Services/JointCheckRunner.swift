@@ -68,28 +68,36 @@ struct JointCheckRunner: Sendable {
             result.outcome = .unanswered(code: e.status == .notFound ? "service_unavailable" : e.code)
             app.logger.warning("joint check step \(step.service): \(e.message)")
         }
-        result.ms = (ContinuousClock.now - started).milliseconds
+        result.ms = (ContinuousClock.now - started).seconds * 1_000
         return result
     }
 
-    /// One audit entry per service asked (`verify.<service>` with the columns it read, or the refusal),
-    /// then one for the whole (`joint-check.<code>`), all under the run's request hash.
+    /// One audit entry per service asked (`verify.<service>` with the columns it read; `refused.no_grant`;
+    /// `verify.<service>.unanswered` when nothing was read), then one for the whole (`joint-check.<code>`),
+    /// all under the run's request hash and written together: consecutive in the chain, one transaction.
     static func audit(
         _ steps: [Step], check: JointCheck, who: AuditLog.Who, purpose: String, requestID: String?, hash: String, app: Application
     ) async throws {
+        var drafts: [AuditLog.Draft] = []
+        var answered = 0
         for step in steps {
             let operation: String
             switch step.outcome {
-            case .answer: operation = "verify.\(step.service)"
+            case .answer:
+                operation = "verify.\(step.service)"
+                answered += 1
             case .unanswered(let code): operation = code == "no_grant" ? "refused.no_grant" : "verify.\(step.service).unanswered"
             }
-            try await AuditLog.append(
-                who, resource: step.resource, operation: operation, fields: step.columns, count: step.outcome == .unanswered(code: "no_grant") ? 0 : 1,
-                purpose: purpose, requestID: requestID, requestHash: hash, on: app.db, trail: app.auditTrail)
+            let read = if case .answer = step.outcome { 1 } else { 0 }
+            drafts.append(
+                AuditLog.Draft(
+                    who, resource: step.resource, operation: operation, fields: step.columns, count: read, purpose: purpose, requestID: requestID,
+                    requestHash: hash))
         }
-        let answered = steps.filter { if case .answer = $0.outcome { true } else { false } }.count
-        try await AuditLog.append(
-            who, resource: nil, operation: "joint-check.\(check.code)", fields: steps.map(\.service), count: answered, purpose: purpose,
-            requestID: requestID, requestHash: hash, on: app.db, trail: app.auditTrail)
+        drafts.append(
+            AuditLog.Draft(
+                who, resource: nil, operation: "joint-check.\(check.code)", fields: steps.map(\.service), count: answered, purpose: purpose,
+                requestID: requestID, requestHash: hash))
+        _ = try await AuditLog.appendBatch(drafts, on: app.db, trail: app.auditTrail)
     }
 }

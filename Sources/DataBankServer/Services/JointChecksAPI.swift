@@ -20,17 +20,12 @@ struct JointChecksAPI: RouteCollection {
     static func list(req: Request) async throws -> ListPage<JointCheckInfo> {
         try staffOnly(req)
         let rows = try await JointCheckRow.query(on: req.db).filter(\.$retiredAt == nil).sort(\.$code).all()
-        let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        var out: [JointCheckInfo] = []
-        for row in rows { if let info = try await info(row, names: names, on: req.db) { out.append(info) } }
-        return ListPage(items: out)
+        return ListPage(items: try await infos(rows, req))
     }
 
     static func show(req: Request) async throws -> JointCheckInfo {
         try staffOnly(req)
-        let row = try await load(req)
-        let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        guard let info = try await info(row, names: names, on: req.db) else {
+        guard let info = try await infos([try await load(req)], req).first else {
             throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read")
         }
         return info
@@ -45,7 +40,7 @@ struct JointChecksAPI: RouteCollection {
         let department = (try? req.content.decode(Body.self))?.department ?? user.departmentCode
         try req.authorize(.manageJointChecks, department: department)
         let check = try req.decodeBody(JointCheck.self)
-        let specs = try await specs(of: check, on: req.db)
+        let specs = try await specs(of: [check], on: req.db)
         var problems = check.problems(services: specs.mapValues(\.spec))
         if (check.nameEn?.count ?? 0) > 200 {
             problems.append(FieldError(field: "nameEn", code: "too_long", message: "英文名称最多 200 个字符", messageEn: "nameEn is at most 200 characters"))
@@ -63,8 +58,7 @@ struct JointChecksAPI: RouteCollection {
         try await AuditLog.append(
             .of(req), resource: nil, operation: "joint-check.define", fields: [check.code], count: check.steps.count, purpose: nil,
             requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
-        let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        return try await info(row, names: names, on: req.db)!.encodeResponse(status: .created, for: req)
+        return try await infos([row], req)[0].encodeResponse(status: .created, for: req)
     }
 
     // MARK: Running
@@ -90,7 +84,7 @@ struct JointChecksAPI: RouteCollection {
         let started = ContinuousClock.now
         let steps = await JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
             .run(check, applicant: applicant.values)
-        let ms = (ContinuousClock.now - started).milliseconds
+        let ms = (ContinuousClock.now - started).seconds * 1_000
         let verdict = check.combine(steps.map(\.outcome))
         try await JointCheckRunner.audit(steps, check: check, who: .of(req), purpose: purpose, requestID: req.id, hash: hash, app: req.application)
         let names = try await Directory.departmentNames(on: req.db, language: req.language)
@@ -132,9 +126,9 @@ struct JointChecksAPI: RouteCollection {
         return try req.requireUser().departmentCode
     }
 
-    /// The live services a check names, by code (a retired or unknown one is absent).
-    static func specs(of check: JointCheck, on db: any Database) async throws -> [String: (spec: VerificationSpec, row: VerificationServiceRow)] {
-        let codes = Array(Set(check.steps.map(\.service)))
+    /// The live services the checks name, by code (a retired or unknown one is absent): one query for all.
+    static func specs(of checks: [JointCheck], on db: any Database) async throws -> [String: (spec: VerificationSpec, row: VerificationServiceRow)] {
+        let codes = Array(Set(checks.flatMap { $0.steps.map(\.service) }))
         guard !codes.isEmpty else { return [:] }
         let rows = try await VerificationServiceRow.query(on: db).filter(\.$code ~~ codes).filter(\.$retiredAt == nil).all()
         var out: [String: (spec: VerificationSpec, row: VerificationServiceRow)] = [:]
@@ -142,20 +136,21 @@ struct JointChecksAPI: RouteCollection {
         return out
     }
 
-    static func info(_ row: JointCheckRow, names: [String: String], on db: any Database) async throws -> JointCheckInfo? {
-        guard let check = row.check else { return nil }
-        let specs = try await specs(of: check, on: db)
-        return JointCheckInfo(
-            code: row.code, name: row.name, nameEn: row.nameEn, department: row.departmentCode, definition: check,
-            services: check.steps.map { step in
-                let service = specs[step.service]?.row
-                return .init(
-                    service: step.service, name: service?.name ?? step.service, provider: service?.providerCode ?? "",
-                    providerName: service.map { names[$0.providerCode] ?? $0.providerCode } ?? "")
-            })
+    /// The checks as the API answers them, their services named with their providers (one query for
+    /// the services of all of them, one for the names).
+    static func infos(_ rows: [JointCheckRow], _ req: Request) async throws -> [JointCheckInfo] {
+        let checks = rows.compactMap { row in row.check.map { (row, $0) } }
+        let specs = try await specs(of: checks.map(\.1), on: req.db)
+        let names = try await Directory.departmentNames(on: req.db, language: req.language)
+        return checks.map { row, check in
+            JointCheckInfo(
+                code: row.code, name: row.name, nameEn: row.nameEn, department: row.departmentCode, definition: check,
+                services: check.steps.map { step in
+                    let service = specs[step.service]?.row
+                    return .init(
+                        service: step.service, name: service?.name ?? step.service, provider: service?.providerCode ?? "",
+                        providerName: service.map { names[$0.providerCode] ?? $0.providerCode } ?? "")
+                })
+        }
     }
-}
-
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
 }

@@ -21,23 +21,28 @@ enum ConsumerFeed {
         return try rows.map { row in
             let seq = try row.decode(column: "seq", as: Int.self)
             let op = try row.decode(column: "op", as: String.self)
+            guard
+                let shown = visible(
+                    op: op, key: try row.decode(column: "record_key", as: String?.self), data: try row.decode(column: "data", as: String?.self),
+                    layout: layout, view: view, today: today)
+            else { return Change(seq: seq, json: nil) }
             let at = try row.decode(column: "at_ms", as: Int.self)
-            var key = "null", data = "null"
-            if let keyText = try row.decode(column: "record_key", as: String?.self) {
-                key = maskedKey(keyText, layout: layout, view: view, today: today)
-            }
-            let dataText = try row.decode(column: "data", as: String?.self)
-            if op == "delete" {
-                // A delete reaches the consumer only if the deleted row was inside its scope; a delete
-                // logged without its row (before the row was kept) is shown only to unscoped grants.
-                let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
-                guard inScope else { return Change(seq: seq, json: nil) }
-            } else if let dataText {
-                guard let shown = maskedData(dataText, view: view, today: today) else { return Change(seq: seq, json: nil) }
-                data = shown
-            }
-            return Change(seq: seq, json: "{\"seq\":\(seq),\"op\":\"\(op)\",\"key\":\(key),\"data\":\(data),\"at\":\(at)}")
+            return Change(seq: seq, json: "{\"seq\":\(seq),\"op\":\"\(op)\",\"key\":\(shown.key),\"data\":\(shown.data),\"at\":\(at)}")
         }
+    }
+
+    /// What the consumer sees of one logged change: its key and data as JSON, masked by the grant; nil
+    /// when the change lies outside the grant's rows. A delete reaches the consumer only if the deleted
+    /// row was inside its scope; a delete logged without its row (before the row was kept) is shown only
+    /// to unscoped grants.
+    static func visible(op: String, key: String?, data: String?, layout: RecordLayout, view: GrantView, today: CivilDate) -> (key: String, data: String)? {
+        let shownKey = key.map { maskedKey($0, layout: layout, view: view, today: today) } ?? "null"
+        if op == "delete" {
+            let inScope = data.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
+            return inScope ? (shownKey, "null") : nil
+        }
+        guard let data else { return (shownKey, "null") }
+        return maskedData(data, view: view, today: today).map { (shownKey, $0) }
     }
 
     /// The page as ``ChangeFeed/page(store:after:limit:on:)`` answers it.

@@ -35,31 +35,23 @@ extension ConsumerFeed {
             let seq = try row.decode(column: "seq", as: Int.self)
             out.next = seq
             let op = try row.decode(column: "op", as: String.self)
-            let keyText = try row.decode(column: "record_key", as: String?.self)
-            let dataText = try row.decode(column: "data", as: String?.self)
-            let key = keyText.map { maskedKey($0, layout: layout, view: view, today: today) }
-            var data: String?
-            if op == "delete" {
-                // A delete reaches the consumer only if the deleted row was inside its scope; a delete
-                // logged without its row (before the row was kept) is shown only to unscoped grants.
-                let inScope = dataText.map { maskedData($0, view: view, today: today) != nil } ?? view.conditions.isEmpty
-                guard inScope else { continue }
-            } else if let dataText {
-                guard let shown = maskedData(dataText, view: view, today: today) else { continue }
-                data = shown
-            }
+            guard
+                let shown = visible(
+                    op: op, key: try row.decode(column: "record_key", as: String?.self), data: try row.decode(column: "data", as: String?.self),
+                    layout: layout, view: view, today: today)
+            else { continue }
             if out.shown > 0 { out.items.append(UInt8(ascii: ",")) }
             out.shown += 1
             out.items.append(contentsOf: #"{"seq":"#.utf8)
-            appendDigits(seq, to: &out.items)
+            out.items.append(contentsOf: String(seq).utf8)  // up to 15 digits: a small String, no allocation
             out.items.append(contentsOf: #","op":""#.utf8)
             out.items.append(contentsOf: op.utf8)
             out.items.append(contentsOf: #"","key":"#.utf8)
-            out.items.append(contentsOf: (key ?? "null").utf8)
+            out.items.append(contentsOf: shown.key.utf8)
             out.items.append(contentsOf: #","data":"#.utf8)
-            out.items.append(contentsOf: (data ?? "null").utf8)
+            out.items.append(contentsOf: shown.data.utf8)
             out.items.append(contentsOf: #","at":"#.utf8)
-            appendDigits(try row.decode(column: "at_ms", as: Int.self), to: &out.items)
+            out.items.append(contentsOf: String(try row.decode(column: "at_ms", as: Int.self)).utf8)
             out.items.append(UInt8(ascii: "}"))
         }
         return out
@@ -84,22 +76,5 @@ extension ConsumerFeed {
             out.items.append(contentsOf: try row.decode(column: "item", as: String.self).utf8)
         }
         return out
-    }
-
-    /// An integer's decimal digits, appended without making a String.
-    static func appendDigits(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var n = value.magnitude
-        var digits:
-            (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(ascii: "0") + UInt8(n % 10)
-                n /= 10; count += 1
-            } while n > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
-        }
     }
 }
