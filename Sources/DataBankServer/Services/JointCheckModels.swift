@@ -71,3 +71,16 @@ struct JointCheckAnswer: Content {
         var ms: Double
     }
 }
+
+extension JointCheckAnswer.StepAnswer {
+    init(_ step: JointCheckRunner.Step, passed: Bool?, names: [String: String]) {
+        let answer: String?, code: String?
+        switch step.outcome {
+        case .answer(let a): (answer, code) = (a, nil)
+        case .unanswered(let c): (answer, code) = (nil, c)
+        }
+        self.init(
+            service: step.service, label: step.label, provider: step.provider, providerName: names[step.provider] ?? step.provider,
+            answer: answer, passed: passed, code: code, ms: step.ms)
+    }
+}

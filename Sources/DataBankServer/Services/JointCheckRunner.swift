@@ -3,8 +3,10 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// Runs a joint check's services for one applicant, all at once (a task each), each under the caller's
-/// own grant for it — the decision the verify endpoint takes (``ServiceAccess``), never re-derived here.
+/// Runs a joint check's services, all at once (a task each), each under the caller's own grant for it —
+/// the decision the verify endpoint takes (``ServiceAccess``), never re-derived here. A step is prepared
+/// once (its definition and the caller's grant, ``prepare(_:)``) and then answers any number of applicants
+/// in one statement (``answer(_:_:)``): one applicant for a window, a thousand at a time for a batch.
 struct JointCheckRunner: Sendable {
     let app: Application
     let actor: Actor?
@@ -12,7 +14,20 @@ struct JointCheckRunner: Sendable {
     /// Whose grants are asked: the window's department (or the app's).
     let caller: String
 
-    /// What one step came to, and what it touched (for the audit).
+    /// A step as the caller may ask it: the service's definition when the caller holds its grant, else
+    /// why every applicant's answer is missing (`no_grant`, `service_unavailable`).
+    struct Prepared: Sendable {
+        var step: JointCheck.Step
+        var label: String
+        var provider: String
+        var resource: String?
+        var definition: ServiceCache.Entry?
+        var refusal: String?
+        /// The columns an answer reads (for the audit).
+        var columns: [String] { definition.map { Array($0.spec.usedColumns).sorted() } ?? [] }
+    }
+
+    /// What one step came to for one applicant, and what it touched (for the audit).
     struct Step: Sendable {
         var service: String
         var label: String
@@ -23,81 +38,147 @@ struct JointCheckRunner: Sendable {
         var ms: Double
     }
 
-    func run(_ check: JointCheck, applicant: [String: String]) async -> [Step] {
-        await withTaskGroup(of: (Int, Step).self) { group in
-            for (i, step) in check.steps.enumerated() {
-                let params = check.parameters(of: step, applicant: applicant)
-                group.addTask { (i, await self.ask(step, params: params)) }
+    /// Every step prepared, in parallel, in the check's order.
+    func prepare(_ check: JointCheck) async throws -> [Prepared] {
+        try await inParallel(check.steps) { await self.prepare($0) }
+    }
+
+    func prepare(_ step: JointCheck.Step) async -> Prepared {
+        var p = Prepared(step: step, label: step.label ?? step.service, provider: "", resource: nil, definition: nil, refusal: "service_unavailable")
+        do {
+            let d = try await ServiceAccess.definition(step.service, app: app, on: app.db)
+            p.label = step.label ?? d.service.name
+            p.provider = d.service.providerCode
+            p.resource = d.service.resourceCode
+            switch try await ServiceAccess.decide(d, actor: actor, app: appPrincipal, today: app.today, on: app.db) {
+            case .full, .grant: (p.definition, p.refusal) = (d, nil)
+            default: p.refusal = "no_grant"
             }
-            var out = [Step?](repeating: nil, count: check.steps.count)
-            for await (i, step) in group { out[i] = step }
+        } catch {
+            let e = AppError.from(error)
+            p.refusal = e.status == .notFound ? "service_unavailable" : e.code
+            app.logger.warning("joint check step \(step.service): \(e.message)")
+        }
+        return p
+    }
+
+    /// The step's parameters for an applicant, checked as the service checks them; else the code of
+    /// why it cannot be asked (`missing_value` for an optional field left empty, the service's input code).
+    static func input(_ p: Prepared, _ check: JointCheck, applicant: [String: String]) -> Result<[String: String], FieldError> {
+        guard let d = p.definition else { return .failure(FieldError(field: p.step.service, code: p.refusal ?? "no_grant", message: "", messageEn: "")) }
+        guard let params = check.parameters(of: p.step, applicant: applicant) else {
+            return .failure(FieldError(field: p.step.service, code: "missing_value", message: "", messageEn: ""))
+        }
+        return d.spec.checkInput(params)
+    }
+
+    /// The step's outcome for each applicant (nil: an applicant whose form was refused, skipped), the
+    /// askable ones answered in one statement.
+    func answer(_ p: Prepared, _ check: JointCheck, applicants: [[String: String]?]) async -> [JointCheck.Outcome?] {
+        var out = [JointCheck.Outcome?](repeating: nil, count: applicants.count)
+        var asked: [(index: Int, params: [String: String])] = []
+        for (i, applicant) in applicants.enumerated() {
+            guard let applicant else { continue }
+            switch Self.input(p, check, applicant: applicant) {
+            case .success(let params): asked.append((i, params))
+            case .failure(let problem): out[i] = .unanswered(code: problem.code)
+            }
+        }
+        guard let d = p.definition, !asked.isEmpty else { return out }
+        do {
+            let answers = try await ServiceAccess.evaluate(asked.map(\.params), spec: d.spec, store: d.store, on: app.db.sql)
+            for (k, item) in asked.enumerated() { out[item.index] = .answer(answers[k]) }
+        } catch {
+            let e = AppError.from(error)
+            app.logger.warning("joint check step \(p.step.service): \(e.message)")
+            for item in asked { out[item.index] = .unanswered(code: e.status == .notFound ? "service_unavailable" : e.code) }
+        }
+        return out
+    }
+
+    /// One applicant: every step prepared and asked at once, each with its own time; `each` hears every
+    /// step as it is done (in the order they finish), before the next is taken.
+    func run(_ check: JointCheck, applicant: [String: String], each: (@Sendable (Int, Step) async throws -> Void)? = nil) async throws -> [Step] {
+        try await inParallel(check.steps, each: each) { step in
+            let started = ContinuousClock.now
+            let p = await self.prepare(step)
+            let outcome = await self.answer(p, check, applicants: [applicant])[0] ?? .unanswered(code: "missing_value")
+            let answered = if case .answer = outcome { true } else { false }
+            return Step(
+                service: step.service, label: p.label, provider: p.provider, resource: p.resource, columns: answered ? p.columns : [],
+                outcome: outcome, ms: (ContinuousClock.now - started).seconds * 1_000)
+        }
+    }
+
+    /// `work` for every element at once, the results in the elements' order; `each` hears every result
+    /// as it comes (an error it throws stops the rest).
+    func inParallel<T: Sendable, R: Sendable>(
+        _ elements: [T], each: (@Sendable (Int, R) async throws -> Void)? = nil, _ work: @escaping @Sendable (T) async -> R
+    ) async throws -> [R] {
+        try await withThrowingTaskGroup(of: (Int, R).self) { group in
+            for (i, element) in elements.enumerated() { group.addTask { (i, await work(element)) } }
+            var out = [R?](repeating: nil, count: elements.count)
+            for try await (i, result) in group {
+                out[i] = result
+                try await each?(i, result)
+            }
             return out.map { $0! }
         }
     }
 
-    /// One service: its definition, the caller's grant, its answer; what went wrong is the step's code.
-    func ask(_ step: JointCheck.Step, params: [String: String]?) async -> Step {
-        let started = ContinuousClock.now
-        var result = Step(
-            service: step.service, label: step.label ?? step.service, provider: "", resource: nil, columns: [],
-            outcome: .unanswered(code: "service_unavailable"), ms: 0)
-        do {
-            let d = try await ServiceAccess.definition(step.service, app: app, on: app.db)
-            result.label = step.label ?? d.service.name
-            result.provider = d.service.providerCode
-            result.resource = d.service.resourceCode
-            switch try await ServiceAccess.decide(d, actor: actor, app: appPrincipal, today: app.today, on: app.db) {
-            case .full, .grant:
-                guard let params else {
-                    result.outcome = .unanswered(code: "missing_value")
-                    break
-                }
-                switch d.spec.checkInput(params) {
-                case .success(let checked):
-                    let answers = try await ServiceAccess.evaluate([checked], spec: d.spec, store: d.store, on: app.db.sql)
-                    result.outcome = .answer(answers[0])
-                    result.columns = Array(d.spec.usedColumns).sorted()
-                case .failure(let problem):
-                    result.outcome = .unanswered(code: problem.code)
-                }
-            default:
-                result.outcome = .unanswered(code: "no_grant")
-            }
-        } catch {
-            let e = AppError.from(error)
-            result.outcome = .unanswered(code: e.status == .notFound ? "service_unavailable" : e.code)
-            app.logger.warning("joint check step \(step.service): \(e.message)")
-        }
-        result.ms = (ContinuousClock.now - started).seconds * 1_000
-        return result
+    // MARK: Audit
+
+    /// What the audit records of one step: the service, the resource and columns it read, why it could
+    /// not be asked, how many applicants it answered.
+    struct Audited: Sendable {
+        var service: String
+        var resource: String?
+        var columns: [String]
+        var refusal: String?
+        var count: Int
     }
 
-    /// One audit entry per service asked (`verify.<service>` with the columns it read; `refused.no_grant`;
-    /// `verify.<service>.unanswered` when nothing was read), then one for the whole (`joint-check.<code>`),
-    /// all under the run's request hash and written together: consecutive in the chain, one transaction.
-    static func audit(
-        _ steps: [Step], check: JointCheck, who: AuditLog.Who, purpose: String, requestID: String?, hash: String, app: Application
-    ) async throws {
-        var drafts: [AuditLog.Draft] = []
-        var answered = 0
-        for step in steps {
-            let operation: String
-            switch step.outcome {
-            case .answer:
-                operation = "verify.\(step.service)"
-                answered += 1
-            case .unanswered(let code): operation = code == "no_grant" ? "refused.no_grant" : "verify.\(step.service).unanswered"
-            }
-            let read = if case .answer = step.outcome { 1 } else { 0 }
-            drafts.append(
-                AuditLog.Draft(
-                    who, resource: step.resource, operation: operation, fields: step.columns, count: read, purpose: purpose, requestID: requestID,
-                    requestHash: hash))
-        }
-        drafts.append(
-            AuditLog.Draft(
-                who, resource: nil, operation: "joint-check.\(check.code)", fields: steps.map(\.service), count: answered, purpose: purpose,
-                requestID: requestID, requestHash: hash))
-        _ = try await AuditLog.appendBatch(drafts, on: app.db, trail: app.auditTrail)
+    /// Who asks, why, and under which request: shared by every entry of a run.
+    struct AuditContext: Sendable {
+        var who: AuditLog.Who
+        var purpose: String
+        var requestID: String?
+        var hash: String
+        /// `.batch` for a batch's entries.
+        var suffix = ""
+    }
+
+    /// A step's entry: `verify.<service>` with the columns it read; `refused.no_grant`;
+    /// `verify.<service>.unanswered` when nothing was read.
+    static func draft(_ step: Audited, _ c: AuditContext) -> AuditLog.Draft {
+        let operation =
+            step.refusal == "no_grant" ? "refused.no_grant" : step.count == 0 ? "verify.\(step.service).unanswered" : "verify.\(step.service)\(c.suffix)"
+        return AuditLog.Draft(
+            c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
+            purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+    }
+
+    /// The whole run's entry (`joint-check.<code>`): the services asked, and how many answered (a batch:
+    /// how many applicants were checked).
+    static func draft(whole steps: [Audited], check: JointCheck, applicants: Int, _ c: AuditContext) -> AuditLog.Draft {
+        let answered = steps.filter { $0.refusal != "no_grant" && $0.count > 0 }.count
+        return AuditLog.Draft(
+            c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
+            count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+    }
+
+    /// One entry per service, then one for the whole, under the run's request hash and written together:
+    /// consecutive in the chain, one transaction.
+    static func audit(_ steps: [Audited], check: JointCheck, applicants: Int, _ c: AuditContext, app: Application) async throws {
+        _ = try await AuditLog.appendBatch(
+            steps.map { draft($0, c) } + [draft(whole: steps, check: check, applicants: applicants, c)], on: app.db, trail: app.auditTrail)
+    }
+}
+
+extension JointCheckRunner.Step {
+    var audited: JointCheckRunner.Audited {
+        let count = if case .answer = outcome { 1 } else { 0 }
+        let refusal: String? = if case .unanswered(let code) = outcome { code } else { nil }
+        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count)
     }
 }

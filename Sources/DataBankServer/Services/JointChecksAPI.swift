@@ -14,6 +14,7 @@ struct JointChecksAPI: RouteCollection {
         j.post(use: Self.define).gate(.signedIn)
         j.get(":code", use: Self.show).gate(.signedIn)
         j.post(":code", use: Self.run).gate(.signedIn)
+        j.on(.POST, ":code", "batch", body: .stream, use: JointCheckBatch.run).gate(.signedIn).streamsBody()
     }
 
     /// The checks in use (every staff member may read them: which services a window asks is no secret).
@@ -67,39 +68,55 @@ struct JointChecksAPI: RouteCollection {
     /// is checked first (422 `invalid_applicant`, each field at `applicant.<name>`, no department asked).
     static func run(req: Request) async throws -> JointCheckAnswer {
         let row = try await load(req)
-        let caller = try callerDepartment(req)
-        if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
-        guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
-        let call = try req.decodeBody(JointCheckCall.self)
-        try call.checkLengths()
-        guard let purpose = call.purpose?.trimmingCharacters(in: .whitespacesAndNewlines), !purpose.isEmpty else {
-            throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "联办核验须说明用途（purpose）", en: "A joint check needs a purpose (purpose)")
-        }
-        let applicant = check.checkApplicant(call.applicant, today: req.application.today)
-        if !applicant.problems.isEmpty {
-            throw AppError(
-                .unprocessableEntity, "invalid_applicant", applicant.problems.map(\.messageEn).joined(separator: "; "), details: applicant.problems)
-        }
+        let run = try Run(req, row, try req.decodeBody(JointCheckCall.self))
         let hash = RecordsAPI.requestHash(req)
         let started = ContinuousClock.now
-        let steps = await JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
-            .run(check, applicant: applicant.values)
+        let steps = try await run.runner.run(run.check, applicant: run.applicant)
         let ms = (ContinuousClock.now - started).seconds * 1_000
-        let verdict = check.combine(steps.map(\.outcome))
-        try await JointCheckRunner.audit(steps, check: check, who: .of(req), purpose: purpose, requestID: req.id, hash: hash, app: req.application)
-        let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        return JointCheckAnswer(
-            check: check.code, result: verdict.result, points: verdict.points, threshold: verdict.threshold,
-            answers: zip(steps, verdict.passed).map { step, passed in
-                let answer: String?, code: String?
-                switch step.outcome {
-                case .answer(let a): (answer, code) = (a, nil)
-                case .unanswered(let c): (answer, code) = (nil, c)
-                }
-                return JointCheckAnswer.StepAnswer(
-                    service: step.service, label: step.label, provider: step.provider, providerName: names[step.provider] ?? step.provider,
-                    answer: answer, passed: passed, code: code, ms: step.ms)
-            }, ms: ms, sequentialMs: steps.reduce(0) { $0 + $1.ms })
+        try await JointCheckRunner.audit(steps.map(\.audited), check: run.check, applicants: 1, run.audit(req, hash: hash), app: req.application)
+        return try await run.answer(steps, ms: ms, req)
+    }
+
+    /// A run for one applicant, checked before any department is asked: the check, the caller's runner,
+    /// the applicant's trimmed values and the purpose (the API's and the window page's runs alike).
+    struct Run: Sendable {
+        var check: JointCheck
+        var runner: JointCheckRunner
+        var applicant: [String: String]
+        var purpose: String
+
+        init(_ req: Request, _ row: JointCheckRow, _ call: JointCheckCall) throws {
+            let caller = try callerDepartment(req)
+            if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
+            guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
+            try call.checkLengths()
+            guard let purpose = call.purpose?.trimmingCharacters(in: .whitespacesAndNewlines), !purpose.isEmpty else {
+                throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "联办核验须说明用途（purpose）", en: "A joint check needs a purpose (purpose)")
+            }
+            let applicant = check.checkApplicant(call.applicant, today: req.application.today)
+            if !applicant.problems.isEmpty {
+                throw AppError(
+                    .unprocessableEntity, "invalid_applicant", applicant.problems.map(\.messageEn).joined(separator: "; "), details: applicant.problems)
+            }
+            self.check = check
+            self.runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
+            self.applicant = applicant.values
+            self.purpose = purpose
+        }
+
+        func audit(_ req: Request, hash: String) -> JointCheckRunner.AuditContext {
+            .init(who: .of(req), purpose: purpose, requestID: req.id, hash: hash)
+        }
+
+        /// The combined answer, each step with its provider's name in the request's language.
+        func answer(_ steps: [JointCheckRunner.Step], ms: Double, _ req: Request) async throws -> JointCheckAnswer {
+            let verdict = check.combine(steps.map(\.outcome))
+            let names = try await Directory.departmentNames(on: req.db, language: req.language)
+            return JointCheckAnswer(
+                check: check.code, result: verdict.result, points: verdict.points, threshold: verdict.threshold,
+                answers: zip(steps, verdict.passed).map { step, passed in JointCheckAnswer.StepAnswer(step, passed: passed, names: names) },
+                ms: ms, sequentialMs: steps.reduce(0) { $0 + $1.ms })
+        }
     }
 
     // MARK: Parts

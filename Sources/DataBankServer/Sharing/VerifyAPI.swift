@@ -105,17 +105,7 @@ struct VerifyAPI: RouteCollection {
     func batch(req: Request) async throws -> Response {
         let (service, store, spec, purpose) = try await access(req)
         let digest = RequestDigest(req)
-        var bytes: [UInt8] = []
-        for try await var buffer in req.body {
-            let chunk = buffer.readBytes(length: buffer.readableBytes) ?? []
-            digest.update(chunk); bytes += chunk
-            if bytes.count > 64 * 1_048_576 { throw AppError(.payloadTooLarge, "payload_too_large", "A batch is at most 64 MB") }
-        }
-        let isJSON = (req.headers.contentType?.subType ?? "").contains("json") || bytes.first == UInt8(ascii: "{")
-        let inputs = isJSON ? BatchInputs.ndjson(bytes) : try BatchInputs.csv(bytes)
-        guard inputs.count <= Self.maxBatch else {
-            throw AppError(.payloadTooLarge, "batch_too_large", "A batch holds at most \(Self.maxBatch) inputs (got \(inputs.count))")
-        }
+        let inputs = try await BatchInputs.read(req, digest: digest, max: Self.maxBatch)
         var lines = [String](repeating: "", count: inputs.count)
         var valid: [(index: Int, params: [String: String])] = []
         for (i, input) in inputs.enumerated() {
@@ -185,6 +175,23 @@ struct VerifyAPI: RouteCollection {
 /// The lines of a batch: parameters by name, or why the line cannot be read.
 enum BatchInputs {
     struct Line { var line: Int; var fields: [String: String]?; var error: FieldError? }
+
+    /// The request's body (at most 64 MB, hashed into `digest` as it arrives) as lines of CSV (a header
+    /// of names) or NDJSON (by the content type, or a body starting with `{`); more than `max` refused.
+    static func read(_ req: Request, digest: RequestDigest, max: Int) async throws -> [Line] {
+        var bytes: [UInt8] = []
+        for try await var buffer in req.body {
+            let chunk = buffer.readBytes(length: buffer.readableBytes) ?? []
+            digest.update(chunk); bytes += chunk
+            if bytes.count > 64 * 1_048_576 { throw AppError(.payloadTooLarge, "payload_too_large", "A batch is at most 64 MB") }
+        }
+        let isJSON = (req.headers.contentType?.subType ?? "").contains("json") || bytes.first == UInt8(ascii: "{")
+        let inputs = isJSON ? ndjson(bytes) : try csv(bytes)
+        guard inputs.count <= max else {
+            throw AppError(.payloadTooLarge, "batch_too_large", "A batch holds at most \(max) inputs (got \(inputs.count))")
+        }
+        return inputs
+    }
 
     static func ndjson(_ bytes: [UInt8]) -> [Line] {
         var out: [Line] = []

@@ -300,6 +300,10 @@ extension APIOperation {
         post("joint-checks", "Joint checks", "Save a joint check: an applicant form, up to 16 verification services, all-pass or points"),
         get("joint-checks/:code", "Joint checks", "One joint check"),
         post("joint-checks/:code", "Joint checks", "Run a joint check for an applicant: every service asked in parallel under the caller's own grants"),
+        post(
+            "joint-checks/:code/batch", "Joint checks",
+            "Run a joint check for up to 100,000 applicants (CSV with the form's field names, or NDJSON; `?purpose=` required): answers stream as NDJSON, or CSV with `?format=csv`",
+            body: .batch, query: [.purpose, .init(name: "format", description: "ndjson (default) or csv")]),
         // The open portal's data (anonymous; what the public may read, under the default masks)
         get(
             "open/datasets/:code/:file", "Open data",
