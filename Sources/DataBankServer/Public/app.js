@@ -226,3 +226,81 @@
     groups.forEach(function (group) { close(group, group.contains(document.activeElement)); });
   });
 })();
+
+// Joint checks' window (联办核验): the applicant's form is posted asking for NDJSON, and each
+// department's row is filled as its service answers, then the result. Without script the form posts
+// as usual and the page comes back whole. A refused form comes back as the page with its messages.
+(function () {
+  "use strict";
+  var bindPrint = function (root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  };
+  bindPrint(document);
+  var form = document.querySelector("form[data-joint-window]");
+  if (!form || !window.fetch || !window.TextDecoder || !window.URLSearchParams) return;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = form.querySelector("[type=submit]");
+    var verdict = document.getElementById("joint-verdict");
+    var rows = document.querySelectorAll("tr[data-step]");
+    verdict.innerHTML = "";
+    rows.forEach(function (row) {
+      row.classList.remove("answered");
+      row.classList.add("asking");
+      var cell = row.querySelector("[data-answer]");
+      if (cell) cell.textContent = form.getAttribute("data-asking");
+    });
+    if (button) button.disabled = true;
+    var token = form.querySelector("input[name=_csrf]");
+    var take = function (line) {
+      if (!line) return;
+      var message = JSON.parse(line);
+      if (message.step !== undefined) {
+        var row = document.querySelector('tr[data-step="' + message.step + '"]');
+        if (!row) return;
+        row.innerHTML = message.html;
+        row.classList.remove("asking");
+        row.classList.add("answered");
+      } else if (message.done) {
+        verdict.innerHTML = message.html;
+        bindPrint(verdict);
+      }
+    };
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin", body: new URLSearchParams(new FormData(form)),
+      headers: { "Accept": "application/x-ndjson", "X-CSRF-Token": token ? token.value : "" }
+    }).then(function (response) {
+      if ((response.headers.get("Content-Type") || "").indexOf("ndjson") < 0 || !response.body) {
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          document.title = page.title;
+          document.body.replaceWith(document.adoptNode(page.body));
+          window.scrollTo(0, 0);
+        });
+      }
+      var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
+      var pump = function () {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) { take(buffer.trim()); return; }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var lines = buffer.split("\n");
+          buffer = lines.pop();
+          lines.forEach(take);
+          return pump();
+        });
+      };
+      return pump();
+    }).catch(function () {
+      verdict.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "banner banner-error";
+      p.textContent = form.getAttribute("data-failed");
+      verdict.appendChild(p);
+    }).then(function () {
+      if (button) button.disabled = false;
+    });
+  });
+})();

@@ -74,7 +74,7 @@ struct JointChecksAPI: RouteCollection {
         let steps = try await run.runner.run(run.check, applicant: run.applicant)
         let ms = (ContinuousClock.now - started).seconds * 1_000
         try await JointCheckRunner.audit(steps.map(\.audited), check: run.check, applicants: 1, run.audit(req, hash: hash), app: req.application)
-        return try await run.answer(steps, ms: ms, req)
+        return run.answer(steps, ms: ms, names: try await Directory.departmentNames(on: req.db, language: req.language))
     }
 
     /// A run for one applicant, checked before any department is asked: the check, the caller's runner,
@@ -108,10 +108,9 @@ struct JointChecksAPI: RouteCollection {
             .init(who: .of(req), purpose: purpose, requestID: req.id, hash: hash)
         }
 
-        /// The combined answer, each step with its provider's name in the request's language.
-        func answer(_ steps: [JointCheckRunner.Step], ms: Double, _ req: Request) async throws -> JointCheckAnswer {
+        /// The combined answer, each step with its provider's name (`names`: department names by code).
+        func answer(_ steps: [JointCheckRunner.Step], ms: Double, names: [String: String]) -> JointCheckAnswer {
             let verdict = check.combine(steps.map(\.outcome))
-            let names = try await Directory.departmentNames(on: req.db, language: req.language)
             return JointCheckAnswer(
                 check: check.code, result: verdict.result, points: verdict.points, threshold: verdict.threshold,
                 answers: zip(steps, verdict.passed).map { step, passed in JointCheckAnswer.StepAnswer(step, passed: passed, names: names) },

@@ -41,6 +41,9 @@ enum SiteURL: Sendable, Hashable {
     case connector(String, ConnectorPart = .overview)
     /// The form to apply for a resource another node owns (node, code there): an entry of the federated catalog.
     case peerApply(String, String)
+    // Joint checks' service window (联办核验, Web/Services/).
+    case jointChecks
+    case jointCheck(String)
     case login
     case logout
     case account
@@ -204,6 +207,8 @@ enum SiteURL: Sendable, Hashable {
         case .newConnector: ["connectors", "new"]
         case .connector(let code, let part): ["connectors", code] + (part == .overview ? [] : [part.rawValue])
         case .peerApply(let node, let code): ["federation", node, "resources", code, "apply"]
+        case .jointChecks: ["joint-checks"]
+        case .jointCheck(let code): ["joint-checks", code]
         case .login: ["login"]
         case .logout: ["logout"]
         case .account: ["account"]

@@ -5,7 +5,7 @@ import DataBankCore
 /// The internal catalog's main navigation.
 ///
 /// Staff see their pages in a few menus — 目录 Catalog, 共享 Sharing, 分析 Insight, 管理 Admin — so a
-/// platform admin's eighteen pages fit one line. Each menu is a `<details>` disclosure: it opens
+/// platform admin's nineteen pages fit one line. Each menu is a `<details>` disclosure: it opens
 /// without script and by keyboard; app.js only closes it on an outside click or Escape. A menu lists
 /// only the pages the user may open, and a menu left with one page shows as a plain link. Anonymous
 /// visitors and registered public users keep a short flat list.
@@ -55,6 +55,9 @@ enum StaffNavigation {
                 Entry(href: SiteURL.objections.path, zh: "数据纠错", en: "Objections", id: "objections"),
                 Entry(href: SiteURL.demands.path, zh: "需求登记", en: "Demands", id: "demands")
             ])
+        if Authorization.reach(req.actor, .runJointChecks) != .none {
+            sharing.entries.append(Entry(href: SiteURL.jointChecks.path, zh: "联办核验", en: "Joint checks", id: "joint-checks"))
+        }
         // Connectors pull departments' data into the exchange: with sharing, for those who may read them.
         if Authorization.reach(req.actor, .readConnectors) != .none {
             sharing.entries.append(Entry(href: SiteURL.connectors.path, zh: "前置交换", en: "Connectors", id: "connectors"))

@@ -55,6 +55,10 @@ enum WebRoutes {
         web.post("catalog", "resources", ":code", "apply", use: ApplyPage.submit).gate(.action(.applyForAccess))
         web.get("federation", ":node", "resources", ":code", "apply", use: RemoteApplyPage.show).gate(.action(.applyForAccess))
         web.post("federation", ":node", "resources", ":code", "apply", use: RemoteApplyPage.submit).gate(.action(.applyForAccess))
+        // Joint checks' service window (联办核验).
+        web.get("joint-checks", use: JointCheckPages.list).gate(.signedIn)
+        web.get("joint-checks", ":code", use: JointCheckPages.show).gate(.action(.runJointChecks))
+        web.post("joint-checks", ":code", use: JointCheckPages.submit).gate(.action(.runJointChecks))
         web.get("sharing", use: InboxPage.show).gate(.signedIn)
         web.post("sharing", "notifications", "read", use: InboxPage.markRead).gate(.signedIn)
         web.get("sharing", "applications", ":id", use: ApplicationPage.show).gate(.signedIn)

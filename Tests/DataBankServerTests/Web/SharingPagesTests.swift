@@ -10,8 +10,8 @@ import VaporTesting
 /// session cookie and the CSRF field every form carries.
 @Suite("Sharing pages")
 struct SharingPagesTests {
-    static let consumer = "jtj_steward"   // transport bureau
-    static let provider = "scj_steward"   // market regulation bureau, provides 企业登记信息表
+    static let consumer = "jtj_steward"  // transport bureau
+    static let provider = "scj_steward"  // market regulation bureau, provides 企业登记信息表
 
     /// 企业登记信息表, made 有条件共享 so that an application waits for the provider.
     func conditionalResource(_ app: Application) async throws -> ResourceRow {
@@ -22,9 +22,11 @@ struct SharingPagesTests {
     }
 
     func applyThroughForm(_ web: WebSession, code: String, purpose: String = "道路运输企业资质核查") async throws -> TestingHTTPResponse {
-        try await web.post("/catalog/resources/\(code)/apply", [
-            ("purpose", purpose), ("legalBasis", "《道路运输条例》第八条"), ("validUntil", SharingWeb.day(plus: 200)),
-        ])
+        try await web.post(
+            "/catalog/resources/\(code)/apply",
+            [
+                ("purpose", purpose), ("legalBasis", "《道路运输条例》第八条"), ("validUntil", SharingWeb.day(plus: 200))
+            ])
     }
 
     @Test func inboxRendersForSignedInSteward() async throws {
@@ -126,7 +128,8 @@ struct SharingPagesTests {
     @Test func notSharedResourceOffersItsVerificationServices() async throws {
         try await withDataBank { app in
             let resource = try await conditionalResource(app)
-            let spec = #"{"code":"registered","name":"企业登记核验","spec":{"parameters":[{"name":"credit_code","type":"C"}],"#
+            let spec =
+                #"{"code":"registered","name":"企业登记核验","spec":{"parameters":[{"name":"credit_code","type":"C"}],"#
                 + #""predicate":{"exists":{"where":[{"column":"credit_code","op":"eq","param":"credit_code"}]}},"answer":"yesNo"}}"#
             let defined = try await app.send(.POST, "/api/v1/resources/\(resource.code)/services", token: try await app.token(Self.provider), body: spec)
             #expect(defined.status == .created)
@@ -137,9 +140,11 @@ struct SharingPagesTests {
             let form = try await web.get("/catalog/resources/\(resource.code)/apply").body.string
             #expect(form.contains("data-testid=\"service-form\"") && form.contains("apply-service-registered"))
             #expect(!form.contains("data-testid=\"apply-form\""), "no records form for 不予共享")
-            let res = try await web.post("/catalog/resources/\(resource.code)/apply", [
-                ("purpose", "道路运输经营者资格核验"), ("legalBasis", "《道路运输条例》"), ("validUntil", SharingWeb.day(plus: 90)), ("service", "registered"),
-            ])
+            let res = try await web.post(
+                "/catalog/resources/\(resource.code)/apply",
+                [
+                    ("purpose", "道路运输经营者资格核验"), ("legalBasis", "《道路运输条例》"), ("validUntil", SharingWeb.day(plus: 90)), ("service", "registered")
+                ])
             #expect(res.status == .seeOther)
             let row = try #require(try await ApplicationRow.query(on: app.db).first())
             #expect(row.kind == "service" && row.serviceCode == "registered" && row.status == "pending")
@@ -191,19 +196,23 @@ struct WebSession {
 
     func get(_ path: String) async throws -> TestingHTTPResponse { try await request(.GET, path, body: nil) }
 
-    func post(_ path: String, _ fields: [(String, String)]) async throws -> TestingHTTPResponse {
+    /// `accept`: the Accept header a script's `fetch` would send.
+    func post(_ path: String, _ fields: [(String, String)], accept: String? = nil) async throws -> TestingHTTPResponse {
         let all = [("_csrf", cookies[CSRFMiddleware.cookie] ?? "")] + fields
-        return try await request(.POST, path, body: all.map { "\(Escape.url($0.0))=\(Escape.url($0.1))" }.joined(separator: "&"))
+        return try await request(.POST, path, body: all.map { "\(Escape.url($0.0))=\(Escape.url($0.1))" }.joined(separator: "&"), accept: accept)
     }
 
-    func request(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
+    func request(_ method: HTTPMethod, _ path: String, body: String?, accept: String? = nil) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
+        if let accept { headers.replaceOrAdd(name: .accept, value: accept) }
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if body != nil { headers.contentType = .urlEncodedForm }
         var result: TestingHTTPResponse?
-        try await app.testing().test(method, path, headers: headers, beforeRequest: { req in
-            if let body { req.body = ByteBuffer(string: body) }
-        }, afterResponse: { res in result = res })
+        try await app.testing().test(
+            method, path, headers: headers,
+            beforeRequest: { req in
+                if let body { req.body = ByteBuffer(string: body) }
+            }, afterResponse: { res in result = res })
         return try #require(result)
     }
 }
