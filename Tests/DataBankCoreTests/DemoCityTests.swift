@@ -108,8 +108,9 @@ import Testing
     @Test(arguments: [DemoScale.small, .seed])
     func validatorAcceptsEveryResource(scale: DemoScale) {
         let city = scale == .seed ? Self.seed : Self.small
-        let validator = ResourceValidator(departments: Set(city.departments.map(\.code)),
-                                          standards: Dictionary(uniqueKeysWithValues: city.standards.map { ($0.code, $0.summary) }))
+        let validator = ResourceValidator(
+            departments: Set(city.departments.map(\.code)),
+            standards: Dictionary(uniqueKeysWithValues: city.standards.map { ($0.code, $0.summary) }))
         for r in city.resources {
             let errors = validator.validate(r.snapshot)
             #expect(errors.isEmpty, "\(r.snapshot.name): \(errors)")
@@ -186,9 +187,12 @@ import Testing
     func demoUsersBelongToExistingDepartments(scale: DemoScale) {
         let city = scale == .seed ? Self.seed : Self.small
         let codes = Set(city.departments.map(\.code))
-        let all = ["admin", "reviewer", "scj_admin", "scj_steward", "rsj_steward", "jtj_steward", "zrj_steward", "mzj_steward", "viewer"]
-        // The small city has no natural resources bureau, so no account for it.
-        #expect(city.users.map(\.username) == (scale == .seed ? all : all.filter { $0 != "zrj_steward" }))
+        let all = [
+            "admin", "reviewer", "scj_admin", "scj_steward", "rsj_steward", "jtj_steward", "zrj_steward", "mzj_steward", "gaj_steward", "gjj_steward",
+            "jyj_steward", "viewer"
+        ]
+        // The small city has no natural resources or education bureau, so no account for them.
+        #expect(city.users.map(\.username) == (scale == .seed ? all : all.filter { !["zrj_steward", "jyj_steward"].contains($0) }))
         for u in city.users {
             #expect(Role(rawValue: u.role) != nil)
             #expect(codes.contains(u.departmentCode))

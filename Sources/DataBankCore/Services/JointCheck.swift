@@ -21,6 +21,7 @@ public struct JointCheck: Codable, Hashable, Sendable {
     public var name: String
     public var nameEn: String?
     public var description: String?
+    public var descriptionEn: String?
     /// The applicant form: every service parameter comes from one of its fields or is a constant.
     public var form: [FormField]
     /// The services asked, in the order their answers are listed.
@@ -31,8 +32,11 @@ public struct JointCheck: Codable, Hashable, Sendable {
     public static let maxSteps = 16
     public static let maxFormFields = 30
 
-    public init(code: String, name: String, nameEn: String? = nil, description: String? = nil, form: [FormField], steps: [Step], rule: Rule) {
-        self.code = code; self.name = name; self.nameEn = nameEn; self.description = description
+    public init(
+        code: String, name: String, nameEn: String? = nil, description: String? = nil, descriptionEn: String? = nil, form: [FormField], steps: [Step],
+        rule: Rule
+    ) {
+        self.code = code; self.name = name; self.nameEn = nameEn; self.description = description; self.descriptionEn = descriptionEn
         self.form = form; self.steps = steps; self.rule = rule
     }
 
@@ -65,16 +69,19 @@ public struct JointCheck: Codable, Hashable, Sendable {
     /// points each answer earns under a points rule.
     public struct Step: Codable, Hashable, Sendable {
         public var service: String
-        /// What the window shows for this step (default: the service's name).
+        /// What the window shows for this step (default: the service's name), and in English.
         public var label: String?
+        public var labelEn: String?
         public var params: [String: Source]
         /// The answers that count as a pass (default `["yes"]`).
         public var pass: [String]?
         /// Points per answer (a points rule); an answer not listed earns 0.
         public var points: [String: Int]?
 
-        public init(service: String, label: String? = nil, params: [String: Source], pass: [String]? = nil, points: [String: Int]? = nil) {
-            self.service = service; self.label = label; self.params = params; self.pass = pass; self.points = points
+        public init(
+            service: String, label: String? = nil, labelEn: String? = nil, params: [String: Source], pass: [String]? = nil, points: [String: Int]? = nil
+        ) {
+            self.service = service; self.label = label; self.labelEn = labelEn; self.params = params; self.pass = pass; self.points = points
         }
 
         public var passingAnswers: [String] { pass ?? ["yes"] }

@@ -91,6 +91,7 @@ struct DemoCommand: AsyncCommand {
         let records = try await DemoRecords.load(volume: volume, on: db)
         lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
+        try await DemoJointChecks.load(on: db)
         try await DemoObjections.load(on: db)
         try await DemoDemands.load(on: db)
         try await DemoLookups.load(on: db)

@@ -62,6 +62,7 @@ struct JointCheckAnswer: Content {
     struct StepAnswer: Content {
         var service: String
         var label: String
+        var labelEn: String?
         var provider: String
         var providerName: String
         var answer: String?
@@ -80,7 +81,7 @@ extension JointCheckAnswer.StepAnswer {
         case .unanswered(let c): (answer, code) = (nil, c)
         }
         self.init(
-            service: step.service, label: step.label, provider: step.provider, providerName: names[step.provider] ?? step.provider,
+            service: step.service, label: step.label, labelEn: step.labelEn, provider: step.provider, providerName: names[step.provider] ?? step.provider,
             answer: answer, passed: passed, code: code, ms: step.ms)
     }
 }

@@ -19,6 +19,7 @@ struct JointCheckRunner: Sendable {
     struct Prepared: Sendable {
         var step: JointCheck.Step
         var label: String
+        var labelEn: String?
         var provider: String
         var resource: String?
         var definition: ServiceCache.Entry?
@@ -31,6 +32,7 @@ struct JointCheckRunner: Sendable {
     struct Step: Sendable {
         var service: String
         var label: String
+        var labelEn: String?
         var provider: String
         var resource: String?
         var columns: [String]
@@ -44,10 +46,12 @@ struct JointCheckRunner: Sendable {
     }
 
     func prepare(_ step: JointCheck.Step) async -> Prepared {
-        var p = Prepared(step: step, label: step.label ?? step.service, provider: "", resource: nil, definition: nil, refusal: "service_unavailable")
+        var p = Prepared(
+            step: step, label: step.label ?? step.service, labelEn: step.labelEn, provider: "", resource: nil, definition: nil, refusal: "service_unavailable")
         do {
             let d = try await ServiceAccess.definition(step.service, app: app, on: app.db)
             p.label = step.label ?? d.service.name
+            p.labelEn = step.labelEn ?? (step.label == nil ? d.service.nameEn : nil)
             p.provider = d.service.providerCode
             p.resource = d.service.resourceCode
             switch try await ServiceAccess.decide(d, actor: actor, app: appPrincipal, today: app.today, on: app.db) {
@@ -105,7 +109,7 @@ struct JointCheckRunner: Sendable {
             let outcome = await self.answer(p, check, applicants: [applicant])[0] ?? .unanswered(code: "missing_value")
             let answered = if case .answer = outcome { true } else { false }
             return Step(
-                service: step.service, label: p.label, provider: p.provider, resource: p.resource, columns: answered ? p.columns : [],
+                service: step.service, label: p.label, labelEn: p.labelEn, provider: p.provider, resource: p.resource, columns: answered ? p.columns : [],
                 outcome: outcome, ms: (ContinuousClock.now - started).seconds * 1_000)
         }
     }

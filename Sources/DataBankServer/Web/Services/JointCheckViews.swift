@@ -32,7 +32,7 @@ struct JointCheckListView {
                 .section(
                     .cls("card"), .testid("joint-check-\(c.code)"),
                     .h2(.link(SiteURL.jointCheck(c.code).path, name)),
-                    c.definition.description.map { Body.p(.esc($0)) } ?? .empty,
+                    JointCheckWindowView.description(c.definition, s).map { Body.p(.esc($0)) } ?? .empty,
                     .fields([
                         (s.t("核验服务", "Services"), .esc(s.t("\(c.services.count) 项", "\(c.services.count)"))),
                         (s.t("核验部门", "Departments"), .esc(providers.joined(separator: s.t("、", ", ")))),
@@ -71,7 +71,7 @@ struct JointCheckWindowView {
                 .cls("page-head"),
                 .p(.cls("crumbs"), .link(SiteURL.jointChecks.path, s.t("联办核验", "Joint checks")), .text(" › "), .esc(name)),
                 .h1(.testid("page-title"), .esc(name)),
-                check.description.map { Body.p(.cls("lede"), .esc($0)) } ?? .empty,
+                Self.description(check, s).map { Body.p(.cls("lede"), .esc($0)) } ?? .empty,
                 .p(.cls("hint"), .esc(Self.ruleText(check.rule, s)))),
             .div(
                 .cls("joint-window"),
@@ -82,8 +82,17 @@ struct JointCheckWindowView {
                     answersTable()),
                 .div(.attr("id", "joint-verdict"), .testid("joint-verdict-box"), result.map { verdict($0, applicant: posted) } ?? .empty))
         ]
-        let banner = SharingFormView(s: s, errors: FieldErrors(error?.details ?? [])).summary(error)
+        let banner = summary()
         return Layout.render(req, title: name, status: status, path: SiteURL.jointChecks.path, banners: [banner], content)
+    }
+
+    /// Every problem of a refused form (each message names its field's label), or the error alone.
+    func summary() -> Body {
+        guard let error else { return .empty }
+        guard !error.details.isEmpty else { return Layout.errorBanner(error, s) }
+        return .banner(
+            "error", .p(.strong(.esc(s.t("未能核验：有 \(error.details.count) 处需要修改。", "Not checked: \(error.details.count) problem(s) to fix.")))),
+            .ul(.group(error.details.map { e in Node<HTML.ListContext>.li(.esc(s.message(e))) })), testid: "error-summary")
     }
 
     /// The applicant's values as posted (for the receipt).
@@ -153,7 +162,8 @@ struct JointCheckWindowView {
                 p.refusal == "no_grant" && p.resource != nil
                     ? .p(.cls("hint"), .link(SiteURL.resource(p.resource ?? "", .apply).path, s.t("申请该服务的授权", "Apply for this service"))) : .empty)
         return .group(
-            .el("td", .esc(String(i + 1))), .el("td", .esc(p.label)), .el("td", .esc(department)), .el("td", .attr("data-answer", ""), state),
+            .el("td", .esc(String(i + 1))), .el("td", .esc(s.isEnglish ? (p.labelEn ?? p.label) : p.label)), .el("td", .esc(department)),
+            .el("td", .attr("data-answer", ""), state),
             .el("td", .empty), points ? .el("td", .empty) : .empty, .el("td", .empty))
     }
 
@@ -168,9 +178,10 @@ struct JointCheckWindowView {
             }
         let earned = a.answer.flatMap { check.steps[i].points?[$0] } ?? 0
         return .group(
-            .el("td", .esc(String(i + 1))), .el("td", .esc(a.label)), .el("td", .esc(a.providerName)), .el("td", .attr("data-answer", ""), answer),
+            .el("td", .esc(String(i + 1))), .el("td", .esc(s.isEnglish ? (a.labelEn ?? a.label) : a.label)), .el("td", .esc(a.providerName)),
+            .el("td", .attr("data-answer", ""), answer),
             .el("td", passed), points ? .el("td", .esc(a.answer == nil ? "—" : String(earned))) : .empty,
-            .el("td", .cls("num"), .esc(String(format: "%.0f ms", a.ms))))
+            .el("td", .cls("num nowrap"), .esc(String(format: "%.0f ms", a.ms))))
     }
 
     /// The combined result, and a receipt: the applicant, the window, when, and the request hash the
@@ -217,6 +228,10 @@ struct JointCheckWindowView {
                 .el(
                     "button", .attr("type", "button"), .attr("data-print", ""), .attr("hidden", ""), .testid("joint-print"),
                     .esc(s.t("打印结果", "Print the result")))))
+    }
+
+    static func description(_ check: JointCheck, _ s: Strings) -> String? {
+        s.isEnglish ? (check.descriptionEn ?? check.description) : check.description
     }
 
     static func ruleText(_ rule: JointCheck.Rule, _ s: Strings) -> String {
