@@ -23,7 +23,8 @@ struct AccessBench {
     mutating func run() async throws {
         let (dbURL, _) = try await BusBench.freshStore(app, bench: "access")
         guard let provider = try await User.query(on: app.db).filter(\.$username == "scj_steward").first(),
-              let consumer = try await User.query(on: app.db).filter(\.$username == "jtj_steward").first() else { throw CLIError("demo users missing") }
+            let consumer = try await User.query(on: app.db).filter(\.$username == "jtj_steward").first()
+        else { throw CLIError("demo users missing") }
         // The store: the bus bench's generated files (shared with it), loaded with `databank load`.
         let first = min(rows, 1_000_000)
         _ = try BusBench.runChild(["load", Self.code, try BusBench.generatedFile(to: first), "--mode", "append", "--database-url", dbURL])
@@ -35,12 +36,15 @@ struct AccessBench {
         // The consumer's grants: the whole table with the default masks of its personal items, and the service.
         let service = VerificationServiceRow()
         service.code = "bench-registered"; service.name = "参保核验"; service.resourceCode = Self.code; service.providerCode = provider.departmentCode
-        service.spec = JSONText.encode(VerificationSpec(parameters: [.init(name: "id_number", type: .C)],
-                                                        predicate: .exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))])))
+        service.spec = JSONText.encode(
+            VerificationSpec(
+                parameters: [.init(name: "id_number", type: .C)],
+                predicate: .exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))])))
         try await service.create(on: app.db)
         let masks: [String: MaskRule] = ["id_number": .mask(.residentID), "name": .mask(.name), "employer": .clear]
-        try await grant(consumer, provider: provider.departmentCode, kind: "resource", service: nil,
-                        scope: GrantScope(items: BusBench.layout.columns.map(\.name), masks: masks))
+        try await grant(
+            consumer, provider: provider.departmentCode, kind: "resource", service: nil,
+            scope: GrantScope(items: BusBench.layout.columns.map(\.name), masks: masks))
         try await grant(consumer, provider: provider.departmentCode, kind: "service", service: service.code, scope: GrantScope(items: []))
 
         let server = try BusBench.startServer(dbURL)
@@ -56,8 +60,10 @@ struct AccessBench {
         var verify = Samples()
         for i in 0..<requests {
             let id = BusBench.idNumber(Int(rng.next() % UInt64(rows * 2)))
-            verify.add(try await timedPost(client, "\(base)/verify/bench-registered?purpose=bench", token: consumerToken,
-                                           json: "{\"params\":{\"id_number\":\"\(id)\"}}", expect: i == 0 ? "answer" : nil))
+            verify.add(
+                try await timedPost(
+                    client, "\(base)/verify/bench-registered?purpose=bench", token: consumerToken,
+                    json: "{\"params\":{\"id_number\":\"\(id)\"}}", expect: i == 0 ? "answer" : nil))
         }
         row("verification call over HTTP, \(rows) rows, p50 / p99", "\(ms(verify.p(0.5))) / \(ms(verify.p(0.99)))", "p99 < 5 ms")
 
@@ -65,8 +71,10 @@ struct AccessBench {
         var csv = "id_number\n"
         for _ in 0..<batchSize { csv += BusBench.idNumber(Int(rng.next() % UInt64(rows * 2))) + "\n" }
         let batchStart = ContinuousClock.now
-        let response = try await client.post(URI(string: "\(base)/verify/bench-registered/batch?purpose=bench"),
-                                              headers: ["Authorization": "Bearer \(consumerToken)", "Content-Type": "text/csv"]) { $0.body = ByteBuffer(string: csv) }
+        let response = try await client.post(
+            URI(string: "\(base)/verify/bench-registered/batch?purpose=bench"),
+            headers: ["Authorization": "Bearer \(consumerToken)", "Content-Type": "text/csv"]
+        ) { $0.body = ByteBuffer(string: csv) }
         let batchSeconds = (ContinuousClock.now - batchStart).seconds
         let answered = response.body.map { String(buffer: $0).split(separator: "\n").count } ?? 0
         guard response.status == .ok, answered == batchSize else { throw CLIError("batch answered \(response.status.code) with \(answered) lines") }
@@ -80,7 +88,9 @@ struct AccessBench {
             own.add(try await BusBench.timedGet(client, path, token: providerToken))
             granted.add(try await BusBench.timedGet(client, path, token: consumerToken))
         }
-        row("100-row record query, provider / consumer with grant and masks, p50", "\(ms(own.p(0.5))) / \(ms(granted.p(0.5))) (\(percent(granted.p(0.5), own.p(0.5))))", "< +10 %")
+        row(
+            "100-row record query, provider / consumer with grant and masks, p50",
+            "\(ms(own.p(0.5))) / \(ms(granted.p(0.5))) (\(percent(granted.p(0.5), own.p(0.5))))", "< +10 %")
         // `months` is row % 240, so `months__lt=N` selects N/240 of the rows: about 1,000,000 of them.
         let months = max(1, min(240, 240 * 1_000_000 / rows))
         let exportRows = rows * months / 240
@@ -91,12 +101,14 @@ struct AccessBench {
             ownExport = min(ownExport, try await BusBench.timedGet(client, exportPath, token: providerToken))
             grantedExport = min(grantedExport, try await BusBench.timedGet(client, exportPath, token: consumerToken))
         }
-        row("\(exportRows)-row CSV export, provider / consumer with grant and masks", String(format: "%.2f s / %.2f s (%@)", ownExport, grantedExport, percent(grantedExport, ownExport)), "< +10 %")
+        row(
+            "\(exportRows)-row CSV export, provider / consumer with grant and masks",
+            String(format: "%.2f s / %.2f s (%@)", ownExport, grantedExport, percent(grantedExport, ownExport)), "< +10 %")
     }
 
-    func grant(_ consumer: User, provider: String, kind: String, service: String?, scope: GrantScope) async throws {
+    func grant(_ consumer: User, provider: String, kind: String, service: String?, scope: GrantScope, resource: String = Self.code) async throws {
         let application = ApplicationRow()
-        application.kind = kind; application.resourceCode = Self.code; application.serviceCode = service
+        application.kind = kind; application.resourceCode = resource; application.serviceCode = service
         application.providerCode = provider; application.consumerCode = consumer.departmentCode
         application.applicantID = try consumer.requireID(); application.applicantName = consumer.username
         application.sharingType = "conditional"; application.purpose = "bench"; application.legalBasis = "bench"
@@ -104,7 +116,7 @@ struct AccessBench {
         application.status = ApplicationStatus.approved.rawValue
         try await application.create(on: app.db)
         let g = GrantRow()
-        g.applicationID = try application.requireID(); g.kind = kind; g.resourceCode = Self.code; g.serviceCode = service
+        g.applicationID = try application.requireID(); g.kind = kind; g.resourceCode = resource; g.serviceCode = service
         g.providerCode = provider; g.consumerCode = consumer.departmentCode; g.scope = JSONText.encode(scope)
         g.validFrom = "2020-01-01"; g.validUntil = "2099-12-31"
         try await g.create(on: app.db)

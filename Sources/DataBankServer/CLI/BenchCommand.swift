@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat or connectors")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors or services")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -19,7 +19,7 @@ struct BenchCommand: AsyncCommand {
         @Option(
             name: "rows",
             help:
-                "bus, quality: rows in the generated CSV (default 1000000); connectors: rows of the full pull (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000)"
+                "bus, quality: rows in the generated CSV (default 1000000); connectors: rows of the full pull (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000); services: rows in each of the four stores (default 10000000)"
         )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
@@ -40,13 +40,15 @@ struct BenchCommand: AsyncCommand {
         var sourceRows: Int?
         @Option(name: "changes", help: "connectors: changes the relay across two nodes carries (default 1000000)")
         var changes: Int?
+        @Option(name: "applicants", help: "services: applicants in the joint-check batch (default 100000)")
+        var applicants: Int?
         @Option(name: "only", help: "open: run only this part (package_search); connectors: relay, relay-sqlite or relay-postgresql (scenario 3 only)")
         var only: String?
         init() {}
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -77,6 +79,10 @@ struct BenchCommand: AsyncCommand {
                     app: app, console: console, rows: signature.rows ?? 1_000_000, changed: signature.changed ?? 10_000,
                     sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
                     only: signature.only)
+            case "services":
+                ServicesBench(
+                    app: app, console: console, rows: signature.rows ?? 10_000_000, requests: signature.queries ?? 400,
+                    applicants: signature.applicants ?? 100_000)
             default: nil
             }
         if let only = signature.only, !(signature.scenario == "open" && only == "package_search"),
@@ -90,7 +96,8 @@ struct BenchCommand: AsyncCommand {
             return
         }
         guard signature.scenario == "catalog" else {
-            throw CLIError("Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors")
+            throw CLIError(
+                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -223,6 +230,7 @@ protocol BenchScenario {
 
 extension BusBench: BenchScenario {}
 extension ProfileBench: BenchScenario {}
+extension ServicesBench: BenchScenario {}
 extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}
 extension OpenBench: BenchScenario {}
