@@ -12,6 +12,9 @@ public struct CompiledRule: Sendable {
     public let source: String
     /// The columns the rule reads, in order of first mention.
     public let columns: [String]
+    /// What each of `columns` is: a column of the record, or a derived input its evaluator supplies
+    /// (only with history functions allowed).
+    public let inputs: [RuleInput]
     let root: RuleFn<Bool>
 
     /// Evaluates against one row; `value(i)` gives column `columns[i]` as canonical text (nil = null):
@@ -31,24 +34,29 @@ public struct CompiledRule: Sendable {
 
 public enum RuleCompiler {
     /// Compiles `source` against `layout`, or says what is wrong and where.
-    public static func compile(_ source: String, layout: RecordLayout) -> Result<CompiledRule, ExpressionError> {
+    /// `allowsHistory`: the warning rules' functions over an entity's past records and other
+    /// resources may be used (see ``RuleInput``); quality rules read one record only.
+    public static func compile(_ source: String, layout: RecordLayout, allowsHistory: Bool = false) -> Result<CompiledRule, ExpressionError> {
         let src = Array(source.unicodeScalars)
         let limit = RuleLanguage.maxSourceLength
         guard src.count <= limit else {
-            return .failure(ExpressionError("too_long", limit, src.count - limit,
-                                            zh: "规则长 \(src.count) 个字符，超过上限 \(limit)",
-                                            en: "the rule is \(src.count) characters long, more than \(limit)"))
+            return .failure(
+                ExpressionError(
+                    "too_long", limit, src.count - limit,
+                    zh: "规则长 \(src.count) 个字符，超过上限 \(limit)",
+                    en: "the rule is \(src.count) characters long, more than \(limit)"))
         }
         do throws(ExpressionError) {
             let node = try RuleParser.parse(src)
-            var compilation = RuleCompilation(layout: layout)
+            var compilation = RuleCompilation(layout: layout, allowsHistory: allowsHistory)
             let compiled = try compilation.compile(node)
             guard case .bool(let root) = compiled else {
-                throw ExpressionError("not_boolean", node.span.position, node.span.length,
-                                      zh: "规则的结果应为逻辑值（成立/不成立），这里得到的是\(compiled.type.zh)",
-                                      en: "a rule must be a condition (true or false); this one gives \(compiled.type.en)")
+                throw ExpressionError(
+                    "not_boolean", node.span.position, node.span.length,
+                    zh: "规则的结果应为逻辑值（成立/不成立），这里得到的是\(compiled.type.zh)",
+                    en: "a rule must be a condition (true or false); this one gives \(compiled.type.en)")
             }
-            return .success(CompiledRule(source: source, columns: compilation.columns, root: root))
+            return .success(CompiledRule(source: source, columns: compilation.columns, inputs: compilation.inputs, root: root))
         } catch {
             return .failure(error)
         }
@@ -79,16 +87,32 @@ enum Compiled {
     static func none<T>() -> RuleFn<T> { { _, _ in nil } }
 
     var asBool: RuleFn<Bool>? {
-        switch self { case .bool(let f): f; case .null: Self.none(); default: nil }
+        switch self {
+        case .bool(let f): f;
+        case .null: Self.none();
+        default: nil
+        }
     }
     var asNumber: RuleFn<RuleNumber>? {
-        switch self { case .number(let f): f; case .null: Self.none(); default: nil }
+        switch self {
+        case .number(let f): f;
+        case .null: Self.none();
+        default: nil
+        }
     }
     var asText: RuleFn<String>? {
-        switch self { case .text(let f): f; case .null: Self.none(); default: nil }
+        switch self {
+        case .text(let f): f;
+        case .null: Self.none();
+        default: nil
+        }
     }
     var asDate: RuleFn<Int>? {
-        switch self { case .date(let f): f; case .null: Self.none(); default: nil }
+        switch self {
+        case .date(let f): f;
+        case .null: Self.none();
+        default: nil
+        }
     }
     /// A date-time, or a date as its midnight.
     var asDateTime: RuleFn<Int>? {

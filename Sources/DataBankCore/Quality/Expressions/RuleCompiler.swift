@@ -2,9 +2,15 @@
 struct RuleCompilation {
     let layout: RecordLayout
     /// Columns read, in order of first mention; a column's index here is its `value(i)` index.
+    /// With history functions allowed, derived inputs (an entity's past values, a listing in another
+    /// resource) take indexes too, named as written (`avg_prior(kwh, 3)`).
     var columns: [String] = []
+    /// What each index of `columns` is.
+    var inputs: [RuleInput] = []
+    /// Whether the warning rules' functions (`prev`, `avg_prior` …, `listed_in`) may be used.
+    var allowsHistory = false
 
-    init(layout: RecordLayout) { self.layout = layout }
+    init(layout: RecordLayout, allowsHistory: Bool = false) { self.layout = layout; self.allowsHistory = allowsHistory }
 
     static func mismatch(_ at: RuleSpan, zh: String, en: String) -> ExpressionError {
         ExpressionError("type_mismatch", at.position, at.length, zh: zh, en: en)
@@ -17,6 +23,7 @@ struct RuleCompilation {
         case .column(let name, let span):
             return try column(name, span)
         case .call(let name, let nameSpan, let args):
+            if allowsHistory, let derived = try historyCall(name.lowercased(), nameSpan: nameSpan, span: node.span, args: args) { return derived }
             var compiled: [Compiled] = []
             for arg in args { compiled.append(try compile(arg)) }
             return try RuleFunctions.call(name, nameSpan: nameSpan, span: node.span, args: args, compiled)
@@ -37,8 +44,9 @@ struct RuleCompilation {
                 let c = try compile(operand)
                 guard let f = c.asBool else {
                     let word = and ? "and" : "or"
-                    throw Self.mismatch(ops[max(k - 1, 0)], zh: "'\(word)' 的操作数应为逻辑值，第 \(k + 1) 个却是\(c.type.zh)",
-                                        en: "'\(word)' needs booleans; operand \(k + 1) is \(c.type.en)")
+                    throw Self.mismatch(
+                        ops[max(k - 1, 0)], zh: "'\(word)' 的操作数应为逻辑值，第 \(k + 1) 个却是\(c.type.zh)",
+                        en: "'\(word)' needs booleans; operand \(k + 1) is \(c.type.en)")
                 }
                 fns.append(f)
             }
@@ -58,8 +66,7 @@ struct RuleCompilation {
         guard let column = layout.column(named: name) else {
             throw ExpressionError("unknown_column", span.position, span.length, zh: "未知列 '\(name)'", en: "unknown column '\(name)'")
         }
-        let i: Int
-        if let k = columns.firstIndex(of: name) { i = k } else { i = columns.count; columns.append(name) }
+        let i = index(of: .column(name), named: name)
         switch RuleType(column.type) {
         case .text: return .text { r, _ in r(i) }
         case .number: return .number { r, _ in r(i).flatMap { RuleNumber.parse($0) } }
@@ -67,6 +74,13 @@ struct RuleCompilation {
         case .dateTime: return .dateTime { r, _ in r(i).flatMap { RuleText.seconds($0) } }
         case .bool, .null: return .bool { r, _ in r(i).flatMap(RuleText.bool) }
         }
+    }
+
+    /// The `value(i)` index of an input, given one on first mention.
+    mutating func index(of input: RuleInput, named name: String) -> Int {
+        if let k = inputs.firstIndex(of: input) { return k }
+        columns.append(name); inputs.append(input)
+        return columns.count - 1
     }
 
     // MARK: operators
@@ -84,7 +98,13 @@ struct RuleCompilation {
         }
         return { r, t in
             var sawNull = false
-            for f in fns { switch f(r, t) { case false?: return false; case nil: sawNull = true; default: break } }
+            for f in fns {
+                switch f(r, t) {
+                case false?: return false;
+                case nil: sawNull = true;
+                default: break
+                }
+            }
             return sawNull ? nil : true
         }
     }
@@ -92,7 +112,13 @@ struct RuleCompilation {
     static func any(_ fns: [RuleFn<Bool>]) -> RuleFn<Bool> {
         { r, t in
             var sawNull = false
-            for f in fns { switch f(r, t) { case true?: return true; case nil: sawNull = true; default: break } }
+            for f in fns {
+                switch f(r, t) {
+                case true?: return true;
+                case nil: sawNull = true;
+                default: break
+                }
+            }
             return sawNull ? nil : false
         }
     }
@@ -100,15 +126,17 @@ struct RuleCompilation {
     func arithmetic(_ op: String, _ l: Compiled, _ r: Compiled, _ span: RuleSpan) throws(ExpressionError) -> Compiled {
         guard let a = l.asNumber, let b = r.asNumber else {
             let bad = l.asNumber == nil ? l : r
-            throw Self.mismatch(span, zh: "'\(op)' 需要数值，\(l.asNumber == nil ? "左" : "右")边却是\(bad.type.zh)",
-                                en: "'\(op)' needs numbers; its \(l.asNumber == nil ? "left" : "right") side is \(bad.type.en)")
+            throw Self.mismatch(
+                span, zh: "'\(op)' 需要数值，\(l.asNumber == nil ? "左" : "右")边却是\(bad.type.zh)",
+                en: "'\(op)' needs numbers; its \(l.asNumber == nil ? "left" : "right") side is \(bad.type.en)")
         }
-        let f: @Sendable (RuleNumber, RuleNumber) -> RuleNumber? = switch op {
-        case "+": RuleNumber.add
-        case "-": RuleNumber.subtract
-        case "*": RuleNumber.multiply
-        default: RuleNumber.divide
-        }
+        let f: @Sendable (RuleNumber, RuleNumber) -> RuleNumber? =
+            switch op {
+            case "+": RuleNumber.add
+            case "-": RuleNumber.subtract
+            case "*": RuleNumber.multiply
+            default: RuleNumber.divide
+            }
         return .number { row, t in
             guard let x = a(row, t), let y = b(row, t) else { return nil }
             return f(x, y)
@@ -140,8 +168,9 @@ struct RuleCompilation {
         if let c = try coerce(b, bn, to: a.type, at: op) { b = c }
         for n in [an, bn] {
             if case .null = n.kind {
-                throw mismatch(op, zh: "与 null 比较的结果总是 null（视为通过），请改用 is null / is not null",
-                               en: "comparing with null always gives null (a pass); use 'is null' / 'is not null'")
+                throw mismatch(
+                    op, zh: "与 null 比较的结果总是 null（视为通过），请改用 is null / is not null",
+                    en: "comparing with null always gives null (a pass); use 'is null' / 'is not null'")
             }
         }
         switch (a.type, b.type) {
@@ -170,12 +199,30 @@ struct RuleCompilation {
     /// Specialised per type (no closure for the ordering) and per operator (no closure for the test).
     static func compare<T: RuleOrdered>(_ op: String, _ l: @escaping RuleFn<T>, _ r: @escaping RuleFn<T>) -> RuleFn<Bool> {
         switch op {
-        case "==": { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) == 0 }
-        case "!=": { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) != 0 }
-        case "<": { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) < 0 }
-        case "<=": { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) <= 0 }
-        case ">": { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) > 0 }
-        default: { row, t in guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) >= 0 }
+        case "==":
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) == 0
+            }
+        case "!=":
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) != 0
+            }
+        case "<":
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) < 0
+            }
+        case "<=":
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) <= 0
+            }
+        case ">":
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) > 0
+            }
+        default:
+            { row, t in
+                guard let a = l(row, t), let b = r(row, t) else { return nil }; return T.order(a, b) >= 0
+            }
         }
     }
 

@@ -1,0 +1,149 @@
+/// An early-warning rule (预警规则): a condition watched on a store's new and changed records, written in
+/// the quality rules' language (``RuleLanguage``) with the warning functions besides:
+///
+/// - `prev(col)` — the entity's previous record's value;
+/// - `avg_prior(col, n)`, `min_prior`, `max_prior`, `sum_prior` — over its `n` previous records (null
+///   unless `n` exist), `count_prior(n)` — how many of them exist;
+/// - `listed_in('resource', 'column', col)` — whether this record's value appears in another resource.
+///
+/// The entity is named by `entity` (e.g. `credit_code`), its records ordered by `order` (e.g. `month`):
+/// "an enterprise's monthly electricity use down more than 40 % against its 3-month mean" is
+///
+/// ```json
+/// {"code": "power-drop", "name": "企业用电量骤降", "resource": "390024-00001",
+///  "condition": "kwh < 0.6 * avg_prior(kwh, 3)", "entity": ["credit_code"], "order": "month",
+///  "subscribers": ["440600005"], "mergeHours": 720}
+/// ```
+///
+/// A warning fires when the condition is **true** (null — a missing value, too short a history — never
+/// fires). A firing for an entity and rule that already has an open warning raised within `mergeHours`
+/// is merged into it (``merges(openedSecondsAgo:)``).
+public struct WarningRule: Codable, Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var nameEn: String?
+    /// The watched resource (its store).
+    public var resource: String
+    public var condition: String
+    /// The columns naming the entity a warning is about.
+    public var entity: [String]
+    /// The column that orders an entity's records (needed by the history functions).
+    public var order: String?
+    /// Columns whose values a warning carries besides the condition's (what a reader needs to act).
+    public var show: [String]?
+    /// The departments it is delivered to.
+    public var subscribers: [String]
+    /// Firings for the same entity within this many hours of an open warning are merged into it.
+    public var mergeHours: Int?
+
+    public static let defaultMergeHours = 720
+
+    public init(
+        code: String, name: String, nameEn: String? = nil, resource: String, condition: String, entity: [String], order: String? = nil,
+        show: [String]? = nil, subscribers: [String], mergeHours: Int? = nil
+    ) {
+        self.code = code; self.name = name; self.nameEn = nameEn; self.resource = resource; self.condition = condition
+        self.entity = entity; self.order = order; self.show = show; self.subscribers = subscribers; self.mergeHours = mergeHours
+    }
+
+    /// The condition compiled against the store's layout (history functions allowed).
+    public func compile(layout: RecordLayout) -> Result<CompiledRule, ExpressionError> {
+        RuleCompiler.compile(condition, layout: layout, allowsHistory: true)
+    }
+
+    /// Every problem against the store's layout and the departments that exist, each at its field
+    /// (`condition` with the position of the fault).
+    public func problems(layout: RecordLayout, departments: Set<String>) -> [FieldError] {
+        var out: [FieldError] = []
+        func add(_ field: String, _ code: String, _ zh: String, _ en: String) { out.append(FieldError(field: field, code: code, message: zh, messageEn: en)) }
+        if code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
+            add("code", "invalid_code", "规则代码为 2–63 个小写字母、数字和连字符", "code is 2–63 lower-case letters, digits and hyphens")
+        }
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || name.count > 200 {
+            add("name", "required", "请填写名称（最多 200 个字符）", "name is required (at most 200 characters)")
+        }
+        let names = Set(layout.columns.map(\.name))
+        if entity.isEmpty { add("entity", "required", "须指明实体列（如统一社会信用代码）", "entity names the columns of the entity (e.g. credit_code)") }
+        for (i, c) in entity.enumerated() where !names.contains(c) {
+            add("entity[\(i)]", "unknown_column", "未知列 '\(c)'", "unknown column '\(c)'")
+        }
+        if let order, !names.contains(order) { add("order", "unknown_column", "未知列 '\(order)'", "unknown column '\(order)'") }
+        for (i, c) in (show ?? []).enumerated() where !names.contains(c) {
+            add("show[\(i)]", "unknown_column", "未知列 '\(c)'", "unknown column '\(c)'")
+        }
+        switch compile(layout: layout) {
+        case .failure(let e): out.append(e.fieldError("condition"))
+        case .success(let rule):
+            if order == nil, rule.inputs.contains(where: { if case .history = $0 { true } else { false } }) {
+                add(
+                    "order", "required", "条件用到历史值（prev、avg_prior 等），须指明排序列（如月份）",
+                    "the condition reads past values (prev, avg_prior …): order names the column that orders them (e.g. month)")
+            }
+        }
+        if subscribers.isEmpty { add("subscribers", "required", "须至少订阅一个部门", "subscribers names at least one department") }
+        for (i, d) in subscribers.enumerated() where !departments.contains(d) {
+            add("subscribers[\(i)]", "unknown_department", "部门 \(d) 不存在", "the department \(d) does not exist")
+        }
+        if let h = mergeHours, !(0...8_760).contains(h) {
+            add("mergeHours", "out_of_range", "合并时限为 0–8760 小时", "mergeHours is 0 to 8,760")
+        }
+        return out
+    }
+
+    /// Whether a firing joins the entity's open warning raised `seconds` ago rather than raising a new one.
+    public func merges(openedSecondsAgo seconds: Double) -> Bool {
+        seconds < Double(mergeHours ?? Self.defaultMergeHours) * 3_600
+    }
+}
+
+/// What a warning rule needs of a record's surroundings, and its verdict on one record.
+public struct WarningCheck: Sendable {
+    public let rule: WarningRule
+    public let compiled: CompiledRule
+
+    public init(rule: WarningRule, compiled: CompiledRule) { self.rule = rule; self.compiled = compiled }
+
+    /// Per column, how many previous records of the entity the history functions read (the most).
+    public var historyDepth: [String: Int] {
+        var out: [String: Int] = [:]
+        for case .history(_, let column, let count) in compiled.inputs where !column.isEmpty { out[column] = max(out[column] ?? 0, count) }
+        return out
+    }
+
+    /// How many previous records any history function reads (0: the rule reads the record alone).
+    public var depth: Int {
+        compiled.inputs.reduce(0) { n, input in if case .history(_, _, let c) = input { max(n, c) } else { n } }
+    }
+
+    /// The other resources the rule looks values up in: (resource, column there, this record's column).
+    public var listings: [(resource: String, column: String, value: String)] {
+        compiled.inputs.compactMap { if case .listed(let r, let c, let v) = $0 { (r, c, v) } else { nil } }
+    }
+
+    /// The entity's key text: its columns' values joined by `|`.
+    public func entity(of record: [String: String]) -> String { rule.entity.map { record[$0] ?? "" }.joined(separator: "|") }
+
+    /// The inputs' values for one record: its columns, the history functions over `past` (the
+    /// entity's previous records, most recent first), and whether each listed value was found.
+    public func values(record: [String: String], past: [[String: String]], listed: (String, String, String) -> Bool) -> [String?] {
+        compiled.inputs.map { input in
+            switch input {
+            case .column(let c): record[c]
+            case .history(let f, let c, let n): f.apply(past.compactMap { c.isEmpty ? "" : $0[c] }, count: n)
+            case .listed(let r, let c, let v): record[v].map { listed(r, c, $0) ? "true" : "false" }
+            }
+        }
+    }
+
+    /// Whether the record fires the rule, and the values that made it: each input as the condition
+    /// names it (`kwh`, `avg_prior(kwh, 3)`), then the rule's `show` columns.
+    public func fires(record: [String: String], past: [[String: String]], today: CivilDate, listed: (String, String, String) -> Bool) -> [String: String]? {
+        let values = values(record: record, past: past, listed: listed)
+        guard compiled.evaluate(today: today, { values[$0] }) == true else { return nil }
+        var out: [String: String] = [:]
+        for (name, value) in zip(compiled.columns, values) { if let value { out[name] = value } }
+        for c in rule.show ?? [] { if let v = record[c] { out[c] = v } }
+        for c in rule.entity { if let v = record[c] { out[c] = v } }
+        return out
+    }
+}

@@ -1,0 +1,100 @@
+import DataBankCore
+import Foundation
+import Testing
+
+@Suite("Warning rules: history functions, listings, definitions")
+struct WarningRuleTests {
+    static let today = CivilDate(year: 2026, month: 12, day: 7)!
+    static let layout = RecordLayout(columns: [
+        .init(name: "credit_code", itemName: "统一社会信用代码", type: .C, length: 18, required: true, primaryKey: true),
+        .init(name: "month", itemName: "月份", type: .C, length: 6, required: true, primaryKey: true),
+        .init(name: "kwh", itemName: "用电量", type: .N, length: 12, precision: 1),
+        .init(name: "legal_rep_id", itemName: "法定代表人身份证号", type: .C, length: 18)
+    ])
+    static let departments: Set<String> = ["440600005", "440600007"]
+
+    static func rule(_ condition: String, order: String? = "month") -> WarningRule {
+        WarningRule(
+            code: "power-drop", name: "企业用电量骤降", resource: "390024-00001", condition: condition, entity: ["credit_code"], order: order,
+            subscribers: ["440600005"])
+    }
+
+    static func check(_ condition: String) throws -> WarningCheck {
+        let rule = rule(condition)
+        return WarningCheck(rule: rule, compiled: try rule.compile(layout: layout).get())
+    }
+
+    static func record(_ kwh: String, month: String = "202611") -> [String: String] { ["credit_code": "91440600MA4UJ8XX1X", "month": month, "kwh": kwh] }
+    /// Previous months, most recent first.
+    static func past(_ values: [String]) -> [[String: String]] { values.map { record($0) } }
+
+    @Test func historyFunctionsAreForWarningRulesOnly() {
+        guard case .failure(let e) = RuleCompiler.compile("kwh < avg_prior(kwh, 3)", layout: Self.layout) else {
+            Issue.record("a quality rule read another record")
+            return
+        }
+        #expect(e.code == "unknown_function" && e.position == 6)
+        #expect((try? RuleCompiler.compile("kwh < avg_prior(kwh, 3)", layout: Self.layout, allowsHistory: true).get()) != nil)
+    }
+
+    /// The seed's labour-dispute signal: this month's use more than 40 % under the last three months' mean.
+    @Test func aDropAgainstTheThreeMonthMeanFires() throws {
+        let c = try Self.check("kwh < 0.6 * avg_prior(kwh, 3)")
+        #expect(c.historyDepth == ["kwh": 3] && c.depth == 3)
+        let fired = try #require(c.fires(record: Self.record("500"), past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _, _ in false })
+        #expect(fired["kwh"] == "500" && fired["avg_prior(kwh, 3)"] == "1000" && fired["credit_code"] == "91440600MA4UJ8XX1X")
+        #expect(c.fires(record: Self.record("700"), past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _, _ in false } == nil, "a 30 % drop")
+        #expect(
+            c.fires(record: Self.record("100"), past: Self.past(["1000", "1100"]), today: Self.today) { _, _, _ in false } == nil,
+            "too short a history never fires")
+    }
+
+    @Test func prevAndCountPriorReadThePastRecords() throws {
+        let c = try Self.check("count_prior(2) == 2 and kwh > prev(kwh) * 2")
+        #expect(c.fires(record: Self.record("300"), past: Self.past(["100", "50"]), today: Self.today) { _, _, _ in false } != nil)
+        #expect(c.fires(record: Self.record("300"), past: Self.past(["100"]), today: Self.today) { _, _, _ in false } == nil)
+    }
+
+    @Test func aListingIsLookedUpInTheOtherResource() throws {
+        let c = try Self.check("listed_in('102003-00001', 'legal_rep_id', legal_rep_id)")
+        #expect(c.listings.map { "\($0.resource) \($0.column) \($0.value)" } == ["102003-00001 legal_rep_id legal_rep_id"])
+        var asked: [String] = []
+        var record = Self.record("1")
+        record["legal_rep_id"] = "440604199001011234"
+        let fired = c.fires(record: record, past: [], today: Self.today) { r, col, v in
+            asked.append("\(r)/\(col)/\(v)"); return true
+        }
+        #expect(fired != nil && asked == ["102003-00001/legal_rep_id/440604199001011234"])
+        #expect(c.fires(record: record, past: [], today: Self.today) { _, _, _ in false } == nil)
+    }
+
+    @Test func aggregatesAreExactDecimals() {
+        #expect(HistoryFunction.avg.apply(["1", "2"], count: 2) == "1.5")
+        #expect(HistoryFunction.avg.apply(["0.1", "0.2"], count: 2) == "0.15")
+        #expect(HistoryFunction.sum.apply(["0.1", "0.2", "9"], count: 2) == "0.3")
+        #expect(HistoryFunction.min.apply(["3", "-2.5", "1"], count: 3) == "-2.5")
+        #expect(HistoryFunction.max.apply(["3", "-2.5", "1"], count: 3) == "3")
+        #expect(HistoryFunction.count.apply(["3"], count: 3) == "1")
+        #expect(HistoryFunction.avg.apply(["3", "x"], count: 2) == nil, "a value that is not a number")
+    }
+
+    /// A rule that does not compile is refused with the position; so are unknown columns, a window out of
+    /// range, history without an order column, an unknown subscriber.
+    @Test func aBrokenDefinitionNamesEveryFault() {
+        let bad = Self.rule("kwh < avg_prior(kwhh, 3)").problems(layout: Self.layout, departments: Self.departments)
+        #expect(bad.map(\.field) == ["condition"] && bad[0].code == "unknown_column" && bad[0].messageEn.contains("character 17"))
+        #expect(Self.rule("kwh < avg_prior(kwh, 99)").problems(layout: Self.layout, departments: Self.departments).map(\.code) == ["invalid_window"])
+        #expect(Self.rule("kwh < prev(kwh)", order: nil).problems(layout: Self.layout, departments: Self.departments).map(\.field) == ["order"])
+        var rule = Self.rule("kwh > 10000")
+        rule.entity = ["nope"]; rule.subscribers = ["999"]; rule.show = ["kwh", "x"]
+        #expect(rule.problems(layout: Self.layout, departments: Self.departments).map(\.field) == ["entity[0]", "show[1]", "subscribers[0]"])
+        #expect(Self.rule("kwh > 10000").problems(layout: Self.layout, departments: Self.departments).isEmpty)
+    }
+
+    @Test func firingsWithinTheWindowMerge() {
+        var rule = Self.rule("kwh > 1")
+        #expect(rule.merges(openedSecondsAgo: 3_600) && !rule.merges(openedSecondsAgo: 31 * 86_400))
+        rule.mergeHours = 0
+        #expect(!rule.merges(openedSecondsAgo: 1))
+    }
+}
