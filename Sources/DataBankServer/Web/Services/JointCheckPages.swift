@@ -56,7 +56,7 @@ enum JointCheckPages {
         let ms = (ContinuousClock.now - started).seconds * 1_000
         try await JointCheckRunner.audit(steps.map(\.audited), check: run.check, applicants: 1, run.audit(req, hash: hash), app: req.application)
         let answer = run.answer(steps, ms: ms, names: try await Directory.departmentNames(on: req.db, language: req.language))
-        return JointCheckWindowView(req: req, c: c, form: form, error: nil, result: .init(answer: answer, hash: hash, at: Date())).render()
+        return JointCheckWindowView(req: req, c: c, form: form, error: nil, result: .init(answer: answer, requestID: req.id, at: Date())).render()
     }
 
     /// The run as NDJSON: `{"step":i,"html":"<cells>"}` per department as it answers (after its audit
@@ -65,7 +65,7 @@ enum JointCheckPages {
         let names = try await Directory.departmentNames(on: req.db, language: req.language)
         let view = JointCheckWindowView(req: req, c: c, form: nil, error: nil, result: nil)
         let audit = run.audit(req, hash: hash)
-        let app = req.application
+        let app = req.application, requestID = req.id
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "application/x-ndjson")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -88,7 +88,7 @@ enum JointCheckPages {
                 _ = try await AuditLog.appendBatch(
                     [JointCheckRunner.draft(whole: steps.map(\.audited), check: run.check, applicants: 1, audit)], on: app.db, trail: app.auditTrail)
                 let answer = run.answer(steps, ms: ms, names: names)
-                let result = view.verdict(.init(answer: answer, hash: hash, at: Date()), applicant: run.applicant).render()
+                let result = view.verdict(.init(answer: answer, requestID: requestID, at: Date()), applicant: run.applicant).render()
                 try await out.write(.buffer(ByteBuffer(string: JSONText.encode(Line(done: true, html: result)) + "\n")))
                 try await out.write(.end)
             } catch {

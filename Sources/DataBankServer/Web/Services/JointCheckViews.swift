@@ -53,10 +53,11 @@ struct JointCheckWindowView {
     let error: AppError?
     let result: Result?
 
-    /// A finished run: its answer, the request hash its audit entries carry, when it ran.
+    /// A finished run: its answer, the request ID every audit entry of the run carries (the receipt's
+    /// number), when it ran.
     struct Result {
         var answer: JointCheckAnswer
-        var hash: String
+        var requestID: String
         var at: Date
     }
 
@@ -184,8 +185,8 @@ struct JointCheckWindowView {
             .el("td", .cls("num nowrap"), .esc(String(format: "%.0f ms", a.ms))))
     }
 
-    /// The combined result, and a receipt: the applicant, the window, when, and the request hash the
-    /// audit entries carry.
+    /// The combined result, and a receipt: the applicant, the window, when, and the number (the request
+    /// ID) every audit entry of the run carries.
     func verdict(_ r: Result, applicant: [String: String]) -> Body {
         let a = r.answer
         let (kind, text): (String, String) =
@@ -210,7 +211,7 @@ struct JointCheckWindowView {
                         String(format: "%.0f ms（各部门依次核验合计 %.0f ms）", a.ms, a.sequentialMs),
                         String(format: "%.0f ms (one after another: %.0f ms)", a.ms, a.sequentialMs)))
             ),
-            (s.t("核验凭证", "Receipt"), .span(.cls("code"), .testid("joint-hash"), .esc(r.hash)))
+            (s.t("受理编号", "Receipt no."), .span(.cls("code"), .testid("joint-receipt"), .esc(r.requestID)))
         ]
         return .section(
             .cls("card joint-verdict"), .testid("joint-verdict"), .attr("data-result", a.result),
@@ -220,8 +221,8 @@ struct JointCheckWindowView {
                 .cls("hint"),
                 .esc(
                     s.t(
-                        "各部门只答复核验结论，不提供原始数据；每个部门的核验和本次联办均以同一凭证记入审计日志。",
-                        "Each department answers with a conclusion only, never the data; each department's check and this joint check are in the audit log under the same receipt."
+                        "各部门只答复核验结论，不提供原始数据；每个部门的核验和本次联办均以此受理编号记入审计日志。",
+                        "Each department answers with a conclusion only, never the data; each department's check and this joint check are in the audit log under this receipt number."
                     ))),
             .div(
                 .cls("form-actions no-print"),
