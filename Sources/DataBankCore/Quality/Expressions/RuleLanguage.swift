@@ -79,6 +79,15 @@
 /// | `coalesce(a, b, …)` | the first non-null argument (same type) |
 /// | `abs(n)` | number |
 ///
+/// ## 预警函数 (warning rules only: `RuleCompiler.compile(_:layout:allowsHistory: true)`)
+/// | function | result |
+/// |---|---|
+/// | `prev(col)` | the entity's previous record's value |
+/// | `avg_prior(col, n)` `min_prior` `max_prior` `sum_prior` | over the entity's `n` previous records (null unless `n` exist) |
+/// | `count_prior(n)` | how many previous records exist, at most `n` |
+/// | `listed_in('resource', 'column', col)` | whether this record's `col` appears in another resource |
+/// They compile to derived inputs (``RuleInput``) whose values the evaluator supplies (``WarningCheck``).
+///
 /// Resident-ID functions check the shape (17 digits + digit/X, a real birth date) but not the check
 /// digit: that is a single-field validator's job.
 public enum RuleLanguage {
