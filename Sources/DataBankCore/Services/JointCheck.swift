@@ -152,14 +152,8 @@ extension JointCheck {
     /// Every problem of the definition against the services it names (code → the service's spec;
     /// a code missing from `services` is unknown or retired), each with its path (`steps[2].params.id_number`).
     public func problems(services: [String: VerificationSpec]) -> [FieldError] {
-        var out: [FieldError] = []
+        var out = DefinitionProblems.codeAndName(code: code, name: name, what: "联办事项")
         func add(_ field: String, _ code: String, _ zh: String, _ en: String) { out.append(FieldError(field: field, code: code, message: zh, messageEn: en)) }
-        if code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
-            add("code", "invalid_code", "联办事项代码为 2–63 个小写字母、数字和连字符", "code is 2–63 lower-case letters, digits and hyphens")
-        }
-        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || name.count > 200 {
-            add("name", "required", "请填写名称（最多 200 个字符）", "name is required (at most 200 characters)")
-        }
         if form.isEmpty || form.count > Self.maxFormFields {
             add("form", "out_of_range", "申请表须有 1–\(Self.maxFormFields) 个字段", "form has 1 to \(Self.maxFormFields) fields")
         }

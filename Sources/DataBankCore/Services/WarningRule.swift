@@ -54,14 +54,8 @@ public struct WarningRule: Codable, Hashable, Sendable {
     /// Every problem against the store's layout and the departments that exist, each at its field
     /// (`condition` with the position of the fault).
     public func problems(layout: RecordLayout, departments: Set<String>) -> [FieldError] {
-        var out: [FieldError] = []
+        var out = DefinitionProblems.codeAndName(code: code, name: name, what: "规则")
         func add(_ field: String, _ code: String, _ zh: String, _ en: String) { out.append(FieldError(field: field, code: code, message: zh, messageEn: en)) }
-        if code.range(of: "^[a-z0-9][a-z0-9-]{1,62}$", options: .regularExpression) == nil {
-            add("code", "invalid_code", "规则代码为 2–63 个小写字母、数字和连字符", "code is 2–63 lower-case letters, digits and hyphens")
-        }
-        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || name.count > 200 {
-            add("name", "required", "请填写名称（最多 200 个字符）", "name is required (at most 200 characters)")
-        }
         let names = Set(layout.columns.map(\.name))
         if entity.isEmpty { add("entity", "required", "须指明实体列（如统一社会信用代码）", "entity names the columns of the entity (e.g. credit_code)") }
         for (i, c) in entity.enumerated() where !names.contains(c) {

@@ -45,45 +45,21 @@ enum DemoJointChecks {
             residenceStore, code: "residence-1y", name: "居住登记满一年核验", nameEn: "Residence registered for a year",
             spec: VerificationSpec(
                 parameters: [.init(name: "id_number", type: .C), .init(name: "since", type: .D)],
-                predicate: .exists(where: [
-                    .init(column: "id_number", op: .eq, operand: .parameter("id_number")),
-                    .init(column: "move_in_date", op: .lte, operand: .parameter("since"))
-                ])), on: db)
+                predicate: .exists(where: [match("id_number"), .init(column: "move_in_date", op: .lte, operand: .parameter("since"))])), on: db)
         try await DemoSharing.define(
             householdStore, code: "non-local-household", name: "非本市户籍核验", nameEn: "Household registered outside the city",
-            spec: VerificationSpec(
-                parameters: [.init(name: "id_number", type: .C)],
-                predicate: .not(.exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))]))), on: db)
+            spec: absent("id_number"), on: db)
         try await DemoSharing.define(
             insuranceStore, code: "social-insurance-active", name: "社会保险正常缴费核验", nameEn: "Social insurance paid",
-            spec: VerificationSpec(
-                parameters: [.init(name: "id_number", type: .C)],
-                predicate: .exists(where: [
-                    .init(column: "id_number", op: .eq, operand: .parameter("id_number")),
-                    .init(column: "insured_status", op: .eq, operand: .constant("1"))
-                ])), on: db)
+            spec: present("id_number", where: "insured_status", is: "1"), on: db)
         try await DemoSharing.define(
             fundStore, code: "housing-fund-active", name: "住房公积金正常缴存核验", nameEn: "Housing fund deposits current",
-            spec: VerificationSpec(
-                parameters: [.init(name: "id_number", type: .C)],
-                predicate: .exists(where: [
-                    .init(column: "id_number", op: .eq, operand: .parameter("id_number")),
-                    .init(column: "account_status", op: .eq, operand: .constant("1"))
-                ])), on: db)
+            spec: present("id_number", where: "account_status", is: "1"), on: db)
         try await DemoSharing.define(
             enterpriseStore, code: "enterprise-operating", name: "用人单位在营核验", nameEn: "Employer in business",
-            spec: VerificationSpec(
-                parameters: [.init(name: "credit_code", type: .C)],
-                predicate: .exists(where: [
-                    .init(column: "credit_code", op: .eq, operand: .parameter("credit_code")),
-                    .init(column: "business_status", op: .eq, operand: .constant("1"))
-                ])), on: db)
+            spec: present("credit_code", where: "business_status", is: "1"), on: db)
         if let vehicleStore {
-            try await DemoSharing.define(
-                vehicleStore, code: "no-vehicle", name: "名下无机动车核验", nameEn: "No vehicle registered",
-                spec: VerificationSpec(
-                    parameters: [.init(name: "id_number", type: .C)],
-                    predicate: .not(.exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))]))), on: db)
+            try await DemoSharing.define(vehicleStore, code: "no-vehicle", name: "名下无机动车核验", nameEn: "No vehicle registered", spec: absent("id_number"), on: db)
         }
 
         let users = Dictionary(try await User.query(on: db).all().map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
@@ -148,6 +124,20 @@ enum DemoJointChecks {
                         service: "housing-fund-active", label: "未在缴存公积金", labelEn: "No housing fund deposits", params: ["id_number": .field("id_number")],
                         pass: ["no"])
                 ].compactMap { $0 }, rule: .allPass), by: civil, on: db)
+    }
+
+    /// The record whose `key` is the parameter of that name.
+    static func match(_ key: String) -> VerificationSpec.Comparison { .init(column: key, op: .eq, operand: .parameter(key)) }
+
+    /// "yes" when a record of the subject has `column` = `value`.
+    static func present(_ key: String, where column: String, is value: String) -> VerificationSpec {
+        VerificationSpec(
+            parameters: [.init(name: key, type: .C)], predicate: .exists(where: [match(key), .init(column: column, op: .eq, operand: .constant(value))]))
+    }
+
+    /// "yes" when no record of the subject exists.
+    static func absent(_ key: String) -> VerificationSpec {
+        VerificationSpec(parameters: [.init(name: key, type: .C)], predicate: .not(.exists(where: [match(key)])))
     }
 
     /// The applicants, by row number: three non-local people (row numbers past the household register's

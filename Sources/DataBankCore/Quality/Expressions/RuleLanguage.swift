@@ -117,8 +117,9 @@ public struct ExpressionError: Error, Hashable, Sendable {
 
     /// The error as the API reports field problems, e.g. for `rules[2].expression`; the message gains the position.
     public func fieldError(_ field: String) -> FieldError {
-        FieldError(field: field, code: code, message: "第 \(position + 1) 个字符处：\(message)",
-                   messageEn: "at character \(position + 1): \(messageEn)")
+        FieldError(
+            field: field, code: code, message: "第 \(position + 1) 个字符处：\(message)",
+            messageEn: "at character \(position + 1): \(messageEn)")
     }
 }
 
