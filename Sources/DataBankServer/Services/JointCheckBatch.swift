@@ -37,7 +37,7 @@ enum JointCheckBatch {
             let checked = check.checkApplicant(fields, today: req.application.today)
             return Applicant(line: line.line, values: checked.problems.isEmpty ? checked.values : nil, problems: checked.problems)
         }
-        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
+        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller, read: req.readSQL)
         let prepared = try await runner.prepare(check)
         // Counted before anything is read, so the audit precedes the answers (as an export's does).
         let audited = prepared.map { p in

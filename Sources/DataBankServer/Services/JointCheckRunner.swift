@@ -13,6 +13,9 @@ struct JointCheckRunner: Sendable {
     let appPrincipal: AppPrincipal?
     /// Whose grants are asked: the window's department (or the app's).
     let caller: String
+    /// Where the services' statements read: the request's read connections (``Request/readSQL``), so
+    /// the steps do not queue behind writes on SQLite's one read-write connection per event loop.
+    let read: any SQLDatabase
 
     /// A step as the caller may ask it: the service's definition when the caller holds its grant, else
     /// why every applicant's answer is missing (`no_grant`, `service_unavailable`).
@@ -90,7 +93,7 @@ struct JointCheckRunner: Sendable {
         }
         guard let d = p.definition, !asked.isEmpty else { return out }
         do {
-            let answers = try await ServiceAccess.evaluate(asked.map(\.params), spec: d.spec, store: d.store, on: app.db.sql)
+            let answers = try await ServiceAccess.evaluate(asked.map(\.params), spec: d.spec, store: d.store, on: read)
             for (k, item) in asked.enumerated() { out[item.index] = .answer(answers[k]) }
         } catch {
             let e = AppError.from(error)

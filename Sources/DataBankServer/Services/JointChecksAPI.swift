@@ -99,7 +99,7 @@ struct JointChecksAPI: RouteCollection {
                     .unprocessableEntity, "invalid_applicant", applicant.problems.map(\.messageEn).joined(separator: "; "), details: applicant.problems)
             }
             self.check = check
-            self.runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller)
+            self.runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller, read: req.readSQL)
             self.applicant = applicant.values
             self.purpose = purpose
         }

@@ -92,7 +92,7 @@ struct VerifyAPI: RouteCollection {
         case .success(let p): params = p
         case .failure(let e): throw AppError(.badRequest, e.code, e.messageEn, details: [e])
         }
-        let answers = try await evaluate([params], spec: spec, store: store, on: req.db.sql)
+        let answers = try await evaluate([params], spec: spec, store: store, on: req.readSQL)
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(
             req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
@@ -114,7 +114,7 @@ struct VerifyAPI: RouteCollection {
             case .failure(let e): lines[i] = "{\"line\":\(input.line),\"error\":" + JSONText.encode(e) + "}"
             }
         }
-        let sql = req.db.sql
+        let sql = req.readSQL
         for start in stride(from: 0, to: valid.count, by: Self.chunk) {
             let part = Array(valid[start..<min(start + Self.chunk, valid.count)])
             let answers = try await evaluate(part.map(\.params), spec: spec, store: store, on: sql)

@@ -105,7 +105,7 @@ enum JointCheckPages {
         guard let info = try await JointChecksAPI.infos([row], req).first else {
             throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read")
         }
-        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: nil, caller: user.departmentCode)
+        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: nil, caller: user.departmentCode, read: req.readSQL)
         let names = try await Directory.departmentNames(on: req.db, language: req.language)
         return Context(
             row: row, info: info, prepared: try await runner.prepare(info.definition), department: names[user.departmentCode] ?? user.departmentCode)
