@@ -12,7 +12,7 @@ struct FlatObjectCellsTests {
             #"{"a":"line\nbreak\\tab\t","b":-2e3,"c":false,"d":"\u00e9\ud83d\ude00","e":[1,{"x":"}"}]}"#,
             #"{ "a" : "x" , "b" : 0 , "c" : {"n":null} , "d" : "d" , "e" : "é" }"#,
             #"{"e":"shape","a\u0062":"escaped name"}"#,
-            #"{}"#,
+            #"{}"#
         ]
         let (bytes, ranges) = Self.buffer(lines)
         var expected: [JSONRecord] = []

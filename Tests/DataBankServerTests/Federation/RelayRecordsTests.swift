@@ -22,7 +22,7 @@ struct RelayRecordsTests {
         #"{"id_number":"\#(id(3))","name":"张敏","region":"440607","unknown":1}"#,
         #"{"id_number":"\#(id(4))","name":tru}"#,
         #"{"id_number":"\#(id(0))","name":"重复","region":"440604","amount":1e2,"months":-3,"active":1}"#,
-        #"{"id_number":"\#(id(5))","name":"王五","employer":{"n":[1,"}"]},"region":"440608","amount":0,"months":2,"active":"true"}"#,
+        #"{"id_number":"\#(id(5))","name":"王五","employer":{"n":[1,"}"]},"region":"440608","amount":0,"months":2,"active":"true"}"#
     ]
 
     static func id(_ i: Int) -> String { BusBench.idNumber(i) }
