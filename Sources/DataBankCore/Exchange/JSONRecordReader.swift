@@ -227,17 +227,23 @@ struct FlatJSONParser {
             return .literal(Array(bytes[start..<i]))
         default:
             let start = i
-            scan: while i < bytes.count {
-                switch bytes[i] {
-                case 0x30...0x39, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): i += 1
-                default: break scan
-                }
-            }
-            // A number as JSON writes it needs no further check; anything else is what `Double` reads.
-            guard i > start, isJSONNumber(start, i) || Double(String(decoding: bytes[start..<i], as: UTF8.self)) != nil else {
-                throw fail("invalid value", "无效值")
-            }
+            try number()
             return .literal(Array(bytes[start..<i]))
+        }
+    }
+
+    /// Moves past a number (what `Double` reads, as JSON writes it or not), or throws.
+    mutating func number() throws {
+        let start = i
+        scan: while i < bytes.count {
+            switch bytes[i] {
+            case 0x30...0x39, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): i += 1
+            default: break scan
+            }
+        }
+        // A number as JSON writes it needs no further check; anything else is what `Double` reads.
+        guard i > start, isJSONNumber(start, i) || Double(String(decoding: bytes[start..<i], as: UTF8.self)) != nil else {
+            throw fail("invalid value", "无效值")
         }
     }
 

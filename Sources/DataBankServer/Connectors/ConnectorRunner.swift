@@ -176,7 +176,13 @@ enum ConnectorRunner {
                 // skips what it does not map), so the relay never rewrites a record.
                 if source.kind == "databank" && !mapping.pairs.isEmpty { ingest.columnMap = mapping.itemBySource }
                 try await reader(read) { page in
-                    if let cells = page.cells { try await ingest.feed(cells) } else { try await ingest.feed(page.ndjson) }
+                    if let cells = page.cells {
+                        try await ingest.feed(cells)
+                    } else if let objects = page.objects {
+                        try await ingest.feed(objects)
+                    } else {
+                        try await ingest.feed(page.ndjson)
+                    }
                     progress.rows += page.rows
                     progress.watermark = Watermark.after(page: page.watermarks, lastPage: page.last, previous: progress.watermark)
                     if !atomic {

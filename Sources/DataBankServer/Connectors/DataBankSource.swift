@@ -9,9 +9,9 @@ import DataBankCore
 /// (``PeerFeed`` at the owner: authorized there by the grant, audited at both ends under one request
 /// hash); the feed's cursor is the connector's watermark, committed by the runner after each page.
 ///
-/// Within a page the last change of each key wins: upserts go to the ingest as NDJSON, each record's
-/// data as the owner sent it (``ChangeFeedPage`` finds it in the page's bytes; the ingest renames by the
-/// mapping), deletes are applied to the store before the page is handed over; a replace at the owner
+/// Within a page the last change of each key wins: upserts go to the ingest as the page's objects, each
+/// record's data where it lies as the owner sent it (``ChangeFeedPage`` finds it in the page's bytes; the
+/// ingest reads its members in place, ``FlatObjects``, and renames by the mapping), deletes are applied to the store before the page is handed over; a replace at the owner
 /// (its `reset` change) empties the store first. The next page is asked for while one is ingested. Replaying a page
 /// after a crash is harmless (upserts and deletes are idempotent), so every change lands once.
 struct DataBankSource: Sendable {
@@ -101,7 +101,7 @@ struct DataBankSource: Sendable {
             }
             let last = Self.lastChanges(feed)
             var out = SourcePage()
-            out.ndjson = Self.ndjson(feed, last: last)
+            out.objects = Self.records(feed, last: last)
             out.rows = changes
             out.watermarks = [Watermark(value: feed.cursor ?? "", type: Self.watermarkType)]
             // Every change has its own number: the page's cursor is exact, never a tie to read again.
@@ -140,15 +140,14 @@ struct DataBankSource: Sendable {
         return last
     }
 
-    /// The upserts whose key's last change in the page is not a delete: each record's data as the owner
-    /// sent it, one NDJSON line (the ingest renames by the mapping, reads only the items it maps).
-    static func ndjson(_ feed: ChangeFeedPage, last: [Bool]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(feed.bytes.count)
+    /// The upserts whose key's last change in the page is not a delete: each record's data where it lies
+    /// in the page as the owner sent it (the ingest reads its members in place, renames them by the
+    /// mapping and reads only the items it maps).
+    static func records(_ feed: ChangeFeedPage, last: [Bool]) -> FlatObjects {
+        var out = FlatObjects(bytes: feed.bytes)
+        out.ranges.reserveCapacity(feed.changes.count)
         for (i, c) in feed.changes.enumerated() where c.op == .upsert && last[i] {
-            guard let data = c.data else { continue }
-            out.append(contentsOf: feed.bytes[data])
-            out.append(0x0A)
+            if let data = c.data { out.ranges.append(data) }
         }
         return out
     }

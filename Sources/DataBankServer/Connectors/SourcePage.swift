@@ -9,6 +9,8 @@ struct SourcePage: Sendable {
     var ndjson: [UInt8] = []
     /// The rows as fields named by the store's items, instead of `ndjson`.
     var cells: FieldRows?
+    /// The rows as JSON objects lying in a buffer (a relay's page as the peer sent it), instead of `ndjson`.
+    var objects: FlatObjects?
     var rows = 0
     var watermarks: [Watermark] = []
     /// Whether the source has no more rows after this page.
@@ -17,6 +19,7 @@ struct SourcePage: Sendable {
     /// The rows as JSON objects (a test-connection's preview): the lines, or each row's fields as text.
     var jsonLines: [String] {
         if let cells { return (0..<cells.count).map(cells.jsonObject) }
+        if let objects { return objects.ranges.map { String(decoding: objects.bytes[$0], as: UTF8.self) } }
         return String(decoding: ndjson, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

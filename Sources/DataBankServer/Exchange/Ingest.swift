@@ -175,6 +175,13 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         transcoder?.convert(bytes, final: final, into: &utf8)
     }
 
+    /// Parses the bytes fed so far (decoding starts if it has not), so that what comes next by another
+    /// entry (``FlatObjects``, ``FieldRows``) follows them in the load.
+    func parsePending() throws {
+        if transcoder == nil && !pending.isEmpty { try start() }
+        try parse()
+    }
+
     private func parse() throws {
         defer { utf8.removeAll(keepingCapacity: true) }
         if var parser = csv {
@@ -427,8 +434,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     /// connector calls it after each source page, before it records the page's watermark.
     func commitPending() async throws {
         // Fields fed as rows (``FieldRows``) need no decoding: only the bytes not yet decoded start it.
-        if transcoder == nil && !pending.isEmpty { try start() }
-        try parse()
+        try parsePending()
         try await flush(all: true)
     }
 

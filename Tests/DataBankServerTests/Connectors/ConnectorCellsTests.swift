@@ -13,8 +13,7 @@ import VaporTesting
 struct ConnectorCellsTests {
     /// A store of the bus bench's layout (text, decimal, integer, date, date-time and boolean items),
     /// under the market regulation bureau, whose steward manages it.
-    static func typedStore(_ app: Application) async throws -> StoreFixture {
-        let code = "109001-00077"
+    static func typedStore(_ app: Application, code: String = "109001-00077") async throws -> StoreFixture {
         let steward = try #require(try await User.query(on: app.db).filter(\.$username == "scj_steward").first())
         let template = try #require(
             try await ResourceRow.query(on: app.db).filter(\.$departmentCode == steward.departmentCode)

@@ -117,6 +117,55 @@ struct RelayPagesTests {
         }
     }
 
+    /// A record loaded at the owner from JSON with escapes, Chinese text, an emoji and `null` arrives value
+    /// for value, its earlier version in the same page overtaken (a page passed through is in `seq` order).
+    /// A mapping that puts a text item into a typed one at the consumer quarantines the records whose value
+    /// does not fit there, their raw record kept.
+    @Test func escapedValuesArriveAndValuesThatDoNotFitAreQuarantined() async throws {
+        try await TwoNodes.run { n in
+            let provider = try await n.owner.token(n.atOwner.steward)
+            _ = try await n.owner.loadCSV(n.atOwner, n.atOwner.csv(rows: 1..<4), token: provider)
+            let text = try #require(n.atOwner.textColumn)
+            let optional = n.atOwner.layout.columns.first { !$0.primaryKey && !$0.required && $0.name != text.name }
+            var record: [String: String?] = Dictionary(uniqueKeysWithValues: n.atOwner.layout.columns.map { ($0.name, n.atOwner.value($0, row: 1)) })
+            record[text.name] = "甲\"乙\\丙\n😀"
+            if let optional { record[optional.name] = .some(nil) }
+            let line = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+            let loaded = try await n.owner.sendRaw(
+                .POST, "/api/v1/resources/\(n.atOwner.code)/records?mode=upsert", token: provider, contentType: "application/x-ndjson", body: Array(line.utf8))
+            #expect(loaded.status == .ok, "\(loaded.body.string)")
+            let applied = try await n.apply(items: n.atOwner.layout.columns.map(\.name), clear: true)
+            try await n.approve(try #require(try applied.decode(RemoteApplicationInfo.self).remoteID))
+            try await n.relayConnector()
+            let run = try await n.run()
+            #expect(run.status == "succeeded" && run.rowsRead == 4 && run.refused == 0, "\(run.error ?? "")")
+            let owned = try await n.owner.allRecords(n.atOwner, token: provider)
+            let relayed = try await n.relayed()
+            #expect(relayed[n.atOwner.key(1)]?[text.name] == .string("甲\"乙\\丙\n😀"))
+            #expect(relayed[n.atOwner.key(1)] == owned[n.atOwner.key(1)])
+
+            // The text item read into a typed item (a number, a date, a boolean) of the consumer's store, and back.
+            let typed = try #require(
+                n.atConsumer.layout.columns.first { !$0.primaryKey && !$0.required && ![.C, .M, .G].contains($0.type) }, "a typed optional item")
+            var mapping = ConnectorMapping.identity(n.atConsumer.layout).pairs
+            for i in mapping.indices {
+                if mapping[i].item == typed.name { mapping[i].source = text.name } else if mapping[i].item == text.name { mapping[i].source = typed.name }
+            }
+            let body = ConnectorBody(
+                code: "relay-typed", name: "转接（类型不符）", resource: n.atConsumer.code,
+                source: .init(kind: "databank", node: "chancheng", resource: n.atOwner.code), mapping: mapping, schedule: "every 5 minutes",
+                mode: "incremental")
+            let token = try await n.consumer.token(TwoNodes.steward)
+            #expect(try await n.consumer.send(.POST, "/api/v1/connectors", token: token, json: body).status == .created)
+            let refused = try await n.run("relay-typed")
+            #expect(refused.status == "succeeded" && refused.rowsRead == 4 && refused.refused == 3, "\(refused.error ?? "")")
+            let page = try await n.consumer.send(.GET, "/api/v1/resources/\(n.atConsumer.code)/quarantine?status=open", token: token)
+                .decode(QuarantinePage.self)
+            let entry = try #require(page.items.first { $0.record?[typed.name] == .some("甲\"乙\\丙\n😀") }, "\(page.items)")
+            #expect(entry.code == "type_error")
+        }
+    }
+
     /// The grant's view at the owner, decided as the peer feed decides it.
     static func ownerView(_ n: TwoNodes) async throws -> GrantView {
         let consumer = PeerConsumer.code(node: "guangdong", department: n.department)
