@@ -97,13 +97,6 @@ public struct WarningCheck: Sendable {
 
     public init(rule: WarningRule, compiled: CompiledRule) { self.rule = rule; self.compiled = compiled }
 
-    /// Per column, how many previous records of the entity the history functions read (the most).
-    public var historyDepth: [String: Int] {
-        var out: [String: Int] = [:]
-        for case .history(_, let column, let count) in compiled.inputs where !column.isEmpty { out[column] = max(out[column] ?? 0, count) }
-        return out
-    }
-
     /// How many previous records any history function reads (0: the rule reads the record alone).
     public var depth: Int {
         compiled.inputs.reduce(0) { n, input in if case .history(_, _, let c) = input { max(n, c) } else { n } }
@@ -123,7 +116,7 @@ public struct WarningCheck: Sendable {
         compiled.inputs.map { input in
             switch input {
             case .column(let c): record[c]
-            case .history(let f, let c, let n): f.apply(past.compactMap { c.isEmpty ? "" : $0[c] }, count: n)
+            case .history(let f, let c, let n): f.apply(past.map { c.isEmpty ? "" : $0[c] }, count: n)
             case .listed(let r, let c, let v): record[v].map { listed(r, c, $0) ? "true" : "false" }
             }
         }

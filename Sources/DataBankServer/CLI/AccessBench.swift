@@ -42,10 +42,11 @@ struct AccessBench {
                 predicate: .exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))])))
         try await service.create(on: app.db)
         let masks: [String: MaskRule] = ["id_number": .mask(.residentID), "name": .mask(.name), "employer": .clear]
-        try await grant(
+        try await Self.grant(
             consumer, provider: provider.departmentCode, kind: "resource", service: nil,
-            scope: GrantScope(items: BusBench.layout.columns.map(\.name), masks: masks))
-        try await grant(consumer, provider: provider.departmentCode, kind: "service", service: service.code, scope: GrantScope(items: []))
+            scope: GrantScope(items: BusBench.layout.columns.map(\.name), masks: masks), on: app.db)
+        try await Self.grant(
+            consumer, provider: provider.departmentCode, kind: "service", service: service.code, scope: GrantScope(items: []), on: app.db)
 
         let server = try BusBench.startServer(dbURL)
         defer { server.terminate(); server.waitUntilExit() }
@@ -106,7 +107,10 @@ struct AccessBench {
             String(format: "%.2f s / %.2f s (%@)", ownExport, grantedExport, percent(grantedExport, ownExport)), "< +10 %")
     }
 
-    func grant(_ consumer: User, provider: String, kind: String, service: String?, scope: GrantScope, resource: String = Self.code) async throws {
+    /// An approved application and its grant, written directly (the bench's consumer holds it from 2020 to 2099).
+    static func grant(
+        _ consumer: User, provider: String, kind: String, service: String?, scope: GrantScope, resource: String = code, on db: any Database
+    ) async throws {
         let application = ApplicationRow()
         application.kind = kind; application.resourceCode = resource; application.serviceCode = service
         application.providerCode = provider; application.consumerCode = consumer.departmentCode
@@ -114,12 +118,12 @@ struct AccessBench {
         application.sharingType = "conditional"; application.purpose = "bench"; application.legalBasis = "bench"
         application.scope = JSONText.encode(scope); application.validFrom = "2020-01-01"; application.validUntil = "2099-12-31"
         application.status = ApplicationStatus.approved.rawValue
-        try await application.create(on: app.db)
+        try await application.create(on: db)
         let g = GrantRow()
         g.applicationID = try application.requireID(); g.kind = kind; g.resourceCode = resource; g.serviceCode = service
         g.providerCode = provider; g.consumerCode = consumer.departmentCode; g.scope = JSONText.encode(scope)
         g.validFrom = "2020-01-01"; g.validUntil = "2099-12-31"
-        try await g.create(on: app.db)
+        try await g.create(on: db)
     }
 
     func timedPost(_ client: any Client, _ url: String, token: String, json: String, expect: String?) async throws -> Double {

@@ -55,18 +55,15 @@ struct ServicesBench {
                         parameters: [.init(name: "id_number", type: .C)],
                         predicate: .exists(where: [.init(column: "id_number", op: .eq, operand: .parameter("id_number"))] + check.extra)))
                 try await service.create(on: app.db)
-                try await AccessBench(app: app, console: console, rows: 0, requests: 0, batchSize: 0).grant(
-                    consumer, provider: Self.providers[s], kind: "service", service: service.code, scope: GrantScope(items: []), resource: code)
+                try await AccessBench.grant(
+                    consumer, provider: Self.providers[s], kind: "service", service: service.code, scope: GrantScope(items: []), resource: code, on: app.db)
                 steps.append(.init(service: service.code, params: ["id_number": .field("id_number")]))
             }
         }
         let check = JointCheck(
             code: "bench-16", name: "十六部门联审（基准测试）", form: [.init(name: "id_number", label: "公民身份号码", kind: .residentID)], steps: steps,
             rule: .allPass)
-        let definition = JointCheckRow()
-        definition.code = check.code; definition.name = check.name; definition.departmentCode = consumer.departmentCode
-        definition.definition = JSONText.encode(check); definition.createdBy = consumer.username
-        try await definition.create(on: app.db)
+        try await JointCheckRow(check, department: consumer.departmentCode, createdBy: consumer.username).create(on: app.db)
 
         let server = try BusBench.startServer(dbURL)
         defer { server.terminate(); server.waitUntilExit() }

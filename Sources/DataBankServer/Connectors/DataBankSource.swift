@@ -11,8 +11,9 @@ import DataBankCore
 ///
 /// Within a page the last change of each key wins: upserts go to the ingest as the page's objects, each
 /// record's data where it lies as the owner sent it (``ChangeFeedPage`` finds it in the page's bytes; the
-/// ingest reads its members in place, ``FlatObjects``, and renames by the mapping), deletes are applied to the store before the page is handed over; a replace at the owner
-/// (its `reset` change) empties the store first. The next page is asked for while one is ingested. Replaying a page
+/// ingest reads its members in place, ``FlatObjects``, and renames by the mapping); deletes are applied
+/// to the store before the page is handed over; a replace at the owner (its `reset` change) empties the
+/// store first. The next page is asked for while one is ingested. Replaying a page
 /// after a crash is harmless (upserts and deletes are idempotent), so every change lands once.
 struct DataBankSource: Sendable {
     /// What a databank connector's `watermarkColumn` is: the feed's cursor, not a column.

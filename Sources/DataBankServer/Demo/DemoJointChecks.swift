@@ -200,9 +200,6 @@ enum DemoJointChecks {
     static func save(_ check: JointCheck, by user: User, on db: any Database) async throws {
         let services = try await JointChecksAPI.specs(of: [check], on: db).mapValues(\.spec)
         guard check.problems(services: services).isEmpty else { return }
-        let row = JointCheckRow()
-        row.code = check.code; row.name = check.name; row.nameEn = check.nameEn; row.departmentCode = user.departmentCode
-        row.definition = JSONText.encode(check); row.createdBy = user.username
-        try await row.create(on: db)
+        try await JointCheckRow(check, department: user.departmentCode, createdBy: user.username).create(on: db)
     }
 }

@@ -16,10 +16,7 @@ enum JointCheckBatch {
     static let chunk = 1_000
 
     static func run(req: Request) async throws -> Response {
-        let row = try await JointChecksAPI.load(req)
-        let caller = try JointChecksAPI.callerDepartment(req)
-        if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
-        guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
+        let (check, runner) = try JointChecksAPI.runnable(req, try await JointChecksAPI.load(req))
         try StoreReading.checkPurpose(req)
         guard let purpose = StoreReading.statedPurpose(req) else {
             throw AppError.field(
@@ -37,14 +34,13 @@ enum JointCheckBatch {
             let checked = check.checkApplicant(fields, today: req.application.today)
             return Applicant(line: line.line, values: checked.problems.isEmpty ? checked.values : nil, problems: checked.problems)
         }
-        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller, read: req.readSQL)
         let prepared = try await runner.prepare(check)
         // Counted before anything is read, so the audit precedes the answers (as an export's does).
         let audited = prepared.map { p in
             JointCheckRunner.Audited(
                 service: p.step.service, resource: p.resource, columns: p.columns, refusal: p.refusal,
                 count: applicants.reduce(0) { n, a in
-                    guard let values = a.values, case .success = JointCheckRunner.input(p, check, applicant: values) else { return n }
+                    guard let values = a.values, case .params = JointCheckRunner.input(p, check, applicant: values) else { return n }
                     return n + 1
                 })
         }

@@ -19,6 +19,12 @@ final class JointCheckRow: Model, @unchecked Sendable {
     @OptionalField(key: "retired_at") var retiredAt: Date?
     init() {}
 
+    /// A check to save, owned by `department`.
+    init(_ check: JointCheck, department: String, createdBy: String) {
+        code = check.code; name = check.name; nameEn = check.nameEn; departmentCode = department
+        definition = JSONText.encode(check); self.createdBy = createdBy
+    }
+
     var check: JointCheck? { JSONText.decode(JointCheck.self, definition) }
 }
 

@@ -31,16 +31,25 @@ struct JointCheckRunner: Sendable {
         var columns: [String] { definition.map { Array($0.spec.usedColumns).sorted() } ?? [] }
     }
 
-    /// What one step came to for one applicant, and what it touched (for the audit).
+    /// What one step came to for one applicant, and its time.
     struct Step: Sendable {
-        var service: String
-        var label: String
-        var labelEn: String?
-        var provider: String
-        var resource: String?
-        var columns: [String]
+        var prepared: Prepared
         var outcome: JointCheck.Outcome
         var ms: Double
+
+        var service: String { prepared.step.service }
+        var label: String { prepared.label }
+        var labelEn: String? { prepared.labelEn }
+        var provider: String { prepared.provider }
+        var resource: String? { prepared.resource }
+        /// The columns read: none when the service did not answer.
+        var columns: [String] { if case .answer = outcome { prepared.columns } else { [] } }
+    }
+
+    /// A step's parameters for one applicant, or why it cannot be asked.
+    enum Asked {
+        case params([String: String])
+        case unanswered(code: String)
     }
 
     /// Every step prepared, in parallel, in the check's order.
@@ -71,12 +80,13 @@ struct JointCheckRunner: Sendable {
 
     /// The step's parameters for an applicant, checked as the service checks them; else the code of
     /// why it cannot be asked (`missing_value` for an optional field left empty, the service's input code).
-    static func input(_ p: Prepared, _ check: JointCheck, applicant: [String: String]) -> Result<[String: String], FieldError> {
-        guard let d = p.definition else { return .failure(FieldError(field: p.step.service, code: p.refusal ?? "no_grant", message: "", messageEn: "")) }
-        guard let params = check.parameters(of: p.step, applicant: applicant) else {
-            return .failure(FieldError(field: p.step.service, code: "missing_value", message: "", messageEn: ""))
+    static func input(_ p: Prepared, _ check: JointCheck, applicant: [String: String]) -> Asked {
+        guard let d = p.definition else { return .unanswered(code: p.refusal ?? "no_grant") }
+        guard let params = check.parameters(of: p.step, applicant: applicant) else { return .unanswered(code: "missing_value") }
+        switch d.spec.checkInput(params) {
+        case .success(let checked): return .params(checked)
+        case .failure(let problem): return .unanswered(code: problem.code)
         }
-        return d.spec.checkInput(params)
     }
 
     /// The step's outcome for each applicant (nil: an applicant whose form was refused, skipped), the
@@ -87,8 +97,8 @@ struct JointCheckRunner: Sendable {
         for (i, applicant) in applicants.enumerated() {
             guard let applicant else { continue }
             switch Self.input(p, check, applicant: applicant) {
-            case .success(let params): asked.append((i, params))
-            case .failure(let problem): out[i] = .unanswered(code: problem.code)
+            case .params(let params): asked.append((i, params))
+            case .unanswered(let code): out[i] = .unanswered(code: code)
             }
         }
         guard let d = p.definition, !asked.isEmpty else { return out }
@@ -110,10 +120,7 @@ struct JointCheckRunner: Sendable {
             let started = ContinuousClock.now
             let p = await self.prepare(step)
             let outcome = await self.answer(p, check, applicants: [applicant])[0] ?? .unanswered(code: "missing_value")
-            let answered = if case .answer = outcome { true } else { false }
-            return Step(
-                service: step.service, label: p.label, labelEn: p.labelEn, provider: p.provider, resource: p.resource, columns: answered ? p.columns : [],
-                outcome: outcome, ms: (ContinuousClock.now - started).seconds * 1_000)
+            return Step(prepared: p, outcome: outcome, ms: (ContinuousClock.now - started).seconds * 1_000)
         }
     }
 

@@ -52,9 +52,7 @@ struct JointChecksAPI: RouteCollection {
         if try await JointCheckRow.query(on: req.db).filter(\.$code == check.code).first() != nil {
             throw AppError.field(.conflict, "duplicate_code", "code", zh: "联办事项代码已存在", en: "A joint check with this code exists")
         }
-        let row = JointCheckRow()
-        row.code = check.code; row.name = check.name; row.nameEn = check.nameEn; row.departmentCode = department
-        row.definition = JSONText.encode(check); row.createdBy = user.username
+        let row = JointCheckRow(check, department: department, createdBy: user.username)
         try await row.create(on: req.db)
         try await AuditLog.append(
             .of(req), resource: nil, operation: "joint-check.define", fields: [check.code], count: check.steps.count, purpose: nil,
@@ -86,9 +84,7 @@ struct JointChecksAPI: RouteCollection {
         var purpose: String
 
         init(_ req: Request, _ row: JointCheckRow, _ call: JointCheckCall) throws {
-            let caller = try callerDepartment(req)
-            if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
-            guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
+            (check, runner) = try runnable(req, row)
             try call.checkLengths()
             guard let purpose = call.purpose?.trimmingCharacters(in: .whitespacesAndNewlines), !purpose.isEmpty else {
                 throw AppError.field(.badRequest, "purpose_required", "purpose", zh: "联办核验须说明用途（purpose）", en: "A joint check needs a purpose (purpose)")
@@ -98,8 +94,6 @@ struct JointChecksAPI: RouteCollection {
                 throw AppError(
                     .unprocessableEntity, "invalid_applicant", applicant.problems.map(\.messageEn).joined(separator: "; "), details: applicant.problems)
             }
-            self.check = check
-            self.runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller, read: req.readSQL)
             self.applicant = applicant.values
             self.purpose = purpose
         }
@@ -126,6 +120,15 @@ struct JointChecksAPI: RouteCollection {
             throw AppError.notFound("Joint check \(code)")
         }
         return row
+    }
+
+    /// The check as the caller may run it: the caller allowed to run joint checks, the definition read,
+    /// and a runner under the caller's own grants reading on the request's read connections.
+    static func runnable(_ req: Request, _ row: JointCheckRow) throws -> (JointCheck, JointCheckRunner) {
+        let caller = try callerDepartment(req)
+        if let actor = req.actor { try AuthorizationGate.authorize(actor, .runJointChecks, department: actor.departmentCode) }
+        guard let check = row.check else { throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read") }
+        return (check, JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: req.app, caller: caller, read: req.readSQL))
     }
 
     /// Staff, or an app of a department: the public has no joint checks.

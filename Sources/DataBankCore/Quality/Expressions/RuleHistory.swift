@@ -14,15 +14,6 @@ public enum RuleInput: Hashable, Sendable {
     case history(HistoryFunction, column: String, count: Int)
     /// Whether this record's `value` column appears in `resource`'s `column` ("true" / "false").
     case listed(resource: String, column: String, value: String)
-
-    /// The record's column this input reads (its own, or its past values').
-    public var column: String? {
-        switch self {
-        case .column(let c): c
-        case .history(_, let c, _): c.isEmpty ? nil : c
-        case .listed(_, _, let v): v
-        }
-    }
 }
 
 /// The aggregates over an entity's previous records.
@@ -32,16 +23,17 @@ public enum HistoryFunction: String, Hashable, Sendable, CaseIterable {
     /// The most previous records a window may span.
     public static let maxWindow = 36
 
-    /// The aggregate of `past` (most recent first, at least `count` when there are that many) as
-    /// canonical text; nil (null) when fewer than `count` values exist or one is not a number.
-    public func apply(_ past: [String], count: Int) -> String? {
+    /// The aggregate of the values of `past` records (most recent first; nil: the record has no value)
+    /// as canonical text; nil (null) when fewer than `count` records exist, or one of them has no value
+    /// or not a number (the window is records, not values: a gap is not skipped over).
+    public func apply(_ past: [String?], count: Int) -> String? {
         if self == .count { return String(Swift.min(past.count, count)) }
         guard past.count >= count else { return nil }
         let window = past.prefix(count)
-        if self == .prev { return window.first }
+        if self == .prev { return window.first ?? nil }
         var numbers: [RuleNumber] = []
         for v in window {
-            guard let n = RuleNumber.parse(v) else { return nil }
+            guard let v, let n = RuleNumber.parse(v) else { return nil }
             numbers.append(n)
         }
         guard var out = numbers.first else { return nil }

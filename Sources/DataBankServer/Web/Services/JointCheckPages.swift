@@ -56,7 +56,9 @@ enum JointCheckPages {
         let ms = (ContinuousClock.now - started).seconds * 1_000
         try await JointCheckRunner.audit(steps.map(\.audited), check: run.check, applicants: 1, run.audit(req, hash: hash), app: req.application)
         let answer = run.answer(steps, ms: ms, names: try await Directory.departmentNames(on: req.db, language: req.language))
-        return JointCheckWindowView(req: req, c: c, form: form, error: nil, result: .init(answer: answer, requestID: req.id, at: Date())).render()
+        return JointCheckWindowView(
+            req: req, c: c, form: form, error: nil, result: .init(applicant: run.applicant, answer: answer, requestID: req.id, at: Date())
+        ).render()
     }
 
     /// The run as NDJSON: `{"step":i,"html":"<cells>"}` per department as it answers (after its audit
@@ -88,7 +90,7 @@ enum JointCheckPages {
                 _ = try await AuditLog.appendBatch(
                     [JointCheckRunner.draft(whole: steps.map(\.audited), check: run.check, applicants: 1, audit)], on: app.db, trail: app.auditTrail)
                 let answer = run.answer(steps, ms: ms, names: names)
-                let result = view.verdict(.init(answer: answer, requestID: requestID, at: Date()), applicant: run.applicant).render()
+                let result = view.verdict(.init(applicant: run.applicant, answer: answer, requestID: requestID, at: Date())).render()
                 try await out.write(.buffer(ByteBuffer(string: JSONText.encode(Line(done: true, html: result)) + "\n")))
                 try await out.write(.end)
             } catch {
@@ -100,14 +102,12 @@ enum JointCheckPages {
 
     static func load(_ req: Request) async throws -> Context {
         let user = try req.requireUser()
-        try req.authorize(.runJointChecks, department: user.departmentCode)
         let row = try await JointChecksAPI.load(req)
+        let (check, runner) = try JointChecksAPI.runnable(req, row)
         guard let info = try await JointChecksAPI.infos([row], req).first else {
             throw AppError(.internalServerError, "invalid_joint_check", "The check cannot be read")
         }
-        let runner = JointCheckRunner(app: req.application, actor: req.actor, appPrincipal: nil, caller: user.departmentCode, read: req.readSQL)
         let names = try await Directory.departmentNames(on: req.db, language: req.language)
-        return Context(
-            row: row, info: info, prepared: try await runner.prepare(info.definition), department: names[user.departmentCode] ?? user.departmentCode)
+        return Context(row: row, info: info, prepared: try await runner.prepare(check), department: names[user.departmentCode] ?? user.departmentCode)
     }
 }

@@ -53,9 +53,10 @@ struct JointCheckWindowView {
     let error: AppError?
     let result: Result?
 
-    /// A finished run: its answer, the request ID every audit entry of the run carries (the receipt's
-    /// number), when it ran.
+    /// A finished run: the applicant's values as checked, its answer, the request ID every audit entry of
+    /// the run carries (the receipt's number), when it ran.
     struct Result {
+        var applicant: [String: String]
         var answer: JointCheckAnswer
         var requestID: String
         var at: Date
@@ -81,7 +82,7 @@ struct JointCheckWindowView {
                     .cls("card"), .testid("joint-answers"),
                     .h2(.esc(s.t("各部门核验", "Each department's answer"))),
                     answersTable()),
-                .div(.attr("id", "joint-verdict"), .testid("joint-verdict-box"), result.map { verdict($0, applicant: posted) } ?? .empty))
+                .div(.attr("id", "joint-verdict"), .testid("joint-verdict-box"), result.map { verdict($0) } ?? .empty))
         ]
         let banner = summary()
         return Layout.render(req, title: name, status: status, path: SiteURL.jointChecks.path, banners: [banner], content)
@@ -94,13 +95,6 @@ struct JointCheckWindowView {
         return .banner(
             "error", .p(.strong(.esc(s.t("未能核验：有 \(error.details.count) 处需要修改。", "Not checked: \(error.details.count) problem(s) to fix.")))),
             .ul(.group(error.details.map { e in Node<HTML.ListContext>.li(.esc(s.message(e))) })), testid: "error-summary")
-    }
-
-    /// The applicant's values as posted (for the receipt).
-    var posted: [String: String] {
-        var out: [String: String] = [:]
-        for f in check.form { if let v = form?["applicant.\(f.name)"], !v.isEmpty { out[f.name] = v } }
-        return out
     }
 
     func applicantForm() -> Body {
@@ -187,7 +181,7 @@ struct JointCheckWindowView {
 
     /// The combined result, and a receipt: the applicant, the window, when, and the number (the request
     /// ID) every audit entry of the run carries.
-    func verdict(_ r: Result, applicant: [String: String]) -> Body {
+    func verdict(_ r: Result) -> Body {
         let a = r.answer
         let (kind, text): (String, String) =
             switch a.result {
@@ -197,7 +191,7 @@ struct JointCheckWindowView {
             }
         let user = req.user
         var receipt: [(String, Body)] = check.form.compactMap { f in
-            guard let v = applicant[f.name] else { return nil }
+            guard let v = r.applicant[f.name] else { return nil }
             return (s.isEnglish ? (f.labelEn ?? f.label) : f.label, .esc(v))
         }
         if let p = a.points, let t = a.threshold { receipt.append((s.t("得分", "Points"), .esc(s.t("\(p) 分（合格线 \(t) 分）", "\(p) (pass mark \(t))")))) }
