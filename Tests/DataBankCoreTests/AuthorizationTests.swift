@@ -94,6 +94,8 @@ let policy: [PolicyRow] = {
         (.manageFederation,  .signIn,    "A  -  -  -  -  -"),
         (.manageJointChecks, .signIn,    "A  O  O  -  -  -"),
         (.runJointChecks,    .signIn,    "O  O  O  -  O  -"),
+        (.manageWarningRules, .signIn,   "A  O  O  -  -  -"),
+        (.handleWarnings,    .signIn,    "A  O  O  -  O  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser]
     return rows.map { action, anonymous, cells in

@@ -87,6 +87,10 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     case manageFederation
     /// Services on shared data: joint checks (一件事联办), set up by a department and run by its window.
     case manageJointChecks, runJointChecks
+    /// Early warnings (预警): a rule is set up by a department that may read the watched store (department =
+    /// the rule's owner; the same stewards also keep the department's warning webhook); its warnings are
+    /// handled — acknowledged, assigned, closed — by the subscribing departments (department = the subscriber).
+    case manageWarningRules, handleWarnings
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -225,6 +229,8 @@ public enum Authorization {
         // anyone of that department runs it, under the department's own grants for each service.
         .manageJointChecks: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .runJointChecks:    .roles([.platformAdmin: .own, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
+        .manageWarningRules: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
+        .handleWarnings:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`

@@ -123,14 +123,65 @@ public struct WarningCheck: Sendable {
     }
 
     /// Whether the record fires the rule, and the values that made it: each input as the condition
-    /// names it (`kwh`, `avg_prior(kwh, 3)`), then the rule's `show` columns.
-    public func fires(record: [String: String], past: [[String: String]], today: CivilDate, listed: (String, String, String) -> Bool) -> [String: String]? {
+    /// names it (`kwh`, `avg_prior(kwh, 3)`) with the column it comes from, then the rule's `show` columns
+    /// and the entity's.
+    public func fires(record: [String: String], past: [[String: String]], today: CivilDate, listed: (String, String, String) -> Bool) -> [WarningValue]? {
         let values = values(record: record, past: past, listed: listed)
         guard compiled.evaluate(today: today, { values[$0] }) == true else { return nil }
-        var out: [String: String] = [:]
-        for (name, value) in zip(compiled.columns, values) { if let value { out[name] = value } }
-        for c in rule.show ?? [] { if let v = record[c] { out[c] = v } }
-        for c in rule.entity { if let v = record[c] { out[c] = v } }
+        var out: [WarningValue] = []
+        var named = Set<String>()
+        func add(_ name: String, _ column: String, _ value: String?) {
+            guard let value, named.insert(name).inserted else { return }
+            out.append(WarningValue(name: name, column: column, value: value))
+        }
+        for (name, (input, value)) in zip(compiled.columns, zip(compiled.inputs, values)) { add(name, input.sourceColumn, value) }
+        for c in (rule.show ?? []) + rule.entity { add(c, c, record[c]) }
         return out
+    }
+}
+
+/// One value a warning carries: as the condition names it, and the store column it was read or derived
+/// from (a reader sees it only as far as their own view of that column allows; `""`: no column's value,
+/// e.g. `count_prior(3)`).
+public struct WarningValue: Codable, Hashable, Sendable {
+    public var name: String
+    public var column: String
+    public var value: String
+
+    public init(name: String, column: String, value: String) { self.name = name; self.column = column; self.value = value }
+
+    /// A value derived from its column (an aggregate, a listing) rather than the column's own.
+    public var isDerived: Bool { name != column }
+}
+
+extension RuleInput {
+    /// The store column an input reads (for `listed_in`, this record's column that is looked up).
+    public var sourceColumn: String {
+        switch self {
+        case .column(let c): c
+        case .history(_, let c, _): c
+        case .listed(_, _, let v): v
+        }
+    }
+}
+
+/// Where a warning stands. A firing for an entity with a warning not yet closed (within the rule's merge
+/// window) is merged into it whatever its state; a closed one stays closed and a new one is raised.
+public enum WarningState: String, Codable, CaseIterable, Sendable {
+    case open, acknowledged, assigned, closed
+
+    /// What a subscriber does with a warning (the API's `/ack`, `/assign`, `/close`).
+    public enum Action: String, Codable, CaseIterable, Sendable { case ack, assign, close }
+
+    /// The state after `action`, nil when it does not apply (a closed warning takes none; acknowledging
+    /// is for an open one; assigning again hands it on).
+    public func after(_ action: Action) -> WarningState? {
+        switch (self, action) {
+        case (.closed, _): nil
+        case (.open, .ack): .acknowledged
+        case (_, .ack): nil
+        case (_, .assign): .assigned
+        case (_, .close): .closed
+        }
     }
 }

@@ -23,6 +23,9 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await FederationWorker.pullDue(app: app) } })
         // Cross-node applications: queued ones delivered, decisions learned from their owners.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await RemoteApplications.workDue(app: app) } })
+        // Early warnings: rules evaluated on their stores' change logs; new warnings sent to departments' webhooks.
+        tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await WarningEvaluator.followAll(app: app) } })
+        tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await WarningHookDelivery.runOnce(app: app) } })
         // Rollups that could not be maintained are rebuilt from their stores.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(

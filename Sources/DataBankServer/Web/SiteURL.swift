@@ -44,6 +44,9 @@ enum SiteURL: Sendable, Hashable {
     // Joint checks' service window (联办核验, Web/Services/).
     case jointChecks
     case jointCheck(String)
+    case warnings
+    case warning(UUID)
+    case warningAction(UUID, WarningState.Action)
     case login
     case logout
     case account
@@ -209,6 +212,9 @@ enum SiteURL: Sendable, Hashable {
         case .peerApply(let node, let code): ["federation", node, "resources", code, "apply"]
         case .jointChecks: ["joint-checks"]
         case .jointCheck(let code): ["joint-checks", code]
+        case .warnings: ["warnings"]
+        case .warning(let id): ["warnings", id.uuidString]
+        case .warningAction(let id, let action): ["warnings", id.uuidString, action.rawValue]
         case .login: ["login"]
         case .logout: ["logout"]
         case .account: ["account"]

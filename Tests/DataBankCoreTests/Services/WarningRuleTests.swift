@@ -42,7 +42,9 @@ struct WarningRuleTests {
         let c = try Self.check("kwh < 0.6 * avg_prior(kwh, 3)")
         #expect(c.depth == 3)
         let fired = try #require(c.fires(record: Self.record("500"), past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _, _ in false })
-        #expect(fired["kwh"] == "500" && fired["avg_prior(kwh, 3)"] == "1000" && fired["credit_code"] == "91440600MA4UJ8XX1X")
+        let byName = Dictionary(uniqueKeysWithValues: fired.map { ($0.name, $0) })
+        #expect(byName["kwh"]?.value == "500" && byName["avg_prior(kwh, 3)"]?.value == "1000" && byName["credit_code"]?.value == "91440600MA4UJ8XX1X")
+        #expect(byName["avg_prior(kwh, 3)"]?.column == "kwh" && byName["avg_prior(kwh, 3)"]?.isDerived == true && byName["kwh"]?.isDerived == false)
         #expect(c.fires(record: Self.record("700"), past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _, _ in false } == nil, "a 30 % drop")
         #expect(
             c.fires(record: Self.record("100"), past: Self.past(["1000", "1100"]), today: Self.today) { _, _, _ in false } == nil,
@@ -98,5 +100,17 @@ struct WarningRuleTests {
         #expect(rule.merges(openedSecondsAgo: 3_600) && !rule.merges(openedSecondsAgo: 31 * 86_400))
         rule.mergeHours = 0
         #expect(!rule.merges(openedSecondsAgo: 1))
+    }
+}
+
+@Suite("Services: a warning's states")
+struct WarningStateTests {
+    @Test func aWarningIsAcknowledgedAssignedAndClosedOnce() {
+        #expect(WarningState.open.after(.ack) == .acknowledged)
+        #expect(WarningState.acknowledged.after(.ack) == nil && WarningState.assigned.after(.ack) == nil)
+        #expect(WarningState.open.after(.assign) == .assigned && WarningState.assigned.after(.assign) == .assigned)
+        #expect(WarningState.acknowledged.after(.close) == .closed)
+        #expect(WarningState.allCases.filter { $0 != .closed }.allSatisfy { $0.after(.close) == .closed })
+        #expect(WarningState.Action.allCases.allSatisfy { WarningState.closed.after($0) == nil })
     }
 }

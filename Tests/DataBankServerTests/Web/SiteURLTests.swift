@@ -38,6 +38,8 @@ struct SiteURLTests {
         (.connector("c1", .resume), .POST), (.connector("c1", .delete), .POST),
         (.peerApply("chancheng", "102003-00001"), .GET), (.peerApply("chancheng", "102003-00001"), .POST),
         (.jointChecks, .GET), (.jointCheck("school-admission"), .GET), (.jointCheck("school-admission"), .POST),
+        (.warnings, .GET), (.warning(id), .GET), (.warningAction(id, .ack), .POST), (.warningAction(id, .assign), .POST),
+        (.warningAction(id, .close), .POST),
         (.login, .GET), (.login, .POST), (.logout, .POST), (.account, .GET), (.tokens, .POST), (.revokeToken(id), .POST),
         (.openDatasets, .GET), (.openDataset("101001-00001"), .GET), (.openDataset("101001-00001", .preview), .GET),
         (.openDataset("101001-00001", .api), .GET), (.openProviders, .GET), (.openProvider("440600001"), .GET),

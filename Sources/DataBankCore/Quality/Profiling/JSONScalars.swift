@@ -6,8 +6,10 @@
 enum JSONScalars {
     /// Calls `body` with each scalar of an array line, in order. Returns false if the line is not well formed.
     @discardableResult
-    static func forEachArrayValue(_ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
-                                  _ body: (UnsafeBufferPointer<UInt8>?) -> Void) -> Bool {
+    static func forEachArrayValue(
+        _ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>?) -> Void
+    ) -> Bool {
         var i = 0
         let n = line.count
         while i < n {
@@ -25,8 +27,10 @@ enum JSONScalars {
 
     /// Calls `body` with each member of an object line: the key's bytes and the value (nil: null).
     @discardableResult
-    static func forEachObjectMember(_ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
-                                    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void) -> Bool {
+    static func forEachObjectMember(
+        _ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void
+    ) -> Bool {
         var i = 0
         let n = line.count
         var keyScratch: [UInt8] = []
@@ -53,16 +57,20 @@ enum JSONScalars {
         return true
     }
 
-    static func withKey(_ line: UnsafeBufferPointer<UInt8>, _ key: (start: Int, end: Int, escaped: Bool), scratch: inout [UInt8],
-                        _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func withKey(
+        _ line: UnsafeBufferPointer<UInt8>, _ key: (start: Int, end: Int, escaped: Bool), scratch: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         if !key.escaped { body(UnsafeBufferPointer(rebasing: line[key.start..<key.end])); return }
         unescape(UnsafeBufferPointer(rebasing: line[key.start..<key.end]), into: &scratch)
         scratch.withUnsafeBufferPointer { body($0) }
     }
 
     /// Reads the scalar at `i`, calls `body` with it, and answers where it ends (nil: malformed).
-    static func scalar(_ line: UnsafeBufferPointer<UInt8>, at i: Int, scratch: inout [UInt8],
-                       _ body: (UnsafeBufferPointer<UInt8>?) -> Void) -> Int? {
+    static func scalar(
+        _ line: UnsafeBufferPointer<UInt8>, at i: Int, scratch: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>?) -> Void
+    ) -> Int? {
         let n = line.count
         if line[i] == UInt8(ascii: "\"") {
             var s: (start: Int, end: Int, escaped: Bool) = (0, 0, false)
@@ -137,7 +145,8 @@ enum JSONScalars {
                 guard var v = hex4(i) else { continue }
                 i += 4
                 if (0xD800...0xDBFF).contains(v), i + 6 <= s.count, s[i] == UInt8(ascii: "\\"), s[i + 1] == UInt8(ascii: "u"),
-                   let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) {
+                    let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low)
+                {
                     v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }
@@ -145,5 +154,22 @@ enum JSONScalars {
             default: out.append(e)  // \" \\ \/
             }
         }
+    }
+}
+
+/// A flat JSON object's members as text — strings unescaped, numbers and `true`/`false` as written,
+/// `null` members absent — as rules read a record (a change log's `data`, a warning's record).
+public enum FlatJSONText {
+    /// Nil when the text is not a well-formed flat object.
+    public static func fields(_ text: String) -> [String: String]? {
+        var out: [String: String] = [:]
+        var scratch: [UInt8] = []
+        var bytes = Array(text.utf8)
+        let ok = bytes.withUnsafeMutableBufferPointer { buffer in
+            JSONScalars.forEachObjectMember(UnsafeBufferPointer(buffer), scratch: &scratch) { key, value in
+                if let value { out[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self) }
+            }
+        }
+        return ok ? out : nil
     }
 }

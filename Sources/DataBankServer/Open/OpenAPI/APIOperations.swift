@@ -304,6 +304,26 @@ extension APIOperation {
             "joint-checks/:code/batch", "Joint checks",
             "Run a joint check for up to 100,000 applicants (CSV with the form's field names, or NDJSON; `?purpose=` required): answers stream as NDJSON, or CSV with `?format=csv`",
             body: .batch, query: [.purpose, .init(name: "format", description: "ndjson (default) or csv")]),
+        get("warning-rules", "Warnings", "The warning rules (预警规则) the caller's department set up or subscribes to"),
+        post(
+            "warning-rules", "Warnings",
+            "Save a warning rule: a condition in the quality rules' language with prev/avg_prior/…/listed_in, watched on the store's change log"),
+        get("warning-rules/:code", "Warnings", "One warning rule"),
+        delete("warning-rules/:code", "Warnings", "Retire a warning rule (its warnings stay)"),
+        get(
+            "warnings", "Warnings", "The caller's departments' warnings, newest first, each value through the caller's own view of the store",
+            query: [
+                .init(name: "state", description: "open, acknowledged, assigned, closed or active (not closed)"),
+                .init(name: "rule", description: "one rule's code"), .init(name: "before", description: "warnings numbered below this (paging)"),
+                .init(name: "limit", description: "1 to 200 (50)")
+            ]),
+        get("warnings/:id", "Warnings", "One warning with what was done with it"),
+        post("warnings/:id/ack", "Warnings", "Acknowledge an open warning"),
+        post("warnings/:id/assign", "Warnings", "Assign a warning to a user of a subscribing department (`to`)"),
+        post("warnings/:id/close", "Warnings", "Close a warning with a note on how it was handled"),
+        get("warning-hook", "Warnings", "The caller's department's webhook for its warnings"),
+        put("warning-hook", "Warnings", "Set the department's warning webhook (`url`); answers the signing secret once"),
+        delete("warning-hook", "Warnings", "Remove the department's warning webhook"),
         // The open portal's data (anonymous; what the public may read, under the default masks)
         get(
             "open/datasets/:code/:file", "Open data",

@@ -1,0 +1,96 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// Evaluates warning rules on their stores' change logs: a step takes up to ``changesPerStep`` changes past a
+/// rule's cursor, reads what the rule needs for the whole batch (``WarningInputs``), raises or merges the
+/// warnings, tells the subscribers, and moves the cursor — all in one transaction, with the rule's row
+/// locked first, so two instances never evaluate one rule at once and a failure evaluates the batch again.
+enum WarningEvaluator {
+    static let changesPerStep = 2_000
+
+    /// Steps every rule in use; true when any has more changes waiting (the worker's loop).
+    static func followAll(app: Application) async throws -> Bool {
+        var more = false
+        let codes = try await app.db.sql.raw("SELECT code FROM warning_rules WHERE retired_at IS NULL ORDER BY code").all()
+        for row in codes {
+            if try await step(try row.decode(column: "code", as: String.self), app: app) { more = true }
+        }
+        return more
+    }
+
+    /// One step of one rule; true when more changes wait.
+    @discardableResult
+    static func step(_ code: String, app: Application, maxChanges: Int = changesPerStep, now: Date = Date()) async throws -> Bool {
+        try await app.db.transaction { tx in
+            let sql = tx.sql
+            guard
+                let locked = try await sql.raw(
+                    "UPDATE warning_rules SET cursor = cursor WHERE code = \(bind: code) AND retired_at IS NULL RETURNING cursor, definition, name"
+                ).first(),
+                let rule = JSONText.decode(WarningRule.self, try locked.decode(column: "definition", as: String.self))
+            else { return false }
+            let from = try locked.decode(column: "cursor", as: Int.self)
+            let store = try await RecordStores.find(rule.resource, on: tx)
+            // A store whose items changed under the rule so it no longer compiles waits for the rule to be fixed.
+            guard case .success(let compiled) = rule.compile(layout: store.recordLayout) else {
+                app.logger.warning("warning rule \(code) no longer compiles against \(rule.resource)")
+                return false
+            }
+            let check = WarningCheck(rule: rule, compiled: compiled)
+            let changes = try await sql.raw(
+                """
+                SELECT seq, op, data FROM \(ident: store.tables.changes) WHERE seq > \(bind: from) ORDER BY seq LIMIT \(literal: maxChanges)
+                """
+            ).all()
+            guard let last = changes.last else { return false }
+            var records: [[String: String]] = []
+            var seqs: [Int] = []
+            for change in changes {
+                let op = try change.decode(column: "op", as: String.self)
+                guard op == "insert" || op == "update", let data = try change.decode(column: "data", as: String?.self),
+                    let fields = FlatJSONText.fields(data)
+                else { continue }
+                records.append(fields)
+                seqs.append(try change.decode(column: "seq", as: Int.self))
+            }
+            let past = try await WarningInputs.past(of: records, check: check, store: store, on: sql)
+            let listed = try await WarningInputs.listed(in: records, check: check, on: tx)
+            var firings: [WarningFiring] = []
+            for (i, record) in records.enumerated() {
+                let values = check.fires(record: record, past: past[i], today: app.today) { resource, column, value in
+                    listed[resource + "|" + column]?.contains(value) ?? false
+                }
+                if let values { firings.append(WarningFiring(entity: check.entity(of: record), values: values, changeSeq: seqs[i])) }
+            }
+            if !firings.isEmpty {
+                let raised = try await WarningWriter.record(firings, rule: rule, now: now, on: tx)
+                if raised > 0 { try await notify(rule, raised: raised, on: tx) }
+            }
+            let seq = try last.decode(column: "seq", as: Int.self)
+            try await sql.raw("UPDATE warning_rules SET cursor = \(bind: seq) WHERE code = \(bind: code)").run()
+            return changes.count == maxChanges
+        }
+    }
+
+    /// One inbox notification per subscribing department for the warnings a step raised (mailed by the
+    /// notification mail when SMTP is set); the warnings themselves are listed on `/warnings`.
+    static func notify(_ rule: WarningRule, raised: Int, on db: any Database) async throws {
+        for department in Set(rule.subscribers) {
+            try await NotificationRow(
+                departmentCode: department, kind: "warning",
+                text: "预警「\(rule.name)」新增 \(raised) 条，请及时处理",
+                textEn: "Warning rule \"\(rule.nameEn ?? rule.name)\": \(raised) new warning\(raised == 1 ? "" : "s") to handle",
+                link: SiteURL.warnings.with([("rule", rule.code)])
+            ).create(on: db)
+        }
+    }
+}
+
+/// A record that fired a rule: the entity it is about, the values that made it, the change that brought it.
+struct WarningFiring: Sendable {
+    var entity: String
+    var values: [WarningValue]
+    var changeSeq: Int
+}

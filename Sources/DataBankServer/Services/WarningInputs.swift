@@ -1,0 +1,92 @@
+import Fluent
+import SQLKit
+import Vapor
+import DataBankCore
+
+/// What a warning rule reads besides the changed records themselves, gathered for a whole batch at once:
+/// each record's previous records of its entity (one statement per ``pastPerStatement`` records, each an
+/// index range read backwards from the record's order), and which looked-up values another resource lists
+/// (one statement per ``valuesPerStatement`` values).
+enum WarningInputs {
+    static let pastPerStatement = 200
+    static let valuesPerStatement = 500
+
+    /// For each record, the entity's records ordered before it (most recent first, at most `check.depth`),
+    /// holding the columns the history functions read. Empty lists when the rule reads no history.
+    static func past(
+        of records: [[String: String]], check: WarningCheck, store: RecordStoreRow, on sql: any SQLDatabase
+    ) async throws -> [[[String: String]]] {
+        var out = [[[String: String]]](repeating: [], count: records.count)
+        let depth = check.depth
+        guard depth > 0, let orderName = check.rule.order else { return out }
+        let layout = store.recordLayout
+        let byName = Dictionary(layout.columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let order = byName[orderName] else { return out }
+        let entity = check.rule.entity.compactMap { byName[$0] }
+        let read = Array(
+            Set(
+                check.compiled.inputs.compactMap { input -> String? in
+                    if case .history(_, let c, _) = input, !c.isEmpty { c } else { nil }
+                })
+        ).sorted().compactMap { byName[$0] }
+        let dialect = RecordTables.Dialect(sql)
+        let table = store.tables.records
+        let asked = records.indices.filter { i in
+            records[i][orderName] != nil && entity.allSatisfy { records[i][$0.name] != nil }
+        }
+        let columns = read.isEmpty ? [order] : read
+        let names = ["w"] + columns.map(\.name)
+        for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
+            let parts = chunk.map { i -> SQLQueryString in
+                let r = records[i]
+                var conditions = entity.map { c -> SQLQueryString in "\(ident: c.name) = \(RecordQuery.typedValue(r[c.name]!, c, dialect))" }
+                conditions.append("\(ident: order.name) < \(RecordQuery.typedValue(r[order.name]!, order, dialect))")
+                let select = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
+                return """
+                    SELECT * FROM (SELECT \(literal: String(i)) AS w, \(select) FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY \(ident: order.name) DESC LIMIT \(literal: depth)) \(ident: "p\(i)")
+                    """
+            }
+            let rows = RecordTextRows.Collector([(Int, [String: String])]())
+            try await RecordTextRows.run(parts.joined(separator: " UNION ALL "), names: names, on: sql) { cells in
+                guard let w = cells[0].flatMap({ Int($0) }) else { return }
+                var record: [String: String] = [:]
+                for (name, value) in zip(names.dropFirst(), cells.dropFirst()) { if let value { record[name] = value } }
+                rows.value.append((w, record))
+            }
+            // Each sub-select's rows come in its own order (most recent first); UNION ALL keeps them together.
+            for (w, record) in rows.value { out[w].append(record) }
+        }
+        return out
+    }
+
+    /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
+    /// keyed `resource|column`.
+    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database) async throws -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        let sql = db.sql
+        let dialect = RecordTables.Dialect(sql)
+        for listing in check.listings {
+            let key = listing.resource + "|" + listing.column
+            guard out[key] == nil else { continue }
+            let store = try await RecordStores.find(listing.resource, on: db)
+            guard let column = store.recordLayout.columns.first(where: { $0.name == listing.column }) else {
+                throw AppError(.conflict, "unknown_column", "\(listing.resource) has no column \(listing.column)")
+            }
+            let values = Array(Set(records.compactMap { $0[listing.value] }))
+            var found = Set<String>()
+            for chunk in stride(from: 0, to: values.count, by: valuesPerStatement).map({ Array(values[$0..<min($0 + valuesPerStatement, values.count)]) }) {
+                let list = chunk.map { RecordQuery.typedValue($0, column, dialect) }.joined(separator: ", ")
+                let rows = RecordTextRows.Collector(Set<String>())
+                try await RecordTextRows.run(
+                    """
+                    SELECT DISTINCT \(RecordTables.selectExpression(column, dialect)) FROM \(ident: store.tables.records) WHERE \(ident: column.name) IN (\(list))
+                    """, names: [column.name], on: sql
+                ) { cells in if let v = cells[0] { rows.value.insert(v) } }
+                found.formUnion(rows.value)
+            }
+            out[key] = found
+        }
+        return out
+    }
+}
