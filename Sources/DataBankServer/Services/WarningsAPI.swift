@@ -58,12 +58,12 @@ struct WarningsAPI: RouteCollection {
         var before: Int?
         var limit: Int
 
-        init(_ req: Request) throws {
-            state = req.queryValue("state").flatMap { $0.isEmpty ? nil : $0 }
+        init(_ req: Request, defaultState: String? = nil) throws {
+            state = (req.queryValue("state") ?? defaultState).flatMap { $0.isEmpty || $0 == "all" ? nil : $0 }
             if let state, state != "active", WarningState(rawValue: state) == nil {
                 throw AppError.field(
-                    .badRequest, "invalid_state", "state", zh: "state 须为 open、acknowledged、assigned、closed 或 active",
-                    en: "state is one of open, acknowledged, assigned, closed, active")
+                    .badRequest, "invalid_state", "state", zh: "state 须为 open、acknowledged、assigned、closed、active 或 all",
+                    en: "state is one of open, acknowledged, assigned, closed, active, all")
             }
             rule = req.queryValue("rule").flatMap { $0.isEmpty ? nil : $0 }
             before = try req.queryValue("before").map { text in

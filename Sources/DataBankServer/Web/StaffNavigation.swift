@@ -58,6 +58,9 @@ enum StaffNavigation {
         if Authorization.reach(req.actor, .runJointChecks) != .none {
             sharing.entries.append(Entry(href: SiteURL.jointChecks.path, zh: "联办核验", en: "Joint checks", id: "joint-checks"))
         }
+        if Authorization.reach(req.actor, .handleWarnings) != .none {
+            sharing.entries.append(Entry(href: SiteURL.warnings.path, zh: "预警", en: "Early warnings", id: "warnings"))
+        }
         // Connectors pull departments' data into the exchange: with sharing, for those who may read them.
         if Authorization.reach(req.actor, .readConnectors) != .none {
             sharing.entries.append(Entry(href: SiteURL.connectors.path, zh: "前置交换", en: "Connectors", id: "connectors"))

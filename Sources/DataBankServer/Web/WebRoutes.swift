@@ -59,6 +59,11 @@ enum WebRoutes {
         web.get("joint-checks", use: JointCheckPages.list).gate(.signedIn)
         web.get("joint-checks", ":code", use: JointCheckPages.show).gate(.action(.runJointChecks))
         web.post("joint-checks", ":code", use: JointCheckPages.submit).gate(.action(.runJointChecks))
+        web.get("warnings", use: WarningPages.list).gate(.signedIn)
+        web.get("warnings", ":id", use: WarningPages.show).gate(.signedIn)
+        for action in WarningState.Action.allCases {
+            web.post("warnings", ":id", PathComponent(stringLiteral: action.rawValue), use: { req in try await WarningPages.act(req, action) }).gate(.signedIn)
+        }
         web.get("sharing", use: InboxPage.show).gate(.signedIn)
         web.post("sharing", "notifications", "read", use: InboxPage.markRead).gate(.signedIn)
         web.get("sharing", "applications", ":id", use: ApplicationPage.show).gate(.signedIn)
@@ -141,6 +146,9 @@ struct WebMiddleware: AsyncMiddleware {
         if path.hasPrefix("/sharing/grants/") { return "/sharing/grants" }
         if path.hasPrefix("/sharing/apps/") { return "/sharing/apps" }
         if path.hasPrefix("/objections/") { return "/objections" }
+        if path.hasPrefix("/warnings/"), WarningState.Action.allCases.contains(where: { path.hasSuffix("/" + $0.rawValue) }) {
+            return String(path[..<path.lastIndex(of: "/")!])
+        }
         if path.hasPrefix("/connectors/"), ["/run", "/pause", "/resume", "/delete"].contains(where: { path.hasSuffix($0) }) {
             return String(path[..<path.lastIndex(of: "/")!])
         }

@@ -313,7 +313,7 @@ extension APIOperation {
         get(
             "warnings", "Warnings", "The caller's departments' warnings, newest first, each value through the caller's own view of the store",
             query: [
-                .init(name: "state", description: "open, acknowledged, assigned, closed or active (not closed)"),
+                .init(name: "state", description: "open, acknowledged, assigned, closed, active (not closed) or all (the default)"),
                 .init(name: "rule", description: "one rule's code"), .init(name: "before", description: "warnings numbered below this (paging)"),
                 .init(name: "limit", description: "1 to 200 (50)")
             ]),

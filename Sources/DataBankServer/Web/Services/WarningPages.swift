@@ -1,0 +1,78 @@
+import Fluent
+import SQLKit
+import Plot
+import Vapor
+import DataBankCore
+
+/// 预警 in the browser: `GET /warnings` lists the warnings of the rules the department set up or subscribes
+/// to (not yet closed by default; `?state=`, `?rule=`), with the rules themselves; `GET /warnings/:id` shows
+/// one with what was done with it and the forms to acknowledge, assign and close it (``WarningHandling``, as
+/// the API does). A refused form comes back as the page with its message and what was typed.
+enum WarningPages {
+    static func list(req: Request) async throws -> Response {
+        let user = try WarningRulesAPI.staff(req)
+        let query = try WarningsAPI.Query(req, defaultState: "active")
+        let rules = try await WarningRulesAPI.visibleRules(user.actor, on: req.db)
+        let rows = try await query.rows(rules: rules.map(\.code), on: req.db)
+        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
+        let infos = try await views.infos(rows, rules: WarningsAPI.ruleMap(rules))
+        try await WarningsAPI.audit(req, rows, operation: "warnings.read")
+        let counts = try await stateCounts(rules.map(\.code), on: req.db)
+        let names = try await SharingWeb.resourceNames(rules.map(\.resourceCode), req: req)
+        let departments = try await Directory.departmentNames(on: req.db, language: req.strings.lang)
+        return WarningListView(
+            req: req, rules: rules, warnings: infos, query: query, counts: counts, resources: names, departments: departments
+        ).render()
+    }
+
+    static func show(req: Request) async throws -> Response { try await render(req, failure: nil) }
+
+    static func act(_ req: Request, _ action: WarningState.Action) async throws -> Response {
+        let user = try WarningRulesAPI.staff(req)
+        let (row, rules) = try await WarningsAPI.load(req, user)
+        let form = FormData(body: req)
+        do {
+            try WarningActionBody(to: form.raw("to"), note: form.raw("note")).checkLengths()
+            _ = try await WarningHandling(req: req, user: user, row: row, rules: rules).apply(action, to: form.raw("to"), note: form.raw("note"))
+            return Layout.seeOther(SiteURL.warning(row.id!).with([("done", action.rawValue)]))
+        } catch {
+            guard let e = SharingWeb.showable(error) else { throw error }
+            return try await render(req, failure: WarningDetailView.Failure(action: action, error: e, form: form), status: e.status)
+        }
+    }
+
+    static func render(_ req: Request, failure: WarningDetailView.Failure?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = try WarningRulesAPI.staff(req)
+        let (row, rules) = try await WarningsAPI.load(req, user)
+        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
+        let info = try await views.infos([row], rules: WarningsAPI.ruleMap(rules), events: try await WarningsAPI.events(of: [row], on: req.db))[0]
+        try await WarningsAPI.audit(req, [row], operation: "warnings.read")
+        let ruleRow = rules.first { $0.code == row.ruleCode }
+        let subscribers = ruleRow?.rule?.subscribers ?? []
+        // Whom a warning can be handed to: the caller's department's staff when it subscribes; for the data
+        // authority, every subscribing department's.
+        let departments =
+            subscribers.contains(user.departmentCode) ? [user.departmentCode] : (req.can(.handleWarnings, department: subscribers.first) ? subscribers : [])
+        let assignees =
+            departments.isEmpty
+            ? []
+            : try await User.query(on: req.db).filter(\.$departmentCode ~~ departments).filter(\.$roleName != Role.publicUser.rawValue).sort(\.$username).all()
+        let canHandle = !departments.isEmpty && req.can(.handleWarnings, department: departments[0])
+        return WarningDetailView(
+            req: req, info: info, rule: ruleRow, canHandle: canHandle, assignees: assignees.map { ($0.username, $0.displayName) },
+            resources: try await SharingWeb.resourceNames([row.resourceCode], req: req),
+            departments: try await Directory.departmentNames(on: req.db, language: req.strings.lang), failure: failure
+        ).render(status: status)
+    }
+
+    /// How many warnings of the rules are in each state.
+    static func stateCounts(_ rules: [String], on db: any Database) async throws -> [String: Int] {
+        guard !rules.isEmpty else { return [:] }
+        let list = rules.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        var out: [String: Int] = [:]
+        for row in try await db.sql.raw("SELECT state, COUNT(*) AS n FROM warnings WHERE rule_code IN (\(list)) GROUP BY state").all() {
+            out[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+}
