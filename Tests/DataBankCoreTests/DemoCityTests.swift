@@ -63,7 +63,8 @@ import Testing
     }
 
     /// Columns are unique and well formed; the first item is the key — with, for a real-time
-    /// stream, the time of each report (vehicle + GPS time).
+    /// stream, the time of each report (vehicle + GPS time), and for a monthly series of an entity
+    /// (enterprises' electricity use), the period.
     @Test func columnsAndPrimaryKeysAreWellFormed() {
         for r in Self.seed.resources {
             let items = r.snapshot.items
@@ -73,6 +74,8 @@ import Testing
             let keys = items.filter(\.primaryKey)
             if r.snapshot.format == .stream && keys.count == 2 {
                 #expect(keys[1].dataType == .T, "\(r.snapshot.name)")
+            } else if keys.count == 2, keys[1].column == "stat_period" {
+                #expect(r.snapshot.updateCycle == .monthly, "\(r.snapshot.name)")
             } else {
                 #expect(keys.count == 1, "\(r.snapshot.name)")
             }

@@ -117,9 +117,9 @@ extension DemoCuratedResources {
         demoCurated(
             C.industry, "企业用电量监测信息", "Enterprise electricity use", .departmental,
             "credit_code enterprise_name stat_period electricity_consumption industry_code region_code update_time",
-            "规模以上工业企业的月度用电量，用电骤降可作为劳资纠纷和经营风险的预警信号。",
+            "规模以上工业企业的月度用电量（供电企业按月报送），用电骤降可作为劳资纠纷和经营风险的预警信号。",
             themes: [.economy, .employment], tags: "用电量 预警 劳资纠纷", cycle: .monthly, share: .conditional,
-            condition: "仅向人社、工信部门用于劳资纠纷预警和经济运行分析", law: L.guangdong),
+            condition: "仅向人社、工信部门用于劳资纠纷预警和经济运行分析", law: L.guangdong, key: "credit_code stat_period"),
         demoCurated(
             C.meteorology, "气象实况观测数据", "Live weather observations", .thematic,
             "weather_station_no weather_station_name monitor_time temperature humidity wind_speed rainfall longitude latitude",

@@ -19,6 +19,8 @@ struct DemoCurated: Sendable {
     /// Names of related resources, resolved to codes once the catalog is built.
     var related: [String]
     var office: String?
+    /// The key items when not the standards' own (a monthly series: the entity and the period).
+    var key: [String]? = nil
 }
 
 /// Laws and policies that ground 有条件共享 and 不予共享 decisions.
@@ -67,28 +69,32 @@ enum DemoConditions {
         "仅向依法履行相关职责的部门共享，须经提供部门审核同意",
         "按需申请，限于办理相关政务服务事项使用，不得转作他用",
         statusOnly,
-        "仅共享与申请事项直接相关的信息项，涉及个人信息的须经本人授权",
+        "仅共享与申请事项直接相关的信息项，涉及个人信息的须经本人授权"
     ]
     static let opening = [
         "经申请并签订数据开放协议后开放",
         "仅开放汇总统计数据，不开放明细记录",
-        "仅向注册认证的数据利用主体开放接口",
+        "仅向注册认证的数据利用主体开放接口"
     ]
 }
 
 /// Builds a curated resource. `fields` and `tags` are space-separated.
-func demoCurated(_ department: String, _ name: String, _ nameEn: String, _ placement: DemoPlacement, _ fields: String,
-                 _ abstract: String, themes: [Theme], tags: String, format: ResourceFormat = .table, cycle: UpdateCycle = .daily,
-                 share: SharingType = .unconditional, condition: String? = nil, law: String? = nil, method: SharingMethod? = nil,
-                 open: OpenType = .closed, openCondition: String? = nil, classified: Bool = false, pinned: Bool = false,
-                 related: [String] = [], office: String? = nil) -> DemoCurated {
+func demoCurated(
+    _ department: String, _ name: String, _ nameEn: String, _ placement: DemoPlacement, _ fields: String,
+    _ abstract: String, themes: [Theme], tags: String, format: ResourceFormat = .table, cycle: UpdateCycle = .daily,
+    share: SharingType = .unconditional, condition: String? = nil, law: String? = nil, method: SharingMethod? = nil,
+    open: OpenType = .closed, openCondition: String? = nil, classified: Bool = false, pinned: Bool = false,
+    related: [String] = [], office: String? = nil, key: String? = nil
+) -> DemoCurated {
     let defaultMethod: SharingMethod = format == .stream ? .subscription : (format == .file ? .file : .api)
     let sharing = SharingAttributes(
         type: share, condition: share == .conditional ? (condition ?? DemoConditions.sharing[0]) : condition,
         method: method ?? defaultMethod, legalBasis: share.needsLegalBasis ? DemoLegalBasis.cite(law) : nil)
     let openAttributes = OpenAttributes(type: open, condition: open == .conditional ? (openCondition ?? DemoConditions.opening[0]) : nil)
-    return DemoCurated(department: department, name: name, nameEn: nameEn, placement: placement,
-                       fields: fields.split(separator: " ").map(String.init), abstract: abstract, themes: themes,
-                       tags: tags.split(separator: " ").map(String.init), format: format, cycle: cycle, sharing: sharing,
-                       open: openAttributes, classified: classified, pinned: pinned, related: related, office: office)
+    return DemoCurated(
+        department: department, name: name, nameEn: nameEn, placement: placement,
+        fields: fields.split(separator: " ").map(String.init), abstract: abstract, themes: themes,
+        tags: tags.split(separator: " ").map(String.init), format: format, cycle: cycle, sharing: sharing,
+        open: openAttributes, classified: classified, pinned: pinned, related: related, office: office,
+        key: key.map { $0.split(separator: " ").map(String.init) })
 }

@@ -14,7 +14,8 @@ struct DemoResourceFactory {
 
     /// The next resource code in a classification, and its catalog kind.
     private mutating func nextCode(_ placement: DemoPlacement, themes: [Theme], group: Int, ordinal: Int)
-        -> (code: String, classification: String, kind: CatalogKind) {
+        -> (code: String, classification: String, kind: CatalogKind)
+    {
         let cls: String, kind: CatalogKind
         switch placement {
         case .base(let item):
@@ -54,6 +55,12 @@ struct DemoResourceFactory {
 
     mutating func curated(_ c: DemoCurated, department: DemoDepartmentSpec, rng: inout DemoRandom) -> DemoResource {
         var items = c.fields.enumerated().map { library.item(library.index($0.element), position: $0.offset) }
+        if let key = c.key {
+            for i in items.indices {
+                items[i].primaryKey = key.contains(items[i].column)
+                if items[i].primaryKey { items[i].required = true }
+            }
+        }
         // A real-time stream is keyed by its entity and the time of each report (vehicle + GPS time).
         if c.format == .stream, let t = items.firstIndex(where: { $0.dataType == .T }) {
             items[t].primaryKey = true
@@ -70,8 +77,10 @@ struct DemoResourceFactory {
         return DemoResource(snapshot: snapshot, state: state)
     }
 
-    mutating func template(_ combo: DemoCombo, round: Int, count: Int, department: DemoDepartmentSpec,
-                           rng: inout DemoRandom) -> DemoResource {
+    mutating func template(
+        _ combo: DemoCombo, round: Int, count: Int, department: DemoDepartmentSpec,
+        rng: inout DemoRandom
+    ) -> DemoResource {
         let subject = combo.subject, kind = combo.kind
         var items: [InformationItem] = []
         items.reserveCapacity(count)
@@ -79,19 +88,24 @@ struct DemoResourceFactory {
         let personal = subject.kind == .person || items.contains { $0.sensitivity >= .sensitive }
 
         let r = rng.unit()
-        let sharingType: SharingType = personal ? (r < 0.72 ? .conditional : r < 0.80 ? .none : .unconditional)
-                                                : (r < 0.84 ? .unconditional : r < 0.96 ? .conditional : .none)
+        let sharingType: SharingType =
+            personal
+            ? (r < 0.72 ? .conditional : r < 0.80 ? .none : .unconditional)
+            : (r < 0.84 ? .unconditional : r < 0.96 ? .conditional : .none)
         let fr = rng.unit()
         let format: ResourceFormat = fr < 0.80 ? .table : fr < 0.92 ? .api : .file
         let method: SharingMethod = format == .file ? .file : (rng.unit() < 0.88 ? .api : .subscription)
         var law = DemoLegalBasis.forFunction(department.function)
         if personal && law == DemoLegalBasis.guangdong { law = DemoLegalBasis.personalInfo }
         let condition = rng.pick(DemoConditions.sharing)
-        let sharing = SharingAttributes(type: sharingType, condition: sharingType == .conditional ? condition : nil, method: method,
-                                        legalBasis: sharingType.needsLegalBasis ? DemoLegalBasis.cite(law) : nil)
+        let sharing = SharingAttributes(
+            type: sharingType, condition: sharingType == .conditional ? condition : nil, method: method,
+            legalBasis: sharingType.needsLegalBasis ? DemoLegalBasis.cite(law) : nil)
         let or = rng.unit()
-        let openType: OpenType = personal || sharingType == .none ? .closed
-                                                                   : (or < 0.55 ? .unconditional : or < 0.72 ? .conditional : .closed)
+        let openType: OpenType =
+            personal || sharingType == .none
+            ? .closed
+            : (or < 0.55 ? .unconditional : or < 0.72 ? .conditional : .closed)
         let open = OpenAttributes(type: openType, condition: openType == .conditional ? rng.pick(DemoConditions.opening) : nil)
 
         var themes = subject.themes

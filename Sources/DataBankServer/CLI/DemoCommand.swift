@@ -92,6 +92,7 @@ struct DemoCommand: AsyncCommand {
         lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
         try await DemoJointChecks.load(on: db)
+        try await DemoWarnings.load(on: db, logger: Logger(label: "databank.demo"))
         try await DemoObjections.load(on: db)
         try await DemoDemands.load(on: db)
         try await DemoLookups.load(on: db)

@@ -175,23 +175,22 @@ enum DemoJointChecks {
         for (row, (_, set)) in zip(made, rows) {
             csv += CSVText.line(columns.map { set[$0] ?? row[$0] ?? "" })
         }
-        let bytes = Array(csv.utf8)
-        _ = try await Loads.run(
-            store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",
-            who: AuditLog.Who(kind: "system", id: nil, name: "demo", departmentCode: store.departmentCode), on: db
-        ) { ingest in try await ingest.feed(bytes) }
+        try await DemoSharing.loadCSV(store, csv, on: db)
     }
 
     /// The window's department applies for the service; its provider approves two working days later.
+    /// A service's grant (`service`), or the records' (`items`, no service).
     static func grant(
-        _ store: RecordStoreRow, _ service: String, to user: User, purpose: String, law: String, until: String, decider: User?, on db: any Database
+        _ store: RecordStoreRow, _ service: String?, items: [String]? = nil, to user: User, purpose: String, law: String, until: String, decider: User?,
+        on db: any Database
     ) async throws {
         let filed = WorkingDays.add(-20, to: GrantAccess.today())
         let application = try await Applications.apply(
-            ApplicationInput(resource: store.resourceCode, service: service, purpose: purpose, legalBasis: law, validUntil: until), by: user,
+            ApplicationInput(resource: store.resourceCode, service: service, purpose: purpose, legalBasis: law, items: items, validUntil: until), by: user,
             reviewDays: 10, today: filed, on: db)
         if application.status == "pending", let decider {
-            try await Applications.decide(application, DecisionInput(decision: "approve", reason: "用途明确，仅答复核验结论"), by: decider, countersign: false, on: db)
+            let reason = service == nil ? "用途明确，按所列数据项共享" : "用途明确，仅答复核验结论"
+            try await Applications.decide(application, DecisionInput(decision: "approve", reason: reason), by: decider, countersign: false, on: db)
         }
         try await DemoTimeline.date(
             application, filed: DemoTimeline.at(filed, hour: 9, minute: 30), decided: DemoTimeline.at(WorkingDays.add(2, to: filed), hour: 16), on: db)

@@ -104,10 +104,13 @@ enum DemoSharing {
                 default: break
                 }
             }
-            csv +=
-                row.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ",")
-                + "\n"
+            csv += CSVText.line(row)
         }
+        try await loadCSV(store, csv, on: db)
+    }
+
+    /// Loads CSV text (a header line, then rows) into a store through the real pipeline, as the demo's system user.
+    static func loadCSV(_ store: RecordStoreRow, _ csv: String, on db: any Database) async throws {
         let bytes = Array(csv.utf8)
         _ = try await Loads.run(
             store: store, mode: .upsert, format: .csv, encoding: .utf8, source: "demo",

@@ -12,18 +12,25 @@ enum WarningEvaluator {
 
     /// Steps every rule in use; true when any has more changes waiting (the worker's loop).
     static func followAll(app: Application) async throws -> Bool {
+        try await followAll(on: app.db, today: app.today, logger: app.logger)
+    }
+
+    /// As above, on `db` with the day rules read as today (the demo's loader, before the server runs).
+    static func followAll(on db: any Database, today: CivilDate, logger: Logger, now: Date = Date()) async throws -> Bool {
         var more = false
-        let codes = try await app.db.sql.raw("SELECT code FROM warning_rules WHERE retired_at IS NULL ORDER BY code").all()
+        let codes = try await db.sql.raw("SELECT code FROM warning_rules WHERE retired_at IS NULL ORDER BY code").all()
         for row in codes {
-            if try await step(try row.decode(column: "code", as: String.self), app: app) { more = true }
+            if try await step(try row.decode(column: "code", as: String.self), on: db, today: today, logger: logger, now: now) { more = true }
         }
         return more
     }
 
     /// One step of one rule; true when more changes wait.
     @discardableResult
-    static func step(_ code: String, app: Application, maxChanges: Int = changesPerStep, now: Date = Date()) async throws -> Bool {
-        try await app.db.transaction { tx in
+    static func step(
+        _ code: String, on db: any Database, today: CivilDate, logger: Logger, maxChanges: Int = changesPerStep, now: Date = Date()
+    ) async throws -> Bool {
+        try await db.transaction { tx in
             let sql = tx.sql
             guard
                 let locked = try await sql.raw(
@@ -35,7 +42,7 @@ enum WarningEvaluator {
             let store = try await RecordStores.find(rule.resource, on: tx)
             // A store whose items changed under the rule so it no longer compiles waits for the rule to be fixed.
             guard case .success(let compiled) = rule.compile(layout: store.recordLayout) else {
-                app.logger.warning("warning rule \(code) no longer compiles against \(rule.resource)")
+                logger.warning("warning rule \(code) no longer compiles against \(rule.resource)")
                 return false
             }
             let check = WarningCheck(rule: rule, compiled: compiled)
@@ -59,7 +66,7 @@ enum WarningEvaluator {
             let listed = try await WarningInputs.listed(in: records, check: check, on: tx)
             var firings: [WarningFiring] = []
             for (i, record) in records.enumerated() {
-                let values = check.fires(record: record, past: past[i], today: app.today) { resource, column, value in
+                let values = check.fires(record: record, past: past[i], today: today) { resource, column, value in
                     listed[resource + "|" + column]?.contains(value) ?? false
                 }
                 if let values { firings.append(WarningFiring(entity: check.entity(of: record), values: values, changeSeq: seqs[i])) }

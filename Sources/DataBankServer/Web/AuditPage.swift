@@ -88,7 +88,8 @@ enum AuditPage {
     /// The operations offered in the filter (a trailing dot: every operation of the group); the filter matches by prefix.
     static let operations = [
         "load.", "read", "query", "latest", "changes", "changes.stream", "subscribe", "delete", "export.datapackage",
-        "quarantine.resubmit", "web.view", "web.loads", "profile.read", "objection.", "webhook.deliver", "refused.", "catalog.comment"
+        "quarantine.resubmit", "web.view", "web.loads", "profile.read", "objection.", "webhook.deliver", "refused.", "catalog.comment",
+        "warnings.read", "warning."
     ]
 
     static func actorKind(_ kind: String, _ s: Strings) -> String {

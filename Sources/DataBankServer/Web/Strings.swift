@@ -51,6 +51,7 @@ struct Strings: Sendable {
         case "load.": return t("载入（全部方式）", "Loads (every mode)")
         case "objection.": return t("纠错（全部）", "Objections (all)")
         case "refused.": return t("拒绝访问（全部）", "Refused access (all)")
+        case "warning.": return t("预警处置（全部）", "Warnings handled (all)")
         default: return prefix
         }
     }
@@ -73,7 +74,11 @@ struct Strings: Sendable {
             "objection.raise": ("提出纠错", "Raise objection"), "objection.view": ("查看纠错", "View objection"),
             "webhook.deliver": ("推送订阅", "Webhook delivery"), "catalog.comment": ("公示期意见", "Public notice comment"),
             "open.preview": ("开放门户预览", "Open portal preview"), "export.xlsx": ("导出 XLSX", "Export XLSX"),
-            "export.csv": ("导出 CSV", "Export CSV"), "export.json": ("导出 JSON", "Export JSON"), "export.ndjson": ("导出 NDJSON", "Export NDJSON")
+            "export.csv": ("导出 CSV", "Export CSV"), "export.json": ("导出 JSON", "Export JSON"), "export.ndjson": ("导出 NDJSON", "Export NDJSON"),
+            "warnings.read": ("查看预警", "Read warnings"), "warnings.deliver": ("推送预警", "Warning webhook delivery"),
+            "warning.ack": ("确认预警", "Acknowledge warning"), "warning.assign": ("指派预警", "Assign warning"), "warning.close": ("关闭预警", "Close warning"),
+            "warning-rule.define": ("设置预警规则", "Set up warning rule"), "warning-rule.retire": ("停用预警规则", "Retire warning rule"),
+            "warning-hook.set": ("设置预警回调", "Set warning webhook")
         ]
         return names[op].map { t($0.0, $0.1) } ?? op
     }

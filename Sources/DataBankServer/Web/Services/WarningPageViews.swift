@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Plot
 import Vapor
@@ -19,9 +20,31 @@ enum WarningText {
         return s.isEnglish ? (rule.nameEn ?? rule.name) : rule.name
     }
 
-    /// `kwh = 6000.00 · avg_prior(kwh, 3) = 20000` (the values a warning carries, as the reader sees them).
-    static func values(_ values: [WarningValue], limit: Int = 3) -> String {
-        values.prefix(limit).map { "\($0.name) = \($0.value)" }.joined(separator: " · ") + (values.count > limit ? " …" : "")
+    /// `用电量 = 6000.00 · avg_prior(electricity_consumption, 3) = 20000.00` (the values a warning carries, as the
+    /// reader sees them; `items`: item names by column).
+    static func values(_ values: [WarningValue], items: [String: String], limit: Int = 3) -> String {
+        values.prefix(limit).map { "\(name($0, items)) = \(number($0.value))" }.joined(separator: " · ") + (values.count > limit ? " …" : "")
+    }
+
+    /// A column's own value by its item's name; a derived one as the condition writes it.
+    static func name(_ value: WarningValue, _ items: [String: String]) -> String {
+        value.isDerived ? value.name : (items[value.column] ?? value.name)
+    }
+
+    /// An aggregate's long decimal shown to two places (the warning keeps it exact).
+    static func number(_ text: String) -> String {
+        guard let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 5, let v = Double(text) else { return text }
+        return String(format: "%.2f", v)
+    }
+
+    /// Item names by column of the stores the warnings watch (one look-up per store).
+    static func items(_ resources: [String], on db: any Database) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for code in Set(resources) {
+            guard let store = try? await RecordStores.find(code, on: db) else { continue }
+            for c in store.recordLayout.columns { out[c.name] = c.itemName }
+        }
+        return out
     }
 }
 
@@ -34,6 +57,7 @@ struct WarningListView {
     let counts: [String: Int]
     let resources: [String: String]
     let departments: [String: String]
+    let items: [String: String]
     var s: Strings { req.strings }
 
     func render() -> Response {
@@ -72,15 +96,11 @@ struct WarningListView {
         return .getForm(
             SiteURL.warnings.path,
             [
-                .cls("filters"), .testid("warning-filters"),
-                .div(
-                    .cls("field"), .el("label", .attr("for", Forms.id("state")), .esc(s.t("状态", "State"))),
-                    .select("state", states, selected: query.state ?? "all")),
-                .div(
-                    .cls("field"), .el("label", .attr("for", Forms.id("rule")), .esc(s.t("规则", "Rule"))),
-                    .select("rule", ruleOptions, selected: query.rule ?? "")),
+                .cls("filter-bar"), .testid("warning-filters"),
+                .select("state", states, selected: query.state ?? "all", .attr("aria-label", s.t("状态", "State"))),
+                .select("rule", ruleOptions, selected: query.rule ?? "", .attr("aria-label", s.t("规则", "Rule"))),
                 s.isEnglish ? .hidden("lang", "en") : .empty,
-                .submit(s.t("筛选", "Filter"))
+                .submit(s.t("筛选", "Filter"), .cls("primary"))
             ])
     }
 
@@ -95,12 +115,12 @@ struct WarningListView {
                     .link(SiteURL.warning(w.id).path, "#\(w.seq)", .testid("warning-link")),
                     .esc(s.isEnglish ? (w.ruleNameEn ?? w.ruleName) : w.ruleName),
                     .el("code", .testid("warning-entity"), .esc(w.entity)),
-                    .span(.cls("hint"), .esc(WarningText.values(w.values))),
+                    .span(.cls("hint"), .esc(WarningText.values(w.values, items: items))),
                     .esc(String(w.firings)),
                     .esc(s.dateTime(w.lastFiredAt)),
                     WarningText.badge(w.state, s)
                 ]
-            }, testid: "warnings-table")
+            }, testid: "warnings-table", cls: "data warnings-table")
     }
 
     func rulesSection() -> Body {
@@ -160,6 +180,7 @@ struct WarningDetailView {
     let assignees: [(username: String, name: String)]
     let resources: [String: String]
     let departments: [String: String]
+    let items: [String: String]
     let failure: Failure?
     var s: Strings { req.strings }
 
@@ -195,7 +216,11 @@ struct WarningDetailView {
             .section(
                 .cls("card"), .testid("warning-values"),
                 .h2(.esc(s.t("触发时的数值", "The values that fired it"))),
-                .dataTable([s.t("项", "Value"), s.t("数值", "As read")], info.values.map { [.el("code", .esc($0.name)), .esc($0.value)] }),
+                .dataTable(
+                    [s.t("项", "Value"), s.t("数值", "As read")],
+                    info.values.map { v in
+                        [v.isDerived ? .el("code", .esc(v.name)) : .esc("\(WarningText.name(v, items))（\(v.column)）"), .esc(WarningText.number(v.value))]
+                    }),
                 info.withheld > 0
                     ? .p(
                         .cls("hint"), .testid("withheld"),

@@ -21,7 +21,8 @@ enum WarningPages {
         let names = try await SharingWeb.resourceNames(rules.map(\.resourceCode), req: req)
         let departments = try await Directory.departmentNames(on: req.db, language: req.strings.lang)
         return WarningListView(
-            req: req, rules: rules, warnings: infos, query: query, counts: counts, resources: names, departments: departments
+            req: req, rules: rules, warnings: infos, query: query, counts: counts, resources: names, departments: departments,
+            items: try await WarningText.items(rules.map(\.resourceCode), on: req.db)
         ).render()
     }
 
@@ -61,7 +62,8 @@ enum WarningPages {
         return WarningDetailView(
             req: req, info: info, rule: ruleRow, canHandle: canHandle, assignees: assignees.map { ($0.username, $0.displayName) },
             resources: try await SharingWeb.resourceNames([row.resourceCode], req: req),
-            departments: try await Directory.departmentNames(on: req.db, language: req.strings.lang), failure: failure
+            departments: try await Directory.departmentNames(on: req.db, language: req.strings.lang),
+            items: try await WarningText.items([row.resourceCode], on: req.db), failure: failure
         ).render(status: status)
     }
 
