@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors or services")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services or warnings")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -48,7 +48,7 @@ struct BenchCommand: AsyncCommand {
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -79,6 +79,7 @@ struct BenchCommand: AsyncCommand {
                     app: app, console: console, rows: signature.rows ?? 1_000_000, changed: signature.changed ?? 10_000,
                     sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
                     only: signature.only)
+            case "warnings": WarningsBench(app: app, console: console, rows: signature.rows ?? 1_000_000)
             case "services":
                 ServicesBench(
                     app: app, console: console, rows: signature.rows ?? 10_000_000, requests: signature.queries ?? 400,
@@ -97,7 +98,7 @@ struct BenchCommand: AsyncCommand {
         }
         guard signature.scenario == "catalog" else {
             throw CLIError(
-                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services")
+                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -230,6 +231,7 @@ protocol BenchScenario {
 
 extension BusBench: BenchScenario {}
 extension ProfileBench: BenchScenario {}
+extension WarningsBench: BenchScenario {}
 extension ServicesBench: BenchScenario {}
 extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}

@@ -62,9 +62,8 @@ enum WarningInputs {
 
     /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
     /// keyed `resource|column`.
-    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database) async throws -> [String: Set<String>] {
+    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase) async throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
-        let sql = db.sql
         let dialect = RecordTables.Dialect(sql)
         for listing in check.listings {
             let key = listing.resource + "|" + listing.column
