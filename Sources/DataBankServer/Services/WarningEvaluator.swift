@@ -3,15 +3,16 @@ import SQLKit
 import Vapor
 import DataBankCore
 
-/// Evaluates warning rules on their stores' change logs: a step takes up to ``changesPerStep`` changes past a
-/// rule's cursor, reads what the rule needs for the whole batch (``WarningInputs``) — on the read connections,
-/// outside any transaction, so a load is never held up by it — then, in one short transaction, moves the
-/// cursor from where it read it (another instance that got there first makes this step a no-op: optimistic),
-/// raises or merges the warnings and tells the subscribers. A failure evaluates the batch again.
+/// Evaluates warning rules on their stores' change logs, the rules of one store together: a step reads up to
+/// ``changesPerStep`` changes past the rules' cursors once (parsing each record once), reads what each rule
+/// needs for the whole batch (``WarningInputs``) — on the read connections, outside any transaction, so a load
+/// is never held up by it — then, in one short transaction, moves each rule's cursor from where it read it
+/// (another instance that got there first makes that rule's part a no-op: optimistic), raises or merges the
+/// warnings and tells the subscribers. A failure evaluates the batch again.
 enum WarningEvaluator {
     static let changesPerStep = 2_000
 
-    /// Steps every rule in use; true when any has more changes waiting (the worker's loop).
+    /// Steps every store's rules; true when any has more changes waiting (the worker's loop).
     static func followAll(app: Application) async throws -> Bool {
         let read = app.sqliteReadPool?.sql(on: app.eventLoopGroup.any(), logger: app.logger) ?? app.db.sql
         return try await followAll(on: app.db, read: read, today: app.today, logger: app.logger)
@@ -20,70 +21,92 @@ enum WarningEvaluator {
     /// As above, on `db` (`read`: where the reads go) with the day rules read as today (the demo's loader,
     /// before the server runs).
     static func followAll(on db: any Database, read: (any SQLDatabase)? = nil, today: CivilDate, logger: Logger, now: Date = Date()) async throws -> Bool {
+        var byStore: [String: [Watch]] = [:]
+        for row in try await db.sql.raw("SELECT code, cursor, definition FROM warning_rules WHERE retired_at IS NULL ORDER BY code").all() {
+            guard let rule = JSONText.decode(WarningRule.self, try row.decode(column: "definition", as: String.self)) else { continue }
+            byStore[rule.resource, default: []].append(
+                Watch(code: try row.decode(column: "code", as: String.self), cursor: try row.decode(column: "cursor", as: Int.self), rule: rule))
+        }
         var more = false
-        let codes = try await db.sql.raw("SELECT code FROM warning_rules WHERE retired_at IS NULL ORDER BY code").all()
-        for row in codes {
-            let code = try row.decode(column: "code", as: String.self)
-            if try await step(code, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
+        for (resource, watches) in byStore.sorted(by: { $0.key < $1.key }) {
+            if try await step(resource, watches, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
         }
         return more
     }
 
-    /// One step of one rule; true when more changes wait.
+    /// A rule in use and where its store's change log has been evaluated up to.
+    struct Watch: Sendable {
+        var code: String
+        var cursor: Int
+        var rule: WarningRule
+    }
+
+    /// One step of one store's rules; true when more changes wait.
     @discardableResult
     static func step(
-        _ code: String, on db: any Database, read: any SQLDatabase, today: CivilDate, logger: Logger, maxChanges: Int = changesPerStep,
-        now: Date = Date()
+        _ resource: String, _ watches: [Watch], on db: any Database, read readSQL: any SQLDatabase, today: CivilDate, logger: Logger,
+        maxChanges: Int = changesPerStep, now: Date = Date()
     ) async throws -> Bool {
-        guard
-            let head = try await db.sql.raw("SELECT cursor, definition FROM warning_rules WHERE code = \(bind: code) AND retired_at IS NULL").first(),
-            let rule = JSONText.decode(WarningRule.self, try head.decode(column: "definition", as: String.self))
-        else { return false }
-        let from = try head.decode(column: "cursor", as: Int.self)
-        let store = try await RecordStores.find(rule.resource, on: db)
-        // A store whose items changed under the rule so it no longer compiles waits for the rule to be fixed.
-        guard case .success(let compiled) = rule.compile(layout: store.recordLayout) else {
-            logger.warning("warning rule \(code) no longer compiles against \(rule.resource)")
-            return false
+        let store = try await RecordStores.find(resource, on: db)
+        // A rule whose store's items changed so it no longer compiles waits for the rule to be fixed.
+        let checks = watches.compactMap { w -> (Watch, WarningCheck)? in
+            guard case .success(let compiled) = w.rule.compile(layout: store.recordLayout) else {
+                logger.warning("warning rule \(w.code) no longer compiles against \(resource)")
+                return nil
+            }
+            return (w, WarningCheck(rule: w.rule, compiled: compiled))
         }
-        let check = WarningCheck(rule: rule, compiled: compiled)
-        let changes = try await read.raw(
-            """
-            SELECT seq, op, data FROM \(ident: store.tables.changes) WHERE seq > \(bind: from) ORDER BY seq LIMIT \(literal: maxChanges)
-            """
-        ).all()
+        guard let from = checks.map(\.0.cursor).min() else { return false }
+        // The change rows as text cells: on SQLite's read connections a statement kept prepared, no row objects.
+        let read = RecordTextRows.Collector([(seq: Int, op: String, data: String?)]())
+        try await RecordTextRows.run(
+            // seq as text: PostgreSQL's text rows carry text columns only.
+            "SELECT CAST(seq AS TEXT) AS seq_text, op, data FROM \(ident: store.tables.changes) WHERE seq > \(bind: from) ORDER BY seq LIMIT \(literal: maxChanges)",
+            names: ["seq_text", "op", "data"], on: readSQL
+        ) { cells in
+            if let seq = cells[0].flatMap({ Int($0) }) { read.value.append((seq, cells[1] ?? "", cells[2])) }
+        }
+        let changes = read.value
         guard let last = changes.last else { return false }
-        var records: [[String: String]] = []
-        var seqs: [Int] = []
-        for change in changes {
-            let op = try change.decode(column: "op", as: String.self)
-            guard op == "insert" || op == "update", let data = try change.decode(column: "data", as: String?.self),
-                let fields = FlatJSONText.fields(data)
-            else { continue }
-            records.append(fields)
-            seqs.append(try change.decode(column: "seq", as: Int.self))
+        var records: [(seq: Int, fields: [String: String])] = []
+        records.reserveCapacity(changes.count)
+        for change in changes where change.op == "insert" || change.op == "update" {
+            guard let data = change.data, let fields = FlatJSONText.fields(data) else { continue }
+            records.append((change.seq, fields))
         }
-        let past = try await WarningInputs.past(of: records, check: check, store: store, on: read)
-        let listed = try await WarningInputs.listed(in: records, check: check, on: db, read: read)
-        var firings: [WarningFiring] = []
-        for (i, record) in records.enumerated() {
-            let values = check.fires(record: record, past: past[i], today: today) { resource, column, value in
-                listed[resource + "|" + column]?.contains(value) ?? false
+        var outcomes: [(watch: Watch, firings: [WarningFiring])] = []
+        for (watch, check) in checks {
+            let mine = records.filter { $0.seq > watch.cursor }
+            let fields = mine.map(\.fields)
+            let past = try await WarningInputs.past(of: fields, check: check, store: store, on: readSQL)
+            let listed = try await WarningInputs.listed(in: fields, check: check, on: db, read: readSQL)
+            var firings: [WarningFiring] = []
+            for (i, record) in mine.enumerated() {
+                let values = check.fires(record: record.fields, past: past[i], today: today) { resource, column, value in
+                    listed[resource + "|" + column]?.contains(value) ?? false
+                }
+                if let values { firings.append(WarningFiring(entity: check.entity(of: record.fields), values: values, changeSeq: record.seq)) }
             }
-            if let values { firings.append(WarningFiring(entity: check.entity(of: record), values: values, changeSeq: seqs[i])) }
+            outcomes.append((watch, firings))
         }
-        let seq = try last.decode(column: "seq", as: Int.self)
-        let fired = firings, more = changes.count == maxChanges
+        let seq = last.seq
+        let done = outcomes, more = changes.count == maxChanges
         return try await db.transaction { tx in
-            let moved = try await tx.sql.raw(
-                "UPDATE warning_rules SET cursor = \(bind: seq) WHERE code = \(bind: code) AND cursor = \(bind: from) RETURNING cursor"
-            ).all()
-            guard !moved.isEmpty else { return true }  // another evaluator took this batch: look again
-            if !fired.isEmpty {
-                let raised = try await WarningWriter.record(fired, rule: rule, now: now, on: tx)
-                if raised > 0 { try await notify(rule, raised: raised, on: tx) }
+            var lost = false
+            for (watch, firings) in done {
+                let moved = try await tx.sql.raw(
+                    "UPDATE warning_rules SET cursor = \(bind: seq) WHERE code = \(bind: watch.code) AND cursor = \(bind: watch.cursor) RETURNING cursor"
+                ).all()
+                guard !moved.isEmpty else {  // another evaluator took this rule's batch: look again
+                    lost = true
+                    continue
+                }
+                if !firings.isEmpty {
+                    let raised = try await WarningWriter.record(firings, rule: watch.rule, now: now, on: tx)
+                    if raised > 0 { try await notify(watch.rule, raised: raised, on: tx) }
+                }
             }
-            return more
+            return more || lost
         }
     }
 

@@ -4,15 +4,17 @@ import Vapor
 import DataBankCore
 
 /// What a warning rule reads besides the changed records themselves, gathered for a whole batch at once:
-/// each record's previous records of its entity (one statement per ``pastPerStatement`` records, each an
-/// index range read backwards from the record's order), and which looked-up values another resource lists
-/// (one statement per ``valuesPerStatement`` values).
+/// each record's previous records of its entity (one statement per ``pastPerStatement`` records), and which
+/// looked-up values another resource lists (one statement per ``valuesPerStatement`` values).
 enum WarningInputs {
-    static let pastPerStatement = 200
+    static let pastPerStatement = 500
     static let valuesPerStatement = 500
 
     /// For each record, the entity's records ordered before it (most recent first, at most `check.depth`),
     /// holding the columns the history functions read. Empty lists when the rule reads no history.
+    ///
+    /// One statement per ``pastPerStatement`` records: the records' (entity, order) as a `VALUES` table joined
+    /// to the store by the entity's index, each one's previous records ranked by a window function.
     static func past(
         of records: [[String: String]], check: WarningCheck, store: RecordStoreRow, on sql: any SQLDatabase
     ) async throws -> [[[String: String]]] {
@@ -30,31 +32,40 @@ enum WarningInputs {
                 })
         ).sorted().compactMap { byName[$0] }
         let dialect = RecordTables.Dialect(sql)
-        let table = store.tables.records
         let asked = records.indices.filter { i in
             records[i][orderName] != nil && entity.allSatisfy { records[i][$0.name] != nil }
         }
         let columns = read.isEmpty ? [order] : read
         let names = ["w"] + columns.map(\.name)
+        // VALUES columns are column1, column2 … in both SQLite and PostgreSQL: the record's number, its entity, its order.
+        let joins =
+            entity.enumerated().map { k, c -> SQLQueryString in "r.\(ident: c.name) = v.\(ident: "column\(k + 2)")" }
+            + ["r.\(ident: order.name) < v.\(ident: "column\(entity.count + 2)")"]
+        let inner = columns.map { c -> SQLQueryString in "r.\(ident: c.name)" }.joined(separator: ", ")
+        let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
         for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
-            let parts = chunk.map { i -> SQLQueryString in
+            let values = chunk.map { i -> SQLQueryString in
                 let r = records[i]
-                var conditions = entity.map { c -> SQLQueryString in "\(ident: c.name) = \(RecordQuery.typedValue(r[c.name]!, c, dialect))" }
-                conditions.append("\(ident: order.name) < \(RecordQuery.typedValue(r[order.name]!, order, dialect))")
-                let select = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
-                return """
-                    SELECT * FROM (SELECT \(literal: String(i)) AS w, \(select) FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
-                    ORDER BY \(ident: order.name) DESC LIMIT \(literal: depth)) \(ident: "p\(i)")
-                    """
+                let cells =
+                    [SQLQueryString("\(literal: String(i))")]
+                    + entity.map { RecordQuery.typedValue(r[$0.name]!, $0, dialect) } + [RecordQuery.typedValue(r[order.name]!, order, dialect)]
+                return "(\(cells.joined(separator: ", ")))"
             }
+            let statement: SQLQueryString = """
+                SELECT w, \(outer) FROM (
+                    SELECT v.column1 AS w, \(inner),
+                        ROW_NUMBER() OVER (PARTITION BY v.column1 ORDER BY r.\(ident: order.name) DESC) AS rn
+                    FROM (VALUES \(values.joined(separator: ", "))) AS v
+                    JOIN \(ident: store.tables.records) AS r ON \(joins.joined(separator: " AND "))
+                ) ranked WHERE rn <= \(literal: depth) ORDER BY w, rn
+                """
             let rows = RecordTextRows.Collector([(Int, [String: String])]())
-            try await RecordTextRows.run(parts.joined(separator: " UNION ALL "), names: names, on: sql) { cells in
+            try await RecordTextRows.run(statement, names: names, on: sql) { cells in
                 guard let w = cells[0].flatMap({ Int($0) }) else { return }
                 var record: [String: String] = [:]
                 for (name, value) in zip(names.dropFirst(), cells.dropFirst()) { if let value { record[name] = value } }
                 rows.value.append((w, record))
             }
-            // Each sub-select's rows come in its own order (most recent first); UNION ALL keeps them together.
             for (w, record) in rows.value { out[w].append(record) }
         }
         return out
@@ -62,7 +73,9 @@ enum WarningInputs {
 
     /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
     /// keyed `resource|column`.
-    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase) async throws -> [String: Set<String>] {
+    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase) async throws -> [String: Set<
+        String
+    >] {
         var out: [String: Set<String>] = [:]
         let dialect = RecordTables.Dialect(sql)
         for listing in check.listings {
