@@ -107,6 +107,19 @@ public struct WarningCheck: Sendable {
         compiled.inputs.compactMap { if case .listed(let r, let c, let v) = $0 { (r, c, v) } else { nil } }
     }
 
+    /// The columns of a changed record the rule reads: its inputs', the entity's, the order's, the shown.
+    public var recordColumns: Set<String> {
+        var out = Set(rule.entity + (rule.show ?? []) + (rule.order.map { [$0] } ?? []))
+        for input in compiled.inputs {
+            switch input {
+            case .column(let c): out.insert(c)
+            case .listed(_, _, let v): out.insert(v)
+            case .history: break
+            }
+        }
+        return out
+    }
+
     /// The entity's key text: its columns' values joined by `|`.
     public func entity(of record: [String: String]) -> String { rule.entity.map { record[$0] ?? "" }.joined(separator: "|") }
 

@@ -70,8 +70,10 @@ enum WarningEvaluator {
         guard let last = changes.last else { return false }
         var records: [(seq: Int, fields: [String: String])] = []
         records.reserveCapacity(changes.count)
+        // Only the columns some rule reads are taken out of each record.
+        let needed = FlatJSONText.Names(checks.reduce(into: Set<String>()) { $0.formUnion($1.1.recordColumns) })
         for change in changes where change.op == "insert" || change.op == "update" {
-            guard let data = change.data, let fields = FlatJSONText.fields(data) else { continue }
+            guard let data = change.data, let fields = FlatJSONText.fields(data, only: needed) else { continue }
             records.append((change.seq, fields))
         }
         var outcomes: [(watch: Watch, firings: [WarningFiring])] = []

@@ -44,18 +44,16 @@ enum WarningInputs {
         let inner = columns.map { c -> SQLQueryString in "r.\(ident: c.name)" }.joined(separator: ", ")
         let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
         for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
-            let values = chunk.map { i -> SQLQueryString in
-                let r = records[i]
-                let cells =
-                    [SQLQueryString("\(literal: String(i))")]
-                    + entity.map { RecordQuery.typedValue(r[$0.name]!, $0, dialect) } + [RecordQuery.typedValue(r[order.name]!, order, dialect)]
-                return "(\(cells.joined(separator: ", ")))"
-            }
+            let values = BoundValues(
+                rows: chunk.map { i in
+                    let r = records[i]
+                    return [.raw("'\(i)'")] + entity.map { BoundValues.cell(r[$0.name]!, $0, dialect) } + [BoundValues.cell(r[order.name]!, order, dialect)]
+                })
             let statement: SQLQueryString = """
                 SELECT w, \(outer) FROM (
                     SELECT v.column1 AS w, \(inner),
                         ROW_NUMBER() OVER (PARTITION BY v.column1 ORDER BY r.\(ident: order.name) DESC) AS rn
-                    FROM (VALUES \(values.joined(separator: ", "))) AS v
+                    FROM (VALUES \(values)) AS v
                     JOIN \(ident: store.tables.records) AS r ON \(joins.joined(separator: " AND "))
                 ) ranked WHERE rn <= \(literal: depth) ORDER BY w, rn
                 """
@@ -88,7 +86,7 @@ enum WarningInputs {
             let values = Array(Set(records.compactMap { $0[listing.value] }))
             var found = Set<String>()
             for chunk in stride(from: 0, to: values.count, by: valuesPerStatement).map({ Array(values[$0..<min($0 + valuesPerStatement, values.count)]) }) {
-                let list = chunk.map { RecordQuery.typedValue($0, column, dialect) }.joined(separator: ", ")
+                let list = BoundValues(list: chunk.map { BoundValues.cell($0, column, dialect) })
                 let rows = RecordTextRows.Collector(Set<String>())
                 try await RecordTextRows.run(
                     """
@@ -100,5 +98,46 @@ enum WarningInputs {
             out[key] = found
         }
         return out
+    }
+}
+
+/// Many bound values written straight into the statement — a `VALUES` table's rows, or an `IN` list: a batch
+/// binds thousands, and SQLKit's interpolation per value cost more than the query. Each value is bound as its
+/// column's type (``RecordQuery/typedValue(_:_:_:)``'s rule), so comparisons use the column's index.
+struct BoundValues: SQLExpression {
+    enum Cell {
+        case bind(String, cast: String?)
+        /// Text written as is: only ever digits or a quoted number made here.
+        case raw(String)
+    }
+
+    var rows: [[Cell]]
+    var isList = false
+
+    init(rows: [[Cell]]) { self.rows = rows }
+    init(list: [Cell]) { rows = list.map { [$0] }; isList = true }
+
+    static func cell(_ text: String, _ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> Cell {
+        switch dialect {
+        case .postgres: .bind(text, cast: RecordTables.columnType(c, .postgres))
+        case .sqlite: c.type == .L ? .raw(text == "true" ? "1" : "0") : .bind(text, cast: nil)
+        }
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        for (i, row) in rows.enumerated() {
+            if i > 0 { serializer.write(", ") }
+            if !isList { serializer.write("(") }
+            for (k, cell) in row.enumerated() {
+                if k > 0 { serializer.write(", ") }
+                switch cell {
+                case .bind(let text, let cast):
+                    serializer.write(bind: text)
+                    if let cast { serializer.write("::" + cast) }
+                case .raw(let text): serializer.write(text)
+                }
+            }
+            if !isList { serializer.write(")") }
+        }
     }
 }

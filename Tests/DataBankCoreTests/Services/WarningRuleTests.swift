@@ -114,3 +114,14 @@ struct WarningStateTests {
         #expect(WarningState.Action.allCases.allSatisfy { WarningState.closed.after($0) == nil })
     }
 }
+
+@Suite("Services: a changed record as rules read it")
+struct FlatJSONTextTests {
+    /// Strings unescaped, numbers and booleans as written, nulls absent; `only` keeps the columns rules read.
+    @Test func aRecordIsReadForTheColumnsRulesNeed() {
+        let text = #"{"a": "x\"y", "b": 12.50, "c": null, "d": true, "名称": "佛山"}"#
+        #expect(FlatJSONText.fields(text) == ["a": "x\"y", "b": "12.50", "d": "true", "名称": "佛山"])
+        #expect(FlatJSONText.fields(text, only: .init(["b", "c", "名称", "z"])) == ["b": "12.50", "名称": "佛山"])
+        #expect(FlatJSONText.fields("[1, 2]") == nil)
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the scalars out of one line of JSON the database wrote (a row as an array, or a
 /// change-log object), without building any JSON values: strings come out as their bytes
 /// (unescaped only when they hold an escape), numbers and `true`/`false` as their text, `null`
@@ -160,16 +162,38 @@ enum JSONScalars {
 /// A flat JSON object's members as text — strings unescaped, numbers and `true`/`false` as written,
 /// `null` members absent — as rules read a record (a change log's `data`, a warning's record).
 public enum FlatJSONText {
-    /// Nil when the text is not a well-formed flat object.
-    public static func fields(_ text: String) -> [String: String]? {
+    /// Nil when the text is not a well-formed flat object. `only`: the member names to keep (nil: every
+    /// one) — the others are passed over without making a `String` of them.
+    public static func fields(_ text: String, only: Names? = nil) -> [String: String]? {
         var out: [String: String] = [:]
+        out.reserveCapacity(only?.count ?? 16)
         var scratch: [UInt8] = []
-        var bytes = Array(text.utf8)
-        let ok = bytes.withUnsafeMutableBufferPointer { buffer in
-            JSONScalars.forEachObjectMember(UnsafeBufferPointer(buffer), scratch: &scratch) { key, value in
-                if let value { out[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self) }
+        var text = text
+        let ok = text.withUTF8 { line in
+            JSONScalars.forEachObjectMember(line, scratch: &scratch) { key, value in
+                guard let value else { return }
+                if let only {
+                    guard let name = only.match(key) else { return }
+                    out[name] = String(decoding: value, as: UTF8.self)
+                } else {
+                    out[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+                }
             }
         }
         return ok ? out : nil
+    }
+
+    /// Member names to keep, matched on their bytes.
+    public struct Names: Sendable {
+        let names: [(bytes: [UInt8], name: String)]
+        public init(_ names: Set<String>) { self.names = names.sorted().map { (Array($0.utf8), $0) } }
+        public var count: Int { names.count }
+
+        func match(_ key: UnsafeBufferPointer<UInt8>) -> String? {
+            for n in names where n.bytes.count == key.count && n.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+                return n.name
+            }
+            return nil
+        }
     }
 }
