@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors or services")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services or my")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -32,7 +32,7 @@ struct BenchCommand: AsyncCommand {
         var days: Int?
         @Option(name: "units", help: "heat: units (departments) consuming; the catalog has 9 resources per unit (default 116)")
         var units: Int?
-        @Option(name: "audit-entries", help: "heat: raw audit entries to roll up (default 10000000)")
+        @Option(name: "audit-entries", help: "heat: raw audit entries to roll up; my: audit entries touching residents (default 10000000)")
         var auditEntries: Int?
         @Option(name: "changed", help: "connectors: changed rows the incremental pull reads (default 10000)")
         var changed: Int?
@@ -48,7 +48,7 @@ struct BenchCommand: AsyncCommand {
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, my) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -79,6 +79,8 @@ struct BenchCommand: AsyncCommand {
                     app: app, console: console, rows: signature.rows ?? 1_000_000, changed: signature.changed ?? 10_000,
                     sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
                     only: signature.only)
+            case "my":
+                MyDataBench(app: app, console: console, rows: signature.rows ?? 1_000_000, auditEntries: signature.auditEntries ?? 10_000_000, requests: signature.queries ?? 400)
             case "services":
                 ServicesBench(
                     app: app, console: console, rows: signature.rows ?? 10_000_000, requests: signature.queries ?? 400,
@@ -97,7 +99,7 @@ struct BenchCommand: AsyncCommand {
         }
         guard signature.scenario == "catalog" else {
             throw CLIError(
-                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services")
+                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, my")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -231,6 +233,7 @@ protocol BenchScenario {
 extension BusBench: BenchScenario {}
 extension ProfileBench: BenchScenario {}
 extension ServicesBench: BenchScenario {}
+extension MyDataBench: BenchScenario {}
 extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}
 extension OpenBench: BenchScenario {}

@@ -73,6 +73,7 @@ struct DemoCommand: AsyncCommand {
         DemoBusFeed.start(app)
         DemoParkingFeed.start(app)
         DemoConnectors.start(app)
+        try await DemoIdentityProvider.install(app)
         if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
@@ -92,6 +93,7 @@ struct DemoCommand: AsyncCommand {
         lap("records (\(volume.rawValue))")
         try await DemoSharing.load(on: db)
         try await DemoJointChecks.load(on: db)
+        try await DemoMyData.load(on: db)
         try await DemoObjections.load(on: db)
         try await DemoDemands.load(on: db)
         try await DemoLookups.load(on: db)

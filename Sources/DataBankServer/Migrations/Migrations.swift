@@ -45,7 +45,8 @@ enum Migrations {
             CreateFederatedApplications(),  // 032
             AddNodeEnglishNames(),  // 033
             AddNodeKeyGeneration(),  // 034
-            CreateJointChecks()  // 035
+            CreateJointChecks(),  // 035
+            CreateMyData(),  // 037
         ]
     }
 

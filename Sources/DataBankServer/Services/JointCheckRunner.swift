@@ -160,6 +160,8 @@ struct JointCheckRunner: Sendable {
         var hash: String
         /// `.batch` for a batch's entries.
         var suffix = ""
+        /// The keyed hashes of the applicants checked (``AuditSubjects``), recorded with every entry.
+        var subjects: [String] = []
     }
 
     /// A step's entry: `verify.<service>` with the columns it read; `refused.no_grant`;
@@ -167,18 +169,22 @@ struct JointCheckRunner: Sendable {
     static func draft(_ step: Audited, _ c: AuditContext) -> AuditLog.Draft {
         let operation =
             step.refusal == "no_grant" ? "refused.no_grant" : step.count == 0 ? "verify.\(step.service).unanswered" : "verify.\(step.service)\(c.suffix)"
-        return AuditLog.Draft(
+        var draft = AuditLog.Draft(
             c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
             purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+        draft.subjects = c.subjects
+        return draft
     }
 
     /// The whole run's entry (`joint-check.<code>`): the services asked, and how many answered (a batch:
     /// how many applicants were checked).
     static func draft(whole steps: [Audited], check: JointCheck, applicants: Int, _ c: AuditContext) -> AuditLog.Draft {
         let answered = steps.filter { $0.refusal != "no_grant" && $0.count > 0 }.count
-        return AuditLog.Draft(
+        var draft = AuditLog.Draft(
             c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
             count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+        draft.subjects = c.subjects
+        return draft
     }
 
     /// One entry per service, then one for the whole, under the run's request hash and written together:
