@@ -133,7 +133,7 @@ public enum Authorization {
     public enum Scope: Sendable { case any, own }
     public enum Rule: Sendable {
         case everyone
-        /// Anyone signed in, a registered member of the public included.
+        /// Anyone with an account signed in, a registered member of the public included (a data subject has none).
         case signedIn
         /// Anyone signed in inside government (every role but ``Role/publicUser``).
         case staff
@@ -250,7 +250,9 @@ public enum Authorization {
         guard let rule = table[action] else { return .deny("No rule for \(action.rawValue)") }
         switch rule {
         case .everyone: return .allow
-        case .signedIn: return actor == nil ? .needsSignIn : .allow
+        case .signedIn:
+            guard let actor else { return .needsSignIn }
+            return actor.role == .subject ? .deny("A data subject may not \(action.rawValue)") : .allow
         case .staff:
             guard let actor else { return .needsSignIn }
             return actor.role.isStaff ? .allow : .deny("A registered user may not \(action.rawValue)")
@@ -285,7 +287,7 @@ extension Authorization {
         guard let rule = table[action] else { return .none }
         switch rule {
         case .everyone: return .all
-        case .signedIn: return actor == nil ? .none : .all
+        case .signedIn: return actor == nil || actor?.role == .subject ? .none : .all
         case .staff: return actor?.role.isStaff == true ? .all : .none
         case .roles(let roles):
             guard let actor, let scope = roles[actor.role] else { return .none }
