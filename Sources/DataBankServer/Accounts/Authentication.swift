@@ -194,7 +194,8 @@ enum Accounts {
         try checkPassword(password)
         guard role != .subject else {
             throw AppError.field(
-                .unprocessableEntity, "invalid_role", "role", zh: "数据主体通过身份认证服务登录，不建用户账号", en: "A data subject signs in through the identity provider; it has no user account")
+                .unprocessableEntity, "invalid_role", "role", zh: "数据主体通过身份认证服务登录，不建用户账号",
+                en: "A data subject signs in through the identity provider; it has no user account")
         }
         guard try await Department.query(on: db).filter(\.$code == departmentCode).first() != nil else {
             throw AppError.field(

@@ -111,7 +111,9 @@ struct RouteGateMiddleware: AsyncMiddleware {
                     return req.redirect(to: QueryLink(MyDataURL.signIn, [("next", WebMiddleware.returnPath(req))]).href)
                 }
                 // A staff user's or an app's token is no subject's: refused, not asked to sign in.
-                if req.user != nil || req.app != nil { throw AppError(.forbidden, "forbidden", "Only a data subject (a resident or an enterprise) may use this route") }
+                if req.user != nil || req.app != nil {
+                    throw AppError(.forbidden, "forbidden", "Only a data subject (a resident or an enterprise) may use this route")
+                }
                 throw AppError(.unauthorized, "unauthenticated", "Sign in with the identity provider and send its ID token")
             }
             return try await next.respond(to: req)

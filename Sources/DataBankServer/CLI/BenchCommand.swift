@@ -80,7 +80,9 @@ struct BenchCommand: AsyncCommand {
                     sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
                     only: signature.only)
             case "my":
-                MyDataBench(app: app, console: console, rows: signature.rows ?? 1_000_000, auditEntries: signature.auditEntries ?? 10_000_000, requests: signature.queries ?? 400)
+                MyDataBench(
+                    app: app, console: console, rows: signature.rows ?? 1_000_000, auditEntries: signature.auditEntries ?? 10_000_000,
+                    requests: signature.queries ?? 400)
             case "services":
                 ServicesBench(
                     app: app, console: console, rows: signature.rows ?? 10_000_000, requests: signature.queries ?? 400,

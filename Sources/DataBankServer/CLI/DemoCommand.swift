@@ -46,6 +46,7 @@ struct DemoCommand: AsyncCommand {
             let records = try await Self.loadStories(volume: volume, on: app.db) { phase, took in
                 context.console.print("  \(phase): \(took)")
             }
+            try await DemoMyData.windowCheck(app)
             context.console.print("  catalog: \(catalogTime)")
             let stores = try await RecordStoreRow.query(on: app.db).filter(\.$rowCount > 0).count()
             context.console.print(

@@ -135,7 +135,8 @@ struct MyDataBench {
                 if recording { with.add(seconds) } else { without.add(seconds) }
             }
         }
-        let recorded = try await sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE seq > \(literal: written)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let recorded =
+            try await sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE seq > \(literal: written)").first()?.decode(column: "n", as: Int.self) ?? 0
         row("100-row read (GET …/records?limit=100), not recording subjects, p50 / p99", "\(ms(without.p(0.5))) / \(ms(without.p(0.99)))", "-")
         row(
             "  the same read recording its 100 subjects, p50 / p99", "\(ms(with.p(0.5))) / \(ms(with.p(0.99))) (\(recorded) subject rows written)",

@@ -262,7 +262,8 @@ struct RecordQuery: Sendable {
         if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
         let json = RowJSONText.expression(fields, on: sql)
-        let statement = pageStatement("\(json) AS j\(subjectSelect(dialect)), \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
+        let statement = pageStatement(
+            "\(json) AS j\(subjectSelect(dialect)), \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
         let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none, subjects: [String]()))
         page.value.rows.reserveCapacity(limit)
         let subjects = subjectColumn != nil
@@ -273,8 +274,6 @@ struct RecordQuery: Sendable {
         }
         return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit), page.value.subjects)
     }
-
-
 
     /// One page as CSV cells (text), for exports.
     func csvPage(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {

@@ -23,11 +23,13 @@ struct CreateMyData: AsyncMigration {
             .field("updated_by", .string, .required)
             .field("updated_at", .datetime)
             .create()
-        try await db.schema("audit_subjects")
-            .field("subject_hash", .string, .required)
-            .field("seq", .int64, .required)
-            .compositeIdentifier(over: "subject_hash", "seq")
-            .create()
+        // SQLite: clustered on (hash, seq) (WITHOUT ROWID), so an insert writes one b-tree and a look-up reads one.
+        let sqlite = db.sql.dialect.name != "postgresql"
+        try await db.sql.raw(
+            """
+            CREATE TABLE audit_subjects (subject_hash TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (subject_hash, seq))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
+            """
+        ).run()
     }
 
     func revert(on db: any Database) async throws {

@@ -46,7 +46,7 @@ enum Migrations {
             AddNodeEnglishNames(),  // 033
             AddNodeKeyGeneration(),  // 034
             CreateJointChecks(),  // 035
-            CreateMyData(),  // 037
+            CreateMyData()  // 037
         ]
     }
 

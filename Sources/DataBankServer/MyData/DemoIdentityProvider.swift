@@ -1,5 +1,6 @@
 import Fluent
 import JWT
+import SQLKit
 import NIOConcurrencyHelpers
 import Plot
 import Vapor
@@ -106,7 +107,8 @@ final class DemoIdentityProvider: SubjectIdentitySource {
                     s.t("演示身份认证服务", "Demo identity provider"),
                     sub: s.t(
                         "正式环境由统一身份认证平台核验本人身份；演示中请选择一位居民或企业登录“我的数据”。",
-                        "In production the city's identity provider checks who you are; in the demo, choose a resident or an enterprise to sign in to My data as.")),
+                        "In production the city's identity provider checks who you are; in the demo, choose a resident or an enterprise to sign in to My data as."
+                    )),
                 .div(.cls("idp-choices"), .testid("idp-choices"), .group(buttons))
             ])
     }
@@ -152,10 +154,25 @@ enum DemoSubjects {
 
     static func all(on db: any Database) async throws -> [Subject] {
         var found: [Subject] = []
-        if let residence = try await DemoSharing.store(DemoJointChecks.residence, db) {
+        if try await JointCheckRow.query(on: db).filter(\.$code == "school-admission").first() != nil,
+            let residence = try await DemoSharing.store(DemoJointChecks.residence, db)
+        {
             let first = DemoJointChecks.firstPerson
             for row in try await DemoJointChecks.generated(residence, rows: [first, first + 1], on: db) {
                 if let id = row["id_number"] { found.append(Subject(kind: .resident, key: id, name: row["person_name"] ?? id)) }
+            }
+        } else if let insurance = try await DemoSharing.store(DemoJointChecks.insurance, db), let fund = try await DemoSharing.store(DemoJointChecks.fund, db) {
+            // A smaller city without the story: two people with records in both registers.
+            let rows = try await db.sql.raw(
+                """
+                SELECT i.id_number, MIN(i.person_name) AS person_name FROM \(ident: insurance.tables.records) AS i
+                WHERE i.id_number IN (SELECT f.id_number FROM \(ident: fund.tables.records) AS f)
+                GROUP BY i.id_number ORDER BY i.id_number LIMIT 2
+                """
+            ).all()
+            for row in rows {
+                let id = try row.decode(column: "id_number", as: String.self)
+                found.append(Subject(kind: .resident, key: id, name: (try? row.decode(column: "person_name", as: String.self)) ?? id))
             }
         }
         if let enterprises = try await DemoSharing.store(DemoJointChecks.enterprises, db),

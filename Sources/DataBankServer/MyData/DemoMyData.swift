@@ -33,4 +33,23 @@ enum DemoMyData {
         let shown = masks.filter { store.recordLayout.column(named: $0.key) != nil }
         try await SubjectViews.set(SubjectView(subjectColumn: subject, kind: kind, masks: shown), store: store, by: "demo", on: db)
     }
+
+    /// The school-admission window checks its first demo applicant once, on the demo's first start —
+    /// the joint check's own runner and audit (``JointCheckRunner``), as the window page runs it — so the
+    /// demo resident's "who looked at my data" shows the departments that answered.
+    static func windowCheck(_ app: Application) async throws {
+        let db = app.db
+        guard let row = try await JointCheckRow.query(on: db).filter(\.$code == "school-admission").first(), let check = row.check,
+            let clerk = try await User.query(on: db).filter(\.$username == "jyj_steward").first(),
+            let resident = try await DemoSubjects.all(on: db).first(where: { $0.kind == .resident })
+        else { return }
+        let runner = JointCheckRunner(app: app, actor: clerk.actor, appPrincipal: nil, caller: clerk.departmentCode, read: db.sql)
+        let applicant = Dictionary(uniqueKeysWithValues: check.form.map { ($0.name, $0.kind == .residentID ? resident.key : "") })
+            .filter { !$0.value.isEmpty }
+        let steps = try await runner.run(check, applicant: applicant)
+        let context = JointCheckRunner.AuditContext(
+            who: AuditLog.Who(kind: "user", id: clerk.id?.uuidString, name: clerk.username, departmentCode: clerk.departmentCode),
+            purpose: "义务教育积分入学资格审核", requestID: UUID().uuidString, hash: "", subjects: [AuditSubjects.hash(resident.key, trail: app.auditTrail)])
+        try await JointCheckRunner.audit(steps.map(\.audited), check: check, applicants: 1, context, app: app)
+    }
 }

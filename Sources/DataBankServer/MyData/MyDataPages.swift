@@ -94,57 +94,69 @@ enum MyDataPages {
             Layout.heading(
                 s.t("我的数据", "My data"), sub: who,
                 .postForm(MyDataURL.signOut, csrf: req.csrfToken, [.submit(s.t("退出", "Sign out"), .cls("link-button"), .testid("my-sign-out"))])),
-            .el("h2", .esc(s.t("各部门掌握的我的数据", "What departments hold about me")))
+            .p(.cls("muted"), .esc(s.t("各部门向本人开放的、关于您的记录，按提供部门所选的规则脱敏。", "The records departments show you about yourself, masked as each provider chose.")))
         ]
         if answer.departments.isEmpty {
             content.append(.p(.testid("my-no-records"), .esc(s.t("暂无向本人开放的数据。", "No department shows records about you yet."))))
         }
         for department in answer.departments {
-            var section: [Body] = [.el("h3", .esc(department.name))]
+            var section: [Body] = [.h2(.esc(department.name))]
             for resource in department.resources {
-                section.append(.el("h4", .esc(resource.name)))
-                section.append(
-                    .div(
-                        .cls("table-scroll"),
-                        .dataTable(
-                            resource.columns.map(\.label) + [""],
-                            resource.records.map { record in
-                                resource.columns.map { Body.esc((record.values[$0.name] ?? nil) ?? "") } + [
-                                    .link(
-                                        MyObjectionPage.link(resource.code, record: record.ref), s.t("纠错", "Object"),
-                                        .testid("my-object-\(resource.code)"))
-                                ]
-                            },
-                            testid: "my-records-\(resource.code)")))
+                section.append(.el("h3", .esc(resource.name)))
+                section.append(recordsTable(resource, s))
                 if resource.truncated {
-                    section.append(.p(.esc(s.t("仅显示前 \(MyRecords.limit) 条。", "Only the first \(MyRecords.limit) are shown."))))
+                    section.append(.p(.cls("muted"), .esc(s.t("仅显示前 \(MyRecords.limit) 条。", "Only the first \(MyRecords.limit) are shown."))))
                 }
             }
-            content.append(.section(.cls("my-department"), .testid("my-department-\(department.code)"), .group(section)))
+            content.append(.section(.cls("card my-department"), .testid("my-department-\(department.code)"), .group(section)))
         }
-        content.append(.el("h2", .esc(s.t("谁查看了我的数据", "Who looked at my data"))))
+        var looked: [Body] = [.h2(.esc(s.t("谁查看了我的数据", "Who looked at my data")))]
         if accesses.isEmpty {
-            content.append(.p(.testid("my-no-accesses"), .esc(s.t("尚无部门查询、核验或导出您的数据。", "No department has read, verified or exported your data yet."))))
+            looked.append(.p(.testid("my-no-accesses"), .esc(s.t("尚无部门查询、核验或导出您的数据。", "No department has read, verified or exported your data yet."))))
         } else {
-            let rows: [[Body]] = accesses.map { a in
+            let headers = [s.t("时间", "When"), s.t("部门", "Department"), s.t("方式", "Kind"), s.t("数据", "Data"), s.t("用途", "Purpose")]
+            let rows: [[String]] = accesses.map { a in
                 [
-                    .esc(DisplayTime.parse(a.at).map { DisplayTime.format($0, s.isEnglish ? "en" : "zh") } ?? a.at), .esc(a.departmentName ?? a.department ?? s.t("公众", "Public")),
-                    .esc(kindLabel(a.kind, s)), .esc(a.resourceName ?? a.resource ?? ""), .esc(a.purpose ?? "")
+                    DisplayTime.parse(a.at).map { DisplayTime.format($0, s.isEnglish ? "en" : "zh") } ?? a.at,
+                    a.departmentName ?? a.department ?? s.t("公众", "Public"), kindLabel(a.kind, s), a.resourceName ?? a.resource ?? "", a.purpose ?? ""
                 ]
             }
-            content.append(
-                .div(
-                    .cls("table-scroll"),
-                    .dataTable(
-                        [s.t("时间", "When"), s.t("部门", "Department"), s.t("方式", "Kind"), s.t("数据", "Data"), s.t("用途", "Purpose")], rows,
-                        testid: "my-accesses")))
+            looked.append(labelledTable(headers, rows.map { $0.map { Body.esc($0) } }, testid: "my-accesses"))
         }
+        content.append(.section(.cls("card"), .testid("my-looked"), .group(looked)))
         content.append(contentsOf: MyObjectionPage.list(try await MyObjections.list(subject, on: req.db), s))
         var banners: [Body] = []
         if req.queryValue("done") == "objection" {
             banners.append(Layout.okBanner(s.t("纠错已提交，提供部门将核实处理。", "Your objection was sent; the providing department will look into it.")))
         }
         return Layout.render(req, title: s.t("我的数据", "My data"), banners: banners, content)
+    }
+
+    /// A resource's records: a row each, on a phone a card each (every cell says its label); a 纠错 link per record.
+    static func recordsTable(_ resource: MyRecords.Resource, _ s: Strings) -> Body {
+        let rows: [[Body]] = resource.records.map { record in
+            resource.columns.map { c in
+                let value = (record.values[c.name] ?? nil) ?? ""
+                guard let label = resource.codeLabels[c.name]?[value] else { return Body.esc(value) }
+                return Body.group([.esc(value), .span(.cls("muted code-label"), .esc(" " + label))])
+            } + [.link(MyObjectionPage.link(resource.code, record: record.ref), s.t("纠错", "Object"), .testid("my-object-\(resource.code)"))]
+        }
+        return labelledTable(resource.columns.map(\.label) + [""], rows, testid: "my-records-\(resource.code)")
+    }
+
+    /// A table whose cells carry their column's label (`data-label`), which a phone shows beside each value.
+    static func labelledTable(_ headers: [String], _ rows: [[Body]], testid: String) -> Body {
+        .div(
+            .cls("table-wrap"),
+            .table(
+                .cls("data compact my-table"), .testid(testid),
+                .thead(.tr(.group(headers.map { Node<HTML.TableRowContext>.th(.esc($0)) }))),
+                .tbody(
+                    .group(
+                        rows.map { cells in
+                            Node<HTML.TableContext>.tr(
+                                .group(zip(headers, cells).map { label, cell in Node<HTML.TableRowContext>.td(.attr("data-label", label), cell) }))
+                        }))))
     }
 
     static func kindLabel(_ kind: String, _ s: Strings) -> String {

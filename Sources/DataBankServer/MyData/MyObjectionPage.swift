@@ -77,13 +77,10 @@ enum MyObjectionPage {
                 .esc(o.note), .esc(ObjectionState(rawValue: o.state).map { s.isEnglish ? $0.en : $0.zh } ?? o.state), .esc(o.resolution ?? "")
             ]
         }
+        let headers = [s.t("时间", "When"), s.t("资源", "Resource"), s.t("数据项", "Item"), s.t("说明", "Note"), s.t("状态", "State"), s.t("答复", "Answer")]
         return [
-            .el("h2", .esc(s.t("我的纠错", "My objections"))),
-            .div(
-                .cls("table-scroll"),
-                .dataTable(
-                    [s.t("时间", "When"), s.t("资源", "Resource"), s.t("数据项", "Item"), s.t("说明", "Note"), s.t("状态", "State"), s.t("答复", "Answer")],
-                    rows, testid: "my-objections"))
+            .section(
+                .cls("card"), .h2(.esc(s.t("我的纠错", "My objections"))), MyDataPages.labelledTable(headers, rows, testid: "my-objections"))
         ]
     }
 }

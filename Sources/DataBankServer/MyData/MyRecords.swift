@@ -31,6 +31,8 @@ enum MyRecords {
         var records: [Record]
         /// Whether more records exist than ``MyRecords/limit``.
         var truncated: Bool
+        /// The meaning of coded values (险种类型 "110" 基本养老保险): column → code → label, for the code-list items shown.
+        var codeLabels: [String: [String: String]] = [:]
     }
 
     struct Department: Content {
@@ -111,7 +113,8 @@ enum MyRecords {
             byDepartment[resource.departmentCode, default: []].append(
                 Resource(
                     code: resource.code, name: language == "en" ? (resource.nameEn ?? resource.name) : resource.name, columns: columns,
-                    records: Array(rows), truncated: found.records.count > limit))
+                    records: Array(rows), truncated: found.records.count > limit,
+                    codeLabels: try await RecordsBrowser.codeLabels(resource, on: req.db).filter { subjectView.masks[$0.key] == .clear }))
             var draft = AuditLog.Draft(
                 who, resource: resource.code, operation: "my.records", fields: columns.map(\.name), count: rows.count, purpose: "本人查询",
                 requestID: req.id, requestHash: nil)

@@ -191,7 +191,8 @@ final class SubjectTokenVerifier: Sendable {
             }
             return SignedInSubject(kind: kind, key: key, name: name, hash: AuditSubjects.hash(key, trail: trail), expiresAt: claims.expiration.value)
         }
-        throw AppError(.unauthorized, "invalid_token", "The identity token names no resident ID (\(settings.residentClaim)) or credit code (\(settings.creditClaim))")
+        throw AppError(
+            .unauthorized, "invalid_token", "The identity token names no resident ID (\(settings.residentClaim)) or credit code (\(settings.creditClaim))")
     }
 }
 

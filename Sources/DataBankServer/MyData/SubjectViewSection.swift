@@ -20,7 +20,12 @@ enum SubjectViewSection {
         let kind = posted?["kind"] ?? saved?.kind.rawValue
         let form = SharingFormView(s: s, errors: FieldErrors())
         let fields = ScopeFields(
-            s: s, form: form, items: ScopeFields.items(layout, snapshot: row.catalogSnapshot), checked: checked, masks: masks,
+            // No item is shown to a subject unless ticked, the key included (a grant always gives the key).
+            s: s, form: form,
+            items: ScopeFields.items(layout, snapshot: row.catalogSnapshot).map {
+                var item = $0; item.primaryKey = false; return item
+            },
+            checked: checked, masks: masks,
             defaults: try await GrantAccess.defaultMasks(resource: row, on: req.db), prefix: "subject-")
         let columnOptions = layout.columns.map { ($0.name, "\($0.itemName)（\($0.name)）") }
         let kindOptions = SubjectKind.allCases.map { ($0.rawValue, $0.label(s.lang)) }
@@ -36,7 +41,8 @@ enum SubjectViewSection {
                             : "已向本人开放：居民或企业登录“我的数据”可查看关于自己的记录，只含勾选的数据项，按所选规则脱敏。",
                         saved == nil
                             ? "Not shown yet. Once shown, a resident or an enterprise signed in to My data sees the records about them: only the items ticked below, under the masks chosen."
-                            : "Shown: a resident or an enterprise signed in to My data sees the records about them: only the items ticked, under the masks chosen."))),
+                            : "Shown: a resident or an enterprise signed in to My data sees the records about them: only the items ticked, under the masks chosen."
+                    ))),
             .postForm(
                 SiteURL.resource(row.code).path + "/subject-view", csrf: req.csrfToken,
                 [

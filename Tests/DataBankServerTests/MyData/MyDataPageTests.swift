@@ -90,9 +90,10 @@ struct MyDataPageTests {
             x.idp.offer(.init(kind: .enterprise, key: x.f.key(2), name: "测试企业"))
             let web = try await Self.signIn(app, x, row: 2)
             let html = try await web.get("/my").body.string
-            let link = try #require(html.range(of: "/my/objection?").map { start in
-                String(html[start.lowerBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
-            })
+            let link = try #require(
+                html.range(of: "/my/objection?").map { start in
+                    String(html[start.lowerBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+                })
             let form = try await web.get(link)
             #expect(form.status == .ok && form.body.string.contains("my-objection-note"))
             let query = try #require(URLComponents(string: link)?.queryItems)
@@ -117,7 +118,10 @@ struct MyDataPageTests {
             #expect(page.body.string.contains("data-testid=\"subject-view\""))
             let saved = try await steward.post(
                 "/catalog/resources/\(x.f.code)/subject-view",
-                [("subject_column", x.key), ("kind", "enterprise"), ("items", x.key), ("mask.\(x.key)", "clear"), ("items", x.masked), ("mask.\(x.masked)", "suppress")])
+                [
+                    ("subject_column", x.key), ("kind", "enterprise"), ("items", x.key), ("mask.\(x.key)", "clear"), ("items", x.masked),
+                    ("mask.\(x.masked)", "suppress")
+                ])
             #expect(saved.status == .seeOther)
             let view = try #require(try await SubjectViews.get(x.f.code, on: app.db))
             #expect(view.masks == [x.key: .clear, x.masked: .suppress])
