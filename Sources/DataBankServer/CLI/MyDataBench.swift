@@ -37,10 +37,13 @@ struct MyDataBench {
         var clock = ContinuousClock.now
 
         // The residents' hashes (ids 0… of the bus bench), then the entries, each touching resident (i × 7919) mod subjects.
-        try await sql.raw("CREATE TABLE bench_subjects (n INTEGER PRIMARY KEY, hash TEXT NOT NULL)").run()
+        let blob = RecordTables.Dialect(sql) == .postgres ? "BYTEA" : "BLOB"
+        try await sql.raw("CREATE TABLE bench_subjects (n INTEGER PRIMARY KEY, hash \(unsafeRaw: blob) NOT NULL)").run()
         for start in stride(from: 0, to: subjects, by: 5_000) {
             let insert = sql.insert(into: "bench_subjects").columns("n", "hash")
-            for n in start..<min(start + 5_000, subjects) { insert.values(n, AuditSubjects.hash(BusBench.idNumber(n), trail: trail)) }
+            for n in start..<min(start + 5_000, subjects) {
+                insert.values(n, AuditSubjects.bytes(AuditSubjects.hash(BusBench.idNumber(n), trail: trail)))
+            }
             try await insert.run()
         }
         let head = try await sql.raw("SELECT seq FROM audit_head WHERE id = 1").first()?.decode(column: "seq", as: Int.self) ?? 0

@@ -5,7 +5,8 @@ import SQLKit
 /// residents or enterprises they are about (``SubjectView`` as JSON in `view`), one per resource.
 /// `audit_subjects`: which subjects each audited access touched, by keyed hash (``AuditSubjects``: HMAC
 /// under the audit key, so the audit holds no resident ID in clear), one row per (subject, entry); its
-/// primary key leads with the hash, so "who looked at my data" reads one range, newest entry last.
+/// primary key leads with the hash (16 bytes, compared as bytes: no collation), so "who looked at my data"
+/// reads one range, newest entry last.
 /// `record_stores.subject_column`: the view's subject column, on the store row every read already
 /// holds, so a read of a subject-visible store knows which keys it returned at no extra query; it is
 /// added to the columns whose update moves the access epoch (019), so cached store rows follow it.
@@ -27,7 +28,8 @@ struct CreateMyData: AsyncMigration {
         let sqlite = db.sql.dialect.name != "postgresql"
         try await db.sql.raw(
             """
-            CREATE TABLE audit_subjects (subject_hash TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (subject_hash, seq))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
+            CREATE TABLE audit_subjects (subject_hash \(unsafeRaw: sqlite ? "BLOB" : "BYTEA") NOT NULL, seq BIGINT NOT NULL,
+                PRIMARY KEY (subject_hash, seq))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
             """
         ).run()
     }

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 import Vapor
 import DataBankCore
@@ -14,6 +15,17 @@ import DataBankCore
 enum AuditSubjects {
     /// The keyed hash of a subject's key (128 bits, hex).
     static func hash(_ key: String, trail: AuditTrail) -> String { String(trail.key.mac("subject\u{1F}" + key).prefix(32)) }
+
+    /// A hash as the table stores it: its 16 bytes.
+    static func bytes(_ hash: String) -> Data {
+        var out = Data(capacity: hash.utf8.count / 2)
+        var high: UInt8?
+        for c in hash.utf8 {
+            let v: UInt8 = c >= 97 ? c - 87 : c >= 65 ? c - 55 : c - 48
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
+    }
 
     /// The hashes of `keys`, each once.
     static func hashes(_ keys: some Sequence<String>, trail: AuditTrail) -> [String] {
@@ -37,7 +49,7 @@ enum AuditSubjects {
         let pairs = zip(entries, drafts).flatMap { entry, draft in Set(draft.subjects).sorted().map { ($0, entry.seq) } }
         return stride(from: 0, to: pairs.count, by: rowsPerInsert).map { start in
             let insert = sql.insert(into: "audit_subjects").columns("subject_hash", "seq")
-            for (hash, seq) in pairs[start..<min(start + rowsPerInsert, pairs.count)] { insert.values(hash, seq) }
+            for (hash, seq) in pairs[start..<min(start + rowsPerInsert, pairs.count)] { insert.values(bytes(hash), seq) }
             return insert
         }
     }
@@ -75,7 +87,7 @@ enum AuditSubjects {
             """
             SELECT a.seq, a.at, a.department_code, a.resource_code, a.operation, a.purpose, a.record_count
             FROM audit_subjects AS s JOIN audit_log AS a ON a.seq = s.seq
-            WHERE s.subject_hash = \(bind: hash) AND a.actor_kind <> 'subject'
+            WHERE s.subject_hash = \(bind: bytes(hash)) AND a.actor_kind <> 'subject'
             ORDER BY s.seq DESC LIMIT \(bind: limit)
             """
         ).all()

@@ -155,8 +155,11 @@ struct MyDataAPITests {
             let theirs = try await app.send(.GET, "/api/v1/my/accesses", token: try await x.token(row: 3))
             #expect(try theirs.content.get([AuditSubjects.Access].self, at: "accesses").isEmpty)
             // The audit holds the subject's hash, never its code.
-            let clear = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE subject_hash = \(bind: x.f.key(2))").first()
+            let clear = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE subject_hash = \(bind: Data(x.f.key(2).utf8))").first()
             #expect(try clear?.decode(column: "n", as: Int.self) == 0)
+            let hashed = AuditSubjects.bytes(AuditSubjects.hash(x.f.key(2), trail: app.auditTrail))
+            let byHash = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE subject_hash = \(bind: hashed)").first()
+            #expect(try byHash?.decode(column: "n", as: Int.self) == 1)
         }
     }
 }
