@@ -32,6 +32,15 @@ enum AuditSubjects {
         Array(Set(keys.filter { !$0.isEmpty }.map { hash($0, trail: trail) })).sorted()
     }
 
+    /// A joint check's applicant: the keyed hash of each resident-ID or credit-code field's value, by field.
+    static func applicant(_ check: JointCheck, _ values: [String: String], trail: AuditTrail) -> [String: String] {
+        var out: [String: String] = [:]
+        for f in check.form where [.residentID, .creditCode].contains(f.kind) {
+            if let v = values[f.name], !v.isEmpty { out[f.name] = hash(v, trail: trail) }
+        }
+        return out
+    }
+
     /// The values among `values` that are well-formed resident IDs or credit codes: who a verification asked about.
     static func keys(among values: some Sequence<String>, today: CivilDate) -> [String] {
         values.filter { v in SubjectKind.allCases.contains { $0.check(v, today: today) == nil } }

@@ -49,7 +49,8 @@ enum DemoMyData {
         let steps = try await runner.run(check, applicant: applicant)
         let context = JointCheckRunner.AuditContext(
             who: AuditLog.Who(kind: "user", id: clerk.id?.uuidString, name: clerk.username, departmentCode: clerk.departmentCode),
-            purpose: "义务教育积分入学资格审核", requestID: UUID().uuidString, hash: "", subjects: [AuditSubjects.hash(resident.key, trail: app.auditTrail)])
+            purpose: "义务教育积分入学资格审核", requestID: UUID().uuidString, hash: "",
+            subjects: AuditSubjects.applicant(check, applicant, trail: app.auditTrail))
         try await JointCheckRunner.audit(steps.map(\.audited), check: check, applicants: 1, context, app: app)
     }
 }

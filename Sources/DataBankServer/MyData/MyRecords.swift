@@ -137,9 +137,16 @@ enum MyRecords {
         let resources = try await ResourceRow.query(on: req.db).filter(\.$code ~~ codes).all()
         let resourceNames = Dictionary(
             resources.map { ($0.code, req.language == "en" ? ($0.nameEn ?? $0.name) : $0.name) }, uniquingKeysWith: { a, _ in a })
+        // A joint check's own entry names no resource: the check's name says what was asked.
+        let checkCodes = Array(
+            Set(found.filter { $0.resource == nil && $0.kind == "joint_check" }.map { String($0.operation.dropFirst("joint-check.".count)) }))
+        let checks = checkCodes.isEmpty ? [] : try await JointCheckRow.query(on: req.db).filter(\.$code ~~ checkCodes).all()
+        let checkNames = Dictionary(
+            checks.map { ($0.code, req.language == "en" ? ($0.nameEn ?? $0.name) : $0.name) }, uniquingKeysWith: { a, _ in a })
         for i in found.indices {
             found[i].departmentName = found[i].department.flatMap { names[$0] }
-            found[i].resourceName = found[i].resource.flatMap { resourceNames[$0] }
+            found[i].resourceName =
+                found[i].resource.flatMap { resourceNames[$0] } ?? checkNames[String(found[i].operation.dropFirst("joint-check.".count))]
         }
         return found
     }

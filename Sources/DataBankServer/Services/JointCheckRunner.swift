@@ -150,6 +150,8 @@ struct JointCheckRunner: Sendable {
         var columns: [String]
         var refusal: String?
         var count: Int
+        /// The applicant form's fields the step's parameters read (whose subjects its entry records).
+        var fields: [String] = []
     }
 
     /// Who asks, why, and under which request: shared by every entry of a run.
@@ -160,8 +162,9 @@ struct JointCheckRunner: Sendable {
         var hash: String
         /// `.batch` for a batch's entries.
         var suffix = ""
-        /// The keyed hashes of the applicants checked (``AuditSubjects``), recorded with every entry.
-        var subjects: [String] = []
+        /// The keyed hashes of the applicant's resident IDs and credit codes by form field (``AuditSubjects``): a
+        /// step's entry records those its parameters read, the whole run's entry all of them.
+        var subjects: [String: String] = [:]
     }
 
     /// A step's entry: `verify.<service>` with the columns it read; `refused.no_grant`;
@@ -172,7 +175,8 @@ struct JointCheckRunner: Sendable {
         var draft = AuditLog.Draft(
             c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
             purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
-        draft.subjects = c.subjects
+        // Only a step that read something touched the applicant (a refusal or an unanswered step read nothing).
+        draft.subjects = step.count > 0 ? step.fields.compactMap { c.subjects[$0] } : []
         return draft
     }
 
@@ -183,7 +187,7 @@ struct JointCheckRunner: Sendable {
         var draft = AuditLog.Draft(
             c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
             count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
-        draft.subjects = c.subjects
+        draft.subjects = Array(c.subjects.values)
         return draft
     }
 
@@ -199,6 +203,7 @@ extension JointCheckRunner.Step {
     var audited: JointCheckRunner.Audited {
         let count = if case .answer = outcome { 1 } else { 0 }
         let refusal: String? = if case .unanswered(let code) = outcome { code } else { nil }
-        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count)
+        let fields = prepared.step.params.values.compactMap { source -> String? in if case .field(let name) = source { name } else { nil } }
+        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count, fields: fields)
     }
 }

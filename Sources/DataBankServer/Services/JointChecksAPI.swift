@@ -99,10 +99,9 @@ struct JointChecksAPI: RouteCollection {
         }
 
         func audit(_ req: Request, hash: String) -> JointCheckRunner.AuditContext {
-            // The applicant's resident ID or credit code: the subject this run asks about (我的数据).
-            let keys = check.form.filter { [.residentID, .creditCode].contains($0.kind) }.compactMap { applicant[$0.name] }
-            return .init(
-                who: .of(req), purpose: purpose, requestID: req.id, hash: hash, subjects: AuditSubjects.hashes(keys, trail: req.application.auditTrail))
+            .init(
+                who: .of(req), purpose: purpose, requestID: req.id, hash: hash,
+                subjects: AuditSubjects.applicant(check, applicant, trail: req.application.auditTrail))
         }
 
         /// The combined answer, each step with its provider's name (`names`: department names by code).

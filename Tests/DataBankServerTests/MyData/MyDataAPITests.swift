@@ -227,3 +227,21 @@ extension MyDataAPITests {
         }
     }
 }
+
+extension MyDataAPITests {
+    @Test func aJointCheckOfTheSubjectShowsInItsAccessesWithTheCheckNamed() async throws {
+        try await withDataBank { app in
+            let x = try await JointCheckAPITests.Fixture.make(app)
+            #expect(try await x.define(app, kind: .creditCode).status == .created)
+            try await x.grant("registered", app)
+            #expect(try await x.run(app, code: x.f.key(1)).status == .ok)
+            let idp = try await DemoIdentityProvider.install(app)
+            let token = try await idp.sign(.init(kind: .enterprise, key: x.f.key(1), name: "企业"), nonce: nil)
+            let mine = try await app.send(.GET, "/api/v1/my/accesses", token: token)
+            let accesses = try mine.content.get([AuditSubjects.Access].self, at: "accesses")
+            #expect(Set(accesses.map(\.kind)) == ["joint_check", "verify"])
+            #expect(accesses.first { $0.kind == "joint_check" }?.resourceName == "企业通行证联审")
+            #expect(accesses.allSatisfy { $0.purpose == "企业通行证核发" })
+        }
+    }
+}
