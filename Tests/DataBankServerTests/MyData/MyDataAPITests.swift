@@ -245,3 +245,13 @@ extension MyDataAPITests {
         }
     }
 }
+
+extension MyDataAPITests {
+    /// A page's hashes (one key schedule, copied) are the single hash of each key, each key once.
+    @Test func aPagesHashesAreEachKeysHashOnce() {
+        let trail = AuditTrail(key: .inMemory, checkpointFile: nil, writer: nil)
+        let keys = ["91440600MA00000011", "440604199001011234", "91440600MA00000011", ""]
+        #expect(AuditSubjects.hashes(keys, trail: trail) == Set(keys.filter { !$0.isEmpty }.map { AuditSubjects.hash($0, trail: trail) }).sorted())
+        #expect(AuditSubjects.hash(keys[0], trail: trail).count == 32)
+    }
+}
