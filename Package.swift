@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
         // Already in the graph through NIO; the request metrics count with lock-free atomics.
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
+        // Subjects (residents, enterprises) sign in with an OpenID Connect provider; its tokens are checked against its JWKS.
+        .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
     ],
     targets: [
         // The domain core: catalog rules, standards, lifecycle, search tokens, authorization table. No I/O.
@@ -47,6 +49,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "JWT", package: "jwt"),
             ],
             resources: [.copy("Public")],
             swiftSettings: swiftSettings

@@ -5,21 +5,24 @@ public enum Role: String, CatalogTerm {
     /// department, never inside government. Signs up on the portal; reads open data and what a
     /// provider granted them, with API keys that are rate-limited.
     case publicUser
+    /// A resident or an enterprise signed in through the identity provider (我的数据): never a user
+    /// account, never inside government; reads only the records about itself.
+    case subject
     public var zh: String {
         [
             "platformAdmin": "平台管理员", "departmentAdmin": "部门管理员", "steward": "数据专员",
-            "reviewer": "目录审核员", "viewer": "浏览者", "publicUser": "注册用户"
+            "reviewer": "目录审核员", "viewer": "浏览者", "publicUser": "注册用户", "subject": "数据主体"
         ][rawValue]!
     }
     public var en: String {
         [
             "platformAdmin": "Platform admin", "departmentAdmin": "Department admin", "steward": "Data steward",
-            "reviewer": "Catalog reviewer", "viewer": "Viewer", "publicUser": "Registered user"
+            "reviewer": "Catalog reviewer", "viewer": "Viewer", "publicUser": "Registered user", "subject": "Data subject"
         ][rawValue]!
     }
 
-    /// Whether this role works inside government (every role but a registered member of the public).
-    public var isStaff: Bool { self != .publicUser }
+    /// Whether this role works inside government (every role but a registered member of the public or a subject).
+    public var isStaff: Bool { self != .publicUser && self != .subject }
 }
 
 /// Who is asking: nobody (`nil` actor), a signed-in user of a department, or a registered member
@@ -37,7 +40,13 @@ public struct Actor: Hashable, Sendable {
 
     /// Who holds grants for this actor: their department, or — for a registered member of the
     /// public, who has none — the person themselves (`user:<id>`, never a department's code).
-    public var consumerCode: String { role == .publicUser ? Self.publicConsumerPrefix + userID : departmentCode }
+    public var consumerCode: String {
+        switch role {
+        case .publicUser: Self.publicConsumerPrefix + userID
+        case .subject: "subject:" + userID  // holds no grant: never a department's code
+        default: departmentCode
+        }
+    }
 }
 
 /// Everything the platform lets someone do to the catalog. Every route names one.
@@ -91,6 +100,9 @@ public enum CatalogAction: String, CaseIterable, Sendable {
     /// the rule's owner; the same stewards also keep the department's warning webhook); its warnings are
     /// handled — acknowledged, assigned, closed — by the subscribing departments (department = the subscriber).
     case manageWarningRules, handleWarnings
+    /// 我的数据: the provider marks a resource subject-visible; a subject reads the records about
+    /// itself and who accessed them, and objects to a value about itself.
+    case manageSubjectViews, readOwnData, objectToOwnData
 
     /// The lifecycle action's own authorization entry.
     public init(_ action: LifecycleAction) {
@@ -125,7 +137,7 @@ public enum Authorization {
     public enum Scope: Sendable { case any, own }
     public enum Rule: Sendable {
         case everyone
-        /// Anyone signed in, a registered member of the public included.
+        /// Anyone with an account signed in, a registered member of the public included (a data subject has none).
         case signedIn
         /// Anyone signed in inside government (every role but ``Role/publicUser``).
         case staff
@@ -231,6 +243,11 @@ public enum Authorization {
         .runJointChecks:    .roles([.platformAdmin: .own, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
         .manageWarningRules: .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own]),
         .handleWarnings:    .roles([.platformAdmin: .any, .departmentAdmin: .own, .steward: .own, .viewer: .own]),
+        // 我的数据: the provider (department = the resource's) decides what its subjects see; a subject reads
+        // and objects only about itself (the handler filters by the subject's own key), nobody else does.
+        .manageSubjectViews: .roles([.departmentAdmin: .own, .steward: .own]),
+        .readOwnData:       .roles([.subject: .any]),
+        .objectToOwnData:   .roles([.subject: .any]),
     ]
 
     /// Decides whether `actor` may perform `action` on something owned by `departmentCode`
@@ -239,7 +256,9 @@ public enum Authorization {
         guard let rule = table[action] else { return .deny("No rule for \(action.rawValue)") }
         switch rule {
         case .everyone: return .allow
-        case .signedIn: return actor == nil ? .needsSignIn : .allow
+        case .signedIn:
+            guard let actor else { return .needsSignIn }
+            return actor.role == .subject ? .deny("A data subject may not \(action.rawValue)") : .allow
         case .staff:
             guard let actor else { return .needsSignIn }
             return actor.role.isStaff ? .allow : .deny("A registered user may not \(action.rawValue)")
@@ -259,6 +278,13 @@ public enum Authorization {
 }
 
 extension Authorization {
+    /// Whether `action` is one a data subject takes (its row names ``Role/subject``): its routes admit a
+    /// signed-in subject and nobody else.
+    public static func isForSubjects(_ action: CatalogAction) -> Bool {
+        if case .roles(let roles)? = table[action] { return roles[.subject] != nil }
+        return false
+    }
+
     /// How far an allowed action reaches for this actor: nowhere, their own department, or everywhere.
     public enum Reach: Sendable, Equatable { case none, own(String), all }
 
@@ -267,7 +293,7 @@ extension Authorization {
         guard let rule = table[action] else { return .none }
         switch rule {
         case .everyone: return .all
-        case .signedIn: return actor == nil ? .none : .all
+        case .signedIn: return actor == nil || actor?.role == .subject ? .none : .all
         case .staff: return actor?.role.isStaff == true ? .all : .none
         case .roles(let roles):
             guard let actor, let scope = roles[actor.role] else { return .none }

@@ -9,13 +9,19 @@ struct UserAuthenticator: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization?.token {
-            try await Self.signIn(bearer: bearer, req)
+            // An identity provider's ID token signs a resident or an enterprise in (我的数据), never a user.
+            if SubjectSignIn.isIdentityToken(bearer) {
+                try await SubjectSignIn.signIn(bearer: bearer, req)
+            } else {
+                try await Self.signIn(bearer: bearer, req)
+            }
         } else if req.hasSession, let id = req.session.data[Self.sessionKey].flatMap(UUID.init(uuidString:)),
             let user = try await User.find(id, on: req.db), !user.awaitsVerification
         {
             req.auth.login(user)
             req.storage[AuthMethodKey.self] = .session
         }
+        if req.hasSession, req.subject == nil { SubjectSignIn.restore(req) }
         return try await next.respond(to: req)
     }
 
@@ -186,6 +192,11 @@ enum Accounts {
     @discardableResult
     static func addUser(username: String, displayName: String, password: String, role: Role, departmentCode: String, on db: any Database) async throws -> User {
         try checkPassword(password)
+        guard role != .subject else {
+            throw AppError.field(
+                .unprocessableEntity, "invalid_role", "role", zh: "数据主体通过身份认证服务登录，不建用户账号",
+                en: "A data subject signs in through the identity provider; it has no user account")
+        }
         guard try await Department.query(on: db).filter(\.$code == departmentCode).first() != nil else {
             throw AppError.field(
                 .unprocessableEntity, "unknown_department", "department", zh: "未知部门：\(departmentCode)", en: "Unknown department: \(departmentCode)")

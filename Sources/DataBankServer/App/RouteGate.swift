@@ -104,6 +104,20 @@ struct RouteGateMiddleware: AsyncMiddleware {
             req.logger.critical("Route \(route.method) \(route.path.string) declares no gate; refusing to serve it")
             throw AppError(.internalServerError, "undeclared_route", "This route declares no access rule and is not served")
         }
+        // 我的数据: a subject's own routes admit a signed-in resident or enterprise and nobody else.
+        if case .action(let action) = gate, Authorization.isForSubjects(action) {
+            guard req.subject != nil else {
+                guard req.url.path.hasPrefix("/api/") else {
+                    return req.redirect(to: QueryLink(MyDataURL.signIn, [("next", WebMiddleware.returnPath(req))]).href)
+                }
+                // A staff user's or an app's token is no subject's: refused, not asked to sign in.
+                if req.user != nil || req.app != nil {
+                    throw AppError(.forbidden, "forbidden", "Only a data subject (a resident or an enterprise) may use this route")
+                }
+                throw AppError(.unauthorized, "unauthenticated", "Sign in with the identity provider and send its ID token")
+            }
+            return try await next.respond(to: req)
+        }
         if !gate.admitsAnonymous, req.user == nil, req.app == nil {
             guard req.url.path.hasPrefix("/api/") else {
                 // A page: to the sign-in form and back, as the portal does for "sign in first".

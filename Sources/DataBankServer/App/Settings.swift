@@ -94,6 +94,8 @@ public struct Settings: Sendable {
     var smtp: SMTPSettings? = SMTPSettings(url: Environment.get("DATABANK_SMTP_URL"), from: Environment.get("DATABANK_SMTP_FROM"))
     /// Cookies marked `Secure` (`DATABANK_SECURE_COOKIES=1`, `--secure-cookies`): on whenever browsers reach
     /// DataBank over HTTPS, e.g. behind a TLS-terminating reverse proxy that forwards plain HTTP.
+    /// Where residents and enterprises sign in (我的数据): the OpenID Connect provider (`DATABANK_OIDC_*`).
+    var subjectIdentity: SubjectIdentitySettings? = SubjectIdentitySettings.fromEnvironment()
     public var secureCookies: Bool = Environment.get("DATABANK_SECURE_COOKIES") == "1"
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (`DATABANK_TRUSTED_PROXIES`,
     /// `--trusted-proxies`, comma-separated). Empty: the client is the socket peer, whatever the headers say.

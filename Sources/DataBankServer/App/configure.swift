@@ -124,6 +124,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: DashboardsAPI())
     try api.register(collection: HeatAPI())
     try api.register(collection: EvaluationAPI())
+    try api.register(collection: SubjectViewsAPI())
+    try api.register(collection: MyDataAPI())
     try WebRoutes.register(on: app)
     try OpenRoutes.register(on: app)
     MetricsExposition.register(on: app)
@@ -134,6 +136,7 @@ func routes(_ app: Application) throws {
     HeatPage.register(on: app)
     CockpitPage.register(on: app)
     EvaluationPages.register(on: app)
+    MyDataPages.register(on: app)
 }
 
 /// The bundled CSS and JavaScript.

@@ -48,6 +48,9 @@ enum AuditLog {
     struct Draft: Sendable {
         var entry: AuditEntry
         var stats: ExchangeStats.Delta?
+        /// The keyed hashes of the subjects the access returned or asked about (``AuditSubjects``),
+        /// written with the entry into `audit_subjects`, outside the chained fields.
+        var subjects: [String] = []
 
         init(entry: AuditEntry, stats: ExchangeStats.Delta?) { self.entry = entry; self.stats = stats }
 
@@ -80,10 +83,11 @@ enum AuditLog {
     @discardableResult
     static func append(
         _ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
-        requestID: String?, requestHash: String?, on db: any Database, trail: AuditTrail
+        requestID: String?, requestHash: String?, subjects: [String] = [], on db: any Database, trail: AuditTrail
     ) async throws -> AuditEntry {
-        let draft = Draft(
+        var draft = Draft(
             who, resource: resource, operation: operation, fields: fields, count: count, purpose: purpose, requestID: requestID, requestHash: requestHash)
+        draft.subjects = subjects
         if db.inTransaction { return try await appendBatch([draft], on: db, trail: trail)[0] }
         return try await trail.groupCommit.append(draft, on: db, trail: trail)
     }
@@ -114,6 +118,7 @@ enum AuditLog {
             let claimed = try head.decode(column: "seq", as: Int.self), hash = try head.decode(column: "hash", as: String.self)
             let entries = chain(drafts, after: claimed - drafts.count, hash, trail)
             try await insert(entries, on: sql).run()
+            for insert in AuditSubjects.inserts(entries, drafts, on: sql) { try await insert.run() }
             let last = entries[entries.count - 1]
             try await sql.update("audit_head").set("hash", to: last.hash).set("prev_hash", to: last.prevHash).where("id", .equal, 1).run()
             for delta in ExchangeStats.Delta.merged(drafts.compactMap(\.stats)) { try await sql.raw(ExchangeStats.upsert(delta)).run() }
@@ -139,11 +144,14 @@ enum AuditLog {
         let statistics = ExchangeStats.Delta.merged(drafts.compactMap(\.stats)).enumerated().map { i, delta in
             ", \(unsafeRaw: "s\(i)") AS (\(ExchangeStats.upsert(delta)))" as SQLQueryString
         }
+        // A batch naming more subjects than one statement binds goes the claiming way (several inserts).
+        guard AuditSubjects.count(drafts) <= AuditSubjects.rowsPerInsert else { return nil }
+        let subjects: SQLQueryString = AuditSubjects.inserts(entries, drafts, on: db.sql).first.map { ", subjects AS (\($0.query))" } ?? ""
         let statement: SQLQueryString = """
             WITH head AS (
                 UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash), prev_hash = \(bind: last.prevHash)
                 WHERE id = 1 AND seq = \(bind: known.seq) AND hash = \(bind: known.hash) RETURNING keyed_from),
-            entries AS (\(insert(entries, on: db.sql).query))\(statistics.joined())
+            entries AS (\(insert(entries, on: db.sql).query))\(subjects)\(statistics.joined())
             SELECT keyed_from FROM head
             """
         let keyedFrom: Int?

@@ -10,7 +10,7 @@ import DataBankCore
 /// named by `--database-url` for PostgreSQL, which is emptied first).
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services or warnings")
+        @Argument(name: "scenario", help: "catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings or my")
         var scenario: String
         @Option(name: "resources", help: "catalog, open: size of the synthetic catalog (default 50000)")
         var resources: Int?
@@ -32,7 +32,7 @@ struct BenchCommand: AsyncCommand {
         var days: Int?
         @Option(name: "units", help: "heat: units (departments) consuming; the catalog has 9 resources per unit (default 116)")
         var units: Int?
-        @Option(name: "audit-entries", help: "heat: raw audit entries to roll up (default 10000000)")
+        @Option(name: "audit-entries", help: "heat: raw audit entries to roll up; my: audit entries touching residents (default 10000000)")
         var auditEntries: Int?
         @Option(name: "changed", help: "connectors: changed rows the incremental pull reads (default 10000)")
         var changed: Int?
@@ -48,7 +48,7 @@ struct BenchCommand: AsyncCommand {
     }
 
     var help: String {
-        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings) and prints a table of figures; use a release build."
+        "Runs benchmark scenarios (catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings, my) and prints a table of figures; use a release build."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -80,6 +80,10 @@ struct BenchCommand: AsyncCommand {
                     sourceRows: signature.sourceRows ?? 1_000 * (signature.changed ?? 10_000), changes: signature.changes ?? 1_000_000,
                     only: signature.only)
             case "warnings": WarningsBench(app: app, console: console, rows: signature.rows ?? 1_000_000)
+            case "my":
+                MyDataBench(
+                    app: app, console: console, rows: signature.rows ?? 1_000_000, auditEntries: signature.auditEntries ?? 10_000_000,
+                    requests: signature.queries ?? 400)
             case "services":
                 ServicesBench(
                     app: app, console: console, rows: signature.rows ?? 10_000_000, requests: signature.queries ?? 400,
@@ -98,7 +102,7 @@ struct BenchCommand: AsyncCommand {
         }
         guard signature.scenario == "catalog" else {
             throw CLIError(
-                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings")
+                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings, my")
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
@@ -233,6 +237,7 @@ extension BusBench: BenchScenario {}
 extension ProfileBench: BenchScenario {}
 extension WarningsBench: BenchScenario {}
 extension ServicesBench: BenchScenario {}
+extension MyDataBench: BenchScenario {}
 extension AccessBench: BenchScenario {}
 extension LookupBench: BenchScenario {}
 extension OpenBench: BenchScenario {}

@@ -46,6 +46,7 @@ struct DemoCommand: AsyncCommand {
             let records = try await Self.loadStories(volume: volume, on: app.db) { phase, took in
                 context.console.print("  \(phase): \(took)")
             }
+            try await DemoMyData.windowCheck(app)
             context.console.print("  catalog: \(catalogTime)")
             let stores = try await RecordStoreRow.query(on: app.db).filter(\.$rowCount > 0).count()
             context.console.print(
@@ -73,6 +74,7 @@ struct DemoCommand: AsyncCommand {
         DemoBusFeed.start(app)
         DemoParkingFeed.start(app)
         DemoConnectors.start(app)
+        try await DemoIdentityProvider.install(app)
         if signature.records == nil, scale == .seed { try await DemoFlagshipFill.start(app) }
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
@@ -93,6 +95,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoSharing.load(on: db)
         try await DemoJointChecks.load(on: db)
         try await DemoWarnings.load(on: db, logger: Logger(label: "databank.demo"))
+        try await DemoMyData.load(on: db)
         try await DemoObjections.load(on: db)
         try await DemoDemands.load(on: db)
         try await DemoLookups.load(on: db)

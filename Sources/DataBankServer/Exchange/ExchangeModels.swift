@@ -23,6 +23,8 @@ final class RecordStoreRow: Model, @unchecked Sendable {
     @OptionalField(key: "retention_hours") var retentionHours: Int?
     /// `quarantine` (nil), `flag` or `reject`: see ``QualityPolicy`` (migration 011).
     @OptionalField(key: "quality_policy") var qualityPolicyText: String?
+    /// The column holding the subject's key when the resource is subject-visible (migration 037, 我的数据).
+    @OptionalField(key: "subject_column") var subjectColumn: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 
@@ -44,7 +46,7 @@ final class RecordStoreRow: Model, @unchecked Sendable {
         row.resourceCode = resourceCode; row.departmentCode = departmentCode; row.tableName = tableName
         row.layout = layout; row.revision = revision; row.rowCount = rowCount; row.lastSeq = lastSeq; row.version = version
         row.lastLoadAt = lastLoadAt; row.retentionHours = retentionHours; row.qualityPolicyText = qualityPolicyText
-        row.createdAt = createdAt
+        row.subjectColumn = subjectColumn; row.createdAt = createdAt
         row.decodedLayout = (layout, recordLayout)
         return row
     }

@@ -27,6 +27,11 @@ struct RecordQuery: Sendable {
 
     static let maxPage = 10_000
 
+    /// The column holding the subject's key of a subject-visible store (我的数据): when set, pages read
+    /// its stored value too (``pageWithSubjects(after:limit:offset:on:)``), so the audit records whom a
+    /// read returned without another query.
+    var subjectColumn: RecordLayout.Column?
+
     /// - Parameter keyLookup: the parameters address one record by its key (a consumer's grant must
     ///   show the key in clear: a masked key cannot be probed by lookups).
     /// - Parameter conditions: conditions already parsed (CKAN's `filters`), checked against the view like the parameters.
@@ -246,17 +251,28 @@ struct RecordQuery: Sendable {
 
     /// One page: JSON object texts and the cursor of the last row.
     func page(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [String], next: [String]?) {
+        let page = try await pageWithSubjects(after: cursor, limit: limit, offset: offset, on: sql)
+        return (page.rows, page.next)
+    }
+
+    /// ``page(after:limit:offset:on:)``, with each row's subject key when ``subjectColumn`` is set (else none).
+    func pageWithSubjects(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (
+        rows: [String], next: [String]?, subjects: [String]
+    ) {
         if let view, !view.showsClearValues { return try await maskedPage(view, after: cursor, limit: limit, offset: offset, on: sql) }
         let dialect = RecordTables.Dialect(sql)
         let json = RowJSONText.expression(fields, on: sql)
-        let statement = pageStatement("\(json) AS j, \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
-        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none))
+        let statement = pageStatement(
+            "\(json) AS j\(subjectSelect(dialect)), \(cursorExpressions(dialect))", after: cursor, limit: limit, offset: offset, dialect)
+        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none, subjects: [String]()))
         page.value.rows.reserveCapacity(limit)
-        try await RecordTextRows.run(statement, names: ["j"] + cursorNames, on: sql) { cells in
+        let subjects = subjectColumn != nil
+        try await RecordTextRows.run(statement, names: ["j"] + subjectNames + cursorNames, on: sql) { cells in
             page.value.rows.append(cells[0] ?? "{}")
+            if subjects, let key = cells[1] { page.value.subjects.append(key) }
             page.value.last = cells
         }
-        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit), page.value.subjects)
     }
 
     /// One page as CSV cells (text), for exports.
@@ -353,19 +369,23 @@ struct RecordQuery: Sendable {
     /// for the provider; only the masked items come back as cells, are masked here, and are
     /// added to each object (a masked value is always a string).
     func maskedPage(_ view: GrantView, after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (
-        rows: [String], next: [String]?
+        rows: [String], next: [String]?, subjects: [String]
     ) {
         let dialect = RecordTables.Dialect(sql)
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
         let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }
-        let select = (["\(jsonExpression(dialect, of: clear)) AS j"] + cells + [cursorExpressions(dialect)]).joined(separator: ", ")
+        let subject: [SQLQueryString] = subjectColumn.map { [Self.text($0, as: "_s", dateTimeSeparator: "T", dialect)] } ?? []
+        let select = (["\(jsonExpression(dialect, of: clear)) AS j"] + cells + subject + [cursorExpressions(dialect)]).joined(separator: ", ")
         let statement = pageStatement(select, after: cursor, limit: limit, offset: offset, dialect)
         let today = GrantAccess.today()
         let keys = masked.map { Array(("\"" + $0.name + "\":").utf8) }  // identifiers: nothing to escape
-        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none))
+        let page = RecordTextRows.Collector((rows: [String](), last: [String?]?.none, subjects: [String]()))
         page.value.rows.reserveCapacity(limit)
-        try await RecordTextRows.run(statement, names: ["j"] + masked.indices.map { "_m\($0)" } + cursorNames, on: sql) { row in
+        // The subject's key, before the cursor cells (which end the row), when the store is subject-visible.
+        let subjectCell = subjectColumn.map { _ in 1 + masked.count }
+        try await RecordTextRows.run(statement, names: ["j"] + masked.indices.map { "_m\($0)" } + subjectNames + cursorNames, on: sql) { row in
+            if let subjectCell, let key = row[subjectCell] { page.value.subjects.append(key) }
             var object = Array((row[0] ?? "{}").utf8)
             object.removeLast()  // the closing brace
             for (i, c) in masked.enumerated() {
@@ -382,7 +402,7 @@ struct RecordQuery: Sendable {
             page.value.rows.append(String(decoding: object, as: UTF8.self))
             page.value.last = row
         }
-        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit), page.value.subjects)
     }
 
     func count(on sql: any SQLDatabase) async throws -> Int {

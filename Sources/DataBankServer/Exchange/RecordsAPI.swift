@@ -37,11 +37,11 @@ struct RecordsAPI: RouteCollection {
 
     static func audit(
         _ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
-        purpose: String?, hash: String
+        purpose: String?, hash: String, subjects: [String] = []
     ) async throws {
         try await AuditLog.append(
             .of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
-            purpose: purpose, requestID: req.id, requestHash: hash, on: req.database, trail: req.application.auditTrail)
+            purpose: purpose, requestID: req.id, requestHash: hash, subjects: subjects, on: req.database, trail: req.application.auditTrail)
     }
 
     // MARK: Load
@@ -108,7 +108,8 @@ struct RecordsAPI: RouteCollection {
         let (store, purpose, view) = try await Self.grantedAccess(req)
         let params = Self.queryPairs(req)
         let q = try RecordQuery(
-            store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view)
+            store: store, params: params, fields: req.query[String.self, at: "fields"], sort: req.query[String.self, at: "sort"], view: view
+        ).recordingSubjects(of: store)
         let sealing = try await CursorSeal.key(app: req.application, on: req.db)
         let binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: view?.grantID)
         let cursor = try req.query[String.self, at: "after"].map { try CursorSeal.open($0, binding, key: sealing) }
@@ -133,8 +134,10 @@ struct RecordsAPI: RouteCollection {
         let total = try await req.application.totalCache.total(store: store, signature: q.signature) { try await q.count(on: sql) }
 
         if format == "json" && !all {
-            let page = try await q.page(after: cursor, limit: limit, on: sql)
-            try await Self.audit(req, store, "query", fields: fields, count: page.rows.count, purpose: purpose, hash: hash)
+            let page = try await q.pageWithSubjects(after: cursor, limit: limit, on: sql)
+            try await Self.audit(
+                req, store, "query", fields: fields, count: page.rows.count, purpose: purpose, hash: hash,
+                subjects: AuditSubjects.hashes(page.subjects, trail: req.application.auditTrail))
             var body = "{\"items\":[" + page.rows.joined(separator: ",") + "],\"total\":\(total),\"next\":"
             body += page.next.map { "\"\(CursorSeal.seal($0, binding, key: sealing))\"" } ?? "null"
             body += ",\"fields\":" + JSONText.encode(fields) + "}"
@@ -201,9 +204,12 @@ struct RecordsAPI: RouteCollection {
         }
         let params = zip(layout.keyColumns, values).map { ($0.name, $1) }
         let q = try RecordQuery(store: store, params: params, fields: req.queryValue("fields"), sort: nil, view: view, keyLookup: true)
-        let page = try await q.page(after: nil, limit: 1, on: req.readSQL)
+            .recordingSubjects(of: store)
+        let page = try await q.pageWithSubjects(after: nil, limit: 1, on: req.readSQL)
         let hash = Self.requestHash(req)
-        try await Self.audit(req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash)
+        try await Self.audit(
+            req, store, "read", fields: q.fields.map(\.name), count: page.rows.count, purpose: purpose, hash: hash,
+            subjects: AuditSubjects.hashes(page.subjects, trail: req.application.auditTrail))
         guard let row = page.rows.first else { throw AppError.notFound("Record \(keyText) of \(store.resourceCode)") }
         return Self.response(row, type: "application/json; charset=utf-8", hash: hash)
     }

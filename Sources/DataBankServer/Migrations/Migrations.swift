@@ -46,7 +46,8 @@ enum Migrations {
             AddNodeEnglishNames(),  // 033
             AddNodeKeyGeneration(),  // 034
             CreateJointChecks(),  // 035
-            CreateWarnings()  // 036
+            CreateWarnings(),  // 036
+            CreateMyData()  // 037
         ]
     }
 

@@ -150,6 +150,8 @@ struct JointCheckRunner: Sendable {
         var columns: [String]
         var refusal: String?
         var count: Int
+        /// The applicant form's fields the step's parameters read (whose subjects its entry records).
+        var fields: [String] = []
     }
 
     /// Who asks, why, and under which request: shared by every entry of a run.
@@ -160,6 +162,9 @@ struct JointCheckRunner: Sendable {
         var hash: String
         /// `.batch` for a batch's entries.
         var suffix = ""
+        /// The keyed hashes of the applicant's resident IDs and credit codes by form field (``AuditSubjects``): a
+        /// step's entry records those its parameters read, the whole run's entry all of them.
+        var subjects: [String: String] = [:]
     }
 
     /// A step's entry: `verify.<service>` with the columns it read; `refused.no_grant`;
@@ -167,18 +172,23 @@ struct JointCheckRunner: Sendable {
     static func draft(_ step: Audited, _ c: AuditContext) -> AuditLog.Draft {
         let operation =
             step.refusal == "no_grant" ? "refused.no_grant" : step.count == 0 ? "verify.\(step.service).unanswered" : "verify.\(step.service)\(c.suffix)"
-        return AuditLog.Draft(
+        var draft = AuditLog.Draft(
             c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
             purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+        // Only a step that read something touched the applicant (a refusal or an unanswered step read nothing).
+        draft.subjects = step.count > 0 ? step.fields.compactMap { c.subjects[$0] } : []
+        return draft
     }
 
     /// The whole run's entry (`joint-check.<code>`): the services asked, and how many answered (a batch:
     /// how many applicants were checked).
     static func draft(whole steps: [Audited], check: JointCheck, applicants: Int, _ c: AuditContext) -> AuditLog.Draft {
         let answered = steps.filter { $0.refusal != "no_grant" && $0.count > 0 }.count
-        return AuditLog.Draft(
+        var draft = AuditLog.Draft(
             c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
             count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
+        draft.subjects = Array(c.subjects.values)
+        return draft
     }
 
     /// One entry per service, then one for the whole, under the run's request hash and written together:
@@ -193,6 +203,7 @@ extension JointCheckRunner.Step {
     var audited: JointCheckRunner.Audited {
         let count = if case .answer = outcome { 1 } else { 0 }
         let refusal: String? = if case .unanswered(let code) = outcome { code } else { nil }
-        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count)
+        let fields = prepared.step.params.values.compactMap { source -> String? in if case .field(let name) = source { name } else { nil } }
+        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count, fields: fields)
     }
 }

@@ -99,7 +99,9 @@ struct JointChecksAPI: RouteCollection {
         }
 
         func audit(_ req: Request, hash: String) -> JointCheckRunner.AuditContext {
-            .init(who: .of(req), purpose: purpose, requestID: req.id, hash: hash)
+            .init(
+                who: .of(req), purpose: purpose, requestID: req.id, hash: hash,
+                subjects: AuditSubjects.applicant(check, applicant, trail: req.application.auditTrail))
         }
 
         /// The combined answer, each step with its provider's name (`names`: department names by code).

@@ -96,7 +96,7 @@ struct VerifyAPI: RouteCollection {
         let hash = RecordsAPI.requestHash(req)
         try await RecordsAPI.audit(
             req, store, "verify.\(service.code)", fields: Array(spec.usedColumns).sorted(), count: 1,
-            purpose: why, hash: hash)
+            purpose: why, hash: hash, subjects: Self.subjects(params.values, req))
         return RecordsAPI.response(JSONText.encode(Answer(service: service.code, answer: answers[0])), type: "application/json; charset=utf-8", hash: hash)
     }
 
@@ -125,11 +125,16 @@ struct VerifyAPI: RouteCollection {
         let hash = digest.hex
         try await RecordsAPI.audit(
             req, store, "verify.\(service.code).batch", fields: Array(spec.usedColumns).sorted(), count: valid.count,
-            purpose: purpose, hash: hash)
+            purpose: purpose, hash: hash, subjects: Self.subjects(valid.flatMap(\.params.values), req))
         return RecordsAPI.response(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), type: "application/x-ndjson", hash: hash)
     }
 
     // MARK: Parts
+
+    /// The keyed hashes of the resident IDs and credit codes a verification asked about (我的数据).
+    static func subjects(_ values: some Sequence<String>, _ req: Request) -> [String] {
+        AuditSubjects.hashes(AuditSubjects.keys(among: values, today: req.application.today), trail: req.application.auditTrail)
+    }
 
     func evaluate(_ inputs: [[String: String]], spec: VerificationSpec, store: RecordStoreRow, on sql: any SQLDatabase) async throws -> [String] {
         try await ServiceAccess.evaluate(inputs, spec: spec, store: store, on: sql)

@@ -51,6 +51,9 @@ enum Layout {
         if let user = req.user {
             account.append(.link(SiteURL.account.path, user.displayName, .cls("user"), .testid("user-name")))
             account.append(.postForm(SiteURL.logout.path, csrf: req.csrfToken, [.submit(s.t("退出", "Sign out"), .cls("link-button"), .testid("logout"))]))
+        } else if let subject = req.subject {
+            // A resident or an enterprise signed in to 我的数据 (no account): their page, and signing out there.
+            account.append(.link(MyDataURL.home, subject.name ?? s.t("我的数据", "My data"), .cls("user"), .testid("subject-name")))
         } else {
             let next = req.method == .GET && current != SiteURL.login.path ? QueryLink(SiteURL.login.path, [("next", here)]).href : SiteURL.login.path
             account.append(.link(next, s.t("登录", "Sign in"), .testid("login-link")))

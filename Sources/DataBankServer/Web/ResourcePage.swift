@@ -101,6 +101,7 @@ enum ResourcePage {
                 .section(.cls("card"), .testid("resource-sharing"), .h2(.esc(s.t("共享与开放", "Sharing and opening"))), ResourceSections.sharing(snap, s))),
             m.viewingRevision == nil ? try await ResourceSharingSection.render(req, row: m.row, names: m.departmentNames) : .empty,
             m.viewingRevision == nil && CatalogService.isInCatalog(m.row) ? try await HeatSection.render(req, code: m.row.code) : .empty,
+            m.viewingRevision == nil ? try await SubjectViewSection.render(req, row: m.row, posted: failedAction == "subject-view" ? posted : nil) : .empty,
             .section(
                 .cls("card"), .attr("id", "items"),
                 .h2(.esc(s.t("信息项（\(snap.items.count)）", "Information items (\(snap.items.count))"))),

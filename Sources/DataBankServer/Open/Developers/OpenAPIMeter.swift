@@ -44,6 +44,10 @@ struct OpenAPIMeter: AsyncMiddleware {
             }
             return ("user:" + (user.id?.uuidString ?? ""), CallLimit(perMinute: settings.keyCallsPerMinute, perDay: settings.keyCallsPerDay))
         }
+        // A resident or an enterprise (我的数据) is metered as itself, as a registered user is.
+        if let subject = req.subject {
+            return ("subject:" + subject.hash, CallLimit(perMinute: settings.keyCallsPerMinute, perDay: settings.keyCallsPerDay))
+        }
         return ("addr:" + ClientAddress.of(req), CallLimit(perMinute: settings.anonymousCallsPerMinute, perDay: nil))
     }
 

@@ -76,8 +76,11 @@ extension APIOperation {
         .init(name: "format", description: "json (default) or csv"), .purpose
     ]
 
+    /// Every operation: those below, and 我的数据's (``myData``).
+    static let all = operations + myData
+
     /// Every operation of the native API (`/api/v1`) and the platform's machine endpoints.
-    static let all: [APIOperation] = [
+    static let operations: [APIOperation] = [
         // Catalog
         get("resources", "Catalog", "Search the catalog (facets, paging)", query: search),
         post("resources", "Catalog", "Register a resource (a draft)"),
