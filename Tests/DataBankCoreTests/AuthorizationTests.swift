@@ -95,11 +95,11 @@ let policy: [PolicyRow] = {
         (.manageFederation,  .signIn,    "A  -  -  -  -  -  -"),
         (.manageJointChecks, .signIn,    "A  O  O  -  -  -  -"),
         (.runJointChecks,    .signIn,    "O  O  O  -  O  -  -"),
+        (.manageWarningRules, .signIn,   "A  O  O  -  -  -  -"),
+        (.handleWarnings,    .signIn,    "A  O  O  -  O  -  -"),
         (.manageSubjectViews, .signIn,   "-  O  O  -  -  -  -"),
         (.readOwnData,       .signIn,    "-  -  -  -  -  -  A"),
         (.objectToOwnData,   .signIn,    "-  -  -  -  -  -  A"),
-        (.manageWarningRules, .signIn,   "A  O  O  -  -  -  -"),
-        (.handleWarnings,    .signIn,    "A  O  O  -  O  -  -"),
     ]
     let roles: [Role] = [.platformAdmin, .departmentAdmin, .steward, .reviewer, .viewer, .publicUser, .subject]
     return rows.map { action, anonymous, cells in
