@@ -47,7 +47,8 @@ struct NavigationTests {
                 let nav = Navigation(try await web.get("/catalog?lang=\(lang)").body.string)
                 #expect(nav.menuOrder == ["nav-group-catalog", "nav-group-sharing", "nav-group-insight", "nav-group-admin"])
                 #expect(nav.menus["nav-group-catalog"] == ["nav-catalog", "nav-departments", "nav-standards", "nav-editions", "nav-reviews"])
-                #expect(nav.menus["nav-group-sharing"] == ["nav-sharing", "nav-objections", "nav-demands", "nav-joint-checks", "nav-connectors"])
+                #expect(
+                    nav.menus["nav-group-sharing"] == ["nav-sharing", "nav-objections", "nav-demands", "nav-joint-checks", "nav-warnings", "nav-connectors"])
                 #expect(nav.menus["nav-group-insight"] == ["nav-quality", "nav-dashboards", "nav-heat", "nav-evaluation", "nav-cockpit"])
                 #expect(nav.menus["nav-group-admin"] == ["nav-audit", "nav-signups", "nav-admin-keys"])
                 #expect(nav.links.isEmpty)
@@ -80,7 +81,7 @@ struct NavigationTests {
             let nav = Navigation(try await web.get("/catalog").body.string)
             #expect(nav.menuOrder == ["nav-group-catalog", "nav-group-sharing", "nav-group-insight"])
             #expect(nav.menus["nav-group-catalog"] == ["nav-catalog", "nav-departments", "nav-standards", "nav-editions"])
-            #expect(nav.menus["nav-group-sharing"] == ["nav-sharing", "nav-objections", "nav-demands", "nav-joint-checks", "nav-connectors"])
+            #expect(nav.menus["nav-group-sharing"] == ["nav-sharing", "nav-objections", "nav-demands", "nav-joint-checks", "nav-warnings", "nav-connectors"])
             #expect(nav.menus["nav-group-insight"] == ["nav-quality", "nav-dashboards", "nav-heat", "nav-evaluation"])
             for hidden in ["nav-group-admin", "nav-audit", "nav-signups", "nav-admin-keys", "nav-cockpit", "nav-reviews"] {
                 #expect(!nav.html.contains("data-testid=\"\(hidden)\""), "\(hidden)")
