@@ -37,6 +37,8 @@ public struct WarningRule: Codable, Hashable, Sendable {
     public var mergeHours: Int?
 
     public static let defaultMergeHours = 720
+    /// Each subscriber's read of the store is decided when the rule is saved: a bounded list.
+    public static let maxSubscribers = 50
 
     public init(
         code: String, name: String, nameEn: String? = nil, resource: String, condition: String, entity: [String], order: String? = nil,
@@ -75,6 +77,9 @@ public struct WarningRule: Codable, Hashable, Sendable {
             }
         }
         if subscribers.isEmpty { add("subscribers", "required", "须至少订阅一个部门", "subscribers names at least one department") }
+        if subscribers.count > Self.maxSubscribers {
+            add("subscribers", "too_many", "订阅部门最多 \(Self.maxSubscribers) 个", "subscribers names at most \(Self.maxSubscribers) departments")
+        }
         for (i, d) in subscribers.enumerated() where !departments.contains(d) {
             add("subscribers[\(i)]", "unknown_department", "部门 \(d) 不存在", "the department \(d) does not exist")
         }

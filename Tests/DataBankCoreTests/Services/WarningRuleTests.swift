@@ -93,6 +93,9 @@ struct WarningRuleTests {
         rule.entity = ["nope"]; rule.subscribers = ["999"]; rule.show = ["kwh", "x"]
         #expect(rule.problems(layout: Self.layout, departments: Self.departments).map(\.field) == ["entity[0]", "show[1]", "subscribers[0]"])
         #expect(Self.rule("kwh > 10000").problems(layout: Self.layout, departments: Self.departments).isEmpty)
+        rule = Self.rule("kwh > 10000")
+        rule.subscribers = Array(repeating: rule.subscribers[0], count: WarningRule.maxSubscribers + 1)
+        #expect(rule.problems(layout: Self.layout, departments: Self.departments).map(\.code) == ["too_many"])
     }
 
     @Test func firingsWithinTheWindowMerge() {
