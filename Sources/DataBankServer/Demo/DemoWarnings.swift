@@ -53,7 +53,7 @@ enum DemoWarnings {
                 for (k, month) in zip(months.indices, months) {
                     var row = firm
                     row["stat_period"] = month
-                    row["electricity_consumption"] = use(n, month: months.count == 1 ? 13 : k, text: month)
+                    row["electricity_consumption"] = use(n, month: k, text: month)  // k: the month's place in all 14
                     row["update_time"] = DemoWarnings.stamp(month)
                     out += CSVText.line(columns.map { row[$0] })
                 }

@@ -29,7 +29,15 @@ enum WarningEvaluator {
         }
         var more = false
         for (resource, watches) in byStore.sorted(by: { $0.key < $1.key }) {
-            if try await step(resource, watches, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
+            // A store that cannot be evaluated (retired, a listing's resource gone) is logged and retried on
+            // the next pass; it never holds up the other stores' rules.
+            do {
+                if try await step(resource, watches, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning("warning rules on \(resource): \(String(describing: error))")
+            }
         }
         return more
     }

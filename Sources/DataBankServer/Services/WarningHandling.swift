@@ -13,8 +13,10 @@ struct WarningHandling {
 
     func apply(_ action: WarningState.Action, to assignee: String?, note: String?) async throws -> WarningInfo {
         guard let ruleRow = rules.first(where: { $0.code == row.ruleCode }), let rule = ruleRow.rule else { throw AppError.notFound("Warning") }
-        // The department acting: the caller's, when it subscribes; else the check falls to the data authority's reach.
-        let department = rule.subscribers.contains(user.departmentCode) ? user.departmentCode : (rule.subscribers.first ?? ruleRow.departmentCode)
+        guard let department = Self.actingDepartments(user, rule: rule, req).first else {
+            try req.authorize(.handleWarnings, department: rule.subscribers.first ?? ruleRow.departmentCode)  // the 403 and its reason
+            throw AppError(.forbidden, "forbidden", "Only a subscribing department handles this warning")
+        }
         try req.authorize(.handleWarnings, department: department)
         let from = row.warningState
         guard let to = from.after(action) else {
@@ -47,8 +49,14 @@ struct WarningHandling {
             .of(req), resource: row.resourceCode, operation: "warning.\(action.rawValue)", fields: [row.ruleCode], count: 1, purpose: note,
             requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
         guard let fresh = try await WarningRow.find(row.id, on: req.db) else { throw AppError.notFound("Warning") }
-        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
-        return try await views.infos([fresh], rules: WarningsAPI.ruleMap(rules), events: try await WarningsAPI.events(of: [fresh], on: req.db))[0]
+        return try await WarningsAPI.info(fresh, rules: rules, user: user, req)
+    }
+
+    /// The departments on whose behalf `user` handles a rule's warnings (and may assign them within): their own
+    /// when it subscribes; for the data authority, every subscriber; none for anyone else.
+    static func actingDepartments(_ user: User, rule: WarningRule, _ req: Request) -> [String] {
+        if rule.subscribers.contains(user.departmentCode) { return req.can(.handleWarnings, department: user.departmentCode) ? [user.departmentCode] : [] }
+        return req.can(.handleWarnings, department: rule.subscribers.first) ? rule.subscribers : []
     }
 
     /// The user a warning is assigned to: a member of a subscribing department (422 at `to` otherwise).

@@ -137,14 +137,10 @@ enum WarningHookDelivery {
         }
         hook.cursor = last.seq; hook.failures = 0; hook.lastError = nil; hook.lastDeliveredAt = now; hook.nextAttemptAt = now
         try await hook.save(on: db)
-        var counts: [String: Int] = [:]
-        for row in rows { counts[row.resourceCode, default: 0] += 1 }
-        for (resource, count) in counts.sorted(by: { $0.key < $1.key }) {
-            try await AuditLog.append(
-                AuditLog.Who(kind: "webhook", id: hook.id?.uuidString, name: hook.ownerName, departmentCode: hook.departmentCode),
-                resource: resource, operation: "warnings.deliver", fields: [], count: count, purpose: "预警处置", requestID: deliveryID,
-                requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db, trail: app.auditTrail)
-        }
+        try await WarningsAPI.audit(
+            rows, who: AuditLog.Who(kind: "webhook", id: hook.id?.uuidString, name: hook.ownerName, departmentCode: hook.departmentCode),
+            operation: "warnings.deliver", requestID: deliveryID, requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(),
+            on: db, trail: app.auditTrail)
         return rows.count == pageSize
     }
 }

@@ -33,10 +33,15 @@ struct WarningsAPI: RouteCollection {
     static func show(req: Request) async throws -> WarningInfo {
         let user = try WarningRulesAPI.staff(req)
         let (row, rules) = try await load(req, user)
-        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
-        let info = try await views.infos([row], rules: ruleMap(rules), events: try await events(of: [row], on: req.db))[0]
+        let info = try await info(row, rules: rules, user: user, req)
         try await audit(req, [row], operation: "warnings.read")
         return info
+    }
+
+    /// One warning as `user` sees it, with what was done with it.
+    static func info(_ row: WarningRow, rules: [WarningRuleRow], user: User, _ req: Request) async throws -> WarningInfo {
+        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
+        return try await views.infos([row], rules: ruleMap(rules), events: try await events(of: [row], on: req.db))[0]
     }
 
     /// Acknowledge, assign or close: the caller's department must subscribe to the rule (the data authority
@@ -120,12 +125,19 @@ struct WarningsAPI: RouteCollection {
 
     /// One audit entry per watched store whose warnings the caller read (how many).
     static func audit(_ req: Request, _ rows: [WarningRow], operation: String) async throws {
+        try await audit(rows, who: .of(req), operation: operation, requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+    }
+
+    /// As above for any reader (a department's webhook delivering).
+    static func audit(
+        _ rows: [WarningRow], who: AuditLog.Who, operation: String, requestID: String, requestHash: String?, on db: any Database, trail: AuditTrail
+    ) async throws {
         var counts: [String: Int] = [:]
         for row in rows { counts[row.resourceCode, default: 0] += 1 }
         for (resource, count) in counts.sorted(by: { $0.key < $1.key }) {
             try await AuditLog.append(
-                .of(req), resource: resource, operation: operation, fields: [], count: count, purpose: "预警处置",
-                requestID: req.id, requestHash: nil, on: req.db, trail: req.application.auditTrail)
+                who, resource: resource, operation: operation, fields: [], count: count, purpose: "预警处置",
+                requestID: requestID, requestHash: requestHash, on: db, trail: trail)
         }
     }
 }

@@ -57,6 +57,20 @@ struct WarningAPITests {
         }
     }
 
+    /// A rule whose store is gone (retired, unpublished) is logged and skipped: the other stores' rules still fire.
+    @Test func aBrokenStoreDoesNotHoldUpTheOthers() async throws {
+        try await withDataBank { app in
+            let f = try await WarningFixture.make(app)
+            #expect(try await f.define(app, f.rule()).status == .created)
+            var orphan = f.rule(code: "orphan")
+            orphan.resource = "399999-99999"
+            try await WarningRuleRow(orphan, department: f.labourDepartment, createdBy: WarningFixture.labour, cursor: 0).create(on: app.db)
+            try await f.steadyThenDrop(app)
+            while try await WarningEvaluator.followAll(app: app) {}
+            #expect(try await f.warnings(app, "?rule=power-drop").count == 1)
+        }
+    }
+
     /// A rule is evaluated from when it is saved; `replay` evaluates the records already in the store.
     @Test func replayEvaluatesTheRecordsAlreadyThere() async throws {
         try await withDataBank { app in

@@ -45,20 +45,16 @@ enum WarningPages {
     static func render(_ req: Request, failure: WarningDetailView.Failure?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try WarningRulesAPI.staff(req)
         let (row, rules) = try await WarningsAPI.load(req, user)
-        var views = WarningViews(actor: user.actor, app: req.application, on: req.db)
-        let info = try await views.infos([row], rules: WarningsAPI.ruleMap(rules), events: try await WarningsAPI.events(of: [row], on: req.db))[0]
+        let info = try await WarningsAPI.info(row, rules: rules, user: user, req)
         try await WarningsAPI.audit(req, [row], operation: "warnings.read")
         let ruleRow = rules.first { $0.code == row.ruleCode }
-        let subscribers = ruleRow?.rule?.subscribers ?? []
-        // Whom a warning can be handed to: the caller's department's staff when it subscribes; for the data
-        // authority, every subscribing department's.
-        let departments =
-            subscribers.contains(user.departmentCode) ? [user.departmentCode] : (req.can(.handleWarnings, department: subscribers.first) ? subscribers : [])
+        // Whom a warning can be handed to: the staff of the departments the caller acts for.
+        let departments = ruleRow?.rule.map { WarningHandling.actingDepartments(user, rule: $0, req) } ?? []
         let assignees =
             departments.isEmpty
             ? []
             : try await User.query(on: req.db).filter(\.$departmentCode ~~ departments).filter(\.$roleName != Role.publicUser.rawValue).sort(\.$username).all()
-        let canHandle = !departments.isEmpty && req.can(.handleWarnings, department: departments[0])
+        let canHandle = !departments.isEmpty
         return WarningDetailView(
             req: req, info: info, rule: ruleRow, canHandle: canHandle, assignees: assignees.map { ($0.username, $0.displayName) },
             resources: try await SharingWeb.resourceNames([row.resourceCode], req: req),
