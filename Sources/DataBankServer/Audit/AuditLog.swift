@@ -49,7 +49,7 @@ enum AuditLog {
         var entry: AuditEntry
         var stats: ExchangeStats.Delta?
         /// The keyed hashes of the subjects the access returned or asked about (``AuditSubjects``),
-        /// written with the entry into `audit_subjects`, outside the chained fields.
+        /// written with the entry into `audit_subject_queue`, outside the chained fields.
         var subjects: [String] = []
 
         init(entry: AuditEntry, stats: ExchangeStats.Delta?) { self.entry = entry; self.stats = stats }
@@ -118,7 +118,7 @@ enum AuditLog {
             let claimed = try head.decode(column: "seq", as: Int.self), hash = try head.decode(column: "hash", as: String.self)
             let entries = chain(drafts, after: claimed - drafts.count, hash, trail)
             try await insert(entries, on: sql).run()
-            for insert in AuditSubjects.inserts(entries, drafts, on: sql) { try await insert.run() }
+            try await AuditSubjects.queueInsert(entries, drafts, on: sql)?.run()
             let last = entries[entries.count - 1]
             try await sql.update("audit_head").set("hash", to: last.hash).set("prev_hash", to: last.prevHash).where("id", .equal, 1).run()
             for delta in ExchangeStats.Delta.merged(drafts.compactMap(\.stats)) { try await sql.raw(ExchangeStats.upsert(delta)).run() }
@@ -144,9 +144,7 @@ enum AuditLog {
         let statistics = ExchangeStats.Delta.merged(drafts.compactMap(\.stats)).enumerated().map { i, delta in
             ", \(unsafeRaw: "s\(i)") AS (\(ExchangeStats.upsert(delta)))" as SQLQueryString
         }
-        // A batch naming more subjects than one statement binds goes the claiming way (several inserts).
-        guard AuditSubjects.count(drafts) <= AuditSubjects.rowsPerInsert else { return nil }
-        let subjects: SQLQueryString = AuditSubjects.inserts(entries, drafts, on: db.sql).first.map { ", subjects AS (\($0.query))" } ?? ""
+        let subjects: SQLQueryString = AuditSubjects.queueInsert(entries, drafts, on: db.sql).map { ", subjects AS (\($0.query))" } ?? ""
         let statement: SQLQueryString = """
             WITH head AS (
                 UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash), prev_hash = \(bind: last.prevHash)

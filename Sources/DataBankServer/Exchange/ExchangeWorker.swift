@@ -26,6 +26,11 @@ final class ExchangeWorker: LifecycleHandler, @unchecked Sendable {
         // Early warnings: rules evaluated on their stores' change logs; new warnings sent to departments' webhooks.
         tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await WarningEvaluator.followAll(app: app) } })
         tasks.append(Task { [app] in await Self.every(.seconds(2), app: app) { try await WarningHookDelivery.runOnce(app: app) } })
+        // 我的数据: the subjects audited accesses touched move from their queue into the index by subject.
+        tasks.append(Task { [app] in await Self.every(.seconds(1), app: app) {
+                    try await AuditSubjects.indexQueued(on: app.db)
+                    return false  // it moves the whole queue
+                } })
         // Rollups that could not be maintained are rebuilt from their stores.
         tasks.append(Task { [app] in await Self.every(.seconds(5), app: app) { try await AggregateRollups.rebuildStale(on: app.db) } })
         tasks.append(

@@ -275,8 +275,10 @@ struct RecordQuery: Sendable {
         return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit), page.value.subjects)
     }
 
-    /// One page as CSV cells (text), for exports.
-    func csvPage(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (rows: [[String?]], next: [String]?) {
+    /// One page as CSV cells (text), for exports; with each row's subject key when ``subjectColumn`` is set.
+    func csvPage(after cursor: [String]?, limit: Int, offset: Int = 0, on sql: any SQLDatabase) async throws -> (
+        rows: [[String?]], next: [String]?, subjects: [String]
+    ) {
         var page = try await cellPage(after: cursor, limit: limit, offset: offset, dateTimeSeparator: " ", on: sql)
         if let view {
             // Only the masked columns are touched, and their rules are looked up once per page.
@@ -295,20 +297,26 @@ struct RecordQuery: Sendable {
         return (cells + [cursorExpressions(dialect)]).joined(separator: ", ")
     }
 
-    /// One page of cells as text, and the cursor of its last row.
+    /// One page of cells as text, and the cursor of its last row (and the rows' subject keys, when
+    /// ``subjectColumn`` is set: read after the fields, before the cursor).
     func cellPage(after cursor: [String]?, limit: Int, offset: Int = 0, dateTimeSeparator: String, on sql: any SQLDatabase) async throws -> (
-        rows: [[String?]], next: [String]?
+        rows: [[String?]], next: [String]?, subjects: [String]
     ) {
         let dialect = RecordTables.Dialect(sql)
-        let statement = pageStatement(cellSelect(dateTimeSeparator: dateTimeSeparator, dialect), after: cursor, limit: limit, offset: offset, dialect)
+        let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
+        let subject: [SQLQueryString] = subjectColumn.map { [Self.text($0, as: "_s", dateTimeSeparator: "T", dialect)] } ?? []
+        let select = (cells + subject + [cursorExpressions(dialect)]).joined(separator: ", ")
+        let statement = pageStatement(select, after: cursor, limit: limit, offset: offset, dialect)
         let width = fields.count
-        let page = RecordTextRows.Collector((rows: [[String?]](), last: [String?]?.none))
+        let subjects = subjectColumn != nil
+        let page = RecordTextRows.Collector((rows: [[String?]](), last: [String?]?.none, subjects: [String]()))
         page.value.rows.reserveCapacity(limit)
-        try await RecordTextRows.run(statement, names: fields.indices.map { "_c\($0)" } + cursorNames, on: sql) { cells in
+        try await RecordTextRows.run(statement, names: fields.indices.map { "_c\($0)" } + subjectNames + cursorNames, on: sql) { cells in
             page.value.rows.append(Array(cells.prefix(width)))
+            if subjects, let key = cells[width] { page.value.subjects.append(key) }
             page.value.last = cells
         }
-        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit))
+        return (page.value.rows, nextCursor(page.value.last, rows: page.value.rows.count, limit: limit), page.value.subjects)
     }
 
     /// One page written as CSV lines (the bytes ``CSVText`` writes) with no string per cell: the

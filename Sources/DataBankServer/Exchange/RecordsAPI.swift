@@ -35,10 +35,11 @@ struct RecordsAPI: RouteCollection {
 
     static func requestHash(_ req: Request) -> String { RequestDigest(req).hex }
 
+    @discardableResult
     static func audit(
         _ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
         purpose: String?, hash: String, subjects: [String] = []
-    ) async throws {
+    ) async throws -> AuditEntry {
         try await AuditLog.append(
             .of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,
             purpose: purpose, requestID: req.id, requestHash: hash, subjects: subjects, on: req.database, trail: req.application.auditTrail)
@@ -143,8 +144,10 @@ struct RecordsAPI: RouteCollection {
             body += ",\"fields\":" + JSONText.encode(fields) + "}"
             return Self.response(body, type: "application/json; charset=utf-8", hash: hash)
         }
-        // Exports stream page by page (keyset), so memory stays flat for any number of rows.
-        try await Self.audit(req, store, "export.\(format)", fields: fields, count: min(total, limit), purpose: purpose, hash: hash)
+        // Exports stream page by page (keyset), so memory stays flat for any number of rows; a subject-visible
+        // store's pages record whom they sent under the export's entry, each before it goes out.
+        let entry = try await Self.audit(req, store, "export.\(format)", fields: fields, count: min(total, limit), purpose: purpose, hash: hash)
+        let subjects = q.subjectColumn == nil ? nil : AuditSubjects.Export(seq: entry.seq, trail: req.application.auditTrail, db: req.db)
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(
             name: .contentType,
@@ -170,10 +173,12 @@ struct RecordsAPI: RouteCollection {
                     let next: [String]?
                     if format == "csv" {
                         let page = try await q.csvPage(after: after, limit: size, on: sql)
+                        try await subjects?.record(page.subjects)
                         for row in page.rows { CSVText.append(row, to: &text) }
                         sent += page.rows.count; next = page.next
                     } else {
-                        let page = try await q.page(after: after, limit: size, on: sql)
+                        let page = try await q.pageWithSubjects(after: after, limit: size, on: sql)
+                        try await subjects?.record(page.subjects)
                         for row in page.rows {
                             if format == "json" { if !first { text += "," }; first = false; text += row } else { text += row + "\n" }
                         }

@@ -47,7 +47,8 @@ enum Migrations {
             AddNodeKeyGeneration(),  // 034
             CreateJointChecks(),  // 035
             CreateWarnings(),  // 036
-            CreateMyData()  // 037
+            CreateMyData(),  // 037
+            QueueAuditSubjects()  // 038
         ]
     }
 

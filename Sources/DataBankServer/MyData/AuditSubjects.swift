@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Vapor
@@ -10,21 +11,29 @@ import DataBankCore
 /// A subject is recorded by a keyed hash of its key — HMAC-SHA256 under the audit key, which lives
 /// outside the database (``AuditKey``) — so the audit holds no resident ID in clear, and someone who
 /// reads the database cannot test guesses against it. The hashes travel in the entry's draft
-/// (``AuditLog/Draft/subjects``) and are written by the same statement batch, in the same transaction,
-/// as the entry itself: one multi-row insert per batch, never a query per row.
+/// (``AuditLog/Draft/subjects``) and are written in the same transaction as the entry, as one row of
+/// `audit_subject_queue` per entry (038: appended at the end of one b-tree, never a query per subject);
+/// the worker moves them into `audit_subjects`, keyed by hash, in batches (``indexQueued(on:)``), and
+/// ``accesses(of:limit:on:)`` reads both.
 enum AuditSubjects {
     /// The keyed hash of a subject's key (128 bits, hex).
     static func hash(_ key: String, trail: AuditTrail) -> String { String(trail.key.mac("subject\u{1F}" + key).prefix(32)) }
 
     /// A hash as the table stores it: its 16 bytes.
     static func bytes(_ hash: String) -> Data {
-        var out = Data(capacity: hash.utf8.count / 2)
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        appendBytes(hash, to: &out)
+        return Data(out)
+    }
+
+    /// Appends the bytes a hex hash spells.
+    static func appendBytes(_ hash: String, to out: inout [UInt8]) {
         var high: UInt8?
         for c in hash.utf8 {
             let v: UInt8 = c >= 97 ? c - 87 : c >= 65 ? c - 55 : c - 48
             if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
         }
-        return out
     }
 
     /// The hashes of `keys`, each once: the keys deduplicated first, and the HMAC's key schedule (with the
@@ -56,20 +65,96 @@ enum AuditSubjects {
         values.filter { v in SubjectKind.allCases.contains { $0.check(v, today: today) == nil } }
     }
 
-    /// Rows per INSERT: two binds a row stays under both databases' limits on binds per statement.
+    /// Rows per INSERT into `audit_subjects`: two binds a row stays under both databases' limits.
     static let rowsPerInsert = 5_000
 
-    /// How many (subject, entry) rows a batch's drafts write.
-    static func count(_ drafts: [AuditLog.Draft]) -> Int { drafts.reduce(0) { $0 + Set($1.subjects).count } }
+    /// A draft's subjects as the queue stores them: each distinct hash's 16 bytes, in order, end to end.
+    static func queued(_ subjects: [String]) -> Data {
+        // ``hashes(_:trail:)`` answers them sorted and distinct already.
+        let distinct = zip(subjects, subjects.dropFirst()).allSatisfy { $0 < $1 } ? subjects : Set(subjects).sorted()
+        var out: [UInt8] = []
+        out.reserveCapacity(distinct.count * 16)
+        for hash in distinct { appendBytes(hash, to: &out) }
+        return Data(out)
+    }
 
-    /// The INSERTs of every (hash, seq) of a batch's entries, ``rowsPerInsert`` rows each (usually one; none
-    /// when no entry names a subject). A verification batch of 100,000 inputs writes 20.
-    static func inserts(_ entries: [AuditEntry], _ drafts: [AuditLog.Draft], on sql: any SQLDatabase) -> [SQLInsertBuilder] {
-        let pairs = zip(entries, drafts).flatMap { entry, draft in Set(draft.subjects).sorted().map { ($0, entry.seq) } }
-        return stride(from: 0, to: pairs.count, by: rowsPerInsert).map { start in
-            let insert = sql.insert(into: "audit_subjects").columns("subject_hash", "seq")
-            for (hash, seq) in pairs[start..<min(start + rowsPerInsert, pairs.count)] { insert.values(bytes(hash), seq) }
-            return insert
+    /// The INSERT of a batch's queue rows — one per entry that names a subject — or nil when none does.
+    static func queueInsert(_ entries: [AuditEntry], _ drafts: [AuditLog.Draft], on sql: any SQLDatabase) -> SQLInsertBuilder? {
+        let named = zip(entries, drafts).filter { !$0.1.subjects.isEmpty }
+        guard !named.isEmpty else { return nil }
+        let insert = sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes")
+        for (entry, draft) in named { insert.values(entry.seq, 0, queued(draft.subjects)) }
+        return insert
+    }
+
+    /// Whom a streamed export sent, recorded page by page under the export's entry (written before the
+    /// stream starts): each page's keys are hashed and queued as the entry's next part before the page
+    /// goes out, so the record reaches as far as the export did — and a page never leaves unrecorded.
+    struct Export: Sendable {
+        let seq: Int
+        let trail: AuditTrail
+        let db: any Database
+        private let parts = NIOLockedValueBox(0)
+
+        init(seq: Int, trail: AuditTrail, db: any Database) { self.seq = seq; self.trail = trail; self.db = db }
+
+        /// Queues the subjects of one page (nothing when it names none).
+        func record(_ keys: [String]) async throws {
+            let hashed = AuditSubjects.hashes(keys, trail: trail)
+            guard !hashed.isEmpty else { return }
+            let part = parts.withLockedValue { $0 += 1; return $0 }
+            try await db.sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes").values(seq, part, queued(hashed)).run()
+        }
+    }
+
+    /// Queue rows moved per transaction by ``indexQueued(on:)``.
+    static let queueRowsPerMove = 200
+
+    /// Moves queued subjects into `audit_subjects`, oldest first, ``queueRowsPerMove`` entries a
+    /// transaction: the rows are taken with `DELETE … RETURNING` (so two instances never move one twice,
+    /// and on SQLite the transaction holds the write lock from its first statement), their (hash, seq)
+    /// pairs inserted sorted by hash. Answers how many entries it moved.
+    @discardableResult
+    static func indexQueued(on db: any Database) async throws -> Int {
+        var moved = 0
+        while true {
+            let n = try await db.transaction { tx -> Int in
+                let rows = try await tx.sql.raw(
+                    """
+                    DELETE FROM audit_subject_queue
+                    WHERE (seq, part) IN (SELECT seq, part FROM audit_subject_queue ORDER BY seq, part LIMIT \(literal: queueRowsPerMove))
+                    RETURNING seq, hashes
+                    """
+                ).all()
+                // Each hash as two big-endian words: sorted as its bytes are, compared without touching `Data`.
+                var pairs: [(high: UInt64, low: UInt64, seq: Int)] = []
+                for row in rows {
+                    let seq = try row.decode(column: "seq", as: Int.self), hashes = try row.decode(column: "hashes", as: Data.self)
+                    hashes.withUnsafeBytes { raw in
+                        for start in stride(from: 0, to: raw.count - 15, by: 16) {
+                            let high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                            let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+                            pairs.append((high, low, seq))
+                        }
+                    }
+                }
+                pairs.sort { ($0.high, $0.low, $0.seq) < ($1.high, $1.low, $1.seq) }
+                for start in stride(from: 0, to: pairs.count, by: rowsPerInsert) {
+                    let insert = tx.sql.insert(into: "audit_subjects").columns("subject_hash", "seq")
+                    for pair in pairs[start..<min(start + rowsPerInsert, pairs.count)] {
+                        var bytes = Data(count: 16)
+                        bytes.withUnsafeMutableBytes { raw in
+                            raw.storeBytes(of: pair.high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                            raw.storeBytes(of: pair.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+                        }
+                        insert.values(bytes, pair.seq)
+                    }
+                    try await insert.ignoringConflicts(with: ["subject_hash", "seq"]).run()
+                }
+                return rows.count
+            }
+            moved += n
+            if n < queueRowsPerMove { return moved }
         }
     }
 
@@ -94,20 +179,31 @@ enum AuditSubjects {
         if operation.hasPrefix("joint-check.") { return "joint_check" }
         if operation.hasPrefix("verify.") { return "verify" }
         if operation.hasPrefix("export.") { return "export" }
-        if ["query", "read", "latest", "open.lookup", "open.preview", "open.latest"].contains(operation) || operation.hasPrefix("query") { return "read" }
+        if ["query", "read", "latest", "web.view", "open.lookup", "open.preview", "open.latest"].contains(operation) || operation.hasPrefix("query") { return "read" }
         return "other"
     }
 
     /// The newest `limit` accesses by others (departments, apps, the portal) that touched the subject
-    /// with this hash: one range of the index, joined to the entries by their number. The subject's
-    /// own reads of 我的数据 are audited too, but are not "someone looking".
+    /// with this hash: one range of the index, and the entries still queued (a few seconds' worth,
+    /// their hashes searched at 16-byte boundaries), in one statement — one snapshot — and each entry
+    /// once (`UNION`: an export's pages may be part moved, part queued, and may name a subject twice). The subject's own reads of 我的数据 are audited too, but are not "someone looking".
     static func accesses(of hash: String, limit: Int, on sql: any SQLDatabase) async throws -> [Access] {
+        let key = bytes(hash)
+        let at: SQLQueryString =
+            RecordTables.Dialect(sql) == .postgres ? "position(\(bind: key) IN q.hashes)" : "instr(q.hashes, \(bind: key))"
+        let columns: SQLQueryString = "a.seq, a.at, a.department_code, a.resource_code, a.operation, a.purpose, a.record_count"
         let rows = try await sql.raw(
             """
-            SELECT a.seq, a.at, a.department_code, a.resource_code, a.operation, a.purpose, a.record_count
-            FROM audit_subjects AS s JOIN audit_log AS a ON a.seq = s.seq
-            WHERE s.subject_hash = \(bind: bytes(hash)) AND a.actor_kind <> 'subject'
-            ORDER BY s.seq DESC LIMIT \(bind: limit)
+            SELECT * FROM (
+                SELECT \(columns) FROM audit_subjects AS s JOIN audit_log AS a ON a.seq = s.seq
+                WHERE s.subject_hash = \(bind: key) AND a.actor_kind <> 'subject' ORDER BY s.seq DESC LIMIT \(bind: limit)
+            ) AS indexed
+            UNION
+            SELECT * FROM (
+                SELECT \(columns) FROM audit_subject_queue AS q JOIN audit_log AS a ON a.seq = q.seq
+                WHERE \(at) % 16 = 1 AND a.actor_kind <> 'subject'
+            ) AS queued
+            ORDER BY seq DESC LIMIT \(bind: limit)
             """
         ).all()
         return try rows.map { row in

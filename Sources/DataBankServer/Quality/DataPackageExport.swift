@@ -17,13 +17,15 @@ enum DataPackageExport {
         // The store holds the published items: the package describes those, not a draft change.
         let row = try await CatalogService(req: req).visible(code: store.resourceCode)
         guard let published = row.catalogSnapshot else { throw AppError.notFound("Resource \(store.resourceCode)") }
-        let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: view)
+        let q = try RecordQuery(store: store, params: [], fields: nil, sort: nil, view: view).recordingSubjects(of: store)
         let full = try await TableSchemaAPI.schema(of: published, code: store.resourceCode, on: req.db)
         let schema = visible(full, fields: q.fields.map(\.name), masked: Set(q.fields.map(\.name).filter { (view?.rule($0) ?? .clear) != .clear }))
         let sql = req.db.sql
         let hash = RecordsAPI.requestHash(req)
         let total = try await q.count(on: sql)
-        try await RecordsAPI.audit(req, store, "export.datapackage", fields: q.fields.map(\.name), count: total, purpose: purpose, hash: hash)
+        let entry = try await RecordsAPI.audit(req, store, "export.datapackage", fields: q.fields.map(\.name), count: total, purpose: purpose, hash: hash)
+        // A subject-visible store's package records whom it holds, page by page, under the export's entry.
+        let subjects = q.subjectColumn == nil ? nil : AuditSubjects.Export(seq: entry.seq, trail: req.application.auditTrail, db: req.db)
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("databank-dp-\(UUID().uuidString)")
         let dataPath = DataPackage.dataPath(store.resourceCode)
@@ -32,7 +34,7 @@ enum DataPackageExport {
             let descriptor = DataPackage.descriptor(resource: published, schema: schema)
             try Data((descriptor.serialized() + "\n").utf8).write(to: dir.appendingPathComponent("datapackage.json"))
             let csvURL = dir.appendingPathComponent(dataPath)
-            FileManager.default.createFile(atPath: csvURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
             let handle = try FileHandle(forWritingTo: csvURL)
             defer { try? handle.close() }
             // No byte-order mark: the package declares utf-8, and readers take the first bytes as the header.
@@ -40,6 +42,7 @@ enum DataPackageExport {
             var after: [String]? = nil
             while true {
                 let page = try await q.csvPage(after: after, limit: 5_000, on: sql)
+                try await subjects?.record(page.subjects)
                 var text = ""
                 for row in page.rows { CSVText.append(row, to: &text) }
                 if !text.isEmpty { try handle.write(contentsOf: Data(text.utf8)) }

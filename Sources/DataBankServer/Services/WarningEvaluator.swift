@@ -9,8 +9,14 @@ import DataBankCore
 /// is never held up by it — then, in one short transaction, moves each rule's cursor from where it read it
 /// (another instance that got there first makes that rule's part a no-op: optimistic), raises or merges the
 /// warnings and tells the subscribers. A failure evaluates the batch again.
+///
+/// Steps are pipelined: while one step's write waits for the write lock (on SQLite, a load in another process
+/// holds it for a batch at a time), the next step is read and evaluated.
 enum WarningEvaluator {
-    static let changesPerStep = 2_000
+    /// Changes a step reads at most.
+    static let changesPerStep = 20_000
+    /// Steps of one store per pass, before the other stores' turn.
+    static let stepsPerPass = 10
 
     /// Steps every store's rules; true when any has more changes waiting (the worker's loop).
     static func followAll(app: Application) async throws -> Bool {
@@ -32,7 +38,7 @@ enum WarningEvaluator {
             // A store that cannot be evaluated (retired, a listing's resource gone) is logged and retried on
             // the next pass; it never holds up the other stores' rules.
             do {
-                if try await step(resource, watches, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
+                if try await follow(resource, watches, on: db, read: read ?? db.sql, today: today, logger: logger, now: now) { more = true }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -49,22 +55,55 @@ enum WarningEvaluator {
         var rule: WarningRule
     }
 
-    /// One step of one store's rules; true when more changes wait.
-    @discardableResult
-    static func step(
-        _ resource: String, _ watches: [Watch], on db: any Database, read readSQL: any SQLDatabase, today: CivilDate, logger: Logger,
+    /// What one step found: each rule's firings, the change its cursor moves to, and whether more wait.
+    struct Outcome: Sendable {
+        var firings: [(watch: Watch, firings: [WarningFiring])]
+        var through: Int
+        var more: Bool
+    }
+
+    /// Up to ``stepsPerPass`` steps of one store's rules, each step's write overlapping the next step's
+    /// reads; true when more changes wait (or another evaluator took a batch: the cursors are read again).
+    static func follow(
+        _ resource: String, _ watches: [Watch], on db: any Database, read: any SQLDatabase, today: CivilDate, logger: Logger,
         maxChanges: Int = changesPerStep, now: Date = Date()
     ) async throws -> Bool {
         let store = try await RecordStores.find(resource, on: db)
+        var watches = watches
+        var writing: Task<Bool, any Error>?
+        defer { writing?.cancel() }
+        var more = false
+        for _ in 0..<stepsPerPass {
+            let outcome = try await evaluate(store, watches, read: read, db: db, today: today, logger: logger, maxChanges: maxChanges)
+            if let previous = writing {
+                writing = nil
+                if try await previous.value { return true }
+            }
+            guard let outcome else { return false }
+            writing = Task { try await commit(outcome, on: db, now: now) }
+            for i in watches.indices where watches[i].cursor < outcome.through { watches[i].cursor = outcome.through }
+            more = outcome.more
+            if !more { break }
+        }
+        let lost = try await writing?.value ?? false
+        writing = nil
+        return lost || more
+    }
+
+    /// Reads and evaluates one step of a store's rules; nil when no change waits past their cursors.
+    static func evaluate(
+        _ store: RecordStoreRow, _ watches: [Watch], read readSQL: any SQLDatabase, db: any Database, today: CivilDate, logger: Logger,
+        maxChanges: Int
+    ) async throws -> Outcome? {
         // A rule whose store's items changed so it no longer compiles waits for the rule to be fixed.
         let checks = watches.compactMap { w -> (Watch, WarningCheck)? in
             guard case .success(let compiled) = w.rule.compile(layout: store.recordLayout) else {
-                logger.warning("warning rule \(w.code) no longer compiles against \(resource)")
+                logger.warning("warning rule \(w.code) no longer compiles against \(store.resourceCode)")
                 return nil
             }
             return (w, WarningCheck(rule: w.rule, compiled: compiled))
         }
-        guard let from = checks.map(\.0.cursor).min() else { return false }
+        guard let from = checks.map(\.0.cursor).min() else { return nil }
         // The change rows as text cells: on SQLite's read connections a statement kept prepared, no row objects.
         let read = RecordTextRows.Collector([(seq: Int, op: String, data: String?)]())
         try await RecordTextRows.run(
@@ -75,7 +114,7 @@ enum WarningEvaluator {
             if let seq = cells[0].flatMap({ Int($0) }) { read.value.append((seq, cells[1] ?? "", cells[2])) }
         }
         let changes = read.value
-        guard let last = changes.last else { return false }
+        guard let last = changes.last else { return nil }
         var records: [(seq: Int, fields: [String: String])] = []
         records.reserveCapacity(changes.count)
         // Only the columns some rule reads are taken out of each record.
@@ -86,7 +125,7 @@ enum WarningEvaluator {
         }
         var outcomes: [(watch: Watch, firings: [WarningFiring])] = []
         for (watch, check) in checks {
-            let mine = records.filter { $0.seq > watch.cursor }
+            let mine = watch.cursor == from ? records : records.filter { $0.seq > watch.cursor }
             let fields = mine.map(\.fields)
             let past = try await WarningInputs.past(of: fields, check: check, store: store, on: readSQL)
             let listed = try await WarningInputs.listed(in: fields, check: check, on: db, read: readSQL)
@@ -99,13 +138,18 @@ enum WarningEvaluator {
             }
             outcomes.append((watch, firings))
         }
-        let seq = last.seq
-        let done = outcomes, more = changes.count == maxChanges
-        return try await db.transaction { tx in
+        return Outcome(firings: outcomes, through: last.seq, more: changes.count == maxChanges)
+    }
+
+    /// Writes one step: each rule's cursor moved from where the step read it, its warnings raised or merged,
+    /// its subscribers told. True when another evaluator had moved a rule's cursor first (its part not written).
+    static func commit(_ outcome: Outcome, on db: any Database, now: Date) async throws -> Bool {
+        try await db.transaction { tx in
             var lost = false
-            for (watch, firings) in done {
+            // A rule already past the step (a new rule starts at the store's end) keeps its cursor.
+            for (watch, firings) in outcome.firings where watch.cursor < outcome.through {
                 let moved = try await tx.sql.raw(
-                    "UPDATE warning_rules SET cursor = \(bind: seq) WHERE code = \(bind: watch.code) AND cursor = \(bind: watch.cursor) RETURNING cursor"
+                    "UPDATE warning_rules SET cursor = \(bind: outcome.through) WHERE code = \(bind: watch.code) AND cursor = \(bind: watch.cursor) RETURNING cursor"
                 ).all()
                 guard !moved.isEmpty else {  // another evaluator took this rule's batch: look again
                     lost = true
@@ -116,7 +160,7 @@ enum WarningEvaluator {
                     if raised > 0 { try await notify(watch.rule, raised: raised, on: tx) }
                 }
             }
-            return more || lost
+            return lost
         }
     }
 

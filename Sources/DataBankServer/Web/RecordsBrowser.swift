@@ -70,10 +70,11 @@ enum RecordsBrowser {
             ])
 
         let sql = req.db.sql
-        let q: RecordQuery, page: (rows: [[String?]], next: [String]?), total: Int, binding: CursorSeal.Binding
+        let q: RecordQuery, page: (rows: [[String?]], next: [String]?, subjects: [String]), total: Int, binding: CursorSeal.Binding
         let sealing = try await CursorSeal.key(app: req.application, on: req.db)
         do {
             q = try RecordQuery(store: store, params: selection.filter, fields: nil, sort: selection.sort.isEmpty ? nil : selection.sort, view: read.view)
+                .recordingSubjects(of: store)
             binding = CursorSeal.Binding(store: store.resourceCode, order: q.order.map(\.name), req: req, grant: read.view?.grantID)
             let after = try selection.after.isEmpty ? nil : CursorSeal.open(selection.after, binding, key: sealing)
             page = try await q.csvPage(after: after, limit: pageSize, on: sql)
@@ -89,8 +90,8 @@ enum RecordsBrowser {
         }
         try await AuditLog.append(
             .of(req), resource: code, operation: "web.view", fields: q.fields.map(\.name), count: page.rows.count,
-            purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req), on: req.db,
-            trail: req.application.auditTrail)
+            purpose: purpose, requestID: req.id, requestHash: RecordsAPI.requestHash(req),
+            subjects: AuditSubjects.hashes(page.subjects, trail: req.application.auditTrail), on: req.db, trail: req.application.auditTrail)
 
         // Each record can be objected to (数据纠错) where its key is shown in clear.
         let keyIndices = store.recordLayout.keyColumns.compactMap { k in q.fields.firstIndex { $0.name == k.name } }

@@ -154,7 +154,8 @@ struct MyDataAPITests {
             #expect(accesses.first?.department == windowDepartment)
             let theirs = try await app.send(.GET, "/api/v1/my/accesses", token: try await x.token(row: 3))
             #expect(try theirs.content.get([AuditSubjects.Access].self, at: "accesses").isEmpty)
-            // The audit holds the subject's hash, never its code.
+            // The audit holds the subject's hash, never its code (once the worker has moved it from the queue).
+            #expect(try await AuditSubjects.indexQueued(on: app.db) > 0)
             let clear = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_subjects WHERE subject_hash = \(bind: Data(x.f.key(2).utf8))").first()
             #expect(try clear?.decode(column: "n", as: Int.self) == 0)
             let hashed = AuditSubjects.bytes(AuditSubjects.hash(x.f.key(2), trail: app.auditTrail))
@@ -179,6 +180,50 @@ extension MyDataAPITests {
             #expect(accesses.allSatisfy { $0.kind == "read" && $0.department == x.department })
             let theirs = try await app.send(.GET, "/api/v1/my/accesses", token: try await x.token(row: 3))
             #expect(try theirs.content.get([AuditSubjects.Access].self, at: "accesses").isEmpty)
+        }
+    }
+
+    /// A read's subjects are queued in its audit transaction and moved into the index by the worker:
+    /// "who looked" finds an access before and after the move, each once, newest first.
+    @Test func accessesAreFoundQueuedAndIndexedEachOnce() async throws {
+        try await withDataBank { app in
+            let x = try await Fixture.make(app)
+            _ = try await x.mark(app)
+            let path = "/api/v1/resources/\(x.f.code)/records/\(x.f.key(2))"
+            #expect(try await app.send(.GET, path, token: x.provider).status == .ok)
+            #expect(try await AuditSubjects.indexQueued(on: app.db) == 1)
+            #expect(try await app.send(.GET, path, token: x.provider).status == .ok)
+            let token = try await x.token(row: 2)
+            let before = try await app.send(.GET, "/api/v1/my/accesses", token: token).content.get([AuditSubjects.Access].self, at: "accesses")
+            #expect(before.count == 2)
+            #expect(before.map(\.seq) == before.map(\.seq).sorted(by: >))
+            #expect(try await AuditSubjects.indexQueued(on: app.db) == 1)
+            let after = try await app.send(.GET, "/api/v1/my/accesses", token: token).content.get([AuditSubjects.Access].self, at: "accesses")
+            #expect(after == before)
+            let queued = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_subject_queue").first()?.decode(column: "n", as: Int.self)
+            #expect(queued == 0)
+        }
+    }
+}
+
+extension MyDataAPITests {
+    /// A streamed export of a subject-visible store records whom its pages sent, under the export's own
+    /// entry: each subject sees the exports as accesses of kind `export`; a store not marked records none.
+    @Test func exportsRecordWhomTheySent() async throws {
+        try await withDataBank { app in
+            let x = try await Fixture.make(app)
+            let before = try await app.send(.GET, "/api/v1/resources/\(x.f.code)/records?format=csv", token: x.provider)
+            #expect(before.status == .ok)
+            _ = try await x.mark(app)
+            for path in ["records?format=csv", "records?limit=all&format=ndjson", "datapackage.zip"] {
+                #expect(try await app.send(.GET, "/api/v1/resources/\(x.f.code)/\(path)", token: x.provider).status == .ok)
+            }
+            for row in [1, 4] {
+                let mine = try await app.send(.GET, "/api/v1/my/accesses", token: try await x.token(row: row))
+                let accesses = try mine.content.get([AuditSubjects.Access].self, at: "accesses")
+                #expect(accesses.map(\.operation) == ["export.datapackage", "export.ndjson", "export.csv"])
+                #expect(accesses.allSatisfy { $0.kind == "export" && $0.department == x.department })
+            }
         }
     }
 }
