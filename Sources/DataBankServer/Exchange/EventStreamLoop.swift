@@ -20,8 +20,8 @@ struct EventStreamLoop: Sendable {
     var stillDecided: @Sendable () async throws -> Bool
     /// Up to 1,000 changes after the cursor; nil ends the stream (e.g. a revoked grant).
     var page: @Sendable (_ after: Int) async throws -> Page?
-    /// Audits a batch of `count` changes sent.
-    var audit: @Sendable (_ count: Int) async throws -> Void
+    /// Audits a batch of `count` changes sent: those after change `after`, through change `through`.
+    var audit: @Sendable (_ count: Int, _ after: Int, _ through: Int) async throws -> Void
     /// Runs once when the stream ends, however it ends.
     var end: @Sendable () async -> Void = {}
 
@@ -60,9 +60,10 @@ struct EventStreamLoop: Sendable {
             let shown = items.compactMap { item in item.json.map { (item.seq, $0) } }
             let text = shown.map { "id: \($0.0)\nevent: change\ndata: \($0.1)\n\n" }.joined()
             if !text.isEmpty { try await writer.write(.buffer(ByteBuffer(string: text))) }
+            let after = cursor
             cursor = items.last!.seq
             if shown.isEmpty { continue }
-            try await audit(shown.count)
+            try await audit(shown.count, after, cursor)
         }
     }
 }

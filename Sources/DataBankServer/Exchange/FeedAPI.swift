@@ -65,10 +65,13 @@ struct FeedAPI: RouteCollection {
                 }
                 return try await ChangeFeed.items(store: store, after: cursor, limit: 1000, on: sql).map { ($0.seq, Optional($0.json)) }
             },
-            audit: { count in
+            audit: { count, after, through in
+                // Whom the batch sent, under the stream's read decision (a changed one ends the stream).
+                let subjects = try await AuditSubjects.hashesOfChanges(
+                    store, after: after, through: through, view: view, today: application.today, trail: application.auditTrail, on: db.sql)
                 try await AuditLog.append(
                     who, resource: store.resourceCode, operation: "changes.stream", fields: fields, count: count,
-                    purpose: purpose, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+                    purpose: purpose, requestID: requestID, requestHash: hash, subjects: subjects, on: db, trail: application.auditTrail)
             })
         response.body = loop.body(from: start)
         return response

@@ -265,8 +265,11 @@ struct RecordsAPI: RouteCollection {
                 try await ChangeFeed.page(store: store, after: after, limit: limit, on: sql)
             }
         let hash = Self.requestHash(req)
+        let subjects = try await AuditSubjects.hashesOfChanges(
+            store, after: after, through: feed.next, view: view, today: req.application.today, trail: req.application.auditTrail, on: sql)
         try await Self.audit(
-            req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash)
+            req, store, "changes", fields: (view?.columns ?? store.recordLayout.columns).map(\.name), count: feed.count, purpose: purpose, hash: hash,
+            subjects: subjects)
         return Self.response(feed.json, type: "application/json; charset=utf-8", hash: hash)
     }
 

@@ -152,13 +152,15 @@ enum WebhookDelivery {
             sub.nextAttemptAt = max(now, Date()).addingTimeInterval(backoff(failures: sub.failures))
             if sub.failures >= maxFailures { sub.status = "paused" }
         } else {
+            let subjects = try await AuditSubjects.hashesOfChanges(
+                store, after: sub.cursor, through: page.next, view: view, today: app.today, trail: app.auditTrail, on: sql)
             sub.cursor = page.next; sub.failures = 0; sub.lastError = nil; sub.lastDeliveredAt = now
             sub.nextAttemptAt = now  // more may be waiting: come back at once
             try await AuditLog.append(
                 AuditLog.Who(kind: "webhook", id: sub.id?.uuidString, name: sub.ownerName, departmentCode: sub.departmentCode),
                 resource: sub.resourceCode, operation: "webhook.deliver", fields: (view?.columns ?? store.recordLayout.columns).map(\.name),
                 count: page.count, purpose: sub.purpose, requestID: deliveryID,
-                requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), on: db,
+                requestHash: SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined(), subjects: subjects, on: db,
                 trail: app.auditTrail)
         }
         sub.leaseUntil = nil

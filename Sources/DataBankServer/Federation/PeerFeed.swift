@@ -55,10 +55,12 @@ enum PeerFeed {
             try await req.db.sql.raw(
                 "SELECT a.purpose FROM grants AS g JOIN access_applications AS a ON a.id = g.application_id WHERE g.id = \(bind: view.grantID)"
             ).first()?.decode(column: "purpose", as: String.self)
+        let subjects = try await AuditSubjects.hashesOfChanges(
+            store, after: after, through: next, view: view, today: req.application.today, trail: req.application.auditTrail, on: req.db.sql)
         try await AuditLog.append(
             AuditLog.Who(kind: "node", id: nil, name: consumer, departmentCode: consumer), resource: code, operation: "federation.records",
-            fields: view.columns.map(\.name), count: written.shown, purpose: purpose, requestID: req.id, requestHash: verified.requestHash, on: req.db,
-            trail: req.application.auditTrail)
+            fields: view.columns.map(\.name), count: written.shown, purpose: purpose, requestID: req.id, requestHash: verified.requestHash,
+            subjects: subjects, on: req.db, trail: req.application.auditTrail)
         let cursor = "\(me):\(code):\(next)"
         // The changes' bytes as written, between the page's head and tail: one buffer, no String per change.
         var body = ByteBuffer()

@@ -167,7 +167,7 @@ enum AuditSubjects {
         var departmentName: String?
         var resource: String?
         var resourceName: String?
-        /// `read`, `export`, `verify`, `joint_check`, or `other`.
+        /// `read`, `export`, `feed` (the change feed, its stream, a webhook, a node's relay), `verify`, `joint_check`, or `other`.
         var kind: String
         var operation: String
         var purpose: String?
@@ -179,6 +179,7 @@ enum AuditSubjects {
         if operation.hasPrefix("joint-check.") { return "joint_check" }
         if operation.hasPrefix("verify.") { return "verify" }
         if operation.hasPrefix("export.") { return "export" }
+        if ["changes", "changes.stream", "webhook.deliver", "federation.records", "open.events"].contains(operation) { return "feed" }
         if ["query", "read", "latest", "web.view", "open.lookup", "open.preview", "open.latest"].contains(operation) || operation.hasPrefix("query") { return "read" }
         return "other"
     }

@@ -163,6 +163,7 @@ enum MyDataPages {
         switch kind {
         case "read": s.t("查询", "Read")
         case "export": s.t("导出", "Export")
+        case "feed": s.t("变更订阅", "Change feed")
         case "verify": s.t("核验", "Verification")
         case "joint_check": s.t("联办核验", "Joint check")
         default: s.t("其他", "Other")

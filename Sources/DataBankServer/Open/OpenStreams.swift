@@ -96,10 +96,12 @@ enum OpenStreams {
                     ($0.seq, $0.json)
                 }
             },
-            audit: { count in
+            audit: { count, after, through in
+                let subjects = try await AuditSubjects.hashesOfChanges(
+                    store, after: after, through: through, view: view, today: application.today, trail: application.auditTrail, on: db.sql)
                 try await AuditLog.append(
                     who, resource: store.resourceCode, operation: "open.events", fields: fields, count: count,
-                    purpose: nil, requestID: requestID, requestHash: hash, on: db, trail: application.auditTrail)
+                    purpose: nil, requestID: requestID, requestHash: hash, subjects: subjects, on: db, trail: application.auditTrail)
             },
             end: { await OpenStreamSlots.shared.give(slot) })
         response.body = loop.body(from: start)

@@ -36,13 +36,20 @@ enum JointCheckBatch {
         }
         let prepared = try await runner.prepare(check)
         // Counted before anything is read, so the audit precedes the answers (as an export's does).
+        // Whom each step asks about (我的数据): the keyed hashes of the applicants' resident IDs and credit codes.
+        let trail = req.application.auditTrail
+        let hashed = applicants.map { a in a.values.map { AuditSubjects.applicant(check, $0, trail: trail) } ?? [:] }
         let audited = prepared.map { p in
-            JointCheckRunner.Audited(
-                service: p.step.service, resource: p.resource, columns: p.columns, refusal: p.refusal,
-                count: applicants.reduce(0) { n, a in
-                    guard let values = a.values, case .params = JointCheckRunner.input(p, check, applicant: values) else { return n }
-                    return n + 1
-                })
+            let fields = p.formFields
+            var count = 0
+            var subjects: [String] = []
+            for (a, hashes) in zip(applicants, hashed) {
+                guard let values = a.values, case .params = JointCheckRunner.input(p, check, applicant: values) else { continue }
+                count += 1
+                subjects += fields.compactMap { hashes[$0] }
+            }
+            return JointCheckRunner.Audited(
+                service: p.step.service, resource: p.resource, columns: p.columns, refusal: p.refusal, count: count, fields: fields, subjects: subjects)
         }
         let hash = digest.hex
         try await JointCheckRunner.audit(

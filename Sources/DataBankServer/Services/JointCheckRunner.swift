@@ -29,6 +29,8 @@ struct JointCheckRunner: Sendable {
         var refusal: String?
         /// The columns an answer reads (for the audit).
         var columns: [String] { definition.map { Array($0.spec.usedColumns).sorted() } ?? [] }
+        /// The applicant form's fields the step's parameters read (whose subjects its entry records).
+        var formFields: [String] { step.params.values.compactMap { source -> String? in if case .field(let name) = source { name } else { nil } } }
     }
 
     /// What one step came to for one applicant, and its time.
@@ -152,6 +154,8 @@ struct JointCheckRunner: Sendable {
         var count: Int
         /// The applicant form's fields the step's parameters read (whose subjects its entry records).
         var fields: [String] = []
+        /// A batch's step: the keyed hashes of every applicant it asked about (else the run's applicant's, by ``fields``).
+        var subjects: [String]?
     }
 
     /// Who asks, why, and under which request: shared by every entry of a run.
@@ -176,7 +180,7 @@ struct JointCheckRunner: Sendable {
             c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
             purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
         // Only a step that read something touched the applicant (a refusal or an unanswered step read nothing).
-        draft.subjects = step.count > 0 ? step.fields.compactMap { c.subjects[$0] } : []
+        draft.subjects = step.count > 0 ? step.subjects ?? step.fields.compactMap { c.subjects[$0] } : []
         return draft
     }
 
@@ -187,7 +191,8 @@ struct JointCheckRunner: Sendable {
         var draft = AuditLog.Draft(
             c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
             count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
-        draft.subjects = Array(c.subjects.values)
+        let batch = steps.compactMap(\.subjects)
+        draft.subjects = batch.isEmpty ? Array(c.subjects.values) : Array(Set(batch.joined()))
         return draft
     }
 
@@ -203,7 +208,6 @@ extension JointCheckRunner.Step {
     var audited: JointCheckRunner.Audited {
         let count = if case .answer = outcome { 1 } else { 0 }
         let refusal: String? = if case .unanswered(let code) = outcome { code } else { nil }
-        let fields = prepared.step.params.values.compactMap { source -> String? in if case .field(let name) = source { name } else { nil } }
-        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count, fields: fields)
+        return .init(service: service, resource: resource, columns: columns, refusal: refusal, count: count, fields: prepared.formFields)
     }
 }

@@ -43,17 +43,28 @@ enum WarningInputs {
             + ["r.\(ident: order.name) < v.\(ident: "column\(entity.count + 2)")"]
         let inner = columns.map { c -> SQLQueryString in "r.\(ident: c.name)" }.joined(separator: ", ")
         let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
+        let keyed = entity + [order]
         for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
-            let values = BoundValues(
-                rows: chunk.map { i in
-                    let r = records[i]
-                    return [.raw("'\(i)'")] + entity.map { BoundValues.cell(r[$0.name]!, $0, dialect) } + [BoundValues.cell(r[order.name]!, order, dialect)]
-                })
+            let source: SQLQueryString
+            switch dialect {
+            case .sqlite:
+                let rows = chunk.map { i in (i, keyed.map { records[i][$0.name]! }) }
+                let cells = (0...keyed.count).map { k -> SQLQueryString in
+                    k == 0
+                        ? "CAST(json_extract(j.value, '$[0]') AS INTEGER) AS column1"
+                        : "json_extract(j.value, \(unsafeRaw: "'$[\(k)]'")) AS \(ident: "column\(k + 1)")"
+                }
+                source = "(SELECT \(cells.joined(separator: ", ")) FROM json_each(\(bind: JSONRows.text(rows, keyed))) AS j)"
+            case .postgres:
+                let values = BoundValues(
+                    rows: chunk.map { i in [.raw("'\(i)'")] + keyed.map { BoundValues.cell(records[i][$0.name]!, $0) } })
+                source = "(VALUES \(values))"
+            }
             let statement: SQLQueryString = """
                 SELECT w, \(outer) FROM (
                     SELECT v.column1 AS w, \(inner),
                         ROW_NUMBER() OVER (PARTITION BY v.column1 ORDER BY r.\(ident: order.name) DESC) AS rn
-                    FROM (VALUES \(values)) AS v
+                    FROM \(source) AS v
                     JOIN \(ident: store.tables.records) AS r ON \(joins.joined(separator: " AND "))
                 ) ranked WHERE rn <= \(literal: depth) ORDER BY w, rn
                 """
@@ -86,7 +97,9 @@ enum WarningInputs {
             let values = Array(Set(records.compactMap { $0[listing.value] }))
             var found = Set<String>()
             for chunk in stride(from: 0, to: values.count, by: valuesPerStatement).map({ Array(values[$0..<min($0 + valuesPerStatement, values.count)]) }) {
-                let list = BoundValues(list: chunk.map { BoundValues.cell($0, column, dialect) })
+                let list: SQLQueryString =
+                    dialect == .sqlite
+                    ? "SELECT value FROM json_each(\(bind: JSONRows.text(chunk, column)))" : "\(BoundValues(list: chunk.map { BoundValues.cell($0, column) }))"
                 let rows = RecordTextRows.Collector(Set<String>())
                 try await RecordTextRows.run(
                     """
@@ -101,12 +114,57 @@ enum WarningInputs {
     }
 }
 
-/// Many bound values written straight into the statement — a `VALUES` table's rows, or an `IN` list: a batch
-/// binds thousands, and SQLKit's interpolation per value cost more than the query. Each value is bound as its
-/// column's type (``RecordQuery/typedValue(_:_:_:)``'s rule), so comparisons use the column's index.
+/// A batch's values as one JSON array, bound once and read by SQLite's `json_each`: binding each value on
+/// its own went through SQLiteKit's encoder (a cast and an enum per value), which cost more than the
+/// look-ups themselves. Text goes as JSON strings — compared as the bound text was — and a yes/no item as 1 or 0.
+enum JSONRows {
+    /// `[[n, v1, v2 …], …]`: each record's number, then its value of each of `columns`.
+    static func text(_ rows: [(Int, [String])], _ columns: [RecordLayout.Column]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(rows.count * 48)
+        for (n, (number, values)) in rows.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            out.append(contentsOf: String(number).utf8)
+            for (value, column) in zip(values, columns) {
+                out.append(UInt8(ascii: ","))
+                append(value, column, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `[v1, v2, …]`: values of one column.
+    static func text(_ values: [String], _ column: RecordLayout.Column) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(values.count * 24)
+        for (n, value) in values.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            append(value, column, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ value: String, _ column: RecordLayout.Column, to out: inout [UInt8]) {
+        if column.type == .L {
+            out.append(value == "true" ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            return
+        }
+        var text = value
+        text.withUTF8 { FieldConverter.appendString($0, to: &out) }
+    }
+}
+
+/// Many bound values written straight into a PostgreSQL statement — a `VALUES` table's rows, or an `IN` list:
+/// a batch binds thousands, and SQLKit's interpolation per value cost more than the query. Each value is bound
+/// cast to its column's type (``RecordQuery/typedValue(_:_:_:)``'s rule), so comparisons use the column's index.
+/// (SQLite reads a batch's values from one JSON text instead: ``JSONRows``.)
 struct BoundValues: SQLExpression {
     enum Cell {
-        case bind(String, cast: String?)
+        case bind(String, cast: String)
         /// Text written as is: only ever digits or a quoted number made here.
         case raw(String)
     }
@@ -117,12 +175,7 @@ struct BoundValues: SQLExpression {
     init(rows: [[Cell]]) { self.rows = rows }
     init(list: [Cell]) { rows = list.map { [$0] }; isList = true }
 
-    static func cell(_ text: String, _ c: RecordLayout.Column, _ dialect: RecordTables.Dialect) -> Cell {
-        switch dialect {
-        case .postgres: .bind(text, cast: RecordTables.columnType(c, .postgres))
-        case .sqlite: c.type == .L ? .raw(text == "true" ? "1" : "0") : .bind(text, cast: nil)
-        }
-    }
+    static func cell(_ text: String, _ c: RecordLayout.Column) -> Cell { .bind(text, cast: RecordTables.columnType(c, .postgres)) }
 
     func serialize(to serializer: inout SQLSerializer) {
         for (i, row) in rows.enumerated() {
@@ -133,7 +186,7 @@ struct BoundValues: SQLExpression {
                 switch cell {
                 case .bind(let text, let cast):
                     serializer.write(bind: text)
-                    if let cast { serializer.write("::" + cast) }
+                    serializer.write("::" + cast)
                 case .raw(let text): serializer.write(text)
                 }
             }

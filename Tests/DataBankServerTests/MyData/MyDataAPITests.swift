@@ -229,6 +229,29 @@ extension MyDataAPITests {
 }
 
 extension MyDataAPITests {
+    /// A page of a subject-visible store's change feed records whom its changes were about (kind `feed`);
+    /// a page past the end records no one.
+    @Test func aChangeFeedPageRecordsWhomItSent() async throws {
+        try await withDataBank { app in
+            let x = try await Fixture.make(app)
+            _ = try await x.mark(app)
+            let page = try await app.send(.GET, "/api/v1/resources/\(x.f.code)/changes?after=0&limit=3", token: x.provider)
+            #expect(page.status == .ok)
+            let next = try page.content.get(Int.self, at: "next")
+            #expect(try await app.send(.GET, "/api/v1/resources/\(x.f.code)/changes?after=\(next + 100)", token: x.provider).status == .ok)
+            var seen: [Int] = []
+            for row in 0..<5 {
+                let mine = try await app.send(.GET, "/api/v1/my/accesses", token: try await x.token(row: row))
+                let accesses = try mine.content.get([AuditSubjects.Access].self, at: "accesses")
+                #expect(accesses.allSatisfy { $0.kind == "feed" && $0.operation == "changes" })
+                seen.append(accesses.count)
+            }
+            #expect(seen == [1, 1, 1, 0, 0])
+        }
+    }
+}
+
+extension MyDataAPITests {
     func records(_ app: Application, _ token: String) async throws -> MyRecords.Resource {
         let mine = try await app.send(.GET, "/api/v1/my/records", token: token)
         return try #require(try mine.content.decode(MyRecords.Answer.self).departments.first?.resources.first)

@@ -52,6 +52,22 @@ struct JointCheckBatchTests {
         }
     }
 
+    /// Whom a batch asked about is recorded (我的数据): each applicant the answered step asked, on that step's
+    /// entry and the batch's; not on the refused step's.
+    @Test func aBatchRecordsWhomItAskedAbout() async throws {
+        try await withDataBank { app in
+            let x = try await Fixture.make(app)
+            #expect(try await x.define(app, kind: .creditCode).status == .created)
+            try await x.grant("registered", app)
+            #expect(try await Self.send(app, x, "code\n\(x.f.key(1))\n\(x.f.key(3))\n").status == .ok)
+            for key in [x.f.key(1), x.f.key(3)] {
+                let accesses = try await AuditSubjects.accesses(of: AuditSubjects.hash(key, trail: app.auditTrail), limit: 10, on: app.db.sql)
+                #expect(accesses.map(\.operation) == ["joint-check.enterprise-permit.batch", "verify.registered.batch"])
+            }
+            #expect(try await AuditSubjects.accesses(of: AuditSubjects.hash(x.f.key(2), trail: app.auditTrail), limit: 10, on: app.db.sql).isEmpty)
+        }
+    }
+
     /// `?format=csv` answers a spreadsheet: a column per service, the reason in brackets where a service
     /// could not answer, points under a points rule.
     @Test func aBatchCanAnswerAsCSV() async throws {
