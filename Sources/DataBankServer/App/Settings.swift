@@ -59,8 +59,11 @@ public struct Settings: Sendable {
     /// searches, small for a bulk load whose pages are written once (its memory stays low).
     public var sqliteCacheMiB: Int
     public var sqliteMmapMiB: Int
-    /// WAL pages before an automatic checkpoint (SQLite's default is 1,000).
-    public var sqliteWalAutocheckpoint: Int = 1000
+    /// WAL pages before an automatic checkpoint (SQLite's default is 1,000). Fewer, larger checkpoints: a page
+    /// rewritten by several of a load's batches is copied back once, and a server's small commits (an audit
+    /// entry, a warning rule's cursor) no longer copy back what a load in another process wrote (the warning
+    /// evaluator spent 7 % of its time checkpointing a load's pages, docs/PERFORMANCE.md).
+    public var sqliteWalAutocheckpoint: Int = 16_384
     /// Read-only SQLite connections per event loop for the hot read path (`DATABANK_SQLITE_READ_CONNECTIONS`,
     /// 2; 0: reads share the one read-write connection per loop). See ``SQLiteReadPool``.
     public var sqliteReadConnections: Int = Environment.get("DATABANK_SQLITE_READ_CONNECTIONS").flatMap(Int.init).map { max(0, $0) } ?? 2

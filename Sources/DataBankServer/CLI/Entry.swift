@@ -68,8 +68,6 @@ public enum DataBankCLI {
             var settings = Settings(database: location)
             if command == "load" {
                 settings.sqliteCacheMiB = 32; settings.sqliteMmapMiB = 0  // 96 MiB measured no faster, and 212 MB peak
-                // Fewer, larger checkpoints: a page rewritten by several batches is copied back once.
-                settings.sqliteWalAutocheckpoint = 16_384
             }
             settings.runWorkers = command == nil || command == "serve" || command == "demo"
             settings.holdWorkers = command == "demo"

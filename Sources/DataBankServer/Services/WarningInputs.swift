@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 import DataBankCore
@@ -81,7 +82,8 @@ enum WarningInputs {
     }
 
     /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
-    /// keyed `resource|column`.
+    /// keyed `resource|column`: a register of up to ``cachedListingRows`` rows whole (kept while it does not
+    /// change), of a larger one those among the batch's values.
     static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase) async throws -> [String: Set<
         String
     >] {
@@ -93,6 +95,10 @@ enum WarningInputs {
             let store = try await RecordStores.find(listing.resource, on: db)
             guard let column = store.recordLayout.columns.first(where: { $0.name == listing.column }) else {
                 throw AppError(.conflict, "unknown_column", "\(listing.resource) has no column \(listing.column)")
+            }
+            if store.rowCount <= cachedListingRows {
+                out[key] = try await Self.register(store, column, on: sql)
+                continue
             }
             let values = Array(Set(records.compactMap { $0[listing.value] }))
             var found = Set<String>()
@@ -111,6 +117,29 @@ enum WarningInputs {
             out[key] = found
         }
         return out
+    }
+
+    /// Registers up to this many rows are read whole and kept (``register(_:_:on:)``); larger ones are asked
+    /// for a batch's values, 500 a statement.
+    static let cachedListingRows = 200_000
+
+    /// A register's values kept while its store stays as it was (same store, same last change): a register
+    /// (the legal-representatives', a blacklist) changes far more slowly than the stores watched against it,
+    /// so it is read once, not once per 500 values of every step. Per process; each instance reads its own.
+    private static let registers = NIOLockedValueBox<[String: (store: UUID?, seq: Int, values: Set<String>)]>([:])
+
+    /// Every value of `column` in `store`, read once per change of the store.
+    static func register(_ store: RecordStoreRow, _ column: RecordLayout.Column, on sql: any SQLDatabase) async throws -> Set<String> {
+        let key = store.resourceCode + "|" + column.name
+        if let kept = registers.withLockedValue({ $0[key] }), kept.store == store.id, kept.seq == store.lastSeq { return kept.values }
+        let dialect = RecordTables.Dialect(sql)
+        let values = RecordTextRows.Collector(Set<String>())
+        try await RecordTextRows.run(
+            "SELECT DISTINCT \(RecordTables.selectExpression(column, dialect)) FROM \(ident: store.tables.records)", names: [column.name], on: sql
+        ) { cells in if let v = cells[0] { values.value.insert(v) } }
+        // Read after `lastSeq` was: a change in between makes the next step read it again, never keep a stale set.
+        registers.withLockedValue { $0[key] = (store.id, store.lastSeq, values.value) }
+        return values.value
     }
 }
 

@@ -189,6 +189,28 @@ struct WarningAPITests {
         }
     }
 
+    /// A register is read whole and kept while it does not change: a value it gains is listed from the next step on.
+    @Test func aRegisterThatChangesIsReadAgain() async throws {
+        try await withDataBank { app in
+            let f = try await WarningFixture.make(app)
+            let register = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: f.providerToken)
+            let rule = f.rule(code: "registered", condition: "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code) and kwh > 0")
+            #expect(try await f.define(app, rule).status == .created)
+            func report(_ period: Int) async throws {
+                let csv = "credit_code,stat_period,enterprise_name,kwh\n\(register.key(4)),\(period),某企业,100.00\n"
+                _ = try await app.sendRaw(
+                    .POST, "/api/v1/resources/\(WarningFixture.code)/records", token: f.providerToken, contentType: "text/csv", body: Array(csv.utf8))
+                while try await WarningEvaluator.followAll(app: app) {}
+            }
+            try await report(202610)
+            #expect(try await f.warnings(app).isEmpty)
+            _ = try await app.loadCSV(register, register.csv(rows: 3..<6), token: f.providerToken)
+            try await report(202611)
+            #expect(try await f.warnings(app).map(\.entity) == [register.key(4)])
+        }
+    }
+
     /// The department's webhook gets each new warning once, signed, as its owner may see it.
     @Test func aDepartmentWebhookReceivesNewWarnings() async throws {
         try await withServedDataBank { app, port, inbox in
