@@ -291,10 +291,11 @@ struct RecordQuery: Sendable {
         return page
     }
 
-    /// The select list of a page of cells: the fields as text (`_c0`…), then the cursor (`_k0`…).
-    func cellSelect(dateTimeSeparator: String, _ dialect: RecordTables.Dialect) -> SQLQueryString {
+    /// The select list of a page of cells: the fields as text (`_c0`…), the subject (`_s`) when `subjects` and
+    /// the store is subject-visible, then the cursor (`_k0`…).
+    func cellSelect(dateTimeSeparator: String, _ dialect: RecordTables.Dialect, subjects: Bool = false) -> SQLQueryString {
         let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
-        return (cells + [cursorExpressions(dialect)]).joined(separator: ", ")
+        return (cells + (subjects ? subjectCells(dialect) : []) + [cursorExpressions(dialect)]).joined(separator: ", ")
     }
 
     /// One page of cells as text, and the cursor of its last row (and the rows' subject keys, when
@@ -303,9 +304,7 @@ struct RecordQuery: Sendable {
         rows: [[String?]], next: [String]?, subjects: [String]
     ) {
         let dialect = RecordTables.Dialect(sql)
-        let cells = fields.enumerated().map { i, c in Self.text(c, as: "_c\(i)", dateTimeSeparator: dateTimeSeparator, dialect) }
-        let subject: [SQLQueryString] = subjectColumn.map { [Self.text($0, as: "_s", dateTimeSeparator: "T", dialect)] } ?? []
-        let select = (cells + subject + [cursorExpressions(dialect)]).joined(separator: ", ")
+        let select = cellSelect(dateTimeSeparator: dateTimeSeparator, dialect, subjects: true)
         let statement = pageStatement(select, after: cursor, limit: limit, offset: offset, dialect)
         let width = fields.count
         let subjects = subjectColumn != nil
@@ -383,8 +382,8 @@ struct RecordQuery: Sendable {
         let clear = fields.filter { view.rule($0.name) == .clear }
         let masked = fields.filter { view.rule($0.name) != .clear }
         let cells = masked.enumerated().map { i, c in Self.text(c, as: "_m\(i)", dateTimeSeparator: "T", dialect) }
-        let subject: [SQLQueryString] = subjectColumn.map { [Self.text($0, as: "_s", dateTimeSeparator: "T", dialect)] } ?? []
-        let select = (["\(jsonExpression(dialect, of: clear)) AS j"] + cells + subject + [cursorExpressions(dialect)]).joined(separator: ", ")
+        let select = (["\(jsonExpression(dialect, of: clear)) AS j"] + cells + subjectCells(dialect) + [cursorExpressions(dialect)]).joined(
+            separator: ", ")
         let statement = pageStatement(select, after: cursor, limit: limit, offset: offset, dialect)
         let today = GrantAccess.today()
         let keys = masked.map { Array(("\"" + $0.name + "\":").utf8) }  // identifiers: nothing to escape

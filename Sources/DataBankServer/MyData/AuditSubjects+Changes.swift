@@ -39,7 +39,6 @@ extension AuditSubjects {
     static func hashesOfChanges(
         _ store: RecordStoreRow, after: Int, through: Int, view: GrantView?, today: CivilDate, trail: AuditTrail, on sql: any SQLDatabase
     ) async throws -> [String] {
-        guard store.subjectColumn != nil else { return [] }
-        return hashes(try await ofChanges(store, after: after, through: through, view: view, today: today, on: sql), trail: trail)
+        hashes(try await ofChanges(store, after: after, through: through, view: view, today: today, on: sql), trail: trail)
     }
 }

@@ -11,11 +11,14 @@ extension RecordQuery {
         return q
     }
 
-    /// `, <subject column> AS _s` when the store is subject-visible (before the cursor, which ends the row).
-    func subjectSelect(_ dialect: RecordTables.Dialect) -> SQLQueryString {
-        guard let subjectColumn else { return "" }
-        return ", \(Self.text(subjectColumn, as: "_s", dateTimeSeparator: "T", dialect))"
+    /// `<subject column> AS _s` when the store is subject-visible, else nothing: a select list puts it
+    /// after the row's own cells and before the cursor, which ends the row.
+    func subjectCells(_ dialect: RecordTables.Dialect) -> [SQLQueryString] {
+        subjectColumn.map { [Self.text($0, as: "_s", dateTimeSeparator: "T", dialect)] } ?? []
     }
+
+    /// ``subjectCells(_:)`` after a comma, to follow an expression already written.
+    func subjectSelect(_ dialect: RecordTables.Dialect) -> SQLQueryString { subjectCells(dialect).map { ", \($0)" }.joined() }
 
     var subjectNames: [String] { subjectColumn == nil ? [] : ["_s"] }
 }
