@@ -129,6 +129,7 @@ enum ConnectorRunner {
         var files: [String: String] = [:]
         var watermark: Watermark?
         func add(_ s: LoadSummary) { inserted += s.inserted; updated += s.updated; refused += s.rejected }
+        func count(_ s: LoadSummary) { inserted = s.inserted; updated = s.updated; refused = s.rejected }
     }
 
     private static func execute(_ connector: ConnectorRow, run: ConnectorRunRow, token: String, progress: RunProgress, app: Application) async throws {
@@ -168,6 +169,7 @@ enum ConnectorRunner {
                 if !found.any { return }
             }
             progress.watermark = read.after
+            let (id, postgres, now) = (try connector.requireID(), RecordTables.Dialect(db.sql) == .postgres, app.settings.now)
             let summary = try await Loads.run(
                 store: store, mode: mode, format: .ndjson, encoding: .utf8, source: "connector \(connector.code)", who: who, on: db,
                 today: app.today, rules: quality
@@ -175,29 +177,37 @@ enum ConnectorRunner {
                 // A relay's pages are the owner's records as sent: the ingest renames them by the mapping (and
                 // skips what it does not map), so the relay never rewrites a record.
                 if source.kind == "databank" && !mapping.pairs.isEmpty { ingest.columnMap = mapping.itemBySource }
-                try await reader(read) { page in
-                    if let cells = page.cells {
-                        try await ingest.feed(cells)
-                    } else if let objects = page.objects {
-                        try await ingest.feed(objects)
-                    } else {
-                        try await ingest.feed(page.ndjson)
+                do {
+                    try await reader(read) { page in
+                        if let cells = page.cells {
+                            try await ingest.feed(cells)
+                        } else if let objects = page.objects {
+                            try await ingest.feed(objects)
+                        } else {
+                            try await ingest.feed(page.ndjson)
+                        }
+                        progress.rows += page.rows
+                        progress.watermark = Watermark.after(page: page.watermarks, lastPage: page.last, previous: progress.watermark)
+                        // The page's rows go to the writer, and its watermark (and the lease) follows them in the
+                        // writing task once they are committed, while the next page is read and encoded.
+                        // PostgreSQL: on a connection of its own, so other instances see the lease renewed while
+                        // a replace's transaction is open. SQLite (one connection, one instance): the load's.
+                        let watermark = atomic ? nil : progress.watermark
+                        try await ingest.submitPending { written in
+                            let leaseDB = postgres ? db : written
+                            try await renew(id, token: token, watermark: watermark, now: now(), on: leaseDB)
+                            try await heartbeat(run, on: leaseDB)
+                        }
+                        if !atomic { progress.count(ingest.summary) }
                     }
-                    progress.rows += page.rows
-                    progress.watermark = Watermark.after(page: page.watermarks, lastPage: page.last, previous: progress.watermark)
-                    if !atomic {
-                        try await ingest.commitPending()
-                        progress.inserted = ingest.summary.inserted; progress.updated = ingest.summary.updated
-                        progress.refused = ingest.summary.rejected
-                    }
-                    // PostgreSQL: on a connection of its own, so other instances see the lease renewed while a
-                    // replace's transaction is open. SQLite (one connection, one instance): inside the load's.
-                    let leaseDB = RecordTables.Dialect(db.sql) == .postgres ? db : ingest.db
-                    try await renew(try connector.requireID(), token: token, watermark: atomic ? nil : progress.watermark, now: app.settings.now(), on: leaseDB)
-                    try await heartbeat(run, on: leaseDB)
+                } catch {
+                    // Pages handed to the writer before the failure may still commit: the history counts them.
+                    await ingest.drain()
+                    if !atomic { progress.count(ingest.summary) }
+                    throw error
                 }
             }
-            progress.inserted = summary.inserted; progress.updated = summary.updated; progress.refused = summary.rejected
+            progress.count(summary)
             if atomic, let watermark = progress.watermark {
                 try await renew(try connector.requireID(), token: token, watermark: watermark, now: app.settings.now(), on: db)
             }

@@ -394,7 +394,9 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         while batches.count > 1 || batches[0].count >= Self.batchRows { try await flush(all: false) }
     }
 
-    private func flush(all: Bool) async throws {
+    /// Hands batches to the writer: the first waiting one, or with `all` every one (a partial last batch
+    /// too); with `settle` it then waits until they are committed.
+    private func flush(all: Bool, settle: Bool? = nil) async throws {
         while let next = batches.first, !next.isEmpty || batches.count > 1 {
             var batch = batches.removeFirst()
             if batches.isEmpty { batches.append(RecordBatch()) }
@@ -413,7 +415,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             inFlight = Task { try await writer.write(ready, first: first, on: db) }
             if !all { break }
         }
-        if all { try await settleInFlight() }
+        if settle ?? all { try await settleInFlight() }
         if writer.mode == .replace && !firstBatchWritten {
             _ = try await writer.write(RecordBatch(), first: true, on: db)
             firstBatchWritten = true
@@ -430,12 +432,19 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         progress?(summary.rows, bytesIn)
     }
 
-    /// Writes every row fed so far and waits until it is committed (a partial batch included): a
-    /// connector calls it after each source page, before it records the page's watermark.
-    func commitPending() async throws {
+    /// Hands every row fed so far to the writer (a partial batch included) and returns without
+    /// waiting for it: `then` runs in the writing task once they are committed, on the load's
+    /// database. A connector records a page's watermark so, while it reads and encodes the next page.
+    func submitPending(then work: @escaping @Sendable (any Database) async throws -> Void) async throws {
         // Fields fed as rows (``FieldRows``) need no decoding: only the bytes not yet decoded start it.
         try parsePending()
-        try await flush(all: true)
+        try await flush(all: true, settle: false)
+        let (db, written) = (self.db, inFlight)
+        inFlight = Task {
+            let outcome = try await written?.value ?? BatchOutcome()
+            try await work(db)
+            return outcome
+        }
     }
 
     /// Waits for a write still running (after a failure elsewhere), so nothing outlives the load.

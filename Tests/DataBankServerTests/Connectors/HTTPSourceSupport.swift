@@ -11,7 +11,11 @@ import VaporTesting
 actor FakeAPI {
     var rows: [(seq: Int, values: [(String, String)])] = []
     var queries: [String] = []
+    /// Offset paging answers 500 from this offset on (a source that fails part-way through a run).
+    var failingFrom: Int?
     static let pageSize = 4
+
+    func fail(from offset: Int?) { failingFrom = offset }
 
     func put(_ rows: [(seq: Int, values: [(String, String)])]) {
         for row in rows {
@@ -89,6 +93,7 @@ extension FakeAPI {
             await api.seen(req.url.query)
             let rows = await api.after(since(req))
             let offset = req.query[Int.self, at: "offset"] ?? 0, limit = req.query[Int.self, at: "limit"] ?? 100
+            if let failing = await api.failingFrom, offset >= failing { return Response(status: .internalServerError) }
             let page = rows.dropFirst(offset).prefix(limit)
             return jsonResponse("{\"data\":{\"items\":\(FakeAPI.array(page))},\"total\":\(rows.count)}")
         }

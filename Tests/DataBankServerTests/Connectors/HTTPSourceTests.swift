@@ -34,6 +34,29 @@ struct HTTPSourceTests {
         }
     }
 
+    /// Pages are written while the next one is read: a source failing part-way leaves the pages before
+    /// it committed and counted in the history. (An API's watermark is committed with its last page only,
+    /// so the next run reads from the start again and upserts what it had.)
+    @Test func aSourceFailingPartWayKeepsTheCommittedPagesAndCountsThem() async throws {
+        try await withFakeAPI { app, base, api in
+            let cf = try await ConnectorFixture.make(app)
+            let token = try await app.token(cf.store.steward)
+            await api.put(cf.apiRows(0..<25))
+            await api.fail(from: 20)
+            let body = cf.httpBody(
+                base, path: "/test-api/offset", records: "/data/items", paging: HTTPPaging(style: "offset", pageSize: 10))
+            #expect(try await app.send(.POST, "/api/v1/connectors", token: token, json: body).status == .created)
+            let failed = try await app.send(.POST, "/api/v1/connectors/scj-api/run", token: token).decode(RunAnswer.self)
+            #expect(failed.status == "failed" && failed.rowsRead == 20 && failed.inserted == 20 && failed.watermarkAfter == nil)
+            #expect(failed.error?.contains("20 rows inserted and 0 updated before this point stay committed") == true, "\(failed.error ?? "")")
+            #expect(try await app.allRecords(cf.store, token: token).count == 20)
+            await api.fail(from: nil)
+            let resumed = try await app.send(.POST, "/api/v1/connectors/scj-api/run", token: token).decode(RunAnswer.self)
+            #expect(resumed.status == "succeeded" && resumed.rowsRead == 25 && resumed.inserted == 5 && resumed.watermarkAfter == "25")
+            #expect(try await app.allRecords(cf.store, token: token).count == 25)
+        }
+    }
+
     @Test func cursorPagingFollowsTheNextCursorInTheAnswer() async throws {
         try await withFakeAPI { app, base, api in
             let cf = try await ConnectorFixture.make(app)
