@@ -50,7 +50,7 @@ enum AuditLog {
         var stats: ExchangeStats.Delta?
         /// The keyed hashes of the subjects the access returned or asked about (``AuditSubjects``),
         /// written with the entry into `audit_subject_queue`, outside the chained fields.
-        var subjects: [String] = []
+        var subjects = SubjectHashes()
 
         init(entry: AuditEntry, stats: ExchangeStats.Delta?) { self.entry = entry; self.stats = stats }
 
@@ -83,7 +83,7 @@ enum AuditLog {
     @discardableResult
     static func append(
         _ who: Who, resource: String?, operation: String, fields: [String], count: Int, purpose: String?,
-        requestID: String?, requestHash: String?, subjects: [String] = [], on db: any Database, trail: AuditTrail
+        requestID: String?, requestHash: String?, subjects: SubjectHashes = SubjectHashes(), on db: any Database, trail: AuditTrail
     ) async throws -> AuditEntry {
         var draft = Draft(
             who, resource: resource, operation: operation, fields: fields, count: count, purpose: purpose, requestID: requestID, requestHash: requestHash)

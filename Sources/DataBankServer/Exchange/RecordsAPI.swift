@@ -38,7 +38,7 @@ struct RecordsAPI: RouteCollection {
     @discardableResult
     static func audit(
         _ req: Request, _ store: RecordStoreRow, _ operation: String, fields: [String], count: Int,
-        purpose: String?, hash: String, subjects: [String] = []
+        purpose: String?, hash: String, subjects: SubjectHashes = SubjectHashes()
     ) async throws -> AuditEntry {
         try await AuditLog.append(
             .of(req), resource: store.resourceCode, operation: operation, fields: fields, count: count,

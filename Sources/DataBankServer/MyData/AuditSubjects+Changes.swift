@@ -38,7 +38,7 @@ extension AuditSubjects {
     /// ``ofChanges(_:after:through:view:today:on:)``, hashed: what the page's audit entry records.
     static func hashesOfChanges(
         _ store: RecordStoreRow, after: Int, through: Int, view: GrantView?, today: CivilDate, trail: AuditTrail, on sql: any SQLDatabase
-    ) async throws -> [String] {
+    ) async throws -> SubjectHashes {
         hashes(try await ofChanges(store, after: after, through: through, view: view, today: today, on: sql), trail: trail)
     }
 }

@@ -19,36 +19,23 @@ enum AuditSubjects {
     /// The keyed hash of a subject's key (128 bits, hex).
     static func hash(_ key: String, trail: AuditTrail) -> String { String(trail.key.mac("subject\u{1F}" + key).prefix(32)) }
 
-    /// A hash as the table stores it: its 16 bytes.
-    static func bytes(_ hash: String) -> Data {
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        appendBytes(hash, to: &out)
-        return Data(out)
-    }
+    /// A hash as the table stores it: its 16 bytes (empty for what is not a hash).
+    static func bytes(_ hash: String) -> Data { SubjectHash(hex: hash)?.data ?? Data() }
 
-    /// Appends the bytes a hex hash spells.
-    static func appendBytes(_ hash: String, to out: inout [UInt8]) {
-        var high: UInt8?
-        for c in hash.utf8 {
-            let v: UInt8 = c >= 97 ? c - 87 : c >= 65 ? c - 55 : c - 48
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
-    }
-
-    /// The hashes of `keys`, each once: the keys deduplicated first, and the HMAC's key schedule (with the
-    /// prefix) made once and copied for each key, so a page of 100 rows costs 100 short hashes.
-    static func hashes(_ keys: some Sequence<String>, trail: AuditTrail) -> [String] {
-        var distinct = Set<String>()
-        for key in keys where !key.isEmpty { distinct.insert(key) }
-        guard !distinct.isEmpty else { return [] }
+    /// The hashes of `keys` (empty keys skipped), each once: the HMAC's key schedule (with the prefix)
+    /// made once and copied for each key, the key's bytes hashed where they lie, and the 16 bytes kept
+    /// as two words — a page of 100 rows costs 100 short hashes, no hex and no string sort.
+    static func hashes(_ keys: some Sequence<String>, trail: AuditTrail) -> SubjectHashes {
         var template = HMAC<SHA256>(key: trail.key.key)
         template.update(data: Array("subject\u{1F}".utf8))
-        return distinct.map { key in
+        var hashed: [SubjectHash] = []
+        hashed.reserveCapacity(keys.underestimatedCount)
+        for var key in keys where !key.isEmpty {
             var mac = template
-            mac.update(data: Array(key.utf8))
-            return mac.finalize().prefix(16).hexString
-        }.sorted()
+            key.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+            hashed.append(mac.finalize().withUnsafeBytes { SubjectHash($0) })
+        }
+        return SubjectHashes(hashed)
     }
 
     /// A joint check's applicant: the keyed hash of each resident-ID or credit-code field's value, by field.
@@ -68,22 +55,12 @@ enum AuditSubjects {
     /// Rows per INSERT into `audit_subjects`: two binds a row stays under both databases' limits.
     static let rowsPerInsert = 5_000
 
-    /// A draft's subjects as the queue stores them: each distinct hash's 16 bytes, in order, end to end.
-    static func queued(_ subjects: [String]) -> Data {
-        // ``hashes(_:trail:)`` answers them sorted and distinct already.
-        let distinct = zip(subjects, subjects.dropFirst()).allSatisfy { $0 < $1 } ? subjects : Set(subjects).sorted()
-        var out: [UInt8] = []
-        out.reserveCapacity(distinct.count * 16)
-        for hash in distinct { appendBytes(hash, to: &out) }
-        return Data(out)
-    }
-
     /// The INSERT of a batch's queue rows — one per entry that names a subject — or nil when none does.
     static func queueInsert(_ entries: [AuditEntry], _ drafts: [AuditLog.Draft], on sql: any SQLDatabase) -> SQLInsertBuilder? {
         let named = zip(entries, drafts).filter { !$0.1.subjects.isEmpty }
         guard !named.isEmpty else { return nil }
         let insert = sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes")
-        for (entry, draft) in named { insert.values(entry.seq, 0, queued(draft.subjects)) }
+        for (entry, draft) in named { insert.values(entry.seq, 0, draft.subjects.bytes) }
         return insert
     }
 
@@ -103,7 +80,7 @@ enum AuditSubjects {
             let hashed = AuditSubjects.hashes(keys, trail: trail)
             guard !hashed.isEmpty else { return }
             let part = parts.withLockedValue { $0 += 1; return $0 }
-            try await db.sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes").values(seq, part, queued(hashed)).run()
+            try await db.sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes").values(seq, part, hashed.bytes).run()
         }
     }
 
@@ -126,29 +103,17 @@ enum AuditSubjects {
                     RETURNING seq, hashes
                     """
                 ).all()
-                // Each hash as two big-endian words: sorted as its bytes are, compared without touching `Data`.
-                var pairs: [(high: UInt64, low: UInt64, seq: Int)] = []
+                var pairs: [(hash: SubjectHash, seq: Int)] = []
                 for row in rows {
                     let seq = try row.decode(column: "seq", as: Int.self), hashes = try row.decode(column: "hashes", as: Data.self)
                     hashes.withUnsafeBytes { raw in
-                        for start in stride(from: 0, to: raw.count - 15, by: 16) {
-                            let high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-                            let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
-                            pairs.append((high, low, seq))
-                        }
+                        for start in stride(from: 0, to: raw.count - 15, by: 16) { pairs.append((SubjectHash(raw, at: start), seq)) }
                     }
                 }
-                pairs.sort { ($0.high, $0.low, $0.seq) < ($1.high, $1.low, $1.seq) }
+                pairs.sort { ($0.hash.high, $0.hash.low, $0.seq) < ($1.hash.high, $1.hash.low, $1.seq) }
                 for start in stride(from: 0, to: pairs.count, by: rowsPerInsert) {
                     let insert = tx.sql.insert(into: "audit_subjects").columns("subject_hash", "seq")
-                    for pair in pairs[start..<min(start + rowsPerInsert, pairs.count)] {
-                        var bytes = Data(count: 16)
-                        bytes.withUnsafeMutableBytes { raw in
-                            raw.storeBytes(of: pair.high.bigEndian, toByteOffset: 0, as: UInt64.self)
-                            raw.storeBytes(of: pair.low.bigEndian, toByteOffset: 8, as: UInt64.self)
-                        }
-                        insert.values(bytes, pair.seq)
-                    }
+                    for pair in pairs[start..<min(start + rowsPerInsert, pairs.count)] { insert.values(pair.hash.data, pair.seq) }
                     try await insert.ignoringConflicts(with: ["subject_hash", "seq"]).run()
                 }
                 return rows.count

@@ -46,7 +46,7 @@ enum MyObjections {
         func refuse(_ reason: String) async throws -> AppError {
             try await AuditLog.append(
                 who, resource: input.resource, operation: "refused.\(reason)", fields: [], count: 0, purpose: "数据纠错", requestID: req.id,
-                requestHash: nil, subjects: [subject.hash], on: req.db, trail: req.application.auditTrail)
+                requestHash: nil, subjects: SubjectHashes(hex: [subject.hash]), on: req.db, trail: req.application.auditTrail)
             return AppError.field(.notFound, "record_not_found", "record", zh: "没有这条关于您的记录", en: "No such record about you")
         }
         guard let view = try await SubjectViews.get(input.resource, on: req.db), view.kind == subject.kind,
@@ -77,7 +77,7 @@ enum MyObjections {
             try await row.create(on: tx)
             try await AuditLog.append(
                 who, resource: store.resourceCode, operation: "objection.raise", fields: column.map { [$0] } ?? [], count: 1, purpose: "数据纠错",
-                requestID: req.id, requestHash: nil, subjects: [subject.hash], on: tx, trail: req.application.auditTrail)
+                requestID: req.id, requestHash: nil, subjects: SubjectHashes(hex: [subject.hash]), on: tx, trail: req.application.auditTrail)
         }
         let n = try await NoticeNames.of(department: store.departmentCode, resource: store.resourceCode, on: req.db)
         try await Applications.notify(

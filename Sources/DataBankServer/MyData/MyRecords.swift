@@ -118,7 +118,7 @@ enum MyRecords {
             var draft = AuditLog.Draft(
                 who, resource: resource.code, operation: "my.records", fields: columns.map(\.name), count: rows.count, purpose: "本人查询",
                 requestID: req.id, requestHash: nil)
-            draft.subjects = [subject.hash]
+            draft.subjects = SubjectHashes(hex: [subject.hash])
             drafts.append(draft)
         }
         if !drafts.isEmpty { _ = try await AuditLog.appendBatch(drafts, on: req.db, trail: req.application.auditTrail) }

@@ -155,7 +155,7 @@ struct JointCheckRunner: Sendable {
         /// The applicant form's fields the step's parameters read (whose subjects its entry records).
         var fields: [String] = []
         /// A batch's step: the keyed hashes of every applicant it asked about (else the run's applicant's, by ``fields``).
-        var subjects: [String]?
+        var subjects: SubjectHashes?
     }
 
     /// Who asks, why, and under which request: shared by every entry of a run.
@@ -180,7 +180,7 @@ struct JointCheckRunner: Sendable {
             c.who, resource: step.resource, operation: operation, fields: step.count > 0 ? step.columns : [], count: step.count,
             purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
         // Only a step that read something touched the applicant (a refusal or an unanswered step read nothing).
-        draft.subjects = step.count > 0 ? step.subjects ?? step.fields.compactMap { c.subjects[$0] } : []
+        draft.subjects = step.count > 0 ? step.subjects ?? SubjectHashes(hex: step.fields.compactMap { c.subjects[$0] }) : SubjectHashes()
         return draft
     }
 
@@ -192,7 +192,7 @@ struct JointCheckRunner: Sendable {
             c.who, resource: nil, operation: "joint-check.\(check.code)\(c.suffix)", fields: steps.map(\.service),
             count: c.suffix.isEmpty ? answered : applicants, purpose: c.purpose, requestID: c.requestID, requestHash: c.hash)
         let batch = steps.compactMap(\.subjects)
-        draft.subjects = batch.isEmpty ? Array(c.subjects.values) : Array(Set(batch.joined()))
+        draft.subjects = batch.isEmpty ? SubjectHashes(hex: c.subjects.values) : batch.reduce(SubjectHashes()) { $0.union($1) }
         return draft
     }
 

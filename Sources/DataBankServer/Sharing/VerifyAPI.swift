@@ -132,7 +132,7 @@ struct VerifyAPI: RouteCollection {
     // MARK: Parts
 
     /// The keyed hashes of the resident IDs and credit codes a verification asked about (我的数据).
-    static func subjects(_ values: some Sequence<String>, _ req: Request) -> [String] {
+    static func subjects(_ values: some Sequence<String>, _ req: Request) -> SubjectHashes {
         AuditSubjects.hashes(AuditSubjects.keys(among: values, today: req.application.today), trail: req.application.auditTrail)
     }
 

@@ -319,7 +319,12 @@ extension MyDataAPITests {
     @Test func aPagesHashesAreEachKeysHashOnce() {
         let trail = AuditTrail(key: .inMemory, checkpointFile: nil, writer: nil)
         let keys = ["91440600MA00000011", "440604199001011234", "91440600MA00000011", ""]
-        #expect(AuditSubjects.hashes(keys, trail: trail) == Set(keys.filter { !$0.isEmpty }.map { AuditSubjects.hash($0, trail: trail) }).sorted())
+        let hashed = AuditSubjects.hashes(keys, trail: trail)
+        let oneByOne = Set(keys.filter { !$0.isEmpty }.map { AuditSubjects.hash($0, trail: trail) }).sorted()
+        #expect(hashed.count == 2)
+        #expect(hashed == SubjectHashes(hex: oneByOne))
+        // The queue's bytes are the hex hashes' bytes, in the hex order, end to end.
+        #expect(hashed.bytes == Data(oneByOne.map(AuditSubjects.bytes).joined()))
         #expect(AuditSubjects.hash(keys[0], trail: trail).count == 32)
     }
 }
