@@ -79,7 +79,9 @@ enum AuditSubjects {
         func record(_ keys: [String]) async throws {
             let hashed = AuditSubjects.hashes(keys, trail: trail)
             guard !hashed.isEmpty else { return }
-            let part = parts.withLockedValue { $0 += 1; return $0 }
+            let part = parts.withLockedValue {
+                $0 += 1; return $0
+            }
             try await db.sql.insert(into: "audit_subject_queue").columns("seq", "part", "hashes").values(seq, part, hashed.bytes).run()
         }
     }
@@ -145,7 +147,9 @@ enum AuditSubjects {
         if operation.hasPrefix("verify.") { return "verify" }
         if operation.hasPrefix("export.") { return "export" }
         if ["changes", "changes.stream", "webhook.deliver", "federation.records", "open.events"].contains(operation) { return "feed" }
-        if ["query", "read", "latest", "web.view", "open.lookup", "open.preview", "open.latest"].contains(operation) || operation.hasPrefix("query") { return "read" }
+        if ["query", "read", "latest", "web.view", "open.lookup", "open.preview", "open.latest"].contains(operation) || operation.hasPrefix("query") {
+            return "read"
+        }
         return "other"
     }
 

@@ -49,7 +49,8 @@ enum JointCheckBatch {
                 subjects += fields.compactMap { hashes[$0] }
             }
             return JointCheckRunner.Audited(
-                service: p.step.service, resource: p.resource, columns: p.columns, refusal: p.refusal, count: count, fields: fields, subjects: SubjectHashes(hex: subjects))
+                service: p.step.service, resource: p.resource, columns: p.columns, refusal: p.refusal, count: count, fields: fields,
+                subjects: SubjectHashes(hex: subjects))
         }
         let hash = digest.hex
         try await JointCheckRunner.audit(
