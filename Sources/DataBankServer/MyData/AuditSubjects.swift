@@ -156,7 +156,9 @@ enum AuditSubjects {
     /// The newest `limit` accesses by others (departments, apps, the portal) that touched the subject
     /// with this hash: one range of the index, and the entries still queued (a few seconds' worth,
     /// their hashes searched at 16-byte boundaries), in one statement — one snapshot — and each entry
-    /// once (`UNION`: an export's pages may be part moved, part queued, and may name a subject twice). The subject's own reads of 我的数据 are audited too, but are not "someone looking".
+    /// once (`UNION`: an export's pages may be part moved, part queued, and may name a subject twice). The
+    /// queue leads its join (`CROSS JOIN` fixes SQLite's order): with statistics from an empty queue SQLite
+    /// scanned the whole log instead, 120 ms a look at a million entries. The subject's own reads of 我的数据 are audited too, but are not "someone looking".
     static func accesses(of hash: String, limit: Int, on sql: any SQLDatabase) async throws -> [Access] {
         let key = bytes(hash)
         let at: SQLQueryString =
@@ -170,8 +172,8 @@ enum AuditSubjects {
             ) AS indexed
             UNION
             SELECT * FROM (
-                SELECT \(columns) FROM audit_subject_queue AS q JOIN audit_log AS a ON a.seq = q.seq
-                WHERE \(at) % 16 = 1 AND a.actor_kind <> 'subject'
+                SELECT \(columns) FROM audit_subject_queue AS q CROSS JOIN audit_log AS a
+                WHERE a.seq = q.seq AND \(at) % 16 = 1 AND a.actor_kind <> 'subject'
             ) AS queued
             ORDER BY seq DESC LIMIT \(bind: limit)
             """
