@@ -46,7 +46,7 @@ enum WarningInputs {
         let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
         let keyed = entity + [order]
         for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
-            let source: SQLQueryString
+            let statement: SQLQueryString
             switch dialect {
             case .sqlite:
                 let rows = chunk.map { i in (i, keyed.map { records[i][$0.name]! }) }
@@ -55,20 +55,30 @@ enum WarningInputs {
                         ? "CAST(json_extract(j.value, '$[0]') AS INTEGER) AS column1"
                         : "json_extract(j.value, \(unsafeRaw: "'$[\(k)]'")) AS \(ident: "column\(k + 1)")"
                 }
-                source = "(SELECT \(cells.joined(separator: ", ")) FROM json_each(\(bind: JSONRows.text(rows, keyed))) AS j)"
+                statement = """
+                    SELECT w, \(outer) FROM (
+                        SELECT v.column1 AS w, \(inner),
+                            ROW_NUMBER() OVER (PARTITION BY v.column1 ORDER BY r.\(ident: order.name) DESC) AS rn
+                        FROM (SELECT \(cells.joined(separator: ", ")) FROM json_each(\(bind: JSONRows.text(rows, keyed))) AS j) AS v
+                        JOIN \(ident: store.tables.records) AS r ON \(joins.joined(separator: " AND "))
+                    ) ranked WHERE rn <= \(literal: depth) ORDER BY w, rn
+                    """
             case .postgres:
+                // Each record's own look-up (`LATERAL … LIMIT`): an index probe for the newest `depth` rows, whatever
+                // the planner believes of the store — its statistics are an emptied store's while a load fills it,
+                // and an entity's equality then counts as 0.5 % of the rows: it hashed the whole store per statement.
                 let values = BoundValues(
                     rows: chunk.map { i in [.raw("'\(i)'")] + keyed.map { BoundValues.cell(records[i][$0.name]!, $0) } })
-                source = "(VALUES \(values))"
+                statement = """
+                    SELECT w, \(outer) FROM (
+                        SELECT v.column1 AS w, p.* FROM (VALUES \(values)) AS v
+                        CROSS JOIN LATERAL (
+                            SELECT \(inner), r.\(ident: order.name) AS "rank order" FROM \(ident: store.tables.records) AS r
+                            WHERE \(joins.joined(separator: " AND ")) ORDER BY r.\(ident: order.name) DESC LIMIT \(literal: depth)
+                        ) AS p
+                    ) ranked ORDER BY w, "rank order" DESC
+                    """
             }
-            let statement: SQLQueryString = """
-                SELECT w, \(outer) FROM (
-                    SELECT v.column1 AS w, \(inner),
-                        ROW_NUMBER() OVER (PARTITION BY v.column1 ORDER BY r.\(ident: order.name) DESC) AS rn
-                    FROM \(source) AS v
-                    JOIN \(ident: store.tables.records) AS r ON \(joins.joined(separator: " AND "))
-                ) ranked WHERE rn <= \(literal: depth) ORDER BY w, rn
-                """
             let rows = RecordTextRows.Collector([(Int, [String: String])]())
             try await RecordTextRows.run(statement, names: names, on: sql) { cells in
                 guard let w = cells[0].flatMap({ Int($0) }) else { return }
