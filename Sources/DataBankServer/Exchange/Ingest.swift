@@ -432,6 +432,12 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
         progress?(summary.rows, bytesIn)
     }
 
+    /// Writes every row fed so far (a partial batch included) and waits until it is written.
+    func writePending() async throws {
+        try parsePending()
+        try await flush(all: true)
+    }
+
     /// Hands every row fed so far to the writer (a partial batch included) and returns without
     /// waiting for it: `then` runs in the writing task once they are committed, on the load's
     /// database. A connector records a page's watermark so, while it reads and encodes the next page.
