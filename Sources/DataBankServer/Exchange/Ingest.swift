@@ -395,8 +395,8 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     }
 
     /// Hands batches to the writer: the first waiting one, or with `all` every one (a partial last batch
-    /// too); with `settle` it then waits until they are committed.
-    private func flush(all: Bool, settle: Bool? = nil) async throws {
+    /// too) and then waits until they are committed — unless `settle` is false.
+    private func flush(all: Bool, settle: Bool = true) async throws {
         while let next = batches.first, !next.isEmpty || batches.count > 1 {
             var batch = batches.removeFirst()
             if batches.isEmpty { batches.append(RecordBatch()) }
@@ -415,7 +415,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
             inFlight = Task { try await writer.write(ready, first: first, on: db) }
             if !all { break }
         }
-        if settle ?? all { try await settleInFlight() }
+        if all && settle { try await settleInFlight() }
         if writer.mode == .replace && !firstBatchWritten {
             _ = try await writer.write(RecordBatch(), first: true, on: db)
             firstBatchWritten = true
@@ -434,6 +434,7 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
 
     /// Writes every row fed so far (a partial batch included) and waits until it is written.
     func writePending() async throws {
+        // Fields fed as rows (``FieldRows``) need no decoding: only the bytes not yet decoded start it.
         try parsePending()
         try await flush(all: true)
     }
@@ -442,7 +443,6 @@ final class Ingest: @unchecked Sendable {  // driven by one task at a time
     /// waiting for it: `then` runs in the writing task once they are committed, on the load's
     /// database. A connector records a page's watermark so, while it reads and encodes the next page.
     func submitPending(then work: @escaping @Sendable (any Database) async throws -> Void) async throws {
-        // Fields fed as rows (``FieldRows``) need no decoding: only the bytes not yet decoded start it.
         try parsePending()
         try await flush(all: true, settle: false)
         let (db, written) = (self.db, inFlight)
