@@ -5,17 +5,20 @@ import Vapor
 import DataBankCore
 
 /// What a warning rule reads besides the changed records themselves, gathered for a whole batch at once:
-/// each record's previous records of its entity (one statement per ``pastPerStatement`` records), and which
-/// looked-up values another resource lists (one statement per ``valuesPerStatement`` values).
+/// each record's previous records of its entity, and which looked-up values another resource lists — a
+/// statement per ``perStatement(_:)`` records or values.
 enum WarningInputs {
-    static let pastPerStatement = 500
-    static let valuesPerStatement = 500
+    /// Records (or values) one statement asks about. SQLite reads them from one JSON text (``JSONRows``),
+    /// PostgreSQL from one array a column (``PostgresArrays``): a statement of 5,000 look-ups there binds a
+    /// handful of values and keeps its plan, where 500 rows of bound `VALUES` were planned again each time.
+    static func perStatement(_ dialect: RecordTables.Dialect) -> Int { dialect == .sqlite ? 500 : 5_000 }
 
     /// For each record, the entity's records ordered before it (most recent first, at most `check.depth`),
     /// holding the columns the history functions read. Empty lists when the rule reads no history.
     ///
-    /// One statement per ``pastPerStatement`` records: the records' (entity, order) as a `VALUES` table joined
-    /// to the store by the entity's index, each one's previous records ranked by a window function.
+    /// The records' (entity, order) as a table of the batch's values, each one's previous records read by
+    /// the entity's index: on SQLite joined and ranked by a window function, on PostgreSQL each record's own
+    /// `LATERAL … LIMIT` probe.
     static func past(
         of records: [[String: String]], check: WarningCheck, store: RecordStoreRow, on sql: any SQLDatabase
     ) async throws -> [[[String: String]]] {
@@ -46,7 +49,7 @@ enum WarningInputs {
         let inner = columns.map { c -> SQLQueryString in "r.\(ident: c.name)" }.joined(separator: ", ")
         let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
         let keyed = entity + [order]
-        for chunk in stride(from: 0, to: asked.count, by: pastPerStatement).map({ Array(asked[$0..<min($0 + pastPerStatement, asked.count)]) }) {
+        for chunk in asked.chunked(perStatement(dialect)).map(Array.init) {
             let statement: SQLQueryString
             switch dialect {
             case .sqlite:
@@ -67,16 +70,16 @@ enum WarningInputs {
             case .postgres:
                 // Each record's own look-up (`LATERAL … LIMIT`): an index probe for the newest `depth` rows of its
                 // entity, the order of the rows left to the index, not to a join the planner prices for the batch.
-                let values = BoundValues(
-                    rows: chunk.map { i in [.raw("'\(i)'")] + keyed.map { BoundValues.cell(records[i][$0.name]!, $0) } })
+                let arrays = ["\(bind: chunk)::int8[]"] + keyed.map { c in PostgresArrays.typed(chunk.map { records[$0][c.name]! }, c) }
+                let columns = (1...arrays.count).map { k -> SQLQueryString in "\(ident: "column\(k)")" }
                 statement = """
-                    SELECT w, \(outer) FROM (
-                        SELECT v.column1 AS w, p.* FROM (VALUES \(values)) AS v
+                    SELECT CAST(w AS TEXT) AS w, \(outer) FROM (
+                        SELECT v.column1 AS w, p.* FROM unnest(\(arrays.joined(separator: ", "))) AS v(\(columns.joined(separator: ", ")))
                         CROSS JOIN LATERAL (
                             SELECT \(inner), r.\(ident: order.name) AS "rank order" FROM \(ident: store.tables.records) AS r
                             WHERE \(joins.joined(separator: " AND ")) ORDER BY r.\(ident: order.name) DESC LIMIT \(literal: depth)
                         ) AS p
-                    ) ranked ORDER BY w, "rank order" DESC
+                    ) ranked ORDER BY ranked.w, "rank order" DESC
                     """
             }
             let rows = RecordTextRows.Collector([(Int, [String: String])]())
@@ -94,8 +97,10 @@ enum WarningInputs {
     /// PostgreSQL plans each record's history look-up from the store's statistics. A store filled since they
     /// were taken — a first big load, watched as it runs — is planned as the empty store it was: each look-up
     /// then cost ~180 µs instead of ~6 µs, until autovacuum's next analyze (a minute away at best). So when
-    /// more rows changed since the last analyze than it counted (and at least 10,000), the store is analyzed
-    /// here first: a sample of 30,000 rows, a few times over a load that grows the store a hundredfold.
+    /// more rows changed since the last analyze than ten times what it counted (and at least 10,000), the
+    /// store is analyzed here first: a sample of 30,000 rows, twice over a load that grows an empty store to a
+    /// million rows. (Once counted, an entity column's distinct values are kept as a share of the rows, which
+    /// plans the probes right as the store grows: each analyze more cost ~0.4 s of the server's time.)
     static func freshenStatistics(of store: RecordStoreRow, on sql: any SQLDatabase) async throws {
         let row = try await sql.raw(
             """
@@ -105,16 +110,16 @@ enum WarningInputs {
         ).first()
         guard let row, let changed = try row.decode(column: "changed", as: Int?.self) else { return }
         let counted = try row.decode(column: "counted", as: Double.self)
-        guard changed >= 10_000 && Double(changed) > counted else { return }
+        guard changed >= 10_000 && Double(changed) > 10 * counted else { return }
         try await sql.raw("ANALYZE \(ident: store.tables.records)").run()
     }
 
     /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
     /// keyed `resource|column`: a register of up to ``cachedListingRows`` rows whole (kept while it does not
-    /// change), of a larger one those among the batch's values.
-    static func listed(in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase) async throws -> [String: Set<
-        String
-    >] {
+    /// change), of a larger one (`cachedUpTo`) those among the batch's values.
+    static func listed(
+        in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase, cachedUpTo: Int = cachedListingRows
+    ) async throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         let dialect = RecordTables.Dialect(sql)
         for listing in check.listings {
@@ -124,20 +129,20 @@ enum WarningInputs {
             guard let column = store.recordLayout.columns.first(where: { $0.name == listing.column }) else {
                 throw AppError(.conflict, "unknown_column", "\(listing.resource) has no column \(listing.column)")
             }
-            if store.rowCount <= cachedListingRows {
+            if store.rowCount <= cachedUpTo {
                 out[key] = try await Self.register(store, column, on: sql)
                 continue
             }
             let values = Array(Set(records.compactMap { $0[listing.value] }))
             var found = Set<String>()
-            for chunk in stride(from: 0, to: values.count, by: valuesPerStatement).map({ Array(values[$0..<min($0 + valuesPerStatement, values.count)]) }) {
-                let list: SQLQueryString =
+            for chunk in values.chunked(perStatement(dialect)).map(Array.init) {
+                let among: SQLQueryString =
                     dialect == .sqlite
-                    ? "SELECT value FROM json_each(\(bind: JSONRows.text(chunk, column)))" : "\(BoundValues(list: chunk.map { BoundValues.cell($0, column) }))"
+                    ? "IN (SELECT value FROM json_each(\(bind: JSONRows.text(chunk, column))))" : "= ANY(\(PostgresArrays.typed(chunk, column)))"
                 let rows = RecordTextRows.Collector(Set<String>())
                 try await RecordTextRows.run(
                     """
-                    SELECT DISTINCT \(RecordTables.selectExpression(column, dialect)) FROM \(ident: store.tables.records) WHERE \(ident: column.name) IN (\(list))
+                    SELECT DISTINCT \(RecordTables.selectExpression(column, dialect)) FROM \(ident: store.tables.records) WHERE \(ident: column.name) \(among)
                     """, names: [column.name], on: sql
                 ) { cells in if let v = cells[0] { rows.value.insert(v) } }
                 found.formUnion(rows.value)
@@ -215,39 +220,13 @@ enum JSONRows {
     }
 }
 
-/// Many bound values written straight into a PostgreSQL statement — a `VALUES` table's rows, or an `IN` list:
-/// a batch binds thousands, and SQLKit's interpolation per value cost more than the query. Each value is bound
-/// cast to its column's type (``RecordQuery/typedValue(_:_:_:)``'s rule), so comparisons use the column's index.
+/// A batch's values of one column as one bound PostgreSQL array, cast to the column's type element by element
+/// (``RecordQuery/typedValue(_:_:_:)``'s rule, each text through the type's input function), so comparisons
+/// use the column's index: binding each value on its own cost more than the look-ups (SQLKit's interpolation
+/// per value, and a statement of a thousand parameters planned again each time).
 /// (SQLite reads a batch's values from one JSON text instead: ``JSONRows``.)
-struct BoundValues: SQLExpression {
-    enum Cell {
-        case bind(String, cast: String)
-        /// Text written as is: only ever digits or a quoted number made here.
-        case raw(String)
-    }
-
-    var rows: [[Cell]]
-    var isList = false
-
-    init(rows: [[Cell]]) { self.rows = rows }
-    init(list: [Cell]) { rows = list.map { [$0] }; isList = true }
-
-    static func cell(_ text: String, _ c: RecordLayout.Column) -> Cell { .bind(text, cast: RecordTables.columnType(c, .postgres)) }
-
-    func serialize(to serializer: inout SQLSerializer) {
-        for (i, row) in rows.enumerated() {
-            if i > 0 { serializer.write(", ") }
-            if !isList { serializer.write("(") }
-            for (k, cell) in row.enumerated() {
-                if k > 0 { serializer.write(", ") }
-                switch cell {
-                case .bind(let text, let cast):
-                    serializer.write(bind: text)
-                    serializer.write("::" + cast)
-                case .raw(let text): serializer.write(text)
-                }
-            }
-            if !isList { serializer.write(")") }
-        }
+enum PostgresArrays {
+    static func typed(_ texts: [String], _ c: RecordLayout.Column) -> SQLQueryString {
+        "\(bind: texts)::text[]::\(unsafeRaw: RecordTables.columnType(c, .postgres))[]"
     }
 }

@@ -211,6 +211,21 @@ struct WarningAPITests {
         }
     }
 
+    /// A register too large to keep is asked for the batch's values only, a statement per thousands of them.
+    @Test func aLargeRegisterIsAskedForTheBatchsValues() async throws {
+        try await withDataBank { app in
+            let f = try await WarningFixture.make(app)
+            let register = try await StoreFixture.enterprise(app)
+            _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: f.providerToken)
+            let rule = f.rule(code: "registered", condition: "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code)")
+            let store = try await RecordStores.find(WarningFixture.code, on: app.db)
+            let check = WarningCheck(rule: rule, compiled: try rule.compile(layout: store.recordLayout).get())
+            let asked = [register.key(1), register.key(7), register.key(2), register.key(1)].map { ["credit_code": $0] }
+            let listed = try await WarningInputs.listed(in: asked, check: check, on: app.db, read: app.db.sql, cachedUpTo: 0)
+            #expect(listed == ["\(register.code)|\(register.keyColumn.name)": [register.key(1), register.key(2)]])
+        }
+    }
+
     /// PostgreSQL: a store grown past what its statistics counted is analyzed before its history is read
     /// (planned as the empty store it was, each look-up cost 30 times more). SQLite plans without them.
     @Test func aStoreGrownPastItsStatisticsIsAnalyzedFirst() async throws {
