@@ -104,25 +104,11 @@ enum WarningEvaluator {
             return (w, WarningCheck(rule: w.rule, compiled: compiled))
         }
         guard let from = checks.map(\.0.cursor).min() else { return nil }
-        // The change rows as text cells: on SQLite's read connections a statement kept prepared, no row objects.
-        let read = RecordTextRows.Collector([(seq: Int, op: String, data: String?)]())
-        try await RecordTextRows.run(
-            // seq as text: PostgreSQL's text rows carry text columns only.
-            "SELECT CAST(seq AS TEXT) AS seq_text, op, data FROM \(ident: store.tables.changes) WHERE seq > \(bind: from) ORDER BY seq LIMIT \(literal: maxChanges)",
-            names: ["seq_text", "op", "data"], on: readSQL
-        ) { cells in
-            if let seq = cells[0].flatMap({ Int($0) }) { read.value.append((seq, cells[1] ?? "", cells[2])) }
-        }
-        let changes = read.value
-        guard let last = changes.last else { return nil }
-        var records: [(seq: Int, fields: [String: String])] = []
-        records.reserveCapacity(changes.count)
         // Only the columns some rule reads are taken out of each record.
         let needed = FlatJSONText.Names(checks.reduce(into: Set<String>()) { $0.formUnion($1.1.recordColumns) })
-        for change in changes where change.op == "insert" || change.op == "update" {
-            guard let data = change.data, let fields = FlatJSONText.fields(data, only: needed) else { continue }
-            records.append((change.seq, fields))
-        }
+        let read = try await WarningChanges.read(store, after: from, limit: maxChanges, keeping: needed, on: readSQL)
+        guard let last = read.last else { return nil }
+        let records = read.records
         var outcomes: [(watch: Watch, firings: [WarningFiring])] = []
         for (watch, check) in checks {
             let mine = watch.cursor == from ? records : records.filter { $0.seq > watch.cursor }
@@ -132,13 +118,13 @@ enum WarningEvaluator {
             var firings: [WarningFiring] = []
             for (i, record) in mine.enumerated() {
                 let values = check.fires(record: record.fields, past: past[i], today: today) { resource, column, value in
-                    listed[resource + "|" + column]?.contains(value) ?? false
+                    listed[WarningInputs.Listing(resource: resource, column: column)]?.contains(value) ?? false
                 }
                 if let values { firings.append(WarningFiring(entity: check.entity(of: record.fields), values: values, changeSeq: record.seq)) }
             }
             outcomes.append((watch, firings))
         }
-        return Outcome(firings: outcomes, through: last.seq, more: changes.count == maxChanges)
+        return Outcome(firings: outcomes, through: last, more: read.count == maxChanges)
     }
 
     /// Writes one step: each rule's cursor moved from where the step read it, its warnings raised or merged,

@@ -114,16 +114,22 @@ enum WarningInputs {
         try await sql.raw("ANALYZE \(ident: store.tables.records)").run()
     }
 
-    /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds,
-    /// keyed `resource|column`: a register of up to ``cachedListingRows`` rows whole (kept while it does not
+    /// Where a listing looks: the other resource and its column.
+    struct Listing: Hashable {
+        var resource: String
+        var column: String
+    }
+
+    /// The values of each listing (`listed_in(resource, column, value)`) that the other resource holds:
+    /// a register of up to ``cachedListingRows`` rows whole (kept while it does not
     /// change), of a larger one (`cachedUpTo`) those among the batch's values.
     static func listed(
         in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase, cachedUpTo: Int = cachedListingRows
-    ) async throws -> [String: Set<String>] {
-        var out: [String: Set<String>] = [:]
+    ) async throws -> [Listing: Set<String>] {
+        var out: [Listing: Set<String>] = [:]
         let dialect = RecordTables.Dialect(sql)
         for listing in check.listings {
-            let key = listing.resource + "|" + listing.column
+            let key = Listing(resource: listing.resource, column: listing.column)
             guard out[key] == nil else { continue }
             let store = try await RecordStores.find(listing.resource, on: db)
             guard let column = store.recordLayout.columns.first(where: { $0.name == listing.column }) else {

@@ -211,6 +211,23 @@ struct WarningAPITests {
         }
     }
 
+    /// A value holding a tab and a line break reaches the warning whole (PostgreSQL reads a step's changes as
+    /// one text, a line a change: the log's JSON escapes both).
+    @Test func aValueWithATabAndALineBreakIsReadWhole() async throws {
+        try await withDataBank { app in
+            let f = try await WarningFixture.make(app)
+            #expect(try await f.define(app, f.rule(code: "large", condition: "kwh > 1000")).status == .created)
+            let name = "某\t企业\n（分厂）"
+            let csv = "credit_code,stat_period,enterprise_name,kwh\n\(WarningFixture.enterprise(1).code),202611,\"\(name)\",1500.00\n"
+            let loaded = try await app.sendRaw(
+                .POST, "/api/v1/resources/\(WarningFixture.code)/records", token: f.providerToken, contentType: "text/csv", body: Array(csv.utf8))
+            #expect(loaded.status == .ok || loaded.status == .created, "\(loaded.body.string)")
+            while try await WarningEvaluator.followAll(app: app) {}
+            let values = try await f.warnings(app).flatMap(\.values)
+            #expect(values.first { $0.name == "enterprise_name" }?.value == name, "\(values)")
+        }
+    }
+
     /// A register too large to keep is asked for the batch's values only, a statement per thousands of them.
     @Test func aLargeRegisterIsAskedForTheBatchsValues() async throws {
         try await withDataBank { app in
@@ -222,7 +239,7 @@ struct WarningAPITests {
             let check = WarningCheck(rule: rule, compiled: try rule.compile(layout: store.recordLayout).get())
             let asked = [register.key(1), register.key(7), register.key(2), register.key(1)].map { ["credit_code": $0] }
             let listed = try await WarningInputs.listed(in: asked, check: check, on: app.db, read: app.db.sql, cachedUpTo: 0)
-            #expect(listed == ["\(register.code)|\(register.keyColumn.name)": [register.key(1), register.key(2)]])
+            #expect(listed == [WarningInputs.Listing(resource: register.code, column: register.keyColumn.name): [register.key(1), register.key(2)]])
         }
     }
 

@@ -165,19 +165,22 @@ public enum FlatJSONText {
     /// Nil when the text is not a well-formed flat object. `only`: the member names to keep (nil: every
     /// one) — the others are passed over without making a `String` of them.
     public static func fields(_ text: String, only: Names? = nil) -> [String: String]? {
-        var out: [String: String] = [:]
-        out.reserveCapacity(only?.count ?? 16)
         var scratch: [UInt8] = []
         var text = text
-        let ok = text.withUTF8 { line in
-            JSONScalars.forEachObjectMember(line, scratch: &scratch) { key, value in
-                guard let value else { return }
-                if let only {
-                    guard let name = only.match(key) else { return }
-                    out[name] = String(decoding: value, as: UTF8.self)
-                } else {
-                    out[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
-                }
+        return text.withUTF8 { fields(utf8: $0, only: only, scratch: &scratch) }
+    }
+
+    /// As above, of the object's UTF-8 bytes (a line of a longer text); `scratch` is reused between calls.
+    public static func fields(utf8 line: UnsafeBufferPointer<UInt8>, only: Names? = nil, scratch: inout [UInt8]) -> [String: String]? {
+        var out: [String: String] = [:]
+        out.reserveCapacity(only?.count ?? 16)
+        let ok = JSONScalars.forEachObjectMember(line, scratch: &scratch) { key, value in
+            guard let value else { return }
+            if let only {
+                guard let name = only.match(key) else { return }
+                out[name] = String(decoding: value, as: UTF8.self)
+            } else {
+                out[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
             }
         }
         return ok ? out : nil
