@@ -46,21 +46,27 @@ enum WarningChanges {
             guard
                 let row = try await sql.raw(
                     """
-                    SELECT string_agg(seq || E'\\t' || op || E'\\t' || COALESCE(data, ''), E'\\n' ORDER BY seq) AS body FROM (
+                    SELECT string_agg(seq || E'\\t' || op || E'\\t' || COALESCE(data, ''), E'\\n') AS body FROM (
                         SELECT seq, op, data FROM \(ident: store.tables.changes) WHERE seq > \(bind: seq) ORDER BY seq LIMIT \(literal: limit)
                     ) AS step
                     """
                 ).first(), var body = try row.decode(column: "body", as: String?.self)
             else { return out }
+            var ordered = true
             body.withUTF8 { text in
                 for line in Lines(text) {
                     guard let change = Change(line) else { continue }
-                    out.last = change.seq
+                    if let last = out.last, change.seq < last { ordered = false }
+                    out.last = max(out.last ?? change.seq, change.seq)
                     out.count += 1
                     guard change.isRecord, let fields = FlatJSONText.fields(utf8: change.data, only: needed, scratch: &scratch) else { continue }
                     out.records.append((change.seq, fields))
                 }
             }
+            // The aggregate takes the rows as the ordered subquery gives them, which PostgreSQL does in practice
+            // but does not promise: an ordered aggregate would sort the step's megabytes of text again (on disk,
+            // past `work_mem`), so the order is checked here instead.
+            if !ordered { out.records.sort { $0.seq < $1.seq } }
         }
         return out
     }
