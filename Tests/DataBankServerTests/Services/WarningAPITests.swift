@@ -174,10 +174,8 @@ struct WarningAPITests {
     @Test func aCrossResourceListingFires() async throws {
         try await withDataBank { app in
             let f = try await WarningFixture.make(app)
-            let register = try await StoreFixture.enterprise(app)
-            _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: f.providerToken)
+            let (register, rule) = try await f.register(app, condition: "and kwh > 0")
             let listedCode = register.key(1)
-            let rule = f.rule(code: "registered", condition: "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code) and kwh > 0")
             #expect(try await f.define(app, rule).status == .created)
             var csv = "credit_code,stat_period,enterprise_name,kwh\n"
             csv += "\(listedCode),202611,某企业,100.00\n\(WarningFixture.enterprise(5).code),202611,另一企业,100.00\n"
@@ -193,9 +191,7 @@ struct WarningAPITests {
     @Test func aRegisterThatChangesIsReadAgain() async throws {
         try await withDataBank { app in
             let f = try await WarningFixture.make(app)
-            let register = try await StoreFixture.enterprise(app)
-            _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: f.providerToken)
-            let rule = f.rule(code: "registered", condition: "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code) and kwh > 0")
+            let (register, rule) = try await f.register(app, condition: "and kwh > 0")
             #expect(try await f.define(app, rule).status == .created)
             func report(_ period: Int) async throws {
                 let csv = "credit_code,stat_period,enterprise_name,kwh\n\(register.key(4)),\(period),某企业,100.00\n"
@@ -232,9 +228,7 @@ struct WarningAPITests {
     @Test func aLargeRegisterIsAskedForTheBatchsValues() async throws {
         try await withDataBank { app in
             let f = try await WarningFixture.make(app)
-            let register = try await StoreFixture.enterprise(app)
-            _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: f.providerToken)
-            let rule = f.rule(code: "registered", condition: "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code)")
+            let (register, rule) = try await f.register(app)
             let store = try await RecordStores.find(WarningFixture.code, on: app.db)
             let check = WarningCheck(rule: rule, compiled: try rule.compile(layout: store.recordLayout).get())
             let asked = [register.key(1), register.key(7), register.key(2), register.key(1)].map { ["credit_code": $0] }

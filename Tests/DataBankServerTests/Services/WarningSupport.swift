@@ -84,6 +84,15 @@ struct WarningFixture {
             order: "stat_period", show: ["enterprise_name"], subscribers: subscribers ?? [labourDepartment])
     }
 
+    /// An enterprise register holding enterprises 0–2, and a rule (not yet saved) firing for a record whose
+    /// credit code it lists, `and` the rest of `condition`.
+    func register(_ app: Application, condition: String = "") async throws -> (StoreFixture, WarningRule) {
+        let register = try await StoreFixture.enterprise(app)
+        _ = try await app.loadCSV(register, register.csv(rows: 0..<3), token: providerToken)
+        let listed = "listed_in('\(register.code)', '\(register.keyColumn.name)', credit_code)"
+        return (register, rule(code: "registered", condition: condition.isEmpty ? listed : listed + " " + condition))
+    }
+
     func define(_ app: Application, _ rule: WarningRule, token: String? = nil) async throws -> TestingHTTPResponse {
         try await app.send(.POST, "/api/v1/warning-rules", token: token ?? providerToken, json: rule)
     }
