@@ -54,30 +54,46 @@ struct JointCheckRunner: Sendable {
         case unanswered(code: String)
     }
 
-    /// Every step prepared, in parallel, in the check's order.
+    /// Every step prepared, in the check's order: the definitions in parallel (kept a few seconds, so mostly
+    /// already at hand), then the caller's grants for all of them in one query (``ServiceAccess``).
     func prepare(_ check: JointCheck) async throws -> [Prepared] {
-        try await inParallel(check.steps) { await self.prepare($0) }
+        let found = try await inParallel(check.steps) { (step) async -> Result<ServiceCache.Entry, AppError> in
+            do { return .success(try await ServiceAccess.definition(step.service, app: self.app, on: self.app.db)) } catch {
+                return .failure(AppError.from(error))
+            }
+        }
+        let entries = found.compactMap { try? $0.get() }
+        var decisions: [ReadAccess]
+        do {
+            decisions = try await ServiceAccess.decide(entries, actor: actor, app: appPrincipal, today: app.today, on: app.db)
+        } catch {
+            // As a step whose definition could not be read: each answers with the error's code.
+            let e = AppError.from(error)
+            app.logger.warning("joint check \(check.code): \(e.message)")
+            return check.steps.map { unavailable($0, e) }
+        }
+        return zip(check.steps, found).map { step, found in
+            switch found {
+            case .failure(let e): return unavailable(step, e)
+            case .success(let d):
+                var p = Prepared(
+                    step: step, label: step.label ?? d.service.name, labelEn: step.labelEn ?? (step.label == nil ? d.service.nameEn : nil),
+                    provider: d.service.providerCode, resource: d.service.resourceCode, definition: nil, refusal: "no_grant")
+                switch decisions.removeFirst() {
+                case .full, .grant: (p.definition, p.refusal) = (d, nil)
+                default: break
+                }
+                return p
+            }
+        }
     }
 
-    func prepare(_ step: JointCheck.Step) async -> Prepared {
-        var p = Prepared(
-            step: step, label: step.label ?? step.service, labelEn: step.labelEn, provider: "", resource: nil, definition: nil, refusal: "service_unavailable")
-        do {
-            let d = try await ServiceAccess.definition(step.service, app: app, on: app.db)
-            p.label = step.label ?? d.service.name
-            p.labelEn = step.labelEn ?? (step.label == nil ? d.service.nameEn : nil)
-            p.provider = d.service.providerCode
-            p.resource = d.service.resourceCode
-            switch try await ServiceAccess.decide(d, actor: actor, app: appPrincipal, today: app.today, on: app.db) {
-            case .full, .grant: (p.definition, p.refusal) = (d, nil)
-            default: p.refusal = "no_grant"
-            }
-        } catch {
-            let e = AppError.from(error)
-            p.refusal = e.status == .notFound ? "service_unavailable" : e.code
-            app.logger.warning("joint check step \(step.service): \(e.message)")
-        }
-        return p
+    /// A step whose service could not be read: every answer missing with why (`service_unavailable` when it is gone).
+    func unavailable(_ step: JointCheck.Step, _ e: AppError) -> Prepared {
+        app.logger.warning("joint check step \(step.service): \(e.message)")
+        return Prepared(
+            step: step, label: step.label ?? step.service, labelEn: step.labelEn, provider: "", resource: nil, definition: nil,
+            refusal: e.status == .notFound ? "service_unavailable" : e.code)
     }
 
     /// The step's parameters for an applicant, checked as the service checks them; else the code of
@@ -115,12 +131,11 @@ struct JointCheckRunner: Sendable {
         return out
     }
 
-    /// One applicant: every step prepared and asked at once, each with its own time; `each` hears every
-    /// step as it is done (in the order they finish), before the next is taken.
+    /// One applicant: every step prepared (``prepare(_:)``), then asked at once, each with its own time;
+    /// `each` hears every step as it is done (in the order they finish), before the next is taken.
     func run(_ check: JointCheck, applicant: [String: String], each: (@Sendable (Int, Step) async throws -> Void)? = nil) async throws -> [Step] {
-        try await inParallel(check.steps, each: each) { step in
+        try await inParallel(try await prepare(check), each: each) { p in
             let started = ContinuousClock.now
-            let p = await self.prepare(step)
             let outcome = await self.answer(p, check, applicants: [applicant])[0] ?? .unanswered(code: "missing_value")
             return Step(prepared: p, outcome: outcome, ms: (ContinuousClock.now - started).seconds * 1_000)
         }

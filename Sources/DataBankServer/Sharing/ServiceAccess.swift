@@ -29,22 +29,38 @@ enum ServiceAccess {
     static func decide(
         _ d: ServiceCache.Entry, actor: Actor?, app: AppPrincipal?, today: CivilDate, on db: any Database
     ) async throws -> ReadAccess {
+        try await decide([d], actor: actor, app: app, today: today, on: db)[0]
+    }
+
+    /// The decisions for several services at once (a joint check's), in their order: the caller's grants
+    /// for all of them read in one query — every call pays for it, and a check of 16 services paid 16 round
+    /// trips before any was asked.
+    static func decide(
+        _ services: [ServiceCache.Entry], actor: Actor?, app: AppPrincipal?, today: CivilDate, on db: any Database
+    ) async throws -> [ReadAccess] {
         let caller = actor?.departmentCode ?? app?.departmentCode ?? ""
-        var facts = ReadAccess.Facts(
-            actor: actor, appDepartment: app?.departmentCode, provider: d.service.providerCode,
-            inCatalogForReader: CatalogService.canSee(d.resource, actor: actor), hasGrant: false, openToPublic: false)
-        let first = ReadAccess.decide(facts)
-        guard first != .full else { return first }
-        // One query: every consumer call pays for it.
+        let facts = services.map { d in
+            ReadAccess.Facts(
+                actor: actor, appDepartment: app?.departmentCode, provider: d.service.providerCode,
+                inCatalogForReader: CatalogService.canSee(d.resource, actor: actor), hasGrant: false, openToPublic: false)
+        }
+        let first = facts.map { ReadAccess.decide($0) }
+        let asked = Array(Set(zip(services, first).filter { $0.1 != .full }.map(\.0.service.code))).sorted()
+        guard !asked.isEmpty else { return first }
         let boundToApp: SQLQueryString = app.map { "AND id IN (SELECT grant_id FROM app_grants WHERE app_id = \(bind: $0.id))" } ?? ""
-        let held = try await db.sql.raw(
-            """
-            SELECT 1 AS one FROM grants WHERE kind = 'service' AND service_code = \(bind: d.service.code) AND consumer_code = \(bind: caller)
-              AND revoked_at IS NULL AND valid_from <= \(bind: today.iso) AND valid_until >= \(bind: today.iso) \(boundToApp) LIMIT 1
-            """
-        ).first()
-        facts.hasGrant = held != nil
-        return ReadAccess.decide(facts)
+        let held = Set(
+            try await db.sql.raw(
+                """
+                SELECT DISTINCT service_code FROM grants WHERE kind = 'service' AND service_code IN (\(binds: asked)) AND consumer_code = \(bind: caller)
+                  AND revoked_at IS NULL AND valid_from <= \(bind: today.iso) AND valid_until >= \(bind: today.iso) \(boundToApp)
+                """
+            ).all().map { try $0.decode(column: "service_code", as: String.self) })
+        return zip(services, zip(facts, first)).map { d, decided in
+            guard decided.1 != .full else { return decided.1 }
+            var facts = decided.0
+            facts.hasGrant = held.contains(d.service.code)
+            return ReadAccess.decide(facts)
+        }
     }
 
     /// The service's answers for `inputs` (checked parameters), in one statement.
