@@ -98,7 +98,7 @@ enum WarningInputs {
     /// were taken — a first big load, watched as it runs — is planned as the empty store it was: each look-up
     /// then cost ~180 µs instead of ~6 µs, until autovacuum's next analyze (a minute away at best). So when
     /// more rows changed since the last analyze than ten times what it counted (and at least 10,000), the
-    /// store is analyzed here first: a sample of 30,000 rows, twice over a load that grows an empty store to a
+    /// store is analyzed here first: a sample of 30,000 rows, once or twice over a load that grows an empty store to a
     /// million rows. (Once counted, an entity column's distinct values are kept as a share of the rows, which
     /// plans the probes right as the store grows: each analyze more cost ~0.4 s of the server's time.)
     static func freshenStatistics(of store: RecordStoreRow, on sql: any SQLDatabase) async throws {
