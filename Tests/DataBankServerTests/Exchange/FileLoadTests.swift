@@ -61,6 +61,7 @@ struct FileLoadTests {
     /// A workbook's cells come out as shown: shared and inline strings, numbers as stored, dates from their style, gaps kept.
     @Test func workbookCellsAsShown() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cells-\(UUID()).xlsx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try writeWorkbook(
             header: ["名称", "金额", "日期", "在保"],
             rows: [
