@@ -67,10 +67,8 @@ struct JointCheckRunner: Sendable {
         do {
             decisions = try await ServiceAccess.decide(entries, actor: actor, app: appPrincipal, today: app.today, on: app.db)
         } catch {
-            // As a step whose definition could not be read: each answers with the error's code.
-            let e = AppError.from(error)
-            app.logger.warning("joint check \(check.code): \(e.message)")
-            return check.steps.map { unavailable($0, e) }
+            // As a step whose definition could not be read: each answers with the error's code (logged there).
+            return check.steps.map { unavailable($0, AppError.from(error)) }
         }
         return zip(check.steps, found).map { step, found in
             switch found {
