@@ -115,11 +115,12 @@ public struct Settings: Sendable {
     /// Instances serving the API behind one balancer (`DATABANK_API_INSTANCES`, 1): each limits a
     /// caller to its share of the per-minute limit, so no extra database round trip is needed per call.
     public var apiInstances: Int = Int(Settings.env("DATABANK_API_INSTANCES", 1))
-    /// Seconds between flushes of the counted calls to `api_usage` (`DATABANK_USAGE_FLUSH_SECONDS`, 2):
-    /// how far behind another instance's calls the daily quota may be.
     /// How long a request waits for a database connection before it fails (10 s, PostgreSQL's
     /// and SQLite's pools alike); the test suite, hundreds of apps on two cores, waits longer.
     public var connectionPoolTimeout: Double = Settings.env("DATABANK_DB_POOL_TIMEOUT", 10)
+    /// PostgreSQL connections per event loop (`DATABANK_PG_CONNECTIONS`, 4); an instance opens up to this × its
+    /// cores. A 16-service joint check answered no faster with 8 or 16 on two cores (docs/PERFORMANCE.md).
+    public var postgresConnections: Int = max(1, Int(Settings.env("DATABANK_PG_CONNECTIONS", 4)))
     /// Where connectors' SQLite files and watched folders live (`DATABANK_CONNECTOR_ROOT`; by default
     /// `connectors/` beside the database): a connector reads no file outside it. nil: file sources are off.
     public var connectorRoot: String?
@@ -138,6 +139,8 @@ public struct Settings: Sendable {
     public var connectorHTTPPageBytes: Int = Int(Settings.env("DATABANK_CONNECTOR_HTTP_PAGE_BYTES", 32 * 1024 * 1024))
     /// Seconds an HTTP source has to answer one page (`DATABANK_CONNECTOR_HTTP_TIMEOUT`, 60); connecting has 10.
     public var connectorHTTPTimeout: Double = Settings.env("DATABANK_CONNECTOR_HTTP_TIMEOUT", 60)
+    /// Seconds between flushes of the counted calls to `api_usage` (`DATABANK_USAGE_FLUSH_SECONDS`, 2):
+    /// how far behind another instance's calls the daily quota may be.
     public var usageFlushSeconds: Double = Settings.env("DATABANK_USAGE_FLUSH_SECONDS", 2)
     /// Backoff for wrong passwords and unknown tokens.
     public var signInThrottle = SignInThrottlePolicy()

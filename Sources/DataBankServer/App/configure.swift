@@ -37,7 +37,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
         }
     case .postgres(let url):
         app.databases.use(
-            try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
+            try .postgres(url: url, maxConnectionsPerEventLoop: settings.postgresConnections, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace),
+            as: .psql)
     }
     Migrations.register(on: app)
     // Each migration's "Starting/Finished prepare" is detail: a new demo printed sixty such lines.

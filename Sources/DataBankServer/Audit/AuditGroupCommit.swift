@@ -18,13 +18,14 @@ import Vapor
 /// `BEGIN`, that statement, `COMMIT` — three round trips instead of five or more. When another
 /// writer moved the head, nothing is written and the batch claims the head as before.
 final class AuditGroupCommit: Sendable {
-    /// Entries per transaction at most: keeps the bound parameters of one INSERT far below either
-    /// database's limit and a batch's lock short.
+    /// Entries per transaction at most (unless one request's run alone is longer): keeps the bound
+    /// parameters of one INSERT far below either database's limit and a batch's lock short.
     static let maxBatch = 500
 
+    /// A request's entries (one, or a joint check's run: consecutive in the chain), and who waits for them.
     private struct Waiter {
-        let draft: AuditLog.Draft
-        let continuation: CheckedContinuation<AuditEntry, any Error>
+        let drafts: [AuditLog.Draft]
+        let continuation: CheckedContinuation<[AuditEntry], any Error>
     }
 
     private struct State {
@@ -54,31 +55,49 @@ final class AuditGroupCommit: Sendable {
         return entries
     }
 
-    /// Appends `draft` — itself when no writer is at work, else through the queue — and returns its
-    /// entry once the batch holding it committed.
-    func append(_ draft: AuditLog.Draft, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
+    /// Appends `drafts` — itself when no writer is at work, else through the queue — consecutive in the chain
+    /// and in one transaction, and returns their entries once the batch holding them committed.
+    func append(_ drafts: [AuditLog.Draft], on db: any Database, trail: AuditTrail) async throws -> [AuditEntry] {
+        guard !drafts.isEmpty else { return [] }
         let leads = state.withLockedValue { s -> Bool in
             if s.writing { return false }
             s.writing = true
             return true
         }
-        guard leads else { return try await queue(draft, on: db, trail: trail) }
-        let others = state.withLockedValue { s -> [Waiter] in
-            let n = min(s.queue.count, Self.maxBatch - 1)
-            defer { s.queue.removeFirst(n) }
-            return Array(s.queue.prefix(n))
-        }
+        guard leads else { return try await queue(drafts, on: db, trail: trail) }
+        let others = state.withLockedValue { s in Self.take(from: &s.queue, besides: drafts.count) }
         let entries: [AuditEntry]
         do {
-            entries = try await write([draft] + others.map(\.draft), on: db, trail: trail)
+            entries = try await write(drafts + others.flatMap(\.drafts), on: db, trail: trail)
         } catch {
             for waiter in others { waiter.continuation.resume(throwing: error) }
             handOff(on: db, trail: trail)
             throw error
         }
-        for (waiter, entry) in zip(others, entries.dropFirst()) { waiter.continuation.resume(returning: entry) }
+        Self.resume(others, with: entries.dropFirst(drafts.count))
         handOff(on: db, trail: trail)
-        return entries[0]
+        return Array(entries.prefix(drafts.count))
+    }
+
+    /// The queue's first waiters whose entries fit in one batch beside `count` already taken (the first waiter
+    /// always, whatever its size, when nothing is).
+    private static func take(from queue: inout [Waiter], besides count: Int) -> [Waiter] {
+        var n = 0, total = count
+        while n < queue.count, total == 0 || total + queue[n].drafts.count <= maxBatch {
+            total += queue[n].drafts.count
+            n += 1
+        }
+        defer { queue.removeFirst(n) }
+        return Array(queue.prefix(n))
+    }
+
+    /// Hands each waiter its entries, in the batch's order.
+    private static func resume(_ waiters: [Waiter], with entries: ArraySlice<AuditEntry>) {
+        var at = entries.startIndex
+        for waiter in waiters {
+            waiter.continuation.resume(returning: Array(entries[at..<at + waiter.drafts.count]))
+            at += waiter.drafts.count
+        }
     }
 
     /// After a request's own batch: a writer task takes what queued meanwhile, or writing stops.
@@ -90,11 +109,11 @@ final class AuditGroupCommit: Sendable {
         if more { Task { await self.drain(on: db, trail: trail) } }
     }
 
-    /// Queues `draft` for the writer at work (or starts one, if it stopped meanwhile).
-    private func queue(_ draft: AuditLog.Draft, on db: any Database, trail: AuditTrail) async throws -> AuditEntry {
+    /// Queues `drafts` for the writer at work (or starts one, if it stopped meanwhile).
+    private func queue(_ drafts: [AuditLog.Draft], on db: any Database, trail: AuditTrail) async throws -> [AuditEntry] {
         try await withCheckedThrowingContinuation { continuation in
             let startWriter = state.withLockedValue { s -> Bool in
-                s.queue.append(Waiter(draft: draft, continuation: continuation))
+                s.queue.append(Waiter(drafts: drafts, continuation: continuation))
                 if s.writing { return false }
                 s.writing = true
                 return true
@@ -106,16 +125,14 @@ final class AuditGroupCommit: Sendable {
     private func drain(on db: any Database, trail: AuditTrail) async {
         while true {
             let batch = state.withLockedValue { s -> [Waiter] in
-                let n = min(s.queue.count, Self.maxBatch)
-                let batch = Array(s.queue.prefix(n))
-                s.queue.removeFirst(n)
+                let batch = Self.take(from: &s.queue, besides: 0)
                 if batch.isEmpty { s.writing = false }
                 return batch
             }
             if batch.isEmpty { return }
             do {
-                let entries = try await write(batch.map(\.draft), on: db, trail: trail)
-                for (waiter, entry) in zip(batch, entries) { waiter.continuation.resume(returning: entry) }
+                let entries = try await write(batch.flatMap(\.drafts), on: db, trail: trail)
+                Self.resume(batch, with: entries[...])
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }
             }

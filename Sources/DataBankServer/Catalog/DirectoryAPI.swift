@@ -6,10 +6,11 @@ import DataBankCore
 /// Departments and the standards library: reference data every resource points at.
 enum Directory {
     static func departmentNames(on db: any Database, language: String) async throws -> [String: String] {
-        let all = try await Department.query(on: db).all()
-        // Departments of peer nodes that applied here (`node:<peer>/<code>`), named with their node.
-        let peers = try await PeerDepartments.names(on: db, language: language)
-        return Dictionary(uniqueKeysWithValues: all.map { ($0.code, language == "en" ? $0.nameEn : $0.name) }).merging(peers, uniquingKeysWith: { a, _ in a })
+        async let all = Department.query(on: db).all()
+        // Departments of peer nodes that applied here (`node:<peer>/<code>`), named with their node; both read at once.
+        async let peers = PeerDepartments.names(on: db, language: language)
+        return Dictionary(uniqueKeysWithValues: try await all.map { ($0.code, language == "en" ? $0.nameEn : $0.name) }).merging(
+            try await peers, uniquingKeysWith: { a, _ in a })
     }
 
     /// Users' display names by username, for the usernames a page lists (audit entries, loads).

@@ -121,7 +121,7 @@ enum MyRecords {
             draft.subjects = SubjectHashes(hex: [subject.hash])
             drafts.append(draft)
         }
-        if !drafts.isEmpty { _ = try await AuditLog.appendBatch(drafts, on: req.db, trail: req.application.auditTrail) }
+        try await AuditLog.append(drafts, on: req.db, trail: req.application.auditTrail)
         let names = try await Directory.departmentNames(on: req.db, language: language)
         return Answer(
             kind: subject.kind, name: subject.name,

@@ -212,7 +212,7 @@ struct JointCheckRunner: Sendable {
     /// One entry per service, then one for the whole, under the run's request hash and written together:
     /// consecutive in the chain, one transaction.
     static func audit(_ steps: [Audited], check: JointCheck, applicants: Int, _ c: AuditContext, app: Application) async throws {
-        _ = try await AuditLog.appendBatch(
+        try await AuditLog.append(
             steps.map { draft($0, c) } + [draft(whole: steps, check: check, applicants: applicants, c)], on: app.db, trail: app.auditTrail)
     }
 }

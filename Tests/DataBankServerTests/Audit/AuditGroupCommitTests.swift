@@ -131,6 +131,58 @@ struct AuditGroupCommitTests {
         #expect(merged[1].requests == 1 && merged[1].recordsIn == 5)
     }
 
+    /// Requests appending runs of several entries at once (a joint check's entry per service and one for the
+    /// whole): each run lands consecutive in the chain, in its order, though the group commit batches them.
+    @Test func runsOfEntriesStayConsecutiveInTheChain() async throws {
+        try await withDataBank { app in
+            let trail = app.auditTrail
+            let runs = try await withThrowingTaskGroup(of: [AuditEntry].self) { group in
+                for r in 0..<12 {
+                    group.addTask { try await AuditLog.append((0..<(1 + r % 5)).map { Self.draft("run\(r)-\($0)") }, on: app.db, trail: trail) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let sizes: [Int] = runs.map(\.count), expected: [Int] = (0..<12).map { 1 + $0 % 5 }
+            #expect(sizes.sorted() == expected.sorted())
+            for run in runs {
+                let first = run[0].seq
+                let seqs: [Int] = run.map(\.seq)
+                #expect(seqs == Array(first..<first + run.count))
+                let name = String(run[0].actorName.split(separator: "-")[0])
+                let names: [String] = run.map(\.actorName)
+                #expect(names == run.indices.map { "\(name)-\($0)" })
+            }
+            let stored: [AuditEntry] = try await app.db.sql.raw("SELECT * FROM audit_log WHERE operation = 'test' ORDER BY seq").all().map(AuditLog.decode)
+            let appended: [AuditEntry] = runs.flatMap { $0 }.sorted { $0.seq < $1.seq }
+            #expect(stored.map(\.actorName) == appended.map(\.actorName))
+            #expect(try await AuditLog.verify(on: app.db, trail: trail).broken == nil)
+        }
+    }
+
+    /// A batch whose entries add to several (day, resource, consumer) rows adds to each in its one statement,
+    /// the first batch (claiming the head) and the next (on PostgreSQL, written after the head it left) alike.
+    @Test func oneBatchAddsToEveryStatisticsRowItTouches() async throws {
+        try await withDataBank { app in
+            func entries() -> [AuditLog.Draft] {
+                [("r1", "d1", 2), ("r2", "d1", 3), ("r1", "d2", 4), ("r1", "d1", 5)].map { resource, consumer, count in
+                    AuditLog.Draft(
+                        AuditLog.Who(kind: "user", id: nil, name: "steward", departmentCode: consumer), resource: resource, operation: "read", fields: [],
+                        count: count, purpose: "统计", requestID: nil, requestHash: nil)
+                }
+            }
+            try await AuditLog.append(entries(), on: app.db, trail: app.auditTrail)
+            try await AuditLog.append(entries(), on: app.db, trail: app.auditTrail)
+            let rows = try await app.db.sql.raw(
+                "SELECT resource_code, consumer_code, requests, records_out FROM exchange_stats WHERE resource_code IN ('r1', 'r2') ORDER BY resource_code, consumer_code"
+            ).all()
+            let counted = try rows.map {
+                "\(try $0.decode(column: "resource_code", as: String.self))/\(try $0.decode(column: "consumer_code", as: String.self)): "
+                    + "\(try $0.decode(column: "requests", as: Int.self)) \(try $0.decode(column: "records_out", as: Int.self))"
+            }
+            #expect(counted == ["r1/d1: 4 14", "r1/d2: 2 8", "r2/d1: 2 6"])
+        }
+    }
+
     /// An entry of `name` for the writer tests, before the chain places it.
     static func draft(_ name: String) -> AuditLog.Draft {
         AuditLog.Draft(
@@ -154,7 +206,7 @@ struct AuditGroupCommitTests {
                 for w in 0..<2 {
                     group.addTask {
                         var seqs: [Int] = []
-                        for i in 0..<30 { seqs.append(try await writers[w].append(Self.draft("w\(w)-\(i)"), on: app.db, trail: trail).seq) }
+                        for i in 0..<30 { seqs.append(try await writers[w].append([Self.draft("w\(w)-\(i)")], on: app.db, trail: trail)[0].seq) }
                         return seqs
                     }
                 }
