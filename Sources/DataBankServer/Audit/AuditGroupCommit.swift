@@ -19,7 +19,8 @@ import Vapor
 /// writer moved the head, nothing is written and the batch claims the head as before.
 final class AuditGroupCommit: Sendable {
     /// Entries per transaction at most (unless one request's run alone is longer): keeps the bound
-    /// parameters of one INSERT far below either database's limit and a batch's lock short.
+    /// parameters of one INSERT far below either database's limit and a batch's lock short. (The statistics
+    /// go in statements of ``ExchangeStats/rowsPerStatement`` rows, whatever the batch.)
     static let maxBatch = 500
 
     /// A request's entries (one, or a joint check's run: consecutive in the chain), and who waits for them.

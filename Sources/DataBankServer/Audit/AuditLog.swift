@@ -128,7 +128,7 @@ enum AuditLog {
             try await AuditSubjects.queueInsert(entries, drafts, on: sql)?.run()
             let last = entries[entries.count - 1]
             try await sql.update("audit_head").set("hash", to: last.hash).set("prev_hash", to: last.prevHash).where("id", .equal, 1).run()
-            if let statistics = ExchangeStats.upsert(ExchangeStats.Delta.merged(drafts.compactMap(\.stats))) { try await sql.raw(statistics).run() }
+            for statement in ExchangeStats.upserts(ExchangeStats.Delta.merged(drafts.compactMap(\.stats))) { try await sql.raw(statement).run() }
             return (entries, try head.decode(column: "keyed_from", as: Int.self))
         }
         for entry in entries { trail.writer?.appended(entry, keyedFrom: keyedFrom, logger: db.logger) }
@@ -148,13 +148,15 @@ enum AuditLog {
         guard !drafts.isEmpty else { return ([], known) }
         let entries = chain(drafts, after: known.seq, known.hash, trail)
         let last = entries[entries.count - 1]
-        let statistics: SQLQueryString = ExchangeStats.upsert(ExchangeStats.Delta.merged(drafts.compactMap(\.stats))).map { ", statistics AS (\($0))" } ?? ""
+        let statistics = ExchangeStats.upserts(ExchangeStats.Delta.merged(drafts.compactMap(\.stats))).enumerated().map { i, statement in
+            ", \(unsafeRaw: "statistics\(i)") AS (\(statement))" as SQLQueryString
+        }
         let subjects: SQLQueryString = AuditSubjects.queueInsert(entries, drafts, on: db.sql).map { ", subjects AS (\($0.query))" } ?? ""
         let statement: SQLQueryString = """
             WITH head AS (
                 UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash), prev_hash = \(bind: last.prevHash)
                 WHERE id = 1 AND seq = \(bind: known.seq) AND hash = \(bind: known.hash) RETURNING keyed_from),
-            entries AS (\(insert(entries, on: db.sql).query))\(subjects)\(statistics)
+            entries AS (\(insert(entries, on: db.sql).query))\(subjects)\(statistics.joined())
             SELECT keyed_from FROM head
             """
         let keyedFrom: Int?
@@ -362,25 +364,29 @@ enum ExchangeStats {
         }
     }
 
-    /// One statement for every row `deltas` add to (merged: each row once), the provider read from the store's
-    /// row inside the INSERT; nil when there are none.
-    static func upsert(_ deltas: [Delta]) -> SQLQueryString? {
-        guard !deltas.isEmpty else { return nil }
-        // A UNION ALL of bound rows, not VALUES: SQLite names no VALUES columns; the casts type PostgreSQL's parameters.
-        let rows = deltas.map { d -> SQLQueryString in
-            """
-            SELECT \(bind: d.day) AS day, \(bind: d.resource) AS resource, \(bind: d.consumer) AS consumer, CAST(\(bind: d.recordsIn) AS BIGINT) AS records_in,
-                CAST(\(bind: d.recordsOut) AS BIGINT) AS records_out, CAST(\(bind: d.requests) AS BIGINT) AS requests
-            """
+    /// Rows one statement adds to at most: SQLite allows 500 terms in a compound SELECT.
+    static let rowsPerStatement = 400
+
+    /// The statements that add `deltas` (merged: each row once), ``rowsPerStatement`` rows each — one for any
+    /// batch of the group commit's size but the largest — the provider read from the store's row inside the INSERT.
+    static func upserts(_ deltas: [Delta]) -> [SQLQueryString] {
+        deltas.chunked(rowsPerStatement).map { chunk in
+            // A UNION ALL of bound rows, not VALUES: SQLite names no VALUES columns.
+            let rows = chunk.map { d -> SQLQueryString in
+                """
+                SELECT \(bind: d.day) AS day, \(bind: d.resource) AS resource, \(bind: d.consumer) AS consumer, CAST(\(bind: d.recordsIn) AS BIGINT) AS records_in,
+                    CAST(\(bind: d.recordsOut) AS BIGINT) AS records_out, CAST(\(bind: d.requests) AS BIGINT) AS requests
+                """
+            }
+            return """
+                INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
+                SELECT d.day, d.resource, COALESCE((SELECT department_code FROM record_stores WHERE resource_code = d.resource), ''),
+                       d.consumer, d.records_in, d.records_out, d.requests FROM (\(rows.joined(separator: " UNION ALL "))) AS d WHERE true
+                ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
+                    records_in = exchange_stats.records_in + excluded.records_in,
+                    records_out = exchange_stats.records_out + excluded.records_out,
+                    requests = exchange_stats.requests + excluded.requests
+                """
         }
-        return """
-            INSERT INTO exchange_stats (day, resource_code, provider_code, consumer_code, records_in, records_out, requests)
-            SELECT d.day, d.resource, COALESCE((SELECT department_code FROM record_stores WHERE resource_code = d.resource), ''),
-                   d.consumer, d.records_in, d.records_out, d.requests FROM (\(rows.joined(separator: " UNION ALL "))) AS d WHERE true
-            ON CONFLICT (day, resource_code, consumer_code) DO UPDATE SET
-                records_in = exchange_stats.records_in + excluded.records_in,
-                records_out = exchange_stats.records_out + excluded.records_out,
-                requests = exchange_stats.requests + excluded.requests
-            """
     }
 }
