@@ -162,15 +162,9 @@ struct AuditGroupCommitTests {
     /// the first batch (claiming the head) and the next (on PostgreSQL, written after the head it left) alike.
     @Test func oneBatchAddsToEveryStatisticsRowItTouches() async throws {
         try await withDataBank { app in
-            func entries() -> [AuditLog.Draft] {
-                [("r1", "d1", 2), ("r2", "d1", 3), ("r1", "d2", 4), ("r1", "d1", 5)].map { resource, consumer, count in
-                    AuditLog.Draft(
-                        AuditLog.Who(kind: "user", id: nil, name: "steward", departmentCode: consumer), resource: resource, operation: "read", fields: [],
-                        count: count, purpose: "统计", requestID: nil, requestHash: nil)
-                }
-            }
-            try await AuditLog.append(entries(), on: app.db, trail: app.auditTrail)
-            try await AuditLog.append(entries(), on: app.db, trail: app.auditTrail)
+            let entries = [("r1", "d1", 2), ("r2", "d1", 3), ("r1", "d2", 4), ("r1", "d1", 5)].map { Self.read(of: $0, by: $1, count: $2) }
+            try await AuditLog.append(entries, on: app.db, trail: app.auditTrail)
+            try await AuditLog.append(entries, on: app.db, trail: app.auditTrail)
             let rows = try await app.db.sql.raw(
                 "SELECT resource_code, consumer_code, CAST(SUM(requests) AS BIGINT) AS requests, CAST(SUM(records_out) AS BIGINT) AS records_out FROM exchange_stats WHERE resource_code IN ('r1', 'r2') GROUP BY resource_code, consumer_code ORDER BY resource_code, consumer_code"
             ).all()
@@ -187,11 +181,7 @@ struct AuditGroupCommitTests {
     @Test func aBatchAddsToMoreStatisticsRowsThanOneStatementHolds() async throws {
         try await withDataBank { app in
             let n = ExchangeStats.rowsPerStatement * 2 + 7
-            let drafts = (0..<n).map { i in
-                AuditLog.Draft(
-                    AuditLog.Who(kind: "user", id: nil, name: "steward", departmentCode: "d1"), resource: "many-\(i)", operation: "read", fields: [],
-                    count: 1, purpose: "统计", requestID: nil, requestHash: nil)
-            }
+            let drafts = (0..<n).map { Self.read(of: "many-\($0)", by: "d1", count: 1) }
             try await AuditLog.append(drafts, on: app.db, trail: app.auditTrail)
             try await AuditLog.append(drafts, on: app.db, trail: app.auditTrail)
             let row = try await app.db.sql.raw(
@@ -200,6 +190,13 @@ struct AuditGroupCommitTests {
             #expect(try row?.decode(column: "n", as: Int.self) == n)
             #expect(try row?.decode(column: "r", as: Int.self) == 2 * n)
         }
+    }
+
+    /// A read of `count` records of `resource` by department `consumer`: an entry that adds to the exchange statistics.
+    static func read(of resource: String, by consumer: String, count: Int) -> AuditLog.Draft {
+        AuditLog.Draft(
+            AuditLog.Who(kind: "user", id: nil, name: "steward", departmentCode: consumer), resource: resource, operation: "read", fields: [],
+            count: count, purpose: "统计", requestID: nil, requestHash: nil)
     }
 
     /// An entry of `name` for the writer tests, before the chain places it.

@@ -80,14 +80,14 @@ enum JointCheckPages {
         response.body = .init(asyncStream: { out in
             do {
                 let steps = try await run.runner.run(run.check, applicant: run.applicant) { i, step in
-                    _ = try await AuditLog.append([JointCheckRunner.draft(step.audited, audit)], on: app.db, trail: app.auditTrail)
+                    try await AuditLog.append([JointCheckRunner.draft(step.audited, audit)], on: app.db, trail: app.auditTrail)
                     let passed: Bool? = if case .answer(let a) = step.outcome { run.check.steps[i].passingAnswers.contains(a) } else { nil }
                     let cells = view.cells(i, JointCheckAnswer.StepAnswer(step, passed: passed, names: names)).render()
                     try await out.write(.buffer(ByteBuffer(string: JSONText.encode(Line(step: i, html: cells)) + "\n")))
                 }
                 // The departments' span: each step timed in its own task (the audit written between answers is not theirs).
                 let ms = steps.map(\.ms).max() ?? 0
-                _ = try await AuditLog.append(
+                try await AuditLog.append(
                     [JointCheckRunner.draft(whole: steps.map(\.audited), check: run.check, applicants: 1, audit)], on: app.db, trail: app.auditTrail)
                 let answer = run.answer(steps, ms: ms, names: names)
                 let result = view.verdict(.init(applicant: run.applicant, answer: answer, requestID: requestID, at: Date())).render()
