@@ -95,69 +95,6 @@ public struct WarningRule: Codable, Hashable, Sendable {
     }
 }
 
-/// What a warning rule needs of a record's surroundings, and its verdict on one record.
-public struct WarningCheck: Sendable {
-    public let rule: WarningRule
-    public let compiled: CompiledRule
-
-    public init(rule: WarningRule, compiled: CompiledRule) { self.rule = rule; self.compiled = compiled }
-
-    /// How many previous records any history function reads (0: the rule reads the record alone).
-    public var depth: Int {
-        compiled.inputs.reduce(0) { n, input in if case .history(_, _, let c) = input { max(n, c) } else { n } }
-    }
-
-    /// The other resources the rule looks values up in: (resource, column there, this record's column).
-    public var listings: [(resource: String, column: String, value: String)] {
-        compiled.inputs.compactMap { if case .listed(let r, let c, let v) = $0 { (r, c, v) } else { nil } }
-    }
-
-    /// The columns of a changed record the rule reads: its inputs', the entity's, the order's, the shown.
-    public var recordColumns: Set<String> {
-        var out = Set(rule.entity + (rule.show ?? []) + (rule.order.map { [$0] } ?? []))
-        for input in compiled.inputs {
-            switch input {
-            case .column(let c): out.insert(c)
-            case .listed(_, _, let v): out.insert(v)
-            case .history: break
-            }
-        }
-        return out
-    }
-
-    /// The entity's key text: its columns' values joined by `|`.
-    public func entity(of record: [String: String]) -> String { rule.entity.map { record[$0] ?? "" }.joined(separator: "|") }
-
-    /// The inputs' values for one record: its columns, the history functions over `past` (the
-    /// entity's previous records, most recent first), and whether each listed value was found.
-    public func values(record: [String: String], past: [[String: String]], listed: (String, String, String) -> Bool) -> [String?] {
-        compiled.inputs.map { input in
-            switch input {
-            case .column(let c): record[c]
-            case .history(let f, let c, let n): f.apply(past.map { c.isEmpty ? "" : $0[c] }, count: n)
-            case .listed(let r, let c, let v): record[v].map { listed(r, c, $0) ? "true" : "false" }
-            }
-        }
-    }
-
-    /// Whether the record fires the rule, and the values that made it: each input as the condition
-    /// names it (`kwh`, `avg_prior(kwh, 3)`) with the column it comes from, then the rule's `show` columns
-    /// and the entity's.
-    public func fires(record: [String: String], past: [[String: String]], today: CivilDate, listed: (String, String, String) -> Bool) -> [WarningValue]? {
-        let values = values(record: record, past: past, listed: listed)
-        guard compiled.evaluate(today: today, { values[$0] }) == true else { return nil }
-        var out: [WarningValue] = []
-        var named = Set<String>()
-        func add(_ name: String, _ column: String, _ value: String?) {
-            guard let value, named.insert(name).inserted else { return }
-            out.append(WarningValue(name: name, column: column, value: value))
-        }
-        for (name, (input, value)) in zip(compiled.columns, zip(compiled.inputs, values)) { add(name, input.sourceColumn, value) }
-        for c in (rule.show ?? []) + rule.entity { add(c, c, record[c]) }
-        return out
-    }
-}
-
 /// One value a warning carries: as the condition names it, and the store column it was read or derived
 /// from (a reader sees it only as far as their own view of that column allows; `""`: no column's value,
 /// e.g. `count_prior(3)`).

@@ -53,6 +53,9 @@ final class SQLiteDirectReads: Sendable {
 
         /// Cell `index` as a `String`, or nil for NULL.
         func string(_ index: Int) -> String? { text(index).map { String(decoding: $0, as: UTF8.self) } }
+
+        /// Cell `index` as an integer (NULL and text that is not one: 0, as SQLite converts).
+        func integer(_ index: Int) -> Int { Int(sqlite_nio_sqlite3_column_int64(statement, Int32(index))) }
     }
 
     private let path: String
@@ -102,8 +105,9 @@ final class SQLiteDirectReads: Sendable {
         try await threadPool.runIfActive { [self] in
             let handle = try checkOut()
             defer { checkIn(handle) }
+            // One cells array for every row: refilled in place unless `body` kept the last one.
+            var cells = [String?](repeating: nil, count: width)
             try Self.step(text, binds, on: handle, keepPrepared: true) { row in
-                var cells = [String?](repeating: nil, count: width)
                 for i in 0..<min(width, Int(sqlite_nio_sqlite3_column_count(row.statement))) {
                     switch sqlite_nio_sqlite3_column_type(row.statement, Int32(i)) {
                     case SQLITE_TEXT: cells[i] = row.string(i)

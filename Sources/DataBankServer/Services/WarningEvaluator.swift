@@ -104,23 +104,27 @@ enum WarningEvaluator {
             return (w, WarningCheck(rule: w.rule, compiled: compiled))
         }
         guard let from = checks.map(\.0.cursor).min() else { return nil }
-        // Only the columns some rule reads are taken out of each record.
+        // Only the columns some rule reads are taken out of each record, by slot.
         let needed = FlatJSONText.Names(checks.reduce(into: Set<String>()) { $0.formUnion($1.1.recordColumns) })
         let read = try await WarningChanges.read(store, after: from, limit: maxChanges, keeping: needed, on: readSQL)
         guard let last = read.last else { return nil }
         let records = read.records
         var outcomes: [(watch: Watch, firings: [WarningFiring])] = []
         for (watch, check) in checks {
+            let slotted = WarningCheck.Slotted(check, slots: needed.all)
             let mine = watch.cursor == from ? records : records.filter { $0.seq > watch.cursor }
             let fields = mine.map(\.fields)
-            let past = try await WarningInputs.past(of: fields, check: check, store: store, on: readSQL)
-            let listed = try await WarningInputs.listed(in: fields, check: check, on: db, read: readSQL)
+            let past = try await WarningInputs.past(of: fields, check: slotted, store: store, on: readSQL)
+            let listed = try await WarningInputs.listed(in: fields, check: slotted, on: db, read: readSQL)
+            // Each `listed_in` input's values, by the input's number.
+            let found = check.compiled.inputs.map { input -> Set<String>? in
+                guard case .listed(let resource, let column, _) = input else { return nil }
+                return listed[WarningInputs.Listing(resource: resource, column: column)]
+            }
             var firings: [WarningFiring] = []
             for (i, record) in mine.enumerated() {
-                let values = check.fires(record: record.fields, past: past[i], today: today) { resource, column, value in
-                    listed[WarningInputs.Listing(resource: resource, column: column)]?.contains(value) ?? false
-                }
-                if let values { firings.append(WarningFiring(entity: check.entity(of: record.fields), values: values, changeSeq: record.seq)) }
+                let values = slotted.fires(record.fields, past: past[i], today: today) { input, value in found[input]?.contains(value) ?? false }
+                if let values { firings.append(WarningFiring(entity: slotted.entity(of: record.fields), values: values, changeSeq: record.seq)) }
             }
             outcomes.append((watch, firings))
         }

@@ -20,9 +20,10 @@ enum WarningInputs {
     /// the entity's index: on SQLite joined and ranked by a window function, on PostgreSQL each record's own
     /// `LATERAL … LIMIT` probe.
     static func past(
-        of records: [[String: String]], check: WarningCheck, store: RecordStoreRow, on sql: any SQLDatabase
+        of records: [[String?]], check slotted: WarningCheck.Slotted, store: RecordStoreRow, on sql: any SQLDatabase
     ) async throws -> [[[String: String]]] {
         var out = [[[String: String]]](repeating: [], count: records.count)
+        let check = slotted.check
         let depth = check.depth
         guard depth > 0, let orderName = check.rule.order else { return out }
         let layout = store.recordLayout
@@ -37,9 +38,11 @@ enum WarningInputs {
         ).sorted().compactMap { byName[$0] }
         let dialect = RecordTables.Dialect(sql)
         if dialect == .postgres { try await freshenStatistics(of: store, on: sql) }
-        let asked = records.indices.filter { i in
-            records[i][orderName] != nil && entity.allSatisfy { records[i][$0.name] != nil }
-        }
+        let keyed = entity + [order]
+        // Each keyed column's slot in the records (the rule's entity and order are among the columns read).
+        let slots = keyed.compactMap { slotted.slot($0.name) }
+        guard slots.count == keyed.count else { return out }
+        let asked = records.indices.filter { i in slots.allSatisfy { records[i][$0] != nil } }
         let columns = read.isEmpty ? [order] : read
         let names = ["w"] + columns.map(\.name)
         // VALUES columns are column1, column2 … in both SQLite and PostgreSQL: the record's number, its entity, its order.
@@ -48,12 +51,11 @@ enum WarningInputs {
             + ["r.\(ident: order.name) < v.\(ident: "column\(entity.count + 2)")"]
         let inner = columns.map { c -> SQLQueryString in "r.\(ident: c.name)" }.joined(separator: ", ")
         let outer = columns.map { RecordTables.selectExpression($0, dialect) }.joined(separator: ", ")
-        let keyed = entity + [order]
         for chunk in asked.chunked(perStatement(dialect)).map(Array.init) {
             let statement: SQLQueryString
             switch dialect {
             case .sqlite:
-                let rows = chunk.map { i in (i, keyed.map { records[i][$0.name]! }) }
+                let rows = chunk.map { i in (i, slots.map { records[i][$0]! }) }
                 let cells = (0...keyed.count).map { k -> SQLQueryString in
                     k == 0
                         ? "CAST(json_extract(j.value, '$[0]') AS INTEGER) AS column1"
@@ -70,7 +72,7 @@ enum WarningInputs {
             case .postgres:
                 // Each record's own look-up (`LATERAL … LIMIT`): an index probe for the newest `depth` rows of its
                 // entity, the order of the rows left to the index, not to a join the planner prices for the batch.
-                let arrays = ["\(bind: chunk)::int8[]"] + keyed.map { c in PostgresArrays.typed(chunk.map { records[$0][c.name]! }, c) }
+                let arrays = ["\(bind: chunk)::int8[]"] + zip(keyed, slots).map { c, slot in PostgresArrays.typed(chunk.map { records[$0][slot]! }, c) }
                 let columns = (1...arrays.count).map { k -> SQLQueryString in "\(ident: "column\(k)")" }
                 statement = """
                     SELECT CAST(w AS TEXT) AS w, \(outer) FROM (
@@ -124,11 +126,11 @@ enum WarningInputs {
     /// a register of up to ``cachedListingRows`` rows whole (kept while it does not
     /// change), of a larger one (`cachedUpTo`) those among the batch's values.
     static func listed(
-        in records: [[String: String]], check: WarningCheck, on db: any Database, read sql: any SQLDatabase, cachedUpTo: Int = cachedListingRows
+        in records: [[String?]], check slotted: WarningCheck.Slotted, on db: any Database, read sql: any SQLDatabase, cachedUpTo: Int = cachedListingRows
     ) async throws -> [Listing: Set<String>] {
         var out: [Listing: Set<String>] = [:]
         let dialect = RecordTables.Dialect(sql)
-        for listing in check.listings {
+        for listing in slotted.check.listings {
             let key = Listing(resource: listing.resource, column: listing.column)
             guard out[key] == nil else { continue }
             let store = try await RecordStores.find(listing.resource, on: db)
@@ -139,7 +141,8 @@ enum WarningInputs {
                 out[key] = try await Self.register(store, column, on: sql)
                 continue
             }
-            let values = Array(Set(records.compactMap { $0[listing.value] }))
+            let slot = slotted.slot(listing.value)
+            let values = Array(Set(records.compactMap { record in slot.flatMap { record[$0] } }))
             var found = Set<String>()
             for chunk in values.chunked(perStatement(dialect)).map(Array.init) {
                 let among: SQLQueryString =

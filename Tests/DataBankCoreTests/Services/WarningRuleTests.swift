@@ -51,6 +51,18 @@ struct WarningRuleTests {
             "too short a history never fires")
     }
 
+    /// A step reads every rule's columns of a record into one slot array (all its rules' columns, sorted):
+    /// each rule finds its own by slot and fires as it does on the record by name.
+    @Test func aRuleReadsARecordBySlotAmongOtherRulesColumns() throws {
+        let c = try Self.check("kwh < 0.6 * avg_prior(kwh, 3)")
+        let slotted = WarningCheck.Slotted(c, slots: ["amount", "credit_code", "kwh", "legal_rep_id", "month"])
+        let record: [String?] = ["9", "91440600MA4UJ8XX1X", "500", nil, "202611"]
+        let fired = try #require(slotted.fires(record, past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _ in false })
+        let byName = try #require(c.fires(record: Self.record("500"), past: Self.past(["1000", "1100", "900"]), today: Self.today) { _, _, _ in false })
+        #expect(fired == byName)
+        #expect(slotted.entity(of: record) == "91440600MA4UJ8XX1X" && slotted.slot("month") == 4 && slotted.slot("kwh_total") == nil)
+    }
+
     @Test func prevAndCountPriorReadThePastRecords() throws {
         let c = try Self.check("count_prior(2) == 2 and kwh > prev(kwh) * 2")
         #expect(c.fires(record: Self.record("300"), past: Self.past(["100", "50"]), today: Self.today) { _, _, _ in false } != nil)
@@ -126,5 +138,20 @@ struct FlatJSONTextTests {
         #expect(FlatJSONText.fields(text) == ["a": "x\"y", "b": "12.50", "d": "true", "名称": "佛山"])
         #expect(FlatJSONText.fields(text, only: .init(["b", "c", "名称", "z"])) == ["b": "12.50", "名称": "佛山"])
         #expect(FlatJSONText.fields("[1, 2]") == nil)
+    }
+
+    /// By slot, in the names' sorted order; the reading stops once every name has been met, so what
+    /// follows is not read (a change record's other columns).
+    @Test func aRecordIsReadBySlotUntilEveryNameIsMet() {
+        var scratch: [UInt8] = []
+        func slots(_ text: String, _ names: Set<String>) -> [String?]? {
+            var text = text
+            return text.withUTF8 { FlatJSONText.Names(names).slots(utf8: $0, scratch: &scratch) }
+        }
+        #expect(FlatJSONText.Names(["名称", "b", "a"]).all == ["a", "b", "名称"])
+        #expect(slots(#"{"名称": "佛\n山", "b": 12.50, "x": 1, "a": null}"#, ["a", "b", "名称"]) == [nil, "12.50", "佛\n山"])
+        #expect(slots(#"{"b": "1", "a": true, "c": not json"#, ["a", "b"]) == ["true", "1"])
+        #expect(slots(#"{"b": "1"}"#, ["a", "b"]) == [nil, "1"], "an absent member's slot is nil")
+        #expect(slots(#"{"b": "1", "a": }"#, ["a", "b"]) == nil)
     }
 }

@@ -231,8 +231,9 @@ struct WarningAPITests {
             let (register, rule) = try await f.register(app)
             let store = try await RecordStores.find(WarningFixture.code, on: app.db)
             let check = WarningCheck(rule: rule, compiled: try rule.compile(layout: store.recordLayout).get())
-            let asked = [register.key(1), register.key(7), register.key(2), register.key(1)].map { ["credit_code": $0] }
-            let listed = try await WarningInputs.listed(in: asked, check: check, on: app.db, read: app.db.sql, cachedUpTo: 0)
+            let asked = [register.key(1), register.key(7), register.key(2), register.key(1)].map { [$0] }
+            let slotted = WarningCheck.Slotted(check, slots: ["credit_code"])
+            let listed = try await WarningInputs.listed(in: asked, check: slotted, on: app.db, read: app.db.sql, cachedUpTo: 0)
             #expect(listed == [WarningInputs.Listing(resource: register.code, column: register.keyColumn.name): [register.key(1), register.key(2)]])
         }
     }

@@ -33,10 +33,24 @@ enum JSONScalars {
         _ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
         _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void
     ) -> Bool {
+        readObjectMembers(line, scratch: &scratch) { key, value in
+            body(key, value)
+            return true
+        }
+    }
+
+    /// As ``forEachObjectMember(_:scratch:_:)``, stopping after the member for which `body` answers false
+    /// (the rest of the line is then not read, nor checked).
+    @discardableResult
+    static func readObjectMembers(
+        _ line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Bool
+    ) -> Bool {
         var i = 0
         let n = line.count
         var keyScratch: [UInt8] = []
-        while i < n {
+        var going = true
+        while i < n && going {
             let b = line[i]
             switch b {
             case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), 0x20, 0x09, 0x0D:
@@ -49,7 +63,7 @@ enum JSONScalars {
                 guard i < n else { return false }
                 var ok = true
                 withKey(line, key, scratch: &keyScratch) { keyBytes in
-                    if let end = scalar(line, at: i, scratch: &scratch, { body(keyBytes, $0) }) { i = end } else { ok = false }
+                    if let end = scalar(line, at: i, scratch: &scratch, { going = body(keyBytes, $0) }) { i = end } else { ok = false }
                 }
                 if !ok { return false }
             default:
@@ -191,12 +205,33 @@ public enum FlatJSONText {
         let names: [(bytes: [UInt8], name: String)]
         public init(_ names: Set<String>) { self.names = names.sorted().map { (Array($0.utf8), $0) } }
         public var count: Int { names.count }
+        /// The names in slot order (``slots(utf8:scratch:)``): sorted.
+        public var all: [String] { names.map(\.name) }
 
-        func match(_ key: UnsafeBufferPointer<UInt8>) -> String? {
-            for n in names where n.bytes.count == key.count && n.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
-                return n.name
+        func match(_ key: UnsafeBufferPointer<UInt8>) -> String? { slot(of: key).map { names[$0].name } }
+
+        func slot(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+            for (i, n) in names.enumerated()
+            where n.bytes.count == key.count && n.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+                return i
             }
             return nil
+        }
+
+        /// The object's values of these names by slot (``all``'s order; nil: absent or null), read until
+        /// each name has been met — a change record read for a rule's few columns stops there (the database
+        /// writes each member once). Nil when the part read is not well formed.
+        public func slots(utf8 line: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> [String?]? {
+            var out = [String?](repeating: nil, count: names.count)
+            var unmet = names.count
+            guard unmet > 0 else { return out }
+            let ok = JSONScalars.readObjectMembers(line, scratch: &scratch) { key, value in
+                guard let slot = slot(of: key) else { return true }
+                if let value { out[slot] = String(decoding: value, as: UTF8.self) }
+                unmet -= 1
+                return unmet > 0
+            }
+            return ok ? out : nil
         }
     }
 }
