@@ -48,13 +48,17 @@ struct WarningsBench {
         _ = try BusBench.runChild(["load", Self.register, try BusBench.generatedFile(to: max(1, rows / 100)), "--mode", "append", "--database-url", dbURL])
         let file = try BusBench.generatedFile(to: rows)
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("databank-bench-warnings-empty.csv").path
-        FileManager.default.createFile(atPath: empty, contents: Data("id_number,name,employer,credit_code,region,amount,months,paid_on,updated_at,active\n".utf8))
+        FileManager.default.createFile(
+            atPath: empty, contents: Data("id_number,name,employer,credit_code,region,amount,months,paid_on,updated_at,active\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: empty) }
         let postgres = RecordTables.Dialect(app.db.sql) == .postgres
         let postmaster = postgres ? await BenchCPU.postmaster(of: app.db.sql) : nil
         let tables = try await RecordStores.find(BusBench.resourceCode, on: app.db).tables
         var wall: [Bool: [Double]] = [:]
         var cpu: [Bool: [Double]] = [:]
+        // Each trial's CPU by part — the load process, PostgreSQL, the evaluator (this process) — to tell the
+        // rules' own cost from what they do to the load.
+        var parts: [Bool: [CPUParts]] = [:]
         var raised = 0
         for trial in 0..<6 {
             let withRules = trial % 2 == 1
@@ -93,7 +97,10 @@ struct WarningsBench {
             _ = try await load.value
             let seconds = (ContinuousClock.now - started).seconds
             wall[withRules, default: []].append(seconds)
-            cpu[withRules, default: []].append(BenchCPU.now(postmaster: postmaster).since(before).total + Self.ownCPU() - selfBefore)
+            let spent = BenchCPU.now(postmaster: postmaster).since(before)
+            let part = CPUParts(load: spent.children, postgres: spent.postgres ?? 0, evaluator: Self.ownCPU() - selfBefore)
+            cpu[withRules, default: []].append(part.total)
+            parts[withRules, default: []].append(part)
             if withRules {
                 raised = try await WarningRow.query(on: app.db).count()
                 try await app.db.sql.raw("DELETE FROM warnings").run()
@@ -102,7 +109,10 @@ struct WarningsBench {
             }
             // With the rules: when the load itself ended (seen within one evaluation step), then the evaluation's tail.
             let tail = loaded.map { String(format: " (load ended by %.2f s)", $0) } ?? ""
-            console.print(String(format: "trial %d (%@): %.2f s%@", trial + 1, withRules ? "3 rules" : "no rules", seconds, tail))
+            let split = String(
+                format: "; CPU: load %.2f s%@, evaluator %.2f s", part.load, postgres ? String(format: ", PostgreSQL %.2f s", part.postgres) : "",
+                part.evaluator)
+            console.print(String(format: "trial %d (%@): %.2f s%@%@", trial + 1, withRules ? "3 rules" : "no rules", seconds, tail, split))
         }
         let plain = wall[false, default: []].min() ?? .nan, ruled = wall[true, default: []].min() ?? .nan
         let count = Double(rows)
@@ -116,6 +126,21 @@ struct WarningsBench {
         row(
             "the same: CPU seconds (load \(postgres ? "+ PostgreSQL " : "")+ evaluator), without / with the rules (median of 3)",
             String(format: "%.2f s / %.2f s (%+.1f %%)", cpuPlain, cpuRuled, (cpuRuled / cpuPlain - 1) * 100), "-")
+        // By part: a load that costs more CPU beside the rules is slowed by them, not only sharing the machine.
+        let by = { (withRules: Bool, part: (CPUParts) -> Double) in median(parts[withRules, default: []].map(part)) }
+        row(
+            "the same by part (median of 3): the load without / with the rules\(postgres ? "; PostgreSQL without / with" : ""); the evaluator",
+            String(
+                format: "%.2f s / %.2f s%@; %.2f s", by(false, \.load), by(true, \.load),
+                postgres ? String(format: "; %.2f s / %.2f s", by(false, \.postgres), by(true, \.postgres)) : "", by(true, \.evaluator)), "-")
+    }
+
+    /// One trial's CPU seconds by where they were spent.
+    struct CPUParts {
+        var load: Double
+        var postgres: Double
+        var evaluator: Double
+        var total: Double { load + postgres + evaluator }
     }
 
     /// This process's own CPU seconds (user + system): the evaluator's.
