@@ -55,7 +55,6 @@ struct WarningsBench {
         let postmaster = postgres ? await BenchCPU.postmaster(of: app.db.sql) : nil
         let tables = try await RecordStores.find(BusBench.resourceCode, on: app.db).tables
         var wall: [Bool: [Double]] = [:]
-        var cpu: [Bool: [Double]] = [:]
         // Each trial's CPU by part — the load process, PostgreSQL, the evaluator (this process) — to tell the
         // rules' own cost from what they do to the load.
         var parts: [Bool: [CPUParts]] = [:]
@@ -99,7 +98,6 @@ struct WarningsBench {
             wall[withRules, default: []].append(seconds)
             let spent = BenchCPU.now(postmaster: postmaster).since(before)
             let part = CPUParts(load: spent.children, postgres: spent.postgres ?? 0, evaluator: Self.ownCPU() - selfBefore)
-            cpu[withRules, default: []].append(part.total)
             parts[withRules, default: []].append(part)
             if withRules {
                 raised = try await WarningRow.query(on: app.db).count()
@@ -121,8 +119,8 @@ struct WarningsBench {
             "append \(rows) rows: rate without / with 3 warning rules evaluated as it loads (best of 3, wall until every change is evaluated)",
             String(format: "%.0f / %.0f rows/s (%.1f %% less; %d warnings raised)", rate(plain), rate(ruled), (1 - plain / ruled) * 100, raised),
             "< 15 % less")
-        let median = { (runs: [Double]) in runs.sorted()[runs.count / 2] }
-        let cpuPlain = median(cpu[false, default: [.nan]]), cpuRuled = median(cpu[true, default: [.nan]])
+        let median = { (runs: [Double]) in runs.isEmpty ? .nan : runs.sorted()[runs.count / 2] }
+        let cpuPlain = median(parts[false, default: []].map(\.total)), cpuRuled = median(parts[true, default: []].map(\.total))
         row(
             "the same: CPU seconds (load \(postgres ? "+ PostgreSQL " : "")+ evaluator), without / with the rules (median of 3)",
             String(format: "%.2f s / %.2f s (%+.1f %%)", cpuPlain, cpuRuled, (cpuRuled / cpuPlain - 1) * 100), "-")
