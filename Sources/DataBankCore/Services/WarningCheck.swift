@@ -28,17 +28,6 @@ public struct WarningCheck: Sendable {
         return out
     }
 
-    /// Whether the record (its members by name) fires the rule, and the values that made it
-    /// (``Slotted/fires(_:past:today:listed:)``); `listed(resource, column, value)` answers a look-up.
-    public func fires(record: [String: String], past: [[String: String]], today: CivilDate, listed: (String, String, String) -> Bool) -> [WarningValue]? {
-        let slotted = Slotted(self, slots: recordColumns.sorted())
-        let inputs = compiled.inputs
-        return slotted.fires(slotted.names.map { record[$0] }, past: past, today: today) { input, value in
-            guard case .listed(let r, let c, _) = inputs[input] else { return false }
-            return listed(r, c, value)
-        }
-    }
-
     /// The check over records read as slots: the values of `names` (the columns the store's rules read) by
     /// position. Each input's, the entity's and the shown columns' slots are found once, so a record is read
     /// by index — a step evaluates tens of thousands of records, and looking each member up by name (a
