@@ -19,7 +19,7 @@ struct BenchCommand: AsyncCommand {
         @Option(
             name: "rows",
             help:
-                "bus, quality: rows in the generated CSV (default 1000000); connectors: rows of the full pull (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000); services: rows in each of the four stores (default 10000000)"
+                "bus, quality: rows in the generated CSV (default 1000000); connectors: rows of the full pull (default 1000000); lookup: names in the register (default 1000000); profile: rows in the store (default 10000000); open: rows of the CSV download (default 1000000); viz: rows in the store (default 10000000); services: rows in each of the four stores (default 10000000); warnings: rows appended (default 1000000); my: rows of the store read (default 1000000)"
         )
         var rows: Int?
         @Option(name: "read-rows", help: "bus, access, open: rows in the store for the read scenarios (default 10000000)")
@@ -53,6 +53,14 @@ struct BenchCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application, console = context.console
+        // A count of nothing would run a scenario on nothing and print figures of nothing.
+        let counts: [(name: String, value: Int?)] = [
+            ("resources", signature.resources), ("queries", signature.queries), ("rows", signature.rows), ("read-rows", signature.readRows),
+            ("lookup-records", signature.lookupRecords), ("ingest-rows", signature.ingestRows), ("days", signature.days), ("units", signature.units),
+            ("audit-entries", signature.auditEntries), ("changed", signature.changed), ("source-rows", signature.sourceRows),
+            ("changes", signature.changes), ("applicants", signature.applicants)
+        ]
+        if let bad = counts.first(where: { ($0.value ?? 1) < 1 }) { throw CLIError("--\(bad.name) must be at least 1") }
         let scenario: (any BenchScenario)? =
             switch signature.scenario {
             case "bus":
@@ -102,7 +110,8 @@ struct BenchCommand: AsyncCommand {
         }
         guard signature.scenario == "catalog" else {
             throw CLIError(
-                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings, my")
+                "Unknown scenario \(signature.scenario); available: catalog, bus, access, quality, profile, lookup, open, viz, heat, connectors, services, warnings, my"
+            )
         }
         let queries = signature.queries ?? 400
         var rows: [(String, String, String)] = []
